@@ -1,0 +1,74 @@
+#include "base/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace eseal {
+namespace {
+
+Error os_error(const std::string& what, const std::filesystem::path& path) {
+  int err = errno;
+  std::string message = what + " " + path.string() + ": " + std::strerror(err);
+  return err == ENOENT ? Error::not_found(message) : Error::io(message);
+}
+
+}  // namespace
+
+Result<Bytes> read_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error::invalid_input(path.string() + " is a folder, not a file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return os_error("cannot open", path);
+  Bytes content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return os_error("cannot read", path);
+  return content;
+}
+
+Status write_file_atomic(const std::filesystem::path& path, ByteView content, mode_t mode) {
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return Error::io("cannot create folder " + path.parent_path().string() + ": " + ec.message());
+  }
+  std::string tmp = path.string() + ".tmp-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return os_error("cannot create temporary file for", path);
+  auto fail = [&](const char* what) {
+    Error e = os_error(what, path);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return e;
+  };
+  if (::fchmod(fd, mode) != 0) return fail("cannot set permissions on");
+  std::size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot flush");
+  if (::close(fd) != 0) {
+    Error e = os_error("cannot close", path);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Error e = os_error("cannot rename temporary file onto", path);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  return ok_status();
+}
+
+}  // namespace eseal

@@ -1,0 +1,19 @@
+// Whole-file reads and atomic writes (temp file in the same folder, fsync, rename), so a crash
+// never leaves a half-written certificate or key behind.
+#pragma once
+
+#include <filesystem>
+#include <sys/types.h>
+
+#include "base/bytes.h"
+#include "base/result.h"
+
+namespace eseal {
+
+Result<Bytes> read_file(const std::filesystem::path& path);
+
+// Writes `content` to `path` atomically with permission bits `mode` (e.g. 0600 for keys),
+// creating missing parent folders.
+Status write_file_atomic(const std::filesystem::path& path, ByteView content, mode_t mode = 0644);
+
+}  // namespace eseal

@@ -1,0 +1,107 @@
+#include "crypto/digest.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+#include "crypto/openssl.h"
+
+namespace eseal::crypto {
+namespace {
+
+const EVP_MD* evp_md(HashAlgorithm algorithm) {
+  switch (algorithm) {
+    case HashAlgorithm::kSm3:
+      return EVP_sm3();
+    case HashAlgorithm::kSha1:
+      return EVP_sha1();
+    case HashAlgorithm::kSha256:
+      return EVP_sha256();
+  }
+  return nullptr;
+}
+
+const char* md_name(HashAlgorithm algorithm) {
+  switch (algorithm) {
+    case HashAlgorithm::kSm3:
+      return "SM3";
+    case HashAlgorithm::kSha1:
+      return "SHA1";
+    case HashAlgorithm::kSha256:
+      return "SHA256";
+  }
+  return "";
+}
+
+// The digest algorithms are built into OpenSSL's default provider; a failure here means the
+// library itself is broken, which no caller can handle, so it is reported as an exception.
+[[noreturn]] void library_failure(const char* what) {
+  throw std::runtime_error(std::string(what) + ": " + ossl::drain_errors());
+}
+
+}  // namespace
+
+std::size_t digest_size(HashAlgorithm algorithm) {
+  return static_cast<std::size_t>(EVP_MD_get_size(evp_md(algorithm)));
+}
+
+struct Hasher::State {
+  HashAlgorithm algorithm;
+  ossl::MdCtxPtr ctx;
+};
+
+Hasher::Hasher(HashAlgorithm algorithm)
+    : state_(new State{algorithm, ossl::MdCtxPtr(EVP_MD_CTX_new())}) {
+  if (!state_->ctx || EVP_DigestInit_ex(state_->ctx.get(), evp_md(algorithm), nullptr) != 1) {
+    library_failure("digest init failed");
+  }
+}
+
+Hasher::~Hasher() = default;
+Hasher::Hasher(Hasher&&) noexcept = default;
+Hasher& Hasher::operator=(Hasher&&) noexcept = default;
+
+void Hasher::update(ByteView data) {
+  if (EVP_DigestUpdate(state_->ctx.get(), data.data(), data.size()) != 1) {
+    library_failure("digest update failed");
+  }
+}
+
+Bytes Hasher::finish() {
+  Bytes out(digest_size(state_->algorithm));
+  unsigned int size = 0;
+  if (EVP_DigestFinal_ex(state_->ctx.get(), out.data(), &size) != 1 ||
+      EVP_DigestInit_ex(state_->ctx.get(), evp_md(state_->algorithm), nullptr) != 1) {
+    library_failure("digest final failed");
+  }
+  return out;
+}
+
+Bytes hash(HashAlgorithm algorithm, ByteView data) {
+  Bytes out(digest_size(algorithm));
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &size, evp_md(algorithm), nullptr) != 1) {
+    library_failure("digest failed");
+  }
+  return out;
+}
+
+Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data) {
+  Bytes out(digest_size(algorithm));
+  std::size_t size = 0;
+  // OpenSSL rejects a null key pointer even for an empty key.
+  static const unsigned char kEmpty = 0;
+  const unsigned char* key_data = key.empty() ? &kEmpty : key.data();
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, md_name(algorithm), nullptr, key_data, key.size(),
+                data.data(), data.size(), out.data(), out.size(), &size) == nullptr) {
+    library_failure("HMAC failed");
+  }
+  return out;
+}
+
+bool equal_constant_time(ByteView a, ByteView b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace eseal::crypto

@@ -1,0 +1,48 @@
+// Hash functions and HMAC over OpenSSL EVP: SM3 (GB/T 32905-2016), SHA-1 and SHA-256
+// (FIPS 180-4, for the COSS helpers), HMAC (RFC 2104) with SM3 or SHA-256.
+#pragma once
+
+#include <memory>
+
+#include "base/bytes.h"
+#include "base/result.h"
+
+namespace eseal::crypto {
+
+enum class HashAlgorithm { kSm3, kSha1, kSha256 };
+
+// Output size in bytes: 32 for SM3 and SHA-256, 20 for SHA-1.
+std::size_t digest_size(HashAlgorithm algorithm);
+
+// A streaming hash: feed a document in pieces, read the digest once. Not thread-safe.
+class Hasher {
+ public:
+  explicit Hasher(HashAlgorithm algorithm);
+  ~Hasher();
+  Hasher(Hasher&&) noexcept;
+  Hasher& operator=(Hasher&&) noexcept;
+
+  void update(ByteView data);
+  // Returns the digest; the hasher then starts over, empty.
+  Bytes finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+Bytes hash(HashAlgorithm algorithm, ByteView data);
+inline Bytes sm3(ByteView data) { return hash(HashAlgorithm::kSm3, data); }
+inline Bytes sha1(ByteView data) { return hash(HashAlgorithm::kSha1, data); }
+inline Bytes sha256(ByteView data) { return hash(HashAlgorithm::kSha256, data); }
+
+Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data);
+inline Bytes hmac_sm3(ByteView key, ByteView data) { return hmac(HashAlgorithm::kSm3, key, data); }
+inline Bytes hmac_sha256(ByteView key, ByteView data) {
+  return hmac(HashAlgorithm::kSha256, key, data);
+}
+
+// Compares in time independent of where the inputs differ (for MACs and tokens).
+bool equal_constant_time(ByteView a, ByteView b);
+
+}  // namespace eseal::crypto

@@ -1,0 +1,49 @@
+#include "crypto/encoding.h"
+
+#include <gtest/gtest.h>
+
+namespace eseal::crypto {
+namespace {
+
+TEST(Hex, RoundTripsAndAcceptsEitherCaseAndWhitespace) {
+  Bytes data = {0x00, 0x1f, 0xab, 0xff};
+  EXPECT_EQ(to_hex(data), "001fabff");
+  EXPECT_EQ(to_hex_upper(data), "001FABFF");
+  EXPECT_EQ(*from_hex("00 1F ab\nFf"), data);
+  EXPECT_TRUE(from_hex("").ok());
+}
+
+TEST(Hex, RejectsOddLengthAndStrayCharacters) {
+  EXPECT_EQ(from_hex("abc").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(from_hex("zz").error().kind, ErrorKind::kInvalidInput);
+}
+
+// RFC 4648 §10 test vectors.
+TEST(Base64, MatchesRfc4648Vectors) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (auto [plain, encoded] : cases) {
+    EXPECT_EQ(to_base64(as_bytes(plain)), encoded);
+    auto decoded = from_base64(encoded);
+    ASSERT_TRUE(decoded.ok()) << encoded;
+    EXPECT_EQ(to_string(*decoded), plain);
+  }
+}
+
+TEST(Base64, SkipsLineBreaksAndAcceptsMissingPadding) {
+  EXPECT_EQ(to_string(*from_base64("Zm9v\r\nYmFy")), "foobar");
+  EXPECT_EQ(to_string(*from_base64("Zm9vYg")), "foob");
+}
+
+TEST(Base64, RejectsMalformedInput) {
+  EXPECT_FALSE(from_base64("Zm9v!").ok());
+  EXPECT_FALSE(from_base64("Z").ok());
+  EXPECT_FALSE(from_base64("Zg=a").ok());
+  EXPECT_FALSE(from_base64("Zg=").ok());
+  EXPECT_FALSE(from_base64("Zh==").ok()) << "non-zero trailing bits";
+  EXPECT_FALSE(from_base64("====").ok());
+}
+
+}  // namespace
+}  // namespace eseal::crypto
