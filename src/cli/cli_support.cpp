@@ -1,0 +1,99 @@
+#include "cli/cli_support.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "base/file.h"
+#include "crypto/encoding.h"
+#include "keys/key_file.h"
+#include "pki/issue.h"
+
+namespace eseal::cli {
+
+int exit_code_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kVerificationFailed:
+      return kExitVerificationFailed;
+    case ErrorKind::kInvalidInput:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kIo:
+      return kExitBadInput;
+    case ErrorKind::kInternal:
+      return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+void fail(const Error& error) {
+  std::cerr << "eseal: " << error.message << "\n";
+  throw CommandFailure{exit_code_for(error.kind)};
+}
+
+void need(const Status& status, const std::string& context) {
+  if (!status) fail(context.empty() ? status.error() : status.error().with_context(context));
+}
+
+keys::Kek load_kek(const GlobalOptions& options) {
+  const char* env = std::getenv("ESEAL_KEK");
+  std::optional<std::string_view> from_env;
+  if (env && *env) from_env = env;
+  return need(keys::load_or_create_kek(from_env, options.kek_file));
+}
+
+pki::Certificate read_certificate(const std::filesystem::path& path) {
+  auto data = need(read_file(path));
+  return need(pki::Certificate::parse(data), path.string());
+}
+
+std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path) {
+  auto data = need(read_file(path));
+  return need(pki::parse_certificates(data), path.string());
+}
+
+crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek) {
+  auto data = need(read_file(path));
+  return need(keys::decrypt_private_key(data, kek), path.string());
+}
+
+void refuse_overwrite(const std::filesystem::path& path, bool force) {
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec)) {
+    fail(Error::invalid_input(path.string() + " already exists; pass --force to replace it"));
+  }
+}
+
+void write_certificate_and_key(const std::filesystem::path& cert_path,
+                               const std::filesystem::path& key_path, const pki::Certificate& cert,
+                               const crypto::Sm2PrivateKey& key, const keys::Kek& kek) {
+  std::string key_pem = need(keys::encrypt_private_key(key, kek));
+  // Key first: a certificate on disk without its key would be useless.
+  need(write_file_atomic(key_path, as_bytes(key_pem), 0600));
+  need(write_file_atomic(cert_path, as_bytes(cert.pem()), 0644));
+}
+
+std::string describe(const pki::Certificate& cert) {
+  std::string out;
+  auto line = [&out](const std::string& name, const std::string& value) {
+    out += name;
+    out.append(name.size() < 18 ? 18 - name.size() : 1, ' ');
+    out += value + "\n";
+  };
+  line("subject", cert.subject().to_string());
+  line("issuer", cert.issuer().to_string());
+  line("serial", cert.serial_hex());
+  line("not before", format_utc(cert.not_before()));
+  line("not after", format_utc(cert.not_after()));
+  std::string usage;
+  for (const auto& name : pki::key_usage_names(cert.key_usage())) usage += (usage.empty() ? "" : ",") + name;
+  line("key usage", usage.empty() ? "-" : usage);
+  std::string eku;
+  for (const auto& name : cert.extended_key_usage()) eku += (eku.empty() ? "" : ",") + name;
+  if (!eku.empty()) line("extended usage", eku);
+  line("ca", cert.is_ca() ? "yes" : "no");
+  line("signature", cert.signature_algorithm());
+  if (auto key = cert.public_key()) line("public key", crypto::to_hex(key->point()));
+  line("sm3 fingerprint", crypto::to_hex(cert.sm3_fingerprint()));
+  return out;
+}
+
+}  // namespace eseal::cli

@@ -1,0 +1,64 @@
+// Shared plumbing of the `eseal` command: exit codes, error reporting, the KEK, and reading and
+// writing the files the commands exchange.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "base/result.h"
+#include "crypto/sm2.h"
+#include "keys/kek.h"
+#include "pki/certificate.h"
+
+namespace eseal::cli {
+
+// Exit codes: what scripts branch on.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitVerificationFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInternal = 3;
+
+int exit_code_for(ErrorKind kind);
+
+// Thrown by command callbacks to end the program with `code` after printing `message`.
+struct CommandFailure {
+  int code;
+};
+
+// Prints "eseal: <message>" to stderr and throws CommandFailure with the error's exit code.
+[[noreturn]] void fail(const Error& error);
+
+// Unwraps a result or fails with its error, prefixed by `context` when given.
+template <typename T>
+T need(Result<T> result, const std::string& context = {}) {
+  if (!result) fail(context.empty() ? result.error() : result.error().with_context(context));
+  return std::move(result).value();
+}
+void need(const Status& status, const std::string& context = {});
+
+// Options every command shares.
+struct GlobalOptions {
+  std::filesystem::path kek_file = "var/kek";
+};
+
+// The KEK: $ESEAL_KEK, else the KEK file (created on first use).
+keys::Kek load_kek(const GlobalOptions& options);
+
+pki::Certificate read_certificate(const std::filesystem::path& path);
+std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);
+crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
+
+// Fails with kInvalidInput when `path` exists and `force` is false, so nothing is overwritten
+// by accident.
+void refuse_overwrite(const std::filesystem::path& path, bool force);
+
+// Writes a certificate (0644) and its encrypted key (0600).
+void write_certificate_and_key(const std::filesystem::path& cert_path,
+                               const std::filesystem::path& key_path, const pki::Certificate& cert,
+                               const crypto::Sm2PrivateKey& key, const keys::Kek& kek);
+
+// A human-readable summary of a certificate, one field per line.
+std::string describe(const pki::Certificate& cert);
+
+}  // namespace eseal::cli

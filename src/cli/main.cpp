@@ -1,0 +1,33 @@
+// The `eseal` command: set-up, PKI and debugging tools over the same engines the server uses.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace eseal::cli;
+  CLI::App app{"eseal: electronic seals (GB/T 38540) for PDF and OFD documents"};
+  app.require_subcommand(1);
+  GlobalOptions options;
+  if (const char* env = std::getenv("ESEAL_KEK_FILE"); env && *env) options.kek_file = env;
+  app.add_option("--kek-file", options.kek_file,
+                 "Key-encryption key file, created 0600 on first use (env ESEAL_KEK_FILE; "
+                 "ESEAL_KEK overrides with the key itself)")
+      ->capture_default_str();
+  add_ca_commands(app, options);
+  add_data_commands(app, options);
+  add_demo_command(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CommandFailure& failure) {
+    return failure.code;
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "eseal: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+  return kExitOk;
+}
