@@ -5,7 +5,9 @@
 namespace eseal::asn1 {
 namespace {
 
-Error malformed(const std::string& what) { return Error::invalid_input("malformed DER: " + what); }
+Error malformed(const std::string& what) {
+  return Error::invalid_input("malformed DER: " + what);
+}
 
 std::string hex_tag(std::uint8_t t) {
   const char* digits = "0123456789abcdef";

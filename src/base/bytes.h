@@ -26,6 +26,8 @@ inline std::string to_string(ByteView bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-inline void append(Bytes& out, ByteView tail) { out.insert(out.end(), tail.begin(), tail.end()); }
+inline void append(Bytes& out, ByteView tail) {
+  out.insert(out.end(), tail.begin(), tail.end());
+}
 
 }  // namespace eseal

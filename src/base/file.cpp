@@ -36,7 +36,8 @@ Status write_file_atomic(const std::filesystem::path& path, ByteView content, mo
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) return Error::io("cannot create folder " + path.parent_path().string() + ": " + ec.message());
+    if (ec)
+      return Error::io("cannot create folder " + path.parent_path().string() + ": " + ec.message());
   }
   std::string tmp = path.string() + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmp.data());

@@ -2,8 +2,9 @@
 // never leaves a half-written certificate or key behind.
 #pragma once
 
-#include <filesystem>
 #include <sys/types.h>
+
+#include <filesystem>
 
 #include "base/bytes.h"
 #include "base/result.h"

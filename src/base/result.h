@@ -29,9 +29,7 @@ struct Error {
   static Error internal(std::string m) { return {ErrorKind::kInternal, std::move(m)}; }
 
   // Returns a copy whose message is prefixed with `context: `.
-  Error with_context(const std::string& context) const {
-    return {kind, context + ": " + message};
-  }
+  Error with_context(const std::string& context) const { return {kind, context + ": " + message}; }
 };
 
 // Either a value or an Error. Accessing the wrong alternative is a programming error and throws
@@ -77,6 +75,8 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Status ok_status() { return {}; }
+inline Status ok_status() {
+  return {};
+}
 
 }  // namespace eseal

@@ -21,8 +21,8 @@ Result<Time> parse_utc(std::string_view text) {
   unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
   std::string str(text);
   char sep = 0, zone = 0;
-  int fields = std::sscanf(str.c_str(), "%4d-%2u-%2u%c%2u:%2u:%2u%c", &y, &mo, &d, &sep, &h, &mi,
-                           &s, &zone);
+  int fields =
+      std::sscanf(str.c_str(), "%4d-%2u-%2u%c%2u:%2u:%2u%c", &y, &mo, &d, &sep, &h, &mi, &s, &zone);
   bool date_only = fields == 3 && str.size() == 10;
   bool date_time = (fields == 7 || (fields == 8 && zone == 'Z')) && (sep == 'T' || sep == ' ');
   std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),

@@ -84,7 +84,8 @@ std::string describe(const pki::Certificate& cert) {
   line("not before", format_utc(cert.not_before()));
   line("not after", format_utc(cert.not_after()));
   std::string usage;
-  for (const auto& name : pki::key_usage_names(cert.key_usage())) usage += (usage.empty() ? "" : ",") + name;
+  for (const auto& name : pki::key_usage_names(cert.key_usage()))
+    usage += (usage.empty() ? "" : ",") + name;
   line("key usage", usage.empty() ? "-" : usage);
   std::string eku;
   for (const auto& name : cert.extended_key_usage()) eku += (eku.empty() ? "" : ",") + name;

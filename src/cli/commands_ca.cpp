@@ -32,7 +32,8 @@ int run_cert_verify(const VerifyOptions& o) {
   std::vector<pki::Certificate> chain;
   if (!o.chain.empty()) chain = read_certificates(o.chain);
   std::vector<pki::Crl> crls;
-  for (const auto& path : o.crls) crls.push_back(need(pki::Crl::parse(need(read_file(path))), path));
+  for (const auto& path : o.crls)
+    crls.push_back(need(pki::Crl::parse(need(read_file(path))), path));
   Time at = parse_time_option(o.at);
   auto status = pki::verify_chain(cert, chain, roots, {at, crls});
   if (!status) {
@@ -52,8 +53,10 @@ struct CrlIssueOptions {
 
 int run_crl_issue(const CrlIssueOptions& o, const GlobalOptions& global) {
   check_days(o.days);
-  IssuerFiles files = o.issuer.empty() ? IssuerFiles::in_folder(o.ca) : IssuerFiles::with_prefix(o.issuer);
-  std::filesystem::path out = o.out.empty() ? files.cert.parent_path() / "crl.pem" : std::filesystem::path(o.out);
+  IssuerFiles files =
+      o.issuer.empty() ? IssuerFiles::in_folder(o.ca) : IssuerFiles::with_prefix(o.issuer);
+  std::filesystem::path out =
+      o.out.empty() ? files.cert.parent_path() / "crl.pem" : std::filesystem::path(o.out);
   keys::Kek kek = load_kek(global);
   pki::Certificate issuer = read_certificate(files.cert);
   crypto::Sm2PrivateKey key = read_private_key(files.key, kek);
@@ -70,7 +73,8 @@ int run_crl_issue(const CrlIssueOptions& o, const GlobalOptions& global) {
     request.number = previous.number() + 1;
   }
   std::vector<Bytes> serials;
-  for (const auto& hex : o.serials) serials.push_back(need(crypto::from_hex(hex), "--revoke " + hex));
+  for (const auto& hex : o.serials)
+    serials.push_back(need(crypto::from_hex(hex), "--revoke " + hex));
   for (const auto& path : o.certs) {
     pki::Certificate cert = read_certificate(path);
     if (cert.issuer() != issuer.subject()) {
@@ -116,7 +120,8 @@ int run_crl_check(const CrlCheckOptions& o) {
     }
   }
   if (!status) {
-    std::cout << "REVOKED-OR-UNKNOWN " << cert.serial_hex() << ": " << status.error().message << "\n";
+    std::cout << "REVOKED-OR-UNKNOWN " << cert.serial_hex() << ": " << status.error().message
+              << "\n";
     return exit_code_for(status.error().kind);
   }
   std::cout << "GOOD " << cert.serial_hex() << " is not on CRL number " << crl.number() << "\n";
@@ -135,8 +140,10 @@ pki::Certificate init_ca(const std::filesystem::path& dir, const std::string& su
   Time now = now_utc();
   pki::CertificateRequest request{pki::CertificateProfile::kRootCa,
                                   need(pki::DistinguishedName::parse(subject), "--subject"),
-                                  key.public_key(), now - kBackdate,
-                                  now + std::chrono::days(days), {}};
+                                  key.public_key(),
+                                  now - kBackdate,
+                                  now + std::chrono::days(days),
+                                  {}};
   auto cert = need(pki::issue_certificate(request, std::nullopt, key));
   write_certificate_and_key(files.cert, files.key, cert, key, kek);
   return cert;
@@ -159,11 +166,13 @@ pki::Certificate issue_to_files(const IssuerFiles& issuer_files, pki::Certificat
   Time not_before = std::max(now - kBackdate, issuer.not_before());
   Time not_after = std::min(now + std::chrono::days(days), issuer.not_after());
   if (not_after < now + std::chrono::days(days)) {
-    std::cerr << "eseal: note: validity shortened to the issuer's notAfter " << format_utc(not_after)
-              << "\n";
+    std::cerr << "eseal: note: validity shortened to the issuer's notAfter "
+              << format_utc(not_after) << "\n";
   }
-  pki::CertificateRequest request{profile, need(pki::DistinguishedName::parse(subject), "--subject"),
-                                  key.public_key(), not_before, not_after, {}};
+  pki::CertificateRequest request{
+      profile,          need(pki::DistinguishedName::parse(subject), "--subject"),
+      key.public_key(), not_before,
+      not_after,        {}};
   auto cert = need(pki::issue_certificate(request, issuer, issuer_key));
   write_certificate_and_key(out.cert, out.key, cert, key, kek);
   return cert;
@@ -179,7 +188,8 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
     auto days = std::make_shared<int>(3650);
     auto force = std::make_shared<bool>(false);
     init->add_option("--dir", *dir, "Folder for root.pem and root.key")->required();
-    init->add_option("--subject", *subject, "Distinguished name, e.g. \"C=CN,O=…,CN=…\"")->capture_default_str();
+    init->add_option("--subject", *subject, "Distinguished name, e.g. \"C=CN,O=…,CN=…\"")
+        ->capture_default_str();
     init->add_option("--days", *days, "Validity in days")->capture_default_str();
     init->add_flag("--force", *force, "Replace an existing CA");
     init->callback([=, &global] {
@@ -193,7 +203,8 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
   auto* cert = app.add_subcommand("cert", "Issue, show and verify certificates");
   cert->require_subcommand(1);
   {
-    auto* issue = cert->add_subcommand("issue", "Issue a certificate with a new SM2 key: P.pem and P.key");
+    auto* issue =
+        cert->add_subcommand("issue", "Issue a certificate with a new SM2 key: P.pem and P.key");
     auto ca_dir = std::make_shared<std::string>();
     auto issuer = std::make_shared<std::string>();
     auto profile = std::make_shared<std::string>();
@@ -202,19 +213,26 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
     auto days = std::make_shared<int>(730);
     auto force = std::make_shared<bool>(false);
     auto* ca_option = issue->add_option("--ca", *ca_dir, "CA folder made by `eseal ca init`");
-    auto* issuer_option =
-        issue->add_option("--issuer", *issuer, "Issuing CA given by prefix (P.pem, P.key), e.g. a sub-ca");
+    auto* issuer_option = issue->add_option(
+        "--issuer", *issuer, "Issuing CA given by prefix (P.pem, P.key), e.g. a sub-ca");
     ca_option->excludes(issuer_option);
-    issue->add_option("--profile", *profile, "root-ca is made by `ca init`; sub-ca, seal-maker, seal, seal-enc, user or tsa")
+    issue
+        ->add_option(
+            "--profile", *profile,
+            "root-ca is made by `ca init`; sub-ca, seal-maker, seal, seal-enc, user or tsa")
         ->required();
-    issue->add_option("--subject", *subject, "Distinguished name, e.g. \"C=CN,O=…,CN=…\"")->required();
+    issue->add_option("--subject", *subject, "Distinguished name, e.g. \"C=CN,O=…,CN=…\"")
+        ->required();
     issue->add_option("--out", *out, "Output prefix: writes P.pem and P.key")->required();
-    issue->add_option("--days", *days, "Validity in days (clamped to the issuer's)")->capture_default_str();
+    issue->add_option("--days", *days, "Validity in days (clamped to the issuer's)")
+        ->capture_default_str();
     issue->add_flag("--force", *force, "Replace existing files");
     issue->callback([=, &global] {
-      if (ca_dir->empty() && issuer->empty()) fail(Error::invalid_input("give --ca D or --issuer P"));
+      if (ca_dir->empty() && issuer->empty())
+        fail(Error::invalid_input("give --ca D or --issuer P"));
       keys::Kek kek = load_kek(global);
-      auto files = ca_dir->empty() ? IssuerFiles::with_prefix(*issuer) : IssuerFiles::in_folder(*ca_dir);
+      auto files =
+          ca_dir->empty() ? IssuerFiles::with_prefix(*issuer) : IssuerFiles::in_folder(*ca_dir);
       auto issued = issue_to_files(files, need(pki::parse_profile(*profile), "--profile"), *subject,
                                    *days, *out, *force, kek);
       std::cout << "issued " << *out << ".pem (key " << *out << ".key)\n" << describe(issued);
@@ -229,7 +247,8 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
     });
   }
   {
-    auto* verify = cert->add_subcommand("verify", "Verify a certificate's chain (exit 0 valid, 1 invalid)");
+    auto* verify =
+        cert->add_subcommand("verify", "Verify a certificate's chain (exit 0 valid, 1 invalid)");
     auto o = std::make_shared<VerifyOptions>();
     verify->add_option("--cert", o->cert, "Certificate to verify")->required();
     verify->add_option("--ca", o->ca, "Trusted root certificate(s)")->required();
@@ -245,24 +264,29 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
     auto* issue = crl->add_subcommand("issue", "Issue (or extend) the CA's CRL");
     auto o = std::make_shared<CrlIssueOptions>();
     auto* ca_option = issue->add_option("--ca", o->ca, "CA folder made by `eseal ca init`");
-    auto* issuer_option = issue->add_option("--issuer", o->issuer, "Issuing CA given by prefix (P.pem, P.key)");
+    auto* issuer_option =
+        issue->add_option("--issuer", o->issuer, "Issuing CA given by prefix (P.pem, P.key)");
     ca_option->excludes(issuer_option);
     issue->add_option("--revoke", o->serials, "Serial number (hex) to revoke");
     issue->add_option("--revoke-cert", o->certs, "Certificate to revoke");
-    issue->add_option("--reason", o->reason, "keyCompromise, superseded, cessationOfOperation, …")->capture_default_str();
+    issue->add_option("--reason", o->reason, "keyCompromise, superseded, cessationOfOperation, …")
+        ->capture_default_str();
     issue->add_option("--days", o->days, "Days until nextUpdate")->capture_default_str();
     issue->add_option("--out", o->out, "CRL file (default: crl.pem beside the CA certificate)");
     issue->callback([=, &global] {
-      if (o->ca.empty() && o->issuer.empty()) fail(Error::invalid_input("give --ca D or --issuer P"));
+      if (o->ca.empty() && o->issuer.empty())
+        fail(Error::invalid_input("give --ca D or --issuer P"));
       throw CommandFailure{run_crl_issue(*o, global)};
     });
   }
   {
-    auto* check = crl->add_subcommand("check", "Check a certificate against a CRL (exit 0 good, 1 revoked)");
+    auto* check =
+        crl->add_subcommand("check", "Check a certificate against a CRL (exit 0 good, 1 revoked)");
     auto o = std::make_shared<CrlCheckOptions>();
     check->add_option("--crl", o->crl, "CRL file")->required();
     check->add_option("--cert", o->cert, "Certificate to look up")->required();
-    check->add_option("--ca", o->ca, "The CRL issuer's certificate: also checks signature and freshness");
+    check->add_option("--ca", o->ca,
+                      "The CRL issuer's certificate: also checks signature and freshness");
     check->add_option("--at", o->at, "Check freshness at this UTC time instead of now");
     check->callback([=] { throw CommandFailure{run_crl_check(*o)}; });
   }

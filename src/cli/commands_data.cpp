@@ -18,8 +18,8 @@ Result<Bytes> read_signature(const std::filesystem::path& path) {
     auto decoded = decode(text);
     if (decoded && crypto::sm2_signature_to_der(*decoded)) return decoded;
   }
-  return Error::invalid_input(path.string() +
-                              " holds no SM2 signature (DER, 64-byte r||s, or their hex or base64)");
+  return Error::invalid_input(
+      path.string() + " holds no SM2 signature (DER, 64-byte r||s, or their hex or base64)");
 }
 
 }  // namespace
@@ -45,7 +45,8 @@ Status verify_file_signature(const pki::Certificate& cert, const std::filesystem
 
 void add_data_commands(CLI::App& app, const GlobalOptions& global) {
   {
-    auto* sign = app.add_subcommand("sign-data", "Sign a file with SM3withSM2 (DER signature unless --raw)");
+    auto* sign =
+        app.add_subcommand("sign-data", "Sign a file with SM3withSM2 (DER signature unless --raw)");
     auto key = std::make_shared<std::string>();
     auto in = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
@@ -65,7 +66,8 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
     });
   }
   {
-    auto* verify = app.add_subcommand("verify-data", "Verify an SM3withSM2 signature over a file (exit 0 valid, 1 invalid)");
+    auto* verify = app.add_subcommand(
+        "verify-data", "Verify an SM3withSM2 signature over a file (exit 0 valid, 1 invalid)");
     auto cert = std::make_shared<std::string>();
     auto in = std::make_shared<std::string>();
     auto sig = std::make_shared<std::string>();
@@ -79,8 +81,8 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
       auto status = verify_file_signature(signer, *in, *sig, *id);
       if (!status && status.error().kind != ErrorKind::kVerificationFailed) fail(status.error());
       if (!status) {
-        std::cout << "FAILED " << status.error().message << " (signer " << signer.subject().to_string()
-                  << ")\n";
+        std::cout << "FAILED " << status.error().message << " (signer "
+                  << signer.subject().to_string() << ")\n";
         throw CommandFailure{kExitVerificationFailed};
       }
       std::cout << "OK signature by " << signer.subject().to_string() << "\n";

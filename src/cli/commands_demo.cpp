@@ -33,13 +33,15 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   auto issuer = IssuerFiles::in_folder(ca_dir);
   auto maker_prefix = (dir / "seal-maker").string();
   auto maker = issue_to_files(issuer, pki::CertificateProfile::kSealMaker,
-                              "C=CN,O=eseal 演示制章中心,CN=eseal 演示制章者", 1825, maker_prefix, true, kek);
+                              "C=CN,O=eseal 演示制章中心,CN=eseal 演示制章者", 1825, maker_prefix,
+                              true, kek);
   step(2, "seal maker certificate", maker_prefix + ".pem  " + maker.subject().to_string());
 
   auto signer_prefix = (dir / "signer").string();
-  auto signer = issue_to_files(issuer, pki::CertificateProfile::kSeal,
-                               "C=CN,O=某某市人力资源和社会保障局,CN=某某市人力资源和社会保障局公章",
-                               730, signer_prefix, true, kek);
+  auto signer =
+      issue_to_files(issuer, pki::CertificateProfile::kSeal,
+                     "C=CN,O=某某市人力资源和社会保障局,CN=某某市人力资源和社会保障局公章", 730,
+                     signer_prefix, true, kek);
   step(3, "signer certificate", signer_prefix + ".pem  " + signer.subject().to_string());
 
   auto payload = dir / "payload.txt";
@@ -48,8 +50,9 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   Bytes sig = sign_file(signer_prefix + ".key", payload, std::string(crypto::kSm2DefaultUserId),
                         false, kek);
   need(write_file_atomic(signature, sig, 0644));
-  step(4, "signed payload", payload.string() + " -> " + signature.string() + " (SM3withSM2, DER, " +
-                                std::to_string(sig.size()) + " bytes)");
+  step(4, "signed payload",
+       payload.string() + " -> " + signature.string() + " (SM3withSM2, DER, " +
+           std::to_string(sig.size()) + " bytes)");
 
   need(verify_file_signature(signer, payload, signature, std::string(crypto::kSm2DefaultUserId)),
        "demo signature");
@@ -57,7 +60,8 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   Time now = now_utc();
   need(pki::verify_chain(signer, {}, roots, {now, {}}), "signer chain");
   need(pki::verify_chain(maker, {}, roots, {now, {}}), "seal maker chain");
-  step(5, "verified", "signature OK; signer and seal maker chain to the root at " + format_utc(now));
+  step(5, "verified",
+       "signature OK; signer and seal maker chain to the root at " + format_utc(now));
 
   const std::string d = dir.string();
   std::cout << "\nCross-check with OpenSSL (OpenSSL 3.0 needs the standard SM2 ID spelled out):\n"
@@ -73,9 +77,11 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
 }  // namespace
 
 void add_demo_command(CLI::App& app, const GlobalOptions& global) {
-  auto* demo = app.add_subcommand("demo", "Create a demo CA and certificates, sign and verify a payload");
+  auto* demo =
+      app.add_subcommand("demo", "Create a demo CA and certificates, sign and verify a payload");
   auto dir = std::make_shared<std::string>("var/demo");
-  demo->add_option("--dir", *dir, "Folder for the demo's files (replaced on each run)")->capture_default_str();
+  demo->add_option("--dir", *dir, "Folder for the demo's files (replaced on each run)")
+      ->capture_default_str();
   demo->callback([=, &global] { throw CommandFailure{run_demo(*dir, global)}; });
 }
 

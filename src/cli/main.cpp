@@ -1,6 +1,5 @@
 // The `eseal` command: set-up, PKI and debugging tools over the same engines the server uses.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.h"

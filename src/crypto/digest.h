@@ -32,12 +32,20 @@ class Hasher {
 };
 
 Bytes hash(HashAlgorithm algorithm, ByteView data);
-inline Bytes sm3(ByteView data) { return hash(HashAlgorithm::kSm3, data); }
-inline Bytes sha1(ByteView data) { return hash(HashAlgorithm::kSha1, data); }
-inline Bytes sha256(ByteView data) { return hash(HashAlgorithm::kSha256, data); }
+inline Bytes sm3(ByteView data) {
+  return hash(HashAlgorithm::kSm3, data);
+}
+inline Bytes sha1(ByteView data) {
+  return hash(HashAlgorithm::kSha1, data);
+}
+inline Bytes sha256(ByteView data) {
+  return hash(HashAlgorithm::kSha256, data);
+}
 
 Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data);
-inline Bytes hmac_sm3(ByteView key, ByteView data) { return hmac(HashAlgorithm::kSm3, key, data); }
+inline Bytes hmac_sm3(ByteView key, ByteView data) {
+  return hmac(HashAlgorithm::kSm3, key, data);
+}
 inline Bytes hmac_sha256(ByteView key, ByteView data) {
   return hmac(HashAlgorithm::kSha256, key, data);
 }

@@ -9,7 +9,9 @@ namespace {
 constexpr std::string_view kBase64Alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -39,8 +41,12 @@ constexpr std::array<int, 256> base64_table() {
 
 }  // namespace
 
-std::string to_hex(ByteView bytes) { return hex_with(bytes, "0123456789abcdef"); }
-std::string to_hex_upper(ByteView bytes) { return hex_with(bytes, "0123456789ABCDEF"); }
+std::string to_hex(ByteView bytes) {
+  return hex_with(bytes, "0123456789abcdef");
+}
+std::string to_hex_upper(ByteView bytes) {
+  return hex_with(bytes, "0123456789ABCDEF");
+}
 
 Result<Bytes> from_hex(std::string_view text) {
   Bytes out;

@@ -32,6 +32,8 @@ std::string bio_contents(BIO* bio) {
   return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
-EcGroupPtr sm2_group() { return EcGroupPtr(EC_GROUP_new_by_curve_name(NID_sm2)); }
+EcGroupPtr sm2_group() {
+  return EcGroupPtr(EC_GROUP_new_by_curve_name(NID_sm2));
+}
 
 }  // namespace eseal::crypto::ossl

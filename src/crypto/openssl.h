@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 
@@ -54,5 +55,9 @@ std::string bio_contents(BIO* bio);
 
 // The SM2 curve group (sm2p256v1).
 EcGroupPtr sm2_group();
+
+// A digest-sign (or digest-verify) context for SM3withSM2 with the user ID set, for OpenSSL
+// functions that sign structures themselves (X509_sign_ctx, X509_CRL_sign_ctx).
+Result<MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user_id, bool sign);
 
 }  // namespace eseal::crypto::ossl

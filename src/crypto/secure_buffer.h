@@ -42,6 +42,8 @@ struct WipingAllocator {
 
 using SecureBytes = std::vector<std::uint8_t, WipingAllocator<std::uint8_t>>;
 
-inline SecureBytes to_secure(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+inline SecureBytes to_secure(ByteView bytes) {
+  return {bytes.begin(), bytes.end()};
+}
 
 }  // namespace eseal::crypto

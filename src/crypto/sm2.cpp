@@ -14,7 +14,9 @@ namespace {
 
 constexpr std::size_t kMaxUserIdSize = 0xFFFF / 8;
 
-std::shared_ptr<EVP_PKEY> share(EVP_PKEY* key) { return {key, EVP_PKEY_free}; }
+std::shared_ptr<EVP_PKEY> share(EVP_PKEY* key) {
+  return {key, EVP_PKEY_free};
+}
 
 bool is_sm2(EVP_PKEY* key) {
   if (EVP_PKEY_is_a(key, "SM2")) return true;
@@ -29,8 +31,7 @@ bool is_sm2(EVP_PKEY* key) {
 // Builds an OpenSSL SM2 key from the encoded point and, for a key pair, the scalar.
 Result<std::shared_ptr<EVP_PKEY>> build_key(ByteView point, const BIGNUM* scalar) {
   std::unique_ptr<OSSL_PARAM_BLD, ossl::Deleter<OSSL_PARAM_BLD_free>> bld(OSSL_PARAM_BLD_new());
-  if (!bld ||
-      !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0) ||
+  if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "SM2", 0) ||
       !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                         point.size()) ||
       (scalar && !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, scalar))) {
@@ -54,13 +55,15 @@ Result<Bytes> canonical_point(ByteView point) {
   if (point.size() == kSm2PointSize - 1) {
     encoded.push_back(0x04);
   } else if (point.size() != kSm2PointSize || point[0] != 0x04) {
-    return Error::invalid_input("SM2 public key must be 04||x||y (65 bytes) or x||y (64 bytes), got " +
-                                std::to_string(point.size()) + " bytes");
+    return Error::invalid_input(
+        "SM2 public key must be 04||x||y (65 bytes) or x||y (64 bytes), got " +
+        std::to_string(point.size()) + " bytes");
   }
   append(encoded, point);
   auto group = ossl::sm2_group();
   ossl::EcPointPtr p(EC_POINT_new(group.get()));
-  if (!p || EC_POINT_oct2point(group.get(), p.get(), encoded.data(), encoded.size(), nullptr) != 1 ||
+  if (!p ||
+      EC_POINT_oct2point(group.get(), p.get(), encoded.data(), encoded.size(), nullptr) != 1 ||
       EC_POINT_is_at_infinity(group.get(), p.get())) {
     ossl::drain_errors();
     return Error::invalid_input("SM2 public key is not a point on the curve");
@@ -75,12 +78,15 @@ Status check_user_id(std::string_view user_id) {
   return ok_status();
 }
 
-// Prepares a digest-sign or digest-verify context with the SM2 user ID set explicitly. OpenSSL
-// 3.0 only accepts the ID after initialisation (parameters passed to the init call are applied
-// before the provider is ready for them) and before the first update.
-Result<ossl::MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user_id, bool sign) {
+}  // namespace
+
+namespace ossl {
+
+// OpenSSL 3.0 only accepts the ID after initialisation (parameters passed to the init call are
+// applied before the provider is ready for them) and before the first update.
+Result<MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user_id, bool sign) {
   if (auto s = check_user_id(user_id); !s) return s.error();
-  ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   int rc = sign ? EVP_DigestSignInit_ex(ctx.get(), &pctx, "SM3", nullptr, nullptr, key, nullptr)
                 : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, "SM3", nullptr, nullptr, key, nullptr);
@@ -92,13 +98,17 @@ Result<ossl::MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user
           user_id.size()),
       OSSL_PARAM_construct_end()};
   if (!ctx || rc != 1 || EVP_PKEY_CTX_set_params(pctx, params) != 1) {
-    return ossl::failure("cannot set up SM3withSM2");
+    return failure("cannot set up SM3withSM2");
   }
   return ctx;
 }
 
+}  // namespace ossl
+
+namespace {
+
 Status verify_der(EVP_PKEY* key, ByteView message, ByteView der, std::string_view user_id) {
-  auto ctx = sm3_with_sm2_context(key, user_id, false);
+  auto ctx = ossl::sm3_with_sm2_context(key, user_id, false);
   if (!ctx) return ctx.error();
   int rc = EVP_DigestVerify(ctx->get(), der.data(), der.size(), message.data(), message.size());
   ossl::drain_errors();
@@ -183,7 +193,8 @@ Result<Sm2PrivateKey> Sm2PrivateKey::generate() {
 
 Result<Sm2PrivateKey> Sm2PrivateKey::from_scalar(ByteView d) {
   if (d.size() != kSm2ScalarSize) {
-    return Error::invalid_input("SM2 private key must be 32 bytes, got " + std::to_string(d.size()));
+    return Error::invalid_input("SM2 private key must be 32 bytes, got " +
+                                std::to_string(d.size()));
   }
   auto group = ossl::sm2_group();
   ossl::BnPtr scalar(BN_bin2bn(d.data(), static_cast<int>(d.size()), nullptr));
@@ -278,7 +289,7 @@ Result<Bytes> sm2_signing_digest(const Sm2PublicKey& key, ByteView message,
 }
 
 Result<Bytes> sm2_sign(const Sm2PrivateKey& key, ByteView message, std::string_view user_id) {
-  auto ctx = sm3_with_sm2_context(key.native(), user_id, true);
+  auto ctx = ossl::sm3_with_sm2_context(key.native(), user_id, true);
   if (!ctx) return ctx.error();
   std::size_t len = 0;
   if (EVP_DigestSign(ctx->get(), nullptr, &len, message.data(), message.size()) != 1) {

@@ -20,7 +20,7 @@ namespace eseal::crypto {
 
 inline constexpr std::string_view kSm2DefaultUserId = "1234567812345678";
 inline constexpr std::size_t kSm2ScalarSize = 32;
-inline constexpr std::size_t kSm2PointSize = 65;      // 04 || x || y
+inline constexpr std::size_t kSm2PointSize = 65;         // 04 || x || y
 inline constexpr std::size_t kSm2RawSignatureSize = 64;  // r || s
 
 // An SM2 public key. Cheap to copy (shared, immutable).

@@ -48,7 +48,8 @@ Result<Sm2Ciphertext> decode_der(ByteView encoded) {
 
 Result<Sm2Ciphertext> decode_raw(ByteView encoded, bool c3_first) {
   if (encoded.size() < kC1 + kHash || encoded[0] != 0x04) {
-    return Error::invalid_input("raw SM2 ciphertext must start with 04||x||y and be at least 97 bytes");
+    return Error::invalid_input(
+        "raw SM2 ciphertext must start with 04||x||y and be at least 97 bytes");
   }
   ByteView body = encoded.subspan(kC1);
   ByteView c3 = c3_first ? body.first(kHash) : body.last(kHash);
@@ -76,7 +77,8 @@ Result<Sm2Ciphertext> decode_ecc_cipher(ByteView encoded) {
   for (std::size_t field : {std::size_t{0}, kEccField}) {
     for (std::size_t i = 0; i < kEccField - kCoordinate; ++i) {
       if (encoded[field + i] != 0) {
-        return Error::invalid_input("GM/T 0018 ECCCipher coordinate is not right-aligned in 64 bytes");
+        return Error::invalid_input(
+            "GM/T 0018 ECCCipher coordinate is not right-aligned in 64 bytes");
       }
     }
   }
@@ -135,7 +137,8 @@ Bytes sm2_ciphertext_encode(const Sm2Ciphertext& parts, Sm2CipherFormat format) 
       std::copy(parts.y.begin(), parts.y.end(), out.begin() + (2 * kEccField - kCoordinate));
       std::copy(parts.c3.begin(), parts.c3.end(), out.begin() + 2 * kEccField);
       auto length = static_cast<std::uint32_t>(parts.c2.size());
-      for (int i = 0; i < 4; ++i) out[2 * kEccField + kHash + i] = static_cast<std::uint8_t>(length >> (8 * i));
+      for (int i = 0; i < 4; ++i)
+        out[2 * kEccField + kHash + i] = static_cast<std::uint8_t>(length >> (8 * i));
       append(out, parts.c2);
       return out;
     }
@@ -146,8 +149,7 @@ Bytes sm2_ciphertext_encode(const Sm2Ciphertext& parts, Sm2CipherFormat format) 
 Result<Sm2CipherFormat> sm2_ciphertext_detect(ByteView encoded) {
   if (encoded.empty()) return Error::invalid_input("empty SM2 ciphertext");
   if (encoded[0] == asn1::tag::kSequence) return Sm2CipherFormat::kDer;
-  if (encoded.size() >= kEccHeader && encoded[0] == 0 &&
-      decode_ecc_cipher(encoded).ok()) {
+  if (encoded.size() >= kEccHeader && encoded[0] == 0 && decode_ecc_cipher(encoded).ok()) {
     return Sm2CipherFormat::kEccCipher;
   }
   if (encoded[0] == 0x04 && encoded.size() >= kC1 + kHash) return Sm2CipherFormat::kC1C3C2;

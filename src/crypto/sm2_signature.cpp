@@ -69,7 +69,8 @@ Result<Bytes> sm2_signature_raw_to_der(ByteView raw) {
   if (!in_signature_range(r) || !in_signature_range(s)) {
     return Error::invalid_input("SM2 signature r or s is outside [1, n-1]");
   }
-  return asn1::encode_sequence({asn1::encode_unsigned_integer(r), asn1::encode_unsigned_integer(s)});
+  return asn1::encode_sequence(
+      {asn1::encode_unsigned_integer(r), asn1::encode_unsigned_integer(s)});
 }
 
 Result<Bytes> sm2_signature_to_der(ByteView signature) {

@@ -36,8 +36,8 @@ Result<Kek> load_or_create_kek(std::optional<std::string_view> env_value,
   if (::stat(file.c_str(), &st) == 0) {
     if (st.st_mode & (S_IRWXG | S_IRWXO)) {
       return Error::invalid_input("the key-encryption key file " + file.string() +
-                                  " is accessible to other users; run `chmod 600 " +
-                                  file.string() + "`");
+                                  " is accessible to other users; run `chmod 600 " + file.string() +
+                                  "`");
     }
     auto content = read_file(file);
     if (!content) return content.error();

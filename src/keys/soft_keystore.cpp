@@ -16,9 +16,11 @@ constexpr std::size_t kIdHexLength = 32;
 Result<SoftKeystore> SoftKeystore::open(const std::filesystem::path& folder, Kek kek) {
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
-  if (ec) return Error::io("cannot create keystore folder " + folder.string() + ": " + ec.message());
+  if (ec)
+    return Error::io("cannot create keystore folder " + folder.string() + ": " + ec.message());
   std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-  if (ec) return Error::io("cannot restrict keystore folder " + folder.string() + ": " + ec.message());
+  if (ec)
+    return Error::io("cannot restrict keystore folder " + folder.string() + ": " + ec.message());
   return SoftKeystore(folder, std::move(kek));
 }
 

@@ -132,7 +132,9 @@ Result<Certificate> Certificate::from_der(ByteView der) {
   return Certificate(cert);
 }
 
-Result<Certificate> Certificate::from_pem(std::string_view pem) { return parse(as_bytes(pem)); }
+Result<Certificate> Certificate::from_pem(std::string_view pem) {
+  return parse(as_bytes(pem));
+}
 
 Result<Certificate> Certificate::parse(ByteView data) {
   auto der = detail::der_from_text_or_binary(data, "CERTIFICATE");
@@ -143,9 +145,9 @@ Result<Certificate> Certificate::parse(ByteView data) {
 Certificate::Certificate(X509* cert) : cert_(cert, X509_free) {
   if (X509_get_signature_nid(cert_.get()) == NID_SM2_with_SM3) {
     ASN1_OCTET_STRING* id = ASN1_OCTET_STRING_new();
-    if (id && ASN1_OCTET_STRING_set(id, reinterpret_cast<const unsigned char*>(
-                                            crypto::kSm2DefaultUserId.data()),
-                                    static_cast<int>(crypto::kSm2DefaultUserId.size())) == 1) {
+    if (id && ASN1_OCTET_STRING_set(
+                  id, reinterpret_cast<const unsigned char*>(crypto::kSm2DefaultUserId.data()),
+                  static_cast<int>(crypto::kSm2DefaultUserId.size())) == 1) {
       X509_set0_distinguishing_id(cert_.get(), id);
     } else {
       ASN1_OCTET_STRING_free(id);
@@ -189,21 +191,29 @@ Bytes Certificate::serial() const {
   return detail::integer_magnitude(X509_get0_serialNumber(cert_.get()));
 }
 
-std::string Certificate::serial_hex() const { return crypto::to_hex_upper(serial()); }
+std::string Certificate::serial_hex() const {
+  return crypto::to_hex_upper(serial());
+}
 
-Time Certificate::not_before() const { return detail::from_asn1_time(X509_get0_notBefore(cert_.get())); }
+Time Certificate::not_before() const {
+  return detail::from_asn1_time(X509_get0_notBefore(cert_.get()));
+}
 
-Time Certificate::not_after() const { return detail::from_asn1_time(X509_get0_notAfter(cert_.get())); }
+Time Certificate::not_after() const {
+  return detail::from_asn1_time(X509_get0_notAfter(cert_.get()));
+}
 
 std::uint32_t Certificate::key_usage() const {
   std::uint32_t bits = X509_get_key_usage(cert_.get());
   if (bits == UINT32_MAX) return 0;  // extension absent
   std::uint32_t out = 0;
-  const std::pair<std::uint32_t, std::uint32_t> map[] = {
-      {KU_DIGITAL_SIGNATURE, kDigitalSignature}, {KU_NON_REPUDIATION, kNonRepudiation},
-      {KU_KEY_ENCIPHERMENT, kKeyEncipherment},   {KU_DATA_ENCIPHERMENT, kDataEncipherment},
-      {KU_KEY_AGREEMENT, kKeyAgreement},         {KU_KEY_CERT_SIGN, kKeyCertSign},
-      {KU_CRL_SIGN, kCrlSign}};
+  const std::pair<std::uint32_t, std::uint32_t> map[] = {{KU_DIGITAL_SIGNATURE, kDigitalSignature},
+                                                         {KU_NON_REPUDIATION, kNonRepudiation},
+                                                         {KU_KEY_ENCIPHERMENT, kKeyEncipherment},
+                                                         {KU_DATA_ENCIPHERMENT, kDataEncipherment},
+                                                         {KU_KEY_AGREEMENT, kKeyAgreement},
+                                                         {KU_KEY_CERT_SIGN, kKeyCertSign},
+                                                         {KU_CRL_SIGN, kCrlSign}};
   for (auto [openssl_bit, ours] : map) {
     if (bits & openssl_bit) out |= ours;
   }
@@ -223,7 +233,9 @@ std::vector<std::string> Certificate::extended_key_usage() const {
   return out;
 }
 
-bool Certificate::is_ca() const { return X509_check_ca(cert_.get()) != 0; }
+bool Certificate::is_ca() const {
+  return X509_check_ca(cert_.get()) != 0;
+}
 
 bool Certificate::is_self_signed() const {
   return X509_NAME_cmp(X509_get_subject_name(cert_.get()), X509_get_issuer_name(cert_.get())) == 0;
@@ -243,7 +255,9 @@ std::string Certificate::signature_algorithm() const {
   return nid == NID_undef ? "unknown" : OBJ_nid2ln(nid);
 }
 
-Bytes Certificate::sm3_fingerprint() const { return crypto::sm3(der()); }
+Bytes Certificate::sm3_fingerprint() const {
+  return crypto::sm3(der());
+}
 
 Result<std::vector<Certificate>> parse_certificates(ByteView data) {
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
@@ -258,7 +272,8 @@ Result<std::vector<Certificate>> parse_certificates(ByteView data) {
   std::size_t pos = 0;
   while ((pos = text.find("-----BEGIN CERTIFICATE-----", pos)) != std::string_view::npos) {
     auto end = text.find(kEnd, pos);
-    if (end == std::string_view::npos) return Error::invalid_input("PEM certificate has no END line");
+    if (end == std::string_view::npos)
+      return Error::invalid_input("PEM certificate has no END line");
     auto cert = Certificate::from_pem(text.substr(pos, end + kEnd.size() - pos));
     if (!cert) return cert.error().with_context("certificate " + std::to_string(out.size() + 1));
     out.push_back(*cert);

@@ -96,7 +96,9 @@ DistinguishedName Crl::issuer() const {
   return detail::from_x509_name(X509_CRL_get_issuer(crl_.get()));
 }
 
-Time Crl::this_update() const { return detail::from_asn1_time(X509_CRL_get0_lastUpdate(crl_.get())); }
+Time Crl::this_update() const {
+  return detail::from_asn1_time(X509_CRL_get0_lastUpdate(crl_.get()));
+}
 
 std::optional<Time> Crl::next_update() const {
   const ASN1_TIME* t = X509_CRL_get0_nextUpdate(crl_.get());
@@ -105,8 +107,8 @@ std::optional<Time> Crl::next_update() const {
 }
 
 std::uint64_t Crl::number() const {
-  auto* number =
-      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl_.get(), NID_crl_number, nullptr, nullptr));
+  auto* number = static_cast<ASN1_INTEGER*>(
+      X509_CRL_get_ext_d2i(crl_.get(), NID_crl_number, nullptr, nullptr));
   if (!number) return 0;
   std::uint64_t value = 0;
   ASN1_INTEGER_get_uint64(&value, number);
@@ -196,13 +198,16 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
   crypto::ossl::Asn1IntegerPtr number(BN_to_ASN1_INTEGER(number_bn.get(), nullptr));
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer.native(), nullptr, nullptr, crl.get(), 0);
-  X509_EXTENSION* aki = X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always");
-  bool ok = number && aki && X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) == 1 &&
+  X509_EXTENSION* aki =
+      X509V3_EXT_conf_nid(nullptr, &ctx, NID_authority_key_identifier, "keyid:always");
+  bool ok = number && aki &&
+            X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) == 1 &&
             X509_CRL_add_ext(crl.get(), aki, -1) == 1;
   X509_EXTENSION_free(aki);
   if (!ok) return failure("cannot add the CRL extensions");
 
-  auto signer = crypto::ossl::sm3_with_sm2_context(issuer_key.native(), crypto::kSm2DefaultUserId, true);
+  auto signer =
+      crypto::ossl::sm3_with_sm2_context(issuer_key.native(), crypto::kSm2DefaultUserId, true);
   if (!signer) return signer.error();
   if (X509_CRL_sign_ctx(crl.get(), signer->get()) <= 0) return failure("cannot sign the CRL");
   unsigned char* der = nullptr;
@@ -213,9 +218,11 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
   return Crl::from_der(encoded);
 }
 
-Status check_revocation(const Certificate& cert, const Crl& crl, const Certificate& issuer, Time at) {
+Status check_revocation(const Certificate& cert, const Crl& crl, const Certificate& issuer,
+                        Time at) {
   if (auto s = crl.verify_signature(issuer); !s) return s;
-  if (X509_NAME_cmp(X509_get_issuer_name(cert.native()), X509_get_subject_name(issuer.native())) != 0) {
+  if (X509_NAME_cmp(X509_get_issuer_name(cert.native()), X509_get_subject_name(issuer.native())) !=
+      0) {
     return Error::invalid_input("the certificate was not issued by the CRL's issuer");
   }
   if (at < crl.this_update()) {

@@ -30,8 +30,8 @@ Result<DistinguishedName> DistinguishedName::parse(std::string_view text) {
     NameAttribute a{trim(std::string_view(part).substr(0, eq)),
                     trim(std::string_view(part).substr(eq + 1))};
     if (a.type.empty() || a.value.empty()) {
-      return Error::invalid_input("distinguished name part has an empty type or value: \"" +
-                                  part + "\"");
+      return Error::invalid_input("distinguished name part has an empty type or value: \"" + part +
+                                  "\"");
     }
     if (OBJ_txt2nid(a.type.c_str()) == NID_undef) {
       return Error::invalid_input("unknown distinguished name attribute type: " + a.type);

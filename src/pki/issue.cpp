@@ -72,7 +72,9 @@ Result<CertificateProfile> parse_profile(std::string_view name) {
                               "\" (want root-ca, sub-ca, seal-maker, seal, seal-enc, user or tsa)");
 }
 
-std::string_view profile_name(CertificateProfile profile) { return spec(profile).name; }
+std::string_view profile_name(CertificateProfile profile) {
+  return spec(profile).name;
+}
 
 Result<Certificate> issue_certificate(const CertificateRequest& request,
                                       const std::optional<Certificate>& issuer,
@@ -106,7 +108,8 @@ Result<Certificate> issue_certificate(const CertificateRequest& request,
   if (!subject) return subject.error();
 
   crypto::ossl::X509Ptr cert(X509_new());
-  crypto::ossl::BnPtr serial_bn(BN_bin2bn(serial->data(), static_cast<int>(serial->size()), nullptr));
+  crypto::ossl::BnPtr serial_bn(
+      BN_bin2bn(serial->data(), static_cast<int>(serial->size()), nullptr));
   crypto::ossl::Asn1IntegerPtr serial_int(BN_to_ASN1_INTEGER(serial_bn.get(), nullptr));
   auto not_before = detail::to_asn1_time(request.not_before);
   auto not_after = detail::to_asn1_time(request.not_after);
@@ -114,8 +117,8 @@ Result<Certificate> issue_certificate(const CertificateRequest& request,
   if (!cert || !serial_int || !not_before || !not_after || X509_set_version(cert.get(), 2) != 1 ||
       X509_set_serialNumber(cert.get(), serial_int.get()) != 1 ||
       X509_set_subject_name(cert.get(), subject->get()) != 1 ||
-      X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer->native())
-                                              : subject->get()) != 1 ||
+      X509_set_issuer_name(
+          cert.get(), issuer ? X509_get_subject_name(issuer->native()) : subject->get()) != 1 ||
       X509_set1_notBefore(cert.get(), not_before.get()) != 1 ||
       X509_set1_notAfter(cert.get(), not_after.get()) != 1 ||
       X509_set_pubkey(cert.get(), request.subject_key.native()) != 1) {
@@ -124,17 +127,18 @@ Result<Certificate> issue_certificate(const CertificateRequest& request,
 
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer_cert, cert.get(), nullptr, nullptr, 0);
-  for (auto [nid, value] : {std::pair<int, const char*>{NID_basic_constraints, profile.basic_constraints},
-                            {NID_key_usage, profile.key_usage},
-                            {NID_ext_key_usage, profile.extended_key_usage},
-                            {NID_subject_key_identifier, "hash"},
-                            {NID_authority_key_identifier, "keyid:always"}}) {
+  for (auto [nid, value] :
+       {std::pair<int, const char*>{NID_basic_constraints, profile.basic_constraints},
+        {NID_key_usage, profile.key_usage},
+        {NID_ext_key_usage, profile.extended_key_usage},
+        {NID_subject_key_identifier, "hash"},
+        {NID_authority_key_identifier, "keyid:always"}}) {
     if (!value) continue;
     if (auto s = add_extension(cert.get(), &ctx, nid, value); !s) return s.error();
   }
 
-  auto signer = crypto::ossl::sm3_with_sm2_context(issuer_key.native(),
-                                                   crypto::kSm2DefaultUserId, true);
+  auto signer =
+      crypto::ossl::sm3_with_sm2_context(issuer_key.native(), crypto::kSm2DefaultUserId, true);
   if (!signer) return signer.error();
   if (X509_sign_ctx(cert.get(), signer->get()) <= 0) return failure("cannot sign the certificate");
   return Certificate::from_native(cert.get());

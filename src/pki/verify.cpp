@@ -10,7 +10,7 @@ namespace {
 using crypto::ossl::failure;
 
 struct CertStack {
-  STACK_OF(X509)* stack = sk_X509_new_null();
+  STACK_OF(X509) * stack = sk_X509_new_null();
   ~CertStack() { sk_X509_pop_free(stack, X509_free); }
   bool push(const Certificate& c) {
     X509_up_ref(c.native());
@@ -46,7 +46,7 @@ int recheck_sm2_signatures(int ok, X509_STORE_CTX* ctx) {
 }
 
 struct CrlStack {
-  STACK_OF(X509_CRL)* stack = sk_X509_CRL_new_null();
+  STACK_OF(X509_CRL) * stack = sk_X509_CRL_new_null();
   ~CrlStack() { sk_X509_CRL_pop_free(stack, X509_CRL_free); }
 };
 
@@ -91,8 +91,8 @@ Status verify_chain(const Certificate& cert, std::span<const Certificate> interm
   X509* current = X509_STORE_CTX_get_current_cert(ctx.get());
   std::string who = current ? detail::from_x509_name(X509_get_subject_name(current)).to_string()
                             : cert.subject().to_string();
-  return Error::verification_failed(std::string(X509_verify_cert_error_string(error)) +
-                                    " (depth " + std::to_string(depth) + ": " + who + ")");
+  return Error::verification_failed(std::string(X509_verify_cert_error_string(error)) + " (depth " +
+                                    std::to_string(depth) + ": " + who + ")");
 }
 
 }  // namespace eseal::pki

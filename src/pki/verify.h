@@ -12,7 +12,7 @@
 namespace eseal::pki {
 
 struct ChainPolicy {
-  Time at;                   // the time the chain must be valid at (signing time, or now)
+  Time at;                    // the time the chain must be valid at (signing time, or now)
   std::span<const Crl> crls;  // when not empty, the end certificate must be covered by one
 };
 

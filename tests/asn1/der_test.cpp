@@ -7,7 +7,9 @@
 namespace eseal::asn1 {
 namespace {
 
-Bytes hex(std::string_view text) { return *crypto::from_hex(text); }
+Bytes hex(std::string_view text) {
+  return *crypto::from_hex(text);
+}
 
 TEST(Der, EncodesMinimalIntegers) {
   EXPECT_EQ(encode_unsigned_integer(Bytes{}), hex("020100"));
@@ -28,8 +30,8 @@ TEST(Der, EncodesLongLengthsMinimally) {
 }
 
 TEST(Der, ReadsNestedElements) {
-  Bytes seq = encode_sequence({encode_unsigned_integer(hex("0102")),
-                               encode(tag::kOctetString, hex("aabb"))});
+  Bytes seq = encode_sequence(
+      {encode_unsigned_integer(hex("0102")), encode(tag::kOctetString, hex("aabb"))});
   auto e = parse_single(seq, tag::kSequence);
   ASSERT_TRUE(e.ok());
   Reader r(e->content);

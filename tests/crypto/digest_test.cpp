@@ -22,8 +22,7 @@ TEST(Sm3, StreamingEqualsOneShotAndRestartsAfterFinish) {
   }
   EXPECT_EQ(h.finish(), sm3(as_bytes(message)));
   h.update(as_bytes("abc"));
-  EXPECT_EQ(to_hex(h.finish()),
-            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+  EXPECT_EQ(to_hex(h.finish()), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 }
 
 TEST(Digest, MatchesPublishedShaAndHmacVectors) {

@@ -16,7 +16,8 @@ struct InspectingAllocator {
   T* allocate(std::size_t n) { return std::allocator<T>{}.allocate(n); }
   void deallocate(T* p, std::size_t n) {
     auto* bytes = reinterpret_cast<const std::uint8_t*>(p);
-    released_zeroed.push_back(std::all_of(bytes, bytes + n * sizeof(T), [](auto b) { return b == 0; }));
+    released_zeroed.push_back(
+        std::all_of(bytes, bytes + n * sizeof(T), [](auto b) { return b == 0; }));
     std::allocator<T>{}.deallocate(p, n);
   }
 };

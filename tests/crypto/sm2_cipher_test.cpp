@@ -8,7 +8,9 @@
 namespace eseal::crypto {
 namespace {
 
-Bytes bytes_of(const SecureBytes& s) { return {s.begin(), s.end()}; }
+Bytes bytes_of(const SecureBytes& s) {
+  return {s.begin(), s.end()};
+}
 
 class Sm2CipherTest : public ::testing::Test {
  protected:
@@ -108,10 +110,10 @@ TEST_F(Sm2CipherTest, RejectsMalformedEncodings) {
   ecc[160] = 10;
   ecc[0] = 1;  // coordinate not right-aligned
   EXPECT_FALSE(sm2_ciphertext_decode(ecc, Sm2CipherFormat::kEccCipher).ok());
-  Bytes short_hash = asn1::encode_sequence(
-      {asn1::encode_unsigned_integer(Bytes{1}), asn1::encode_unsigned_integer(Bytes{2}),
-       asn1::encode(asn1::tag::kOctetString, Bytes(31, 0)),
-       asn1::encode(asn1::tag::kOctetString, Bytes(4, 0))});
+  Bytes short_hash = asn1::encode_sequence({asn1::encode_unsigned_integer(Bytes{1}),
+                                            asn1::encode_unsigned_integer(Bytes{2}),
+                                            asn1::encode(asn1::tag::kOctetString, Bytes(31, 0)),
+                                            asn1::encode(asn1::tag::kOctetString, Bytes(4, 0))});
   EXPECT_FALSE(sm2_ciphertext_decode(short_hash, Sm2CipherFormat::kDer).ok());
 }
 

@@ -146,10 +146,9 @@ TEST(Sm2Signature, RejectsOutOfRangeAndNonCanonicalEncodings) {
   Bytes too_long = asn1::encode_sequence(
       {asn1::encode_unsigned_integer(Bytes(33, 1)), asn1::encode_unsigned_integer(Bytes{1})});
   EXPECT_FALSE(sm2_signature_der_to_raw(too_long).ok());
-  EXPECT_EQ(sm2_verify(standard_example().key.public_key(), as_bytes("m"), Bytes(10, 0x30))
-                .error()
-                .kind,
-            ErrorKind::kInvalidInput);
+  EXPECT_EQ(
+      sm2_verify(standard_example().key.public_key(), as_bytes("m"), Bytes(10, 0x30)).error().kind,
+      ErrorKind::kInvalidInput);
 }
 
 }  // namespace

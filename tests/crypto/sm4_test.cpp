@@ -8,7 +8,9 @@
 namespace eseal::crypto {
 namespace {
 
-Bytes bytes_of(const SecureBytes& s) { return {s.begin(), s.end()}; }
+Bytes bytes_of(const SecureBytes& s) {
+  return {s.begin(), s.end()};
+}
 
 TEST(Sm4, MatchesGbT32907ExamplesIncludingOneMillionIterations) {
   for (const auto& v : test::load_vectors("sm4.vec")) {

@@ -20,7 +20,9 @@ mode_t mode_of(const std::filesystem::path& p) {
   return st.st_mode & 0777;
 }
 
-Kek test_kek() { return *load_or_create_kek(std::string("0123456789abcdef0123456789abcdef"), {}); }
+Kek test_kek() {
+  return *load_or_create_kek(std::string("0123456789abcdef0123456789abcdef"), {});
+}
 
 TEST(Kek, CreatedOnFirstUseWithMode0600AndReusedAfter) {
   TempDir dir;
@@ -70,9 +72,9 @@ TEST(KeyFile, AcceptsUnencryptedKeysFromOtherTools) {
   auto key = crypto::Sm2PrivateKey::generate();
   ASSERT_TRUE(key.ok());
   TempDir dir;
-  auto made = run_command(openssl_binary() +
-                          " genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " +
-                          (dir / "plain.key").string());
+  auto made =
+      run_command(openssl_binary() + " genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " +
+                  (dir / "plain.key").string());
   ASSERT_EQ(made.exit_code, 0) << made.output;
   auto plain = decrypt_private_key(*read_file(dir / "plain.key"), test_kek());
   EXPECT_TRUE(plain.ok()) << plain.error().message;
@@ -121,7 +123,8 @@ TEST(SoftKeystore, StoresKeysEncryptedUnderOpaqueReferences) {
 
   auto reopened = SoftKeystore::open(dir / "keys", test_kek());
   EXPECT_EQ(reopened->get(*ref)->public_key(), key->public_key()) << "survives a restart";
-  auto wrong_kek = SoftKeystore::open(dir / "keys", *load_or_create_kek(std::string("x-other-kek-1234567"), {}));
+  auto wrong_kek =
+      SoftKeystore::open(dir / "keys", *load_or_create_kek(std::string("x-other-kek-1234567"), {}));
   EXPECT_FALSE(wrong_kek->get(*ref).ok());
 
   ASSERT_TRUE(store->remove(*ref).ok());
@@ -134,8 +137,9 @@ TEST(SoftKeystore, RejectsMalformedReferences) {
   TempDir dir;
   auto store = SoftKeystore::open(dir / "keys", test_kek());
   ASSERT_TRUE(store.ok());
-  for (const char* bad : {"", "soft:", "soft:../../etc/passwd", "hsm:0123456789abcdef0123456789abcdef",
-                          "soft:0123456789ABCDEF0123456789ABCDEF"}) {
+  for (const char* bad :
+       {"", "soft:", "soft:../../etc/passwd", "hsm:0123456789abcdef0123456789abcdef",
+        "soft:0123456789ABCDEF0123456789ABCDEF"}) {
     EXPECT_EQ(store->get(bad).error().kind, ErrorKind::kInvalidInput) << bad;
   }
 }

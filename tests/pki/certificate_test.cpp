@@ -41,8 +41,12 @@ TEST(Certificate, ProfilesCarryTheirKeyUsages) {
   const Case cases[] = {
       {CertificateProfile::kSealMaker, kDigitalSignature | kNonRepudiation, {}},
       {CertificateProfile::kSeal, kDigitalSignature | kNonRepudiation, {}},
-      {CertificateProfile::kSealEncryption, kKeyEncipherment | kDataEncipherment | kKeyAgreement, {}},
-      {CertificateProfile::kUser, kDigitalSignature | kNonRepudiation, {"clientAuth", "emailProtection"}},
+      {CertificateProfile::kSealEncryption,
+       kKeyEncipherment | kDataEncipherment | kKeyAgreement,
+       {}},
+      {CertificateProfile::kUser,
+       kDigitalSignature | kNonRepudiation,
+       {"clientAuth", "emailProtection"}},
       {CertificateProfile::kTsa, kDigitalSignature | kNonRepudiation, {"timeStamping"}},
   };
   for (const auto& c : cases) {
@@ -98,11 +102,13 @@ TEST(Issue, RejectsInconsistentRequests) {
   test::Hierarchy h;
   auto key = crypto::Sm2PrivateKey::generate();
   ASSERT_TRUE(key.ok());
-  CertificateRequest request{CertificateProfile::kSeal, *DistinguishedName::parse("CN=x"),
-                             key->public_key(), kNow, kNow + std::chrono::days(1), {}};
+  CertificateRequest request{CertificateProfile::kSeal,   *DistinguishedName::parse("CN=x"),
+                             key->public_key(),           kNow,
+                             kNow + std::chrono::days(1), {}};
   EXPECT_FALSE(issue_certificate(request, h.seal.cert, h.seal.key).ok()) << "issuer is no CA";
   EXPECT_FALSE(issue_certificate(request, h.root.cert, h.sub.key).ok()) << "key mismatch";
-  EXPECT_FALSE(issue_certificate(request, std::nullopt, h.root.key).ok()) << "self-signed, other key";
+  EXPECT_FALSE(issue_certificate(request, std::nullopt, h.root.key).ok())
+      << "self-signed, other key";
   auto backwards = request;
   backwards.not_after = backwards.not_before;
   EXPECT_FALSE(issue_certificate(backwards, h.root.cert, h.root.key).ok());

@@ -12,11 +12,12 @@ using test::kNow;
 TEST(Crl, IssuedFieldsReadBack) {
   test::Hierarchy h;
   auto other = test::issue(CertificateProfile::kUser, "C=CN,CN=李四", &h.sub);
-  CrlRequest request{{{h.seal.cert.serial(), kNow - std::chrono::hours(2), RevocationReason::kKeyCompromise},
-                      {other.cert.serial(), kNow - std::chrono::hours(1), RevocationReason::kUnspecified}},
-                     kNow,
-                     kNow + std::chrono::days(7),
-                     42};
+  CrlRequest request{
+      {{h.seal.cert.serial(), kNow - std::chrono::hours(2), RevocationReason::kKeyCompromise},
+       {other.cert.serial(), kNow - std::chrono::hours(1), RevocationReason::kUnspecified}},
+      kNow,
+      kNow + std::chrono::days(7),
+      42};
   auto crl = issue_crl(request, h.sub.cert, h.sub.key);
   ASSERT_TRUE(crl.ok()) << crl.error().message;
   EXPECT_EQ(crl->issuer(), h.sub.cert.subject());
@@ -38,11 +39,12 @@ TEST(Crl, IssuedFieldsReadBack) {
 
 TEST(Crl, CheckRevocationReportsRevokedStaleAndForeignCrls) {
   test::Hierarchy h;
-  auto crl = issue_crl({{{h.seal.cert.serial(), kNow - std::chrono::hours(2), RevocationReason::kSuperseded}},
-                        kNow - std::chrono::hours(1),
-                        kNow + std::chrono::days(1),
-                        1},
-                       h.sub.cert, h.sub.key);
+  auto crl = issue_crl(
+      {{{h.seal.cert.serial(), kNow - std::chrono::hours(2), RevocationReason::kSuperseded}},
+       kNow - std::chrono::hours(1),
+       kNow + std::chrono::days(1),
+       1},
+      h.sub.cert, h.sub.key);
   ASSERT_TRUE(crl.ok());
   auto revoked = check_revocation(h.seal.cert, *crl, h.sub.cert, kNow);
   EXPECT_EQ(revoked.error().kind, ErrorKind::kVerificationFailed);

@@ -3,8 +3,8 @@
 
 #include "base/file.h"
 #include "pki/crl.h"
-#include "pki/verify.h"
 #include "pki/test_ca.h"
+#include "pki/verify.h"
 #include "support/process.h"
 
 namespace eseal::pki {
@@ -17,12 +17,15 @@ using eseal::test::write_text;
 
 // openssl checks validity against the real clock, so these certificates are issued around now.
 struct LiveHierarchy {
-  test::IssuedKey root = test::issue(CertificateProfile::kRootCa, "C=CN,O=电子印章测试,CN=测试根CA", nullptr,
-                               now_utc() - std::chrono::days(1), now_utc() + std::chrono::days(3650));
-  test::IssuedKey sub = test::issue(CertificateProfile::kSubCa, "C=CN,O=电子印章测试,CN=测试二级CA", &root,
-                              now_utc() - std::chrono::hours(1), now_utc() + std::chrono::days(1000));
-  test::IssuedKey leaf = test::issue(CertificateProfile::kSeal, "C=CN,O=某某局,CN=公章", &sub,
-                               now_utc() - std::chrono::hours(1), now_utc() + std::chrono::days(365));
+  test::IssuedKey root =
+      test::issue(CertificateProfile::kRootCa, "C=CN,O=电子印章测试,CN=测试根CA", nullptr,
+                  now_utc() - std::chrono::days(1), now_utc() + std::chrono::days(3650));
+  test::IssuedKey sub =
+      test::issue(CertificateProfile::kSubCa, "C=CN,O=电子印章测试,CN=测试二级CA", &root,
+                  now_utc() - std::chrono::hours(1), now_utc() + std::chrono::days(1000));
+  test::IssuedKey leaf =
+      test::issue(CertificateProfile::kSeal, "C=CN,O=某某局,CN=公章", &sub,
+                  now_utc() - std::chrono::hours(1), now_utc() + std::chrono::days(365));
 };
 
 // OpenSSL 3.0 verifies certificate signatures under the empty SM2 user ID unless told otherwise,
@@ -51,12 +54,13 @@ TEST(OpensslInterop, OpensslParsesOurCertificateText) {
   LiveHierarchy h;
   TempDir dir;
   write_text(dir / "leaf.pem", h.leaf.cert.pem());
-  auto text = run_command(openssl_binary() + " x509 -noout -text -nameopt utf8,sep_comma_plus -in " +
-                          (dir / "leaf.pem").string());
+  auto text =
+      run_command(openssl_binary() + " x509 -noout -text -nameopt utf8,sep_comma_plus -in " +
+                  (dir / "leaf.pem").string());
   ASSERT_EQ(text.exit_code, 0) << text.output;
-  for (const char* expected : {"SM2-with-SM3", "CN=公章", "O=某某局", "Digital Signature",
-                               "Non Repudiation", "CA:FALSE", "Subject Key Identifier",
-                               "Authority Key Identifier", "ASN1 OID: SM2"}) {
+  for (const char* expected :
+       {"SM2-with-SM3", "CN=公章", "O=某某局", "Digital Signature", "Non Repudiation", "CA:FALSE",
+        "Subject Key Identifier", "Authority Key Identifier", "ASN1 OID: SM2"}) {
     EXPECT_NE(text.output.find(expected), std::string::npos) << expected << "\n" << text.output;
   }
 }
@@ -103,25 +107,25 @@ TEST(OpensslInterop, OpensslParsesOurCrlAndVerifiesItsSignature) {
   write_text(dir / "sub.pub", h.sub.key.public_key().pem());
   auto text = run_command(openssl_binary() + " crl -noout -text -in " + (dir / "crl.pem").string());
   EXPECT_EQ(text.exit_code, 0) << text.output;
-  for (const std::string& expected :
-       {h.leaf.cert.serial_hex(), std::string("Key Compromise"), std::string("CRL Number"),
-        std::string("SM2-with-SM3")}) {
+  for (const std::string& expected : {h.leaf.cert.serial_hex(), std::string("Key Compromise"),
+                                      std::string("CRL Number"), std::string("SM2-with-SM3")}) {
     EXPECT_NE(text.output.find(expected), std::string::npos) << expected << "\n" << text.output;
   }
 
   const std::string crl_path = (dir / "crl.pem").string();
-  auto tbs = run_command(openssl_binary() + " asn1parse -in " + crl_path + " -strparse 4 -noout -out " +
-                         (dir / "tbs.der").string());
+  auto tbs = run_command(openssl_binary() + " asn1parse -in " + crl_path +
+                         " -strparse 4 -noout -out " + (dir / "tbs.der").string());
   ASSERT_EQ(tbs.exit_code, 0) << tbs.output;
-  auto layout = run_command(openssl_binary() + " asn1parse -in " + crl_path +
-                            " | tail -n 1 | cut -d: -f1");
+  auto layout =
+      run_command(openssl_binary() + " asn1parse -in " + crl_path + " | tail -n 1 | cut -d: -f1");
   auto sig = run_command(openssl_binary() + " asn1parse -in " + crl_path + " -strparse " +
                          layout.output.substr(0, layout.output.find('\n')) + " -noout -out " +
                          (dir / "sig.der").string());
   ASSERT_EQ(sig.exit_code, 0) << sig.output;
   const std::string pkeyutl = openssl_binary() + " pkeyutl -verify -pubin -inkey " +
                               (dir / "sub.pub").string() + " -rawin -digest sm3 -in " +
-                              (dir / "tbs.der").string() + " -sigfile " + (dir / "sig.der").string();
+                              (dir / "tbs.der").string() + " -sigfile " +
+                              (dir / "sig.der").string();
   auto good = run_command(pkeyutl + " -pkeyopt distid:1234567812345678");
   EXPECT_EQ(good.exit_code, 0) << good.output;
   auto empty_id = run_command(pkeyutl);

@@ -19,11 +19,11 @@ inline IssuedKey issue(CertificateProfile profile, const std::string& subject,
                        Time not_after = kNow + std::chrono::days(365)) {
   auto key = crypto::Sm2PrivateKey::generate();
   EXPECT_TRUE(key.ok());
-  CertificateRequest request{profile, *DistinguishedName::parse(subject), key->public_key(),
-                             not_before, not_after, {}};
-  auto cert = issue_certificate(request,
-                                issuer ? std::optional<Certificate>(issuer->cert) : std::nullopt,
-                                issuer ? issuer->key : *key);
+  CertificateRequest request{
+      profile, *DistinguishedName::parse(subject), key->public_key(), not_before, not_after, {}};
+  auto cert =
+      issue_certificate(request, issuer ? std::optional<Certificate>(issuer->cert) : std::nullopt,
+                        issuer ? issuer->key : *key);
   EXPECT_TRUE(cert.ok()) << (cert.ok() ? "" : cert.error().message);
   return {*cert, *key};
 }
@@ -33,7 +33,8 @@ struct Hierarchy {
                          kNow - std::chrono::days(30), kNow + std::chrono::days(3650));
   IssuedKey sub = issue(CertificateProfile::kSubCa, "C=CN,O=电子印章测试,CN=测试二级CA", &root,
                         kNow - std::chrono::days(10), kNow + std::chrono::days(1000));
-  IssuedKey seal = issue(CertificateProfile::kSeal, "C=CN,O=某某市人力资源和社会保障局,CN=公章", &sub);
+  IssuedKey seal =
+      issue(CertificateProfile::kSeal, "C=CN,O=某某市人力资源和社会保障局,CN=公章", &sub);
 };
 
 }  // namespace eseal::pki::test

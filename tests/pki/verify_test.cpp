@@ -52,17 +52,19 @@ TEST(VerifyChain, ChecksTheEndCertificateAgainstCrls) {
   std::vector<Crl> crls{*good_crl};
   EXPECT_TRUE(verify_chain(h.seal.cert, chain, roots, {kNow, crls}).ok());
 
-  auto revoking = issue_crl({{{h.seal.cert.serial(), kNow - std::chrono::minutes(30),
-                              RevocationReason::kKeyCompromise}},
-                             kNow - std::chrono::minutes(10), kNow + std::chrono::days(7), 2},
-                            h.sub.cert, h.sub.key);
+  auto revoking = issue_crl(
+      {{{h.seal.cert.serial(), kNow - std::chrono::minutes(30), RevocationReason::kKeyCompromise}},
+       kNow - std::chrono::minutes(10),
+       kNow + std::chrono::days(7),
+       2},
+      h.sub.cert, h.sub.key);
   ASSERT_TRUE(revoking.ok());
   std::vector<Crl> revoked{*revoking};
   auto result = verify_chain(h.seal.cert, chain, roots, {kNow, revoked});
   EXPECT_NE(result.error().message.find("revoked"), std::string::npos) << result.error().message;
 
-  std::vector<Crl> unrelated{*issue_crl({{}, kNow - std::chrono::hours(1), kNow + std::chrono::days(1), 1},
-                                        h.root.cert, h.root.key)};
+  std::vector<Crl> unrelated{*issue_crl(
+      {{}, kNow - std::chrono::hours(1), kNow + std::chrono::days(1), 1}, h.root.cert, h.root.key)};
   EXPECT_FALSE(verify_chain(h.seal.cert, chain, roots, {kNow, unrelated}).ok())
       << "no CRL from the issuer";
 }
