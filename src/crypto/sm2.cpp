@@ -151,6 +151,17 @@ Result<Sm2PublicKey> Sm2PublicKey::from_pem(std::string_view pem) {
 
 Result<Sm2PublicKey> Sm2PublicKey::from_native(EVP_PKEY* key) {
   if (!key || !is_sm2(key)) return Error::invalid_input("the key is not an SM2 key");
+  if (!EVP_PKEY_is_a(key, "SM2")) {
+    // An "EC" key on the SM2 curve would sign and verify as ECDSA; rebuild it as an SM2 key.
+    Bytes point(kSm2PointSize);
+    std::size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point.data(),
+                                        point.size(), &len) != 1) {
+      return ossl::failure("cannot read the EC public key");
+    }
+    point.resize(len);
+    return from_point(point);
+  }
   EVP_PKEY_up_ref(key);
   return Sm2PublicKey(share(key));
 }
@@ -234,6 +245,13 @@ Result<Sm2PrivateKey> Sm2PrivateKey::from_native(EVP_PKEY* key) {
   if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1) {
     ossl::drain_errors();
     return Error::invalid_input("the SM2 key has no private part");
+  }
+  if (!EVP_PKEY_is_a(key, "SM2")) {
+    // An "EC" key on the SM2 curve would sign as ECDSA; rebuild it as an SM2 key.
+    SecureBytes scalar(kSm2ScalarSize);
+    BN_bn2binpad(d, scalar.data(), static_cast<int>(scalar.size()));
+    BN_clear_free(d);
+    return from_scalar(ByteView(scalar.data(), scalar.size()));
   }
   BN_clear_free(d);
   EVP_PKEY_up_ref(key);

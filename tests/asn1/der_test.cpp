@@ -48,9 +48,10 @@ TEST(Der, RejectsNonDerInput) {
   EXPECT_FALSE(parse_single(hex("0403aabb"), tag::kOctetString).ok()) << "truncated";
   EXPECT_FALSE(parse_single(hex("0401aa00"), tag::kOctetString).ok()) << "trailing";
   EXPECT_FALSE(parse_single(hex("0401aa"), tag::kInteger).ok()) << "wrong tag";
-  Reader empty_int(hex("0200"));
-  EXPECT_FALSE(empty_int.unsigned_integer().ok());
-  Reader padded(hex("02020001"));
+  const Bytes empty_int = hex("0200"), padded_int = hex("02020001");
+  Reader empty(empty_int);
+  EXPECT_FALSE(empty.unsigned_integer().ok());
+  Reader padded(padded_int);
   EXPECT_FALSE(padded.unsigned_integer().ok());
 }
 

@@ -1,6 +1,7 @@
 #include "crypto/sm2.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include "asn1/der.h"
 #include "crypto/digest.h"
@@ -99,6 +100,23 @@ TEST(Sm2, KeysRoundTripThroughEveryEncoding) {
   EXPECT_EQ(Sm2PublicKey::from_point(ByteView(point).subspan(1))->point(), point);
   EXPECT_EQ(Sm2PublicKey::from_spki_der(pub.spki_der())->point(), point);
   EXPECT_EQ(Sm2PublicKey::from_pem(pub.pem())->point(), point);
+}
+
+// OpenSSL can hold a key on the SM2 curve as a plain "EC" key, which would sign as ECDSA.
+TEST(Sm2, EcKeysOnTheSm2CurveBecomeSm2Keys) {
+  EVP_PKEY* ec = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "SM2");
+  ASSERT_NE(ec, nullptr);
+  ASSERT_FALSE(EVP_PKEY_is_a(ec, "SM2"));
+  auto key = Sm2PrivateKey::from_native(ec);
+  auto pub = Sm2PublicKey::from_native(ec);
+  EVP_PKEY_free(ec);
+  ASSERT_TRUE(key.ok() && pub.ok());
+  EXPECT_TRUE(EVP_PKEY_is_a(key->native(), "SM2"));
+  EXPECT_EQ(key->public_key(), *pub);
+  auto sig = sm2_sign(*key, as_bytes("m"));
+  ASSERT_TRUE(sig.ok());
+  EXPECT_TRUE(sm2_verify(*pub, as_bytes("m"), *sig).ok());
+  EXPECT_TRUE(EVP_PKEY_is_a(pub->native(), "SM2"));
 }
 
 TEST(Sm2, RejectsBadKeys) {
