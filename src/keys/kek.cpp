@@ -50,9 +50,10 @@ Result<Kek> load_or_create_kek(std::optional<std::string_view> env_value,
   auto secret = crypto::random_secret(32);
   if (!secret) return secret.error();
   std::string hex = crypto::to_hex(ByteView(secret->data(), secret->size())) + "\n";
+  // A folder made here holds nothing but secrets, so only its owner may enter it; an existing
+  // folder keeps its permissions.
   std::error_code ec;
-  if (file.has_parent_path()) {
-    std::filesystem::create_directories(file.parent_path(), ec);
+  if (file.has_parent_path() && std::filesystem::create_directories(file.parent_path(), ec)) {
     std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all, ec);
   }
   auto written = write_file_atomic(file, as_bytes(hex), 0600);

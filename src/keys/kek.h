@@ -26,8 +26,8 @@ class Kek {
 inline constexpr std::size_t kMinKekLength = 16;
 
 // Uses `env_value` when given (at least 16 characters); otherwise reads `file`, creating it with
-// a fresh random 256-bit KEK (mode 0600, folders 0700) if it does not exist. A file readable by
-// group or others is refused.
+// a fresh random 256-bit KEK (mode 0600; folders it creates 0700) if it does not exist. A file
+// readable by group or others is refused.
 Result<Kek> load_or_create_kek(std::optional<std::string_view> env_value,
                                const std::filesystem::path& file);
 

@@ -35,6 +35,10 @@ TEST(Kek, CreatedOnFirstUseWithMode0600AndReusedAfter) {
   auto second = load_or_create_kek(std::nullopt, path);
   ASSERT_TRUE(second.ok());
   EXPECT_STREQ(first->c_str(), second->c_str());
+
+  std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
+  ASSERT_TRUE(load_or_create_kek(std::nullopt, dir / "another-kek").ok());
+  EXPECT_EQ(mode_of(dir.path()), 0755u) << "an existing folder keeps its permissions";
 }
 
 TEST(Kek, EnvironmentWinsAndWeakOrExposedKeksAreRefused) {
