@@ -32,12 +32,17 @@ Result<Bytes> read_file(const std::filesystem::path& path) {
   return content;
 }
 
-Status write_file_atomic(const std::filesystem::path& path, ByteView content, mode_t mode) {
+namespace {
+
+// Writes `content` to a fresh temporary file beside `path` and flushes it; returns its name.
+Result<std::string> write_temporary(const std::filesystem::path& path, ByteView content,
+                                    mode_t mode) {
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec)
+    if (ec) {
       return Error::io("cannot create folder " + path.parent_path().string() + ": " + ec.message());
+    }
   }
   std::string tmp = path.string() + ".tmp-XXXXXX";
   int fd = ::mkstemp(tmp.data());
@@ -64,12 +69,34 @@ Status write_file_atomic(const std::filesystem::path& path, ByteView content, mo
     ::unlink(tmp.c_str());
     return e;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  return tmp;
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::filesystem::path& path, ByteView content, mode_t mode) {
+  auto tmp = write_temporary(path, content, mode);
+  if (!tmp) return tmp.error();
+  if (::rename(tmp->c_str(), path.c_str()) != 0) {
     Error e = os_error("cannot rename temporary file onto", path);
-    ::unlink(tmp.c_str());
+    ::unlink(tmp->c_str());
     return e;
   }
   return ok_status();
+}
+
+Result<bool> create_file_exclusive(const std::filesystem::path& path, ByteView content,
+                                   mode_t mode) {
+  auto tmp = write_temporary(path, content, mode);
+  if (!tmp) return tmp.error();
+  // link() fails with EEXIST instead of replacing, so exactly one concurrent creator wins.
+  int rc = ::link(tmp->c_str(), path.c_str());
+  int err = errno;
+  ::unlink(tmp->c_str());
+  if (rc == 0) return true;
+  if (err == EEXIST) return false;
+  errno = err;
+  return os_error("cannot create", path);
 }
 
 }  // namespace eseal

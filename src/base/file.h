@@ -17,4 +17,9 @@ Result<Bytes> read_file(const std::filesystem::path& path);
 // creating missing parent folders.
 Status write_file_atomic(const std::filesystem::path& path, ByteView content, mode_t mode = 0644);
 
+// Like write_file_atomic, but never replaces an existing file: returns true when it created
+// `path`, false when `path` already existed (for example, made by a concurrent process).
+Result<bool> create_file_exclusive(const std::filesystem::path& path, ByteView content,
+                                   mode_t mode = 0600);
+
 }  // namespace eseal

@@ -1,6 +1,7 @@
 #include "base/time.h"
 
 #include <cstdio>
+#include <string>
 
 namespace eseal {
 
@@ -17,18 +18,34 @@ std::string format_utc(Time t) {
 }
 
 Result<Time> parse_utc(std::string_view text) {
-  int y = 0;
-  unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  std::string str(text);
-  char sep = 0, zone = 0;
-  int fields =
-      std::sscanf(str.c_str(), "%4d-%2u-%2u%c%2u:%2u:%2u%c", &y, &mo, &d, &sep, &h, &mi, &s, &zone);
-  bool date_only = fields == 3 && str.size() == 10;
-  bool date_time = (fields == 7 || (fields == 8 && zone == 'Z')) && (sep == 'T' || sep == ' ');
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),
-                                  std::chrono::day(d)};
-  if ((!date_only && !date_time) || !ymd.ok() || h > 23 || mi > 59 || s > 60) {
-    return Error::invalid_input("not a UTC time (want YYYY-MM-DDTHH:MM:SSZ): " + str);
+  // Accepted shapes, checked character by character: D = digit.
+  static constexpr std::string_view kDate = "DDDD-DD-DD";
+  static constexpr std::string_view kIso = "DDDD-DD-DDTDD:DD:DDZ";
+  static constexpr std::string_view kSpaced = "DDDD-DD-DD DD:DD:DD";
+  auto matches = [text](std::string_view shape) {
+    if (text.size() != shape.size()) return false;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+      bool digit = text[i] >= '0' && text[i] <= '9';
+      if (shape[i] == 'D' ? !digit : text[i] != shape[i]) return false;
+    }
+    return true;
+  };
+  bool date_only = matches(kDate);
+  if (!date_only && !matches(kIso) && !matches(kSpaced)) {
+    return Error::invalid_input("not a UTC time (want YYYY-MM-DDTHH:MM:SSZ): " + std::string(text));
+  }
+  auto number = [text](std::size_t at, std::size_t width) {
+    unsigned value = 0;
+    for (std::size_t i = at; i < at + width; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(number(0, 4))),
+                                  std::chrono::month(number(5, 2)), std::chrono::day(number(8, 2))};
+  unsigned h = date_only ? 0 : number(11, 2);
+  unsigned mi = date_only ? 0 : number(14, 2);
+  unsigned s = date_only ? 0 : number(17, 2);
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 59) {
+    return Error::invalid_input("not a valid date and time: " + std::string(text));
   }
   return Time(std::chrono::sys_days(ymd)) + std::chrono::hours(h) + std::chrono::minutes(mi) +
          std::chrono::seconds(s);

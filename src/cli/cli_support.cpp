@@ -33,11 +33,11 @@ void need(const Status& status, const std::string& context) {
   if (!status) fail(context.empty() ? status.error() : status.error().with_context(context));
 }
 
-keys::Kek load_kek(const GlobalOptions& options) {
+keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode) {
   const char* env = std::getenv("ESEAL_KEK");
   std::optional<std::string_view> from_env;
   if (env && *env) from_env = env;
-  return need(keys::load_or_create_kek(from_env, options.kek_file));
+  return need(keys::load_or_create_kek(from_env, options.kek_file, mode));
 }
 
 pki::Certificate read_certificate(const std::filesystem::path& path) {

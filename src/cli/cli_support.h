@@ -42,8 +42,8 @@ struct GlobalOptions {
   std::filesystem::path kek_file = "var/kek";
 };
 
-// The KEK: $ESEAL_KEK, else the KEK file (created on first use).
-keys::Kek load_kek(const GlobalOptions& options);
+// The KEK: $ESEAL_KEK, else the KEK file. Only commands that start a key hierarchy create it.
+keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode = keys::KekFile::kMustExist);
 
 pki::Certificate read_certificate(const std::filesystem::path& path);
 std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);

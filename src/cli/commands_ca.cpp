@@ -193,7 +193,7 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
     init->add_option("--days", *days, "Validity in days")->capture_default_str();
     init->add_flag("--force", *force, "Replace an existing CA");
     init->callback([=, &global] {
-      keys::Kek kek = load_kek(global);
+      keys::Kek kek = load_kek(global, keys::KekFile::kCreateIfMissing);
       auto cert = init_ca(*dir, *subject, *days, *force, kek);
       std::cout << "created root CA " << (std::filesystem::path(*dir) / "root.pem").string() << "\n"
                 << describe(cert);

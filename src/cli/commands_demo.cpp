@@ -24,7 +24,7 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   std::cout << "eseal demo: working in " << dir.string() << " (key-encryption key "
             << (std::getenv("ESEAL_KEK") ? std::string("from ESEAL_KEK") : global.kek_file.string())
             << ")\n";
-  keys::Kek kek = load_kek(global);
+  keys::Kek kek = load_kek(global, keys::KekFile::kCreateIfMissing);
 
   auto ca_dir = dir / "ca";
   auto root = init_ca(ca_dir, "C=CN,O=eseal 演示,CN=eseal 演示根CA", 3650, true, kek);

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <thread>
+
 #include "base/file.h"
 #include "keys/kek.h"
 #include "keys/key_file.h"
@@ -39,6 +41,28 @@ TEST(Kek, CreatedOnFirstUseWithMode0600AndReusedAfter) {
   std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
   ASSERT_TRUE(load_or_create_kek(std::nullopt, dir / "another-kek").ok());
   EXPECT_EQ(mode_of(dir.path()), 0755u) << "an existing folder keeps its permissions";
+}
+
+TEST(Kek, MissingFileIsNotFoundUnlessCreationIsAsked) {
+  TempDir dir;
+  auto missing = load_or_create_kek(std::nullopt, dir / "kek", KekFile::kMustExist);
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir / "kek"));
+}
+
+TEST(Kek, ConcurrentFirstUsesAgreeOnOneKek) {
+  TempDir dir;
+  std::vector<std::string> seen(6);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto kek = load_or_create_kek(std::nullopt, dir / "kek");
+      if (kek) seen[i] = kek->c_str();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& s : seen) EXPECT_EQ(s, seen[0]);
+  EXPECT_EQ(seen[0].size(), 64u);
 }
 
 TEST(Kek, EnvironmentWinsAndWeakOrExposedKeksAreRefused) {
