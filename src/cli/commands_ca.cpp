@@ -55,8 +55,9 @@ int run_crl_issue(const CrlIssueOptions& o, const GlobalOptions& global) {
   check_days(o.days);
   IssuerFiles files =
       o.issuer.empty() ? IssuerFiles::in_folder(o.ca) : IssuerFiles::with_prefix(o.issuer);
-  std::filesystem::path out =
-      o.out.empty() ? files.cert.parent_path() / "crl.pem" : std::filesystem::path(o.out);
+  std::filesystem::path out = !o.out.empty()     ? std::filesystem::path(o.out)
+                              : o.issuer.empty() ? files.cert.parent_path() / "crl.pem"
+                                                 : std::filesystem::path(o.issuer + ".crl.pem");
   keys::Kek kek = load_kek(global);
   pki::Certificate issuer = read_certificate(files.cert);
   crypto::Sm2PrivateKey key = read_private_key(files.key, kek);
@@ -272,7 +273,8 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
     issue->add_option("--reason", o->reason, "keyCompromise, superseded, cessationOfOperation, …")
         ->capture_default_str();
     issue->add_option("--days", o->days, "Days until nextUpdate")->capture_default_str();
-    issue->add_option("--out", o->out, "CRL file (default: crl.pem beside the CA certificate)");
+    issue->add_option("--out", o->out,
+                      "CRL file (default: D/crl.pem for --ca D, P.crl.pem for --issuer P)");
     issue->callback([=, &global] {
       if (o->ca.empty() && o->issuer.empty())
         fail(Error::invalid_input("give --ca D or --issuer P"));

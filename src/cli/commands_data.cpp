@@ -22,6 +22,14 @@ Result<Bytes> read_signature(const std::filesystem::path& path) {
       path.string() + " holds no SM2 signature (DER, 64-byte r||s, or their hex or base64)");
 }
 
+// The empty ID is what OpenSSL 3.0 silently uses; from the command line it is always a mistake.
+void check_user_id(const std::string& id) {
+  if (id.empty()) {
+    fail(Error::invalid_input("--id must not be empty (the standard SM2 user ID is " +
+                              std::string(crypto::kSm2DefaultUserId) + ")"));
+  }
+}
+
 }  // namespace
 
 Bytes sign_file(const std::filesystem::path& key_file, const std::filesystem::path& input,
@@ -52,12 +60,16 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
     auto out = std::make_shared<std::string>();
     auto id = std::make_shared<std::string>(crypto::kSm2DefaultUserId);
     auto raw = std::make_shared<bool>(false);
+    auto force = std::make_shared<bool>(false);
     sign->add_option("--key", *key, "Private key file (P.key)")->required();
     sign->add_option("--in", *in, "File to sign")->required();
     sign->add_option("--out", *out, "Signature file to write")->required();
     sign->add_option("--id", *id, "SM2 user ID")->capture_default_str();
     sign->add_flag("--raw", *raw, "Write r||s (64 bytes) instead of DER");
+    sign->add_flag("--force", *force, "Replace an existing signature file");
     sign->callback([=, &global] {
+      check_user_id(*id);
+      refuse_overwrite(*out, *force);
       keys::Kek kek = load_kek(global);
       Bytes sig = sign_file(*key, *in, *id, *raw, kek);
       need(write_file_atomic(*out, sig, 0644));
@@ -77,6 +89,7 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
     verify->add_option("--sig", *sig, "Signature: DER, r||s, or their hex or base64")->required();
     verify->add_option("--id", *id, "SM2 user ID")->capture_default_str();
     verify->callback([=] {
+      check_user_id(*id);
       pki::Certificate signer = read_certificate(*cert);
       auto status = verify_file_signature(signer, *in, *sig, *id);
       if (!status && status.error().kind != ErrorKind::kVerificationFailed) fail(status.error());

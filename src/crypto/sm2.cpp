@@ -87,6 +87,7 @@ namespace ossl {
 Result<MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user_id, bool sign) {
   if (auto s = check_user_id(user_id); !s) return s.error();
   MdCtxPtr ctx(EVP_MD_CTX_new());
+  if (!ctx) return failure("out of memory");
   EVP_PKEY_CTX* pctx = nullptr;
   int rc = sign ? EVP_DigestSignInit_ex(ctx.get(), &pctx, "SM3", nullptr, nullptr, key, nullptr)
                 : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, "SM3", nullptr, nullptr, key, nullptr);
@@ -97,7 +98,7 @@ Result<MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user_id, b
           OSSL_PKEY_PARAM_DIST_ID, user_id.empty() ? &kEmpty : const_cast<char*>(user_id.data()),
           user_id.size()),
       OSSL_PARAM_construct_end()};
-  if (!ctx || rc != 1 || EVP_PKEY_CTX_set_params(pctx, params) != 1) {
+  if (rc != 1 || EVP_PKEY_CTX_set_params(pctx, params) != 1) {
     return failure("cannot set up SM3withSM2");
   }
   return ctx;

@@ -56,9 +56,17 @@ Time from_asn1_time(const ASN1_TIME* t) {
   return Time(std::chrono::seconds(timegm(&tm)));
 }
 
-crypto::ossl::Asn1TimePtr to_asn1_time(Time t) {
-  return crypto::ossl::Asn1TimePtr(
+Result<crypto::ossl::Asn1TimePtr> to_asn1_time(Time t) {
+  static const Time kFirst = *parse_utc("1950-01-01");
+  static const Time kLast = *parse_utc("9999-12-31T23:59:59Z");
+  if (t < kFirst || t > kLast) {
+    return Error::invalid_input("the time " + std::to_string(t.time_since_epoch().count()) +
+                                " s after 1970 cannot be encoded (years 1950 to 9999 only)");
+  }
+  crypto::ossl::Asn1TimePtr out(
       ASN1_TIME_set(nullptr, static_cast<time_t>(t.time_since_epoch().count())));
+  if (!out) return crypto::ossl::failure("cannot encode a time");
+  return out;
 }
 
 Bytes integer_magnitude(const ASN1_INTEGER* i) {
@@ -81,6 +89,9 @@ Status verify_signed_structure(ByteView der, const crypto::Sm2PublicKey& key,
     return Error::invalid_input("the signature BIT STRING has unused bits");
   }
   ByteView sig = signature->content.subspan(1);
+  // X.509 carries the DER SM2Signature only; a raw r||s here would give the same certificate a
+  // second encoding.
+  if (auto strict = crypto::sm2_signature_der_to_raw(sig); !strict) return strict.error();
   if (crypto::sm2_verify(key, tbs->encoded, sig).ok() ||
       (accept_empty_id && crypto::sm2_verify(key, tbs->encoded, sig, "").ok())) {
     return ok_status();
@@ -89,6 +100,9 @@ Status verify_signed_structure(ByteView der, const crypto::Sm2PublicKey& key,
 }
 
 Result<Bytes> der_from_text_or_binary(ByteView data, std::string_view pem_label) {
+  // Binary DER is taken as it is: PEM-looking bytes inside it (in a name, say) must not be read
+  // as another object.
+  if (!data.empty() && data[0] == 0x30) return Bytes(data.begin(), data.end());
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   std::string begin = "-----BEGIN " + std::string(pem_label) + "-----";
   if (auto at = text.find(begin); at != std::string_view::npos) {
@@ -102,7 +116,6 @@ Result<Bytes> der_from_text_or_binary(ByteView data, std::string_view pem_label)
   if (text.find("-----BEGIN") != std::string_view::npos) {
     return Error::invalid_input("PEM data holds no " + std::string(pem_label));
   }
-  if (!data.empty() && data[0] == 0x30) return Bytes(data.begin(), data.end());
   auto decoded = crypto::from_base64(text);
   if (!decoded) return Error::invalid_input("neither PEM, DER nor base64 DER");
   return decoded;
@@ -143,7 +156,9 @@ Result<Certificate> Certificate::parse(ByteView data) {
 }
 
 Certificate::Certificate(X509* cert) : cert_(cert, X509_free) {
-  if (X509_get_signature_nid(cert_.get()) == NID_SM2_with_SM3) {
+  // Set once, before the certificate is shared; a certificate that already carries an ID keeps it.
+  if (X509_get_signature_nid(cert_.get()) == NID_SM2_with_SM3 &&
+      X509_get0_distinguishing_id(cert_.get()) == nullptr) {
     ASN1_OCTET_STRING* id = ASN1_OCTET_STRING_new();
     if (id && ASN1_OCTET_STRING_set(
                   id, reinterpret_cast<const unsigned char*>(crypto::kSm2DefaultUserId.data()),
@@ -262,7 +277,7 @@ Bytes Certificate::sm3_fingerprint() const {
 Result<std::vector<Certificate>> parse_certificates(ByteView data) {
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   std::vector<Certificate> out;
-  if (text.find("-----BEGIN") == std::string_view::npos) {
+  if ((!data.empty() && data[0] == 0x30) || text.find("-----BEGIN") == std::string_view::npos) {
     auto one = Certificate::parse(data);
     if (!one) return one.error();
     out.push_back(*one);

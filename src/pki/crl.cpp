@@ -164,11 +164,13 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
   }
   crypto::ossl::X509CrlPtr crl(X509_CRL_new());
   auto this_update = detail::to_asn1_time(request.this_update);
+  if (!this_update) return this_update.error().with_context("thisUpdate");
   auto next_update = detail::to_asn1_time(request.next_update);
+  if (!next_update) return next_update.error().with_context("nextUpdate");
   if (!crl || X509_CRL_set_version(crl.get(), 1) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.native())) != 1 ||
-      X509_CRL_set1_lastUpdate(crl.get(), this_update.get()) != 1 ||
-      X509_CRL_set1_nextUpdate(crl.get(), next_update.get()) != 1) {
+      X509_CRL_set1_lastUpdate(crl.get(), this_update->get()) != 1 ||
+      X509_CRL_set1_nextUpdate(crl.get(), next_update->get()) != 1) {
     return failure("cannot fill in the CRL");
   }
   for (const auto& r : request.revoked) {
@@ -177,11 +179,15 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
     crypto::ossl::BnPtr bn(BN_bin2bn(r.serial.data(), static_cast<int>(r.serial.size()), nullptr));
     crypto::ossl::Asn1IntegerPtr serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
     auto date = detail::to_asn1_time(r.revoked_at);
+    if (!date) {
+      X509_REVOKED_free(entry);
+      return date.error().with_context("revocationDate");
+    }
     std::unique_ptr<ASN1_ENUMERATED, crypto::ossl::Deleter<ASN1_ENUMERATED_free>> reason(
         ASN1_ENUMERATED_new());
-    bool ok = entry && serial && date && reason &&
+    bool ok = entry && serial && reason &&
               X509_REVOKED_set_serialNumber(entry, serial.get()) == 1 &&
-              X509_REVOKED_set_revocationDate(entry, date.get()) == 1 &&
+              X509_REVOKED_set_revocationDate(entry, date->get()) == 1 &&
               ASN1_ENUMERATED_set(reason.get(), static_cast<long>(r.reason)) == 1 &&
               (r.reason == RevocationReason::kUnspecified ||
                X509_REVOKED_add1_ext_i2d(entry, NID_crl_reason, reason.get(), 0, 0) == 1) &&
@@ -225,14 +231,14 @@ Status check_revocation(const Certificate& cert, const Crl& crl, const Certifica
       0) {
     return Error::invalid_input("the certificate was not issued by the CRL's issuer");
   }
-  if (at < crl.this_update()) {
-    return Error::verification_failed("the CRL is not yet valid (thisUpdate " +
-                                      format_utc(crl.this_update()) + ")");
-  }
   if (auto next = crl.next_update(); next && at > *next) {
-    return Error::verification_failed("the CRL has expired (nextUpdate " + format_utc(*next) + ")");
+    return Error::verification_failed("the CRL is out of date for " + format_utc(at) +
+                                      " (nextUpdate " + format_utc(*next) +
+                                      "); a newer CRL is needed");
   }
-  if (auto entry = crl.find(cert.serial())) {
+  auto entry = crl.find(cert.serial());
+  // removeFromCRL only appears in delta CRLs, to lift a hold: the certificate is not revoked.
+  if (entry && entry->reason != RevocationReason::kRemoveFromCrl && entry->revoked_at <= at) {
     return Error::verification_failed("certificate " + cert.serial_hex() + " was revoked on " +
                                       format_utc(entry->revoked_at) + " (" +
                                       std::string(revocation_reason_name(entry->reason)) + ")");

@@ -80,9 +80,11 @@ struct CrlRequest {
 Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
                       const crypto::Sm2PrivateKey& issuer_key);
 
-// Full revocation check of `cert` against `crl` at time `at`: the CRL must be signed by `issuer`,
-// be current (thisUpdate <= at <= nextUpdate) and not list the certificate. A listed certificate
-// is kVerificationFailed with the date and reason in the message.
+// Whether `cert` was revoked at time `at` according to `crl`: the CRL must be signed by
+// `issuer` and still speak for `at` (at <= nextUpdate; a CRL issued after `at` is fine, so a
+// signature made in the past is checked against today's list). The certificate counts as revoked
+// when it is listed with a revocation date at or before `at`; that is kVerificationFailed with
+// the date and reason in the message.
 Status check_revocation(const Certificate& cert, const Crl& crl, const Certificate& issuer,
                         Time at);
 

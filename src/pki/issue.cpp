@@ -112,15 +112,17 @@ Result<Certificate> issue_certificate(const CertificateRequest& request,
       BN_bin2bn(serial->data(), static_cast<int>(serial->size()), nullptr));
   crypto::ossl::Asn1IntegerPtr serial_int(BN_to_ASN1_INTEGER(serial_bn.get(), nullptr));
   auto not_before = detail::to_asn1_time(request.not_before);
+  if (!not_before) return not_before.error().with_context("notBefore");
   auto not_after = detail::to_asn1_time(request.not_after);
+  if (!not_after) return not_after.error().with_context("notAfter");
   X509* issuer_cert = issuer ? issuer->native() : cert.get();
-  if (!cert || !serial_int || !not_before || !not_after || X509_set_version(cert.get(), 2) != 1 ||
+  if (!cert || !serial_int || X509_set_version(cert.get(), 2) != 1 ||
       X509_set_serialNumber(cert.get(), serial_int.get()) != 1 ||
       X509_set_subject_name(cert.get(), subject->get()) != 1 ||
       X509_set_issuer_name(
           cert.get(), issuer ? X509_get_subject_name(issuer->native()) : subject->get()) != 1 ||
-      X509_set1_notBefore(cert.get(), not_before.get()) != 1 ||
-      X509_set1_notAfter(cert.get(), not_after.get()) != 1 ||
+      X509_set1_notBefore(cert.get(), not_before->get()) != 1 ||
+      X509_set1_notAfter(cert.get(), not_after->get()) != 1 ||
       X509_set_pubkey(cert.get(), request.subject_key.native()) != 1) {
     return failure("cannot fill in the certificate");
   }

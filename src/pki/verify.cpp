@@ -20,35 +20,47 @@ struct CertStack {
   }
 };
 
-// OpenSSL 3.0 checks certificate signatures under the ID set on each Certificate (the standard
-// one) but CRL signatures always under the empty ID. This callback re-checks the signatures
-// OpenSSL rejected with our own SM2 code: CRLs under the standard ID, and, lenient in,
-// certificates made by the OpenSSL 3.0 command line, which are signed under the empty ID.
-int recheck_sm2_signatures(int ok, X509_STORE_CTX* ctx) {
-  if (ok) return ok;
-  int error = X509_STORE_CTX_get_error(ctx);
-  X509* issuer = X509_STORE_CTX_get0_current_issuer(ctx);
-  if (!issuer) return ok;
-  Certificate issuer_cert = Certificate::from_native(issuer);
-  bool valid = false;
-  if (error == X509_V_ERR_CERT_SIGNATURE_FAILURE) {
-    auto issuer_key = issuer_cert.public_key();
-    X509* current = X509_STORE_CTX_get_current_cert(ctx);
-    valid = issuer_key && current && Certificate::from_native(current).signed_by(*issuer_key, true);
-  } else if (error == X509_V_ERR_CRL_SIGNATURE_FAILURE) {
-    X509_CRL* crl = X509_STORE_CTX_get0_current_crl(ctx);
-    valid = crl && Crl::from_native(crl).verify_signature(issuer_cert).ok();
-  }
+// OpenSSL 3.0 checks certificate signatures under the ID set on each Certificate: the standard
+// one. Lenient in, this callback accepts a signature OpenSSL rejected if our own SM2 code finds
+// it valid under the empty ID, as the OpenSSL 3.0 command line makes them. The issuer is the next
+// certificate up the chain being built (OpenSSL's "current issuer" still names an earlier one).
+int accept_empty_id_signatures(int ok, X509_STORE_CTX* ctx) {
+  if (ok || X509_STORE_CTX_get_error(ctx) != X509_V_ERR_CERT_SIGNATURE_FAILURE) return ok;
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+  int depth = X509_STORE_CTX_get_error_depth(ctx);
+  if (!chain || depth < 0 || depth >= sk_X509_num(chain)) return ok;
+  X509* current = sk_X509_value(chain, depth);
+  X509* issuer = depth + 1 < sk_X509_num(chain) ? sk_X509_value(chain, depth + 1) : current;
+  auto issuer_key = Certificate::from_native(issuer).public_key();
+  bool valid = issuer_key && Certificate::from_native(current).signed_by(*issuer_key, true);
   crypto::ossl::drain_errors();
   if (!valid) return ok;
   X509_STORE_CTX_set_error(ctx, X509_V_OK);
   return 1;
 }
 
-struct CrlStack {
-  STACK_OF(X509_CRL) * stack = sk_X509_CRL_new_null();
-  ~CrlStack() { sk_X509_CRL_pop_free(stack, X509_CRL_free); }
-};
+// Checks every certificate below the trust anchor against the CRLs its issuer published; the
+// end certificate must be covered.
+Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls, Time at) {
+  int count = sk_X509_num(chain);
+  for (int i = 0; i + 1 < count; ++i) {
+    Certificate cert = Certificate::from_native(sk_X509_value(chain, i));
+    Certificate issuer = Certificate::from_native(sk_X509_value(chain, i + 1));
+    bool covered = false;
+    for (const auto& crl : crls) {
+      if (crl.issuer() != issuer.subject()) continue;
+      if (auto s = check_revocation(cert, crl, issuer, at); !s) {
+        return s.error().with_context(cert.subject().to_string());
+      }
+      covered = true;
+    }
+    if (!covered && i == 0) {
+      return Error::verification_failed("no CRL from " + issuer.subject().to_string() +
+                                        " was given for " + cert.subject().to_string());
+    }
+  }
+  return ok_status();
+}
 
 }  // namespace
 
@@ -66,25 +78,19 @@ Status verify_chain(const Certificate& cert, std::span<const Certificate> interm
   for (const auto& c : intermediates) {
     if (!untrusted.push(c)) return failure("cannot collect intermediate certificates");
   }
-  CrlStack crls;
-  for (const auto& crl : policy.crls) {
-    X509_CRL_up_ref(crl.native());
-    sk_X509_CRL_push(crls.stack, crl.native());
-  }
 
   crypto::ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), cert.native(), untrusted.stack) != 1) {
     return failure("cannot set up path validation");
   }
-  X509_STORE_CTX_set_verify_cb(ctx.get(), recheck_sm2_signatures);
+  X509_STORE_CTX_set_verify_cb(ctx.get(), accept_empty_id_signatures);
   X509_STORE_CTX_set_time(ctx.get(), 0, static_cast<time_t>(policy.at.time_since_epoch().count()));
-  if (!policy.crls.empty()) {
-    X509_STORE_CTX_set0_crls(ctx.get(), crls.stack);
-    X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_CRL_CHECK);
-  }
   int rc = X509_verify_cert(ctx.get());
   crypto::ossl::drain_errors();
-  if (rc == 1) return ok_status();
+  if (rc == 1) {
+    if (policy.crls.empty()) return ok_status();
+    return check_chain_revocation(X509_STORE_CTX_get0_chain(ctx.get()), policy.crls, policy.at);
+  }
 
   int error = X509_STORE_CTX_get_error(ctx.get());
   int depth = X509_STORE_CTX_get_error_depth(ctx.get());

@@ -1,5 +1,5 @@
 // Certificate path validation (RFC 5280 §6) at a given time, with SM3withSM2 signatures checked
-// under the standard user ID, and optional CRL checking of the end certificate.
+// under the standard user ID, and optional revocation checking against CRLs.
 #pragma once
 
 #include <span>
@@ -12,8 +12,10 @@
 namespace eseal::pki {
 
 struct ChainPolicy {
-  Time at;                    // the time the chain must be valid at (signing time, or now)
-  std::span<const Crl> crls;  // when not empty, the end certificate must be covered by one
+  Time at;  // the time the chain must be valid at (signing time, or now)
+  // When not empty, every certificate below the trust anchor is checked against the CRLs of its
+  // issuer (see check_revocation), and the end certificate must be covered by one.
+  std::span<const Crl> crls;
 };
 
 // Builds a path from `cert` through `intermediates` to one of `trusted` and validates it:

@@ -14,8 +14,9 @@ namespace eseal::pki::detail {
 DistinguishedName from_x509_name(const X509_NAME* name);
 Result<crypto::ossl::X509NamePtr> to_x509_name(const DistinguishedName& name);
 Time from_asn1_time(const ASN1_TIME* t);
-// UTCTime until 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
-crypto::ossl::Asn1TimePtr to_asn1_time(Time t);
+// UTCTime until 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). Fails for times that
+// ASN.1 cannot carry (before 1950 or after 9999).
+Result<crypto::ossl::Asn1TimePtr> to_asn1_time(Time t);
 Bytes integer_magnitude(const ASN1_INTEGER* i);
 // Checks the SM3withSM2 signature of a DER X.509 SIGNED{} structure (certificate, CRL) over its
 // to-be-signed part exactly as encoded: under the standard user ID and, with `accept_empty_id`,

@@ -42,9 +42,14 @@ TEST(Der, ReadsNestedElements) {
 }
 
 TEST(Der, RejectsNonDerInput) {
-  EXPECT_FALSE(parse_single(hex("3080"), tag::kSequence).ok()) << "indefinite length";
-  EXPECT_FALSE(parse_single(hex("04817f"), tag::kOctetString).ok())
-      << "long form for a short length";
+  // Complete inputs, so only the length rule can reject them.
+  EXPECT_FALSE(parse_single(hex("308002010100 00"), tag::kSequence).ok()) << "indefinite length";
+  Bytes long_form = hex("04817f");
+  long_form.resize(3 + 0x7f, 0);
+  EXPECT_FALSE(parse_single(long_form, tag::kOctetString).ok()) << "long form for a short length";
+  Bytes padded_length = hex("0482007f");
+  padded_length.resize(4 + 0x7f, 0);
+  EXPECT_FALSE(parse_single(padded_length, tag::kOctetString).ok()) << "leading zero in length";
   EXPECT_FALSE(parse_single(hex("0403aabb"), tag::kOctetString).ok()) << "truncated";
   EXPECT_FALSE(parse_single(hex("0401aa00"), tag::kOctetString).ok()) << "trailing";
   EXPECT_FALSE(parse_single(hex("0401aa"), tag::kInteger).ok()) << "wrong tag";

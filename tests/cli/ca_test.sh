@@ -47,7 +47,15 @@ expect 2 "$ESEAL" cert issue --issuer seal --profile seal --subject "CN=x" --out
 contains "not a CA"
 expect 2 "$ESEAL" cert verify --cert ca/root.key --ca ca/root.pem
 expect 2 "$ESEAL" cert issue --ca ca --profile seal --subject "CN=x"
-[ ! -e x.pem ] || fail "a failed issue left x.pem behind"
+expect 2 "$ESEAL" cert issue --ca ca --profile seal --subject "C=China,CN=x" --out x
+[ ! -e x.pem ] && [ ! -e x.key ] || fail "a failed issue left x.pem or x.key behind"
+expect 2 "$ESEAL" ca init --dir huge --days 4000000
+contains "cannot be encoded"
+
+# Commands that use existing keys never invent a KEK.
+expect 2 "$ESEAL" --kek-file var/missing-kek cert issue --ca ca --profile seal --subject "CN=z" --out z
+contains "no key-encryption key"
+[ ! -e var/missing-kek ] || fail "cert issue created a KEK"
 
 # A wrong key-encryption key cannot open the CA key.
 ESEAL_KEK=wrong-but-long-enough expect 2 "$ESEAL" cert issue --ca ca --profile seal --subject "CN=y" --out y
@@ -74,6 +82,13 @@ expect 1 "$ESEAL" crl check --crl ca/crl.pem --cert user.pem --ca ca/root.pem --
 expect 2 "$ESEAL" crl check --crl ca/crl.pem --cert leaf.pem --ca ca/root.pem
 contains "not issued by"
 expect 2 "$ESEAL" crl issue --ca ca --revoke-cert leaf.pem
+expect 0 "$ESEAL" crl issue --issuer sub --revoke-cert leaf.pem
+[ -f sub.crl.pem ] || fail "crl issue --issuer sub did not default to sub.crl.pem"
+expect 1 "$ESEAL" cert verify --cert leaf.pem --ca ca/root.pem --chain sub.pem --crl sub.crl.pem
+contains "revoked"
+# Checked at a time before the revocation, with today's CRL, the certificate was still good.
+expect 0 "$ESEAL" cert verify --cert leaf.pem --ca ca/root.pem --chain sub.pem --crl sub.crl.pem \
+  --at "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
 expect 2 "$ESEAL" crl issue --ca ca --reason bored
 
 done_checks

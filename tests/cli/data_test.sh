@@ -44,6 +44,11 @@ contains "holds no SM2 signature"
 expect 2 "$ESEAL" verify-data --cert signer.pem --in missing.txt --sig doc.sig
 expect 2 "$ESEAL" sign-data --key signer.pem --in doc.txt --out x.sig
 expect 2 "$ESEAL" sign-data --key signer.key --in doc.txt
+expect 2 "$ESEAL" sign-data --key signer.key --in doc.txt --out doc.sig
+contains "already exists"
+expect 0 "$ESEAL" sign-data --key signer.key --in doc.txt --out doc.sig --force
+expect 2 "$ESEAL" sign-data --key signer.key --in doc.txt --out empty-id.sig --id ""
+expect 2 "$ESEAL" verify-data --cert signer.pem --in doc.txt --sig doc.sig --id ""
 expect 0 "$ESEAL" sign-data --key signer.key --in doc.txt --out alice.sig --id alice
 expect 0 "$ESEAL" verify-data --cert signer.pem --in doc.txt --sig alice.sig --id alice
 

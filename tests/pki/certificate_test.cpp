@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/x509.h>
 
+#include "asn1/der.h"
 #include "crypto/encoding.h"
 #include "pki/test_ca.h"
 
@@ -91,6 +92,52 @@ TEST(Certificate, ParsesPemDerBase64AndBundles) {
   EXPECT_EQ((*all)[1].der(), h.root.cert.der());
 }
 
+// A DER certificate whose name carries PEM text is still that certificate, not the embedded one.
+TEST(Certificate, DerIsNeverReadAsEmbeddedPem) {
+  test::Hierarchy h;
+  auto key = crypto::Sm2PrivateKey::generate();
+  ASSERT_TRUE(key.ok());
+  std::string pem = h.root.cert.pem();
+  std::erase(pem, '\n');
+  DistinguishedName name({{"CN", "carrier"}, {"description", pem}});
+  CertificateRequest request{CertificateProfile::kUser,   name, key->public_key(), kNow,
+                             kNow + std::chrono::days(1), {}};
+  auto carrier = issue_certificate(request, h.sub.cert, h.sub.key);
+  ASSERT_TRUE(carrier.ok()) << carrier.error().message;
+  auto parsed = Certificate::parse(carrier->der());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->subject().get("CN"), "carrier");
+  auto all = parse_certificates(carrier->der());
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].subject().get("CN"), "carrier");
+}
+
+// X.509 carries the DER SM2Signature; the same signature as raw r||s is a different, invalid
+// encoding of the certificate.
+TEST(Certificate, ASignatureInRawFormIsRejected) {
+  test::Hierarchy h;
+  Bytes der = h.seal.cert.der();
+  auto outer = asn1::parse_single(der, asn1::tag::kSequence);
+  ASSERT_TRUE(outer.ok());
+  asn1::Reader r(outer->content);
+  auto tbs = r.next();
+  auto algorithm = r.next();
+  auto signature = r.next();
+  ASSERT_TRUE(tbs.ok() && algorithm.ok() && signature.ok());
+  auto raw = crypto::sm2_signature_der_to_raw(signature->content.subspan(1));
+  ASSERT_TRUE(raw.ok());
+  Bytes bits{0};
+  append(bits, *raw);
+  Bytes reencoded = asn1::encode_sequence(
+      {tbs->encoded, algorithm->encoded, asn1::encode(asn1::tag::kBitString, bits)});
+  auto variant = Certificate::from_der(reencoded);
+  ASSERT_TRUE(variant.ok());
+  auto issuer_key = h.sub.cert.public_key();
+  EXPECT_TRUE(h.seal.cert.signed_by(*issuer_key));
+  EXPECT_FALSE(variant->signed_by(*issuer_key, true));
+}
+
 TEST(Certificate, RejectsGarbage) {
   EXPECT_EQ(Certificate::parse(as_bytes("hello")).error().kind, ErrorKind::kInvalidInput);
   EXPECT_FALSE(Certificate::from_der(Bytes{0x30, 0x03, 0x02, 0x01, 0x01}).ok());
@@ -112,6 +159,10 @@ TEST(Issue, RejectsInconsistentRequests) {
   auto backwards = request;
   backwards.not_after = backwards.not_before;
   EXPECT_FALSE(issue_certificate(backwards, h.root.cert, h.root.key).ok());
+  auto far_future = request;
+  far_future.not_after = *parse_utc("9999-12-31") + std::chrono::days(400);
+  EXPECT_EQ(issue_certificate(far_future, std::nullopt, *key).error().kind,
+            ErrorKind::kInvalidInput);
   auto too_long = request;
   too_long.not_after = kNow + std::chrono::days(5000);
   EXPECT_FALSE(issue_certificate(too_long, h.sub.cert, h.sub.key).ok()) << "outlives its issuer";

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "base/file.h"
+#include "keys/key_file.h"
 #include "pki/crl.h"
 #include "pki/test_ca.h"
 #include "pki/verify.h"
@@ -88,6 +89,50 @@ TEST(OpensslInterop, ChainsMadeByTheOpensslCommandLineVerify) {
   EXPECT_TRUE(result.ok()) << result.error().message;
   EXPECT_TRUE(leaf->signed_by(*root->public_key(), true));
   EXPECT_FALSE(leaf->signed_by(*root->public_key(), false)) << "it is not a standard-ID signature";
+}
+
+// The same below one of our intermediates: each signature is checked against the certificate
+// directly above it, so a leaf that names the sub-CA but was signed by the root key fails.
+TEST(OpensslInterop, CommandLineLeavesBelowOurIntermediateVerifyAndForgeriesDoNot) {
+  LiveHierarchy h;
+  TempDir dir;
+  const std::string o = openssl_binary();
+  const std::string d = dir.path().string() + "/";
+  auto kek = keys::load_or_create_kek(std::string("interop-test-kek-0123456789"), {});
+  ASSERT_TRUE(kek.ok());
+  write_text(dir / "sub.pem", h.sub.cert.pem());
+  write_text(dir / "root.pem", h.root.cert.pem());
+  write_text(dir / "sub.enc", *keys::encrypt_private_key(h.sub.key, *kek));
+  write_text(dir / "root.enc", *keys::encrypt_private_key(h.root.key, *kek));
+  // The sub-CA's name over the root's key lets OpenSSL sign the forgery below.
+  auto fake_sub = issue_certificate({CertificateProfile::kSubCa,
+                                     h.sub.cert.subject(),
+                                     h.root.key.public_key(),
+                                     now_utc() - std::chrono::hours(1),
+                                     now_utc() + std::chrono::days(100),
+                                     {}},
+                                    h.root.cert, h.root.key);
+  ASSERT_TRUE(fake_sub.ok());
+  write_text(dir / "fake-sub.pem", fake_sub->pem());
+  auto made = run_command(
+      o + " pkey -in " + d + "sub.enc -passin pass:" + kek->c_str() + " -out " + d + "sub.key && " +
+      o + " pkey -in " + d + "root.enc -passin pass:" + kek->c_str() + " -out " + d +
+      "root.key && " + o + " genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + d +
+      "leaf.key && " + o + " req -new -key " + d + "leaf.key -sm3 -subj /CN=cli-leaf -out " + d +
+      "leaf.csr && " + o + " x509 -req -in " + d + "leaf.csr -CA " + d + "sub.pem -CAkey " + d +
+      "sub.key -sm3 -days 10 -out " + d + "leaf.pem && " +
+      // A forgery: the sub-CA's name as issuer, the root's key as signer.
+      o + " x509 -req -in " + d + "leaf.csr -CA " + d + "fake-sub.pem -CAkey " + d +
+      "root.key -sm3 -days 10 -out " + d + "forged.pem");
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  std::vector<Certificate> chain{h.sub.cert}, roots{h.root.cert};
+  auto leaf = Certificate::parse(*read_file(dir / "leaf.pem"));
+  auto forged = Certificate::parse(*read_file(dir / "forged.pem"));
+  ASSERT_TRUE(leaf.ok() && forged.ok());
+  auto good = verify_chain(*leaf, chain, roots, {now_utc(), {}});
+  EXPECT_TRUE(good.ok()) << good.error().message;
+  auto bad = verify_chain(*forged, chain, roots, {now_utc(), {}});
+  EXPECT_EQ(bad.error().kind, ErrorKind::kVerificationFailed);
 }
 
 // OpenSSL 3.0 checks CRL signatures under the empty ID with no way to pass another, so the CRL

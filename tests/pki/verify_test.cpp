@@ -43,6 +43,46 @@ TEST(VerifyChain, RejectsATamperedCertificate) {
   EXPECT_NE(result.error().message.find("signature"), std::string::npos) << result.error().message;
 }
 
+TEST(VerifyChain, RevocationIsJudgedAtTheCheckedTimeWithACurrentCrl) {
+  test::Hierarchy h;
+  std::vector<Certificate> chain{h.sub.cert}, roots{h.root.cert};
+  // Revoked an hour ago; today's CRL.
+  auto crl = issue_crl({{{h.seal.cert.serial(), kNow - std::chrono::hours(1),
+                          RevocationReason::kCessationOfOperation}},
+                        kNow,
+                        kNow + std::chrono::days(7),
+                        5},
+                       h.sub.cert, h.sub.key);
+  ASSERT_TRUE(crl.ok());
+  std::vector<Crl> crls{*crl};
+  EXPECT_TRUE(verify_chain(h.seal.cert, chain, roots, {kNow - std::chrono::hours(2), crls}).ok())
+      << "a signature made before the revocation stays valid";
+  EXPECT_FALSE(
+      verify_chain(h.seal.cert, chain, roots, {kNow - std::chrono::minutes(30), crls}).ok());
+  auto stale = verify_chain(h.seal.cert, chain, roots, {kNow + std::chrono::days(8), crls});
+  EXPECT_FALSE(stale.ok());
+}
+
+TEST(VerifyChain, ARevokedIntermediateBreaksTheChain) {
+  test::Hierarchy h;
+  std::vector<Certificate> chain{h.sub.cert}, roots{h.root.cert};
+  auto leaf_crl = issue_crl({{}, kNow - std::chrono::hours(1), kNow + std::chrono::days(7), 1},
+                            h.sub.cert, h.sub.key);
+  auto root_crl = issue_crl(
+      {{{h.sub.cert.serial(), kNow - std::chrono::hours(2), RevocationReason::kCaCompromise}},
+       kNow - std::chrono::hours(1),
+       kNow + std::chrono::days(7),
+       1},
+      h.root.cert, h.root.key);
+  ASSERT_TRUE(leaf_crl.ok() && root_crl.ok());
+  std::vector<Crl> only_leaf{*leaf_crl}, both{*leaf_crl, *root_crl};
+  EXPECT_TRUE(verify_chain(h.seal.cert, chain, roots, {kNow, only_leaf}).ok());
+  auto result = verify_chain(h.seal.cert, chain, roots, {kNow, both});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("cACompromise"), std::string::npos)
+      << result.error().message;
+}
+
 TEST(VerifyChain, ChecksTheEndCertificateAgainstCrls) {
   test::Hierarchy h;
   std::vector<Certificate> chain{h.sub.cert}, roots{h.root.cert};
