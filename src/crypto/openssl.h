@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/bytes.h"
 #include "base/result.h"
 
 namespace eseal::crypto::ossl {
@@ -49,6 +50,17 @@ Error failure(const std::string& what);
 
 // A read-only memory BIO over `data`, which must outlive the BIO.
 BioPtr memory_bio(const void* data, std::size_t size);
+
+// The DER encoding produced by an OpenSSL i2d_* function (empty if encoding fails).
+template <typename I2d, typename T>
+Bytes to_der(I2d i2d, T* object) {
+  unsigned char* der = nullptr;
+  int len = i2d(object, &der);
+  if (len <= 0) return {};
+  Bytes out(der, der + len);
+  OPENSSL_free(der);
+  return out;
+}
 
 // Everything written to a memory BIO so far.
 std::string bio_contents(BIO* bio);

@@ -180,12 +180,7 @@ Bytes Sm2PublicKey::point() const {
 }
 
 Bytes Sm2PublicKey::spki_der() const {
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(key_.get(), &der);
-  if (len <= 0) return {};
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  return ossl::to_der(i2d_PUBKEY, key_.get());
 }
 
 std::string Sm2PublicKey::pem() const {

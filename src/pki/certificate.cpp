@@ -180,12 +180,7 @@ bool Certificate::signed_by(const crypto::Sm2PublicKey& issuer_key, bool accept_
 }
 
 Bytes Certificate::der() const {
-  unsigned char* der = nullptr;
-  int len = i2d_X509(cert_.get(), &der);
-  if (len <= 0) return {};
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  return crypto::ossl::to_der(i2d_X509, cert_.get());
 }
 
 std::string Certificate::pem() const {

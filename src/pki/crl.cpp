@@ -78,12 +78,7 @@ Crl Crl::from_native(X509_CRL* crl) {
 }
 
 Bytes Crl::der() const {
-  unsigned char* der = nullptr;
-  int len = i2d_X509_CRL(crl_.get(), &der);
-  if (len <= 0) return {};
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+  return crypto::ossl::to_der(i2d_X509_CRL, crl_.get());
 }
 
 std::string Crl::pem() const {
@@ -216,11 +211,8 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
       crypto::ossl::sm3_with_sm2_context(issuer_key.native(), crypto::kSm2DefaultUserId, true);
   if (!signer) return signer.error();
   if (X509_CRL_sign_ctx(crl.get(), signer->get()) <= 0) return failure("cannot sign the CRL");
-  unsigned char* der = nullptr;
-  int len = i2d_X509_CRL(crl.get(), &der);
-  if (len <= 0) return failure("cannot encode the CRL");
-  Bytes encoded(der, der + len);
-  OPENSSL_free(der);
+  Bytes encoded = crypto::ossl::to_der(i2d_X509_CRL, crl.get());
+  if (encoded.empty()) return failure("cannot encode the CRL");
   return Crl::from_der(encoded);
 }
 
