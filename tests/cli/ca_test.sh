@@ -90,5 +90,6 @@ contains "revoked"
 expect 0 "$ESEAL" cert verify --cert leaf.pem --ca ca/root.pem --chain sub.pem --crl sub.crl.pem \
   --at "$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"
 expect 2 "$ESEAL" crl issue --ca ca --reason bored
+expect 2 "$ESEAL" crl check --crl ca/crl.pem --cert user.pem
 
 done_checks
