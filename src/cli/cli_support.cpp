@@ -50,6 +50,11 @@ std::vector<pki::Certificate> read_certificates(const std::filesystem::path& pat
   return need(pki::parse_certificates(data), path.string());
 }
 
+pki::Crl read_crl(const std::filesystem::path& path) {
+  auto data = need(read_file(path));
+  return need(pki::Crl::parse(data), path.string());
+}
+
 crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek) {
   auto data = need(read_file(path));
   return need(keys::decrypt_private_key(data, kek), path.string());

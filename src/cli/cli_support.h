@@ -10,6 +10,7 @@
 #include "crypto/sm2.h"
 #include "keys/kek.h"
 #include "pki/certificate.h"
+#include "pki/crl.h"
 
 namespace eseal::cli {
 
@@ -47,6 +48,7 @@ keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode = keys::KekF
 
 pki::Certificate read_certificate(const std::filesystem::path& path);
 std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);
+pki::Crl read_crl(const std::filesystem::path& path);
 crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
 
 // Fails with kInvalidInput when `path` exists and `force` is false, so nothing is overwritten

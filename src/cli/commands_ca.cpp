@@ -32,8 +32,7 @@ int run_cert_verify(const VerifyOptions& o) {
   std::vector<pki::Certificate> chain;
   if (!o.chain.empty()) chain = read_certificates(o.chain);
   std::vector<pki::Crl> crls;
-  for (const auto& path : o.crls)
-    crls.push_back(need(pki::Crl::parse(need(read_file(path))), path));
+  for (const auto& path : o.crls) crls.push_back(read_crl(path));
   Time at = parse_time_option(o.at);
   auto status = pki::verify_chain(cert, chain, roots, {at, crls});
   if (!status) {
@@ -68,7 +67,7 @@ int run_crl_issue(const CrlIssueOptions& o, const GlobalOptions& global) {
   std::error_code ec;
   if (std::filesystem::exists(out, ec)) {
     // Carry the previous list forward so revocations accumulate.
-    pki::Crl previous = need(pki::Crl::parse(need(read_file(out))), out.string());
+    pki::Crl previous = read_crl(out);
     need(previous.verify_signature(issuer), out.string());
     request.revoked = previous.revoked();
     request.number = previous.number() + 1;
@@ -107,14 +106,16 @@ struct CrlCheckOptions {
 };
 
 int run_crl_check(const CrlCheckOptions& o) {
-  pki::Crl crl = need(pki::Crl::parse(need(read_file(o.crl))), o.crl);
+  pki::Crl crl = read_crl(o.crl);
   pki::Certificate cert = read_certificate(o.cert);
-  Status status = pki::check_revocation(cert, crl, read_certificate(o.ca), parse_time_option(o.at));
+  Time at = parse_time_option(o.at);
+  Status status = pki::check_revocation(cert, crl, read_certificate(o.ca), at);
   if (!status) {
     std::cout << "FAILED " << cert.serial_hex() << ": " << status.error().message << "\n";
     return exit_code_for(status.error().kind);
   }
-  std::cout << "GOOD " << cert.serial_hex() << " is not on CRL number " << crl.number() << "\n";
+  std::cout << "GOOD " << cert.serial_hex() << " was not revoked at " << format_utc(at)
+            << " according to CRL number " << crl.number() << "\n";
   return kExitOk;
 }
 
