@@ -1,0 +1,32 @@
+// Object identifiers: the one table of OIDs eseal emits and recognizes (GM/T 0006 and
+// GB/T 33560 for the SM algorithms, STANDARDS_NOTES.md §5.1), and conversion between the dotted
+// text form and DER content bytes (X.690 §8.19).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "base/result.h"
+
+namespace eseal::asn1::oid {
+
+inline constexpr std::string_view kSm2 = "1.2.156.10197.1.301";
+inline constexpr std::string_view kSm2Sign = "1.2.156.10197.1.301.1";
+inline constexpr std::string_view kSm3 = "1.2.156.10197.1.401";
+inline constexpr std::string_view kSm3WithSm2 = "1.2.156.10197.1.501";
+
+// DER content bytes (without tag and length) of a dotted OID. Fails on fewer than two arcs,
+// a first arc above 2, a second arc above 39 under arcs 0 and 1, or an arc that is not a number.
+Result<Bytes> encode_content(std::string_view dotted);
+// The complete DER element (tag 06) of a dotted OID known to be valid, such as the constants
+// above.
+Bytes encode(std::string_view dotted);
+// The dotted form of DER content bytes; fails on empty content, a truncated or non-minimal arc,
+// or an arc beyond 64 bits.
+Result<std::string> decode_content(ByteView content);
+
+// A short human name for the OIDs above ("SM3withSM2", ...), or the dotted form itself.
+std::string describe(std::string_view dotted);
+
+}  // namespace eseal::asn1::oid

@@ -1,0 +1,237 @@
+#include "ses/verify.h"
+
+#include "asn1/der.h"
+#include "asn1/oid.h"
+#include "crypto/digest.h"
+#include "pki/verify.h"
+
+namespace eseal::ses {
+namespace {
+
+Check passed(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kPassed, std::move(detail)};
+}
+Check failed(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kFailed, std::move(detail)};
+}
+Check skipped(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kSkipped, std::move(detail)};
+}
+
+bool may_sign(const pki::Certificate& cert) {
+  std::uint32_t usage = cert.key_usage();
+  return usage == 0 || (usage & (pki::kDigitalSignature | pki::kNonRepudiation)) != 0;
+}
+
+// `signature` by the holder of `cert_der` over `signed_bytes`.
+Check signature_check(std::string name, ByteView cert_der, ByteView signed_bytes,
+                      ByteView signature) {
+  auto cert = pki::Certificate::from_der(cert_der);
+  if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
+  auto key = cert->public_key();
+  if (!key) return failed(std::move(name), "no SM2 key in the certificate: " + key.error().message);
+  auto status = crypto::sm2_verify(*key, signed_bytes, signature);
+  if (!status) return failed(std::move(name), status.error().message);
+  return passed(std::move(name), "SM3withSM2 over " + std::to_string(signed_bytes.size()) +
+                                     " bytes, key of " + cert->subject().to_string());
+}
+
+// The certificate was valid at `at` and may make signatures.
+Check certificate_check(std::string name, ByteView cert_der, Time at, std::string_view when) {
+  auto cert = pki::Certificate::from_der(cert_der);
+  if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
+  std::string period = format_utc(cert->not_before()) + " .. " + format_utc(cert->not_after());
+  if (at < cert->not_before() || at > cert->not_after()) {
+    return failed(std::move(name), "not valid at " + std::string(when) + " " + format_utc(at) +
+                                       " (valid " + period + ")");
+  }
+  if (!may_sign(*cert)) return failed(std::move(name), "key usage does not allow signing");
+  return passed(std::move(name), cert->subject().to_string() + ", valid " + period);
+}
+
+Check chain_check(std::string name, ByteView cert_der, Time at, const TrustPolicy& trust) {
+  if (trust.trusted.empty()) return skipped(std::move(name), "no trust anchor given");
+  auto cert = pki::Certificate::from_der(cert_der);
+  if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
+  auto status = pki::verify_chain(*cert, trust.intermediates, trust.trusted, {at, trust.crls});
+  if (!status) return failed(std::move(name), status.error().message);
+  return passed(std::move(name), "chains to a trust anchor at " + format_utc(at));
+}
+
+Check seal_structure(const SesSeal& seal) {
+  const SealInfo& info = seal.info;
+  std::string name = "structure";
+  if (info.header_id != kHeaderId) {
+    return failed(name, "header id is \"" + info.header_id + "\", not \"ES\"");
+  }
+  bool version_fits = seal.version == SesVersion::kV1   ? info.header_version < kHeaderVersion4
+                      : seal.version == SesVersion::kV4 ? info.header_version == kHeaderVersion4
+                                                        : info.header_version == 5;
+  if (!version_fits) {
+    return failed(name, "header version " + std::to_string(info.header_version) +
+                            " does not match the " + std::string(version_name(seal.version)) +
+                            " structure");
+  }
+  if (seal.signature_algorithm != asn1::oid::kSm3WithSm2) {
+    return failed(name, "signature algorithm " + seal.signature_algorithm + " is not SM3withSM2");
+  }
+  return passed(name, std::string(version_name(seal.version)) + " seal, header version " +
+                          std::to_string(info.header_version) + ", SM3withSM2");
+}
+
+Check signer_list(const SealInfo& info) {
+  std::string name = "signer-list";
+  if (info.cert_list_type == 2) {
+    if (info.signer_cert_digests.empty()) return failed(name, "no signer certificate digests");
+    return passed(
+        name, std::to_string(info.signer_cert_digests.size()) + " signer certificate digest(s)");
+  }
+  if (info.signer_certs.empty()) return failed(name, "no signer certificates");
+  for (std::size_t i = 0; i < info.signer_certs.size(); ++i) {
+    if (auto c = pki::Certificate::from_der(info.signer_certs[i]); !c) {
+      return failed(name, "signer certificate " + std::to_string(i + 1) +
+                              " unreadable: " + c.error().message);
+    }
+  }
+  return passed(name, std::to_string(info.signer_certs.size()) + " signer certificate(s)");
+}
+
+Check signer_in_seal(const SesSignature& s) {
+  std::string name = "signer-in-seal";
+  const SealInfo& info = s.seal.info;
+  if (info.cert_list_type != 2) {
+    for (const Bytes& cert : info.signer_certs) {
+      if (cert == s.signer_cert) return passed(name, "listed in the seal (certificate)");
+    }
+    return failed(name, "the signer's certificate is not among the seal's " +
+                            std::to_string(info.signer_certs.size()) + " certificate(s)");
+  }
+  // The digest algorithm of CertDigestObj is not pinned down (STANDARDS_NOTES.md §1.7(6)):
+  // accept the usual ones and say which matched.
+  for (auto [algorithm, label] : {std::pair{crypto::HashAlgorithm::kSm3, "SM3"},
+                                  std::pair{crypto::HashAlgorithm::kSha256, "SHA-256"},
+                                  std::pair{crypto::HashAlgorithm::kSha1, "SHA-1"}}) {
+    Bytes digest = crypto::hash(algorithm, s.signer_cert);
+    for (const CertDigest& d : info.signer_cert_digests) {
+      if (d.value == digest)
+        return passed(name, std::string("listed in the seal (") + label + " digest)");
+    }
+  }
+  return failed(name, "no certificate digest in the seal matches the signer's certificate");
+}
+
+Check signature_structure(const SesSignature& s) {
+  std::string name = "structure";
+  if (s.version == SesVersion::kV1 ? s.seal.version != SesVersion::kV1
+                                   : s.tbs_version != s.seal.info.header_version) {
+    return failed(name, "TBS_Sign version " + std::to_string(s.tbs_version) +
+                            " does not match the seal's header version " +
+                            std::to_string(s.seal.info.header_version));
+  }
+  if (s.signature_algorithm != asn1::oid::kSm3WithSm2) {
+    return failed(name, "signature algorithm " + s.signature_algorithm + " is not SM3withSM2");
+  }
+  if (!s.time_info) return failed(name, "no signing time (timeInfo \"" + s.time_info_text + "\")");
+  return passed(name, std::string(version_name(s.version)) + " signature, signed at " +
+                          format_utc(*s.time_info));
+}
+
+Check time_stamp_check(const std::optional<Bytes>& token) {
+  std::string name = "time-stamp";
+  if (!token) return skipped(name, "none");
+  if (!asn1::parse_single(*token, asn1::tag::kSequence)) {
+    return failed(name, "the time-stamp token is not a DER SEQUENCE");
+  }
+  return skipped(name, "a token of " + std::to_string(token->size()) +
+                           " bytes is present; its TSA signature is not checked by this release");
+}
+
+}  // namespace
+
+std::string_view result_name(CheckResult r) {
+  switch (r) {
+    case CheckResult::kPassed:
+      return "passed";
+    case CheckResult::kFailed:
+      return "failed";
+    case CheckResult::kSkipped:
+      return "skipped";
+  }
+  return "?";
+}
+
+bool Verdict::valid() const {
+  for (const Check& c : checks) {
+    if (c.result == CheckResult::kFailed) return false;
+  }
+  return true;
+}
+
+const Check* Verdict::find(std::string_view name) const {
+  for (const Check& c : checks) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust) {
+  const SealInfo& info = seal.info;
+  Verdict v;
+  v.checks.push_back(seal_structure(seal));
+  v.checks.push_back(
+      signature_check("maker-signature", seal.maker_cert, seal.maker_signed, seal.maker_signature));
+  v.checks.push_back(
+      certificate_check("maker-certificate", seal.maker_cert, info.create_date, "seal creation"));
+  v.checks.push_back(chain_check("maker-chain", seal.maker_cert, info.create_date, trust));
+  std::string window = format_utc(info.valid_start) + " .. " + format_utc(info.valid_end);
+  if (at < info.valid_start || at > info.valid_end) {
+    v.checks.push_back(
+        failed("validity", "not valid at " + format_utc(at) + " (valid " + window + ")"));
+  } else {
+    v.checks.push_back(passed("validity", "valid " + window));
+  }
+  if (info.picture.data.empty() || info.picture.width_mm <= 0 || info.picture.height_mm <= 0) {
+    v.checks.push_back(failed("picture", "missing picture data or display size"));
+  } else {
+    v.checks.push_back(passed("picture", info.picture.type + ", " +
+                                             std::to_string(info.picture.data.size()) + " bytes, " +
+                                             std::to_string(info.picture.width_mm) + " x " +
+                                             std::to_string(info.picture.height_mm) + " mm"));
+  }
+  v.checks.push_back(signer_list(info));
+  return v;
+}
+
+Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
+                         std::optional<ByteView> data_hash) {
+  Verdict v;
+  v.checks.push_back(signature_structure(s));
+  v.checks.push_back(
+      signature_check("signer-signature", s.signer_cert, s.signer_signed, s.signature));
+  v.checks.push_back(signer_in_seal(s));
+  if (s.time_info) {
+    v.checks.push_back(
+        certificate_check("signer-certificate", s.signer_cert, *s.time_info, "signing time"));
+    v.checks.push_back(chain_check("signer-chain", s.signer_cert, *s.time_info, trust));
+  } else {
+    v.checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
+    v.checks.push_back(failed("signer-chain", "no signing time to judge it at"));
+  }
+  v.checks.push_back(time_stamp_check(s.time_stamp));
+  if (!data_hash) {
+    v.checks.push_back(skipped("data-hash", "no protected data given"));
+  } else if (crypto::equal_constant_time(*data_hash, s.data_hash)) {
+    v.checks.push_back(passed("data-hash", "SM3 of the protected data matches"));
+  } else {
+    v.checks.push_back(failed("data-hash", "the protected data does not match dataHash"));
+  }
+  // The seal is judged at the signing time; without one, it cannot be valid for this signature.
+  Verdict seal = verify_seal(s.seal, s.time_info.value_or(Time{}), trust);
+  for (Check& c : seal.checks) {
+    c.name = "seal." + c.name;
+    v.checks.push_back(std::move(c));
+  }
+  return v;
+}
+
+}  // namespace eseal::ses

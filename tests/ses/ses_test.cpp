@@ -1,0 +1,437 @@
+// GB/T 38540 seals and seal signatures made by us: build, encode, decode, verify, and every
+// check failing when what it guards is broken.
+#include <gtest/gtest.h>
+
+#include "asn1/der.h"
+#include "asn1/oid.h"
+#include "crypto/digest.h"
+#include "pki/test_ca.h"
+#include "ses/seal_type.h"
+#include "ses/verify.h"
+
+namespace eseal::ses {
+namespace {
+
+using pki::test::kNow;
+using std::chrono::days;
+
+struct Parties {
+  pki::test::IssuedKey root =
+      pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,O=电子印章测试,CN=测试根CA", nullptr,
+                       kNow - days(30), kNow + days(3650));
+  pki::test::IssuedKey maker =
+      pki::test::issue(pki::CertificateProfile::kSealMaker, "C=CN,O=制章中心,CN=制章者", &root);
+  pki::test::IssuedKey signer = pki::test::issue(
+      pki::CertificateProfile::kSeal, "C=CN,O=某某市人力资源和社会保障局,CN=公章", &root);
+  pki::test::IssuedKey stranger =
+      pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=别的单位,CN=公章", &root);
+};
+
+const Parties& parties() {
+  static const Parties p;
+  return p;
+}
+
+SealInfo sample_info() {
+  SealInfo info;
+  info.es_id = "44030000012345";
+  info.type = 5;
+  info.name = "某某市人力资源和社会保障局合同专用章";
+  info.signer_certs = {parties().signer.cert.der()};
+  info.create_date = kNow;
+  info.valid_start = kNow;
+  info.valid_end = kNow + days(365);
+  info.picture = {"PNG", to_bytes("\x89PNG picture bytes"), 42, 42};
+  info.ext_datas = {{"1.2.156.10197.6.7.2.2.1", false, to_bytes("2.1")}};
+  return info;
+}
+
+SesSeal sample_seal() {
+  auto seal = make_seal(sample_info(), parties().maker.cert, parties().maker.key);
+  EXPECT_TRUE(seal.ok()) << (seal.ok() ? "" : seal.error().message);
+  return *seal;
+}
+
+TrustPolicy trust() {
+  static const std::vector<pki::Certificate> roots{parties().root.cert};
+  return {roots, {}, {}};
+}
+
+CheckResult result_of(const Verdict& v, std::string_view name) {
+  const Check* c = v.find(name);
+  EXPECT_NE(c, nullptr) << name;
+  return c ? c->result : CheckResult::kSkipped;
+}
+
+const Bytes kHash = crypto::sm3(as_bytes("the protected data"));
+
+TEST(SealType, TableHasTheProductCodes) {
+  std::vector<int> codes;
+  for (const SealType& t : seal_types()) codes.push_back(t.code);
+  EXPECT_EQ(codes, (std::vector<int>{1, 2, 3, 4, 5, 6, 99}));
+  EXPECT_EQ(find_seal_type(3)->default_template, "oval");
+  EXPECT_EQ(find_seal_type(4)->default_template, "square");
+  EXPECT_EQ(find_seal_type(5)->purpose, "合同专用章");
+  EXPECT_FALSE(find_seal_type(7).has_value());
+}
+
+TEST(Oid, RoundTripsDottedForm) {
+  auto content = asn1::oid::encode_content(asn1::oid::kSm3WithSm2);
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(asn1::encode(asn1::tag::kObjectIdentifier, *content),
+            (Bytes{0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x83, 0x75}));
+  EXPECT_EQ(*asn1::oid::decode_content(*content), asn1::oid::kSm3WithSm2);
+  EXPECT_FALSE(asn1::oid::encode_content("1").ok());
+  EXPECT_FALSE(asn1::oid::encode_content("3.1").ok());
+  EXPECT_FALSE(asn1::oid::encode_content("1.2..3").ok());
+  EXPECT_FALSE(asn1::oid::decode_content(Bytes{0x2A, 0x81}).ok()) << "truncated arc";
+  EXPECT_FALSE(asn1::oid::decode_content(Bytes{0x2A, 0x80, 0x01}).ok()) << "non-minimal arc";
+}
+
+TEST(Seal, MakesAV4SealThatDecodesFieldByField) {
+  SesSeal seal = sample_seal();
+  EXPECT_EQ(seal.version, SesVersion::kV4);
+  const SealInfo& info = seal.info;
+  SealInfo want = sample_info();
+  EXPECT_EQ(info.header_id, "ES");
+  EXPECT_EQ(info.header_version, 4);
+  EXPECT_EQ(info.vid, kDefaultVendorId);
+  EXPECT_EQ(info.es_id, want.es_id);
+  EXPECT_EQ(info.type, 5);
+  EXPECT_EQ(info.name, want.name);
+  EXPECT_EQ(info.cert_list_type, 1);
+  EXPECT_EQ(info.signer_certs, want.signer_certs);
+  EXPECT_EQ(info.create_date, kNow);
+  EXPECT_EQ(info.valid_end, want.valid_end);
+  EXPECT_EQ(info.picture.data, want.picture.data);
+  EXPECT_EQ(info.picture.width_mm, 42);
+  ASSERT_EQ(info.ext_datas.size(), 1u);
+  EXPECT_EQ(info.ext_datas[0].id, "1.2.156.10197.6.7.2.2.1");
+  EXPECT_EQ(seal.maker_cert, parties().maker.cert.der());
+  EXPECT_EQ(seal.signature_algorithm, asn1::oid::kSm3WithSm2);
+  EXPECT_EQ(seal.maker_signed, *encode_seal_info(want)) << "the maker signs SES_SealInfo alone";
+  EXPECT_TRUE(crypto::sm2_signature_der_to_raw(seal.maker_signature).ok()) << "DER r,s";
+  EXPECT_EQ(seal.encoded.at(0), 0x30);
+}
+
+TEST(Seal, WritesExtDataCriticalExplicitlyAndTheSignatureWithoutUnusedBits) {
+  SesSeal seal = sample_seal();
+  Bytes critical_false{0x01, 0x01, 0x00, 0x04, 0x03, '2', '.', '1'};
+  EXPECT_NE(std::search(seal.encoded.begin(), seal.encoded.end(), critical_false.begin(),
+                        critical_false.end()),
+            seal.encoded.end());
+  // The last element is the BIT STRING: 03 len 00 30 ...
+  auto outer = asn1::parse_single(seal.encoded, asn1::tag::kSequence);
+  ASSERT_TRUE(outer.ok());
+  asn1::Reader r(outer->content);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(r.next().ok());
+  auto bits = r.expect(asn1::tag::kBitString);
+  ASSERT_TRUE(bits.ok());
+  EXPECT_EQ(bits->content[0], 0x00);
+  EXPECT_EQ(bits->content[1], 0x30);
+  EXPECT_TRUE(r.empty());
+}
+
+TEST(Seal, ValidSealPassesEveryCheck) {
+  Verdict v = verify_seal(sample_seal(), kNow + days(1), trust());
+  for (const Check& c : v.checks) {
+    EXPECT_EQ(c.result, CheckResult::kPassed) << c.name << ": " << c.detail;
+  }
+  EXPECT_TRUE(v.valid());
+}
+
+TEST(Seal, WithoutTrustAnchorsTheChainIsSkippedNotFailed) {
+  Verdict v = verify_seal(sample_seal(), kNow, {});
+  EXPECT_EQ(result_of(v, "maker-chain"), CheckResult::kSkipped);
+  EXPECT_TRUE(v.valid());
+}
+
+TEST(Seal, TamperedInfoFailsTheMakerSignature) {
+  SesSeal seal = sample_seal();
+  Bytes bytes = seal.encoded;
+  auto at = std::search(bytes.begin(), bytes.end(), seal.info.es_id.begin(), seal.info.es_id.end());
+  ASSERT_NE(at, bytes.end());
+  *at = '5';
+  auto tampered = decode_seal(bytes);
+  ASSERT_TRUE(tampered.ok());
+  Verdict v = verify_seal(*tampered, kNow, trust());
+  EXPECT_EQ(result_of(v, "maker-signature"), CheckResult::kFailed);
+  EXPECT_FALSE(v.valid());
+}
+
+TEST(Seal, OutsideItsValidityWindowIsInvalid) {
+  SesSeal seal = sample_seal();
+  EXPECT_EQ(result_of(verify_seal(seal, kNow - days(1), trust()), "validity"),
+            CheckResult::kFailed);
+  EXPECT_EQ(result_of(verify_seal(seal, kNow + days(366), trust()), "validity"),
+            CheckResult::kFailed);
+}
+
+TEST(Seal, MakerChainFailsAgainstAnotherRoot) {
+  auto other = pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=别的根", nullptr);
+  std::vector<pki::Certificate> roots{other.cert};
+  Verdict v = verify_seal(sample_seal(), kNow, {roots, {}, {}});
+  EXPECT_EQ(result_of(v, "maker-chain"), CheckResult::kFailed);
+}
+
+TEST(Seal, MakerCertificateMustBeValidWhenTheSealWasMade) {
+  SealInfo info = sample_info();
+  info.create_date = kNow + days(400);  // after the maker's certificate expired
+  info.valid_start = info.create_date;
+  info.valid_end = info.create_date + days(10);
+  auto seal = make_seal(info, parties().maker.cert, parties().maker.key);
+  ASSERT_TRUE(seal.ok());
+  EXPECT_EQ(result_of(verify_seal(*seal, info.create_date, trust()), "maker-certificate"),
+            CheckResult::kFailed);
+}
+
+TEST(Seal, RefusesToProduceWhatIsNotAConformingV4Seal) {
+  auto make = [](auto edit) {
+    SealInfo info = sample_info();
+    edit(info);
+    return make_seal(info, parties().maker.cert, parties().maker.key);
+  };
+  EXPECT_FALSE(make([](SealInfo& i) { i.name.clear(); }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.es_id = "印章"; }).ok()) << "esID is IA5String";
+  EXPECT_FALSE(make([](SealInfo& i) { i.es_id.clear(); }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.signer_certs.clear(); }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.signer_certs = {to_bytes("junk")}; }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.picture.data.clear(); }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.picture.width_mm = 0; }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.valid_end = i.valid_start - days(1); }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.header_version = 1; }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.cert_list_type = 2; }).ok());
+  EXPECT_FALSE(make([](SealInfo& i) { i.ext_datas[0].id = "not.an.oid"; }).ok());
+}
+
+TEST(Seal, TwoPhaseMakingWithAnExternalSignerGivesTheSameKindOfSeal) {
+  auto info_der = encode_seal_info(sample_info());
+  ASSERT_TRUE(info_der.ok());
+  // What a crypto device receives: e = SM3(Z || SES_SealInfo), and it returns r||s.
+  auto e = crypto::sm2_signing_digest(parties().maker.key.public_key(), *info_der);
+  ASSERT_TRUE(e.ok());
+  auto der = crypto::sm2_sign_digest(parties().maker.key, *e);
+  ASSERT_TRUE(der.ok());
+  auto raw = crypto::sm2_signature_der_to_raw(*der);
+  ASSERT_TRUE(raw.ok());
+  auto seal = assemble_seal(*info_der, parties().maker.cert, *raw);
+  ASSERT_TRUE(seal.ok()) << seal.error().message;
+  EXPECT_EQ(seal->maker_signature, *der) << "stored as DER";
+  EXPECT_TRUE(verify_seal(*seal, kNow, trust()).valid());
+}
+
+TEST(Signature, MakesAV4SignatureThatVerifies) {
+  SesSeal seal = sample_seal();
+  Time signed_at = kNow + days(2);
+  auto s = make_signature(seal, signed_at, kHash, "/Doc_0/Signs/Sign_0/Signature.xml",
+                          parties().signer.cert, parties().signer.key);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->version, SesVersion::kV4);
+  EXPECT_EQ(s->tbs_version, 4);
+  EXPECT_EQ(s->seal.encoded, seal.encoded) << "the seal is embedded byte for byte";
+  EXPECT_EQ(s->time_info, signed_at);
+  EXPECT_EQ(s->data_hash, kHash);
+  EXPECT_EQ(s->property_info, "/Doc_0/Signs/Sign_0/Signature.xml");
+  EXPECT_EQ(s->signer_cert, parties().signer.cert.der());
+  EXPECT_FALSE(s->time_stamp.has_value());
+  Verdict v = verify_signature(*s, trust(), kHash);
+  for (const Check& c : v.checks) {
+    if (c.name == "time-stamp") continue;
+    EXPECT_EQ(c.result, CheckResult::kPassed) << c.name << ": " << c.detail;
+  }
+  EXPECT_TRUE(v.valid());
+  auto again = decode_signature(s->encoded);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->signer_signed, s->signer_signed);
+}
+
+TEST(Signature, EachCheckFailsWhenItsSubjectIsWrong) {
+  SesSeal seal = sample_seal();
+  auto good = make_signature(seal, kNow + days(2), kHash, "doc", parties().signer.cert,
+                             parties().signer.key);
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(
+      result_of(verify_signature(*good, trust(), crypto::sm3(as_bytes("other"))), "data-hash"),
+      CheckResult::kFailed);
+  EXPECT_EQ(result_of(verify_signature(*good, trust()), "data-hash"), CheckResult::kSkipped);
+
+  auto stranger = make_signature(seal, kNow + days(2), kHash, "doc", parties().stranger.cert,
+                                 parties().stranger.key);
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_EQ(result_of(verify_signature(*stranger, trust(), kHash), "signer-in-seal"),
+            CheckResult::kFailed);
+
+  auto late = make_signature(seal, kNow + days(370), kHash, "doc", parties().signer.cert,
+                             parties().signer.key);
+  ASSERT_TRUE(late.ok());
+  Verdict late_verdict = verify_signature(*late, trust(), kHash);
+  EXPECT_EQ(result_of(late_verdict, "seal.validity"), CheckResult::kFailed);
+  EXPECT_EQ(result_of(late_verdict, "signer-certificate"), CheckResult::kFailed);
+
+  // The signer's key does not match the certificate it claims.
+  auto forged = make_signature(seal, kNow + days(2), kHash, "doc", parties().signer.cert,
+                               parties().stranger.key);
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(result_of(verify_signature(*forged, trust(), kHash), "signer-signature"),
+            CheckResult::kFailed);
+}
+
+TEST(Signature, RefusesBadInputWhenProducing) {
+  SesSeal seal = sample_seal();
+  EXPECT_FALSE(encode_tbs_sign(seal, kNow, Bytes(31, 1), "doc").ok());
+  EXPECT_FALSE(encode_tbs_sign(seal, kNow, kHash, "").ok());
+  EXPECT_FALSE(encode_tbs_sign(seal, kNow, kHash, "文档").ok());
+  auto tbs = encode_tbs_sign(seal, kNow, kHash, "doc");
+  ASSERT_TRUE(tbs.ok());
+  EXPECT_FALSE(assemble_signature(*tbs, parties().signer.cert, to_bytes("not a signature")).ok());
+}
+
+TEST(Signature, TimeStampIsWrittenAsExplicitTagZeroAndReadInEveryVariant) {
+  SesSeal seal = sample_seal();
+  auto tbs = encode_tbs_sign(seal, kNow, kHash, "doc");
+  ASSERT_TRUE(tbs.ok());
+  auto sig = crypto::sm2_sign(parties().signer.key, *tbs);
+  ASSERT_TRUE(sig.ok());
+  Bytes token = asn1::encode_sequence({asn1::oid::encode("1.2.840.113549.1.7.2")});
+  auto s = assemble_signature(*tbs, parties().signer.cert, *sig, token);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(s->time_stamp.has_value());
+  EXPECT_EQ(*s->time_stamp, token);
+  Bytes tail = asn1::encode(0xA0, asn1::encode_bit_string(token));
+  EXPECT_TRUE(std::equal(tail.rbegin(), tail.rend(), s->encoded.rbegin()));
+  EXPECT_EQ(result_of(verify_signature(*s, trust(), kHash), "time-stamp"), CheckResult::kSkipped);
+
+  Bytes cert = asn1::encode(asn1::tag::kOctetString, parties().signer.cert.der());
+  Bytes alg = asn1::oid::encode(asn1::oid::kSm3WithSm2);
+  Bytes value = asn1::encode_bit_string(*sig);
+  Bytes implicit_content{0x00};
+  append(implicit_content, token);
+  for (const Bytes& variant : {asn1::encode(0x80, implicit_content), asn1::encode_bit_string(token),
+                               asn1::encode(0xA0, asn1::encode(asn1::tag::kOctetString, token))}) {
+    auto decoded = decode_signature(asn1::encode_sequence({*tbs, cert, alg, value, variant}));
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    EXPECT_EQ(decoded->time_stamp, token);
+  }
+  Bytes junk_token = asn1::encode(0xA0, asn1::encode_bit_string(to_bytes("junk")));
+  auto junk = decode_signature(asn1::encode_sequence({*tbs, cert, alg, value, junk_token}));
+  ASSERT_TRUE(junk.ok());
+  EXPECT_EQ(result_of(verify_signature(*junk, trust(), kHash), "time-stamp"), CheckResult::kFailed);
+}
+
+TEST(Decode, AcceptsRealWorldDeviations) {
+  // ExtData without the DEFAULT critical, extDatas under [0], an INTEGER with a redundant
+  // leading zero byte, UTCTime dates: all seen in seals made by other encoders.
+  SesSeal seal = sample_seal();
+  Bytes info = seal.maker_signed;
+  auto parsed = asn1::parse_single(info, asn1::tag::kSequence);
+  ASSERT_TRUE(parsed.ok());
+  asn1::Reader r(parsed->content);
+  auto header = r.next();
+  auto es_id = r.next();
+  auto property = r.next();
+  auto picture = r.next();
+  ASSERT_TRUE(header.ok() && es_id.ok() && property.ok() && picture.ok());
+  Bytes ext = asn1::encode(
+      0xA0,
+      asn1::encode_sequence({asn1::encode_sequence(
+          {asn1::oid::encode("1.2.3"), asn1::encode(asn1::tag::kOctetString, to_bytes("v"))})}));
+  Bytes padded_header =
+      asn1::encode_sequence({asn1::encode(asn1::tag::kIa5String, as_bytes("ES")),
+                             asn1::encode(asn1::tag::kInteger, Bytes{0x00, 0x04}),
+                             asn1::encode(asn1::tag::kIa5String, as_bytes("OTHER"))});
+  auto utc = [](std::string_view t) { return asn1::encode(asn1::tag::kUtcTime, as_bytes(t)); };
+  Bytes v1_style_property = asn1::encode_sequence(
+      {asn1::encode_integer(2), asn1::encode(asn1::tag::kUtf8String, as_bytes("张三")),
+       asn1::encode_sequence({asn1::encode(asn1::tag::kOctetString, parties().signer.cert.der())}),
+       utc("261123120000Z"), utc("261123120000Z"), utc("491231235959Z")});
+  Bytes new_info = asn1::encode_sequence(
+      {padded_header, es_id->encoded, v1_style_property, picture->encoded, ext});
+  auto sig = crypto::sm2_sign(parties().maker.key, new_info);
+  ASSERT_TRUE(sig.ok());
+  auto other = assemble_seal(new_info, parties().maker.cert, *sig);
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  EXPECT_EQ(other->info.header_version, 4);
+  EXPECT_EQ(other->info.vid, "OTHER");
+  ASSERT_EQ(other->info.ext_datas.size(), 1u);
+  EXPECT_FALSE(other->info.ext_datas[0].critical);
+  EXPECT_EQ(other->info.ext_datas[0].id, "1.2.3");
+  EXPECT_EQ(other->info.valid_end, *parse_utc("2049-12-31T23:59:59Z"));
+  EXPECT_EQ(other->info.name, "张三");
+  Verdict v = verify_seal(*other, kNow, trust());
+  EXPECT_EQ(result_of(v, "maker-signature"), CheckResult::kPassed)
+      << "verified over the bytes as found, never re-encoded";
+}
+
+// A GM/T 0031 v1 seal and signature built by hand, as the ofdrw v1 code lays them out.
+TEST(Decode, ReadsAndVerifiesGmt0031V1Structures) {
+  const auto& p = parties();
+  auto utc = [](std::string_view t) { return asn1::encode(asn1::tag::kUtcTime, as_bytes(t)); };
+  Bytes info = asn1::encode_sequence(
+      {asn1::encode_sequence({asn1::encode(asn1::tag::kIa5String, as_bytes("ES")),
+                              asn1::encode_integer(1),
+                              asn1::encode(asn1::tag::kIa5String, as_bytes("V1TEST"))}),
+       asn1::encode(asn1::tag::kIa5String, as_bytes("V1-SEAL-1")),
+       asn1::encode_sequence(
+           {asn1::encode_integer(1), asn1::encode(asn1::tag::kUtf8String, as_bytes("测试章")),
+            asn1::encode_sequence({asn1::encode(asn1::tag::kOctetString, p.signer.cert.der())}),
+            utc("261123000000Z"), utc("261123000000Z"), utc("271101000000Z")}),
+       asn1::encode_sequence({asn1::encode(asn1::tag::kIa5String, as_bytes("PNG")),
+                              asn1::encode(asn1::tag::kOctetString, to_bytes("png")),
+                              asn1::encode_integer(40), asn1::encode_integer(40)})});
+  Bytes maker_cert = asn1::encode(asn1::tag::kOctetString, p.maker.cert.der());
+  Bytes alg = asn1::oid::encode(asn1::oid::kSm3WithSm2);
+  auto maker_sig = crypto::sm2_sign(p.maker.key, asn1::encode_sequence({info, maker_cert, alg}));
+  ASSERT_TRUE(maker_sig.ok());
+  Bytes seal_der = asn1::encode_sequence(
+      {info, asn1::encode_sequence({maker_cert, alg, asn1::encode_bit_string(*maker_sig)})});
+  auto seal = decode_seal(seal_der);
+  ASSERT_TRUE(seal.ok()) << seal.error().message;
+  EXPECT_EQ(seal->version, SesVersion::kV1);
+  EXPECT_EQ(result_of(verify_seal(*seal, kNow, trust()), "maker-signature"), CheckResult::kPassed);
+  EXPECT_TRUE(verify_seal(*seal, kNow, trust()).valid());
+
+  Bytes tbs = asn1::encode_sequence(
+      {asn1::encode_integer(1), seal_der, asn1::encode_bit_string(as_bytes("2026-11-23 12:00:00")),
+       asn1::encode_bit_string(kHash), asn1::encode(asn1::tag::kIa5String, as_bytes("doc")),
+       asn1::encode(asn1::tag::kOctetString, p.signer.cert.der()), alg});
+  auto signer_sig = crypto::sm2_sign(p.signer.key, tbs);
+  ASSERT_TRUE(signer_sig.ok());
+  // OCTET STRING where a BIT STRING is due, as some GM/T 0031-era signers write.
+  Bytes signature_der =
+      asn1::encode_sequence({tbs, asn1::encode(asn1::tag::kOctetString, *signer_sig)});
+  auto s = decode_signature(signature_der);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->version, SesVersion::kV1);
+  EXPECT_EQ(s->time_info, kNow);
+  EXPECT_EQ(s->time_info_text, "2026-11-23 12:00:00");
+  Verdict v = verify_signature(*s, trust(), kHash);
+  for (const Check& c : v.checks) {
+    if (c.name == "time-stamp") continue;
+    EXPECT_EQ(c.result, CheckResult::kPassed) << c.name << ": " << c.detail;
+  }
+}
+
+TEST(Decode, MalformedInputIsAClearErrorAtEveryTruncation) {
+  SealInfo info = sample_info();
+  info.picture.data = to_bytes("p");
+  auto seal = make_seal(info, parties().maker.cert, parties().maker.key);
+  ASSERT_TRUE(seal.ok());
+  auto signature =
+      make_signature(*seal, kNow, kHash, "doc", parties().signer.cert, parties().signer.key);
+  ASSERT_TRUE(signature.ok());
+  const Bytes& der = signature->encoded;
+  for (std::size_t n = 0; n < der.size(); ++n) {
+    auto cut = decode_signature(ByteView(der).first(n));
+    ASSERT_FALSE(cut.ok()) << n;
+    EXPECT_EQ(cut.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_NE(cut.error().message.find("SES_Signature"), std::string::npos) << cut.error().message;
+  }
+  EXPECT_FALSE(decode_seal(signature->encoded).ok()) << "a signature is not a seal";
+  EXPECT_FALSE(decode_signature(seal->encoded).ok()) << "a seal is not a signature";
+  Bytes trailing = seal->encoded;
+  trailing.push_back(0);
+  EXPECT_FALSE(decode_seal(trailing).ok());
+}
+
+}  // namespace
+}  // namespace eseal::ses
