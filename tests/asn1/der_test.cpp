@@ -60,5 +60,51 @@ TEST(Der, RejectsNonDerInput) {
   EXPECT_FALSE(padded.unsigned_integer().ok());
 }
 
+TEST(Der, EncodesAndReadsSmallIntegers) {
+  for (std::int64_t v : std::initializer_list<std::int64_t>{0, 1, 4, 127, 128, 255, 256, -1, -128,
+                                                            -129, INT64_MAX, INT64_MIN}) {
+    Bytes e = encode_integer(v);
+    auto back = parse_single(e, tag::kInteger);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*integer_value(*back), v);
+  }
+  EXPECT_EQ(encode_integer(128), hex("02020080"));
+  EXPECT_EQ(encode_integer(-129), hex("0202ff7f"));
+  // Redundant leading bytes are read (real seals carry them), oversized values are not.
+  EXPECT_EQ(*integer_value(*parse_single(hex("0203000004"), tag::kInteger)), 4);
+  EXPECT_FALSE(integer_value(*parse_single(hex("0209010000000000000000"), tag::kInteger)).ok());
+  EXPECT_FALSE(integer_value(*parse_single(hex("0200"), tag::kInteger)).ok());
+}
+
+TEST(Der, ReadsGeneralizedAndUtcTimes) {
+  auto read = [](std::uint8_t t, std::string_view text) {
+    Bytes e = encode(t, as_bytes(text));
+    return time_value(*parse_single(e, t));
+  };
+  Time want = *parse_utc("2020-10-07T16:00:50Z");
+  EXPECT_EQ(*read(tag::kGeneralizedTime, "20201007160050Z"), want);
+  EXPECT_EQ(*read(tag::kGeneralizedTime, "20201007160050.123Z"), want);
+  EXPECT_EQ(*read(tag::kGeneralizedTime, "20201007160050"), want);
+  EXPECT_EQ(*read(tag::kUtcTime, "201007160050Z"), want);
+  EXPECT_EQ(*read(tag::kUtcTime, "991231235959Z"), *parse_utc("1999-12-31T23:59:59Z"));
+  EXPECT_FALSE(read(tag::kGeneralizedTime, "2020100716005Z").ok());
+  EXPECT_FALSE(read(tag::kGeneralizedTime, "20201307160050Z").ok());
+  EXPECT_FALSE(read(tag::kGeneralizedTime, "20201007160050Zjunk").ok());
+  EXPECT_FALSE(read(tag::kGeneralizedTime, "20201007160050.Z").ok());
+  EXPECT_FALSE(read(tag::kIa5String, "20201007160050Z").ok());
+  Bytes encoded = encode_generalized_time(want);
+  EXPECT_EQ(to_string(ByteView(encoded).subspan(2)), "20201007160050Z");
+}
+
+TEST(Der, BitStringsCarryNoUnusedBits) {
+  Bytes e = encode_bit_string(hex("aabb"));
+  EXPECT_EQ(e, hex("030300aabb"));
+  auto element = parse_single(e, tag::kBitString);
+  EXPECT_EQ(Bytes(bit_string_bytes(*element)->begin(), bit_string_bytes(*element)->end()),
+            hex("aabb"));
+  EXPECT_FALSE(bit_string_bytes(*parse_single(hex("030204aa"), tag::kBitString)).ok());
+  EXPECT_FALSE(bit_string_bytes(*parse_single(hex("0300"), tag::kBitString)).ok());
+}
+
 }  // namespace
 }  // namespace eseal::asn1
