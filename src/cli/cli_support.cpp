@@ -60,6 +60,21 @@ crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const 
   return need(keys::decrypt_private_key(data, kek), path.string());
 }
 
+Time time_option(const std::string& text) {
+  return text.empty() ? now_utc() : need(parse_utc(text), "--at");
+}
+
+TrustMaterial read_trust(const TrustFiles& files) {
+  TrustMaterial out;
+  for (const auto& path : files.roots) {
+    auto certs = read_certificates(path);
+    out.roots.insert(out.roots.end(), certs.begin(), certs.end());
+  }
+  if (!files.chain.empty()) out.chain = read_certificates(files.chain);
+  for (const auto& path : files.crls) out.crls.push_back(read_crl(path));
+  return out;
+}
+
 void refuse_overwrite(const std::filesystem::path& path, bool force) {
   std::error_code ec;
   if (!force && std::filesystem::exists(path, ec)) {

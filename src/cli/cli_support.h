@@ -51,6 +51,22 @@ std::vector<pki::Certificate> read_certificates(const std::filesystem::path& pat
 pki::Crl read_crl(const std::filesystem::path& path);
 crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
 
+// The value of an `--at TIME` option: now when empty.
+Time time_option(const std::string& text);
+
+// Trust material given on the command line: --ca roots, --chain intermediates, --crl lists.
+struct TrustFiles {
+  std::vector<std::string> roots;
+  std::string chain;
+  std::vector<std::string> crls;
+};
+struct TrustMaterial {
+  std::vector<pki::Certificate> roots;
+  std::vector<pki::Certificate> chain;
+  std::vector<pki::Crl> crls;
+};
+TrustMaterial read_trust(const TrustFiles& files);
+
 // Fails with kInvalidInput when `path` exists and `force` is false, so nothing is overwritten
 // by accident.
 void refuse_overwrite(const std::filesystem::path& path, bool force);

@@ -8,12 +8,14 @@
 
 #include "cli/cli_support.h"
 #include "pki/issue.h"
+#include "ses/seal.h"
 
 namespace eseal::cli {
 
 void add_ca_commands(CLI::App& app, const GlobalOptions& options);
 void add_data_commands(CLI::App& app, const GlobalOptions& options);
 void add_demo_command(CLI::App& app, const GlobalOptions& options);
+void add_seal_commands(CLI::App& app, const GlobalOptions& options);
 
 // Where a CA's certificate and key live: D/root.pem + D/root.key for `--ca D`, or P.pem + P.key
 // for an issuer given by prefix.
@@ -46,5 +48,27 @@ Bytes sign_file(const std::filesystem::path& key_file, const std::filesystem::pa
 // certificate's key.
 Status verify_file_signature(const pki::Certificate& cert, const std::filesystem::path& input,
                              const std::filesystem::path& signature, const std::string& user_id);
+
+// What `eseal seal make` takes; `eseal demo` makes its seals through the same function.
+struct SealMakeRequest {
+  std::string maker;                      // the seal maker's prefix P: P.pem and P.key
+  std::vector<std::string> signer_certs;  // PEM files, each one or more certificates
+  std::string name;
+  int type = 0;               // ses/seal_type.h code
+  std::string template_name;  // empty: the type's default
+  std::string picture;        // a user's picture file instead of a template
+  std::string code, purpose, id;
+  int valid_days = 1825;
+  int width_mm = 0, height_mm = 0;  // 0: the template's default
+  std::string out, picture_out;
+  bool force = false;
+};
+
+// Draws or normalizes the picture, signs the seal with the maker's key and writes the .esl
+// (and the picture when asked). Exits through fail() on bad input.
+ses::SesSeal make_seal_file(const SealMakeRequest& request, const keys::Kek& kek);
+
+// Writes a seal's picture bytes to `path`.
+void write_picture(const ses::SesSeal& seal, const std::string& path, bool force);
 
 }  // namespace eseal::cli

@@ -13,28 +13,21 @@ namespace {
 // Certificates start a minute in the past so a peer whose clock runs slightly behind accepts them.
 constexpr auto kBackdate = std::chrono::minutes(1);
 
-Time parse_time_option(const std::string& text) {
-  return text.empty() ? now_utc() : need(parse_utc(text), "--at");
-}
-
 void check_days(int days) {
   if (days <= 0) fail(Error::invalid_input("--days must be a positive number of days"));
 }
 
 struct VerifyOptions {
-  std::string cert, ca, chain, at;
-  std::vector<std::string> crls;
+  std::string cert, at;
+  TrustFiles trust;
 };
 
 int run_cert_verify(const VerifyOptions& o) {
   pki::Certificate cert = read_certificate(o.cert);
-  std::vector<pki::Certificate> roots = read_certificates(o.ca);
-  std::vector<pki::Certificate> chain;
-  if (!o.chain.empty()) chain = read_certificates(o.chain);
-  std::vector<pki::Crl> crls;
-  for (const auto& path : o.crls) crls.push_back(read_crl(path));
-  Time at = parse_time_option(o.at);
-  auto status = pki::verify_chain(cert, chain, roots, {at, crls});
+  TrustMaterial trust = read_trust(o.trust);
+  const auto& crls = trust.crls;
+  Time at = time_option(o.at);
+  auto status = pki::verify_chain(cert, trust.chain, trust.roots, {at, crls});
   if (!status) {
     std::cout << "FAILED " << cert.subject().to_string() << ": " << status.error().message << "\n";
     return exit_code_for(status.error().kind);
@@ -108,7 +101,7 @@ struct CrlCheckOptions {
 int run_crl_check(const CrlCheckOptions& o) {
   pki::Crl crl = read_crl(o.crl);
   pki::Certificate cert = read_certificate(o.cert);
-  Time at = parse_time_option(o.at);
+  Time at = time_option(o.at);
   Status status = pki::check_revocation(cert, crl, read_certificate(o.ca), at);
   if (!status) {
     std::cout << "FAILED " << cert.serial_hex() << ": " << status.error().message << "\n";
@@ -242,9 +235,10 @@ void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
         cert->add_subcommand("verify", "Verify a certificate's chain (exit 0 valid, 1 invalid)");
     auto o = std::make_shared<VerifyOptions>();
     verify->add_option("--cert", o->cert, "Certificate to verify")->required();
-    verify->add_option("--ca", o->ca, "Trusted root certificate(s)")->required();
-    verify->add_option("--chain", o->chain, "Intermediate certificates (PEM bundle)");
-    verify->add_option("--crl", o->crls, "CRL(s) of the certificate's issuer; checks revocation");
+    verify->add_option("--ca", o->trust.roots, "Trusted root certificate(s)")->required();
+    verify->add_option("--chain", o->trust.chain, "Intermediate certificates (PEM bundle)");
+    verify->add_option("--crl", o->trust.crls,
+                       "CRL(s) of the certificate's issuer; checks revocation");
     verify->add_option("--at", o->at, "Check validity at this UTC time instead of now");
     verify->callback([=] { throw CommandFailure{run_cert_verify(*o)}; });
   }

@@ -1,12 +1,14 @@
 // eseal demo: the product's main job on embedded defaults until the server exists. It builds a
-// CA, a seal maker's and a signer's certificates, signs and verifies a sample payload, and says
-// how to cross-check everything with OpenSSL.
+// CA, a seal maker's and signers' certificates, signs and verifies a sample payload, makes the
+// demo organization's seals and a personal seal, and says how to cross-check everything with
+// OpenSSL.
 #include <iostream>
 
 #include "base/file.h"
 #include "cli/commands.h"
 #include "crypto/encoding.h"
 #include "pki/verify.h"
+#include "ses/verify.h"
 
 namespace eseal::cli {
 namespace {
@@ -14,8 +16,11 @@ namespace {
 constexpr const char* kPayload =
     "eseal demo payload: 兹证明该文件由演示单位签发。This file was signed by the eseal demo.\n";
 
+constexpr const char* kOrganization = "深圳市演示科技有限公司";
+constexpr const char* kTaxNumber = "91440300MA5DEMO01X";
+
 void step(int n, const std::string& what, const std::string& detail) {
-  std::string label = "[" + std::to_string(n) + "/5] " + what;
+  std::string label = "[" + std::to_string(n) + "/7] " + what;
   label.append(label.size() < 31 ? 31 - label.size() : 1, ' ');
   std::cout << label << detail << std::endl;
 }
@@ -38,11 +43,19 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   step(2, "seal maker certificate", maker_prefix + ".pem  " + maker.subject().to_string());
 
   auto signer_prefix = (dir / "signer").string();
-  auto signer =
-      issue_to_files(issuer, pki::CertificateProfile::kSeal,
-                     "C=CN,O=某某市人力资源和社会保障局,CN=某某市人力资源和社会保障局公章", 730,
-                     signer_prefix, true, kek);
-  step(3, "signer certificate", signer_prefix + ".pem  " + signer.subject().to_string());
+  auto signer = issue_to_files(issuer, pki::CertificateProfile::kSeal,
+                               std::string("C=CN,O=") + kOrganization + ",CN=" + kOrganization, 730,
+                               signer_prefix, true, kek);
+  auto legal_prefix = (dir / "legal-rep").string();
+  issue_to_files(issuer, pki::CertificateProfile::kSeal,
+                 std::string("C=CN,O=") + kOrganization + ",CN=张建国", 730, legal_prefix, true,
+                 kek);
+  auto person_prefix = (dir / "person").string();
+  issue_to_files(issuer, pki::CertificateProfile::kUser, "C=CN,CN=李明", 730, person_prefix, true,
+                 kek);
+  step(3, "signer certificates",
+       signer_prefix + ".pem  " + signer.subject().to_string() + "; " + legal_prefix + ".pem; " +
+           person_prefix + ".pem");
 
   auto payload = dir / "payload.txt";
   auto signature = dir / "payload.sig";
@@ -63,6 +76,52 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   step(5, "verified",
        "signature OK; signer and seal maker chain to the root at " + format_utc(now));
 
+  // The organization's four seals and a personal seal, each with its picture beside it.
+  struct DemoSeal {
+    const char* file;
+    int type;
+    const char* name;
+    const char* code;
+    const std::string& signer;
+  };
+  const DemoSeal seals[] = {
+      {"official", 1, kOrganization, "4403050012345", signer_prefix},
+      {"finance", 2, kOrganization, "4403050012346", signer_prefix},
+      {"invoice", 3, kOrganization, kTaxNumber, signer_prefix},
+      {"legal-rep", 4, "张建国印", "", legal_prefix},
+      {"personal", 99, "李明", "", person_prefix},
+  };
+  std::vector<ses::SesSeal> made;
+  std::string listing;
+  for (const DemoSeal& d : seals) {
+    SealMakeRequest request;
+    request.maker = maker_prefix;
+    request.signer_certs = {d.signer + ".pem"};
+    request.name = d.name;
+    request.type = d.type;
+    if (d.type == 99) request.template_name = "square";
+    request.code = d.code;
+    request.out = (dir / "seals" / (std::string(d.file) + ".esl")).string();
+    request.picture_out = (dir / "seals" / (std::string(d.file) + ".png")).string();
+    request.force = true;
+    made.push_back(make_seal_file(request, kek));
+    listing += "\n      " + request.out + "  " + std::string(d.name) + " (" +
+               std::to_string(made.back().info.picture.width_mm) + " x " +
+               std::to_string(made.back().info.picture.height_mm) + " mm, picture " +
+               request.picture_out + ")";
+  }
+  step(6, "seals", "公章, 财务专用章, 发票专用章, 法定代表人名章 and a personal seal:" + listing);
+
+  std::vector<pki::Certificate> trusted{root};
+  for (const ses::SesSeal& seal : made) {
+    ses::Verdict verdict = ses::verify_seal(seal, now, {trusted, {}, {}});
+    if (!verdict.valid()) {
+      fail(Error::internal("demo seal \"" + seal.info.name + "\" does not verify"));
+    }
+  }
+  step(7, "seals verified",
+       std::to_string(made.size()) + " seals: maker signature, maker chain, validity, picture");
+
   const std::string d = dir.string();
   std::cout << "\nCross-check with OpenSSL (OpenSSL 3.0 needs the standard SM2 ID spelled out):\n"
             << "  openssl verify -vfyopt distid:1234567812345678 -CAfile " << d << "/ca/root.pem "
@@ -70,7 +129,11 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
             << "  openssl x509 -in " << d << "/signer.pem -pubkey -noout > " << d << "/signer.pub\n"
             << "  openssl pkeyutl -verify -pubin -inkey " << d << "/signer.pub -rawin -digest sm3 "
             << "-pkeyopt distid:1234567812345678 -in " << d << "/payload.txt -sigfile " << d
-            << "/payload.sig\n";
+            << "/payload.sig\n"
+            << "\nInspect a seal, field by field in the standard's order:\n"
+            << "  eseal seal show " << d << "/seals/official.esl\n"
+            << "  eseal seal verify " << d << "/seals/official.esl --ca " << d << "/ca/root.pem\n"
+            << "  openssl asn1parse -inform DER -i -in " << d << "/seals/official.esl\n";
   return kExitOk;
 }
 

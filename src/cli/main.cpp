@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   add_ca_commands(app, options);
   add_data_commands(app, options);
+  add_seal_commands(app, options);
   add_demo_command(app, options);
   try {
     app.parse(argc, argv);

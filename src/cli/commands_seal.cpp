@@ -1,0 +1,400 @@
+// eseal seal make | show | verify: GB/T 38540 seals from the command line, over ses/ and image/.
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <cmath>
+#include <iostream>
+
+#include "base/file.h"
+#include "cli/commands.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+#include "image/seal_picture.h"
+#include "ses/seal_type.h"
+#include "ses/verify.h"
+
+namespace eseal::cli {
+namespace {
+
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+ses::SealType need_type(int code) {
+  auto found = ses::find_seal_type(code);
+  if (!found) fail(Error::invalid_input("--type must be 1..6 or 99, not " + std::to_string(code)));
+  return *found;
+}
+
+// The drawing a template request describes; sizes default per template (round 42 mm, oval
+// 40 x 30 mm, square 20 mm).
+image::SealPictureSpec template_spec(const SealMakeRequest& r, const ses::SealType& type) {
+  image::SealPictureSpec spec;
+  spec.kind =
+      need(image::parse_template(r.template_name.empty() ? type.default_template : r.template_name),
+           "--template");
+  double width = spec.kind == image::SealTemplate::kRound  ? 42
+                 : spec.kind == image::SealTemplate::kOval ? 40
+                                                           : 20;
+  double aspect = spec.kind == image::SealTemplate::kOval ? 0.75 : 1.0;
+  if (r.width_mm > 0) width = r.width_mm;
+  spec.width_mm = width;
+  spec.height_mm = r.height_mm > 0 ? r.height_mm : std::round(width * aspect);
+  spec.name = r.name;
+  spec.purpose = r.purpose.empty() ? std::string(type.purpose) : r.purpose;
+  spec.code = r.code;
+  return spec;
+}
+
+// The seal's picture: a user's picture normalized to transparent PNG, or the template drawn.
+ses::SealPicture make_picture(const SealMakeRequest& r, const ses::SealType& type) {
+  if (r.picture.empty()) {
+    image::SealPictureSpec spec = template_spec(r, type);
+    return {"PNG", need(image::render_png(spec), "seal picture"),
+            static_cast<std::int64_t>(spec.width_mm), static_cast<std::int64_t>(spec.height_mm)};
+  }
+  if (!r.template_name.empty())
+    fail(Error::invalid_input("give --template or --picture, not both"));
+  auto normalized = need(image::normalize_picture(need(read_file(r.picture))), r.picture);
+  // Display size: as given, else 40 mm wide with the picture's aspect ratio.
+  int width = r.width_mm > 0 ? r.width_mm : 40;
+  int height = r.height_mm > 0 ? r.height_mm
+                               : std::max(1, static_cast<int>(std::lround(
+                                                 width * static_cast<double>(normalized.height_px) /
+                                                 normalized.width_px)));
+  return {"PNG", std::move(normalized.png), width, height};
+}
+
+// --picture-out: the seal's PNG, or for a drawn seal and a .svg name, the same drawing as SVG.
+void write_picture_out(const SealMakeRequest& r, const ses::SealType& type,
+                       const ses::SesSeal& seal) {
+  if (r.picture_out.empty()) return;
+  refuse_overwrite(r.picture_out, r.force);
+  if (ends_with(r.picture_out, ".svg") && r.picture.empty()) {
+    std::string svg = need(image::render_svg(template_spec(r, type)));
+    need(write_file_atomic(r.picture_out, as_bytes(svg), 0644));
+  } else {
+    need(write_file_atomic(r.picture_out, seal.info.picture.data, 0644));
+  }
+}
+
+// --- show and verify ----------------------------------------------------------------------
+
+// A seal file, or a seal signature (SignedValue.dat) with its seal inside.
+struct SealFile {
+  ses::SesSeal seal;
+  std::optional<ses::SesSignature> signature;
+};
+
+SealFile read_seal_file(const std::filesystem::path& path) {
+  Bytes data = need(read_file(path));
+  auto seal = ses::decode_seal(data);
+  if (seal) return {std::move(*seal), std::nullopt};
+  auto signature = ses::decode_signature(data);
+  if (!signature) {
+    fail(Error::invalid_input(path.string() + " is neither a seal nor a seal signature (" +
+                              seal.error().message + "; " + signature.error().message + ")"));
+  }
+  ses::SesSeal inner = signature->seal;
+  return {std::move(inner), std::move(*signature)};
+}
+
+std::string type_label(std::int64_t code) {
+  auto t = ses::find_seal_type(static_cast<int>(code));
+  return std::to_string(code) + " " +
+         (t ? std::string(t->name) : std::string("(not in the table)"));
+}
+
+std::string subject_of(ByteView der) {
+  auto cert = pki::Certificate::from_der(der);
+  return cert ? cert->subject().to_string() : "(unreadable: " + cert.error().message + ")";
+}
+
+void line(const std::string& name, const std::string& value) {
+  std::string label = name;
+  label.append(label.size() < 18 ? 18 - label.size() : 1, ' ');
+  std::cout << label << value << "\n";
+}
+
+void print_text(const SealFile& f) {
+  const ses::SealInfo& info = f.seal.info;
+  if (f.signature) {
+    const ses::SesSignature& s = *f.signature;
+    std::cout << "seal signature (" << ses::version_name(s.version) << ")\n";
+    line("signed at", s.time_info ? format_utc(*s.time_info) : "\"" + s.time_info_text + "\"");
+    line("signer", subject_of(s.signer_cert));
+    line("data hash", crypto::to_hex(s.data_hash));
+    line("property info", s.property_info);
+    line("time stamp", s.time_stamp ? std::to_string(s.time_stamp->size()) + " bytes" : "none");
+    std::cout << "\nthe seal inside it:\n";
+  }
+  line("version", std::string(ses::version_name(f.seal.version)) + " (header \"" + info.header_id +
+                      "\" " + std::to_string(info.header_version) + ", vendor " + info.vid + ")");
+  line("seal ID", info.es_id);
+  line("name", info.name);
+  line("type", type_label(info.type));
+  line("created", format_utc(info.create_date));
+  line("valid", format_utc(info.valid_start) + " .. " + format_utc(info.valid_end));
+  line("maker", subject_of(f.seal.maker_cert));
+  if (info.cert_list_type == 2) {
+    for (const auto& d : info.signer_cert_digests) {
+      line("signer digest", d.type + " " + crypto::to_hex(d.value));
+    }
+  }
+  for (const auto& cert : info.signer_certs) line("signer", subject_of(cert));
+  line("picture", info.picture.type + ", " + std::to_string(info.picture.data.size()) + " bytes, " +
+                      std::to_string(info.picture.width_mm) + " x " +
+                      std::to_string(info.picture.height_mm) + " mm");
+  for (const auto& ext : info.ext_datas) {
+    line("extension", ext.id + (ext.critical ? " (critical) " : " ") + crypto::to_hex(ext.value));
+  }
+}
+
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void json_field(JsonWriter& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void json_seal(JsonWriter& w, const ses::SesSeal& seal, const std::string& picture_path) {
+  const ses::SealInfo& info = seal.info;
+  w.StartObject();
+  json_field(w, "version", std::string(ses::version_name(seal.version)));
+  w.Key("headerVersion");
+  w.Int64(info.header_version);
+  json_field(w, "vendorId", info.vid);
+  json_field(w, "esId", info.es_id);
+  json_field(w, "name", info.name);
+  w.Key("type");
+  w.Int64(info.type);
+  auto type = ses::find_seal_type(static_cast<int>(info.type));
+  json_field(w, "typeName", type ? std::string(type->name) : "");
+  json_field(w, "createDate", format_utc(info.create_date));
+  json_field(w, "validStart", format_utc(info.valid_start));
+  json_field(w, "validEnd", format_utc(info.valid_end));
+  json_field(w, "maker", subject_of(seal.maker_cert));
+  json_field(w, "makerCertificate", crypto::to_base64(seal.maker_cert));
+  w.Key("certListType");
+  w.Int64(info.cert_list_type);
+  w.Key("signers");
+  w.StartArray();
+  for (const auto& cert : info.signer_certs) {
+    w.StartObject();
+    json_field(w, "subject", subject_of(cert));
+    json_field(w, "certificate", crypto::to_base64(cert));
+    w.EndObject();
+  }
+  for (const auto& d : info.signer_cert_digests) {
+    w.StartObject();
+    json_field(w, "digestType", d.type);
+    json_field(w, "digest", crypto::to_hex(d.value));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("picture");
+  w.StartObject();
+  json_field(w, "type", info.picture.type);
+  w.Key("bytes");
+  w.Uint64(info.picture.data.size());
+  w.Key("widthMm");
+  w.Int64(info.picture.width_mm);
+  w.Key("heightMm");
+  w.Int64(info.picture.height_mm);
+  if (!picture_path.empty()) json_field(w, "file", picture_path);
+  w.EndObject();
+  w.EndObject();
+}
+
+void print_json(const SealFile& f, const std::string& picture_path) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  if (f.signature) {
+    const ses::SesSignature& s = *f.signature;
+    w.StartObject();
+    json_field(w, "kind", "signature");
+    json_field(w, "version", std::string(ses::version_name(s.version)));
+    json_field(w, "signedAt", s.time_info ? format_utc(*s.time_info) : s.time_info_text);
+    json_field(w, "signer", subject_of(s.signer_cert));
+    json_field(w, "dataHash", crypto::to_hex(s.data_hash));
+    json_field(w, "propertyInfo", s.property_info);
+    w.Key("timeStampBytes");
+    w.Uint64(s.time_stamp ? s.time_stamp->size() : 0);
+    w.Key("seal");
+    json_seal(w, f.seal, picture_path);
+    w.EndObject();
+  } else {
+    json_seal(w, f.seal, picture_path);
+  }
+  std::cout << buffer.GetString() << "\n";
+}
+
+struct ShowOptions {
+  std::string file, picture_out;
+  bool json = false, force = false;
+};
+
+void run_show(const ShowOptions& o) {
+  SealFile f = read_seal_file(o.file);
+  if (!o.picture_out.empty()) write_picture(f.seal, o.picture_out, o.force);
+  if (o.json) {
+    print_json(f, o.picture_out);
+  } else {
+    print_text(f);
+    if (!o.picture_out.empty()) line("picture file", o.picture_out);
+  }
+}
+
+struct VerifyOptions {
+  std::string file, at, data;
+  TrustFiles trust;
+};
+
+int run_verify(const VerifyOptions& o) {
+  SealFile f = read_seal_file(o.file);
+  TrustMaterial trust = read_trust(o.trust);
+  ses::TrustPolicy policy{trust.roots, trust.chain, trust.crls};
+  ses::Verdict verdict;
+  std::string what;
+  if (f.signature) {
+    if (!o.at.empty())
+      fail(
+          Error::invalid_input("--at applies to seals; a signature is judged at its signing time"));
+    std::optional<Bytes> hash;
+    if (!o.data.empty()) hash = crypto::sm3(need(read_file(o.data)));
+    verdict = ses::verify_signature(*f.signature, policy,
+                                    hash ? std::optional<ByteView>(*hash) : std::nullopt);
+    what = "seal signature by " + subject_of(f.signature->signer_cert);
+  } else {
+    if (!o.data.empty()) fail(Error::invalid_input("--data applies to seal signatures, not seals"));
+    Time at = time_option(o.at);
+    verdict = ses::verify_seal(f.seal, at, policy);
+    what = "seal \"" + f.seal.info.name + "\" (" + f.seal.info.es_id + ") at " + format_utc(at);
+  }
+  std::string failures;
+  for (const auto& c : verdict.checks) {
+    std::string result(ses::result_name(c.result));
+    result.append(9 - result.size(), ' ');
+    std::string name = c.name;
+    name.append(name.size() < 24 ? 24 - name.size() : 1, ' ');
+    std::cout << "  " << result << name << c.detail << "\n";
+    if (c.result == ses::CheckResult::kFailed) failures += (failures.empty() ? "" : ", ") + c.name;
+  }
+  if (!verdict.valid()) {
+    std::cout << "FAILED " << what << ": " << failures << "\n";
+    return kExitVerificationFailed;
+  }
+  std::cout << "OK " << what << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void write_picture(const ses::SesSeal& seal, const std::string& path, bool force) {
+  refuse_overwrite(path, force);
+  need(write_file_atomic(path, seal.info.picture.data, 0644));
+}
+
+ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
+  ses::SealType type = need_type(r.type);
+  if (r.valid_days <= 0) fail(Error::invalid_input("--valid-days must be a positive number"));
+  if (r.signer_certs.empty()) fail(Error::invalid_input("give at least one --signer-cert"));
+  refuse_overwrite(r.out, r.force);
+  if (!r.picture_out.empty()) refuse_overwrite(r.picture_out, r.force);
+
+  IssuerFiles maker_files = IssuerFiles::with_prefix(r.maker);
+  pki::Certificate maker = read_certificate(maker_files.cert);
+  crypto::Sm2PrivateKey maker_key = read_private_key(maker_files.key, kek);
+  Time now = now_utc();
+  if (now < maker.not_before() || now > maker.not_after()) {
+    fail(Error::invalid_input("the seal maker's certificate is not valid now (valid " +
+                              format_utc(maker.not_before()) + " .. " +
+                              format_utc(maker.not_after()) + ")"));
+  }
+
+  ses::SealInfo info;
+  info.es_id = r.id.empty() ? crypto::to_hex_upper(need(crypto::random_bytes(16))) : r.id;
+  info.type = r.type;
+  info.name = r.name;
+  for (const auto& path : r.signer_certs) {
+    for (const auto& cert : read_certificates(path)) info.signer_certs.push_back(cert.der());
+  }
+  info.create_date = now;
+  info.valid_start = now;
+  info.valid_end = now + std::chrono::days(r.valid_days);
+  info.picture = make_picture(r, type);
+
+  ses::SesSeal seal = need(ses::make_seal(info, maker, maker_key));
+  need(write_file_atomic(r.out, seal.encoded, 0644));
+  write_picture_out(r, type, seal);
+  return seal;
+}
+
+void add_seal_commands(CLI::App& app, const GlobalOptions& global) {
+  auto* seal = app.add_subcommand("seal", "Make, show and verify GB/T 38540 seals");
+  seal->require_subcommand(1);
+  {
+    auto* make = seal->add_subcommand("make", "Make a seal (.esl) signed by a seal maker");
+    auto r = std::make_shared<SealMakeRequest>();
+    make->add_option("--maker", r->maker, "Seal maker's prefix P (P.pem, P.key)")->required();
+    make->add_option("--signer-cert", r->signer_certs,
+                     "Certificate(s) of those who may sign with the seal (repeatable)")
+        ->required()
+        ->allow_extra_args(false);
+    make->add_option("--name", r->name, "Organization or person the seal names")->required();
+    make->add_option("--type", r->type,
+                     "Seal type: 1 公章, 2 财务专用章, 3 发票专用章, 4 法定代表人名章, "
+                     "5 合同专用章, 6 业务专用章, 99 其他")
+        ->required();
+    make->add_option("--template", r->template_name,
+                     "Picture template: round, oval or square (default: the type's)");
+    make->add_option("--picture", r->picture,
+                     "A scanned seal or handwritten signature (PNG or JPEG) instead of a template");
+    make->add_option("--code", r->code,
+                     "Seal code on the lower arc (round) or tax number in the middle (oval)");
+    make->add_option("--purpose", r->purpose, "Text under the star (default: the type's purpose)");
+    make->add_option("--id", r->id, "Seal ID esID (default: 32 random hex digits)");
+    make->add_option("--valid-days", r->valid_days, "Validity from now, in days")
+        ->capture_default_str();
+    make->add_option("--width-mm", r->width_mm, "Display width (default: the template's)");
+    make->add_option("--height-mm", r->height_mm, "Display height (default: the template's)");
+    make->add_option("--out", r->out, "Seal file to write (.esl)")->required();
+    make->add_option("--picture-out", r->picture_out,
+                     "Also write the picture (PNG; SVG when the name ends in .svg)");
+    make->add_flag("--force", r->force, "Replace existing files");
+    make->callback([r, &global] {
+      keys::Kek kek = load_kek(global);
+      ses::SesSeal made = make_seal_file(*r, kek);
+      std::cout << "made seal " << r->out << " (" << made.encoded.size() << " bytes)\n";
+      print_text({made, std::nullopt});
+      if (!r->picture_out.empty()) line("picture file", r->picture_out);
+    });
+  }
+  {
+    auto* show = seal->add_subcommand("show", "Show a seal or a seal signature (SignedValue.dat)");
+    auto o = std::make_shared<ShowOptions>();
+    show->add_option("file", o->file, "Seal (.esl) or seal signature file")->required();
+    show->add_flag("--json", o->json, "Print JSON");
+    show->add_option("--picture-out", o->picture_out, "Write the seal's picture to this file");
+    show->add_flag("--force", o->force, "Replace an existing picture file");
+    show->callback([o] { run_show(*o); });
+  }
+  {
+    auto* verify = seal->add_subcommand(
+        "verify", "Verify a seal or a seal signature (exit 0 valid, 1 invalid, 2 bad input)");
+    auto o = std::make_shared<VerifyOptions>();
+    verify->add_option("file", o->file, "Seal (.esl) or seal signature file")->required();
+    verify->add_option("--ca", o->trust.roots, "Trusted root certificate(s): checks chains")
+        ->allow_extra_args(false);
+    verify->add_option("--chain", o->trust.chain, "Intermediate certificates (PEM bundle)");
+    verify->add_option("--crl", o->trust.crls, "CRL(s) for revocation checks")
+        ->allow_extra_args(false);
+    verify->add_option("--at", o->at, "Judge a seal at this UTC time instead of now");
+    verify->add_option("--data", o->data,
+                       "For a signature: the protected data, checked against dataHash");
+    verify->callback([o] { throw CommandFailure{run_verify(*o)}; });
+  }
+}
+
+}  // namespace eseal::cli
