@@ -27,20 +27,17 @@ ses::SealType need_type(int code) {
   return *found;
 }
 
-// The drawing a template request describes; sizes default per template (round 42 mm, oval
-// 40 x 30 mm, square 20 mm).
+// The drawing a template request describes, at the template's usual size unless overridden.
+// A round seal is as tall as it is wide.
 image::SealPictureSpec template_spec(const SealMakeRequest& r, const ses::SealType& type) {
-  image::SealPictureSpec spec;
-  spec.kind =
+  auto kind =
       need(image::parse_template(r.template_name.empty() ? type.default_template : r.template_name),
            "--template");
-  double width = spec.kind == image::SealTemplate::kRound  ? 42
-                 : spec.kind == image::SealTemplate::kOval ? 40
-                                                           : 20;
-  double aspect = spec.kind == image::SealTemplate::kOval ? 0.75 : 1.0;
-  if (r.width_mm > 0) width = r.width_mm;
-  spec.width_mm = width;
-  spec.height_mm = r.height_mm > 0 ? r.height_mm : std::round(width * aspect);
+  image::SealPictureSpec spec = image::default_spec(kind);
+  double aspect = spec.height_mm / spec.width_mm;
+  if (r.width_mm > 0) spec.width_mm = r.width_mm;
+  bool free_height = r.height_mm > 0 && kind != image::SealTemplate::kRound;
+  spec.height_mm = free_height ? r.height_mm : std::round(spec.width_mm * aspect);
   spec.name = r.name;
   spec.purpose = r.purpose.empty() ? std::string(type.purpose) : r.purpose;
   spec.code = r.code;
