@@ -68,7 +68,4 @@ struct SealMakeRequest {
 // (and the picture when asked). Exits through fail() on bad input.
 ses::SesSeal make_seal_file(const SealMakeRequest& request, const keys::Kek& kek);
 
-// Writes a seal's picture bytes to `path`.
-void write_picture(const ses::SesSeal& seal, const std::string& path, bool force);
-
 }  // namespace eseal::cli

@@ -63,17 +63,14 @@ ses::SealPicture make_picture(const SealMakeRequest& r, const ses::SealType& typ
   return {"PNG", std::move(normalized.png), width, height};
 }
 
-// --picture-out: the seal's PNG, or for a drawn seal and a .svg name, the same drawing as SVG.
-void write_picture_out(const SealMakeRequest& r, const ses::SealType& type,
-                       const ses::SesSeal& seal) {
-  if (r.picture_out.empty()) return;
-  refuse_overwrite(r.picture_out, r.force);
+// What --picture-out gets: the seal's PNG or, for a drawn seal and a .svg name, the same drawing
+// as SVG for print.
+Bytes picture_out_bytes(const SealMakeRequest& r, const ses::SealType& type,
+                        const ses::SealPicture& picture) {
   if (ends_with(r.picture_out, ".svg") && r.picture.empty()) {
-    std::string svg = need(image::render_svg(template_spec(r, type)));
-    need(write_file_atomic(r.picture_out, as_bytes(svg), 0644));
-  } else {
-    need(write_file_atomic(r.picture_out, seal.info.picture.data, 0644));
+    return to_bytes(need(image::render_svg(template_spec(r, type))));
   }
+  return picture.data;
 }
 
 // --- show and verify ----------------------------------------------------------------------
@@ -227,6 +224,11 @@ void print_json(const SealFile& f, const std::string& picture_path) {
   std::cout << buffer.GetString() << "\n";
 }
 
+void write_picture(const ses::SesSeal& seal, const std::string& path, bool force) {
+  refuse_overwrite(path, force);
+  need(write_file_atomic(path, seal.info.picture.data, 0644));
+}
+
 struct ShowOptions {
   std::string file, picture_out;
   bool json = false, force = false;
@@ -288,11 +290,6 @@ int run_verify(const VerifyOptions& o) {
 
 }  // namespace
 
-void write_picture(const ses::SesSeal& seal, const std::string& path, bool force) {
-  refuse_overwrite(path, force);
-  need(write_file_atomic(path, seal.info.picture.data, 0644));
-}
-
 ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
   ses::SealType type = need_type(r.type);
   if (r.valid_days <= 0) fail(Error::invalid_input("--valid-days must be a positive number"));
@@ -321,10 +318,11 @@ ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
   info.valid_start = now;
   info.valid_end = now + std::chrono::days(r.valid_days);
   info.picture = make_picture(r, type);
+  Bytes picture_file = r.picture_out.empty() ? Bytes{} : picture_out_bytes(r, type, info.picture);
 
   ses::SesSeal seal = need(ses::make_seal(info, maker, maker_key));
   need(write_file_atomic(r.out, seal.encoded, 0644));
-  write_picture_out(r, type, seal);
+  if (!r.picture_out.empty()) need(write_file_atomic(r.picture_out, picture_file, 0644));
   return seal;
 }
 
