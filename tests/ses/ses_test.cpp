@@ -411,6 +411,37 @@ TEST(Decode, ReadsAndVerifiesGmt0031V1Structures) {
   }
 }
 
+// "v5" (GM/T 0031-2025 as ofdrw reads it): header version 5 and a fifth field, a time stamp.
+TEST(Decode, ReadsV5SealsWithATimeStamp) {
+  SealInfo info = sample_info();
+  auto der = encode_seal_info(info);
+  ASSERT_TRUE(der.ok());
+  // Header version 5: rebuild the info with it, sign, and append [0] time stamp.
+  Bytes v5_info = *der;
+  Bytes v4_header = asn1::encode_sequence({asn1::encode(asn1::tag::kIa5String, as_bytes("ES")),
+                                           asn1::encode_integer(4),
+                                           asn1::encode(asn1::tag::kIa5String, as_bytes("ESEAL"))});
+  auto at = std::search(v5_info.begin(), v5_info.end(), v4_header.begin(), v4_header.end());
+  ASSERT_NE(at, v5_info.end());
+  at[8] = 5;  // 30 len 16 02 'E' 'S' 02 01 [04]
+  auto signature = crypto::sm2_sign(parties().maker.key, v5_info);
+  ASSERT_TRUE(signature.ok());
+  Bytes token = asn1::encode_sequence({asn1::encode_integer(1)});
+  Bytes seal_der = asn1::encode_sequence(
+      {v5_info, asn1::encode(asn1::tag::kOctetString, parties().maker.cert.der()),
+       asn1::oid::encode(asn1::oid::kSm3WithSm2), asn1::encode_bit_string(*signature),
+       asn1::encode(0xA0, asn1::encode_bit_string(token))});
+  auto seal = decode_seal(seal_der);
+  ASSERT_TRUE(seal.ok()) << seal.error().message;
+  EXPECT_EQ(seal->version, SesVersion::kV5);
+  EXPECT_EQ(seal->info.header_version, 5);
+  EXPECT_EQ(seal->time_stamp, token);
+  Verdict v = verify_seal(*seal, kNow, trust());
+  EXPECT_TRUE(v.valid());
+  EXPECT_EQ(result_of(v, "maker-signature"), CheckResult::kPassed);
+  EXPECT_FALSE(encode_tbs_sign(*seal, kNow, kHash, "doc").ok()) << "v5 is read, never produced";
+}
+
 TEST(Decode, MalformedInputIsAClearErrorAtEveryTruncation) {
   SealInfo info = sample_info();
   info.picture.data = to_bytes("p");
