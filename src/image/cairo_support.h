@@ -1,9 +1,11 @@
-// Owning handles for cairo objects and PNG encoding into memory, shared by the seal renderer and
-// the user-picture normalizer. Internal to src/image: nothing outside includes it.
+// Owning handles for cairo objects and PNG encoding and decoding in memory, shared by the seal
+// renderer, the user-picture normalizer and their tests. Internal to src/image and tests/image.
 #pragma once
 
-#include <cairo.h>
+// <cairo/cairo.h> rather than <cairo.h>, so that the tests need no pkg-config include path.
+#include <cairo/cairo.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -39,6 +41,24 @@ inline Result<Bytes> encode_png(cairo_surface_t* surface) {
   cairo_status_t status = cairo_surface_write_to_png_stream(surface, write, &png);
   if (status != CAIRO_STATUS_SUCCESS) return cairo_error("PNG encoding failed", status);
   return png;
+}
+
+// Decodes PNG bytes into an image surface (ARGB32, or RGB24 when opaque). A damaged or
+// truncated PNG gives a surface in an error state: check cairo_surface_status. Callers bound the
+// pixel count from IHDR first when the bytes come from outside.
+inline SurfacePtr read_png(ByteView png) {
+  struct Reader {
+    ByteView data;
+    std::size_t at = 0;
+  } reader{png};
+  auto read = [](void* closure, unsigned char* out, unsigned int length) {
+    auto* r = static_cast<Reader*>(closure);
+    if (r->data.size() - r->at < length) return CAIRO_STATUS_READ_ERROR;
+    std::memcpy(out, r->data.data() + r->at, length);
+    r->at += length;
+    return CAIRO_STATUS_SUCCESS;
+  };
+  return SurfacePtr(cairo_image_surface_create_from_png_stream(read, &reader));
 }
 
 }  // namespace eseal::image::detail

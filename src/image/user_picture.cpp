@@ -66,18 +66,7 @@ Result<RgbImage> decode_png(ByteView data) {
     return Error::invalid_input(megapixels_message(width, height));
   }
 
-  struct Reader {
-    ByteView data;
-    std::size_t at = 0;
-  } reader{data};
-  auto read = [](void* closure, unsigned char* out, unsigned int length) {
-    auto* r = static_cast<Reader*>(closure);
-    if (r->data.size() - r->at < length) return CAIRO_STATUS_READ_ERROR;
-    std::memcpy(out, r->data.data() + r->at, length);
-    r->at += length;
-    return CAIRO_STATUS_SUCCESS;
-  };
-  SurfacePtr surface(cairo_image_surface_create_from_png_stream(read, &reader));
+  SurfacePtr surface = detail::read_png(data);
   if (cairo_status_t status = cairo_surface_status(surface.get()); status != CAIRO_STATUS_SUCCESS) {
     return Error::invalid_input(std::string("PNG cannot be read: ") +
                                 cairo_status_to_string(status));

@@ -2,9 +2,6 @@
 // drawn with cairo and encoded to PNG in memory, and reference-image comparison.
 #pragma once
 
-// cairo's include folder is not on the tests' include path; its own headers include each other
-// relative to it, so this works with the library's link line alone.
-#include <cairo/cairo.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +15,7 @@
 
 #include "base/bytes.h"
 #include "base/file.h"
+#include "image/cairo_support.h"
 
 namespace eseal::image::test {
 
@@ -34,29 +32,12 @@ struct Pixels {
   int blue(int x, int y) const { return static_cast<int>(at(x, y) & 0xFF); }
 };
 
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct CairoDeleter {
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using Cairo = std::unique_ptr<cairo_t, CairoDeleter>;
+using Surface = detail::SurfacePtr;
+using Cairo = detail::CairoPtr;
 
 // Returns empty Pixels (width 0) when the bytes are not a PNG cairo can read.
 inline Pixels decode_png(ByteView png) {
-  struct Reader {
-    ByteView data;
-    std::size_t at = 0;
-  } reader{png};
-  auto read = [](void* closure, unsigned char* out, unsigned int length) {
-    auto* r = static_cast<Reader*>(closure);
-    if (r->data.size() - r->at < length) return CAIRO_STATUS_READ_ERROR;
-    std::copy_n(r->data.begin() + static_cast<std::ptrdiff_t>(r->at), length, out);
-    r->at += length;
-    return CAIRO_STATUS_SUCCESS;
-  };
-  Surface surface(cairo_image_surface_create_from_png_stream(read, &reader));
+  Surface surface = detail::read_png(png);
   Pixels pixels;
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) return pixels;
   const bool opaque = cairo_image_surface_get_format(surface.get()) == CAIRO_FORMAT_RGB24;
@@ -74,14 +55,9 @@ inline Pixels decode_png(ByteView png) {
 }
 
 inline Bytes encode_png(cairo_surface_t* surface) {
-  Bytes png;
-  auto write = [](void* closure, const unsigned char* data, unsigned int length) {
-    append(*static_cast<Bytes*>(closure), ByteView(data, length));
-    return CAIRO_STATUS_SUCCESS;
-  };
-  cairo_surface_flush(surface);
-  EXPECT_EQ(cairo_surface_write_to_png_stream(surface, write, &png), CAIRO_STATUS_SUCCESS);
-  return png;
+  auto png = detail::encode_png(surface);
+  EXPECT_TRUE(png.ok());
+  return png.ok() ? *png : Bytes{};
 }
 
 // Compares `png` with tests/image/reference/<file>: same size, and at most 0.5% of pixels
