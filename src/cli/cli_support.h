@@ -41,6 +41,7 @@ void need(const Status& status, const std::string& context = {});
 // Options every command shares.
 struct GlobalOptions {
   std::filesystem::path kek_file = "var/kek";
+  std::string program = "eseal";  // how this program was invoked, for commands it prints
 };
 
 // The KEK: $ESEAL_KEK, else the KEK file. Only commands that start a key hierarchy create it.

@@ -135,8 +135,9 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
             << "-pkeyopt distid:1234567812345678 -in " << d << "/payload.txt -sigfile " << d
             << "/payload.sig\n"
             << "\nInspect a seal, field by field in the standard's order:\n"
-            << "  eseal seal show " << d << "/seals/official.esl\n"
-            << "  eseal seal verify " << d << "/seals/official.esl --ca " << d << "/ca/root.pem\n"
+            << "  " << global.program << " seal show " << d << "/seals/official.esl\n"
+            << "  " << global.program << " seal verify " << d << "/seals/official.esl --ca " << d
+            << "/ca/root.pem\n"
             << "  openssl asn1parse -inform DER -i -in " << d << "/seals/official.esl\n";
   return kExitOk;
 }

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   CLI::App app{"eseal: electronic seals (GB/T 38540) for PDF and OFD documents"};
   app.require_subcommand(1);
   GlobalOptions options;
+  if (argc > 0) options.program = argv[0];
   if (const char* env = std::getenv("ESEAL_KEK_FILE"); env && *env) options.kek_file = env;
   app.add_option("--kek-file", options.kek_file,
                  "Key-encryption key file, created 0600 on first use (env ESEAL_KEK_FILE; "
