@@ -1,0 +1,174 @@
+#include "doc/placement.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace eseal::doc {
+namespace {
+
+Result<int> parse_page_number(std::string_view text) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
+    return Error::invalid_input("not a page number: \"" + std::string(text) + "\"");
+  }
+  return value - 1;
+}
+
+Status check_page(int page, const std::vector<PageSize>& pages) {
+  if (page < 0 || page >= static_cast<int>(pages.size())) {
+    return Error::invalid_input("page " + std::to_string(page + 1) +
+                                " does not exist (the document has " +
+                                std::to_string(pages.size()) + " pages)");
+  }
+  return ok_status();
+}
+
+Status check_seal_size(double w, double h) {
+  if (!(w > 0) || !(h > 0)) return Error::invalid_input("the seal has no size");
+  return ok_status();
+}
+
+Stamp whole(int page, double x, double y, double w, double h) {
+  RectMm r{x, y, w, h};
+  return {page, r, r, true};
+}
+
+}  // namespace
+
+Result<KeywordSelection> parse_keyword_selection(const std::string& text) {
+  KeywordSelection s;
+  if (text == "first" || text == "1" || text.empty()) return s;
+  if (text == "last" || text == "0") {
+    s.kind = KeywordSelection::Kind::kLast;
+    return s;
+  }
+  if (text == "all" || text == "-1") {
+    s.kind = KeywordSelection::Kind::kAll;
+    return s;
+  }
+  s.kind = KeywordSelection::Kind::kPages;
+  if (auto dash = text.find('-'); dash != std::string::npos) {
+    auto from = parse_page_number(std::string_view(text).substr(0, dash));
+    auto to = parse_page_number(std::string_view(text).substr(dash + 1));
+    if (!from || !to || *to < *from) {
+      return Error::invalid_input("keyword pages \"" + text + "\": want A-B with A <= B");
+    }
+    for (int p = *from; p <= *to; ++p) s.pages.push_back(p);
+    return s;
+  }
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = std::min(text.find(',', start), text.size());
+    auto page = parse_page_number(std::string_view(text).substr(start, comma - start));
+    if (!page) {
+      return Error::invalid_input("keyword mode \"" + text +
+                                  "\": want first, last, all, A-B or A,B,C");
+    }
+    s.pages.push_back(*page);
+    start = comma + 1;
+  }
+  return s;
+}
+
+Result<MoveType> parse_move_type(const std::string& text) {
+  if (text.empty() || text == "CENTER" || text == "center") return MoveType::kCenter;
+  if (text == "RIGHT" || text == "right") return MoveType::kRight;
+  if (text == "BOTTOM" || text == "bottom") return MoveType::kBottom;
+  return Error::invalid_input("moveType \"" + text + "\": want CENTER, RIGHT or BOTTOM");
+}
+
+Result<std::vector<Stamp>> place(const PositionRule& rule, const std::vector<PageSize>& pages,
+                                 double w, double h) {
+  if (auto s = check_seal_size(w, h); !s) return s.error();
+  if (auto s = check_page(rule.page, pages); !s) return s.error();
+  const PageSize& page = pages[static_cast<std::size_t>(rule.page)];
+  if (rule.x_mm < 0 || rule.y_mm < 0 || rule.x_mm >= page.width_mm || rule.y_mm >= page.height_mm) {
+    return Error::invalid_input("position (" + std::to_string(rule.x_mm) + ", " +
+                                std::to_string(rule.y_mm) + ") mm is outside page " +
+                                std::to_string(rule.page + 1));
+  }
+  return std::vector<Stamp>{whole(rule.page, rule.x_mm, rule.y_mm, w, h)};
+}
+
+Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<KeywordHit>& hits,
+                                 const std::vector<PageSize>& pages, double w, double h) {
+  if (auto s = check_seal_size(w, h); !s) return s.error();
+  using Kind = KeywordSelection::Kind;
+  std::vector<KeywordHit> chosen;
+  const KeywordSelection& sel = rule.selection;
+  if (!hits.empty()) {
+    switch (sel.kind) {
+      case Kind::kFirst:
+        chosen.push_back(hits.front());
+        break;
+      case Kind::kLast:
+        chosen.push_back(hits.back());
+        break;
+      case Kind::kAll:
+        chosen = hits;
+        break;
+      case Kind::kPages:
+        for (const KeywordHit& hit : hits) {
+          if (std::find(sel.pages.begin(), sel.pages.end(), hit.page) != sel.pages.end()) {
+            chosen.push_back(hit);
+          }
+        }
+        break;
+      case Kind::kIndex:
+        if (sel.index >= 0 && sel.index < static_cast<int>(hits.size())) {
+          chosen.push_back(hits[static_cast<std::size_t>(sel.index)]);
+        }
+        break;
+    }
+  }
+  if (chosen.empty()) {
+    return Error::invalid_input("keyword \"" + rule.keyword + "\" was not found" +
+                                (hits.empty() ? std::string() : " on the pages asked for"));
+  }
+  std::vector<Stamp> stamps;
+  for (const KeywordHit& hit : chosen) {
+    if (auto s = check_page(hit.page, pages); !s) return s.error();
+    const RectMm& k = hit.box;
+    double cx = k.x + k.width / 2, cy = k.y + k.height / 2;
+    double x = cx - w / 2, y = cy - h / 2;
+    if (rule.move == MoveType::kRight) x = k.x + k.width;
+    if (rule.move == MoveType::kBottom) y = k.y + k.height;
+    stamps.push_back(whole(hit.page, x + rule.offset_x_mm, y + rule.offset_y_mm, w, h));
+  }
+  return stamps;
+}
+
+Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
+                                 double w, double h) {
+  if (auto s = check_seal_size(w, h); !s) return s.error();
+  int last = rule.last_page < 0 ? static_cast<int>(pages.size()) - 1 : rule.last_page;
+  if (auto s = check_page(rule.first_page, pages); !s) return s.error();
+  if (auto s = check_page(last, pages); !s) return s.error();
+  int count = last - rule.first_page + 1;
+  if (count < 2) return Error::invalid_input("a cross-page seal needs at least two pages");
+  if (rule.group < 2) return Error::invalid_input("a cross-page group spans at least two pages");
+  std::vector<Stamp> stamps;
+  for (int start = rule.first_page; start <= last; start += rule.group) {
+    int n = std::min(rule.group, last - start + 1);
+    double slice = w / n;
+    for (int j = 0; j < n; ++j) {
+      int page = start + j;
+      const PageSize& size = pages[static_cast<std::size_t>(page)];
+      double y = rule.y_mm ? *rule.y_mm : (size.height_mm - h) / 2;
+      // Right edge: page j shows slice j, flush right; left edge: the mirror image, so that the
+      // pages fanned out together show the whole seal.
+      int shown = rule.side == CrossPageRule::Side::kRight ? j : n - 1 - j;
+      double visible_x = rule.side == CrossPageRule::Side::kRight ? size.width_mm - slice : 0;
+      Stamp s;
+      s.page = page;
+      s.visible = {visible_x, y, slice, h};
+      s.picture = {visible_x - shown * slice, y, w, h};
+      s.in_signature = rule.sign_all_pages || j == 0;
+      stamps.push_back(s);
+    }
+  }
+  return stamps;
+}
+
+}  // namespace eseal::doc

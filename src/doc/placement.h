@@ -1,0 +1,95 @@
+// Where seals go on a document, independent of its format: the placement rules of the three
+// interface families — a position, a keyword, a cross-page seal (骑缝章) — turned into stamps,
+// each a page and rectangles in millimetres from the displayed page's top-left corner (x right,
+// y down). The PDF and OFD engines draw the stamps; they share these rules.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace eseal::doc {
+
+// A rectangle in millimetres from the displayed page's top-left corner, y down.
+struct RectMm {
+  double x = 0, y = 0, width = 0, height = 0;
+};
+
+struct PageSize {
+  double width_mm = 0, height_mm = 0;
+};
+
+// One visible piece of a seal on one page. The whole picture is drawn at `picture` and only the
+// part inside `visible` shows: they are equal for an ordinary stamp; a cross-page slice shows a
+// strip of the picture at the page edge.
+struct Stamp {
+  int page = 0;  // 0-based
+  RectMm visible;
+  RectMm picture;
+  // False for the slices of a cross-page seal that DB4403 signAllPages=FALSE leaves unsigned:
+  // drawn, but not part of the signature.
+  bool in_signature = true;
+};
+
+// LD/T positionSealSign (zx, zy: the seal's top-left corner).
+struct PositionRule {
+  int page = 0;  // 0-based
+  double x_mm = 0, y_mm = 0;
+};
+
+// Which keyword hits get a seal (LD/T keywordModel 1, 0, -1, "a-b", "a,b,c"; DB4403 searchOrder
+// ASC|DESC|ALL with keywordIndex).
+struct KeywordSelection {
+  enum class Kind { kFirst, kLast, kAll, kPages, kIndex } kind = Kind::kFirst;
+  std::vector<int> pages;  // kPages: 0-based pages whose hits count
+  int index = 0;           // kIndex: the n-th hit (0-based) in document order
+};
+// Parses "first", "last", "all", "A-B", "A,B,C" (1-based pages) and LD/T's "1", "0", "-1".
+Result<KeywordSelection> parse_keyword_selection(const std::string& text);
+
+// How the seal sits on a keyword's box (DB4403 moveType).
+enum class MoveType {
+  kCenter,  // centred on the keyword
+  kRight,   // just right of the keyword, vertically centred
+  kBottom,  // just below the keyword, horizontally centred
+};
+Result<MoveType> parse_move_type(const std::string& text);
+
+// A keyword hit as the text engine reports it.
+struct KeywordHit {
+  int page = 0;
+  RectMm box;
+};
+
+struct KeywordRule {
+  std::string keyword;
+  KeywordSelection selection;
+  MoveType move = MoveType::kCenter;
+  double offset_x_mm = 0, offset_y_mm = 0;  // added after placing; y down
+};
+
+// LD/T pagingSealSign and DB4403 acrossRule: the picture cut into equal vertical slices, one per
+// page of a group, each flush with the page's edge.
+struct CrossPageRule {
+  enum class Side { kRight, kLeft } side = Side::kRight;
+  std::optional<double> y_mm;  // the seal's top; default: centred on the first page
+  int group = 10;              // pages per seal; the remainder is sealed as its own group
+  int first_page = 0;          // 0-based
+  int last_page = -1;          // -1: the last page
+  bool sign_all_pages = true;  // DB4403 signAllPages
+};
+
+// Each rule gives its stamps, in page order. Errors are kInvalidInput naming the problem: a page
+// out of range, a position outside the page, no keyword hit (naming the keyword), a cross-page
+// seal on fewer than two pages.
+Result<std::vector<Stamp>> place(const PositionRule& rule, const std::vector<PageSize>& pages,
+                                 double seal_width_mm, double seal_height_mm);
+Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<KeywordHit>& hits,
+                                 const std::vector<PageSize>& pages, double seal_width_mm,
+                                 double seal_height_mm);
+Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
+                                 double seal_width_mm, double seal_height_mm);
+
+}  // namespace eseal::doc

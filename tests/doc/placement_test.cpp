@@ -1,0 +1,139 @@
+// Placement rules shared by the PDF and OFD engines: positions, keyword hits with each selection
+// and moveType, and cross-page slices in groups.
+#include "doc/placement.h"
+
+#include <gtest/gtest.h>
+
+namespace eseal::doc {
+namespace {
+
+const std::vector<PageSize> kA4x3(3, PageSize{210, 297});
+
+TEST(Position, PlacesTheSealsTopLeftCorner) {
+  auto s = place(PositionRule{1, 100, 200}, kA4x3, 42, 42);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 1u);
+  EXPECT_EQ((*s)[0].page, 1);
+  EXPECT_DOUBLE_EQ((*s)[0].visible.x, 100);
+  EXPECT_DOUBLE_EQ((*s)[0].visible.y, 200);
+  EXPECT_DOUBLE_EQ((*s)[0].picture.width, 42);
+  EXPECT_TRUE((*s)[0].in_signature);
+}
+
+TEST(Position, RefusesPagesAndPointsOutsideTheDocument) {
+  EXPECT_FALSE(place(PositionRule{3, 10, 10}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{-1, 10, 10}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{0, 210, 10}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{0, 10, -1}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{0, 10, 10}, kA4x3, 0, 42).ok());
+}
+
+TEST(KeywordSelection, ParsesEveryForm) {
+  using Kind = KeywordSelection::Kind;
+  EXPECT_EQ(parse_keyword_selection("first")->kind, Kind::kFirst);
+  EXPECT_EQ(parse_keyword_selection("1")->kind, Kind::kFirst);
+  EXPECT_EQ(parse_keyword_selection("0")->kind, Kind::kLast);
+  EXPECT_EQ(parse_keyword_selection("-1")->kind, Kind::kAll);
+  EXPECT_EQ(parse_keyword_selection("2-4")->pages, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(parse_keyword_selection("1,3")->pages, (std::vector<int>{0, 2}));
+  EXPECT_EQ(parse_keyword_selection("5")->pages, (std::vector<int>{4}));
+  EXPECT_FALSE(parse_keyword_selection("4-2").ok());
+  EXPECT_FALSE(parse_keyword_selection("a,b").ok());
+  EXPECT_FALSE(parse_keyword_selection("1,,2").ok());
+  EXPECT_FALSE(parse_move_type("LEFT").ok());
+}
+
+TEST(Keyword, EachSelectionAndMoveType) {
+  std::vector<KeywordHit> hits{{0, {50, 100, 20, 5}}, {1, {30, 40, 20, 5}}, {2, {10, 10, 20, 5}}};
+  KeywordRule rule{"甲方", {}, MoveType::kCenter, 0, 0};
+  auto first = place(rule, hits, kA4x3, 40, 40);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_DOUBLE_EQ((*first)[0].visible.x, 60 - 20);
+  EXPECT_DOUBLE_EQ((*first)[0].visible.y, 102.5 - 20);
+
+  rule.selection = *parse_keyword_selection("last");
+  EXPECT_EQ((*place(rule, hits, kA4x3, 40, 40))[0].page, 2);
+  rule.selection = *parse_keyword_selection("all");
+  EXPECT_EQ(place(rule, hits, kA4x3, 40, 40)->size(), 3u);
+  rule.selection = *parse_keyword_selection("2-3");
+  auto ranged = place(rule, hits, kA4x3, 40, 40);
+  ASSERT_EQ(ranged->size(), 2u);
+  EXPECT_EQ((*ranged)[0].page, 1);
+  rule.selection = {KeywordSelection::Kind::kIndex, {}, 1};
+  EXPECT_EQ((*place(rule, hits, kA4x3, 40, 40))[0].page, 1);
+
+  rule.selection = {};
+  rule.move = MoveType::kRight;
+  rule.offset_x_mm = 2;
+  rule.offset_y_mm = -3;
+  auto right = place(rule, hits, kA4x3, 40, 40);
+  EXPECT_DOUBLE_EQ((*right)[0].visible.x, 70 + 2);
+  EXPECT_DOUBLE_EQ((*right)[0].visible.y, 102.5 - 20 - 3);
+  rule.move = MoveType::kBottom;
+  rule.offset_x_mm = rule.offset_y_mm = 0;
+  auto bottom = place(rule, hits, kA4x3, 40, 40);
+  EXPECT_DOUBLE_EQ((*bottom)[0].visible.x, 60 - 20);
+  EXPECT_DOUBLE_EQ((*bottom)[0].visible.y, 105);
+}
+
+TEST(Keyword, AMissingKeywordIsAnErrorNamingIt) {
+  KeywordRule rule{"乙方签章", {}, MoveType::kCenter, 0, 0};
+  auto none = place(rule, {}, kA4x3, 40, 40);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("乙方签章"), std::string::npos);
+  rule.selection = *parse_keyword_selection("3");
+  EXPECT_FALSE(place(rule, {{0, {1, 1, 1, 1}}}, kA4x3, 40, 40).ok());
+}
+
+TEST(CrossPage, SlicesFitTogetherAtTheRightEdge) {
+  std::vector<PageSize> pages(2, PageSize{210, 297});
+  auto s = place(CrossPageRule{}, pages, 40, 40);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 2u);
+  // STANDARDS_NOTES §2.9's example: W=H=40, N=2, A4, right edge, centred.
+  EXPECT_DOUBLE_EQ((*s)[0].visible.x, 190);
+  EXPECT_DOUBLE_EQ((*s)[0].visible.width, 20);
+  EXPECT_DOUBLE_EQ((*s)[0].visible.y, 128.5);
+  EXPECT_DOUBLE_EQ((*s)[0].picture.x, 190);
+  EXPECT_DOUBLE_EQ((*s)[1].picture.x, 170) << "page 2 shows the picture's second half";
+  EXPECT_DOUBLE_EQ((*s)[1].visible.x, 190);
+}
+
+TEST(CrossPage, LeftEdgeMirrorsTheSlices) {
+  CrossPageRule rule;
+  rule.side = CrossPageRule::Side::kLeft;
+  rule.y_mm = 10;
+  auto s = place(rule, kA4x3, 30, 30);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 3u);
+  EXPECT_DOUBLE_EQ((*s)[0].visible.x, 0);
+  EXPECT_DOUBLE_EQ((*s)[0].picture.x, -20) << "page 1 shows the last slice";
+  EXPECT_DOUBLE_EQ((*s)[2].picture.x, 0) << "the last page shows the first slice";
+  EXPECT_DOUBLE_EQ((*s)[1].visible.y, 10);
+}
+
+TEST(CrossPage, GroupsWithTheRemainderAsItsOwnGroup) {
+  std::vector<PageSize> pages(13, PageSize{210, 297});
+  CrossPageRule rule;
+  rule.group = 5;
+  rule.sign_all_pages = false;
+  auto s = place(rule, pages, 40, 40);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->size(), 13u);
+  EXPECT_DOUBLE_EQ((*s)[0].visible.width, 8);
+  EXPECT_DOUBLE_EQ((*s)[10].visible.width, 40.0 / 3) << "pages 11-13 are a group of three";
+  EXPECT_TRUE((*s)[0].in_signature);
+  EXPECT_FALSE((*s)[1].in_signature);
+  EXPECT_TRUE((*s)[5].in_signature) << "the first page of each group is signed";
+}
+
+TEST(CrossPage, NeedsTwoPages) {
+  EXPECT_FALSE(place(CrossPageRule{}, {PageSize{210, 297}}, 40, 40).ok());
+  CrossPageRule rule;
+  rule.group = 1;
+  EXPECT_FALSE(place(rule, kA4x3, 40, 40).ok());
+}
+
+}  // namespace
+}  // namespace eseal::doc
