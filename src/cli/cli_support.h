@@ -52,6 +52,9 @@ std::vector<pki::Certificate> read_certificates(const std::filesystem::path& pat
 pki::Crl read_crl(const std::filesystem::path& path);
 crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
 
+// An SM2 signature file, lenient in: DER or raw r||s, or either as hex or base64 text.
+Result<Bytes> read_signature_file(const std::filesystem::path& path);
+
 // The value of an `--at TIME` option: now when empty.
 Time time_option(const std::string& text);
 

@@ -8,20 +8,6 @@
 namespace eseal::cli {
 namespace {
 
-// Lenient in: a signature file may hold DER or raw r||s, or either as hex or base64 text.
-Result<Bytes> read_signature(const std::filesystem::path& path) {
-  auto data = read_file(path);
-  if (!data) return data.error();
-  if (crypto::sm2_signature_to_der(*data)) return data;
-  std::string text = to_string(*data);
-  for (auto decode : {crypto::from_hex, crypto::from_base64}) {
-    auto decoded = decode(text);
-    if (decoded && crypto::sm2_signature_to_der(*decoded)) return decoded;
-  }
-  return Error::invalid_input(
-      path.string() + " holds no SM2 signature (DER, 64-byte r||s, or their hex or base64)");
-}
-
 // The empty ID is what OpenSSL 3.0 silently uses; from the command line it is always a mistake.
 void check_user_id(const std::string& id) {
   if (id.empty()) {
@@ -44,7 +30,7 @@ Status verify_file_signature(const pki::Certificate& cert, const std::filesystem
                              const std::filesystem::path& signature, const std::string& user_id) {
   auto key = cert.public_key();
   if (!key) return key.error();
-  auto sig = read_signature(signature);
+  auto sig = read_signature_file(signature);
   if (!sig) return sig.error();
   auto data = read_file(input);
   if (!data) return data.error();

@@ -1,12 +1,11 @@
 #include "pdf/document.h"
 
+#include <algorithm>
+#include <cmath>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFExc.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
-
-#include <algorithm>
-#include <cmath>
 #include <string_view>
 
 namespace eseal::pdf {
@@ -109,6 +108,9 @@ Result<Document> Document::open(ByteView bytes, const std::string& name) {
     // Walk the page tree now so that damage there is found (and repaired) while opening.
     if (q.getAllPages().empty()) return Error::invalid_input(name + " has no pages");
   } catch (const QPDFExc& e) {
+    if (e.getErrorCode() == qpdf_e_password) {
+      return Error::invalid_input(name + " is encrypted with a password; decrypt it first");
+    }
     return Error::invalid_input(name + " is not a readable PDF: " + e.getMessageDetail());
   } catch (const std::exception& e) {
     return Error::invalid_input(name + " is not a readable PDF: " + e.what());

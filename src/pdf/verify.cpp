@@ -1,0 +1,351 @@
+#include "pdf/verify.h"
+
+#include <algorithm>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <set>
+
+#include "crypto/digest.h"
+#include "pdf/document.h"
+#include "pki/signed_data.h"
+#include "pki/verify.h"
+
+namespace eseal::pdf {
+namespace {
+
+using ses::Check;
+using ses::CheckResult;
+
+Check passed(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kPassed, std::move(detail)};
+}
+Check failed(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kFailed, std::move(detail)};
+}
+Check skipped(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kSkipped, std::move(detail)};
+}
+
+std::string range_text(const ByteRange& r) {
+  return "[" + std::to_string(r[0]) + " " + std::to_string(r[1]) + " " + std::to_string(r[2]) +
+         " " + std::to_string(r[3]) + "]";
+}
+
+// A signature field: its name, signature dictionary and widgets.
+struct SignatureField {
+  std::string name;
+  QPDFObjectHandle value;
+  std::vector<QPDFObjectHandle> widgets;
+};
+
+void collect_fields(QPDFObjectHandle field, const std::string& parent_name, std::string parent_type,
+                    std::vector<SignatureField>& out, std::set<QPDFObjGen>& seen, int depth) {
+  if (!field.isDictionary() || depth > 32) return;
+  if (field.isIndirect() && !seen.insert(field.getObjGen()).second) return;
+  std::string name = parent_name;
+  if (field.getKey("/T").isString()) {
+    name = (name.empty() ? "" : name + ".") + field.getKey("/T").getUTF8Value();
+  }
+  std::string type = field.getKey("/FT").isName() ? field.getKey("/FT").getName() : parent_type;
+  QPDFObjectHandle kids = field.getKey("/Kids");
+  bool has_field_kids = false;
+  if (kids.isArray()) {
+    for (int i = 0; i < kids.getArrayNItems(); ++i) {
+      QPDFObjectHandle kid = kids.getArrayItem(i);
+      if (kid.isDictionary() && kid.hasKey("/T")) {
+        has_field_kids = true;
+        collect_fields(kid, name, type, out, seen, depth + 1);
+      }
+    }
+  }
+  if (type != "/Sig" || has_field_kids) return;
+  QPDFObjectHandle value = field.getKey("/V");
+  if (!value.isDictionary()) return;  // an empty signature field
+  SignatureField f{name, value, {}};
+  if (field.getKey("/Subtype").isName() && field.getKey("/Subtype").getName() == "/Widget") {
+    f.widgets.push_back(field);
+  }
+  if (kids.isArray()) {
+    for (int i = 0; i < kids.getArrayNItems(); ++i) f.widgets.push_back(kids.getArrayItem(i));
+  }
+  out.push_back(std::move(f));
+}
+
+Result<ByteRange> byte_range_of(QPDFObjectHandle sig) {
+  QPDFObjectHandle a = sig.getKey("/ByteRange");
+  if (!a.isArray() || a.getArrayNItems() != 4)
+    return Error::invalid_input("no /ByteRange of four numbers");
+  ByteRange r{};
+  for (int i = 0; i < 4; ++i) {
+    QPDFObjectHandle n = a.getArrayItem(i);
+    if (!n.isInteger() || n.getIntValue() < 0)
+      return Error::invalid_input("/ByteRange holds a non-number");
+    r[static_cast<std::size_t>(i)] = static_cast<std::size_t>(n.getIntValue());
+  }
+  return r;
+}
+
+// The byte ranges cover one revision exactly, leaving out only the /Contents string.
+Check coverage_check(ByteView pdf, const ByteRange& r, const std::vector<std::size_t>& ends,
+                     int& revision) {
+  revision = 0;
+  if (r[0] != 0 || r[1] == 0 || r[2] <= r[1] || r[2] + r[3] > pdf.size() || r[2] + r[3] < r[2]) {
+    return failed("byte-range", range_text(r) + " is not two ranges around a gap within the file");
+  }
+  auto end = std::find(ends.begin(), ends.end(), r[2] + r[3]);
+  if (end == ends.end()) {
+    return failed("byte-range", range_text(r) + " ends at " + std::to_string(r[2] + r[3]) +
+                                    ", which is not the end of a revision");
+  }
+  revision = static_cast<int>(end - ends.begin()) + 1;
+  std::string_view gap(reinterpret_cast<const char*>(pdf.data()) + r[1], r[2] - r[1]);
+  bool hex = gap.size() >= 2 && gap.front() == '<' && gap.back() == '>' &&
+             std::all_of(gap.begin() + 1, gap.end() - 1,
+                         [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  std::string_view before(reinterpret_cast<const char*>(pdf.data()), r[1]);
+  std::size_t key = before.find_last_not_of(" \r\n\t");
+  bool after_contents_key =
+      key != std::string_view::npos && key >= 8 && before.substr(key - 8, 9) == "/Contents";
+  if (!hex || !after_contents_key) {
+    return failed("byte-range",
+                  "the gap in " + range_text(r) + " is not exactly the /Contents string");
+  }
+  return passed("byte-range", range_text(r) + " covers revision " + std::to_string(revision) +
+                                  " but for /Contents");
+}
+
+Bytes digest_of(ByteView pdf, const ByteRange& r) {
+  crypto::Hasher h(crypto::HashAlgorithm::kSm3);
+  h.update(pdf.subspan(r[0], r[1]));
+  h.update(pdf.subspan(r[2], r[3]));
+  return h.finish();
+}
+
+void check_ses(const ses::SesSignature& s, const Bytes& digest, const ses::TrustPolicy& trust,
+               SignatureReport& report) {
+  report.format = s.version == ses::SesVersion::kV4
+                      ? "ses"
+                      : "ses-" + std::string(ses::version_name(s.version));
+  report.signing_time = s.time_info;
+  if (auto cert = pki::Certificate::from_der(s.signer_cert))
+    report.signer = cert->subject().to_string();
+  report.picture_type = s.seal.info.picture.type;
+  report.picture = s.seal.info.picture.data;
+  ses::Verdict v = ses::verify_signature(s, trust, digest);
+  for (ses::Check& c : v.checks) {
+    if (c.name == "data-hash") c.name = "digest";
+    report.verdict.checks.push_back(std::move(c));
+  }
+}
+
+void check_cms(const pki::SignedData& sd, const Bytes& digest, std::optional<Time> claimed_time,
+               const ses::TrustPolicy& trust, SignatureReport& report) {
+  report.format = sd.profile == pki::CmsProfile::kPkcs7 ? "pkcs7" : "gmcms";
+  report.signing_time = sd.signing_time ? sd.signing_time : claimed_time;
+  auto& checks = report.verdict.checks;
+  if (!sd.message_digest || *sd.message_digest != digest) {
+    checks.push_back(failed("digest", "messageDigest does not match SM3 of the byte ranges"));
+  } else {
+    checks.push_back(passed("digest", "messageDigest matches SM3 of the byte ranges"));
+  }
+  auto status = pki::verify_signed_data(sd, digest);
+  checks.push_back(status ? passed("signer-signature", "SM3withSM2 over the signed attributes")
+                          : failed("signer-signature", status.error().message));
+  if (!sd.signer) {
+    checks.push_back(
+        failed("signer-certificate", "the signer's certificate is not in the SignedData"));
+    return;
+  }
+  report.signer = sd.signer->subject().to_string();
+  if (!report.signing_time) {
+    checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
+    return;
+  }
+  Time at = *report.signing_time;
+  if (at < sd.signer->not_before() || at > sd.signer->not_after()) {
+    checks.push_back(
+        failed("signer-certificate", "not valid at the signing time " + format_utc(at)));
+  } else {
+    checks.push_back(passed("signer-certificate", report.signer + ", valid at " + format_utc(at)));
+  }
+  if (trust.trusted.empty()) {
+    checks.push_back(skipped("signer-chain", "no trust anchor given"));
+  } else {
+    std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
+    chain.insert(chain.end(), sd.certificates.begin(), sd.certificates.end());
+    auto s = pki::verify_chain(*sd.signer, chain, trust.trusted, {at, trust.crls});
+    checks.push_back(s ? passed("signer-chain", "chains to a trust anchor at " + format_utc(at))
+                       : failed("signer-chain", s.error().message));
+  }
+  checks.push_back(skipped("seal", "a " + report.format + " signature carries no seal"));
+}
+
+std::optional<Time> pdf_date_value(QPDFObjectHandle m) {
+  if (!m.isString()) return std::nullopt;
+  std::string s = m.getUTF8Value();
+  if (s.rfind("D:", 0) == 0) s = s.substr(2);
+  if (s.size() < 14) return std::nullopt;
+  auto t = parse_utc(s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + " " +
+                     s.substr(8, 2) + ":" + s.substr(10, 2) + ":" + s.substr(12, 2));
+  if (!t) return std::nullopt;
+  return *t;
+}
+
+// The content of each page, decoded, with its boxes and rotation: what a reader shows.
+Result<std::vector<std::string>> page_fingerprints(ByteView pdf) {
+  auto doc = Document::open(pdf, "revision");
+  if (!doc) return doc.error();
+  std::vector<std::string> out;
+  try {
+    for (int i = 0; i < doc->page_count(); ++i) {
+      QPDFObjectHandle page = doc->page(i);
+      std::string print;
+      for (const char* key : {"/MediaBox", "/CropBox", "/Rotate", "/Resources"}) {
+        print += key;
+        print += page.getKey(key).unparseResolved();
+      }
+      QPDFObjectHandle contents = page.getKey("/Contents");
+      std::vector<QPDFObjectHandle> streams;
+      if (contents.isArray()) {
+        for (int j = 0; j < contents.getArrayNItems(); ++j)
+          streams.push_back(contents.getArrayItem(j));
+      } else {
+        streams.push_back(contents);
+      }
+      for (auto& s : streams) {
+        if (s.isStream()) {
+          auto data = s.getStreamData(qpdf_dl_generalized);
+          print.append(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+        }
+      }
+      out.push_back(std::move(print));
+    }
+  } catch (const std::exception& e) {
+    return Error::invalid_input(std::string("a page cannot be read: ") + e.what());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view changes_name(ChangesAfter c) {
+  switch (c) {
+    case ChangesAfter::kNone:
+      return "none";
+    case ChangesAfter::kSignaturesOrAnnotations:
+      return "signatures-or-annotations";
+    case ChangesAfter::kPageContent:
+      return "page-content";
+  }
+  return "?";
+}
+
+bool VerifyReport::valid() const {
+  if (signatures.empty() || unsigned_changes) return false;
+  return std::all_of(signatures.begin(), signatures.end(),
+                     [](const SignatureReport& s) { return s.valid(); });
+}
+
+Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
+  auto opened = Document::open(pdf);
+  if (!opened) return opened.error();
+  Document& doc = *opened;
+  VerifyReport report;
+  report.warnings = doc.warnings();
+  std::vector<std::size_t> ends = doc.revision_ends();
+  report.revisions = static_cast<int>(ends.size());
+
+  std::vector<SignatureField> fields;
+  std::set<QPDFObjGen> seen;
+  std::map<QPDFObjGen, int> page_of;
+  try {
+    QPDFObjectHandle form = doc.qpdf().getRoot().getKey("/AcroForm");
+    QPDFObjectHandle list =
+        form.isDictionary() ? form.getKey("/Fields") : QPDFObjectHandle::newNull();
+    if (list.isArray()) {
+      for (int i = 0; i < list.getArrayNItems(); ++i)
+        collect_fields(list.getArrayItem(i), "", "", fields, seen, 0);
+    }
+    for (int p = 0; p < doc.page_count(); ++p) {
+      QPDFObjectHandle annots = doc.page(p).getKey("/Annots");
+      if (!annots.isArray()) continue;
+      for (int i = 0; i < annots.getArrayNItems(); ++i) {
+        QPDFObjectHandle a = annots.getArrayItem(i);
+        if (a.isIndirect()) page_of[a.getObjGen()] = p;
+      }
+    }
+  } catch (const std::exception& e) {
+    return Error::invalid_input(std::string("the PDF's form cannot be read: ") + e.what());
+  }
+
+  // Fingerprints of the final document's pages, to compare with each signed revision's.
+  auto final_pages = page_fingerprints(pdf);
+  std::size_t last_signed_end = 0;
+  for (SignatureField& field : fields) {
+    SignatureReport s;
+    s.field_name = field.name;
+    auto& checks = s.verdict.checks;
+    auto range = byte_range_of(field.value);
+    if (!range) {
+      checks.push_back(failed("byte-range", range.error().message));
+      report.signatures.push_back(std::move(s));
+      continue;
+    }
+    s.byte_range = *range;
+    checks.push_back(coverage_check(pdf, *range, ends, s.revision));
+    if (checks.back().result == CheckResult::kFailed) {
+      report.signatures.push_back(std::move(s));
+      continue;
+    }
+    std::size_t end = (*range)[2] + (*range)[3];
+    last_signed_end = std::max(last_signed_end, end);
+    Bytes digest = digest_of(pdf, *range);
+    auto container = read_contents(pdf, *range);
+    if (!container) {
+      checks.push_back(failed("signature", container.error().message));
+    } else if (auto ses_signature = ses::decode_signature(*container)) {
+      check_ses(*ses_signature, digest, trust, s);
+    } else if (auto sd = pki::parse_signed_data(*container)) {
+      check_cms(*sd, digest, pdf_date_value(field.value.getKey("/M")), trust, s);
+    } else {
+      s.format = "unknown";
+      checks.push_back(
+          failed("signature",
+                 "/Contents is neither an SES_Signature nor a SignedData: " + sd.error().message));
+    }
+    for (QPDFObjectHandle widget : field.widgets) {
+      if (!widget.isDictionary() || !widget.getKey("/Rect").isRectangle()) continue;
+      auto it = widget.isIndirect() ? page_of.find(widget.getObjGen()) : page_of.end();
+      if (it == page_of.end()) continue;
+      auto r = widget.getKey("/Rect").getArrayAsRectangle();
+      Rect user{std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx),
+                std::max(r.lly, r.ury)};
+      Rect mm = doc.geometry(it->second).to_visual_mm(user);
+      s.appearances.push_back({it->second, {mm.llx, mm.lly, mm.urx, mm.ury}});
+    }
+    // What changed after this signature's revision.
+    if (end == pdf.size()) {
+      s.changes_after = ChangesAfter::kNone;
+      checks.push_back(passed("changes-after", "the signature covers the whole document"));
+    } else {
+      auto signed_pages = page_fingerprints(pdf.first(end));
+      if (!signed_pages || !final_pages || *signed_pages != *final_pages) {
+        s.changes_after = ChangesAfter::kPageContent;
+        checks.push_back(failed("changes-after", "pages were changed after this signature"));
+      } else {
+        s.changes_after = ChangesAfter::kSignaturesOrAnnotations;
+        checks.push_back(
+            passed("changes-after", "later revisions add only signatures or annotations"));
+      }
+    }
+    report.signatures.push_back(std::move(s));
+  }
+  std::sort(report.signatures.begin(), report.signatures.end(),
+            [](const SignatureReport& a, const SignatureReport& b) {
+              return a.byte_range[2] + a.byte_range[3] < b.byte_range[2] + b.byte_range[3];
+            });
+  report.unsigned_changes = !report.signatures.empty() && last_signed_end < pdf.size();
+  return report;
+}
+
+}  // namespace eseal::pdf

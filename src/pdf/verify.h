@@ -1,0 +1,66 @@
+// Verification of every signature in a PDF, in file order: which revision it covers and
+// whether its byte ranges cover exactly that revision, the digest, the signature value in each
+// /Contents format (ses, gmcms, pkcs7; GM/T 0031 SES structures too), the signer's certificate
+// and the seal at the signing time, what changed after it, and where its seal is shown.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "doc/placement.h"
+#include "pdf/contents.h"
+#include "ses/verify.h"
+
+namespace eseal::pdf {
+
+// What changed after a signature's revision.
+enum class ChangesAfter {
+  kNone,                     // the signature covers the whole file
+  kSignaturesOrAnnotations,  // later revisions only add signatures, form fields or annotations
+  kPageContent,              // a later revision changed pages: the document was modified
+};
+std::string_view changes_name(
+    ChangesAfter c);  // "none", "signatures-or-annotations", "page-content"
+
+struct Appearance {
+  int page = 0;  // 0-based
+  doc::RectMm rect;
+};
+
+struct SignatureReport {
+  std::string field_name;
+  std::string format;  // "ses", "ses-v1", "ses-v5", "gmcms", "pkcs7", or "unknown"
+  int revision = 0;    // 1-based revision the signature covers; 0 when none matches
+  ByteRange byte_range{};
+  std::optional<Time> signing_time;
+  std::string signer;  // the signer certificate's subject
+  ChangesAfter changes_after = ChangesAfter::kNone;
+  std::vector<Appearance> appearances;
+  std::string picture_type;  // the seal's picture, when the signature carries a seal
+  Bytes picture;
+  // Every check in order: byte-range, revision, digest, then the format's own checks
+  // (signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp, seal.*),
+  // then changes-after.
+  ses::Verdict verdict;
+  bool valid() const { return verdict.valid(); }
+};
+
+struct VerifyReport {
+  std::vector<SignatureReport> signatures;
+  std::vector<std::string> warnings;  // QPDF's repair warnings
+  int revisions = 0;
+  // Bytes after the last signature's revision: a change no signature covers.
+  bool unsigned_changes = false;
+  // Every signature valid and nothing changed after signing; false for a document with no
+  // signature.
+  bool valid() const;
+};
+
+// Encrypted or unreadable input is kInvalidInput; everything about the signatures themselves
+// is reported, not returned as an error.
+Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust);
+
+}  // namespace eseal::pdf

@@ -1,0 +1,375 @@
+// Signing PDFs with seals and verifying them: each /Contents format, several signatures, every
+// placement, the independent checks (qpdf --check, pdfsig), and tampering of each kind.
+#include "pdf/sign.h"
+
+#include <gtest/gtest.h>
+
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
+
+#include "base/file.h"
+#include "crypto/digest.h"
+#include "image/seal_picture.h"
+#include "pdf/document.h"
+#include "pdf/verify.h"
+#include "pki/test_ca.h"
+#include "ses/signature.h"
+#include "support/process.h"
+
+namespace eseal::pdf {
+namespace {
+
+using pki::test::kNow;
+
+// A PDF of `pages` empty A4 pages (or with the given content on each), classic xref, written
+// with exact offsets.
+Bytes blank_pdf(int pages, const std::string& content = "0 0 1 rg 72 72 144 144 re f") {
+  std::vector<std::string> objects;
+  std::string kids;
+  for (int i = 0; i < pages; ++i) kids += std::to_string(3 + 2 * i) + " 0 R ";
+  objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
+  objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages) + " >>");
+  for (int i = 0; i < pages; ++i) {
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] /Contents " +
+                      std::to_string(4 + 2 * i) + " 0 R /Resources << >> >>");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                      "\nendstream");
+  }
+  std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
+  for (std::size_t off : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n\r\n", off);
+    out += line;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R /ID [<0102> <0102>] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return to_bytes(out);
+}
+
+// QPDF rewrites a document: object streams and an xref stream, or encryption.
+Bytes rewrite(ByteView pdf, bool xref_stream, bool encrypt = false) {
+  QPDF q;
+  q.processMemoryFile("in", reinterpret_cast<const char*>(pdf.data()), pdf.size());
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  if (xref_stream) w.setObjectStreamMode(qpdf_o_generate);
+  if (encrypt)
+    w.setR6EncryptionParameters("user", "owner", true, true, true, true, true, true, qpdf_r3p_full,
+                                true);
+  w.write();
+  auto buffer = w.getBufferSharedPointer();
+  return Bytes(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+}
+
+struct Parties {
+  pki::test::IssuedKey root =
+      pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=测试根CA", nullptr,
+                       kNow - std::chrono::days(30), kNow + std::chrono::days(3650));
+  pki::test::IssuedKey maker =
+      pki::test::issue(pki::CertificateProfile::kSealMaker, "C=CN,CN=制章者", &root);
+  pki::test::IssuedKey signer =
+      pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=某单位,CN=合同章", &root);
+  ses::SesSeal seal = make();
+
+  ses::SesSeal make() const {
+    image::SealPictureSpec spec = image::default_spec(image::SealTemplate::kRound);
+    spec.width_mm = spec.height_mm = 40;
+    spec.name = "某某市测试单位";
+    spec.purpose = "合同专用章";
+    spec.style.dpi = 150;
+    ses::SealInfo info;
+    info.es_id = "TEST-SEAL-1";
+    info.type = 5;
+    info.name = "某某市测试单位合同专用章";
+    info.signer_certs = {signer.cert.der()};
+    info.create_date = info.valid_start = kNow - std::chrono::hours(1);
+    info.valid_end = kNow + std::chrono::days(365);
+    info.picture = {"PNG", *image::render_png(spec), 40, 40};
+    return *ses::make_seal(info, maker.cert, maker.key);
+  }
+};
+
+const Parties& parties() {
+  static const Parties p;
+  return p;
+}
+
+ses::TrustPolicy trust() {
+  static const std::vector<pki::Certificate> roots{parties().root.cert};
+  return {roots, {}, {}};
+}
+
+std::vector<doc::PageSize> sizes(ByteView pdf) {
+  auto d = Document::open(pdf);
+  std::vector<doc::PageSize> out;
+  for (int i = 0; i < d->page_count(); ++i)
+    out.push_back({d->geometry(i).width_mm(), d->geometry(i).height_mm()});
+  return out;
+}
+
+Bytes sign(ByteView pdf, std::vector<doc::Stamp> stamps,
+           ContentsFormat format = ContentsFormat::kSes, Time at = kNow) {
+  const Parties& p = parties();
+  SignRequest request{std::move(stamps), &p.seal, p.signer.cert, format, at, "同意", "深圳"};
+  auto prepared = prepare_signature(pdf, request);
+  EXPECT_TRUE(prepared.ok()) << (prepared.ok() ? "" : prepared.error().message);
+  if (!prepared) return {};
+  auto signature = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
+  auto done = complete_signature(prepared->pdf, *signature);
+  EXPECT_TRUE(done.ok()) << (done.ok() ? "" : done.error().message);
+  EXPECT_EQ(done->size(), prepared->pdf.size()) << "complete never changes the length";
+  return done.ok() ? *done : Bytes{};
+}
+
+std::vector<doc::Stamp> at(int page, double x = 100, double y = 200) {
+  return *doc::place(doc::PositionRule{page, x, y}, std::vector<doc::PageSize>(8, {210, 297}), 40,
+                     40);
+}
+
+ses::CheckResult result_of(const SignatureReport& s, std::string_view name) {
+  const ses::Check* c = s.verdict.find(name);
+  EXPECT_NE(c, nullptr) << name;
+  return c ? c->result : ses::CheckResult::kSkipped;
+}
+
+void expect_qpdf_check(ByteView pdf) {
+  test::TempDir tmp;
+  auto path = tmp / "signed.pdf";
+  ASSERT_TRUE(write_file_atomic(path, pdf).ok());
+  auto r = test::run_command("qpdf --check '" + path.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("No syntax or stream encoding errors"), std::string::npos) << r.output;
+}
+
+TEST(PdfSign, SesSignatureVerifiesAndPassesQpdf) {
+  Bytes original = blank_pdf(2);
+  Bytes signed_pdf = sign(original, at(1));
+  ASSERT_FALSE(signed_pdf.empty());
+  EXPECT_TRUE(std::equal(original.begin(), original.end(), signed_pdf.begin()))
+      << "an incremental update never touches earlier bytes";
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_EQ(report->signatures.size(), 1u);
+  const SignatureReport& s = report->signatures[0];
+  for (const auto& c : s.verdict.checks) {
+    if (c.name == "time-stamp") continue;
+    EXPECT_EQ(c.result, ses::CheckResult::kPassed) << c.name << ": " << c.detail;
+  }
+  EXPECT_TRUE(report->valid());
+  EXPECT_EQ(s.format, "ses");
+  EXPECT_EQ(s.revision, 2);
+  EXPECT_EQ(report->revisions, 2);
+  EXPECT_EQ(s.field_name, "Signature1");
+  EXPECT_EQ(s.changes_after, ChangesAfter::kNone);
+  ASSERT_EQ(s.appearances.size(), 1u);
+  EXPECT_EQ(s.appearances[0].page, 1);
+  EXPECT_NEAR(s.appearances[0].rect.x, 100, 0.01);
+  EXPECT_NEAR(s.appearances[0].rect.y, 200, 0.01);
+  EXPECT_NEAR(s.appearances[0].rect.width, 40, 0.01);
+  EXPECT_EQ(s.picture_type, "PNG");
+  EXPECT_EQ(s.picture, parties().seal.info.picture.data);
+  EXPECT_EQ(s.signing_time, kNow);
+  expect_qpdf_check(signed_pdf);
+}
+
+TEST(PdfSign, TheSesSignatureProtectsTheByteRanges) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok());
+  const ByteRange& r = report->signatures[0].byte_range;
+  auto container = read_contents(signed_pdf, r);
+  ASSERT_TRUE(container.ok());
+  auto ses_signature = ses::decode_signature(*container);
+  ASSERT_TRUE(ses_signature.ok());
+  crypto::Hasher h(crypto::HashAlgorithm::kSm3);
+  h.update(ByteView(signed_pdf).subspan(0, r[1]));
+  h.update(ByteView(signed_pdf).subspan(r[2], r[3]));
+  EXPECT_EQ(ses_signature->data_hash, h.finish());
+  EXPECT_EQ(ses_signature->property_info, "/ByteRange [0 " + std::to_string(r[1]) + " " +
+                                              std::to_string(r[2]) + " " + std::to_string(r[3]) +
+                                              "]");
+  EXPECT_EQ(ses_signature->seal.encoded, parties().seal.encoded);
+  EXPECT_EQ(r[2] + r[3], signed_pdf.size());
+}
+
+TEST(PdfSign, GmCmsAndPkcs7SignaturesVerify) {
+  for (ContentsFormat format : {ContentsFormat::kGmCms, ContentsFormat::kPkcs7}) {
+    Bytes signed_pdf = sign(blank_pdf(1), at(0), format);
+    auto report = verify_pdf(signed_pdf, trust());
+    ASSERT_TRUE(report.ok());
+    ASSERT_EQ(report->signatures.size(), 1u);
+    const SignatureReport& s = report->signatures[0];
+    EXPECT_EQ(s.format, format_name(format));
+    for (const auto& c : s.verdict.checks) {
+      if (c.name == "seal") continue;
+      EXPECT_EQ(c.result, ses::CheckResult::kPassed)
+          << format_name(format) << " " << c.name << ": " << c.detail;
+    }
+    EXPECT_TRUE(report->valid());
+    expect_qpdf_check(signed_pdf);
+  }
+}
+
+TEST(PdfSign, ASecondSignatureKeepsTheFirstValid) {
+  Bytes once = sign(blank_pdf(2), at(0), ContentsFormat::kSes, kNow);
+  Bytes twice = sign(once, at(1), ContentsFormat::kGmCms, kNow + std::chrono::minutes(5));
+  auto report = verify_pdf(twice, trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 2u);
+  EXPECT_EQ(report->signatures[0].field_name, "Signature1");
+  EXPECT_EQ(report->signatures[1].field_name, "Signature2");
+  EXPECT_EQ(report->signatures[0].revision, 2);
+  EXPECT_EQ(report->signatures[1].revision, 3);
+  EXPECT_EQ(report->signatures[0].changes_after, ChangesAfter::kSignaturesOrAnnotations);
+  EXPECT_EQ(report->signatures[1].changes_after, ChangesAfter::kNone);
+  EXPECT_TRUE(report->valid());
+  expect_qpdf_check(twice);
+}
+
+TEST(PdfSign, XrefStreamDocumentsGetAnXrefStreamUpdate) {
+  Bytes original = rewrite(blank_pdf(2), true);
+  Bytes signed_pdf = sign(original, at(0));
+  std::string tail(signed_pdf.end() - 300, signed_pdf.end());
+  EXPECT_NE(tail.find("/XRef"), std::string::npos);
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->valid());
+  expect_qpdf_check(signed_pdf);
+}
+
+TEST(PdfSign, CrossPageSealIsOneFieldWithASliceOnEveryPage) {
+  Bytes original = blank_pdf(3);
+  auto stamps = doc::place(doc::CrossPageRule{}, sizes(original), 40, 40);
+  ASSERT_TRUE(stamps.ok());
+  Bytes signed_pdf = sign(original, *stamps);
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 1u);
+  const auto& shown = report->signatures[0].appearances;
+  ASSERT_EQ(shown.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(shown[i].page, i);
+    EXPECT_NEAR(shown[i].rect.x + shown[i].rect.width, 210, 0.01) << "flush with the right edge";
+    EXPECT_NEAR(shown[i].rect.width, 40.0 / 3, 0.01);
+  }
+  EXPECT_TRUE(report->valid());
+  expect_qpdf_check(signed_pdf);
+}
+
+TEST(PdfSign, RotatedPagesPlaceTheSealWhereTheReaderSeesIt) {
+  QPDF q;
+  Bytes plain = blank_pdf(1);
+  q.processMemoryFile("in", reinterpret_cast<const char*>(plain.data()), plain.size());
+  QPDFObjectHandle first = q.getAllPages()[0];
+  first.replaceKey("/Rotate", QPDFObjectHandle::newInteger(90));
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  w.write();
+  auto buffer = w.getBufferSharedPointer();
+  Bytes rotated(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+  auto stamps = doc::place(doc::PositionRule{0, 200, 20}, sizes(rotated), 40, 40);
+  ASSERT_TRUE(stamps.ok()) << "the displayed page is 297 mm wide";
+  Bytes signed_pdf = sign(rotated, *stamps);
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok());
+  const auto& a = report->signatures[0].appearances.at(0);
+  EXPECT_NEAR(a.rect.x, 200, 0.01);
+  EXPECT_NEAR(a.rect.y, 20, 0.01);
+  EXPECT_TRUE(report->valid());
+}
+
+TEST(PdfTamper, AFlippedByteInASignedRangeFailsTheDigest) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  std::string text(signed_pdf.begin(), signed_pdf.end());
+  std::size_t at_box = text.find("72 72 144 144 re");
+  ASSERT_NE(at_box, std::string::npos);
+  signed_pdf[at_box] = '8';
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 1u);
+  EXPECT_EQ(result_of(report->signatures[0], "digest"), ses::CheckResult::kFailed);
+  EXPECT_FALSE(report->valid());
+}
+
+TEST(PdfTamper, ContentAppendedAfterSigningIsReported) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  // A later revision that replaces the page's content stream.
+  auto doc = Document::open(signed_pdf);
+  std::string update =
+      "\n4 0 obj\n<< /Length 20 >>\nstream\n1 0 0 rg 0 0 99 99 re f\nendstream\nendobj\n";
+  std::size_t obj = signed_pdf.size() + 1;
+  std::string text(signed_pdf.begin(), signed_pdf.end());
+  std::size_t prev = std::stoul(text.substr(text.rfind("startxref") + 10));
+  char entry[32];
+  std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", obj);
+  auto trailer = doc->qpdf().getTrailer();
+  std::size_t xref = signed_pdf.size() + update.size();
+  update += "xref\n4 1\n" + std::string(entry) + "trailer\n<< /Size " +
+            std::to_string(trailer.getKey("/Size").getIntValue()) + " /Root 1 0 R /Prev " +
+            std::to_string(prev) + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  Bytes modified = signed_pdf;
+  append(modified, as_bytes(update));
+  auto report = verify_pdf(modified, trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 1u);
+  const SignatureReport& s = report->signatures[0];
+  EXPECT_EQ(result_of(s, "digest"), ses::CheckResult::kPassed) << "the signed revision is intact";
+  EXPECT_EQ(s.changes_after, ChangesAfter::kPageContent);
+  EXPECT_TRUE(report->unsigned_changes);
+  EXPECT_FALSE(report->valid());
+
+  Bytes appended = signed_pdf;
+  append(appended, as_bytes("\n% a comment after the signature\n"));
+  auto report2 = verify_pdf(appended, trust());
+  ASSERT_TRUE(report2.ok());
+  EXPECT_TRUE(report2->unsigned_changes);
+  EXPECT_FALSE(report2->valid());
+}
+
+TEST(PdfTamper, ASwappedSealPictureOrMovedWidgetIsNotHiddenByTheSignature) {
+  // Any edit of the signed revision — here the widget's /Rect — breaks the digest.
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  std::string text(signed_pdf.begin(), signed_pdf.end());
+  std::size_t rect = text.find("/Rect [");
+  ASSERT_NE(rect, std::string::npos);
+  signed_pdf[rect + 7] = signed_pdf[rect + 7] == '1' ? '2' : '1';
+  auto report = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(result_of(report->signatures[0], "digest"), ses::CheckResult::kFailed);
+}
+
+TEST(PdfSign, BadInputIsAClearError) {
+  const Parties& p = parties();
+  SignRequest request{at(0), &p.seal, p.signer.cert, ContentsFormat::kSes, kNow, "", ""};
+  EXPECT_FALSE(prepare_signature(to_bytes("not a pdf at all"), request).ok());
+  auto encrypted = prepare_signature(rewrite(blank_pdf(1), false, true), request);
+  ASSERT_FALSE(encrypted.ok());
+  EXPECT_NE(encrypted.error().message.find("encrypted"), std::string::npos);
+  request.stamps = at(5);
+  EXPECT_FALSE(prepare_signature(blank_pdf(1), request).ok()) << "page 6 does not exist";
+  EXPECT_FALSE(verify_pdf(to_bytes("%PDF-1.7 garbage"), trust()).ok());
+
+  request.stamps = at(0);
+  auto prepared = prepare_signature(blank_pdf(1), request);
+  ASSERT_TRUE(prepared.ok());
+  auto wrong = crypto::sm2_sign(p.maker.key, prepared->to_be_signed);
+  EXPECT_FALSE(complete_signature(prepared->pdf, *wrong).ok()) << "a signature by another key";
+  EXPECT_FALSE(complete_signature(blank_pdf(1), *wrong).ok()) << "nothing prepared";
+}
+
+TEST(PdfVerify, AnUnsignedDocumentIsNotValid) {
+  auto report = verify_pdf(blank_pdf(1), trust());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->signatures.empty());
+  EXPECT_FALSE(report->valid());
+}
+
+}  // namespace
+}  // namespace eseal::pdf
