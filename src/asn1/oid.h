@@ -16,6 +16,16 @@ inline constexpr std::string_view kSm2Sign = "1.2.156.10197.1.301.1";
 inline constexpr std::string_view kSm3 = "1.2.156.10197.1.401";
 inline constexpr std::string_view kSm3WithSm2 = "1.2.156.10197.1.501";
 
+// Content types: GM/T 0010 / GB/T 35275 (STANDARDS_NOTES.md §5.2) and PKCS#7 (RFC 2315 /
+// RFC 5652), and the PKCS#9 signed attributes both reuse (RFC 2985).
+inline constexpr std::string_view kGmData = "1.2.156.10197.6.1.4.2.1";
+inline constexpr std::string_view kGmSignedData = "1.2.156.10197.6.1.4.2.2";
+inline constexpr std::string_view kPkcs7Data = "1.2.840.113549.1.7.1";
+inline constexpr std::string_view kPkcs7SignedData = "1.2.840.113549.1.7.2";
+inline constexpr std::string_view kPkcs9ContentType = "1.2.840.113549.1.9.3";
+inline constexpr std::string_view kPkcs9MessageDigest = "1.2.840.113549.1.9.4";
+inline constexpr std::string_view kPkcs9SigningTime = "1.2.840.113549.1.9.5";
+
 // DER content bytes (without tag and length) of a dotted OID. Fails on fewer than two arcs,
 // a first arc above 2, a second arc above 39 under arcs 0 and 1, or an arc that is not a number.
 Result<Bytes> encode_content(std::string_view dotted);
