@@ -4,12 +4,10 @@
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
 
-#include <iostream>
-#include <map>
-
 #include "crypto/digest.h"
 #include "crypto/sm2.h"
 #include "crypto/sm4.h"
+#include "ratio_reporter.h"
 
 namespace {
 
@@ -110,33 +108,11 @@ BENCHMARK(BM_Sm2Sign_OpenSSL)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Sm2Verify_Eseal)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Sm2Verify_OpenSSL)->Unit(benchmark::kMicrosecond);
 
-// Prints the usual table and remembers each benchmark's time per iteration.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& run : runs) times_[run.benchmark_name()] = run.GetAdjustedRealTime();
-  }
-  void PrintRatios() const {
-    for (const auto& [name, time] : times_) {
-      auto cut = name.rfind("_Eseal");
-      if (cut == std::string::npos) continue;
-      auto reference = times_.find(name.substr(0, cut) + "_OpenSSL");
-      if (reference == times_.end() || reference->second == 0) continue;
-      std::cout << "ratio " << name.substr(3, cut - 3)
-                << " eseal/openssl = " << time / reference->second << "\n";
-    }
-  }
-
- private:
-  std::map<std::string, double> times_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
+  eseal::bench::RatioReporter reporter("OpenSSL");
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();
   benchmark::Shutdown();

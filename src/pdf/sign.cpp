@@ -346,26 +346,38 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
     sig_body += " /Prop_Build << /App << /Name /eseal >> >> >>";
     update.set(sig, sig_body);
 
-    // One field; one widget per signed stamp. Unsigned cross-page slices (signAllPages FALSE)
-    // are plain stamp annotations.
+    // One field; one widget per signed stamp. A single widget is merged with its field, the
+    // form readers expect most widely (poppler before 25 reads no other); several hang under
+    // /Kids. Unsigned cross-page slices (signAllPages FALSE) are plain stamp annotations.
+    std::size_t signed_count =
+        static_cast<std::size_t>(std::count_if(request.stamps.begin(), request.stamps.end(),
+                                               [](const doc::Stamp& s) { return s.in_signature; }));
     QPDFObjectHandle field = update.reserve();
+    QPDFObjectHandle field_dict = QPDFObjectHandle::newDictionary();
+    field_dict.replaceKey("/FT", QPDFObjectHandle::newName("/Sig"));
+    field_dict.replaceKey("/T", QPDFObjectHandle::newUnicodeString(out.field_name));
+    field_dict.replaceKey("/V", sig);
     std::map<int, std::vector<QPDFObjectHandle>> annots_by_page;
     QPDFObjectHandle kids = QPDFObjectHandle::newArray();
     for (const doc::Stamp& stamp : request.stamps) {
       PageGeometry g = doc.geometry(stamp.page);
-      QPDFObjectHandle page = doc.page(stamp.page);
-      QPDFObjectHandle annot = QPDFObjectHandle::newDictionary();
+      bool merged = stamp.in_signature && signed_count == 1;
+      QPDFObjectHandle annot = merged ? field_dict : QPDFObjectHandle::newDictionary();
       annot.replaceKey("/Type", QPDFObjectHandle::newName("/Annot"));
       annot.replaceKey("/Subtype",
                        QPDFObjectHandle::newName(stamp.in_signature ? "/Widget" : "/Stamp"));
       annot.replaceKey("/Rect",
                        rect_array(g.from_visual_mm(stamp.visible.x, stamp.visible.y,
                                                    stamp.visible.width, stamp.visible.height)));
-      annot.replaceKey("/P", page);
+      annot.replaceKey("/P", doc.page(stamp.page));
       annot.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // Print, Locked
       QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();
       ap.replaceKey("/N", add_appearance(update, *picture, stamp, g.rotate));
       annot.replaceKey("/AP", ap);
+      if (merged) {
+        annots_by_page[stamp.page].push_back(field);
+        continue;
+      }
       if (stamp.in_signature) {
         annot.replaceKey("/Parent", field);
       } else {
@@ -376,11 +388,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
       if (stamp.in_signature) kids.appendItem(ref);
       annots_by_page[stamp.page].push_back(ref);
     }
-    QPDFObjectHandle field_dict = QPDFObjectHandle::newDictionary();
-    field_dict.replaceKey("/FT", QPDFObjectHandle::newName("/Sig"));
-    field_dict.replaceKey("/T", QPDFObjectHandle::newUnicodeString(out.field_name));
-    field_dict.replaceKey("/V", sig);
-    field_dict.replaceKey("/Kids", kids);
+    if (signed_count > 1) field_dict.replaceKey("/Kids", kids);
     update.set_object(field, field_dict);
 
     for (auto& [index, refs] : annots_by_page)

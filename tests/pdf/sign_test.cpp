@@ -14,44 +14,15 @@
 #include "pdf/verify.h"
 #include "pki/test_ca.h"
 #include "ses/signature.h"
+#include "support/blank_pdf.h"
 #include "support/process.h"
 
 namespace eseal::pdf {
 namespace {
 
-using pki::test::kNow;
+using test::blank_pdf;
 
-// A PDF of `pages` empty A4 pages (or with the given content on each), classic xref, written
-// with exact offsets.
-Bytes blank_pdf(int pages, const std::string& content = "0 0 1 rg 72 72 144 144 re f") {
-  std::vector<std::string> objects;
-  std::string kids;
-  for (int i = 0; i < pages; ++i) kids += std::to_string(3 + 2 * i) + " 0 R ";
-  objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
-  objects.push_back("<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages) + " >>");
-  for (int i = 0; i < pages; ++i) {
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] /Contents " +
-                      std::to_string(4 + 2 * i) + " 0 R /Resources << >> >>");
-    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
-                      "\nendstream");
-  }
-  std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
-  for (std::size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n\r\n", off);
-    out += line;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R /ID [<0102> <0102>] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return to_bytes(out);
-}
+using pki::test::kNow;
 
 // QPDF rewrites a document: object streams and an xref stream, or encryption.
 Bytes rewrite(ByteView pdf, bool xref_stream, bool encrypt = false) {

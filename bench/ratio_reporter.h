@@ -1,0 +1,39 @@
+// A Google Benchmark reporter that prints the usual table, then the ratio of each benchmark
+// named BM_<what>_Eseal to its reference BM_<what>_<Reference> measured in the same run.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <iostream>
+#include <map>
+#include <string>
+
+namespace eseal::bench {
+
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  explicit RatioReporter(std::string reference) : reference_(std::move(reference)) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& run : runs) times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+  }
+
+  void PrintRatios() const {
+    for (const auto& [name, time] : times_) {
+      auto cut = name.find("_Eseal");
+      if (cut == std::string::npos) continue;
+      std::string key = name.substr(0, cut) + "_" + reference_ + name.substr(cut + 6);
+      auto reference = times_.find(key);
+      if (reference == times_.end() || reference->second == 0) continue;
+      std::cout << "ratio " << name.substr(3) << " / " << reference_ << " = "
+                << time / reference->second << "\n";
+    }
+  }
+
+ private:
+  std::string reference_;
+  std::map<std::string, double> times_;
+};
+
+}  // namespace eseal::bench

@@ -1,0 +1,370 @@
+// eseal pdf sign | prepare | complete | verify | text: electronic seals on PDF documents.
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <iostream>
+
+#include "base/file.h"
+#include "cli/commands.h"
+#include "crypto/encoding.h"
+#include "pdf/layout.h"
+#include "pdf/sign.h"
+#include "pdf/text.h"
+#include "pdf/verify.h"
+#include "ses/seal.h"
+
+namespace eseal::cli {
+namespace {
+
+// Where the seal goes: exactly one of the three placements.
+struct PlacementOptions {
+  int page = 0;  // 1-based; 0 when not given
+  double x = -1, y = -1;
+  std::string keyword, keyword_mode = "first", move = "center";
+  double dx = 0, dy = 0;
+  bool cross_page = false;
+  std::optional<double> cross_y;
+  int group = 10;
+  std::string side = "right";
+  bool sign_all_pages = true;
+};
+
+void add_placement_options(CLI::App* cmd, PlacementOptions& p) {
+  cmd->add_option("--page", p.page, "Page (1-based) for --x/--y");
+  cmd->add_option("--x", p.x, "Seal's left edge, mm from the page's left");
+  cmd->add_option("--y", p.y, "Seal's top, mm from the page's top (also for --cross-page)");
+  cmd->add_option("--keyword", p.keyword, "Put the seal on this text");
+  cmd->add_option("--keyword-mode", p.keyword_mode, "first, last, all, A-B or A,B,C (pages)")
+      ->capture_default_str();
+  cmd->add_option("--move", p.move, "center, right or bottom of the keyword")
+      ->capture_default_str();
+  cmd->add_option("--dx", p.dx, "Move the seal right by this many mm (keyword)");
+  cmd->add_option("--dy", p.dy, "Move the seal down by this many mm (keyword)");
+  cmd->add_flag("--cross-page", p.cross_page, "A cross-page seal (骑缝章) along the page edge");
+  cmd->add_option("--group", p.group, "Pages per cross-page seal")->capture_default_str();
+  cmd->add_option("--side", p.side, "right or left edge")->capture_default_str();
+  cmd->add_option("--sign-all-pages", p.sign_all_pages,
+                  "Every slice is part of the signature (false: only each group's first)")
+      ->capture_default_str();
+}
+
+std::vector<doc::Stamp> place_stamps(const PlacementOptions& p, const pdf::Document& document,
+                                     const ses::SesSeal& seal) {
+  auto pages = pdf::page_sizes(document);
+  double w = static_cast<double>(seal.info.picture.width_mm);
+  double h = static_cast<double>(seal.info.picture.height_mm);
+  int chosen = (p.page > 0 || p.x >= 0) + !p.keyword.empty() + p.cross_page;
+  if (chosen != 1) {
+    fail(Error::invalid_input(
+        "give exactly one placement: --page/--x/--y, --keyword or --cross-page"));
+  }
+  if (!p.keyword.empty()) {
+    doc::KeywordRule rule{p.keyword, need(doc::parse_keyword_selection(p.keyword_mode)),
+                          need(doc::parse_move_type(p.move)), p.dx, p.dy};
+    auto hits = need(pdf::keyword_hits(document, p.keyword));
+    return need(doc::place(rule, hits, pages, w, h));
+  }
+  if (p.cross_page) {
+    doc::CrossPageRule rule;
+    if (p.side != "right" && p.side != "left")
+      fail(Error::invalid_input("--side must be right or left"));
+    rule.side =
+        p.side == "left" ? doc::CrossPageRule::Side::kLeft : doc::CrossPageRule::Side::kRight;
+    if (p.y >= 0) rule.y_mm = p.y;
+    rule.group = p.group;
+    rule.sign_all_pages = p.sign_all_pages;
+    return need(doc::place(rule, pages, w, h));
+  }
+  if (p.page <= 0 || p.x < 0 || p.y < 0)
+    fail(Error::invalid_input("--page, --x and --y go together"));
+  return need(doc::place(doc::PositionRule{p.page - 1, p.x, p.y}, pages, w, h));
+}
+
+struct SignOptions {
+  std::string in, out, seal, key, cert, format = "ses", reason, location, digest_out, tbs_out;
+  PlacementOptions placement;
+  bool force = false;
+};
+
+// Reads the input, places the seal and prepares the signature: the first half of signing.
+pdf::PreparedSignature prepare(const SignOptions& o, const ses::SesSeal& seal, const Bytes& input) {
+  auto document = need(pdf::Document::open(input, o.in), o.in);
+  pdf::SignRequest request{place_stamps(o.placement, document, seal),
+                           &seal,
+                           read_certificate(o.cert),
+                           need(pdf::parse_contents_format(o.format), "--format"),
+                           now_utc(),
+                           o.reason,
+                           o.location};
+  return need(pdf::prepare_signature(input, request), o.in);
+}
+
+void add_sign_options(CLI::App* cmd, SignOptions& o, bool with_key) {
+  cmd->add_option("--in", o.in, "PDF to sign")->required();
+  cmd->add_option("--out", o.out, "Signed PDF to write")->required();
+  cmd->add_option("--seal", o.seal, "Seal (.esl) whose picture is stamped")->required();
+  if (with_key) cmd->add_option("--key", o.key, "Signer's private key (S.key)")->required();
+  cmd->add_option("--cert", o.cert, "Signer's certificate (S.pem), listed in the seal")->required();
+  cmd->add_option("--format", o.format, "What /Contents holds: ses, gmcms or pkcs7")
+      ->capture_default_str();
+  cmd->add_option("--reason", o.reason, "/Reason");
+  cmd->add_option("--location", o.location, "/Location");
+  cmd->add_flag("--force", o.force, "Replace existing output files");
+  add_placement_options(cmd, o.placement);
+}
+
+ses::SesSeal read_seal(const std::string& path) {
+  return need(ses::decode_seal(need(read_file(path))), path);
+}
+
+// --- verify ---------------------------------------------------------------------------------
+
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void json_string(JsonWriter& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void print_report_json(const pdf::VerifyReport& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("valid");
+  w.Bool(report.valid());
+  w.Key("revisions");
+  w.Int(report.revisions);
+  w.Key("unsignedChanges");
+  w.Bool(report.unsigned_changes);
+  w.Key("warnings");
+  w.StartArray();
+  for (const auto& warning : report.warnings) w.String(warning.c_str());
+  w.EndArray();
+  w.Key("signatures");
+  w.StartArray();
+  for (const auto& s : report.signatures) {
+    w.StartObject();
+    json_string(w, "field", s.field_name);
+    json_string(w, "format", s.format);
+    w.Key("valid");
+    w.Bool(s.valid());
+    w.Key("revision");
+    w.Int(s.revision);
+    w.Key("byteRange");
+    w.StartArray();
+    for (std::size_t v : s.byte_range) w.Uint64(v);
+    w.EndArray();
+    json_string(w, "signingTime", s.signing_time ? format_utc(*s.signing_time) : "");
+    json_string(w, "signer", s.signer);
+    json_string(w, "changesAfter", std::string(pdf::changes_name(s.changes_after)));
+    w.Key("appearances");
+    w.StartArray();
+    for (const auto& a : s.appearances) {
+      w.StartObject();
+      w.Key("page");
+      w.Int(a.page + 1);
+      for (auto [key, value] :
+           {std::pair{"xMm", a.rect.x}, std::pair{"yMm", a.rect.y},
+            std::pair{"widthMm", a.rect.width}, std::pair{"heightMm", a.rect.height}}) {
+        w.Key(key);
+        w.Double(std::round(value * 100) / 100);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    json_string(w, "pictureType", s.picture_type);
+    w.Key("checks");
+    w.StartArray();
+    for (const auto& c : s.verdict.checks) {
+      w.StartObject();
+      json_string(w, "name", c.name);
+      json_string(w, "result", std::string(ses::result_name(c.result)));
+      json_string(w, "detail", c.detail);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  std::cout << buffer.GetString() << "\n";
+}
+
+void print_report_text(const pdf::VerifyReport& report) {
+  for (const auto& warning : report.warnings) std::cout << "warning: " << warning << "\n";
+  if (report.signatures.empty()) std::cout << "no signatures\n";
+  int n = 0;
+  for (const auto& s : report.signatures) {
+    std::cout << "signature " << ++n << " \"" << s.field_name << "\" (" << s.format
+              << "), revision " << s.revision << " of " << report.revisions << ", signed "
+              << (s.signing_time ? format_utc(*s.signing_time) : "?") << " by " << s.signer << "\n";
+    std::cout << "  changes after it: " << pdf::changes_name(s.changes_after) << "\n";
+    for (const auto& a : s.appearances) {
+      char where[128];
+      std::snprintf(where, sizeof where, "  shown on page %d at %.1f, %.1f mm (%.1f x %.1f mm)\n",
+                    a.page + 1, a.rect.x, a.rect.y, a.rect.width, a.rect.height);
+      std::cout << where;
+    }
+    for (const auto& c : s.verdict.checks) {
+      std::string result(ses::result_name(c.result));
+      result.append(9 - result.size(), ' ');
+      std::string name = c.name;
+      name.append(name.size() < 24 ? 24 - name.size() : 1, ' ');
+      std::cout << "  " << result << name << c.detail << "\n";
+    }
+  }
+  if (report.unsigned_changes) std::cout << "the document was changed after its last signature\n";
+  std::cout << (report.valid() ? "OK every signature is valid and nothing changed after signing\n"
+                               : "FAILED the document's signatures do not all hold\n");
+}
+
+}  // namespace
+
+void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
+  auto* pdf = app.add_subcommand("pdf", "Sign PDF documents with seals and verify them");
+  pdf->require_subcommand(1);
+  {
+    auto* sign = pdf->add_subcommand("sign", "Stamp a seal and sign (an incremental update)");
+    auto o = std::make_shared<SignOptions>();
+    add_sign_options(sign, *o, true);
+    sign->callback([o, &global] {
+      refuse_overwrite(o->out, o->force);
+      keys::Kek kek = load_kek(global);
+      crypto::Sm2PrivateKey key = read_private_key(o->key, kek);
+      ses::SesSeal seal = read_seal(o->seal);
+      Bytes input = need(read_file(o->in));
+      pdf::PreparedSignature prepared = prepare(*o, seal, input);
+      Bytes signature = need(crypto::sm2_sign(key, prepared.to_be_signed));
+      Bytes signed_pdf = need(pdf::complete_signature(prepared.pdf, signature));
+      need(write_file_atomic(o->out, signed_pdf, 0644));
+      std::cout << "signed " << o->in << " -> " << o->out << " (" << o->format << ", field "
+                << prepared.field_name << ", " << signed_pdf.size() - input.size()
+                << " bytes appended)\n";
+    });
+  }
+  {
+    auto* prep = pdf->add_subcommand(
+        "prepare", "First half of signing elsewhere: lay out the seal and reserve the signature");
+    auto o = std::make_shared<SignOptions>();
+    add_sign_options(prep, *o, false);
+    prep->add_option("--digest-out", o->digest_out, "Write the SM3 digest of the byte ranges here");
+    prep->add_option(
+        "--tbs-out", o->tbs_out,
+        "Write the bytes the signer signs (SM3withSM2) here, e.g. for `eseal sign-data`");
+    prep->callback([o] {
+      refuse_overwrite(o->out, o->force);
+      ses::SesSeal seal = read_seal(o->seal);
+      Bytes input = need(read_file(o->in));
+      pdf::PreparedSignature prepared = prepare(*o, seal, input);
+      auto signer = read_certificate(o->cert);
+      Bytes e = need(crypto::sm2_signing_digest(need(signer.public_key()), prepared.to_be_signed));
+      need(write_file_atomic(o->out, prepared.pdf, 0644));
+      if (!o->digest_out.empty())
+        need(write_file_atomic(o->digest_out, prepared.document_digest, 0644));
+      if (!o->tbs_out.empty()) need(write_file_atomic(o->tbs_out, prepared.to_be_signed, 0644));
+      std::cout << "prepared " << o->out << " (field " << prepared.field_name << ")\n"
+                << "document digest (SM3 of the byte ranges)  "
+                << crypto::to_hex(prepared.document_digest) << "\n"
+                << "to be signed                              " << prepared.to_be_signed.size()
+                << " bytes" << (o->tbs_out.empty() ? "" : " in " + o->tbs_out) << "\n"
+                << "e = SM3(Z || to-be-signed)                " << crypto::to_hex(e) << "\n";
+    });
+  }
+  {
+    auto* complete = pdf->add_subcommand("complete", "Second half: put the signature in place");
+    auto in = std::make_shared<std::string>();
+    auto signature = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
+    complete->add_option("--in", *in, "Prepared PDF")->required();
+    complete
+        ->add_option(
+            "--signature", *signature,
+            "SM3withSM2 signature over the to-be-signed bytes (DER or r||s, raw, hex or base64)")
+        ->required();
+    complete->add_option("--out", *out, "Signed PDF to write")->required();
+    complete->add_flag("--force", *force, "Replace an existing output file");
+    complete->callback([=] {
+      refuse_overwrite(*out, *force);
+      Bytes prepared = need(read_file(*in));
+      Bytes sig = need(read_signature_file(*signature));
+      Bytes done = need(pdf::complete_signature(prepared, sig), *in);
+      need(write_file_atomic(*out, done, 0644));
+      std::cout << "completed " << *in << " -> " << *out << "\n";
+    });
+  }
+  {
+    auto* verify = pdf->add_subcommand(
+        "verify", "Verify every signature (exit 0 all valid and unchanged, 1 otherwise)");
+    auto file = std::make_shared<std::string>();
+    auto trust_files = std::make_shared<TrustFiles>();
+    auto json = std::make_shared<bool>(false);
+    verify->add_option("file", *file, "Signed PDF")->required();
+    verify->add_option("--ca", trust_files->roots, "Trusted root certificate(s)")
+        ->allow_extra_args(false);
+    verify->add_option("--chain", trust_files->chain, "Intermediate certificates (PEM bundle)");
+    verify->add_option("--crl", trust_files->crls, "CRL(s)")->allow_extra_args(false);
+    verify->add_flag("--json", *json, "Print JSON");
+    verify->callback([=] {
+      TrustMaterial trust = read_trust(*trust_files);
+      Bytes input = need(read_file(*file));
+      auto report = need(pdf::verify_pdf(input, {trust.roots, trust.chain, trust.crls}), *file);
+      if (*json) {
+        print_report_json(report);
+      } else {
+        print_report_text(report);
+      }
+      throw CommandFailure{report.valid() ? kExitOk : kExitVerificationFailed};
+    });
+  }
+  {
+    auto* text =
+        pdf->add_subcommand("text", "Print a PDF's text with positions (for keyword placement)");
+    auto file = std::make_shared<std::string>();
+    auto page = std::make_shared<int>(0);
+    auto json = std::make_shared<bool>(false);
+    text->add_option("file", *file, "PDF")->required();
+    text->add_option("--page", *page, "Only this page (1-based)");
+    text->add_flag("--json", *json, "Print each character with its box as JSON");
+    text->callback([=] {
+      Bytes input = need(read_file(*file));
+      auto document = need(pdf::Document::open(input, *file));
+      if (*page < 0 || *page > document.page_count()) {
+        fail(Error::invalid_input("--page " + std::to_string(*page) + " does not exist"));
+      }
+      std::optional<int> only = *page > 0 ? std::optional<int>(*page - 1) : std::nullopt;
+      auto pages = need(pdf::extract_text(document, only));
+      if (!*json) {
+        for (const auto& p : pages) {
+          std::cout << "--- page " << p.page + 1 << "\n" << p.utf8() << "\n";
+        }
+        return;
+      }
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      w.StartArray();
+      for (const auto& p : pages) {
+        w.StartObject();
+        w.Key("page");
+        w.Int(p.page + 1);
+        json_string(w, "text", p.utf8());
+        w.Key("chars");
+        w.StartArray();
+        pdf::PageGeometry g = document.geometry(p.page);
+        for (const auto& c : p.chars) {
+          pdf::Rect mm = g.to_visual_mm(c.box);
+          w.StartArray();
+          w.Uint(static_cast<unsigned>(c.code));
+          for (double v : {mm.llx, mm.lly, mm.urx, mm.ury}) w.Double(std::round(v * 100) / 100);
+          w.EndArray();
+        }
+        w.EndArray();
+        w.EndObject();
+      }
+      w.EndArray();
+      std::cout << buffer.GetString() << "\n";
+    });
+  }
+}
+
+}  // namespace eseal::cli

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# `eseal pdf sign|prepare|complete|verify|text`: every placement and /Contents format on PDFs
+# made with cairo, the independent checks (qpdf --check, pdfsig), two-phase signing through
+# `eseal sign-data`, tampering, and bad input with its exit code.
+# Usage: pdf_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
+MAKE_PDF=$3
+source "$(dirname "$0")/lib.sh" "$@"
+
+expect 0 "$ESEAL" ca init --dir ca
+expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker
+expect 0 "$ESEAL" cert issue --ca ca --profile seal --subject "C=CN,O=某某科技有限公司,CN=合同章" --out signer
+expect 0 "$ESEAL" seal make --maker maker --signer-cert signer.pem --name 某某科技有限公司 --type 5 --out contract.esl
+"$MAKE_PDF" doc.pdf 3 || fail "cannot make doc.pdf"
+"$MAKE_PDF" doc-xref.pdf 12 xref-stream || fail "cannot make doc-xref.pdf"
+
+expect 0 "$ESEAL" pdf text doc.pdf --page 2
+contains "甲方（签章）："
+expect 0 "$ESEAL" pdf text doc.pdf --json
+contains '"page": 3'
+
+SIGN=("$ESEAL" pdf sign --seal contract.esl --key signer.key --cert signer.pem)
+expect 0 "${SIGN[@]}" --in doc.pdf --out position.pdf --page 1 --x 120 --y 200
+expect 0 "${SIGN[@]}" --in doc.pdf --out keyword.pdf --keyword 甲方（签章） --format gmcms
+expect 0 "${SIGN[@]}" --in doc.pdf --out all.pdf --keyword 签章 --keyword-mode all --format pkcs7
+expect 0 "${SIGN[@]}" --in doc-xref.pdf --out cross.pdf --cross-page --group 5
+expect 0 "${SIGN[@]}" --in position.pdf --out twice.pdf --keyword 乙方（签章） --move right
+
+for f in position keyword all cross twice; do
+  expect 0 qpdf --check "$f.pdf"
+  expect 0 "$ESEAL" pdf verify "$f.pdf" --ca ca/root.pem
+  contains "OK every signature is valid"
+done
+expect 0 "$ESEAL" pdf verify keyword.pdf --json
+contains '"format": "gmcms"'
+contains '"page": 2'
+expect 0 "$ESEAL" pdf verify all.pdf
+contains "shown on page 3"
+expect 0 "$ESEAL" pdf verify cross.pdf --json
+contains '"page": 12'
+expect 0 "$ESEAL" pdf verify twice.pdf
+contains "signature 2"
+contains "signatures-or-annotations"
+
+# poppler lists each signature and the ranges it covers, and parses the pkcs7 profile's
+# SignedData (it cannot check SM2 itself). Poppler before 25 reads only signature fields whose
+# single widget is merged with the field, so the multi-widget files are not given to it.
+if command -v pdfsig >/dev/null; then
+  expect 0 "${SIGN[@]}" --in doc.pdf --out pkcs7.pdf --page 2 --x 30 --y 30 --format pkcs7
+  expect 0 pdfsig pkcs7.pdf
+  contains "Signer Certificate Common Name: 合同章"
+  contains "Total document signed"
+  expect 0 pdfsig twice.pdf
+  contains "Signature #2"
+  contains "adbe.pkcs7.detached"
+  contains "Total document signed"
+fi
+
+# Two phases: prepare, sign the to-be-signed bytes elsewhere, complete.
+expect 0 "$ESEAL" pdf prepare --in doc.pdf --out prepared.pdf --seal contract.esl --cert signer.pem \
+  --page 3 --x 20 --y 20 --digest-out digest.bin --tbs-out tbs.bin
+contains "document digest"
+expect 0 "$ESEAL" sign-data --key signer.key --in tbs.bin --out tbs.sig
+expect 0 "$ESEAL" pdf complete --in prepared.pdf --signature tbs.sig --out completed.pdf
+expect 0 "$ESEAL" pdf verify completed.pdf --ca ca/root.pem
+checks=$((checks + 1))
+[ "$(stat -c %s prepared.pdf)" = "$(stat -c %s completed.pdf)" ] || fail "complete changed the length"
+expect 1 "$ESEAL" pdf verify prepared.pdf
+expect 2 "$ESEAL" pdf complete --in doc.pdf --signature tbs.sig --out nothing.pdf
+
+# Tampering: one byte in a signed range, and content appended after signing.
+cp position.pdf flipped.pdf
+printf 'X' | dd of=flipped.pdf bs=1 seek=200 conv=notrunc 2>/dev/null
+expect 1 "$ESEAL" pdf verify flipped.pdf
+contains "failed   digest"
+cp position.pdf appended.pdf
+printf '\n%% appended\n' >> appended.pdf
+expect 1 "$ESEAL" pdf verify appended.pdf
+contains "changed after its last signature"
+expect 1 "$ESEAL" pdf verify doc.pdf
+contains "no signatures"
+
+# Bad input.
+expect 2 "${SIGN[@]}" --in doc.pdf --out x.pdf --keyword 不存在的词
+contains "不存在的词"
+expect 2 "${SIGN[@]}" --in doc.pdf --out x.pdf --page 9 --x 10 --y 10
+expect 2 "${SIGN[@]}" --in doc.pdf --out x.pdf --page 1 --x 10 --y 10 --keyword 甲方
+expect 2 "${SIGN[@]}" --in doc.pdf --out x.pdf --page 1 --x 10 --y 10 --format cms
+expect 2 "${SIGN[@]}" --in contract.esl --out x.pdf --page 1 --x 10 --y 10
+expect 2 "${SIGN[@]}" --in doc.pdf --out position.pdf --page 1 --x 10 --y 10
+contains "already exists"
+qpdf --encrypt user owner 256 -- doc.pdf locked.pdf
+expect 2 "${SIGN[@]}" --in locked.pdf --out x.pdf --page 1 --x 10 --y 10
+contains "encrypted"
+checks=$((checks + 1))
+[ ! -e x.pdf ] || fail "a failed signing left x.pdf behind"
+
+done_checks
