@@ -352,10 +352,10 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
         w.StartArray();
         pdf::PageGeometry g = document.geometry(p.page);
         for (const auto& c : p.chars) {
-          pdf::Rect mm = g.to_visual_mm(c.box);
+          doc::RectMm mm = g.to_visual_mm(c.box);
           w.StartArray();
           w.Uint(static_cast<unsigned>(c.code));
-          for (double v : {mm.llx, mm.lly, mm.urx, mm.ury}) w.Double(std::round(v * 100) / 100);
+          for (double v : {mm.x, mm.y, mm.width, mm.height}) w.Double(std::round(v * 100) / 100);
           w.EndArray();
         }
         w.EndArray();

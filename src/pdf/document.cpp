@@ -78,14 +78,14 @@ Rect rect_of(QPDFObjectHandle box) {
 
 }  // namespace
 
-Rect PageGeometry::from_visual_mm(double x_mm, double y_mm, double w_mm, double h_mm) const {
+Rect PageGeometry::from_visual_mm(const doc::RectMm& v) const {
   double x0, y0, x1, y1;
-  display_to_user(*this, x_mm * kPointsPerMm, y_mm * kPointsPerMm, x0, y0);
-  display_to_user(*this, (x_mm + w_mm) * kPointsPerMm, (y_mm + h_mm) * kPointsPerMm, x1, y1);
+  display_to_user(*this, v.x * kPointsPerMm, v.y * kPointsPerMm, x0, y0);
+  display_to_user(*this, (v.x + v.width) * kPointsPerMm, (v.y + v.height) * kPointsPerMm, x1, y1);
   return bounding(x0, y0, x1, y1);
 }
 
-Rect PageGeometry::to_visual_mm(const Rect& user) const {
+doc::RectMm PageGeometry::to_visual_mm(const Rect& user) const {
   double x0, y0, x1, y1;
   user_to_display(*this, user.llx, user.lly, x0, y0);
   user_to_display(*this, user.urx, user.ury, x1, y1);

@@ -9,6 +9,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "doc/placement.h"
 
 class QPDF;
 class QPDFObjectHandle;
@@ -29,11 +30,10 @@ struct PageGeometry {
   // The displayed page's size in millimetres (rotation applied).
   double width_mm() const;
   double height_mm() const;
-  // A rectangle given in millimetres from the displayed page's top-left corner, as user space.
-  Rect from_visual_mm(double x_mm, double y_mm, double w_mm, double h_mm) const;
-  // A user-space rectangle as millimetres from the displayed page's top-left corner:
-  // {x, y, width, height}.
-  Rect to_visual_mm(const Rect& user) const;
+  // A rectangle in millimetres from the displayed page's top-left corner, as user space.
+  Rect from_visual_mm(const doc::RectMm& visual) const;
+  // A user-space rectangle in millimetres from the displayed page's top-left corner.
+  doc::RectMm to_visual_mm(const Rect& user) const;
 };
 
 inline constexpr double kPointsPerMm = 72.0 / 25.4;

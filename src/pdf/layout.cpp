@@ -19,8 +19,7 @@ Result<std::vector<doc::KeywordHit>> keyword_hits(const Document& doc, std::stri
   if (!pages) return pages.error();
   std::vector<doc::KeywordHit> hits;
   for (const TextMatch& m : find_text(*pages, keyword)) {
-    Rect mm = doc.geometry(m.page).to_visual_mm(m.box);
-    hits.push_back({m.page, {mm.llx, mm.lly, mm.urx, mm.ury}});
+    hits.push_back({m.page, doc.geometry(m.page).to_visual_mm(m.box)});
   }
   return hits;
 }

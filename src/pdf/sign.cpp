@@ -366,9 +366,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
       annot.replaceKey("/Type", QPDFObjectHandle::newName("/Annot"));
       annot.replaceKey("/Subtype",
                        QPDFObjectHandle::newName(stamp.in_signature ? "/Widget" : "/Stamp"));
-      annot.replaceKey("/Rect",
-                       rect_array(g.from_visual_mm(stamp.visible.x, stamp.visible.y,
-                                                   stamp.visible.width, stamp.visible.height)));
+      annot.replaceKey("/Rect", rect_array(g.from_visual_mm(stamp.visible)));
       annot.replaceKey("/P", doc.page(stamp.page));
       annot.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // Print, Locked
       QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();

@@ -320,8 +320,7 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
       auto r = widget.getKey("/Rect").getArrayAsRectangle();
       Rect user{std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx),
                 std::max(r.lly, r.ury)};
-      Rect mm = doc.geometry(it->second).to_visual_mm(user);
-      s.appearances.push_back({it->second, {mm.llx, mm.lly, mm.urx, mm.ury}});
+      s.appearances.push_back({it->second, doc.geometry(it->second).to_visual_mm(user)});
     }
     // What changed after this signature's revision.
     if (end == pdf.size()) {

@@ -289,7 +289,7 @@ TEST(PdfTextRotation, BoxesStayInUserSpaceAndMapToTheDisplayedPage) {
     ASSERT_TRUE(doc.ok());
     PageGeometry g = doc->geometry(1);
     ASSERT_EQ(g.rotate, degrees);
-    Rect mm = g.to_visual_mm(hits[0].box);  // {x, y, width, height}
+    doc::RectMm mm = g.to_visual_mm(hits[0].box);
     const double k = kPointsPerMm, w = 595.276, h = kA4Height;
     // Where the text's baseline start and its extent land after turning the page clockwise.
     double text_len = 2 * keyword.size_pt, tall = (kNotoAscent - kNotoDescent) * keyword.size_pt;
@@ -304,15 +304,15 @@ TEST(PdfTextRotation, BoxesStayInUserSpaceAndMapToTheDisplayedPage) {
       want = {h - baseline - kNotoAscent * keyword.size_pt, w - keyword.x_pt - text_len, tall,
               text_len};
     }
-    EXPECT_NEAR(mm.llx * k, want.llx, 1.0);
-    EXPECT_NEAR(mm.lly * k, want.lly, 1.0);
-    EXPECT_NEAR(mm.urx * k, want.urx, 1.0);
-    EXPECT_NEAR(mm.ury * k, want.ury, 1.0);
+    EXPECT_NEAR(mm.x * k, want.llx, 1.0);
+    EXPECT_NEAR(mm.y * k, want.lly, 1.0);
+    EXPECT_NEAR(mm.width * k, want.urx, 1.0);
+    EXPECT_NEAR(mm.height * k, want.ury, 1.0);
     EXPECT_NEAR(g.width_mm() * k, degrees == 180 ? w : h, 1e-6);
     EXPECT_NEAR(g.height_mm() * k, degrees == 180 ? h : w, 1e-6);
 
     // from_visual_mm takes the displayed rectangle back to the same user-space box.
-    Rect back = g.from_visual_mm(mm.llx, mm.lly, mm.urx, mm.ury);
+    Rect back = g.from_visual_mm(mm);
     expect_box(back, hits[0].box, 1e-6, "round trip");
 
     // Render the displayed page at 72 dpi (one pixel per point): the ink is inside the box.
@@ -336,8 +336,8 @@ TEST(PdfTextRotation, BoxesStayInUserSpaceAndMapToTheDisplayedPage) {
       }
     }
     ASSERT_GE(ink_x1, 0) << "nothing drawn";
-    double box_x0 = mm.llx * k, box_y0 = mm.lly * k;
-    double box_x1 = box_x0 + mm.urx * k, box_y1 = box_y0 + mm.ury * k;
+    double box_x0 = mm.x * k, box_y0 = mm.y * k;
+    double box_x1 = box_x0 + mm.width * k, box_y1 = box_y0 + mm.height * k;
     EXPECT_GE(ink_x0, box_x0 - 1.5);
     EXPECT_GE(ink_y0, box_y0 - 1.5);
     EXPECT_LE(ink_x1 + 1, box_x1 + 1.5);
