@@ -191,39 +191,80 @@ std::optional<Time> pdf_date_value(QPDFObjectHandle m) {
   return *t;
 }
 
-// The content of each page, decoded, with its boxes and rotation: what a reader shows.
-Result<std::vector<std::string>> page_fingerprints(ByteView pdf) {
-  auto doc = Document::open(pdf, "revision");
-  if (!doc) return doc.error();
-  std::vector<std::string> out;
+// Whether `after` differs from `before` (the same object in a later revision) only in ways a
+// later signature or annotation needs: a page's /Annots, the catalog's /AcroForm, the form's
+// /Fields and /SigFlags, an /Annots or /Fields array that keeps every earlier item, and the
+// document information dictionary.
+bool allowed_change(QPDFObjectHandle before, QPDFObjectHandle after, bool is_list, bool is_info) {
+  if (is_info) return true;
+  if (before.isArray() && after.isArray()) {
+    if (!is_list) return false;
+    std::set<std::string> items;
+    for (int i = 0; i < after.getArrayNItems(); ++i) items.insert(after.getArrayItem(i).unparse());
+    for (int i = 0; i < before.getArrayNItems(); ++i) {
+      if (!items.count(before.getArrayItem(i).unparse())) return false;
+    }
+    return true;
+  }
+  if (!before.isDictionary() || !after.isDictionary() || before.isStream() || after.isStream()) {
+    return false;
+  }
+  static const std::set<std::string> kLists{"/Annots", "/Fields"};
+  static const std::set<std::string> kMayChange{"/AcroForm", "/SigFlags", "/NeedAppearances", "/DR",
+                                                "/DA"};
+  std::set<std::string> keys = before.getKeys();
+  for (const auto& k : after.getKeys()) keys.insert(k);
+  for (const auto& k : keys) {
+    if (kMayChange.count(k) || before.getKey(k).unparse() == after.getKey(k).unparse()) continue;
+    if (!kLists.count(k)) return false;
+    QPDFObjectHandle old_list = before.getKey(k), new_list = after.getKey(k);
+    if (old_list.isNull()) continue;
+    if (!allowed_change(old_list, new_list, true, false)) return false;
+  }
+  return true;
+}
+
+std::string stream_fingerprint(QPDFObjectHandle stream) {
+  auto data = stream.getRawStreamData();
+  return stream.getDict().unparse() +
+         std::string(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+}
+
+// What later revisions changed in the objects of the revision that ends at `end`: every object
+// the signed revision has is compared with its final version.
+Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& final_doc) {
+  auto signed_doc = Document::open(pdf.first(end), "signed revision");
+  if (!signed_doc) return signed_doc.error();
+  QPDF& before_q = signed_doc->qpdf();
+  QPDF& after_q = final_doc.qpdf();
   try {
-    for (int i = 0; i < doc->page_count(); ++i) {
-      QPDFObjectHandle page = doc->page(i);
-      std::string print;
-      for (const char* key : {"/MediaBox", "/CropBox", "/Rotate", "/Resources"}) {
-        print += key;
-        print += page.getKey(key).unparseResolved();
+    // The final document's /Annots and /Fields arrays, and its information dictionary.
+    std::set<QPDFObjGen> lists;
+    for (int p = 0; p < final_doc.page_count(); ++p) {
+      QPDFObjectHandle annots = final_doc.page(p).getKey("/Annots");
+      if (annots.isIndirect()) lists.insert(annots.getObjGen());
+    }
+    QPDFObjectHandle form = after_q.getRoot().getKey("/AcroForm");
+    if (form.isDictionary() && form.getKey("/Fields").isIndirect()) {
+      lists.insert(form.getKey("/Fields").getObjGen());
+    }
+    QPDFObjectHandle info = after_q.getTrailer().getKey("/Info");
+    for (QPDFObjectHandle before : before_q.getAllObjects()) {
+      QPDFObjGen og = before.getObjGen();
+      QPDFObjectHandle after = after_q.getObjectByObjGen(og);
+      if (before.isStream() != after.isStream()) return ChangesAfter::kModified;
+      bool same = before.isStream() ? stream_fingerprint(before) == stream_fingerprint(after)
+                                    : before.unparseResolved() == after.unparseResolved();
+      if (same) continue;
+      bool is_info = info.isIndirect() && info.getObjGen() == og;
+      if (!allowed_change(before, after, lists.count(og) > 0, is_info)) {
+        return ChangesAfter::kModified;
       }
-      QPDFObjectHandle contents = page.getKey("/Contents");
-      std::vector<QPDFObjectHandle> streams;
-      if (contents.isArray()) {
-        for (int j = 0; j < contents.getArrayNItems(); ++j)
-          streams.push_back(contents.getArrayItem(j));
-      } else {
-        streams.push_back(contents);
-      }
-      for (auto& s : streams) {
-        if (s.isStream()) {
-          auto data = s.getStreamData(qpdf_dl_generalized);
-          print.append(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
-        }
-      }
-      out.push_back(std::move(print));
     }
   } catch (const std::exception& e) {
-    return Error::invalid_input(std::string("a page cannot be read: ") + e.what());
+    return Error::invalid_input(std::string("the revisions cannot be compared: ") + e.what());
   }
-  return out;
+  return ChangesAfter::kSignaturesOrAnnotations;
 }
 
 }  // namespace
@@ -234,8 +275,8 @@ std::string_view changes_name(ChangesAfter c) {
       return "none";
     case ChangesAfter::kSignaturesOrAnnotations:
       return "signatures-or-annotations";
-    case ChangesAfter::kPageContent:
-      return "page-content";
+    case ChangesAfter::kModified:
+      return "modified";
   }
   return "?";
 }
@@ -278,8 +319,6 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
     return Error::invalid_input(std::string("the PDF's form cannot be read: ") + e.what());
   }
 
-  // Fingerprints of the final document's pages, to compare with each signed revision's.
-  auto final_pages = page_fingerprints(pdf);
   std::size_t last_signed_end = 0;
   for (SignatureField& field : fields) {
     SignatureReport s;
@@ -327,12 +366,14 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
       s.changes_after = ChangesAfter::kNone;
       checks.push_back(passed("changes-after", "the signature covers the whole document"));
     } else {
-      auto signed_pages = page_fingerprints(pdf.first(end));
-      if (!signed_pages || !final_pages || *signed_pages != *final_pages) {
-        s.changes_after = ChangesAfter::kPageContent;
-        checks.push_back(failed("changes-after", "pages were changed after this signature"));
+      auto changes = changes_after(pdf, end, doc);
+      s.changes_after = changes ? *changes : ChangesAfter::kModified;
+      if (!changes) {
+        checks.push_back(failed("changes-after", changes.error().message));
+      } else if (*changes == ChangesAfter::kModified) {
+        checks.push_back(
+            failed("changes-after", "a later revision changed what this signature covers"));
       } else {
-        s.changes_after = ChangesAfter::kSignaturesOrAnnotations;
         checks.push_back(
             passed("changes-after", "later revisions add only signatures or annotations"));
       }

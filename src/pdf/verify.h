@@ -20,10 +20,11 @@ namespace eseal::pdf {
 enum class ChangesAfter {
   kNone,                     // the signature covers the whole file
   kSignaturesOrAnnotations,  // later revisions only add signatures, form fields or annotations
-  kPageContent,              // a later revision changed pages: the document was modified
+  kModified,  // a later revision changed something the signature covers (page content, another
+              // signature's appearance, a widget's place): the document was modified
 };
-std::string_view changes_name(
-    ChangesAfter c);  // "none", "signatures-or-annotations", "page-content"
+// "none", "signatures-or-annotations", "modified"
+std::string_view changes_name(ChangesAfter c);
 
 struct Appearance {
   int page = 0;  // 0-based

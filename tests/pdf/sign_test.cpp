@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFWriter.hh>
 
@@ -269,30 +270,58 @@ TEST(PdfTamper, AFlippedByteInASignedRangeFailsTheDigest) {
   EXPECT_FALSE(report->valid());
 }
 
-TEST(PdfTamper, ContentAppendedAfterSigningIsReported) {
-  Bytes signed_pdf = sign(blank_pdf(1), at(0));
-  // A later revision that replaces the page's content stream.
-  auto doc = Document::open(signed_pdf);
-  std::string update =
-      "\n4 0 obj\n<< /Length 20 >>\nstream\n1 0 0 rg 0 0 99 99 re f\nendstream\nendobj\n";
-  std::size_t obj = signed_pdf.size() + 1;
-  std::string text(signed_pdf.begin(), signed_pdf.end());
+// Appends a hand-written incremental update that gives objects new bodies: what an editor
+// that changes a signed document does.
+Bytes with_update(const Bytes& pdf, const std::map<int, std::string>& bodies) {
+  auto doc = Document::open(pdf);
+  std::string text(pdf.begin(), pdf.end());
   std::size_t prev = std::stoul(text.substr(text.rfind("startxref") + 10));
-  char entry[32];
-  std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", obj);
-  auto trailer = doc->qpdf().getTrailer();
-  std::size_t xref = signed_pdf.size() + update.size();
-  update += "xref\n4 1\n" + std::string(entry) + "trailer\n<< /Size " +
-            std::to_string(trailer.getKey("/Size").getIntValue()) + " /Root 1 0 R /Prev " +
-            std::to_string(prev) + " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  Bytes modified = signed_pdf;
-  append(modified, as_bytes(update));
+  std::string update = "\n", xref = "xref\n";
+  for (const auto& [number, body] : bodies) {
+    char entry[32];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n\r\n", pdf.size() + update.size());
+    xref += std::to_string(number) + " 1\n" + entry;
+    update += std::to_string(number) + " 0 obj\n" + body + "\nendobj\n";
+  }
+  std::size_t xref_at = pdf.size() + update.size();
+  update += xref + "trailer\n<< /Size " +
+            std::to_string(doc->qpdf().getTrailer().getKey("/Size").getIntValue()) +
+            " /Root 1 0 R /Prev " + std::to_string(prev) + " >>\nstartxref\n" +
+            std::to_string(xref_at) + "\n%%EOF\n";
+  Bytes out = pdf;
+  append(out, as_bytes(update));
+  return out;
+}
+
+// The object number of the first indirect object whose dictionary has `key` `value`.
+int object_with(const Bytes& pdf, const std::string& key, const std::string& value) {
+  auto doc = Document::open(pdf);
+  for (QPDFObjectHandle o : doc->qpdf().getAllObjects()) {
+    QPDFObjectHandle d = o.isStream() ? o.getDict() : o;
+    if (d.isDictionary() && d.getKey(key).unparse() == value) return o.getObjectID();
+  }
+  return 0;
+}
+
+ChangesAfter changes_of(const Bytes& pdf) {
+  auto report = verify_pdf(pdf, trust());
+  EXPECT_TRUE(report.ok());
+  EXPECT_FALSE(report->valid());
+  return report.ok() && !report->signatures.empty() ? report->signatures[0].changes_after
+                                                    : ChangesAfter::kNone;
+}
+
+TEST(PdfTamper, ChangedPageContentInALaterRevisionIsReported) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  Bytes modified = with_update(
+      signed_pdf, {{4, "<< /Length 22 >>\nstream\n1 0 0 rg 0 0 99 99 re f\nendstream"}});
   auto report = verify_pdf(modified, trust());
   ASSERT_TRUE(report.ok());
   ASSERT_EQ(report->signatures.size(), 1u);
   const SignatureReport& s = report->signatures[0];
   EXPECT_EQ(result_of(s, "digest"), ses::CheckResult::kPassed) << "the signed revision is intact";
-  EXPECT_EQ(s.changes_after, ChangesAfter::kPageContent);
+  EXPECT_EQ(result_of(s, "changes-after"), ses::CheckResult::kFailed);
+  EXPECT_EQ(s.changes_after, ChangesAfter::kModified);
   EXPECT_TRUE(report->unsigned_changes);
   EXPECT_FALSE(report->valid());
 
@@ -304,8 +333,32 @@ TEST(PdfTamper, ContentAppendedAfterSigningIsReported) {
   EXPECT_FALSE(report2->valid());
 }
 
-TEST(PdfTamper, ASwappedSealPictureOrMovedWidgetIsNotHiddenByTheSignature) {
-  // Any edit of the signed revision — here the widget's /Rect — breaks the digest.
+TEST(PdfTamper, ASwappedSealPictureInALaterRevisionIsReported) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  int picture = object_with(signed_pdf, "/SMask", "/SMask");
+  picture = picture ? picture : object_with(signed_pdf, "/ColorSpace", "/DeviceRGB");
+  ASSERT_NE(picture, 0);
+  Bytes swapped = with_update(signed_pdf, {{picture,
+                                            "<< /Type /XObject /Subtype /Image /Width 1 "
+                                            "/Height 1 /ColorSpace /DeviceRGB "
+                                            "/BitsPerComponent 8 /Length 3 >>\nstream\n"
+                                            "\xff\x00\x00\nendstream"}});
+  EXPECT_EQ(changes_of(swapped), ChangesAfter::kModified);
+}
+
+TEST(PdfTamper, AMovedWidgetInALaterRevisionIsReported) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  auto doc = Document::open(signed_pdf);
+  int widget = object_with(signed_pdf, "/Subtype", "/Widget");
+  ASSERT_NE(widget, 0);
+  QPDFObjectHandle moved = doc->qpdf().getObjectByID(widget, 0).shallowCopy();
+  moved.replaceKey("/Rect", QPDFObjectHandle::parse("[0 0 50 50]"));
+  EXPECT_EQ(changes_of(with_update(signed_pdf, {{widget, moved.unparse()}})),
+            ChangesAfter::kModified);
+}
+
+TEST(PdfTamper, AFlippedByteInTheWidgetFailsTheDigest) {
+  // Any edit of the signed revision itself — here the widget's /Rect — breaks the digest.
   Bytes signed_pdf = sign(blank_pdf(1), at(0));
   std::string text(signed_pdf.begin(), signed_pdf.end());
   std::size_t rect = text.find("/Rect [");
