@@ -4,6 +4,7 @@
 # `eseal sign-data`, tampering, and bad input with its exit code.
 # Usage: pdf_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
 MAKE_PDF=$3
+INTEROP=$(cd "$(dirname "$0")/../interop" && pwd)
 source "$(dirname "$0")/lib.sh" "$@"
 
 expect 0 "$ESEAL" ca init --dir ca
@@ -53,6 +54,42 @@ if command -v pdfsig >/dev/null; then
   contains "Signature #2"
   contains "adbe.pkcs7.detached"
   contains "Total document signed"
+fi
+
+# Rendered by poppler at 25.4 dpi (one pixel per millimetre), the seal's red is where it was
+# asked for: inside the 42 mm square at (120, 200) mm, none left of it. red_in X0 Y0 X1 Y1 counts
+# red pixels in that rectangle of page.ppm.
+red_in() {
+  perl -e 'local $/; open(F, "<", "page.ppm") or die; binmode F; $_ = <F>;
+    /^P6\s+(\d+)\s+(\d+)\s+255\s/s or die; my ($w, $o) = ($1, $+[0]); my $n = 0;
+    for my $y ($ARGV[1] .. $ARGV[3] - 1) { for my $x ($ARGV[0] .. $ARGV[2] - 1) {
+      my ($r, $g, $b) = unpack("C3", substr($_, $o + 3 * ($y * $w + $x), 3));
+      $n++ if $r > 180 && $g < 100 && $b < 100; } } print $n' "$@"
+}
+if command -v pdftoppm >/dev/null; then
+  pdftoppm -r 25.4 -f 1 -l 1 -singlefile position.pdf page
+  checks=$((checks + 1))
+  [ "$(red_in 120 200 162 242)" -gt 100 ] || fail "no seal at (120, 200) mm on the rendered page"
+  checks=$((checks + 1))
+  [ "$(red_in 60 200 118 242)" -eq 0 ] || fail "seal red left of (120, 200) mm"
+  pdftoppm -r 25.4 -f 12 -l 12 -singlefile cross.pdf page
+  checks=$((checks + 1))
+  [ "$(red_in 190 100 210 200)" -gt 20 ] || fail "no cross-page slice at the right edge of page 12"
+fi
+
+# BouncyCastle's CMS verifies the pkcs7 profile's SignedData over the signed byte ranges.
+JARS=/usr/share/java/bcprov.jar:/usr/share/java/bcpkix.jar:/usr/share/java/bcutil.jar
+if command -v java >/dev/null && [ -f /usr/share/java/bcpkix.jar ] && [ -f /usr/share/java/bcutil.jar ]; then
+  expect 0 "$ESEAL" pdf sign --seal contract.esl --key signer.key --cert signer.pem --in doc.pdf \
+    --out bc.pdf --page 1 --x 30 --y 30 --format pkcs7
+  expect 0 "$ESEAL" pdf verify bc.pdf --json
+  read -r r0 r1 r2 r3 < <(tr -d '\n ' <<<"$out" | sed -E 's/.*"byteRange":\[([0-9]+),([0-9]+),([0-9]+),([0-9]+)\].*/\1 \2 \3 \4/')
+  { head -c "$r1" bc.pdf; tail -c "$r3" bc.pdf; } > signed-ranges.bin
+  head -c $((r2 - 1)) bc.pdf | tail -c $((r2 - r1 - 2)) | perl -ne 'print pack("H*", $_)' > contents.bin
+  expect 0 java -cp "$JARS" "$INTEROP/CmsCheck.java" verify contents.bin signed-ranges.bin
+  contains "OK"
+else
+  echo "note: java or BouncyCastle missing; the BouncyCastle check of a signed PDF is skipped"
 fi
 
 # Two phases: prepare, sign the to-be-signed bytes elsewhere, complete.
