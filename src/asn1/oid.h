@@ -25,6 +25,8 @@ inline constexpr std::string_view kPkcs7SignedData = "1.2.840.113549.1.7.2";
 inline constexpr std::string_view kPkcs9ContentType = "1.2.840.113549.1.9.3";
 inline constexpr std::string_view kPkcs9MessageDigest = "1.2.840.113549.1.9.4";
 inline constexpr std::string_view kPkcs9SigningTime = "1.2.840.113549.1.9.5";
+// RFC 3161 id-aa-timeStampToken, the unsigned attribute a time stamp rides in.
+inline constexpr std::string_view kTimeStampToken = "1.2.840.113549.1.9.16.2.14";
 
 // DER content bytes (without tag and length) of a dotted OID. Fails on fewer than two arcs,
 // a first arc above 2, a second arc above 39 under arcs 0 and 1, or an arc that is not a number.

@@ -5,6 +5,7 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
 
+#include "asn1/oid.h"
 #include "crypto/digest.h"
 #include "pdf/document.h"
 #include "pki/signed_data.h"
@@ -177,6 +178,14 @@ void check_cms(const pki::SignedData& sd, const Bytes& digest, std::optional<Tim
     checks.push_back(s ? passed("signer-chain", "chains to a trust anchor at " + format_utc(at))
                        : failed("signer-chain", s.error().message));
   }
+  auto stamp = std::find_if(sd.unsigned_attributes.begin(), sd.unsigned_attributes.end(),
+                            [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
+  checks.push_back(skipped("time-stamp", stamp == sd.unsigned_attributes.end()
+                                             ? "none"
+                                             : "a token of " +
+                                                   std::to_string(stamp->second.size()) +
+                                                   " bytes is present; its TSA signature is not "
+                                                   "checked by this release"));
   checks.push_back(skipped("seal", "a " + report.format + " signature carries no seal"));
 }
 

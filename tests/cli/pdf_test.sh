@@ -25,8 +25,16 @@ expect 0 "${SIGN[@]}" --in doc.pdf --out keyword.pdf --keyword 甲方（签章�
 expect 0 "${SIGN[@]}" --in doc.pdf --out all.pdf --keyword 签章 --keyword-mode all --format pkcs7
 expect 0 "${SIGN[@]}" --in doc-xref.pdf --out cross.pdf --cross-page --group 5
 expect 0 "${SIGN[@]}" --in position.pdf --out twice.pdf --keyword 乙方（签章） --move right
+expect 0 "${SIGN[@]}" --in doc.pdf --out several.pdf --unit pt --page 1 --x 340 --y 567 \
+  --page 3 --x 57 --y 57
+expect 0 "$ESEAL" pdf verify several.pdf --json
+contains '"page": 3'
+contains '"xMm": 119.94'
+contains '"yMm": 20.11'
+expect 2 "${SIGN[@]}" --in doc.pdf --out x.pdf --page 1 --x 10 --y 10 --page 2 --x 10
+contains "each --page needs its own --x and --y"
 
-for f in position keyword all cross twice; do
+for f in position keyword all cross twice several; do
   expect 0 qpdf --check "$f.pdf"
   expect 0 "$ESEAL" pdf verify "$f.pdf" --ca ca/root.pem
   contains "OK every signature is valid"

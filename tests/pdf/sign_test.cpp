@@ -180,7 +180,7 @@ TEST(PdfSign, GmCmsAndPkcs7SignaturesVerify) {
     const SignatureReport& s = report->signatures[0];
     EXPECT_EQ(s.format, format_name(format));
     for (const auto& c : s.verdict.checks) {
-      if (c.name == "seal") continue;
+      if (c.name == "seal" || c.name == "time-stamp") continue;
       EXPECT_EQ(c.result, ses::CheckResult::kPassed)
           << format_name(format) << " " << c.name << ": " << c.detail;
     }
