@@ -82,6 +82,21 @@ Result<LastXref> last_xref(ByteView bytes) {
   return LastXref{offset, true};
 }
 
+// Runs of consecutive object numbers (first, count): the subsections of a cross-reference
+// section.
+std::vector<std::pair<int, int>> subsections(
+    const std::map<int, std::pair<int, std::size_t>>& entries) {
+  std::vector<std::pair<int, int>> runs;
+  for (const auto& entry : entries) {
+    if (!runs.empty() && runs.back().first + runs.back().second == entry.first) {
+      ++runs.back().second;
+    } else {
+      runs.push_back({entry.first, 1});
+    }
+  }
+  return runs;
+}
+
 // The objects an incremental update writes: new ones and new versions of changed ones.
 class Update {
  public:
@@ -132,18 +147,12 @@ class Update {
     if (!xref->is_stream) {
       trailer.replaceKey("/Size", QPDFObjectHandle::newInteger(std::max<long long>(size, top + 1)));
       std::string table = "xref\n";
-      for (auto it = entries.begin(); it != entries.end();) {
-        auto run_end = it;
-        int count = 0;
-        while (run_end != entries.end() && run_end->first == it->first + count) {
-          ++run_end;
-          ++count;
-        }
-        table += std::to_string(it->first) + " " + std::to_string(count) + "\n";
-        for (; it != run_end; ++it) {
+      for (auto [first, count] : subsections(entries)) {
+        table += std::to_string(first) + " " + std::to_string(count) + "\n";
+        for (int id = first; id < first + count; ++id) {
           char line[32];
-          std::snprintf(line, sizeof line, "%010zu %05d n\r\n", it->second.second,
-                        it->second.first);
+          std::snprintf(line, sizeof line, "%010zu %05d n\r\n", entries[id].second,
+                        entries[id].first);
           table += line;
         }
       }
@@ -158,22 +167,17 @@ class Update {
       trailer.replaceKey("/W", QPDFObjectHandle::parse("[1 4 2]"));
       QPDFObjectHandle index = QPDFObjectHandle::newArray();
       Bytes rows;
-      for (auto it = entries.begin(); it != entries.end();) {
-        auto run_end = it;
-        int count = 0;
-        while (run_end != entries.end() && run_end->first == it->first + count) {
-          ++run_end;
-          ++count;
-        }
-        index.appendItem(QPDFObjectHandle::newInteger(it->first));
+      for (auto [first, count] : subsections(entries)) {
+        index.appendItem(QPDFObjectHandle::newInteger(first));
         index.appendItem(QPDFObjectHandle::newInteger(count));
-        for (; it != run_end; ++it) {
-          std::size_t off = it->second.second;
+        for (int id = first; id < first + count; ++id) {
+          auto [generation, offset] = entries[id];
           rows.push_back(1);
-          for (int shift = 24; shift >= 0; shift -= 8)
-            rows.push_back(static_cast<std::uint8_t>(off >> shift));
-          rows.push_back(static_cast<std::uint8_t>(it->second.first >> 8));
-          rows.push_back(static_cast<std::uint8_t>(it->second.first));
+          for (int shift = 24; shift >= 0; shift -= 8) {
+            rows.push_back(static_cast<std::uint8_t>(offset >> shift));
+          }
+          rows.push_back(static_cast<std::uint8_t>(generation >> 8));
+          rows.push_back(static_cast<std::uint8_t>(generation));
         }
       }
       trailer.replaceKey("/Index", index);

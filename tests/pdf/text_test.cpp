@@ -14,6 +14,7 @@
 
 #include "pdf/document.h"
 #include "pdf/pdf_fixtures.h"
+#include "support/blank_pdf.h"
 #include "support/process.h"
 
 namespace eseal::pdf {
@@ -351,27 +352,7 @@ TEST(PdfTextRotation, BoxesStayInUserSpaceAndMapToTheDisplayedPage) {
 // ---------------------------------------------------------------------------------------------
 // Hand-written PDFs
 
-// A PDF whose objects are `objects` (object i + 1 is objects[i]; streams written as
-// "<<dict>>stream\n…"), the catalog being object 1, with a classic xref table; `offset_error`
-// shifts every xref offset to damage the table.
-std::string build_pdf(const std::vector<std::string>& objects, long offset_error = 0) {
-  std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
-  for (std::size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010ld 00000 n\r\n", static_cast<long>(off) + offset_error);
-    out += line;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
-}
+using ::eseal::test::pdf_from_objects;
 
 std::string stream(const std::string& dict_entries, const std::string& data) {
   return "<< " + dict_entries + " /Length " + std::to_string(data.size()) + " >>\nstream\n" + data +
@@ -423,7 +404,7 @@ std::string operators_pdf(long offset_error = 0) {
       "BT /F3 10 Tf 72 360 Td [<0002> -500 <000A> 300 <000B>] TJ ET\n"
       "BT /F1 10 Tf 72 340 Td [(W) 80 (o) -100 (rd)] TJ ET\n";
   const std::string form = "BT /F2 20 Tf 10 10 Td (ABC) Tj ET";
-  return build_pdf(
+  return pdf_from_objects(
       {
           "<< /Type /Catalog /Pages 2 0 R >>",
           "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -604,7 +585,7 @@ endbfchar
 endbfrange
 endcmap
 )";
-  std::string pdf = build_pdf({
+  std::string pdf = pdf_from_objects({
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources "
@@ -660,7 +641,7 @@ TEST(PdfTextOperators, PredefinedChineseCMapsWithoutToUnicode) {
   const std::string descendant =
       "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry "
       "(Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>";
-  std::string pdf = build_pdf({
+  std::string pdf = pdf_from_objects({
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources "
@@ -701,7 +682,7 @@ TEST(PdfTextDamaged, GarbageUnbalancedStateMissingResourcesAndSelfDrawingForms) 
       "BT /F1 12 Tf 72 620 Td [(A) /name (B) [1] (C)] TJ 1e400 Tc (D) Tj ET\n"
       "BT /F1 12 Tf 72 600 Td (After) Tj ET\n";
   const std::string self = "BT /F1 12 Tf 72 640 Td (Self) Tj ET /X2 Do";
-  std::string pdf = build_pdf({
+  std::string pdf = pdf_from_objects({
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R 7 0 R 10 0 R] /Count 3 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources "
@@ -761,7 +742,7 @@ TEST(PdfTextDamaged, FormFanOutAndDepthAreCapped) {
   objects.push_back(kHelvetica);
 
   auto start = std::chrono::steady_clock::now();
-  Extracted got = extract(as_bytes(build_pdf(objects)));
+  Extracted got = extract(as_bytes(pdf_from_objects(objects)));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(got.pages.size(), 1u);
   EXPECT_LT(seconds, 60);
@@ -778,7 +759,7 @@ TEST(PdfTextDamaged, FontsWithBrokenDictionariesStillGiveText) {
       "BT /A 10 Tf 72 700 Td (abc) Tj ET\n"
       "BT /B 10 Tf 72 680 Td <00410042> Tj ET\n"
       "BT /C 10 Tf 72 660 Td (xyz) Tj ET\n";
-  std::string pdf = build_pdf({
+  std::string pdf = pdf_from_objects({
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources "

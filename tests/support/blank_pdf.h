@@ -10,8 +10,30 @@
 
 namespace eseal::test {
 
-// A PDF of `pages` empty A4 pages (or with the given content on each), classic xref, written
-// with exact offsets.
+// A PDF whose objects are `objects` (object i + 1 is objects[i]; streams written as
+// "<<dict>>\nstream\n…"), the catalog being object 1, with a classic xref table written with
+// exact offsets; `offset_error` shifts every xref offset to damage the table.
+inline std::string pdf_from_objects(const std::vector<std::string>& objects,
+                                    long offset_error = 0) {
+  std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
+  for (std::size_t off : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010ld 00000 n\r\n", static_cast<long>(off) + offset_error);
+    out += line;
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R /ID [<0102> <0102>] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+// A PDF of `pages` A4 pages, each drawing `content`.
 inline Bytes blank_pdf(int pages, const std::string& content = "0 0 1 rg 72 72 144 144 re f") {
   std::vector<std::string> objects;
   std::string kids;
@@ -24,22 +46,7 @@ inline Bytes blank_pdf(int pages, const std::string& content = "0 0 1 rg 72 72 1
     objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
                       "\nendstream");
   }
-  std::string out = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f\r\n";
-  for (std::size_t off : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n\r\n", off);
-    out += line;
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R /ID [<0102> <0102>] >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return to_bytes(out);
+  return to_bytes(pdf_from_objects(objects));
 }
 
 }  // namespace eseal::test
