@@ -280,25 +280,30 @@ std::string new_field_name(QPDFObjectHandle acroform) {
   }
 }
 
-// Adds `items` to the array under `key` of `owner` (an indirect dictionary), writing a new
-// version of whichever object holds the array.
-void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
-                     const std::vector<QPDFObjectHandle>& items,
-                     std::map<std::string, QPDFObjectHandle> extra = {}) {
-  QPDFObjectHandle existing = owner.getKey(key);
+// `existing` (an array, or nothing) with `items` appended.
+QPDFObjectHandle extended(QPDFObjectHandle existing, const std::vector<QPDFObjectHandle>& items) {
   QPDFObjectHandle array = QPDFObjectHandle::newArray();
   if (existing.isArray()) {
     for (int i = 0; i < existing.getArrayNItems(); ++i) array.appendItem(existing.getArrayItem(i));
   }
   for (const auto& item : items) array.appendItem(item);
-  if (existing.isArray() && existing.isIndirect() && extra.empty()) {
-    update.set(existing, array.unparse());
-    return;
-  }
+  return array;
+}
+
+// Adds `items` to the array under `key` of `owner` (an indirect dictionary) and sets `extra`
+// keys, writing new versions of the objects that change: the array when it is an object of its
+// own, the owner when it holds the array directly or gains keys.
+void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
+                     const std::vector<QPDFObjectHandle>& items,
+                     const std::map<std::string, QPDFObjectHandle>& extra = {}) {
+  QPDFObjectHandle existing = owner.getKey(key);
+  QPDFObjectHandle array = extended(existing, items);
+  bool separate = existing.isArray() && existing.isIndirect();
+  if (separate) update.set(existing, array.unparse());
+  if (separate && extra.empty()) return;
   QPDFObjectHandle copy = owner.shallowCopy();
-  copy.replaceKey(key, existing.isArray() && existing.isIndirect() ? existing : array);
-  if (existing.isArray() && existing.isIndirect()) update.set(existing, array.unparse());
-  for (auto& [k, v] : extra) copy.replaceKey(k, v);
+  if (!separate) copy.replaceKey(key, array);
+  for (const auto& [k, v] : extra) copy.replaceKey(k, v);
   update.set(owner, copy.unparse());
 }
 
@@ -402,13 +407,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
     } else {
       QPDFObjectHandle form =
           acroform.isDictionary() ? acroform.shallowCopy() : QPDFObjectHandle::newDictionary();
-      QPDFObjectHandle fields = form.getKey("/Fields");
-      QPDFObjectHandle array = QPDFObjectHandle::newArray();
-      if (fields.isArray()) {
-        for (int i = 0; i < fields.getArrayNItems(); ++i) array.appendItem(fields.getArrayItem(i));
-      }
-      array.appendItem(field);
-      form.replaceKey("/Fields", array);
+      form.replaceKey("/Fields", extended(form.getKey("/Fields"), {field}));
       form.replaceKey("/SigFlags", QPDFObjectHandle::newInteger(3));
       QPDFObjectHandle form_ref = update.reserve();
       update.set_object(form_ref, form);

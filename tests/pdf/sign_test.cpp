@@ -216,6 +216,30 @@ TEST(PdfSign, XrefStreamDocumentsGetAnXrefStreamUpdate) {
   expect_qpdf_check(signed_pdf);
 }
 
+TEST(PdfSign, IndirectAnnotsAndFieldsArraysGetNewVersionsOfThemselves) {
+  Bytes original = to_bytes(test::pdf_from_objects({
+      "<< /Type /Catalog /Pages 2 0 R /AcroForm 5 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] /Contents 4 0 R "
+      "/Annots 7 0 R >>",
+      "<< /Length 0 >>\nstream\n\nendstream",
+      "<< /Fields 6 0 R /DA (/Helv 0 Tf 0 g) >>",
+      "[]",
+      "[]",
+  }));
+  Bytes once = sign(original, at(0));
+  Bytes twice = sign(once, at(0, 20, 20), ContentsFormat::kPkcs7);
+  auto report = verify_pdf(twice, trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 2u);
+  EXPECT_TRUE(report->valid());
+  auto doc = Document::open(twice);
+  EXPECT_EQ(doc->qpdf().getObjectByID(7, 0).getArrayNItems(), 2) << "both widgets in /Annots";
+  EXPECT_EQ(doc->qpdf().getObjectByID(6, 0).getArrayNItems(), 2) << "both fields in /Fields";
+  EXPECT_EQ(doc->qpdf().getObjectByID(5, 0).getKey("/SigFlags").getIntValue(), 3);
+  expect_qpdf_check(twice);
+}
+
 TEST(PdfSign, CrossPageSealIsOneFieldWithASliceOnEveryPage) {
   Bytes original = blank_pdf(3);
   auto stamps = doc::place(doc::CrossPageRule{}, sizes(original), 40, 40);
