@@ -1,0 +1,585 @@
+#include "ofd/verify.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "asn1/oid.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "crypto/sm2.h"
+#include "ofd/document.h"
+#include "pki/signed_data.h"
+#include "pki/verify.h"
+#include "ses/signature.h"
+
+namespace eseal::ofd {
+namespace {
+
+using ses::Check;
+using ses::CheckResult;
+
+Check passed(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kPassed, std::move(detail)};
+}
+Check failed(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kFailed, std::move(detail)};
+}
+Check skipped(std::string name, std::string detail) {
+  return {std::move(name), CheckResult::kSkipped, std::move(detail)};
+}
+
+// Names for a detail line: all of them up to a point, then a count.
+std::string name_list(const std::vector<std::string>& names) {
+  constexpr std::size_t kShown = 20;
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < kShown; ++i) {
+    out += (i ? ", " : "") + names[i];
+  }
+  if (names.size() > kShown) out += " and " + std::to_string(names.size() - kShown) + " more";
+  return out;
+}
+
+// The digest algorithms References/@CheckMethod names in real files (STANDARDS_NOTES.md §2.4).
+enum class CheckAlgorithm { kSm3, kSha256, kSha1, kMd5 };
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+std::optional<CheckAlgorithm> check_algorithm(std::string_view method) {
+  std::string m = upper(method);
+  if (m == asn1::oid::kSm3 || m == "SM3") return CheckAlgorithm::kSm3;
+  if (m == "SHA256" || m == "SHA-256" || m == "2.16.840.1.101.3.4.2.1")
+    return CheckAlgorithm::kSha256;
+  if (m == "SHA1" || m == "SHA-1" || m == "1.3.14.3.2.26") return CheckAlgorithm::kSha1;
+  if (m == "MD5" || m == "1.2.840.113549.2.5") return CheckAlgorithm::kMd5;
+  return std::nullopt;
+}
+
+std::string_view algorithm_name(CheckAlgorithm a) {
+  switch (a) {
+    case CheckAlgorithm::kSm3:
+      return "SM3";
+    case CheckAlgorithm::kSha256:
+      return "SHA-256";
+    case CheckAlgorithm::kSha1:
+      return "SHA-1";
+    case CheckAlgorithm::kMd5:
+      return "MD5";
+  }
+  return "?";
+}
+
+std::size_t algorithm_size(CheckAlgorithm a) {
+  return a == CheckAlgorithm::kMd5 ? 16 : a == CheckAlgorithm::kSha1 ? 20 : 32;
+}
+
+// The digest of an entry's raw bytes, streamed. MD5 is not in crypto/ (nothing eseal makes
+// uses it); the GB/T 33190 XSD names it as CheckMethod's default, so it is read here.
+Result<Bytes> entry_digest(const Package& package, const std::string& path, CheckAlgorithm a) {
+  if (a == CheckAlgorithm::kMd5) {
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1) {
+      return Error::internal("MD5 is not available");
+    }
+    auto s = package.read_chunks(path, [&](ByteView chunk) {
+      EVP_DigestUpdate(ctx.get(), chunk.data(), chunk.size());
+      return ok_status();
+    });
+    if (!s) return s.error();
+    Bytes out(EVP_MAX_MD_SIZE);
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx.get(), out.data(), &n);
+    out.resize(n);
+    return out;
+  }
+  crypto::Hasher h(a == CheckAlgorithm::kSm3      ? crypto::HashAlgorithm::kSm3
+                   : a == CheckAlgorithm::kSha256 ? crypto::HashAlgorithm::kSha256
+                                                  : crypto::HashAlgorithm::kSha1);
+  auto s = package.read_chunks(path, [&](ByteView chunk) {
+    h.update(chunk);
+    return ok_status();
+  });
+  if (!s) return s.error();
+  return h.finish();
+}
+
+// The entry name `path` finds in the package (find() may match it case-insensitively), or "".
+std::string entry_name(const Package& package, const std::string& path) {
+  if (path.empty()) return {};
+  const Entry* e = package.find(path);
+  return e ? e->name : std::string();
+}
+
+// Digests already taken in this verification, by entry name and algorithm: signatures share
+// files, and a hostile Signature.xml may name one large file many times.
+using DigestCache = std::map<std::pair<std::string, CheckAlgorithm>, Bytes>;
+
+Result<Bytes> cached_digest(const Package& package, const std::string& path, CheckAlgorithm a,
+                            DigestCache& cache) {
+  auto key = std::make_pair(entry_name(package, path), a);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  auto digest = entry_digest(package, path, a);
+  if (digest) cache.emplace(std::move(key), *digest);
+  return digest;
+}
+
+Check references_check(const Package& package, const SignatureDescription& d, DigestCache& cache,
+                       SignatureReport& report) {
+  const std::string name = "references";
+  if (d.references.empty()) return failed(name, "Signature.xml has no Reference");
+  std::optional<CheckAlgorithm> declared;
+  if (!d.check_method.empty()) {
+    declared = check_algorithm(d.check_method);
+    if (!declared) {
+      return failed(name, "CheckMethod \"" + d.check_method + "\" is not a known digest");
+    }
+  }
+  std::vector<std::string> changed, missing, unreadable;
+  std::set<std::string_view> used;
+  for (const Reference& ref : d.references) {
+    ReferenceResult r{ref.file_ref, ref.path, ReferenceStatus::kUnreadable};
+    auto value = crypto::from_base64(ref.check_value);
+    // No CheckMethod: the XSD's default is MD5, but producers that leave it out hash with
+    // whatever they use; the value's size tells MD5, SHA-1 and SM3 apart.
+    CheckAlgorithm a = declared                       ? *declared
+                       : value && value->size() == 20 ? CheckAlgorithm::kSha1
+                       : value && value->size() == 32 ? CheckAlgorithm::kSm3
+                                                      : CheckAlgorithm::kMd5;
+    if (ref.path.empty()) {
+      unreadable.push_back("\"" + ref.file_ref + "\" (not a package path)");
+    } else if (!package.contains(ref.path)) {
+      r.status = ReferenceStatus::kMissing;
+      missing.push_back(ref.path);
+    } else if (!value || value->size() != algorithm_size(a)) {
+      unreadable.push_back(ref.path + " (CheckValue is not base64 of a " +
+                           std::string(algorithm_name(a)) + " digest)");
+    } else if (auto digest = cached_digest(package, ref.path, a, cache); !digest) {
+      unreadable.push_back(ref.path + " (" + digest.error().message + ")");
+    } else if (*digest == *value) {
+      r.status = ReferenceStatus::kMatches;
+      used.insert(algorithm_name(a));
+    } else {
+      r.status = ReferenceStatus::kChanged;
+      changed.push_back(ref.path);
+    }
+    report.references.push_back(std::move(r));
+  }
+  if (changed.empty() && missing.empty() && unreadable.empty()) {
+    std::string algorithms;
+    for (std::string_view u : used) algorithms += (algorithms.empty() ? "" : "/") + std::string(u);
+    std::string weak = used.count("MD5") || used.count("SHA-1") ? " (a weak digest)" : "";
+    return passed(name, std::to_string(d.references.size()) + " file(s) match their " + algorithms +
+                            " CheckValue" + weak);
+  }
+  std::string detail;
+  auto add = [&](const char* label, const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    detail += (detail.empty() ? "" : "; ") + std::string(label) + ": " + name_list(names);
+  };
+  add("changed", changed);
+  add("missing", missing);
+  add("unreadable", unreadable);
+  return failed(name, detail);
+}
+
+bool may_sign(const pki::Certificate& cert) {
+  std::uint32_t usage = cert.key_usage();
+  return usage == 0 || (usage & (pki::kDigitalSignature | pki::kNonRepudiation)) != 0;
+}
+
+// The signer's certificate at the signing time, then its chain.
+void certificate_checks(const pki::Certificate& cert, std::optional<Time> at,
+                        std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
+                        std::vector<Check>& checks) {
+  if (!at) {
+    checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
+    checks.push_back(failed("signer-chain", "no signing time to judge it at"));
+    return;
+  }
+  std::string period = format_utc(cert.not_before()) + " .. " + format_utc(cert.not_after());
+  if (*at < cert.not_before() || *at > cert.not_after()) {
+    checks.push_back(failed("signer-certificate", "not valid at signing time " + format_utc(*at) +
+                                                      " (valid " + period + ")"));
+  } else if (!may_sign(cert)) {
+    checks.push_back(failed("signer-certificate", "key usage does not allow signing"));
+  } else {
+    checks.push_back(
+        passed("signer-certificate", cert.subject().to_string() + ", valid " + period));
+  }
+  if (trust.trusted.empty()) {
+    checks.push_back(skipped("signer-chain", "no trust anchor given"));
+    return;
+  }
+  std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
+  chain.insert(chain.end(), carried.begin(), carried.end());
+  auto s = pki::verify_chain(cert, chain, trust.trusted, {*at, trust.crls});
+  checks.push_back(s ? passed("signer-chain", "chains to a trust anchor at " + format_utc(*at))
+                     : failed("signer-chain", s.error().message));
+}
+
+void check_ses(const ses::SesSignature& s, const Bytes& xml_hash, const ses::TrustPolicy& trust,
+               SignatureReport& report) {
+  report.format = s.version == ses::SesVersion::kV4
+                      ? "ses"
+                      : "ses-" + std::string(ses::version_name(s.version));
+  report.signing_time = s.time_info;
+  if (auto cert = pki::Certificate::from_der(s.signer_cert))
+    report.signer = cert->subject().to_string();
+  report.picture_type = s.seal.info.picture.type;
+  report.picture = s.seal.info.picture.data;
+  ses::Verdict v = ses::verify_signature(s, trust, xml_hash);
+  for (Check& c : v.checks) report.verdict.checks.push_back(std::move(c));
+}
+
+void check_cms(const pki::SignedData& sd, const Bytes& xml_hash, std::optional<Time> claimed_time,
+               const ses::TrustPolicy& trust, SignatureReport& report) {
+  report.format = sd.profile == pki::CmsProfile::kPkcs7 ? "pkcs7" : "gmcms";
+  report.signing_time = sd.signing_time ? sd.signing_time : claimed_time;
+  auto& checks = report.verdict.checks;
+  if (sd.has_signed_attributes) {
+    checks.push_back(sd.message_digest && *sd.message_digest == xml_hash
+                         ? passed("data-hash", "messageDigest is SM3 of Signature.xml")
+                         : failed("data-hash", "messageDigest is not SM3 of Signature.xml"));
+  } else if (!sd.content) {
+    checks.push_back(failed("data-hash", "neither signed attributes nor content"));
+  } else if (*sd.content == xml_hash) {
+    checks.push_back(passed("data-hash", "the signed content is SM3 of Signature.xml"));
+  } else if (to_string(*sd.content) == crypto::to_base64(xml_hash)) {
+    checks.push_back(passed("data-hash", "the signed content is SM3 of Signature.xml, in base64"));
+  } else if (crypto::sm3(*sd.content) == xml_hash) {
+    checks.push_back(passed("data-hash", "the signed content is Signature.xml"));
+  } else {
+    checks.push_back(failed("data-hash", "the signed content is not SM3 of Signature.xml"));
+  }
+  auto status = pki::verify_signed_data(sd, std::nullopt);
+  checks.push_back(
+      status ? passed("signer-signature", sd.has_signed_attributes
+                                              ? "SM3withSM2 over the signed attributes"
+                                              : "SM3withSM2 over the " +
+                                                    std::to_string(sd.signed_bytes.size()) +
+                                                    " bytes of content")
+             : failed("signer-signature", status.error().message));
+  if (!sd.signer) {
+    checks.push_back(
+        failed("signer-certificate", "the signer's certificate is not in the SignedData"));
+    checks.push_back(failed("signer-chain", "no signer certificate"));
+  } else {
+    report.signer = sd.signer->subject().to_string();
+    certificate_checks(*sd.signer, report.signing_time, sd.certificates, trust, checks);
+  }
+  auto stamp = std::find_if(sd.unsigned_attributes.begin(), sd.unsigned_attributes.end(),
+                            [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
+  checks.push_back(skipped("time-stamp", stamp == sd.unsigned_attributes.end()
+                                             ? "none"
+                                             : "a token of " +
+                                                   std::to_string(stamp->second.size()) +
+                                                   " bytes is present; its TSA signature is not "
+                                                   "checked by this release"));
+}
+
+// OFDRW's deprecated DigitalSignContainer: SM3withSM2 (standard ID) over the raw Signature.xml,
+// stored as a bare DER SM2Signature with no certificate.
+void check_bare_sm2(ByteView signature, ByteView signature_xml, std::optional<Time> claimed_time,
+                    const ses::TrustPolicy& trust, const VerifyOptions& options,
+                    SignatureReport& report) {
+  report.format = "sm2";
+  report.signing_time = claimed_time;
+  auto& checks = report.verdict.checks;
+  if (options.signer_certificates.empty()) {
+    checks.push_back(skipped("signer-signature",
+                             "a bare SM2 signature carries no certificate and none was given to "
+                             "check it against"));
+    checks.push_back(skipped("signer-certificate", "no signer certificate"));
+    checks.push_back(skipped("signer-chain", "no signer certificate"));
+    return;
+  }
+  for (const pki::Certificate& cert : options.signer_certificates) {
+    auto key = cert.public_key();
+    if (!key || !crypto::sm2_verify(*key, signature_xml, signature)) continue;
+    report.signer = cert.subject().to_string();
+    checks.push_back(
+        passed("signer-signature", "SM3withSM2 over the " + std::to_string(signature_xml.size()) +
+                                       " bytes of Signature.xml, key of " + report.signer));
+    certificate_checks(cert, claimed_time, {}, trust, checks);
+    return;
+  }
+  checks.push_back(
+      failed("signer-signature", "a bare SM2 signature over Signature.xml that none of the " +
+                                     std::to_string(options.signer_certificates.size()) +
+                                     " certificate(s) given verifies"));
+  checks.push_back(skipped("signer-certificate", "no signer certificate"));
+  checks.push_back(skipped("signer-chain", "no signer certificate"));
+}
+
+// SignedValue.dat is binary DER; a tolerant reader also takes base64 or hex text of it
+// (STANDARDS_NOTES.md §2.6).
+Bytes signed_value_der(Bytes raw, const std::string& path, std::vector<std::string>& warnings) {
+  if (raw.empty() || raw[0] == 0x30) return raw;
+  std::string text = to_string(raw);
+  if (auto b = crypto::from_base64(text); b && !b->empty() && (*b)[0] == 0x30) {
+    warnings.push_back(path + " holds base64 text; read as the DER it encodes");
+    return *b;
+  }
+  if (auto h = crypto::from_hex(text); h && !h->empty() && (*h)[0] == 0x30) {
+    warnings.push_back(path + " holds hex text; read as the DER it encodes");
+    return *h;
+  }
+  return raw;
+}
+
+// Returns the seal inside the signature value, for seal-match.
+std::optional<Bytes> check_signed_value(const Package& package, const SignatureDescription& d,
+                                        const Bytes& signature_xml, const ses::TrustPolicy& trust,
+                                        const VerifyOptions& options, SignatureReport& report,
+                                        std::vector<std::string>& warnings) {
+  auto& checks = report.verdict.checks;
+  report.format = "unknown";
+  if (d.signed_value_path.empty()) {
+    checks.push_back(failed("signed-value", "Signature.xml names no SignedValue file"));
+    return std::nullopt;
+  }
+  auto raw = package.read(d.signed_value_path);
+  if (!raw) {
+    checks.push_back(failed("signed-value", raw.error().message));
+    return std::nullopt;
+  }
+  Bytes value = signed_value_der(std::move(*raw), d.signed_value_path, warnings);
+  Bytes xml_hash = crypto::sm3(signature_xml);
+  std::optional<Time> claimed = parse_signature_date_time(d.signature_date_time);
+  auto ses_signature = ses::decode_signature(value);
+  if (ses_signature) {
+    check_ses(*ses_signature, xml_hash, trust, report);
+    return ses_signature->seal.encoded;
+  }
+  auto sd = pki::parse_signed_data(value);
+  if (sd) {
+    check_cms(*sd, xml_hash, claimed, trust, report);
+    return std::nullopt;
+  }
+  if (crypto::sm2_signature_der_to_raw(value)) {
+    check_bare_sm2(value, signature_xml, claimed, trust, options, report);
+    return std::nullopt;
+  }
+  checks.push_back(failed("signed-value", d.signed_value_path + " is neither an SES_Signature (" +
+                                              ses_signature.error().message + "), a SignedData (" +
+                                              sd.error().message + ") nor an SM2 signature"));
+  return std::nullopt;
+}
+
+Check seal_match(const Package& package, const SignatureDescription& d,
+                 const std::optional<Bytes>& signed_seal) {
+  const std::string name = "seal-match";
+  if (d.seal_loc.empty()) return skipped(name, "Signature.xml names no seal file");
+  if (d.seal_path.empty() || !package.contains(d.seal_path)) {
+    return failed(name, "Seal/BaseLoc \"" + d.seal_loc + "\" names no file in the package");
+  }
+  if (!signed_seal) {
+    return failed(name, d.seal_path + " is named, but the signature value carries no seal");
+  }
+  auto bytes = package.read(d.seal_path);
+  if (!bytes) return failed(name, bytes.error().message);
+  if (*bytes != *signed_seal) {
+    return failed(name, d.seal_path + " is not the seal inside the signature value");
+  }
+  return passed(name, d.seal_path + " is the seal inside the signature value (" +
+                          std::to_string(bytes->size()) + " bytes)");
+}
+
+std::string box_text(const doc::RectMm& r) {
+  auto n = [](double v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+    return s;
+  };
+  return n(r.x) + " " + n(r.y) + " " + n(r.width) + " " + n(r.height);
+}
+
+Check stamp_annots(const DocBody& body, int document, const SignatureDescription& d,
+                   SignatureReport& report) {
+  const std::string name = "stamp-annots";
+  if (d.stamp_annots.empty()) return skipped(name, "no StampAnnot");
+  std::vector<std::string> unknown, shown;
+  for (const StampAnnot& a : d.stamp_annots) {
+    Appearance ap{document, -1, a.page_ref, a.boundary, a.clip};
+    for (std::size_t p = 0; p < body.pages.size(); ++p) {
+      if (body.pages[p].id == a.page_ref) ap.page = static_cast<int>(p);
+    }
+    if (ap.page < 0) {
+      unknown.push_back(a.id + " (PageRef \"" + a.page_ref + "\")");
+    } else {
+      shown.push_back("page " + std::to_string(ap.page + 1) + " at " + box_text(a.boundary) +
+                      (a.clip ? " clip " + box_text(*a.clip) : ""));
+    }
+    report.appearances.push_back(std::move(ap));
+  }
+  if (!unknown.empty()) {
+    return failed(name, "StampAnnot(s) naming no page of the document: " + name_list(unknown));
+  }
+  return passed(name, name_list(shown));
+}
+
+void verify_signature(const Package& package, const DocBody& body, int document,
+                      const SignatureEntry& entry, const ses::TrustPolicy& trust,
+                      const VerifyOptions& options, DigestCache& cache, SignatureReport& report,
+                      std::optional<SignatureDescription>& description,
+                      std::vector<std::string>& warnings) {
+  auto& checks = report.verdict.checks;
+  report.document = document;
+  report.id = entry.id;
+  report.type = entry.type;
+  report.relative = entry.relative;
+  report.signature_path = entry.path;
+  if (entry.path.empty() || !package.contains(entry.path)) {
+    checks.push_back(
+        failed("signature-xml", "BaseLoc \"" + entry.base_loc + "\" names no file in the package"));
+    return;
+  }
+  auto xml = package.read(entry.path);
+  if (!xml) {
+    checks.push_back(failed("signature-xml", xml.error().message));
+    return;
+  }
+  auto parsed = parse_signature_xml(*xml, entry.path);
+  if (!parsed) {
+    checks.push_back(failed("signature-xml", parsed.error().message));
+    return;
+  }
+  const SignatureDescription& d = *parsed;
+  report.signed_value_path = d.signed_value_path;
+  report.seal_path = d.seal_path;
+  report.provider = d.provider_name;
+  report.signature_method = d.signature_method;
+  report.signature_date_time = d.signature_date_time;
+  report.check_method = d.check_method;
+  checks.push_back(references_check(package, d, cache, report));
+  std::string own_signatures = entry_name(package, body.signatures_path);
+  for (const ReferenceResult& r : report.references) {
+    if (own_signatures.empty() || entry_name(package, r.path) != own_signatures) continue;
+    report.locked = true;
+    if (r.status == ReferenceStatus::kChanged) {
+      checks.back().detail +=
+          " (this signature locks the package: Signatures.xml changed, so "
+          "signatures were added or removed after it)";
+    }
+  }
+  auto seal = check_signed_value(package, d, *xml, trust, options, report, warnings);
+  checks.push_back(seal_match(package, d, seal));
+  checks.push_back(stamp_annots(body, document, d, report));
+  description = std::move(*parsed);
+}
+
+}  // namespace
+
+std::string_view reference_status_name(ReferenceStatus s) {
+  switch (s) {
+    case ReferenceStatus::kMatches:
+      return "matches";
+    case ReferenceStatus::kChanged:
+      return "changed";
+    case ReferenceStatus::kMissing:
+      return "missing";
+    case ReferenceStatus::kUnreadable:
+      return "unreadable";
+  }
+  return "?";
+}
+
+bool SignatureReport::valid() const {
+  const ses::Check* value = verdict.find("signer-signature");
+  return verdict.valid() && value && value->result == CheckResult::kPassed;
+}
+
+bool VerifyReport::locked() const {
+  return std::any_of(signatures.begin(), signatures.end(),
+                     [](const SignatureReport& s) { return s.locked; });
+}
+
+bool VerifyReport::valid() const {
+  if (signatures.empty() || !uncovered_files.empty() || !removed_files.empty()) return false;
+  return std::all_of(signatures.begin(), signatures.end(),
+                     [](const SignatureReport& s) { return s.valid(); });
+}
+
+Result<VerifyReport> verify_ofd(ByteView ofd, const ses::TrustPolicy& trust,
+                                const VerifyOptions& options) {
+  auto package = Package::open(ofd, options.limits);
+  if (!package) return package.error();
+  auto structure = read_structure(*package);
+  if (!structure) return structure.error();
+  VerifyReport report;
+  report.warnings = structure->warnings;
+
+  // Each signature with what it describes, for the coverage pass below.
+  std::vector<std::optional<SignatureDescription>> descriptions;
+  DigestCache cache;
+  for (std::size_t doc = 0; doc < structure->documents.size(); ++doc) {
+    const DocBody& body = structure->documents[doc];
+    for (const SignatureEntry& entry : body.signatures) {
+      SignatureReport s;
+      std::optional<SignatureDescription> d;
+      verify_signature(*package, body, static_cast<int>(doc), entry, trust, options, cache, s, d,
+                       report.warnings);
+      report.signatures.push_back(std::move(s));
+      descriptions.push_back(std::move(d));
+    }
+  }
+
+  // What is expected to be left out of References: Signatures.xml (a later signature changes
+  // it unless the package is locked) and every signature's own files.
+  std::set<std::string> expected;
+  auto expect = [&](const std::string& path) {
+    if (std::string name = entry_name(*package, path); !name.empty()) expected.insert(name);
+  };
+  for (const DocBody& body : structure->documents) {
+    expect(body.signatures_path);
+    for (const SignatureEntry& e : body.signatures) expect(e.path);
+  }
+  for (const auto& d : descriptions) {
+    if (!d) continue;
+    expect(d->signed_value_path);
+    expect(d->seal_path);
+  }
+  std::vector<std::string> files = package->files();
+  std::set<std::string> covered_by_any, removed;
+  for (std::size_t i = 0; i < report.signatures.size(); ++i) {
+    SignatureReport& s = report.signatures[i];
+    if (!descriptions[i]) continue;  // Signature.xml unreadable: already failed
+    std::set<std::string> covered;
+    std::vector<std::string> gone;
+    for (const ReferenceResult& r : s.references) {
+      if (r.status == ReferenceStatus::kMissing) gone.push_back(r.path);
+      if (std::string name = entry_name(*package, r.path); !name.empty()) covered.insert(name);
+    }
+    for (const std::string& f : files) {
+      if (!covered.count(f) && !expected.count(f)) s.uncovered_files.push_back(f);
+    }
+    covered_by_any.insert(covered.begin(), covered.end());
+    removed.insert(gone.begin(), gone.end());
+    if (s.uncovered_files.empty() && gone.empty()) {
+      s.verdict.checks.push_back(passed(
+          "package-changes", "every file is covered but Signatures.xml and the signatures' own"));
+    } else {
+      std::string detail;
+      if (!s.uncovered_files.empty()) detail = "not covered: " + name_list(s.uncovered_files);
+      if (!gone.empty()) detail += (detail.empty() ? "" : "; ") + ("removed: " + name_list(gone));
+      s.verdict.checks.push_back(failed("package-changes", detail));
+    }
+  }
+  for (const std::string& f : files) {
+    if (!covered_by_any.count(f) && !expected.count(f)) report.uncovered_files.push_back(f);
+  }
+  report.removed_files.assign(removed.begin(), removed.end());
+  return report;
+}
+
+}  // namespace eseal::ofd

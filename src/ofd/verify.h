@@ -1,0 +1,129 @@
+// Verification of every signature in an OFD package (GB/T 33190-2016 §18, GB/T 38540-2020 §8,
+// GB/T 35275; the checklist of STANDARDS_NOTES.md §2.12, extended): for each Signature of
+// Signatures.xml, in order, the reference digests over the raw entries, the signature value in
+// each SignedValue.dat format (SES v1/v4/v5, GB/T 35275 SignedData in both forms, a legacy bare
+// SM2 signature), the signer's certificate and the seal at the signing time, the seal file
+// against the signed seal, where the seal is shown, whether the signature locks the package,
+// and which files of the package no signature covers or were removed. Shaped like
+// pdf/verify.h, so one caller can report both.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "doc/placement.h"
+#include "ofd/package.h"
+#include "pki/certificate.h"
+#include "ses/verify.h"
+
+namespace eseal::ofd {
+
+// A StampAnnot of a signature, placed on its page.
+struct Appearance {
+  int document = 0;      // 0-based DocBody
+  int page = -1;         // 0-based page index in that document; -1 when PageRef names no page
+  std::string page_id;   // the PageRef as written
+  doc::RectMm boundary;  // mm from the page's top-left corner, y down
+  std::optional<doc::RectMm> clip;  // relative to the boundary's top-left corner
+};
+
+enum class ReferenceStatus {
+  kMatches,     // the CheckValue is the digest of the entry's raw bytes
+  kChanged,     // the entry's digest differs: the file was modified
+  kMissing,     // FileRef names no file in the package: the file was removed
+  kUnreadable,  // FileRef cannot be resolved, the entry cannot be read, or CheckValue is not
+                // base64 of a digest of the method's size
+};
+std::string_view reference_status_name(ReferenceStatus s);  // "matches", "changed", ...
+
+struct ReferenceResult {
+  std::string file_ref;  // as written
+  std::string path;      // the entry name it resolves to
+  ReferenceStatus status = ReferenceStatus::kUnreadable;
+};
+
+struct SignatureReport {
+  int document = 0;               // 0-based DocBody
+  std::string id;                 // Signatures.xml Signature/@ID
+  std::string type;               // "Seal" (the default) or "Sign"
+  std::string relative;           // GM/T 0099 Relative, when present
+  std::string signature_path;     // Signature.xml's entry name
+  std::string signed_value_path;  // SignedValue.dat's entry name
+  std::string seal_path;          // Seal/BaseLoc's entry name, when present
+  // "ses", "ses-v1", "ses-v5", "gmcms", "pkcs7", "sm2" (a bare DER SM2 signature over the raw
+  // Signature.xml, as OFDRW's deprecated DigitalSignContainer wrote it), or "unknown".
+  std::string format;
+  std::string provider;             // Provider/@ProviderName
+  std::string signature_method;     // as written
+  std::string signature_date_time;  // as written
+  std::string check_method;         // as written; "" means the XSD default, MD5
+  // The signing time the certificate and seal were judged at: TBS_Sign.timeInfo for SES, the
+  // signingTime attribute for SignedData, else SignatureDateTime.
+  std::optional<Time> signing_time;
+  std::string signer;  // the signer certificate's subject, when known
+  // The References include this document's Signatures.xml: a lock (OFDRW WholeProtected, the
+  // licence lock signature, STANDARDS_NOTES.md §2.7 and §3). No signature may follow it.
+  bool locked = false;
+  std::vector<ReferenceResult> references;
+  // Files of the package this signature does not cover, other than Signatures.xml and the
+  // signatures' own files (Signature.xml, SignedValue.dat, Seal.esl): content added or left
+  // out after or at signing.
+  std::vector<std::string> uncovered_files;
+  std::vector<Appearance> appearances;
+  std::string picture_type;  // the seal's picture ("PNG", "ofd", ...), when the value has a seal
+  Bytes picture;
+  // Every check in order:
+  //   signature-xml       (only when Signature.xml is missing or malformed: failed)
+  //   references          every CheckValue matches its entry; names the files that do not
+  //   signed-value        (only when SignedValue.dat is missing or of no known format: failed)
+  //   the format's checks:
+  //     ses:    structure, signer-signature, signer-in-seal, signer-certificate,
+  //             signer-chain, time-stamp, data-hash (SM3 of the raw Signature.xml), seal.*
+  //     gmcms/pkcs7: data-hash (messageDigest, or the attached content), signer-signature,
+  //             signer-certificate, signer-chain, time-stamp
+  //     sm2:    signer-signature (skipped when no certificate is available: the value carries
+  //             none; see VerifyOptions), signer-certificate, signer-chain
+  //   seal-match          Seal/BaseLoc's bytes are the seal inside the signature value
+  //   stamp-annots        every StampAnnot names a page of the document
+  //   package-changes     no uncovered file, no referenced file removed
+  ses::Verdict verdict;
+  // No check failed and the signature value itself was verified (a skipped signer-signature
+  // — a bare SM2 signature with no certificate to check it against — is not valid: nothing
+  // would then bind the references to a signer).
+  bool valid() const;
+};
+
+struct VerifyReport {
+  std::vector<SignatureReport> signatures;  // all DocBodies, each in Signatures.xml order
+  // Files no signature covers (Signatures.xml and the signatures' own files aside), and files
+  // some signature references that are not in the package.
+  std::vector<std::string> uncovered_files;
+  std::vector<std::string> removed_files;
+  // Structure that could not be followed (a DocRoot or Signatures naming no file) and lenient
+  // readings (a SignedValue.dat in base64).
+  std::vector<std::string> warnings;
+  bool locked() const;  // some signature locks the package
+  // At least one signature, every signature valid, nothing uncovered or removed.
+  bool valid() const;
+};
+
+struct VerifyOptions {
+  // Certificates to check signatures that carry none against (the "sm2" format); the first
+  // whose key verifies is taken as the signer. Trust in it still comes from `trust`.
+  std::span<const pki::Certificate> signer_certificates;
+  PackageLimits limits;
+};
+
+// Errors (kInvalidInput) are for packages that cannot be read at all: not a ZIP, a limit of
+// PackageLimits broken, no OFD.xml, malformed XML or a DOCTYPE in OFD.xml, Document.xml or
+// Signatures.xml. Everything about the signatures themselves is reported, not returned.
+Result<VerifyReport> verify_ofd(ByteView ofd, const ses::TrustPolicy& trust,
+                                const VerifyOptions& options = {});
+
+}  // namespace eseal::ofd

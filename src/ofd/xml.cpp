@@ -1,0 +1,70 @@
+#include "ofd/xml.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace eseal::ofd {
+
+Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name) {
+  std::string what(name);
+  if (xml.size() > kMaxXmlSize) {
+    return Error::invalid_input(what + ": " + std::to_string(xml.size()) +
+                                " bytes of XML; at most " + std::to_string(kMaxXmlSize) +
+                                " are accepted");
+  }
+  auto doc = std::make_unique<pugi::xml_document>();
+  // parse_doctype keeps the DOCTYPE as a node so it can be refused below; without it pugixml
+  // skips the declaration silently.
+  pugi::xml_parse_result parsed =
+      doc->load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_doctype);
+  if (!parsed) {
+    return Error::invalid_input(what + ": not well-formed XML (" + parsed.description() +
+                                " at byte " + std::to_string(parsed.offset) + ")");
+  }
+  for (pugi::xml_node n = doc->first_child(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_doctype) {
+      return Error::invalid_input(what + ": declares a DOCTYPE, which OFD files never need");
+    }
+  }
+  if (!doc->document_element()) return Error::invalid_input(what + ": no root element");
+  return doc;
+}
+
+std::string_view local_name(const char* qualified) {
+  std::string_view name(qualified);
+  std::size_t colon = name.rfind(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node child(pugi::xml_node parent, std::string_view local) {
+  for (pugi::xml_node n = parent.first_child(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_element && local_name(n.name()) == local) return n;
+  }
+  return {};
+}
+
+std::vector<pugi::xml_node> children(pugi::xml_node parent, std::string_view local) {
+  std::vector<pugi::xml_node> out;
+  for (pugi::xml_node n = parent.first_child(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_element && local_name(n.name()) == local) out.push_back(n);
+  }
+  return out;
+}
+
+pugi::xml_attribute attribute(pugi::xml_node node, std::string_view local) {
+  for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+    if (local_name(a.name()) == local) return a;
+  }
+  return {};
+}
+
+std::string text(pugi::xml_node node) {
+  std::string_view value = node.text().get();
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
+  return std::string(value);
+}
+
+}  // namespace eseal::ofd

@@ -1,0 +1,37 @@
+// The XML files of an OFD package (GB/T 33190-2016 §7.2) read with pugixml, matched on local
+// names so that both the "ofd:" prefix and no prefix work (STANDARDS_NOTES.md §2.1). pugixml
+// never expands DTDs or external entities; a document that declares a DOCTYPE is refused anyway,
+// since no OFD file needs one and it is the usual vehicle of entity attacks.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+
+namespace eseal::ofd {
+
+// Larger XML files are refused: the DOM of a page this size would already be unreasonable.
+inline constexpr std::size_t kMaxXmlSize = 64u << 20;
+
+// Parses `xml` (UTF-8, or whatever encoding its BOM or declaration says). kInvalidInput names
+// `name` and says why: malformed, a DOCTYPE, no root element, larger than kMaxXmlSize.
+Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name);
+
+// "Page" for "ofd:Page" and "Page".
+std::string_view local_name(const char* qualified);
+// The first child element with that local name, or an empty node.
+pugi::xml_node child(pugi::xml_node parent, std::string_view local);
+// Every child element with that local name, in document order.
+std::vector<pugi::xml_node> children(pugi::xml_node parent, std::string_view local);
+// The attribute with that local name ("ID", or a prefixed "ofd:ID"), or an empty attribute.
+pugi::xml_attribute attribute(pugi::xml_node node, std::string_view local);
+// The element's text with surrounding whitespace removed; "" for an empty node.
+std::string text(pugi::xml_node node);
+
+}  // namespace eseal::ofd
