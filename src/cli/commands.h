@@ -17,6 +17,7 @@ void add_data_commands(CLI::App& app, const GlobalOptions& options);
 void add_demo_command(CLI::App& app, const GlobalOptions& options);
 void add_seal_commands(CLI::App& app, const GlobalOptions& options);
 void add_pdf_commands(CLI::App& app, const GlobalOptions& options);
+void add_ofd_commands(CLI::App& app, const GlobalOptions& options);
 
 // Where a CA's certificate and key live: D/root.pem + D/root.key for `--ca D`, or P.pem + P.key
 // for an issuer given by prefix.

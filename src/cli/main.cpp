@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_data_commands(app, options);
   add_seal_commands(app, options);
   add_pdf_commands(app, options);
+  add_ofd_commands(app, options);
   add_demo_command(app, options);
   try {
     app.parse(argc, argv);
