@@ -1,23 +1,13 @@
 // eseal ofd verify: the signatures of an OFD document (GB/T 33190 §18), checked one by one.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <iostream>
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/report_output.h"
 #include "ofd/verify.h"
 
 namespace eseal::cli {
 namespace {
-
-void print_check(const ses::Check& c) {
-  std::string result(ses::result_name(c.result));
-  result.append(9 - result.size(), ' ');
-  std::string name = c.name;
-  name.append(name.size() < 24 ? 24 - name.size() : 1, ' ');
-  std::cout << "  " << result << name << c.detail << "\n";
-}
 
 void print_text(const ofd::VerifyReport& report) {
   for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
@@ -34,7 +24,7 @@ void print_text(const ofd::VerifyReport& report) {
                     a.clip ? ", clipped" : "");
       std::cout << where;
     }
-    for (const auto& c : s.verdict.checks) print_check(c);
+    for (const auto& c : s.verdict.checks) std::cout << check_line(c);
   }
   for (const auto& f : report.uncovered_files)
     std::cout << "not covered by any signature: " << f << "\n";
@@ -45,11 +35,8 @@ void print_text(const ofd::VerifyReport& report) {
 
 void print_json(const ofd::VerifyReport& report) {
   rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
-  auto str = [&w](const char* key, const std::string& value) {
-    w.Key(key);
-    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-  };
+  JsonWriter w(buffer);
+  auto str = [&w](const char* key, const std::string& value) { json_string(w, key, value); };
   auto list = [&w](const char* key, const std::vector<std::string>& values) {
     w.Key(key);
     w.StartArray();
@@ -90,29 +77,9 @@ void print_json(const ofd::VerifyReport& report) {
     w.EndArray();
     w.Key("appearances");
     w.StartArray();
-    for (const auto& a : s.appearances) {
-      w.StartObject();
-      w.Key("page");
-      w.Int(a.page + 1);
-      for (auto [key, value] :
-           {std::pair{"xMm", a.boundary.x}, std::pair{"yMm", a.boundary.y},
-            std::pair{"widthMm", a.boundary.width}, std::pair{"heightMm", a.boundary.height}}) {
-        w.Key(key);
-        w.Double(value);
-      }
-      w.EndObject();
-    }
+    for (const auto& a : s.appearances) json_placed_rect(w, a.page, a.boundary);
     w.EndArray();
-    w.Key("checks");
-    w.StartArray();
-    for (const auto& c : s.verdict.checks) {
-      w.StartObject();
-      str("name", c.name);
-      str("result", std::string(ses::result_name(c.result)));
-      str("detail", c.detail);
-      w.EndObject();
-    }
-    w.EndArray();
+    json_checks(w, s.verdict);
     w.EndObject();
   }
   w.EndArray();

@@ -1,11 +1,9 @@
 // eseal pdf sign | prepare | complete | verify | text: electronic seals on PDF documents.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <iostream>
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/report_output.h"
 #include "crypto/encoding.h"
 #include "pdf/layout.h"
 #include "pdf/sign.h"
@@ -135,13 +133,6 @@ ses::SesSeal read_seal(const std::string& path) {
 
 // --- verify ---------------------------------------------------------------------------------
 
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void json_string(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 void print_report_json(const pdf::VerifyReport& report) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -175,30 +166,10 @@ void print_report_json(const pdf::VerifyReport& report) {
     json_string(w, "changesAfter", std::string(pdf::changes_name(s.changes_after)));
     w.Key("appearances");
     w.StartArray();
-    for (const auto& a : s.appearances) {
-      w.StartObject();
-      w.Key("page");
-      w.Int(a.page + 1);
-      for (auto [key, value] :
-           {std::pair{"xMm", a.rect.x}, std::pair{"yMm", a.rect.y},
-            std::pair{"widthMm", a.rect.width}, std::pair{"heightMm", a.rect.height}}) {
-        w.Key(key);
-        w.Double(std::round(value * 100) / 100);
-      }
-      w.EndObject();
-    }
+    for (const auto& a : s.appearances) json_placed_rect(w, a.page, a.rect);
     w.EndArray();
     json_string(w, "pictureType", s.picture_type);
-    w.Key("checks");
-    w.StartArray();
-    for (const auto& c : s.verdict.checks) {
-      w.StartObject();
-      json_string(w, "name", c.name);
-      json_string(w, "result", std::string(ses::result_name(c.result)));
-      json_string(w, "detail", c.detail);
-      w.EndObject();
-    }
-    w.EndArray();
+    json_checks(w, s.verdict);
     w.EndObject();
   }
   w.EndArray();
@@ -221,13 +192,7 @@ void print_report_text(const pdf::VerifyReport& report) {
                     a.page + 1, a.rect.x, a.rect.y, a.rect.width, a.rect.height);
       std::cout << where;
     }
-    for (const auto& c : s.verdict.checks) {
-      std::string result(ses::result_name(c.result));
-      result.append(9 - result.size(), ' ');
-      std::string name = c.name;
-      name.append(name.size() < 24 ? 24 - name.size() : 1, ' ');
-      std::cout << "  " << result << name << c.detail << "\n";
-    }
+    for (const auto& c : s.verdict.checks) std::cout << check_line(c);
   }
   if (report.unsigned_changes) std::cout << "the document was changed after its last signature\n";
   std::cout << (report.valid() ? "OK every signature is valid and nothing changed after signing\n"

@@ -1,12 +1,10 @@
 // eseal seal make | show | verify: GB/T 38540 seals from the command line, over ses/ and image/.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <cmath>
 #include <iostream>
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/report_output.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
@@ -145,58 +143,51 @@ void print_text(const SealFile& f) {
   }
 }
 
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void json_field(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 void json_seal(JsonWriter& w, const ses::SesSeal& seal, const std::string& picture_path) {
   const ses::SealInfo& info = seal.info;
   w.StartObject();
-  json_field(w, "version", std::string(ses::version_name(seal.version)));
+  json_string(w, "version", std::string(ses::version_name(seal.version)));
   w.Key("headerVersion");
   w.Int64(info.header_version);
-  json_field(w, "vendorId", info.vid);
-  json_field(w, "esId", info.es_id);
-  json_field(w, "name", info.name);
+  json_string(w, "vendorId", info.vid);
+  json_string(w, "esId", info.es_id);
+  json_string(w, "name", info.name);
   w.Key("type");
   w.Int64(info.type);
   auto type = ses::find_seal_type(static_cast<int>(info.type));
-  json_field(w, "typeName", type ? std::string(type->name) : "");
-  json_field(w, "createDate", format_utc(info.create_date));
-  json_field(w, "validStart", format_utc(info.valid_start));
-  json_field(w, "validEnd", format_utc(info.valid_end));
-  json_field(w, "maker", subject_of(seal.maker_cert));
-  json_field(w, "makerCertificate", crypto::to_base64(seal.maker_cert));
+  json_string(w, "typeName", type ? std::string(type->name) : "");
+  json_string(w, "createDate", format_utc(info.create_date));
+  json_string(w, "validStart", format_utc(info.valid_start));
+  json_string(w, "validEnd", format_utc(info.valid_end));
+  json_string(w, "maker", subject_of(seal.maker_cert));
+  json_string(w, "makerCertificate", crypto::to_base64(seal.maker_cert));
   w.Key("certListType");
   w.Int64(info.cert_list_type);
   w.Key("signers");
   w.StartArray();
   for (const auto& cert : info.signer_certs) {
     w.StartObject();
-    json_field(w, "subject", subject_of(cert));
-    json_field(w, "certificate", crypto::to_base64(cert));
+    json_string(w, "subject", subject_of(cert));
+    json_string(w, "certificate", crypto::to_base64(cert));
     w.EndObject();
   }
   for (const auto& d : info.signer_cert_digests) {
     w.StartObject();
-    json_field(w, "digestType", d.type);
-    json_field(w, "digest", crypto::to_hex(d.value));
+    json_string(w, "digestType", d.type);
+    json_string(w, "digest", crypto::to_hex(d.value));
     w.EndObject();
   }
   w.EndArray();
   w.Key("picture");
   w.StartObject();
-  json_field(w, "type", info.picture.type);
+  json_string(w, "type", info.picture.type);
   w.Key("bytes");
   w.Uint64(info.picture.data.size());
   w.Key("widthMm");
   w.Int64(info.picture.width_mm);
   w.Key("heightMm");
   w.Int64(info.picture.height_mm);
-  if (!picture_path.empty()) json_field(w, "file", picture_path);
+  if (!picture_path.empty()) json_string(w, "file", picture_path);
   w.EndObject();
   w.EndObject();
 }
@@ -207,12 +198,12 @@ void print_json(const SealFile& f, const std::string& picture_path) {
   if (f.signature) {
     const ses::SesSignature& s = *f.signature;
     w.StartObject();
-    json_field(w, "kind", "signature");
-    json_field(w, "version", std::string(ses::version_name(s.version)));
-    json_field(w, "signedAt", s.time_info ? format_utc(*s.time_info) : s.time_info_text);
-    json_field(w, "signer", subject_of(s.signer_cert));
-    json_field(w, "dataHash", crypto::to_hex(s.data_hash));
-    json_field(w, "propertyInfo", s.property_info);
+    json_string(w, "kind", "signature");
+    json_string(w, "version", std::string(ses::version_name(s.version)));
+    json_string(w, "signedAt", s.time_info ? format_utc(*s.time_info) : s.time_info_text);
+    json_string(w, "signer", subject_of(s.signer_cert));
+    json_string(w, "dataHash", crypto::to_hex(s.data_hash));
+    json_string(w, "propertyInfo", s.property_info);
     w.Key("timeStampBytes");
     w.Uint64(s.time_stamp ? s.time_stamp->size() : 0);
     w.Key("seal");
@@ -273,11 +264,7 @@ int run_verify(const VerifyOptions& o) {
   }
   std::string failures;
   for (const auto& c : verdict.checks) {
-    std::string result(ses::result_name(c.result));
-    result.append(9 - result.size(), ' ');
-    std::string name = c.name;
-    name.append(name.size() < 24 ? 24 - name.size() : 1, ' ');
-    std::cout << "  " << result << name << c.detail << "\n";
+    std::cout << check_line(c);
     if (c.result == ses::CheckResult::kFailed) failures += (failures.empty() ? "" : ", ") + c.name;
   }
   if (!verdict.valid()) {
