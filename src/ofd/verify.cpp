@@ -23,15 +23,9 @@ namespace {
 using ses::Check;
 using ses::CheckResult;
 
-Check passed(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kPassed, std::move(detail)};
-}
-Check failed(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kFailed, std::move(detail)};
-}
-Check skipped(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kSkipped, std::move(detail)};
-}
+constexpr auto passed = &Check::passed;
+constexpr auto failed = &Check::failed;
+constexpr auto skipped = &Check::skipped;
 
 // Names for a detail line: all of them up to a point, then a count.
 std::string name_list(const std::vector<std::string>& names) {
@@ -191,11 +185,6 @@ Check references_check(const Package& package, const SignatureDescription& d, Di
   return failed(name, detail);
 }
 
-bool may_sign(const pki::Certificate& cert) {
-  std::uint32_t usage = cert.key_usage();
-  return usage == 0 || (usage & (pki::kDigitalSignature | pki::kNonRepudiation)) != 0;
-}
-
 // The signer's certificate at the signing time, then its chain.
 void certificate_checks(const pki::Certificate& cert, std::optional<Time> at,
                         std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
@@ -205,25 +194,8 @@ void certificate_checks(const pki::Certificate& cert, std::optional<Time> at,
     checks.push_back(failed("signer-chain", "no signing time to judge it at"));
     return;
   }
-  std::string period = format_utc(cert.not_before()) + " .. " + format_utc(cert.not_after());
-  if (*at < cert.not_before() || *at > cert.not_after()) {
-    checks.push_back(failed("signer-certificate", "not valid at signing time " + format_utc(*at) +
-                                                      " (valid " + period + ")"));
-  } else if (!may_sign(cert)) {
-    checks.push_back(failed("signer-certificate", "key usage does not allow signing"));
-  } else {
-    checks.push_back(
-        passed("signer-certificate", cert.subject().to_string() + ", valid " + period));
-  }
-  if (trust.trusted.empty()) {
-    checks.push_back(skipped("signer-chain", "no trust anchor given"));
-    return;
-  }
-  std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
-  chain.insert(chain.end(), carried.begin(), carried.end());
-  auto s = pki::verify_chain(cert, chain, trust.trusted, {*at, trust.crls});
-  checks.push_back(s ? passed("signer-chain", "chains to a trust anchor at " + format_utc(*at))
-                     : failed("signer-chain", s.error().message));
+  checks.push_back(ses::certificate_check("signer-certificate", cert, *at, "signing time"));
+  checks.push_back(ses::chain_check("signer-chain", cert, *at, trust, carried));
 }
 
 void check_ses(const ses::SesSignature& s, const Bytes& xml_hash, const ses::TrustPolicy& trust,

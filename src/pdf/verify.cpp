@@ -17,15 +17,9 @@ namespace {
 using ses::Check;
 using ses::CheckResult;
 
-Check passed(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kPassed, std::move(detail)};
-}
-Check failed(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kFailed, std::move(detail)};
-}
-Check skipped(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kSkipped, std::move(detail)};
-}
+constexpr auto passed = &Check::passed;
+constexpr auto failed = &Check::failed;
+constexpr auto skipped = &Check::skipped;
 
 std::string range_text(const ByteRange& r) {
   return "[" + std::to_string(r[0]) + " " + std::to_string(r[1]) + " " + std::to_string(r[2]) +
@@ -163,21 +157,8 @@ void check_cms(const pki::SignedData& sd, const Bytes& digest, std::optional<Tim
     return;
   }
   Time at = *report.signing_time;
-  if (at < sd.signer->not_before() || at > sd.signer->not_after()) {
-    checks.push_back(
-        failed("signer-certificate", "not valid at the signing time " + format_utc(at)));
-  } else {
-    checks.push_back(passed("signer-certificate", report.signer + ", valid at " + format_utc(at)));
-  }
-  if (trust.trusted.empty()) {
-    checks.push_back(skipped("signer-chain", "no trust anchor given"));
-  } else {
-    std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
-    chain.insert(chain.end(), sd.certificates.begin(), sd.certificates.end());
-    auto s = pki::verify_chain(*sd.signer, chain, trust.trusted, {at, trust.crls});
-    checks.push_back(s ? passed("signer-chain", "chains to a trust anchor at " + format_utc(at))
-                       : failed("signer-chain", s.error().message));
-  }
+  checks.push_back(ses::certificate_check("signer-certificate", *sd.signer, at, "signing time"));
+  checks.push_back(ses::chain_check("signer-chain", *sd.signer, at, trust, sd.certificates));
   auto stamp = std::find_if(sd.unsigned_attributes.begin(), sd.unsigned_attributes.end(),
                             [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
   checks.push_back(skipped("time-stamp", stamp == sd.unsigned_attributes.end()

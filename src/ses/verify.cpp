@@ -8,15 +8,9 @@
 namespace eseal::ses {
 namespace {
 
-Check passed(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kPassed, std::move(detail)};
-}
-Check failed(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kFailed, std::move(detail)};
-}
-Check skipped(std::string name, std::string detail) {
-  return {std::move(name), CheckResult::kSkipped, std::move(detail)};
-}
+constexpr auto passed = &Check::passed;
+constexpr auto failed = &Check::failed;
+constexpr auto skipped = &Check::skipped;
 
 bool may_sign(const pki::Certificate& cert) {
   std::uint32_t usage = cert.key_usage();
@@ -36,26 +30,18 @@ Check signature_check(std::string name, ByteView cert_der, ByteView signed_bytes
                                      " bytes, key of " + cert->subject().to_string());
 }
 
-// The certificate was valid at `at` and may make signatures.
-Check certificate_check(std::string name, ByteView cert_der, Time at, std::string_view when) {
+// The certificate in `cert_der`, checked as certificate_check and chain_check do.
+Check certificate_der_check(std::string name, ByteView cert_der, Time at, std::string_view when) {
   auto cert = pki::Certificate::from_der(cert_der);
   if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
-  std::string period = format_utc(cert->not_before()) + " .. " + format_utc(cert->not_after());
-  if (at < cert->not_before() || at > cert->not_after()) {
-    return failed(std::move(name), "not valid at " + std::string(when) + " " + format_utc(at) +
-                                       " (valid " + period + ")");
-  }
-  if (!may_sign(*cert)) return failed(std::move(name), "key usage does not allow signing");
-  return passed(std::move(name), cert->subject().to_string() + ", valid " + period);
+  return certificate_check(std::move(name), *cert, at, when);
 }
 
-Check chain_check(std::string name, ByteView cert_der, Time at, const TrustPolicy& trust) {
+Check chain_der_check(std::string name, ByteView cert_der, Time at, const TrustPolicy& trust) {
   if (trust.trusted.empty()) return skipped(std::move(name), "no trust anchor given");
   auto cert = pki::Certificate::from_der(cert_der);
   if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
-  auto status = pki::verify_chain(*cert, trust.intermediates, trust.trusted, {at, trust.crls});
-  if (!status) return failed(std::move(name), status.error().message);
-  return passed(std::move(name), "chains to a trust anchor at " + format_utc(at));
+  return chain_check(std::move(name), *cert, at, trust);
 }
 
 Check seal_structure(const SesSeal& seal) {
@@ -148,6 +134,27 @@ Check time_stamp_check(const std::optional<Bytes>& token) {
 
 }  // namespace
 
+Check certificate_check(std::string name, const pki::Certificate& cert, Time at,
+                        std::string_view when) {
+  std::string period = format_utc(cert.not_before()) + " .. " + format_utc(cert.not_after());
+  if (at < cert.not_before() || at > cert.not_after()) {
+    return failed(std::move(name), "not valid at " + std::string(when) + " " + format_utc(at) +
+                                       " (valid " + period + ")");
+  }
+  if (!may_sign(cert)) return failed(std::move(name), "key usage does not allow signing");
+  return passed(std::move(name), cert.subject().to_string() + ", valid " + period);
+}
+
+Check chain_check(std::string name, const pki::Certificate& cert, Time at, const TrustPolicy& trust,
+                  std::span<const pki::Certificate> carried) {
+  if (trust.trusted.empty()) return skipped(std::move(name), "no trust anchor given");
+  std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
+  chain.insert(chain.end(), carried.begin(), carried.end());
+  auto status = pki::verify_chain(cert, chain, trust.trusted, {at, trust.crls});
+  if (!status) return failed(std::move(name), status.error().message);
+  return passed(std::move(name), "chains to a trust anchor at " + format_utc(at));
+}
+
 std::string_view result_name(CheckResult r) {
   switch (r) {
     case CheckResult::kPassed:
@@ -180,9 +187,9 @@ Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust) {
   v.checks.push_back(seal_structure(seal));
   v.checks.push_back(
       signature_check("maker-signature", seal.maker_cert, seal.maker_signed, seal.maker_signature));
-  v.checks.push_back(
-      certificate_check("maker-certificate", seal.maker_cert, info.create_date, "seal creation"));
-  v.checks.push_back(chain_check("maker-chain", seal.maker_cert, info.create_date, trust));
+  v.checks.push_back(certificate_der_check("maker-certificate", seal.maker_cert, info.create_date,
+                                           "seal creation"));
+  v.checks.push_back(chain_der_check("maker-chain", seal.maker_cert, info.create_date, trust));
   std::string window = format_utc(info.valid_start) + " .. " + format_utc(info.valid_end);
   if (at < info.valid_start || at > info.valid_end) {
     v.checks.push_back(
@@ -211,8 +218,8 @@ Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
   v.checks.push_back(signer_in_seal(s));
   if (s.time_info) {
     v.checks.push_back(
-        certificate_check("signer-certificate", s.signer_cert, *s.time_info, "signing time"));
-    v.checks.push_back(chain_check("signer-chain", s.signer_cert, *s.time_info, trust));
+        certificate_der_check("signer-certificate", s.signer_cert, *s.time_info, "signing time"));
+    v.checks.push_back(chain_der_check("signer-chain", s.signer_cert, *s.time_info, trust));
   } else {
     v.checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
     v.checks.push_back(failed("signer-chain", "no signing time to judge it at"));

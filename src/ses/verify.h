@@ -25,6 +25,16 @@ struct Check {
   std::string name;  // stable key, e.g. "maker-signature", "seal.validity"
   CheckResult result = CheckResult::kSkipped;
   std::string detail;  // what was compared, or why it failed or was skipped
+
+  static Check passed(std::string n, std::string d) {
+    return {std::move(n), CheckResult::kPassed, std::move(d)};
+  }
+  static Check failed(std::string n, std::string d) {
+    return {std::move(n), CheckResult::kFailed, std::move(d)};
+  }
+  static Check skipped(std::string n, std::string d) {
+    return {std::move(n), CheckResult::kSkipped, std::move(d)};
+  }
 };
 
 struct Verdict {
@@ -41,6 +51,15 @@ struct TrustPolicy {
   std::span<const pki::Certificate> intermediates;
   std::span<const pki::Crl> crls;
 };
+
+// The checks every signature format shares (PDF and OFD use them for CMS signatures too):
+// `cert` was valid at `at` (the `when` names that moment in the detail) and may sign; and it
+// chains to a trust anchor at `at` through the policy's intermediates and `carried` (the
+// certificates the signature itself carries), skipped without anchors.
+Check certificate_check(std::string name, const pki::Certificate& cert, Time at,
+                        std::string_view when);
+Check chain_check(std::string name, const pki::Certificate& cert, Time at, const TrustPolicy& trust,
+                  std::span<const pki::Certificate> carried = {});
 
 // Checks a seal as of `at`:
 //   structure          header "ES", a version matching the structure, SM3withSM2
