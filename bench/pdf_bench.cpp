@@ -77,7 +77,7 @@ Bytes sign(const Bytes& pdf) {
   pdf::SignRequest request{*doc::place(doc::PositionRule{0, 100, 100}, {{210, 297}}, 42, 42),
                            &s.seal,
                            s.cert,
-                           pdf::ContentsFormat::kSes,
+                           doc::SignatureFormat::kSes,
                            now_utc(),
                            "",
                            ""};

@@ -106,7 +106,7 @@ pdf::PreparedSignature prepare(const SignOptions& o, const ses::SesSeal& seal, c
   pdf::SignRequest request{place_stamps(o.placement, document, seal),
                            &seal,
                            read_certificate(o.cert),
-                           need(pdf::parse_contents_format(o.format), "--format"),
+                           need(doc::parse_signature_format(o.format), "--format"),
                            now_utc(),
                            o.reason,
                            o.location};

@@ -324,8 +324,8 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   // Room for the finished container with the longest propertyInfo, and for a time-stamp token.
   // A seal or certificate the format cannot use fails here, before anything is written.
   auto longest =
-      build_unsigned_contents(request.format, *request.seal, request.signer, request.signing_time,
-                              Bytes(32, 0), "/ByteRange [0 9999999999 9999999999 9999999999]");
+      doc::build_unsigned_value(request.format, request.seal, request.signer, request.signing_time,
+                                Bytes(32, 0), "/ByteRange [0 9999999999 9999999999 9999999999]");
   if (!longest) return longest.error();
   std::size_t capacity = longest->final_size + 4096;
 
@@ -443,10 +443,10 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   char scope[96];
   std::snprintf(scope, sizeof scope, "/ByteRange [0 %zu %zu %zu]", out.byte_range[1],
                 out.byte_range[2], out.byte_range[3]);
-  auto contents = build_unsigned_contents(request.format, *request.seal, request.signer,
-                                          request.signing_time, out.document_digest, scope);
+  auto contents = doc::build_unsigned_value(request.format, request.seal, request.signer,
+                                            request.signing_time, out.document_digest, scope);
   if (!contents) return contents.error();
-  if (auto s = write_contents(out.pdf, out.byte_range, contents->container); !s) return s.error();
+  if (auto s = write_contents(out.pdf, out.byte_range, contents->pending); !s) return s.error();
   out.to_be_signed = std::move(contents->to_be_signed);
   return out;
 }
@@ -454,7 +454,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
 Result<Bytes> complete_signature(ByteView prepared_pdf, ByteView signature) {
   auto found = find_last_contents(prepared_pdf);
   if (!found) return found.error();
-  auto container = complete_contents(found->container, signature);
+  auto container = doc::complete_value(found->container, signature);
   if (!container) return container.error();
   Bytes out(prepared_pdf.begin(), prepared_pdf.end());
   if (auto s = write_contents(out, found->byte_range, *container); !s) return s.error();

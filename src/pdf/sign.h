@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "doc/placement.h"
+#include "doc/signature_value.h"
 #include "pdf/contents.h"
 #include "pki/certificate.h"
 #include "ses/seal.h"
@@ -25,7 +26,7 @@ struct SignRequest {
   std::vector<doc::Stamp> stamps;      // where the seal shows; all stamps belong to one signature
   const ses::SesSeal* seal = nullptr;  // its picture is drawn; kSes also embeds the seal
   pki::Certificate signer;
-  ContentsFormat format = ContentsFormat::kSes;
+  doc::SignatureFormat format = doc::SignatureFormat::kSes;
   Time signing_time{};
   std::string reason;    // optional /Reason
   std::string location;  // optional /Location

@@ -87,7 +87,7 @@ std::vector<doc::PageSize> sizes(ByteView pdf) {
 }
 
 Bytes sign(ByteView pdf, std::vector<doc::Stamp> stamps,
-           ContentsFormat format = ContentsFormat::kSes, Time at = kNow) {
+           doc::SignatureFormat format = doc::SignatureFormat::kSes, Time at = kNow) {
   const Parties& p = parties();
   SignRequest request{std::move(stamps), &p.seal, p.signer.cert, format, at, "同意", "深圳"};
   auto prepared = prepare_signature(pdf, request);
@@ -172,17 +172,17 @@ TEST(PdfSign, TheSesSignatureProtectsTheByteRanges) {
 }
 
 TEST(PdfSign, GmCmsAndPkcs7SignaturesVerify) {
-  for (ContentsFormat format : {ContentsFormat::kGmCms, ContentsFormat::kPkcs7}) {
+  for (doc::SignatureFormat format : {doc::SignatureFormat::kGmCms, doc::SignatureFormat::kPkcs7}) {
     Bytes signed_pdf = sign(blank_pdf(1), at(0), format);
     auto report = verify_pdf(signed_pdf, trust());
     ASSERT_TRUE(report.ok());
     ASSERT_EQ(report->signatures.size(), 1u);
     const SignatureReport& s = report->signatures[0];
-    EXPECT_EQ(s.format, format_name(format));
+    EXPECT_EQ(s.format, doc::format_name(format));
     for (const auto& c : s.verdict.checks) {
       if (c.name == "seal" || c.name == "time-stamp") continue;
       EXPECT_EQ(c.result, ses::CheckResult::kPassed)
-          << format_name(format) << " " << c.name << ": " << c.detail;
+          << doc::format_name(format) << " " << c.name << ": " << c.detail;
     }
     EXPECT_TRUE(report->valid());
     expect_qpdf_check(signed_pdf);
@@ -190,8 +190,8 @@ TEST(PdfSign, GmCmsAndPkcs7SignaturesVerify) {
 }
 
 TEST(PdfSign, ASecondSignatureKeepsTheFirstValid) {
-  Bytes once = sign(blank_pdf(2), at(0), ContentsFormat::kSes, kNow);
-  Bytes twice = sign(once, at(1), ContentsFormat::kGmCms, kNow + std::chrono::minutes(5));
+  Bytes once = sign(blank_pdf(2), at(0), doc::SignatureFormat::kSes, kNow);
+  Bytes twice = sign(once, at(1), doc::SignatureFormat::kGmCms, kNow + std::chrono::minutes(5));
   auto report = verify_pdf(twice, trust());
   ASSERT_TRUE(report.ok());
   ASSERT_EQ(report->signatures.size(), 2u);
@@ -228,7 +228,7 @@ TEST(PdfSign, IndirectAnnotsAndFieldsArraysGetNewVersionsOfThemselves) {
       "[]",
   }));
   Bytes once = sign(original, at(0));
-  Bytes twice = sign(once, at(0, 20, 20), ContentsFormat::kPkcs7);
+  Bytes twice = sign(once, at(0, 20, 20), doc::SignatureFormat::kPkcs7);
   auto report = verify_pdf(twice, trust());
   ASSERT_TRUE(report.ok());
   ASSERT_EQ(report->signatures.size(), 2u);
@@ -395,7 +395,7 @@ TEST(PdfTamper, AFlippedByteInTheWidgetFailsTheDigest) {
 
 TEST(PdfSign, BadInputIsAClearError) {
   const Parties& p = parties();
-  SignRequest request{at(0), &p.seal, p.signer.cert, ContentsFormat::kSes, kNow, "", ""};
+  SignRequest request{at(0), &p.seal, p.signer.cert, doc::SignatureFormat::kSes, kNow, "", ""};
   EXPECT_FALSE(prepare_signature(to_bytes("not a pdf at all"), request).ok());
   auto encrypted = prepare_signature(rewrite(blank_pdf(1), false, true), request);
   ASSERT_FALSE(encrypted.ok());
