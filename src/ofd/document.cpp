@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 
 #include "ofd/xml.h"
 
@@ -93,6 +94,18 @@ int number(std::string_view s) {
 }
 
 }  // namespace
+
+std::string format_box(const doc::RectMm& r) {
+  auto number = [](double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", v);
+    std::string s = buffer;
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s == "-0" ? std::string("0") : s;
+  };
+  return number(r.x) + " " + number(r.y) + " " + number(r.width) + " " + number(r.height);
+}
 
 Result<doc::RectMm> parse_box(std::string_view text) {
   double v[4];

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <set>
@@ -366,14 +367,49 @@ Check seal_match(const Package& package, const SignatureDescription& d,
                           std::to_string(bytes->size()) + " bytes)");
 }
 
-std::string box_text(const doc::RectMm& r) {
-  auto n = [](double v) {
-    std::string s = std::to_string(v);
-    s.erase(s.find_last_not_of('0') + 1);
-    if (s.back() == '.') s.pop_back();
-    return s;
-  };
-  return n(r.x) + " " + n(r.y) + " " + n(r.width) + " " + n(r.height);
+// Cross-page seals (骑缝章, STANDARDS_NOTES.md §2.9): the clipped StampAnnots, page by page,
+// must tile their seal — slices whose union covers the whole width (or height) — and a group
+// ends when it does. A slice missing from a page, or one too many, leaves a group incomplete.
+Check cross_page(const std::vector<Appearance>& appearances) {
+  const std::string name = "cross-page";
+  std::vector<const Appearance*> slices;
+  for (const auto& a : appearances) {
+    if (a.clip && a.page >= 0) slices.push_back(&a);
+  }
+  if (slices.empty()) return skipped(name, "no cross-page seal");
+  std::stable_sort(slices.begin(), slices.end(),
+                   [](const Appearance* x, const Appearance* y) { return x->page < y->page; });
+  constexpr double kTolerance = 0.01;  // mm; boxes are written to 0.001 mm
+  std::vector<std::pair<double, double>> covered;
+  int groups = 0, first_page = 0;
+  double whole = 0;
+  for (const Appearance* a : slices) {
+    bool vertical = std::abs(a->clip->height - a->boundary.height) < kTolerance;
+    double from = vertical ? a->clip->x : a->clip->y;
+    double size = vertical ? a->clip->width : a->clip->height;
+    if (covered.empty()) {
+      first_page = a->page;
+      whole = vertical ? a->boundary.width : a->boundary.height;
+    }
+    covered.emplace_back(from, from + size);
+    std::sort(covered.begin(), covered.end());
+    double reach = 0;
+    bool gap = false;
+    for (const auto& [begin, end] : covered) {
+      if (begin > reach + kTolerance) gap = true;
+      reach = std::max(reach, end);
+    }
+    if (!gap && reach >= whole - kTolerance) {
+      ++groups;
+      covered.clear();
+    }
+  }
+  if (!covered.empty()) {
+    return failed(name, "the cross-page seal starting on page " + std::to_string(first_page + 1) +
+                            " is incomplete: its slices do not cover the whole seal");
+  }
+  return passed(name, std::to_string(slices.size()) + " slice(s) on consecutive pages make " +
+                          std::to_string(groups) + " whole seal(s)");
 }
 
 Check stamp_annots(const DocBody& body, int document, const SignatureDescription& d,
@@ -389,8 +425,8 @@ Check stamp_annots(const DocBody& body, int document, const SignatureDescription
     if (ap.page < 0) {
       unknown.push_back(a.id + " (PageRef \"" + a.page_ref + "\")");
     } else {
-      shown.push_back("page " + std::to_string(ap.page + 1) + " at " + box_text(a.boundary) +
-                      (a.clip ? " clip " + box_text(*a.clip) : ""));
+      shown.push_back("page " + std::to_string(ap.page + 1) + " at " + format_box(a.boundary) +
+                      (a.clip ? " clip " + format_box(*a.clip) : ""));
     }
     report.appearances.push_back(std::move(ap));
   }
@@ -447,6 +483,7 @@ void verify_signature(const Package& package, const DocBody& body, int document,
   auto seal = check_signed_value(package, d, *xml, trust, options, report, warnings);
   checks.push_back(seal_match(package, d, seal));
   checks.push_back(stamp_annots(body, document, d, report));
+  checks.push_back(cross_page(report.appearances));
   description = std::move(*parsed);
 }
 

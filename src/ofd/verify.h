@@ -91,6 +91,8 @@ struct SignatureReport {
   //             none; see VerifyOptions), signer-certificate, signer-chain
   //   seal-match          Seal/BaseLoc's bytes are the seal inside the signature value
   //   stamp-annots        every StampAnnot names a page of the document
+  //   cross-page          the clipped StampAnnots (cross-page slices), page by page, make
+  //                       whole seals: no slice missing (skipped when there are none)
   //   package-changes     no uncovered file, no referenced file removed
   ses::Verdict verdict;
   // No check failed and the signature value itself was verified (a skipped signer-signature

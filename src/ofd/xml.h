@@ -34,4 +34,7 @@ pugi::xml_attribute attribute(pugi::xml_node node, std::string_view local);
 // The element's text with surrounding whitespace removed; "" for an empty node.
 std::string text(pugi::xml_node node);
 
+// `value` with &, <, > and both quotes as entity references, for text and attribute values.
+std::string escape(std::string_view value);
+
 }  // namespace eseal::ofd

@@ -1,0 +1,414 @@
+// Stamping and locking OFD documents: seal signatures at a position, on several pages and across
+// pages; several signatures; the licence lock and its removal; two-phase signing; the package
+// left byte for byte as it was outside the files signing writes; a seal added to a real tax
+// e-invoice; and tampering of each kind found by the verifier.
+#include "ofd/sign.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "base/file.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "ofd/document.h"
+#include "ofd/verify.h"
+#include "ofd/zip_builder.h"
+#include "support/sealing_parties.h"
+
+namespace eseal::ofd {
+namespace {
+
+using eseal::test::kNow;
+using eseal::test::parties;
+using eseal::test::trust;
+using ses::CheckResult;
+
+const std::string kSigns = "Doc_0/Signs/";
+
+// A package of `pages` empty A4 pages, as a minimal producer writes it (no prefix on OFD.xml's
+// children, to exercise both forms).
+Bytes blank_ofd(int pages) {
+  std::string document =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Document "
+      "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:CommonData><ofd:MaxUnitID>" +
+      std::to_string(pages + 1) +
+      "</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+      "</ofd:PageArea></ofd:CommonData><ofd:Pages>";
+  std::vector<test::ZipEntry> entries;
+  entries.push_back({"OFD.xml", to_bytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                         "<ofd:OFD xmlns:ofd=\"http://www.ofdspec.org/2016\" "
+                                         "Version=\"1.0\" DocType=\"OFD\">\n<ofd:DocBody>"
+                                         "<ofd:DocInfo><ofd:DocID>0123</ofd:DocID></ofd:DocInfo>"
+                                         "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+                                         "</ofd:DocBody>\n</ofd:OFD>\n")});
+  for (int i = 0; i < pages; ++i) {
+    std::string page = "Pages/Page_" + std::to_string(i) + "/Content.xml";
+    document += "<ofd:Page ID=\"" + std::to_string(i + 1) + "\" BaseLoc=\"" + page + "\"/>";
+    entries.push_back(
+        {"Doc_0/" + page, to_bytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Page "
+                                   "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content>"
+                                   "<ofd:Layer ID=\"" +
+                                   std::to_string(100 + i) + "\"/></ofd:Content></ofd:Page>\n")});
+  }
+  entries.insert(entries.begin() + 1,
+                 {"Doc_0/Document.xml", to_bytes(document + "</ofd:Pages></ofd:Document>\n")});
+  return test::make_zip(entries);
+}
+
+doc::Stamp at(int page, double x = 150, double y = 230) {
+  doc::RectMm r{x, y, 40, 40};
+  return {page, r, r, true};
+}
+
+Result<Bytes> sign_with(ByteView ofd, SignRequest request, const crypto::Sm2PrivateKey& key) {
+  auto prepared = prepare_signature(ofd, request);
+  if (!prepared) return prepared.error();
+  auto signature = crypto::sm2_sign(key, prepared->to_be_signed);
+  if (!signature) return signature.error();
+  return complete_signature(prepared->ofd, *signature);
+}
+
+Bytes seal(ByteView ofd, std::vector<doc::Stamp> stamps, Time when = kNow) {
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, std::move(stamps), &p.seal, p.signer.cert, when, 0};
+  auto out = sign_with(ofd, request, p.signer.key);
+  EXPECT_TRUE(out.ok()) << out.error().message;
+  return out.ok() ? *out : Bytes{};
+}
+
+Result<Bytes> lock(ByteView ofd) {
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kLock, {}, nullptr, p.signer.cert, kNow, 0};
+  return sign_with(ofd, request, p.signer.key);
+}
+
+VerifyReport verify(ByteView ofd) {
+  auto r = verify_ofd(ofd, trust());
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  return r.ok() ? *r : VerifyReport{};
+}
+
+std::string describe(const VerifyReport& r) {
+  std::string out;
+  for (const auto& s : r.signatures) {
+    out += "signature " + s.id + " (" + s.format + ")\n";
+    for (const ses::Check& c : s.verdict.checks)
+      out += "  " + std::string(ses::result_name(c.result)) + " " + c.name + ": " + c.detail + "\n";
+  }
+  for (const auto& f : r.uncovered_files) out += "uncovered " + f + "\n";
+  return out;
+}
+
+Bytes entry(ByteView zip, const std::string& name) {
+  auto p = Package::open(zip);
+  EXPECT_TRUE(p.ok());
+  auto data = p.ok() ? p->read(name) : Result<Bytes>(Error::internal("no package"));
+  EXPECT_TRUE(data.ok()) << name;
+  return data.ok() ? *data : Bytes{};
+}
+
+std::vector<std::string> files(ByteView zip) {
+  auto p = Package::open(zip);
+  return p.ok() ? p->files() : std::vector<std::string>{};
+}
+
+const ses::Check* find_check(const SignatureReport& s, std::string_view name) {
+  const ses::Check* c = s.verdict.find(name);
+  EXPECT_NE(c, nullptr) << "no check " << name;
+  return c;
+}
+
+CheckResult result_of(const SignatureReport& s, std::string_view name) {
+  const ses::Check* c = find_check(s, name);
+  return c ? c->result : CheckResult::kSkipped;
+}
+
+TEST(OfdSign, ASealSignatureVerifiesAndCoversEveryFileButSignaturesXml) {
+  Bytes original = blank_ofd(2);
+  Bytes signed_ofd = seal(original, {at(1)});
+  VerifyReport r = verify(signed_ofd);
+  SCOPED_TRACE(describe(r));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const SignatureReport& s = r.signatures[0];
+  EXPECT_TRUE(r.valid());
+  EXPECT_FALSE(r.locked());
+  EXPECT_EQ(s.type, "Seal");
+  EXPECT_EQ(s.format, "ses");
+  EXPECT_EQ(s.id, "s001");
+  EXPECT_EQ(s.signature_path, kSigns + "Sign_0/Signature.xml");
+  EXPECT_EQ(result_of(s, "signer-chain"), CheckResult::kPassed);
+  EXPECT_EQ(result_of(s, "seal-match"), CheckResult::kPassed);
+  ASSERT_EQ(s.appearances.size(), 1u);
+  EXPECT_EQ(s.appearances[0].page, 1);
+  EXPECT_EQ(s.appearances[0].page_id, "2");
+  EXPECT_DOUBLE_EQ(s.appearances[0].boundary.x, 150);
+  EXPECT_FALSE(s.appearances[0].clip.has_value());
+  std::vector<std::string> covered;
+  for (const auto& ref : s.references) covered.push_back(ref.path);
+  EXPECT_EQ(covered, (std::vector<std::string>{
+                         "OFD.xml", "Doc_0/Document.xml", "Doc_0/Pages/Page_0/Content.xml",
+                         "Doc_0/Pages/Page_1/Content.xml", kSigns + "Sign_0/Seal.esl"}));
+
+  // Each CheckValue is base64 SM3 of the raw entry; the seal file is the seal.
+  std::string xml = to_string(entry(signed_ofd, s.signature_path));
+  for (const auto& name : covered) {
+    EXPECT_NE(xml.find(crypto::to_base64(crypto::sm3(entry(signed_ofd, name)))), std::string::npos)
+        << name;
+  }
+  EXPECT_EQ(entry(signed_ofd, kSigns + "Sign_0/Seal.esl"), parties().seal.encoded);
+  EXPECT_NE(xml.find("<ofd:SignatureMethod>1.2.156.10197.1.501</ofd:SignatureMethod>"),
+            std::string::npos);
+  EXPECT_NE(xml.find("CheckMethod=\"1.2.156.10197.1.401\""), std::string::npos);
+}
+
+TEST(OfdSign, FilesSigningDoesNotWriteStayByteForByteAndOfdXmlOnlyGainsSignatures) {
+  Bytes original = blank_ofd(2);
+  Bytes signed_ofd = seal(original, {at(0)});
+  for (const auto& name : files(original)) {
+    if (name == "OFD.xml") continue;
+    EXPECT_EQ(entry(signed_ofd, name), entry(original, name)) << name;
+  }
+  std::string before = to_string(entry(original, "OFD.xml"));
+  std::string after = to_string(entry(signed_ofd, "OFD.xml"));
+  std::string added = "<ofd:Signatures>/Doc_0/Signs/Signatures.xml</ofd:Signatures>";
+  ASSERT_NE(after.find(added), std::string::npos) << after;
+  EXPECT_EQ(after.erase(after.find(added), added.size()), before);
+}
+
+TEST(OfdSign, ASecondSealKeepsTheFirstValidAndContinuesTheIds) {
+  Bytes once = seal(blank_ofd(2), {at(0)});
+  Bytes twice = seal(once, {at(0, 20, 20), at(1, 20, 20)}, kNow + std::chrono::minutes(5));
+  VerifyReport r = verify(twice);
+  SCOPED_TRACE(describe(r));
+  ASSERT_EQ(r.signatures.size(), 2u);
+  EXPECT_TRUE(r.valid());
+  EXPECT_EQ(r.signatures[0].id, "s001");
+  EXPECT_EQ(r.signatures[1].id, "s003");  // s002 is the first signature's StampAnnot
+  EXPECT_EQ(r.signatures[1].signature_path, kSigns + "Sign_1/Signature.xml");
+  EXPECT_EQ(r.signatures[1].appearances.size(), 2u);
+  std::string signatures = to_string(entry(twice, kSigns + "Signatures.xml"));
+  EXPECT_NE(signatures.find("<ofd:MaxSignId>s005</ofd:MaxSignId>"), std::string::npos)
+      << signatures;
+  // The second seal covers the first signature's files.
+  std::vector<std::string> covered;
+  for (const auto& ref : r.signatures[1].references) covered.push_back(ref.path);
+  for (const char* f : {"Sign_0/Signature.xml", "Sign_0/SignedValue.dat", "Sign_0/Seal.esl"})
+    EXPECT_NE(std::find(covered.begin(), covered.end(), kSigns + f), covered.end()) << f;
+}
+
+TEST(OfdSign, CrossPageSlicesCarryTheirClip) {
+  std::vector<doc::PageSize> pages(3, doc::PageSize{210, 297});
+  auto stamps = doc::place(doc::CrossPageRule{}, pages, 40, 40);
+  ASSERT_TRUE(stamps.ok());
+  Bytes signed_ofd = seal(blank_ofd(3), *stamps);
+  VerifyReport r = verify(signed_ofd);
+  SCOPED_TRACE(describe(r));
+  EXPECT_TRUE(r.valid());
+  ASSERT_EQ(r.signatures.size(), 1u);
+  const auto& a = r.signatures[0].appearances;
+  ASSERT_EQ(a.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(a[i].page, i);
+    ASSERT_TRUE(a[i].clip.has_value());
+    // The visible slice ends flush with the right edge of the page.
+    EXPECT_NEAR(a[i].boundary.x + a[i].clip->x + a[i].clip->width, 210, 2e-3);
+    EXPECT_NEAR(a[i].clip->width, 40.0 / 3, 2e-3);
+  }
+  EXPECT_EQ(result_of(r.signatures[0], "cross-page"), CheckResult::kPassed);
+
+  // A slice left off a page: the seal is incomplete, though the signature is intact.
+  stamps->pop_back();
+  VerifyReport partial = verify(seal(blank_ofd(3), *stamps));
+  ASSERT_EQ(partial.signatures.size(), 1u);
+  EXPECT_EQ(result_of(partial.signatures[0], "cross-page"), CheckResult::kFailed);
+  EXPECT_FALSE(partial.valid());
+
+  // Groups of two pages on five pages: each group, the remainder's too, is a whole seal.
+  doc::CrossPageRule rule;
+  rule.group = 2;
+  std::vector<doc::PageSize> five(5, doc::PageSize{210, 297});
+  auto grouped = doc::place(rule, five, 40, 40);
+  ASSERT_TRUE(grouped.ok()) << grouped.error().message;
+  VerifyReport g = verify(seal(blank_ofd(5), *grouped));
+  ASSERT_EQ(g.signatures.size(), 1u);
+  EXPECT_EQ(result_of(g.signatures[0], "cross-page"), CheckResult::kPassed)
+      << g.signatures[0].verdict.find("cross-page")->detail;
+}
+
+TEST(OfdSign, TheLockCoversSignaturesXmlRefusesMoreSealsAndUnlockRestoresTheSeals) {
+  Bytes sealed = seal(blank_ofd(1), {at(0)});
+  auto locked = lock(sealed);
+  ASSERT_TRUE(locked.ok()) << locked.error().message;
+  VerifyReport r = verify(*locked);
+  SCOPED_TRACE(describe(r));
+  ASSERT_EQ(r.signatures.size(), 2u);
+  EXPECT_TRUE(r.valid());
+  EXPECT_TRUE(r.locked());
+  const SignatureReport& l = r.signatures[1];
+  EXPECT_EQ(l.type, "Sign");
+  EXPECT_EQ(l.format, "gmcms");
+  EXPECT_TRUE(l.locked);
+  EXPECT_TRUE(l.appearances.empty());
+
+  const auto& p = parties();
+  SignRequest more{SignatureKind::kSeal, {at(0)}, &p.seal, p.signer.cert, kNow, 0};
+  auto refused = prepare_signature(*locked, more);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("locked"), std::string::npos) << refused.error().message;
+  EXPECT_FALSE(lock(*locked).ok());
+
+  auto unlocked = remove_lock(*locked);
+  ASSERT_TRUE(unlocked.ok()) << unlocked.error().message;
+  EXPECT_EQ(files(*unlocked), files(sealed));
+  for (const auto& name : files(sealed)) {
+    if (name == kSigns + "Signatures.xml") continue;
+    EXPECT_EQ(entry(*unlocked, name), entry(sealed, name)) << name;
+  }
+  // Signatures.xml lost exactly the lock's entry; MaxSignId keeps the largest ID used.
+  std::string restored = to_string(entry(*unlocked, kSigns + "Signatures.xml"));
+  std::string before = to_string(entry(sealed, kSigns + "Signatures.xml"));
+  EXPECT_EQ(restored.find("s003\" Type=\"Sign\""), std::string::npos) << restored;
+  EXPECT_NE(restored.find("<ofd:MaxSignId>s003</ofd:MaxSignId>"), std::string::npos);
+  EXPECT_EQ(restored.replace(restored.find("s003"), 4, "s002"), before);
+  VerifyReport again = verify(*unlocked);
+  EXPECT_TRUE(again.valid()) << describe(again);
+  EXPECT_FALSE(again.locked());
+  // And the document takes seals again.
+  EXPECT_TRUE(verify(seal(*unlocked, {at(0, 10, 10)})).valid());
+}
+
+TEST(OfdSign, UnlockRefusesADocumentWithoutALock) {
+  Bytes sealed = seal(blank_ofd(1), {at(0)});
+  auto r = remove_lock(sealed);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("no lock"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(remove_lock(blank_ofd(1)).ok());
+}
+
+TEST(OfdSign, AnUnsignedDocumentCanBeLockedAlone) {
+  auto locked = lock(blank_ofd(2));
+  ASSERT_TRUE(locked.ok()) << locked.error().message;
+  VerifyReport r = verify(*locked);
+  EXPECT_TRUE(r.valid()) << describe(r);
+  EXPECT_TRUE(r.locked());
+}
+
+TEST(OfdSign, CompleteChecksTheSignatureAndAPreparedPackageTakesNoOtherSignature) {
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, {at(0)}, &p.seal, p.signer.cert, kNow, 0};
+  auto prepared = prepare_signature(blank_ofd(1), request);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
+  EXPECT_EQ(prepared->id, "s001");
+  // Another key's signature is refused.
+  auto wrong = crypto::sm2_sign(p.maker.key, prepared->to_be_signed);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_FALSE(complete_signature(prepared->ofd, *wrong).ok());
+  auto again = prepare_signature(prepared->ofd, request);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("never completed"), std::string::npos);
+  // The verifier reports the pending value rather than passing it.
+  EXPECT_FALSE(verify(prepared->ofd).valid());
+  // A raw r||s signature completes it.
+  auto der = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
+  ASSERT_TRUE(der.ok());
+  auto raw = crypto::sm2_signature_der_to_raw(*der);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->size(), 64u);
+  auto done = complete_signature(prepared->ofd, *raw);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_TRUE(verify(*done).valid());
+  EXPECT_FALSE(complete_signature(*done, *raw).ok()) << "nothing left to complete";
+}
+
+TEST(OfdSign, BadRequestsAreClearErrors) {
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, {at(5)}, &p.seal, p.signer.cert, kNow, 0};
+  auto r = prepare_signature(blank_ofd(2), request);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("page 6 does not exist"), std::string::npos);
+  request.stamps.clear();
+  EXPECT_FALSE(prepare_signature(blank_ofd(2), request).ok());
+  request.stamps = {at(0)};
+  request.document = 1;
+  EXPECT_FALSE(prepare_signature(blank_ofd(2), request).ok());
+  request.document = 0;
+  request.seal = nullptr;
+  EXPECT_FALSE(prepare_signature(blank_ofd(2), request).ok());
+  EXPECT_FALSE(prepare_signature(to_bytes("not a zip"), request).ok());
+}
+
+// Tampering after signing, each found by the verifier.
+class OfdTamper : public ::testing::Test {
+ protected:
+  Bytes signed_ofd = seal(blank_ofd(2), {at(0)});
+  const std::string xml_path = kSigns + "Sign_0/Signature.xml";
+};
+
+TEST_F(OfdTamper, AChangedPageFailsItsReference) {
+  std::string page = to_string(entry(signed_ofd, "Doc_0/Pages/Page_1/Content.xml"));
+  page.insert(page.find("</ofd:Content>"), "<ofd:Layer ID=\"999\"/>");
+  VerifyReport r =
+      verify(test::with_entry(signed_ofd, "Doc_0/Pages/Page_1/Content.xml", to_bytes(page)));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_FALSE(r.valid());
+  EXPECT_EQ(result_of(r.signatures[0], "references"), CheckResult::kFailed);
+  EXPECT_NE(r.signatures[0].verdict.find("references")->detail.find("Page_1/Content.xml"),
+            std::string::npos);
+}
+
+TEST_F(OfdTamper, AnAddedFileIsUncovered) {
+  VerifyReport r =
+      verify(test::with_entry(signed_ofd, "Doc_0/Res/extra.png", to_bytes("not really")));
+  EXPECT_FALSE(r.valid());
+  EXPECT_EQ(r.uncovered_files, std::vector<std::string>{"Doc_0/Res/extra.png"});
+}
+
+TEST_F(OfdTamper, ARemovedStampFailsTheDataHash) {
+  std::string xml = to_string(entry(signed_ofd, xml_path));
+  std::size_t from = xml.find("<ofd:StampAnnot");
+  xml.erase(from, xml.find("/>", from) + 2 - from);
+  VerifyReport r = verify(test::with_entry(signed_ofd, xml_path, to_bytes(xml)));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_FALSE(r.valid());
+  EXPECT_EQ(result_of(r.signatures[0], "data-hash"), CheckResult::kFailed);
+}
+
+TEST_F(OfdTamper, ASwappedSealFileFailsTheSealMatch) {
+  Bytes other = seal(blank_ofd(1), {at(0)});
+  Bytes other_value = entry(other, kSigns + "Sign_0/SignedValue.dat");
+  // Another seal file: a byte of the seal changed.
+  Bytes seal_file = parties().seal.encoded;
+  seal_file[seal_file.size() / 2] ^= 1;
+  VerifyReport r = verify(test::with_entry(signed_ofd, kSigns + "Sign_0/Seal.esl", seal_file));
+  ASSERT_EQ(r.signatures.size(), 1u);
+  EXPECT_FALSE(r.valid());
+  EXPECT_EQ(result_of(r.signatures[0], "seal-match"), CheckResult::kFailed);
+  // Another signature value (same seal, same signer, another document) fails the data hash.
+  r = verify(test::with_entry(signed_ofd, kSigns + "Sign_0/SignedValue.dat", other_value));
+  EXPECT_FALSE(r.valid());
+  EXPECT_EQ(result_of(r.signatures[0], "data-hash"), CheckResult::kFailed);
+}
+
+// A real tax e-invoice, sealed by the tax bureau, takes a second seal: both verify.
+TEST(OfdSignFixtures, ASealAddedToATaxInvoiceLeavesTheBureausSealValid) {
+  auto dir = std::filesystem::path(ESEAL_FIXTURE_DIR) / "ofd-interop";
+  if (!std::filesystem::exists(dir))
+    GTEST_SKIP() << "../shared/fixtures is not beside the checkout";
+  auto invoice = read_file(dir / "v4signed.ofd");
+  ASSERT_TRUE(invoice.ok());
+  Bytes signed_ofd = seal(*invoice, {at(0, 120, 60)});
+  auto r = verify_ofd(signed_ofd, {});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  SCOPED_TRACE(describe(*r));
+  ASSERT_EQ(r->signatures.size(), 2u);
+  EXPECT_EQ(r->signatures[1].id, "2");  // plain numbers continue as plain numbers
+  for (const auto& s : r->signatures) {
+    EXPECT_TRUE(s.valid()) << s.id;
+  }
+  EXPECT_TRUE(r->uncovered_files.empty());
+  EXPECT_EQ(r->signatures[1].signature_path, "Doc_0/Signs/Sign_1/Signature.xml");
+}
+
+}  // namespace
+}  // namespace eseal::ofd
