@@ -25,6 +25,19 @@ Result<std::unique_ptr<pugi::xml_document>> read_xml(const Package& package,
   return parse_xml(*bytes, path);
 }
 
+Status read_attachments(const Package& package, DocBody& body, const std::string& path) {
+  if (path.empty() || !package.contains(path)) return ok_status();
+  auto xml = read_xml(package, path);
+  if (!xml) return xml.error();
+  for (pugi::xml_node a : children((*xml)->document_element(), "Attachment")) {
+    Attachment out{attribute(a, "ID").value(), attribute(a, "Name").value(),
+                   attribute(a, "Format").value(), attribute(a, "Usage").value(),
+                   resolved_or_empty(path, text(child(a, "FileLoc")))};
+    body.attachments.push_back(std::move(out));
+  }
+  return ok_status();
+}
+
 Status read_document_xml(const Package& package, DocBody& body,
                          std::vector<std::string>& warnings) {
   if (body.document_path.empty() || !package.contains(body.document_path)) {
@@ -40,6 +53,13 @@ Status read_document_xml(const Package& package, DocBody& body,
   pugi::xml_node box = child(child(child(root, "CommonData"), "PageArea"), "PhysicalBox");
   if (box) {
     if (auto r = parse_box(text(box))) body.physical_box = *r;
+  }
+  std::string attachments = text(child(root, "Attachments"));
+  if (!attachments.empty()) {
+    if (auto s =
+            read_attachments(package, body, resolved_or_empty(body.document_path, attachments));
+        !s)
+      return s;
   }
   for (pugi::xml_node page : children(child(root, "Pages"), "Page")) {
     PageEntry p;
@@ -139,6 +159,10 @@ Result<OfdStructure> read_structure(const Package& package) {
   for (pugi::xml_node body_node : children(root, "DocBody")) {
     DocBody body;
     body.doc_root = text(child(body_node, "DocRoot"));
+    for (pugi::xml_node d :
+         children(child(child(body_node, "DocInfo"), "CustomDatas"), "CustomData")) {
+      body.custom_data.emplace_back(attribute(d, "Name").value(), text(d));
+    }
     body.document_path = resolved_or_empty(kOfdXml, body.doc_root);
     if (auto s = read_document_xml(package, body, out.warnings); !s) return s.error();
     body.signatures_loc = text(child(body_node, "Signatures"));

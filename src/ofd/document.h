@@ -34,8 +34,17 @@ struct SignatureEntry {
   std::string relative;       // GM/T 0099 Relative: the ID of a base signature, when present
 };
 
+// An attachment of Document.xml's Attachments file (GB/T 33190 §20).
+struct Attachment {
+  std::string id, name, format, usage;
+  std::string path;  // the attached file's entry name; "" if FileLoc cannot be resolved
+};
+
 // One DocBody of OFD.xml.
 struct DocBody {
+  // DocInfo/CustomDatas/CustomData: Name -> text, in order (a certified copy's metadata).
+  std::vector<std::pair<std::string, std::string>> custom_data;
+  std::vector<Attachment> attachments;
   std::string doc_root;       // DocRoot as written
   std::string document_path;  // Document.xml's entry name; "" if absent or unresolvable
   std::vector<PageEntry> pages;

@@ -13,6 +13,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/sm2.h"
+#include "ofd/copy.h"
 #include "ofd/document.h"
 #include "pki/signed_data.h"
 #include "pki/verify.h"
@@ -515,12 +516,79 @@ bool VerifyReport::locked() const {
 
 bool VerifyReport::valid() const {
   if (signatures.empty() || !uncovered_files.empty() || !removed_files.empty()) return false;
+  if (certified_copy && !certified_copy->verdict.valid()) return false;
   return std::all_of(signatures.begin(), signatures.end(),
                      [](const SignatureReport& s) { return s.valid(); });
 }
 
-Result<VerifyReport> verify_ofd(ByteView ofd, const ses::TrustPolicy& trust,
-                                const VerifyOptions& options) {
+namespace {
+
+// Originals attached to certified copies are verified in turn, down to this depth.
+constexpr int kMaxCopyDepth = 4;
+
+Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
+                                    const VerifyOptions& options, int depth);
+
+CertifiedCopy certified_copy(const Package& package, const DocBody& body,
+                             const ses::TrustPolicy& trust, const VerifyOptions& options,
+                             int depth) {
+  CertifiedCopy copy;
+  for (const auto& [name, value] : body.custom_data) {
+    if (name == kCopyCreatedName) copy.created = value;
+    if (name == kCopyCreatorName) copy.creator = value;
+    if (name == kCopyCauseName) copy.cause = value;
+    if (name == kCopyExpiresName) copy.expires = value;
+  }
+  auto& checks = copy.verdict.checks;
+  if (copy.created.empty() || copy.creator.empty() || copy.cause.empty() || copy.expires.empty()) {
+    checks.push_back(failed("copy.metadata",
+                            "CustomDatas lacks some of 加注件制作时间, "
+                            "加注件制作者, 加注件制作事由, 加注件有效期截止时间"));
+  } else {
+    checks.push_back(passed("copy.metadata",
+                            "made " + copy.created + " by " + copy.creator + " for " + copy.cause));
+  }
+  auto expires = parse_signature_date_time(copy.expires);
+  Time at = options.at.value_or(now_utc());
+  if (!expires) {
+    checks.push_back(failed("copy.validity", "the expiry \"" + copy.expires + "\" is not a time"));
+  } else if (at > *expires) {
+    checks.push_back(failed("copy.validity", "expired " + format_utc(*expires)));
+  } else {
+    checks.push_back(passed("copy.validity", "valid until " + format_utc(*expires)));
+  }
+  for (const Attachment& a : body.attachments) {
+    if (a.usage == kOriginalUsage) copy.original_path = a.path;
+  }
+  auto bytes = copy.original_path.empty() ? Result<Bytes>(Error::not_found("no attachment"))
+                                          : package.read(copy.original_path);
+  if (!bytes) {
+    checks.push_back(failed("copy.original",
+                            "the original is not attached (an Attachment with "
+                            "Usage \"original\")"));
+    return copy;
+  }
+  auto original = depth < kMaxCopyDepth
+                      ? verify_package(*bytes, trust, options, depth + 1)
+                      : Result<VerifyReport>(Error::invalid_input("copies nested too deeply"));
+  if (!original) {
+    checks.push_back(failed("copy.original", copy.original_path + ": " + original.error().message));
+    return copy;
+  }
+  copy.original = std::make_shared<VerifyReport>(std::move(*original));
+  if (copy.original->valid()) {
+    checks.push_back(passed("copy.original", copy.original_path + ": " +
+                                                 std::to_string(copy.original->signatures.size()) +
+                                                 " signature(s), all valid"));
+  } else {
+    checks.push_back(
+        failed("copy.original", copy.original_path + ": its signatures do not all hold"));
+  }
+  return copy;
+}
+
+Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
+                                    const VerifyOptions& options, int depth) {
   auto package = Package::open(ofd, options.limits);
   if (!package) return package.error();
   auto structure = read_structure(*package);
@@ -588,7 +656,19 @@ Result<VerifyReport> verify_ofd(ByteView ofd, const ses::TrustPolicy& trust,
     if (!covered_by_any.count(f) && !expected.count(f)) report.uncovered_files.push_back(f);
   }
   report.removed_files.assign(removed.begin(), removed.end());
+  for (const DocBody& body : structure->documents) {
+    bool is_copy = std::any_of(body.custom_data.begin(), body.custom_data.end(),
+                               [](const auto& d) { return d.first == kCopyCreatorName; });
+    if (is_copy) report.certified_copy = certified_copy(*package, body, trust, options, depth);
+  }
   return report;
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_ofd(ByteView ofd, const ses::TrustPolicy& trust,
+                                const VerifyOptions& options) {
+  return verify_package(ofd, trust, options, 0);
 }
 
 }  // namespace eseal::ofd

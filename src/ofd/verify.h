@@ -8,6 +8,7 @@
 // pdf/verify.h, so one caller can report both.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -101,6 +102,19 @@ struct SignatureReport {
   bool valid() const;
 };
 
+struct VerifyReport;
+
+// A certified copy (加注件, ofd/copy.h): its metadata as written in DocInfo/CustomDatas and the
+// original attached to it, verified in its turn.
+struct CertifiedCopy {
+  std::string created, creator, cause, expires;
+  std::string original_path;               // the attachment's entry name; "" when absent
+  std::shared_ptr<VerifyReport> original;  // when the attachment could be read as an OFD
+  // copy.metadata (all four fields), copy.validity (not expired at VerifyOptions::at),
+  // copy.original (attached, and every signature on it valid)
+  ses::Verdict verdict;
+};
+
 struct VerifyReport {
   std::vector<SignatureReport> signatures;  // all DocBodies, each in Signatures.xml order
   // Files no signature covers (Signatures.xml and the signatures' own files aside), and files
@@ -110,8 +124,10 @@ struct VerifyReport {
   // Structure that could not be followed (a DocRoot or Signatures naming no file) and lenient
   // readings (a SignedValue.dat in base64).
   std::vector<std::string> warnings;
+  std::optional<CertifiedCopy> certified_copy;
   bool locked() const;  // some signature locks the package
-  // At least one signature, every signature valid, nothing uncovered or removed.
+  // At least one signature, every signature valid, nothing uncovered or removed; for a
+  // certified copy, also every copy check.
   bool valid() const;
 };
 
@@ -120,6 +136,8 @@ struct VerifyOptions {
   // whose key verifies is taken as the signer. Trust in it still comes from `trust`.
   std::span<const pki::Certificate> signer_certificates;
   PackageLimits limits;
+  // When a certified copy's expiry is judged; default: now.
+  std::optional<Time> at;
 };
 
 // Errors (kInvalidInput) are for packages that cannot be read at all: not a ZIP, a limit of

@@ -11,6 +11,7 @@
 #include "base/file.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "ofd/copy.h"
 #include "ofd/document.h"
 #include "ofd/verify.h"
 #include "ofd/zip_builder.h"
@@ -408,6 +409,114 @@ TEST(OfdSignFixtures, ASealAddedToATaxInvoiceLeavesTheBureausSealValid) {
   }
   EXPECT_TRUE(r->uncovered_files.empty());
   EXPECT_EQ(r->signatures[1].signature_path, "Doc_0/Signs/Sign_1/Signature.xml");
+}
+
+// Certified copies (加注件): the copy-maker's lock over the watermarked copy, the original
+// attached and verified in its turn.
+Result<Bytes> certified_copy(ByteView original, const std::string& creator = "某某银行",
+                             Time created = kNow) {
+  const auto& p = parties();
+  CopyRequest request{creator, "贷款审批", 2, created, p.signer.cert};
+  auto prepared = prepare_certified_copy(original, request);
+  if (!prepared) return prepared.error();
+  auto signature = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
+  if (!signature) return signature.error();
+  return complete_signature(prepared->ofd, *signature);
+}
+
+TEST(OfdCopy, ACertifiedCopyIsLockedCarriesItsMetadataAndTheVerifiedOriginal) {
+  Bytes original = seal(blank_ofd(2), {at(0), at(1, 20, 20)});
+  auto copy = certified_copy(original);
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  VerifyReport r = verify(*copy);
+  SCOPED_TRACE(describe(r));
+  EXPECT_TRUE(r.valid());
+  EXPECT_TRUE(r.locked());
+  ASSERT_EQ(r.signatures.size(), 1u) << "the original's seal stays with the original";
+  EXPECT_EQ(r.signatures[0].type, "Sign");
+  ASSERT_TRUE(r.certified_copy.has_value());
+  const CertifiedCopy& c = *r.certified_copy;
+  EXPECT_EQ(c.creator, "某某银行");
+  EXPECT_EQ(c.cause, "贷款审批");
+  EXPECT_EQ(c.created, "2026-11-23T12:00:00Z");
+  EXPECT_EQ(c.expires, "2028-11-23T12:00:00Z");
+  EXPECT_TRUE(c.verdict.valid());
+  ASSERT_NE(c.original, nullptr);
+  EXPECT_TRUE(c.original->valid());
+  EXPECT_EQ(c.original->signatures.size(), 1u);
+  EXPECT_EQ(entry(*copy, c.original_path), original);
+
+  // Every page shows the watermark; the seals show where they were, as Stamp annotations.
+  std::string annotations = to_string(entry(*copy, "Doc_0/Annots/Annotations.xml"));
+  for (int page = 0; page < 2; ++page) {
+    std::string file = "Doc_0/Annots/Page_" + std::to_string(page) + "/CopyAnnotation.xml";
+    std::string xml = to_string(entry(*copy, file));
+    EXPECT_NE(xml.find("Type=\"Watermark\""), std::string::npos) << file;
+    EXPECT_NE(xml.find("仅供贷款审批使用"), std::string::npos) << file;
+    EXPECT_NE(xml.find("Type=\"Stamp\""), std::string::npos) << file;
+  }
+  EXPECT_EQ(entry(*copy, "Doc_0/CopyRes/seal_1.png"), parties().seal.info.picture.data);
+  // The pages themselves are the original's, byte for byte.
+  for (const char* page : {"Doc_0/Pages/Page_0/Content.xml", "Doc_0/Pages/Page_1/Content.xml"})
+    EXPECT_EQ(entry(*copy, page), entry(original, page));
+}
+
+TEST(OfdCopy, AnExpiredCopyOrAChangedOriginalFails) {
+  Bytes original = seal(blank_ofd(1), {at(0)});
+  auto copy = certified_copy(original);
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  VerifyOptions later;
+  later.at = kNow + std::chrono::days(3 * 365);
+  auto expired = verify_ofd(*copy, trust(), later);
+  ASSERT_TRUE(expired.ok());
+  EXPECT_FALSE(expired->valid());
+  EXPECT_EQ(expired->certified_copy->verdict.find("copy.validity")->result, CheckResult::kFailed);
+
+  // Another original swapped in: the lock's reference to the attachment fails.
+  Bytes other = seal(blank_ofd(1), {at(0, 10, 10)});
+  VerifyReport swapped = verify(test::with_entry(*copy, "Doc_0/Attachs/original.ofd", other));
+  EXPECT_FALSE(swapped.valid());
+  EXPECT_EQ(result_of(swapped.signatures[0], "references"), CheckResult::kFailed);
+}
+
+TEST(OfdCopy, BadOriginalsAndRequestsAreRefused) {
+  Bytes original = seal(blank_ofd(1), {at(0)});
+  auto copy = certified_copy(original);
+  ASSERT_TRUE(copy.ok());
+  auto again = certified_copy(*copy);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("already a certified copy"), std::string::npos);
+  EXPECT_FALSE(certified_copy(original, "").ok());
+  std::string page = to_string(entry(original, "Doc_0/Pages/Page_0/Content.xml")) + " ";
+  auto tampered =
+      certified_copy(test::with_entry(original, "Doc_0/Pages/Page_0/Content.xml", to_bytes(page)));
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_NE(tampered.error().message.find("do not all verify"), std::string::npos);
+}
+
+// A real tax e-invoice (with its own attachments, annotations and custom tags) as the original.
+TEST(OfdCopyFixtures, ACertifiedCopyOfATaxInvoice) {
+  auto dir = std::filesystem::path(ESEAL_FIXTURE_DIR) / "ofd-interop";
+  if (!std::filesystem::exists(dir))
+    GTEST_SKIP() << "../shared/fixtures is not beside the checkout";
+  auto invoice = read_file(dir / "v4signed.ofd");
+  ASSERT_TRUE(invoice.ok());
+  auto copy = certified_copy(*invoice);
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  // No trust anchors: the bureau's root is not ours (its chain is then not judged).
+  auto verified = verify_ofd(*copy, {});
+  ASSERT_TRUE(verified.ok());
+  const VerifyReport& r = *verified;
+  SCOPED_TRACE(describe(r));
+  EXPECT_TRUE(r.valid());
+  ASSERT_TRUE(r.certified_copy && r.certified_copy->original);
+  EXPECT_TRUE(r.certified_copy->original->valid());
+  // The invoice's own attachment stays listed beside the original.
+  std::string attachments = to_string(entry(*copy, "Doc_0/Attachs/Attachments.xml"));
+  EXPECT_NE(attachments.find("original_invoice.xml"), std::string::npos);
+  EXPECT_NE(attachments.find("Usage=\"original\""), std::string::npos);
+  std::string page_annots = to_string(entry(*copy, "Doc_0/Annots/Page_0/Annotation.xml"));
+  EXPECT_NE(page_annots.find("Type=\"Watermark\""), std::string::npos) << page_annots;
 }
 
 }  // namespace

@@ -1,0 +1,462 @@
+#include "ofd/copy.h"
+
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+
+#include "ofd/document.h"
+#include "ofd/package_edit.h"
+#include "ofd/verify.h"
+#include "ofd/xml.h"
+
+namespace eseal::ofd {
+namespace {
+
+constexpr std::string_view kOfdXml = "OFD.xml";
+constexpr std::string_view kNamespaceAttribute = " xmlns:ofd=\"http://www.ofdspec.org/2016\"";
+constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+constexpr double kWatermarkSize = 3.5;  // mm
+
+std::string folder_of(std::string_view path) {
+  std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
+}
+
+std::string prefix_of(std::string_view qualified) {
+  std::size_t colon = qualified.find(':');
+  return colon == std::string_view::npos ? std::string()
+                                         : std::string(qualified.substr(0, colon + 1));
+}
+
+// The position of the start tag "<name" (followed by '>', '/' or white space) at or after
+// `from`, or npos.
+std::size_t start_tag(std::string_view xml, std::string_view name, std::size_t from = 0) {
+  std::string open = "<" + std::string(name);
+  for (std::size_t at = xml.find(open, from); at != std::string_view::npos;
+       at = xml.find(open, at + 1)) {
+    char next = at + open.size() < xml.size() ? xml[at + open.size()] : '\0';
+    if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\r' || next == '\n')
+      return at;
+  }
+  return std::string_view::npos;
+}
+
+// Inserts `fragment` before the first of `followers` (local names, in the element's prefix)
+// that `xml` has, else before the root's closing tag.
+Status insert_before(std::string& xml, const std::string& prefix,
+                     const std::vector<std::string_view>& followers, std::string_view root,
+                     const std::string& fragment, const std::string& name) {
+  std::size_t at = std::string::npos;
+  for (std::string_view f : followers) at = std::min(at, start_tag(xml, prefix + std::string(f)));
+  if (at == std::string::npos) at = xml.rfind("</" + prefix + std::string(root) + ">");
+  if (at == std::string::npos) return Error::invalid_input(name + ": cannot find where to insert");
+  xml.insert(at, fragment);
+  return ok_status();
+}
+
+std::string utc_date(Time t) {
+  return format_utc(t).substr(0, 10);
+}
+
+// `years` calendar years after `t` (29 February becomes 28 February).
+Time add_years(Time t, int years) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd(day);
+  auto later = ymd + std::chrono::years(years);
+  if (!later.ok()) later = later.year() / later.month() / std::chrono::last;
+  return std::chrono::sys_days(later) + (t - day);
+}
+
+// The advance of each character of a watermark line: a full em for CJK and other wide
+// characters, half an em for ASCII.
+std::vector<double> advances(std::string_view utf8, double size) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    auto c = static_cast<unsigned char>(utf8[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    out.push_back(c < 0x80 ? size / 2 : size);
+  }
+  return out;
+}
+
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string number(double v) {
+  std::string box = format_box({v, 0, 0, 0});
+  return box.substr(0, box.find(' '));
+}
+
+class Ids {
+ public:
+  explicit Ids(long max) : next_(max + 1) {}
+  std::string take() { return std::to_string(next_++); }
+  long last() const { return next_ - 1; }
+
+ private:
+  long next_;
+};
+
+struct SealImage {
+  std::string resource_id;
+  std::string file;  // entry name
+  const Bytes* picture = nullptr;
+  std::string format;
+};
+
+struct PageAnnots {
+  std::string xml;  // Annot elements, "ofd:" prefixed
+};
+
+std::string watermark_annot(Ids& ids, const std::string& font_id, const std::string& line,
+                            const doc::PageSize& page, const CopyRequest& request) {
+  std::vector<double> deltas = advances(line, kWatermarkSize);
+  double width = 0;
+  for (double d : deltas) width += d;
+  std::string delta_x;
+  for (std::size_t i = 0; i + 1 < deltas.size(); ++i) delta_x += (i ? " " : "") + number(deltas[i]);
+  double x = std::max(0.0, (page.width_mm - width) / 2);
+  std::string annot_id = ids.take(), text_id = ids.take();
+  return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Watermark\" Creator=\"" +
+         escape(request.creator) + "\" LastModDate=\"" + utc_date(request.created) +
+         "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>加注件</ofd:Remark>"
+         "<ofd:Appearance Boundary=\"" +
+         format_box({x, 4, width + 1, kWatermarkSize * 1.6}) + "\"><ofd:TextObject ID=\"" +
+         text_id + "\" Boundary=\"" + format_box({0, 0, width + 1, kWatermarkSize * 1.6}) +
+         "\" Font=\"" + font_id + "\" Size=\"" + number(kWatermarkSize) +
+         "\"><ofd:FillColor Value=\"200 30 30\" Alpha=\"160\"/><ofd:TextCode X=\"0\" Y=\"" +
+         number(kWatermarkSize) + "\"" + (delta_x.empty() ? "" : " DeltaX=\"" + delta_x + "\"") +
+         ">" + escape(line) + "</ofd:TextCode></ofd:TextObject></ofd:Appearance></ofd:Annot>";
+}
+
+// A Stamp annotation showing a seal picture where a StampAnnot showed it: the appearance is
+// the visible part, and the image, placed by its CTM at the whole picture's box, is clipped to
+// it (objects draw only inside their Boundary).
+std::string stamp_annot(Ids& ids, const SealImage& image, const Appearance& a,
+                        const CopyRequest& request) {
+  doc::RectMm visible = a.boundary;
+  if (a.clip) {
+    visible = {a.boundary.x + a.clip->x, a.boundary.y + a.clip->y, a.clip->width, a.clip->height};
+  }
+  double dx = a.boundary.x - visible.x, dy = a.boundary.y - visible.y;
+  std::string annot_id = ids.take(), image_id = ids.take();
+  return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Stamp\" Creator=\"" + escape(request.creator) +
+         "\" LastModDate=\"" + utc_date(request.created) +
+         "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>原件印章</ofd:Remark>"
+         "<ofd:Appearance Boundary=\"" +
+         format_box(visible) + "\"><ofd:ImageObject ID=\"" + image_id + "\" ResourceID=\"" +
+         image.resource_id + "\" Boundary=\"" + format_box({0, 0, visible.width, visible.height}) +
+         "\" CTM=\"" + number(a.boundary.width) + " 0 0 " + number(a.boundary.height) + " " +
+         number(dx) + " " + number(dy) + "\"/></ofd:Appearance></ofd:Annot>";
+}
+
+std::string page_annot_file(const std::string& annots) {
+  return std::string(kXmlDeclaration) + "<ofd:PageAnnot" + std::string(kNamespaceAttribute) + ">" +
+         annots + "</ofd:PageAnnot>\n";
+}
+
+struct Copy {
+  const Package& package;
+  const DocBody& body;
+  const CopyRequest& request;
+  PackageEdit edit;
+  std::map<std::string, Bytes> replaced;  // entry -> new content, before it goes into `edit`
+
+  Result<std::string> current(const std::string& path) {
+    if (auto it = replaced.find(path); it != replaced.end()) return to_string(it->second);
+    auto bytes = package.read(path);
+    if (!bytes) return bytes.error();
+    return to_string(*bytes);
+  }
+  void put(const std::string& path, std::string content) { replaced[path] = to_bytes(content); }
+};
+
+// OFD.xml: the original's Signatures left out, the copy's metadata added to DocInfo.
+Status edit_ofd_xml(Copy& c) {
+  auto text = c.current(std::string(kOfdXml));
+  if (!text) return text.error();
+  std::string xml = std::move(*text);
+  auto parsed = parse_xml(as_bytes(xml), kOfdXml);
+  if (!parsed) return parsed.error();
+  pugi::xml_node body = child((*parsed)->document_element(), "DocBody");
+  if (pugi::xml_node signatures = child(body, "Signatures")) {
+    std::string name = signatures.name();
+    std::size_t from = start_tag(xml, name);
+    std::size_t to = xml.find("</" + name + ">", from);
+    if (from == std::string::npos || to == std::string::npos)
+      return Error::invalid_input("OFD.xml: cannot find DocBody/Signatures");
+    xml.erase(from, to + name.size() + 3 - from);
+  }
+  pugi::xml_node info = child(body, "DocInfo");
+  if (!info) return Error::invalid_input("OFD.xml: the DocBody has no DocInfo");
+  std::string prefix = prefix_of(info.name());
+  auto data = [&](std::string_view name, const std::string& value) {
+    return "<" + prefix + "CustomData Name=\"" + std::string(name) + "\">" + escape(value) + "</" +
+           prefix + "CustomData>";
+  };
+  std::string items =
+      data(kCopyCreatedName, format_utc(c.request.created)) +
+      data(kCopyCreatorName, c.request.creator) + data(kCopyCauseName, c.request.cause) +
+      data(kCopyExpiresName, format_utc(add_years(c.request.created, c.request.years)));
+  if (pugi::xml_node datas = child(info, "CustomDatas")) {
+    std::size_t at = xml.find("</" + std::string(datas.name()) + ">");
+    if (at == std::string::npos) return Error::invalid_input("OFD.xml: cannot find CustomDatas");
+    xml.insert(at, items);
+  } else {
+    std::size_t at = xml.find("</" + std::string(info.name()) + ">");
+    if (at == std::string::npos) return Error::invalid_input("OFD.xml: cannot find DocInfo");
+    xml.insert(at, "<" + prefix + "CustomDatas>" + items + "</" + prefix + "CustomDatas>");
+  }
+  c.put(std::string(kOfdXml), std::move(xml));
+  return ok_status();
+}
+
+// A page's annotations: appended to the page's existing annotation file, or in a new one
+// listed in Annotations.xml (itself new when the document has none).
+Status add_annotations(Copy& c, std::string& document_xml, const std::string& document_prefix,
+                       const std::map<int, std::string>& annots) {
+  const std::string& document_path = c.body.document_path;
+  std::string doc_folder = folder_of(document_path);
+  auto parsed = parse_xml(as_bytes(document_xml), document_path);
+  if (!parsed) return parsed.error();
+  std::string annotations_loc = text(child((*parsed)->document_element(), "Annotations"));
+  std::string annotations_path = doc_folder + "Annots/Annotations.xml";
+  if (!annotations_loc.empty()) {
+    auto resolved = resolve_path(document_path, annotations_loc);
+    if (!resolved) return resolved.error().with_context(document_path + ": Annotations");
+    annotations_path = *resolved;
+  }
+  std::map<std::string, std::string> existing;  // page ID -> annotation file entry
+  std::string annotations_xml;
+  if (annotations_loc.empty()) {
+    annotations_xml = std::string(kXmlDeclaration) + "<ofd:Annotations" +
+                      std::string(kNamespaceAttribute) + "></ofd:Annotations>\n";
+    auto s = insert_before(document_xml, document_prefix, {"CustomTags", "Extensions"}, "Document",
+                           "<" + document_prefix + "Annotations>Annots/Annotations.xml</" +
+                               document_prefix + "Annotations>",
+                           document_path);
+    if (!s) return s;
+  } else {
+    auto current = c.current(annotations_path);
+    if (!current) return current.error();
+    annotations_xml = std::move(*current);
+    auto list = parse_xml(as_bytes(annotations_xml), annotations_path);
+    if (!list) return list.error();
+    for (pugi::xml_node page : children((*list)->document_element(), "Page")) {
+      auto path = resolve_path(annotations_path, text(child(page, "FileLoc")));
+      if (path) existing[attribute(page, "PageID").value()] = *path;
+    }
+  }
+  auto list = parse_xml(as_bytes(annotations_xml), annotations_path);
+  if (!list) return list.error();
+  std::string root = (*list)->document_element().name();
+  std::string prefix = prefix_of(root);
+  for (const auto& [page, xml] : annots) {
+    const std::string& page_id = c.body.pages[page].id;
+    if (auto it = existing.find(page_id); it != existing.end() && c.package.contains(it->second)) {
+      auto file = c.current(it->second);
+      if (!file) return file.error();
+      auto page_annot = parse_xml(as_bytes(*file), it->second);
+      if (!page_annot) return page_annot.error();
+      std::string page_root = (*page_annot)->document_element().name();
+      std::size_t at = file->rfind("</" + page_root + ">");
+      if (at == std::string::npos)
+        return Error::invalid_input(it->second + ": cannot find the end of PageAnnot");
+      // Our annotations use the "ofd:" prefix; declare it on each when the file has another.
+      std::string ours = xml;
+      if (prefix_of(page_root) != "ofd:") {
+        for (std::size_t p = ours.find("<ofd:Annot "); p != std::string::npos;
+             p = ours.find("<ofd:Annot ", p + 1))
+          ours.insert(p + 10, std::string(kNamespaceAttribute));
+      }
+      file->insert(at, ours);
+      c.put(it->second, std::move(*file));
+      continue;
+    }
+    std::string file = "Page_" + std::to_string(page) + "/CopyAnnotation.xml";
+    c.put(folder_of(annotations_path) + file, page_annot_file(xml));
+    std::size_t at = annotations_xml.rfind("</" + root + ">");
+    if (at == std::string::npos)
+      return Error::invalid_input(annotations_path + ": cannot find the end of Annotations");
+    annotations_xml.insert(at, "<" + prefix + "Page PageID=\"" + escape(page_id) + "\"><" + prefix +
+                                   "FileLoc>" + file + "</" + prefix + "FileLoc></" + prefix +
+                                   "Page>");
+  }
+  c.put(annotations_path, std::move(annotations_xml));
+  return ok_status();
+}
+
+// The original attached unchanged: in the document's Attachments file, new or extended.
+Status attach_original(Copy& c, std::string& document_xml, const std::string& document_prefix,
+                       ByteView original, const std::string& attachment_id) {
+  const std::string& document_path = c.body.document_path;
+  auto parsed = parse_xml(as_bytes(document_xml), document_path);
+  if (!parsed) return parsed.error();
+  std::string loc = text(child((*parsed)->document_element(), "Attachments"));
+  std::string path = folder_of(document_path) + "Attachs/Attachments.xml";
+  if (!loc.empty()) {
+    auto resolved = resolve_path(document_path, loc);
+    if (!resolved) return resolved.error().with_context(document_path + ": Attachments");
+    path = *resolved;
+  }
+  std::string file = "original.ofd";
+  if (c.package.contains(folder_of(path) + file))
+    return Error::invalid_input("the document already has an attachment " + file);
+  std::string xml;
+  if (loc.empty()) {
+    xml = std::string(kXmlDeclaration) + "<ofd:Attachments" + std::string(kNamespaceAttribute) +
+          "></ofd:Attachments>\n";
+    auto s = insert_before(document_xml, document_prefix,
+                           {"Annotations", "CustomTags", "Extensions"}, "Document",
+                           "<" + document_prefix + "Attachments>Attachs/Attachments.xml</" +
+                               document_prefix + "Attachments>",
+                           document_path);
+    if (!s) return s;
+  } else {
+    auto current = c.current(path);
+    if (!current) return current.error();
+    xml = std::move(*current);
+  }
+  auto list = parse_xml(as_bytes(xml), path);
+  if (!list) return list.error();
+  std::string root = (*list)->document_element().name();
+  std::string prefix = prefix_of(root);
+  std::size_t at = xml.rfind("</" + root + ">");
+  if (at == std::string::npos) return Error::invalid_input(path + ": cannot find the end");
+  xml.insert(at,
+             "<" + prefix + "Attachment ID=\"" + attachment_id +
+                 "\" Name=\"原件\" Format=\"ofd\" CreationDate=\"" + format_utc(c.request.created) +
+                 "\" Size=\"" + number(static_cast<double>(original.size()) / 1024) +
+                 "\" Visible=\"false\" Usage=\"" + std::string(kOriginalUsage) + "\"><" + prefix +
+                 "FileLoc>" + file + "</" + prefix + "FileLoc></" + prefix + "Attachment>");
+  c.put(path, std::move(xml));
+  c.edit.put.emplace_back(folder_of(path) + file, Bytes(original.begin(), original.end()));
+  return ok_status();
+}
+
+}  // namespace
+
+Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRequest& request) {
+  if (request.creator.empty() || request.cause.empty())
+    return Error::invalid_input("a certified copy needs its creator and its cause");
+  if (request.years < 1 || request.years > 100)
+    return Error::invalid_input("the validity of a certified copy is 1 to 100 years");
+  auto package = Package::open(original);
+  if (!package) return package.error();
+  auto structure = read_structure(*package);
+  if (!structure) return structure.error();
+  if (structure->documents.size() != 1)
+    return Error::invalid_input("certified copies are made of single-document packages");
+  const DocBody& body = structure->documents[0];
+  for (const auto& [name, value] : body.custom_data) {
+    if (name == kCopyCreatorName)
+      return Error::invalid_input("the document is already a certified copy (加注件)");
+  }
+  auto report = verify_ofd(original, {});
+  if (!report) return report.error();
+  if (!report->signatures.empty() && !report->valid()) {
+    return Error::invalid_input(
+        "the original's signatures do not all verify; a certified copy certifies a valid "
+        "original (eseal ofd verify says why)");
+  }
+
+  Copy c{*package, body, request, {}, {}};
+  c.edit.modified = request.created;
+  if (auto s = edit_ofd_xml(c); !s) return s.error();
+  // The original's signatures stay with the original (attached below).
+  for (const auto& s : report->signatures) {
+    for (const std::string* f : {&s.signature_path, &s.signed_value_path, &s.seal_path}) {
+      if (!f->empty() && package->find(*f)) c.edit.remove.push_back(package->find(*f)->name);
+    }
+  }
+  if (!body.signatures_path.empty() && package->contains(body.signatures_path))
+    c.edit.remove.push_back(package->find(body.signatures_path)->name);
+
+  auto document_text = c.current(body.document_path);
+  if (!document_text) return document_text.error();
+  std::string document_xml = std::move(*document_text);
+  auto document = parse_xml(as_bytes(document_xml), body.document_path);
+  if (!document) return document.error();
+  pugi::xml_node root = (*document)->document_element();
+  std::string prefix = prefix_of(root.name());
+  pugi::xml_node common = child(root, "CommonData");
+  pugi::xml_node max_unit = child(common, "MaxUnitID");
+  long max_id = 0;
+  if (max_unit) max_id = std::strtol(text(max_unit).c_str(), nullptr, 10);
+  Ids ids(max_id);
+
+  // The copy's resources: a font for the watermark and the original's seal pictures.
+  std::string font_id = ids.take();
+  std::string res_folder = "CopyRes/";
+  std::string res = std::string(kXmlDeclaration) + "<ofd:Res" + std::string(kNamespaceAttribute) +
+                    " BaseLoc=\"CopyRes\"><ofd:Fonts><ofd:Font ID=\"" + font_id +
+                    "\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts>";
+  std::string media;
+  std::vector<std::pair<const SignatureReport*, SealImage>> images;
+  for (const auto& s : report->signatures) {
+    std::string format = s.picture_type;
+    for (char& ch : format) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (s.picture.empty() || (format != "PNG" && format != "JPG" && format != "JPEG" &&
+                              format != "BMP" && format != "GIF"))
+      continue;  // a seal drawn as an OFD page (picture type "ofd") cannot be an image resource
+    SealImage image{ids.take(),
+                    folder_of(body.document_path) + res_folder + "seal_" +
+                        std::to_string(images.size() + 1) + "." +
+                        lower(format == "JPEG" ? std::string("JPG") : format),
+                    &s.picture, format == "JPEG" ? "JPG" : format};
+    media += "<ofd:MultiMedia ID=\"" + image.resource_id + "\" Type=\"Image\" Format=\"" +
+             image.format + "\"><ofd:MediaFile>" + image.file.substr(image.file.rfind('/') + 1) +
+             "</ofd:MediaFile></ofd:MultiMedia>";
+    images.emplace_back(&s, std::move(image));
+  }
+  if (!media.empty()) res += "<ofd:MultiMedias>" + media + "</ofd:MultiMedias>";
+  res += "</ofd:Res>\n";
+  std::string res_path = folder_of(body.document_path) + "CopyRes.xml";
+  if (package->contains(res_path)) return Error::invalid_input(res_path + " already exists");
+  c.put(res_path, std::move(res));
+  for (const auto& [s, image] : images) c.edit.put.emplace_back(image.file, *image.picture);
+
+  // Each page: the watermark, then the original's seals shown on it.
+  std::string line = "加注件 仅供" + request.cause + "使用 制作者：" + request.creator +
+                     " 有效期至" + utc_date(add_years(request.created, request.years));
+  doc::PageSize size{210, 297};
+  if (body.physical_box) size = {body.physical_box->width, body.physical_box->height};
+  std::map<int, std::string> annots;
+  for (int page = 0; page < static_cast<int>(body.pages.size()); ++page) {
+    annots[page] = watermark_annot(ids, font_id, line, size, request);
+  }
+  for (const auto& [s, image] : images) {
+    for (const auto& a : s->appearances) {
+      if (a.page >= 0) annots[a.page] += stamp_annot(ids, image, a, request);
+    }
+  }
+  if (auto s = add_annotations(c, document_xml, prefix, annots); !s) return s.error();
+  if (auto s = attach_original(c, document_xml, prefix, original, ids.take()); !s) return s.error();
+
+  // Document.xml: the new resource file and the IDs taken.
+  std::string res_element = "<" + prefix + "DocumentRes>CopyRes.xml</" + prefix + "DocumentRes>";
+  if (auto s = insert_before(document_xml, prefix, {"TemplatePage", "DefaultCS"}, "CommonData",
+                             res_element, body.document_path);
+      !s)
+    return s.error();
+  if (max_unit) {
+    std::string open = "<" + std::string(max_unit.name()) + ">";
+    std::size_t from = document_xml.find(open);
+    std::size_t to = document_xml.find("</" + std::string(max_unit.name()) + ">", from);
+    if (from == std::string::npos || to == std::string::npos)
+      return Error::invalid_input(body.document_path + ": cannot find MaxUnitID");
+    document_xml.replace(from + open.size(), to - from - open.size(), std::to_string(ids.last()));
+  }
+  c.put(body.document_path, std::move(document_xml));
+
+  for (auto& [path, bytes] : c.replaced) c.edit.put.emplace_back(path, std::move(bytes));
+  auto copy = edit_package(original, c.edit);
+  if (!copy) return copy.error();
+  SignRequest lock{SignatureKind::kLock, {}, nullptr, request.signer, request.created, 0};
+  return prepare_signature(*copy, lock);
+}
+
+}  // namespace eseal::ofd
