@@ -1,9 +1,14 @@
-// eseal ofd verify: the signatures of an OFD document (GB/T 33190 §18), checked one by one.
+// eseal ofd sign | lock | unlock | copy | verify: seals, licence lock signatures and certified
+// copies on OFD documents (GB/T 33190 §18), and their verification one by one.
 #include <iostream>
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/placement_options.h"
 #include "cli/report_output.h"
+#include "ofd/copy.h"
+#include "ofd/sign.h"
+#include "ofd/text.h"
 #include "ofd/verify.h"
 
 namespace eseal::cli {
@@ -87,11 +92,135 @@ void print_json(const ofd::VerifyReport& report) {
   std::cout << buffer.GetString() << "\n";
 }
 
+struct SigningFiles {
+  std::string in, out, key, cert;
+  bool force = false;
+};
+
+void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what) {
+  cmd->add_option("--in", f.in, "OFD document")->required();
+  cmd->add_option("--out", f.out, what + " to write")->required();
+  cmd->add_option("--key", f.key, "Signer's private key (S.key)")->required();
+  cmd->add_option("--cert", f.cert, "Signer's certificate (S.pem)")->required();
+  cmd->add_flag("--force", f.force, "Replace an existing output file");
+}
+
+// Signs what `prepare` laid out with the signer's key and writes the finished package.
+void sign_and_write(const SigningFiles& f, const GlobalOptions& global,
+                    const ofd::PreparedSignature& prepared) {
+  keys::Kek kek = load_kek(global);
+  crypto::Sm2PrivateKey key = read_private_key(f.key, kek);
+  Bytes signature = need(crypto::sm2_sign(key, prepared.to_be_signed));
+  Bytes done = need(ofd::complete_signature(prepared.ofd, signature), f.in);
+  need(write_file_atomic(f.out, done, 0644));
+}
+
+struct OfdSignOptions {
+  SigningFiles files;
+  std::string seal;
+  PlacementOptions placement;
+};
+
+ofd::PreparedSignature prepare_seal(const OfdSignOptions& o, const Bytes& input) {
+  ses::SesSeal seal = read_seal(o.seal);
+  auto package = need(ofd::Package::open(input), o.files.in);
+  auto structure = need(ofd::read_structure(package), o.files.in);
+  const ofd::DocBody& body = structure.documents.front();
+  auto keyword_hits = [&](const std::string& keyword) {
+    return ofd::find_text(package, body, keyword);
+  };
+  auto pages = need(ofd::page_sizes(package, body), o.files.in);
+  ofd::SignRequest request{ofd::SignatureKind::kSeal,
+                           place_stamps(o.placement, pages, keyword_hits, seal),
+                           &seal,
+                           read_certificate(o.files.cert),
+                           now_utc(),
+                           0};
+  return need(ofd::prepare_signature(input, request), o.files.in);
+}
+
+void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
+  {
+    auto* sign = ofd->add_subcommand("sign", "Stamp a seal (Type=\"Seal\", an SES signature)");
+    auto o = std::make_shared<OfdSignOptions>();
+    add_signing_options(sign, o->files, "Sealed OFD");
+    sign->add_option("--seal", o->seal, "Seal (.esl) to stamp")->required();
+    add_placement_options(sign, o->placement);
+    sign->callback([o, &global] {
+      refuse_overwrite(o->files.out, o->files.force);
+      Bytes input = need(read_file(o->files.in));
+      ofd::PreparedSignature prepared = prepare_seal(*o, input);
+      sign_and_write(o->files, global, prepared);
+      std::cout << "sealed " << o->files.in << " -> " << o->files.out << " (signature "
+                << prepared.id << ", " << prepared.signature_path << ")\n";
+    });
+  }
+  {
+    auto* lock = ofd->add_subcommand(
+        "lock", "Add the licence lock signature (锁定签名): nothing may be added after it");
+    auto f = std::make_shared<SigningFiles>();
+    add_signing_options(lock, *f, "Locked OFD");
+    lock->callback([f, &global] {
+      refuse_overwrite(f->out, f->force);
+      Bytes input = need(read_file(f->in));
+      ofd::SignRequest request{ofd::SignatureKind::kLock, {},        nullptr,
+                               read_certificate(f->cert), now_utc(), 0};
+      ofd::PreparedSignature prepared = need(ofd::prepare_signature(input, request), f->in);
+      sign_and_write(*f, global, prepared);
+      std::cout << "locked " << f->in << " -> " << f->out << " (signature " << prepared.id << ")\n";
+    });
+  }
+  {
+    auto* unlock = ofd->add_subcommand(
+        "unlock", "Remove the licence lock signature (delLockSign); earlier seals stay valid");
+    auto in = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto force = std::make_shared<bool>(false);
+    unlock->add_option("--in", *in, "Locked OFD")->required();
+    unlock->add_option("--out", *out, "Unlocked OFD to write")->required();
+    unlock->add_flag("--force", *force, "Replace an existing output file");
+    unlock->callback([=] {
+      refuse_overwrite(*out, *force);
+      Bytes done = need(ofd::remove_lock(need(read_file(*in))), *in);
+      need(write_file_atomic(*out, done, 0644));
+      std::cout << "unlocked " << *in << " -> " << *out << "\n";
+    });
+  }
+  {
+    auto* copy = ofd->add_subcommand(
+        "copy", "Make a certified copy (加注件): watermark, metadata, original attached, locked");
+    auto f = std::make_shared<SigningFiles>();
+    struct CopyOptions {
+      std::string creator, cause;
+      int years = 1;
+    };
+    auto request = std::make_shared<CopyOptions>();
+    add_signing_options(copy, *f, "Certified copy");
+    copy->add_option("--creator", request->creator, "加注件制作者: who makes the copy")->required();
+    copy->add_option("--cause", request->cause, "加注件制作事由: what the copy is for")->required();
+    copy->add_option("--years", request->years, "Validity of the copy in years")
+        ->capture_default_str();
+    copy->callback([f, request, &global] {
+      refuse_overwrite(f->out, f->force);
+      Bytes input = need(read_file(f->in));
+      ofd::CopyRequest copy_request{request->creator, request->cause, request->years, now_utc(),
+                                    read_certificate(f->cert)};
+      ofd::PreparedSignature prepared =
+          need(ofd::prepare_certified_copy(input, copy_request), f->in);
+      sign_and_write(*f, global, prepared);
+      std::cout << "certified copy of " << f->in << " -> " << f->out << " (for " << request->cause
+                << ", valid " << request->years << " year(s))\n";
+    });
+  }
+}
+
 }  // namespace
 
-void add_ofd_commands(CLI::App& app, const GlobalOptions&) {
-  auto* ofd = app.add_subcommand("ofd", "Verify OFD documents' seals and signatures");
+void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
+  auto* ofd = app.add_subcommand(
+      "ofd", "Seal, lock, copy and verify OFD documents (GB/T 33190, GB/T 38540)");
   ofd->require_subcommand(1);
+  add_signing_commands(ofd, global);
   auto* verify = ofd->add_subcommand(
       "verify", "Verify every signature (exit 0 all valid and unchanged, 1 otherwise)");
   auto file = std::make_shared<std::string>();

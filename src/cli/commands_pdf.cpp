@@ -51,7 +51,6 @@ void add_sign_options(CLI::App* cmd, SignOptions& o, bool with_key) {
   add_placement_options(cmd, o.placement);
 }
 
-
 // --- verify ---------------------------------------------------------------------------------
 
 void print_report_json(const pdf::VerifyReport& report) {

@@ -7,6 +7,7 @@
 
 #include "ofd/document.h"
 #include "ofd/package_edit.h"
+#include "ofd/text.h"
 #include "ofd/verify.h"
 #include "ofd/xml.h"
 
@@ -422,11 +423,11 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
   // Each page: the watermark, then the original's seals shown on it.
   std::string line = "加注件 仅供" + request.cause + "使用 制作者：" + request.creator +
                      " 有效期至" + utc_date(add_years(request.created, request.years));
-  doc::PageSize size{210, 297};
-  if (body.physical_box) size = {body.physical_box->width, body.physical_box->height};
+  auto sizes = page_sizes(*package, body);
+  if (!sizes) return sizes.error();
   std::map<int, std::string> annots;
   for (int page = 0; page < static_cast<int>(body.pages.size()); ++page) {
-    annots[page] = watermark_annot(ids, font_id, line, size, request);
+    annots[page] = watermark_annot(ids, font_id, line, (*sizes)[page], request);
   }
   for (const auto& [s, image] : images) {
     for (const auto& a : s->appearances) {
