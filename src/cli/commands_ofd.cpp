@@ -89,9 +89,10 @@ void print_json(const ofd::VerifyReport& report) {
 
 }  // namespace
 
-void add_ofd_commands(CLI::App& app, const GlobalOptions&) {
+void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
   auto* ofd = app.add_subcommand("ofd", "Verify OFD documents' seals and signatures");
   ofd->require_subcommand(1);
+  add_ofd_document_commands(*ofd, global);
   auto* verify = ofd->add_subcommand(
       "verify", "Verify every signature (exit 0 all valid and unchanged, 1 otherwise)");
   auto file = std::make_shared<std::string>();
