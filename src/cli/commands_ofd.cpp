@@ -218,8 +218,9 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
 
 void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
   auto* ofd = app.add_subcommand(
-      "ofd", "Seal, lock, copy and verify OFD documents (GB/T 33190, GB/T 38540)");
+      "ofd", "Make, read, seal, lock, copy and verify OFD documents (GB/T 33190, GB/T 38540)");
   ofd->require_subcommand(1);
+  add_ofd_document_commands(*ofd, global);
   add_signing_commands(ofd, global);
   auto* verify = ofd->add_subcommand(
       "verify", "Verify every signature (exit 0 all valid and unchanged, 1 otherwise)");
