@@ -1,6 +1,7 @@
 // eseal ofd sign | lock | unlock | copy | verify: seals, licence lock signatures and certified
 // copies on OFD documents (GB/T 33190 §18), and their verification one by one.
 #include <iostream>
+#include <sstream>
 
 #include "base/file.h"
 #include "cli/commands.h"
@@ -14,33 +15,46 @@
 namespace eseal::cli {
 namespace {
 
-void print_text(const ofd::VerifyReport& report) {
-  for (const auto& w : report.warnings) std::cout << "warning: " << w << "\n";
-  if (report.signatures.empty()) std::cout << "no signatures\n";
+// The report as text; an attached original (of a certified copy) is printed indented below.
+void print_text(const ofd::VerifyReport& report, const std::string& indent = "") {
+  std::ostringstream o;
+  for (const auto& w : report.warnings) o << "warning: " << w << "\n";
+  if (report.signatures.empty()) o << "no signatures\n";
   for (const auto& s : report.signatures) {
-    std::cout << "signature " << s.id << " (" << s.type << ", " << s.format << ") "
-              << s.signature_path << (s.locked ? ", locks the package" : "") << ", signed "
-              << (s.signing_time ? format_utc(*s.signing_time) : s.signature_date_time) << " by "
-              << (s.signer.empty() ? "?" : s.signer) << "\n";
+    o << "signature " << s.id << " (" << s.type << ", " << s.format << ") " << s.signature_path
+      << (s.locked ? ", locks the package" : "") << ", signed "
+      << (s.signing_time ? format_utc(*s.signing_time) : s.signature_date_time) << " by "
+      << (s.signer.empty() ? "?" : s.signer) << "\n";
     for (const auto& a : s.appearances) {
       char where[160];
       std::snprintf(where, sizeof where, "  shown on page %d at %.1f, %.1f mm (%.1f x %.1f mm)%s\n",
                     a.page + 1, a.boundary.x, a.boundary.y, a.boundary.width, a.boundary.height,
                     a.clip ? ", clipped" : "");
-      std::cout << where;
+      o << where;
     }
-    for (const auto& c : s.verdict.checks) std::cout << check_line(c);
+    for (const auto& c : s.verdict.checks) o << check_line(c);
   }
-  for (const auto& f : report.uncovered_files)
-    std::cout << "not covered by any signature: " << f << "\n";
-  for (const auto& f : report.removed_files) std::cout << "removed after signing: " << f << "\n";
-  std::cout << (report.valid() ? "OK every signature is valid and nothing changed after signing\n"
+  for (const auto& f : report.uncovered_files) o << "not covered by any signature: " << f << "\n";
+  for (const auto& f : report.removed_files) o << "removed after signing: " << f << "\n";
+  if (const auto& copy = report.certified_copy) {
+    o << "certified copy (加注件) made " << copy->created << " by " << copy->creator << " for "
+      << copy->cause << ", valid until " << copy->expires << "\n";
+    for (const auto& c : copy->verdict.checks) o << check_line(c);
+  }
+  std::istringstream lines(o.str());
+  for (std::string line; std::getline(lines, line);) std::cout << indent << line << "\n";
+  if (report.certified_copy && report.certified_copy->original) {
+    std::cout << indent << "original, attached as " << report.certified_copy->original_path
+              << ":\n";
+    print_text(*report.certified_copy->original, indent + "  ");
+  }
+  std::cout << indent
+            << (report.valid() ? "OK every signature is valid and nothing changed after signing\n"
                                : "FAILED the document's signatures do not all hold\n");
 }
 
-void print_json(const ofd::VerifyReport& report) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
+// The report as a JSON object; a certified copy's attached original is nested in it.
+void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
   auto str = [&w](const char* key, const std::string& value) { json_string(w, key, value); };
   auto list = [&w](const char* key, const std::vector<std::string>& values) {
     w.Key(key);
@@ -88,7 +102,28 @@ void print_json(const ofd::VerifyReport& report) {
     w.EndObject();
   }
   w.EndArray();
+  if (const auto& copy = report.certified_copy) {
+    w.Key("certifiedCopy");
+    w.StartObject();
+    str("created", copy->created);
+    str("creator", copy->creator);
+    str("cause", copy->cause);
+    str("expires", copy->expires);
+    str("originalFile", copy->original_path);
+    if (copy->original) {
+      w.Key("original");
+      write_json(w, *copy->original);
+    }
+    json_checks(w, copy->verdict);
+    w.EndObject();
+  }
   w.EndObject();
+}
+
+void print_json(const ofd::VerifyReport& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write_json(w, report);
   std::cout << buffer.GetString() << "\n";
 }
 
