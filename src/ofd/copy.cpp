@@ -14,34 +14,8 @@
 namespace eseal::ofd {
 namespace {
 
-constexpr std::string_view kOfdXml = "OFD.xml";
-constexpr std::string_view kNamespaceAttribute = " xmlns:ofd=\"http://www.ofdspec.org/2016\"";
-constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+const std::string kNamespaceAttribute = " xmlns:ofd=\"" + std::string(kOfdNamespace) + "\"";
 constexpr double kWatermarkSize = 3.5;  // mm
-
-std::string folder_of(std::string_view path) {
-  std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
-}
-
-std::string prefix_of(std::string_view qualified) {
-  std::size_t colon = qualified.find(':');
-  return colon == std::string_view::npos ? std::string()
-                                         : std::string(qualified.substr(0, colon + 1));
-}
-
-// The position of the start tag "<name" (followed by '>', '/' or white space) at or after
-// `from`, or npos.
-std::size_t start_tag(std::string_view xml, std::string_view name, std::size_t from = 0) {
-  std::string open = "<" + std::string(name);
-  for (std::size_t at = xml.find(open, from); at != std::string_view::npos;
-       at = xml.find(open, at + 1)) {
-    char next = at + open.size() < xml.size() ? xml[at + open.size()] : '\0';
-    if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\r' || next == '\n')
-      return at;
-  }
-  return std::string_view::npos;
-}
 
 // Inserts `fragment` before the first of `followers` (local names, in the element's prefix)
 // that `xml` has, else before the root's closing tag.
@@ -49,7 +23,8 @@ Status insert_before(std::string& xml, const std::string& prefix,
                      const std::vector<std::string_view>& followers, std::string_view root,
                      const std::string& fragment, const std::string& name) {
   std::size_t at = std::string::npos;
-  for (std::string_view f : followers) at = std::min(at, start_tag(xml, prefix + std::string(f)));
+  for (std::string_view f : followers)
+    at = std::min(at, find_start_tag(xml, prefix + std::string(f)));
   if (at == std::string::npos) at = xml.rfind("</" + prefix + std::string(root) + ">");
   if (at == std::string::npos) return Error::invalid_input(name + ": cannot find where to insert");
   xml.insert(at, fragment);
@@ -155,8 +130,8 @@ std::string stamp_annot(Ids& ids, const SealImage& image, const Appearance& a,
 }
 
 std::string page_annot_file(const std::string& annots) {
-  return std::string(kXmlDeclaration) + "<ofd:PageAnnot" + std::string(kNamespaceAttribute) + ">" +
-         annots + "</ofd:PageAnnot>\n";
+  return std::string(kXmlDeclaration) + "<ofd:PageAnnot" + kNamespaceAttribute + ">" + annots +
+         "</ofd:PageAnnot>\n";
 }
 
 struct Copy {
@@ -185,7 +160,7 @@ Status edit_ofd_xml(Copy& c) {
   pugi::xml_node body = child((*parsed)->document_element(), "DocBody");
   if (pugi::xml_node signatures = child(body, "Signatures")) {
     std::string name = signatures.name();
-    std::size_t from = start_tag(xml, name);
+    std::size_t from = find_start_tag(xml, name);
     std::size_t to = xml.find("</" + name + ">", from);
     if (from == std::string::npos || to == std::string::npos)
       return Error::invalid_input("OFD.xml: cannot find DocBody/Signatures");
@@ -233,8 +208,8 @@ Status add_annotations(Copy& c, std::string& document_xml, const std::string& do
   std::map<std::string, std::string> existing;  // page ID -> annotation file entry
   std::string annotations_xml;
   if (annotations_loc.empty()) {
-    annotations_xml = std::string(kXmlDeclaration) + "<ofd:Annotations" +
-                      std::string(kNamespaceAttribute) + "></ofd:Annotations>\n";
+    annotations_xml = std::string(kXmlDeclaration) + "<ofd:Annotations" + kNamespaceAttribute +
+                      "></ofd:Annotations>\n";
     auto s = insert_before(document_xml, document_prefix, {"CustomTags", "Extensions"}, "Document",
                            "<" + document_prefix + "Annotations>Annots/Annotations.xml</" +
                                document_prefix + "Annotations>",
@@ -271,7 +246,7 @@ Status add_annotations(Copy& c, std::string& document_xml, const std::string& do
       if (prefix_of(page_root) != "ofd:") {
         for (std::size_t p = ours.find("<ofd:Annot "); p != std::string::npos;
              p = ours.find("<ofd:Annot ", p + 1))
-          ours.insert(p + 10, std::string(kNamespaceAttribute));
+          ours.insert(p + 10, kNamespaceAttribute);
       }
       file->insert(at, ours);
       c.put(it->second, std::move(*file));
@@ -308,7 +283,7 @@ Status attach_original(Copy& c, std::string& document_xml, const std::string& do
     return Error::invalid_input("the document already has an attachment " + file);
   std::string xml;
   if (loc.empty()) {
-    xml = std::string(kXmlDeclaration) + "<ofd:Attachments" + std::string(kNamespaceAttribute) +
+    xml = std::string(kXmlDeclaration) + "<ofd:Attachments" + kNamespaceAttribute +
           "></ofd:Attachments>\n";
     auto s = insert_before(document_xml, document_prefix,
                            {"Annotations", "CustomTags", "Extensions"}, "Document",
@@ -392,7 +367,7 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
   // The copy's resources: a font for the watermark and the original's seal pictures.
   std::string font_id = ids.take();
   std::string res_folder = "CopyRes/";
-  std::string res = std::string(kXmlDeclaration) + "<ofd:Res" + std::string(kNamespaceAttribute) +
+  std::string res = std::string(kXmlDeclaration) + "<ofd:Res" + kNamespaceAttribute +
                     " BaseLoc=\"CopyRes\"><ofd:Fonts><ofd:Font ID=\"" + font_id +
                     "\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts>";
   std::string media;

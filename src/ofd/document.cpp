@@ -10,8 +10,6 @@
 namespace eseal::ofd {
 namespace {
 
-constexpr std::string_view kOfdXml = "OFD.xml";
-
 // The entry `location` names from `base_file`, or "" when it cannot be resolved.
 std::string resolved_or_empty(std::string_view base_file, std::string_view location) {
   auto r = resolve_path(base_file, location);

@@ -18,6 +18,9 @@
 
 namespace eseal::ofd {
 
+// The package's entry point, the one file with a fixed name.
+inline constexpr std::string_view kOfdXml = "OFD.xml";
+
 // A page of Document.xml's Pages, in document order.
 struct PageEntry {
   std::string id;        // Page/@ID, what StampAnnot/@PageRef names

@@ -308,4 +308,9 @@ Result<std::string> resolve_path(std::string_view base_file, std::string_view lo
   return out;
 }
 
+std::string folder_of(std::string_view entry) {
+  std::size_t slash = entry.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(entry.substr(0, slash + 1));
+}
+
 }  // namespace eseal::ofd

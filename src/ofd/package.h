@@ -87,4 +87,8 @@ class Package {
 // scheme or drive ("file:", "C:"), or ".." above the root.
 Result<std::string> resolve_path(std::string_view base_file, std::string_view location);
 
+// The folder of an entry name, with its trailing "/" ("Doc_0/Signs/" for
+// "Doc_0/Signs/Signatures.xml"); "" for an entry at the root.
+std::string folder_of(std::string_view entry);
+
 }  // namespace eseal::ofd

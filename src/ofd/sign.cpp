@@ -14,22 +14,8 @@
 namespace eseal::ofd {
 namespace {
 
-constexpr std::string_view kOfdXml = "OFD.xml";
-constexpr std::string_view kNamespace = "http://www.ofdspec.org/2016";
 constexpr std::string_view kSm3Oid = "1.2.156.10197.1.401";
 constexpr std::string_view kSm3WithSm2Oid = "1.2.156.10197.1.501";
-
-std::string folder_of(std::string_view path) {
-  std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
-}
-
-// "ofd:" for a root named "ofd:Signatures", "" for one in the default namespace.
-std::string prefix_of(std::string_view qualified) {
-  std::size_t colon = qualified.find(':');
-  return colon == std::string_view::npos ? std::string()
-                                         : std::string(qualified.substr(0, colon + 1));
-}
 
 // Signature IDs continue the style the document already uses: "s001" style by default, plain
 // numbers when its IDs are plain numbers. StampAnnot IDs come from the same counter, as in
@@ -55,18 +41,16 @@ class IdCounter {
       }
     }
   }
-  std::string take() {
-    std::string digits = std::to_string(++last_);
-    if (static_cast<int>(digits.size()) < width_) digits.insert(0, width_ - digits.size(), '0');
-    return prefix_ + digits;
-  }
-  std::string last() const {
-    std::string digits = std::to_string(last_);
+  std::string take() { return format(++last_); }
+  std::string last() const { return format(last_); }
+
+ private:
+  std::string format(long n) const {
+    std::string digits = std::to_string(n);
     if (static_cast<int>(digits.size()) < width_) digits.insert(0, width_ - digits.size(), '0');
     return prefix_ + digits;
   }
 
- private:
   std::string prefix_ = "s";
   int width_ = 3;
   long last_ = 0;
@@ -112,8 +96,8 @@ Result<Bytes> add_signature_entry(std::optional<ByteView> existing, const std::s
                                   const std::string& max_sign_id, const std::string& id,
                                   std::string_view type, const std::string& base_loc) {
   if (!existing) {
-    return to_bytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Signatures xmlns:ofd=\"" +
-                    std::string(kNamespace) + "\"><ofd:MaxSignId>" + escape(max_sign_id) +
+    return to_bytes(std::string(kXmlDeclaration) + "<ofd:Signatures xmlns:ofd=\"" +
+                    std::string(kOfdNamespace) + "\"><ofd:MaxSignId>" + escape(max_sign_id) +
                     "</ofd:MaxSignId><ofd:Signature ID=\"" + escape(id) + "\" Type=\"" +
                     std::string(type) + "\" BaseLoc=\"" + escape(base_loc) +
                     "\"/></ofd:Signatures>\n");
@@ -324,8 +308,7 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
   if (!references) return references.error();
 
   std::string xml =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Signature xmlns:ofd=\"" +
-      std::string(kNamespace) +
+      std::string(kXmlDeclaration) + "<ofd:Signature xmlns:ofd=\"" + std::string(kOfdNamespace) +
       "\">\n<ofd:SignedInfo>\n<ofd:Provider ProviderName=\"eseal\" "
       "Version=\"1.0\" Company=\"eseal\"/>\n<ofd:SignatureMethod>" +
       std::string(kSm3WithSm2Oid) + "</ofd:SignatureMethod>\n<ofd:SignatureDateTime>" +

@@ -15,11 +15,11 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "ofd/glyphs.h"
+#include "ofd/xml.h"
 
 namespace eseal::ofd {
 namespace {
 
-constexpr const char* kNamespace = "http://www.ofdspec.org/2016";
 constexpr double kAscent = 0.8;  // the baseline's depth in the em box, in ems
 
 // Up to four decimals (a tenth of a micrometre), trailing zeros dropped: "12.5", "0.3528".
@@ -86,7 +86,7 @@ class XmlFile {
     declaration.append_attribute("version") = "1.0";
     declaration.append_attribute("encoding") = "UTF-8";
     root_ = element(doc_, root_name);
-    root_.append_attribute("xmlns:ofd") = kNamespace;
+    root_.append_attribute("xmlns:ofd") = std::string(kOfdNamespace).c_str();
   }
   pugi::xml_node root() const { return root_; }
 

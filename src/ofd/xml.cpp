@@ -94,4 +94,21 @@ std::string escape(std::string_view value) {
   return out;
 }
 
+std::string prefix_of(std::string_view qualified) {
+  std::size_t colon = qualified.find(':');
+  return colon == std::string_view::npos ? std::string()
+                                         : std::string(qualified.substr(0, colon + 1));
+}
+
+std::size_t find_start_tag(std::string_view xml, std::string_view name, std::size_t from) {
+  std::string open = "<" + std::string(name);
+  for (std::size_t at = xml.find(open, from); at != std::string_view::npos;
+       at = xml.find(open, at + 1)) {
+    char next = at + open.size() < xml.size() ? xml[at + open.size()] : '\0';
+    if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\r' || next == '\n')
+      return at;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace eseal::ofd

@@ -16,6 +16,10 @@
 
 namespace eseal::ofd {
 
+// The OFD namespace, bound to the "ofd:" prefix in every file eseal writes.
+inline constexpr std::string_view kOfdNamespace = "http://www.ofdspec.org/2016";
+inline constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
 // Larger XML files are refused: the DOM of a page this size would already be unreasonable.
 inline constexpr std::size_t kMaxXmlSize = 64u << 20;
 
@@ -36,5 +40,12 @@ std::string text(pugi::xml_node node);
 
 // `value` with &, <, > and both quotes as entity references, for text and attribute values.
 std::string escape(std::string_view value);
+
+// Edits of XML text that leave everything around them as written (a file is never
+// re-serialized: STANDARDS_NOTES.md §2.5).
+// "ofd:" for "ofd:Signatures", "" for a name in the default namespace.
+std::string prefix_of(std::string_view qualified);
+// Where the start tag "<name" (followed by '>', '/' or white space) is, at or after `from`.
+std::size_t find_start_tag(std::string_view xml, std::string_view name, std::size_t from = 0);
 
 }  // namespace eseal::ofd
