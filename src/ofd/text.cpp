@@ -82,7 +82,10 @@ Result<std::vector<double>> deltas(std::string_view text, std::size_t count,
       out.push_back(*v);
     }
   }
-  if (!out.empty()) out.resize(count, out.back());
+  if (!out.empty()) {
+    const double last = out.back();
+    out.resize(count, last);
+  }
   return out;
 }
 

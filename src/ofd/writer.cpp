@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <pugixml.hpp>
 
@@ -24,7 +25,7 @@ constexpr double kAscent = 0.8;  // the baseline's depth in the em box, in ems
 
 // Up to four decimals (a tenth of a micrometre), trailing zeros dropped: "12.5", "0.3528".
 std::string number(double v) {
-  char buffer[64];
+  char buffer[400];  // DBL_MAX has 309 digits
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, 4);
   std::string s(buffer, ec == std::errc() ? end : buffer);
   if (s.find('.') != std::string::npos) {
@@ -126,6 +127,15 @@ struct ZipFile {
   Bytes data;
 };
 
+// ZIP entry times (DOS date and time) have no zone and libzip fills them from localtime():
+// shifting by the local offset makes them read as UTC, so the bytes do not depend on TZ.
+time_t dos_time_as_utc(Time t) {
+  const time_t when = std::chrono::system_clock::to_time_t(t);
+  std::tm local{};
+  localtime_r(&when, &local);
+  return when - (timegm(&local) - when);
+}
+
 Result<Bytes> zip_files(const std::vector<ZipFile>& files, Time mtime) {
   zip_error_t error;
   zip_error_init(&error);
@@ -148,7 +158,7 @@ Result<Bytes> zip_files(const std::vector<ZipFile>& files, Time mtime) {
     zip_source_free(buffer);
     return fail(m);
   };
-  const time_t when = std::chrono::system_clock::to_time_t(mtime);
+  const time_t when = dos_time_as_utc(mtime);
   for (const ZipFile& f : files) {
     // libzip reads the data when the archive is closed: it gets its own copy, which it frees.
     void* copy = std::malloc(f.data.empty() ? 1 : f.data.size());
@@ -265,6 +275,11 @@ Status check(const NewDocument& d) {
         const auto& path = std::get<PathBlock>(object);
         if (!finite(path.boundary) || !finite({path.line_width_mm})) {
           return Error::invalid_input(where + ": a path has a non-finite number");
+        }
+        for (int c : path.color) {
+          if (c < 0 || c > 255) {
+            return Error::invalid_input(where + ": a path's color is not RGB 0-255");
+          }
         }
         if (auto s = check_text(path.abbreviated_data, where + ": a path's data"); !s) return s;
       }
@@ -432,7 +447,8 @@ Result<LaidOutText> layout_text(std::string_view text, const TextLayout& layout)
   const double bottom = layout.page.height_mm - layout.margin_bottom_mm;
   const double line_height = layout.line_height_em * em;
   if (!finite({em, width, bottom, line_height, layout.margin_top_mm}) || em <= 0 ||
-      line_height <= 0 || layout.margin_left_mm < 0 || layout.margin_top_mm < 0) {
+      line_height <= 0 || layout.margin_left_mm < 0 || layout.margin_top_mm < 0 ||
+      layout.margin_right_mm < 0 || layout.margin_bottom_mm < 0) {
     return Error::invalid_input("the font size, line height and margins must be positive");
   }
   if (width < em || layout.margin_top_mm + em > bottom) {

@@ -82,7 +82,8 @@ struct WriteOptions {
 
 // The package's bytes. kInvalidInput for no pages, a font or image index out of range, an image
 // that is not a PNG, a non-positive page or font size, text that is not UTF-8 or holds control
-// characters, or numbers that are not finite.
+// characters, numbers that are not finite, or a color outside 0-255. Entry times are
+// `creation_time` in UTC whatever the local time zone.
 Result<Bytes> write_ofd(const NewDocument& document, const WriteOptions& options);
 
 // How layout_text sets plain text on pages.
@@ -115,7 +116,7 @@ struct LaidOutText {
 // glyph is placed by DeltaX, so readers draw it exactly there, and positions never depend on
 // font files. Each line is one TextObject whose Boundary is the line's em box (its width the
 // sum of advances, its height one em), with the baseline at Y = 0.8 em. kInvalidInput for text
-// that is not UTF-8, or margins and sizes that leave no room for one character or line.
+// that is not UTF-8, negative margins, or sizes that leave no room for one character or line.
 Result<LaidOutText> layout_text(std::string_view text, const TextLayout& layout);
 
 }  // namespace eseal::ofd

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
 
 #include "ofd/document.h"
 #include "ofd/package.h"
@@ -176,6 +179,44 @@ TEST(OfdWriter, SameInputSameBytes) {
   EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
+// Restores TZ when the test ends.
+class TimeZone {
+ public:
+  explicit TimeZone(const char* zone) {
+    if (const char* old = std::getenv("TZ")) saved_ = old;
+    setenv("TZ", zone, 1);
+    tzset();
+  }
+  ~TimeZone() {
+    if (saved_) {
+      setenv("TZ", saved_->c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+    tzset();
+  }
+
+ private:
+  std::optional<std::string> saved_;
+};
+
+TEST(OfdWriter, SameBytesInEveryTimeZone) {
+  Bytes utc, beijing;
+  {
+    TimeZone zone("UTC0");
+    utc = *write_ofd(sample(), kOptions);
+  }
+  {
+    TimeZone zone("CST-8");
+    beijing = *write_ofd(sample(), kOptions);
+  }
+  EXPECT_EQ(utc, beijing);
+  // The first local header's DOS time and date: 12:00:00 on 2026-11-23.
+  ASSERT_GT(utc.size(), 14u);
+  EXPECT_EQ(utc[10] | (utc[11] << 8), 12 << 11);
+  EXPECT_EQ(utc[12] | (utc[13] << 8), ((2026 - 1980) << 9) | (11 << 5) | 23);
+}
+
 TEST(OfdWriter, ReaderAndVerifierTakeTheDocument) {
   auto zip = write_ofd(sample(), kOptions);
   ASSERT_TRUE(zip.ok());
@@ -232,6 +273,9 @@ TEST(OfdWriter, RefusesBadInput) {
   d = sample();
   std::get<TextBlock>(d.pages[0].objects[0]).delta_x[0] = std::nan("");
   refused(d, "non-finite");
+  d = sample();
+  std::get<PathBlock>(d.pages[0].objects[2]).color[1] = 256;
+  refused(d, "0-255");
   d = sample();
   d.pages[1].size = doc::PageSize{0, 100};
   refused(d, "page size must be positive");
