@@ -2,6 +2,7 @@
 
 #include <zip.h>
 
+#include <ctime>
 #include <map>
 #include <memory>
 #include <set>
@@ -16,6 +17,15 @@ using Source = std::unique_ptr<zip_source_t, SourceFree>;
 
 std::string zip_failure(zip_t* za) {
   return zip_strerror(za);
+}
+
+// ZIP entry times (DOS date and time) have no zone and libzip fills them from localtime():
+// shifting by the local offset makes them read as UTC, so the bytes do not depend on TZ.
+time_t dos_time_as_utc(Time t) {
+  const time_t when = std::chrono::system_clock::to_time_t(t);
+  std::tm local{};
+  localtime_r(&when, &local);
+  return when - (timegm(&local) - when);
 }
 
 // The bytes a buffer source holds after an archive was written into it.
@@ -75,7 +85,7 @@ Result<Bytes> edit_package(ByteView original, const PackageEdit& edit) {
   std::map<std::string, const Bytes*> put;
   for (const auto& [name, bytes] : edit.put) put[name] = &bytes;
   std::set<std::string> removed(edit.remove.begin(), edit.remove.end());
-  auto mtime = static_cast<time_t>(edit.modified.time_since_epoch().count());
+  const time_t mtime = dos_time_as_utc(edit.modified);
   auto add_new = [&](const std::string& name, const Bytes& bytes) -> bool {
     // The archive reads the bytes at zip_close; `edit` outlives it.
     zip_source_t* data = zip_source_buffer(za, bytes.data(), bytes.size(), 0);

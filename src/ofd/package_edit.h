@@ -19,7 +19,7 @@ struct PackageEdit {
   // position in the central directory), a new one is appended in this order. Deflated.
   std::vector<std::pair<std::string, Bytes>> put;
   std::vector<std::string> remove;  // entry names; a missing one is an error
-  Time modified{};                  // the new entries' modification time
+  Time modified{};  // the new entries' modification time, written as UTC whatever TZ says
 };
 
 // The edited archive. kInvalidInput when `original` is not a ZIP archive or `remove` names an

@@ -1,7 +1,5 @@
 #include "ofd/writer.h"
 
-#include <zip.h>
-
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -9,13 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <pugixml.hpp>
 
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "ofd/glyphs.h"
+#include "ofd/package_edit.h"
 #include "ofd/xml.h"
 
 namespace eseal::ofd {
@@ -122,81 +120,7 @@ void set(pugi::xml_node node, const char* name, const std::string& value) {
   node.append_attribute(name) = value.c_str();
 }
 
-struct ZipFile {
-  std::string name;
-  Bytes data;
-};
-
-// ZIP entry times (DOS date and time) have no zone and libzip fills them from localtime():
-// shifting by the local offset makes them read as UTC, so the bytes do not depend on TZ.
-time_t dos_time_as_utc(Time t) {
-  const time_t when = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  localtime_r(&when, &local);
-  return when - (timegm(&local) - when);
-}
-
-Result<Bytes> zip_files(const std::vector<ZipFile>& files, Time mtime) {
-  zip_error_t error;
-  zip_error_init(&error);
-  auto fail = [&error](const std::string& what) {
-    std::string m = "cannot write the OFD package (" + what + ")";
-    zip_error_fini(&error);
-    return Error::internal(m);
-  };
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  if (!buffer) return fail(zip_error_strerror(&error));
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  if (!archive) {
-    zip_source_free(buffer);
-    return fail(zip_error_strerror(&error));
-  }
-  zip_source_keep(buffer);  // read back after zip_close
-  auto abandon = [&](const std::string& what) {
-    std::string m = what + ": " + zip_strerror(archive);
-    zip_discard(archive);
-    zip_source_free(buffer);
-    return fail(m);
-  };
-  const time_t when = dos_time_as_utc(mtime);
-  for (const ZipFile& f : files) {
-    // libzip reads the data when the archive is closed: it gets its own copy, which it frees.
-    void* copy = std::malloc(f.data.empty() ? 1 : f.data.size());
-    if (!copy) return abandon("out of memory");
-    if (!f.data.empty()) std::memcpy(copy, f.data.data(), f.data.size());
-    zip_source_t* source = zip_source_buffer(archive, copy, f.data.size(), 1);
-    if (!source) {
-      std::free(copy);
-      return abandon(f.name);
-    }
-    zip_int64_t index = zip_file_add(archive, f.name.c_str(), source, ZIP_FL_ENC_UTF_8);
-    if (index < 0) {
-      zip_source_free(source);
-      return abandon(f.name);
-    }
-    auto i = static_cast<zip_uint64_t>(index);
-    if (zip_set_file_compression(archive, i, ZIP_CM_DEFLATE, 0) != 0 ||
-        zip_file_set_mtime(archive, i, when, 0) != 0) {
-      return abandon(f.name);
-    }
-  }
-  if (zip_close(archive) != 0) return abandon("close");
-  Bytes out;
-  if (zip_source_open(buffer) == 0) {
-    zip_source_seek(buffer, 0, SEEK_END);
-    zip_int64_t size = zip_source_tell(buffer);
-    zip_source_seek(buffer, 0, SEEK_SET);
-    if (size > 0) {
-      out.resize(static_cast<std::size_t>(size));
-      if (zip_source_read(buffer, out.data(), out.size()) != size) out.clear();
-    }
-    zip_source_close(buffer);
-  }
-  zip_source_free(buffer);
-  if (out.empty()) return fail("reading back the archive");
-  zip_error_fini(&error);
-  return out;
-}
+using ZipFile = std::pair<std::string, Bytes>;
 
 std::string date_of(Time t) {
   std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
@@ -436,7 +360,7 @@ Result<Bytes> write_ofd(const NewDocument& document, const WriteOptions& options
   }
   files.insert(files.end(), resources.begin(), resources.end());
   files.insert(files.end(), pages.begin(), pages.end());
-  return zip_files(files, options.creation_time);
+  return edit_package({}, PackageEdit{std::move(files), {}, options.creation_time});
 }
 
 Result<LaidOutText> layout_text(std::string_view text, const TextLayout& layout) {
