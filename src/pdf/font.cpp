@@ -220,7 +220,7 @@ std::u32string Charset::decode(std::string_view bytes) const {
       return static_cast<char32_t>(static_cast<unsigned char>(out[at + k]));
     };
     char32_t c = byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24;
-    text += is_scalar(c) ? c : kReplacement;
+    text += is_scalar(c) ? c : kReplacementCharacter;
   }
   return text;
 }

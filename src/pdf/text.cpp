@@ -20,15 +20,11 @@
 namespace eseal::pdf {
 namespace {
 
-using text_detail::append_utf8;
-using text_detail::decode_utf8;
 using text_detail::entry;
 using text_detail::Font;
 using text_detail::FontLoader;
 using text_detail::GlyphCode;
 using text_detail::GlyphMetrics;
-using text_detail::is_scalar;
-using text_detail::kReplacement;
 using text_detail::name_of;
 using text_detail::number_of;
 using text_detail::PageWarnings;
@@ -441,7 +437,7 @@ void PageReader::emit(const Font& font, GlyphCode code) {
 
   std::u32string chars;
   for (char32_t c : font.unicode(code)) append_spelled_out(chars, c);
-  if (chars.empty()) chars = std::u32string(1, kReplacement);
+  if (chars.empty()) chars = std::u32string(1, kReplacementCharacter);
   if (chars.size() > 32) chars.resize(32);
 
   Point origin = to_user.apply({0, 0});
@@ -467,7 +463,7 @@ void PageReader::emit(const Font& font, GlyphCode code) {
       corners[0] = {x0, a}, corners[1] = {x1, a}, corners[2] = {x0, b}, corners[3] = {x1, b};
     }
     TextChar c;
-    c.code = is_scalar(chars[k]) ? chars[k] : kReplacement;
+    c.code = is_scalar(chars[k]) ? chars[k] : kReplacementCharacter;
     Point p = to_user.apply(corners[0]);
     c.box = {p.x, p.y, p.x, p.y};
     for (const Point& corner : corners) {

@@ -333,68 +333,6 @@ bool parse_hex(std::string_view digits, std::uint32_t& value) {
 
 }  // namespace
 
-bool is_scalar(char32_t c) {
-  return c < 0x110000 && (c < 0xD800 || c > 0xDFFF);
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (!is_scalar(c)) c = kReplacement;
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-std::u32string decode_utf8(std::string_view text) {
-  static constexpr char32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
-  std::u32string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char lead = byte(i);
-    int extra = 0;
-    char32_t c = lead;
-    if (lead >= 0xC2 && lead < 0xE0) {
-      extra = 1;
-      c = lead & 0x1F;
-    } else if (lead >= 0xE0 && lead < 0xF0) {
-      extra = 2;
-      c = lead & 0x0F;
-    } else if (lead >= 0xF0 && lead < 0xF5) {
-      extra = 3;
-      c = lead & 0x07;
-    } else if (lead >= 0x80) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    bool ok = true;
-    for (int k = 1; k <= extra && ok; ++k) {
-      ok = i + k < text.size() && (byte(i + k) & 0xC0) == 0x80;
-      if (ok) c = (c << 6) | (byte(i + k) & 0x3F);
-    }
-    if (!ok || c < kMinimum[extra] || !is_scalar(c)) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    out += c;
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return out;
-}
-
 std::u32string decode_utf16(const std::vector<std::uint16_t>& units) {
   std::u32string out;
   for (std::size_t i = 0; i < units.size(); ++i) {
@@ -404,7 +342,7 @@ std::u32string decode_utf16(const std::vector<std::uint16_t>& units) {
       out += 0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00);
       ++i;
     } else if (u >= 0xD800 && u < 0xE000) {
-      out += kReplacement;
+      out += kReplacementCharacter;
     } else {
       out += u;
     }
@@ -457,7 +395,7 @@ std::u32string glyph_name_unicode(std::string_view name, int depth) {
       units.push_back(static_cast<std::uint16_t>(value));
     }
     std::u32string out = decode_utf16(units);
-    return out.find(kReplacement) == std::u32string::npos ? out : std::u32string{};
+    return out.find(kReplacementCharacter) == std::u32string::npos ? out : std::u32string{};
   }
   if (name.size() >= 5 && name.size() <= 7 && name[0] == 'u' && parse_hex(name.substr(1), value) &&
       is_scalar(value)) {

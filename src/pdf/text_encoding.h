@@ -9,16 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.h"
+
 namespace eseal::pdf::text_detail {
-
-constexpr char32_t kReplacement = 0xFFFD;
-
-bool is_scalar(char32_t c);
-
-void append_utf8(std::string& out, char32_t c);
-
-// Ill-formed sequences become U+FFFD, one per offending byte.
-std::u32string decode_utf8(std::string_view text);
 
 // UTF-16 code units to scalars; an unpaired surrogate becomes U+FFFD.
 std::u32string decode_utf16(const std::vector<std::uint16_t>& units);
