@@ -111,10 +111,5 @@ BENCHMARK(BM_Sm2Verify_OpenSSL)->Unit(benchmark::kMicrosecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  eseal::bench::RatioReporter reporter("OpenSSL");
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
+  return eseal::bench::run_with_ratios(argc, argv, "OpenSSL");
 }

@@ -85,10 +85,5 @@ BENCHMARK(BM_Verify_Eseal)->Arg(1)->Arg(20)->Unit(benchmark::kMillisecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  eseal::bench::RatioReporter reporter("Sm3Pass");
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
+  return eseal::bench::run_with_ratios(argc, argv, "Sm3Pass");
 }

@@ -4,12 +4,11 @@
 #include <benchmark/benchmark.h>
 
 #include "crypto/digest.h"
-#include "image/seal_picture.h"
 #include "pdf/sign.h"
 #include "pdf/verify.h"
-#include "pki/issue.h"
 #include "ratio_reporter.h"
 #include "support/blank_pdf.h"
+#include "support/sealing_parties.h"
 
 namespace {
 
@@ -32,57 +31,17 @@ const Bytes& document_of(std::int64_t mib) {
   return mib == 1 ? one : twenty;
 }
 
-struct Signer {
-  crypto::Sm2PrivateKey root_key = *crypto::Sm2PrivateKey::generate();
-  pki::Certificate root = issue(pki::CertificateProfile::kRootCa, root_key, std::nullopt);
-  crypto::Sm2PrivateKey key = *crypto::Sm2PrivateKey::generate();
-  pki::Certificate cert = issue(pki::CertificateProfile::kSeal, key, root);
-  crypto::Sm2PrivateKey maker_key = *crypto::Sm2PrivateKey::generate();
-  pki::Certificate maker = issue(pki::CertificateProfile::kSealMaker, maker_key, root);
-  ses::SesSeal seal = make_seal();
-
-  pki::Certificate issue(pki::CertificateProfile profile, const crypto::Sm2PrivateKey& k,
-                         const std::optional<pki::Certificate>& issuer) const {
-    Time now = now_utc();
-    pki::CertificateRequest request{profile,
-                                    *pki::DistinguishedName::parse("C=CN,CN=bench"),
-                                    k.public_key(),
-                                    now - std::chrono::hours(1),
-                                    now + std::chrono::days(30),
-                                    {}};
-    return *pki::issue_certificate(request, issuer, issuer ? root_key : k);
-  }
-  ses::SesSeal make_seal() const {
-    image::SealPictureSpec spec = image::default_spec(image::SealTemplate::kRound);
-    spec.name = "某某市测试单位";
-    ses::SealInfo info;
-    info.es_id = "BENCH";
-    info.type = 1;
-    info.name = spec.name;
-    info.signer_certs = {cert.der()};
-    info.create_date = info.valid_start = now_utc() - std::chrono::hours(1);
-    info.valid_end = now_utc() + std::chrono::days(30);
-    info.picture = {"PNG", *image::render_png(spec), 42, 42};
-    return *ses::make_seal(info, maker, maker_key);
-  }
-};
-
-const Signer& signer() {
-  static const Signer s;
-  return s;
-}
-
 Bytes sign(const Bytes& pdf) {
-  const Signer& s = signer();
-  pdf::SignRequest request{*doc::place(doc::PositionRule{0, 100, 100}, {{210, 297}}, 42, 42),
-                           &s.seal,
-                           s.cert,
+  const auto& p = test::parties();
+  pdf::SignRequest request{*doc::place(doc::PositionRule{0, 100, 100}, {{210, 297}}, 40, 40),
+                           &p.seal,
+                           p.signer.cert,
                            doc::SignatureFormat::kSes,
-                           now_utc(),
+                           test::kNow,
                            "",
                            ""};
   auto prepared = pdf::prepare_signature(pdf, request);
-  auto signature = crypto::sm2_sign(s.key, prepared->to_be_signed);
+  auto signature = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
   return *pdf::complete_signature(prepared->pdf, *signature);
 }
 
@@ -124,10 +83,5 @@ BENCHMARK(BM_Verify_Eseal)->Arg(1)->Arg(20)->Unit(benchmark::kMillisecond);
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  eseal::bench::RatioReporter reporter("Sm3Pass");
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintRatios();
-  benchmark::Shutdown();
-  return 0;
+  return eseal::bench::run_with_ratios(argc, argv, "Sm3Pass");
 }

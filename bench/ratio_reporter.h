@@ -36,4 +36,15 @@ class RatioReporter : public benchmark::ConsoleReporter {
   std::map<std::string, double> times_;
 };
 
+// A benchmark program's main: runs the benchmarks the command line selects, then prints each
+// eseal benchmark's ratio to its `reference`.
+inline int run_with_ratios(int argc, char** argv, const std::string& reference) {
+  benchmark::Initialize(&argc, argv);
+  RatioReporter reporter(reference);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace eseal::bench
