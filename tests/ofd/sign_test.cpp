@@ -13,6 +13,7 @@
 #include "crypto/encoding.h"
 #include "ofd/copy.h"
 #include "ofd/document.h"
+#include "ofd/report_support.h"
 #include "ofd/verify.h"
 #include "ofd/zip_builder.h"
 #include "support/sealing_parties.h"
@@ -24,6 +25,9 @@ using eseal::test::kNow;
 using eseal::test::parties;
 using eseal::test::trust;
 using ses::CheckResult;
+using test::describe;
+using test::entry;
+using test::result_of;
 
 const std::string kSigns = "Doc_0/Signs/";
 
@@ -90,39 +94,9 @@ VerifyReport verify(ByteView ofd) {
   return r.ok() ? *r : VerifyReport{};
 }
 
-std::string describe(const VerifyReport& r) {
-  std::string out;
-  for (const auto& s : r.signatures) {
-    out += "signature " + s.id + " (" + s.format + ")\n";
-    for (const ses::Check& c : s.verdict.checks)
-      out += "  " + std::string(ses::result_name(c.result)) + " " + c.name + ": " + c.detail + "\n";
-  }
-  for (const auto& f : r.uncovered_files) out += "uncovered " + f + "\n";
-  return out;
-}
-
-Bytes entry(ByteView zip, const std::string& name) {
-  auto p = Package::open(zip);
-  EXPECT_TRUE(p.ok());
-  auto data = p.ok() ? p->read(name) : Result<Bytes>(Error::internal("no package"));
-  EXPECT_TRUE(data.ok()) << name;
-  return data.ok() ? *data : Bytes{};
-}
-
 std::vector<std::string> files(ByteView zip) {
   auto p = Package::open(zip);
   return p.ok() ? p->files() : std::vector<std::string>{};
-}
-
-const ses::Check* find_check(const SignatureReport& s, std::string_view name) {
-  const ses::Check* c = s.verdict.find(name);
-  EXPECT_NE(c, nullptr) << "no check " << name;
-  return c;
-}
-
-CheckResult result_of(const SignatureReport& s, std::string_view name) {
-  const ses::Check* c = find_check(s, name);
-  return c ? c->result : CheckResult::kSkipped;
 }
 
 TEST(OfdSign, ASealSignatureVerifiesAndCoversEveryFileButSignaturesXml) {

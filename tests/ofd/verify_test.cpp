@@ -11,6 +11,7 @@
 #include "base/file.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "ofd/report_support.h"
 #include "ofd/zip_builder.h"
 #include "pki/signed_data.h"
 #include "pki/test_ca.h"
@@ -20,7 +21,11 @@ namespace eseal::ofd {
 namespace {
 
 using ses::CheckResult;
+using test::check;
+using test::describe;
+using test::entry;
 using test::make_zip;
+using test::result_of;
 using test::with_entry;
 using test::without_entry;
 
@@ -33,15 +38,6 @@ Bytes fixture(const std::string& name) {
   return data.ok() ? *data : Bytes{};
 }
 
-Bytes entry(ByteView zip, const std::string& name) {
-  auto p = Package::open(zip);
-  EXPECT_TRUE(p.ok());
-  if (!p.ok()) return {};
-  auto data = p->read(name);
-  EXPECT_TRUE(data.ok()) << name;
-  return data.ok() ? *data : Bytes{};
-}
-
 VerifyReport verify(ByteView zip, const VerifyOptions& options = {},
                     const ses::TrustPolicy& trust = {}) {
   auto r = verify_ofd(zip, trust, options);
@@ -49,28 +45,9 @@ VerifyReport verify(ByteView zip, const VerifyOptions& options = {},
   return r.ok() ? *r : VerifyReport{};
 }
 
-const ses::Check* check(const SignatureReport& s, std::string_view name) {
-  const ses::Check* c = s.verdict.find(name);
-  EXPECT_NE(c, nullptr) << "no check " << name;
-  return c;
-}
-
-CheckResult result_of(const SignatureReport& s, std::string_view name) {
-  const ses::Check* c = check(s, name);
-  return c ? c->result : CheckResult::kSkipped;
-}
-
 std::string detail_of(const SignatureReport& s, std::string_view name) {
   const ses::Check* c = check(s, name);
   return c ? c->detail : "";
-}
-
-std::string describe(const SignatureReport& s) {
-  std::string out;
-  for (const ses::Check& c : s.verdict.checks) {
-    out += "  " + std::string(ses::result_name(c.result)) + " " + c.name + ": " + c.detail + "\n";
-  }
-  return out;
 }
 
 class VerifyFixtures : public ::testing::Test {
