@@ -54,25 +54,23 @@ done <<<"$refs"
 grep -q 'FileRef="/Doc_0/Signs/Signatures.xml"' "$xml" && fail "a seal must leave Signatures.xml out"
 
 value=x/Doc_0/Signs/Sign_1/SignedValue.dat
+# asn1_field LINE: sets off, hl and len from a line of `openssl asn1parse`.
+asn1_field() {
+  off=$(sed 's/^ *\([0-9]*\):.*/\1/' <<<"$1")
+  hl=$(sed 's/.*hl= *\([0-9]*\).*/\1/' <<<"$1")
+  len=$(sed 's/.*l= *\([0-9]*\) .*/\1/' <<<"$1")
+}
 # SES_Signature ::= SEQUENCE { TBS_Sign, cert OCTET STRING, signatureAlgID, signature BIT STRING }
 parse=$("$OPENSSL" asn1parse -inform DER -in "$value") || fail "asn1parse SignedValue.dat"
-tbs=$(awk -F: '/d=1/ {print; exit}' <<<"$parse")
-off=$(sed 's/^ *\([0-9]*\):.*/\1/' <<<"$tbs")
-hl=$(sed 's/.*hl= *\([0-9]*\).*/\1/' <<<"$tbs")
-len=$(sed 's/.*l= *\([0-9]*\) .*/\1/' <<<"$tbs")
+asn1_field "$(awk -F: '/d=1/ {print; exit}' <<<"$parse")"
 dd if="$value" of=tbs.der bs=1 skip="$off" count=$((hl + len)) status=none
-line=$(grep 'd=1.*BIT STRING' <<<"$parse" | tail -n 1)
-off=$(sed 's/^ *\([0-9]*\):.*/\1/' <<<"$line")
-hl=$(sed 's/.*hl= *\([0-9]*\).*/\1/' <<<"$line")
-len=$(sed 's/.*l= *\([0-9]*\) .*/\1/' <<<"$line")
+asn1_field "$(grep 'd=1.*BIT STRING' <<<"$parse" | tail -n 1)"
 dd if="$value" of=sig.der bs=1 skip=$((off + hl + 1)) count=$((len - 1)) status=none
 "$OPENSSL" x509 -in signer.pem -pubkey -noout >signer.pub
 expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey signer.pub -rawin -digest sm3 -pkeyopt $DISTID -in tbs.der -sigfile sig.der
 contains "Signature Verified Successfully"
 # TBS_Sign's dataHash (its BIT STRING) is SM3 of the raw Signature.xml.
-data_hash=$("$OPENSSL" asn1parse -inform DER -in tbs.der | grep 'd=1.*BIT STRING' | head -n 1)
-off=$(sed 's/^ *\([0-9]*\):.*/\1/' <<<"$data_hash")
-hl=$(sed 's/.*hl= *\([0-9]*\).*/\1/' <<<"$data_hash")
+asn1_field "$("$OPENSSL" asn1parse -inform DER -in tbs.der | grep 'd=1.*BIT STRING' | head -n 1)"
 got=$(dd if=tbs.der bs=1 skip=$((off + hl + 1)) count=32 status=none | od -An -tx1 | tr -d ' \n')
 want=$("$OPENSSL" dgst -sm3 -r "$xml" | cut -d' ' -f1)
 checks=$((checks + 1))
