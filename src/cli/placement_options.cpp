@@ -30,7 +30,8 @@ void add_placement_options(CLI::App* cmd, PlacementOptions& p) {
 
 std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
                                      const std::vector<doc::PageSize>& pages,
-                                     const KeywordFinder& keyword_hits, const ses::SesSeal& seal) {
+                                     const doc::KeywordFinder& keyword_hits,
+                                     const ses::SesSeal& seal) {
   double w = static_cast<double>(seal.info.picture.width_mm);
   double h = static_cast<double>(seal.info.picture.height_mm);
   if (p.unit != "mm" && p.unit != "pt") fail(Error::invalid_input("--unit must be mm or pt"));
@@ -43,8 +44,7 @@ std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
   if (!p.keyword.empty()) {
     doc::KeywordRule rule{p.keyword, need(doc::parse_keyword_selection(p.keyword_mode)),
                           need(doc::parse_move_type(p.move)), p.dx * to_mm, p.dy * to_mm};
-    auto hits = need(keyword_hits(p.keyword));
-    return need(doc::place(rule, hits, pages, w, h));
+    return need(doc::place(doc::Placement(rule), pages, keyword_hits, w, h));
   }
   if (p.cross_page) {
     doc::CrossPageRule rule;

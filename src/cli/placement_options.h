@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,14 +27,12 @@ struct PlacementOptions {
 
 void add_placement_options(CLI::App* cmd, PlacementOptions& p);
 
-// Where a format's text engine finds a keyword.
-using KeywordFinder = std::function<Result<std::vector<doc::KeywordHit>>(const std::string&)>;
-
 // The stamps of the one placement given; exits with a clear error when none or several are
 // given, or the rule cannot be met.
 std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
                                      const std::vector<doc::PageSize>& pages,
-                                     const KeywordFinder& keyword_hits, const ses::SesSeal& seal);
+                                     const doc::KeywordFinder& keyword_hits,
+                                     const ses::SesSeal& seal);
 
 // A seal file (.esl), decoded.
 ses::SesSeal read_seal(const std::string& path);

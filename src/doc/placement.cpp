@@ -171,4 +171,17 @@ Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<Pa
   return stamps;
 }
 
+Result<std::vector<Stamp>> place(const Placement& placement, const std::vector<PageSize>& pages,
+                                 const KeywordFinder& find, double seal_width_mm,
+                                 double seal_height_mm) {
+  if (const auto* rule = std::get_if<KeywordRule>(&placement)) {
+    auto hits = find(rule->keyword);
+    if (!hits) return hits.error();
+    return place(*rule, *hits, pages, seal_width_mm, seal_height_mm);
+  }
+  if (const auto* rule = std::get_if<CrossPageRule>(&placement))
+    return place(*rule, pages, seal_width_mm, seal_height_mm);
+  return place(std::get<PositionRule>(placement), pages, seal_width_mm, seal_height_mm);
+}
+
 }  // namespace eseal::doc

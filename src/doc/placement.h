@@ -4,8 +4,10 @@
 // y down). The PDF and OFD engines draw the stamps; they share these rules.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "base/result.h"
@@ -91,5 +93,14 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
                                  double seal_height_mm);
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
                                  double seal_width_mm, double seal_height_mm);
+
+// Any one of the rules, for callers that take the rule from a request.
+using Placement = std::variant<PositionRule, KeywordRule, CrossPageRule>;
+// Where a format's text engine finds a keyword.
+using KeywordFinder = std::function<Result<std::vector<KeywordHit>>(const std::string&)>;
+// `find` is called only for a keyword rule.
+Result<std::vector<Stamp>> place(const Placement& placement, const std::vector<PageSize>& pages,
+                                 const KeywordFinder& find, double seal_width_mm,
+                                 double seal_height_mm);
 
 }  // namespace eseal::doc

@@ -210,6 +210,8 @@ void check_ses(const ses::SesSignature& s, const Bytes& xml_hash, const ses::Tru
     report.signer = cert->subject().to_string();
   report.picture_type = s.seal.info.picture.type;
   report.picture = s.seal.info.picture.data;
+  report.seal_id = s.seal.info.es_id;
+  report.seal_name = s.seal.info.name;
   ses::Verdict v = ses::verify_signature(s, trust, xml_hash);
   for (Check& c : v.checks) report.verdict.checks.push_back(std::move(c));
 }

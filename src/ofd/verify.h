@@ -79,6 +79,7 @@ struct SignatureReport {
   std::vector<Appearance> appearances;
   std::string picture_type;  // the seal's picture ("PNG", "ofd", ...), when the value has a seal
   Bytes picture;
+  std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
   // Every check in order:
   //   signature-xml       (only when Signature.xml is missing or malformed: failed)
   //   references          every CheckValue matches its entry; names the files that do not

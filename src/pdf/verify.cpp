@@ -126,6 +126,8 @@ void check_ses(const ses::SesSignature& s, const Bytes& digest, const ses::Trust
     report.signer = cert->subject().to_string();
   report.picture_type = s.seal.info.picture.type;
   report.picture = s.seal.info.picture.data;
+  report.seal_id = s.seal.info.es_id;
+  report.seal_name = s.seal.info.name;
   ses::Verdict v = ses::verify_signature(s, trust, digest);
   for (ses::Check& c : v.checks) {
     if (c.name == "data-hash") c.name = "digest";

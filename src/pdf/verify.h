@@ -42,6 +42,7 @@ struct SignatureReport {
   std::vector<Appearance> appearances;
   std::string picture_type;  // the seal's picture, when the signature carries a seal
   Bytes picture;
+  std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
   // Every check in order: byte-range, revision, digest, then the format's own checks
   // (signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp, seal.*),
   // then changes-after.

@@ -1,0 +1,170 @@
+#include "service/documents.h"
+
+#include <cstring>
+
+#include "ofd/copy.h"
+#include "ofd/package.h"
+#include "ofd/sign.h"
+#include "ofd/text.h"
+#include "ofd/verify.h"
+#include "pdf/document.h"
+#include "pdf/layout.h"
+#include "pdf/sign.h"
+#include "pdf/verify.h"
+
+namespace eseal::service {
+namespace {
+
+constexpr std::string_view kValid = "验证通过";
+
+// The stamps of a placement for `seal`'s picture size.
+Result<std::vector<doc::Stamp>> place(const Placement& placement,
+                                      const std::vector<doc::PageSize>& pages,
+                                      const doc::KeywordFinder& find, const ses::SesSeal& seal) {
+  return doc::place(placement, pages, find, static_cast<double>(seal.info.picture.width_mm),
+                    static_cast<double>(seal.info.picture.height_mm));
+}
+
+Result<Bytes> stamp_pdf(ByteView pdf, const Placement& placement, const SealSigner& signer,
+                        Time at) {
+  auto document = pdf::Document::open(pdf);
+  if (!document) return document.error();
+  auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
+  auto stamps = place(placement, pdf::page_sizes(*document), find, signer.seal);
+  if (!stamps) return stamps.error();
+  pdf::SignRequest request{
+      std::move(*stamps), &signer.seal, signer.cert, doc::SignatureFormat::kSes, at, "", ""};
+  auto prepared = pdf::prepare_signature(pdf, request);
+  if (!prepared) return prepared.error();
+  auto signature = crypto::sm2_sign(signer.key, prepared->to_be_signed);
+  if (!signature) return signature.error();
+  return pdf::complete_signature(prepared->pdf, *signature);
+}
+
+// Signs what prepare laid out in an OFD and completes it.
+Result<Bytes> complete_ofd(Result<ofd::PreparedSignature> prepared,
+                           const crypto::Sm2PrivateKey& key) {
+  if (!prepared) return prepared.error();
+  auto signature = crypto::sm2_sign(key, prepared->to_be_signed);
+  if (!signature) return signature.error();
+  return ofd::complete_signature(prepared->ofd, *signature);
+}
+
+Result<Bytes> stamp_ofd(ByteView ofd, const Placement& placement, const SealSigner& signer,
+                        Time at) {
+  auto package = ofd::Package::open(ofd);
+  if (!package) return package.error();
+  auto structure = ofd::read_structure(*package);
+  if (!structure) return structure.error();
+  const ofd::DocBody& body = structure->documents.front();
+  auto pages = ofd::page_sizes(*package, body);
+  if (!pages) return pages.error();
+  auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
+  auto stamps = place(placement, *pages, find, signer.seal);
+  if (!stamps) return stamps.error();
+  ofd::SignRequest request{
+      ofd::SignatureKind::kSeal, std::move(*stamps), &signer.seal, signer.cert, at, 0};
+  return complete_ofd(ofd::prepare_signature(ofd, request), signer.key);
+}
+
+Status require_ofd(ByteView document) {
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  if (*format != DocumentFormat::kOfd)
+    return Error::invalid_input("this operation applies to OFD documents only");
+  return ok_status();
+}
+
+std::string failed_checks(const ses::Verdict& verdict) {
+  std::string out;
+  for (const auto& c : verdict.checks) {
+    if (c.result != ses::CheckResult::kFailed) continue;
+    out += (out.empty() ? "" : "; ") + c.name + ": " + c.detail;
+  }
+  return out;
+}
+
+SignatureSummary summary_of(bool valid, std::string kind, const std::string& signer,
+                            const std::string& seal_id, const std::string& seal_name,
+                            const ses::Verdict& verdict) {
+  std::string failed = failed_checks(verdict);
+  return {valid,     std::move(kind),
+          signer,    seal_id,
+          seal_name, valid ? std::string(kValid) : (failed.empty() ? "验证未通过" : failed)};
+}
+
+}  // namespace
+
+std::string_view format_name(DocumentFormat f) {
+  return f == DocumentFormat::kPdf ? "PDF" : "OFD";
+}
+
+Result<DocumentFormat> detect_format(ByteView document) {
+  std::string_view head(reinterpret_cast<const char*>(document.data()),
+                        std::min<std::size_t>(document.size(), 1024));
+  if (head.find("%PDF-") != std::string_view::npos) return DocumentFormat::kPdf;
+  if (document.size() >= 4 && std::memcmp(document.data(), "PK\x03\x04", 4) == 0) {
+    auto package = ofd::Package::open(document);
+    if (package && package->contains(ofd::kOfdXml)) return DocumentFormat::kOfd;
+  }
+  return Error::invalid_input("not a PDF or OFD document");
+}
+
+Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,
+                    Time at) {
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  return *format == DocumentFormat::kPdf ? stamp_pdf(document, placement, signer, at)
+                                         : stamp_ofd(document, placement, signer, at);
+}
+
+Result<Bytes> add_lock(ByteView ofd, const pki::Certificate& cert, const crypto::Sm2PrivateKey& key,
+                       Time at) {
+  if (auto s = require_ofd(ofd); !s) return s.error();
+  ofd::SignRequest request{ofd::SignatureKind::kLock, {}, nullptr, cert, at, 0};
+  return complete_ofd(ofd::prepare_signature(ofd, request), key);
+}
+
+Result<Bytes> remove_lock(ByteView ofd) {
+  if (auto s = require_ofd(ofd); !s) return s.error();
+  return ofd::remove_lock(ofd);
+}
+
+Result<Bytes> certified_copy(ByteView ofd, const std::string& creator, const std::string& cause,
+                             int years, const pki::Certificate& cert,
+                             const crypto::Sm2PrivateKey& key, Time at) {
+  if (auto s = require_ofd(ofd); !s) return s.error();
+  ofd::CopyRequest request{creator, cause, years, at, cert};
+  return complete_ofd(ofd::prepare_certified_copy(ofd, request), key);
+}
+
+Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust) {
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  VerifySummary out;
+  out.format = *format;
+  if (*format == DocumentFormat::kPdf) {
+    auto report = pdf::verify_pdf(document, trust);
+    if (!report) return report.error();
+    out.valid = report->valid();
+    for (const auto& s : report->signatures) {
+      out.signatures.push_back(summary_of(s.valid(), s.seal_id.empty() ? "signature" : "seal",
+                                          s.signer, s.seal_id, s.seal_name, s.verdict));
+    }
+    return out;
+  }
+  auto report = ofd::verify_ofd(document, trust);
+  if (!report) return report.error();
+  out.valid = report->valid();
+  out.locked = report->locked();
+  for (const auto& s : report->signatures) {
+    std::string kind = s.locked && s.type == "Sign" ? "lock"
+                       : s.type == "Seal"           ? "seal"
+                                                    : "signature";
+    out.signatures.push_back(
+        summary_of(s.valid(), kind, s.signer, s.seal_id, s.seal_name, s.verdict));
+  }
+  return out;
+}
+
+}  // namespace eseal::service

@@ -1,0 +1,73 @@
+// Format-neutral document operations: the one place that tells PDF from OFD and calls the right
+// engine, for every door (the LD/T adapter, the CLI later). A seal placement becomes stamps by
+// the rules of doc/placement.h; one call is one signature made by prepare, sign, complete with a
+// server-held key (the same two halves remote signers use). Time is a parameter.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "crypto/sm2.h"
+#include "doc/placement.h"
+#include "pki/certificate.h"
+#include "ses/seal.h"
+#include "ses/verify.h"
+
+namespace eseal::service {
+
+enum class DocumentFormat { kPdf, kOfd };
+std::string_view format_name(DocumentFormat f);  // "PDF", "OFD"
+
+// By content: "%PDF-" near the start, or a ZIP archive with OFD.xml at its root. kInvalidInput
+// for anything else ("not a PDF or OFD document").
+Result<DocumentFormat> detect_format(ByteView document);
+
+// A signer with a server-held key: the seal shown, the certificate listed in it, its key.
+struct SealSigner {
+  ses::SesSeal seal;
+  pki::Certificate cert;
+  crypto::Sm2PrivateKey key;
+};
+
+using doc::Placement;
+
+// Stamps `signer`'s seal where `placement` says, as one signature. kInvalidInput for a document
+// of neither format, or a placement the document cannot meet (no such page, keyword not found,
+// a cross-page seal on one page), with the rule's message.
+Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,
+                    Time at);
+
+// OFD only (kInvalidInput for PDF): the licence lock signature, its removal, and a certified
+// copy (ofd/sign.h, ofd/copy.h).
+Result<Bytes> add_lock(ByteView ofd, const pki::Certificate& cert, const crypto::Sm2PrivateKey& key,
+                       Time at);
+Result<Bytes> remove_lock(ByteView ofd);
+Result<Bytes> certified_copy(ByteView ofd, const std::string& creator, const std::string& cause,
+                             int years, const pki::Certificate& cert,
+                             const crypto::Sm2PrivateKey& key, Time at);
+
+// One signature of a verified document, in the terms the interfaces report.
+struct SignatureSummary {
+  bool valid = false;
+  std::string kind;    // "seal" or "lock" (an OFD Type="Sign" lock signature) or "signature"
+  std::string signer;  // the signer certificate's subject DN
+  std::string seal_id, seal_name;
+  std::string info;  // "验证通过", or the failed checks
+};
+
+struct VerifySummary {
+  DocumentFormat format = DocumentFormat::kPdf;
+  bool valid = false;  // every signature valid and nothing changed after signing
+  bool locked = false;
+  std::vector<SignatureSummary> signatures;
+};
+
+// kInvalidInput only for a document that cannot be read at all; everything about its
+// signatures is in the summary.
+Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust);
+
+}  // namespace eseal::service

@@ -1,0 +1,124 @@
+// The format-neutral document operations: the same placement stamps a PDF and an OFD, keyword
+// and cross-page seals find their places, OFD-only operations refuse PDF, and verification
+// summarizes every signature with its seal and signer.
+#include "service/documents.h"
+
+#include <gtest/gtest.h>
+
+#include "ofd/writer.h"
+#include "support/blank_pdf.h"
+#include "support/sealing_parties.h"
+
+namespace eseal::service {
+namespace {
+
+using test::kNow;
+using test::parties;
+
+SealSigner signer() {
+  const auto& p = parties();
+  return {p.seal, p.signer.cert, p.signer.key};
+}
+
+Bytes text_ofd(const std::string& text) {
+  auto laid = ofd::layout_text(text, {});
+  EXPECT_TRUE(laid.ok());
+  auto bytes = ofd::write_ofd(laid->document, {kNow, "test"});
+  EXPECT_TRUE(bytes.ok());
+  return bytes.ok() ? *bytes : Bytes{};
+}
+
+std::string long_text() {
+  std::string text = "关于电子印章应用的通知\n";
+  for (int i = 0; i < 60; ++i) text += "电子印章在政务服务中的应用试点，按照统一标准推进。\n";
+  return text + "某某市测试单位（盖章）\n";
+}
+
+TEST(Documents, DetectsTheFormatByContent) {
+  EXPECT_EQ(*detect_format(test::blank_pdf(1)), DocumentFormat::kPdf);
+  EXPECT_EQ(*detect_format(text_ofd("正文")), DocumentFormat::kOfd);
+  auto bad = detect_format(to_bytes("PK\x03\x04 not really a zip"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "not a PDF or OFD document");
+  EXPECT_FALSE(detect_format(to_bytes("hello")).ok());
+}
+
+TEST(Documents, OnePlacementStampsBothFormats) {
+  Placement at = doc::PositionRule{0, 100, 100};
+  for (Bytes document : {test::blank_pdf(2), text_ofd("正文")}) {
+    auto stamped = stamp(document, at, signer(), kNow);
+    ASSERT_TRUE(stamped.ok()) << stamped.error().message;
+    auto summary = verify(*stamped, test::trust());
+    ASSERT_TRUE(summary.ok()) << summary.error().message;
+    SCOPED_TRACE(format_name(summary->format));
+    EXPECT_TRUE(summary->valid);
+    ASSERT_EQ(summary->signatures.size(), 1u);
+    const SignatureSummary& s = summary->signatures[0];
+    EXPECT_TRUE(s.valid) << s.info;
+    EXPECT_EQ(s.kind, "seal");
+    EXPECT_EQ(s.seal_id, parties().seal.info.es_id);
+    EXPECT_EQ(s.seal_name, parties().seal.info.name);
+    EXPECT_EQ(s.signer, parties().signer.cert.subject().to_string());
+    EXPECT_EQ(s.info, "验证通过");
+  }
+}
+
+TEST(Documents, KeywordAndCrossPageSealsOnOfd) {
+  Bytes document = text_ofd(long_text());
+  doc::KeywordRule keyword{"测试单位（盖章）", *doc::parse_keyword_selection("last")};
+  auto stamped = stamp(document, keyword, signer(), kNow);
+  ASSERT_TRUE(stamped.ok()) << stamped.error().message;
+  auto crossed = stamp(*stamped, doc::CrossPageRule{}, signer(), kNow);
+  ASSERT_TRUE(crossed.ok()) << crossed.error().message;
+  auto summary = verify(*crossed, test::trust());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->valid);
+  EXPECT_EQ(summary->signatures.size(), 2u);
+
+  doc::KeywordRule missing{"没有的词", *doc::parse_keyword_selection("first")};
+  auto r = stamp(document, missing, signer(), kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("没有的词"), std::string::npos) << r.error().message;
+}
+
+TEST(Documents, LockUnlockAndCopyAreForOfdOnly) {
+  const auto& p = parties();
+  Bytes sealed = *stamp(text_ofd("正文"), doc::PositionRule{0, 20, 20}, signer(), kNow);
+  auto locked = add_lock(sealed, p.signer.cert, p.signer.key, kNow);
+  ASSERT_TRUE(locked.ok()) << locked.error().message;
+  auto summary = verify(*locked, test::trust());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->locked);
+  ASSERT_EQ(summary->signatures.size(), 2u);
+  EXPECT_EQ(summary->signatures[1].kind, "lock");
+  EXPECT_FALSE(stamp(*locked, doc::PositionRule{0, 50, 50}, signer(), kNow).ok());
+  auto unlocked = remove_lock(*locked);
+  ASSERT_TRUE(unlocked.ok());
+  EXPECT_FALSE(verify(*unlocked, test::trust())->locked);
+  auto copy = certified_copy(sealed, "某某银行", "贷款审批", 1, p.signer.cert, p.signer.key, kNow);
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  EXPECT_TRUE(verify(*copy, test::trust())->locked);
+
+  Bytes pdf = test::blank_pdf(1);
+  auto refused = add_lock(pdf, p.signer.cert, p.signer.key, kNow);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("OFD documents only"), std::string::npos);
+  EXPECT_FALSE(remove_lock(pdf).ok());
+}
+
+TEST(Documents, AFailedSignatureSaysWhichChecksFailed) {
+  Bytes stamped = *stamp(test::blank_pdf(1), doc::PositionRule{0, 20, 20}, signer(), kNow);
+  // Another trust anchor: the chain fails.
+  auto other = pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=别的根", nullptr);
+  std::vector<pki::Certificate> roots{other.cert};
+  auto summary = verify(stamped, {roots, {}, {}});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_FALSE(summary->valid);
+  ASSERT_EQ(summary->signatures.size(), 1u);
+  EXPECT_FALSE(summary->signatures[0].valid);
+  EXPECT_NE(summary->signatures[0].info.find("signer-chain"), std::string::npos)
+      << summary->signatures[0].info;
+}
+
+}  // namespace
+}  // namespace eseal::service
