@@ -63,14 +63,9 @@ crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const 
 Result<Bytes> read_signature_file(const std::filesystem::path& path) {
   auto data = read_file(path);
   if (!data) return data.error();
-  if (crypto::sm2_signature_to_der(*data)) return data;
-  std::string text = to_string(*data);
-  for (auto decode : {crypto::from_hex, crypto::from_base64}) {
-    auto decoded = decode(text);
-    if (decoded && crypto::sm2_signature_to_der(*decoded)) return decoded;
-  }
-  return Error::invalid_input(
-      path.string() + " holds no SM2 signature (DER, 64-byte r||s, or their hex or base64)");
+  auto signature = crypto::parse_sm2_signature(*data);
+  if (!signature) return signature.error().with_context(path.string());
+  return signature;
 }
 
 Time time_option(const std::string& text) {

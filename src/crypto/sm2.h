@@ -98,6 +98,9 @@ Status sm2_verify_digest(const Sm2PublicKey& key, ByteView digest, ByteView sign
 // Both directions require 1 <= r, s <= n-1 and reject non-minimal DER and trailing bytes.
 Result<Bytes> sm2_signature_der_to_raw(ByteView der);
 Result<Bytes> sm2_signature_raw_to_der(ByteView raw);
+// An SM2 signature in any form peers send — DER, 64-byte r||s, or the hex or base64 text of
+// either — as DER. kInvalidInput for anything else.
+Result<Bytes> parse_sm2_signature(ByteView data);
 // Accepts either encoding and returns the canonical DER.
 Result<Bytes> sm2_signature_to_der(ByteView signature);
 

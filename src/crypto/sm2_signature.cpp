@@ -3,6 +3,7 @@
 #include <array>
 
 #include "asn1/der.h"
+#include "crypto/encoding.h"
 #include "crypto/openssl.h"
 #include "crypto/sm2.h"
 
@@ -84,6 +85,17 @@ Result<Bytes> sm2_signature_to_der(ByteView signature) {
   if (signature.size() == kSm2RawSignatureSize) return sm2_signature_raw_to_der(signature);
   return Error::invalid_input("SM2 signature is neither DER SM2Signature nor 64-byte r||s (" +
                               std::to_string(signature.size()) + " bytes)");
+}
+
+Result<Bytes> parse_sm2_signature(ByteView data) {
+  if (auto der = sm2_signature_to_der(data)) return der;
+  std::string text(data.begin(), data.end());
+  for (auto decode : {from_hex, from_base64}) {
+    auto decoded = decode(text);
+    if (!decoded) continue;
+    if (auto der = sm2_signature_to_der(*decoded)) return der;
+  }
+  return Error::invalid_input("no SM2 signature (DER, 64-byte r||s, or their hex or base64)");
 }
 
 }  // namespace eseal::crypto

@@ -1,0 +1,130 @@
+// The LD/T 01.4 envelope: the seed's own example headers (appendix A, with `businessstype` and
+// values padded with spaces) parse; the canonical string orders keys by byte value as §5.2.2's
+// example (bar, foo, foo_bar, foobar) and leaves empty values out; sign and hmac verify and fail
+// when anything they cover changes.
+#include <gtest/gtest.h>
+
+#include "api/ldt/envelope.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "pki/test_ca.h"
+
+namespace eseal::api::ldt {
+namespace {
+
+rapidjson::Document json(std::string_view text) {
+  rapidjson::Document d;
+  d.Parse(text.data(), text.size());
+  EXPECT_FALSE(d.HasParseError()) << text;
+  return d;
+}
+
+// Appendix A example 16's header, as printed (its content lost a comma in print; ours has it).
+constexpr std::string_view kExample16 = R"({
+"message_header":{
+"syscode":"HBECS",
+"authcode":"hj hjk ja666sdfuuaUyydsa77654Ja",
+"businessstype":"applySeal ",
+"sign":"1333D3DFAFSDFASDFASDFASDFASDF1234234213421ABSFADSFASDFASDF",
+"version":"1.0",
+"ctime": "1498627266000",
+"random": "550e8400e29b41d4a716446655440000",
+"hmac": "Ubpyb0Gxk5JKTs8A5Sf18B0R/LRLe61W099NQHHzUew4="},
+"message_content":{
+"sealName": "122",
+"templateName": "se_name",
+"photoData": "1232312312adfasfsdfasdfsdfsafsaf",
+"certDN": "cn=test, OU=xxx, C=CN"}
+})";
+
+TEST(LdtEnvelope, TheSeedsExampleHeadersParseWithTheirQuirks) {
+  auto r = parse_request(kExample16);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->header.businesstype, "applySeal");
+  EXPECT_EQ(r->header.syscode, "HBECS");
+  EXPECT_EQ(r->header.authcode, "hj hjk ja666sdfuuaUyydsa77654Ja");  // inner spaces stay
+  EXPECT_EQ(r->header.ctime, "1498627266000");
+  EXPECT_EQ(std::string((*r->content)["certDN"].GetString()), "cn=test, OU=xxx, C=CN");
+
+  // Example 20: " positionSealSign" under the right name, and numbers where strings belong.
+  auto r20 = parse_request(R"({"message_header":{"syscode":"HBECS","authcode":"a",
+    "businesstype":" positionSealSign","sign":"s","version":"1.0","ctime":1498627266000,
+    "random":"550e8400e29b41d4a716446655440000","hmac":"h"},"message_content":{" data ":" x "}})");
+  ASSERT_TRUE(r20.ok()) << r20.error().message;
+  EXPECT_EQ(r20->header.businesstype, "positionSealSign");
+  EXPECT_EQ(r20->header.ctime, "1498627266000");
+  EXPECT_EQ(std::string((*r20->content)["data"].GetString()), "x");
+  EXPECT_TRUE(r20->raw_content->HasMember(" data "));
+}
+
+TEST(LdtEnvelope, BadEnvelopesAreRefusedNamingWhatIsMissing) {
+  EXPECT_FALSE(parse_request("not json").ok());
+  EXPECT_FALSE(parse_request(R"({"message_content":{}})").ok());
+  auto r =
+      parse_request(R"({"message_header":{"syscode":"A","authcode":"b","businesstype":"getSeal",
+    "sign":"s","version":"1.0","ctime":"1","hmac":"h"}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "message_header缺少random");
+}
+
+TEST(LdtEnvelope, TheCanonicalStringSortsByByteValueAndLeavesEmptyValuesOut) {
+  // §5.2.2: foo=1, bar=2, foo_bar=3, foobar=4 sort to bar, foo, foo_bar, foobar.
+  EXPECT_EQ(canonical_content(json(R"({"foo":"1","bar":"2","foo_bar":"3","foobar":"4"})")),
+            "bar=2&foo=1&foo_bar=3&foobar=4");
+  EXPECT_EQ(canonical_content(json(R"({"b":"","a":null,"c":[],"d":{},"BIZNUM":"7","n":5})")),
+            "BIZNUM=7&n=5");
+  EXPECT_EQ(canonical_content(json(R"({"signList":[{"pageNum":"1","zx":"10"}],"data":"QQ=="})")),
+            R"(data=QQ==&signList=[{"pageNum":"1","zx":"10"}])");
+}
+
+TEST(LdtEnvelope, HmacIsSm3HmacOverCtimeRandomSyscode) {
+  Bytes key = to_bytes("0123456789abcdef");
+  std::string expected = crypto::to_base64(
+      crypto::hmac_sm3(key, as_bytes("1498627266000550e8400e29b41d4a716446655440000HBECS")));
+  EXPECT_EQ(compute_hmac(key, "1498627266000", "550e8400e29b41d4a716446655440000", "HBECS"),
+            expected);
+  EXPECT_NE(compute_hmac(key, "1498627266001", "550e8400e29b41d4a716446655440000", "HBECS"),
+            expected);
+}
+
+TEST(LdtEnvelope, SignVerifiesInEveryEncodingAndFailsWhenTheContentChanges) {
+  auto app = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=接入应用", nullptr);
+  rapidjson::Document content = json(R"({"certDN":"C=CN,CN=公章","BIZNUM":""})");
+  auto sign = sign_content(content, app.key);
+  ASSERT_TRUE(sign.ok());
+  auto request_with = [&](const std::string& s, std::string_view content_json) {
+    std::string body = R"({"message_header":{"syscode":"A","authcode":"b","businesstype":"getSeal",
+      "sign":")" + s + R"(","version":"1.0","ctime":"1","random":"r","hmac":"h"},
+      "message_content":)" +
+                       std::string(content_json) + "}";
+    return *parse_request(body);
+  };
+  EXPECT_TRUE(
+      verify_sign(request_with(*sign, R"({"certDN":"C=CN,CN=公章","BIZNUM":""})"), app.cert));
+  // Hex of r||s, and DER in base64, are accepted too; padding spaces in values are tolerated.
+  Bytes raw = *crypto::from_base64(*sign);
+  EXPECT_TRUE(
+      verify_sign(request_with(crypto::to_hex(raw), R"({"certDN":" C=CN,CN=公章 "})"), app.cert));
+  Bytes der = *crypto::sm2_signature_raw_to_der(raw);
+  EXPECT_TRUE(
+      verify_sign(request_with(crypto::to_base64(der), R"({"certDN":"C=CN,CN=公章"})"), app.cert));
+  auto changed = verify_sign(request_with(*sign, R"({"certDN":"C=CN,CN=另一个章"})"), app.cert);
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.error().message, "sign验证失败");
+  EXPECT_FALSE(verify_sign(request_with("not-a-signature", "{}"), app.cert).ok());
+}
+
+TEST(LdtEnvelope, ResponsesCarryTheFamilysCodes) {
+  rapidjson::Document content = json(R"({"SealStatus":"1"})");
+  auto r = json(response("getSealStatus", "HBECS", true, "成功", &content));
+  EXPECT_STREQ(r["message_header"]["errorCode"].GetString(), "1");
+  EXPECT_STREQ(r["message_header"]["version"].GetString(), "1.0");
+  EXPECT_STREQ(r["message_content"]["SealStatus"].GetString(), "1");
+  auto e = json(response("getSeal", "HBECS", false, "印章不存在"));
+  EXPECT_STREQ(e["message_header"]["errorCode"].GetString(), "0");
+  EXPECT_STREQ(e["message_header"]["errorInfo"].GetString(), "印章不存在");
+  EXPECT_TRUE(e["message_content"].IsObject());
+}
+
+}  // namespace
+}  // namespace eseal::api::ldt
