@@ -40,7 +40,7 @@ expect 0 "$ESEAL" cert issue --ca ca --profile user --subject "CN=someone else" 
 expect 1 "$ESEAL" verify-data --cert other.pem --in doc.txt --sig doc.sig
 printf 'not a signature' > junk.sig
 expect 2 "$ESEAL" verify-data --cert signer.pem --in doc.txt --sig junk.sig
-contains "holds no SM2 signature"
+contains "no SM2 signature (DER, 64-byte r||s"
 expect 2 "$ESEAL" verify-data --cert signer.pem --in missing.txt --sig doc.sig
 expect 2 "$ESEAL" sign-data --key signer.pem --in doc.txt --out x.sig
 expect 2 "$ESEAL" sign-data --key signer.key --in doc.txt
