@@ -114,6 +114,22 @@ TEST(LdtEnvelope, SignVerifiesInEveryEncodingAndFailsWhenTheContentChanges) {
   EXPECT_FALSE(verify_sign(request_with("not-a-signature", "{}"), app.cert).ok());
 }
 
+TEST(LdtEnvelope, ABuiltRequestPassesTheServersChecks) {
+  auto app = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=接入应用", nullptr);
+  ClientCredentials credentials{"HBECS", "auth", to_bytes("hmac-key"), app.key};
+  rapidjson::Document content = json(R"({"certDN":"C=CN,CN=公章"})");
+  auto body = build_request(credentials, "getSeal", content, pki::test::kNow,
+                            "550e8400e29b41d4a716446655440000");
+  ASSERT_TRUE(body.ok());
+  auto request = parse_request(*body);
+  ASSERT_TRUE(request.ok()) << request.error().message;
+  const Header& h = request->header;
+  EXPECT_EQ(h.businesstype, "getSeal");
+  EXPECT_EQ(h.ctime, "1795435200000");  // 2026-11-23T12:00:00Z in ms
+  EXPECT_EQ(h.hmac, compute_hmac(credentials.hmac_key, h.ctime, h.random, h.syscode));
+  EXPECT_TRUE(verify_sign(*request, app.cert));
+}
+
 TEST(LdtEnvelope, ResponsesCarryTheFamilysCodes) {
   rapidjson::Document content = json(R"({"SealStatus":"1"})");
   auto r = json(response("getSealStatus", "HBECS", true, "成功", &content));

@@ -155,6 +155,37 @@ Result<std::string> sign_content(const rapidjson::Value& content,
   return crypto::to_base64(*raw);
 }
 
+Result<std::string> build_request(const ClientCredentials& credentials,
+                                  const std::string& businesstype, const rapidjson::Value& content,
+                                  Time now, const std::string& random) {
+  auto sign = sign_content(content, credentials.key);
+  if (!sign) return sign.error();
+  std::string ctime = std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  auto field = [&w](const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  w.StartObject();
+  w.Key("message_header");
+  w.StartObject();
+  field("syscode", credentials.syscode);
+  field("authcode", credentials.authcode);
+  field("businesstype", businesstype);
+  field("sign", *sign);
+  field("version", "1.0");
+  field("ctime", ctime);
+  field("random", random);
+  field("hmac", compute_hmac(credentials.hmac_key, ctime, random, credentials.syscode));
+  w.EndObject();
+  w.Key("message_content");
+  content.Accept(w);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string response(const std::string& businesstype, const std::string& syscode, bool success,
                      const std::string& error_info, const rapidjson::Value* content) {
   rapidjson::StringBuffer buffer;

@@ -51,6 +51,19 @@ Status verify_sign(const Request& request, const pki::Certificate& app_cert);
 // base64 of r‖s over canonical_content(content): what a client puts in `sign`.
 Result<std::string> sign_content(const rapidjson::Value& content, const crypto::Sm2PrivateKey& key);
 
+// What a client needs to call: the app's credentials and its SM2 key.
+struct ClientCredentials {
+  std::string syscode, authcode;
+  Bytes hmac_key;
+  crypto::Sm2PrivateKey key;
+};
+
+// A signed request body for `businesstype` with `content` (an object): ctime = `now` in ms,
+// `random` (32 hex digits), hmac and sign computed as the server checks them.
+Result<std::string> build_request(const ClientCredentials& credentials,
+                                  const std::string& businesstype, const rapidjson::Value& content,
+                                  Time now, const std::string& random);
+
 // A response: {"message_header":{businesstype, syscode, version "1.0", errorCode "1"|"0",
 // errorInfo}, "message_content": content (an object; {} when null)}.
 std::string response(const std::string& businesstype, const std::string& syscode, bool success,
