@@ -1,0 +1,109 @@
+#include "store/migrations.h"
+
+#include <array>
+
+namespace eseal::store {
+namespace {
+
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE organizations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  credit_code TEXT UNIQUE,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE apps (
+  id TEXT PRIMARY KEY,
+  syscode TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  org_id TEXT REFERENCES organizations (id),
+  authcode_hash TEXT NOT NULL,
+  hmac_key_sealed TEXT NOT NULL,
+  cert_pem TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  created_at BIGINT NOT NULL,
+  rotated_at BIGINT NOT NULL
+);
+
+CREATE TABLE certificates (
+  id TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  not_before BIGINT NOT NULL,
+  not_after BIGINT NOT NULL,
+  pem TEXT NOT NULL
+);
+CREATE INDEX certificates_subject ON certificates (subject);
+
+CREATE TABLE keys (
+  id TEXT PRIMARY KEY,
+  location TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+
+CREATE TABLE seals (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  org_id TEXT REFERENCES organizations (id),
+  app_id TEXT REFERENCES apps (id),
+  signer_dn TEXT NOT NULL,
+  seal_sm3 TEXT NOT NULL,
+  cert_id TEXT REFERENCES certificates (id),
+  key_id TEXT REFERENCES keys (id),
+  valid_start BIGINT NOT NULL,
+  valid_end BIGINT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('valid', 'frozen', 'lost', 'revoked', 'expired')),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX seals_signer_dn ON seals (signer_dn);
+CREATE INDEX seals_app_id ON seals (app_id);
+
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  app_id TEXT REFERENCES apps (id),
+  biznum TEXT NOT NULL,
+  blob_sm3 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('pdf', 'ofd')),
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX documents_biznum ON documents (app_id, biznum);
+
+CREATE TABLE nonces (
+  app_id TEXT NOT NULL REFERENCES apps (id),
+  random TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (app_id, random)
+);
+CREATE INDEX nonces_expires_at ON nonces (expires_at);
+
+CREATE TABLE audit (
+  id BIGINT PRIMARY KEY,
+  logged_at BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  biznum TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
+              kInitialSchema},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+}  // namespace eseal::store

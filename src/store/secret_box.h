@@ -1,0 +1,32 @@
+// Symmetric secrets the server must read back in the clear (an app's HMAC key) kept encrypted
+// under the KEK: SM4-CBC then HMAC-SM3 (encrypt-then-MAC), with keys derived from the KEK by
+// HMAC-SM3 over fixed labels, and the MAC bound to a context (the row's id) so a sealed value
+// copied to another row does not open.
+//
+// Sealed format: 0x01 || IV (16) || SM4-CBC ciphertext (PKCS#7) || HMAC-SM3 tag (32), where the
+// tag covers 0x01 || IV || ciphertext || context.
+#pragma once
+
+#include <string_view>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "crypto/secure_buffer.h"
+#include "keys/kek.h"
+
+namespace eseal::store {
+
+class SecretBox {
+ public:
+  explicit SecretBox(const keys::Kek& kek);
+
+  Result<Bytes> seal(std::string_view context, ByteView secret) const;
+  // kInvalidInput when the KEK is not the one that sealed it, or the value was altered.
+  Result<crypto::SecureBytes> open(std::string_view context, ByteView sealed) const;
+
+ private:
+  crypto::SecureBytes encryption_key_;  // 16 bytes
+  crypto::SecureBytes mac_key_;         // 32 bytes
+};
+
+}  // namespace eseal::store

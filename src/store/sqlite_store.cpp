@@ -1,0 +1,647 @@
+#include "store/sqlite_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <mutex>
+
+#include "crypto/encoding.h"
+#include "store/audit_chain.h"
+#include "store/migrations.h"
+#include "store/secret_box.h"
+#include "store/sqlite_db.h"
+
+namespace eseal::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::int64_t epoch(Time t) {
+  return t.time_since_epoch().count();
+}
+Time from_epoch(std::int64_t seconds) {
+  return Time{std::chrono::seconds{seconds}};
+}
+
+// A text parameter bound as NULL when empty: optional references.
+struct OrNull {
+  std::string_view text;
+};
+
+void bind_one(Statement& s, std::string_view v) {
+  s.bind(v);
+}
+void bind_one(Statement& s, const std::string& v) {
+  s.bind(std::string_view(v));
+}
+void bind_one(Statement& s, std::int64_t v) {
+  s.bind(v);
+}
+void bind_one(Statement& s, OrNull v) {
+  s.bind_or_null(v.text);
+}
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::vector<std::string> split_scopes(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+constexpr std::string_view kAppColumns =
+    "id, syscode, name, org_id, authcode_hash, cert_pem, scopes, enabled, created_at, rotated_at";
+
+Result<App> read_app(const Statement& s) {
+  App app;
+  app.id = s.text(0);
+  app.syscode = s.text(1);
+  app.name = s.text(2);
+  app.org_id = s.text(3);
+  app.authcode_hash = s.text(4);
+  app.cert_pem = s.text(5);
+  app.scopes = split_scopes(s.text(6));
+  app.enabled = s.integer(7) != 0;
+  app.created = from_epoch(s.integer(8));
+  app.rotated = from_epoch(s.integer(9));
+  return app;
+}
+
+constexpr std::string_view kSealColumns =
+    "id, name, type, org_id, app_id, signer_dn, seal_sm3, cert_id, key_id, valid_start, "
+    "valid_end, status, created_at, updated_at";
+
+Result<SealRecord> read_seal(const Statement& s) {
+  SealRecord seal;
+  seal.id = s.text(0);
+  seal.name = s.text(1);
+  seal.type = s.integer(2);
+  seal.org_id = s.text(3);
+  seal.app_id = s.text(4);
+  seal.signer_dn = s.text(5);
+  seal.seal_sm3 = s.text(6);
+  seal.cert_id = s.text(7);
+  seal.key_id = s.text(8);
+  seal.valid_start = from_epoch(s.integer(9));
+  seal.valid_end = from_epoch(s.integer(10));
+  auto status = parse_seal_status(s.text(11));
+  if (!status) return status.error().with_context("seal " + seal.id);
+  seal.status = *status;
+  seal.created = from_epoch(s.integer(12));
+  seal.updated = from_epoch(s.integer(13));
+  return seal;
+}
+
+constexpr std::string_view kDocumentColumns =
+    "id, app_id, biznum, blob_sm3, size, format, created_at";
+
+Result<DocumentRecord> read_document(const Statement& s) {
+  DocumentRecord doc;
+  doc.id = s.text(0);
+  doc.app_id = s.text(1);
+  doc.biznum = s.text(2);
+  doc.blob_sm3 = s.text(3);
+  doc.size = s.integer(4);
+  std::string format = s.text(5);
+  if (format == format_name(DocumentFormat::kPdf)) {
+    doc.format = DocumentFormat::kPdf;
+  } else if (format == format_name(DocumentFormat::kOfd)) {
+    doc.format = DocumentFormat::kOfd;
+  } else {
+    return Error::internal("document " + doc.id + " has an unknown format: " + format);
+  }
+  doc.created = from_epoch(s.integer(6));
+  return doc;
+}
+
+constexpr std::string_view kCertificateColumns =
+    "id, subject, issuer, serial, not_before, not_after, pem";
+
+Result<CertificateRecord> read_certificate(const Statement& s) {
+  return CertificateRecord{s.text(0),
+                           s.text(1),
+                           s.text(2),
+                           s.text(3),
+                           from_epoch(s.integer(4)),
+                           from_epoch(s.integer(5)),
+                           s.text(6)};
+}
+
+Result<KeyRecord> read_key(const Statement& s) {
+  return KeyRecord{s.text(0), s.text(1), s.text(2), from_epoch(s.integer(3))};
+}
+
+Result<AuditRow> read_audit(const Statement& s) {
+  AuditRow row;
+  row.id = s.integer(0);
+  row.entry = {from_epoch(s.integer(1)), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+  row.hash = s.text(7);
+  return row;
+}
+
+constexpr std::string_view kAuditColumns =
+    "id, logged_at, actor, operation, object, detail, biznum, hash";
+
+std::string hmac_context(const std::string& app_id) {
+  return "app:" + app_id + ":hmac";
+}
+
+Error no_kek() {
+  return Error::invalid_input("app secrets need the key-encryption key, and the store has none");
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Connection db, BlobStore blobs, std::optional<keys::Kek> kek)
+      : db_(std::move(db)), blobs_(std::move(blobs)) {
+    if (kek) box_.emplace(*kek);
+  }
+
+  const BlobStore& blobs() const override { return blobs_; }
+
+  Status add_organization(const Organization& org, const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      if (org.id.empty()) return Error::invalid_input("an organization needs an id");
+      return run(
+          "INSERT INTO organizations (id, name, credit_code, created_at) "
+          "VALUES (?, ?, ?, ?)",
+          org.id, org.name, OrNull{org.credit_code}, epoch(org.created));
+    });
+  }
+
+  Result<Organization> find_organization(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<Organization>(
+        "SELECT id, name, credit_code, created_at FROM organizations WHERE id = ?",
+        [](const Statement& s) -> Result<Organization> {
+          return Organization{s.text(0), s.text(1), s.text(2), from_epoch(s.integer(3))};
+        },
+        "no organization " + id, id);
+  }
+
+  Status add_app(const App& app, const AppSecrets& secrets, const AuditEntry& audit) override {
+    if (!box_) return no_kek();
+    if (app.id.empty() || app.syscode.empty()) {
+      return Error::invalid_input("an app needs an id and a syscode");
+    }
+    auto hash = hash_authcode(secrets.authcode);
+    if (!hash) return hash.error();
+    auto sealed = box_->seal(hmac_context(app.id), secrets.hmac_key);
+    if (!sealed) return sealed.error();
+    return write(audit, [&]() -> Status {
+      auto taken = exists("SELECT 1 FROM apps WHERE syscode = ?", app.syscode);
+      if (!taken) return taken.error();
+      if (*taken) return Error::invalid_input("syscode " + app.syscode + " is already taken");
+      return run(
+          "INSERT INTO apps (id, syscode, name, org_id, authcode_hash, hmac_key_sealed, cert_pem, "
+          "scopes, enabled, created_at, rotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          app.id, app.syscode, app.name, OrNull{app.org_id}, *hash, crypto::to_base64(*sealed),
+          app.cert_pem, join_scopes(app.scopes), std::int64_t{app.enabled ? 1 : 0},
+          epoch(app.created), epoch(app.rotated));
+    });
+  }
+
+  Result<App> find_app(const std::string& syscode) override {
+    std::lock_guard lock(mutex_);
+    return one<App>("SELECT " + std::string(kAppColumns) + " FROM apps WHERE syscode = ?", read_app,
+                    "no app with syscode " + syscode, syscode);
+  }
+
+  Result<std::vector<App>> list_apps() override {
+    std::lock_guard lock(mutex_);
+    return all<App>("SELECT " + std::string(kAppColumns) + " FROM apps ORDER BY created_at, id",
+                    read_app);
+  }
+
+  Result<crypto::SecureBytes> app_hmac_key(const std::string& syscode) override {
+    if (!box_) return no_kek();
+    std::lock_guard lock(mutex_);
+    struct Sealed {
+      std::string id, value;
+    };
+    auto sealed = one<Sealed>(
+        "SELECT id, hmac_key_sealed FROM apps WHERE syscode = ?",
+        [](const Statement& s) -> Result<Sealed> {
+          return Sealed{s.text(0), s.text(1)};
+        },
+        "no app with syscode " + syscode, syscode);
+    if (!sealed) return sealed.error();
+    auto raw = crypto::from_base64(sealed->value);
+    if (!raw) return Error::internal("app " + syscode + ": stored HMAC key is not base64");
+    auto key = box_->open(hmac_context(sealed->id), *raw);
+    if (!key) return key.error().with_context("app " + syscode);
+    return key;
+  }
+
+  Status rotate_app_secrets(const std::string& syscode, const AppSecrets& secrets, Time now,
+                            const AuditEntry& audit) override {
+    if (!box_) return no_kek();
+    auto hash = hash_authcode(secrets.authcode);
+    if (!hash) return hash.error();
+    return write(audit, [&]() -> Status {
+      auto id = one<std::string>(
+          "SELECT id FROM apps WHERE syscode = ?",
+          [](const Statement& s) -> Result<std::string> { return s.text(0); },
+          "no app with syscode " + syscode, syscode);
+      if (!id) return id.error();
+      auto sealed = box_->seal(hmac_context(*id), secrets.hmac_key);
+      if (!sealed) return sealed.error();
+      return run(
+          "UPDATE apps SET authcode_hash = ?, hmac_key_sealed = ?, rotated_at = ? WHERE id = ?",
+          *hash, crypto::to_base64(*sealed), epoch(now), *id);
+    });
+  }
+
+  Status set_app_enabled(const std::string& syscode, bool enabled,
+                         const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto changed = run_counting("UPDATE apps SET enabled = ? WHERE syscode = ?",
+                                  std::int64_t{enabled ? 1 : 0}, syscode);
+      if (!changed) return changed.error();
+      if (*changed == 0) return Error::not_found("no app with syscode " + syscode);
+      return ok_status();
+    });
+  }
+
+  Status put_certificate(const CertificateRecord& cert, const AuditEntry& audit) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto added = insert_certificate(cert);
+    if (!added) return added.error();
+    if (*added) {
+      auto row = append_audit_locked(audit);
+      if (!row) return row.error();
+    }
+    return tx->commit();
+  }
+
+  Result<CertificateRecord> find_certificate(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<CertificateRecord>(
+        "SELECT " + std::string(kCertificateColumns) + " FROM certificates WHERE id = ?",
+        read_certificate, "no certificate " + id, id);
+  }
+
+  Status add_key(const KeyRecord& key, const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto taken = exists("SELECT 1 FROM keys WHERE id = ?", key.id);
+      if (!taken) return taken.error();
+      if (*taken) return Error::invalid_input("key " + key.id + " is already registered");
+      return insert_key(key);
+    });
+  }
+
+  Result<KeyRecord> find_key(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<KeyRecord>("SELECT id, location, public_key, created_at FROM keys WHERE id = ?",
+                          read_key, "no key " + id, id);
+  }
+
+  Status add_seal(const NewSeal& n, const AuditEntry& audit) override {
+    const SealRecord& seal = n.seal;
+    if (seal.id.empty()) return Error::invalid_input("a seal needs an id (esID)");
+    auto stored = blobs_.contains(seal.seal_sm3);
+    if (!stored) return stored.error();
+    if (!*stored) return Error::invalid_input("seal " + seal.id + ": its blob is not stored");
+    return write(audit, [&]() -> Status {
+      auto taken = exists("SELECT 1 FROM seals WHERE id = ?", seal.id);
+      if (!taken) return taken.error();
+      if (*taken) return Error::invalid_input("seal " + seal.id + " is already registered");
+      if (n.signer_cert) {
+        auto added = insert_certificate(*n.signer_cert);
+        if (!added) return added.error();
+      }
+      if (n.key) {
+        auto known = exists("SELECT 1 FROM keys WHERE id = ?", n.key->id);
+        if (!known) return known.error();
+        if (!*known) {
+          Status added = insert_key(*n.key);
+          if (!added) return added;
+        }
+      }
+      return run("INSERT INTO seals (" + std::string(kSealColumns) +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 seal.id, seal.name, seal.type, OrNull{seal.org_id}, OrNull{seal.app_id},
+                 seal.signer_dn, seal.seal_sm3, OrNull{seal.cert_id}, OrNull{seal.key_id},
+                 epoch(seal.valid_start), epoch(seal.valid_end), status_name(seal.status),
+                 epoch(seal.created), epoch(seal.updated));
+    });
+  }
+
+  Result<SealRecord> find_seal(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<SealRecord>("SELECT " + std::string(kSealColumns) + " FROM seals WHERE id = ?",
+                           read_seal, "no seal " + id, id);
+  }
+
+  Result<std::vector<SealRecord>> find_seals_by_signer(const std::string& dn) override {
+    std::lock_guard lock(mutex_);
+    return all<SealRecord>("SELECT " + std::string(kSealColumns) +
+                               " FROM seals WHERE signer_dn = ? ORDER BY created_at, id",
+                           read_seal, dn);
+  }
+
+  Result<std::vector<SealRecord>> list_seals() override {
+    std::lock_guard lock(mutex_);
+    return all<SealRecord>(
+        "SELECT " + std::string(kSealColumns) + " FROM seals ORDER BY created_at, id", read_seal);
+  }
+
+  Status set_seal_status(const std::string& id, SealStatus status, Time now,
+                         const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto current = one<std::string>(
+          "SELECT status FROM seals WHERE id = ?",
+          [](const Statement& s) -> Result<std::string> { return s.text(0); }, "no seal " + id, id);
+      if (!current) return current.error();
+      auto from = parse_seal_status(*current);
+      if (!from) return from.error().with_context("seal " + id);
+      if (!status_change_allowed(*from, status)) {
+        return Error::invalid_input("seal " + id + " is " + std::string(status_name(*from)) +
+                                    " and cannot become " + std::string(status_name(status)));
+      }
+      return run("UPDATE seals SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+                 status_name(status), epoch(now), id, *current);
+    });
+  }
+
+  Status add_document(const DocumentRecord& doc, const AuditEntry& audit) override {
+    if (doc.id.empty()) return Error::invalid_input("a document needs an id");
+    auto stored = blobs_.contains(doc.blob_sm3);
+    if (!stored) return stored.error();
+    if (!*stored) return Error::invalid_input("document " + doc.id + ": its blob is not stored");
+    return write(audit, [&]() -> Status {
+      return run("INSERT INTO documents (" + std::string(kDocumentColumns) +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 doc.id, OrNull{doc.app_id}, doc.biznum, doc.blob_sm3, doc.size,
+                 format_name(doc.format), epoch(doc.created));
+    });
+  }
+
+  Result<DocumentRecord> find_document(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<DocumentRecord>(
+        "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?", read_document,
+        "no document " + id, id);
+  }
+
+  Result<std::vector<DocumentRecord>> find_documents_by_biznum(const std::string& app_id,
+                                                               const std::string& biznum) override {
+    std::lock_guard lock(mutex_);
+    return all<DocumentRecord>("SELECT " + std::string(kDocumentColumns) +
+                                   " FROM documents WHERE app_id = ? AND biznum = ? "
+                                   "ORDER BY created_at, id",
+                               read_document, app_id, biznum);
+  }
+
+  Result<bool> remember_nonce(const std::string& app_id, const std::string& random, Time now,
+                              std::chrono::seconds ttl) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Transaction::begin(db_);
+    if (!tx) return tx.error();
+    // Expired nonces go first, so an expired duplicate is accepted as new.
+    Status purged = run("DELETE FROM nonces WHERE expires_at <= ?", epoch(now));
+    if (!purged) return purged.error();
+    auto added = run_counting(
+        "INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (app_id, random) DO NOTHING",
+        app_id, random, epoch(now + ttl));
+    if (!added) return added.error();
+    Status committed = tx->commit();
+    if (!committed) return committed.error();
+    return *added == 1;
+  }
+
+  Result<std::int64_t> append_audit(const AuditEntry& entry) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto id = append_audit_locked(entry);
+    if (!id) return id.error();
+    Status committed = tx->commit();
+    if (!committed) return committed.error();
+    return id;
+  }
+
+  Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    return all<AuditRow>(
+        "SELECT " + std::string(kAuditColumns) + " FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+        read_audit, after_id, static_cast<std::int64_t>(limit));
+  }
+
+  Result<AuditCheck> verify_audit() override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.prepare("SELECT " + std::string(kAuditColumns) + " FROM audit ORDER BY id");
+    if (!s) return s.error();
+    AuditCheck check;
+    std::string previous;
+    while (true) {
+      auto more = s->step();
+      if (!more) return more.error();
+      if (!*more) break;
+      ++check.rows;
+      if (check.first_broken) continue;
+      auto row = read_audit(*s);
+      if (!row) return row.error();
+      if (row->id != check.rows || chain_audit_hash(previous, row->id, row->entry) != row->hash) {
+        check.first_broken = row->id;
+      }
+      previous = row->hash;
+    }
+    return check;
+  }
+
+  Status migrate() {
+    std::lock_guard lock(mutex_);
+    Status created = db_.exec(std::string(kCreateSchemaMigrations));
+    if (!created) return created;
+    auto newest = one<std::int64_t>(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [](const Statement& s) -> Result<std::int64_t> { return s.integer(0); }, "");
+    if (!newest) return newest.error();
+    if (*newest > migrations().back().version) {
+      return Error::invalid_input("the database has schema version " + std::to_string(*newest) +
+                                  ", newer than this eseal knows (" +
+                                  std::to_string(migrations().back().version) + ")");
+    }
+    for (const Migration& m : migrations()) {
+      auto tx = Transaction::begin(db_);
+      if (!tx) return tx.error();
+      // Checked inside the transaction: another process may have just applied it.
+      auto applied =
+          exists("SELECT 1 FROM schema_migrations WHERE version = ?", std::int64_t{m.version});
+      if (!applied) return applied.error();
+      if (*applied) continue;
+      Status done = db_.exec(std::string(m.sql));
+      if (!done) return done.error().with_context("migration " + std::to_string(m.version));
+      done = run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                 std::int64_t{m.version}, epoch(now_utc()));
+      if (!done) return done;
+      done = tx->commit();
+      if (!done) return done;
+    }
+    return ok_status();
+  }
+
+ private:
+  template <typename... Args>
+  Result<Statement> bound(const std::string& sql, const Args&... args) {
+    auto s = db_.prepare(sql);
+    if (!s) return s.error();
+    (bind_one(*s, args), ...);
+    return s;
+  }
+
+  template <typename... Args>
+  Status run(const std::string& sql, const Args&... args) {
+    auto s = bound(sql, args...);
+    if (!s) return s.error();
+    return s->run();
+  }
+
+  // Runs and returns how many rows changed.
+  template <typename... Args>
+  Result<int> run_counting(const std::string& sql, const Args&... args) {
+    auto s = bound(sql, args...);
+    if (!s) return s.error();
+    Status done = s->run();
+    if (!done) return done.error();
+    return s->changes();
+  }
+
+  template <typename... Args>
+  Result<bool> exists(const std::string& sql, const Args&... args) {
+    auto s = bound(sql, args...);
+    if (!s) return s.error();
+    return s->step();
+  }
+
+  template <typename T, typename Read, typename... Args>
+  Result<T> one(const std::string& sql, Read read, const std::string& missing,
+                const Args&... args) {
+    auto s = bound(sql, args...);
+    if (!s) return s.error();
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return Error::not_found(missing);
+    return read(*s);
+  }
+
+  template <typename T, typename Read, typename... Args>
+  Result<std::vector<T>> all(const std::string& sql, Read read, const Args&... args) {
+    auto s = bound(sql, args...);
+    if (!s) return s.error();
+    std::vector<T> out;
+    while (true) {
+      auto row = s->step();
+      if (!row) return row.error();
+      if (!*row) return out;
+      auto value = read(*s);
+      if (!value) return value.error();
+      out.push_back(std::move(*value));
+    }
+  }
+
+  // Runs `body` and appends `audit` in one write transaction; either both land or neither.
+  template <typename Body>
+  Status write(const AuditEntry& audit, Body body) {
+    std::lock_guard lock(mutex_);
+    auto tx = Transaction::begin(db_);
+    if (!tx) return tx.error();
+    Status done = body();
+    if (!done) return done;
+    auto row = append_audit_locked(audit);
+    if (!row) return row.error();
+    return tx->commit();
+  }
+
+  // Inside a write transaction: takes the next id after the last row and chains its hash.
+  Result<std::int64_t> append_audit_locked(const AuditEntry& entry) {
+    struct Last {
+      std::int64_t id;
+      std::string hash;
+    };
+    auto last = one<Last>(
+        "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+        [](const Statement& s) -> Result<Last> {
+          return Last{s.integer(0), s.text(1)};
+        },
+        "");
+    if (!last && last.error().kind != ErrorKind::kNotFound) return last.error();
+    std::int64_t id = last ? last->id + 1 : 1;
+    std::string hash = chain_audit_hash(last ? last->hash : "", id, entry);
+    Status inserted = run(
+        "INSERT INTO audit (" + std::string(kAuditColumns) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        id, epoch(entry.time), entry.actor, entry.operation, entry.object, entry.detail,
+        entry.biznum, hash);
+    if (!inserted) return inserted.error();
+    return id;
+  }
+
+  // Returns whether the certificate was new.
+  Result<bool> insert_certificate(const CertificateRecord& c) {
+    auto added = run_counting("INSERT INTO certificates (" + std::string(kCertificateColumns) +
+                                  ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                              c.id, c.subject, c.issuer, c.serial, epoch(c.not_before),
+                              epoch(c.not_after), c.pem);
+    if (!added) return added.error();
+    return *added == 1;
+  }
+
+  Status insert_key(const KeyRecord& k) {
+    if (k.id.empty()) return Error::invalid_input("a key needs a reference");
+    return run("INSERT INTO keys (id, location, public_key, created_at) VALUES (?, ?, ?, ?)", k.id,
+               k.location, k.public_key, epoch(k.created));
+  }
+
+  std::mutex mutex_;
+  Connection db_;
+  BlobStore blobs_;
+  std::optional<SecretBox> box_;
+};
+
+// SQLite creates new files with the process umask; the database holds credentials.
+Status create_private_file(const std::filesystem::path& file) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Error::io("cannot create database " + file.string());
+  ::close(fd);
+  return ok_status();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& file, BlobStore blobs,
+                                                 std::optional<keys::Kek> kek) {
+  Status created = create_private_file(file);
+  if (!created) return created.error();
+  auto db = Connection::open(file);
+  if (!db) return db.error();
+  for (const std::string& pragma :
+       {"PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs),
+        std::string("PRAGMA journal_mode = WAL"), std::string("PRAGMA foreign_keys = ON")}) {
+    Status set = db->exec(pragma);
+    if (!set) return set.error().with_context(file.string());
+  }
+  auto store = std::make_unique<SqliteStore>(std::move(*db), std::move(blobs), std::move(kek));
+  Status migrated = store->migrate();
+  if (!migrated) return migrated.error().with_context(file.string());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace eseal::store

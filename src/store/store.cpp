@@ -1,0 +1,138 @@
+// What every backend shares: the records' rules (authcode hashing, scopes, seal status changes)
+// and open_store, which picks the embedded backend.
+#include "store/store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+#include "store/sqlite_store.h"
+
+namespace eseal::store {
+namespace {
+
+constexpr std::size_t kSaltSize = 16;
+constexpr std::size_t kAuthcodeBytes = 16;
+constexpr std::size_t kHmacKeySize = 32;
+
+constexpr std::array<std::pair<SealStatus, std::string_view>, 5> kStatusNames{{
+    {SealStatus::kValid, "valid"},
+    {SealStatus::kFrozen, "frozen"},
+    {SealStatus::kLost, "lost"},
+    {SealStatus::kRevoked, "revoked"},
+    {SealStatus::kExpired, "expired"},
+}};
+
+Bytes salted_sm3(ByteView salt, std::string_view authcode) {
+  Bytes input(salt.begin(), salt.end());
+  append(input, as_bytes(authcode));
+  return crypto::sm3(input);
+}
+
+}  // namespace
+
+Result<std::string> new_id() {
+  auto raw = crypto::random_bytes(16);
+  if (!raw) return raw.error();
+  return crypto::to_hex(*raw);
+}
+
+Result<AppSecrets> AppSecrets::generate() {
+  auto code = crypto::random_bytes(kAuthcodeBytes);
+  if (!code) return code.error();
+  auto key = crypto::random_secret(kHmacKeySize);
+  if (!key) return key.error();
+  return AppSecrets{crypto::to_hex(*code), std::move(*key)};
+}
+
+Result<std::string> hash_authcode(std::string_view authcode) {
+  auto salt = crypto::random_bytes(kSaltSize);
+  if (!salt) return salt.error();
+  return "sm3:" + crypto::to_hex(*salt) + ":" + crypto::to_hex(salted_sm3(*salt, authcode));
+}
+
+bool App::authcode_matches(std::string_view authcode) const {
+  // "sm3:<salt hex>:<digest hex>"
+  std::string_view stored = authcode_hash;
+  if (!stored.starts_with("sm3:")) return false;
+  stored.remove_prefix(4);
+  auto colon = stored.find(':');
+  if (colon == std::string_view::npos) return false;
+  auto salt = crypto::from_hex(stored.substr(0, colon));
+  auto digest = crypto::from_hex(stored.substr(colon + 1));
+  if (!salt || !digest) return false;
+  return crypto::equal_constant_time(salted_sm3(*salt, authcode), *digest);
+}
+
+bool App::allows(std::string_view operation) const {
+  return std::any_of(scopes.begin(), scopes.end(),
+                     [&](const std::string& s) { return s == "*" || s == operation; });
+}
+
+CertificateRecord CertificateRecord::from(const pki::Certificate& cert) {
+  return {crypto::to_hex(cert.sm3_fingerprint()),
+          cert.subject().to_string(),
+          cert.issuer().to_string(),
+          cert.serial_hex(),
+          cert.not_before(),
+          cert.not_after(),
+          cert.pem()};
+}
+
+std::string_view status_name(SealStatus status) {
+  for (const auto& [s, name] : kStatusNames) {
+    if (s == status) return name;
+  }
+  return "unknown";
+}
+
+Result<SealStatus> parse_seal_status(std::string_view name) {
+  for (const auto& [s, n] : kStatusNames) {
+    if (n == name) return s;
+  }
+  return Error::invalid_input("unknown seal status \"" + std::string(name) +
+                              "\" (valid, frozen, lost, revoked, expired)");
+}
+
+bool status_change_allowed(SealStatus from, SealStatus to) {
+  using enum SealStatus;
+  if (from == to || from == kRevoked) return false;
+  if (to == kRevoked) return true;
+  switch (from) {
+    case kValid:
+      return to == kFrozen || to == kLost || to == kExpired;
+    case kFrozen:
+      return to == kValid || to == kLost || to == kExpired;
+    default:
+      return false;
+  }
+}
+
+SealStatus SealRecord::effective_status(Time now) const {
+  bool live = status == SealStatus::kValid || status == SealStatus::kFrozen;
+  return live && now > valid_end ? SealStatus::kExpired : status;
+}
+
+bool SealRecord::usable(Time now) const {
+  return effective_status(now) == SealStatus::kValid && now >= valid_start;
+}
+
+std::string_view format_name(DocumentFormat format) {
+  return format == DocumentFormat::kOfd ? "ofd" : "pdf";
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
+                                          std::optional<keys::Kek> kek) {
+  std::error_code ec;
+  if (std::filesystem::create_directories(data_dir, ec)) ::chmod(data_dir.c_str(), 0700);
+  if (ec) return Error::io("cannot create data folder " + data_dir.string() + ": " + ec.message());
+  auto blobs = BlobStore::open(data_dir / "blobs");
+  if (!blobs) return blobs.error();
+  return open_sqlite_store(data_dir / "eseal.db", std::move(*blobs), std::move(kek));
+}
+
+}  // namespace eseal::store

@@ -1,0 +1,234 @@
+// The server's storage: organizations, apps and their credentials, certificates, keys, seals,
+// documents, replay nonces and the hash-chained audit log, behind one backend-neutral interface
+// (SQLite today, PostgreSQL later; see sqlite_store.h), plus content-addressed blobs on disk.
+//
+// API summary, for the LD/T 01.4 server:
+//   auto store = open_store(data_dir, kek);             // D/eseal.db, D/blobs/; migrates
+//   store->find_app(syscode)           -> App            // kNotFound when unknown
+//     app.enabled, app.authcode_matches(authcode), app.allows(operation), app.cert_pem
+//   store->app_hmac_key(syscode)      -> SecureBytes    // needs the KEK
+//   store->remember_nonce(app.id, random, now, ttl)     // false: a replay
+//   store->find_seal(es_id) / find_seals_by_signer(dn)  // seal.effective_status(now)
+//   store->blobs().get(seal.seal_sm3)                   // the SES_Seal bytes
+//   store->blobs().put(bytes) + add_document(record, audit)
+//   store->append_audit(entry)                          // or pass an entry to a state change
+//
+// Every method is safe to call from many threads at once. State-changing entity methods take the
+// AuditEntry that records them and append it in the same transaction, so a change and its audit
+// row land together or not at all. Errors: kNotFound (unknown id), kInvalidInput (a duplicate,
+// a refused status change, malformed ids), kIo/kInternal (the database or the disk).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "crypto/secure_buffer.h"
+#include "keys/kek.h"
+#include "pki/certificate.h"
+#include "store/blob_store.h"
+
+namespace eseal::store {
+
+// A fresh id for a row: 32 random hex digits.
+Result<std::string> new_id();
+
+struct Organization {
+  std::string id;
+  std::string name;
+  std::string credit_code;  // unified social credit code (统一社会信用代码); "" when unknown
+  Time created{};
+};
+
+// The credentials an app presents: shown to the operator once, never stored in the clear.
+struct AppSecrets {
+  std::string authcode;          // 32 hex digits; stored as a salted SM3 hash
+  crypto::SecureBytes hmac_key;  // 32 bytes; stored encrypted under the KEK
+  static Result<AppSecrets> generate();
+};
+
+// An integrating business system (LD/T 01.4 `syscode`).
+struct App {
+  std::string id;       // internal id, 32 hex digits
+  std::string syscode;  // unique
+  std::string name;
+  std::string org_id;               // "" when none
+  std::string authcode_hash;        // "sm3:<salt hex>:<digest hex>", see hash_authcode
+  std::string cert_pem;             // the app's SM2 certificate: verifies the LD/T `sign`
+  std::vector<std::string> scopes;  // operation names (e.g. "positionSealSign"), or "*" for all
+  bool enabled = true;
+  Time created{};
+  Time rotated{};  // when the secrets were last replaced (created at first)
+
+  // Compares in constant time against the stored hash.
+  bool authcode_matches(std::string_view authcode) const;
+  bool allows(std::string_view operation) const;
+};
+
+// A fresh random salt each call.
+Result<std::string> hash_authcode(std::string_view authcode);
+
+// A certificate kept for seals and apps, addressed by its SM3 fingerprint.
+struct CertificateRecord {
+  std::string id;       // SM3 of the DER, lower-case hex
+  std::string subject;  // pki::DistinguishedName::to_string()
+  std::string issuer;
+  std::string serial;  // upper-case hex
+  Time not_before{};
+  Time not_after{};
+  std::string pem;
+  static CertificateRecord from(const pki::Certificate& cert);
+};
+
+// Where a signing key lives: a soft-keystore reference ("soft:<32 hex>") or an encrypted key
+// file ("file:<absolute path>"). The key material itself never enters the database.
+struct KeyRecord {
+  std::string id;          // the reference
+  std::string location;    // the key file's path; "" for the soft keystore
+  std::string public_key;  // hex 04||x||y, to match certificates without the KEK
+  Time created{};
+};
+
+enum class SealStatus { kValid, kFrozen, kLost, kRevoked, kExpired };
+std::string_view status_name(SealStatus status);  // "valid", "frozen", ...
+Result<SealStatus> parse_seal_status(std::string_view name);
+// The one table of allowed changes: valid <-> frozen; valid or frozen -> lost or expired;
+// anything but revoked -> revoked. Revoked is final; lost and expired only go on to revoked.
+bool status_change_allowed(SealStatus from, SealStatus to);
+
+struct SealRecord {
+  std::string id;  // esID
+  std::string name;
+  std::int64_t type = 0;  // ses/seal_type.h code
+  std::string org_id;     // "" when none
+  std::string app_id;     // the owning app; "" when none
+  std::string signer_dn;  // subject of the signer's certificate, DistinguishedName::to_string()
+  std::string seal_sm3;   // the SES_Seal bytes, a blob
+  std::string cert_id;    // the signer's certificate (CertificateRecord::id); "" when none
+  std::string key_id;     // the signer's key (KeyRecord::id); "" when none
+  Time valid_start{};
+  Time valid_end{};
+  SealStatus status = SealStatus::kValid;  // as set; see effective_status
+  Time created{};
+  Time updated{};
+
+  // The stored status, or kExpired once a valid or frozen seal is past valid_end.
+  SealStatus effective_status(Time now) const;
+  // Valid now: effective status valid and inside the validity period.
+  bool usable(Time now) const;
+};
+
+// A seal with what it refers to, registered in one transaction; the certificate and key are
+// added unless already present.
+struct NewSeal {
+  SealRecord seal;
+  std::optional<CertificateRecord> signer_cert;
+  std::optional<KeyRecord> key;
+};
+
+enum class DocumentFormat { kPdf, kOfd };
+std::string_view format_name(DocumentFormat format);  // "pdf", "ofd"
+
+struct DocumentRecord {
+  std::string id;
+  std::string app_id;  // "" when none
+  std::string biznum;  // LD/T BIZNUM
+  std::string blob_sm3;
+  std::int64_t size = 0;
+  DocumentFormat format = DocumentFormat::kPdf;
+  Time created{};
+};
+
+// One state-changing call. The canonical bytes hashed into the chain are in audit_chain.h.
+struct AuditEntry {
+  Time time{};
+  std::string actor;      // "app:<syscode>", "cli:<user>"
+  std::string operation;  // "app.add", "seal.status", "positionSealSign", ...
+  std::string object;     // what it acted on: a syscode, an esID, a document id
+  std::string detail;
+  std::string biznum;
+};
+
+struct AuditRow {
+  std::int64_t id = 0;  // 1, 2, 3, ... in chain order
+  AuditEntry entry;
+  std::string hash;  // lower-case hex
+};
+
+struct AuditCheck {
+  std::int64_t rows = 0;
+  std::optional<std::int64_t> first_broken;  // the first row whose hash does not follow
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual const BlobStore& blobs() const = 0;
+
+  virtual Status add_organization(const Organization& org, const AuditEntry& audit) = 0;
+  virtual Result<Organization> find_organization(const std::string& id) = 0;
+
+  // Adds `app` with `secrets` (app.authcode_hash is computed from secrets.authcode). A taken
+  // syscode is kInvalidInput. Needs the KEK.
+  virtual Status add_app(const App& app, const AppSecrets& secrets, const AuditEntry& audit) = 0;
+  virtual Result<App> find_app(const std::string& syscode) = 0;
+  virtual Result<std::vector<App>> list_apps() = 0;
+  // The raw HMAC key, decrypted with the KEK (kInvalidInput when the KEK is wrong or absent).
+  virtual Result<crypto::SecureBytes> app_hmac_key(const std::string& syscode) = 0;
+  // Replaces the authcode and HMAC key. Needs the KEK.
+  virtual Status rotate_app_secrets(const std::string& syscode, const AppSecrets& secrets, Time now,
+                                    const AuditEntry& audit) = 0;
+  virtual Status set_app_enabled(const std::string& syscode, bool enabled,
+                                 const AuditEntry& audit) = 0;
+
+  // Adds the certificate unless present (same id).
+  virtual Status put_certificate(const CertificateRecord& cert, const AuditEntry& audit) = 0;
+  virtual Result<CertificateRecord> find_certificate(const std::string& id) = 0;
+  virtual Status add_key(const KeyRecord& key, const AuditEntry& audit) = 0;
+  virtual Result<KeyRecord> find_key(const std::string& id) = 0;
+
+  // A registered esID is kInvalidInput; the blob must be stored first.
+  virtual Status add_seal(const NewSeal& seal, const AuditEntry& audit) = 0;
+  virtual Result<SealRecord> find_seal(const std::string& id) = 0;
+  // Seals whose signer certificate has this subject, oldest first.
+  virtual Result<std::vector<SealRecord>> find_seals_by_signer(const std::string& dn) = 0;
+  virtual Result<std::vector<SealRecord>> list_seals() = 0;
+  // Changes the stored status when status_change_allowed (else kInvalidInput, nothing changed).
+  virtual Status set_seal_status(const std::string& id, SealStatus status, Time now,
+                                 const AuditEntry& audit) = 0;
+
+  virtual Status add_document(const DocumentRecord& doc, const AuditEntry& audit) = 0;
+  virtual Result<DocumentRecord> find_document(const std::string& id) = 0;
+  virtual Result<std::vector<DocumentRecord>> find_documents_by_biznum(
+      const std::string& app_id, const std::string& biznum) = 0;
+
+  // Records that `app_id` sent `random` at `now`, valid for `ttl`. Returns false when the same
+  // random is already recorded and unexpired (a replay). Atomic across threads and processes;
+  // purges expired nonces.
+  virtual Result<bool> remember_nonce(const std::string& app_id, const std::string& random,
+                                      Time now, std::chrono::seconds ttl) = 0;
+
+  // Appends a row to the chain; returns its id.
+  virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
+  // Rows with id > after_id, at most `limit`, in chain order.
+  virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, std::size_t limit) = 0;
+  // Recomputes the whole chain.
+  virtual Result<AuditCheck> verify_audit() = 0;
+};
+
+// Opens (creating and migrating) the embedded store in `data_dir`: data_dir/eseal.db (SQLite)
+// and data_dir/blobs/. Without a KEK, the app secrets cannot be written or read; everything
+// else works.
+Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
+                                          std::optional<keys::Kek> kek);
+
+}  // namespace eseal::store

@@ -1,0 +1,532 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <thread>
+
+#include "base/file.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "pki/test_ca.h"
+#include "store/audit_chain.h"
+#include "store/migrations.h"
+#include "support/process.h"
+
+namespace eseal::store {
+namespace {
+
+using eseal::test::TempDir;
+using pki::test::kNow;
+
+keys::Kek test_kek(const std::string& secret = "0123456789abcdef0123456789abcdef") {
+  return *keys::load_or_create_kek(secret, {});
+}
+
+std::unique_ptr<Store> open_test_store(const std::filesystem::path& dir,
+                                       std::optional<keys::Kek> kek = test_kek()) {
+  auto store = open_store(dir, std::move(kek));
+  EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+  return std::move(*store);
+}
+
+AuditEntry audit(const std::string& operation, const std::string& object) {
+  return {kNow, "test", operation, object, "", ""};
+}
+
+App make_app(const std::string& syscode) {
+  App app;
+  app.id = *new_id();
+  app.syscode = syscode;
+  app.name = "业务系统 " + syscode;
+  app.cert_pem = "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n";
+  app.scopes = {"applySeal", "positionSealSign"};
+  app.created = app.rotated = kNow;
+  return app;
+}
+
+// Runs one statement on the database file behind the store's back, as an attacker or an
+// operator with the sqlite3 tool would.
+void tamper(const std::filesystem::path& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "eseal.db").c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  EXPECT_EQ(rc, SQLITE_OK) << (message ? message : "");
+  sqlite3_free(message);
+  sqlite3_close(db);
+}
+
+std::int64_t count_rows(const std::filesystem::path& dir, const std::string& table) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((dir / "eseal.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string sql = "SELECT COUNT(*) FROM " + table;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  std::int64_t n = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+struct StoredSeal {
+  NewSeal record;
+  Bytes bytes;
+};
+
+StoredSeal make_seal(Store& store, const std::string& id, const pki::Certificate& signer,
+                     const std::string& app_id = "") {
+  Bytes bytes = to_bytes("SES_Seal " + id);
+  SealRecord seal;
+  seal.id = id;
+  seal.name = "某单位合同专用章";
+  seal.type = 5;
+  seal.app_id = app_id;
+  seal.signer_dn = signer.subject().to_string();
+  seal.seal_sm3 = *store.blobs().put(bytes);
+  seal.cert_id = CertificateRecord::from(signer).id;
+  seal.key_id = "soft:" + std::string(32, '0');
+  seal.valid_start = kNow - std::chrono::hours(1);
+  seal.valid_end = kNow + std::chrono::days(365);
+  seal.created = seal.updated = kNow;
+  KeyRecord key{seal.key_id, "", crypto::to_hex(signer.public_key()->point()), kNow};
+  return {NewSeal{seal, CertificateRecord::from(signer), key}, bytes};
+}
+
+const pki::test::IssuedKey& signer() {
+  static const auto root =
+      pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=测试根CA", nullptr,
+                       kNow - std::chrono::days(30), kNow + std::chrono::days(3650));
+  static const auto issued =
+      pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=某单位,CN=合同章", &root);
+  return issued;
+}
+
+TEST(Store, MigrationsAreAppliedOnceAndReopeningKeepsTheData) {
+  TempDir dir;
+  {
+    auto store = open_test_store(dir.path());
+    ASSERT_TRUE(
+        store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  }
+  auto store = open_test_store(dir.path());
+  EXPECT_TRUE(store->find_app("SYS1").ok());
+  EXPECT_EQ(count_rows(dir.path(), "schema_migrations"),
+            static_cast<std::int64_t>(migrations().size()));
+  EXPECT_TRUE(store->verify_audit()->rows == 1);
+
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "eseal.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Store, RefusesADatabaseFromANewerVersion) {
+  TempDir dir;
+  open_test_store(dir.path());
+  tamper(dir.path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
+  auto reopened = open_store(dir.path(), test_kek());
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.error().message.find("newer"), std::string::npos);
+}
+
+TEST(Store, WalAndForeignKeysAreOn) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  // A nonce for an app that does not exist violates its foreign key.
+  auto nonce = store->remember_nonce("no-such-app", "r1", kNow, std::chrono::seconds(300));
+  ASSERT_FALSE(nonce.ok());
+  EXPECT_EQ(nonce.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_TRUE(std::filesystem::exists(dir / "eseal.db-wal"));
+}
+
+TEST(Store, OrganizationRoundTrips) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  Organization org{"org-1", "某某市测试单位", "91440300MA5XXXXX0Y", kNow};
+  ASSERT_TRUE(store->add_organization(org, audit("org.add", org.id)).ok());
+  auto found = store->find_organization("org-1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->name, org.name);
+  EXPECT_EQ(found->credit_code, org.credit_code);
+  EXPECT_EQ(found->created, kNow);
+  EXPECT_EQ(store->find_organization("org-2").error().kind, ErrorKind::kNotFound);
+}
+
+TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  Organization org{"org-1", "某某市测试单位", "", kNow};
+  ASSERT_TRUE(store->add_organization(org, audit("org.add", org.id)).ok());
+  App app = make_app("SYS1");
+  app.org_id = org.id;
+  AppSecrets secrets = *AppSecrets::generate();
+  EXPECT_EQ(secrets.authcode.size(), 32u);
+  EXPECT_EQ(secrets.hmac_key.size(), 32u);
+  ASSERT_TRUE(store->add_app(app, secrets, audit("app.add", "SYS1")).ok());
+
+  auto found = store->find_app("SYS1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, app.id);
+  EXPECT_EQ(found->name, app.name);
+  EXPECT_EQ(found->org_id, org.id);
+  EXPECT_EQ(found->cert_pem, app.cert_pem);
+  EXPECT_EQ(found->scopes, app.scopes);
+  EXPECT_TRUE(found->enabled);
+  EXPECT_EQ(found->created, kNow);
+  EXPECT_TRUE(found->allows("positionSealSign"));
+  EXPECT_FALSE(found->allows("lockSign"));
+  auto key = store->app_hmac_key("SYS1");
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(*key, secrets.hmac_key);
+
+  // Neither secret is in the database file in the clear.
+  Bytes file = *read_file(dir / "eseal.db");
+  std::string text = to_string(file) + to_string(*read_file(dir / "eseal.db-wal"));
+  EXPECT_EQ(text.find(secrets.authcode), std::string::npos);
+  EXPECT_EQ(text.find(crypto::to_base64(secrets.hmac_key)), std::string::npos);
+  EXPECT_EQ(text.find(to_string(secrets.hmac_key)), std::string::npos);
+
+  // The HMAC key needs the KEK it was sealed with.
+  auto without = open_test_store(dir.path(), std::nullopt);
+  EXPECT_EQ(without->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_TRUE(without->find_app("SYS1").ok());
+  auto wrong = open_test_store(dir.path(), test_kek("another key-encryption key"));
+  EXPECT_EQ(wrong->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(store->app_hmac_key("SYS2").error().kind, ErrorKind::kNotFound);
+}
+
+TEST(Store, AnHmacKeyCopiedToAnotherAppDoesNotOpen) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  ASSERT_TRUE(store->add_app(make_app("A"), *AppSecrets::generate(), audit("app.add", "A")).ok());
+  ASSERT_TRUE(store->add_app(make_app("B"), *AppSecrets::generate(), audit("app.add", "B")).ok());
+  tamper(dir.path(),
+         "UPDATE apps SET hmac_key_sealed = (SELECT hmac_key_sealed FROM apps WHERE syscode = 'A') "
+         "WHERE syscode = 'B'");
+  EXPECT_TRUE(store->app_hmac_key("A").ok());
+  EXPECT_EQ(store->app_hmac_key("B").error().kind, ErrorKind::kInvalidInput);
+}
+
+TEST(Store, SyscodesAreUnique) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  ASSERT_TRUE(
+      store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  Status again =
+      store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(again.error().message.find("already taken"), std::string::npos);
+  EXPECT_EQ(store->list_apps()->size(), 1u);
+  EXPECT_EQ(store->verify_audit()->rows, 1);
+}
+
+TEST(Store, AuthcodeIsCheckedAgainstASaltedHashAndRotates) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  AppSecrets first = *AppSecrets::generate();
+  ASSERT_TRUE(store->add_app(make_app("SYS1"), first, audit("app.add", "SYS1")).ok());
+  App app = *store->find_app("SYS1");
+  EXPECT_TRUE(app.authcode_matches(first.authcode));
+  EXPECT_FALSE(app.authcode_matches(first.authcode + "0"));
+  EXPECT_FALSE(app.authcode_matches(""));
+  EXPECT_EQ(app.authcode_hash.find(first.authcode), std::string::npos);
+  // The same authcode hashes differently each time (a fresh salt).
+  EXPECT_NE(*hash_authcode(first.authcode), *hash_authcode(first.authcode));
+
+  AppSecrets second = *AppSecrets::generate();
+  Time later = kNow + std::chrono::hours(1);
+  ASSERT_TRUE(store->rotate_app_secrets("SYS1", second, later, audit("app.rotate", "SYS1")).ok());
+  app = *store->find_app("SYS1");
+  EXPECT_FALSE(app.authcode_matches(first.authcode));
+  EXPECT_TRUE(app.authcode_matches(second.authcode));
+  EXPECT_EQ(app.rotated, later);
+  EXPECT_EQ(*store->app_hmac_key("SYS1"), second.hmac_key);
+  EXPECT_EQ(
+      store->rotate_app_secrets("NONE", second, later, audit("app.rotate", "NONE")).error().kind,
+      ErrorKind::kNotFound);
+}
+
+TEST(Store, AppsAreDisabledAndEnabled) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  ASSERT_TRUE(
+      store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->set_app_enabled("SYS1", false, audit("app.disable", "SYS1")).ok());
+  EXPECT_FALSE(store->find_app("SYS1")->enabled);
+  ASSERT_TRUE(store->set_app_enabled("SYS1", true, audit("app.enable", "SYS1")).ok());
+  EXPECT_TRUE(store->find_app("SYS1")->enabled);
+  EXPECT_EQ(store->set_app_enabled("NONE", false, audit("app.disable", "NONE")).error().kind,
+            ErrorKind::kNotFound);
+  EXPECT_EQ(store->verify_audit()->rows, 3);
+}
+
+TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  App app = make_app("SYS1");
+  ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  const pki::Certificate& cert = signer().cert;
+  StoredSeal s = make_seal(*store, "ES-1", cert, app.id);
+  ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", "ES-1")).ok());
+
+  auto seal = store->find_seal("ES-1");
+  ASSERT_TRUE(seal.ok());
+  EXPECT_EQ(seal->name, s.record.seal.name);
+  EXPECT_EQ(seal->type, 5);
+  EXPECT_EQ(seal->app_id, app.id);
+  EXPECT_EQ(seal->signer_dn, "C=CN,O=某单位,CN=合同章");
+  EXPECT_EQ(seal->valid_end, s.record.seal.valid_end);
+  EXPECT_EQ(seal->status, SealStatus::kValid);
+  EXPECT_TRUE(seal->usable(kNow));
+  EXPECT_EQ(*store->blobs().get(seal->seal_sm3), s.bytes);
+
+  auto stored_cert = store->find_certificate(seal->cert_id);
+  ASSERT_TRUE(stored_cert.ok());
+  EXPECT_EQ(stored_cert->subject, cert.subject().to_string());
+  EXPECT_EQ(stored_cert->serial, cert.serial_hex());
+  EXPECT_EQ(stored_cert->not_after, cert.not_after());
+  EXPECT_EQ(pki::Certificate::from_pem(stored_cert->pem)->der(), cert.der());
+  auto key = store->find_key(seal->key_id);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->public_key, crypto::to_hex(cert.public_key()->point()));
+
+  auto by_signer = store->find_seals_by_signer(cert.subject().to_string());
+  ASSERT_TRUE(by_signer.ok());
+  ASSERT_EQ(by_signer->size(), 1u);
+  EXPECT_EQ(by_signer->front().id, "ES-1");
+  EXPECT_TRUE(store->find_seals_by_signer("C=CN,CN=别人")->empty());
+  EXPECT_EQ(store->find_seal("ES-2").error().kind, ErrorKind::kNotFound);
+  // A second seal for the same signer shares the certificate and key rows.
+  StoredSeal second = make_seal(*store, "ES-2", cert);
+  ASSERT_TRUE(store->add_seal(second.record, audit("seal.register", "ES-2")).ok());
+  EXPECT_EQ(store->find_seals_by_signer(cert.subject().to_string())->size(), 2u);
+  EXPECT_EQ(store->list_seals()->size(), 2u);
+  EXPECT_EQ(store->add_seal(s.record, audit("seal.register", "ES-1")).error().kind,
+            ErrorKind::kInvalidInput);
+
+  Bytes pdf = to_bytes("%PDF-1.7 test");
+  DocumentRecord doc{
+      "doc-1", app.id, "BIZ-1", *store->blobs().put(pdf), std::ssize(pdf), DocumentFormat::kOfd,
+      kNow};
+  ASSERT_TRUE(
+      store->add_document(doc, {kNow, "app:SYS1", "positionSealSign", "doc-1", "", "BIZ-1"}).ok());
+  auto found = store->find_document("doc-1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->biznum, "BIZ-1");
+  EXPECT_EQ(found->size, std::ssize(pdf));
+  EXPECT_EQ(found->format, DocumentFormat::kOfd);
+  EXPECT_EQ(*store->blobs().get(found->blob_sm3), pdf);
+  EXPECT_EQ(store->find_documents_by_biznum(app.id, "BIZ-1")->size(), 1u);
+  EXPECT_TRUE(store->find_documents_by_biznum(app.id, "BIZ-2")->empty());
+  EXPECT_EQ(store->list_audit(0, 100)->back().entry.biznum, "BIZ-1");
+}
+
+TEST(Store, NonceReplayIsRefusedUntilItExpires) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  App app = make_app("SYS1");
+  ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  auto ttl = std::chrono::seconds(300);
+  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", kNow, ttl));
+  EXPECT_FALSE(*store->remember_nonce(app.id, "r1", kNow + std::chrono::seconds(10), ttl));
+  EXPECT_TRUE(*store->remember_nonce(app.id, "r2", kNow, ttl));
+  // Expired: accepted again, and the old row is gone.
+  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", kNow + ttl, ttl));
+  EXPECT_EQ(count_rows(dir.path(), "nonces"), 1);
+}
+
+TEST(Store, ConcurrentNoncesHaveOneWinnerEach) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  App app = make_app("SYS1");
+  ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  // Two threads on one store, and a second store on the same file (another process's view).
+  auto other = open_test_store(dir.path());
+  constexpr int kNonces = 200;
+  std::atomic<int> wins{0}, errors{0};
+  auto race = [&](Store* s) {
+    for (int i = 0; i < kNonces; ++i) {
+      auto won = s->remember_nonce(app.id, "r" + std::to_string(i), kNow, std::chrono::hours(1));
+      if (!won) ++errors;
+      if (won && *won) ++wins;
+    }
+  };
+  std::thread a(race, store.get()), b(race, store.get()), c(race, other.get());
+  a.join();
+  b.join();
+  c.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(wins, kNonces);
+}
+
+TEST(Blobs, AreContentAddressedWrittenAtomicallyAndCheckedOnRead) {
+  TempDir dir;
+  auto blobs = BlobStore::open(dir / "blobs");
+  ASSERT_TRUE(blobs.ok());
+  Bytes content = to_bytes("a document");
+  auto name = blobs->put(content);
+  ASSERT_TRUE(name.ok());
+  EXPECT_EQ(*name, crypto::to_hex(crypto::sm3(content)));
+  auto path = dir / "blobs" / name->substr(0, 2) / name->substr(2);
+  EXPECT_EQ(*blobs->path_of(*name), path);
+  EXPECT_EQ(*read_file(path), content);
+  EXPECT_EQ(*blobs->put(content), *name);
+  EXPECT_TRUE(*blobs->contains(*name));
+  EXPECT_EQ(*blobs->get(*name), content);
+  // Nothing but the blob itself is left in its folder.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path.parent_path())) {
+    ++files;
+    EXPECT_EQ(entry.path(), path);
+  }
+  EXPECT_EQ(files, 1);
+
+  std::string unknown(64, 'a');
+  EXPECT_FALSE(*blobs->contains(unknown));
+  EXPECT_EQ(blobs->get(unknown).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(blobs->get("../../etc/passwd").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(blobs->get(std::string(64, 'A')).error().kind, ErrorKind::kInvalidInput);
+
+  // A damaged file is reported, and putting the content again repairs it.
+  ASSERT_TRUE(write_file_atomic(path, to_bytes("a documenT"), 0600).ok());
+  auto damaged = blobs->get(*name);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().kind, ErrorKind::kInternal);
+  ASSERT_TRUE(write_file_atomic(path, to_bytes("short"), 0600).ok());
+  ASSERT_TRUE(blobs->put(content).ok());
+  EXPECT_EQ(*blobs->get(*name), content);
+}
+
+TEST(Audit, TheChainVerifiesAndATamperedRowIsNamed) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  for (int i = 1; i <= 5; ++i) {
+    auto id = store->append_audit({kNow + std::chrono::seconds(i), "app:SYS1", "verifyFile",
+                                   "doc-" + std::to_string(i), "ok", "BIZ"});
+    ASSERT_TRUE(id.ok());
+    EXPECT_EQ(*id, i);
+  }
+  auto check = store->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->rows, 5);
+  EXPECT_FALSE(check->first_broken);
+
+  auto rows = *store->list_audit(0, 10);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].hash, chain_audit_hash("", 1, rows[0].entry));
+  EXPECT_EQ(rows[1].hash, chain_audit_hash(rows[0].hash, 2, rows[1].entry));
+  EXPECT_EQ(store->list_audit(3, 10)->front().id, 4);
+  EXPECT_EQ(store->list_audit(0, 2)->size(), 2u);
+
+  tamper(dir.path(), "UPDATE audit SET detail = 'forged' WHERE id = 3");
+  check = store->verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->rows, 5);
+  EXPECT_EQ(check->first_broken, 3);
+}
+
+TEST(Audit, ARemovedRowBreaksTheChainAfterIt) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(store->append_audit(audit("op", "x")).ok());
+  tamper(dir.path(), "DELETE FROM audit WHERE id = 2");
+  EXPECT_EQ(store->verify_audit()->first_broken, 3);
+}
+
+TEST(Audit, CanonicalRowsAreLengthPrefixedFields) {
+  AuditEntry e{Time{std::chrono::seconds{1700000000}}, "a", "op", "", "d", "b"};
+  Bytes want{0,   0,   0,   1,   '7', 0, 0, 0, 10,  '1', '7', '0', '0', '0', '0',
+             '0', '0', '0', '0', 0,   0, 0, 1, 'a', 0,   0,   0,   2,   'o', 'p',
+             0,   0,   0,   0,   0,   0, 0, 1, 'd', 0,   0,   0,   1,   'b'};
+  EXPECT_EQ(canonical_audit_row(7, e), want);
+  // Moving a character between fields changes the bytes.
+  AuditEntry moved = e;
+  moved.actor = "ao";
+  moved.operation = "p";
+  EXPECT_NE(canonical_audit_row(7, moved), want);
+}
+
+TEST(Seals, StatusChangesFollowTheTable) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  StoredSeal s = make_seal(*store, "ES-1", signer().cert);
+  ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", "ES-1")).ok());
+  auto set = [&](SealStatus to) {
+    return store->set_seal_status("ES-1", to, kNow, audit("seal.status", "ES-1"));
+  };
+  EXPECT_TRUE(set(SealStatus::kFrozen).ok());
+  EXPECT_FALSE(store->find_seal("ES-1")->usable(kNow));
+  EXPECT_FALSE(set(SealStatus::kFrozen).ok());
+  EXPECT_TRUE(set(SealStatus::kValid).ok());
+  EXPECT_TRUE(set(SealStatus::kLost).ok());
+  Status back = set(SealStatus::kValid);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(back.error().message.find("is lost and cannot become valid"), std::string::npos);
+  EXPECT_TRUE(set(SealStatus::kRevoked).ok());
+  for (SealStatus to : {SealStatus::kValid, SealStatus::kFrozen, SealStatus::kLost,
+                        SealStatus::kExpired, SealStatus::kRevoked}) {
+    EXPECT_FALSE(set(to).ok()) << status_name(to);
+  }
+  EXPECT_EQ(store->find_seal("ES-1")->status, SealStatus::kRevoked);
+  EXPECT_EQ(store->set_seal_status("ES-9", SealStatus::kFrozen, kNow, audit("seal.status", "ES-9"))
+                .error()
+                .kind,
+            ErrorKind::kNotFound);
+  // register + frozen, valid, lost, revoked: the refused changes left no rows.
+  EXPECT_EQ(store->verify_audit()->rows, 5);
+
+  EXPECT_EQ(*parse_seal_status("frozen"), SealStatus::kFrozen);
+  EXPECT_FALSE(parse_seal_status("FROZEN").ok());
+}
+
+TEST(Seals, AValidOrFrozenSealPastItsEndIsExpired) {
+  SealRecord seal;
+  seal.valid_start = kNow;
+  seal.valid_end = kNow + std::chrono::days(1);
+  EXPECT_EQ(seal.effective_status(kNow), SealStatus::kValid);
+  EXPECT_FALSE(seal.usable(kNow - std::chrono::seconds(1)));
+  EXPECT_EQ(seal.effective_status(kNow + std::chrono::days(2)), SealStatus::kExpired);
+  seal.status = SealStatus::kFrozen;
+  EXPECT_EQ(seal.effective_status(kNow + std::chrono::days(2)), SealStatus::kExpired);
+  seal.status = SealStatus::kRevoked;
+  EXPECT_EQ(seal.effective_status(kNow + std::chrono::days(2)), SealStatus::kRevoked);
+}
+
+TEST(Store, AFailedChangeLeavesNoRowAndNoAuditEntry) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  // The seal refers to an app that does not exist: the foreign key fails at the last insert,
+  // after its certificate and key rows went in.
+  StoredSeal s = make_seal(*store, "ES-1", signer().cert, "no-such-app");
+  Status added = store->add_seal(s.record, audit("seal.register", "ES-1"));
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(count_rows(dir.path(), "seals"), 0);
+  EXPECT_EQ(count_rows(dir.path(), "certificates"), 0);
+  EXPECT_EQ(count_rows(dir.path(), "keys"), 0);
+  EXPECT_EQ(count_rows(dir.path(), "audit"), 0);
+
+  // A document whose blob was never stored is refused before anything is written.
+  DocumentRecord doc{"doc-1", "", "BIZ", std::string(64, 'b'), 1, DocumentFormat::kPdf, kNow};
+  EXPECT_EQ(store->add_document(doc, audit("document.add", "doc-1")).error().kind,
+            ErrorKind::kInvalidInput);
+  EXPECT_EQ(count_rows(dir.path(), "documents"), 0);
+  EXPECT_EQ(count_rows(dir.path(), "audit"), 0);
+
+  // An audit row that cannot be written undoes the change it records.
+  ASSERT_TRUE(store->add_organization({"org-1", "A", "", kNow}, audit("org.add", "org-1")).ok());
+  tamper(dir.path(),
+         "CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN "
+         "SELECT RAISE(ABORT, 'audit refused'); END");
+  EXPECT_FALSE(store->add_organization({"org-2", "B", "", kNow}, audit("org.add", "org-2")).ok());
+  EXPECT_FALSE(store->find_organization("org-2").ok());
+  EXPECT_EQ(count_rows(dir.path(), "organizations"), 1);
+}
+
+}  // namespace
+}  // namespace eseal::store
