@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add_pdf_commands(app, options);
   add_ofd_commands(app, options);
   add_demo_command(app, options);
+  add_serve_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CommandFailure& failure) {

@@ -1,0 +1,190 @@
+#include "api/config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <variant>
+#include <vector>
+
+#include "api/access_log.h"
+#include "base/file.h"
+
+namespace eseal::api {
+namespace {
+
+struct Key {
+  std::string_view section;
+  std::string_view name;
+  std::variant<std::int64_t*, std::string*> value;
+  std::int64_t min = 0;  // integers only
+  std::int64_t max = 0;
+
+  std::string label() const { return fmt::format("[{}] {}", section, name); }
+  std::string variable() const {
+    std::string out = fmt::format("ESEAL_{}_{}", section, name);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return out;
+  }
+};
+
+constexpr std::int64_t kDay = 24 * 3600;
+
+// The one table of configuration keys: TOML, the environment and validation all read it.
+std::vector<Key> keys(Config& c) {
+  return {
+      {"server", "host", &c.server.host},
+      {"server", "port", &c.server.port, 0, 65535},
+      {"server", "threads_io", &c.server.threads_io, 1, 64},
+      {"server", "workers", &c.server.workers, 0, 1024},
+      {"server", "body_limit_mib", &c.server.body_limit_mib, 1, 16 * 1024},
+      {"server", "read_timeout_s", &c.server.read_timeout_s, 1, kDay},
+      {"server", "idle_timeout_s", &c.server.idle_timeout_s, 1, kDay},
+      {"server", "write_timeout_s", &c.server.write_timeout_s, 1, kDay},
+      {"server", "shutdown_grace_s", &c.server.shutdown_grace_s, 0, kDay},
+      {"tls", "cert", &c.tls.cert},
+      {"tls", "key", &c.tls.key},
+      {"data", "dir", &c.data.dir},
+      {"log", "level", &c.log.level},
+      {"log", "file", &c.log.file},
+      {"ldt", "time_window_s", &c.ldt.time_window_s, 1, kDay},
+  };
+}
+
+Error key_error(std::string_view source, const std::string& what) {
+  return Error::invalid_input(fmt::format("{}: {}", source, what));
+}
+
+}  // namespace
+
+Environment process_environment() {
+  Environment environment;
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view text(*entry);
+    auto equals = text.find('=');
+    if (text.starts_with("ESEAL_") && equals != std::string_view::npos) {
+      environment.emplace(text.substr(0, equals), text.substr(equals + 1));
+    }
+  }
+  return environment;
+}
+
+Result<Config> parse_config(std::string_view text, std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return key_error(source, fmt::format("line {}: {}", e.source().begin.line, e.description()));
+  }
+  Config config;
+  std::vector<Key> known = keys(config);
+  for (const auto& [section_name, section] : table) {
+    const toml::table* entries = section.as_table();
+    bool known_section = std::any_of(known.begin(), known.end(), [&](const Key& key) {
+      return key.section == section_name.str();
+    });
+    if (!entries || !known_section) {
+      return key_error(source, fmt::format("unknown section [{}]", section_name.str()));
+    }
+    for (const auto& [name, node] : *entries) {
+      auto key = std::find_if(known.begin(), known.end(), [&](const Key& k) {
+        return k.section == section_name.str() && k.name == name.str();
+      });
+      if (key == known.end()) {
+        return key_error(source,
+                         fmt::format("unknown key [{}] {}", section_name.str(), name.str()));
+      }
+      if (auto* integer = std::get_if<std::int64_t*>(&key->value)) {
+        auto value = node.value_exact<std::int64_t>();
+        if (!value) return key_error(source, key->label() + ": expected an integer");
+        **integer = *value;
+      } else {
+        auto value = node.value_exact<std::string>();
+        if (!value) return key_error(source, key->label() + ": expected a string");
+        *std::get<std::string*>(key->value) = std::move(*value);
+      }
+    }
+  }
+  return config;
+}
+
+Result<Config> load_config_file(const std::filesystem::path& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  std::string text(bytes->begin(), bytes->end());
+  return parse_config(text, path.string());
+}
+
+Status apply_environment(Config& config, const Environment& environment) {
+  for (const Key& key : keys(config)) {
+    std::string variable = key.variable();
+    auto found = environment.find(variable);
+    if (found == environment.end()) continue;
+    const std::string& text = found->second;
+    if (auto* integer = std::get_if<std::int64_t*>(&key.value)) {
+      std::int64_t value = 0;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || end != text.data() + text.size()) {
+        return Error::invalid_input(
+            fmt::format("{}: expected an integer, got \"{}\"", variable, text));
+      }
+      **integer = value;
+    } else {
+      *std::get<std::string*>(key.value) = text;
+    }
+  }
+  return ok_status();
+}
+
+Status validate(const Config& config) {
+  Config copy = config;
+  for (const Key& key : keys(copy)) {
+    if (auto* integer = std::get_if<std::int64_t*>(&key.value)) {
+      if (**integer < key.min || **integer > key.max) {
+        return Error::invalid_input(fmt::format("{}: must be between {} and {}, got {}",
+                                                key.label(), key.min, key.max, **integer));
+      }
+    }
+  }
+  if (config.server.host.empty()) return Error::invalid_input("[server] host: must not be empty");
+  if (config.data.dir.empty()) return Error::invalid_input("[data] dir: must not be empty");
+  if (!is_log_level(config.log.level)) {
+    return Error::invalid_input(
+        fmt::format("[log] level: \"{}\" is not one of trace, debug, info, warn, error, "
+                    "critical, off",
+                    config.log.level));
+  }
+  if (config.tls.cert.empty() != config.tls.key.empty()) {
+    return Error::invalid_input("[tls] cert and key: give both or neither");
+  }
+  return ok_status();
+}
+
+Result<Config> load_config(const std::filesystem::path& file, const Environment& environment) {
+  Result<Config> config = file.empty() ? Result<Config>(Config{}) : load_config_file(file);
+  if (!config) return config;
+  if (Status status = apply_environment(*config, environment); !status) return status.error();
+  if (Status status = validate(*config); !status) return status.error();
+  return config;
+}
+
+ServerOptions server_options(const Config& config) {
+  ServerOptions options;
+  options.host = config.server.host;
+  options.port = static_cast<std::uint16_t>(config.server.port);
+  options.io_threads = static_cast<int>(config.server.threads_io);
+  options.workers = static_cast<int>(config.server.workers);
+  options.body_limit = static_cast<std::uint64_t>(config.server.body_limit_mib) << 20;
+  options.read_timeout = std::chrono::seconds(config.server.read_timeout_s);
+  options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_s);
+  options.write_timeout = std::chrono::seconds(config.server.write_timeout_s);
+  options.shutdown_grace = std::chrono::seconds(config.server.shutdown_grace_s);
+  options.tls_cert = config.tls.cert;
+  options.tls_key = config.tls.key;
+  return options;
+}
+
+}  // namespace eseal::api

@@ -1,0 +1,69 @@
+// The server's configuration: eseal.toml (TOML, every key documented with its default in
+// eseal.toml.example), then ESEAL_<SECTION>_<KEY> environment variables, then command-line flags.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "api/server.h"
+#include "base/result.h"
+
+namespace eseal::api {
+
+struct Config {
+  struct Server {
+    std::string host = "127.0.0.1";
+    std::int64_t port = 8080;
+    std::int64_t threads_io = 1;
+    std::int64_t workers = 0;  // 0: one per core
+    std::int64_t body_limit_mib = 1024;
+    std::int64_t read_timeout_s = 300;
+    std::int64_t idle_timeout_s = 60;
+    std::int64_t write_timeout_s = 300;
+    std::int64_t shutdown_grace_s = 30;
+  } server;
+  struct Tls {
+    std::string cert;  // PEM certificate chain; with key: HTTPS only
+    std::string key;   // PEM private key
+  } tls;
+  struct Data {
+    std::string dir = "var";
+  } data;
+  struct Log {
+    std::string level = "info";
+    std::string file;  // empty: stderr
+  } log;
+  struct Ldt {
+    std::int64_t time_window_s = 300;  // accepted clock difference of LD/T ctime
+  } ldt;
+};
+
+// Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so
+// other ESEAL_ variables (ESEAL_KEK, ...) may sit beside them.
+using Environment = std::map<std::string, std::string, std::less<>>;
+Environment process_environment();
+
+// Reads TOML text over the defaults. Syntax errors, unknown sections or keys and wrong value
+// types are kInvalidInput errors naming `source` and the key, e.g.
+// "eseal.toml: [server] port: expected an integer". Ranges are validate()'s.
+Result<Config> parse_config(std::string_view toml, std::string_view source);
+Result<Config> load_config_file(const std::filesystem::path& path);
+
+// Overrides keys from ESEAL_<SECTION>_<KEY> variables (e.g. ESEAL_SERVER_PORT=9090); a bad
+// value is an error naming the variable.
+Status apply_environment(Config& config, const Environment& environment);
+
+// The defaults, or `file` when not empty, then the environment; validated.
+Result<Config> load_config(const std::filesystem::path& file, const Environment& environment);
+
+// Ranges and combinations: ports, positive timeouts and sizes, a known log level, TLS certificate
+// and key given together.
+Status validate(const Config& config);
+
+// The server options the [server] and [tls] sections describe (no logger).
+ServerOptions server_options(const Config& config);
+
+}  // namespace eseal::api

@@ -1,0 +1,53 @@
+// Routes of the HTTP server: an exact (method, path) table. Paths are compared byte for byte,
+// without percent-decoding or trailing-slash folding, so each route has one spelling.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/message.h"
+
+namespace eseal::api {
+
+using Handler = std::function<Response(const Request&)>;
+
+// Builds the response for an error the server detects itself before or around a handler
+// (400 malformed request, 413 body too large, 500 handler failure), so an adapter can answer in
+// its family's error vocabulary. `request` carries what was read: at least method, path, headers.
+using ErrorHandler =
+    std::function<Response(const Request& request, int status, std::string_view message)>;
+
+struct RouteOptions {
+  // Cheap handlers (no I/O, microseconds) run inline on the network thread; all others run on the
+  // worker pool so that slow requests never hold up cheap ones.
+  bool cheap = false;
+  ErrorHandler on_error;  // empty: the server's JSON error shape (json_error)
+};
+
+struct Route {
+  std::string method;
+  std::string path;
+  Handler handler;
+  RouteOptions options;
+};
+
+class Router {
+ public:
+  // Adds a route, replacing an earlier one with the same method and path.
+  void add(std::string method, std::string path, Handler handler, RouteOptions options);
+
+  struct Match {
+    const Route* route = nullptr;      // null: no route for this method and path
+    std::string_view path;             // the routed path when known (valid as long as the router)
+    std::vector<std::string> allowed;  // when route is null: the methods the path has (405)
+  };
+  Match find(std::string_view method, std::string_view path) const;
+
+ private:
+  std::map<std::string, std::map<std::string, Route>, std::less<>> routes_;  // path -> method
+};
+
+}  // namespace eseal::api

@@ -1,0 +1,85 @@
+// eseal serve: the HTTP server on eseal.toml (or the built-in defaults) until SIGTERM or SIGINT.
+#include <spdlog/logger.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "api/access_log.h"
+#include "api/config.h"
+#include "api/server.h"
+#include "cli/commands.h"
+
+namespace eseal::cli {
+namespace {
+
+struct ServeOptions {
+  std::string config;
+  std::optional<std::string> host;
+  std::optional<int> port;
+  std::optional<std::string> data_dir;
+};
+
+std::filesystem::path config_path(const std::string& given) {
+  if (!given.empty()) return given;
+  if (std::filesystem::exists("eseal.toml")) return "eseal.toml";
+  return {};
+}
+
+std::string url(const api::Server& server, const std::string& host) {
+  std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return (server.tls() ? "https://" : "http://") + shown + ":" + std::to_string(server.port());
+}
+
+void serve(const ServeOptions& options) {
+  std::filesystem::path file = config_path(options.config);
+  api::Config config = need(api::load_config(file, api::process_environment()));
+  if (options.host) config.server.host = *options.host;
+  if (options.port) config.server.port = *options.port;
+  if (options.data_dir) config.data.dir = *options.data_dir;
+  need(api::validate(config));
+
+  std::error_code ec;
+  std::filesystem::create_directories(config.data.dir, ec);
+  if (ec) fail(Error::io("cannot create data folder " + config.data.dir + ": " + ec.message()));
+  auto logger = need(api::make_logger(config.log.level, config.log.file));
+
+  api::ServerOptions server_options = api::server_options(config);
+  server_options.logger = logger;
+  api::Server server(server_options);
+  server.add_readiness_check("data-dir", [dir = config.data.dir]() -> Status {
+    if (::access(dir.c_str(), R_OK | W_OK | X_OK) != 0) {
+      return Error::io("data folder " + dir + " is not writable");
+    }
+    return ok_status();
+  });
+  server.stop_on_signals();
+  need(server.start(), "cannot start the server");
+
+  std::string where = url(server, config.server.host);
+  logger->info("listening on {} (config: {}, data: {})", where,
+               file.empty() ? "built-in defaults" : file.string(), config.data.dir);
+  std::cout << "eseal listening on " << where << std::endl;
+  server.wait();
+  logger->info("stopped");
+  logger->flush();
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, const GlobalOptions&) {
+  auto* command = app.add_subcommand(
+      "serve", "Run the HTTP server until SIGTERM or SIGINT (requests in flight finish first)");
+  auto options = std::make_shared<ServeOptions>();
+  command->add_option("--config", options->config,
+                      "Configuration file (default: eseal.toml when present, else built-in "
+                      "defaults; see eseal.toml.example)");
+  command->add_option("--host", options->host, "Address to listen on (overrides [server] host)");
+  command->add_option("--port", options->port, "TCP port, 0 for any free one ([server] port)")
+      ->check(CLI::Range(0, 65535));
+  command->add_option("--data-dir", options->data_dir, "Data folder (overrides [data] dir)");
+  command->callback([options] { serve(*options); });
+}
+
+}  // namespace eseal::cli

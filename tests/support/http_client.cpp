@@ -1,0 +1,188 @@
+#include "support/http_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+#include <stdexcept>
+
+namespace eseal::test {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+[[noreturn]] void fail(const std::string& what, const beast::error_code& ec) {
+  throw std::runtime_error("http client: " + what + ": " + ec.message());
+}
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  return std::string(headers.get(name).value_or(""));
+}
+
+struct HttpClient::Impl {
+  std::string host;
+  std::string port;
+  HttpClientOptions options;
+  asio::io_context ioc;
+  std::optional<ssl::context> tls_context;
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  int opened = 0;
+
+  beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+  bool is_open() const { return plain || secure; }
+
+  // Runs the context until the operation just started completes.
+  void run() {
+    ioc.restart();
+    ioc.run();
+  }
+
+  void connect() {
+    beast::error_code ec;
+    tcp::resolver resolver(ioc);
+    auto endpoints = resolver.resolve(host, port, ec);
+    if (ec) fail("resolve " + host, ec);
+    beast::tcp_stream stream(ioc);
+    stream.expires_after(options.timeout);
+    stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
+    run();
+    if (ec) fail("connect to " + host + ":" + port, ec);
+    buffer.clear();
+    ++opened;
+    if (!tls_context) {
+      plain.emplace(std::move(stream));
+      return;
+    }
+    secure.emplace(std::move(stream), *tls_context);
+    if (!SSL_set_tlsext_host_name(secure->native_handle(), host.c_str())) {
+      fail("SNI",
+           beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+    }
+    secure->set_verify_callback(ssl::host_name_verification(host));
+    beast::get_lowest_layer(*secure).expires_after(options.timeout);
+    secure->async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
+    run();
+    if (ec) {
+      close();
+      fail("TLS handshake", ec);
+    }
+  }
+
+  void close() {
+    beast::error_code ignored;
+    if (is_open()) lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    plain.reset();
+    secure.reset();
+  }
+
+  template <class Stream>
+  beast::error_code exchange(Stream& stream, http::request<http::string_body>& request,
+                             http::response_parser<http::string_body>& parser) {
+    beast::error_code ec;
+    lowest().expires_after(options.timeout);
+    http::async_write(stream, request, [&](beast::error_code e, std::size_t) { ec = e; });
+    run();
+    if (ec) return ec;
+    lowest().expires_after(options.timeout);
+    http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+    run();
+    return ec;
+  }
+
+  beast::error_code exchange(http::request<http::string_body>& request,
+                             http::response_parser<http::string_body>& parser) {
+    return secure ? exchange(*secure, request, parser) : exchange(*plain, request, parser);
+  }
+};
+
+HttpClient::HttpClient(std::string host, std::uint16_t port, HttpClientOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->host = std::move(host);
+  impl_->port = std::to_string(port);
+  impl_->options = std::move(options);
+  if (!impl_->options.ca_file.empty()) {
+    impl_->tls_context.emplace(ssl::context::tls_client);
+    impl_->tls_context->load_verify_file(impl_->options.ca_file.string());
+    impl_->tls_context->set_verify_mode(ssl::verify_peer);
+  }
+}
+
+HttpClient::~HttpClient() {
+  impl_->close();
+}
+
+HttpResponse HttpClient::get(const std::string& target, const api::Headers& headers) {
+  return request("GET", target, {}, headers);
+}
+
+HttpResponse HttpClient::post(const std::string& target, std::string body,
+                              const api::Headers& headers) {
+  return request("POST", target, std::move(body), headers);
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& target,
+                                 std::string body, const api::Headers& headers) {
+  http::request<http::string_body> request;
+  request.method_string(method);
+  request.target(target);
+  request.version(11);
+  request.set(http::field::host, impl_->host);
+  for (const auto& [name, value] : headers.fields()) request.set(name, value);
+  request.body() = std::move(body);
+  request.prepare_payload();
+
+  // A kept-alive connection the server has since closed fails at once; that one is retried.
+  bool reused = impl_->is_open();
+  for (int attempt = 0;; ++attempt) {
+    if (!impl_->is_open()) impl_->connect();
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(boost::none);
+    beast::error_code ec = impl_->exchange(request, parser);
+    if (ec) {
+      impl_->close();
+      bool stale = reused && attempt == 0 &&
+                   (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+                    ec == asio::error::broken_pipe);
+      if (stale) continue;
+      fail(method + " " + target, ec);
+    }
+    auto response = parser.release();
+    HttpResponse out;
+    out.status = static_cast<int>(response.result_int());
+    for (const auto& field : response) {
+      out.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    out.body = std::move(response.body());
+    if (!response.keep_alive()) impl_->close();
+    return out;
+  }
+}
+
+void HttpClient::connect() {
+  if (!impl_->is_open()) impl_->connect();
+}
+
+void HttpClient::close() {
+  impl_->close();
+}
+
+bool HttpClient::connected() const {
+  return impl_->is_open();
+}
+
+int HttpClient::connections_opened() const {
+  return impl_->opened;
+}
+
+}  // namespace eseal::test

@@ -1,0 +1,56 @@
+// A small blocking HTTP/1.1 client for API tests: one connection kept alive across requests
+// (reopened when the server closed it), plain or TLS, with a timeout on every exchange.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "api/message.h"
+
+namespace eseal::test {
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  api::Headers headers;
+
+  // The header's value, or "" when absent.
+  std::string header(std::string_view name) const;
+};
+
+struct HttpClientOptions {
+  // Non-empty: speak TLS and trust only this PEM certificate (the test server's own).
+  std::filesystem::path ca_file;
+  std::chrono::seconds timeout{60};  // per request: connect, write and read
+};
+
+// Throws std::runtime_error when the server cannot be reached or answers with no response.
+class HttpClient {
+ public:
+  HttpClient(std::string host, std::uint16_t port, HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResponse get(const std::string& target, const api::Headers& headers = {});
+  HttpResponse post(const std::string& target, std::string body, const api::Headers& headers = {});
+  HttpResponse request(const std::string& method, const std::string& target, std::string body,
+                       const api::Headers& headers = {});
+
+  // Opens the connection now (requests open it on demand).
+  void connect();
+  void close();
+  bool connected() const;
+  // How many connections this client has opened, to tell keep-alive from reconnects.
+  int connections_opened() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eseal::test
