@@ -43,6 +43,8 @@ constexpr std::uint32_t kHeaderLimit = 64 * 1024;
 // answer.
 constexpr std::chrono::seconds kLingerTime{5};
 constexpr std::chrono::milliseconds kDrainPoll{20};
+// After a failed accept (e.g. out of file descriptors), so the loop does not spin.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
 constexpr std::string_view kUnmatchedRoute = "unmatched";
 
 // Metric labels take the method only when it is a standard one, so clients cannot add series.
@@ -134,6 +136,7 @@ struct Server::Impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{asio::make_strand(ioc)};
   asio::steady_timer drain_timer{acceptor.get_executor()};
+  asio::steady_timer accept_retry{acceptor.get_executor()};
   Clock::time_point drain_deadline;
   std::optional<asio::signal_set> signals;
   std::optional<ssl::context> tls_context;
@@ -454,7 +457,13 @@ void Server::Impl::accept() {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (ec) {
       log_error("accept failed: " + ec.message());
-    } else if (!stopping) {
+      accept_retry.expires_after(kAcceptRetry);
+      accept_retry.async_wait([this](beast::error_code wait_error) {
+        if (!wait_error && acceptor.is_open()) accept();
+      });
+      return;
+    }
+    if (!stopping) {
       if (tls_context) {
         start_session<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls_context);
       } else {
@@ -473,6 +482,7 @@ void Server::Impl::request_stop() {
 void Server::Impl::begin_drain() {
   beast::error_code ignored;
   acceptor.close(ignored);
+  accept_retry.cancel();
   if (signals) {
     // Back to the default action, so that a second signal ends the process at once.
     signals->clear(ignored);
@@ -556,6 +566,7 @@ void Server::stop_on_signals() {
 Status Server::start() {
   Impl& impl = *impl_;
   const ServerOptions& options = impl.options;
+  if (impl.acceptor.is_open()) return Error::invalid_input("the server is already started");
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return Error::invalid_input("TLS needs both a certificate and a key");
   }
@@ -584,7 +595,11 @@ Status Server::start() {
   if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl.acceptor.bind(endpoint, ec);
   if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Error::io("cannot listen on " + where + ": " + ec.message());
+  if (ec) {
+    beast::error_code ignored;
+    impl.acceptor.close(ignored);
+    return Error::io("cannot listen on " + where + ": " + ec.message());
+  }
   impl.bound_port = impl.acceptor.local_endpoint().port();
 
   if (impl.handle_signals) {

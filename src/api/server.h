@@ -67,8 +67,9 @@ class Server {
   // From start() on, SIGTERM or SIGINT begins stop(); a second one ends the process at once.
   void stop_on_signals();
 
-  // Binds, listens and starts the network and worker threads. Fails (kIo, kInvalidInput) when
-  // the address cannot be bound or the TLS certificate or key cannot be loaded.
+  // Binds, listens and starts the network and worker threads; once per server. Fails (kIo,
+  // kInvalidInput) when the address cannot be bound or the TLS certificate or key cannot be
+  // loaded.
   Status start();
 
   // The bound port once start() succeeded (the ephemeral one when the options asked for 0).

@@ -183,6 +183,23 @@ TEST(ServerTest, BodyOverTheLimitIs413InTheRoutesErrorShape) {
   EXPECT_EQ(client.get("/healthz").status, 200);
 }
 
+TEST(ServerTest, ThirtyMebibyteBodiesArriveWhole) {
+  Server server(test_options());
+  server.route("POST", "/size", [](const Request& request) {
+    bool intact = request.body.size() == (30u << 20) && request.body.front() == 'A' &&
+                  request.body.back() == 'Z';
+    return Response::text(200, intact ? "intact" : "damaged");
+  });
+  start(server);
+  std::string body(30u << 20, 'm');
+  body.front() = 'A';
+  body.back() = 'Z';
+  HttpClient client(kHost, server.port());
+  EXPECT_EQ(client.post("/size", body).body, "intact");
+  EXPECT_EQ(client.post("/size", body).body, "intact");
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
 TEST(ServerTest, MalformedRequestsAre400) {
   Server server(test_options());
   start(server);
