@@ -8,8 +8,11 @@
 
 #include "api/access_log.h"
 #include "api/config.h"
+#include "api/ldt/routes.h"
 #include "api/server.h"
 #include "cli/commands.h"
+#include "service/store_platform.h"
+#include "store/store.h"
 
 namespace eseal::cli {
 namespace {
@@ -32,7 +35,7 @@ std::string url(const api::Server& server, const std::string& host) {
   return (server.tls() ? "https://" : "http://") + shown + ":" + std::to_string(server.port());
 }
 
-void serve(const ServeOptions& options) {
+void serve(const ServeOptions& options, const GlobalOptions& global) {
   std::filesystem::path file = config_path(options.config);
   api::Config config = need(api::load_config(file, api::process_environment()));
   if (options.host) config.server.host = *options.host;
@@ -45,6 +48,11 @@ void serve(const ServeOptions& options) {
   if (ec) fail(Error::io("cannot create data folder " + config.data.dir + ": " + ec.message()));
   auto logger = need(api::make_logger(config.log.level, config.log.file));
 
+  keys::Kek kek = load_kek(global, keys::KekFile::kCreateIfMissing);
+  auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
+  service::StorePlatform platform(*store, kek, config.data.dir);
+  api::ldt::Adapter ldt(platform, {std::chrono::seconds(config.ldt.time_window_s)});
+
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
   api::Server server(server_options);
@@ -54,6 +62,12 @@ void serve(const ServeOptions& options) {
     }
     return ok_status();
   });
+  server.add_readiness_check("database", [&store]() -> Status {
+    auto check = store->list_apps();
+    if (!check) return check.error();
+    return ok_status();
+  });
+  api::ldt::add_routes(server, ldt);
   server.stop_on_signals();
   need(server.start(), "cannot start the server");
 
@@ -68,7 +82,7 @@ void serve(const ServeOptions& options) {
 
 }  // namespace
 
-void add_serve_command(CLI::App& app, const GlobalOptions&) {
+void add_serve_command(CLI::App& app, const GlobalOptions& global) {
   auto* command = app.add_subcommand(
       "serve", "Run the HTTP server until SIGTERM or SIGINT (requests in flight finish first)");
   auto options = std::make_shared<ServeOptions>();
@@ -79,7 +93,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions&) {
   command->add_option("--port", options->port, "TCP port, 0 for any free one ([server] port)")
       ->check(CLI::Range(0, 65535));
   command->add_option("--data-dir", options->data_dir, "Data folder (overrides [data] dir)");
-  command->callback([options] { serve(*options); });
+  command->callback([options, &global] { serve(*options, global); });
 }
 
 }  // namespace eseal::cli
