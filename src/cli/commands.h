@@ -12,10 +12,14 @@
 
 namespace eseal::cli {
 
+void add_app_commands(CLI::App& app, const GlobalOptions& options);
+void add_audit_commands(CLI::App& app, const GlobalOptions& options);
 void add_ca_commands(CLI::App& app, const GlobalOptions& options);
 void add_data_commands(CLI::App& app, const GlobalOptions& options);
 void add_demo_command(CLI::App& app, const GlobalOptions& options);
 void add_seal_commands(CLI::App& app, const GlobalOptions& options);
+// `eseal seal register|list|status|freeze|revoke` (seals in the store), on the `seal` subcommand.
+void add_seal_store_commands(CLI::App& seal, const GlobalOptions& options);
 void add_pdf_commands(CLI::App& app, const GlobalOptions& options);
 void add_ofd_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);

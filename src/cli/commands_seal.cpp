@@ -377,6 +377,7 @@ void add_seal_commands(CLI::App& app, const GlobalOptions& global) {
                        "For a signature: the protected data, checked against dataHash");
     verify->callback([o] { throw CommandFailure{run_verify(*o)}; });
   }
+  add_seal_store_commands(*seal, global);
 }
 
 }  // namespace eseal::cli

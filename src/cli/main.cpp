@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   add_seal_commands(app, options);
   add_pdf_commands(app, options);
   add_ofd_commands(app, options);
+  add_app_commands(app, options);
+  add_audit_commands(app, options);
   add_demo_command(app, options);
   add_serve_command(app, options);
   try {

@@ -1,0 +1,216 @@
+// eseal app add | list | show | rotate | disable | enable: integrating apps and their LD/T 01.4
+// credentials in the store. Secrets (authcode, HMAC key) are printed once, when made.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/store_support.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+
+namespace eseal::cli {
+namespace {
+
+constexpr int kSyscodeBytes = 8;
+
+bool is_name_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+void check_token(const std::string& value, const std::string& option) {
+  bool ok = !value.empty() && value.size() <= 64;
+  for (char c : value) ok = ok && is_name_char(c);
+  if (!ok) {
+    fail(Error::invalid_input(option + " \"" + value +
+                              "\" must be 1 to 64 letters, digits, '_', '-' or '.'"));
+  }
+}
+
+std::vector<std::string> parse_scopes(const std::string& text) {
+  std::vector<std::string> scopes;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t comma = text.find(',', start);
+    std::string scope = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    if (scope != "*") check_token(scope, "--scopes entry");
+    scopes.push_back(scope);
+    if (comma == std::string::npos) return scopes;
+    start = comma + 1;
+  }
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+void print_secrets(const store::AppSecrets& secrets) {
+  print_field("authcode", secrets.authcode);
+  print_field("hmac key", crypto::to_base64(secrets.hmac_key));
+  std::cout << "The authcode and HMAC key (base64) are shown only now: hand them to the app.\n";
+}
+
+struct AddOptions {
+  std::string data_dir = kDefaultDataDir;
+  std::string name, syscode, cert, ca, issuer, subject, out, scopes = "*";
+  int days = 730;
+  bool force = false;
+};
+
+void run_add(const AddOptions& o, const GlobalOptions& global) {
+  if (o.name.empty()) fail(Error::invalid_input("--name must not be empty"));
+  std::vector<std::string> scopes = parse_scopes(o.scopes);
+  std::string syscode = o.syscode.empty()
+                            ? crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)))
+                            : o.syscode;
+  check_token(syscode, "--syscode");
+  keys::Kek kek = load_kek(global);
+  auto store = open_data_store(o.data_dir, kek);
+  if (store->find_app(syscode).ok()) {
+    fail(Error::invalid_input("syscode " + syscode + " is already taken"));
+  }
+
+  std::string key_note;
+  pki::Certificate cert = [&] {
+    if (!o.cert.empty()) {
+      if (!o.ca.empty() || !o.issuer.empty()) {
+        fail(Error::invalid_input("give --cert, or --ca/--issuer to issue one, not both"));
+      }
+      return read_certificate(o.cert);
+    }
+    if (o.ca.empty() && o.issuer.empty()) {
+      fail(
+          Error::invalid_input("give the app's certificate (--cert P.pem), or a CA to issue one "
+                               "(--ca D or --issuer P)"));
+    }
+    IssuerFiles issuer =
+        o.ca.empty() ? IssuerFiles::with_prefix(o.issuer) : IssuerFiles::in_folder(o.ca);
+    std::string prefix =
+        o.out.empty() ? (std::filesystem::path(o.data_dir) / "apps" / syscode).string() : o.out;
+    std::string subject = o.subject.empty() ? "C=CN,O=" + o.name + ",CN=" + syscode : o.subject;
+    pki::Certificate issued = issue_to_files(issuer, pki::CertificateProfile::kUser, subject,
+                                             o.days, prefix, o.force, kek);
+    key_note = prefix + ".pem (key " + prefix + ".key, encrypted under the KEK)";
+    return issued;
+  }();
+  need(cert.public_key(), "the app's certificate");
+
+  store::App app;
+  app.id = need(store::new_id());
+  app.syscode = syscode;
+  app.name = o.name;
+  app.cert_pem = cert.pem();
+  app.scopes = scopes;
+  app.created = app.rotated = now_utc();
+  store::AppSecrets secrets = need(store::AppSecrets::generate());
+  need(store->add_app(app, secrets,
+                      cli_audit("app.add", syscode,
+                                "name=" + o.name + "; scopes=" + join(scopes) +
+                                    "; cert=" + cert.subject().to_string())));
+  std::cout << "added app \"" << o.name << "\"\n";
+  print_field("syscode", syscode);
+  print_field("scopes", join(scopes));
+  print_field("certificate", cert.subject().to_string() + ", serial " + cert.serial_hex());
+  if (!key_note.empty()) print_field("files", key_note);
+  print_secrets(secrets);
+}
+
+void print_app(const store::App& app) {
+  print_field("syscode", app.syscode);
+  print_field("name", app.name);
+  print_field("id", app.id);
+  if (!app.org_id.empty()) print_field("organization", app.org_id);
+  print_field("status", app.enabled ? "enabled" : "disabled");
+  print_field("scopes", join(app.scopes));
+  print_field("created", format_utc(app.created));
+  print_field("rotated", format_utc(app.rotated));
+  auto cert = pki::Certificate::parse(as_bytes(app.cert_pem));
+  if (!cert) {
+    print_field("certificate", "(unreadable: " + cert.error().message + ")");
+    return;
+  }
+  print_field("certificate", cert->subject().to_string());
+  print_field("serial", cert->serial_hex());
+  print_field("cert valid",
+              format_utc(cert->not_before()) + " .. " + format_utc(cert->not_after()));
+}
+
+}  // namespace
+
+void add_app_commands(CLI::App& root, const GlobalOptions& global) {
+  auto* app = root.add_subcommand("app", "Manage integrating apps and their LD/T credentials");
+  app->require_subcommand(1);
+  {
+    auto* add = app->add_subcommand(
+        "add", "Add an app: syscode, authcode and HMAC key (shown once), certificate, scopes");
+    auto o = std::make_shared<AddOptions>();
+    add->add_option("--name", o->name, "The business system's name")->required();
+    add->add_option("--syscode", o->syscode, "Its syscode (default: 16 random hex digits)");
+    add->add_option("--cert", o->cert, "The app's SM2 certificate (verifies its `sign`)");
+    add->add_option("--ca", o->ca, "Or issue one with a new key pair from this CA folder");
+    add->add_option("--issuer", o->issuer, "Or issue one from this CA prefix (P.pem, P.key)");
+    add->add_option("--subject", o->subject, "Subject of the issued certificate")
+        ->default_str("C=CN,O=<name>,CN=<syscode>");
+    add->add_option("--out", o->out, "Prefix for the issued certificate and key")
+        ->default_str("<data-dir>/apps/<syscode>");
+    add->add_option("--days", o->days, "Validity of the issued certificate")->capture_default_str();
+    add->add_option("--scopes", o->scopes, "Operations it may call, comma-separated, or *")
+        ->capture_default_str();
+    add->add_flag("--force", o->force, "Replace existing certificate and key files");
+    add_data_dir_option(*add, o->data_dir);
+    add->callback([o, &global] { run_add(*o, global); });
+  }
+  {
+    auto* list = app->add_subcommand("list", "List the apps (no secrets)");
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    add_data_dir_option(*list, *dir);
+    list->callback([dir] {
+      auto store = open_data_store(*dir);
+      for (const auto& a : need(store->list_apps())) {
+        std::cout << a.syscode << "  " << (a.enabled ? "enabled " : "disabled") << "  "
+                  << join(a.scopes) << "  " << a.name << "\n";
+      }
+    });
+  }
+  {
+    auto* show = app->add_subcommand("show", "Show one app (no secrets)");
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    auto syscode = std::make_shared<std::string>();
+    show->add_option("syscode", *syscode, "The app's syscode")->required();
+    add_data_dir_option(*show, *dir);
+    show->callback([=] { print_app(need(open_data_store(*dir)->find_app(*syscode))); });
+  }
+  {
+    auto* rotate =
+        app->add_subcommand("rotate", "Replace an app's authcode and HMAC key (shown once)");
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    auto syscode = std::make_shared<std::string>();
+    rotate->add_option("syscode", *syscode, "The app's syscode")->required();
+    add_data_dir_option(*rotate, *dir);
+    rotate->callback([=, &global] {
+      auto store = open_data_store(*dir, load_kek(global));
+      store::AppSecrets secrets = need(store::AppSecrets::generate());
+      need(store->rotate_app_secrets(*syscode, secrets, now_utc(),
+                                     cli_audit("app.rotate", *syscode)));
+      std::cout << "rotated the secrets of app " << *syscode << "\n";
+      print_secrets(secrets);
+    });
+  }
+  for (bool enable : {false, true}) {
+    auto* toggle = app->add_subcommand(
+        enable ? "enable" : "disable",
+        enable ? "Let a disabled app call again" : "Refuse every call from an app");
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    auto syscode = std::make_shared<std::string>();
+    toggle->add_option("syscode", *syscode, "The app's syscode")->required();
+    add_data_dir_option(*toggle, *dir);
+    toggle->callback([=] {
+      need(open_data_store(*dir)->set_app_enabled(
+          *syscode, enable, cli_audit(enable ? "app.enable" : "app.disable", *syscode)));
+      std::cout << (enable ? "enabled" : "disabled") << " app " << *syscode << "\n";
+    });
+  }
+}
+
+}  // namespace eseal::cli

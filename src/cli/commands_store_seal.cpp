@@ -1,0 +1,189 @@
+// eseal seal register | list | status | freeze | revoke: seals kept in the server's store, with
+// their status (valid, frozen, lost, revoked, expired). `make`, `show` and `verify` work on
+// files and live in commands_seal.cpp.
+#include <iostream>
+
+#include "base/file.h"
+#include "cli/commands.h"
+#include "cli/store_support.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "ses/verify.h"
+
+namespace eseal::cli {
+namespace {
+
+struct RegisterOptions {
+  std::string data_dir = kDefaultDataDir;
+  std::string file, cert, key, app;
+};
+
+// Whether `cert` is one the seal names as a signer: in full (certListType 1) or by digest
+// (certListType 2, SM3, SHA-256 or SHA-1).
+bool names_signer(const ses::SealInfo& info, const pki::Certificate& cert) {
+  Bytes der = cert.der();
+  for (const auto& listed : info.signer_certs) {
+    if (listed == der) return true;
+  }
+  for (const auto& digest : info.signer_cert_digests) {
+    for (auto algorithm : {crypto::HashAlgorithm::kSm3, crypto::HashAlgorithm::kSha256,
+                           crypto::HashAlgorithm::kSha1}) {
+      if (digest.value == crypto::hash(algorithm, der)) return true;
+    }
+  }
+  return false;
+}
+
+pki::Certificate signer_of(const ses::SesSeal& seal, const std::string& cert_file) {
+  if (!cert_file.empty()) {
+    pki::Certificate cert = read_certificate(cert_file);
+    if (!names_signer(seal.info, cert)) {
+      fail(Error::invalid_input(cert_file + " is not a signer certificate of seal " +
+                                seal.info.es_id));
+    }
+    return cert;
+  }
+  if (seal.info.signer_certs.empty()) {
+    fail(Error::invalid_input("seal " + seal.info.es_id +
+                              " lists its signers by digest: give the signer's --cert"));
+  }
+  return need(pki::Certificate::from_der(seal.info.signer_certs.front()), "the seal's signer");
+}
+
+void run_register(const RegisterOptions& o, const GlobalOptions& global) {
+  Bytes bytes = need(read_file(o.file));
+  ses::SesSeal seal = need(ses::decode_seal(bytes), o.file);
+  // The store only holds seals whose maker signature holds; validity and chains are judged
+  // when the seal is used.
+  ses::Verdict verdict = ses::verify_seal(seal, now_utc(), {});
+  for (const char* name : {"structure", "maker-signature"}) {
+    const ses::Check* check = verdict.find(name);
+    if (check && check->result == ses::CheckResult::kFailed) {
+      std::cout << "FAILED seal " << seal.info.es_id << ": " << name << ": " << check->detail
+                << "\n";
+      throw CommandFailure{kExitVerificationFailed};
+    }
+  }
+  pki::Certificate signer = signer_of(seal, o.cert);
+
+  std::optional<keys::Kek> kek;
+  std::optional<store::KeyRecord> key;
+  if (!o.key.empty()) {
+    kek = load_kek(global);
+    crypto::Sm2PrivateKey private_key = read_private_key(o.key, *kek);
+    crypto::Sm2PublicKey public_key = need(signer.public_key(), "the signer's certificate");
+    if (!(private_key.public_key() == public_key)) {
+      fail(Error::invalid_input(o.key + " is not the key of " + signer.subject().to_string()));
+    }
+    std::filesystem::path path = std::filesystem::absolute(o.key);
+    key = store::KeyRecord{"file:" + path.string(), path.string(),
+                           crypto::to_hex(public_key.point()), now_utc()};
+  }
+  auto store = open_data_store(o.data_dir, std::move(kek));
+  std::string app_id;
+  if (!o.app.empty()) app_id = need(store->find_app(o.app), "--app").id;
+
+  store::CertificateRecord cert = store::CertificateRecord::from(signer);
+  Time now = now_utc();
+  store::SealRecord record;
+  record.id = seal.info.es_id;
+  record.name = seal.info.name;
+  record.type = seal.info.type;
+  record.app_id = app_id;
+  record.signer_dn = cert.subject;
+  record.seal_sm3 = need(store->blobs().put(bytes));
+  record.cert_id = cert.id;
+  record.key_id = key ? key->id : "";
+  record.valid_start = seal.info.valid_start;
+  record.valid_end = seal.info.valid_end;
+  record.created = record.updated = now;
+  need(store->add_seal({record, cert, key},
+                       cli_audit("seal.register", record.id,
+                                 "name=" + record.name + "; signer=" + record.signer_dn +
+                                     (o.app.empty() ? "" : "; app=" + o.app))));
+  std::cout << "registered seal " << record.id << " \"" << record.name << "\"\n";
+  print_field("signer", record.signer_dn);
+  print_field("valid", format_utc(record.valid_start) + " .. " + format_utc(record.valid_end));
+  print_field("status", std::string(store::status_name(record.effective_status(now))));
+  if (key) print_field("key", key->id);
+  if (!o.app.empty()) print_field("app", o.app);
+}
+
+std::string status_text(const store::SealRecord& seal, Time now) {
+  store::SealStatus effective = seal.effective_status(now);
+  std::string text(store::status_name(effective));
+  if (effective != seal.status)
+    text += " (set: " + std::string(store::status_name(seal.status)) + ")";
+  return text;
+}
+
+void change_status(const std::string& data_dir, const std::string& id, store::SealStatus to) {
+  auto store = open_data_store(data_dir);
+  store::SealRecord seal = need(store->find_seal(id));
+  std::string from(store::status_name(seal.status));
+  std::string target(store::status_name(to));
+  need(store->set_seal_status(id, to, now_utc(),
+                              cli_audit("seal.status", id, from + " -> " + target)));
+  std::cout << "seal " << id << ": " << from << " -> " << target << "\n";
+}
+
+}  // namespace
+
+void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
+  {
+    auto* reg = seal.add_subcommand(
+        "register", "Register a seal (.esl) in the store, with its signer's certificate and key");
+    auto o = std::make_shared<RegisterOptions>();
+    reg->add_option("--file", o->file, "The seal (.esl)")->required();
+    reg->add_option("--cert", o->cert, "The signer's certificate (default: the seal's first)");
+    reg->add_option("--key", o->key, "The signer's key file, for signing with the seal");
+    reg->add_option("--app", o->app, "Syscode of the app that owns the seal");
+    add_data_dir_option(*reg, o->data_dir);
+    reg->callback([o, &global] { run_register(*o, global); });
+  }
+  {
+    auto* list = seal.add_subcommand("list", "List the seals in the store with their status");
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    add_data_dir_option(*list, *dir);
+    list->callback([dir] {
+      Time now = now_utc();
+      for (const auto& s : need(open_data_store(*dir)->list_seals())) {
+        std::cout << s.id << "  " << status_text(s, now) << "  " << s.type << "  " << s.name << "  "
+                  << s.signer_dn << "\n";
+      }
+    });
+  }
+  {
+    auto* status = seal.add_subcommand("status", "Show a seal's status, or change it with --set");
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    auto id = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    status->add_option("id", *id, "The seal's esID")->required();
+    status->add_option("--set", *to, "New status: valid, frozen, lost or revoked");
+    add_data_dir_option(*status, *dir);
+    status->callback([=] {
+      if (!to->empty()) {
+        store::SealStatus target = need(store::parse_seal_status(*to), "--set");
+        if (target == store::SealStatus::kExpired) {
+          fail(Error::invalid_input("--set: a seal expires by its validity, not by hand"));
+        }
+        change_status(*dir, *id, target);
+        return;
+      }
+      store::SealRecord s = need(open_data_store(*dir)->find_seal(*id));
+      std::cout << s.id << " " << status_text(s, now_utc()) << "\n";
+    });
+  }
+  for (auto [verb, target, help] :
+       {std::tuple{"freeze", store::SealStatus::kFrozen, "Freeze a seal (status frozen)"},
+        std::tuple{"revoke", store::SealStatus::kRevoked, "Revoke a seal for good"}}) {
+    auto* command = seal.add_subcommand(verb, help);
+    auto dir = std::make_shared<std::string>(kDefaultDataDir);
+    auto id = std::make_shared<std::string>();
+    command->add_option("id", *id, "The seal's esID")->required();
+    add_data_dir_option(*command, *dir);
+    command->callback([=, to = target] { change_status(*dir, *id, to); });
+  }
+}
+
+}  // namespace eseal::cli

@@ -1,0 +1,43 @@
+#include "cli/store_support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/cli_support.h"
+
+namespace eseal::cli {
+namespace {
+
+std::string login_name() {
+  for (const char* variable : {"USER", "LOGNAME"}) {
+    const char* value = std::getenv(variable);
+    if (value && *value) return value;
+  }
+  return "uid" + std::to_string(::getuid());
+}
+
+}  // namespace
+
+void add_data_dir_option(CLI::App& command, std::string& dir) {
+  command.add_option("--data-dir", dir, "Data folder: eseal.db and blobs/")->capture_default_str();
+}
+
+std::unique_ptr<store::Store> open_data_store(const std::string& dir,
+                                              std::optional<keys::Kek> kek) {
+  return need(store::open_store(dir, std::move(kek)), "store in " + dir);
+}
+
+store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail) {
+  return {now_utc(),         "cli:" + login_name(), std::move(operation),
+          std::move(object), std::move(detail),     ""};
+}
+
+void print_field(const std::string& label, const std::string& value) {
+  std::string padded = label;
+  padded.append(padded.size() < 14 ? 14 - padded.size() : 1, ' ');
+  std::cout << padded << value << "\n";
+}
+
+}  // namespace eseal::cli

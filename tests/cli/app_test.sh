@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# `eseal app`, `eseal seal register|list|status|freeze|revoke` and `eseal audit` over the store
+# in --data-dir: secrets shown once and never again, seal status changes by the table, every
+# change in the audit chain, and a row changed with the sqlite3 tool named by `audit verify`.
+source "$(dirname "$0")/lib.sh" "$@"
+command -v sqlite3 >/dev/null || fail "the sqlite3 tool is needed"
+D="$WORK/data"
+
+expect 0 "$ESEAL" ca init --dir ca
+expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker
+expect 0 "$ESEAL" cert issue --ca ca --profile seal --subject "C=CN,O=某单位,CN=合同章" --out signer
+expect 0 "$ESEAL" cert issue --ca ca --profile user --subject "C=CN,O=某单位,CN=业务系统乙" --out own
+expect 0 "$ESEAL" seal make --maker maker --signer-cert signer.pem --name 某单位 --type 5 --id ES-1 --out one.esl
+expect 0 "$ESEAL" seal make --maker maker --signer-cert signer.pem --name 某单位 --type 1 --id ES-2 --out two.esl
+
+# An app with a key pair issued by the CA: secrets printed once, files for the integrator.
+expect 0 "$ESEAL" app add --name 业务系统甲 --ca ca --scopes positionSealSign,getSeal --data-dir "$D"
+contains "shown only now"
+syscode=$(sed -n 's/^syscode *//p' <<<"$out")
+authcode=$(sed -n 's/^authcode *//p' <<<"$out")
+hmac=$(sed -n 's/^hmac key *//p' <<<"$out")
+checks=$((checks + 1))
+[[ $syscode =~ ^[0-9A-F]{16}$ && $authcode =~ ^[0-9a-f]{32}$ ]] || fail "syscode/authcode: $out"
+[ "$(printf %s "$hmac" | base64 -d | wc -c)" = 32 ] || fail "HMAC key is not 32 bytes: $hmac"
+[ -f "$D/apps/$syscode.pem" ] && [ -f "$D/apps/$syscode.key" ] || fail "no app key and certificate"
+expect 0 "$ESEAL" cert verify --cert "$D/apps/$syscode.pem" --ca ca/root.pem
+expect 0 "$OPENSSL" pkey -in "$D/apps/$syscode.key" -passin "file:$ESEAL_KEK_FILE" -noout
+[ "$(stat -c %a "$D/eseal.db")" = 600 ] || fail "eseal.db is not 0600"
+
+# An app bringing its own certificate, with a chosen syscode; a taken syscode is refused.
+expect 0 "$ESEAL" app add --name 业务系统乙 --syscode SYS-B --cert own.pem --data-dir "$D"
+contains "C=CN,O=某单位,CN=业务系统乙"
+expect 2 "$ESEAL" app add --name 重复 --syscode SYS-B --cert own.pem --data-dir "$D"
+contains "already taken"
+expect 2 "$ESEAL" app add --name 无证书 --data-dir "$D"
+expect 2 "$ESEAL" app add --name 坏范围 --cert own.pem --scopes "a b" --data-dir "$D"
+
+# list and show never print a secret.
+expect 0 "$ESEAL" app list --data-dir "$D"
+contains "$syscode  enabled   positionSealSign,getSeal  业务系统甲"
+contains "SYS-B  enabled   *  业务系统乙"
+expect 0 "$ESEAL" app show "$syscode" --data-dir "$D"
+contains "C=CN,O=业务系统甲,CN=$syscode"
+all_output=$("$ESEAL" app list --data-dir "$D"; "$ESEAL" app show "$syscode" --data-dir "$D")
+checks=$((checks + 1))
+case "$all_output" in *"$authcode"* | *"$hmac"*) fail "a secret was printed again" ;; esac
+checks=$((checks + 1))
+! grep -qF "$authcode" "$D/eseal.db" || fail "the authcode is stored in the clear"
+expect 2 "$ESEAL" app show NOPE --data-dir "$D"
+
+# rotate prints new secrets; disable and enable.
+expect 0 "$ESEAL" app rotate "$syscode" --data-dir "$D"
+new_authcode=$(sed -n 's/^authcode *//p' <<<"$out")
+checks=$((checks + 1))
+[[ $new_authcode =~ ^[0-9a-f]{32}$ && $new_authcode != "$authcode" ]] || fail "rotate: $out"
+expect 0 "$ESEAL" app disable SYS-B --data-dir "$D"
+expect 0 "$ESEAL" app list --data-dir "$D"
+contains "SYS-B  disabled"
+expect 0 "$ESEAL" app enable SYS-B --data-dir "$D"
+expect 2 "$ESEAL" app disable NOPE --data-dir "$D"
+
+# Seals: register (with a key and an owning app), list, status changes.
+expect 0 "$ESEAL" seal register --file one.esl --key signer.key --app "$syscode" --data-dir "$D"
+contains "registered seal ES-1"
+contains "status        valid"
+expect 0 "$ESEAL" seal register --file two.esl --cert signer.pem --data-dir "$D"
+expect 2 "$ESEAL" seal register --file one.esl --data-dir "$D"
+contains "already registered"
+expect 2 "$ESEAL" seal register --file two.esl --cert own.pem --data-dir "$D"
+contains "not a signer certificate"
+expect 2 "$ESEAL" seal register --file two.esl --key own.key --data-dir "$D"
+contains "is not the key of"
+expect 2 "$ESEAL" seal register --file two.esl --app NOPE --data-dir "$D"
+# A seal whose maker signature is broken is refused (exit 1).
+cp two.esl bad.esl
+size=$(stat -c %s bad.esl)
+printf '\x00' | dd of=bad.esl bs=1 seek=$((size - 3)) conv=notrunc status=none
+expect 1 "$ESEAL" seal register --file bad.esl --data-dir "$D"
+contains "maker-signature"
+
+expect 0 "$ESEAL" seal list --data-dir "$D"
+contains "ES-1  valid  5  某单位  C=CN,O=某单位,CN=合同章"
+contains "ES-2  valid  1"
+expect 0 "$ESEAL" seal freeze ES-1 --data-dir "$D"
+contains "valid -> frozen"
+expect 0 "$ESEAL" seal status ES-1 --data-dir "$D"
+contains "ES-1 frozen"
+expect 2 "$ESEAL" seal freeze ES-1 --data-dir "$D"
+expect 0 "$ESEAL" seal status ES-1 --set valid --data-dir "$D"
+expect 0 "$ESEAL" seal status ES-1 --set lost --data-dir "$D"
+expect 2 "$ESEAL" seal status ES-1 --set valid --data-dir "$D"
+contains "is lost and cannot become valid"
+expect 2 "$ESEAL" seal status ES-1 --set expired --data-dir "$D"
+expect 2 "$ESEAL" seal status ES-1 --set broken --data-dir "$D"
+expect 0 "$ESEAL" seal revoke ES-1 --data-dir "$D"
+expect 2 "$ESEAL" seal status ES-1 --set valid --data-dir "$D"
+expect 0 "$ESEAL" seal status ES-1 --data-dir "$D"
+contains "ES-1 revoked"
+expect 2 "$ESEAL" seal freeze ES-9 --data-dir "$D"
+
+# Every change is in the chain: 2 apps, rotate, disable, enable, 2 seals, 4 status changes.
+expect 0 "$ESEAL" audit verify --data-dir "$D"
+contains "OK audit chain: 11 rows"
+expect 0 "$ESEAL" audit list --data-dir "$D"
+contains "app.rotate  $syscode"
+contains "seal.status  ES-1  lost -> revoked"
+checks=$((checks + 1))
+[ "$(grep -c . <<<"$out")" = 11 ] || fail "audit list: $out"
+
+# Changing one row with the sqlite3 tool breaks the chain at that row.
+sqlite3 "$D/eseal.db" "UPDATE audit SET detail = 'valid -> valid' WHERE id = 8"
+expect 1 "$ESEAL" audit verify --data-dir "$D"
+contains "FAILED audit chain: row 8"
+done_checks
