@@ -135,11 +135,11 @@ Result<SealSigner> StorePlatform::signer_of(const RegisteredSeal& seal) {
 }
 
 Result<SealSigner> StorePlatform::file_signer(const std::string& prefix) {
-  auto pem = read_file(dir_ / (prefix + ".pem"));
+  auto pem = read_file(dir_ / "platform" / (prefix + ".pem"));
   if (!pem) return pem.error();
   auto cert = pki::Certificate::parse(*pem);
   if (!cert) return cert.error();
-  auto key_pem = read_file(dir_ / (prefix + ".key"));
+  auto key_pem = read_file(dir_ / "platform" / (prefix + ".key"));
   if (!key_pem) return key_pem.error();
   auto key = keys::decrypt_private_key(*key_pem, kek_);
   if (!key) return key.error();
@@ -147,7 +147,7 @@ Result<SealSigner> StorePlatform::file_signer(const std::string& prefix) {
 }
 
 Result<SealSigner> StorePlatform::lock_signer(const std::optional<std::string>& dn) {
-  if (!dn) return file_signer("platform");
+  if (!dn) return file_signer("lock");
   auto seal = find_seal_by_signer(*dn);
   if (!seal) return seal.error();
   return signer_of(*seal);
@@ -218,7 +218,7 @@ Result<RegisteredSeal> StorePlatform::apply_seal(const std::string& syscode,
 
 ses::TrustPolicy StorePlatform::trust() {
   std::call_once(roots_once_, [this] {
-    auto pem = read_file(dir_ / "ca" / "root.pem");
+    auto pem = read_file(dir_ / "platform" / "ca.pem");
     if (!pem) return;
     auto certs = pki::parse_certificates(*pem);
     if (certs) roots_ = std::move(*certs);

@@ -51,14 +51,14 @@ class World {
                                   &parties().root)),
         other_key_(pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=另一个系统",
                                     &parties().root)) {
-    std::filesystem::create_directories(dir_ / "ca");
+    std::filesystem::create_directories(dir_ / "platform");
     const auto& p = parties();
     keys::Kek kek = test_kek();
-    write("ca/root.pem", p.root.cert.pem());
-    write("platform.pem", p.signer.cert.pem());
-    write("platform.key", *keys::encrypt_private_key(p.signer.key, kek));
-    write("seal-maker.pem", p.maker.cert.pem());
-    write("seal-maker.key", *keys::encrypt_private_key(p.maker.key, kek));
+    write("platform/ca.pem", p.root.cert.pem());
+    write("platform/lock.pem", p.signer.cert.pem());
+    write("platform/lock.key", *keys::encrypt_private_key(p.signer.key, kek));
+    write("platform/seal-maker.pem", p.maker.cert.pem());
+    write("platform/seal-maker.key", *keys::encrypt_private_key(p.maker.key, kek));
     write("signer.key", *keys::encrypt_private_key(p.signer.key, kek));
     store_ = std::move(*store::open_store(dir_, test_kek()));
 
