@@ -50,6 +50,39 @@ pki::Certificate signer_of(const ses::SesSeal& seal, const std::string& cert_fil
   return need(pki::Certificate::from_der(seal.info.signer_certs.front()), "the seal's signer");
 }
 
+}  // namespace
+
+store::KeyRecord key_file_record(const std::filesystem::path& file,
+                                 const crypto::Sm2PublicKey& public_key) {
+  std::filesystem::path path = std::filesystem::absolute(file);
+  return {"file:" + path.string(), path.string(), crypto::to_hex(public_key.point()), now_utc()};
+}
+
+store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
+                                const pki::Certificate& signer,
+                                const std::optional<store::KeyRecord>& key,
+                                const std::string& app_id, const std::string& note) {
+  store::CertificateRecord cert = store::CertificateRecord::from(signer);
+  store::SealRecord record;
+  record.id = seal.info.es_id;
+  record.name = seal.info.name;
+  record.type = seal.info.type;
+  record.app_id = app_id;
+  record.signer_dn = cert.subject;
+  record.seal_sm3 = need(store.blobs().put(seal.encoded));
+  record.cert_id = cert.id;
+  record.key_id = key ? key->id : "";
+  record.valid_start = seal.info.valid_start;
+  record.valid_end = seal.info.valid_end;
+  record.created = record.updated = now_utc();
+  need(store.add_seal({record, cert, key},
+                      cli_audit("seal.register", record.id,
+                                "name=" + record.name + "; signer=" + record.signer_dn + note)));
+  return record;
+}
+
+namespace {
+
 void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   Bytes bytes = need(read_file(o.file));
   ses::SesSeal seal = need(ses::decode_seal(bytes), o.file);
@@ -75,32 +108,15 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
     if (!(private_key.public_key() == public_key)) {
       fail(Error::invalid_input(o.key + " is not the key of " + signer.subject().to_string()));
     }
-    std::filesystem::path path = std::filesystem::absolute(o.key);
-    key = store::KeyRecord{"file:" + path.string(), path.string(),
-                           crypto::to_hex(public_key.point()), now_utc()};
+    key = key_file_record(o.key, public_key);
   }
   auto store = open_data_store(o.data_dir, std::move(kek));
   std::string app_id;
   if (!o.app.empty()) app_id = need(store->find_app(o.app), "--app").id;
 
-  store::CertificateRecord cert = store::CertificateRecord::from(signer);
+  store::SealRecord record =
+      register_seal(*store, seal, signer, key, app_id, o.app.empty() ? "" : "; app=" + o.app);
   Time now = now_utc();
-  store::SealRecord record;
-  record.id = seal.info.es_id;
-  record.name = seal.info.name;
-  record.type = seal.info.type;
-  record.app_id = app_id;
-  record.signer_dn = cert.subject;
-  record.seal_sm3 = need(store->blobs().put(bytes));
-  record.cert_id = cert.id;
-  record.key_id = key ? key->id : "";
-  record.valid_start = seal.info.valid_start;
-  record.valid_end = seal.info.valid_end;
-  record.created = record.updated = now;
-  need(store->add_seal({record, cert, key},
-                       cli_audit("seal.register", record.id,
-                                 "name=" + record.name + "; signer=" + record.signer_dn +
-                                     (o.app.empty() ? "" : "; app=" + o.app))));
   std::cout << "registered seal " << record.id << " \"" << record.name << "\"\n";
   print_field("signer", record.signer_dn);
   print_field("valid", format_utc(record.valid_start) + " .. " + format_utc(record.valid_end));

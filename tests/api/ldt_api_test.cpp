@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "api/http_client.h"
 #include "api/ldt/envelope.h"
 #include "api/ldt/routes.h"
 #include "base/file.h"
@@ -17,14 +18,13 @@
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
-#include "support/http_client.h"
 #include "support/sealing_parties.h"
 
 namespace eseal::api::ldt {
 namespace {
 
-using eseal::test::HttpClient;
-using eseal::test::HttpResponse;
+using eseal::api::HttpClient;
+using eseal::api::HttpResponse;
 using eseal::test::parties;
 
 constexpr const char* kPath = "/seal/v1/electricSeal";

@@ -15,15 +15,15 @@
 #include <mutex>
 #include <sstream>
 
+#include "api/http_client.h"
 #include "api/metrics.h"
-#include "support/http_client.h"
 #include "support/process.h"
 
 namespace eseal::api {
 namespace {
 
-using test::HttpClient;
-using test::HttpResponse;
+using api::HttpClient;
+using api::HttpResponse;
 
 constexpr const char* kHost = "127.0.0.1";
 

@@ -1,5 +1,6 @@
-// A small blocking HTTP/1.1 client for API tests: one connection kept alive across requests
-// (reopened when the server closed it), plain or TLS, with a timeout on every exchange.
+// A small blocking HTTP/1.1 client, for `eseal call` and the API tests: one connection kept alive
+// across requests (reopened when the server closed it), plain or TLS, with a timeout on every
+// exchange.
 #pragma once
 
 #include <chrono>
@@ -11,12 +12,12 @@
 
 #include "api/message.h"
 
-namespace eseal::test {
+namespace eseal::api {
 
 struct HttpResponse {
   int status = 0;
   std::string body;
-  api::Headers headers;
+  Headers headers;
 
   // The header's value, or "" when absent.
   std::string header(std::string_view name) const;
@@ -36,10 +37,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse get(const std::string& target, const api::Headers& headers = {});
-  HttpResponse post(const std::string& target, std::string body, const api::Headers& headers = {});
+  HttpResponse get(const std::string& target, const Headers& headers = {});
+  HttpResponse post(const std::string& target, std::string body, const Headers& headers = {});
   HttpResponse request(const std::string& method, const std::string& target, std::string body,
-                       const api::Headers& headers = {});
+                       const Headers& headers = {});
 
   // Opens the connection now (requests open it on demand).
   void connect();
@@ -53,4 +54,4 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace eseal::test
+}  // namespace eseal::api

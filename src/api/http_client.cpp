@@ -1,4 +1,4 @@
-#include "support/http_client.h"
+#include "api/http_client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,7 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
-namespace eseal::test {
+namespace eseal::api {
 namespace {
 
 namespace asio = boost::asio;
@@ -122,17 +122,16 @@ HttpClient::~HttpClient() {
   impl_->close();
 }
 
-HttpResponse HttpClient::get(const std::string& target, const api::Headers& headers) {
+HttpResponse HttpClient::get(const std::string& target, const Headers& headers) {
   return request("GET", target, {}, headers);
 }
 
-HttpResponse HttpClient::post(const std::string& target, std::string body,
-                              const api::Headers& headers) {
+HttpResponse HttpClient::post(const std::string& target, std::string body, const Headers& headers) {
   return request("POST", target, std::move(body), headers);
 }
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& target,
-                                 std::string body, const api::Headers& headers) {
+                                 std::string body, const Headers& headers) {
   http::request<http::string_body> request;
   request.method_string(method);
   request.target(target);
@@ -185,4 +184,4 @@ int HttpClient::connections_opened() const {
   return impl_->opened;
 }
 
-}  // namespace eseal::test
+}  // namespace eseal::api
