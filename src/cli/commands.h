@@ -22,6 +22,7 @@ void add_seal_commands(CLI::App& app, const GlobalOptions& options);
 void add_seal_store_commands(CLI::App& seal, const GlobalOptions& options);
 void add_pdf_commands(CLI::App& app, const GlobalOptions& options);
 void add_ofd_commands(CLI::App& app, const GlobalOptions& options);
+void add_call_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);
 // `eseal ofd text` and `eseal ofd make`, registered on the `ofd` subcommand.
 void add_ofd_document_commands(CLI::App& ofd, const GlobalOptions& options);

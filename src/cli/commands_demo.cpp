@@ -6,6 +6,8 @@
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/demo_server.h"
+#include "cli/store_support.h"
 #include "crypto/encoding.h"
 #include "pki/verify.h"
 #include "ses/verify.h"
@@ -20,12 +22,13 @@ constexpr const char* kOrganization = "深圳市演示科技有限公司";
 constexpr const char* kTaxNumber = "91440300MA5DEMO01X";
 
 void step(int n, const std::string& what, const std::string& detail) {
-  std::string label = "[" + std::to_string(n) + "/7] " + what;
+  std::string label = "[" + std::to_string(n) + "/8] " + what;
   label.append(label.size() < 31 ? 31 - label.size() : 1, ' ');
   std::cout << label << detail << std::endl;
 }
 
-int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
+int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data_dir, int port,
+             const GlobalOptions& global) {
   std::cout << "eseal demo: working in " << dir.string() << " (key-encryption key "
             << (std::getenv("ESEAL_KEK") ? std::string("from ESEAL_KEK") : global.kek_file.string())
             << ")\n";
@@ -92,6 +95,7 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
       {"personal", 99, "李明", "", person_prefix},
   };
   std::vector<ses::SesSeal> made;
+  std::vector<std::pair<ses::SesSeal, std::string>> with_signers;
   std::string listing;
   for (const DemoSeal& d : seals) {
     SealMakeRequest request;
@@ -105,6 +109,7 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
     request.picture_out = (dir / "seals" / (std::string(d.file) + ".png")).string();
     request.force = true;
     made.push_back(make_seal_file(request, kek));
+    with_signers.emplace_back(made.back(), d.signer);
     listing += "\n      " + request.out + "  " + std::string(d.name) + " (" +
                std::to_string(made.back().info.picture.width_mm) + " x " +
                std::to_string(made.back().info.picture.height_mm) + " mm, picture " +
@@ -126,6 +131,9 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
   step(7, "seals verified",
        std::to_string(made.size()) + " seals: maker signature, maker chain, validity, picture");
 
+  set_up_server_demo({data_dir, dir, ca_dir, ca_dir / "root.pem", maker_prefix, with_signers, port},
+                     kek, global);
+
   const std::string d = dir.string();
   std::cout << "\nCross-check with OpenSSL (OpenSSL 3.0 needs the standard SM2 ID spelled out):\n"
             << "  openssl verify -vfyopt distid:1234567812345678 -CAfile " << d << "/ca/root.pem "
@@ -138,7 +146,11 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
             << "  " << global.program << " seal show " << d << "/seals/official.esl\n"
             << "  " << global.program << " seal verify " << d << "/seals/official.esl --ca " << d
             << "/ca/root.pem\n"
-            << "  openssl asn1parse -inform DER -i -in " << d << "/seals/official.esl\n";
+            << "  openssl asn1parse -inform DER -i -in " << d << "/seals/official.esl\n"
+            << "\nStamp documents over HTTP (LD/T 01.4): start the server, then run any request\n"
+            << "  " << global.program << " serve --data-dir " << data_dir.string() << " --port "
+            << port << "\n"
+            << "  sh " << d << "/requests/positionSealSign.sh   (and the 11 others beside it)\n";
   return kExitOk;
 }
 
@@ -147,10 +159,19 @@ int run_demo(const std::filesystem::path& dir, const GlobalOptions& global) {
 void add_demo_command(CLI::App& app, const GlobalOptions& global) {
   auto* demo =
       app.add_subcommand("demo", "Create a demo CA and certificates, sign and verify a payload");
-  auto dir = std::make_shared<std::string>("var/demo");
-  demo->add_option("--dir", *dir, "Folder for the demo's files (replaced on each run)")
-      ->capture_default_str();
-  demo->callback([=, &global] { throw CommandFailure{run_demo(*dir, global)}; });
+  auto dir = std::make_shared<std::string>();
+  auto data_dir = std::make_shared<std::string>(kDefaultDataDir);
+  auto port = std::make_shared<int>(8080);
+  demo->add_option("--dir", *dir,
+                   "Folder for the demo's files, replaced on each run (default: "
+                   "DATA_DIR/demo)");
+  add_data_dir_option(*demo, *data_dir);
+  demo->add_option("--port", *port, "Port the example requests call")->capture_default_str();
+  demo->callback([=, &global] {
+    std::filesystem::path files =
+        dir->empty() ? std::filesystem::path(*data_dir) / "demo" : std::filesystem::path(*dir);
+    throw CommandFailure{run_demo(files, *data_dir, *port, global)};
+  });
 }
 
 }  // namespace eseal::cli

@@ -1,0 +1,176 @@
+// eseal call ldt OPERATION: an LD/T 01.4 client. It reads the app's credentials from a TOML file
+// (as `eseal demo` writes var/demo/app.toml), builds message_content from a JSON file, --file
+// (the document, as `data` in base64) and --set key=value, signs the envelope exactly as the
+// server checks it (api/ldt/envelope.h: integrators can copy that canonicalization) and prints
+// the JSON response. Exit 0 when errorCode is "1", 1 when it is "0".
+#include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <toml++/toml.h>
+
+#include <iostream>
+
+#include "api/http_client.h"
+#include "api/ldt/envelope.h"
+#include "base/file.h"
+#include "cli/commands.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+
+namespace eseal::cli {
+namespace {
+
+struct CallOptions {
+  std::string operation, app, url, content, file, save;
+  std::vector<std::string> sets;
+};
+
+struct AppFile {
+  std::string url;
+  api::ldt::ClientCredentials credentials;
+};
+
+AppFile read_app_file(const std::string& path, const keys::Kek& kek) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    fail(Error::invalid_input(path + ": " + std::string(e.description())));
+  }
+  auto text = [&](const char* key) {
+    auto value = table[key].value<std::string>();
+    if (!value || value->empty()) fail(Error::invalid_input(path + ": no " + key));
+    return *value;
+  };
+  std::filesystem::path base = std::filesystem::path(path).parent_path();
+  auto relative = [&](const std::string& file) {
+    std::filesystem::path p(file);
+    return p.is_absolute() ? p : base / p;
+  };
+  return {table["url"].value_or(std::string("http://127.0.0.1:8080/seal/v1/electricSeal")),
+          {text("syscode"), text("authcode"),
+           need(crypto::from_base64(text("hmac_key")), path + ": hmac_key"),
+           read_private_key(relative(text("key")), kek)}};
+}
+
+// "http://host:port/path" -> host, port, path.
+struct Url {
+  std::string host, target;
+  std::uint16_t port = 80;
+};
+
+Url parse_url(const std::string& url) {
+  const std::string scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) fail(Error::invalid_input("--url must start with http://"));
+  std::string rest = url.substr(scheme.size());
+  std::size_t slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  Url out;
+  out.target = slash == std::string::npos ? "/seal/v1/electricSeal" : rest.substr(slash);
+  std::size_t colon = authority.rfind(':');
+  out.host = authority.substr(0, colon);
+  if (colon != std::string::npos) {
+    int port = std::atoi(authority.substr(colon + 1).c_str());
+    if (port <= 0 || port > 65535) fail(Error::invalid_input("bad port in " + url));
+    out.port = static_cast<std::uint16_t>(port);
+  }
+  return out;
+}
+
+rapidjson::Document message_content(const CallOptions& o) {
+  rapidjson::Document content;
+  content.SetObject();
+  if (!o.content.empty()) {
+    std::string text = to_string(need(read_file(o.content)));
+    content.Parse(text.c_str());
+    if (content.HasParseError() || !content.IsObject())
+      fail(Error::invalid_input(o.content + " is not a JSON object"));
+  }
+  auto& a = content.GetAllocator();
+  auto put = [&](const std::string& key, rapidjson::Value value) {
+    content.RemoveMember(key.c_str());
+    content.AddMember(rapidjson::Value(key.c_str(), a), value, a);
+  };
+  if (!o.file.empty()) {
+    std::string data = crypto::to_base64(need(read_file(o.file)));
+    put("data", rapidjson::Value(data.c_str(), static_cast<rapidjson::SizeType>(data.size()), a));
+  }
+  for (const auto& set : o.sets) {
+    std::size_t eq = set.find('=');
+    if (eq == std::string::npos || eq == 0)
+      fail(Error::invalid_input("--set wants key=value, got " + set));
+    std::string key = set.substr(0, eq), value = set.substr(eq + 1);
+    // JSON arrays and objects (signList) as JSON; anything else as a string.
+    rapidjson::Document parsed;
+    parsed.Parse(value.c_str());
+    if (!parsed.HasParseError() && (parsed.IsArray() || parsed.IsObject())) {
+      put(key, rapidjson::Value(parsed, a));
+    } else {
+      put(key, rapidjson::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a));
+    }
+  }
+  return content;
+}
+
+void call_ldt(const CallOptions& o, const GlobalOptions& global) {
+  keys::Kek kek = load_kek(global);
+  AppFile app = read_app_file(o.app, kek);
+  Url url = parse_url(o.url.empty() ? app.url : o.url);
+  rapidjson::Document content = message_content(o);
+  std::string random = crypto::to_hex(need(crypto::random_bytes(16)));
+  std::string body =
+      need(api::ldt::build_request(app.credentials, o.operation, content, now_utc(), random));
+  api::HttpResponse response;
+  try {
+    api::HttpClient client(url.host, url.port);
+    response = client.post(url.target, std::move(body));
+  } catch (const std::exception& e) {
+    fail(Error::io("cannot reach " + url.host + ":" + std::to_string(url.port) + ": " + e.what()));
+  }
+  rapidjson::Document reply;
+  reply.Parse(response.body.c_str());
+  if (reply.HasParseError() || !reply.IsObject() || !reply.HasMember("message_header")) {
+    std::cout << response.body << "\n";
+    fail(Error::invalid_input("HTTP " + std::to_string(response.status) +
+                              ": the answer is not an LD/T message"));
+  }
+  // A signed document is saved rather than printed when --save is given.
+  if (!o.save.empty() && reply.HasMember("message_content") &&
+      reply["message_content"].HasMember("signedData")) {
+    auto& data = reply["message_content"]["signedData"];
+    need(write_file_atomic(o.save, need(crypto::from_base64(data.GetString())), 0644));
+    std::string note = "saved to " + o.save;
+    data.SetString(note.c_str(), static_cast<rapidjson::SizeType>(note.size()),
+                   reply.GetAllocator());
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  reply.Accept(writer);
+  std::cout << buffer.GetString() << "\n";
+  const auto& header = reply["message_header"];
+  bool ok = header.HasMember("errorCode") && header["errorCode"].IsString() &&
+            std::string(header["errorCode"].GetString()) == "1";
+  throw CommandFailure{ok ? kExitOk : kExitVerificationFailed};
+}
+
+}  // namespace
+
+void add_call_commands(CLI::App& app, const GlobalOptions& global) {
+  auto* call = app.add_subcommand("call", "Call an interface family as an integrator does");
+  call->require_subcommand(1);
+  auto* ldt = call->add_subcommand(
+      "ldt", "LD/T 01.4: sign the envelope, POST it, print the response (exit 0 when errorCode 1)");
+  auto o = std::make_shared<CallOptions>();
+  ldt->add_option("operation", o->operation, "businesstype, e.g. positionSealSign")->required();
+  ldt->add_option("--app", o->app, "The app's credentials (TOML), e.g. var/demo/app.toml")
+      ->required();
+  ldt->add_option("--url", o->url, "Server URL (default: the app file's url)");
+  ldt->add_option("--content", o->content, "message_content to start from (a JSON file)");
+  ldt->add_option("--file", o->file, "Document to send as data (base64)");
+  ldt->add_option("--set", o->sets, "key=value in message_content (JSON arrays/objects allowed)")
+      ->allow_extra_args(false);
+  ldt->add_option("--save", o->save, "Write signedData to this file instead of printing it");
+  ldt->callback([o, &global] { call_ldt(*o, global); });
+}
+
+}  // namespace eseal::cli

@@ -1,0 +1,196 @@
+#include "cli/demo_server.h"
+
+#include <rapidjson/document.h>
+
+#include <iostream>
+
+#include "base/file.h"
+#include "cli/store_support.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+#include "ofd/writer.h"
+#include "service/documents.h"
+
+namespace eseal::cli {
+namespace {
+
+// Two pages, so that the cross-page example has pages to cross.
+std::string sample_text() {
+  std::string text = "关于开展电子印章应用试点工作的通知\n\n各有关单位：\n";
+  for (int i = 1; i <= 30; ++i) {
+    text += std::to_string(i) +
+            "、试点单位使用符合GB/T 38540的电子印章，在PDF和OFD文件上签章；电子证照加盖锁定签名，"
+            "使用时可制作加注件。\n";
+  }
+  return text + "\n深圳市演示科技有限公司（盖章）\n2026年11月23日\n";
+}
+
+// A one-page A4 PDF with a line of text, written object by object with a correct xref.
+Bytes sample_pdf() {
+  const std::string text = "BT /F1 14 Tf 72 720 Td (eseal demo: Party A \\(Seal\\)) Tj ET";
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> "
+      ">> /Contents 5 0 R >>",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      "<< /Length " + std::to_string(text.size()) + " >>\nstream\n" + text + "\nendstream"};
+  std::string pdf = "%PDF-1.7\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  std::size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t offset : offsets) {
+    char line[24];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", offset);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return to_bytes(pdf);
+}
+
+Bytes sample_ofd(Time now) {
+  auto laid = need(ofd::layout_text(sample_text(), {}), "sample OFD");
+  return need(ofd::write_ofd(laid.document, {now, ""}), "sample OFD");
+}
+
+void copy_file(const std::filesystem::path& from, const std::filesystem::path& to, int mode) {
+  need(write_file_atomic(to, need(read_file(from)), mode));
+}
+
+// message_content of each operation's example, without `data` (the call's --file gives it).
+std::vector<std::pair<std::string, std::string>> examples(const std::string& seal_id,
+                                                          const std::string& dn) {
+  const std::string seal = R"("sealId":")" + seal_id + R"(")";
+  return {
+      {"applySeal", R"({"sealName":"深圳市演示科技有限公司业务专用章","templateName":"round",)"
+                    R"("photoData":"","certDN":")" +
+                        dn + R"("})"},
+      {"getSeal", R"({"certDN":")" + dn + R"("})"},
+      {"getSealStatus", R"({"certDN":")" + dn + R"("})"},
+      {"verifyFile", "{}"},
+      {"positionSealSign",
+       R"({"signList":[{)" + seal + R"(,"pageNum":"1","zx":"120","zy":"60"}],"BIZNUM":""})"},
+      {"keyWordSealSign",
+       R"({"signList":[{)" + seal +
+           R"(,"keyword":"科技有限公司（盖章）","keywordModel":"1"}],"BIZNUM":""})"},
+      {"pagingSealSign", R"({"signList":[{)" + seal + R"(,"page":"2","y":"100"}],"BIZNUM":""})"},
+      {"lockSign", R"({"BIZNUM":""})"},
+      {"delLockSign", R"({"BIZNUM":""})"},
+      {"signAndLockSign", R"({"signList":[{)" + seal +
+                              R"(,"page":"1","x":"120","y":"60","ismain":"1"}],"BIZNUM":""})"},
+      {"verifyEleSign", R"({"isSingle":"false","BIZNUM":""})"},
+      {"watermarkAndLockSign",
+       R"({"copyCreator":"某某银行","copyCause":"贷款审批","year":"1","BIZNUM":""})"},
+  };
+}
+
+// Which sample document each example sends.
+std::string sample_for(const std::string& operation) {
+  if (operation == "applySeal" || operation == "getSeal" || operation == "getSealStatus") return "";
+  if (operation == "positionSealSign") return "sample.pdf";
+  if (operation == "verifyFile") return "sample-sealed.pdf";
+  if (operation == "pagingSealSign") return "sample.ofd";
+  if (operation == "delLockSign" || operation == "verifyEleSign") return "sample-locked.ofd";
+  if (operation == "watermarkAndLockSign") return "sample-sealed.ofd";
+  return "sample.ofd";
+}
+
+}  // namespace
+
+void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalOptions& global) {
+  namespace fs = std::filesystem;
+  Time now = now_utc();
+
+  // The platform's own material: trust anchors, the seal maker applySeal uses, a lock signer.
+  fs::path platform = d.data_dir / "platform";
+  fs::create_directories(platform);
+  copy_file(d.root_cert, platform / "ca.pem", 0644);
+  copy_file(d.maker_prefix + ".pem", platform / "seal-maker.pem", 0644);
+  copy_file(d.maker_prefix + ".key", platform / "seal-maker.key", 0600);
+  auto lock = issue_to_files(IssuerFiles::in_folder(d.ca_dir), pki::CertificateProfile::kSeal,
+                             "C=CN,O=eseal 演示平台,CN=eseal 锁定签名", 730,
+                             (platform / "lock").string(), true, kek);
+
+  // One app with its own key pair, and the demo's seals registered to it with their keys.
+  auto store = open_data_store(d.data_dir.string(), kek);
+  std::string syscode = "DEMO" + crypto::to_hex_upper(need(crypto::random_bytes(4)));
+  fs::path app_prefix = d.demo_dir / "app";
+  auto app_cert = issue_to_files(IssuerFiles::in_folder(d.ca_dir), pki::CertificateProfile::kUser,
+                                 "C=CN,O=深圳市演示科技有限公司,CN=" + syscode, 730,
+                                 app_prefix.string(), true, kek);
+  store::App app;
+  app.id = need(store::new_id());
+  app.syscode = syscode;
+  app.name = "演示业务系统";
+  app.cert_pem = app_cert.pem();
+  app.scopes = {"*"};
+  app.created = app.rotated = now;
+  store::AppSecrets secrets = need(store::AppSecrets::generate());
+  need(store->add_app(app, secrets, cli_audit("app.add", syscode, "eseal demo")));
+  for (const auto& [seal, signer_prefix] : d.seals) {
+    pki::Certificate signer = read_certificate(signer_prefix + ".pem");
+    auto key = key_file_record(signer_prefix + ".key", need(signer.public_key()));
+    register_seal(*store, seal, signer, key, app.id, "; eseal demo");
+  }
+
+  std::string url = "http://127.0.0.1:" + std::to_string(d.port) + "/seal/v1/electricSeal";
+  std::string app_file = (d.demo_dir / "app.toml").string();
+  std::string toml =
+      "# LD/T 01.4 credentials of the demo app (secrets: keep this file private)\n"
+      "url = \"" +
+      url + "\"\nsyscode = \"" + syscode + "\"\nauthcode = \"" + secrets.authcode +
+      "\"\nhmac_key = \"" + crypto::to_base64(secrets.hmac_key) + "\"\nkey = \"app.key\"\n" +
+      "cert = \"app.pem\"\n";
+  need(write_file_atomic(app_file, as_bytes(toml), 0600));
+
+  // Sample documents for the examples: plain, sealed and locked.
+  const ses::SesSeal& official = d.seals.front().first;
+  pki::Certificate official_signer = read_certificate(d.seals.front().second + ".pem");
+  service::SealSigner signer{official, official_signer,
+                             read_private_key(d.seals.front().second + ".key", kek)};
+  Bytes pdf = sample_pdf();
+  Bytes ofd = sample_ofd(now);
+  doc::PositionRule at{0, 120, 60};
+  Bytes sealed_pdf = need(service::stamp(pdf, at, signer, now), "sample sealed PDF");
+  Bytes sealed_ofd = need(service::stamp(ofd, at, signer, now), "sample sealed OFD");
+  Bytes locked_ofd =
+      need(service::add_lock(sealed_ofd, lock, read_private_key((platform / "lock.key"), kek), now),
+           "sample locked OFD");
+  for (const auto& [name, bytes] : {std::pair<const char*, const Bytes&>{"sample.pdf", pdf},
+                                    {"sample.ofd", ofd},
+                                    {"sample-sealed.pdf", sealed_pdf},
+                                    {"sample-sealed.ofd", sealed_ofd},
+                                    {"sample-locked.ofd", locked_ofd}}) {
+    need(write_file_atomic(d.demo_dir / name, bytes, 0644));
+  }
+
+  // One ready-to-run request per operation.
+  fs::path requests = d.demo_dir / "requests";
+  fs::create_directories(requests);
+  std::string dn = official_signer.subject().to_string();
+  for (const auto& [operation, content] : examples(official.info.es_id, dn)) {
+    need(write_file_atomic(requests / (operation + ".json"), as_bytes(content + "\n"), 0644));
+    std::string sample = sample_for(operation);
+    std::string script = "#!/bin/sh\n# LD/T 01.4 " + operation +
+                         " against a running eseal serve\n" + "exec " + global.program +
+                         " call ldt " + operation + " --app " + app_file + " --content " +
+                         (requests / (operation + ".json")).string() +
+                         (sample.empty() ? "" : " --file " + (d.demo_dir / sample).string()) +
+                         (sample.empty() || operation.find("verify") != std::string::npos
+                              ? ""
+                              : " --save " + (d.demo_dir / ("out-" + operation)).string() +
+                                    (sample.find(".pdf") != std::string::npos ? ".pdf" : ".ofd")) +
+                         " \"$@\"\n";
+    need(write_file_atomic(requests / (operation + ".sh"), as_bytes(script), 0755));
+  }
+  std::cout << "[8/8] server demo                "
+            << "app " << syscode << " (" << app_file << "), " << d.seals.size()
+            << " seals registered in " << d.data_dir.string() << ", example requests in "
+            << requests.string() << "\n";
+}
+
+}  // namespace eseal::cli
