@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The newcomer's path over real HTTP: `eseal demo` sets up the data folder and example requests,
+# `eseal serve` answers them, and every LD/T 01.4 example succeeds through `eseal call ldt`
+# (exit 0 on errorCode "1"); the documents it saves verify with `eseal pdf|ofd verify`, the
+# audit chain holds, and a replayed or wrongly signed request is refused (exit 1).
+source "$(dirname "$0")/lib.sh" "$@"
+
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+expect 0 "$ESEAL" demo --data-dir var
+contains "[8/8] server demo"
+[ -f var/demo/app.toml ] || fail "no app.toml"
+[ "$(stat -c %a var/demo/app.toml)" = 600 ] || fail "app.toml is readable by others"
+
+"$ESEAL" serve --data-dir var --port 0 > serve.out 2> serve.err &
+server=$!
+for _ in $(seq 200); do
+  grep -q '^eseal listening on ' serve.out && break
+  kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat serve.err)"
+  sleep 0.05
+done
+port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' serve.out)
+[ -n "$port" ] || fail "no listening line: $(cat serve.out serve.err)"
+URL="http://127.0.0.1:$port/seal/v1/electricSeal"
+
+for op in getSealStatus getSeal applySeal positionSealSign verifyFile keyWordSealSign \
+  pagingSealSign lockSign delLockSign signAndLockSign verifyEleSign watermarkAndLockSign; do
+  expect 0 sh "var/demo/requests/$op.sh" --url "$URL"
+  contains '"errorCode": "1"'
+done
+expect 0 "$ESEAL" pdf verify var/demo/out-positionSealSign.pdf --ca var/platform/ca.pem
+expect 0 "$ESEAL" ofd verify var/demo/out-keyWordSealSign.ofd --ca var/platform/ca.pem
+expect 0 "$ESEAL" ofd verify var/demo/out-pagingSealSign.ofd --ca var/platform/ca.pem
+contains "passed   cross-page"
+expect 0 "$ESEAL" ofd verify var/demo/out-signAndLockSign.ofd --ca var/platform/ca.pem
+contains "locks the package"
+expect 0 "$ESEAL" ofd verify var/demo/out-watermarkAndLockSign.ofd --ca var/platform/ca.pem
+contains "passed   copy.original"
+
+# Refusals come back as errorCode "0" with the reason, and the command exits 1.
+expect 1 "$ESEAL" call ldt getSeal --app var/demo/app.toml --url "$URL" --set certDN=C=CN,CN=nobody
+contains '"errorCode": "0"'
+contains "印章不存在"
+expect 1 "$ESEAL" call ldt positionSealSign --app var/demo/app.toml --url "$URL" \
+  --content var/demo/requests/positionSealSign.json --file var/demo/app.toml
+contains "文件不是PDF或OFD格式"
+sed 's/^hmac_key = .*/hmac_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="/' var/demo/app.toml > bad.toml
+cp var/demo/app.key var/demo/app.pem .
+expect 1 "$ESEAL" call ldt getSealStatus --app bad.toml --url "$URL" --set certDN=x
+contains "hmac验证失败"
+
+expect 0 "$ESEAL" audit verify --data-dir var
+contains "OK audit chain"
+grep -q "operation=positionSealSign status=200" serve.err || fail "no access log line for positionSealSign"
+checks=$((checks + 1))
+
+kill -TERM "$server"
+wait "$server" || fail "serve did not exit 0 on SIGTERM"
+server=
+done_checks
