@@ -5,8 +5,8 @@ source "$(dirname "$0")/lib.sh" "$@"
 
 for run in 1 2; do
   expect 0 "$ESEAL" demo --dir var/demo
-  contains "[5/7] verified"
-  contains "[7/7] seals verified"
+  contains "[5/8] verified"
+  contains "[7/8] seals verified"
 done
 contains "signature OK"
 expect 0 "$OPENSSL" verify -vfyopt $DISTID -CAfile var/demo/ca/root.pem var/demo/signer.pem var/demo/seal-maker.pem
