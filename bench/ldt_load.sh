@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Load on the LD/T 01.4 door: builds eseal and the load client (release), sets up the demo data
+# in a temporary folder, starts `eseal serve` on a free port and prints requests per second and
+# p50/p99 latency for getSealStatus and for positionSealSign on a 1 MiB PDF.
+#   bench/ldt_load.sh [REQUESTS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requests=${1:-200}
+connections=${2:-4}
+build=build/release
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
+  -DESEAL_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" --target eseal ldt_load >/dev/null
+eseal=$PWD/$build/src/eseal
+load=$PWD/$build/bench/ldt_load
+
+work=$(mktemp -d)
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+cd "$work"
+export ESEAL_KEK_FILE=$work/var/kek
+"$eseal" demo --data-dir var >/dev/null
+"$eseal" serve --data-dir var --port 0 > serve.out 2> serve.err &
+server=$!
+for _ in $(seq 200); do grep -q '^eseal listening on ' serve.out && break; sleep 0.05; done
+url=$(sed -n 's|^eseal listening on \(.*\)$|\1|p' serve.out)/seal/v1/electricSeal
+
+# A 1 MiB PDF: the sample with an incompressible stream object appended in an update.
+make_big_pdf() {
+  cp var/demo/sample.pdf big.pdf
+  head -c $((1 << 20)) /dev/urandom | base64 -w 0 | head -c $((1 << 20)) > blob
+  local size offset
+  size=$(stat -c %s blob)
+  offset=$(stat -c %s big.pdf)
+  { printf '6 0 obj\n<< /Length %d >>\nstream\n' "$size"; cat blob; printf '\nendstream\nendobj\n'; } >> big.pdf
+  local xref
+  xref=$(stat -c %s big.pdf)
+  local prev
+  prev=$(grep -a -o 'startxref.[0-9]*' var/demo/sample.pdf | tail -n 1 | tr -dc 0-9)
+  printf 'xref\n6 1\n%010d 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n' \
+    "$offset" "$prev" "$xref" >> big.pdf
+}
+make_big_pdf
+echo "eseal serve at $url; $requests requests over $connections connections each"
+"$load" var/demo/app.toml "$url" getSealStatus var/demo/requests/getSealStatus.json - \
+  "$requests" "$connections"
+"$load" var/demo/app.toml "$url" positionSealSign var/demo/requests/positionSealSign.json big.pdf \
+  "$requests" "$connections"
+echo "PDF size: $(stat -c %s big.pdf) bytes"
