@@ -131,7 +131,8 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
   step(7, "seals verified",
        std::to_string(made.size()) + " seals: maker signature, maker chain, validity, picture");
 
-  set_up_server_demo({data_dir, dir, ca_dir, ca_dir / "root.pem", maker_prefix, with_signers, port},
+  set_up_server_demo({data_dir, dir, ca_dir, ca_dir / "root.pem", maker_prefix, with_signers, port,
+                      kOrganization, kTaxNumber},
                      kek, global);
 
   const std::string d = dir.string();

@@ -1,4 +1,5 @@
-// The server half of `eseal demo`: the platform's material in the data folder, one app with its
+// The server half of `eseal demo`: the platform's material in the data folder, the organization,
+// one app with its
 // LD/T credentials and key pair, the demo's seals registered to it, sample documents and a
 // ready-to-run request for each LD/T 01.4 operation.
 #pragma once
@@ -23,6 +24,7 @@ struct ServerDemo {
   // seal the samples are sealed with.
   std::vector<std::pair<ses::SesSeal, std::string>> seals;
   int port = 8080;  // where the examples send their requests
+  std::string organization, credit_code;
 };
 
 void set_up_server_demo(const ServerDemo& demo, const keys::Kek& kek, const GlobalOptions& global);

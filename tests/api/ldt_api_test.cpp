@@ -316,6 +316,23 @@ TEST(LdtApi, EachHeaderFailureHasItsOwnErrorInfo) {
   EXPECT_EQ(unknown_op.info(), "不支持的业务类型：noSuchOperation");
 }
 
+// Appendix A's quirks with valid credentials: the header field spelled `businessstype`, values
+// padded with spaces (example 16: "applySeal ", example 20: " positionSealSign").
+TEST(LdtApi, TheSeedsFieldNameAndSpacingQuirksAreAccepted) {
+  std::string dn = parties().signer.cert.subject().to_string();
+  std::string body = request("getSealStatus", R"({"certDN":")" + dn + "\"}");
+  auto replace = [&body](const std::string& from, const std::string& to) {
+    std::size_t at = body.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    body.replace(at, from.size(), to);
+  };
+  replace(R"("businesstype":"getSealStatus")", R"("businessstype":"getSealStatus ")");
+  replace(R"("certDN":")" + dn + "\"", R"("certDN" : " )" + dn + " \"");
+  Reply r = send(body);
+  EXPECT_EQ(r.code(), "1") << r.info();
+  EXPECT_STREQ(r.json["message_header"]["businesstype"].GetString(), "getSealStatus");
+}
+
 TEST(LdtApi, SealAndDocumentRefusals) {
   Bytes pdf = eseal::test::blank_pdf(1);
   auto position = [&](const std::string& id) {
