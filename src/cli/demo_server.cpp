@@ -6,6 +6,7 @@
 
 #include "base/file.h"
 #include "cli/store_support.h"
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "ofd/writer.h"
@@ -122,11 +123,15 @@ void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalO
   auto app_cert = issue_to_files(IssuerFiles::in_folder(d.ca_dir), pki::CertificateProfile::kUser,
                                  "C=CN,O=深圳市演示科技有限公司,CN=" + syscode, 730,
                                  app_prefix.string(), true, kek);
-  store::Organization org{need(store::new_id()), d.organization, d.credit_code, now};
-  need(store->add_organization(org, cli_audit("org.add", org.id, "eseal demo: " + org.name)));
+  // The organization's id follows from its credit code, so that a second demo run finds it.
+  std::string org_id = crypto::to_hex(crypto::sm3(as_bytes(d.credit_code))).substr(0, 32);
+  if (!store->find_organization(org_id)) {
+    store::Organization org{org_id, d.organization, d.credit_code, now};
+    need(store->add_organization(org, cli_audit("org.add", org.id, "eseal demo: " + org.name)));
+  }
   store::App app;
   app.id = need(store::new_id());
-  app.org_id = org.id;
+  app.org_id = org_id;
   app.syscode = syscode;
   app.name = "演示业务系统";
   app.cert_pem = app_cert.pem();
