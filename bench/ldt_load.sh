@@ -28,7 +28,7 @@ url=$(sed -n 's|^eseal listening on \(.*\)$|\1|p' serve.out)/seal/v1/electricSea
 # A 1 MiB PDF: the sample with an incompressible stream object appended in an update.
 make_big_pdf() {
   cp var/demo/sample.pdf big.pdf
-  head -c $((1 << 20)) /dev/urandom | base64 -w 0 | head -c $((1 << 20)) > blob
+  head -c $((3 << 18)) /dev/urandom | base64 -w 0 > blob  # 1 MiB of base64 text
   local size offset
   size=$(stat -c %s blob)
   offset=$(stat -c %s big.pdf)
@@ -36,7 +36,7 @@ make_big_pdf() {
   local xref
   xref=$(stat -c %s big.pdf)
   local prev
-  prev=$(grep -a -o 'startxref.[0-9]*' var/demo/sample.pdf | tail -n 1 | tr -dc 0-9)
+  prev=$(tail -n 2 var/demo/sample.pdf | head -n 1)  # the number after startxref
   printf 'xref\n6 1\n%010d 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n' \
     "$offset" "$prev" "$xref" >> big.pdf
 }
