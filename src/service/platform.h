@@ -15,6 +15,7 @@
 #include "pki/certificate.h"
 #include "service/documents.h"
 #include "ses/seal.h"
+#include "store/store.h"
 
 namespace eseal::service {
 
@@ -27,13 +28,10 @@ struct App {
   bool allows(const std::string& operation) const;
 };
 
-enum class SealStatus { kValid, kFrozen, kLost, kRevoked, kExpired };
-std::string_view seal_status_name(SealStatus s);
-
 struct RegisteredSeal {
   std::string id, name;
   std::string owner_app;  // syscode of the app that may use it; "" for any app
-  SealStatus status = SealStatus::kValid;
+  store::SealStatus status = store::SealStatus::kValid;  // the effective status now
   ses::SesSeal seal;
   std::string signer_dn;  // subject of the signer certificate listed in the seal
 };

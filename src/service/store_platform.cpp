@@ -17,22 +17,6 @@ std::string normalized_dn(const std::string& dn) {
   return parsed ? parsed->to_string() : dn;
 }
 
-SealStatus status_of(store::SealStatus s) {
-  switch (s) {
-    case store::SealStatus::kValid:
-      return SealStatus::kValid;
-    case store::SealStatus::kFrozen:
-      return SealStatus::kFrozen;
-    case store::SealStatus::kLost:
-      return SealStatus::kLost;
-    case store::SealStatus::kRevoked:
-      return SealStatus::kRevoked;
-    case store::SealStatus::kExpired:
-      return SealStatus::kExpired;
-  }
-  return SealStatus::kRevoked;
-}
-
 store::AuditEntry entry(const std::string& actor, const std::string& operation,
                         const std::string& object, const std::string& detail,
                         const std::string& biznum = {}) {
@@ -85,7 +69,7 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
     }
   }
   return RegisteredSeal{
-      record.id,        record.name,     owner, status_of(record.effective_status(now_utc())),
+      record.id,        record.name,     owner, record.effective_status(now_utc()),
       std::move(*seal), record.signer_dn};
 }
 

@@ -66,6 +66,13 @@ std::string header_field(const rapidjson::Value& header,
   return {};
 }
 
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void write_field(JsonWriter& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
 }  // namespace
 
 Result<Request> parse_request(std::string_view body) {
@@ -163,11 +170,8 @@ Result<std::string> build_request(const ClientCredentials& credentials,
   std::string ctime = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto field = [&w](const char* key, const std::string& value) {
-    w.Key(key);
-    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-  };
+  JsonWriter w(buffer);
+  auto field = [&w](const char* key, const std::string& value) { write_field(w, key, value); };
   w.StartObject();
   w.Key("message_header");
   w.StartObject();
@@ -189,11 +193,8 @@ Result<std::string> build_request(const ClientCredentials& credentials,
 std::string response(const std::string& businesstype, const std::string& syscode, bool success,
                      const std::string& error_info, const rapidjson::Value* content) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto field = [&w](const char* key, const std::string& value) {
-    w.Key(key);
-    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-  };
+  JsonWriter w(buffer);
+  auto field = [&w](const char* key, const std::string& value) { write_field(w, key, value); };
   w.StartObject();
   w.Key("message_header");
   w.StartObject();

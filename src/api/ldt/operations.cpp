@@ -128,7 +128,7 @@ class Call {
   Answer get_seal_status() {
     auto seal = seal_by_dn();
     if (!seal) return seal.error();
-    bool usable = seal->status == service::SealStatus::kValid && now_ <= seal->seal.info.valid_end;
+    bool usable = seal->status == store::SealStatus::kValid && now_ <= seal->seal.info.valid_end;
     return string_content({{"SealStatus", usable ? "1" : "0"}});
   }
 
@@ -310,9 +310,9 @@ class Call {
     if (!seal) return seal_error(seal.error(), *id);
     if (!seal->owner_app.empty() && seal->owner_app != app_.syscode)
       return refused("应用无权使用该印章：" + *id);
-    if (seal->status != service::SealStatus::kValid)
+    if (seal->status != store::SealStatus::kValid)
       return refused("印章状态不可用：" + *id + "（" +
-                     std::string(service::seal_status_name(seal->status)) + "）");
+                     std::string(store::status_name(seal->status)) + "）");
     if (now_ > seal->seal.info.valid_end || now_ < seal->seal.info.valid_start)
       return refused("印章不在有效期内：" + *id);
     auto signer = platform_.signer_of(*seal);
