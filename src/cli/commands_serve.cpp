@@ -11,6 +11,7 @@
 #include "api/ldt/routes.h"
 #include "api/server.h"
 #include "cli/commands.h"
+#include "keys/soft_keystore.h"
 #include "service/store_platform.h"
 #include "store/store.h"
 
@@ -65,6 +66,11 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   server.add_readiness_check("database", [&store]() -> Status {
     auto check = store->list_apps();
     if (!check) return check.error();
+    return ok_status();
+  });
+  server.add_readiness_check("keystore", [dir = config.data.dir, &kek]() -> Status {
+    auto keystore = keys::SoftKeystore::open(std::filesystem::path(dir) / "keys", kek);
+    if (!keystore) return keystore.error();
     return ok_status();
   });
   api::ldt::add_routes(server, ldt);

@@ -46,7 +46,7 @@ contains $'HTTP/1.1 200 OK\r'
 contains '{"status":"ok"}'
 contains 'X-Request-Id: '
 get /readyz
-contains '{"status":"ready","failed":[],"checks":{"data-dir":"ok","database":"ok"}}'
+contains '{"status":"ready","failed":[],"checks":{"data-dir":"ok","database":"ok","keystore":"ok"}}'
 get /nowhere
 contains $'HTTP/1.1 404 Not Found\r'
 get /metrics
