@@ -12,10 +12,12 @@
 namespace eseal::api::ldt {
 namespace {
 
+// `s` without surrounding white space; an all-space `s` gives an empty view that still points
+// into it (RapidJSON refuses a null string pointer even with length 0).
 std::string_view trim(std::string_view s) {
   const char* space = " \t\r\n";
   std::size_t begin = s.find_first_not_of(space);
-  if (begin == std::string_view::npos) return {};
+  if (begin == std::string_view::npos) return s.substr(s.size());
   return s.substr(begin, s.find_last_not_of(space) - begin + 1);
 }
 

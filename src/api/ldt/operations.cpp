@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 
 #include <charconv>
-#include <cstdlib>
 #include <functional>
 #include <map>
 
