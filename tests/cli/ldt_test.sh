@@ -5,23 +5,12 @@
 # audit chain holds, and a replayed or wrongly signed request is refused (exit 1).
 source "$(dirname "$0")/lib.sh" "$@"
 
-server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
-
 expect 0 "$ESEAL" demo --data-dir var
 contains "[8/8] server demo"
 [ -f var/demo/app.toml ] || fail "no app.toml"
 [ "$(stat -c %a var/demo/app.toml)" = 600 ] || fail "app.toml is readable by others"
 
-"$ESEAL" serve --data-dir var --port 0 > serve.out 2> serve.err &
-server=$!
-for _ in $(seq 200); do
-  grep -q '^eseal listening on ' serve.out && break
-  kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat serve.err)"
-  sleep 0.05
-done
-port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' serve.out)
-[ -n "$port" ] || fail "no listening line: $(cat serve.out serve.err)"
+start_serve --data-dir var --port 0
 URL="http://127.0.0.1:$port/seal/v1/electricSeal"
 
 for op in getSealStatus getSeal applySeal positionSealSign verifyFile keyWordSealSign \

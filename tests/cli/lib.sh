@@ -3,11 +3,12 @@ set -u
 ESEAL=$1
 OPENSSL=$2
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 export ESEAL_KEK_FILE="$WORK/var/kek"
 unset ESEAL_KEK
 DISTID="distid:1234567812345678"
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
 checks=0
 
 fail() {
@@ -32,3 +33,19 @@ contains() {
 }
 
 done_checks() { echo "ok: $checks checks"; }
+
+# start_serve ARGS...: runs `eseal serve ARGS` in the background (output in serve.out and
+# serve.err), waits for its "eseal listening on" line and sets $server (its pid) and $port. At
+# exit a server still running is killed and the work folder removed.
+start_serve() {
+  "$ESEAL" serve "$@" > serve.out 2> serve.err &
+  server=$!
+  for _ in $(seq 200); do
+    grep -q '^eseal listening on ' serve.out && break
+    kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat serve.err)"
+    sleep 0.05
+  done
+  port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' serve.out)
+  checks=$((checks + 1))
+  [ -n "$port" ] || fail "no listening line: $(cat serve.out serve.err)"
+}

@@ -3,23 +3,6 @@
 # /readyz and /metrics, logs each request, and exits 0 on SIGTERM. Plain bash: HTTP over /dev/tcp.
 source "$(dirname "$0")/lib.sh" "$@"
 
-server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
-
-# start ARGS...: runs `eseal serve ARGS` in the background and sets $port from its first line.
-start() {
-  "$ESEAL" serve "$@" > serve.out 2> serve.err &
-  server=$!
-  for _ in $(seq 200); do
-    grep -q '^eseal listening on ' serve.out && break
-    kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat serve.err)"
-    sleep 0.05
-  done
-  port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' serve.out)
-  checks=$((checks + 1))
-  [ -n "$port" ] || fail "no listening line: $(cat serve.out serve.err)"
-}
-
 # get PATH: one GET over a fresh connection; the whole response is kept in $out.
 get() {
   out=$(timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" &&
@@ -39,7 +22,7 @@ stop() {
   [ "$code" = 0 ] || fail "serve exited with $code after SIGTERM: $(cat serve.err)"
 }
 
-start --port 0 --data-dir data
+start_serve --port 0 --data-dir data
 [ -d data ] || fail "the data folder was not created"
 get /healthz
 contains $'HTTP/1.1 200 OK\r'
@@ -68,7 +51,7 @@ port = 1
 file = "serve.log"
 level = "warn"
 TOML
-ESEAL_SERVER_PORT=0 ESEAL_LOG_LEVEL=info start
+ESEAL_SERVER_PORT=0 ESEAL_LOG_LEVEL=info start_serve
 get /healthz
 contains '{"status":"ok"}'
 stop
