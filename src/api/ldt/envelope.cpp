@@ -68,11 +68,29 @@ std::string header_field(const rapidjson::Value& header,
   return {};
 }
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_field(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+// {"message_header":{header, in order},"message_content":content} ({} when content is not an
+// object): the one shape of every LD/T message, request or response.
+std::string envelope(std::initializer_list<std::pair<const char*, std::string>> header,
+                     const rapidjson::Value* content) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("message_header");
+  w.StartObject();
+  for (const auto& [key, value] : header) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  w.EndObject();
+  w.Key("message_content");
+  if (content && content->IsObject()) {
+    content->Accept(w);
+  } else {
+    w.StartObject();
+    w.EndObject();
+  }
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace
@@ -171,50 +189,26 @@ Result<std::string> build_request(const ClientCredentials& credentials,
   if (!sign) return sign.error();
   std::string ctime = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  auto field = [&w](const char* key, const std::string& value) { write_field(w, key, value); };
-  w.StartObject();
-  w.Key("message_header");
-  w.StartObject();
-  field("syscode", credentials.syscode);
-  field("authcode", credentials.authcode);
-  field("businesstype", businesstype);
-  field("sign", *sign);
-  field("version", "1.0");
-  field("ctime", ctime);
-  field("random", random);
-  field("hmac", compute_hmac(credentials.hmac_key, ctime, random, credentials.syscode));
-  w.EndObject();
-  w.Key("message_content");
-  content.Accept(w);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return envelope(
+      {{"syscode", credentials.syscode},
+       {"authcode", credentials.authcode},
+       {"businesstype", businesstype},
+       {"sign", *sign},
+       {"version", "1.0"},
+       {"ctime", ctime},
+       {"random", random},
+       {"hmac", compute_hmac(credentials.hmac_key, ctime, random, credentials.syscode)}},
+      &content);
 }
 
 std::string response(const std::string& businesstype, const std::string& syscode, bool success,
                      const std::string& error_info, const rapidjson::Value* content) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  auto field = [&w](const char* key, const std::string& value) { write_field(w, key, value); };
-  w.StartObject();
-  w.Key("message_header");
-  w.StartObject();
-  field("businesstype", businesstype);
-  field("syscode", syscode);
-  field("version", "1.0");
-  field("errorCode", success ? "1" : "0");
-  field("errorInfo", error_info);
-  w.EndObject();
-  w.Key("message_content");
-  if (content && content->IsObject()) {
-    content->Accept(w);
-  } else {
-    w.StartObject();
-    w.EndObject();
-  }
-  w.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  return envelope({{"businesstype", businesstype},
+                   {"syscode", syscode},
+                   {"version", "1.0"},
+                   {"errorCode", success ? "1" : "0"},
+                   {"errorInfo", error_info}},
+                  content);
 }
 
 }  // namespace eseal::api::ldt
