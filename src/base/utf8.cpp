@@ -90,4 +90,18 @@ std::string encode_utf8(std::u32string_view text) {
   return out;
 }
 
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t from = at;
+    if (next_scalar(text, at)) {
+      out.append(text.substr(from, at - from));
+    } else {
+      append_utf8(out, kReplacementCharacter);
+    }
+  }
+  return out;
+}
+
 }  // namespace eseal

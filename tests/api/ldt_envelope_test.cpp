@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "api/ldt/envelope.h"
+#include "base/utf8.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "pki/test_ca.h"
@@ -53,11 +54,76 @@ TEST(LdtEnvelope, TheSeedsExampleHeadersParseWithTheirQuirks) {
   ASSERT_TRUE(r20.ok()) << r20.error().message;
   EXPECT_EQ(r20->header.businesstype, "positionSealSign");
   EXPECT_EQ(r20->header.ctime, "1498627266000");
+  // The content stays as sent until the header is authenticated, then is trimmed in place.
+  EXPECT_TRUE(r20->content->HasMember(" data "));
+  trim_content(*r20);
   EXPECT_EQ(std::string((*r20->content)["data"].GetString()), "x");
-  EXPECT_TRUE(r20->raw_content->HasMember(" data "));
+}
+
+// Appendix A examples 17, 18, 23 and 24 print message_content inside message_header.
+TEST(LdtEnvelope, ContentInsideTheHeaderIsTheContent) {
+  auto r = parse_request(R"({"message_header":{"syscode":"HBECS","authcode":"a",
+    "businesstype":"getSeal ","sign":"s","version":"1.0","ctime":"1",
+    "random":"550e8400e29b41d4a716446655440000","hmac":"h",
+    "message_content":{"certDN":"证书DN"}}})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_STREQ((*r->content)["certDN"].GetString(), "证书DN");
+  auto both = parse_request(R"({"message_header":{"syscode":"HBECS","authcode":"a",
+    "businesstype":"getSeal","sign":"s","version":"1.0","ctime":"1","random":"r","hmac":"h",
+    "message_content":{"certDN":"甲"}},"message_content":{"certDN":"乙"}})");
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().message, "报文包含两个message_content");
+}
+
+// Two equal keys (after trimming) anywhere, or two spellings of businesstype, are refused: the
+// signature covered one of them and an operation might have read the other.
+TEST(LdtEnvelope, DuplicateKeysAreRefusedAtEveryDepth) {
+  std::string header = R"("message_header":{"syscode":"A","authcode":"b","businesstype":"x",
+    "sign":"s","version":"1.0","ctime":"1","random":"r","hmac":"h"})";
+  auto top = parse_request("{" + header + R"(,"message_content":{"data":"1"," data":"2"}})");
+  ASSERT_FALSE(top.ok());
+  EXPECT_EQ(top.error().message, "报文包含重复的键：data");
+  auto nested = parse_request("{" + header +
+                              R"(,"message_content":{"signList":[{"sealId":"1","sealId":"2"}]}})");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_EQ(nested.error().message, "报文包含重复的键：sealId");
+  Header seen;
+  auto aliases = parse_request(R"({"message_header":{"syscode":"A","authcode":"b",
+    "businesstype":"getSeal","businessType":"lockSign","sign":"s","version":"1.0","ctime":"1",
+    "random":"r","hmac":"h"}})",
+                               32, &seen);
+  ASSERT_FALSE(aliases.ok());
+  EXPECT_EQ(aliases.error().message, "message_header包含重复的键：businessType");
+  EXPECT_EQ(seen.syscode, "A");
+}
+
+TEST(LdtEnvelope, NestingIsLimitedWhileParsing) {
+  // Deep enough to overflow a recursive parser's or walker's stack many times over.
+  std::string deep = R"({"message_header":{},"message_content":{"x":)" +
+                     std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}}";
+  auto r = parse_request(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "报文嵌套超过32层");
+  std::string header = R"("message_header":{"syscode":"A","authcode":"b","businesstype":"x",
+    "sign":"s","version":"1.0","ctime":"1","random":"r","hmac":"h"})";
+  std::string ok_depth = "{" + header + R"(,"message_content":{"x":)" + std::string(30, '[') +
+                         std::string(30, ']') + "}}";
+  EXPECT_TRUE(parse_request(ok_depth).ok());
+  EXPECT_FALSE(parse_request(ok_depth, 16).ok());
+}
+
+TEST(LdtEnvelope, TextThatIsNotUtf8IsRefusedAndResponsesAreAlwaysUtf8) {
+  auto r = parse_request("{\"message_header\":{\"syscode\":\"\xff\xfe\"}}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "报文不是合法的JSON");
+  std::string out = response("op\xff", "\xc0\xafsys", false, "bad \xed\xa0\x80");
+  EXPECT_EQ(valid_utf8(out), out);
+  auto parsed = json(out);
+  EXPECT_STREQ(parsed["message_header"]["businesstype"].GetString(), "op\uFFFD");
 }
 
 TEST(LdtEnvelope, BadEnvelopesAreRefusedNamingWhatIsMissing) {
+  EXPECT_FALSE(parse_request(std::string_view("{\"a\":1}\0{}", 10)).ok());
   EXPECT_FALSE(parse_request("not json").ok());
   EXPECT_FALSE(parse_request(R"({"message_content":{}})").ok());
   auto r =
@@ -65,6 +131,12 @@ TEST(LdtEnvelope, BadEnvelopesAreRefusedNamingWhatIsMissing) {
     "sign":"s","version":"1.0","ctime":"1","hmac":"h"}})");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "message_header缺少random");
+}
+
+TEST(LdtEnvelope, TheTrimmedCanonicalStringIsWhatTheOperationReads) {
+  auto d = json(R"({" b ":" 2 ","a":[{" k ":" v "}],"e":"  "})");
+  EXPECT_EQ(canonical_content(d, true), R"(a=[{"k":"v"}]&b=2)");
+  EXPECT_EQ(canonical_content(d), R"( b = 2 &a=[{" k ":" v "}]&e=  )");
 }
 
 TEST(LdtEnvelope, TheCanonicalStringSortsByByteValueAndLeavesEmptyValuesOut) {

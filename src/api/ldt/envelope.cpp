@@ -1,77 +1,139 @@
 #include "api/ldt/envelope.h"
 
+#include <openssl/crypto.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <algorithm>
 #include <map>
+#include <optional>
+#include <vector>
 
+#include "api/json.h"
+#include "base/utf8.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 
 namespace eseal::api::ldt {
 namespace {
 
-// `s` without surrounding white space; an all-space `s` gives an empty view that still points
-// into it (RapidJSON refuses a null string pointer even with length 0).
-std::string_view trim(std::string_view s) {
-  const char* space = " \t\r\n";
-  std::size_t begin = s.find_first_not_of(space);
-  if (begin == std::string_view::npos) return s.substr(s.size());
-  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
+using rapidjson::Value;
+
+std::string_view view(const Value& string) {
+  return {string.GetString(), string.GetStringLength()};
 }
 
-// A copy of `value` with object keys and string values trimmed, at every depth.
-rapidjson::Value trimmed(const rapidjson::Value& value, rapidjson::Document::AllocatorType& a) {
-  rapidjson::Value out;
+std::string_view trim(std::string_view s) {
+  return trim_json_space(s);
+}
+
+// Passes a value's events to a writer with every key and string rewritten by `rewrite`.
+template <typename Writer, typename Rewrite>
+class Rewriting {
+ public:
+  Rewriting(Writer& w, Rewrite rewrite) : w_(w), rewrite_(rewrite) {}
+  bool Null() { return w_.Null(); }
+  bool Bool(bool b) { return w_.Bool(b); }
+  bool Int(int i) { return w_.Int(i); }
+  bool Uint(unsigned u) { return w_.Uint(u); }
+  bool Int64(std::int64_t i) { return w_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return w_.Uint64(u); }
+  bool Double(double d) { return w_.Double(d); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    std::string t(rewrite_({s, n}));
+    return w_.String(t.data(), static_cast<rapidjson::SizeType>(t.size()), true);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    std::string t(rewrite_({s, n}));
+    return w_.Key(t.data(), static_cast<rapidjson::SizeType>(t.size()), true);
+  }
+  bool StartObject() { return w_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return w_.EndObject(n); }
+  bool StartArray() { return w_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return w_.EndArray(n); }
+
+ private:
+  Writer& w_;
+  Rewrite rewrite_;
+};
+
+std::string compact(const Value& value, bool trimmed) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  if (trimmed) {
+    Rewriting handler(writer, trim);
+    value.Accept(handler);
+  } else {
+    value.Accept(writer);
+  }
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+bool empty(const Value& v, bool trimmed) {
+  return v.IsNull() || (v.IsString() && (trimmed ? trim(view(v)) : view(v)).empty()) ||
+         (v.IsObject() && v.MemberCount() == 0) || (v.IsArray() && v.Empty());
+}
+
+// Trims a string value in place; a copy only when there is something to trim.
+void trim_string(Value& s, rapidjson::Document::AllocatorType& a) {
+  std::string_view t = trim(view(s));
+  if (t.size() == s.GetStringLength()) return;
+  std::string copy(t);  // the value's own storage may be what it is set from
+  s.SetString(copy.data(), static_cast<rapidjson::SizeType>(copy.size()), a);
+}
+
+void trim_in_place(Value& value, rapidjson::Document::AllocatorType& a) {
   if (value.IsObject()) {
-    out.SetObject();
-    for (const auto& m : value.GetObject()) {
-      std::string_view key = trim({m.name.GetString(), m.name.GetStringLength()});
-      out.AddMember(rapidjson::Value(key.data(), static_cast<rapidjson::SizeType>(key.size()), a),
-                    trimmed(m.value, a), a);
+    for (auto& m : value.GetObject()) {
+      trim_string(m.name, a);
+      trim_in_place(m.value, a);
     }
   } else if (value.IsArray()) {
-    out.SetArray();
-    for (const auto& v : value.GetArray()) out.PushBack(trimmed(v, a), a);
+    for (auto& v : value.GetArray()) trim_in_place(v, a);
   } else if (value.IsString()) {
-    std::string_view s = trim({value.GetString(), value.GetStringLength()});
-    out.SetString(s.data(), static_cast<rapidjson::SizeType>(s.size()), a);
-  } else {
-    out.CopyFrom(value, a);
+    trim_string(value, a);
+  }
+}
+
+// The member of `object` whose trimmed key is `name`; null when absent.
+Value* member(Value& object, std::string_view name) {
+  for (auto& m : object.GetObject()) {
+    if (trim(view(m.name)) == name) return &m.value;
+  }
+  return nullptr;
+}
+
+// The header field called by one of `names`, trimmed; "" when absent or not a string or number.
+// Two of the names at once is a duplicate key.
+Result<std::string> header_field(Value& header, const std::vector<std::string_view>& names) {
+  std::string out;
+  const Value* found = nullptr;
+  for (std::string_view name : names) {
+    const Value* v = member(header, name);
+    if (!v) continue;
+    if (found) return Error::invalid_input("message_header包含重复的键：" + std::string(name));
+    found = v;
+    if (v->IsString()) out = std::string(trim(view(*v)));
+    if (v->IsNumber()) out = compact(*v, false);
   }
   return out;
 }
 
-std::string compact(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-bool empty(const rapidjson::Value& v) {
-  return v.IsNull() || (v.IsString() && v.GetStringLength() == 0) ||
-         (v.IsObject() && v.MemberCount() == 0) || (v.IsArray() && v.Empty());
-}
-
-// The header member whose trimmed key is one of `names`, trimmed; "" when absent.
-std::string header_field(const rapidjson::Value& header,
-                         std::initializer_list<std::string_view> names) {
-  for (const auto& m : header.GetObject()) {
-    std::string_view key = trim({m.name.GetString(), m.name.GetStringLength()});
-    if (std::find(names.begin(), names.end(), key) == names.end()) continue;
-    if (m.value.IsString())
-      return std::string(trim({m.value.GetString(), m.value.GetStringLength()}));
-    if (m.value.IsNumber()) return compact(m.value);
+std::string json_refusal(const JsonError& e) {
+  switch (e.kind) {
+    case JsonError::Kind::kTooDeep:
+      return "报文嵌套超过" + e.detail + "层";
+    case JsonError::Kind::kDuplicateKey:
+      return "报文包含重复的键：" + e.detail;
+    case JsonError::Kind::kSyntax:
+      break;
   }
-  return {};
+  return "报文不是合法的JSON";
 }
 
 // {"message_header":{header, in order},"message_content":content} ({} when content is not an
 // object): the one shape of every LD/T message, request or response.
 std::string envelope(std::initializer_list<std::pair<const char*, std::string>> header,
-                     const rapidjson::Value* content) {
+                     const Value* content) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -79,12 +141,14 @@ std::string envelope(std::initializer_list<std::pair<const char*, std::string>> 
   w.StartObject();
   for (const auto& [key, value] : header) {
     w.Key(key);
-    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    std::string text = valid_utf8(value);
+    w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
   }
   w.EndObject();
   w.Key("message_content");
   if (content && content->IsObject()) {
-    content->Accept(w);
+    Rewriting handler(w, valid_utf8);
+    content->Accept(handler);
   } else {
     w.StartObject();
     w.EndObject();
@@ -95,59 +159,75 @@ std::string envelope(std::initializer_list<std::pair<const char*, std::string>> 
 
 }  // namespace
 
-Result<Request> parse_request(std::string_view body) {
-  auto document = std::make_unique<rapidjson::Document>();
-  document->Parse(body.data(), body.size());
-  if (document->HasParseError() || !document->IsObject())
-    return Error::invalid_input("报文不是合法的JSON");
-  const rapidjson::Value* header = nullptr;
-  const rapidjson::Value* content = nullptr;
-  for (const auto& m : document->GetObject()) {
-    std::string_view key = trim({m.name.GetString(), m.name.GetStringLength()});
-    if (key == "message_header" && m.value.IsObject()) header = &m.value;
-    if (key == "message_content" && m.value.IsObject()) content = &m.value;
-  }
-  if (!header) return Error::invalid_input("缺少message_header");
+Result<Request> parse_request(std::string_view body, unsigned max_depth, Header* seen) {
+  auto parsed = parse_json(body, {max_depth});
+  if (!parsed) return Error::invalid_input(json_refusal(parsed.error));
+  rapidjson::Document& document = *parsed.document;
+  if (!document.IsObject()) return Error::invalid_input("报文不是合法的JSON");
+  Value* header = member(document, "message_header");
+  Value* content = member(document, "message_content");
+  if (!header || !header->IsObject()) return Error::invalid_input("缺少message_header");
   Request out;
   Header& h = out.header;
-  h.syscode = header_field(*header, {"syscode"});
-  h.authcode = header_field(*header, {"authcode"});
-  h.businesstype = header_field(*header, {"businesstype", "businessstype", "businessType"});
-  h.sign = header_field(*header, {"sign"});
-  h.version = header_field(*header, {"version"});
-  h.ctime = header_field(*header, {"ctime"});
-  h.random = header_field(*header, {"random"});
-  h.hmac = header_field(*header, {"hmac"});
+  const std::pair<std::string*, std::vector<std::string_view>> fields[] = {
+      {&h.syscode, {"syscode"}},
+      {&h.authcode, {"authcode"}},
+      {&h.businesstype, {"businesstype", "businessstype", "businessType"}},
+      {&h.sign, {"sign"}},
+      {&h.version, {"version"}},
+      {&h.ctime, {"ctime"}},
+      {&h.random, {"random"}},
+      {&h.hmac, {"hmac"}}};
+  std::optional<Error> duplicate;
+  for (const auto& [field, names] : fields) {
+    auto value = header_field(*header, names);
+    if (value) *field = std::move(*value);
+    if (!value && !duplicate) duplicate = value.error();
+  }
+  if (seen) *seen = h;
+  if (duplicate) return *duplicate;
+  if (Value* inner = member(*header, "message_content")) {
+    if (content) return Error::invalid_input("报文包含两个message_content");
+    content = inner;
+  }
+  if (content && !content->IsObject()) return Error::invalid_input("message_content不是对象");
   for (auto [name, value] : {std::pair{"syscode", &h.syscode},
                              {"authcode", &h.authcode},
                              {"businesstype", &h.businesstype},
                              {"sign", &h.sign},
+                             {"version", &h.version},
                              {"ctime", &h.ctime},
                              {"random", &h.random},
                              {"hmac", &h.hmac}}) {
     if (value->empty()) return Error::invalid_input(std::string("message_header缺少") + name);
   }
-  out.content = std::make_unique<rapidjson::Document>();
-  out.raw_content = std::make_unique<rapidjson::Document>();
-  if (content) {
-    out.raw_content->CopyFrom(*content, out.raw_content->GetAllocator());
-    static_cast<rapidjson::Value&>(*out.content) = trimmed(*content, out.content->GetAllocator());
-  } else {
-    out.content->SetObject();
-    out.raw_content->SetObject();
+  if (!content) {
+    // Added last: adding a member may move the ones found above.
+    document.AddMember("message_content", Value(rapidjson::kObjectType), document.GetAllocator());
+    content = &document.MemberEnd()[-1].value;
   }
+  out.document = std::move(parsed.document);
+  out.content = content;
   return out;
 }
 
-std::string canonical_content(const rapidjson::Value& content) {
+void trim_content(Request& request) {
+  trim_in_place(*request.content, request.document->GetAllocator());
+}
+
+std::string canonical_content(const Value& content, bool trimmed) {
   std::map<std::string, std::string> pairs;  // byte order
   if (content.IsObject()) {
     for (const auto& m : content.GetObject()) {
-      if (empty(m.value)) continue;
-      std::string value = m.value.IsString()
-                              ? std::string(m.value.GetString(), m.value.GetStringLength())
-                              : compact(m.value);
-      pairs[std::string(m.name.GetString(), m.name.GetStringLength())] = std::move(value);
+      if (empty(m.value, trimmed)) continue;
+      std::string_view key = view(m.name);
+      std::string value;
+      if (m.value.IsString()) {
+        value = trimmed ? trim(view(m.value)) : view(m.value);
+      } else {
+        value = compact(m.value, trimmed);
+      }
+      pairs[std::string(trimmed ? trim(key) : key)] = std::move(value);
     }
   }
   std::string out;
@@ -161,15 +241,22 @@ std::string compute_hmac(ByteView key, std::string_view ctime, std::string_view 
   return crypto::to_base64(crypto::hmac_sm3(key, as_bytes(input)));
 }
 
+bool hmac_matches(ByteView key, const Header& header) {
+  std::string expected = compute_hmac(key, header.ctime, header.random, header.syscode);
+  return expected.size() == header.hmac.size() &&
+         CRYPTO_memcmp(expected.data(), header.hmac.data(), expected.size()) == 0;
+}
+
 Status verify_sign(const Request& request, const pki::Certificate& app_cert) {
   auto signature = crypto::parse_sm2_signature(as_bytes(request.header.sign));
   if (!signature) return Error::invalid_input("sign不是SM2签名值");
   auto key = app_cert.public_key();
   if (!key) return key.error();
-  for (const rapidjson::Document* content : {request.content.get(), request.raw_content.get()}) {
-    std::string text = canonical_content(*content);
-    if (crypto::sm2_verify(*key, as_bytes(text), *signature)) return ok_status();
-  }
+  std::string trimmed = canonical_content(*request.content, true);
+  if (crypto::sm2_verify(*key, as_bytes(trimmed), *signature)) return ok_status();
+  std::string as_sent = canonical_content(*request.content);
+  if (as_sent != trimmed && crypto::sm2_verify(*key, as_bytes(as_sent), *signature))
+    return ok_status();
   return Error::verification_failed("sign验证失败");
 }
 

@@ -25,27 +25,41 @@ struct Header {
 
 struct Request {
   Header header;
-  // message_content (an empty object when absent), with trimmed keys and string values.
-  std::unique_ptr<rapidjson::Document> content;
-  // The content as sent, for a client that signed untrimmed values.
-  std::unique_ptr<rapidjson::Document> raw_content;
+  // The whole body as parsed (depth-limited, no duplicate keys: api/json.h).
+  std::unique_ptr<rapidjson::Document> document;
+  // message_content inside `document`, as sent: at the top level or, as appendix A examples 17,
+  // 18, 23 and 24 print it, inside message_header; an empty object when absent. trim_content()
+  // trims its keys and string values in place once the header has been authenticated.
+  rapidjson::Value* content = nullptr;
 };
 
-// kInvalidInput for a body that is not JSON, or lacks message_header or a header field.
-Result<Request> parse_request(std::string_view body);
+// kInvalidInput, with an errorInfo, for a body that is not well-formed UTF-8 JSON, is nested
+// deeper than `max_depth`, has two equal keys in an object (after trimming; the header's
+// `businesstype` aliases count as one key), two message_content, or lacks message_header or one
+// of its fields. `seen` receives what could be read of the header even when the request is
+// refused, so that a refusal can name the caller's businesstype and syscode.
+Result<Request> parse_request(std::string_view body, unsigned max_depth = 32,
+                              Header* seen = nullptr);
+
+// Trims the content's keys and string values at every depth, in place (no copy of `data`).
+void trim_content(Request& request);
 
 // The string `sign` covers: the top-level keys sorted by byte value, "key=value" joined by "&";
 // strings as they are, numbers and booleans as JSON, objects and arrays as compact JSON; empty
-// values (null, "", {}, []) left out.
-std::string canonical_content(const rapidjson::Value& content);
+// values (null, "", {}, []) left out. With `trimmed`, keys and strings are taken trimmed at
+// every depth (what the operation will read), without changing `content`.
+std::string canonical_content(const rapidjson::Value& content, bool trimmed = false);
 
 // base64(HMAC-SM3(key, ctime ‖ random ‖ syscode)).
 std::string compute_hmac(ByteView key, std::string_view ctime, std::string_view random,
                          std::string_view syscode);
+// `hmac` as sent against the expected value, in constant time.
+bool hmac_matches(ByteView key, const Header& header);
 
 // Checks `sign` (base64 or hex of r‖s or DER) with the app's certificate (SM3withSM2, user ID
-// 1234567812345678) over canonical_content of the trimmed content, then, if that fails, of the
-// content as sent.
+// 1234567812345678) over canonical_content of the content trimmed, then, if that differs and
+// fails, of the content as sent. Either way the operation reads the trimmed values of exactly
+// the content that was signed: duplicate keys were refused when parsing.
 Status verify_sign(const Request& request, const pki::Certificate& app_cert);
 
 // base64 of r‖s over canonical_content(content): what a client puts in `sign`.

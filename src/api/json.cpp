@@ -1,0 +1,133 @@
+#include "api/json.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+namespace eseal::api {
+namespace {
+
+using rapidjson::SizeType;
+
+// Passes SAX events on to `inner` (the document being built) after checking depth and keys.
+template <typename Inner>
+class Checker {
+ public:
+  Checker(Inner& inner, const JsonLimits& limits) : inner_(inner), limits_(limits) {}
+
+  const std::optional<JsonError>& refusal() const { return refusal_; }
+
+  bool Null() { return inner_.Null(); }
+  bool Bool(bool b) { return inner_.Bool(b); }
+  bool Int(int i) { return inner_.Int(i); }
+  bool Uint(unsigned u) { return inner_.Uint(u); }
+  bool Int64(std::int64_t i) { return inner_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return inner_.Uint64(u); }
+  bool Double(double d) { return inner_.Double(d); }
+  bool RawNumber(const char* s, SizeType n, bool copy) { return inner_.RawNumber(s, n, copy); }
+  bool String(const char* s, SizeType n, bool copy) { return inner_.String(s, n, copy); }
+
+  bool StartObject() {
+    if (!enter()) return false;
+    keys_.emplace_back();
+    return inner_.StartObject();
+  }
+  bool Key(const char* s, SizeType n, bool copy) {
+    std::string key(trim_json_space({s, n}));
+    if (!keys_.back().insert(key).second) {
+      refusal_ = JsonError{JsonError::Kind::kDuplicateKey, std::move(key)};
+      return false;
+    }
+    return inner_.Key(s, n, copy);
+  }
+  bool EndObject(SizeType members) {
+    keys_.pop_back();
+    --depth_;
+    return inner_.EndObject(members);
+  }
+  bool StartArray() { return enter() && inner_.StartArray(); }
+  bool EndArray(SizeType elements) {
+    --depth_;
+    return inner_.EndArray(elements);
+  }
+
+ private:
+  bool enter() {
+    if (++depth_ <= limits_.max_depth) return true;
+    refusal_ = JsonError{JsonError::Kind::kTooDeep, std::to_string(limits_.max_depth)};
+    return false;
+  }
+
+  Inner& inner_;
+  const JsonLimits& limits_;
+  unsigned depth_ = 0;
+  std::vector<std::unordered_set<std::string>> keys_;  // one set per open object
+  std::optional<JsonError> refusal_;
+};
+
+// Runs the checked parse into whatever handler RapidJSON's Populate hands it.
+class Generator {
+ public:
+  Generator(std::string_view text, const JsonLimits& limits) : text_(text), limits_(limits) {}
+
+  template <typename Handler>
+  bool operator()(Handler& handler) {
+    Checker<Handler> checker(handler, limits_);
+    rapidjson::MemoryStream stream(text_.data(), text_.size());
+    rapidjson::Reader reader;
+    constexpr unsigned kFlags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+    rapidjson::ParseResult result = reader.Parse<kFlags>(stream, checker);
+    if (checker.refusal()) {
+      error_ = *checker.refusal();
+    } else if (result.IsError()) {
+      error_ = JsonError{JsonError::Kind::kSyntax,
+                         std::string(rapidjson::GetParseError_En(result.Code())) + " at offset " +
+                             std::to_string(result.Offset())};
+    }
+    ok_ = !result.IsError();
+    return ok_;
+  }
+
+  bool ok() const { return ok_; }
+  const JsonError& error() const { return error_; }
+
+ private:
+  std::string_view text_;
+  const JsonLimits& limits_;
+  JsonError error_;
+  bool ok_ = false;
+};
+
+}  // namespace
+
+std::string_view trim_json_space(std::string_view s) {
+  const char* space = " \t\r\n";
+  std::size_t begin = s.find_first_not_of(space);
+  if (begin == std::string_view::npos) return s.substr(s.size());
+  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
+}
+
+ParsedJson parse_json(std::string_view text, const JsonLimits& limits) {
+  ParsedJson out;
+  // JSON never holds a raw NUL, and RapidJSON's stream would take one for the end of the text.
+  if (text.find('\0') != std::string_view::npos) {
+    out.error = {JsonError::Kind::kSyntax, "a NUL byte in the text"};
+    return out;
+  }
+  Generator generator(text, limits);
+  auto document = std::make_unique<rapidjson::Document>();
+  document->Populate(generator);
+  if (!generator.ok()) {
+    out.error = generator.error();
+    return out;
+  }
+  out.document = std::move(document);
+  return out;
+}
+
+}  // namespace eseal::api

@@ -1,0 +1,41 @@
+// The one way a door reads a JSON body from outside. RapidJSON's iterative parser (no recursion,
+// whatever the input) feeds a document through a checker that refuses, while parsing:
+// - nesting deeper than a limit, so that no later walk over the document can run out of stack;
+// - an object with two keys that are equal once surrounding white space is trimmed (the doors
+//   trim keys, so " data" and "data" would otherwise name one field twice, and whoever reads the
+//   first sees other values than whoever reads the last);
+// - text that is not well-formed UTF-8.
+// Only a document that passed may be walked recursively.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace eseal::api {
+
+struct JsonLimits {
+  unsigned max_depth = 32;  // objects and arrays nested at most this deep
+};
+
+struct JsonError {
+  enum class Kind { kSyntax, kTooDeep, kDuplicateKey } kind = Kind::kSyntax;
+  std::string detail;  // the parser's complaint, the depth limit, or the duplicated key (trimmed)
+};
+
+// Either the document or why it was refused.
+struct ParsedJson {
+  std::unique_ptr<rapidjson::Document> document;
+  JsonError error;
+  explicit operator bool() const { return document != nullptr; }
+};
+
+ParsedJson parse_json(std::string_view text, const JsonLimits& limits = {});
+
+// `s` without surrounding spaces, tabs and line breaks. An all-space `s` gives an empty view
+// that still points into it (RapidJSON refuses a null string pointer even with length 0).
+std::string_view trim_json_space(std::string_view s);
+
+}  // namespace eseal::api
