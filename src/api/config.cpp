@@ -51,6 +51,13 @@ std::vector<Key> keys(Config& c) {
       {"log", "level", &c.log.level},
       {"log", "file", &c.log.file},
       {"ldt", "time_window_s", &c.ldt.time_window_s, 1, kDay},
+      {"limits", "file_mib", &c.limits.file_mib, 1, 1024},
+      {"limits", "output_mib", &c.limits.output_mib, 1, 4096},
+      {"limits", "signatures", &c.limits.signatures, 1, 10000},
+      {"limits", "stamps", &c.limits.stamps, 1, 100000},
+      {"limits", "list_items", &c.limits.list_items, 1, 1000000},
+      {"limits", "json_depth", &c.limits.json_depth, 4, 512},
+      {"signing", "pdf_format", &c.signing.pdf_format},
   };
 }
 

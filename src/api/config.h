@@ -18,8 +18,8 @@ struct Config {
     std::string host = "127.0.0.1";
     std::int64_t port = 8080;
     std::int64_t threads_io = 1;
-    std::int64_t workers = 0;  // 0: one per core
-    std::int64_t body_limit_mib = 1024;
+    std::int64_t workers = 0;          // 0: one per core
+    std::int64_t body_limit_mib = 48;  // routes without a limit of their own
     std::int64_t read_timeout_s = 300;
     std::int64_t idle_timeout_s = 60;
     std::int64_t write_timeout_s = 300;
@@ -39,6 +39,19 @@ struct Config {
   struct Ldt {
     std::int64_t time_window_s = 300;  // accepted clock difference of LD/T ctime
   } ldt;
+  // What one request may ask of the server, for every door.
+  struct Limits {
+    std::int64_t file_mib = 30;      // one document in a request, decoded
+    std::int64_t output_mib = 64;    // one signed document
+    std::int64_t signatures = 20;    // signatures one request makes (LD/T signList entries)
+    std::int64_t stamps = 500;       // pictures one signature places (keyword hits, slices)
+    std::int64_t list_items = 1000;  // entries of a page list (LD/T keywordModel "a,b,c")
+    std::int64_t json_depth = 32;    // nesting of a JSON body
+  } limits;
+  struct Signing {
+    // /Contents of PDF signatures: ses, gmcms or pkcs7 (checked by the doors that sign).
+    std::string pdf_format = "ses";
+  } signing;
 };
 
 // Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so

@@ -2,6 +2,7 @@
 // without percent-decoding or trailing-slash folding, so each route has one spelling.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -25,6 +26,9 @@ struct RouteOptions {
   // worker pool so that slow requests never hold up cheap ones.
   bool cheap = false;
   ErrorHandler on_error;  // empty: the server's JSON error shape (json_error)
+  // The largest body this route takes (0: the server's body_limit). Checked against
+  // Content-Length before the body is read, so an oversized request costs no memory.
+  std::uint64_t body_limit = 0;
 };
 
 struct Route {

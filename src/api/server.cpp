@@ -233,6 +233,11 @@ class Session : public SessionBase {
     if (ec && !is_refused_request(ec)) return close();  // closed, timed out or cancelled while idle
     begin_request();
     if (ec) return fail_request(ec);
+    if (body_limit() < options().body_limit) {
+      auto length = parser_->content_length();
+      if (length && *length > body_limit()) return fail_request(http::error::body_limit);
+      parser_->body_limit(body_limit());  // a chunked body is counted as it arrives
+    }
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue") &&
         !parser_->is_done()) {
       continue_.emplace(http::status::continue_, parser_->get().version());
@@ -286,13 +291,18 @@ class Session : public SessionBase {
     route_path_ = match.path;
   }
 
+  // The body limit of the request being read: its route's when it has one.
+  std::uint64_t body_limit() const {
+    return route_ && route_->options.body_limit ? route_->options.body_limit : options().body_limit;
+  }
+
   // Answers a request the parser refused, then closes the connection.
   void fail_request(beast::error_code ec) {
     linger_ = true;
     if (ec == http::error::body_limit) {
       return respond(
           error_response(413, "payload_too_large",
-                         fmt::format("the request body exceeds {} bytes", options().body_limit)));
+                         fmt::format("the request body exceeds {} bytes", body_limit())));
     }
     if (ec == http::error::header_limit) {
       return respond(error_response(431, "header_too_large", "the request header is too large"));

@@ -43,6 +43,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   if (options.port) config.server.port = *options.port;
   if (options.data_dir) config.data.dir = *options.data_dir;
   need(api::validate(config));
+  api::ldt::Options ldt_options = need(api::ldt::options_from(config));
 
   std::error_code ec;
   std::filesystem::create_directories(config.data.dir, ec);
@@ -52,7 +53,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   keys::Kek kek = load_kek(global, keys::KekFile::kCreateIfMissing);
   auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
   service::StorePlatform platform(*store, kek, config.data.dir);
-  api::ldt::Adapter ldt(platform, {std::chrono::seconds(config.ldt.time_window_s)});
+  api::ldt::Adapter ldt(platform, ldt_options);
 
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;

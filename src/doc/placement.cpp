@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 namespace eseal::doc {
 namespace {
@@ -25,7 +26,22 @@ Status check_page(int page, const std::vector<PageSize>& pages) {
 }
 
 Status check_seal_size(double w, double h) {
-  if (!(w > 0) || !(h > 0)) return Error::invalid_input("the seal has no size");
+  if (!(w > 0) || !(h > 0) || !std::isfinite(w) || !std::isfinite(h))
+    return Error::invalid_input("the seal has no size");
+  return ok_status();
+}
+
+// Every rectangle of every stamp in finite numbers (a NaN compares false with every bound, so
+// the rules' range checks alone would let one through).
+Status check_finite(const std::vector<Stamp>& stamps) {
+  for (const Stamp& s : stamps) {
+    for (double v : {s.visible.x, s.visible.y, s.visible.width, s.visible.height, s.picture.x,
+                     s.picture.y, s.picture.width, s.picture.height}) {
+      if (!std::isfinite(v))
+        return Error::invalid_input("a stamp on page " + std::to_string(s.page + 1) +
+                                    " has a coordinate that is not a finite number");
+    }
+  }
   return ok_status();
 }
 
@@ -36,7 +52,7 @@ Stamp whole(int page, double x, double y, double w, double h) {
 
 }  // namespace
 
-Result<KeywordSelection> parse_keyword_selection(const std::string& text) {
+Result<KeywordSelection> parse_keyword_selection(const std::string& text, std::size_t max_entries) {
   KeywordSelection s;
   if (text == "first" || text == "1" || text.empty()) return s;
   if (text == "last" || text == "0") {
@@ -54,18 +70,22 @@ Result<KeywordSelection> parse_keyword_selection(const std::string& text) {
     if (!from || !to || *to < *from) {
       return Error::invalid_input("keyword pages \"" + text + "\": want A-B with A <= B");
     }
-    for (int p = *from; p <= *to; ++p) s.pages.push_back(p);
+    s.pages.push_back({*from, *to});
     return s;
   }
   std::size_t start = 0;
   while (start <= text.size()) {
+    if (s.pages.size() == max_entries) {
+      return Error::invalid_input("keyword pages: more than " + std::to_string(max_entries) +
+                                  " entries");
+    }
     std::size_t comma = std::min(text.find(',', start), text.size());
     auto page = parse_page_number(std::string_view(text).substr(start, comma - start));
     if (!page) {
       return Error::invalid_input("keyword mode \"" + text +
                                   "\": want first, last, all, A-B or A,B,C");
     }
-    s.pages.push_back(*page);
+    s.pages.push_back({*page, *page});
     start = comma + 1;
   }
   return s;
@@ -83,7 +103,8 @@ Result<std::vector<Stamp>> place(const PositionRule& rule, const std::vector<Pag
   if (auto s = check_seal_size(w, h); !s) return s.error();
   if (auto s = check_page(rule.page, pages); !s) return s.error();
   const PageSize& page = pages[static_cast<std::size_t>(rule.page)];
-  if (rule.x_mm < 0 || rule.y_mm < 0 || rule.x_mm >= page.width_mm || rule.y_mm >= page.height_mm) {
+  if (!(rule.x_mm >= 0 && rule.y_mm >= 0 && rule.x_mm < page.width_mm &&
+        rule.y_mm < page.height_mm)) {
     return Error::invalid_input("position (" + std::to_string(rule.x_mm) + ", " +
                                 std::to_string(rule.y_mm) + ") mm is outside page " +
                                 std::to_string(rule.page + 1));
@@ -110,7 +131,9 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
         break;
       case Kind::kPages:
         for (const KeywordHit& hit : hits) {
-          if (std::find(sel.pages.begin(), sel.pages.end(), hit.page) != sel.pages.end()) {
+          if (std::any_of(sel.pages.begin(), sel.pages.end(), [&](const PageRange& r) {
+                return hit.page >= r.first && hit.page <= r.last;
+              })) {
             chosen.push_back(hit);
           }
         }
@@ -174,14 +197,19 @@ Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<Pa
 Result<std::vector<Stamp>> place(const Placement& placement, const std::vector<PageSize>& pages,
                                  const KeywordFinder& find, double seal_width_mm,
                                  double seal_height_mm) {
-  if (const auto* rule = std::get_if<KeywordRule>(&placement)) {
-    auto hits = find(rule->keyword);
+  Result<std::vector<Stamp>> stamps = std::vector<Stamp>{};
+  if (const auto* keyword = std::get_if<KeywordRule>(&placement)) {
+    auto hits = find(keyword->keyword);
     if (!hits) return hits.error();
-    return place(*rule, *hits, pages, seal_width_mm, seal_height_mm);
+    stamps = place(*keyword, *hits, pages, seal_width_mm, seal_height_mm);
+  } else if (const auto* cross = std::get_if<CrossPageRule>(&placement)) {
+    stamps = place(*cross, pages, seal_width_mm, seal_height_mm);
+  } else {
+    stamps = place(std::get<PositionRule>(placement), pages, seal_width_mm, seal_height_mm);
   }
-  if (const auto* rule = std::get_if<CrossPageRule>(&placement))
-    return place(*rule, pages, seal_width_mm, seal_height_mm);
-  return place(std::get<PositionRule>(placement), pages, seal_width_mm, seal_height_mm);
+  if (!stamps) return stamps;
+  if (auto s = check_finite(*stamps); !s) return s.error();
+  return stamps;
 }
 
 }  // namespace eseal::doc

@@ -43,13 +43,20 @@ struct PositionRule {
 
 // Which keyword hits get a seal (LD/T keywordModel 1, 0, -1, "a-b", "a,b,c"; DB4403 searchOrder
 // ASC|DESC|ALL with keywordIndex).
+struct PageRange {
+  int first = 0, last = 0;  // 0-based, inclusive
+};
 struct KeywordSelection {
   enum class Kind { kFirst, kLast, kAll, kPages, kIndex } kind = Kind::kFirst;
-  std::vector<int> pages;  // kPages: 0-based pages whose hits count
-  int index = 0;           // kIndex: the n-th hit (0-based) in document order
+  // kPages: the pages whose hits count, as ranges: "1-300000000" stays one range, whatever the
+  // document's length, and only pages the document has can match.
+  std::vector<PageRange> pages;
+  int index = 0;  // kIndex: the n-th hit (0-based) in document order
 };
-// Parses "first", "last", "all", "A-B", "A,B,C" (1-based pages) and LD/T's "1", "0", "-1".
-Result<KeywordSelection> parse_keyword_selection(const std::string& text);
+// Parses "first", "last", "all", "A-B", "A,B,C" (1-based pages) and LD/T's "1", "0", "-1". A
+// list of more than `max_entries` pages is refused ("keyword pages: more than N entries").
+Result<KeywordSelection> parse_keyword_selection(const std::string& text,
+                                                 std::size_t max_entries = 1000);
 
 // How the seal sits on a keyword's box (DB4403 moveType).
 enum class MoveType {
@@ -84,8 +91,8 @@ struct CrossPageRule {
 };
 
 // Each rule gives its stamps, in page order. Errors are kInvalidInput naming the problem: a page
-// out of range, a position outside the page, no keyword hit (naming the keyword), a cross-page
-// seal on fewer than two pages.
+// out of range, a position outside the page or not a finite number, no keyword hit (naming the
+// keyword), a cross-page seal on fewer than two pages.
 Result<std::vector<Stamp>> place(const PositionRule& rule, const std::vector<PageSize>& pages,
                                  double seal_width_mm, double seal_height_mm);
 Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<KeywordHit>& hits,

@@ -17,23 +17,39 @@ namespace {
 
 constexpr std::string_view kValid = "验证通过";
 
-// The stamps of a placement for `seal`'s picture size.
+// The stamps of a placement for `seal`'s picture size, at most `limits.max_stamps` of them.
 Result<std::vector<doc::Stamp>> place(const Placement& placement,
                                       const std::vector<doc::PageSize>& pages,
-                                      const doc::KeywordFinder& find, const ses::SesSeal& seal) {
-  return doc::place(placement, pages, find, static_cast<double>(seal.info.picture.width_mm),
-                    static_cast<double>(seal.info.picture.height_mm));
+                                      const doc::KeywordFinder& find, const ses::SesSeal& seal,
+                                      const Limits& limits) {
+  auto stamps = doc::place(placement, pages, find, static_cast<double>(seal.info.picture.width_mm),
+                           static_cast<double>(seal.info.picture.height_mm));
+  if (stamps && stamps->size() > limits.max_stamps) {
+    return Error::invalid_input("the placement makes " + std::to_string(stamps->size()) +
+                                " stamps, more than the limit of " +
+                                std::to_string(limits.max_stamps));
+  }
+  return stamps;
 }
 
-Result<Bytes> stamp_pdf(ByteView pdf, const Placement& placement, const SealSigner& signer,
-                        Time at) {
+Result<Bytes> within_output_limit(Result<Bytes> signed_document, const Limits& limits) {
+  if (signed_document && signed_document->size() > limits.max_output_bytes) {
+    return Error::invalid_input(
+        "the signed document would be " + std::to_string(signed_document->size()) +
+        " bytes, more than the limit of " + std::to_string(limits.max_output_bytes));
+  }
+  return signed_document;
+}
+
+Result<Bytes> stamp_pdf(ByteView pdf, const Placement& placement, const SealSigner& signer, Time at,
+                        const StampOptions& options) {
   auto document = pdf::Document::open(pdf);
   if (!document) return document.error();
   auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
-  auto stamps = place(placement, pdf::page_sizes(*document), find, signer.seal);
+  auto stamps = place(placement, pdf::page_sizes(*document), find, signer.seal, options.limits);
   if (!stamps) return stamps.error();
   pdf::SignRequest request{
-      std::move(*stamps), &signer.seal, signer.cert, doc::SignatureFormat::kSes, at, "", ""};
+      std::move(*stamps), &signer.seal, signer.cert, options.pdf_format, at, "", ""};
   auto prepared = pdf::prepare_signature(pdf, request);
   if (!prepared) return prepared.error();
   auto signature = crypto::sm2_sign(signer.key, prepared->to_be_signed);
@@ -50,8 +66,8 @@ Result<Bytes> complete_ofd(Result<ofd::PreparedSignature> prepared,
   return ofd::complete_signature(prepared->ofd, *signature);
 }
 
-Result<Bytes> stamp_ofd(ByteView ofd, const Placement& placement, const SealSigner& signer,
-                        Time at) {
+Result<Bytes> stamp_ofd(ByteView ofd, const Placement& placement, const SealSigner& signer, Time at,
+                        const StampOptions& options) {
   auto package = ofd::Package::open(ofd);
   if (!package) return package.error();
   auto structure = ofd::read_structure(*package);
@@ -60,7 +76,7 @@ Result<Bytes> stamp_ofd(ByteView ofd, const Placement& placement, const SealSign
   auto pages = ofd::page_sizes(*package, body);
   if (!pages) return pages.error();
   auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
-  auto stamps = place(placement, *pages, find, signer.seal);
+  auto stamps = place(placement, *pages, find, signer.seal, options.limits);
   if (!stamps) return stamps.error();
   ofd::SignRequest request{
       ofd::SignatureKind::kSeal, std::move(*stamps), &signer.seal, signer.cert, at, 0};
@@ -111,11 +127,13 @@ Result<DocumentFormat> detect_format(ByteView document) {
 }
 
 Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,
-                    Time at) {
+                    Time at, const StampOptions& options) {
   auto format = detect_format(document);
   if (!format) return format.error();
-  return *format == DocumentFormat::kPdf ? stamp_pdf(document, placement, signer, at)
-                                         : stamp_ofd(document, placement, signer, at);
+  return within_output_limit(*format == DocumentFormat::kPdf
+                                 ? stamp_pdf(document, placement, signer, at, options)
+                                 : stamp_ofd(document, placement, signer, at, options),
+                             options.limits);
 }
 
 Result<Bytes> add_lock(ByteView ofd, const pki::Certificate& cert, const crypto::Sm2PrivateKey& key,

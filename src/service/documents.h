@@ -13,6 +13,7 @@
 #include "base/time.h"
 #include "crypto/sm2.h"
 #include "doc/placement.h"
+#include "doc/signature_value.h"
 #include "pki/certificate.h"
 #include "ses/seal.h"
 #include "ses/verify.h"
@@ -35,11 +36,26 @@ struct SealSigner {
 
 using doc::Placement;
 
+// What one signature may make the engines do, so that a small request cannot ask for unbounded
+// work or output. Every door takes these from the configuration ([limits]).
+struct Limits {
+  std::size_t max_stamps = 500;              // pictures one signature places (hits, slices)
+  std::size_t max_output_bytes = 64u << 20;  // a signed document
+};
+
+struct StampOptions {
+  doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // /Contents of a PDF signature
+  Limits limits;
+};
+
 // Stamps `signer`'s seal where `placement` says, as one signature. kInvalidInput for a document
 // of neither format, or a placement the document cannot meet (no such page, keyword not found,
-// a cross-page seal on one page), with the rule's message.
+// a cross-page seal on one page), with the rule's message; or when the signature would place
+// more than max_stamps pictures ("the placement makes N stamps, more than the limit of M") or the
+// signed document would exceed max_output_bytes ("the signed document would be N bytes, more
+// than the limit of M").
 Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,
-                    Time at);
+                    Time at, const StampOptions& options = {});
 
 // OFD only (kInvalidInput for PDF): the licence lock signature, its removal, and a certified
 // copy (ofd/sign.h, ofd/copy.h).

@@ -43,9 +43,10 @@ class Platform {
   // kNotFound for an unknown syscode.
   virtual Result<App> find_app(const std::string& syscode) = 0;
   virtual bool authcode_matches(const std::string& syscode, const std::string& authcode) = 0;
-  // True the first time `random` is seen for the app within `window`; false for a replay.
+  // True the first time `random` is seen for the app; false for a replay. The nonce is kept
+  // until `keep_until` inclusive: the last moment the request carrying it could be accepted.
   virtual Result<bool> remember_nonce(const std::string& syscode, const std::string& random,
-                                      Time now, std::chrono::seconds window) = 0;
+                                      Time now, Time keep_until) = 0;
 
   // kNotFound when no seal has that id or signer DN.
   virtual Result<RegisteredSeal> find_seal(const std::string& id) = 0;
@@ -68,9 +69,17 @@ class Platform {
   // Records a signed document under its business number.
   virtual Status record_document(const std::string& syscode, const std::string& biznum,
                                  ByteView document, const std::string& operation) = 0;
-  // Appends an audit row (hash-chained).
+  // Appends an audit row (hash-chained); `biznum` goes in its own column.
   virtual Status audit(const std::string& actor, const std::string& operation,
-                       const std::string& object, const std::string& detail) = 0;
+                       const std::string& object, const std::string& detail,
+                       const std::string& biznum = {}) = 0;
+  // Audits a refused request without letting a flood grow the chain: the first refusal of an
+  // (actor, reason) pair in a minute is written at once, the rest of that minute are counted and
+  // written as one row ("… ×N") with the next refusal of the pair after the minute. `reason` is
+  // a short fixed code (e.g. "hmac", "unknown-app"); `actor` must come from a bounded set (an
+  // app that exists, or "-" for callers that named none).
+  virtual Status audit_refusal(const std::string& actor, const std::string& operation,
+                               const std::string& reason, const std::string& detail, Time now) = 0;
 };
 
 }  // namespace eseal::service

@@ -48,11 +48,10 @@ bool StorePlatform::authcode_matches(const std::string& syscode, const std::stri
 }
 
 Result<bool> StorePlatform::remember_nonce(const std::string& syscode, const std::string& random,
-                                           Time now, std::chrono::seconds window) {
+                                           Time now, Time keep_until) {
   auto record = store_.find_app(syscode);
   if (!record) return record.error();
-  // A ctime may be up to `window` old or ahead: the nonce must outlive both.
-  return store_.remember_nonce(record->id, random, now, 2 * window);
+  return store_.remember_nonce(record->id, random, now, keep_until);
 }
 
 Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record) {
@@ -233,8 +232,32 @@ Status StorePlatform::record_document(const std::string& syscode, const std::str
 }
 
 Status StorePlatform::audit(const std::string& actor, const std::string& operation,
-                            const std::string& object, const std::string& detail) {
-  auto row = store_.append_audit(entry("app:" + actor, operation, object, detail));
+                            const std::string& object, const std::string& detail,
+                            const std::string& biznum) {
+  auto row = store_.append_audit(entry("app:" + actor, operation, object, detail, biznum));
+  if (!row) return row.error();
+  return ok_status();
+}
+
+Status StorePlatform::audit_refusal(const std::string& actor, const std::string& operation,
+                                    const std::string& reason, const std::string& detail,
+                                    Time now) {
+  std::int64_t minute = now.time_since_epoch().count() / 60;
+  std::string text = "refused (" + reason + "): " + detail;
+  {
+    std::lock_guard lock(refusals_mutex_);
+    RefusalMinute& m = refusals_[{actor, reason}];
+    if (m.minute == minute) {
+      ++m.unwritten;
+      return ok_status();
+    }
+    if (m.unwritten > 0) {
+      text += "; before it, " + std::to_string(m.unwritten) + " more refusals (" + reason +
+              ") in the minute from " + format_utc(Time(std::chrono::minutes(m.minute)));
+    }
+    m = {minute, 0};
+  }
+  auto row = store_.append_audit(entry("app:" + actor, operation, "", text));
   if (!row) return row.error();
   return ok_status();
 }

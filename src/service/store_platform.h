@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "keys/kek.h"
@@ -23,7 +24,7 @@ class StorePlatform : public Platform {
   Result<App> find_app(const std::string& syscode) override;
   bool authcode_matches(const std::string& syscode, const std::string& authcode) override;
   Result<bool> remember_nonce(const std::string& syscode, const std::string& random, Time now,
-                              std::chrono::seconds window) override;
+                              Time keep_until) override;
   Result<RegisteredSeal> find_seal(const std::string& id) override;
   Result<RegisteredSeal> find_seal_by_signer(const std::string& dn) override;
   Result<SealSigner> signer_of(const RegisteredSeal& seal) override;
@@ -35,7 +36,9 @@ class StorePlatform : public Platform {
   Status record_document(const std::string& syscode, const std::string& biznum, ByteView document,
                          const std::string& operation) override;
   Status audit(const std::string& actor, const std::string& operation, const std::string& object,
-               const std::string& detail) override;
+               const std::string& detail, const std::string& biznum) override;
+  Status audit_refusal(const std::string& actor, const std::string& operation,
+                       const std::string& reason, const std::string& detail, Time now) override;
 
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record);
@@ -47,6 +50,14 @@ class StorePlatform : public Platform {
   std::filesystem::path dir_;
   std::once_flag roots_once_;
   std::vector<pki::Certificate> roots_;
+
+  // Refusals of each (actor, reason) in the current minute, beyond the one written.
+  struct RefusalMinute {
+    std::int64_t minute = -1;
+    std::uint64_t unwritten = 0;
+  };
+  std::mutex refusals_mutex_;
+  std::map<std::pair<std::string, std::string>, RefusalMinute> refusals_;
 };
 
 }  // namespace eseal::service

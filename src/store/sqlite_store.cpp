@@ -410,17 +410,17 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> remember_nonce(const std::string& app_id, const std::string& random, Time now,
-                              std::chrono::seconds ttl) override {
+                              Time keep_until) override {
     std::lock_guard lock(mutex_);
     auto tx = Transaction::begin(db_);
     if (!tx) return tx.error();
     // Expired nonces go first, so an expired duplicate is accepted as new.
-    Status purged = run("DELETE FROM nonces WHERE expires_at <= ?", epoch(now));
+    Status purged = run("DELETE FROM nonces WHERE expires_at < ?", epoch(now));
     if (!purged) return purged.error();
     auto added = run_counting(
         "INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?) "
         "ON CONFLICT (app_id, random) DO NOTHING",
-        app_id, random, epoch(now + ttl));
+        app_id, random, epoch(keep_until));
     if (!added) return added.error();
     Status committed = tx->commit();
     if (!committed) return committed.error();

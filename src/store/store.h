@@ -7,7 +7,7 @@
 //   store->find_app(syscode)           -> App            // kNotFound when unknown
 //     app.enabled, app.authcode_matches(authcode), app.allows(operation), app.cert_pem
 //   store->app_hmac_key(syscode)      -> SecureBytes    // needs the KEK
-//   store->remember_nonce(app.id, random, now, ttl)     // false: a replay
+//   store->remember_nonce(app.id, random, now, until)   // false: a replay
 //   store->find_seal(es_id) / find_seals_by_signer(dn)  // seal.effective_status(now)
 //   store->blobs().get(seal.seal_sm3)                   // the SES_Seal bytes
 //   store->blobs().put(bytes) + add_document(record, audit)
@@ -211,11 +211,11 @@ class Store {
   virtual Result<std::vector<DocumentRecord>> find_documents_by_biznum(
       const std::string& app_id, const std::string& biznum) = 0;
 
-  // Records that `app_id` sent `random` at `now`, valid for `ttl`. Returns false when the same
-  // random is already recorded and unexpired (a replay). Atomic across threads and processes;
-  // purges expired nonces.
+  // Records that `app_id` sent `random` at `now`, kept until `keep_until` inclusive. Returns false
+  // when the same random is already recorded and kept (a replay). Atomic across threads and
+  // processes; purges the nonces whose keep_until has passed (strictly before `now`).
   virtual Result<bool> remember_nonce(const std::string& app_id, const std::string& random,
-                                      Time now, std::chrono::seconds ttl) = 0;
+                                      Time now, Time keep_until) = 0;
 
   // Appends a row to the chain; returns its id.
   virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;

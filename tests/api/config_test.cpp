@@ -32,7 +32,7 @@ TEST(ConfigTest, DefaultsServeLocalhost) {
   EXPECT_EQ(config->log.level, "info");
   EXPECT_EQ(config->ldt.time_window_s, 300);
   ServerOptions options = server_options(*config);
-  EXPECT_EQ(options.body_limit, std::uint64_t{1} << 30);
+  EXPECT_EQ(options.body_limit, std::uint64_t{48} << 20);
   EXPECT_EQ(options.workers, 0);
   EXPECT_TRUE(options.tls_cert.empty());
 }
@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 15u);  // one per key of Config
+  EXPECT_EQ(settings, 22u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -70,6 +70,13 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.log.level, defaults.log.level);
   EXPECT_EQ(config.log.file, defaults.log.file);
   EXPECT_EQ(config.ldt.time_window_s, defaults.ldt.time_window_s);
+  EXPECT_EQ(config.limits.file_mib, defaults.limits.file_mib);
+  EXPECT_EQ(config.limits.output_mib, defaults.limits.output_mib);
+  EXPECT_EQ(config.limits.signatures, defaults.limits.signatures);
+  EXPECT_EQ(config.limits.stamps, defaults.limits.stamps);
+  EXPECT_EQ(config.limits.list_items, defaults.limits.list_items);
+  EXPECT_EQ(config.limits.json_depth, defaults.limits.json_depth);
+  EXPECT_EQ(config.signing.pdf_format, defaults.signing.pdf_format);
 }
 
 TEST(ConfigTest, FileValuesReplaceDefaults) {

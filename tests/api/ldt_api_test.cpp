@@ -2,8 +2,14 @@
 // temporary data folder, an app and its seals registered in it, and requests built and signed
 // as an integrator builds them. Every operation succeeds on PDF and on OFD where it applies, and
 // every refusal comes back with errorCode "0" and its own errorInfo.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -69,7 +75,10 @@ class World {
     foreign_id_ = add_seal(another_seal("FOREIGN-1"), "OTHERAPP", store::SealStatus::kValid);
 
     platform_ = std::make_unique<service::StorePlatform>(*store_, test_kek(), dir_);
-    adapter_ = std::make_unique<Adapter>(*platform_, Options{});
+    Options door;
+    door.max_file_size = 1u << 20;  // a route limit of 3.3 MiB, below the server's 4 MiB
+    door.max_signatures = 5;
+    adapter_ = std::make_unique<Adapter>(*platform_, door);
     ServerOptions options;
     options.port = 0;
     options.workers = 2;
@@ -92,6 +101,8 @@ class World {
             app_key_.key};
   }
   store::Store& store() { return *store_; }
+  service::Platform& platform() { return *platform_; }
+  std::uint16_t port() const { return server_->port(); }
 
  private:
   void write(const std::string& name, const std::string& text) {
@@ -199,6 +210,40 @@ const std::string& seal_id() {
 
 std::string sign_list(const std::string& fields) {
   return R"("signList":[{"sealId":")" + seal_id() + "\"," + fields + "}]";
+}
+
+// `body` with `from` replaced by `to` (once), for requests a client could not build honestly.
+std::string replaced(std::string body, const std::string& from, const std::string& to) {
+  std::size_t at = body.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) body.replace(at, from.size(), to);
+  return body;
+}
+
+// Audit rows whose detail contains `text`.
+std::vector<store::AuditRow> audit_rows(const std::string& text) {
+  std::vector<store::AuditRow> out;
+  auto rows = world().store().list_audit(0, 100000);
+  for (const auto& row : *rows) {
+    if (row.entry.detail.find(text) != std::string::npos) out.push_back(row);
+  }
+  return out;
+}
+
+// Sends only a request header over a plain socket and returns what the server answers.
+std::string raw_exchange(const std::string& head) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(world().port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
+  ::close(fd);
+  return answer;
 }
 
 TEST(LdtApi, SealQueries) {
@@ -363,6 +408,241 @@ TEST(LdtApi, EveryCallIsInTheAuditChain) {
   ASSERT_TRUE(check.ok());
   EXPECT_GT(check->rows, 0);
   EXPECT_FALSE(check->first_broken.has_value());
+}
+
+// Review item 1: a body nested 75,000 deep crashed a worker (and the server) before any
+// credential was checked. Now it is refused while parsing, and the server goes on.
+TEST(LdtApi, DeepNestingIsRefusedBeforeAnythingElse) {
+  std::string body = R"({"message_header":{},"message_content":{"x":)" + std::string(75'000, '[') +
+                     std::string(75'000, ']') + "}}";
+  Reply r = send(body);
+  EXPECT_EQ(r.code(), "0");
+  EXPECT_EQ(r.info(), "报文嵌套超过32层");
+  std::string dn = parties().signer.cert.subject().to_string();
+  EXPECT_EQ(call("getSealStatus", R"({"certDN":")" + dn + "\"}").code(), "1");
+}
+
+// Review item 2: a second `data` and `signList` placed before the signed ones had another
+// document sealed under a valid sign. Duplicate keys are refused at every depth.
+TEST(LdtApi, DuplicateKeysCannotSmuggleUnsignedValues) {
+  Bytes signed_for = eseal::test::blank_pdf(1);
+  Bytes smuggled = eseal::test::blank_pdf(2);
+  std::string body =
+      request("positionSealSign", R"({"data":")" + b64(signed_for) + "\"," +
+                                      sign_list(R"("pageNum":"1","zx":"10","zy":"10")") + "}");
+  std::string attack =
+      replaced(body, R"("message_content":{)",
+               R"("message_content":{"data":")" + b64(smuggled) + R"(","signList":[{"sealId":")" +
+                   seal_id() + R"(","pageNum":"2","zx":"10","zy":"10"}],)");
+  Reply r = send(attack);
+  EXPECT_EQ(r.code(), "0");
+  EXPECT_EQ(r.info(), "报文包含重复的键：data");
+  // Inside a signList entry too.
+  std::string nested =
+      request("positionSealSign", R"({"data":")" + b64(signed_for) + "\"," +
+                                      sign_list(R"("pageNum":"1","zx":"10","zy":"10")") + "}");
+  Reply n = send(replaced(nested, R"("pageNum":"1")", R"("pageNum":"1","pageNum":"1")"));
+  EXPECT_EQ(n.info(), "报文包含重复的键：pageNum");
+  // The honest request still works.
+  EXPECT_EQ(send(body).code(), "1");
+}
+
+// Review item 3: small requests that cost much memory or time.
+TEST(LdtApi, RangesListsAndBodiesAreBounded) {
+  // A page range far beyond the document is a range, not 300 million page numbers.
+  Bytes ofd = text_ofd("某某单位（盖章）\n");
+  Reply ranged = call("keyWordSealSign",
+                      R"({"data":")" + b64(ofd) + "\"," +
+                          sign_list(R"("keyword":"某某单位","keywordModel":"1-300000000")") + "}");
+  EXPECT_EQ(ranged.code(), "1") << ranged.info();
+  std::string pages = "1";
+  for (int i = 0; i < 1000; ++i) pages += ",1";
+  Reply listed =
+      call("keyWordSealSign",
+           R"({"data":")" + b64(ofd) + "\"," +
+               sign_list(R"("keyword":"某某单位","keywordModel":")" + pages + "\"") + "}");
+  EXPECT_EQ(listed.info(), "keywordModel的页码超过1000项");
+  // More signList entries than the limit (5 in this world).
+  std::string entries;
+  for (int i = 0; i < 6; ++i) {
+    entries += std::string(i ? "," : "") + R"({"sealId":")" + seal_id() +
+               R"(","pageNum":"1","zx":"10","zy":"10"})";
+  }
+  Reply many = call("positionSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(1)) +
+                                            R"(","signList":[)" + entries + "]}");
+  EXPECT_EQ(many.info(), "signList超过5项");
+  // A file over the per-file limit (1 MiB here) inside a body the route accepts.
+  std::string big(1'500'000, 'A');
+  Reply file = call("verifyFile", R"({"data":")" + big + "\"}");
+  EXPECT_EQ(file.info(), "文件超过大小限制（1 MiB）");
+  // A declared body over the route's limit is refused from its header, before any of it is
+  // read: an unknown caller's 300 MiB costs nothing.
+  std::string answer = raw_exchange(
+      "POST /seal/v1/electricSeal HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 314572800\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("报文超过大小限制"), std::string::npos);
+}
+
+// Review item 4: "nan" and "inf" were read as lengths and written into the OFD.
+TEST(LdtApi, LengthsMustBeFiniteNumbers) {
+  Bytes pdf = eseal::test::blank_pdf(1);
+  for (const char* value : {"nan", "inf", "-inf", "NaN"}) {
+    Reply r = call(
+        "positionSealSign",
+        R"({"data":")" + b64(pdf) + "\"," +
+            sign_list(std::string(R"("pageNum":"1","zx":")") + value + R"(","zy":"60")") + "}");
+    EXPECT_EQ(r.info(), std::string("参数zx不是长度：") + value);
+  }
+  Reply y = call("pagingSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(2)) + "\"," +
+                                       sign_list(R"("page":"2","y":"inf")") + "}");
+  EXPECT_EQ(y.info(), "参数y不是长度：inf");
+}
+
+// Review item 5: a request dated at the far edge of the window could be replayed once, when its
+// nonce was purged while its ctime was still acceptable. Real store, explicit clock.
+TEST(LdtApi, ANonceOutlivesTheLastMomentItsRequestIsAcceptable) {
+  Options options;
+  options.time_window = std::chrono::seconds(2);
+  Adapter adapter(world().platform(), options);
+  Time t = now_utc();
+  std::string dn = parties().signer.cert.subject().to_string();
+  // ctime two seconds ahead of the server's clock: acceptable until t + 4.
+  std::string body = request("getSealStatus", R"({"certDN":")" + dn + "\"}", world().credentials(),
+                             t + std::chrono::seconds(2));
+  auto info = [](const Outcome& o) {
+    rapidjson::Document d;
+    d.Parse(o.body.c_str());
+    return std::string(d["message_header"]["errorInfo"].GetString());
+  };
+  EXPECT_TRUE(adapter.handle(body, t).success);
+  EXPECT_EQ(info(adapter.handle(body, t + std::chrono::seconds(4))),
+            "random重复，请求被拒绝（重放）");
+  EXPECT_EQ(info(adapter.handle(body, t + std::chrono::seconds(5))), "ctime超出允许的时间窗口");
+}
+
+// Review item 6: a forged request must not burn the random of a legitimate one; version and the
+// form of random are checked.
+TEST(LdtApi, OnlyAnAuthenticatedRequestConsumesItsRandom) {
+  std::string dn = parties().signer.cert.subject().to_string();
+  std::string content = R"({"certDN":")" + dn + "\"}";
+  std::string random = random_hex();
+  ClientCredentials forged = world().credentials();
+  forged.hmac_key = to_bytes("guessed");
+  EXPECT_EQ(send(request("getSealStatus", content, forged, now_utc(), random)).info(),
+            "hmac验证失败");
+  ClientCredentials wrong_key = world().credentials();
+  wrong_key.key = *crypto::Sm2PrivateKey::generate();
+  EXPECT_EQ(send(request("getSealStatus", content, wrong_key, now_utc(), random)).info(),
+            "sign验证失败");
+  EXPECT_EQ(
+      send(request("getSealStatus", content, world().credentials(), now_utc(), random)).code(),
+      "1");
+  std::string good = request("getSealStatus", content);
+  EXPECT_EQ(send(replaced(good, R"("version":"1.0")", R"("version":"2.0")")).info(),
+            "version不支持：2.0");
+  EXPECT_EQ(
+      send(request("getSealStatus", content, world().credentials(), now_utc(), "12345")).info(),
+      "random应为32位十六进制数");
+  // The hmac check compares the whole value: a prefix of the right one fails.
+  std::string body = request("getSealStatus", content);
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  std::string hmac = d["message_header"]["hmac"].GetString();
+  EXPECT_EQ(send(replaced(body, hmac, hmac.substr(0, 10))).info(), "hmac验证失败");
+}
+
+// Review item 7: refusals leave a trace, bounded: one row per actor and reason per minute, the
+// rest counted into the next row; a signing call's BIZNUM is in the biznum column.
+TEST(LdtApi, RefusalsAreAuditedWithoutFloodingTheChain) {
+  std::string content = R"({"certDN":"C=CN,CN=x"})";
+  ClientCredentials bad = world().credentials();
+  bad.authcode = "brute-force-" + random_hex();
+  std::size_t before = audit_rows("refused (authcode)").size();
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(send(request("getSeal", content, bad)).info(), "authcode无效");
+  std::size_t after = audit_rows("refused (authcode)").size();
+  EXPECT_GE(after, before + 1);
+  EXPECT_LE(after, before + 2);  // a minute may turn during the loop
+  ClientCredentials unknown = world().credentials();
+  unknown.syscode = "NO-SUCH-" + random_hex();
+  send(request("getSeal", content, unknown));
+  auto rows = audit_rows("（syscode：" + unknown.syscode + "）");
+  EXPECT_LE(rows.size(), 1u);  // the first of the minute under "-", or counted into it
+  for (const auto& row : rows) EXPECT_EQ(row.entry.actor, "app:-");
+  Reply signed_call =
+      call("positionSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(1)) + "\"," +
+                                   sign_list(R"("pageNum":"1","zx":"10","zy":"10")") +
+                                   R"(,"BIZNUM":"AUDIT-BIZ-1"})");
+  ASSERT_EQ(signed_call.code(), "1") << signed_call.info();
+  bool found = false;
+  auto all = world().store().list_audit(0, 100000);
+  for (const auto& row : *all) {
+    if (row.entry.operation == "positionSealSign" && row.entry.biznum == "AUDIT-BIZ-1")
+      found = true;
+  }
+  EXPECT_TRUE(found);
+  auto check = world().store().verify_audit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_FALSE(check->first_broken.has_value());
+}
+
+// Review item 8: appendix A's own examples, with real credentials and values.
+TEST(LdtApi, TheSeedsExamplesAreAcceptedAsWritten) {
+  std::string dn = parties().signer.cert.subject().to_string();
+  // Examples 17 and 18: message_content inside message_header.
+  auto inside = [](std::string body) {
+    rapidjson::Document d;
+    d.Parse(body.c_str());
+    rapidjson::Value content(d["message_content"], d.GetAllocator());
+    d.RemoveMember("message_content");
+    d["message_header"].AddMember("message_content", content, d.GetAllocator());
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    d.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+  };
+  Reply got = send(inside(request("getSeal", R"({"certDN":")" + dn + "\"}")));
+  EXPECT_EQ(got.code(), "1") << got.info();
+  Reply status = send(inside(request("getSealStatus", R"({"certDN":")" + dn + "\"}")));
+  EXPECT_EQ(status.code(), "1") << status.info();
+  // Examples 23 and 24: lockSign and delLockSign the same way.
+  Bytes ofd = text_ofd("电子证照\n");
+  Reply locked = send(inside(request("lockSign", R"({"data":")" + b64(ofd) + "\"}")));
+  ASSERT_EQ(locked.code(), "1") << locked.info();
+  Reply unlocked =
+      send(inside(request("delLockSign", R"({"data":")" + b64(locked.signed_data()) + "\"}")));
+  EXPECT_EQ(unlocked.code(), "1") << unlocked.info();
+  // Example 22: PBIZNUM for pagingSealSign.
+  Reply paging =
+      call("pagingSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(2)) + "\"," +
+                                 sign_list(R"("page":"2","y":"50")") + R"(,"PBIZNUM":"SEED-22"})");
+  ASSERT_EQ(paging.code(), "1") << paging.info();
+  EXPECT_STREQ(paging.content()["BIZNUM"].GetString(), "SEED-22");
+  Reply both = call("pagingSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(2)) + "\"," +
+                                          sign_list(R"("page":"2","y":"50")") +
+                                          R"(,"PBIZNUM":"A","BIZNUM":"B"})");
+  EXPECT_EQ(both.info(), "参数BIZNUM与PBIZNUM重复");
+  // Example 25: zx/zy for signAndLockSign.
+  Reply sealed = call("signAndLockSign",
+                      R"({"data":")" + b64(ofd) + "\"," +
+                          sign_list(R"("page":"1","zx":"120","zy":"40","ismain":"1")") + "}");
+  ASSERT_EQ(sealed.code(), "1") << sealed.info();
+  Reply verified = call("verifyEleSign",
+                        R"({"data":")" + b64(sealed.signed_data()) + R"(","isSingle":"false"})");
+  EXPECT_EQ(verified.code(), "1") << verified.info();
+}
+
+// Review item 15: a refused request names the businesstype and syscode it carried.
+TEST(LdtApi, ARefusedRequestEchoesItsHeader) {
+  std::string body = request("getSeal", R"({"certDN":"x"})");
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  std::string hmac = d["message_header"]["hmac"].GetString();
+  Reply r = send(replaced(body, R"("hmac":")" + hmac + "\"", R"("hmac":"")"));
+  EXPECT_EQ(r.info(), "message_header缺少hmac");
+  EXPECT_STREQ(r.json["message_header"]["businesstype"].GetString(), "getSeal");
+  EXPECT_STREQ(r.json["message_header"]["syscode"].GetString(), "TESTAPP");
 }
 
 }  // namespace

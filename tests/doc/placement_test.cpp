@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
+
 namespace eseal::doc {
 namespace {
 
@@ -26,6 +29,22 @@ TEST(Position, RefusesPagesAndPointsOutsideTheDocument) {
   EXPECT_FALSE(place(PositionRule{0, 210, 10}, kA4x3, 42, 42).ok());
   EXPECT_FALSE(place(PositionRule{0, 10, -1}, kA4x3, 42, 42).ok());
   EXPECT_FALSE(place(PositionRule{0, 10, 10}, kA4x3, 0, 42).ok());
+  // Not-a-number compares false with every bound: it must still be refused.
+  double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(place(PositionRule{0, nan, 10}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{0, 10, nan}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{0, 10, inf}, kA4x3, 42, 42).ok());
+  EXPECT_FALSE(place(PositionRule{0, 10, 10}, kA4x3, nan, 42).ok());
+  CrossPageRule nan_y;
+  nan_y.y_mm = nan;
+  auto crossed = place(Placement(nan_y), kA4x3, {}, 42, 42);
+  ASSERT_FALSE(crossed.ok());
+  EXPECT_NE(crossed.error().message.find("not a finite number"), std::string::npos);
+  KeywordRule shifted{"甲方", {}, MoveType::kCenter, nan, 0};
+  auto find = [](const std::string&) -> Result<std::vector<KeywordHit>> {
+    return std::vector<KeywordHit>{{0, {50, 100, 20, 5}}};
+  };
+  EXPECT_FALSE(place(Placement(shifted), kA4x3, find, 42, 42).ok());
 }
 
 TEST(KeywordSelection, ParsesEveryForm) {
@@ -34,9 +53,23 @@ TEST(KeywordSelection, ParsesEveryForm) {
   EXPECT_EQ(parse_keyword_selection("1")->kind, Kind::kFirst);
   EXPECT_EQ(parse_keyword_selection("0")->kind, Kind::kLast);
   EXPECT_EQ(parse_keyword_selection("-1")->kind, Kind::kAll);
-  EXPECT_EQ(parse_keyword_selection("2-4")->pages, (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(parse_keyword_selection("1,3")->pages, (std::vector<int>{0, 2}));
-  EXPECT_EQ(parse_keyword_selection("5")->pages, (std::vector<int>{4}));
+  auto pages = [](const std::string& text) {
+    std::vector<std::pair<int, int>> out;
+    auto selection = parse_keyword_selection(text);
+    for (const PageRange& r : selection->pages) out.emplace_back(r.first, r.last);
+    return out;
+  };
+  EXPECT_EQ(pages("2-4"), (std::vector<std::pair<int, int>>{{1, 3}}));
+  EXPECT_EQ(pages("1,3"), (std::vector<std::pair<int, int>>{{0, 0}, {2, 2}}));
+  EXPECT_EQ(pages("5"), (std::vector<std::pair<int, int>>{{4, 4}}));
+  // A range stays a range whatever its length (it once became 300 million page numbers).
+  EXPECT_EQ(pages("1-300000000"), (std::vector<std::pair<int, int>>{{0, 299999999}}));
+  std::string list = "1";
+  for (int i = 0; i < 1000; ++i) list += ",1";
+  auto too_long = parse_keyword_selection(list);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().message, "keyword pages: more than 1000 entries");
+  EXPECT_TRUE(parse_keyword_selection(list, 1001).ok());
   EXPECT_FALSE(parse_keyword_selection("4-2").ok());
   EXPECT_FALSE(parse_keyword_selection("a,b").ok());
   EXPECT_FALSE(parse_keyword_selection("1,,2").ok());

@@ -136,7 +136,7 @@ TEST(Store, WalAndForeignKeysAreOn) {
   TempDir dir;
   auto store = open_test_store(dir.path());
   // A nonce for an app that does not exist violates its foreign key.
-  auto nonce = store->remember_nonce("no-such-app", "r1", kNow, std::chrono::seconds(300));
+  auto nonce = store->remember_nonce("no-such-app", "r1", kNow, kNow + std::chrono::seconds(300));
   ASSERT_FALSE(nonce.ok());
   EXPECT_EQ(nonce.error().kind, ErrorKind::kInvalidInput);
   EXPECT_TRUE(std::filesystem::exists(dir / "eseal.db-wal"));
@@ -330,12 +330,15 @@ TEST(Store, NonceReplayIsRefusedUntilItExpires) {
   auto store = open_test_store(dir.path());
   App app = make_app("SYS1");
   ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
-  auto ttl = std::chrono::seconds(300);
-  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", kNow, ttl));
-  EXPECT_FALSE(*store->remember_nonce(app.id, "r1", kNow + std::chrono::seconds(10), ttl));
-  EXPECT_TRUE(*store->remember_nonce(app.id, "r2", kNow, ttl));
+  Time until = kNow + std::chrono::seconds(300);
+  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", kNow, until));
+  EXPECT_FALSE(*store->remember_nonce(app.id, "r1", kNow + std::chrono::seconds(10), until));
+  EXPECT_TRUE(*store->remember_nonce(app.id, "r2", kNow, until));
+  // Kept through its last second, inclusive.
+  EXPECT_FALSE(*store->remember_nonce(app.id, "r1", until, until));
   // Expired: accepted again, and the old row is gone.
-  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", kNow + ttl, ttl));
+  Time later = until + std::chrono::seconds(1);
+  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", later, later));
   EXPECT_EQ(count_rows(dir.path(), "nonces"), 1);
 }
 
@@ -350,7 +353,8 @@ TEST(Store, ConcurrentNoncesHaveOneWinnerEach) {
   std::atomic<int> wins{0}, errors{0};
   auto race = [&](Store* s) {
     for (int i = 0; i < kNonces; ++i) {
-      auto won = s->remember_nonce(app.id, "r" + std::to_string(i), kNow, std::chrono::hours(1));
+      auto won =
+          s->remember_nonce(app.id, "r" + std::to_string(i), kNow, kNow + std::chrono::hours(1));
       if (!won) ++errors;
       if (won && *won) ++wins;
     }

@@ -2,11 +2,14 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <functional>
 #include <map>
 
 #include "api/ldt/envelope.h"
+#include "base/utf8.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 
@@ -35,18 +38,40 @@ std::string text_of(const Value& object, const char* key) {
   return {};
 }
 
+// The text of whichever of `keys` the object has (the seed spells some fields two ways); two of
+// them at once are refused rather than one silently preferred.
+Result<std::string> either(const Value& object, std::initializer_list<const char*> keys) {
+  const char* found = nullptr;
+  std::string out;
+  for (const char* key : keys) {
+    if (!object.IsObject() || !object.HasMember(key)) continue;
+    if (found) return refused(std::string("参数") + found + "与" + key + "重复");
+    found = key;
+    out = text_of(object, key);
+  }
+  return out;
+}
+
 Result<std::string> required(const Value& object, const char* key) {
   std::string v = text_of(object, key);
   if (v.empty()) return refused(std::string("缺少参数") + key);
   return v;
 }
 
-// A length in mm; "10", "10.5", "10mm" or "28pt".
+// `keys.begin()` names the field in the refusal.
+Result<std::string> required(const Value& object, std::initializer_list<const char*> keys) {
+  auto v = either(object, keys);
+  if (!v) return v;
+  if (v->empty()) return refused(std::string("缺少参数") + *keys.begin());
+  return v;
+}
+
+// A length in mm; "10", "10.5", "10mm" or "28pt"; finite (from_chars reads "nan" and "inf").
 Result<double> millimetres(const std::string& text, const char* key) {
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   std::string_view unit(end, text.data() + text.size() - end);
-  if (ec != std::errc() || (unit != "" && unit != "mm" && unit != "pt"))
+  if (ec != std::errc() || !std::isfinite(v) || (unit != "" && unit != "mm" && unit != "pt"))
     return refused(std::string("参数") + key + "不是长度：" + text);
   return unit == "pt" ? v * 25.4 / 72 : v;
 }
@@ -59,20 +84,23 @@ Result<int> whole_number(const std::string& text, const char* key) {
   return v;
 }
 
-// A position rule from an entry's page (1-based) and top-left corner fields.
-Result<service::Placement> position_of(const Value& item, const char* page_key, const char* x_key,
-                                       const char* y_key) {
-  auto page = required(item, page_key);
+// A position rule from an entry's page (1-based) and top-left corner fields, each field under
+// either of its names.
+Result<service::Placement> position_of(const Value& item,
+                                       std::initializer_list<const char*> page_keys,
+                                       std::initializer_list<const char*> x_keys,
+                                       std::initializer_list<const char*> y_keys) {
+  auto page = required(item, page_keys);
   if (!page) return page.error();
-  auto n = whole_number(*page, page_key);
+  auto n = whole_number(*page, *page_keys.begin());
   if (!n) return n.error();
-  auto x = required(item, x_key);
+  auto x = required(item, x_keys);
   if (!x) return x.error();
-  auto xm = millimetres(*x, x_key);
+  auto xm = millimetres(*x, *x_keys.begin());
   if (!xm) return xm.error();
-  auto y = required(item, y_key);
+  auto y = required(item, y_keys);
   if (!y) return y.error();
-  auto ym = millimetres(*y, y_key);
+  auto ym = millimetres(*y, *y_keys.begin());
   if (!ym) return ym.error();
   return service::Placement(doc::PositionRule{*n - 1, *xm, *ym});
 }
@@ -94,8 +122,14 @@ class Call {
  public:
   Call(service::Platform& platform, const Options& options, const service::App& app,
        const Value& content, Time now)
-      : platform_(platform), options_(options), app_(app), content_(content), now_(now) {
-    biznum_ = text_of(content, "BIZNUM");
+      : platform_(platform), options_(options), app_(app), content_(content), now_(now) {}
+
+  // BIZNUM, or PBIZNUM as appendix A example 22 spells it; both at once are refused.
+  Status read_biznum() {
+    auto biznum = either(content_, {"BIZNUM", "PBIZNUM"});
+    if (!biznum) return biznum.error();
+    biznum_ = std::move(*biznum);
+    return ok_status();
   }
 
   const std::string& biznum() const { return biznum_; }
@@ -166,7 +200,8 @@ class Call {
   }
 
   Answer position_sign() {
-    return sign_each([](const Value& item) { return position_of(item, "pageNum", "zx", "zy"); });
+    return sign_each(
+        [](const Value& item) { return position_of(item, {"pageNum"}, {"zx"}, {"zy"}); });
   }
 
   Answer keyword_sign() {
@@ -174,8 +209,14 @@ class Call {
       auto keyword = required(item, "keyword");
       if (!keyword) return keyword.error();
       std::string model = text_of(item, "keywordModel");
-      auto selection = doc::parse_keyword_selection(model.empty() ? "1" : model);
-      if (!selection) return refused("keywordModel不正确：" + model);
+      auto selection =
+          doc::parse_keyword_selection(model.empty() ? "1" : model, options_.max_list_items);
+      if (!selection) {
+        return refused(selection.error().message.starts_with("keyword pages: more than")
+                           ? "keywordModel的页码超过" + std::to_string(options_.max_list_items) +
+                                 "项"
+                           : "keywordModel不正确：" + model);
+      }
       return service::Placement(doc::KeywordRule{*keyword, *selection});
     });
   }
@@ -218,20 +259,24 @@ class Call {
   }
 
   Answer sign_and_lock() {
-    const Value* list = sign_list();
-    if (!list) return refused("缺少参数signList");
+    auto list = sign_list();
+    if (!list) return list.error();
     // The entry marked ismain=1 chooses the lock's certificate; without one, the last entry.
-    std::size_t main_entry = list->Size() - 1;
-    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-      if (text_of((*list)[i], "ismain") == "1") main_entry = i;
+    std::size_t main_entry = (*list)->Size() - 1;
+    for (rapidjson::SizeType i = 0; i < (*list)->Size(); ++i) {
+      if (text_of((**list)[i], "ismain") == "1") main_entry = i;
     }
     std::optional<service::SealSigner> lock_signer;
     std::size_t index = 0;
-    auto stamped = sign_each([](const Value& item) { return position_of(item, "page", "x", "y"); },
-                             [&](const service::SealSigner& signer) {
-                               if (index++ == main_entry) lock_signer = signer;
-                             },
-                             /*ofd_only=*/true);
+    // Appendix A example 25 sends zx/zy, as positionSealSign does; the table says x/y.
+    auto stamped = sign_each(
+        [](const Value& item) {
+          return position_of(item, {"page"}, {"x", "zx"}, {"y", "zy"});
+        },
+        [&](const service::SealSigner& signer) {
+          if (index++ == main_entry) lock_signer = signer;
+        },
+        /*ofd_only=*/true);
     if (!stamped) return stamped.error();
     auto locked = service::add_lock(last_document_, lock_signer->cert, lock_signer->key, now_);
     if (!locked) return refused(locked.error().message);
@@ -295,9 +340,12 @@ class Call {
     return document;
   }
 
-  const Value* sign_list() const {
+  Result<const Value*> sign_list() const {
     auto it = content_.FindMember("signList");
-    if (it == content_.MemberEnd() || !it->value.IsArray() || it->value.Empty()) return nullptr;
+    if (it == content_.MemberEnd() || !it->value.IsArray() || it->value.Empty())
+      return refused("缺少参数signList");
+    if (it->value.Size() > options_.max_signatures)
+      return refused("signList超过" + std::to_string(options_.max_signatures) + "项");
     return &it->value;
   }
 
@@ -323,17 +371,17 @@ class Call {
   Answer sign_each(const std::function<Result<service::Placement>(const Value&)>& placement,
                    const std::function<void(const service::SealSigner&)>& used = {},
                    bool ofd_only = false) {
+    auto list = sign_list();
+    if (!list) return list.error();
     auto document = ofd_only ? ofd_data() : data();
     if (!document) return document.error();
-    const Value* list = sign_list();
-    if (!list) return refused("缺少参数signList");
     Bytes current = std::move(*document);
-    for (const Value& item : list->GetArray()) {
+    for (const Value& item : (*list)->GetArray()) {
       auto rule = placement(item);
       if (!rule) return rule.error();
       auto signer = usable_signer(item);
       if (!signer) return signer.error();
-      auto stamped = service::stamp(current, *rule, *signer, now_);
+      auto stamped = service::stamp(current, *rule, *signer, now_, options_.stamp);
       if (!stamped) return refused(stamped.error().message);
       current = std::move(*stamped);
       if (used) used(*signer);
@@ -392,28 +440,53 @@ const std::map<std::string, Operation>& operations() {
   return table;
 }
 
-// The header checks, in the catalog's order; the errorInfo of the first that fails.
+// A refusal: its errorInfo, and a short fixed reason for the audit log.
+struct Refusal {
+  std::string info;
+  std::string reason;
+};
+
+// Caller-supplied text quoted in an errorInfo or the audit log, cut to a sensible length.
+std::string shown(std::string_view text) {
+  constexpr std::size_t kShown = 64;
+  return valid_utf8(text.substr(0, kShown)) + (text.size() > kShown ? "…" : "");
+}
+
+bool is_hex32(std::string_view s) {
+  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
+// The header checks, storeless and cheapest first; the random is recorded only once everything
+// the client signed has verified. The first failure's errorInfo.
 Result<service::App> authenticate(service::Platform& platform, const Options& options,
-                                  const Request& request, Time now) {
+                                  const Request& request, Time now, Refusal& refusal) {
   const Header& h = request.header;
+  auto refuse = [&refusal](std::string info, std::string reason) {
+    refusal = {std::move(info), std::move(reason)};
+    return refused(refusal.info);
+  };
   auto app = platform.find_app(h.syscode);
-  if (!app) return refused("应用不存在：" + h.syscode);
-  if (!app->enabled) return refused("应用已停用：" + h.syscode);
-  if (!platform.authcode_matches(h.syscode, h.authcode)) return refused("authcode无效");
+  if (!app) return refuse("应用不存在：" + shown(h.syscode), "unknown-app");
+  if (!app->enabled) return refuse("应用已停用：" + h.syscode, "disabled-app");
+  if (!platform.authcode_matches(h.syscode, h.authcode)) return refuse("authcode无效", "authcode");
+  if (h.version != "1.0") return refuse("version不支持：" + shown(h.version), "version");
+  if (!is_hex32(h.random)) return refuse("random应为32位十六进制数", "random");
   long long ctime = 0;
   auto [end, ec] = std::from_chars(h.ctime.data(), h.ctime.data() + h.ctime.size(), ctime);
   auto sent =
       Time(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(ctime)));
   if (ec != std::errc() || end != h.ctime.data() + h.ctime.size() ||
       std::chrono::abs(now - sent) > options.time_window)
-    return refused("ctime超出允许的时间窗口");
-  auto fresh = platform.remember_nonce(h.syscode, h.random, now, options.time_window);
+    return refuse("ctime超出允许的时间窗口", "ctime");
+  if (!hmac_matches(app->hmac_key, h)) return refuse("hmac验证失败", "hmac");
+  if (!app->cert) return refuse("应用没有登记证书，无法验证sign", "sign");
+  if (auto s = verify_sign(request, *app->cert); !s) return refuse(s.error().message, "sign");
+  // The request is acceptable until sent + window: the random must be kept as long.
+  auto fresh = platform.remember_nonce(h.syscode, h.random, now, sent + options.time_window);
   if (!fresh) return fresh.error();
-  if (!*fresh) return refused("random重复，请求被拒绝（重放）");
-  if (compute_hmac(app->hmac_key, h.ctime, h.random, h.syscode) != h.hmac)
-    return refused("hmac验证失败");
-  if (!app->cert) return refused("应用没有登记证书，无法验证sign");
-  if (auto s = verify_sign(request, *app->cert); !s) return refused(s.error().message);
+  if (!*fresh) return refuse("random重复，请求被拒绝（重放）", "replay");
   return app;
 }
 
@@ -427,35 +500,74 @@ const std::vector<std::string>& operation_names() {
   return names;
 }
 
+Result<Options> options_from(const api::Config& config) {
+  auto format = doc::parse_signature_format(config.signing.pdf_format);
+  if (!format) {
+    return Error::invalid_input("[signing] pdf_format: \"" + config.signing.pdf_format +
+                                "\" is not one of ses, gmcms, pkcs7");
+  }
+  auto size = [](std::int64_t v) { return static_cast<std::size_t>(v); };
+  Options o;
+  o.time_window = std::chrono::seconds(config.ldt.time_window_s);
+  o.max_file_size = size(config.limits.file_mib) << 20;
+  o.max_signatures = size(config.limits.signatures);
+  o.max_list_items = size(config.limits.list_items);
+  o.max_json_depth = static_cast<unsigned>(config.limits.json_depth);
+  o.stamp.pdf_format = *format;
+  o.stamp.limits.max_stamps = size(config.limits.stamps);
+  o.stamp.limits.max_output_bytes = size(config.limits.output_mib) << 20;
+  return o;
+}
+
+std::uint64_t body_limit(const Options& options) {
+  return (options.max_file_size + 2) / 3 * 4 + (std::uint64_t{2} << 20);
+}
+
 Outcome Adapter::handle(std::string_view body, Time now) {
   Outcome out;
-  auto request = parse_request(body);
-  if (!request) {
-    out.body = response("", "", false, request.error().message);
-    return out;
-  }
-  const Header& h = request->header;
-  out.operation = h.businesstype;
-  out.app = h.syscode;
+  Header seen;
+  auto request = parse_request(body, options_.max_json_depth, &seen);
+  out.operation = seen.businesstype;
   auto fail = [&](const std::string& info) {
-    out.body = response(h.businesstype, h.syscode, false, info);
+    out.body = response(seen.businesstype, seen.syscode, false, info);
     return out;
   };
-  auto app = authenticate(platform_, options_, *request, now);
-  if (!app) return fail(app.error().message);
+  // Refusals are audited under the app they name when it exists, else under "-", so that
+  // made-up syscodes cannot multiply the rows.
+  auto refuse = [&](const Refusal& r, bool app_exists) {
+    std::string actor = app_exists ? seen.syscode : "-";
+    std::string detail = r.info + (app_exists ? "" : "（syscode：" + shown(seen.syscode) + "）");
+    if (auto s = platform_.audit_refusal(actor, shown(seen.businesstype), r.reason, detail, now);
+        !s)
+      return fail("审计记录失败：" + s.error().message);
+    return fail(r.info);
+  };
+  if (!request) return refuse({request.error().message, "malformed"}, false);
+  const Header& h = request->header;
+  out.app = h.syscode;
+  Refusal refusal;
+  auto app = authenticate(platform_, options_, *request, now, refusal);
+  if (!app) {
+    if (refusal.reason.empty()) return fail(app.error().message);  // the store failed
+    return refuse(refusal, refusal.reason != "unknown-app");
+  }
   auto operation = operations().find(h.businesstype);
-  if (operation == operations().end()) return fail("不支持的业务类型：" + h.businesstype);
-  if (!app->allows(h.businesstype)) return fail("应用无权调用该接口：" + h.businesstype);
+  if (operation == operations().end())
+    return refuse({"不支持的业务类型：" + shown(h.businesstype), "operation"}, true);
+  if (!app->allows(h.businesstype))
+    return refuse({"应用无权调用该接口：" + h.businesstype, "scope"}, true);
 
+  trim_content(*request);
   Call call(platform_, options_, *app, *request->content, now);
-  auto answer = operation->second(call);
+  Status biznum = call.read_biznum();
+  Answer answer = biznum ? operation->second(call) : Answer(biznum.error());
   out.biznum = call.biznum();
   // Every call an app was allowed to make is in the audit log, refused or not; a call whose
   // row cannot be written is not answered as a success.
   std::string outcome = !answer                 ? "refused: " + answer.error().message
                         : call.valid_document() ? "ok"
                                                 : call.invalid_reason();
-  if (auto s = platform_.audit(h.syscode, h.businesstype, out.biznum, outcome); !s)
+  if (auto s = platform_.audit(h.syscode, h.businesstype, out.biznum, outcome, out.biznum); !s)
     return fail("审计记录失败：" + s.error().message);
   if (!answer) return fail(answer.error().message);
   out.success = call.valid_document();

@@ -1,25 +1,43 @@
-// The LD/T 01.4 centralized-signing door (§5.3.1; API_CATALOG.md §1a): POST
-// /seal/v1/electricSeal bodies checked and dispatched on businesstype to the format-neutral
-// document operations. The header checks run in the catalog's order — app known and enabled,
-// authcode, ctime within the window, random not seen before, hmac, sign — each failure with its
-// own errorInfo; then the app's scopes; then the operation. Every signing call checks that the
-// seal exists, that the app may use it and that it is valid; BIZNUM is generated when empty and
-// recorded with the signed document and in the audit log.
+// The LD/T 01.4 centralized-signing door (§5.3.1): POST /seal/v1/electricSeal bodies checked and
+// dispatched on businesstype to the format-neutral document operations. The header checks run
+// cheapest and storeless first — app known and enabled, authcode, version "1.0", random 32 hex
+// digits, ctime within the window, hmac (constant time), sign — and only then is the random
+// recorded, so a forged request neither costs a write nor burns a legitimate nonce. Each failure
+// has its own errorInfo and is audited (throttled: Platform::audit_refusal); then the app's
+// scopes; then the operation, on the content trimmed once the header is authenticated. Every
+// signing call checks that the seal exists, that the app may use it and that it is valid; BIZNUM
+// (or PBIZNUM, as appendix A example 22 spells it) is generated when empty and recorded with the
+// signed document and in the audit log's biznum column.
 #pragma once
 
 #include <chrono>
 #include <string>
 #include <string_view>
 
+#include "api/config.h"
+#include "base/result.h"
 #include "base/time.h"
 #include "service/platform.h"
 
 namespace eseal::api::ldt {
 
+// The door's limits; each refusal has its own errorInfo.
 struct Options {
   std::chrono::seconds time_window{300};
   std::size_t max_file_size = 30u << 20;  // decoded bytes of `data`
+  std::size_t max_signatures = 20;        // signList entries of one request
+  std::size_t max_list_items = 1000;      // pages listed in a keywordModel
+  unsigned max_json_depth = 32;           // nesting of the body
+  service::StampOptions stamp;            // pictures per signature, output size, PDF format
 };
+
+// The largest body the door accepts: a file of max_file_size in base64 and 2 MiB for the
+// envelope (30 MiB files: 42 MiB). The route refuses more with 413 before reading it.
+std::uint64_t body_limit(const Options& options);
+
+// The door's options from the configuration ([ldt], [limits], [signing]); kInvalidInput for an
+// unknown [signing] pdf_format.
+Result<Options> options_from(const api::Config& config);
 
 struct Outcome {
   std::string body;  // the response JSON (HTTP 200 whatever errorCode says, as the seed shows)
@@ -31,6 +49,7 @@ class Adapter {
  public:
   Adapter(service::Platform& platform, Options options) : platform_(platform), options_(options) {}
   Outcome handle(std::string_view body, Time now);
+  const Options& options() const { return options_; }
 
  private:
   service::Platform& platform_;

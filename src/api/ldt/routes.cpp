@@ -6,6 +6,7 @@ namespace eseal::api::ldt {
 
 void add_routes(api::Server& server, Adapter& adapter) {
   api::RouteOptions options;
+  options.body_limit = body_limit(adapter.options());
   options.on_error = [](const api::Request&, int status, std::string_view message) {
     std::string info = status == 413 ? "报文超过大小限制" : "请求无法处理：" + std::string(message);
     return api::Response::json(status, response("", "", false, info));
