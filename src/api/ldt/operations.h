@@ -1,6 +1,6 @@
-// The LD/T 01.4 centralized-signing door (§5.3.1; API_CATALOG.md §1a): POST
+// The LD/T 01.4 centralized-signing door (§5.3.1; the operations table of README.md): POST
 // /seal/v1/electricSeal bodies checked and dispatched on businesstype to the format-neutral
-// document operations. The header checks run in the catalog's order — app known and enabled,
+// document operations. The header checks run in this order — app known and enabled,
 // authcode, ctime within the window, random not seen before, hmac, sign — each failure with its
 // own errorInfo; then the app's scopes; then the operation. Every signing call checks that the
 // seal exists, that the app may use it and that it is valid; BIZNUM is generated when empty and
