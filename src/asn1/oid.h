@@ -1,5 +1,5 @@
 // Object identifiers: the one table of OIDs eseal emits and recognizes (GM/T 0006 and
-// GB/T 33560 for the SM algorithms, STANDARDS_NOTES.md §5.1), and conversion between the dotted
+// GB/T 33560 for the SM algorithms, docs/ENCODINGS.md §1.5), and conversion between the dotted
 // text form and DER content bytes (X.690 §8.19).
 #pragma once
 
@@ -16,7 +16,7 @@ inline constexpr std::string_view kSm2Sign = "1.2.156.10197.1.301.1";
 inline constexpr std::string_view kSm3 = "1.2.156.10197.1.401";
 inline constexpr std::string_view kSm3WithSm2 = "1.2.156.10197.1.501";
 
-// Content types: GM/T 0010 / GB/T 35275 (STANDARDS_NOTES.md §5.2) and PKCS#7 (RFC 2315 /
+// Content types: GM/T 0010 / GB/T 35275 (docs/ENCODINGS.md §1.6) and PKCS#7 (RFC 2315 /
 // RFC 5652), and the PKCS#9 signed attributes both reuse (RFC 2985).
 inline constexpr std::string_view kGmData = "1.2.156.10197.6.1.4.2.1";
 inline constexpr std::string_view kGmSignedData = "1.2.156.10197.6.1.4.2.2";

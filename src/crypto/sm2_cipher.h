@@ -1,7 +1,7 @@
 // SM2 public-key encryption (GB/T 32918.4-2016) and the ciphertext encodings peers use:
 // GM/T 0009 DER SM2Cipher (C1, C3, C2), the raw concatenations C1||C3||C2 (current) and
 // C1||C2||C3 (the 2010 draft, still common), and GM/T 0018 ECCCipher (SDF devices; LD/T 01.4
-// appSymKeyEnc). See COSIGN_TSA_NOTES.md §3.4-3.5.
+// appSymKeyEnc). See docs/ENCODINGS.md §1.3.
 #pragma once
 
 #include "base/bytes.h"

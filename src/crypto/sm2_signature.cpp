@@ -1,4 +1,4 @@
-// GM/T 0009 SM2Signature <-> raw r||s (COSIGN_TSA_NOTES.md §3.2).
+// GM/T 0009 SM2Signature <-> raw r||s (docs/ENCODINGS.md §1.2).
 #include <algorithm>
 #include <array>
 

@@ -1,5 +1,5 @@
 // Certified copies of electronic licences (加注件, LD/T watermarkAndLockSign). No published text
-// defines one fully (STANDARDS_NOTES.md §3); eseal's design, documented in the README:
+// defines one fully (docs/ENCODINGS.md §5); eseal's design, documented in the README:
 //   - the copy is the original's document — pages, templates and resources byte for byte — with
 //     the original's signatures taken off (their references could not hold on a copy);
 //   - every page carries a Watermark annotation naming the creator, the cause and the expiry,

@@ -1,5 +1,5 @@
 // The parts of an OFD package that signing and verification need (GB/T 33190-2016 §7.4 OFD.xml,
-// §7.5 Document.xml, §18.1 Signatures.xml, §18.2 Signature.xml; STANDARDS_NOTES.md §2.2-§2.4):
+// §7.5 Document.xml, §18.1 Signatures.xml, §18.2 Signature.xml; docs/ENCODINGS.md §4.2-§4.3):
 // OFD.xml -> each DocBody -> DocRoot (pages, in order) and Signatures -> each Signature ->
 // Signature.xml. Every ST_Loc is kept as written and resolved to an entry name. Element order
 // does not matter and names are matched without their prefix. Nothing here re-serializes XML:
@@ -77,7 +77,7 @@ struct Reference {
 };
 
 // A StampAnnot: where a seal shows. Boundary is in mm on the page (origin top-left, y down);
-// Clip's x and y are relative to the Boundary's top-left corner (STANDARDS_NOTES.md §2.8).
+// Clip's x and y are relative to the Boundary's top-left corner (docs/ENCODINGS.md §4.7).
 struct StampAnnot {
   std::string id;
   std::string page_ref;  // the Page ID

@@ -1,4 +1,4 @@
-// An OFD package (GB/T 33190-2016 §7.1; STANDARDS_NOTES.md §2.1): a ZIP or ZIP64 archive read
+// An OFD package (GB/T 33190-2016 §7.1; docs/ENCODINGS.md §4.1): a ZIP or ZIP64 archive read
 // from memory with libzip, its entries listed and read byte for byte, and the ST_Loc paths the
 // XML files use resolved to entry names. Hostile packages are refused with kInvalidInput before
 // anything large is allocated: too many entries, entries or a total declared larger than the

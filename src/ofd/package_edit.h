@@ -1,7 +1,7 @@
 // Writing OFD packages with libzip. An edit makes a new archive from an old one in which every
 // entry it does not name is copied as stored — its compressed bytes are not touched — so files
 // that signatures cover stay byte for byte what was signed; named entries are written whole
-// (GB/T 33190 §18; STANDARDS_NOTES.md §2.5: never re-serialize a covered file).
+// (GB/T 33190 §18; docs/ENCODINGS.md §4.4: never re-serialize a covered file).
 #pragma once
 
 #include <string>

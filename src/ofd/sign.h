@@ -1,5 +1,5 @@
 // Electronic seal signatures and licence lock signatures in OFD (GB/T 33190-2016 §18, GB/T
-// 38540-2020, GB/T 35275; STANDARDS_NOTES.md §2 and §3). Signing writes new files — the
+// 38540-2020, GB/T 35275; docs/ENCODINGS.md §4 and §5). Signing writes new files — the
 // signature's Signature.xml, SignedValue.dat and Seal.esl — and new whole versions of the two
 // files no seal covers, Signatures.xml and (for the first signature) OFD.xml; every other entry
 // is copied byte for byte. Like PDF, two phases: prepare writes everything and returns what the

@@ -1,7 +1,7 @@
 // Text with positions read from OFD pages (GB/T 33190-2016 §11.3 TextObject and TextCode, §7.7
 // Page with its Template pages, §8.2.2 PageBlock), and the size of each page (§7.7 Area): what
-// keyword placement needs, in the way ofdrw's KeywordExtractor reads it (STANDARDS_NOTES.md
-// §2.10). All lengths are millimetres on the page, origin top-left, y down.
+// keyword placement needs, in the way ofdrw's KeywordExtractor reads it (docs/ENCODINGS.md
+// §4.9). All lengths are millimetres on the page, origin top-left, y down.
 #pragma once
 
 #include <optional>

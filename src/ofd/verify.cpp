@@ -40,7 +40,7 @@ std::string name_list(const std::vector<std::string>& names) {
   return out;
 }
 
-// The digest algorithms References/@CheckMethod names in real files (STANDARDS_NOTES.md §2.4).
+// The digest algorithms References/@CheckMethod names in real files (docs/ENCODINGS.md §4.3).
 enum class CheckAlgorithm { kSm3, kSha256, kSha1, kMd5 };
 
 std::string upper(std::string_view s) {
@@ -297,7 +297,7 @@ void check_bare_sm2(ByteView signature, ByteView signature_xml, std::optional<Ti
 }
 
 // SignedValue.dat is binary DER; a tolerant reader also takes base64 or hex text of it
-// (STANDARDS_NOTES.md §2.6).
+// (docs/ENCODINGS.md §4.5).
 Bytes signed_value_der(Bytes raw, const std::string& path, std::vector<std::string>& warnings) {
   if (raw.empty() || raw[0] == 0x30) return raw;
   std::string text = to_string(raw);
@@ -370,7 +370,7 @@ Check seal_match(const Package& package, const SignatureDescription& d,
                           std::to_string(bytes->size()) + " bytes)");
 }
 
-// Cross-page seals (骑缝章, STANDARDS_NOTES.md §2.9): the clipped StampAnnots, page by page,
+// Cross-page seals (骑缝章, docs/ENCODINGS.md §4.8): the clipped StampAnnots, page by page,
 // must tile their seal — slices whose union covers the whole width (or height) — and a group
 // ends when it does. A slice missing from a page, or one too many, leaves a group incomplete.
 Check cross_page(const std::vector<Appearance>& appearances) {

@@ -1,5 +1,5 @@
 // Verification of every signature in an OFD package (GB/T 33190-2016 §18, GB/T 38540-2020 §8,
-// GB/T 35275; the checklist of STANDARDS_NOTES.md §2.12, extended): for each Signature of
+// GB/T 35275; the checklist of docs/ENCODINGS.md §4.10, extended): for each Signature of
 // Signatures.xml, in order, the reference digests over the raw entries, the signature value in
 // each SignedValue.dat format (SES v1/v4/v5, GB/T 35275 SignedData in both forms, a legacy bare
 // SM2 signature), the signer's certificate and the seal at the signing time, the seal file
@@ -69,7 +69,7 @@ struct SignatureReport {
   std::optional<Time> signing_time;
   std::string signer;  // the signer certificate's subject, when known
   // The References include this document's Signatures.xml: a lock (OFDRW WholeProtected, the
-  // licence lock signature, STANDARDS_NOTES.md §2.7 and §3). No signature may follow it.
+  // licence lock signature, docs/ENCODINGS.md §4.6 and §5). No signature may follow it.
   bool locked = false;
   std::vector<ReferenceResult> references;
   // Files of the package this signature does not cover, other than Signatures.xml and the

@@ -1,5 +1,5 @@
 // The XML files of an OFD package (GB/T 33190-2016 §7.2) read with pugixml, matched on local
-// names so that both the "ofd:" prefix and no prefix work (STANDARDS_NOTES.md §2.1). pugixml
+// names so that both the "ofd:" prefix and no prefix work (docs/ENCODINGS.md §4.1). pugixml
 // never expands DTDs or external entities; a document that declares a DOCTYPE is refused anyway,
 // since no OFD file needs one and it is the usual vehicle of entity attacks.
 #pragma once
@@ -42,7 +42,7 @@ std::string text(pugi::xml_node node);
 std::string escape(std::string_view value);
 
 // Edits of XML text that leave everything around them as written (a file is never
-// re-serialized: STANDARDS_NOTES.md §2.5).
+// re-serialized: docs/ENCODINGS.md §4.4).
 // "ofd:" for "ofd:Signatures", "" for a name in the default namespace.
 std::string prefix_of(std::string_view qualified);
 // Where the start tag "<name" (followed by '>', '/' or white space) is, at or after `from`.

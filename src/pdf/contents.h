@@ -1,5 +1,5 @@
 // The hex gap between a PDF signature's two byte ranges that holds its /Contents: a value in
-// one of the formats of doc/signature_value.h (STANDARDS_NOTES.md §4), or the pending record
+// one of the formats of doc/signature_value.h (docs/ENCODINGS.md §3), or the pending record
 // between prepare and complete.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Electronic seal signatures in PDF (ISO 32000-1 §12.8, with the Chinese practices of
-// STANDARDS_NOTES.md §4), always as an incremental update so that earlier bytes — and earlier
+// docs/ENCODINGS.md §3), always as an incremental update so that earlier bytes — and earlier
 // signatures — are never touched. Two phases: prepare lays out the seal, adds the signature
 // field and its widgets, reserves /Contents and returns what the signer signs; complete puts the
 // signature in place without changing the file's length. One-call signing is prepare, sign,

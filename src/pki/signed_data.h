@@ -1,6 +1,6 @@
 // SM2 SignedData: GM/T 0010-2012 / GB/T 35275-2017 §8 (the PKCS#7 SignedData with GM OIDs) and
-// the same structure under the RFC 2315 / RFC 5652 OIDs, as PDF /Contents (STANDARDS_NOTES.md §4)
-// and OFD Type="Sign" SignedValue.dat (§2.6) carry it. Built and read on asn1/der.h because
+// the same structure under the RFC 2315 / RFC 5652 OIDs, as PDF /Contents (docs/ENCODINGS.md §3)
+// and OFD Type="Sign" SignedValue.dat (§4.5) carry it. Built and read on asn1/der.h because
 // OpenSSL 3.0's CMS can neither sign with SM2 nor verify with the Z value.
 //
 // Every signature is SM3withSM2 under the standard user ID 1234567812345678 (GM/T 0009), so
@@ -59,14 +59,14 @@ Result<Bytes> assemble_signed_data(CmsProfile profile, ByteView signed_attribute
 
 // One call with a local key: encode_signed_attributes, sm2_sign, assemble_signed_data.
 // This is also the OFD "PKCS#9 form" (OFDRW GBT35275PKCS9DSContainer, the form Suwell readers
-// verify; STANDARDS_NOTES.md §2.6) that issue 5's licence lock signature asks for: use kGm with
+// verify; docs/ENCODINGS.md §1.6) that issue 5's licence lock signature asks for: use kGm with
 // `digest` = SM3 of the raw Signature.xml bytes.
 Result<Bytes> sign_detached(CmsProfile profile, ByteView digest, Time signing_time,
                             const Certificate& signer, const crypto::Sm2PrivateKey& key,
                             std::span<const Certificate> chain = {});
 
 // The GB/T 35275 form without signed attributes (OFDRW GBT35275DSContainer, the "attached
-// digest" form of STANDARDS_NOTES.md §2.6): the content octets are embedded in contentInfo as
+// digest" form of docs/ENCODINGS.md §1.6): the content octets are embedded in contentInfo as
 // [0] EXPLICIT OCTET STRING and SM3withSM2 covers them directly. For OFD, `content` is the
 // 32-byte SM3 digest of Signature.xml. It is NOT the "PKCS#9 form" (see sign_detached).
 // `signature` is over `content` itself, DER or raw r||s.

@@ -1,5 +1,5 @@
 // Internal to ses/: reading and writing the fields SES_Seal and SES_Signature share, with the
-// leniency STANDARDS_NOTES.md §1.7 asks of readers. Errors name the structure and field.
+// leniency docs/ENCODINGS.md §2.4 asks of readers. Errors name the structure and field.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // Electronic seals (印章): GB/T 38540-2020 §7.1 SES_Seal (v4) — build, encode, decode — and
 // read support for GM/T 0031-2014 SESeal (v1) and the "v5" variant (header version 5 with a
 // time stamp in the seal). Layouts and the real-world deviations accepted on input are in
-// STANDARDS_NOTES.md §1. Verification is in ses/verify.h.
+// docs/ENCODINGS.md §2. Verification is in ses/verify.h.
 //
 // Decoding keeps the exact bytes every signature covers; nothing is re-encoded before it is
 // verified. Producing always makes v4 with certListType 1 and ExtData.critical written out.
@@ -21,7 +21,7 @@
 
 namespace eseal::ses {
 
-// The structure family, told apart by shape first (STANDARDS_NOTES.md §1.9): v1 seals have two
+// The structure family, told apart by shape first (docs/ENCODINGS.md §2.3): v1 seals have two
 // fields, v4 and v5 four or five, v5 has header version 5.
 enum class SesVersion { kV1, kV4, kV5 };
 std::string_view version_name(SesVersion v);  // "v1", "v4", "v5"

@@ -92,7 +92,7 @@ Check signer_in_seal(const SesSignature& s) {
     return failed(name, "the signer's certificate is not among the seal's " +
                             std::to_string(info.signer_certs.size()) + " certificate(s)");
   }
-  // The digest algorithm of CertDigestObj is not pinned down (STANDARDS_NOTES.md §1.7(6)):
+  // The digest algorithm of CertDigestObj is not pinned down (docs/ENCODINGS.md §2.4(6)):
   // accept the usual ones and say which matched.
   for (auto [algorithm, label] : {std::pair{crypto::HashAlgorithm::kSm3, "SM3"},
                                   std::pair{crypto::HashAlgorithm::kSha256, "SHA-256"},

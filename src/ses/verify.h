@@ -1,5 +1,5 @@
 // Verification of seals and seal signatures (GB/T 38540-2020 §8, the flow restated in
-// STANDARDS_NOTES.md §1.5): every check is run and reported with its result, so a caller can
+// docs/ENCODINGS.md §2.5): every check is run and reported with its result, so a caller can
 // show exactly what held and what did not. Time is a parameter: seals are judged at the signing
 // time of a signature, or at a time the caller chooses.
 #pragma once

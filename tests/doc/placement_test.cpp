@@ -124,7 +124,7 @@ TEST(CrossPage, SlicesFitTogetherAtTheRightEdge) {
   auto s = place(CrossPageRule{}, pages, 40, 40);
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->size(), 2u);
-  // STANDARDS_NOTES §2.9's example: W=H=40, N=2, A4, right edge, centred.
+  // docs/ENCODINGS.md §4.8's example: W=H=40, N=2, A4, right edge, centred.
   EXPECT_DOUBLE_EQ((*s)[0].visible.x, 190);
   EXPECT_DOUBLE_EQ((*s)[0].visible.width, 20);
   EXPECT_DOUBLE_EQ((*s)[0].visible.y, 128.5);

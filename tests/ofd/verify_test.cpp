@@ -531,7 +531,7 @@ TEST(SignedHereErrors, BrokenSignatureFilesAreReportedNotRefused) {
             "CheckMethod \"1.2.3.4.5.6.7.8.9.10\" is not a known digest");
 }
 
-// References hashed with each CheckMethod real files use (STANDARDS_NOTES.md §2.4).
+// References hashed with each CheckMethod real files use (docs/ENCODINGS.md §4.3).
 TEST(SignedHereErrors, EveryKnownCheckMethod) {
   const Bytes page = to_bytes("<Page/>");
   struct Method {

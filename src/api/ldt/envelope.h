@@ -1,7 +1,7 @@
-// The LD/T 01.4 message envelope (§5.2.2; API_CATALOG.md §1): a JSON body
+// The LD/T 01.4 message envelope (§5.2.2; docs/ENCODINGS.md §6): a JSON body
 // {"message_header":{…},"message_content":{…}}, the header's credentials, the canonical string of
 // message_content that `sign` covers, the `hmac` over ctime‖random‖syscode, and responses.
-// Lenient in (as the seed's examples are): header and content keys and string values are
+// Lenient in (as clients' requests are): header and content keys and string values are
 // trimmed, `businessstype` and `businessType` stand for `businesstype`, `sign` may be base64 or
 // hex of r‖s or DER; strict out: one canonical form.
 #pragma once

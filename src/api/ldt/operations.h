@@ -1,13 +1,13 @@
-// The LD/T 01.4 centralized-signing door (§5.3.1): POST /seal/v1/electricSeal bodies checked and
-// dispatched on businesstype to the format-neutral document operations. The header checks run
-// cheapest and storeless first — app known and enabled, authcode, version "1.0", random 32 hex
-// digits, ctime within the window, hmac (constant time), sign — and only then is the random
-// recorded, so a forged request neither costs a write nor burns a legitimate nonce. Each failure
-// has its own errorInfo and is audited (throttled: Platform::audit_refusal); then the app's
-// scopes; then the operation, on the content trimmed once the header is authenticated. Every
-// signing call checks that the seal exists, that the app may use it and that it is valid; BIZNUM
-// (or PBIZNUM, as appendix A example 22 spells it) is generated when empty and recorded with the
-// signed document and in the audit log's biznum column.
+// The LD/T 01.4 centralized-signing door (§5.3.1; the operations table of README.md): POST
+// /seal/v1/electricSeal bodies checked and dispatched on businesstype to the format-neutral
+// document operations. The header checks run cheapest and storeless first — app known and enabled,
+// authcode, version "1.0", random 32 hex digits, ctime within the window, hmac (constant time),
+// sign — and only then is the random recorded, so a forged request neither costs a write nor burns
+// a legitimate nonce. Each failure has its own errorInfo and is audited (throttled:
+// Platform::audit_refusal); then the app's scopes; then the operation, on the content trimmed once
+// the header is authenticated. Every signing call checks that the seal exists, that the app may use
+// it and that it is valid; BIZNUM (or PBIZNUM, as appendix A example 22 spells it) is generated
+// when empty and recorded with the signed document and in the audit log's biznum column.
 #pragma once
 
 #include <chrono>
