@@ -132,7 +132,18 @@ Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
   if (ec) return Error::io("cannot create data folder " + data_dir.string() + ": " + ec.message());
   auto blobs = BlobStore::open(data_dir / "blobs");
   if (!blobs) return blobs.error();
-  return open_sqlite_store(data_dir / "eseal.db", std::move(*blobs), std::move(kek));
+  bool with_kek = kek.has_value();
+  auto store = open_sqlite_store(data_dir / "eseal.db", std::move(*blobs), std::move(kek));
+  if (!store || !with_kek) return store;
+  auto belongs = (*store)->kek_belongs(now_utc());
+  if (!belongs) return belongs.error();
+  if (!*belongs) {
+    return Error::invalid_input(
+        "the key-encryption key does not belong to data folder " + data_dir.string() +
+        ": the folder's secrets are encrypted under another (its own is " +
+        (data_dir / "kek").string() + ", unless it was set up with ESEAL_KEK)");
+  }
+  return store;
 }
 
 }  // namespace eseal::store

@@ -223,11 +223,17 @@ class Store {
   virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, std::size_t limit) = 0;
   // Recomputes the whole chain.
   virtual Result<AuditCheck> verify_audit() = 0;
+
+  // Whether the store's KEK is the data folder's: the check value kept in the database (see
+  // secret_box.h) matches it. A folder without one yet (new, or older than the check) records
+  // this KEK's, unless its first app's HMAC key does not open with it. Needs the KEK.
+  virtual Result<bool> kek_belongs(Time now) = 0;
 };
 
 // Opens (creating and migrating) the embedded store in `data_dir`: data_dir/eseal.db (SQLite)
 // and data_dir/blobs/. Without a KEK, the app secrets cannot be written or read; everything
-// else works.
+// else works. A KEK that does not belong to the folder (kek_belongs) is refused, kInvalidInput:
+// "the key-encryption key does not belong to data folder D".
 Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
                                           std::optional<keys::Kek> kek);
 

@@ -193,9 +193,46 @@ TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
   auto without = open_test_store(dir.path(), std::nullopt);
   EXPECT_EQ(without->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
   EXPECT_TRUE(without->find_app("SYS1").ok());
-  auto wrong = open_test_store(dir.path(), test_kek("another key-encryption key"));
-  EXPECT_EQ(wrong->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
   EXPECT_EQ(store->app_hmac_key("SYS2").error().kind, ErrorKind::kNotFound);
+}
+
+TEST(Store, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
+  TempDir dir;
+  open_test_store(dir.path());
+  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 1) << "recorded at the first open with a KEK";
+  auto wrong = open_store(dir.path(), test_kek("another key-encryption key"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(wrong.error().message.find("the key-encryption key does not belong to data folder " +
+                                       dir.path().string()),
+            std::string::npos)
+      << wrong.error().message;
+  EXPECT_TRUE(open_store(dir.path(), test_kek()).ok());
+  EXPECT_TRUE(open_store(dir.path(), std::nullopt).ok()) << "no KEK, nothing to check";
+
+  // Moved elsewhere, the folder still opens with its own KEK.
+  TempDir other;
+  std::filesystem::copy(dir.path(), other / "moved", std::filesystem::copy_options::recursive);
+  EXPECT_TRUE(open_store(other / "moved", test_kek()).ok());
+  EXPECT_FALSE(open_store(other / "moved", test_kek("another key-encryption key")).ok());
+}
+
+TEST(Store, AFolderFromBeforeTheCheckTakesItsKekOnlyIfItsAppsOpen) {
+  TempDir dir;
+  {
+    auto store = open_test_store(dir.path());
+    ASSERT_TRUE(
+        store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  }
+  tamper(dir.path(), "DELETE FROM kek_check");
+  auto wrong = open_store(dir.path(), test_kek("another key-encryption key"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("does not belong"), std::string::npos);
+  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 0) << "a wrong KEK is never recorded";
+  auto right = open_store(dir.path(), test_kek());
+  ASSERT_TRUE(right.ok()) << right.error().message;
+  EXPECT_TRUE((*right)->app_hmac_key("SYS1").ok());
+  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 1);
 }
 
 TEST(Store, AnHmacKeyCopiedToAnotherAppDoesNotOpen) {
