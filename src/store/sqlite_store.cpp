@@ -316,6 +316,28 @@ class SqliteStore final : public Store {
                           read_key, "no key " + id, id);
   }
 
+  Result<std::vector<KeyRecord>> list_key_files() override {
+    std::lock_guard lock(mutex_);
+    return all<KeyRecord>(
+        "SELECT id, location, public_key, created_at FROM keys WHERE location <> '' "
+        "ORDER BY created_at, id",
+        read_key);
+  }
+
+  Status replace_key(const std::string& old_id, const KeyRecord& key,
+                     const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto known = exists("SELECT 1 FROM keys WHERE id = ?", old_id);
+      if (!known) return known.error();
+      if (!*known) return Error::not_found("no key " + old_id);
+      Status done = insert_key(key);
+      if (!done) return done;
+      done = run("UPDATE seals SET key_id = ? WHERE key_id = ?", key.id, old_id);
+      if (!done) return done;
+      return run("DELETE FROM keys WHERE id = ?", old_id);
+    });
+  }
+
   Status add_seal(const NewSeal& n, const AuditEntry& audit) override {
     const SealRecord& seal = n.seal;
     if (seal.id.empty()) return Error::invalid_input("a seal needs an id (esID)");

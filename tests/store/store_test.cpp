@@ -10,6 +10,8 @@
 #include "base/file.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "keys/key_file.h"
+#include "keys/soft_keystore.h"
 #include "pki/test_ca.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
@@ -215,6 +217,44 @@ TEST(Store, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
   std::filesystem::copy(dir.path(), other / "moved", std::filesystem::copy_options::recursive);
   EXPECT_TRUE(open_store(other / "moved", test_kek()).ok());
   EXPECT_FALSE(open_store(other / "moved", test_kek("another key-encryption key")).ok());
+}
+
+TEST(Store, KeyFilesRegisteredByPathAreImportedIntoTheKeystoreAtOpen) {
+  TempDir dir;
+  TempDir elsewhere;
+  auto key_file = elsewhere / "signer.key";
+  ASSERT_TRUE(
+      write_file_atomic(key_file, as_bytes(*keys::encrypt_private_key(signer().key, test_kek())))
+          .ok());
+  std::string public_key = crypto::to_hex(signer().cert.public_key()->point());
+  {
+    auto store = open_test_store(dir.path());
+    for (const auto& [id, file] : {std::pair{"ES-1", key_file}, {"ES-2", elsewhere / "gone.key"}}) {
+      StoredSeal s = make_seal(*store, id, signer().cert);
+      s.record.seal.key_id = "file:" + file.string();
+      s.record.key = KeyRecord{s.record.seal.key_id, file.string(), public_key, kNow};
+      ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", id)).ok());
+    }
+  }
+  EXPECT_EQ(open_test_store(dir.path(), std::nullopt)->list_key_files()->size(), 2u)
+      << "nothing is imported without the KEK";
+
+  auto store = open_test_store(dir.path());
+  std::string imported = store->find_seal("ES-1")->key_id;
+  ASSERT_EQ(imported.rfind("soft:", 0), 0u) << imported;
+  EXPECT_EQ(store->find_key(imported)->location, "");
+  EXPECT_EQ(store->find_key(imported)->public_key, public_key);
+  EXPECT_EQ(store->find_key("file:" + key_file.string()).error().kind, ErrorKind::kNotFound);
+  auto keystore = keys::SoftKeystore::open(dir / "keys", test_kek());
+  EXPECT_EQ(keystore->get(imported)->public_key(), signer().key.public_key());
+  // A file that is gone stays referenced by its path.
+  auto left = store->list_key_files();
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().location, (elsewhere / "gone.key").string());
+  EXPECT_EQ(store->find_seal("ES-2")->key_id, left->front().id);
+  auto rows = store->list_audit(0, 10);
+  EXPECT_EQ(rows->back().entry.operation, "key.import");
+  EXPECT_TRUE(store->verify_audit()->first_broken == std::nullopt);
 }
 
 TEST(Store, AFolderFromBeforeTheCheckTakesItsKekOnlyIfItsAppsOpen) {
