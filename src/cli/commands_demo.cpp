@@ -30,9 +30,8 @@ void step(int n, const std::string& what, const std::string& detail) {
 int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data_dir, int port,
              const GlobalOptions& global) {
   std::cout << "eseal demo: working in " << dir.string() << " (key-encryption key "
-            << (std::getenv("ESEAL_KEK") ? std::string("from ESEAL_KEK") : global.kek_file.string())
-            << ")\n";
-  keys::Kek kek = load_kek(global, keys::KekFile::kCreateIfMissing);
+            << kek_source(global, data_dir) << ")\n";
+  keys::Kek kek = data_folder_kek(global, data_dir.string());
 
   auto ca_dir = dir / "ca";
   auto root = init_ca(ca_dir, "C=CN,O=eseal 演示,CN=eseal 演示根CA", 3650, true, kek);

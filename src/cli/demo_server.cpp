@@ -139,10 +139,11 @@ void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalO
   app.created = app.rotated = now;
   store::AppSecrets secrets = need(store::AppSecrets::generate());
   need(store->add_app(app, secrets, cli_audit("app.add", syscode, "eseal demo")));
+  keys::SoftKeystore keystore = open_keystore(d.data_dir.string(), kek);
   for (const auto& [seal, signer_prefix] : d.seals) {
     pki::Certificate signer = read_certificate(signer_prefix + ".pem");
-    auto key = key_file_record(signer_prefix + ".key", need(signer.public_key()));
-    register_seal(*store, seal, signer, key, app.id, "; eseal demo");
+    crypto::Sm2PrivateKey key = read_private_key(signer_prefix + ".key", kek);
+    register_seal(*store, seal, signer, SealKey{keystore, key}, app.id, "; eseal demo");
   }
 
   std::string url = "http://127.0.0.1:" + std::to_string(d.port) + "/seal/v1/electricSeal";
@@ -176,7 +177,9 @@ void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalO
     need(write_file_atomic(d.demo_dir / name, bytes, 0644));
   }
 
-  // One ready-to-run request per operation.
+  // One ready-to-run request per operation. app.key is under the data folder's KEK.
+  auto kek_file = kek_file_of(global, d.data_dir);
+  std::string kek_option = kek_file ? " --kek-file " + kek_file->string() : "";
   fs::path requests = d.demo_dir / "requests";
   fs::create_directories(requests);
   std::string dn = official_signer.subject().to_string();
@@ -185,8 +188,8 @@ void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalO
     std::string sample = sample_for(operation);
     std::string script = "#!/bin/sh\n# LD/T 01.4 " + operation +
                          " against a running eseal serve\n" + "exec " + global.program +
-                         " call ldt " + operation + " --app " + app_file + " --content " +
-                         (requests / (operation + ".json")).string() +
+                         kek_option + " call ldt " + operation + " --app " + app_file +
+                         " --content " + (requests / (operation + ".json")).string() +
                          (sample.empty() ? "" : " --file " + (d.demo_dir / sample).string()) +
                          (sample.empty() || operation.find("verify") != std::string::npos
                               ? ""
