@@ -162,7 +162,8 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
     auto o = std::make_shared<RegisterOptions>();
     reg->add_option("--file", o->file, "The seal (.esl)")->required();
     reg->add_option("--cert", o->cert, "The signer's certificate (default: the seal's first)");
-    reg->add_option("--key", o->key, "The signer's key file, for signing with the seal");
+    reg->add_option("--key", o->key,
+                    "The signer's key file, imported into DATA_DIR/keys to sign with the seal");
     reg->add_option("--app", o->app, "Syscode of the app that owns the seal");
     add_data_dir_option(*reg, o->data_dir);
     reg->callback([o, &global] { run_register(*o, global); });

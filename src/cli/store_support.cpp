@@ -21,7 +21,8 @@ std::string login_name() {
 }  // namespace
 
 void add_data_dir_option(CLI::App& command, std::string& dir) {
-  command.add_option("--data-dir", dir, "Data folder: eseal.db and blobs/")->capture_default_str();
+  command.add_option("--data-dir", dir, "Data folder: eseal.db, blobs/, keys/ and its kek")
+      ->capture_default_str();
 }
 
 keys::Kek data_folder_kek(const GlobalOptions& global, const std::string& dir) {
