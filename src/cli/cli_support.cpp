@@ -33,11 +33,35 @@ void need(const Status& status, const std::string& context) {
   if (!status) fail(context.empty() ? status.error() : status.error().with_context(context));
 }
 
-keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode) {
+namespace {
+
+std::optional<std::string_view> kek_from_environment() {
   const char* env = std::getenv("ESEAL_KEK");
-  std::optional<std::string_view> from_env;
-  if (env && *env) from_env = env;
-  return need(keys::load_or_create_kek(from_env, options.kek_file, mode));
+  if (env && *env) return env;
+  return std::nullopt;
+}
+
+std::filesystem::path kek_file(const GlobalOptions& options,
+                               const std::filesystem::path& data_dir) {
+  return options.kek_file ? *options.kek_file : data_dir / "kek";
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> kek_file_of(const GlobalOptions& options,
+                                                 const std::filesystem::path& data_dir) {
+  if (kek_from_environment()) return std::nullopt;
+  return kek_file(options, data_dir);
+}
+
+std::string kek_source(const GlobalOptions& options, const std::filesystem::path& data_dir) {
+  auto file = kek_file_of(options, data_dir);
+  return file ? file->string() : "ESEAL_KEK";
+}
+
+keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode,
+                   const std::filesystem::path& data_dir) {
+  return need(keys::load_or_create_kek(kek_from_environment(), kek_file(options, data_dir), mode));
 }
 
 pki::Certificate read_certificate(const std::filesystem::path& path) {

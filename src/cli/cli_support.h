@@ -38,14 +38,27 @@ T need(Result<T> result, const std::string& context = {}) {
 }
 void need(const Status& status, const std::string& context = {});
 
+// The data folder of commands without --data-dir, and the default of those with it.
+inline constexpr const char* kDefaultDataDir = "var";
+
 // Options every command shares.
 struct GlobalOptions {
-  std::filesystem::path kek_file = "var/kek";
+  // --kek-file or $ESEAL_KEK_FILE: a KEK file used instead of the data folder's own D/kek.
+  std::optional<std::filesystem::path> kek_file;
   std::string program = "eseal";  // how this program was invoked, for commands it prints
 };
 
-// The KEK: $ESEAL_KEK, else the KEK file. Only commands that start a key hierarchy create it.
-keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode = keys::KekFile::kMustExist);
+// The KEK file of data folder `data_dir`: --kek-file (or $ESEAL_KEK_FILE) when given, else
+// data_dir/kek; none when $ESEAL_KEK gives the KEK itself.
+std::optional<std::filesystem::path> kek_file_of(const GlobalOptions& options,
+                                                 const std::filesystem::path& data_dir);
+// Where that KEK comes from, for messages: the KEK file, or "ESEAL_KEK".
+std::string kek_source(const GlobalOptions& options, const std::filesystem::path& data_dir);
+
+// The KEK of data folder `data_dir` (see kek_source); commands without --data-dir use the
+// default folder's. Only commands that start a key hierarchy create the file.
+keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode = keys::KekFile::kMustExist,
+                   const std::filesystem::path& data_dir = kDefaultDataDir);
 
 pki::Certificate read_certificate(const std::filesystem::path& path);
 std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);

@@ -65,7 +65,7 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
                             ? crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)))
                             : o.syscode;
   check_token(syscode, "--syscode");
-  keys::Kek kek = load_kek(global);
+  keys::Kek kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
   if (store->find_app(syscode).ok()) {
     fail(Error::invalid_input("syscode " + syscode + " is already taken"));
@@ -189,7 +189,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     rotate->add_option("syscode", *syscode, "The app's syscode")->required();
     add_data_dir_option(*rotate, *dir);
     rotate->callback([=, &global] {
-      auto store = open_data_store(*dir, load_kek(global));
+      auto store = open_data_store(*dir, data_folder_kek(global, *dir));
       store::AppSecrets secrets = need(store::AppSecrets::generate());
       need(store->rotate_app_secrets(*syscode, secrets, now_utc(),
                                      cli_audit("app.rotate", *syscode)));

@@ -11,6 +11,7 @@
 #include "api/ldt/routes.h"
 #include "api/server.h"
 #include "cli/commands.h"
+#include "cli/store_support.h"
 #include "keys/soft_keystore.h"
 #include "service/store_platform.h"
 #include "store/store.h"
@@ -50,7 +51,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   if (ec) fail(Error::io("cannot create data folder " + config.data.dir + ": " + ec.message()));
   auto logger = need(api::make_logger(config.log.level, config.log.file));
 
-  keys::Kek kek = load_kek(global, keys::KekFile::kCreateIfMissing);
+  keys::Kek kek = data_folder_kek(global, config.data.dir);
   auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
   service::StorePlatform platform(*store, kek, config.data.dir);
   api::ldt::Adapter ldt(platform, ldt_options);

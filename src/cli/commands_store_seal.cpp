@@ -52,15 +52,8 @@ pki::Certificate signer_of(const ses::SesSeal& seal, const std::string& cert_fil
 
 }  // namespace
 
-store::KeyRecord key_file_record(const std::filesystem::path& file,
-                                 const crypto::Sm2PublicKey& public_key) {
-  std::filesystem::path path = std::filesystem::absolute(file);
-  return {"file:" + path.string(), path.string(), crypto::to_hex(public_key.point()), now_utc()};
-}
-
 store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
-                                const pki::Certificate& signer,
-                                const std::optional<store::KeyRecord>& key,
+                                const pki::Certificate& signer, std::optional<SealKey> key,
                                 const std::string& app_id, const std::string& note) {
   store::CertificateRecord cert = store::CertificateRecord::from(signer);
   store::SealRecord record;
@@ -71,13 +64,23 @@ store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
   record.signer_dn = cert.subject;
   record.seal_sm3 = need(store.blobs().put(seal.encoded));
   record.cert_id = cert.id;
-  record.key_id = key ? key->id : "";
   record.valid_start = seal.info.valid_start;
   record.valid_end = seal.info.valid_end;
   record.created = record.updated = now_utc();
-  need(store.add_seal({record, cert, key},
-                      cli_audit("seal.register", record.id,
-                                "name=" + record.name + "; signer=" + record.signer_dn + note)));
+  std::optional<store::KeyRecord> key_record;
+  if (key) {
+    record.key_id = need(key->keystore.put(key->key), "importing the signing key");
+    key_record = store::KeyRecord{record.key_id, "", crypto::to_hex(key->key.public_key().point()),
+                                  record.created};
+  }
+  Status added =
+      store.add_seal({record, cert, key_record},
+                     cli_audit("seal.register", record.id,
+                               "name=" + record.name + "; signer=" + record.signer_dn + note));
+  if (!added) {
+    if (key) (void)key->keystore.remove(record.key_id);
+    fail(added.error());
+  }
   return record;
 }
 
@@ -99,21 +102,28 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   }
   pki::Certificate signer = signer_of(seal, o.cert);
 
+  // The key is read with the data folder's KEK (or is unencrypted) and kept in the folder's
+  // keystore, so the folder moves and backs up with it.
   std::optional<keys::Kek> kek;
-  std::optional<store::KeyRecord> key;
+  std::optional<crypto::Sm2PrivateKey> private_key;
   if (!o.key.empty()) {
-    kek = load_kek(global);
-    crypto::Sm2PrivateKey private_key = read_private_key(o.key, *kek);
+    kek = data_folder_kek(global, o.data_dir);
+    private_key = read_private_key(o.key, *kek);
     crypto::Sm2PublicKey public_key = need(signer.public_key(), "the signer's certificate");
-    if (!(private_key.public_key() == public_key)) {
+    if (!(private_key->public_key() == public_key)) {
       fail(Error::invalid_input(o.key + " is not the key of " + signer.subject().to_string()));
     }
-    key = key_file_record(o.key, public_key);
   }
-  auto store = open_data_store(o.data_dir, std::move(kek));
+  auto store = open_data_store(o.data_dir, kek);
   std::string app_id;
   if (!o.app.empty()) app_id = need(store->find_app(o.app), "--app").id;
 
+  std::optional<keys::SoftKeystore> keystore;
+  std::optional<SealKey> key;
+  if (private_key) {
+    keystore.emplace(open_keystore(o.data_dir, *kek));
+    key.emplace(SealKey{*keystore, *private_key});
+  }
   store::SealRecord record =
       register_seal(*store, seal, signer, key, app_id, o.app.empty() ? "" : "; app=" + o.app);
   Time now = now_utc();
@@ -121,7 +131,7 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   print_field("signer", record.signer_dn);
   print_field("valid", format_utc(record.valid_start) + " .. " + format_utc(record.valid_end));
   print_field("status", std::string(store::status_name(record.effective_status(now))));
-  if (key) print_field("key", key->id);
+  if (key) print_field("key", record.key_id + " (in " + o.data_dir + "/keys)");
   if (!o.app.empty()) print_field("app", o.app);
 }
 
@@ -152,7 +162,8 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
     auto o = std::make_shared<RegisterOptions>();
     reg->add_option("--file", o->file, "The seal (.esl)")->required();
     reg->add_option("--cert", o->cert, "The signer's certificate (default: the seal's first)");
-    reg->add_option("--key", o->key, "The signer's key file, for signing with the seal");
+    reg->add_option("--key", o->key,
+                    "The signer's key file, imported into DATA_DIR/keys to sign with the seal");
     reg->add_option("--app", o->app, "Syscode of the app that owns the seal");
     add_data_dir_option(*reg, o->data_dir);
     reg->callback([o, &global] { run_register(*o, global); });

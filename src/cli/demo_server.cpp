@@ -1,6 +1,7 @@
 #include "cli/demo_server.h"
 
 #include <rapidjson/document.h>
+#include <toml++/toml.h>
 
 #include <iostream>
 
@@ -100,83 +101,164 @@ std::string sample_for(const std::string& operation) {
   return "sample.ofd";
 }
 
+std::string app_toml(const std::string& url, const DemoApp& app) {
+  return "# LD/T 01.4 credentials of the demo app (secrets: keep this file private)\n"
+         "url = \"" +
+         url + "\"\nsyscode = \"" + app.syscode + "\"\nauthcode = \"" + app.authcode +
+         "\"\nhmac_key = \"" + crypto::to_base64(app.hmac_key) +
+         "\"\nkey = \"app.key\"\ncert = \"app.pem\"\n";
+}
+
 }  // namespace
 
-void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalOptions& global) {
+bool DemoInventory::make(const std::string& what,
+                         std::initializer_list<std::filesystem::path> files, bool stale) {
+  bool missing = false;
+  for (const auto& file : files) missing = missing || !std::filesystem::exists(file);
+  if (force_ || stale || missing) return true;
+  keep(what);
+  return false;
+}
+
+bool current_certificate(const std::filesystem::path& file, Time now) {
+  auto pem = read_file(file);
+  if (!pem) return false;
+  auto cert = pki::Certificate::parse(*pem);
+  return cert && cert->not_before() <= now && now <= cert->not_after();
+}
+
+std::optional<DemoApp> earlier_demo_app(store::Store& store, const std::filesystem::path& dir) {
+  if (!std::filesystem::exists(dir / "app.toml") || !std::filesystem::exists(dir / "app.key") ||
+      !std::filesystem::exists(dir / "app.pem")) {
+    return std::nullopt;
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file((dir / "app.toml").string());
+  } catch (const toml::parse_error&) {
+    return std::nullopt;
+  }
+  auto syscode = table["syscode"].value<std::string>();
+  auto authcode = table["authcode"].value<std::string>();
+  auto hmac_key = crypto::from_base64(table["hmac_key"].value_or(std::string()));
+  if (!syscode || !authcode || !hmac_key) return std::nullopt;
+  auto app = store.find_app(*syscode);
+  auto stored_key = store.app_hmac_key(*syscode);
+  if (!app || !app->enabled || !app->authcode_matches(*authcode) || !stored_key ||
+      !crypto::equal_constant_time(*stored_key, *hmac_key)) {
+    return std::nullopt;
+  }
+  return DemoApp{*syscode, *authcode, crypto::to_secure(*hmac_key)};
+}
+
+void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory& items,
+                        const keys::Kek& kek, const GlobalOptions& global) {
   namespace fs = std::filesystem;
   Time now = now_utc();
+  IssuerFiles ca = IssuerFiles::in_folder(d.ca_dir);
 
   // The platform's own material: trust anchors, the seal maker applySeal uses, a lock signer.
   fs::path platform = d.data_dir / "platform";
   fs::create_directories(platform);
-  copy_file(d.root_cert, platform / "ca.pem", 0644);
-  copy_file(d.maker_prefix + ".pem", platform / "seal-maker.pem", 0644);
-  copy_file(d.maker_prefix + ".key", platform / "seal-maker.key", 0600);
-  auto lock = issue_to_files(IssuerFiles::in_folder(d.ca_dir), pki::CertificateProfile::kSeal,
-                             "C=CN,O=eseal 演示平台,CN=eseal 锁定签名", 730,
-                             (platform / "lock").string(), true, kek);
+  if (items.make("platform trust anchors", {platform / "ca.pem"}, d.new_ca)) {
+    copy_file(ca.cert, platform / "ca.pem", 0644);
+  }
+  if (items.make("platform seal maker", {platform / "seal-maker.pem", platform / "seal-maker.key"},
+                 d.new_maker)) {
+    copy_file(d.maker_prefix + ".pem", platform / "seal-maker.pem", 0644);
+    copy_file(d.maker_prefix + ".key", platform / "seal-maker.key", 0600);
+  }
+  bool new_lock = items.make("platform lock signer", {platform / "lock.pem", platform / "lock.key"},
+                             d.new_ca || !current_certificate(platform / "lock.pem", now));
+  pki::Certificate lock = new_lock ? issue_to_files(ca, pki::CertificateProfile::kSeal,
+                                                    "C=CN,O=eseal 演示平台,CN=eseal 锁定签名", 730,
+                                                    (platform / "lock").string(), true, kek)
+                                   : read_certificate(platform / "lock.pem");
 
-  // One app with its own key pair, and the demo's seals registered to it with their keys.
-  auto store = open_data_store(d.data_dir.string(), kek);
-  std::string syscode = "DEMO" + crypto::to_hex_upper(need(crypto::random_bytes(4)));
-  fs::path app_prefix = d.demo_dir / "app";
-  auto app_cert = issue_to_files(IssuerFiles::in_folder(d.ca_dir), pki::CertificateProfile::kUser,
-                                 "C=CN,O=深圳市演示科技有限公司,CN=" + syscode, 730,
-                                 app_prefix.string(), true, kek);
   // The organization's id follows from its credit code, so that a second demo run finds it.
   std::string org_id = crypto::to_hex(crypto::sm3(as_bytes(d.credit_code))).substr(0, 32);
-  if (!store->find_organization(org_id)) {
+  if (!store.find_organization(org_id)) {
     store::Organization org{org_id, d.organization, d.credit_code, now};
-    need(store->add_organization(org, cli_audit("org.add", org.id, "eseal demo: " + org.name)));
-  }
-  store::App app;
-  app.id = need(store::new_id());
-  app.org_id = org_id;
-  app.syscode = syscode;
-  app.name = "演示业务系统";
-  app.cert_pem = app_cert.pem();
-  app.scopes = {"*"};
-  app.created = app.rotated = now;
-  store::AppSecrets secrets = need(store::AppSecrets::generate());
-  need(store->add_app(app, secrets, cli_audit("app.add", syscode, "eseal demo")));
-  for (const auto& [seal, signer_prefix] : d.seals) {
-    pki::Certificate signer = read_certificate(signer_prefix + ".pem");
-    auto key = key_file_record(signer_prefix + ".key", need(signer.public_key()));
-    register_seal(*store, seal, signer, key, app.id, "; eseal demo");
+    need(store.add_organization(org, cli_audit("org.add", org.id, "eseal demo: " + org.name)));
   }
 
+  // One app with its own key pair; a new one replaces (and disables) the earlier run's.
+  DemoApp app;
+  if (d.new_app) {
+    app.syscode = "DEMO" + crypto::to_hex_upper(need(crypto::random_bytes(4)));
+    fs::path app_prefix = d.demo_dir / "app";
+    auto app_cert = issue_to_files(ca, pki::CertificateProfile::kUser,
+                                   "C=CN,O=深圳市演示科技有限公司,CN=" + app.syscode, 730,
+                                   app_prefix.string(), true, kek);
+    store::App record;
+    record.id = need(store::new_id());
+    record.org_id = org_id;
+    record.syscode = app.syscode;
+    record.name = "演示业务系统";
+    record.cert_pem = app_cert.pem();
+    record.scopes = {"*"};
+    record.created = record.rotated = now;
+    store::AppSecrets secrets = need(store::AppSecrets::generate());
+    need(store.add_app(record, secrets, cli_audit("app.add", app.syscode, "eseal demo")));
+    app.authcode = secrets.authcode;
+    app.hmac_key = secrets.hmac_key;
+    if (d.earlier) {
+      need(store.set_app_enabled(
+          d.earlier->syscode, false,
+          cli_audit("app.disable", d.earlier->syscode, "eseal demo: replaced by " + app.syscode)));
+    }
+  } else {
+    app = *d.earlier;
+  }
   std::string url = "http://127.0.0.1:" + std::to_string(d.port) + "/seal/v1/electricSeal";
   std::string app_file = (d.demo_dir / "app.toml").string();
-  std::string toml =
-      "# LD/T 01.4 credentials of the demo app (secrets: keep this file private)\n"
-      "url = \"" +
-      url + "\"\nsyscode = \"" + syscode + "\"\nauthcode = \"" + secrets.authcode +
-      "\"\nhmac_key = \"" + crypto::to_base64(secrets.hmac_key) + "\"\nkey = \"app.key\"\n" +
-      "cert = \"app.pem\"\n";
-  need(write_file_atomic(app_file, as_bytes(toml), 0600));
+  need(write_file_atomic(app_file, as_bytes(app_toml(url, app)), 0600));
+
+  // The demo's seals, registered to the app with their keys (imported into the keystore).
+  std::string owner = need(store.find_app(app.syscode)).id;
+  keys::SoftKeystore keystore = open_keystore(d.data_dir.string(), kek);
+  std::size_t registered = 0;
+  for (const auto& [seal, signer_prefix] : d.seals) {
+    if (store.find_seal(seal.info.es_id)) continue;
+    pki::Certificate signer = read_certificate(signer_prefix + ".pem");
+    crypto::Sm2PrivateKey key = read_private_key(signer_prefix + ".key", kek);
+    register_seal(store, seal, signer, SealKey{keystore, key}, owner, "; eseal demo");
+    ++registered;
+  }
+  if (registered < d.seals.size()) {
+    items.keep(std::to_string(d.seals.size() - registered) + " registered seals");
+  }
 
   // Sample documents for the examples: plain, sealed and locked.
   const ses::SesSeal& official = d.seals.front().first;
   pki::Certificate official_signer = read_certificate(d.seals.front().second + ".pem");
-  service::SealSigner signer{official, official_signer,
-                             read_private_key(d.seals.front().second + ".key", kek)};
-  Bytes pdf = sample_pdf();
-  Bytes ofd = sample_ofd(now);
-  doc::PositionRule at{0, 120, 60};
-  Bytes sealed_pdf = need(service::stamp(pdf, at, signer, now), "sample sealed PDF");
-  Bytes sealed_ofd = need(service::stamp(ofd, at, signer, now), "sample sealed OFD");
-  Bytes locked_ofd =
-      need(service::add_lock(sealed_ofd, lock, read_private_key((platform / "lock.key"), kek), now),
-           "sample locked OFD");
-  for (const auto& [name, bytes] : {std::pair<const char*, const Bytes&>{"sample.pdf", pdf},
-                                    {"sample.ofd", ofd},
-                                    {"sample-sealed.pdf", sealed_pdf},
-                                    {"sample-sealed.ofd", sealed_ofd},
-                                    {"sample-locked.ofd", locked_ofd}}) {
-    need(write_file_atomic(d.demo_dir / name, bytes, 0644));
+  if (items.make(
+          "sample documents",
+          {d.demo_dir / "sample.pdf", d.demo_dir / "sample.ofd", d.demo_dir / "sample-sealed.pdf",
+           d.demo_dir / "sample-sealed.ofd", d.demo_dir / "sample-locked.ofd"},
+          d.new_seals || new_lock)) {
+    service::SealSigner signer{official, official_signer,
+                               read_private_key(d.seals.front().second + ".key", kek)};
+    Bytes pdf = sample_pdf();
+    Bytes ofd = sample_ofd(now);
+    doc::PositionRule at{0, 120, 60};
+    Bytes sealed_pdf = need(service::stamp(pdf, at, signer, now), "sample sealed PDF");
+    Bytes sealed_ofd = need(service::stamp(ofd, at, signer, now), "sample sealed OFD");
+    Bytes locked_ofd = need(
+        service::add_lock(sealed_ofd, lock, read_private_key((platform / "lock.key"), kek), now),
+        "sample locked OFD");
+    for (const auto& [name, bytes] : {std::pair<const char*, const Bytes&>{"sample.pdf", pdf},
+                                      {"sample.ofd", ofd},
+                                      {"sample-sealed.pdf", sealed_pdf},
+                                      {"sample-sealed.ofd", sealed_ofd},
+                                      {"sample-locked.ofd", locked_ofd}}) {
+      need(write_file_atomic(d.demo_dir / name, bytes, 0644));
+    }
   }
 
-  // One ready-to-run request per operation.
+  // One ready-to-run request per operation. app.key is under the data folder's KEK.
+  auto kek_file = kek_file_of(global, d.data_dir);
+  std::string kek_option = kek_file ? " --kek-file " + kek_file->string() : "";
   fs::path requests = d.demo_dir / "requests";
   fs::create_directories(requests);
   std::string dn = official_signer.subject().to_string();
@@ -185,8 +267,8 @@ void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalO
     std::string sample = sample_for(operation);
     std::string script = "#!/bin/sh\n# LD/T 01.4 " + operation +
                          " against a running eseal serve\n" + "exec " + global.program +
-                         " call ldt " + operation + " --app " + app_file + " --content " +
-                         (requests / (operation + ".json")).string() +
+                         kek_option + " call ldt " + operation + " --app " + app_file +
+                         " --content " + (requests / (operation + ".json")).string() +
                          (sample.empty() ? "" : " --file " + (d.demo_dir / sample).string()) +
                          (sample.empty() || operation.find("verify") != std::string::npos
                               ? ""
@@ -195,10 +277,10 @@ void set_up_server_demo(const ServerDemo& d, const keys::Kek& kek, const GlobalO
                          " \"$@\"\n";
     need(write_file_atomic(requests / (operation + ".sh"), as_bytes(script), 0755));
   }
-  std::cout << "[8/8] server demo                "
-            << "app " << syscode << " (" << app_file << "), " << d.seals.size()
-            << " seals registered in " << d.data_dir.string() << ", example requests in "
-            << requests.string() << "\n";
+  std::cout << "[8/8] server demo              "
+            << "app " << app.syscode << (d.new_app ? "" : " (kept)") << " (" << app_file << "), "
+            << d.seals.size() << " seals registered in " << d.data_dir.string() << " ("
+            << registered << " new), example requests in " << requests.string() << "\n";
 }
 
 }  // namespace eseal::cli

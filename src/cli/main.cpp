@@ -12,9 +12,8 @@ int main(int argc, char** argv) {
   if (argc > 0) options.program = argv[0];
   if (const char* env = std::getenv("ESEAL_KEK_FILE"); env && *env) options.kek_file = env;
   app.add_option("--kek-file", options.kek_file,
-                 "Key-encryption key file, created 0600 on first use (env ESEAL_KEK_FILE; "
-                 "ESEAL_KEK overrides with the key itself)")
-      ->capture_default_str();
+                 "Key-encryption key file instead of the data folder's own DATA_DIR/kek "
+                 "(default var/kek; env ESEAL_KEK_FILE; ESEAL_KEK overrides with the key itself)");
   add_ca_commands(app, options);
   add_data_commands(app, options);
   add_seal_commands(app, options);

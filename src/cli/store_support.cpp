@@ -21,12 +21,23 @@ std::string login_name() {
 }  // namespace
 
 void add_data_dir_option(CLI::App& command, std::string& dir) {
-  command.add_option("--data-dir", dir, "Data folder: eseal.db and blobs/")->capture_default_str();
+  command.add_option("--data-dir", dir, "Data folder: eseal.db, blobs/, keys/ and its kek")
+      ->capture_default_str();
+}
+
+keys::Kek data_folder_kek(const GlobalOptions& global, const std::string& dir) {
+  bool new_folder = !std::filesystem::exists(std::filesystem::path(dir) / "eseal.db");
+  return load_kek(global, new_folder ? keys::KekFile::kCreateIfMissing : keys::KekFile::kMustExist,
+                  dir);
 }
 
 std::unique_ptr<store::Store> open_data_store(const std::string& dir,
                                               std::optional<keys::Kek> kek) {
   return need(store::open_store(dir, std::move(kek)), "store in " + dir);
+}
+
+keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek) {
+  return need(keys::SoftKeystore::open(std::filesystem::path(dir) / "keys", kek));
 }
 
 store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail) {

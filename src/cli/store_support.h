@@ -1,5 +1,5 @@
-// What the commands over the server's store share: the --data-dir option, opening the store,
-// and the audit entries that record an operator's changes.
+// What the commands over the server's store share: the --data-dir option, the data folder's KEK,
+// opening the store and its keystore, and the audit entries that record an operator's changes.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,36 +8,46 @@
 #include <optional>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "crypto/sm2.h"
 #include "keys/kek.h"
+#include "keys/soft_keystore.h"
 #include "ses/seal.h"
 #include "store/store.h"
 
 namespace eseal::cli {
 
-inline constexpr const char* kDefaultDataDir = "var";
-
 // Adds `--data-dir D` (default var) bound to `dir`.
 void add_data_dir_option(CLI::App& command, std::string& dir);
 
+// The KEK of data folder `dir` (cli_support.h: $ESEAL_KEK, --kek-file, else D/kek). A folder
+// without a database yet gets a new D/kek; an existing one must have its KEK.
+keys::Kek data_folder_kek(const GlobalOptions& global, const std::string& dir);
+
 // Opens the store in `dir`, creating and migrating it; fails the command on error. The KEK is
-// needed only by commands that write or read app secrets.
+// needed only by commands that write or read secrets; given, it must be the folder's (see
+// store::open_store).
 std::unique_ptr<store::Store> open_data_store(const std::string& dir,
                                               std::optional<keys::Kek> kek = std::nullopt);
+
+// The data folder's soft keystore, D/keys, where registered signing keys live.
+keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek);
 
 // An audit entry for a change made now from the command line, by "cli:<login name>".
 store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail = {});
 
-// The record of an encrypted key file (kept where it is; the store holds its absolute path).
-store::KeyRecord key_file_record(const std::filesystem::path& file,
-                                 const crypto::Sm2PublicKey& public_key);
+// A seal's signing key, to be imported into the data folder's keystore as it is registered.
+struct SealKey {
+  keys::SoftKeystore& keystore;
+  const crypto::Sm2PrivateKey& key;
+};
 
 // Registers `seal` (its bytes as a blob), its signer's certificate and, when given, the key that
-// signs with it, owned by `app_id` ("" for none); `note` is appended to the audit detail. Fails
-// the command on error.
+// signs with it (imported into the keystore, and removed again if the registration fails),
+// owned by `app_id` ("" for none); `note` is appended to the audit detail. Fails the command on
+// error.
 store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
-                                const pki::Certificate& signer,
-                                const std::optional<store::KeyRecord>& key,
+                                const pki::Certificate& signer, std::optional<SealKey> key,
                                 const std::string& app_id, const std::string& note = {});
 
 // "label        value", the labels aligned.

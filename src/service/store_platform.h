@@ -1,6 +1,7 @@
 // The Platform on the embedded store: apps, nonces, seals, documents and audit in store/, keys in
-// encrypted key files (under the KEK) or the soft keystore, and the platform's own material in
-// the data folder's platform/:
+// the data folder's soft keystore D/keys (or, registered before it and not importable, an
+// encrypted key file by path; see store::open_store), and the platform's own material in the
+// data folder's platform/:
 //   D/platform/ca.pem                trust anchors for verification (one or more certificates)
 //   D/platform/seal-maker.pem, .key  the seal maker (制章者) applySeal uses
 //   D/platform/lock.pem, .key        the platform's signer for lock signatures and certified copies

@@ -95,9 +95,20 @@ CREATE TABLE audit (
 );
 )sql";
 
+// One row: a MAC under the data folder's KEK (secret_box.h, kek_check_value), so that a KEK
+// that is not the folder's is told apart at open instead of failing secret by secret.
+constexpr std::string_view kKekCheck = R"sql(
+CREATE TABLE kek_check (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
+    Migration{2, "kek_check", kKekCheck},
 };
 
 }  // namespace

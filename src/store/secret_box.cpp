@@ -27,6 +27,11 @@ Bytes tag_of(ByteView mac_key, ByteView header_and_ciphertext, std::string_view 
 
 }  // namespace
 
+Bytes kek_check_value(const keys::Kek& kek) {
+  ByteView key(reinterpret_cast<const std::uint8_t*>(kek.c_str()), kek.size());
+  return crypto::hmac_sm3(key, as_bytes("eseal data folder key-encryption key check v1"));
+}
+
 SecretBox::SecretBox(const keys::Kek& kek)
     : encryption_key_(derive(kek, "eseal store secret encryption v1", crypto::kSm4KeySize)),
       mac_key_(derive(kek, "eseal store secret authentication v1", kTagSize)) {}

@@ -16,6 +16,10 @@
 
 namespace eseal::store {
 
+// The data folder's KEK check value: HMAC-SM3 keyed with the KEK over a fixed label. It tells
+// whether a KEK is the one the folder's secrets were sealed under, and reveals nothing else.
+Bytes kek_check_value(const keys::Kek& kek);
+
 class SecretBox {
  public:
   explicit SecretBox(const keys::Kek& kek);

@@ -5,6 +5,7 @@
 
 #include <mutex>
 
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
@@ -168,7 +169,10 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(Connection db, BlobStore blobs, std::optional<keys::Kek> kek)
       : db_(std::move(db)), blobs_(std::move(blobs)) {
-    if (kek) box_.emplace(*kek);
+    if (kek) {
+      box_.emplace(*kek);
+      kek_check_ = kek_check_value(*kek);
+    }
   }
 
   const BlobStore& blobs() const override { return blobs_; }
@@ -310,6 +314,28 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     return one<KeyRecord>("SELECT id, location, public_key, created_at FROM keys WHERE id = ?",
                           read_key, "no key " + id, id);
+  }
+
+  Result<std::vector<KeyRecord>> list_key_files() override {
+    std::lock_guard lock(mutex_);
+    return all<KeyRecord>(
+        "SELECT id, location, public_key, created_at FROM keys WHERE location <> '' "
+        "ORDER BY created_at, id",
+        read_key);
+  }
+
+  Status replace_key(const std::string& old_id, const KeyRecord& key,
+                     const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto known = exists("SELECT 1 FROM keys WHERE id = ?", old_id);
+      if (!known) return known.error();
+      if (!*known) return Error::not_found("no key " + old_id);
+      Status done = insert_key(key);
+      if (!done) return done;
+      done = run("UPDATE seals SET key_id = ? WHERE key_id = ?", key.id, old_id);
+      if (!done) return done;
+      return run("DELETE FROM keys WHERE id = ?", old_id);
+    });
   }
 
   Status add_seal(const NewSeal& n, const AuditEntry& audit) override {
@@ -467,6 +493,39 @@ class SqliteStore final : public Store {
     return check;
   }
 
+  Result<bool> kek_belongs(Time now) override {
+    if (!box_) return no_kek();
+    std::lock_guard lock(mutex_);
+    auto stored = stored_kek_check();
+    if (stored || stored.error().kind != ErrorKind::kNotFound) return stored;
+    auto tx = Transaction::begin(db_);
+    if (!tx) return tx.error();
+    // Checked again inside the transaction: another process may have just recorded one.
+    stored = stored_kek_check();
+    if (stored || stored.error().kind != ErrorKind::kNotFound) return stored;
+    struct Sealed {
+      std::string id, value;
+    };
+    auto first_app = one<Sealed>(
+        "SELECT id, hmac_key_sealed FROM apps ORDER BY created_at, id LIMIT 1",
+        [](const Statement& s) -> Result<Sealed> {
+          return Sealed{s.text(0), s.text(1)};
+        },
+        "");
+    if (first_app) {
+      auto raw = crypto::from_base64(first_app->value);
+      if (!raw || !box_->open(hmac_context(first_app->id), *raw)) return false;
+    } else if (first_app.error().kind != ErrorKind::kNotFound) {
+      return first_app.error();
+    }
+    Status recorded = run("INSERT INTO kek_check (id, value, created_at) VALUES (1, ?, ?)",
+                          crypto::to_hex(*kek_check_), epoch(now));
+    if (!recorded) return recorded.error();
+    Status committed = tx->commit();
+    if (!committed) return committed.error();
+    return true;
+  }
+
   Status migrate() {
     std::lock_guard lock(mutex_);
     Status created = db_.exec(std::string(kCreateSchemaMigrations));
@@ -594,6 +653,16 @@ class SqliteStore final : public Store {
     return id;
   }
 
+  // Whether the recorded KEK check value is this KEK's; kNotFound when none is recorded.
+  Result<bool> stored_kek_check() {
+    auto stored = one<std::string>(
+        "SELECT value FROM kek_check WHERE id = 1",
+        [](const Statement& s) -> Result<std::string> { return s.text(0); }, "no KEK check value");
+    if (!stored) return stored.error();
+    auto value = crypto::from_hex(*stored);
+    return value && crypto::equal_constant_time(*value, *kek_check_);
+  }
+
   // Returns whether the certificate was new.
   Result<bool> insert_certificate(const CertificateRecord& c) {
     auto added = run_counting("INSERT INTO certificates (" + std::string(kCertificateColumns) +
@@ -614,6 +683,7 @@ class SqliteStore final : public Store {
   Connection db_;
   BlobStore blobs_;
   std::optional<SecretBox> box_;
+  std::optional<Bytes> kek_check_;  // with the KEK
 };
 
 // SQLite creates new files with the process umask; the database holds credentials.

@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <array>
 
+#include "base/file.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "keys/key_file.h"
+#include "keys/soft_keystore.h"
 #include "store/sqlite_store.h"
 
 namespace eseal::store {
@@ -31,6 +34,34 @@ Bytes salted_sm3(ByteView salt, std::string_view authcode) {
   Bytes input(salt.begin(), salt.end());
   append(input, as_bytes(authcode));
   return crypto::sm3(input);
+}
+
+// Moves each key registered by path into the keystore, so the data folder holds every key it
+// signs with. A file that is gone, or is not that key under this KEK, stays as it is.
+Status import_key_files(Store& store, const std::filesystem::path& data_dir, const keys::Kek& kek) {
+  auto files = store.list_key_files();
+  if (!files) return files.error();
+  if (files->empty()) return ok_status();
+  auto keystore = keys::SoftKeystore::open(data_dir / "keys", kek);
+  if (!keystore) return keystore.error();
+  for (const KeyRecord& old : *files) {
+    auto pem = read_file(old.location);
+    if (!pem) continue;
+    auto key = keys::decrypt_private_key(*pem, kek);
+    if (!key || crypto::to_hex(key->public_key().point()) != old.public_key) continue;
+    auto reference = keystore->put(*key);
+    if (!reference) return reference.error();
+    Time now = now_utc();
+    Status replaced = store.replace_key(
+        old.id, {*reference, "", old.public_key, now},
+        {now, "store", "key.import", old.id, "imported into the keystore as " + *reference, ""});
+    if (!replaced) {
+      (void)keystore->remove(*reference);
+      // kNotFound: another process imported it first.
+      if (replaced.error().kind != ErrorKind::kNotFound) return replaced;
+    }
+  }
+  return ok_status();
 }
 
 }  // namespace
@@ -132,7 +163,20 @@ Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
   if (ec) return Error::io("cannot create data folder " + data_dir.string() + ": " + ec.message());
   auto blobs = BlobStore::open(data_dir / "blobs");
   if (!blobs) return blobs.error();
-  return open_sqlite_store(data_dir / "eseal.db", std::move(*blobs), std::move(kek));
+  std::optional<keys::Kek> folder_kek = kek;
+  auto store = open_sqlite_store(data_dir / "eseal.db", std::move(*blobs), std::move(kek));
+  if (!store || !folder_kek) return store;
+  auto belongs = (*store)->kek_belongs(now_utc());
+  if (!belongs) return belongs.error();
+  if (!*belongs) {
+    return Error::invalid_input(
+        "the key-encryption key does not belong to data folder " + data_dir.string() +
+        ": the folder's secrets are encrypted under another (its own is " +
+        (data_dir / "kek").string() + ", unless it was set up with ESEAL_KEK)");
+  }
+  Status imported = import_key_files(**store, data_dir, *folder_kek);
+  if (!imported) return imported.error().with_context("importing key files into the keystore");
+  return store;
 }
 
 }  // namespace eseal::store

@@ -88,8 +88,9 @@ struct CertificateRecord {
   static CertificateRecord from(const pki::Certificate& cert);
 };
 
-// Where a signing key lives: a soft-keystore reference ("soft:<32 hex>") or an encrypted key
-// file ("file:<absolute path>"). The key material itself never enters the database.
+// Where a signing key lives: a soft-keystore reference ("soft:<32 hex>"), the data folder's
+// D/keys; or, in folders from before the keystore, an encrypted key file ("file:<absolute
+// path>"), which open_store imports. The key material itself never enters the database.
 struct KeyRecord {
   std::string id;          // the reference
   std::string location;    // the key file's path; "" for the soft keystore
@@ -195,6 +196,12 @@ class Store {
   virtual Result<CertificateRecord> find_certificate(const std::string& id) = 0;
   virtual Status add_key(const KeyRecord& key, const AuditEntry& audit) = 0;
   virtual Result<KeyRecord> find_key(const std::string& id) = 0;
+  // Keys registered as key files outside the data folder (location set), as before the keystore.
+  virtual Result<std::vector<KeyRecord>> list_key_files() = 0;
+  // Adds `key` in place of key `old_id`: every seal that used the old one uses it, and the old
+  // one is forgotten. An unknown old_id is kNotFound.
+  virtual Status replace_key(const std::string& old_id, const KeyRecord& key,
+                             const AuditEntry& audit) = 0;
 
   // A registered esID is kInvalidInput; the blob must be stored first.
   virtual Status add_seal(const NewSeal& seal, const AuditEntry& audit) = 0;
@@ -223,11 +230,20 @@ class Store {
   virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, std::size_t limit) = 0;
   // Recomputes the whole chain.
   virtual Result<AuditCheck> verify_audit() = 0;
+
+  // Whether the store's KEK is the data folder's: the check value kept in the database (see
+  // secret_box.h) matches it. A folder without one yet (new, or older than the check) records
+  // this KEK's, unless its first app's HMAC key does not open with it. Needs the KEK.
+  virtual Result<bool> kek_belongs(Time now) = 0;
 };
 
 // Opens (creating and migrating) the embedded store in `data_dir`: data_dir/eseal.db (SQLite)
 // and data_dir/blobs/. Without a KEK, the app secrets cannot be written or read; everything
-// else works.
+// else works. A KEK that does not belong to the folder (kek_belongs) is refused, kInvalidInput:
+// "the key-encryption key does not belong to data folder D". With the KEK, key files registered
+// by path (list_key_files) are imported into the folder's soft keystore, data_dir/keys, and the
+// seals that use them switched to the imported key; a file that cannot be read or decrypted
+// stays referenced by its path.
 Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
                                           std::optional<keys::Kek> kek);
 

@@ -5,6 +5,8 @@
 source "$(dirname "$0")/lib.sh" "$@"
 command -v sqlite3 >/dev/null || fail "the sqlite3 tool is needed"
 D="$WORK/data"
+# The CA, the seals' keys and the data folder share one KEK: the folder's own.
+export ESEAL_KEK_FILE="$D/kek"
 
 expect 0 "$ESEAL" ca init --dir ca
 expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker

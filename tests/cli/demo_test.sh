@@ -1,14 +1,33 @@
 #!/usr/bin/env bash
 # `eseal demo` makes a CA, a seal maker's and a signer's certificates and a signed payload that
-# OpenSSL accepts; it can run again over its own output.
+# OpenSSL accepts. A second run keeps all of it (documents stamped in between still verify) and
+# adds no app or seal; --force starts over.
 source "$(dirname "$0")/lib.sh" "$@"
 
-for run in 1 2; do
-  expect 0 "$ESEAL" demo --dir var/demo
-  contains "[5/8] verified"
-  contains "[7/8] seals verified"
-done
+expect 0 "$ESEAL" demo --dir var/demo
+contains "[5/8] verified"
+contains "[7/8] seals verified"
+contains "(5 new)"
+checks=$((checks + 1))
+case "$out" in *"kept:"*) fail "a first run kept something: $out" ;; esac
+apps=$("$ESEAL" app list)
+seals=$("$ESEAL" seal list)
+expect 0 "$ESEAL" pdf sign --seal var/demo/seals/official.esl --key var/demo/signer.key \
+  --cert var/demo/signer.pem --in var/demo/sample.pdf --out stamped.pdf --page 1 --x 100 --y 100
+
+expect 0 "$ESEAL" demo --dir var/demo
+contains "[1/8] root CA                  var/demo/ca/root.pem  C=CN,O=eseal 演示,CN=eseal 演示根CA (kept)"
+contains "[6/8] seals                    公章, 财务专用章, 发票专用章, 法定代表人名章 and a personal seal: (kept)"
+contains "(0 new)"
+contains "kept: root CA, seal maker certificate, "
+contains "--force starts over"
 contains "signature OK"
+checks=$((checks + 1))
+[ "$("$ESEAL" app list)" = "$apps" ] && [ "$("$ESEAL" seal list)" = "$seals" ] ||
+  fail "a second run added apps or seals: $("$ESEAL" app list; "$ESEAL" seal list)"
+for ca in var/demo/ca/root.pem var/platform/ca.pem; do
+  expect 0 "$ESEAL" pdf verify stamped.pdf --ca "$ca"
+done
 expect 0 "$OPENSSL" verify -vfyopt $DISTID -CAfile var/demo/ca/root.pem var/demo/signer.pem var/demo/seal-maker.pem
 "$OPENSSL" x509 -in var/demo/signer.pem -pubkey -noout > signer.pub
 expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey signer.pub -rawin -digest sm3 -pkeyopt $DISTID -in var/demo/payload.txt -sigfile var/demo/payload.sig
@@ -24,6 +43,18 @@ contains "3 发票专用章"
 contains "40 x 30 mm"
 expect 0 "$ESEAL" seal show var/demo/seals/legal-rep.esl
 contains "4 法定代表人名章"
+
+# --force: a new CA and everything under it, a new app; the earlier app is disabled.
+expect 0 "$ESEAL" demo --dir var/demo --force
+contains "(5 new)"
+checks=$((checks + 1))
+case "$out" in *"kept"*) fail "--force kept something: $out" ;; esac
+expect 1 "$ESEAL" pdf verify stamped.pdf --ca var/platform/ca.pem
+expect 0 "$ESEAL" app list
+checks=$((checks + 1))
+[ "$(grep -c '  enabled ' <<<"$out")" = 1 ] && [ "$(grep -c '  disabled' <<<"$out")" = 1 ] ||
+  fail "after --force: $out"
+
 expect 2 "$ESEAL"
 expect 0 "$ESEAL" --help
 

@@ -4,8 +4,8 @@ ESEAL=$1
 OPENSSL=$2
 WORK=$(mktemp -d)
 cd "$WORK"
-export ESEAL_KEK_FILE="$WORK/var/kek"
-unset ESEAL_KEK
+# Each data folder's own KEK (D/kek; var/kek for commands without --data-dir).
+unset ESEAL_KEK ESEAL_KEK_FILE
 DISTID="distid:1234567812345678"
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT

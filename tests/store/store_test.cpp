@@ -10,6 +10,8 @@
 #include "base/file.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "keys/key_file.h"
+#include "keys/soft_keystore.h"
 #include "pki/test_ca.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
@@ -193,9 +195,84 @@ TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
   auto without = open_test_store(dir.path(), std::nullopt);
   EXPECT_EQ(without->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
   EXPECT_TRUE(without->find_app("SYS1").ok());
-  auto wrong = open_test_store(dir.path(), test_kek("another key-encryption key"));
-  EXPECT_EQ(wrong->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
   EXPECT_EQ(store->app_hmac_key("SYS2").error().kind, ErrorKind::kNotFound);
+}
+
+TEST(Store, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
+  TempDir dir;
+  open_test_store(dir.path());
+  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 1) << "recorded at the first open with a KEK";
+  auto wrong = open_store(dir.path(), test_kek("another key-encryption key"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(wrong.error().message.find("the key-encryption key does not belong to data folder " +
+                                       dir.path().string()),
+            std::string::npos)
+      << wrong.error().message;
+  EXPECT_TRUE(open_store(dir.path(), test_kek()).ok());
+  EXPECT_TRUE(open_store(dir.path(), std::nullopt).ok()) << "no KEK, nothing to check";
+
+  // Moved elsewhere, the folder still opens with its own KEK.
+  TempDir other;
+  std::filesystem::copy(dir.path(), other / "moved", std::filesystem::copy_options::recursive);
+  EXPECT_TRUE(open_store(other / "moved", test_kek()).ok());
+  EXPECT_FALSE(open_store(other / "moved", test_kek("another key-encryption key")).ok());
+}
+
+TEST(Store, KeyFilesRegisteredByPathAreImportedIntoTheKeystoreAtOpen) {
+  TempDir dir;
+  TempDir elsewhere;
+  auto key_file = elsewhere / "signer.key";
+  ASSERT_TRUE(
+      write_file_atomic(key_file, as_bytes(*keys::encrypt_private_key(signer().key, test_kek())))
+          .ok());
+  std::string public_key = crypto::to_hex(signer().cert.public_key()->point());
+  {
+    auto store = open_test_store(dir.path());
+    for (const auto& [id, file] : {std::pair{"ES-1", key_file}, {"ES-2", elsewhere / "gone.key"}}) {
+      StoredSeal s = make_seal(*store, id, signer().cert);
+      s.record.seal.key_id = "file:" + file.string();
+      s.record.key = KeyRecord{s.record.seal.key_id, file.string(), public_key, kNow};
+      ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", id)).ok());
+    }
+  }
+  EXPECT_EQ(open_test_store(dir.path(), std::nullopt)->list_key_files()->size(), 2u)
+      << "nothing is imported without the KEK";
+
+  auto store = open_test_store(dir.path());
+  std::string imported = store->find_seal("ES-1")->key_id;
+  ASSERT_EQ(imported.rfind("soft:", 0), 0u) << imported;
+  EXPECT_EQ(store->find_key(imported)->location, "");
+  EXPECT_EQ(store->find_key(imported)->public_key, public_key);
+  EXPECT_EQ(store->find_key("file:" + key_file.string()).error().kind, ErrorKind::kNotFound);
+  auto keystore = keys::SoftKeystore::open(dir / "keys", test_kek());
+  EXPECT_EQ(keystore->get(imported)->public_key(), signer().key.public_key());
+  // A file that is gone stays referenced by its path.
+  auto left = store->list_key_files();
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().location, (elsewhere / "gone.key").string());
+  EXPECT_EQ(store->find_seal("ES-2")->key_id, left->front().id);
+  auto rows = store->list_audit(0, 10);
+  EXPECT_EQ(rows->back().entry.operation, "key.import");
+  EXPECT_TRUE(store->verify_audit()->first_broken == std::nullopt);
+}
+
+TEST(Store, AFolderFromBeforeTheCheckTakesItsKekOnlyIfItsAppsOpen) {
+  TempDir dir;
+  {
+    auto store = open_test_store(dir.path());
+    ASSERT_TRUE(
+        store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  }
+  tamper(dir.path(), "DELETE FROM kek_check");
+  auto wrong = open_store(dir.path(), test_kek("another key-encryption key"));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("does not belong"), std::string::npos);
+  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 0) << "a wrong KEK is never recorded";
+  auto right = open_store(dir.path(), test_kek());
+  ASSERT_TRUE(right.ok()) << right.error().message;
+  EXPECT_TRUE((*right)->app_hmac_key("SYS1").ok());
+  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 1);
 }
 
 TEST(Store, AnHmacKeyCopiedToAnotherAppDoesNotOpen) {
