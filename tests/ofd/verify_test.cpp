@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/file.h"
@@ -527,6 +528,26 @@ TEST_P(SignedHere, SignedValueAsBase64TextIsRead) {
   EXPECT_EQ(r.outcome().findings, Findings{"no-chain-checked"}) << describe(r.signatures[0]);
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("base64"), std::string::npos);
+}
+
+// A SignedData whose signer certificate is not among its certificates (here: the SignerInfo's
+// serial number changed) cannot be checked: indeterminate, not failed.
+TEST(SignedHereErrors, ASignedDataWithoutItsSignerCertificateIsIndeterminate) {
+  pki::test::Hierarchy h;
+  Bytes zip = sign_package(Form::kGmPkcs9, h);
+  Bytes value = entry(zip, kSign + "SignedValue.dat");
+  Bytes serial = h.seal.cert.serial();
+  auto last = std::find_end(value.begin(), value.end(), serial.begin(), serial.end());
+  ASSERT_NE(last, value.end());
+  last[serial.size() - 1] ^= 0x01;
+  std::vector<pki::Certificate> roots{h.root.cert}, subs{h.sub.cert};
+  VerifyReport r = verify(with_entry(zip, kSign + "SignedValue.dat", value), {}, {roots, subs, {}});
+  const SignatureReport& s = r.signatures.at(0);
+  SCOPED_TRACE(describe(s));
+  EXPECT_EQ(result_of(s, "signer-signature"), CheckResult::kSkipped);
+  EXPECT_EQ(finding_of(s, "signer-signature"), "signer-cert-missing");
+  EXPECT_EQ(r.outcome().indication, Indication::kIndeterminate);
+  EXPECT_EQ(r.outcome().findings, Findings{"signer-cert-missing"});
 }
 
 TEST(SignedHereErrors, BrokenSignatureFilesAreReportedNotRefused) {
