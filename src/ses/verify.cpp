@@ -127,18 +127,24 @@ Check signature_structure(const SesSignature& s) {
                           format_utc(*s.time_info));
 }
 
-// The maker claims createDate; nothing proves it, so a certificate not valid then leaves the
-// seal indeterminate rather than failed (real tax e-invoices carry such seals).
+// The maker claims createDate; nothing proves it, so a maker's certificate not valid then leaves
+// the seal indeterminate rather than failed (real tax e-invoices carry such seals). The
+// certificate and chain checks name that finding for the end certificate; for the maker it is
+// named after the seal.
+Check maker_time_finding(Check c) {
+  if (c.finding == "cert-not-yet-valid-no-timestamp") {
+    c.finding = "seal-maker-cert-not-yet-valid-at-seal-making";
+  } else if (c.finding == "cert-expired-no-timestamp") {
+    c.finding = "seal-maker-cert-expired-at-seal-making";
+  }
+  return c;
+}
+
 Check maker_certificate_check(const SesSeal& seal) {
   std::string name = "maker-certificate";
   auto cert = pki::Certificate::from_der(seal.maker_cert);
   if (!cert) return failed(name, "certificate unreadable: " + cert.error().message);
-  Check c = certificate_check(name, *cert, seal.info.create_date, "seal creation");
-  if (c.result != CheckResult::kIndeterminate || c.finding == "cert-key-usage") return c;
-  c.finding = seal.info.create_date < cert->not_before()
-                  ? "seal-maker-cert-not-yet-valid-at-seal-making"
-                  : "seal-maker-cert-expired-at-seal-making";
-  return c;
+  return maker_time_finding(certificate_check(name, *cert, seal.info.create_date, "seal creation"));
 }
 
 // validStart <= at <= validEnd. At a time the caller chose, a seal outside it is not valid
@@ -161,7 +167,8 @@ Verdict seal_checks(const SesSeal& seal, Time at, bool claimed_time, const Trust
   v.checks.push_back(
       signature_check("maker-signature", seal.maker_cert, seal.maker_signed, seal.maker_signature));
   v.checks.push_back(maker_certificate_check(seal));
-  v.checks.push_back(chain_der_check("maker-chain", seal.maker_cert, info.create_date, trust));
+  v.checks.push_back(
+      maker_time_finding(chain_der_check("maker-chain", seal.maker_cert, info.create_date, trust)));
   v.checks.push_back(validity_check(info, at, claimed_time));
   if (info.picture.data.empty() || info.picture.width_mm <= 0 || info.picture.height_mm <= 0) {
     v.checks.push_back(failed("picture", "missing picture data or display size"));

@@ -121,7 +121,8 @@ Check chain_check(std::string name, const pki::Certificate& cert, Time at, const
 //                      maker claims createDate, so a certificate not valid then is indeterminate
 //                      ("seal-maker-cert-not-yet-valid-at-seal-making",
 //                      "seal-maker-cert-expired-at-seal-making")
-//   maker-chain        the maker's certificate chains to a trust anchor at createDate
+//   maker-chain        the maker's certificate chains to a trust anchor at createDate (the
+//                      maker's own certificate outside its validity is named as above)
 //   validity           validStart <= at <= validEnd (failed otherwise: the seal is not valid then)
 //   picture            a picture with data and a positive size
 //   signer-list        the signer list is present and readable

@@ -223,7 +223,9 @@ TEST(Seal, AMakerCertificateNotValidWhenTheSealWasMadeIsIndeterminate) {
     Verdict v = verify_seal(*seal, info.create_date, trust());
     EXPECT_EQ(result_of(v, "maker-certificate"), CheckResult::kIndeterminate) << finding;
     EXPECT_EQ(finding_of(v, "maker-certificate"), finding);
+    EXPECT_EQ(finding_of(v, "maker-chain"), finding) << "the chain fails for the same reason";
     EXPECT_EQ(v.outcome().indication, Indication::kIndeterminate) << finding;
+    EXPECT_EQ(v.outcome().findings, std::vector<std::string>{finding});
   }
 }
 
