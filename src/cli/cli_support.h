@@ -19,6 +19,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitVerificationFailed = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitInternal = 3;
+// A verification that found nothing wrong but could not establish everything (a chain not
+// checked, an unknown root, a certificate missing): ses/verify.h's indeterminate verdict.
+inline constexpr int kExitIndeterminate = 4;
 
 int exit_code_for(ErrorKind kind);
 

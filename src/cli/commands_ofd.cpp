@@ -33,6 +33,7 @@ void print_text(const ofd::VerifyReport& report, const std::string& indent = "")
       o << where;
     }
     for (const auto& c : s.verdict.checks) o << check_line(c);
+    o << verdict_line(s.verdict);
   }
   for (const auto& f : report.uncovered_files) o << "not covered by any signature: " << f << "\n";
   for (const auto& f : report.removed_files) o << "removed after signing: " << f << "\n";
@@ -48,9 +49,7 @@ void print_text(const ofd::VerifyReport& report, const std::string& indent = "")
               << ":\n";
     print_text(*report.certified_copy->original, indent + "  ");
   }
-  std::cout << indent
-            << (report.valid() ? "OK every signature is valid and nothing changed after signing\n"
-                               : "FAILED the document's signatures do not all hold\n");
+  std::cout << indent << document_verdict_line(report.outcome());
 }
 
 // The report as a JSON object; a certified copy's attached original is nested in it.
@@ -65,6 +64,7 @@ void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
   w.StartObject();
   w.Key("valid");
   w.Bool(report.valid());
+  json_outcome(w, report.outcome());
   w.Key("locked");
   w.Bool(report.locked());
   list("uncoveredFiles", report.uncovered_files);
@@ -79,6 +79,7 @@ void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
     str("format", s.format);
     w.Key("valid");
     w.Bool(s.valid());
+    json_outcome(w, s.outcome());
     w.Key("locked");
     w.Bool(s.locked);
     str("signatureXml", s.signature_path);
@@ -258,7 +259,7 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
   add_ofd_document_commands(*ofd, global);
   add_signing_commands(ofd, global);
   auto* verify = ofd->add_subcommand(
-      "verify", "Verify every signature (exit 0 all valid and unchanged, 1 otherwise)");
+      "verify", "Verify every signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");
   auto file = std::make_shared<std::string>();
   auto trust_files = std::make_shared<TrustFiles>();
   auto signer_certs = std::make_shared<std::vector<std::string>>();
@@ -290,7 +291,7 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
     } else {
       print_text(report);
     }
-    throw CommandFailure{report.valid() ? kExitOk : kExitVerificationFailed};
+    throw CommandFailure{exit_code_for(report.outcome())};
   });
 }
 

@@ -59,6 +59,7 @@ void print_report_json(const pdf::VerifyReport& report) {
   w.StartObject();
   w.Key("valid");
   w.Bool(report.valid());
+  json_outcome(w, report.outcome());
   w.Key("revisions");
   w.Int(report.revisions);
   w.Key("unsignedChanges");
@@ -75,6 +76,7 @@ void print_report_json(const pdf::VerifyReport& report) {
     json_string(w, "format", s.format);
     w.Key("valid");
     w.Bool(s.valid());
+    json_outcome(w, s.outcome());
     w.Key("revision");
     w.Int(s.revision);
     w.Key("byteRange");
@@ -113,10 +115,10 @@ void print_report_text(const pdf::VerifyReport& report) {
       std::cout << where;
     }
     for (const auto& c : s.verdict.checks) std::cout << check_line(c);
+    std::cout << verdict_line(s.verdict);
   }
   if (report.unsigned_changes) std::cout << "the document was changed after its last signature\n";
-  std::cout << (report.valid() ? "OK every signature is valid and nothing changed after signing\n"
-                               : "FAILED the document's signatures do not all hold\n");
+  std::cout << document_verdict_line(report.outcome());
 }
 
 }  // namespace
@@ -196,7 +198,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
   }
   {
     auto* verify = pdf->add_subcommand(
-        "verify", "Verify every signature (exit 0 all valid and unchanged, 1 otherwise)");
+        "verify", "Verify every signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");
     auto file = std::make_shared<std::string>();
     auto trust_files = std::make_shared<TrustFiles>();
     auto json = std::make_shared<bool>(false);
@@ -215,7 +217,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
       } else {
         print_report_text(report);
       }
-      throw CommandFailure{report.valid() ? kExitOk : kExitVerificationFailed};
+      throw CommandFailure{exit_code_for(report.outcome())};
     });
   }
   {

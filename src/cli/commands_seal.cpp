@@ -262,17 +262,20 @@ int run_verify(const VerifyOptions& o) {
     verdict = ses::verify_seal(f.seal, at, policy);
     what = "seal \"" + f.seal.info.name + "\" (" + f.seal.info.es_id + ") at " + format_utc(at);
   }
-  std::string failures;
-  for (const auto& c : verdict.checks) {
-    std::cout << check_line(c);
-    if (c.result == ses::CheckResult::kFailed) failures += (failures.empty() ? "" : ", ") + c.name;
+  for (const auto& c : verdict.checks) std::cout << check_line(c);
+  ses::Outcome outcome = verdict.outcome();
+  switch (outcome.indication) {
+    case ses::Indication::kValid:
+      std::cout << "OK " << what << "\n";
+      break;
+    case ses::Indication::kIndeterminate:
+      std::cout << "INDETERMINATE " << what << ": " << findings_text(outcome) << "\n";
+      break;
+    case ses::Indication::kFailed:
+      std::cout << "FAILED " << what << ": " << findings_text(outcome) << "\n";
+      break;
   }
-  if (!verdict.valid()) {
-    std::cout << "FAILED " << what << ": " << failures << "\n";
-    return kExitVerificationFailed;
-  }
-  std::cout << "OK " << what << "\n";
-  return kExitOk;
+  return exit_code_for(outcome);
 }
 
 }  // namespace
@@ -364,7 +367,8 @@ void add_seal_commands(CLI::App& app, const GlobalOptions& global) {
   }
   {
     auto* verify = seal->add_subcommand(
-        "verify", "Verify a seal or a seal signature (exit 0 valid, 1 invalid, 2 bad input)");
+        "verify",
+        "Verify a seal or a seal signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");
     auto o = std::make_shared<VerifyOptions>();
     verify->add_option("file", o->file, "Seal (.esl) or seal signature file")->required();
     verify->add_option("--ca", o->trust.roots, "Trusted root certificate(s): checks chains")

@@ -4,10 +4,57 @@ namespace eseal::cli {
 
 std::string check_line(const ses::Check& check) {
   std::string result(ses::result_name(check.result));
-  result.append(9 - result.size(), ' ');
+  result.append(result.size() < 9 ? 9 - result.size() : 1, ' ');
   std::string name = check.name;
   name.append(name.size() < 24 ? 24 - name.size() : 1, ' ');
   return "  " + result + name + check.detail + "\n";
+}
+
+std::string verdict_line(const ses::Verdict& verdict) {
+  ses::Outcome outcome = verdict.outcome();
+  std::string out = "  verdict  " + std::string(ses::indication_name(outcome.indication));
+  for (std::size_t i = 0; i < outcome.findings.size(); ++i) {
+    const std::string& finding = outcome.findings[i];
+    std::string checks;
+    for (const auto& c : verdict.checks) {
+      if (c.finding_name() == finding && c.name != finding) {
+        checks += (checks.empty() ? "" : ", ") + c.name;
+      }
+    }
+    out += (i ? ", " : ": ") + finding + (checks.empty() ? "" : " (" + checks + ")");
+  }
+  return out + "\n";
+}
+
+std::string findings_text(const ses::Outcome& outcome) {
+  std::string out;
+  for (const auto& f : outcome.findings) out += (out.empty() ? "" : ", ") + f;
+  return out;
+}
+
+std::string document_verdict_line(const ses::Outcome& outcome) {
+  switch (outcome.indication) {
+    case ses::Indication::kValid:
+      return "OK every signature is valid and nothing changed after signing\n";
+    case ses::Indication::kIndeterminate:
+      return "INDETERMINATE no check failed, but not everything could be established: " +
+             findings_text(outcome) + "\n";
+    case ses::Indication::kFailed:
+      break;
+  }
+  return "FAILED the document's signatures do not all hold: " + findings_text(outcome) + "\n";
+}
+
+int exit_code_for(const ses::Outcome& outcome) {
+  switch (outcome.indication) {
+    case ses::Indication::kValid:
+      return kExitOk;
+    case ses::Indication::kIndeterminate:
+      return kExitIndeterminate;
+    case ses::Indication::kFailed:
+      break;
+  }
+  return kExitVerificationFailed;
 }
 
 void json_checks(JsonWriter& w, const ses::Verdict& verdict) {
@@ -18,7 +65,18 @@ void json_checks(JsonWriter& w, const ses::Verdict& verdict) {
     json_string(w, "name", c.name);
     json_string(w, "result", std::string(ses::result_name(c.result)));
     json_string(w, "detail", c.detail);
+    if (!c.finding.empty()) json_string(w, "finding", c.finding);
     w.EndObject();
+  }
+  w.EndArray();
+}
+
+void json_outcome(JsonWriter& w, const ses::Outcome& outcome) {
+  json_string(w, "verdict", std::string(ses::indication_name(outcome.indication)));
+  w.Key("findings");
+  w.StartArray();
+  for (const auto& f : outcome.findings) {
+    w.String(f.c_str(), static_cast<rapidjson::SizeType>(f.size()));
   }
   w.EndArray();
 }

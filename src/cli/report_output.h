@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "doc/placement.h"
 #include "ses/verify.h"
 
@@ -18,13 +19,30 @@ using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 // "  passed   maker-signature         SM3withSM2 over …"
 std::string check_line(const ses::Check& check);
 
+// "  verdict  indeterminate: no-chain-checked (signer-chain, seal.maker-chain)": the outcome of
+// one signature's checks, each finding with the checks that found it.
+std::string verdict_line(const ses::Verdict& verdict);
+
+// The last line of a document's verification: "OK …", "INDETERMINATE …: <findings>" or
+// "FAILED …: <findings>".
+std::string document_verdict_line(const ses::Outcome& outcome);
+
+// "no-chain-checked, unknown-root"
+std::string findings_text(const ses::Outcome& outcome);
+
+// 0 valid, 4 indeterminate, 1 failed.
+int exit_code_for(const ses::Outcome& outcome);
+
 inline void json_string(JsonWriter& w, const char* key, const std::string& value) {
   w.Key(key);
   w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-// "checks": [{name, result, detail}, …]
+// "checks": [{name, result, detail, finding (when there is one)}, …]
 void json_checks(JsonWriter& w, const ses::Verdict& verdict);
+
+// "verdict": "valid" | "indeterminate" | "failed", "findings": […]
+void json_outcome(JsonWriter& w, const ses::Outcome& outcome);
 
 // {page (1-based), xMm, yMm, widthMm, heightMm}, millimetres to 0.01.
 void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect);

@@ -333,7 +333,9 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
   }
   auto report = verify_ofd(original, {});
   if (!report) return report.error();
-  if (!report->signatures.empty() && !report->valid()) {
+  // Verified without trust anchors, an original is at best indeterminate; only a failed one
+  // is refused.
+  if (!report->signatures.empty() && report->outcome().indication == ses::Indication::kFailed) {
     return Error::invalid_input(
         "the original's signatures do not all verify; a certified copy certifies a valid "
         "original (eseal ofd verify says why)");

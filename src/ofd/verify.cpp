@@ -192,8 +192,9 @@ void certificate_checks(const pki::Certificate& cert, std::optional<Time> at,
                         std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
                         std::vector<Check>& checks) {
   if (!at) {
-    checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
-    checks.push_back(failed("signer-chain", "no signing time to judge it at"));
+    checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
+                         .with_finding("no-signing-time"));
+    checks.push_back(skipped("signer-chain", "no signing time to judge it at"));
     return;
   }
   checks.push_back(ses::certificate_check("signer-certificate", cert, *at, "signing time"));
@@ -236,6 +237,15 @@ void check_cms(const pki::SignedData& sd, const Bytes& xml_hash, std::optional<T
   } else {
     checks.push_back(failed("data-hash", "the signed content is not SM3 of Signature.xml"));
   }
+  if (!sd.signer) {
+    checks.push_back(skipped("signer-signature",
+                             "the signer's certificate is not in the SignedData: nothing to check "
+                             "the signature against")
+                         .with_finding("signer-cert-missing"));
+    checks.push_back(skipped("signer-certificate", "no signer certificate"));
+    checks.push_back(skipped("signer-chain", "no signer certificate"));
+    return;
+  }
   auto status = pki::verify_signed_data(sd, std::nullopt);
   checks.push_back(
       status ? passed("signer-signature", sd.has_signed_attributes
@@ -244,14 +254,8 @@ void check_cms(const pki::SignedData& sd, const Bytes& xml_hash, std::optional<T
                                                     std::to_string(sd.signed_bytes.size()) +
                                                     " bytes of content")
              : failed("signer-signature", status.error().message));
-  if (!sd.signer) {
-    checks.push_back(
-        failed("signer-certificate", "the signer's certificate is not in the SignedData"));
-    checks.push_back(failed("signer-chain", "no signer certificate"));
-  } else {
-    report.signer = sd.signer->subject().to_string();
-    certificate_checks(*sd.signer, report.signing_time, sd.certificates, trust, checks);
-  }
+  report.signer = sd.signer->subject().to_string();
+  certificate_checks(*sd.signer, report.signing_time, sd.certificates, trust, checks);
   auto stamp = std::find_if(sd.unsigned_attributes.begin(), sd.unsigned_attributes.end(),
                             [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
   checks.push_back(skipped("time-stamp", stamp == sd.unsigned_attributes.end()
@@ -273,7 +277,8 @@ void check_bare_sm2(ByteView signature, ByteView signature_xml, std::optional<Ti
   if (options.signer_certificates.empty()) {
     checks.push_back(skipped("signer-signature",
                              "a bare SM2 signature carries no certificate and none was given to "
-                             "check it against"));
+                             "check it against")
+                         .with_finding("signer-cert-missing"));
     checks.push_back(skipped("signer-certificate", "no signer certificate"));
     checks.push_back(skipped("signer-chain", "no signer certificate"));
     return;
@@ -506,9 +511,12 @@ std::string_view reference_status_name(ReferenceStatus s) {
   return "?";
 }
 
+ses::Outcome SignatureReport::outcome() const {
+  return verdict.outcome();
+}
+
 bool SignatureReport::valid() const {
-  const ses::Check* value = verdict.find("signer-signature");
-  return verdict.valid() && value && value->result == CheckResult::kPassed;
+  return verdict.valid();
 }
 
 bool VerifyReport::locked() const {
@@ -516,11 +524,18 @@ bool VerifyReport::locked() const {
                      [](const SignatureReport& s) { return s.locked; });
 }
 
+ses::Outcome VerifyReport::outcome() const {
+  ses::Outcome o;
+  if (signatures.empty()) o.add(ses::Indication::kFailed, "no-signature");
+  if (!uncovered_files.empty()) o.add(ses::Indication::kFailed, "uncovered-files");
+  if (!removed_files.empty()) o.add(ses::Indication::kFailed, "removed-files");
+  for (const SignatureReport& s : signatures) o.add(s.outcome());
+  if (certified_copy) o.add(certified_copy->verdict.outcome());
+  return o;
+}
+
 bool VerifyReport::valid() const {
-  if (signatures.empty() || !uncovered_files.empty() || !removed_files.empty()) return false;
-  if (certified_copy && !certified_copy->verdict.valid()) return false;
-  return std::all_of(signatures.begin(), signatures.end(),
-                     [](const SignatureReport& s) { return s.valid(); });
+  return outcome().indication == ses::Indication::kValid;
 }
 
 namespace {
@@ -578,13 +593,26 @@ CertifiedCopy certified_copy(const Package& package, const DocBody& body,
     return copy;
   }
   copy.original = std::make_shared<VerifyReport>(std::move(*original));
-  if (copy.original->valid()) {
-    checks.push_back(passed("copy.original", copy.original_path + ": " +
-                                                 std::to_string(copy.original->signatures.size()) +
-                                                 " signature(s), all valid"));
-  } else {
-    checks.push_back(
-        failed("copy.original", copy.original_path + ": its signatures do not all hold"));
+  ses::Outcome outcome = copy.original->outcome();
+  std::string findings;
+  for (const std::string& f : outcome.findings) findings += (findings.empty() ? "" : ", ") + f;
+  switch (outcome.indication) {
+    case ses::Indication::kValid:
+      checks.push_back(
+          passed("copy.original", copy.original_path + ": " +
+                                      std::to_string(copy.original->signatures.size()) +
+                                      " signature(s), all valid"));
+      break;
+    case ses::Indication::kIndeterminate:
+      checks.push_back(ses::Check::indeterminate(
+          "copy.original", "copy-original-indeterminate",
+          copy.original_path + ": its signatures are indeterminate (" + findings + ")"));
+      break;
+    case ses::Indication::kFailed:
+      checks.push_back(
+          failed("copy.original",
+                 copy.original_path + ": its signatures do not all hold (" + findings + ")"));
+      break;
   }
   return copy;
 }

@@ -89,18 +89,19 @@ struct SignatureReport {
   //             signer-chain, time-stamp, data-hash (SM3 of the raw Signature.xml), seal.*
   //     gmcms/pkcs7: data-hash (messageDigest, or the attached content), signer-signature,
   //             signer-certificate, signer-chain, time-stamp
-  //     sm2:    signer-signature (skipped when no certificate is available: the value carries
-  //             none; see VerifyOptions), signer-certificate, signer-chain
+  //     sm2:    signer-signature (skipped, "signer-cert-missing", when no certificate is
+  //             available: the value carries none; see VerifyOptions), signer-certificate,
+  //             signer-chain
   //   seal-match          Seal/BaseLoc's bytes are the seal inside the signature value
   //   stamp-annots        every StampAnnot names a page of the document
   //   cross-page          the clipped StampAnnots (cross-page slices), page by page, make
   //                       whole seals: no slice missing (skipped when there are none)
   //   package-changes     no uncovered file, no referenced file removed
   ses::Verdict verdict;
-  // No check failed and the signature value itself was verified (a skipped signer-signature
-  // — a bare SM2 signature with no certificate to check it against — is not valid: nothing
-  // would then bind the references to a signer).
-  bool valid() const;
+  // A skipped signer-signature (a bare SM2 signature with no certificate to check it against)
+  // leaves the signature indeterminate: nothing then binds the references to a signer.
+  ses::Outcome outcome() const;
+  bool valid() const;  // the outcome is valid
 };
 
 struct VerifyReport;
@@ -112,7 +113,8 @@ struct CertifiedCopy {
   std::string original_path;               // the attachment's entry name; "" when absent
   std::shared_ptr<VerifyReport> original;  // when the attachment could be read as an OFD
   // copy.metadata (all four fields), copy.validity (not expired at VerifyOptions::at),
-  // copy.original (attached, and every signature on it valid)
+  // copy.original (attached, and its outcome: valid passes, indeterminate is indeterminate
+  // "copy-original-indeterminate", failed fails)
   ses::Verdict verdict;
 };
 
@@ -127,9 +129,11 @@ struct VerifyReport {
   std::vector<std::string> warnings;
   std::optional<CertifiedCopy> certified_copy;
   bool locked() const;  // some signature locks the package
-  // At least one signature, every signature valid, nothing uncovered or removed; for a
-  // certified copy, also every copy check.
-  bool valid() const;
+  // The worst of the signatures' outcomes and, for a certified copy, the copy checks'; failed
+  // with no signature ("no-signature") or with files uncovered ("uncovered-files") or removed
+  // ("removed-files").
+  ses::Outcome outcome() const;
+  bool valid() const;  // the outcome is valid
 };
 
 struct VerifyOptions {

@@ -145,17 +145,20 @@ void check_cms(const pki::SignedData& sd, const Bytes& digest, std::optional<Tim
   } else {
     checks.push_back(passed("digest", "messageDigest matches SM3 of the byte ranges"));
   }
+  if (!sd.signer) {
+    checks.push_back(skipped("signer-signature",
+                             "the signer's certificate is not in the SignedData: nothing to check "
+                             "the signature against")
+                         .with_finding("signer-cert-missing"));
+    return;
+  }
   auto status = pki::verify_signed_data(sd, digest);
   checks.push_back(status ? passed("signer-signature", "SM3withSM2 over the signed attributes")
                           : failed("signer-signature", status.error().message));
-  if (!sd.signer) {
-    checks.push_back(
-        failed("signer-certificate", "the signer's certificate is not in the SignedData"));
-    return;
-  }
   report.signer = sd.signer->subject().to_string();
   if (!report.signing_time) {
-    checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
+    checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
+                         .with_finding("no-signing-time"));
     return;
   }
   Time at = *report.signing_time;
@@ -273,10 +276,16 @@ std::string_view changes_name(ChangesAfter c) {
   return "?";
 }
 
+ses::Outcome VerifyReport::outcome() const {
+  ses::Outcome o;
+  if (signatures.empty()) o.add(ses::Indication::kFailed, "no-signature");
+  if (unsigned_changes) o.add(ses::Indication::kFailed, "unsigned-changes");
+  for (const SignatureReport& s : signatures) o.add(s.outcome());
+  return o;
+}
+
 bool VerifyReport::valid() const {
-  if (signatures.empty() || unsigned_changes) return false;
-  return std::all_of(signatures.begin(), signatures.end(),
-                     [](const SignatureReport& s) { return s.valid(); });
+  return outcome().indication == ses::Indication::kValid;
 }
 
 Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {

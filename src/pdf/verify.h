@@ -47,6 +47,7 @@ struct SignatureReport {
   // (signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp, seal.*),
   // then changes-after.
   ses::Verdict verdict;
+  ses::Outcome outcome() const { return verdict.outcome(); }
   bool valid() const { return verdict.valid(); }
 };
 
@@ -56,8 +57,10 @@ struct VerifyReport {
   int revisions = 0;
   // Bytes after the last signature's revision: a change no signature covers.
   bool unsigned_changes = false;
-  // Every signature valid and nothing changed after signing; false for a document with no
-  // signature.
+  // The worst of the signatures' outcomes; failed for a document with no signature
+  // ("no-signature") or with bytes after the last one ("unsigned-changes").
+  ses::Outcome outcome() const;
+  // Every signature valid and nothing changed after signing.
   bool valid() const;
 };
 

@@ -216,8 +216,8 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
   return Crl::from_der(encoded);
 }
 
-Status check_revocation(const Certificate& cert, const Crl& crl, const Certificate& issuer,
-                        Time at) {
+Status check_crl_applies(const Certificate& cert, const Crl& crl, const Certificate& issuer,
+                         Time at) {
   if (auto s = crl.verify_signature(issuer); !s) return s;
   if (X509_NAME_cmp(X509_get_issuer_name(cert.native()), X509_get_subject_name(issuer.native())) !=
       0) {
@@ -228,6 +228,10 @@ Status check_revocation(const Certificate& cert, const Crl& crl, const Certifica
                                       " (nextUpdate " + format_utc(*next) +
                                       "); a newer CRL is needed");
   }
+  return ok_status();
+}
+
+Status check_not_listed(const Certificate& cert, const Crl& crl, Time at) {
   auto entry = crl.find(cert.serial());
   // removeFromCRL only appears in delta CRLs, to lift a hold: the certificate is not revoked.
   if (entry && entry->reason != RevocationReason::kRemoveFromCrl && entry->revoked_at <= at) {
@@ -236,6 +240,12 @@ Status check_revocation(const Certificate& cert, const Crl& crl, const Certifica
                                       std::string(revocation_reason_name(entry->reason)) + ")");
   }
   return ok_status();
+}
+
+Status check_revocation(const Certificate& cert, const Crl& crl, const Certificate& issuer,
+                        Time at) {
+  if (auto s = check_crl_applies(cert, crl, issuer, at); !s) return s;
+  return check_not_listed(cert, crl, at);
 }
 
 }  // namespace eseal::pki

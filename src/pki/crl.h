@@ -88,4 +88,11 @@ Result<Crl> issue_crl(const CrlRequest& request, const Certificate& issuer,
 Status check_revocation(const Certificate& cert, const Crl& crl, const Certificate& issuer,
                         Time at);
 
+// The two halves of check_revocation, for callers that must tell a revoked certificate from a
+// CRL that cannot say (ses/verify.h weighs them differently): the CRL is `issuer`'s, signed by
+// it and current at `at`; then `cert` is not listed as revoked at or before `at`.
+Status check_crl_applies(const Certificate& cert, const Crl& crl, const Certificate& issuer,
+                         Time at);
+Status check_not_listed(const Certificate& cert, const Crl& crl, Time at);
+
 }  // namespace eseal::pki

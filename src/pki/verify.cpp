@@ -41,7 +41,8 @@ int accept_empty_id_signatures(int ok, X509_STORE_CTX* ctx) {
 
 // Checks every certificate below the trust anchor against the CRLs its issuer published; the
 // end certificate must be covered.
-Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls, Time at) {
+Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls, Time at,
+                              ChainProblem& problem) {
   int count = sk_X509_num(chain);
   for (int i = 0; i + 1 < count; ++i) {
     Certificate cert = Certificate::from_native(sk_X509_value(chain, i));
@@ -49,12 +50,17 @@ Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls,
     bool covered = false;
     for (const auto& crl : crls) {
       if (crl.issuer() != issuer.subject()) continue;
-      if (auto s = check_revocation(cert, crl, issuer, at); !s) {
-        return s.error().with_context(cert.subject().to_string());
+      Status s = check_crl_applies(cert, crl, issuer, at);
+      problem = ChainProblem::kRevocationUnknown;
+      if (s) {
+        s = check_not_listed(cert, crl, at);
+        problem = ChainProblem::kRevoked;
       }
+      if (!s) return s.error().with_context(cert.subject().to_string());
       covered = true;
     }
     if (!covered && i == 0) {
+      problem = ChainProblem::kRevocationUnknown;
       return Error::verification_failed("no CRL from " + issuer.subject().to_string() +
                                         " was given for " + cert.subject().to_string());
     }
@@ -62,11 +68,37 @@ Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls,
   return ok_status();
 }
 
+ChainProblem problem_of(int x509_error) {
+  switch (x509_error) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_UNTRUSTED:
+      return ChainProblem::kUntrusted;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return ChainProblem::kExpired;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return ChainProblem::kNotYetValid;
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+      return ChainProblem::kBadSignature;
+    default:
+      return ChainProblem::kInvalid;
+  }
+}
+
 }  // namespace
 
 Status verify_chain(const Certificate& cert, std::span<const Certificate> intermediates,
-                    std::span<const Certificate> trusted, const ChainPolicy& policy) {
+                    std::span<const Certificate> trusted, const ChainPolicy& policy,
+                    ChainProblem* problem) {
+  ChainProblem ignored = ChainProblem::kInvalid;
+  ChainProblem& why = problem ? *problem : ignored;
+  why = ChainProblem::kUntrusted;
   if (trusted.empty()) return Error::invalid_input("no trusted root certificate was given");
+  why = ChainProblem::kInvalid;
   crypto::ossl::X509StorePtr store(X509_STORE_new());
   if (!store) return failure("cannot create a certificate store");
   for (const auto& root : trusted) {
@@ -89,10 +121,12 @@ Status verify_chain(const Certificate& cert, std::span<const Certificate> interm
   crypto::ossl::drain_errors();
   if (rc == 1) {
     if (policy.crls.empty()) return ok_status();
-    return check_chain_revocation(X509_STORE_CTX_get0_chain(ctx.get()), policy.crls, policy.at);
+    return check_chain_revocation(X509_STORE_CTX_get0_chain(ctx.get()), policy.crls, policy.at,
+                                  why);
   }
 
   int error = X509_STORE_CTX_get_error(ctx.get());
+  why = problem_of(error);
   int depth = X509_STORE_CTX_get_error_depth(ctx.get());
   X509* current = X509_STORE_CTX_get_current_cert(ctx.get());
   std::string who = current ? detail::from_x509_name(X509_get_subject_name(current)).to_string()

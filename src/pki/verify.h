@@ -18,10 +18,24 @@ struct ChainPolicy {
   std::span<const Crl> crls;
 };
 
+// Why a path did not validate. Callers that grade failures (ses/verify.h's verdicts) need to
+// tell a revoked certificate or a forged signature from what could merely not be established.
+enum class ChainProblem {
+  kUntrusted,          // no path to a trusted root: an unknown root or a missing intermediate
+  kExpired,            // a certificate of the path had expired at policy.at
+  kNotYetValid,        // a certificate of the path was not yet valid at policy.at
+  kBadSignature,       // a certificate's signature does not verify under its issuer's key
+  kRevoked,            // a certificate was listed as revoked at or before policy.at
+  kRevocationUnknown,  // no CRL for the end certificate, or one out of date or not its issuer's
+  kInvalid,            // anything else: CA constraints, path length, an unreadable certificate
+};
+
 // Builds a path from `cert` through `intermediates` to one of `trusted` and validates it:
 // signatures, validity at `policy.at`, CA constraints and, with CRLs, revocation. Failures are
-// kVerificationFailed with the reason and the subject of the certificate concerned.
+// kVerificationFailed with the reason and the subject of the certificate concerned; `problem`,
+// when given, is set to why.
 Status verify_chain(const Certificate& cert, std::span<const Certificate> intermediates,
-                    std::span<const Certificate> trusted, const ChainPolicy& policy);
+                    std::span<const Certificate> trusted, const ChainPolicy& policy,
+                    ChainProblem* problem = nullptr);
 
 }  // namespace eseal::pki

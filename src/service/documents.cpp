@@ -16,6 +16,7 @@ namespace eseal::service {
 namespace {
 
 constexpr std::string_view kValid = "验证通过";
+constexpr std::string_view kIndeterminate = "验证结果不确定：";
 
 // The stamps of a placement for `seal`'s picture size, at most `limits.max_stamps` of them.
 Result<std::vector<doc::Stamp>> place(const Placement& placement,
@@ -100,13 +101,27 @@ std::string failed_checks(const ses::Verdict& verdict) {
   return out;
 }
 
-SignatureSummary summary_of(bool valid, std::string kind, const std::string& signer,
-                            const std::string& seal_id, const std::string& seal_name,
-                            const ses::Verdict& verdict) {
+std::string info_of(const ses::Verdict& verdict, const ses::Outcome& outcome) {
+  switch (outcome.indication) {
+    case ses::Indication::kValid:
+      return std::string(kValid);
+    case ses::Indication::kIndeterminate: {
+      std::string findings;
+      for (const auto& f : outcome.findings) findings += (findings.empty() ? "" : ", ") + f;
+      return std::string(kIndeterminate) + findings;
+    }
+    case ses::Indication::kFailed:
+      break;
+  }
   std::string failed = failed_checks(verdict);
-  return {valid,     std::move(kind),
-          signer,    seal_id,
-          seal_name, valid ? std::string(kValid) : (failed.empty() ? "验证未通过" : failed)};
+  return failed.empty() ? "验证未通过" : failed;
+}
+
+SignatureSummary summary_of(std::string kind, const std::string& signer, const std::string& seal_id,
+                            const std::string& seal_name, const ses::Verdict& verdict) {
+  ses::Outcome outcome = verdict.outcome();
+  std::string info = info_of(verdict, outcome);
+  return {std::move(outcome), std::move(kind), signer, seal_id, seal_name, std::move(info)};
 }
 
 }  // namespace
@@ -164,23 +179,22 @@ Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust) {
   if (*format == DocumentFormat::kPdf) {
     auto report = pdf::verify_pdf(document, trust);
     if (!report) return report.error();
-    out.valid = report->valid();
+    out.outcome = report->outcome();
     for (const auto& s : report->signatures) {
-      out.signatures.push_back(summary_of(s.valid(), s.seal_id.empty() ? "signature" : "seal",
-                                          s.signer, s.seal_id, s.seal_name, s.verdict));
+      out.signatures.push_back(summary_of(s.seal_id.empty() ? "signature" : "seal", s.signer,
+                                          s.seal_id, s.seal_name, s.verdict));
     }
     return out;
   }
   auto report = ofd::verify_ofd(document, trust);
   if (!report) return report.error();
-  out.valid = report->valid();
+  out.outcome = report->outcome();
   out.locked = report->locked();
   for (const auto& s : report->signatures) {
     std::string kind = s.locked && s.type == "Sign" ? "lock"
                        : s.type == "Seal"           ? "seal"
                                                     : "signature";
-    out.signatures.push_back(
-        summary_of(s.valid(), kind, s.signer, s.seal_id, s.seal_name, s.verdict));
+    out.signatures.push_back(summary_of(kind, s.signer, s.seal_id, s.seal_name, s.verdict));
   }
   return out;
 }

@@ -68,18 +68,21 @@ Result<Bytes> certified_copy(ByteView ofd, const std::string& creator, const std
 
 // One signature of a verified document, in the terms the interfaces report.
 struct SignatureSummary {
-  bool valid = false;
-  std::string kind;    // "seal" or "lock" (an OFD Type="Sign" lock signature) or "signature"
-  std::string signer;  // the signer certificate's subject DN
+  ses::Outcome outcome;  // valid, indeterminate or failed, with the findings (ses/verify.h)
+  std::string kind;      // "seal" or "lock" (an OFD Type="Sign" lock signature) or "signature"
+  std::string signer;    // the signer certificate's subject DN
   std::string seal_id, seal_name;
-  std::string info;  // "验证通过", or the failed checks
+  // "验证通过"; "验证结果不确定：" and the findings; or the failed checks with their details
+  std::string info;
+  bool valid() const { return outcome.indication == ses::Indication::kValid; }
 };
 
 struct VerifySummary {
   DocumentFormat format = DocumentFormat::kPdf;
-  bool valid = false;  // every signature valid and nothing changed after signing
+  ses::Outcome outcome;  // the worst of the signatures', failed when something changed after
   bool locked = false;
   std::vector<SignatureSummary> signatures;
+  bool valid() const { return outcome.indication == ses::Indication::kValid; }
 };
 
 // kInvalidInput only for a document that cannot be read at all; everything about its

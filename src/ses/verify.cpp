@@ -1,5 +1,7 @@
 #include "ses/verify.h"
 
+#include <algorithm>
+
 #include "asn1/der.h"
 #include "asn1/oid.h"
 #include "crypto/digest.h"
@@ -11,6 +13,7 @@ namespace {
 constexpr auto passed = &Check::passed;
 constexpr auto failed = &Check::failed;
 constexpr auto skipped = &Check::skipped;
+constexpr auto indeterminate = &Check::indeterminate;
 
 bool may_sign(const pki::Certificate& cert) {
   std::uint32_t usage = cert.key_usage();
@@ -38,7 +41,9 @@ Check certificate_der_check(std::string name, ByteView cert_der, Time at, std::s
 }
 
 Check chain_der_check(std::string name, ByteView cert_der, Time at, const TrustPolicy& trust) {
-  if (trust.trusted.empty()) return skipped(std::move(name), "no trust anchor given");
+  if (trust.trusted.empty()) {
+    return skipped(std::move(name), "no trust anchor given").with_finding("no-chain-checked");
+  }
   auto cert = pki::Certificate::from_der(cert_der);
   if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
   return chain_check(std::move(name), *cert, at, trust);
@@ -122,6 +127,61 @@ Check signature_structure(const SesSignature& s) {
                           format_utc(*s.time_info));
 }
 
+// The maker claims createDate; nothing proves it, so a maker's certificate not valid then leaves
+// the seal indeterminate rather than failed (real tax e-invoices carry such seals). The
+// certificate and chain checks name that finding for the end certificate; for the maker it is
+// named after the seal.
+Check maker_time_finding(Check c) {
+  if (c.finding == "cert-not-yet-valid-no-timestamp") {
+    c.finding = "seal-maker-cert-not-yet-valid-at-seal-making";
+  } else if (c.finding == "cert-expired-no-timestamp") {
+    c.finding = "seal-maker-cert-expired-at-seal-making";
+  }
+  return c;
+}
+
+Check maker_certificate_check(const SesSeal& seal) {
+  std::string name = "maker-certificate";
+  auto cert = pki::Certificate::from_der(seal.maker_cert);
+  if (!cert) return failed(name, "certificate unreadable: " + cert.error().message);
+  return maker_time_finding(certificate_check(name, *cert, seal.info.create_date, "seal creation"));
+}
+
+// validStart <= at <= validEnd. At a time the caller chose, a seal outside it is not valid
+// then; at a signing time the signer claims, nothing proves the seal was used outside it.
+Check validity_check(const SealInfo& info, Time at, bool claimed_time) {
+  std::string name = "validity";
+  std::string window = format_utc(info.valid_start) + " .. " + format_utc(info.valid_end);
+  if (at >= info.valid_start && at <= info.valid_end) return passed(name, "valid " + window);
+  std::string detail = "not valid at " + format_utc(at) + " (valid " + window + ")";
+  if (!claimed_time) return failed(name, detail);
+  return indeterminate(
+      name, at < info.valid_start ? "seal-not-yet-valid-no-timestamp" : "seal-expired-no-timestamp",
+      detail + ", the signing time the signer claims");
+}
+
+Verdict seal_checks(const SesSeal& seal, Time at, bool claimed_time, const TrustPolicy& trust) {
+  const SealInfo& info = seal.info;
+  Verdict v;
+  v.checks.push_back(seal_structure(seal));
+  v.checks.push_back(
+      signature_check("maker-signature", seal.maker_cert, seal.maker_signed, seal.maker_signature));
+  v.checks.push_back(maker_certificate_check(seal));
+  v.checks.push_back(
+      maker_time_finding(chain_der_check("maker-chain", seal.maker_cert, info.create_date, trust)));
+  v.checks.push_back(validity_check(info, at, claimed_time));
+  if (info.picture.data.empty() || info.picture.width_mm <= 0 || info.picture.height_mm <= 0) {
+    v.checks.push_back(failed("picture", "missing picture data or display size"));
+  } else {
+    v.checks.push_back(passed("picture", info.picture.type + ", " +
+                                             std::to_string(info.picture.data.size()) + " bytes, " +
+                                             std::to_string(info.picture.width_mm) + " x " +
+                                             std::to_string(info.picture.height_mm) + " mm"));
+  }
+  v.checks.push_back(signer_list(info));
+  return v;
+}
+
 Check time_stamp_check(const std::optional<Bytes>& token) {
   std::string name = "time-stamp";
   if (!token) return skipped(name, "none");
@@ -138,21 +198,59 @@ Check certificate_check(std::string name, const pki::Certificate& cert, Time at,
                         std::string_view when) {
   std::string period = format_utc(cert.not_before()) + " .. " + format_utc(cert.not_after());
   if (at < cert.not_before() || at > cert.not_after()) {
-    return failed(std::move(name), "not valid at " + std::string(when) + " " + format_utc(at) +
-                                       " (valid " + period + ")");
+    return indeterminate(
+        std::move(name),
+        at < cert.not_before() ? "cert-not-yet-valid-no-timestamp" : "cert-expired-no-timestamp",
+        "not valid at " + std::string(when) + " " + format_utc(at) + " (valid " + period + ")");
   }
-  if (!may_sign(cert)) return failed(std::move(name), "key usage does not allow signing");
+  if (!may_sign(cert)) {
+    return indeterminate(std::move(name), "cert-key-usage", "key usage does not allow signing");
+  }
   return passed(std::move(name), cert.subject().to_string() + ", valid " + period);
 }
 
 Check chain_check(std::string name, const pki::Certificate& cert, Time at, const TrustPolicy& trust,
                   std::span<const pki::Certificate> carried) {
-  if (trust.trusted.empty()) return skipped(std::move(name), "no trust anchor given");
+  if (trust.trusted.empty()) {
+    return skipped(std::move(name), "no trust anchor given").with_finding("no-chain-checked");
+  }
   std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
   chain.insert(chain.end(), carried.begin(), carried.end());
-  auto status = pki::verify_chain(cert, chain, trust.trusted, {at, trust.crls});
-  if (!status) return failed(std::move(name), status.error().message);
-  return passed(std::move(name), "chains to a trust anchor at " + format_utc(at));
+  pki::ChainProblem problem = pki::ChainProblem::kInvalid;
+  auto status = pki::verify_chain(cert, chain, trust.trusted, {at, trust.crls}, &problem);
+  if (status) return passed(std::move(name), "chains to a trust anchor at " + format_utc(at));
+  std::string detail = status.error().message;
+  // The end certificate's own period is certificate_check's finding; name it the same here.
+  std::string whose = at < cert.not_before() || at > cert.not_after() ? "cert-" : "chain-cert-";
+  switch (problem) {
+    case pki::ChainProblem::kRevoked:
+      return failed(std::move(name), detail).with_finding("cert-revoked");
+    case pki::ChainProblem::kBadSignature:
+      return failed(std::move(name), detail).with_finding("chain-signature-invalid");
+    case pki::ChainProblem::kUntrusted:
+      return indeterminate(std::move(name), "unknown-root", detail);
+    case pki::ChainProblem::kExpired:
+      return indeterminate(std::move(name), whose + "expired-no-timestamp", detail);
+    case pki::ChainProblem::kNotYetValid:
+      return indeterminate(std::move(name), whose + "not-yet-valid-no-timestamp", detail);
+    case pki::ChainProblem::kRevocationUnknown:
+      return indeterminate(std::move(name), "revocation-unknown", detail);
+    case pki::ChainProblem::kInvalid:
+      break;
+  }
+  return indeterminate(std::move(name), "chain-invalid", detail);
+}
+
+std::string_view indication_name(Indication i) {
+  switch (i) {
+    case Indication::kValid:
+      return "valid";
+    case Indication::kIndeterminate:
+      return "indeterminate";
+    case Indication::kFailed:
+      return "failed";
+  }
+  return "?";
 }
 
 std::string_view result_name(CheckResult r) {
@@ -163,15 +261,44 @@ std::string_view result_name(CheckResult r) {
       return "failed";
     case CheckResult::kSkipped:
       return "skipped";
+    case CheckResult::kIndeterminate:
+      return "indeterminate";
   }
   return "?";
 }
 
-bool Verdict::valid() const {
-  for (const Check& c : checks) {
-    if (c.result == CheckResult::kFailed) return false;
+Indication Check::indication() const {
+  if (result == CheckResult::kFailed) return Indication::kFailed;
+  if (result == CheckResult::kIndeterminate) return Indication::kIndeterminate;
+  if (result == CheckResult::kSkipped && !finding.empty()) return Indication::kIndeterminate;
+  return Indication::kValid;
+}
+
+std::string Check::finding_name() const {
+  if (indication() == Indication::kValid) return {};
+  return finding.empty() ? name : finding;
+}
+
+void Outcome::add(Indication i, const std::string& finding) {
+  indication = std::max(indication, i);
+  if (!finding.empty() && std::find(findings.begin(), findings.end(), finding) == findings.end()) {
+    findings.push_back(finding);
   }
-  return true;
+}
+
+void Outcome::add(const Outcome& other) {
+  indication = std::max(indication, other.indication);
+  for (const std::string& f : other.findings) add(other.indication, f);
+}
+
+Outcome Verdict::outcome() const {
+  Outcome o;
+  for (const Check& c : checks) o.add(c.indication(), c.finding_name());
+  return o;
+}
+
+bool Verdict::valid() const {
+  return outcome().indication == Indication::kValid;
 }
 
 const Check* Verdict::find(std::string_view name) const {
@@ -182,31 +309,7 @@ const Check* Verdict::find(std::string_view name) const {
 }
 
 Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust) {
-  const SealInfo& info = seal.info;
-  Verdict v;
-  v.checks.push_back(seal_structure(seal));
-  v.checks.push_back(
-      signature_check("maker-signature", seal.maker_cert, seal.maker_signed, seal.maker_signature));
-  v.checks.push_back(certificate_der_check("maker-certificate", seal.maker_cert, info.create_date,
-                                           "seal creation"));
-  v.checks.push_back(chain_der_check("maker-chain", seal.maker_cert, info.create_date, trust));
-  std::string window = format_utc(info.valid_start) + " .. " + format_utc(info.valid_end);
-  if (at < info.valid_start || at > info.valid_end) {
-    v.checks.push_back(
-        failed("validity", "not valid at " + format_utc(at) + " (valid " + window + ")"));
-  } else {
-    v.checks.push_back(passed("validity", "valid " + window));
-  }
-  if (info.picture.data.empty() || info.picture.width_mm <= 0 || info.picture.height_mm <= 0) {
-    v.checks.push_back(failed("picture", "missing picture data or display size"));
-  } else {
-    v.checks.push_back(passed("picture", info.picture.type + ", " +
-                                             std::to_string(info.picture.data.size()) + " bytes, " +
-                                             std::to_string(info.picture.width_mm) + " x " +
-                                             std::to_string(info.picture.height_mm) + " mm"));
-  }
-  v.checks.push_back(signer_list(info));
-  return v;
+  return seal_checks(seal, at, false, trust);
 }
 
 Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
@@ -221,19 +324,21 @@ Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
         certificate_der_check("signer-certificate", s.signer_cert, *s.time_info, "signing time"));
     v.checks.push_back(chain_der_check("signer-chain", s.signer_cert, *s.time_info, trust));
   } else {
-    v.checks.push_back(failed("signer-certificate", "no signing time to judge it at"));
-    v.checks.push_back(failed("signer-chain", "no signing time to judge it at"));
+    v.checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
+                           .with_finding("no-signing-time"));
+    v.checks.push_back(skipped("signer-chain", "no signing time to judge it at"));
   }
   v.checks.push_back(time_stamp_check(s.time_stamp));
   if (!data_hash) {
-    v.checks.push_back(skipped("data-hash", "no protected data given"));
+    v.checks.push_back(
+        skipped("data-hash", "no protected data given").with_finding("signed-data-not-given"));
   } else if (crypto::equal_constant_time(*data_hash, s.data_hash)) {
     v.checks.push_back(passed("data-hash", "SM3 of the protected data matches"));
   } else {
     v.checks.push_back(failed("data-hash", "the protected data does not match dataHash"));
   }
-  // The seal is judged at the signing time; without one, it cannot be valid for this signature.
-  Verdict seal = verify_seal(s.seal, s.time_info.value_or(Time{}), trust);
+  // The seal is judged at the signing time; without one (a failed structure), at the epoch.
+  Verdict seal = seal_checks(s.seal, s.time_info.value_or(Time{}), true, trust);
   for (Check& c : seal.checks) {
     c.name = "seal." + c.name;
     v.checks.push_back(std::move(c));

@@ -21,6 +21,7 @@
 #include "crypto/random.h"
 #include "keys/key_file.h"
 #include "ofd/writer.h"
+#include "service/documents.h"
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
@@ -295,6 +296,43 @@ TEST(LdtApi, PositionKeywordAndPagingSealsOnPdfAndOfd) {
                                   sign_list(R"("keyword":"没有的词","keywordModel":"1")") + "}");
   EXPECT_EQ(missing.code(), "0");
   EXPECT_NE(missing.info().find("没有的词"), std::string::npos) << missing.info();
+}
+
+// Each result carries its verdict; "status" is "true" only for a valid signature, and an
+// indeterminate one names its findings. The answer succeeds only when every signature is valid.
+TEST(LdtApi, VerifyReportsTheVerdictOfEachSignature) {
+  const auto& p = parties();
+  Bytes pdf = eseal::test::blank_pdf(1);
+  service::SealSigner signer{p.seal, p.signer.cert, p.signer.key};
+  // Signed, as the signature claims, two days before the certificate and the seal were valid.
+  auto early = service::stamp(pdf, doc::PositionRule{0, 20, 20}, signer,
+                              pki::test::kNow - std::chrono::days(2));
+  ASSERT_TRUE(early.ok()) << early.error().message;
+  Reply v = call("verifyFile", R"({"data":")" + b64(*early) + "\"}");
+  EXPECT_EQ(v.code(), "0");
+  EXPECT_EQ(v.info(), "签章验证结果不确定");
+  const auto& results = v.content()["verifySealResults"];
+  ASSERT_EQ(results.Size(), 1u);
+  EXPECT_STREQ(results[0]["status"].GetString(), "false");
+  EXPECT_STREQ(results[0]["verdict"].GetString(), "indeterminate");
+  EXPECT_STREQ(results[0]["info"].GetString(),
+               "验证结果不确定：cert-not-yet-valid-no-timestamp, seal-not-yet-valid-no-timestamp");
+
+  auto good = service::stamp(pdf, doc::PositionRule{0, 20, 20}, signer, pki::test::kNow);
+  ASSERT_TRUE(good.ok());
+  Reply ok = call("verifyFile", R"({"data":")" + b64(*good) + "\"}");
+  ASSERT_EQ(ok.code(), "1") << ok.info();
+  EXPECT_STREQ(ok.content()["verifySealResults"][0]["verdict"].GetString(), "valid");
+  EXPECT_STREQ(ok.content()["verifySealResults"][0]["info"].GetString(), "验证通过");
+
+  Bytes tampered = *good;
+  std::string text = to_string(tampered);
+  tampered[text.find("/MediaBox [0 0 595") + 15] = '4';
+  Reply bad = call("verifyFile", R"({"data":")" + b64(tampered) + "\"}");
+  EXPECT_EQ(bad.code(), "0");
+  EXPECT_EQ(bad.info(), "签章验证未通过");
+  EXPECT_STREQ(bad.content()["verifySealResults"][0]["verdict"].GetString(), "failed");
+  EXPECT_STREQ(bad.content()["verifySealResults"][0]["status"].GetString(), "false");
 }
 
 TEST(LdtApi, LicenceLockSignAndLockCopyAndVerify) {

@@ -31,8 +31,9 @@ expect 0 "$ESEAL" ofd verify cross.ofd --ca ca/root.pem
 contains "passed   cross-page"
 contains "shown on page 2"
 contains "OK every signature is valid"
-expect 0 "$ESEAL" ofd verify cross.ofd --json
+expect 0 "$ESEAL" ofd verify cross.ofd --ca ca/root.pem --json
 contains '"valid": true'
+contains '"verdict": "valid"'
 expect 2 "${SIGN[@]}" --in notice.ofd --out none.ofd --keyword "没有这个词"
 contains "没有这个词"
 expect 2 "${SIGN[@]}" --in notice.ofd --out none.ofd --page 9 --x 10 --y 10
@@ -96,7 +97,7 @@ expect 0 "$ESEAL" ofd verify copy.ofd --ca ca/root.pem
 contains "certified copy (加注件) made"
 contains "passed   copy.original"
 contains "original, attached as Doc_0/Attachs/original.ofd:"
-expect 0 "$ESEAL" ofd verify copy.ofd --json
+expect 0 "$ESEAL" ofd verify copy.ofd --ca ca/root.pem --json
 contains '"certifiedCopy"'
 contains '"cause": "贷款审批"'
 expect 2 "$ESEAL" ofd copy --in copy.ofd --out copy2.ofd --key signer.key --cert signer.pem \

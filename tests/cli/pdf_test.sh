@@ -27,7 +27,7 @@ expect 0 "${SIGN[@]}" --in doc-xref.pdf --out cross.pdf --cross-page --group 5
 expect 0 "${SIGN[@]}" --in position.pdf --out twice.pdf --keyword 乙方（签章） --move right
 expect 0 "${SIGN[@]}" --in doc.pdf --out several.pdf --unit pt --page 1 --x 340 --y 567 \
   --page 3 --x 57 --y 57
-expect 0 "$ESEAL" pdf verify several.pdf --json
+expect 0 "$ESEAL" pdf verify several.pdf --ca ca/root.pem --json
 contains '"page": 3'
 contains '"xMm": 119.94'
 contains '"yMm": 20.11'
@@ -38,17 +38,35 @@ for f in position keyword all cross twice several; do
   expect 0 qpdf --check "$f.pdf"
   expect 0 "$ESEAL" pdf verify "$f.pdf" --ca ca/root.pem
   contains "OK every signature is valid"
+  contains "  verdict  valid"
 done
-expect 0 "$ESEAL" pdf verify keyword.pdf --json
+expect 0 "$ESEAL" pdf verify keyword.pdf --ca ca/root.pem --json
 contains '"format": "gmcms"'
 contains '"page": 2'
-expect 0 "$ESEAL" pdf verify all.pdf
+contains '"verdict": "valid"'
+contains '"findings": []'
+expect 0 "$ESEAL" pdf verify all.pdf --ca ca/root.pem
 contains "shown on page 3"
-expect 0 "$ESEAL" pdf verify cross.pdf --json
+expect 0 "$ESEAL" pdf verify cross.pdf --ca ca/root.pem --json
 contains '"page": 12'
-expect 0 "$ESEAL" pdf verify twice.pdf
+expect 0 "$ESEAL" pdf verify twice.pdf --ca ca/root.pem
 contains "signature 2"
 contains "signatures-or-annotations"
+
+# Without --ca no chain is checked: indeterminate (exit 4), saying which checks were skipped.
+expect 4 "$ESEAL" pdf verify position.pdf
+contains "skipped  signer-chain            no trust anchor given"
+contains "  verdict  indeterminate: no-chain-checked (signer-chain, seal.maker-chain)"
+contains "INDETERMINATE no check failed, but not everything could be established: no-chain-checked"
+expect 4 "$ESEAL" pdf verify position.pdf --json
+contains '"verdict": "indeterminate"'
+contains '"finding": "no-chain-checked"'
+tr -d ' \n' <<<"$out" | grep -q '"findings":\["no-chain-checked"\]' || fail "no findings list: $out"
+# Another root: the chain cannot be established, which is indeterminate too.
+"$ESEAL" ca init --dir other-ca >/dev/null 2>&1
+expect 4 "$ESEAL" pdf verify position.pdf --ca other-ca/root.pem
+contains "indeterminate signer-chain"
+contains "unknown-root"
 
 # poppler lists each signature and the ranges it covers, and parses the pkcs7 profile's
 # SignedData (it cannot check SM2 itself). Poppler before 25 reads only signature fields whose
@@ -90,7 +108,7 @@ JARS=/usr/share/java/bcprov.jar:/usr/share/java/bcpkix.jar:/usr/share/java/bcuti
 if command -v java >/dev/null && [ -f /usr/share/java/bcpkix.jar ] && [ -f /usr/share/java/bcutil.jar ]; then
   expect 0 "$ESEAL" pdf sign --seal contract.esl --key signer.key --cert signer.pem --in doc.pdf \
     --out bc.pdf --page 1 --x 30 --y 30 --format pkcs7
-  expect 0 "$ESEAL" pdf verify bc.pdf --json
+  expect 0 "$ESEAL" pdf verify bc.pdf --ca ca/root.pem --json
   read -r r0 r1 r2 r3 < <(tr -d '\n ' <<<"$out" | sed -E 's/.*"byteRange":\[([0-9]+),([0-9]+),([0-9]+),([0-9]+)\].*/\1 \2 \3 \4/')
   { head -c "$r1" bc.pdf; tail -c "$r3" bc.pdf; } > signed-ranges.bin
   head -c $((r2 - 1)) bc.pdf | tail -c $((r2 - r1 - 2)) | perl -ne 'print pack("H*", $_)' > contents.bin
@@ -115,14 +133,17 @@ expect 2 "$ESEAL" pdf complete --in doc.pdf --signature tbs.sig --out nothing.pd
 # Tampering: one byte in a signed range, and content appended after signing.
 cp position.pdf flipped.pdf
 printf 'X' | dd of=flipped.pdf bs=1 seek=200 conv=notrunc 2>/dev/null
-expect 1 "$ESEAL" pdf verify flipped.pdf
+expect 1 "$ESEAL" pdf verify flipped.pdf --ca ca/root.pem
 contains "failed   digest"
+contains "FAILED the document's signatures do not all hold: digest"
 cp position.pdf appended.pdf
 printf '\n%% appended\n' >> appended.pdf
-expect 1 "$ESEAL" pdf verify appended.pdf
+expect 1 "$ESEAL" pdf verify appended.pdf --ca ca/root.pem
 contains "changed after its last signature"
+contains "FAILED the document's signatures do not all hold: unsigned-changes"
 expect 1 "$ESEAL" pdf verify doc.pdf
 contains "no signatures"
+contains "no-signature"
 
 # Bad input.
 expect 2 "${SIGN[@]}" --in doc.pdf --out x.pdf --keyword 不存在的词

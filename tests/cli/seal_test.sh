@@ -34,14 +34,19 @@ expect 0 "$ESEAL" seal verify contract.esl --ca ca/root.pem
 contains "passed   maker-signature"
 contains "passed   maker-chain"
 contains "OK seal"
-expect 0 "$ESEAL" seal verify contract.esl
+# Without --ca the chain is not checked: indeterminate, exit 4; another root is unknown.
+expect 4 "$ESEAL" seal verify contract.esl
 contains "skipped  maker-chain"
+contains "INDETERMINATE seal"
+contains ": no-chain-checked"
 "$ESEAL" ca init --dir other-ca >/dev/null 2>&1
-expect 1 "$ESEAL" seal verify contract.esl --ca other-ca/root.pem
-contains "failed   maker-chain"
+expect 4 "$ESEAL" seal verify contract.esl --ca other-ca/root.pem
+contains "indeterminate maker-chain"
+contains ": unknown-root"
 expect 1 "$ESEAL" seal verify contract.esl --at 2000-01-01
 contains "failed   validity"
 contains "FAILED seal"
+contains ": no-chain-checked, validity"
 
 expect 0 "$ESEAL" seal show contract.esl --json --picture-out shown.png
 contains '"esId": "44030000012345"'
@@ -90,9 +95,16 @@ if [ -d "$FIXTURES" ] && command -v unzip >/dev/null; then
   contains '"version": "v5"'
   # A real tax e-invoice: its SES_Signature protects Signature.xml.
   unzip -q "$FIXTURES/v4signed.ofd" 'Doc_0/Signs/Sign_0/*' -d tax
-  expect 0 "$ESEAL" seal verify tax/Doc_0/Signs/Sign_0/SignedValue.dat --data tax/Doc_0/Signs/Sign_0/Signature.xml
+  # Every check passes; the bureau's root is not given, so the chain is not checked.
+  expect 4 "$ESEAL" seal verify tax/Doc_0/Signs/Sign_0/SignedValue.dat --data tax/Doc_0/Signs/Sign_0/Signature.xml
   contains "passed   data-hash"
   contains "passed   seal.maker-signature"
+  contains "INDETERMINATE seal signature"
+  contains ": no-chain-checked"
+  # Without --data the protected data is not checked either.
+  expect 4 "$ESEAL" seal verify tax/Doc_0/Signs/Sign_0/SignedValue.dat
+  contains "skipped  data-hash"
+  contains "no-chain-checked, signed-data-not-given"
   echo tampered >> tax/Doc_0/Signs/Sign_0/Signature.xml
   expect 1 "$ESEAL" seal verify tax/Doc_0/Signs/Sign_0/SignedValue.dat --data tax/Doc_0/Signs/Sign_0/Signature.xml
   contains "failed   data-hash"

@@ -100,6 +100,7 @@ TEST(PdfSign, SesSignatureVerifiesAndPassesQpdf) {
     EXPECT_EQ(c.result, ses::CheckResult::kPassed) << c.name << ": " << c.detail;
   }
   EXPECT_TRUE(report->valid());
+  EXPECT_TRUE(report->outcome().findings.empty());
   EXPECT_EQ(s.format, "ses");
   EXPECT_EQ(s.revision, 2);
   EXPECT_EQ(report->revisions, 2);
@@ -256,7 +257,7 @@ TEST(PdfTamper, AFlippedByteInASignedRangeFailsTheDigest) {
   ASSERT_TRUE(report.ok());
   ASSERT_EQ(report->signatures.size(), 1u);
   EXPECT_EQ(result_of(report->signatures[0], "digest"), ses::CheckResult::kFailed);
-  EXPECT_FALSE(report->valid());
+  EXPECT_EQ(report->outcome().indication, ses::Indication::kFailed);
 }
 
 // Appends a hand-written incremental update that gives objects new bodies: what an editor
@@ -295,7 +296,7 @@ int object_with(const Bytes& pdf, const std::string& key, const std::string& val
 ChangesAfter changes_of(const Bytes& pdf) {
   auto report = verify_pdf(pdf, trust());
   EXPECT_TRUE(report.ok());
-  EXPECT_FALSE(report->valid());
+  EXPECT_EQ(report->outcome().indication, ses::Indication::kFailed);
   return report.ok() && !report->signatures.empty() ? report->signatures[0].changes_after
                                                     : ChangesAfter::kNone;
 }
@@ -312,14 +313,15 @@ TEST(PdfTamper, ChangedPageContentInALaterRevisionIsReported) {
   EXPECT_EQ(result_of(s, "changes-after"), ses::CheckResult::kFailed);
   EXPECT_EQ(s.changes_after, ChangesAfter::kModified);
   EXPECT_TRUE(report->unsigned_changes);
-  EXPECT_FALSE(report->valid());
+  EXPECT_EQ(report->outcome().indication, ses::Indication::kFailed);
 
   Bytes appended = signed_pdf;
   append(appended, as_bytes("\n% a comment after the signature\n"));
   auto report2 = verify_pdf(appended, trust());
   ASSERT_TRUE(report2.ok());
   EXPECT_TRUE(report2->unsigned_changes);
-  EXPECT_FALSE(report2->valid());
+  EXPECT_EQ(report2->outcome().indication, ses::Indication::kFailed);
+  EXPECT_EQ(report2->outcome().findings, std::vector<std::string>{"unsigned-changes"});
 }
 
 TEST(PdfTamper, ASwappedSealPictureInALaterRevisionIsReported) {
@@ -377,10 +379,24 @@ TEST(PdfSign, BadInputIsAClearError) {
   EXPECT_FALSE(complete_signature(blank_pdf(1), *wrong).ok()) << "nothing prepared";
 }
 
-TEST(PdfVerify, AnUnsignedDocumentIsNotValid) {
+TEST(PdfVerify, AnUnsignedDocumentFails) {
   auto report = verify_pdf(blank_pdf(1), trust());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->signatures.empty());
+  EXPECT_EQ(report->outcome().indication, ses::Indication::kFailed);
+  EXPECT_EQ(report->outcome().findings, std::vector<std::string>{"no-signature"});
+}
+
+// Without a trust anchor no chain is checked: the signature is sound but indeterminate, and
+// says so (issue 11 item 13).
+TEST(PdfVerify, WithoutATrustAnchorTheVerdictIsIndeterminate) {
+  auto report = verify_pdf(sign(blank_pdf(1), at(0)), {});
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 1u);
+  EXPECT_EQ(result_of(report->signatures[0], "signer-chain"), ses::CheckResult::kSkipped);
+  EXPECT_EQ(result_of(report->signatures[0], "seal.maker-chain"), ses::CheckResult::kSkipped);
+  EXPECT_EQ(report->outcome().indication, ses::Indication::kIndeterminate);
+  EXPECT_EQ(report->outcome().findings, std::vector<std::string>{"no-chain-checked"});
   EXPECT_FALSE(report->valid());
 }
 

@@ -28,6 +28,35 @@ TEST(VerifyChain, RejectsMissingIntermediateForeignRootAndWrongTime) {
   EXPECT_FALSE(verify_chain(h.seal.cert, chain, roots, {kNow - std::chrono::days(2), {}}).ok());
 }
 
+// What verdicts grade (ses/verify.h): why a path failed.
+TEST(VerifyChain, SaysWhyAPathFailed) {
+  test::Hierarchy h, other;
+  std::vector<Certificate> chain{h.sub.cert}, roots{h.root.cert}, foreign{other.root.cert};
+  auto problem_of = [&](std::span<const Certificate> trusted, Time at, std::span<const Crl> crls) {
+    ChainProblem problem = ChainProblem::kInvalid;
+    EXPECT_FALSE(verify_chain(h.seal.cert, chain, trusted, {at, crls}, &problem).ok());
+    return problem;
+  };
+  EXPECT_EQ(problem_of(foreign, kNow, {}), ChainProblem::kUntrusted);
+  EXPECT_EQ(problem_of(roots, kNow + std::chrono::days(400), {}), ChainProblem::kExpired);
+  EXPECT_EQ(problem_of(roots, kNow - std::chrono::days(2), {}), ChainProblem::kNotYetValid);
+  auto crl = issue_crl(
+      {{{h.seal.cert.serial(), kNow - std::chrono::hours(1), RevocationReason::kKeyCompromise}},
+       kNow - std::chrono::hours(2),
+       kNow + std::chrono::days(1),
+       1},
+      h.sub.cert, h.sub.key);
+  ASSERT_TRUE(crl.ok());
+  std::vector<Crl> crls{*crl};
+  EXPECT_EQ(problem_of(roots, kNow, crls), ChainProblem::kRevoked);
+  EXPECT_EQ(problem_of(roots, kNow + std::chrono::days(2), crls), ChainProblem::kRevocationUnknown)
+      << "out of date";
+  std::vector<Crl> root_only{
+      *issue_crl({{}, kNow, kNow + std::chrono::days(1), 1}, h.root.cert, h.root.key)};
+  EXPECT_EQ(problem_of(roots, kNow, root_only), ChainProblem::kRevocationUnknown)
+      << "no CRL for the end certificate";
+}
+
 TEST(VerifyChain, RejectsATamperedCertificate) {
   test::Hierarchy h;
   Bytes der = h.seal.cert.der();
@@ -39,8 +68,10 @@ TEST(VerifyChain, RejectsATamperedCertificate) {
   auto tampered = Certificate::from_der(der);
   ASSERT_TRUE(tampered.ok());
   std::vector<Certificate> chain{h.sub.cert}, roots{h.root.cert};
-  auto result = verify_chain(*tampered, chain, roots, {kNow, {}});
+  ChainProblem problem = ChainProblem::kInvalid;
+  auto result = verify_chain(*tampered, chain, roots, {kNow, {}}, &problem);
   EXPECT_NE(result.error().message.find("signature"), std::string::npos) << result.error().message;
+  EXPECT_EQ(problem, ChainProblem::kBadSignature);
 }
 
 TEST(VerifyChain, RevocationIsJudgedAtTheCheckedTimeWithACurrentCrl) {

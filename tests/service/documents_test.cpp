@@ -51,10 +51,11 @@ TEST(Documents, OnePlacementStampsBothFormats) {
     auto summary = verify(*stamped, test::trust());
     ASSERT_TRUE(summary.ok()) << summary.error().message;
     SCOPED_TRACE(format_name(summary->format));
-    EXPECT_TRUE(summary->valid);
+    EXPECT_TRUE(summary->valid());
     ASSERT_EQ(summary->signatures.size(), 1u);
     const SignatureSummary& s = summary->signatures[0];
-    EXPECT_TRUE(s.valid) << s.info;
+    EXPECT_TRUE(s.valid()) << s.info;
+    EXPECT_EQ(s.outcome.indication, ses::Indication::kValid);
     EXPECT_EQ(s.kind, "seal");
     EXPECT_EQ(s.seal_id, parties().seal.info.es_id);
     EXPECT_EQ(s.seal_name, parties().seal.info.name);
@@ -72,7 +73,7 @@ TEST(Documents, KeywordAndCrossPageSealsOnOfd) {
   ASSERT_TRUE(crossed.ok()) << crossed.error().message;
   auto summary = verify(*crossed, test::trust());
   ASSERT_TRUE(summary.ok());
-  EXPECT_TRUE(summary->valid);
+  EXPECT_TRUE(summary->valid());
   EXPECT_EQ(summary->signatures.size(), 2u);
 
   doc::KeywordRule missing{"没有的词", *doc::parse_keyword_selection("first")};
@@ -106,18 +107,42 @@ TEST(Documents, LockUnlockAndCopyAreForOfdOnly) {
   EXPECT_FALSE(remove_lock(pdf).ok());
 }
 
-TEST(Documents, AFailedSignatureSaysWhichChecksFailed) {
+TEST(Documents, AnIndeterminateSignatureNamesItsFindings) {
   Bytes stamped = *stamp(test::blank_pdf(1), doc::PositionRule{0, 20, 20}, signer(), kNow);
-  // Another trust anchor: the chain fails.
+  // Another trust anchor: the chain cannot be established, but nothing failed.
   auto other = pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=别的根", nullptr);
   std::vector<pki::Certificate> roots{other.cert};
   auto summary = verify(stamped, {roots, {}, {}});
   ASSERT_TRUE(summary.ok());
-  EXPECT_FALSE(summary->valid);
+  EXPECT_FALSE(summary->valid());
+  EXPECT_EQ(summary->outcome.indication, ses::Indication::kIndeterminate);
   ASSERT_EQ(summary->signatures.size(), 1u);
-  EXPECT_FALSE(summary->signatures[0].valid);
-  EXPECT_NE(summary->signatures[0].info.find("signer-chain"), std::string::npos)
-      << summary->signatures[0].info;
+  const SignatureSummary& s = summary->signatures[0];
+  EXPECT_FALSE(s.valid());
+  EXPECT_EQ(s.outcome.indication, ses::Indication::kIndeterminate);
+  EXPECT_EQ(s.outcome.findings, std::vector<std::string>{"unknown-root"});
+  EXPECT_EQ(s.info, "验证结果不确定：unknown-root");
+
+  // No trust anchor at all: the chain was not checked.
+  auto unchecked = verify(stamped, {});
+  ASSERT_TRUE(unchecked.ok());
+  EXPECT_EQ(unchecked->signatures.at(0).info, "验证结果不确定：no-chain-checked");
+}
+
+TEST(Documents, AFailedSignatureSaysWhichChecksFailed) {
+  Bytes stamped = *stamp(test::blank_pdf(1), doc::PositionRule{0, 20, 20}, signer(), kNow);
+  // A covered byte changed: the page's MediaBox.
+  std::string text = to_string(stamped);
+  std::size_t box = text.find("/MediaBox [0 0 595");
+  ASSERT_NE(box, std::string::npos);
+  text[box + 15] = '4';
+  auto summary = verify(to_bytes(text), test::trust());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->outcome.indication, ses::Indication::kFailed);
+  ASSERT_EQ(summary->signatures.size(), 1u);
+  const SignatureSummary& s = summary->signatures[0];
+  EXPECT_EQ(s.outcome.indication, ses::Indication::kFailed);
+  EXPECT_EQ(s.info.rfind("digest: ", 0), 0u) << s.info;
 }
 
 }  // namespace

@@ -63,6 +63,12 @@ CheckResult result_of(const Verdict& v, std::string_view name) {
   return c ? c->result : CheckResult::kSkipped;
 }
 
+std::string finding_of(const Verdict& v, std::string_view name) {
+  const Check* c = v.find(name);
+  EXPECT_NE(c, nullptr) << name;
+  return c ? c->finding : "";
+}
+
 const Bytes kHash = crypto::sm3(as_bytes("the protected data"));
 
 TEST(SealType, TableHasTheProductCodes) {
@@ -140,10 +146,37 @@ TEST(Seal, ValidSealPassesEveryCheck) {
   EXPECT_TRUE(v.valid());
 }
 
-TEST(Seal, WithoutTrustAnchorsTheChainIsSkippedNotFailed) {
+TEST(Seal, WithoutTrustAnchorsTheChainIsSkippedAndTheVerdictIndeterminate) {
   Verdict v = verify_seal(sample_seal(), kNow, {});
   EXPECT_EQ(result_of(v, "maker-chain"), CheckResult::kSkipped);
-  EXPECT_TRUE(v.valid());
+  EXPECT_EQ(finding_of(v, "maker-chain"), "no-chain-checked");
+  Outcome o = v.outcome();
+  EXPECT_EQ(o.indication, Indication::kIndeterminate);
+  EXPECT_EQ(o.findings, std::vector<std::string>{"no-chain-checked"});
+  EXPECT_FALSE(v.valid());
+}
+
+TEST(Verdict, TheWorstCheckDecidesAndEachFindingIsNamedOnce) {
+  Verdict v;
+  v.checks = {Check::passed("a", ""), Check::skipped("time-stamp", "none")};
+  EXPECT_EQ(v.outcome().indication, Indication::kValid) << "a skipped check without a finding";
+  EXPECT_TRUE(v.outcome().findings.empty());
+  v.checks.push_back(Check::skipped("signer-chain", "").with_finding("no-chain-checked"));
+  v.checks.push_back(Check::indeterminate("seal.maker-chain", "no-chain-checked", ""));
+  EXPECT_EQ(v.outcome().indication, Indication::kIndeterminate);
+  EXPECT_EQ(v.outcome().findings, std::vector<std::string>{"no-chain-checked"});
+  v.checks.push_back(Check::failed("data-hash", "mismatch"));
+  v.checks.push_back(Check::failed("signer-chain", "").with_finding("cert-revoked"));
+  Outcome o = v.outcome();
+  EXPECT_EQ(o.indication, Indication::kFailed);
+  EXPECT_EQ(o.findings,
+            (std::vector<std::string>{"no-chain-checked", "data-hash", "cert-revoked"}));
+  Outcome document;
+  document.add(Indication::kIndeterminate, "unknown-root");
+  document.add(o);
+  EXPECT_EQ(document.indication, Indication::kFailed);
+  EXPECT_EQ(document.findings.size(), 4u);
+  EXPECT_EQ(indication_name(Indication::kIndeterminate), "indeterminate");
 }
 
 TEST(Seal, TamperedInfoFailsTheMakerSignature) {
@@ -167,22 +200,33 @@ TEST(Seal, OutsideItsValidityWindowIsInvalid) {
             CheckResult::kFailed);
 }
 
-TEST(Seal, MakerChainFailsAgainstAnotherRoot) {
+TEST(Seal, AnotherRootLeavesTheMakerChainIndeterminate) {
   auto other = pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=别的根", nullptr);
   std::vector<pki::Certificate> roots{other.cert};
   Verdict v = verify_seal(sample_seal(), kNow, {roots, {}, {}});
-  EXPECT_EQ(result_of(v, "maker-chain"), CheckResult::kFailed);
+  EXPECT_EQ(result_of(v, "maker-chain"), CheckResult::kIndeterminate);
+  EXPECT_EQ(finding_of(v, "maker-chain"), "unknown-root");
+  EXPECT_EQ(v.outcome().indication, Indication::kIndeterminate);
 }
 
-TEST(Seal, MakerCertificateMustBeValidWhenTheSealWasMade) {
-  SealInfo info = sample_info();
-  info.create_date = kNow + days(400);  // after the maker's certificate expired
-  info.valid_start = info.create_date;
-  info.valid_end = info.create_date + days(10);
-  auto seal = make_seal(info, parties().maker.cert, parties().maker.key);
-  ASSERT_TRUE(seal.ok());
-  EXPECT_EQ(result_of(verify_seal(*seal, info.create_date, trust()), "maker-certificate"),
-            CheckResult::kFailed);
+// createDate is the maker's claim: a certificate not valid then is a finding, not a failure.
+TEST(Seal, AMakerCertificateNotValidWhenTheSealWasMadeIsIndeterminate) {
+  for (auto [created, finding] :
+       {std::pair{kNow + days(400), "seal-maker-cert-expired-at-seal-making"},
+        std::pair{kNow - days(5), "seal-maker-cert-not-yet-valid-at-seal-making"}}) {
+    SealInfo info = sample_info();
+    info.create_date = created;
+    info.valid_start = info.create_date;
+    info.valid_end = info.create_date + days(10);
+    auto seal = make_seal(info, parties().maker.cert, parties().maker.key);
+    ASSERT_TRUE(seal.ok());
+    Verdict v = verify_seal(*seal, info.create_date, trust());
+    EXPECT_EQ(result_of(v, "maker-certificate"), CheckResult::kIndeterminate) << finding;
+    EXPECT_EQ(finding_of(v, "maker-certificate"), finding);
+    EXPECT_EQ(finding_of(v, "maker-chain"), finding) << "the chain fails for the same reason";
+    EXPECT_EQ(v.outcome().indication, Indication::kIndeterminate) << finding;
+    EXPECT_EQ(v.outcome().findings, std::vector<std::string>{finding});
+  }
 }
 
 TEST(Seal, RefusesToProduceWhatIsNotAConformingV4Seal) {
@@ -253,7 +297,9 @@ TEST(Signature, EachCheckFailsWhenItsSubjectIsWrong) {
   EXPECT_EQ(
       result_of(verify_signature(*good, trust(), crypto::sm3(as_bytes("other"))), "data-hash"),
       CheckResult::kFailed);
-  EXPECT_EQ(result_of(verify_signature(*good, trust()), "data-hash"), CheckResult::kSkipped);
+  Verdict without_data = verify_signature(*good, trust());
+  EXPECT_EQ(result_of(without_data, "data-hash"), CheckResult::kSkipped);
+  EXPECT_EQ(without_data.outcome().findings, std::vector<std::string>{"signed-data-not-given"});
 
   auto stranger = make_signature(seal, kNow + days(2), kHash, "doc", parties().stranger.cert,
                                  parties().stranger.key);
@@ -264,9 +310,15 @@ TEST(Signature, EachCheckFailsWhenItsSubjectIsWrong) {
   auto late = make_signature(seal, kNow + days(370), kHash, "doc", parties().signer.cert,
                              parties().signer.key);
   ASSERT_TRUE(late.ok());
+  // Signed, the signer claims, after the seal and the certificate expired; no time stamp proves
+  // it, so the signature is indeterminate.
   Verdict late_verdict = verify_signature(*late, trust(), kHash);
-  EXPECT_EQ(result_of(late_verdict, "seal.validity"), CheckResult::kFailed);
-  EXPECT_EQ(result_of(late_verdict, "signer-certificate"), CheckResult::kFailed);
+  EXPECT_EQ(result_of(late_verdict, "seal.validity"), CheckResult::kIndeterminate);
+  EXPECT_EQ(finding_of(late_verdict, "seal.validity"), "seal-expired-no-timestamp");
+  EXPECT_EQ(result_of(late_verdict, "signer-certificate"), CheckResult::kIndeterminate);
+  EXPECT_EQ(finding_of(late_verdict, "signer-certificate"), "cert-expired-no-timestamp");
+  EXPECT_EQ(finding_of(late_verdict, "signer-chain"), "cert-expired-no-timestamp");
+  EXPECT_EQ(late_verdict.outcome().indication, Indication::kIndeterminate);
 
   // The signer's key does not match the certificate it claims.
   auto forged = make_signature(seal, kNow + days(2), kHash, "doc", parties().signer.cert,
@@ -274,6 +326,39 @@ TEST(Signature, EachCheckFailsWhenItsSubjectIsWrong) {
   ASSERT_TRUE(forged.ok());
   EXPECT_EQ(result_of(verify_signature(*forged, trust(), kHash), "signer-signature"),
             CheckResult::kFailed);
+}
+
+// A revoked certificate fails the signature; a CRL out of date for the signing time only leaves
+// revocation unknown.
+TEST(Signature, ARevokedSignerFailsAndAStaleCrlIsIndeterminate) {
+  SesSeal seal = sample_seal();
+  Time signed_at = kNow + days(2);
+  auto s =
+      make_signature(seal, signed_at, kHash, "doc", parties().signer.cert, parties().signer.key);
+  ASSERT_TRUE(s.ok());
+  const auto& root = parties().root;
+  auto crl = [&](Time revoked_at, Time next_update) {
+    auto made = pki::issue_crl(
+        {{{parties().signer.cert.serial(), revoked_at, pki::RevocationReason::kKeyCompromise}},
+         kNow,
+         next_update,
+         1},
+        root.cert, root.key);
+    EXPECT_TRUE(made.ok());
+    return std::vector<pki::Crl>{*made};
+  };
+  std::vector<pki::Certificate> roots{root.cert};
+  auto revoked = crl(kNow + days(1), kNow + days(7));
+  Verdict v = verify_signature(*s, {roots, {}, revoked}, kHash);
+  EXPECT_EQ(result_of(v, "signer-chain"), CheckResult::kFailed);
+  EXPECT_EQ(finding_of(v, "signer-chain"), "cert-revoked");
+  EXPECT_EQ(v.outcome().indication, Indication::kFailed);
+
+  auto stale = crl(kNow + days(30), kNow + days(1));
+  Verdict unknown = verify_signature(*s, {roots, {}, stale}, kHash);
+  EXPECT_EQ(result_of(unknown, "signer-chain"), CheckResult::kIndeterminate);
+  EXPECT_EQ(finding_of(unknown, "signer-chain"), "revocation-unknown");
+  EXPECT_EQ(unknown.outcome().indication, Indication::kIndeterminate);
 }
 
 TEST(Signature, RefusesBadInputWhenProducing) {

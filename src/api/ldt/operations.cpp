@@ -176,13 +176,14 @@ class Call {
     auto& a = c.GetAllocator();
     Value results(rapidjson::kArrayType);
     for (const auto& s : summary->signatures) {
-      if (single && s.valid) continue;
+      if (single && s.valid()) continue;
       Value r(rapidjson::kObjectType);
       auto put = [&](const char* key, const std::string& v) {
         r.AddMember(Value(key, a), Value(v.c_str(), static_cast<rapidjson::SizeType>(v.size()), a),
                     a);
       };
-      put("status", s.valid ? "true" : "false");
+      put("status", s.valid() ? "true" : "false");
+      put("verdict", std::string(ses::indication_name(s.outcome.indication)));
       put("info", s.info);
       put("certDN", s.signer);
       put("sealId", s.seal_id);
@@ -192,9 +193,12 @@ class Call {
       if (single) break;
     }
     c.AddMember("verifySealResults", results, a);
-    if (!summary->valid) {
+    if (!summary->valid()) {
       valid_document_ = false;
-      invalid_reason_ = summary->signatures.empty() ? "文件中没有签章" : "签章验证未通过";
+      invalid_reason_ = summary->signatures.empty() ? "文件中没有签章"
+                        : summary->outcome.indication == ses::Indication::kIndeterminate
+                            ? "签章验证结果不确定"
+                            : "签章验证未通过";
     }
     return c;
   }
