@@ -21,6 +21,7 @@
 #include "crypto/random.h"
 #include "keys/key_file.h"
 #include "ofd/writer.h"
+#include "pdf/verify.h"
 #include "service/documents.h"
 #include "service/store_platform.h"
 #include "store/store.h"
@@ -681,6 +682,55 @@ TEST(LdtApi, ARefusedRequestEchoesItsHeader) {
   EXPECT_EQ(r.info(), "message_header缺少hmac");
   EXPECT_STREQ(r.json["message_header"]["businesstype"].GetString(), "getSeal");
   EXPECT_STREQ(r.json["message_header"]["syscode"].GetString(), "TESTAPP");
+}
+
+// Review items 3 and 11: the deployment's PDF format, and the limits on what one signature may
+// place and produce, each with its own refusal. The real store, the adapter called directly.
+TEST(LdtApi, TheConfiguredFormatAndOutputLimitsApply) {
+  auto answer = [](Adapter& adapter, const std::string& operation, const std::string& content) {
+    Outcome o = adapter.handle(request(operation, content), now_utc());
+    rapidjson::Document d;
+    d.Parse(o.body.c_str());
+    return d;
+  };
+  Bytes pdf = eseal::test::blank_pdf(1);
+  std::string position =
+      R"({"data":")" + b64(pdf) + "\"," + sign_list(R"("pageNum":"1","zx":"10","zy":"10")") + "}";
+  api::Config config;
+  config.signing.pdf_format = "pkcs7";
+  auto pkcs7 = options_from(config);
+  ASSERT_TRUE(pkcs7.ok()) << pkcs7.error().message;
+  Adapter pkcs7_door(world().platform(), *pkcs7);
+  auto signed_pdf = answer(pkcs7_door, "positionSealSign", position);
+  ASSERT_STREQ(signed_pdf["message_header"]["errorCode"].GetString(), "1");
+  auto report =
+      pdf::verify_pdf(*crypto::from_base64(signed_pdf["message_content"]["signedData"].GetString()),
+                      eseal::test::trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 1u);
+  EXPECT_EQ(report->signatures[0].format, "pkcs7");
+  config.signing.pdf_format = "pdf";
+  auto bad = options_from(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "[signing] pdf_format: \"pdf\" is not one of ses, gmcms, pkcs7");
+
+  Options small;
+  small.stamp.limits.max_output_bytes = pdf.size() + 1000;  // a seal picture is larger
+  Adapter small_door(world().platform(), small);
+  auto too_big = answer(small_door, "positionSealSign", position);
+  std::string info = too_big["message_header"]["errorInfo"].GetString();
+  EXPECT_EQ(info.rfind("the signed document would be ", 0), 0u) << info;
+
+  Options few;
+  few.stamp.limits.max_stamps = 2;
+  Adapter few_door(world().platform(), few);
+  std::string text;
+  for (int i = 0; i < 3; ++i) text += "某某单位（盖章）\n";
+  auto hits = answer(few_door, "keyWordSealSign",
+                     R"({"data":")" + b64(text_ofd(text)) + "\"," +
+                         sign_list(R"("keyword":"某某单位","keywordModel":"-1")") + "}");
+  EXPECT_STREQ(hits["message_header"]["errorInfo"].GetString(),
+               "the placement makes 3 stamps, more than the limit of 2");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "ofd/copy.h"
 #include "ofd/document.h"
 #include "ofd/report_support.h"
+#include "ofd/text.h"
 #include "ofd/verify.h"
 #include "ofd/zip_builder.h"
 #include "support/sealing_parties.h"
@@ -135,6 +136,35 @@ TEST(OfdSign, ASealSignatureVerifiesAndCoversEveryFileButSignaturesXml) {
   EXPECT_NE(xml.find("<ofd:SignatureMethod>1.2.156.10197.1.501</ofd:SignatureMethod>"),
             std::string::npos);
   EXPECT_NE(xml.find("CheckMethod=\"1.2.156.10197.1.401\""), std::string::npos);
+}
+
+// XML nested far deeper than any walk may recurse (pugixml parses without recursion; every walk
+// of ours over page content is bounded): text, sealing and verification refuse or skip it, and
+// never run out of stack.
+TEST(OfdSign, DeeplyNestedPageContentIsHandledWithoutRecursion) {
+  constexpr int kDepth = 200'000;
+  std::string blocks, ends;
+  for (int i = 0; i < kDepth; ++i) {
+    blocks += "<ofd:PageBlock ID=\"" + std::to_string(1000 + i) + "\">";
+    ends += "</ofd:PageBlock>";
+  }
+  std::string unknown;
+  for (int i = 0; i < kDepth; ++i) unknown += "<x>";
+  for (int i = 0; i < kDepth; ++i) unknown += "</x>";
+  Bytes page = to_bytes(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Page "
+      "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:Content><ofd:Layer ID=\"100\">" +
+      blocks + ends + unknown + "</ofd:Layer></ofd:Content></ofd:Page>\n");
+  Bytes deep = test::with_entry(blank_ofd(1), "Doc_0/Pages/Page_0/Content.xml", page);
+  auto package = Package::open(deep);
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  auto structure = read_structure(*package);
+  ASSERT_TRUE(structure.ok()) << structure.error().message;
+  auto runs = extract_text(*package, structure->documents.front());
+  EXPECT_FALSE(runs.ok());  // PageBlocks nested beyond the limit are refused
+  Bytes sealed = seal(deep, {at(0)});
+  VerifyReport r = verify(sealed);
+  EXPECT_TRUE(r.valid()) << describe(r);
 }
 
 TEST(OfdSign, FilesSigningDoesNotWriteStayByteForByteAndOfdXmlOnlyGainsSignatures) {
