@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include <algorithm>
+
 namespace eseal::api {
 
 void Router::add(std::string method, std::string path, Handler handler, RouteOptions options) {
@@ -21,6 +23,16 @@ Router::Match Router::find(std::string_view method, std::string_view path) const
     match.allowed.push_back(route_method);
   }
   return match;
+}
+
+std::uint64_t Router::largest_body_limit() const {
+  std::uint64_t largest = 0;
+  for (const auto& [path, by_method] : routes_) {
+    for (const auto& [method, route] : by_method) {
+      largest = std::max(largest, route.options.body_limit);
+    }
+  }
+  return largest;
 }
 
 }  // namespace eseal::api

@@ -49,6 +49,8 @@ class Router {
     std::vector<std::string> allowed;  // when route is null: the methods the path has (405)
   };
   Match find(std::string_view method, std::string_view path) const;
+  // The largest body_limit any route has (0 when none has its own).
+  std::uint64_t largest_body_limit() const;
 
  private:
   std::map<std::string, std::map<std::string, Route>, std::less<>> routes_;  // path -> method

@@ -219,7 +219,8 @@ class Session : public SessionBase {
   void read_next() {
     if (server_.stopping) return close();
     parser_.emplace();
-    parser_->body_limit(options().body_limit);
+    // The route is known only once the header is in: until then, the largest limit of any.
+    parser_->body_limit(std::max(options().body_limit, server_.router.largest_body_limit()));
     parser_->header_limit(kHeaderLimit);
     idle_ = true;
     lowest().expires_after(options().idle_timeout);
@@ -233,11 +234,9 @@ class Session : public SessionBase {
     if (ec && !is_refused_request(ec)) return close();  // closed, timed out or cancelled while idle
     begin_request();
     if (ec) return fail_request(ec);
-    if (body_limit() < options().body_limit) {
-      auto length = parser_->content_length();
-      if (length && *length > body_limit()) return fail_request(http::error::body_limit);
-      parser_->body_limit(body_limit());  // a chunked body is counted as it arrives
-    }
+    auto length = parser_->content_length();
+    if (length && *length > body_limit()) return fail_request(http::error::body_limit);
+    parser_->body_limit(body_limit());  // a chunked body is counted as it arrives
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue") &&
         !parser_->is_done()) {
       continue_.emplace(http::status::continue_, parser_->get().version());

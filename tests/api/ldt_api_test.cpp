@@ -2,14 +2,10 @@
 // temporary data folder, an app and its seals registered in it, and requests built and signed
 // as an integrator builds them. Every operation succeeds on PDF and on OFD where it applies, and
 // every refusal comes back with errorCode "0" and its own errorInfo.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -26,6 +22,7 @@
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
+#include "support/raw_http.h"
 #include "support/sealing_parties.h"
 
 namespace eseal::api::ldt {
@@ -230,22 +227,6 @@ std::vector<store::AuditRow> audit_rows(const std::string& text) {
     if (row.entry.detail.find(text) != std::string::npos) out.push_back(row);
   }
   return out;
-}
-
-// Sends only a request header over a plain socket and returns what the server answers.
-std::string raw_exchange(const std::string& head) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(world().port());
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  EXPECT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
-  std::string answer;
-  char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, n);
-  ::close(fd);
-  return answer;
 }
 
 TEST(LdtApi, SealQueries) {
@@ -516,7 +497,8 @@ TEST(LdtApi, RangesListsAndBodiesAreBounded) {
   EXPECT_EQ(file.info(), "文件超过大小限制（1 MiB）");
   // A declared body over the route's limit is refused from its header, before any of it is
   // read: an unknown caller's 300 MiB costs nothing.
-  std::string answer = raw_exchange(
+  std::string answer = eseal::test::raw_exchange(
+      world().port(),
       "POST /seal/v1/electricSeal HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
       "Content-Length: 314572800\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 200);

@@ -18,12 +18,14 @@
 #include "api/http_client.h"
 #include "api/metrics.h"
 #include "support/process.h"
+#include "support/raw_http.h"
 
 namespace eseal::api {
 namespace {
 
 using api::HttpClient;
 using api::HttpResponse;
+using eseal::test::raw_exchange;
 
 constexpr const char* kHost = "127.0.0.1";
 
@@ -60,19 +62,6 @@ void start(Server& server) {
   Status started = server.start();
   ASSERT_TRUE(started.ok()) << started.error().message;
   ASSERT_NE(server.port(), 0);
-}
-
-// Writes `request` on a fresh connection and returns all the server sends until it closes.
-std::string raw_exchange(std::uint16_t port, const std::string& request) {
-  namespace asio = boost::asio;
-  asio::io_context ioc;
-  asio::ip::tcp::socket socket(ioc);
-  socket.connect({asio::ip::make_address(kHost), port});
-  asio::write(socket, asio::buffer(request));
-  std::string reply;
-  boost::system::error_code ec;
-  asio::read(socket, asio::dynamic_buffer(reply), ec);
-  return reply;
 }
 
 Handler echo() {
@@ -181,6 +170,33 @@ TEST(ServerTest, BodyOverTheLimitIs413InTheRoutesErrorShape) {
   EXPECT_EQ(reply.rfind("HTTP/1.1 413 ", 0), 0u) << reply;
 
   EXPECT_EQ(client.get("/healthz").status, 200);
+}
+
+// A route's own limit wins over the server's, larger or smaller, and is checked against
+// Content-Length before the body is read.
+TEST(ServerTest, ARoutesOwnBodyLimitWinsOverTheServers) {
+  ServerOptions options = test_options();
+  options.body_limit = 1024;
+  Server server(options);
+  RouteOptions small_limit, large_limit;
+  small_limit.body_limit = 100;
+  large_limit.body_limit = 64 * 1024;
+  server.route("POST", "/small", echo(), small_limit);
+  server.route("POST", "/large", echo(), large_limit);
+  server.route("POST", "/echo", echo());
+  start(server);
+  HttpClient client(kHost, server.port());
+  EXPECT_EQ(client.post("/large", std::string(60 * 1024, 'a')).status, 200);
+  EXPECT_EQ(client.post("/large", std::string(65 * 1024, 'a')).status, 413);
+  EXPECT_EQ(client.post("/echo", std::string(2048, 'a')).status, 413);
+  HttpResponse small = client.post("/small", std::string(101, 'a'));
+  EXPECT_EQ(small.status, 413);
+  EXPECT_NE(small.body.find("100 bytes"), std::string::npos) << small.body;
+  // Only the header is sent: the answer comes without waiting for a body of 300 MiB.
+  std::string reply = raw_exchange(server.port(),
+                                   "POST /large HTTP/1.1\r\nHost: x\r\n"
+                                   "Content-Length: 314572800\r\n\r\n");
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413 ", 0), 0u) << reply;
 }
 
 TEST(ServerTest, ThirtyMebibyteBodiesArriveWhole) {
