@@ -31,20 +31,6 @@ Status check_seal_size(double w, double h) {
   return ok_status();
 }
 
-// Every rectangle of every stamp in finite numbers (a NaN compares false with every bound, so
-// the rules' range checks alone would let one through).
-Status check_finite(const std::vector<Stamp>& stamps) {
-  for (const Stamp& s : stamps) {
-    for (double v : {s.visible.x, s.visible.y, s.visible.width, s.visible.height, s.picture.x,
-                     s.picture.y, s.picture.width, s.picture.height}) {
-      if (!std::isfinite(v))
-        return Error::invalid_input("a stamp on page " + std::to_string(s.page + 1) +
-                                    " has a coordinate that is not a finite number");
-    }
-  }
-  return ok_status();
-}
-
 Stamp whole(int page, double x, double y, double w, double h) {
   RectMm r{x, y, w, h};
   return {page, r, r, true};
@@ -192,6 +178,28 @@ Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<Pa
     }
   }
   return stamps;
+}
+
+Status check_finite(const std::vector<Stamp>& stamps) {
+  for (const Stamp& s : stamps) {
+    for (double v : {s.visible.x, s.visible.y, s.visible.width, s.visible.height, s.picture.x,
+                     s.picture.y, s.picture.width, s.picture.height}) {
+      if (!std::isfinite(v))
+        return Error::invalid_input("a stamp on page " + std::to_string(s.page + 1) +
+                                    " has a coordinate that is not a finite number");
+    }
+  }
+  return ok_status();
+}
+
+double share_on_page(const RectMm& v, const PageSize& page) {
+  for (double n : {v.x, v.y, v.width, v.height, page.width_mm, page.height_mm}) {
+    if (!std::isfinite(n)) return 0;
+  }
+  if (!(v.width > 0 && v.height > 0)) return 0;
+  double inside_w = std::max(0.0, std::min(v.x + v.width, page.width_mm) - std::max(v.x, 0.0));
+  double inside_h = std::max(0.0, std::min(v.y + v.height, page.height_mm) - std::max(v.y, 0.0));
+  return inside_w * inside_h / (v.width * v.height);
 }
 
 Result<std::vector<Stamp>> place(const Placement& placement, const std::vector<PageSize>& pages,

@@ -101,6 +101,16 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
                                  double seal_width_mm, double seal_height_mm);
 
+// kInvalidInput unless every rectangle of every stamp is made of finite numbers (a NaN compares
+// false with every bound, so range checks alone let one through). place() checks it, and so do
+// the engines before they write a stamp from any other source.
+Status check_finite(const std::vector<Stamp>& stamps);
+
+// The share (0..1) of `visible` that lies on a page of `page` size; 0 for a rectangle that is
+// empty or not made of finite numbers. Placing refuses, and both verifiers fail, a stamp with
+// less than half of itself on its page: a seal that is signed but hardly seen.
+double share_on_page(const RectMm& visible, const PageSize& page);
+
 // Any one of the rules, for callers that take the rule from a request.
 using Placement = std::variant<PositionRule, KeywordRule, CrossPageRule>;
 // Where a format's text engine finds a keyword.

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "ofd/xml.h"
@@ -131,7 +132,7 @@ Result<doc::RectMm> parse_box(std::string_view text) {
   for (int i = 0; i < 4; ++i) {
     while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
     auto [end, ec] = std::from_chars(text.data() + at, text.data() + text.size(), v[i]);
-    if (ec != std::errc() || end == text.data() + at) {
+    if (ec != std::errc() || end == text.data() + at || !std::isfinite(v[i])) {
       return Error::invalid_input("\"" + std::string(text) + "\" is not a box \"x y w h\"");
     }
     at = static_cast<std::size_t>(end - text.data());

@@ -247,6 +247,7 @@ Result<std::string> references_xml(const Package& package,
 }  // namespace
 
 Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& request) {
+  if (auto s = doc::check_finite(request.stamps); !s) return s.error();
   auto opened = open_ofd(ofd);
   if (!opened) return opened.error();
   const Package& package = opened->package;

@@ -15,6 +15,7 @@
 #include "crypto/sm2.h"
 #include "ofd/copy.h"
 #include "ofd/document.h"
+#include "ofd/text.h"
 #include "pki/signed_data.h"
 #include "pki/verify.h"
 #include "ses/signature.h"
@@ -420,6 +421,29 @@ Check cross_page(const std::vector<Appearance>& appearances) {
                           std::to_string(groups) + " whole seal(s)");
 }
 
+// The visible part of every StampAnnot (its Boundary, or the Clip inside it) at least half on
+// its page, in finite numbers.
+Check stamp_geometry(const Package& package, const DocBody& body,
+                     const std::vector<Appearance>& appearances) {
+  const std::string name = "stamp-geometry";
+  auto sizes = page_sizes(package, body);
+  if (!sizes) return failed(name, sizes.error().message);
+  for (const Appearance& a : appearances) {
+    if (a.page < 0 || a.page >= static_cast<int>(sizes->size())) continue;  // stamp-annots says
+    doc::RectMm visible = a.boundary;
+    if (a.clip) {
+      visible = {a.boundary.x + a.clip->x, a.boundary.y + a.clip->y, a.clip->width, a.clip->height};
+    }
+    double share = doc::share_on_page(visible, (*sizes)[static_cast<std::size_t>(a.page)]);
+    if (share < 0.5) {
+      return failed(name, "the stamp on page " + std::to_string(a.page + 1) + " at " +
+                              format_box(a.boundary) + " lies mostly off the page (" +
+                              std::to_string(static_cast<int>(share * 100)) + "% on it)");
+    }
+  }
+  return passed(name, "every stamp lies on its page");
+}
+
 Check stamp_annots(const DocBody& body, int document, const SignatureDescription& d,
                    SignatureReport& report) {
   const std::string name = "stamp-annots";
@@ -491,6 +515,8 @@ void verify_signature(const Package& package, const DocBody& body, int document,
   auto seal = check_signed_value(package, d, *xml, trust, options, report, warnings);
   checks.push_back(seal_match(package, d, seal));
   checks.push_back(stamp_annots(body, document, d, report));
+  if (!report.appearances.empty())
+    checks.push_back(stamp_geometry(package, body, report.appearances));
   checks.push_back(cross_page(report.appearances));
   description = std::move(*parsed);
 }

@@ -219,6 +219,21 @@ bool allowed_change(QPDFObjectHandle before, QPDFObjectHandle after, bool is_lis
   return true;
 }
 
+// Every widget of the signature at least half on its page, in finite numbers.
+Check stamp_geometry(const std::vector<Appearance>& appearances, const Document& doc) {
+  const std::string name = "stamp-geometry";
+  for (const Appearance& a : appearances) {
+    const PageGeometry& g = doc.geometry(a.page);
+    double share = doc::share_on_page(a.rect, {g.width_mm(), g.height_mm()});
+    if (share < 0.5) {
+      return failed(name, "the stamp on page " + std::to_string(a.page + 1) +
+                              " lies mostly off the page (" +
+                              std::to_string(static_cast<int>(share * 100)) + "% on it)");
+    }
+  }
+  return passed(name, "every stamp lies on its page");
+}
+
 std::string stream_fingerprint(QPDFObjectHandle stream) {
   auto data = stream.getRawStreamData();
   return stream.getDict().unparse() +
@@ -362,6 +377,7 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
                 std::max(r.lly, r.ury)};
       s.appearances.push_back({it->second, doc.geometry(it->second).to_visual_mm(user)});
     }
+    if (!s.appearances.empty()) checks.push_back(stamp_geometry(s.appearances, doc));
     // What changed after this signature's revision.
     if (end == pdf.size()) {
       s.changes_after = ChangesAfter::kNone;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "base/file.h"
@@ -165,6 +166,35 @@ TEST(OfdSign, DeeplyNestedPageContentIsHandledWithoutRecursion) {
   Bytes sealed = seal(deep, {at(0)});
   VerifyReport r = verify(sealed);
   EXPECT_TRUE(r.valid()) << describe(r);
+}
+
+// A Boundary that is not finite once verified as valid ("nan 60 42 42"): the engine refuses to
+// write one, and the verifier fails a signature that carries one. A stamp mostly off its page
+// (one placement refuses, made through the engine directly as another producer might) fails.
+TEST(OfdSign, AStampThatIsNotFiniteOrMostlyOffThePageFails) {
+  const auto& p = parties();
+  doc::RectMm nan_box{std::nan(""), 60, 42, 42};
+  SignRequest request{
+      SignatureKind::kSeal, {{0, nan_box, nan_box, true}}, &p.seal, p.signer.cert, kNow, 0};
+  EXPECT_FALSE(prepare_signature(blank_ofd(1), request).ok());
+  Bytes sealed = seal(blank_ofd(1), {at(0)});
+  std::string xml = to_string(entry(sealed, kSigns + "Sign_0/Signature.xml"));
+  std::size_t box = xml.find("Boundary=\"150 ");
+  ASSERT_NE(box, std::string::npos) << xml;
+  xml.replace(box, 14, "Boundary=\"nan ");
+  VerifyReport not_finite =
+      verify(test::with_entry(sealed, kSigns + "Sign_0/Signature.xml", to_bytes(xml)));
+  ASSERT_EQ(not_finite.signatures.size(), 1u);
+  EXPECT_EQ(result_of(not_finite.signatures[0], "signature-xml"), CheckResult::kFailed)
+      << describe(not_finite);
+  EXPECT_EQ(not_finite.outcome().indication, ses::Indication::kFailed);
+
+  VerifyReport off = verify(seal(blank_ofd(1), {at(0, 200, 100)}));
+  ASSERT_EQ(off.signatures.size(), 1u);
+  EXPECT_EQ(result_of(off.signatures[0], "stamp-geometry"), CheckResult::kFailed) << describe(off);
+  EXPECT_EQ(off.outcome().indication, ses::Indication::kFailed);
+  VerifyReport fine = verify(seal(blank_ofd(1), {at(0)}));
+  EXPECT_EQ(result_of(fine.signatures[0], "stamp-geometry"), CheckResult::kPassed);
 }
 
 TEST(OfdSign, FilesSigningDoesNotWriteStayByteForByteAndOfdXmlOnlyGainsSignatures) {

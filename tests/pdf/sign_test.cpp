@@ -379,6 +379,22 @@ TEST(PdfSign, BadInputIsAClearError) {
   EXPECT_FALSE(complete_signature(blank_pdf(1), *wrong).ok()) << "nothing prepared";
 }
 
+// A signature whose stamp lies mostly off its page (one that placement would refuse, made here
+// through the engine directly, as another producer might) fails stamp-geometry.
+TEST(PdfVerify, AStampMostlyOffThePageFails) {
+  doc::RectMm off{200, 100, 40, 40};  // 10 of its 40 mm on a 210 mm page
+  Bytes signed_pdf = sign(blank_pdf(1), {{0, off, off, true}});
+  auto r = verify_pdf(signed_pdf, trust());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->signatures.size(), 1u);
+  EXPECT_EQ(result_of(r->signatures[0], "stamp-geometry"), ses::CheckResult::kFailed);
+  EXPECT_EQ(r->outcome().indication, ses::Indication::kFailed);
+  Bytes fine = sign(blank_pdf(1), at(0));
+  auto ok = verify_pdf(fine, trust());
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(result_of(ok->signatures[0], "stamp-geometry"), ses::CheckResult::kPassed);
+}
+
 TEST(PdfVerify, AnUnsignedDocumentFails) {
   auto report = verify_pdf(blank_pdf(1), trust());
   ASSERT_TRUE(report.ok());
