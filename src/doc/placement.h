@@ -94,6 +94,10 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
                                  double seal_width_mm, double seal_height_mm);
 
+// Every rule also refuses a stamp of which more than half lies off its page ("the seal at (x, y)
+// mm on page N lies mostly off the page"): it would be signed but hardly seen. The engines and
+// every door place seals through these rules, so this is the one place that check lives.
+
 // Any one of the rules, for callers that take the rule from a request.
 using Placement = std::variant<PositionRule, KeywordRule, CrossPageRule>;
 // Where a format's text engine finds a keyword.

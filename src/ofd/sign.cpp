@@ -262,6 +262,9 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
   if (seal && request.seal == nullptr) return Error::invalid_input("a seal signature needs a seal");
   if (seal && request.stamps.empty())
     return Error::invalid_input("a seal signature needs at least one place to show the seal");
+  if (seal) {
+    if (auto s = ses::check_signer_listed(*request.seal, request.signer); !s) return s.error();
+  }
   if (auto s = check_open_for_signing(*opened, body); !s) return s.error();
 
   bool first = body.signatures_path.empty() || !package.contains(body.signatures_path);

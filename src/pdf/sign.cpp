@@ -312,6 +312,7 @@ void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
 Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& request) {
   if (request.seal == nullptr) return Error::invalid_input("no seal given");
   if (request.stamps.empty()) return Error::invalid_input("no place for the seal given");
+  if (auto s = ses::check_signer_listed(*request.seal, request.signer); !s) return s.error();
   auto opened = Document::open(pdf);
   if (!opened) return opened.error();
   Document& doc = *opened;

@@ -313,6 +313,21 @@ TEST(OfdSign, BadRequestsAreClearErrors) {
   EXPECT_FALSE(prepare_signature(to_bytes("not a zip"), request).ok());
 }
 
+TEST(OfdSign, ASealThatDoesNotListTheSignerIsRefused) {
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, {at(0)}, &p.seal, p.maker.cert, kNow, 0};
+  auto r = prepare_signature(blank_ofd(2), request);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(r.error().message.find("does not list the signer's certificate"), std::string::npos)
+      << r.error().message;
+  // A lock carries no seal: any certificate may lock.
+  request.kind = SignatureKind::kLock;
+  request.stamps.clear();
+  request.seal = nullptr;
+  EXPECT_TRUE(prepare_signature(blank_ofd(2), request).ok());
+}
+
 // Tampering after signing, each found by the verifier.
 class OfdTamper : public ::testing::Test {
  protected:

@@ -377,6 +377,18 @@ TEST(PdfSign, BadInputIsAClearError) {
   EXPECT_FALSE(complete_signature(blank_pdf(1), *wrong).ok()) << "nothing prepared";
 }
 
+TEST(PdfSign, ASealThatDoesNotListTheSignerIsRefused) {
+  const Parties& p = parties();
+  for (auto format : {doc::SignatureFormat::kSes, doc::SignatureFormat::kGmCms}) {
+    SignRequest request{at(0), &p.seal, p.maker.cert, format, kNow, "", ""};
+    auto r = prepare_signature(blank_pdf(1), request);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_NE(r.error().message.find("does not list the signer's certificate"), std::string::npos)
+        << r.error().message;
+  }
+}
+
 TEST(PdfVerify, AnUnsignedDocumentIsNotValid) {
   auto report = verify_pdf(blank_pdf(1), trust());
   ASSERT_TRUE(report.ok());

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# What `eseal` refuses before writing anything, and how it says so: a seal that does not list the
+# signer's certificate, a seal placed mostly off the page.
+# Usage: refusals_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
+MAKE_PDF=$3
+source "$(dirname "$0")/lib.sh" "$@"
+
+expect 0 "$ESEAL" ca init --dir ca
+expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker
+expect 0 "$ESEAL" cert issue --ca ca --profile seal --subject "C=CN,O=某某科技有限公司,CN=合同章" --out signer
+expect 0 "$ESEAL" cert issue --ca ca --profile seal --subject "C=CN,O=别的公司,CN=公章" --out other
+expect 0 "$ESEAL" seal make --maker maker --signer-cert signer.pem --name 某某科技有限公司 --type 5 --out contract.esl
+"$MAKE_PDF" doc.pdf 2 || fail "cannot make doc.pdf"
+printf '第一页\n' > text.txt
+expect 0 "$ESEAL" ofd make --text-file text.txt --out doc.ofd
+
+# nothing_written FILE: a refused command left no output behind.
+nothing_written() {
+  checks=$((checks + 1))
+  [ ! -e "$1" ] || fail "a refused command wrote $1"
+}
+
+# A seal may only be used by the signers it lists: refused before anything is written, in both
+# formats and both halves (prepare refuses too, so no PDF waits for a signature that would fail).
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal contract.esl --key other.key --cert other.pem --page 1 --x 20 --y 20
+contains "does not list the signer's certificate"
+contains "别的公司"
+nothing_written x.pdf
+expect 2 "$ESEAL" pdf prepare --in doc.pdf --out x.pdf --seal contract.esl --cert other.pem --page 1 --x 20 --y 20
+contains "does not list the signer's certificate"
+nothing_written x.pdf
+expect 2 "$ESEAL" ofd sign --in doc.ofd --out x.ofd --seal contract.esl --key other.key --cert other.pem --page 1 --x 20 --y 20
+contains "does not list the signer's certificate"
+nothing_written x.ofd
+
+# A seal mostly off the page (42 mm wide at 190 mm on a 210 mm page) is refused; one that only
+# overhangs the edge a little is not.
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal contract.esl --key signer.key --cert signer.pem --page 1 --x 190 --y 20
+contains "lies mostly off the page"
+nothing_written x.pdf
+expect 2 "$ESEAL" ofd sign --in doc.ofd --out x.ofd --seal contract.esl --key signer.key --cert signer.pem --page 1 --x 20 --y 280
+contains "the seal at (20.0, 280.0) mm on page 1 lies mostly off the page"
+nothing_written x.ofd
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal contract.esl --key signer.key --cert signer.pem --cross-page --y 290
+contains "lies mostly off the page"
+nothing_written x.pdf
+expect 0 "$ESEAL" pdf sign --in doc.pdf --out edge.pdf --seal contract.esl --key signer.key --cert signer.pem --page 1 --x 180 --y 20
+expect 0 "$ESEAL" pdf verify edge.pdf --ca ca/root.pem
+
+done_checks
