@@ -229,7 +229,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     text->add_flag("--json", *json, "Print each character with its box as JSON");
     text->callback([=] {
       Bytes input = need(read_file(*file));
-      auto document = need(pdf::Document::open(input, *file));
+      auto document = need(pdf::Document::open(input, *file), *file);
       if (*page < 0 || *page > document.page_count()) {
         fail(Error::invalid_input("--page " + std::to_string(*page) + " does not exist"));
       }

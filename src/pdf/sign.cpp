@@ -419,8 +419,8 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
     auto written = update.write();
     if (!written) return written.error();
     out.pdf = std::move(*written);
-  } catch (const std::exception& e) {
-    return Error::invalid_input(std::string("the PDF cannot be updated: ") + e.what());
+  } catch (const std::exception&) {
+    return Error::invalid_input("the PDF cannot be updated: its objects are damaged");
   }
 
   // Fix the byte range around /Contents, hash it, and fill in the unsigned container.

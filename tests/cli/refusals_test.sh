@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `eseal` refuses before writing anything, and how it says so: a seal that does not list the
-# signer's certificate, a seal placed mostly off the page.
+# signer's certificate, a seal placed mostly off the page, input that is not a readable PDF.
 # Usage: refusals_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
 MAKE_PDF=$3
 source "$(dirname "$0")/lib.sh" "$@"
@@ -46,5 +46,15 @@ contains "lies mostly off the page"
 nothing_written x.pdf
 expect 0 "$ESEAL" pdf sign --in doc.pdf --out edge.pdf --seal contract.esl --key signer.key --cert signer.pem --page 1 --x 180 --y 20
 expect 0 "$ESEAL" pdf verify edge.pdf --ca ca/root.pem
+
+# Input that is not a PDF is named once, in our words rather than the PDF library's.
+expect 2 "$ESEAL" pdf sign --in doc.ofd --out x.pdf --seal contract.esl --key signer.key --cert signer.pem --page 1 --x 20 --y 20
+checks=$((checks + 1))
+[ "$out" = "eseal: doc.ofd: not a PDF (no %PDF- header)" ] || fail "non-PDF input: $out"
+nothing_written x.pdf
+head -c 3000 doc.pdf > cut.pdf
+expect 2 "$ESEAL" pdf text cut.pdf
+checks=$((checks + 1))
+[ "$out" = "eseal: cut.pdf: not a readable PDF: damaged beyond repair" ] || fail "damaged PDF: $out"
 
 done_checks

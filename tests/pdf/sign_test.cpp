@@ -389,6 +389,20 @@ TEST(PdfSign, ASealThatDoesNotListTheSignerIsRefused) {
   }
 }
 
+TEST(PdfOpen, ErrorsAreInOurWordsWithoutTheFileName) {
+  auto not_pdf = Document::open(to_bytes("PK\x03\x04 an OFD, perhaps"), "in.ofd");
+  ASSERT_FALSE(not_pdf.ok());
+  EXPECT_EQ(not_pdf.error().message, "not a PDF (no %PDF- header)");
+  // QPDF's own wording (object numbers, offsets, "trailer", the name it was given) stays out.
+  auto damaged = Document::open(to_bytes("%PDF-1.7\n1 0 obj << /Type /Catalog"), "in.pdf");
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(damaged.error().message, "not a readable PDF: damaged beyond repair");
+  auto encrypted = Document::open(rewrite(blank_pdf(1), false, true), "in.pdf");
+  ASSERT_FALSE(encrypted.ok());
+  EXPECT_EQ(encrypted.error().message.find("in.pdf"), std::string::npos);
+}
+
 TEST(PdfVerify, AnUnsignedDocumentIsNotValid) {
   auto report = verify_pdf(blank_pdf(1), trust());
   ASSERT_TRUE(report.ok());
