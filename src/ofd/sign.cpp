@@ -320,16 +320,18 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
   xml += "</ofd:SignedInfo>\n<ofd:SignedValue>/" + escape(value_path) +
          "</ofd:SignedValue>\n</ofd:Signature>\n";
   Bytes signature_xml = to_bytes(xml);
+  Bytes digest = crypto::sm3(signature_xml);
 
   auto value = doc::build_unsigned_value(
       seal ? doc::SignatureFormat::kSes : doc::SignatureFormat::kGmCms, request.seal,
-      request.signer, request.signing_time, crypto::sm3(signature_xml), "/" + signature_path);
+      request.signer, request.signing_time, digest, "/" + signature_path);
   if (!value) return value.error();
   edit.put.emplace_back(signature_path, std::move(signature_xml));
   edit.put.emplace_back(value_path, std::move(value->pending));
   auto written = edit_package(ofd, edit);
   if (!written) return written.error();
-  return PreparedSignature{std::move(*written), std::move(value->to_be_signed), id, signature_path};
+  return PreparedSignature{std::move(*written), std::move(value->to_be_signed), id, signature_path,
+                           std::move(digest)};
 }
 
 Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature) {

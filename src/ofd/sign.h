@@ -42,6 +42,7 @@ struct PreparedSignature {
   Bytes to_be_signed;  // what the signer signs with SM3withSM2: TBS_Sign or the attribute SET
   std::string id;      // Signatures.xml Signature/@ID
   std::string signature_path;  // the new Signature.xml's entry name
+  Bytes document_digest;       // SM3 of that Signature.xml: the dataHash or messageDigest
 };
 
 // kInvalidInput for a package that cannot be read, a document or page that does not exist, a

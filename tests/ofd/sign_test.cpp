@@ -275,6 +275,8 @@ TEST(OfdSign, CompleteChecksTheSignatureAndAPreparedPackageTakesNoOtherSignature
   auto prepared = prepare_signature(blank_ofd(1), request);
   ASSERT_TRUE(prepared.ok()) << prepared.error().message;
   EXPECT_EQ(prepared->id, "s001");
+  EXPECT_EQ(prepared->document_digest, crypto::sm3(entry(prepared->ofd, prepared->signature_path)))
+      << "the digest a remote signer is shown is SM3 of the new Signature.xml";
   // Another key's signature is refused.
   auto wrong = crypto::sm2_sign(p.maker.key, prepared->to_be_signed);
   ASSERT_TRUE(wrong.ok());
