@@ -146,7 +146,7 @@ void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what
 void sign_and_write(const SigningFiles& f, const GlobalOptions& global,
                     const ofd::PreparedSignature& prepared) {
   keys::Kek kek = load_kek(global);
-  crypto::Sm2PrivateKey key = read_private_key(f.key, kek);
+  crypto::Sm2PrivateKey key = read_signer_key(f.key, f.cert, kek);
   Bytes signature = need(crypto::sm2_sign(key, prepared.to_be_signed));
   Bytes done = need(ofd::complete_signature(prepared.ofd, signature), f.in);
   need(write_file_atomic(f.out, done, 0644));

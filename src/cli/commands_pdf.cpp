@@ -131,7 +131,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     sign->callback([o, &global] {
       refuse_overwrite(o->out, o->force);
       keys::Kek kek = load_kek(global);
-      crypto::Sm2PrivateKey key = read_private_key(o->key, kek);
+      crypto::Sm2PrivateKey key = read_signer_key(o->key, o->cert, kek);
       ses::SesSeal seal = read_seal(o->seal);
       Bytes input = need(read_file(o->in));
       pdf::PreparedSignature prepared = prepare(*o, seal, input);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `eseal` refuses before writing anything, and how it says so: a seal that does not list the
-# signer's certificate, a seal placed mostly off the page, input that is not a readable PDF.
+# signer's certificate, a seal placed mostly off the page, input that is not a readable PDF, a key
+# that is not the certificate's.
 # Usage: refusals_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
 MAKE_PDF=$3
 source "$(dirname "$0")/lib.sh" "$@"
@@ -56,5 +57,16 @@ head -c 3000 doc.pdf > cut.pdf
 expect 2 "$ESEAL" pdf text cut.pdf
 checks=$((checks + 1))
 [ "$out" = "eseal: cut.pdf: not a readable PDF: damaged beyond repair" ] || fail "damaged PDF: $out"
+
+# A key that is not the certificate's is bad input (2), found before signing, not a failed
+# verification (1).
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal contract.esl --key other.key --cert signer.pem --page 1 --x 20 --y 20
+contains "eseal: other.key is not the key of the certificate in signer.pem (C=CN,O=某某科技有限公司,CN=合同章)"
+nothing_written x.pdf
+expect 2 "$ESEAL" ofd sign --in doc.ofd --out x.ofd --seal contract.esl --key other.key --cert signer.pem --page 1 --x 20 --y 20
+contains "other.key is not the key of the certificate in signer.pem"
+expect 2 "$ESEAL" ofd lock --in doc.ofd --out x.ofd --key other.key --cert signer.pem
+contains "other.key is not the key of the certificate in signer.pem"
+nothing_written x.ofd
 
 done_checks
