@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What `eseal` refuses before writing anything, and how it says so: a seal that does not list the
 # signer's certificate, a seal placed mostly off the page, input that is not a readable PDF, a key
-# that is not the certificate's.
+# that is not the certificate's, a mistyped option; and `eseal --version`.
 # Usage: refusals_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
 MAKE_PDF=$3
 source "$(dirname "$0")/lib.sh" "$@"
@@ -68,5 +68,24 @@ contains "other.key is not the key of the certificate in signer.pem"
 expect 2 "$ESEAL" ofd lock --in doc.ofd --out x.ofd --key other.key --cert signer.pem
 contains "other.key is not the key of the certificate in signer.pem"
 nothing_written x.ofd
+
+# A mistyped option is named (with the option it resembles), even when a required option then
+# counts as missing; a stray argument is named too.
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --sael contract.esl --key signer.key --cert signer.pem --page 1 --x 20 --y 20
+contains "eseal: unknown option --sael (did you mean --seal?)"
+checks=$((checks + 1))
+case "$out" in *"is required"*) fail "a mistyped option reported as a missing one: $out" ;; esac
+expect 2 "$ESEAL" ofd verify doc.ofd --jsn
+contains "unknown option --jsn (did you mean --json?)"
+expect 2 "$ESEAL" ca init --dir ca2 --colour red
+contains "unknown option --colour"
+expect 2 "$ESEAL" pdf verify doc.pdf doc2.pdf
+contains "unexpected argument doc2.pdf"
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf
+contains "is required"
+
+expect 0 "$ESEAL" --version
+checks=$((checks + 1))
+[[ "$out" =~ ^eseal\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version: $out"
 
 done_checks
