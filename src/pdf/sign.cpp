@@ -258,8 +258,9 @@ QPDFObjectHandle add_appearance(Update& update, const QPDFObjectHandle& picture,
 }
 
 QPDFObjectHandle rect_array(const Rect& r) {
-  return QPDFObjectHandle::parse("[" + number(r.llx) + " " + number(r.lly) + " " + number(r.urx) +
-                                 " " + number(r.ury) + "]");
+  std::string array = "[";
+  array += number(r.llx) + " " + number(r.lly) + " " + number(r.urx) + " " + number(r.ury) + "]";
+  return QPDFObjectHandle::parse(array);
 }
 
 // A name not yet used by a field of the form.
