@@ -72,7 +72,8 @@ Result<std::string> decode_content(ByteView content) {
       out = std::to_string(top) + "." + std::to_string(value - top * 40);
       first = false;
     } else {
-      out += "." + std::to_string(value);
+      out += '.';
+      out += std::to_string(value);
     }
     value = 0;
     fresh = true;

@@ -4,13 +4,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 namespace eseal {
 namespace {
+
+// A temporary file is its target's name, this suffix and mkstemp's six characters.
+constexpr std::string_view kTemporarySuffix = ".tmp-";
+constexpr std::size_t kTemporaryUnique = 6;
+
+bool is_temporary_name(const std::string& name) {
+  if (name.size() <= kTemporarySuffix.size() + kTemporaryUnique) return false;
+  std::size_t at = name.size() - kTemporaryUnique - kTemporarySuffix.size();
+  if (name.compare(at, kTemporarySuffix.size(), kTemporarySuffix) != 0) return false;
+  return std::all_of(name.end() - kTemporaryUnique, name.end(),
+                     [](unsigned char c) { return std::isalnum(c); });
+}
 
 Error os_error(const std::string& what, const std::filesystem::path& path) {
   int err = errno;
@@ -44,7 +59,9 @@ Result<std::string> write_temporary(const std::filesystem::path& path, ByteView 
       return Error::io("cannot create folder " + path.parent_path().string() + ": " + ec.message());
     }
   }
-  std::string tmp = path.string() + ".tmp-XXXXXX";
+  std::string tmp = path.string();
+  tmp += kTemporarySuffix;
+  tmp.append(kTemporaryUnique, 'X');
   int fd = ::mkstemp(tmp.data());
   if (fd < 0) return os_error("cannot create temporary file for", path);
   auto fail = [&](const char* what) {
@@ -97,6 +114,27 @@ Result<bool> create_file_exclusive(const std::filesystem::path& path, ByteView c
   if (err == EEXIST) return false;
   errno = err;
   return os_error("cannot create", path);
+}
+
+Result<std::size_t> remove_stale_temporaries(const std::filesystem::path& folder,
+                                             std::chrono::seconds min_age) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return Error::io("cannot read folder " + folder.string() + ": " + ec.message());
+  const auto cutoff = fs::file_time_type::clock::now() - min_age;
+  std::size_t removed = 0;
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return Error::io("cannot read folder " + folder.string() + ": " + ec.message());
+    const fs::directory_entry& entry = *it;
+    if (!entry.is_regular_file(ec) || entry.is_symlink(ec)) continue;
+    if (!is_temporary_name(entry.path().filename().string())) continue;
+    auto written = entry.last_write_time(ec);
+    if (ec || written > cutoff) continue;
+    if (fs::remove(entry.path(), ec)) ++removed;
+  }
+  if (ec) return Error::io("cannot read folder " + folder.string() + ": " + ec.message());
+  return removed;
 }
 
 }  // namespace eseal

@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 
 #include "base/bytes.h"
@@ -21,5 +23,13 @@ Status write_file_atomic(const std::filesystem::path& path, ByteView content, mo
 // `path`, false when `path` already existed (for example, made by a concurrent process).
 Result<bool> create_file_exclusive(const std::filesystem::path& path, ByteView content,
                                    mode_t mode = 0600);
+
+// Removes what killed writes left behind under `folder` and its subfolders: the temporary files
+// write_file_atomic and create_file_exclusive make beside their target (TARGET.tmp-XXXXXX) that
+// were last written more than `min_age` ago. A write in progress keeps touching its file, so an
+// older one has no writer left; younger ones are kept, as another process may be writing them.
+// Returns how many were removed; a folder that cannot be read is kIo.
+Result<std::size_t> remove_stale_temporaries(const std::filesystem::path& folder,
+                                             std::chrono::seconds min_age);
 
 }  // namespace eseal

@@ -67,6 +67,11 @@ pki::Certificate read_certificate(const std::filesystem::path& path);
 std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);
 pki::Crl read_crl(const std::filesystem::path& path);
 crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
+// The signer's private key from `key_file`, which must be the key of the certificate in
+// `cert_file`: a signature made with another key would not verify, so a mismatch is bad input
+// (exit 2) found before anything is signed, not a verification failure afterwards.
+crypto::Sm2PrivateKey read_signer_key(const std::filesystem::path& key_file,
+                                      const std::filesystem::path& cert_file, const keys::Kek& kek);
 
 // An SM2 signature file, lenient in: DER or raw r||s, or either as hex or base64 text.
 Result<Bytes> read_signature_file(const std::filesystem::path& path);

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
+#include "cli/two_phase.h"
 #include "ofd/copy.h"
 #include "ofd/sign.h"
 #include "ofd/text.h"
@@ -133,10 +134,11 @@ struct SigningFiles {
   bool force = false;
 };
 
-void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what) {
+void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what,
+                         bool with_key = true) {
   cmd->add_option("--in", f.in, "OFD document")->required();
   cmd->add_option("--out", f.out, what + " to write")->required();
-  cmd->add_option("--key", f.key, "Signer's private key (S.key)")->required();
+  if (with_key) cmd->add_option("--key", f.key, "Signer's private key (S.key)")->required();
   cmd->add_option("--cert", f.cert, "Signer's certificate (S.pem)")->required();
   cmd->add_flag("--force", f.force, "Replace an existing output file");
 }
@@ -145,7 +147,7 @@ void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what
 void sign_and_write(const SigningFiles& f, const GlobalOptions& global,
                     const ofd::PreparedSignature& prepared) {
   keys::Kek kek = load_kek(global);
-  crypto::Sm2PrivateKey key = read_private_key(f.key, kek);
+  crypto::Sm2PrivateKey key = read_signer_key(f.key, f.cert, kek);
   Bytes signature = need(crypto::sm2_sign(key, prepared.to_be_signed));
   Bytes done = need(ofd::complete_signature(prepared.ofd, signature), f.in);
   need(write_file_atomic(f.out, done, 0644));
@@ -191,6 +193,26 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
                 << prepared.id << ", " << prepared.signature_path << ")\n";
     });
   }
+  {
+    auto* prep = ofd->add_subcommand(
+        "prepare", "First half of sealing elsewhere: lay out the seal, leave the value pending");
+    auto o = std::make_shared<OfdSignOptions>();
+    auto outputs = std::make_shared<PrepareOutputs>();
+    add_signing_options(prep, o->files, "Prepared OFD", false);
+    prep->add_option("--seal", o->seal, "Seal (.esl) to stamp")->required();
+    add_placement_options(prep, o->placement);
+    add_prepare_outputs(prep, *outputs, "the new Signature.xml (the dataHash) here");
+    prep->callback([o, outputs] {
+      refuse_overwrite(o->files.out, o->files.force);
+      Bytes input = need(read_file(o->files.in));
+      ofd::PreparedSignature prepared = prepare_seal(*o, input);
+      write_prepared(o->files.out, *outputs, o->files.force,
+                     {prepared.ofd, "signature " + prepared.id + ", " + prepared.signature_path,
+                      "Signature.xml", prepared.document_digest, prepared.to_be_signed},
+                     read_certificate(o->files.cert));
+    });
+  }
+  add_complete_command(ofd, "OFD", ofd::complete_signature);
   {
     auto* lock = ofd->add_subcommand(
         "lock", "Add the licence lock signature (锁定签名): nothing may be added after it");

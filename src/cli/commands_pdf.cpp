@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
-#include "crypto/encoding.h"
+#include "cli/two_phase.h"
 #include "pdf/layout.h"
 #include "pdf/sign.h"
 #include "pdf/text.h"
@@ -16,7 +16,7 @@ namespace eseal::cli {
 namespace {
 
 struct SignOptions {
-  std::string in, out, seal, key, cert, format = "ses", reason, location, digest_out, tbs_out;
+  std::string in, out, seal, key, cert, format = "ses", reason, location;
   PlacementOptions placement;
   bool force = false;
 };
@@ -133,7 +133,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     sign->callback([o, &global] {
       refuse_overwrite(o->out, o->force);
       keys::Kek kek = load_kek(global);
-      crypto::Sm2PrivateKey key = read_private_key(o->key, kek);
+      crypto::Sm2PrivateKey key = read_signer_key(o->key, o->cert, kek);
       ses::SesSeal seal = read_seal(o->seal);
       Bytes input = need(read_file(o->in));
       pdf::PreparedSignature prepared = prepare(*o, seal, input);
@@ -149,53 +149,21 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     auto* prep = pdf->add_subcommand(
         "prepare", "First half of signing elsewhere: lay out the seal and reserve the signature");
     auto o = std::make_shared<SignOptions>();
+    auto outputs = std::make_shared<PrepareOutputs>();
     add_sign_options(prep, *o, false);
-    prep->add_option("--digest-out", o->digest_out, "Write the SM3 digest of the byte ranges here");
-    prep->add_option(
-        "--tbs-out", o->tbs_out,
-        "Write the bytes the signer signs (SM3withSM2) here, e.g. for `eseal sign-data`");
-    prep->callback([o] {
+    add_prepare_outputs(prep, *outputs, "the byte ranges here");
+    prep->callback([o, outputs] {
       refuse_overwrite(o->out, o->force);
       ses::SesSeal seal = read_seal(o->seal);
       Bytes input = need(read_file(o->in));
       pdf::PreparedSignature prepared = prepare(*o, seal, input);
-      auto signer = read_certificate(o->cert);
-      Bytes e = need(crypto::sm2_signing_digest(need(signer.public_key()), prepared.to_be_signed));
-      need(write_file_atomic(o->out, prepared.pdf, 0644));
-      if (!o->digest_out.empty())
-        need(write_file_atomic(o->digest_out, prepared.document_digest, 0644));
-      if (!o->tbs_out.empty()) need(write_file_atomic(o->tbs_out, prepared.to_be_signed, 0644));
-      std::cout << "prepared " << o->out << " (field " << prepared.field_name << ")\n"
-                << "document digest (SM3 of the byte ranges)  "
-                << crypto::to_hex(prepared.document_digest) << "\n"
-                << "to be signed                              " << prepared.to_be_signed.size()
-                << " bytes" << (o->tbs_out.empty() ? "" : " in " + o->tbs_out) << "\n"
-                << "e = SM3(Z || to-be-signed)                " << crypto::to_hex(e) << "\n";
+      write_prepared(o->out, *outputs, o->force,
+                     {prepared.pdf, "field " + prepared.field_name, "the byte ranges",
+                      prepared.document_digest, prepared.to_be_signed},
+                     read_certificate(o->cert));
     });
   }
-  {
-    auto* complete = pdf->add_subcommand("complete", "Second half: put the signature in place");
-    auto in = std::make_shared<std::string>();
-    auto signature = std::make_shared<std::string>();
-    auto out = std::make_shared<std::string>();
-    auto force = std::make_shared<bool>(false);
-    complete->add_option("--in", *in, "Prepared PDF")->required();
-    complete
-        ->add_option(
-            "--signature", *signature,
-            "SM3withSM2 signature over the to-be-signed bytes (DER or r||s, raw, hex or base64)")
-        ->required();
-    complete->add_option("--out", *out, "Signed PDF to write")->required();
-    complete->add_flag("--force", *force, "Replace an existing output file");
-    complete->callback([=] {
-      refuse_overwrite(*out, *force);
-      Bytes prepared = need(read_file(*in));
-      Bytes sig = need(read_signature_file(*signature));
-      Bytes done = need(pdf::complete_signature(prepared, sig), *in);
-      need(write_file_atomic(*out, done, 0644));
-      std::cout << "completed " << *in << " -> " << *out << "\n";
-    });
-  }
+  add_complete_command(pdf, "PDF", pdf::complete_signature);
   {
     auto* verify = pdf->add_subcommand(
         "verify", "Verify every signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");
@@ -231,7 +199,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     text->add_flag("--json", *json, "Print each character with its box as JSON");
     text->callback([=] {
       Bytes input = need(read_file(*file));
-      auto document = need(pdf::Document::open(input, *file));
+      auto document = need(pdf::Document::open(input, *file), *file);
       if (*page < 0 || *page > document.page_count()) {
         fail(Error::invalid_input("--page " + std::to_string(*page) + " does not exist"));
       }

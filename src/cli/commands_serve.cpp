@@ -10,6 +10,7 @@
 #include "api/config.h"
 #include "api/ldt/routes.h"
 #include "api/server.h"
+#include "base/file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "keys/soft_keystore.h"
@@ -50,6 +51,9 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   std::filesystem::create_directories(config.data.dir, ec);
   if (ec) fail(Error::io("cannot create data folder " + config.data.dir + ": " + ec.message()));
   auto logger = need(api::make_logger(config.log.level, config.log.file));
+  // Writes killed with an earlier run (blobs, keys, app files) leave their temporary files behind.
+  std::size_t swept = need(remove_stale_temporaries(config.data.dir, std::chrono::minutes(1)));
+  if (swept > 0) logger->info("removed {} temporary files left by interrupted writes", swept);
 
   keys::Kek kek = data_folder_kek(global, config.data.dir);
   auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");

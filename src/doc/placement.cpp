@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace eseal::doc {
 namespace {
@@ -29,6 +30,26 @@ Status check_seal_size(double w, double h) {
   if (!(w > 0) || !(h > 0) || !std::isfinite(w) || !std::isfinite(h))
     return Error::invalid_input("the seal has no size");
   return ok_status();
+}
+
+// Refuses a stamp whose visible part lies more on than off the page: such a seal would be
+// signed but hardly seen, which is never what the caller meant.
+Result<std::vector<Stamp>> on_pages(std::vector<Stamp> stamps, const std::vector<PageSize>& pages) {
+  for (const Stamp& s : stamps) {
+    if (auto c = check_page(s.page, pages); !c) return c.error();
+    const PageSize& page = pages[static_cast<std::size_t>(s.page)];
+    const RectMm& v = s.visible;
+    double share = share_on_page(v, page);
+    if (share < 0.5) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the seal at (%.1f, %.1f) mm on page %d lies mostly off the page (%.0f%% of "
+                    "it on the %.1f x %.1f mm page)",
+                    v.x, v.y, s.page + 1, share * 100, page.width_mm, page.height_mm);
+      return Error::invalid_input(text);
+    }
+  }
+  return stamps;
 }
 
 Stamp whole(int page, double x, double y, double w, double h) {
@@ -95,7 +116,7 @@ Result<std::vector<Stamp>> place(const PositionRule& rule, const std::vector<Pag
                                 std::to_string(rule.y_mm) + ") mm is outside page " +
                                 std::to_string(rule.page + 1));
   }
-  return std::vector<Stamp>{whole(rule.page, rule.x_mm, rule.y_mm, w, h)};
+  return on_pages({whole(rule.page, rule.x_mm, rule.y_mm, w, h)}, pages);
 }
 
 Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<KeywordHit>& hits,
@@ -145,7 +166,7 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
     if (rule.move == MoveType::kBottom) y = k.y + k.height;
     stamps.push_back(whole(hit.page, x + rule.offset_x_mm, y + rule.offset_y_mm, w, h));
   }
-  return stamps;
+  return on_pages(std::move(stamps), pages);
 }
 
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
@@ -177,7 +198,7 @@ Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<Pa
       stamps.push_back(s);
     }
   }
-  return stamps;
+  return on_pages(std::move(stamps), pages);
 }
 
 Status check_finite(const std::vector<Stamp>& stamps) {

@@ -101,14 +101,18 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
                                  double seal_width_mm, double seal_height_mm);
 
+// Every rule also refuses a stamp of which more than half lies off its page ("the seal at (x, y)
+// mm on page N lies mostly off the page"): it would be signed but hardly seen. The CLI and every
+// door place seals through these rules, so this is the one place that check lives; the
+// verifiers fail such a stamp by the same measure (share_on_page).
+
 // kInvalidInput unless every rectangle of every stamp is made of finite numbers (a NaN compares
 // false with every bound, so range checks alone let one through). place() checks it, and so do
 // the engines before they write a stamp from any other source.
 Status check_finite(const std::vector<Stamp>& stamps);
 
 // The share (0..1) of `visible` that lies on a page of `page` size; 0 for a rectangle that is
-// empty or not made of finite numbers. Placing refuses, and both verifiers fail, a stamp with
-// less than half of itself on its page: a seal that is signed but hardly seen.
+// empty or not made of finite numbers.
 double share_on_page(const RectMm& visible, const PageSize& page);
 
 // Any one of the rules, for callers that take the rule from a request.

@@ -93,7 +93,10 @@ std::string watermark_annot(Ids& ids, const std::string& font_id, const std::str
   double width = 0;
   for (double d : deltas) width += d;
   std::string delta_x;
-  for (std::size_t i = 0; i + 1 < deltas.size(); ++i) delta_x += (i ? " " : "") + number(deltas[i]);
+  for (std::size_t i = 0; i + 1 < deltas.size(); ++i) {
+    if (i) delta_x += ' ';
+    delta_x += number(deltas[i]);
+  }
   double x = std::max(0.0, (page.width_mm - width) / 2);
   std::string annot_id = ids.take(), text_id = ids.take();
   return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Watermark\" Creator=\"" +

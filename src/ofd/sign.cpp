@@ -263,6 +263,9 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
   if (seal && request.seal == nullptr) return Error::invalid_input("a seal signature needs a seal");
   if (seal && request.stamps.empty())
     return Error::invalid_input("a seal signature needs at least one place to show the seal");
+  if (seal) {
+    if (auto s = ses::check_signer_listed(*request.seal, request.signer); !s) return s.error();
+  }
   if (auto s = check_open_for_signing(*opened, body); !s) return s.error();
 
   bool first = body.signatures_path.empty() || !package.contains(body.signatures_path);
@@ -318,16 +321,18 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
   xml += "</ofd:SignedInfo>\n<ofd:SignedValue>/" + escape(value_path) +
          "</ofd:SignedValue>\n</ofd:Signature>\n";
   Bytes signature_xml = to_bytes(xml);
+  Bytes digest = crypto::sm3(signature_xml);
 
   auto value = doc::build_unsigned_value(
       seal ? doc::SignatureFormat::kSes : doc::SignatureFormat::kGmCms, request.seal,
-      request.signer, request.signing_time, crypto::sm3(signature_xml), "/" + signature_path);
+      request.signer, request.signing_time, digest, "/" + signature_path);
   if (!value) return value.error();
   edit.put.emplace_back(signature_path, std::move(signature_xml));
   edit.put.emplace_back(value_path, std::move(value->pending));
   auto written = edit_package(ofd, edit);
   if (!written) return written.error();
-  return PreparedSignature{std::move(*written), std::move(value->to_be_signed), id, signature_path};
+  return PreparedSignature{std::move(*written), std::move(value->to_be_signed), id, signature_path,
+                           std::move(digest)};
 }
 
 Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature) {

@@ -42,11 +42,13 @@ struct PreparedSignature {
   Bytes to_be_signed;  // what the signer signs with SM3withSM2: TBS_Sign or the attribute SET
   std::string id;      // Signatures.xml Signature/@ID
   std::string signature_path;  // the new Signature.xml's entry name
+  Bytes document_digest;       // SM3 of that Signature.xml: the dataHash or messageDigest
 };
 
 // kInvalidInput for a package that cannot be read, a document or page that does not exist, a
-// seal request without a seal or stamps, and a document that is locked (some signature covers
-// its Signatures.xml) or still has a prepared signature waiting for completion.
+// seal request without a seal or stamps or whose seal does not list the signer's certificate,
+// and a document that is locked (some signature covers its Signatures.xml) or still has a
+// prepared signature waiting for completion.
 Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& request);
 
 // Puts `signature` — the signer's SM3withSM2 signature over to_be_signed, DER or r||s — into the

@@ -170,7 +170,10 @@ class ContentReader {
 
   Status text_object(pugi::xml_node object) {
     std::string where = path_ + ": TextObject";
-    if (pugi::xml_attribute id = attribute(object, "ID")) where += " " + std::string(id.value());
+    if (pugi::xml_attribute id = attribute(object, "ID")) {
+      where += ' ';
+      where += id.value();
+    }
     doc::RectMm boundary;
     if (pugi::xml_attribute b = attribute(object, "Boundary")) {
       auto r = parse_box(b.value());

@@ -101,7 +101,8 @@ std::string prefix_of(std::string_view qualified) {
 }
 
 std::size_t find_start_tag(std::string_view xml, std::string_view name, std::size_t from) {
-  std::string open = "<" + std::string(name);
+  std::string open = "<";
+  open += name;
   for (std::size_t at = xml.find(open, from); at != std::string_view::npos;
        at = xml.find(open, at + 1)) {
     char next = at + open.size() < xml.size() ? xml[at + open.size()] : '\0';

@@ -94,7 +94,29 @@ doc::RectMm PageGeometry::to_visual_mm(const Rect& user) const {
           d.height() / kPointsPerMm};
 }
 
+namespace {
+
+// Our own words for why QPDF could not open a file; its messages (object numbers, offsets,
+// internal names) mean nothing to the people who read ours.
+Error unreadable(const QPDFExc& e) {
+  switch (e.getErrorCode()) {
+    case qpdf_e_password:
+      return Error::invalid_input("the PDF is encrypted with a password; decrypt it first");
+    case qpdf_e_unsupported:
+      return Error::invalid_input("not a readable PDF: it uses a feature eseal does not support");
+    default:
+      return Error::invalid_input("not a readable PDF: damaged beyond repair");
+  }
+}
+
+}  // namespace
+
 Result<Document> Document::open(ByteView bytes, const std::string& name) {
+  std::string_view head(reinterpret_cast<const char*>(bytes.data()),
+                        std::min<std::size_t>(bytes.size(), 1024));
+  if (head.find("%PDF-") == std::string_view::npos) {
+    return Error::invalid_input("not a PDF (no %PDF- header)");
+  }
   Document doc;
   doc.qpdf_ = std::make_unique<QPDF>();
   doc.bytes_ = bytes;
@@ -103,17 +125,14 @@ Result<Document> Document::open(ByteView bytes, const std::string& name) {
   try {
     q.processMemoryFile(name.c_str(), reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (q.isEncrypted()) {
-      return Error::invalid_input(name + " is encrypted; decrypt it before signing or verifying");
+      return Error::invalid_input("the PDF is encrypted; decrypt it before signing or verifying");
     }
     // Walk the page tree now so that damage there is found (and repaired) while opening.
-    if (q.getAllPages().empty()) return Error::invalid_input(name + " has no pages");
+    if (q.getAllPages().empty()) return Error::invalid_input("the PDF has no pages");
   } catch (const QPDFExc& e) {
-    if (e.getErrorCode() == qpdf_e_password) {
-      return Error::invalid_input(name + " is encrypted with a password; decrypt it first");
-    }
-    return Error::invalid_input(name + " is not a readable PDF: " + e.getMessageDetail());
-  } catch (const std::exception& e) {
-    return Error::invalid_input(name + " is not a readable PDF: " + e.what());
+    return unreadable(e);
+  } catch (const std::exception&) {
+    return Error::invalid_input("not a readable PDF: damaged beyond repair");
   }
   for (const QPDFExc& w : q.getWarnings()) doc.warnings_.push_back(w.what());
   return doc;

@@ -42,7 +42,8 @@ class Document {
  public:
   // Opens `bytes` (which must outlive the document: QPDF reads from them, and signatures refer to
   // byte offsets). Encrypted documents, and input that is not a PDF even after QPDF's repair, are
-  // kInvalidInput.
+  // kInvalidInput, in our words rather than QPDF's and without a file name: the caller knows the
+  // file and adds it as context. `name` is what QPDF's warnings call the document.
   static Result<Document> open(ByteView bytes, const std::string& name = "document.pdf");
 
   Document(Document&&) noexcept;

@@ -258,8 +258,9 @@ QPDFObjectHandle add_appearance(Update& update, const QPDFObjectHandle& picture,
 }
 
 QPDFObjectHandle rect_array(const Rect& r) {
-  return QPDFObjectHandle::parse("[" + number(r.llx) + " " + number(r.lly) + " " + number(r.urx) +
-                                 " " + number(r.ury) + "]");
+  std::string array = "[";
+  array += number(r.llx) + " " + number(r.lly) + " " + number(r.urx) + " " + number(r.ury) + "]";
+  return QPDFObjectHandle::parse(array);
 }
 
 // A name not yet used by a field of the form.
@@ -312,6 +313,7 @@ void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
 Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& request) {
   if (request.seal == nullptr) return Error::invalid_input("no seal given");
   if (request.stamps.empty()) return Error::invalid_input("no place for the seal given");
+  if (auto s = ses::check_signer_listed(*request.seal, request.signer); !s) return s.error();
   if (auto s = doc::check_finite(request.stamps); !s) return s.error();
   auto opened = Document::open(pdf);
   if (!opened) return opened.error();
@@ -419,8 +421,8 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
     auto written = update.write();
     if (!written) return written.error();
     out.pdf = std::move(*written);
-  } catch (const std::exception& e) {
-    return Error::invalid_input(std::string("the PDF cannot be updated: ") + e.what());
+  } catch (const std::exception&) {
+    return Error::invalid_input("the PDF cannot be updated: its objects are damaged");
   }
 
   // Fix the byte range around /Contents, hash it, and fill in the unsigned container.

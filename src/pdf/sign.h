@@ -41,8 +41,9 @@ struct PreparedSignature {
   std::string field_name;
 };
 
-// Encrypted or unreadable input, stamps on pages that do not exist, a seal picture that is not
-// PNG, and a document whose last cross-reference section cannot be found are kInvalidInput.
+// Encrypted or unreadable input, stamps on pages that do not exist, a seal that does not list
+// the signer's certificate, a seal picture that is not PNG, and a document whose last
+// cross-reference section cannot be found are kInvalidInput.
 Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& request);
 
 // Puts `signature` — the signer's SM3withSM2 signature over to_be_signed, DER or r||s — into

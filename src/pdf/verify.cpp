@@ -244,7 +244,7 @@ std::string stream_fingerprint(QPDFObjectHandle stream) {
 // the signed revision has is compared with its final version.
 Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& final_doc) {
   auto signed_doc = Document::open(pdf.first(end), "signed revision");
-  if (!signed_doc) return signed_doc.error();
+  if (!signed_doc) return signed_doc.error().with_context("the signed revision");
   QPDF& before_q = signed_doc->qpdf();
   QPDF& after_q = final_doc.qpdf();
   try {

@@ -135,10 +135,13 @@ Result<DocumentFormat> detect_format(ByteView document) {
                         std::min<std::size_t>(document.size(), 1024));
   if (head.find("%PDF-") != std::string_view::npos) return DocumentFormat::kPdf;
   if (document.size() >= 4 && std::memcmp(document.data(), "PK\x03\x04", 4) == 0) {
+    // A ZIP archive: an OFD package that breaks the package rules (a zip bomb, a path that
+    // escapes the package) is refused for what it is, not as a document of no known format.
     auto package = ofd::Package::open(document);
-    if (package && package->contains(ofd::kOfdXml)) return DocumentFormat::kOfd;
+    if (!package) return package.error().with_context("OFD package refused");
+    if (package->contains(ofd::kOfdXml)) return DocumentFormat::kOfd;
   }
-  return Error::invalid_input("not a PDF or OFD document");
+  return Error::invalid_input(std::string(kNotPdfOrOfd));
 }
 
 Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,

@@ -24,7 +24,10 @@ enum class DocumentFormat { kPdf, kOfd };
 std::string_view format_name(DocumentFormat f);  // "PDF", "OFD"
 
 // By content: "%PDF-" near the start, or a ZIP archive with OFD.xml at its root. kInvalidInput
-// for anything else ("not a PDF or OFD document").
+// for anything else: kNotPdfOrOfd, or for a ZIP archive the package rules refuse (ofd/package.h:
+// too large when inflated, a name that escapes the package, …) "OFD package refused: " and the
+// rule it breaks.
+inline constexpr std::string_view kNotPdfOrOfd = "not a PDF or OFD document";
 Result<DocumentFormat> detect_format(ByteView document);
 
 // A signer with a server-held key: the seal shown, the certificate listed in it, its key.

@@ -2,6 +2,7 @@
 
 #include "asn1/der.h"
 #include "asn1/oid.h"
+#include "crypto/digest.h"
 #include "ses/fields.h"
 
 namespace eseal::ses {
@@ -281,6 +282,27 @@ Result<SesSeal> decode_seal(ByteView der) {
   if (!value) return value.error();
   seal.maker_signature = std::move(*value);
   return seal;
+}
+
+Status check_signer_listed(const SesSeal& seal, const pki::Certificate& signer) {
+  const SealInfo& info = seal.info;
+  Bytes der = signer.der();
+  if (info.cert_list_type != 2) {
+    for (const Bytes& listed : info.signer_certs) {
+      if (listed == der) return ok_status();
+    }
+  } else {
+    for (auto algorithm : {crypto::HashAlgorithm::kSm3, crypto::HashAlgorithm::kSha256,
+                           crypto::HashAlgorithm::kSha1}) {
+      Bytes digest = crypto::hash(algorithm, der);
+      for (const CertDigest& listed : info.signer_cert_digests) {
+        if (listed.value == digest) return ok_status();
+      }
+    }
+  }
+  return Error::invalid_input("seal " + info.es_id + " (" + info.name +
+                              ") does not list the signer's certificate (" +
+                              signer.subject().to_string() + ") among those who may sign with it");
 }
 
 }  // namespace eseal::ses

@@ -99,4 +99,10 @@ Result<SesSeal> make_seal(const SealInfo& info, const pki::Certificate& maker,
 // Decodes a seal of any version. Malformed input is kInvalidInput naming the field.
 Result<SesSeal> decode_seal(ByteView der);
 
+// Whether the seal lets `signer` sign with it: its certificate is among the seal's signer
+// certificates (certListType 1) or matches one of its digests (certListType 2: SM3, SHA-256 or
+// SHA-1, as the digest algorithm is not pinned down, STANDARDS_NOTES.md §1.7(6)). kInvalidInput
+// naming the seal and the signer otherwise: a signature made anyway would fail signer-in-seal.
+Status check_signer_listed(const SesSeal& seal, const pki::Certificate& signer);
+
 }  // namespace eseal::ses

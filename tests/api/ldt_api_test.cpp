@@ -17,6 +17,7 @@
 #include "crypto/random.h"
 #include "keys/key_file.h"
 #include "ofd/writer.h"
+#include "ofd/zip_builder.h"
 #include "pdf/verify.h"
 #include "service/documents.h"
 #include "service/store_platform.h"
@@ -411,6 +412,12 @@ TEST(LdtApi, SealAndDocumentRefusals) {
       call("positionSealSign", R"({"data":")" + b64(to_bytes("plain text")) + "\"," +
                                    sign_list(R"("pageNum":"1","zx":"10","zy":"10")") + "}");
   EXPECT_EQ(text.info(), "文件不是PDF或OFD格式");
+  // A package the OFD rules refuse is answered with the rule it breaks.
+  Bytes escaping = ofd::test::make_zip(
+      {{"OFD.xml", to_bytes("<ofd:OFD/>")}, {"../../evil.sh", to_bytes("rm -rf /")}});
+  Reply hostile = call("verifyFile", R"({"data":")" + b64(escaping) + "\"}");
+  EXPECT_EQ(hostile.info(),
+            "OFD package refused: ZIP entry \"../../evil.sh\": a \"..\" segment (path traversal)");
   // A body over the server's limit is answered in LD/T terms.
   HttpClient client = world().client();
   HttpResponse big = client.post(kPath, std::string(5u << 20, 'x'));

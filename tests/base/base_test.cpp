@@ -65,5 +65,33 @@ TEST(File, ExclusiveCreateNeverReplaces) {
   EXPECT_EQ(winners.load(), 1);
 }
 
+TEST(File, StaleTemporariesAreRemovedAndEverythingElseKept) {
+  test::TempDir dir;
+  auto old_time = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(10);
+  auto plant = [&](const std::filesystem::path& path, bool old) {
+    ASSERT_TRUE(write_file_atomic(path, as_bytes("x")).ok());
+    if (old) std::filesystem::last_write_time(path, old_time);
+  };
+  plant(dir / "blobs" / "ab" / "cdef.tmp-a1B2c3", true);  // a killed blob write
+  plant(dir / "kek.tmp-ZZZZZZ", true);
+  plant(dir / "blobs" / "ab" / "cdef", true);       // the blob itself
+  plant(dir / "apps" / "x.pem.tmp-young1", false);  // a write that may be in progress
+  plant(dir / "notes.tmp-abc", true);               // not the pattern: five characters
+  plant(dir / "report.tmp-abcdef.txt", true);       // not at the end
+  auto removed = remove_stale_temporaries(dir.path(), std::chrono::minutes(1));
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_EQ(*removed, 2u);
+  EXPECT_FALSE(std::filesystem::exists(dir / "blobs" / "ab" / "cdef.tmp-a1B2c3"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "kek.tmp-ZZZZZZ"));
+  for (const char* kept :
+       {"blobs/ab/cdef", "apps/x.pem.tmp-young1", "notes.tmp-abc", "report.tmp-abcdef.txt"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / kept)) << kept;
+  }
+  EXPECT_EQ(*remove_stale_temporaries(dir.path(), std::chrono::seconds(0)), 1u)
+      << "with no minimum age the young one goes too";
+  EXPECT_EQ(remove_stale_temporaries(dir / "missing", std::chrono::minutes(1)).error().kind,
+            ErrorKind::kIo);
+}
+
 }  // namespace
 }  // namespace eseal

@@ -168,5 +168,37 @@ TEST(CrossPage, NeedsTwoPages) {
   EXPECT_FALSE(place(rule, kA4x3, 40, 40).ok());
 }
 
+// More than half of a stamp off its page is refused, whichever rule put it there.
+TEST(OffPage, PositionsKeywordsAndSlicesMostlyOffThePageAreRefused) {
+  // 20 of the seal's 42 mm are on the page: less than half.
+  auto off = place(PositionRule{0, 190, 10}, kA4x3, 42, 42);
+  ASSERT_FALSE(off.ok());
+  EXPECT_EQ(off.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(off.error().message,
+            "the seal at (190.0, 10.0) mm on page 1 lies mostly off the page (48% of it on the "
+            "210.0 x 297.0 mm page)");
+  EXPECT_FALSE(place(PositionRule{0, 10, 280}, kA4x3, 42, 42).ok());
+  // 30 of 42 mm on the page is accepted: the seal overhangs the edge a little.
+  EXPECT_TRUE(place(PositionRule{0, 180, 10}, kA4x3, 42, 42).ok());
+
+  std::vector<KeywordHit> hits{{0, {175, 100, 20, 5}}};
+  KeywordRule rule{"甲方", {}, MoveType::kRight, 0, 0};
+  auto right = place(rule, hits, kA4x3, 40, 40);
+  ASSERT_FALSE(right.ok());
+  EXPECT_NE(right.error().message.find("mostly off the page"), std::string::npos);
+  rule.move = MoveType::kCenter;
+  EXPECT_TRUE(place(rule, hits, kA4x3, 40, 40).ok());
+  rule.offset_y_mm = 250;
+  EXPECT_FALSE(place(rule, hits, kA4x3, 40, 40).ok());
+
+  CrossPageRule low;
+  low.y_mm = 280;
+  auto slices = place(low, kA4x3, 42, 42);
+  ASSERT_FALSE(slices.ok());
+  EXPECT_NE(slices.error().message.find("mostly off the page"), std::string::npos);
+  low.y_mm = 250;
+  EXPECT_TRUE(place(low, kA4x3, 42, 42).ok());
+}
+
 }  // namespace
 }  // namespace eseal::doc

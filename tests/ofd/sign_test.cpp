@@ -335,6 +335,8 @@ TEST(OfdSign, CompleteChecksTheSignatureAndAPreparedPackageTakesNoOtherSignature
   auto prepared = prepare_signature(blank_ofd(1), request);
   ASSERT_TRUE(prepared.ok()) << prepared.error().message;
   EXPECT_EQ(prepared->id, "s001");
+  EXPECT_EQ(prepared->document_digest, crypto::sm3(entry(prepared->ofd, prepared->signature_path)))
+      << "the digest a remote signer is shown is SM3 of the new Signature.xml";
   // Another key's signature is refused.
   auto wrong = crypto::sm2_sign(p.maker.key, prepared->to_be_signed);
   ASSERT_TRUE(wrong.ok());
@@ -371,6 +373,21 @@ TEST(OfdSign, BadRequestsAreClearErrors) {
   request.seal = nullptr;
   EXPECT_FALSE(prepare_signature(blank_ofd(2), request).ok());
   EXPECT_FALSE(prepare_signature(to_bytes("not a zip"), request).ok());
+}
+
+TEST(OfdSign, ASealThatDoesNotListTheSignerIsRefused) {
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, {at(0)}, &p.seal, p.maker.cert, kNow, 0};
+  auto r = prepare_signature(blank_ofd(2), request);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(r.error().message.find("does not list the signer's certificate"), std::string::npos)
+      << r.error().message;
+  // A lock carries no seal: any certificate may lock.
+  request.kind = SignatureKind::kLock;
+  request.stamps.clear();
+  request.seal = nullptr;
+  EXPECT_TRUE(prepare_signature(blank_ofd(2), request).ok());
 }
 
 // Tampering after signing, each found by the verifier.

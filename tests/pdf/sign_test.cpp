@@ -395,7 +395,33 @@ TEST(PdfVerify, AStampMostlyOffThePageFails) {
   EXPECT_EQ(result_of(ok->signatures[0], "stamp-geometry"), ses::CheckResult::kPassed);
 }
 
-TEST(PdfVerify, AnUnsignedDocumentFails) {
+TEST(PdfSign, ASealThatDoesNotListTheSignerIsRefused) {
+  const Parties& p = parties();
+  for (auto format : {doc::SignatureFormat::kSes, doc::SignatureFormat::kGmCms}) {
+    SignRequest request{at(0), &p.seal, p.maker.cert, format, kNow, "", ""};
+    auto r = prepare_signature(blank_pdf(1), request);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_NE(r.error().message.find("does not list the signer's certificate"), std::string::npos)
+        << r.error().message;
+  }
+}
+
+TEST(PdfOpen, ErrorsAreInOurWordsWithoutTheFileName) {
+  auto not_pdf = Document::open(to_bytes("PK\x03\x04 an OFD, perhaps"), "in.ofd");
+  ASSERT_FALSE(not_pdf.ok());
+  EXPECT_EQ(not_pdf.error().message, "not a PDF (no %PDF- header)");
+  // QPDF's own wording (object numbers, offsets, "trailer", the name it was given) stays out.
+  auto damaged = Document::open(to_bytes("%PDF-1.7\n1 0 obj << /Type /Catalog"), "in.pdf");
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(damaged.error().message, "not a readable PDF: damaged beyond repair");
+  auto encrypted = Document::open(rewrite(blank_pdf(1), false, true), "in.pdf");
+  ASSERT_FALSE(encrypted.ok());
+  EXPECT_EQ(encrypted.error().message.find("in.pdf"), std::string::npos);
+}
+
+TEST(PdfVerify, AnUnsignedDocumentIsNotValid) {
   auto report = verify_pdf(blank_pdf(1), trust());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->signatures.empty());

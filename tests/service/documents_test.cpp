@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ofd/writer.h"
+#include "ofd/zip_builder.h"
 #include "support/blank_pdf.h"
 #include "support/sealing_parties.h"
 
@@ -37,10 +38,36 @@ std::string long_text() {
 TEST(Documents, DetectsTheFormatByContent) {
   EXPECT_EQ(*detect_format(test::blank_pdf(1)), DocumentFormat::kPdf);
   EXPECT_EQ(*detect_format(text_ofd("正文")), DocumentFormat::kOfd);
-  auto bad = detect_format(to_bytes("PK\x03\x04 not really a zip"));
+  auto bad = detect_format(to_bytes("hello"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "not a PDF or OFD document");
-  EXPECT_FALSE(detect_format(to_bytes("hello")).ok());
+  auto other_zip = detect_format(ofd::test::make_zip({{"word/document.xml", to_bytes("<w/>")}}));
+  ASSERT_FALSE(other_zip.ok());
+  EXPECT_EQ(other_zip.error().message, "not a PDF or OFD document");
+}
+
+// A ZIP archive the OFD package rules refuse is refused for that reason, not as an unknown
+// format, so that every door can say what is wrong with it.
+TEST(Documents, HostilePackagesAreRefusedForWhatTheyAre) {
+  Bytes escaping = ofd::test::with_entry(text_ofd("正文"), "../../evil.sh", to_bytes("rm -rf /"));
+  auto traversal = detect_format(escaping);
+  ASSERT_FALSE(traversal.ok());
+  EXPECT_EQ(traversal.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(traversal.error().message,
+            "OFD package refused: ZIP entry \"../../evil.sh\": a \"..\" segment (path traversal)");
+
+  Bytes bomb = text_ofd("正文");
+  ASSERT_TRUE(ofd::test::patch_declared_size(bomb, "Doc_0/Document.xml", 0xF0000000u));
+  auto big = detect_format(bomb);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().message.rfind("OFD package refused: ZIP entry \"Doc_0/Document.xml\" "
+                                      "declares 4026531840 bytes",
+                                      0),
+            0u)
+      << big.error().message;
+  auto stamped = stamp(bomb, doc::PositionRule{0, 10, 10}, signer(), kNow);
+  ASSERT_FALSE(stamped.ok());
+  EXPECT_EQ(stamped.error().message, big.error().message);
 }
 
 TEST(Documents, OnePlacementStampsBothFormats) {

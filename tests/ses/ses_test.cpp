@@ -264,6 +264,25 @@ TEST(Seal, TwoPhaseMakingWithAnExternalSignerGivesTheSameKindOfSeal) {
   EXPECT_TRUE(verify_seal(*seal, kNow, trust()).valid());
 }
 
+TEST(Seal, ListsItsSignersByCertificateOrByDigest) {
+  SesSeal seal = sample_seal();
+  EXPECT_TRUE(check_signer_listed(seal, parties().signer.cert).ok());
+  auto stranger = check_signer_listed(seal, parties().stranger.cert);
+  ASSERT_FALSE(stranger.ok());
+  EXPECT_EQ(stranger.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(stranger.error().message.find("does not list the signer's certificate"),
+            std::string::npos)
+      << stranger.error().message;
+  EXPECT_NE(stranger.error().message.find("别的单位"), std::string::npos);
+
+  // certListType 2, as seals made elsewhere may be: a digest of the certificate.
+  seal.info.cert_list_type = 2;
+  seal.info.signer_certs.clear();
+  seal.info.signer_cert_digests = {{"sha256", crypto::sha256(parties().signer.cert.der())}};
+  EXPECT_TRUE(check_signer_listed(seal, parties().signer.cert).ok());
+  EXPECT_FALSE(check_signer_listed(seal, parties().stranger.cert).ok());
+}
+
 TEST(Signature, MakesAV4SignatureThatVerifies) {
   SesSeal seal = sample_seal();
   Time signed_at = kNow + days(2);

@@ -332,7 +332,10 @@ class Call {
                      " MiB）");
     auto bytes = crypto::from_base64(*text);
     if (!bytes) return refused("data不是base64编码");
-    if (!service::detect_format(*bytes)) return refused("文件不是PDF或OFD格式");
+    if (auto format = service::detect_format(*bytes); !format) {
+      return refused(format.error().message == service::kNotPdfOrOfd ? "文件不是PDF或OFD格式"
+                                                                     : format.error().message);
+    }
     return bytes;
   }
 
