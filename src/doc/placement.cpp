@@ -35,6 +35,7 @@ Status check_seal_size(double w, double h) {
 // Refuses a stamp whose visible part lies more on than off the page: such a seal would be
 // signed but hardly seen, which is never what the caller meant.
 Result<std::vector<Stamp>> on_pages(std::vector<Stamp> stamps, const std::vector<PageSize>& pages) {
+  if (auto f = check_finite(stamps); !f) return f.error();
   for (const Stamp& s : stamps) {
     if (auto c = check_page(s.page, pages); !c) return c.error();
     const PageSize& page = pages[static_cast<std::size_t>(s.page)];

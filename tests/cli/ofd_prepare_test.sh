@@ -36,7 +36,7 @@ contains "completed prepared.ofd -> sealed.ofd"
 expect 0 "$ESEAL" ofd verify sealed.ofd --ca ca/root.pem
 contains "passed   signer-signature"
 contains "OK every signature is valid"
-"$OPENSSL" pkey -in signer.key -passin "file:$ESEAL_KEK_FILE" -out plain.key 2>/dev/null ||
+"$OPENSSL" pkey -in signer.key -passin "file:$WORK/var/kek" -out plain.key 2>/dev/null ||
   fail "openssl cannot read signer.key"
 "$OPENSSL" pkeyutl -sign -inkey plain.key -rawin -digest sm3 -pkeyopt "$DISTID" -in tbs.bin \
   -out openssl.sig || fail "openssl cannot sign tbs.bin"
