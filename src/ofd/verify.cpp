@@ -188,6 +188,13 @@ Check references_check(const Package& package, const SignatureDescription& d, Di
   return failed(name, detail);
 }
 
+// A signature with no certificate to check it against: sound or not, it cannot be established.
+void no_signer_certificate(const std::string& why, std::vector<Check>& checks) {
+  checks.push_back(skipped("signer-signature", why).with_finding("signer-cert-missing"));
+  checks.push_back(skipped("signer-certificate", "no signer certificate"));
+  checks.push_back(skipped("signer-chain", "no signer certificate"));
+}
+
 // The signer's certificate at the signing time, then its chain.
 void certificate_checks(const pki::Certificate& cert, std::optional<Time> at,
                         std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
@@ -239,13 +246,9 @@ void check_cms(const pki::SignedData& sd, const Bytes& xml_hash, std::optional<T
     checks.push_back(failed("data-hash", "the signed content is not SM3 of Signature.xml"));
   }
   if (!sd.signer) {
-    checks.push_back(skipped("signer-signature",
-                             "the signer's certificate is not in the SignedData: nothing to check "
-                             "the signature against")
-                         .with_finding("signer-cert-missing"));
-    checks.push_back(skipped("signer-certificate", "no signer certificate"));
-    checks.push_back(skipped("signer-chain", "no signer certificate"));
-    return;
+    return no_signer_certificate(
+        "the signer's certificate is not in the SignedData: nothing to check the signature against",
+        checks);
   }
   auto status = pki::verify_signed_data(sd, std::nullopt);
   checks.push_back(
@@ -276,13 +279,9 @@ void check_bare_sm2(ByteView signature, ByteView signature_xml, std::optional<Ti
   report.signing_time = claimed_time;
   auto& checks = report.verdict.checks;
   if (options.signer_certificates.empty()) {
-    checks.push_back(skipped("signer-signature",
-                             "a bare SM2 signature carries no certificate and none was given to "
-                             "check it against")
-                         .with_finding("signer-cert-missing"));
-    checks.push_back(skipped("signer-certificate", "no signer certificate"));
-    checks.push_back(skipped("signer-chain", "no signer certificate"));
-    return;
+    return no_signer_certificate(
+        "a bare SM2 signature carries no certificate and none was given to check it against",
+        checks);
   }
   for (const pki::Certificate& cert : options.signer_certificates) {
     auto key = cert.public_key();
