@@ -105,6 +105,18 @@ class Generator {
 
 }  // namespace
 
+std::string describe(const JsonError& error) {
+  switch (error.kind) {
+    case JsonError::Kind::kTooDeep:
+      return "nested deeper than " + error.detail;
+    case JsonError::Kind::kDuplicateKey:
+      return "the key \"" + error.detail + "\" twice";
+    case JsonError::Kind::kSyntax:
+      break;
+  }
+  return error.detail;
+}
+
 std::string_view trim_json_space(std::string_view s) {
   const char* space = " \t\r\n";
   std::size_t begin = s.find_first_not_of(space);

@@ -34,6 +34,10 @@ struct ParsedJson {
 
 ParsedJson parse_json(std::string_view text, const JsonLimits& limits = {});
 
+// In English, for logs and the CLI: "nested deeper than 32", "the key \"data\" twice", or the
+// parser's complaint.
+std::string describe(const JsonError& error);
+
 // `s` without surrounding spaces, tabs and line breaks. An all-space `s` gives an empty view
 // that still points into it (RapidJSON refuses a null string pointer even with length 0).
 std::string_view trim_json_space(std::string_view s);

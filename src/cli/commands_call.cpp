@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "api/http_client.h"
+#include "api/json.h"
 #include "api/ldt/envelope.h"
 #include "base/file.h"
 #include "cli/commands.h"
@@ -82,9 +83,11 @@ rapidjson::Document message_content(const CallOptions& o) {
   content.SetObject();
   if (!o.content.empty()) {
     std::string text = to_string(need(read_file(o.content)));
-    content.Parse(text.c_str());
-    if (content.HasParseError() || !content.IsObject())
-      fail(Error::invalid_input(o.content + " is not a JSON object"));
+    auto parsed = api::parse_json(text);
+    if (!parsed || !parsed.document->IsObject())
+      fail(Error::invalid_input(o.content + " is not a JSON object" +
+                                (parsed ? "" : ": " + api::describe(parsed.error))));
+    content.Swap(*parsed.document);
   }
   auto& a = content.GetAllocator();
   auto put = [&](const std::string& key, rapidjson::Value value) {
@@ -101,10 +104,9 @@ rapidjson::Document message_content(const CallOptions& o) {
       fail(Error::invalid_input("--set wants key=value, got " + set));
     std::string key = set.substr(0, eq), value = set.substr(eq + 1);
     // JSON arrays and objects (signList) as JSON; anything else as a string.
-    rapidjson::Document parsed;
-    parsed.Parse(value.c_str());
-    if (!parsed.HasParseError() && (parsed.IsArray() || parsed.IsObject())) {
-      put(key, rapidjson::Value(parsed, a));
+    auto parsed = api::parse_json(value);
+    if (parsed && (parsed.document->IsArray() || parsed.document->IsObject())) {
+      put(key, rapidjson::Value(*parsed.document, a));
     } else {
       put(key, rapidjson::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a));
     }
@@ -127,9 +129,11 @@ void call_ldt(const CallOptions& o, const GlobalOptions& global) {
   } catch (const std::exception& e) {
     fail(Error::io("cannot reach " + url.host + ":" + std::to_string(url.port) + ": " + e.what()));
   }
+  // The answer is read as strictly as the server reads requests: whoever answers may be hostile.
+  auto answer = api::parse_json(response.body);
   rapidjson::Document reply;
-  reply.Parse(response.body.c_str());
-  if (reply.HasParseError() || !reply.IsObject() || !reply.HasMember("message_header")) {
+  if (answer) reply.Swap(*answer.document);
+  if (!answer || !reply.IsObject() || !reply.HasMember("message_header")) {
     std::cout << response.body << "\n";
     fail(Error::invalid_input("HTTP " + std::to_string(response.status) +
                               ": the answer is not an LD/T message"));

@@ -34,6 +34,11 @@ contains "印章不存在"
 expect 1 "$ESEAL" call ldt positionSealSign --app var/demo/app.toml --url "$URL" \
   --content var/demo/requests/positionSealSign.json --file var/demo/app.toml
 contains "文件不是PDF或OFD格式"
+# The client reads JSON as strictly as the server (api/json.h, for its --content, --set and the
+# answer): a content file naming a key twice is refused before anything is sent.
+printf '{"certDN":"a","certDN":"b"}' > twice.json
+expect 2 "$ESEAL" call ldt getSeal --app var/demo/app.toml --url "$URL" --content twice.json
+contains 'twice.json is not a JSON object: the key "certDN" twice'
 sed 's/^hmac_key = .*/hmac_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="/' var/demo/app.toml > bad.toml
 cp var/demo/app.key var/demo/app.pem .
 expect 1 "$ESEAL" call ldt getSealStatus --app bad.toml --url "$URL" --set certDN=x
