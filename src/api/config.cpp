@@ -89,20 +89,21 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   Config config;
   std::vector<Key> known = keys(config);
   for (const auto& [section_name, section] : table) {
+    // Named copies: lambdas may not capture structured bindings before clang 16.
+    std::string_view section_key = section_name.str();
     const toml::table* entries = section.as_table();
-    bool known_section = std::any_of(known.begin(), known.end(), [&](const Key& key) {
-      return key.section == section_name.str();
-    });
+    bool known_section = std::any_of(known.begin(), known.end(),
+                                     [&](const Key& key) { return key.section == section_key; });
     if (!entries || !known_section) {
-      return key_error(source, fmt::format("unknown section [{}]", section_name.str()));
+      return key_error(source, fmt::format("unknown section [{}]", section_key));
     }
     for (const auto& [name, node] : *entries) {
+      std::string_view key_name = name.str();
       auto key = std::find_if(known.begin(), known.end(), [&](const Key& k) {
-        return k.section == section_name.str() && k.name == name.str();
+        return k.section == section_key && k.name == key_name;
       });
       if (key == known.end()) {
-        return key_error(source,
-                         fmt::format("unknown key [{}] {}", section_name.str(), name.str()));
+        return key_error(source, fmt::format("unknown key [{}] {}", section_key, key_name));
       }
       if (auto* integer = std::get_if<std::int64_t*>(&key->value)) {
         auto value = node.value_exact<std::int64_t>();
