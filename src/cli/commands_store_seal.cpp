@@ -6,7 +6,6 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
-#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "ses/verify.h"
 
@@ -18,26 +17,10 @@ struct RegisterOptions {
   std::string file, cert, key, app;
 };
 
-// Whether `cert` is one the seal names as a signer: in full (certListType 1) or by digest
-// (certListType 2, SM3, SHA-256 or SHA-1).
-bool names_signer(const ses::SealInfo& info, const pki::Certificate& cert) {
-  Bytes der = cert.der();
-  for (const auto& listed : info.signer_certs) {
-    if (listed == der) return true;
-  }
-  for (const auto& digest : info.signer_cert_digests) {
-    for (auto algorithm : {crypto::HashAlgorithm::kSm3, crypto::HashAlgorithm::kSha256,
-                           crypto::HashAlgorithm::kSha1}) {
-      if (digest.value == crypto::hash(algorithm, der)) return true;
-    }
-  }
-  return false;
-}
-
 pki::Certificate signer_of(const ses::SesSeal& seal, const std::string& cert_file) {
   if (!cert_file.empty()) {
     pki::Certificate cert = read_certificate(cert_file);
-    if (!names_signer(seal.info, cert)) {
+    if (!ses::signer_listing(seal.info, cert.der())) {
       fail(Error::invalid_input(cert_file + " is not a signer certificate of seal " +
                                 seal.info.es_id));
     }

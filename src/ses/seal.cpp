@@ -1,5 +1,7 @@
 #include "ses/seal.h"
 
+#include <algorithm>
+
 #include "asn1/der.h"
 #include "asn1/oid.h"
 #include "crypto/digest.h"
@@ -284,22 +286,27 @@ Result<SesSeal> decode_seal(ByteView der) {
   return seal;
 }
 
-Status check_signer_listed(const SesSeal& seal, const pki::Certificate& signer) {
-  const SealInfo& info = seal.info;
-  Bytes der = signer.der();
+std::optional<std::string> signer_listing(const SealInfo& info, ByteView der) {
   if (info.cert_list_type != 2) {
     for (const Bytes& listed : info.signer_certs) {
-      if (listed == der) return ok_status();
+      if (std::ranges::equal(listed, der)) return "certificate";
     }
-  } else {
-    for (auto algorithm : {crypto::HashAlgorithm::kSm3, crypto::HashAlgorithm::kSha256,
-                           crypto::HashAlgorithm::kSha1}) {
-      Bytes digest = crypto::hash(algorithm, der);
-      for (const CertDigest& listed : info.signer_cert_digests) {
-        if (listed.value == digest) return ok_status();
-      }
+    return std::nullopt;
+  }
+  for (auto [algorithm, label] : {std::pair{crypto::HashAlgorithm::kSm3, "SM3 digest"},
+                                  std::pair{crypto::HashAlgorithm::kSha256, "SHA-256 digest"},
+                                  std::pair{crypto::HashAlgorithm::kSha1, "SHA-1 digest"}}) {
+    Bytes digest = crypto::hash(algorithm, der);
+    for (const CertDigest& listed : info.signer_cert_digests) {
+      if (listed.value == digest) return label;
     }
   }
+  return std::nullopt;
+}
+
+Status check_signer_listed(const SesSeal& seal, const pki::Certificate& signer) {
+  const SealInfo& info = seal.info;
+  if (signer_listing(info, signer.der())) return ok_status();
   return Error::invalid_input("seal " + info.es_id + " (" + info.name +
                               ") does not list the signer's certificate (" +
                               signer.subject().to_string() + ") among those who may sign with it");

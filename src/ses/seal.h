@@ -99,10 +99,14 @@ Result<SesSeal> make_seal(const SealInfo& info, const pki::Certificate& maker,
 // Decodes a seal of any version. Malformed input is kInvalidInput naming the field.
 Result<SesSeal> decode_seal(ByteView der);
 
-// Whether the seal lets `signer` sign with it: its certificate is among the seal's signer
-// certificates (certListType 1) or matches one of its digests (certListType 2: SM3, SHA-256 or
-// SHA-1, as the digest algorithm is not pinned down, STANDARDS_NOTES.md §1.7(6)). kInvalidInput
-// naming the seal and the signer otherwise: a signature made anyway would fail signer-in-seal.
+// How the seal lists the signer certificate `der`: among its certificates (certListType 1:
+// "certificate") or by digest (certListType 2: "SM3 digest", "SHA-256 digest" or "SHA-1
+// digest", as the digest algorithm is not pinned down, docs/ENCODINGS.md §2.4(6)); nullopt when
+// it does not. The one rule that signing, registration and signer-in-seal share.
+std::optional<std::string> signer_listing(const SealInfo& info, ByteView der);
+
+// kInvalidInput naming the seal and the signer unless signer_listing finds `signer`: a
+// signature made anyway would fail signer-in-seal.
 Status check_signer_listed(const SesSeal& seal, const pki::Certificate& signer);
 
 }  // namespace eseal::ses

@@ -90,23 +90,12 @@ Check signer_list(const SealInfo& info) {
 Check signer_in_seal(const SesSignature& s) {
   std::string name = "signer-in-seal";
   const SealInfo& info = s.seal.info;
+  if (auto how = signer_listing(info, s.signer_cert)) {
+    return passed(name, "listed in the seal (" + *how + ")");
+  }
   if (info.cert_list_type != 2) {
-    for (const Bytes& cert : info.signer_certs) {
-      if (cert == s.signer_cert) return passed(name, "listed in the seal (certificate)");
-    }
     return failed(name, "the signer's certificate is not among the seal's " +
                             std::to_string(info.signer_certs.size()) + " certificate(s)");
-  }
-  // The digest algorithm of CertDigestObj is not pinned down (docs/ENCODINGS.md §2.4(6)):
-  // accept the usual ones and say which matched.
-  for (auto [algorithm, label] : {std::pair{crypto::HashAlgorithm::kSm3, "SM3"},
-                                  std::pair{crypto::HashAlgorithm::kSha256, "SHA-256"},
-                                  std::pair{crypto::HashAlgorithm::kSha1, "SHA-1"}}) {
-    Bytes digest = crypto::hash(algorithm, s.signer_cert);
-    for (const CertDigest& d : info.signer_cert_digests) {
-      if (d.value == digest)
-        return passed(name, std::string("listed in the seal (") + label + " digest)");
-    }
   }
   return failed(name, "no certificate digest in the seal matches the signer's certificate");
 }
