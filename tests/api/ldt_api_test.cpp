@@ -412,6 +412,8 @@ TEST(LdtApi, SealAndDocumentRefusals) {
       call("positionSealSign", R"({"data":")" + b64(to_bytes("plain text")) + "\"," +
                                    sign_list(R"("pageNum":"1","zx":"10","zy":"10")") + "}");
   EXPECT_EQ(text.info(), "文件不是PDF或OFD格式");
+  EXPECT_EQ(call("verifyFile", "{}").info(), "缺少参数data");
+  EXPECT_EQ(call("verifyFile", R"({"data":12})").info(), "缺少参数data");
   // A package the OFD rules refuse is answered with the rule it breaks.
   Bytes escaping = ofd::test::make_zip(
       {{"OFD.xml", to_bytes("<ofd:OFD/>")}, {"../../evil.sh", to_bytes("rm -rf /")}});
