@@ -19,6 +19,9 @@ enum class ErrorKind {
 struct Error {
   ErrorKind kind;
   std::string message;
+  // A stable name for the precise reason ("seal-expired"), set by the layer that knows it so that
+  // each door can word the refusal in its family's terms from one table; empty otherwise.
+  std::string code = {};
 
   static Error invalid_input(std::string m) { return {ErrorKind::kInvalidInput, std::move(m)}; }
   static Error verification_failed(std::string m) {
@@ -29,7 +32,11 @@ struct Error {
   static Error internal(std::string m) { return {ErrorKind::kInternal, std::move(m)}; }
 
   // Returns a copy whose message is prefixed with `context: `.
-  Error with_context(const std::string& context) const { return {kind, context + ": " + message}; }
+  Error with_context(const std::string& context) const {
+    return {kind, context + ": " + message, code};
+  }
+  // Returns a copy with `c` as its code.
+  Error with_code(std::string c) const { return {kind, message, std::move(c)}; }
 };
 
 // Either a value or an Error. Accessing the wrong alternative is a programming error and throws

@@ -84,16 +84,16 @@ crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const 
   return need(keys::decrypt_private_key(data, kek), path.string());
 }
 
-crypto::Sm2PrivateKey read_signer_key(const std::filesystem::path& key_file,
-                                      const std::filesystem::path& cert_file,
-                                      const keys::Kek& kek) {
+std::unique_ptr<keys::Signer> read_signer(const std::filesystem::path& key_file,
+                                          const std::filesystem::path& cert_file,
+                                          const keys::Kek& kek) {
   pki::Certificate cert = read_certificate(cert_file);
-  crypto::Sm2PrivateKey key = read_private_key(key_file, kek);
-  if (!(key.public_key() == need(cert.public_key(), cert_file.string()))) {
+  auto signer = keys::key_file_signer(key_file, cert, kek);
+  if (!signer && signer.error().code == keys::kKeyMismatch) {
     fail(Error::invalid_input(key_file.string() + " is not the key of the certificate in " +
                               cert_file.string() + " (" + cert.subject().to_string() + ")"));
   }
-  return key;
+  return need(std::move(signer));
 }
 
 Result<Bytes> read_signature_file(const std::filesystem::path& path) {

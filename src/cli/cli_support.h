@@ -9,6 +9,7 @@
 #include "base/result.h"
 #include "crypto/sm2.h"
 #include "keys/kek.h"
+#include "keys/signer.h"
 #include "pki/certificate.h"
 #include "pki/crl.h"
 
@@ -67,11 +68,12 @@ pki::Certificate read_certificate(const std::filesystem::path& path);
 std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);
 pki::Crl read_crl(const std::filesystem::path& path);
 crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
-// The signer's private key from `key_file`, which must be the key of the certificate in
-// `cert_file`: a signature made with another key would not verify, so a mismatch is bad input
-// (exit 2) found before anything is signed, not a verification failure afterwards.
-crypto::Sm2PrivateKey read_signer_key(const std::filesystem::path& key_file,
-                                      const std::filesystem::path& cert_file, const keys::Kek& kek);
+// The signer of the key in `key_file` for the certificate in `cert_file`, which must be that
+// key's: a signature made with another key would not verify, so a mismatch is bad input (exit 2)
+// found before anything is signed, not a verification failure afterwards.
+std::unique_ptr<keys::Signer> read_signer(const std::filesystem::path& key_file,
+                                          const std::filesystem::path& cert_file,
+                                          const keys::Kek& kek);
 
 // An SM2 signature file, lenient in: DER or raw r||s, or either as hex or base64 text.
 Result<Bytes> read_signature_file(const std::filesystem::path& path);

@@ -8,9 +8,6 @@
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
 #include "cli/two_phase.h"
-#include "ofd/copy.h"
-#include "ofd/sign.h"
-#include "ofd/text.h"
 #include "ofd/verify.h"
 
 namespace eseal::cli {
@@ -143,14 +140,20 @@ void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what
   cmd->add_flag("--force", f.force, "Replace an existing output file");
 }
 
-// Signs what `prepare` laid out with the signer's key and writes the finished package.
-void sign_and_write(const SigningFiles& f, const GlobalOptions& global,
-                    const ofd::PreparedSignature& prepared) {
+// Reads the input OFD, prepares a signature in it with `prepare` for the signer of --key and
+// --cert, signs, completes and writes the finished package; returns how the signature is known.
+std::string sign_and_write(
+    const SigningFiles& f, const GlobalOptions& global,
+    const std::function<Result<service::PendingSignature>(const Bytes&, const pki::Certificate&)>&
+        prepare) {
   keys::Kek kek = load_kek(global);
-  crypto::Sm2PrivateKey key = read_signer_key(f.key, f.cert, kek);
-  Bytes signature = need(crypto::sm2_sign(key, prepared.to_be_signed));
-  Bytes done = need(ofd::complete_signature(prepared.ofd, signature), f.in);
+  std::unique_ptr<keys::Signer> signer = read_signer(f.key, f.cert, kek);
+  Bytes input = read_document(f.in, service::DocumentFormat::kOfd);
+  service::PendingSignature prepared = need(prepare(input, signer->certificate()), f.in);
+  std::string name = prepared.name;
+  Bytes done = need(service::sign(std::move(prepared), *signer), f.in);
   need(write_file_atomic(f.out, done, 0644));
+  return name;
 }
 
 struct OfdSignOptions {
@@ -159,22 +162,12 @@ struct OfdSignOptions {
   PlacementOptions placement;
 };
 
-ofd::PreparedSignature prepare_seal(const OfdSignOptions& o, const Bytes& input) {
+Result<service::PendingSignature> prepare_seal(const OfdSignOptions& o, const Bytes& input,
+                                               const pki::Certificate& signer) {
   ses::SesSeal seal = read_seal(o.seal);
-  auto package = need(ofd::Package::open(input), o.files.in);
-  auto structure = need(ofd::read_structure(package), o.files.in);
-  const ofd::DocBody& body = structure.documents.front();
-  auto keyword_hits = [&](const std::string& keyword) {
-    return ofd::find_text(package, body, keyword);
-  };
-  auto pages = need(ofd::page_sizes(package, body), o.files.in);
-  ofd::SignRequest request{ofd::SignatureKind::kSeal,
-                           place_stamps(o.placement, pages, keyword_hits, seal),
-                           &seal,
-                           read_certificate(o.files.cert),
-                           now_utc(),
-                           0};
-  return need(ofd::prepare_signature(input, request), o.files.in);
+  service::SealSignature request{placements(o.placement), &seal, doc::SignatureFormat::kSes, "",
+                                 ""};
+  return service::prepare_seal(input, request, signer, now_utc(), kNoLimits);
 }
 
 void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
@@ -186,11 +179,11 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     add_placement_options(sign, o->placement);
     sign->callback([o, &global] {
       refuse_overwrite(o->files.out, o->files.force);
-      Bytes input = need(read_file(o->files.in));
-      ofd::PreparedSignature prepared = prepare_seal(*o, input);
-      sign_and_write(o->files, global, prepared);
-      std::cout << "sealed " << o->files.in << " -> " << o->files.out << " (signature "
-                << prepared.id << ", " << prepared.signature_path << ")\n";
+      std::string name =
+          sign_and_write(o->files, global, [&](const Bytes& input, const pki::Certificate& signer) {
+            return prepare_seal(*o, input, signer);
+          });
+      std::cout << "sealed " << o->files.in << " -> " << o->files.out << " (" << name << ")\n";
     });
   }
   {
@@ -204,15 +197,13 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     add_prepare_outputs(prep, *outputs, "the new Signature.xml (the dataHash) here");
     prep->callback([o, outputs] {
       refuse_overwrite(o->files.out, o->files.force);
-      Bytes input = need(read_file(o->files.in));
-      ofd::PreparedSignature prepared = prepare_seal(*o, input);
+      pki::Certificate signer = read_certificate(o->files.cert);
+      Bytes input = read_document(o->files.in, service::DocumentFormat::kOfd);
       write_prepared(o->files.out, *outputs, o->files.force,
-                     {prepared.ofd, "signature " + prepared.id + ", " + prepared.signature_path,
-                      "Signature.xml", prepared.document_digest, prepared.to_be_signed},
-                     read_certificate(o->files.cert));
+                     need(prepare_seal(*o, input, signer), o->files.in), signer);
     });
   }
-  add_complete_command(ofd, "OFD", ofd::complete_signature);
+  add_complete_command(ofd, "OFD");
   {
     auto* lock = ofd->add_subcommand(
         "lock", "Add the licence lock signature (锁定签名): nothing may be added after it");
@@ -220,12 +211,11 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     add_signing_options(lock, *f, "Locked OFD");
     lock->callback([f, &global] {
       refuse_overwrite(f->out, f->force);
-      Bytes input = need(read_file(f->in));
-      ofd::SignRequest request{ofd::SignatureKind::kLock, {},        nullptr,
-                               read_certificate(f->cert), now_utc(), 0};
-      ofd::PreparedSignature prepared = need(ofd::prepare_signature(input, request), f->in);
-      sign_and_write(*f, global, prepared);
-      std::cout << "locked " << f->in << " -> " << f->out << " (signature " << prepared.id << ")\n";
+      std::string name =
+          sign_and_write(*f, global, [](const Bytes& input, const pki::Certificate& signer) {
+            return service::prepare_lock(input, signer, now_utc());
+          });
+      std::cout << "locked " << f->in << " -> " << f->out << " (" << name << ")\n";
     });
   }
   {
@@ -239,7 +229,8 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     unlock->add_flag("--force", *force, "Replace an existing output file");
     unlock->callback([=] {
       refuse_overwrite(*out, *force);
-      Bytes done = need(ofd::remove_lock(need(read_file(*in))), *in);
+      Bytes done =
+          need(service::remove_lock(read_document(*in, service::DocumentFormat::kOfd)), *in);
       need(write_file_atomic(*out, done, 0644));
       std::cout << "unlocked " << *in << " -> " << *out << "\n";
     });
@@ -248,11 +239,7 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     auto* copy = ofd->add_subcommand(
         "copy", "Make a certified copy (加注件): watermark, metadata, original attached, locked");
     auto f = std::make_shared<SigningFiles>();
-    struct CopyOptions {
-      std::string creator, cause;
-      int years = 1;
-    };
-    auto request = std::make_shared<CopyOptions>();
+    auto request = std::make_shared<service::CopyRequest>();
     add_signing_options(copy, *f, "Certified copy");
     copy->add_option("--creator", request->creator, "加注件制作者: who makes the copy")->required();
     copy->add_option("--cause", request->cause, "加注件制作事由: what the copy is for")->required();
@@ -260,12 +247,9 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
         ->capture_default_str();
     copy->callback([f, request, &global] {
       refuse_overwrite(f->out, f->force);
-      Bytes input = need(read_file(f->in));
-      ofd::CopyRequest copy_request{request->creator, request->cause, request->years, now_utc(),
-                                    read_certificate(f->cert)};
-      ofd::PreparedSignature prepared =
-          need(ofd::prepare_certified_copy(input, copy_request), f->in);
-      sign_and_write(*f, global, prepared);
+      sign_and_write(*f, global, [&](const Bytes& input, const pki::Certificate& signer) {
+        return service::prepare_certified_copy(input, *request, signer, now_utc());
+      });
       std::cout << "certified copy of " << f->in << " -> " << f->out << " (for " << request->cause
                 << ", valid " << request->years << " year(s))\n";
     });

@@ -6,8 +6,7 @@
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
 #include "cli/two_phase.h"
-#include "pdf/layout.h"
-#include "pdf/sign.h"
+#include "pdf/document.h"
 #include "pdf/text.h"
 #include "pdf/verify.h"
 #include "ses/seal.h"
@@ -21,20 +20,14 @@ struct SignOptions {
   bool force = false;
 };
 
-// Reads the input, places the seal and prepares the signature: the first half of signing.
-pdf::PreparedSignature prepare(const SignOptions& o, const ses::SesSeal& seal, const Bytes& input) {
-  auto document = need(pdf::Document::open(input, o.in), o.in);
-  auto keyword_hits = [&document](const std::string& keyword) {
-    return pdf::keyword_hits(document, keyword);
-  };
-  pdf::SignRequest request{place_stamps(o.placement, pdf::page_sizes(document), keyword_hits, seal),
-                           &seal,
-                           read_certificate(o.cert),
-                           need(doc::parse_signature_format(o.format), "--format"),
-                           now_utc(),
-                           o.reason,
-                           o.location};
-  return need(pdf::prepare_signature(input, request), o.in);
+// Reads the input, places the seal and prepares the signature for `signer`: the first half.
+service::PendingSignature prepare(const SignOptions& o, const Bytes& input,
+                                  const pki::Certificate& signer) {
+  ses::SesSeal seal = read_seal(o.seal);
+  service::SealSignature request{placements(o.placement), &seal,
+                                 need(doc::parse_signature_format(o.format), "--format"), o.reason,
+                                 o.location};
+  return need(service::prepare_seal(input, request, signer, now_utc(), kNoLimits), o.in);
 }
 
 void add_sign_options(CLI::App* cmd, SignOptions& o, bool with_key) {
@@ -133,16 +126,14 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     sign->callback([o, &global] {
       refuse_overwrite(o->out, o->force);
       keys::Kek kek = load_kek(global);
-      crypto::Sm2PrivateKey key = read_signer_key(o->key, o->cert, kek);
-      ses::SesSeal seal = read_seal(o->seal);
-      Bytes input = need(read_file(o->in));
-      pdf::PreparedSignature prepared = prepare(*o, seal, input);
-      Bytes signature = need(crypto::sm2_sign(key, prepared.to_be_signed));
-      Bytes signed_pdf = need(pdf::complete_signature(prepared.pdf, signature));
+      std::unique_ptr<keys::Signer> signer = read_signer(o->key, o->cert, kek);
+      Bytes input = read_document(o->in, service::DocumentFormat::kPdf);
+      service::PendingSignature prepared = prepare(*o, input, signer->certificate());
+      std::string name = prepared.name;
+      Bytes signed_pdf = need(service::sign(std::move(prepared), *signer), o->in);
       need(write_file_atomic(o->out, signed_pdf, 0644));
-      std::cout << "signed " << o->in << " -> " << o->out << " (" << o->format << ", field "
-                << prepared.field_name << ", " << signed_pdf.size() - input.size()
-                << " bytes appended)\n";
+      std::cout << "signed " << o->in << " -> " << o->out << " (" << o->format << ", " << name
+                << ", " << signed_pdf.size() - input.size() << " bytes appended)\n";
     });
   }
   {
@@ -154,16 +145,12 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     add_prepare_outputs(prep, *outputs, "the byte ranges here");
     prep->callback([o, outputs] {
       refuse_overwrite(o->out, o->force);
-      ses::SesSeal seal = read_seal(o->seal);
-      Bytes input = need(read_file(o->in));
-      pdf::PreparedSignature prepared = prepare(*o, seal, input);
-      write_prepared(o->out, *outputs, o->force,
-                     {prepared.pdf, "field " + prepared.field_name, "the byte ranges",
-                      prepared.document_digest, prepared.to_be_signed},
-                     read_certificate(o->cert));
+      pki::Certificate signer = read_certificate(o->cert);
+      Bytes input = read_document(o->in, service::DocumentFormat::kPdf);
+      write_prepared(o->out, *outputs, o->force, prepare(*o, input, signer), signer);
     });
   }
-  add_complete_command(pdf, "PDF", pdf::complete_signature);
+  add_complete_command(pdf, "PDF");
   {
     auto* verify = pdf->add_subcommand(
         "verify", "Verify every signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");

@@ -7,8 +7,7 @@
 #include "cli/report_output.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
-#include "crypto/random.h"
-#include "image/seal_picture.h"
+#include "service/seal_maker.h"
 #include "ses/seal_type.h"
 #include "ses/verify.h"
 
@@ -17,58 +16,6 @@ namespace {
 
 bool ends_with(const std::string& s, std::string_view tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-ses::SealType need_type(int code) {
-  auto found = ses::find_seal_type(code);
-  if (!found) fail(Error::invalid_input("--type must be 1..6 or 99, not " + std::to_string(code)));
-  return *found;
-}
-
-// The drawing a template request describes, at the template's usual size unless overridden.
-// A round seal is as tall as it is wide.
-image::SealPictureSpec template_spec(const SealMakeRequest& r, const ses::SealType& type) {
-  auto kind =
-      need(image::parse_template(r.template_name.empty() ? type.default_template : r.template_name),
-           "--template");
-  image::SealPictureSpec spec = image::default_spec(kind);
-  double aspect = spec.height_mm / spec.width_mm;
-  if (r.width_mm > 0) spec.width_mm = r.width_mm;
-  bool free_height = r.height_mm > 0 && kind != image::SealTemplate::kRound;
-  spec.height_mm = free_height ? r.height_mm : std::round(spec.width_mm * aspect);
-  spec.name = r.name;
-  spec.purpose = r.purpose.empty() ? std::string(type.purpose) : r.purpose;
-  spec.code = r.code;
-  return spec;
-}
-
-// The seal's picture: a user's picture normalized to transparent PNG, or the template drawn.
-ses::SealPicture make_picture(const SealMakeRequest& r, const ses::SealType& type) {
-  if (r.picture.empty()) {
-    image::SealPictureSpec spec = template_spec(r, type);
-    return {"PNG", need(image::render_png(spec), "seal picture"),
-            static_cast<std::int64_t>(spec.width_mm), static_cast<std::int64_t>(spec.height_mm)};
-  }
-  if (!r.template_name.empty())
-    fail(Error::invalid_input("give --template or --picture, not both"));
-  auto normalized = need(image::normalize_picture(need(read_file(r.picture))), r.picture);
-  // Display size: as given, else 40 mm wide with the picture's aspect ratio.
-  int width = r.width_mm > 0 ? r.width_mm : 40;
-  int height = r.height_mm > 0 ? r.height_mm
-                               : std::max(1, static_cast<int>(std::lround(
-                                                 width * static_cast<double>(normalized.height_px) /
-                                                 normalized.width_px)));
-  return {"PNG", std::move(normalized.png), width, height};
-}
-
-// What --picture-out gets: the seal's PNG or, for a drawn seal and a .svg name, the same drawing
-// as SVG for print.
-Bytes picture_out_bytes(const SealMakeRequest& r, const ses::SealType& type,
-                        const ses::SealPicture& picture) {
-  if (ends_with(r.picture_out, ".svg") && r.picture.empty()) {
-    return to_bytes(need(image::render_svg(template_spec(r, type))));
-  }
-  return picture.data;
 }
 
 // --- show and verify ----------------------------------------------------------------------
@@ -281,36 +228,34 @@ int run_verify(const VerifyOptions& o) {
 }  // namespace
 
 ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
-  ses::SealType type = need_type(r.type);
-  if (r.valid_days <= 0) fail(Error::invalid_input("--valid-days must be a positive number"));
-  if (r.signer_certs.empty()) fail(Error::invalid_input("give at least one --signer-cert"));
   refuse_overwrite(r.out, r.force);
   if (!r.picture_out.empty()) refuse_overwrite(r.picture_out, r.force);
+  if (r.signer_certs.empty()) fail(Error::invalid_input("give at least one --signer-cert"));
+  if (!ses::find_seal_type(r.type))
+    fail(Error::invalid_input("--type must be 1..6 or 99, not " + std::to_string(r.type)));
+
+  service::SealDesign design;
+  design.id = r.id;
+  design.type = r.type;
+  design.name = r.name;
+  for (const auto& path : r.signer_certs) {
+    for (auto& cert : read_certificates(path)) design.signers.push_back(std::move(cert));
+  }
+  design.template_name = r.template_name;
+  if (!r.picture.empty()) design.picture = need(read_file(r.picture));
+  design.code = r.code;
+  design.purpose = r.purpose;
+  design.width_mm = r.width_mm;
+  design.height_mm = r.height_mm;
+  design.valid_days = r.valid_days;
 
   IssuerFiles maker_files = IssuerFiles::with_prefix(r.maker);
-  pki::Certificate maker = read_certificate(maker_files.cert);
-  crypto::Sm2PrivateKey maker_key = read_private_key(maker_files.key, kek);
-  Time now = now_utc();
-  if (now < maker.not_before() || now > maker.not_after()) {
-    fail(Error::invalid_input("the seal maker's certificate is not valid now (valid " +
-                              format_utc(maker.not_before()) + " .. " +
-                              format_utc(maker.not_after()) + ")"));
-  }
-
-  ses::SealInfo info;
-  info.es_id = r.id.empty() ? crypto::to_hex_upper(need(crypto::random_bytes(16))) : r.id;
-  info.type = r.type;
-  info.name = r.name;
-  for (const auto& path : r.signer_certs) {
-    for (const auto& cert : read_certificates(path)) info.signer_certs.push_back(cert.der());
-  }
-  info.create_date = now;
-  info.valid_start = now;
-  info.valid_end = now + std::chrono::days(r.valid_days);
-  info.picture = make_picture(r, type);
-  Bytes picture_file = r.picture_out.empty() ? Bytes{} : picture_out_bytes(r, type, info.picture);
-
-  ses::SesSeal seal = need(ses::make_seal(info, maker, maker_key));
+  std::unique_ptr<keys::Signer> maker = read_signer(maker_files.key, maker_files.cert, kek);
+  ses::SesSeal seal = need(service::make_seal(design, *maker, now_utc()));
+  // --picture-out: the seal's PNG or, for a drawn seal and a .svg name, the drawing as SVG.
+  Bytes picture_file = ends_with(r.picture_out, ".svg") && r.picture.empty()
+                           ? to_bytes(need(service::seal_picture_svg(design)))
+                           : seal.info.picture.data;
   need(write_file_atomic(r.out, seal.encoded, 0644));
   if (!r.picture_out.empty()) need(write_file_atomic(r.picture_out, picture_file, 0644));
   return seal;

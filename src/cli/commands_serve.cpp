@@ -58,7 +58,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   keys::Kek kek = data_folder_kek(global, config.data.dir);
   auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
   service::StorePlatform platform(*store, kek, config.data.dir);
-  api::ldt::Adapter ldt(platform, ldt_options);
+  api::ldt::Adapter ldt(platform.platform(), ldt_options);
 
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;

@@ -11,7 +11,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "ofd/writer.h"
-#include "service/documents.h"
+#include "service/signing.h"
 
 namespace eseal::cli {
 namespace {
@@ -237,16 +237,22 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
           {d.demo_dir / "sample.pdf", d.demo_dir / "sample.ofd", d.demo_dir / "sample-sealed.pdf",
            d.demo_dir / "sample-sealed.ofd", d.demo_dir / "sample-locked.ofd"},
           d.new_seals || new_lock)) {
-    service::SealSigner signer{official, official_signer,
-                               read_private_key(d.seals.front().second + ".key", kek)};
+    std::unique_ptr<keys::Signer> signer =
+        read_signer(d.seals.front().second + ".key", d.seals.front().second + ".pem", kek);
+    std::unique_ptr<keys::Signer> lock_signer =
+        read_signer(platform / "lock.key", platform / "lock.pem", kek);
     Bytes pdf = sample_pdf();
     Bytes ofd = sample_ofd(now);
-    doc::PositionRule at{0, 120, 60};
-    Bytes sealed_pdf = need(service::stamp(pdf, at, signer, now), "sample sealed PDF");
-    Bytes sealed_ofd = need(service::stamp(ofd, at, signer, now), "sample sealed OFD");
-    Bytes locked_ofd = need(
-        service::add_lock(sealed_ofd, lock, read_private_key((platform / "lock.key"), kek), now),
-        "sample locked OFD");
+    service::SealSignature at{{doc::PositionRule{0, 120, 60}}, &official, {}, "", ""};
+    auto sealed = [&](const Bytes& document) {
+      return service::sign(service::prepare_seal(document, at, signer->certificate(), now),
+                           *signer);
+    };
+    Bytes sealed_pdf = need(sealed(pdf), "sample sealed PDF");
+    Bytes sealed_ofd = need(sealed(ofd), "sample sealed OFD");
+    Bytes locked_ofd =
+        need(service::sign(service::prepare_lock(sealed_ofd, lock, now), *lock_signer),
+             "sample locked OFD");
     for (const auto& [name, bytes] : {std::pair<const char*, const Bytes&>{"sample.pdf", pdf},
                                       {"sample.ofd", ofd},
                                       {"sample-sealed.pdf", sealed_pdf},

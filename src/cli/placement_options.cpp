@@ -28,12 +28,7 @@ void add_placement_options(CLI::App* cmd, PlacementOptions& p) {
       ->capture_default_str();
 }
 
-std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
-                                     const std::vector<doc::PageSize>& pages,
-                                     const doc::KeywordFinder& keyword_hits,
-                                     const ses::SesSeal& seal) {
-  double w = static_cast<double>(seal.info.picture.width_mm);
-  double h = static_cast<double>(seal.info.picture.height_mm);
+std::vector<doc::Placement> placements(const PlacementOptions& p) {
   if (p.unit != "mm" && p.unit != "pt") fail(Error::invalid_input("--unit must be mm or pt"));
   const double to_mm = p.unit == "pt" ? 25.4 / 72 : 1;
   bool positions = !p.pages.empty() || (!p.xs.empty() && !p.cross_page);
@@ -42,9 +37,8 @@ std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
         "give exactly one placement: --page/--x/--y, --keyword or --cross-page"));
   }
   if (!p.keyword.empty()) {
-    doc::KeywordRule rule{p.keyword, need(doc::parse_keyword_selection(p.keyword_mode)),
-                          need(doc::parse_move_type(p.move)), p.dx * to_mm, p.dy * to_mm};
-    return need(doc::place(doc::Placement(rule), pages, keyword_hits, w, h));
+    return {doc::KeywordRule{p.keyword, need(doc::parse_keyword_selection(p.keyword_mode)),
+                             need(doc::parse_move_type(p.move)), p.dx * to_mm, p.dy * to_mm}};
   }
   if (p.cross_page) {
     doc::CrossPageRule rule;
@@ -57,18 +51,16 @@ std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
     if (!p.ys.empty()) rule.y_mm = p.ys[0] * to_mm;
     rule.group = p.group;
     rule.sign_all_pages = p.sign_all_pages;
-    return need(doc::place(rule, pages, w, h));
+    return {rule};
   }
   if (p.pages.size() != p.xs.size() || p.pages.size() != p.ys.size()) {
     fail(Error::invalid_input("each --page needs its own --x and --y"));
   }
-  std::vector<doc::Stamp> stamps;
+  std::vector<doc::Placement> out;
   for (std::size_t i = 0; i < p.pages.size(); ++i) {
-    doc::PositionRule rule{p.pages[i] - 1, p.xs[i] * to_mm, p.ys[i] * to_mm};
-    auto placed = need(doc::place(rule, pages, w, h));
-    stamps.insert(stamps.end(), placed.begin(), placed.end());
+    out.emplace_back(doc::PositionRule{p.pages[i] - 1, p.xs[i] * to_mm, p.ys[i] * to_mm});
   }
-  return stamps;
+  return out;
 }
 
 ses::SesSeal read_seal(const std::string& path) {

@@ -1,5 +1,6 @@
 // The placement options `pdf sign` and `ofd sign` share: a position (repeatable), a keyword or
-// a cross-page seal, turned into stamps by the rules of doc/placement.h.
+// a cross-page seal, turned into the placements of doc/placement.h that service/signing.h lays
+// out.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -27,12 +28,9 @@ struct PlacementOptions {
 
 void add_placement_options(CLI::App* cmd, PlacementOptions& p);
 
-// The stamps of the one placement given; exits with a clear error when none or several are
-// given, or the rule cannot be met.
-std::vector<doc::Stamp> place_stamps(const PlacementOptions& p,
-                                     const std::vector<doc::PageSize>& pages,
-                                     const doc::KeywordFinder& keyword_hits,
-                                     const ses::SesSeal& seal);
+// The placements of the one kind given (several positions, or one keyword or cross-page rule), in
+// millimetres; exits with a clear error when no kind or several are given.
+std::vector<doc::Placement> placements(const PlacementOptions& p);
 
 // A seal file (.esl), decoded.
 ses::SesSeal read_seal(const std::string& path);

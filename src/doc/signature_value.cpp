@@ -102,7 +102,8 @@ bool is_pending(ByteView value) {
   return parse_pending(value).has_value();
 }
 
-Result<Bytes> complete_value(ByteView pending, ByteView signature) {
+Result<Bytes> complete_value(ByteView pending, ByteView signature,
+                             const TimeStamper& time_stamper) {
   auto record = parse_pending(pending);
   if (!record)
     return Error::invalid_input("the document's last signature is not waiting for completion");
@@ -111,12 +112,22 @@ Result<Bytes> complete_value(ByteView pending, ByteView signature) {
   auto signer = pki::Certificate::from_der(record->certificate);
   if (!signer) return signer.error();
   if (auto s = check_signature(*signer, record->to_be_signed, signature); !s) return s.error();
+  std::optional<Bytes> token;
+  if (time_stamper) {
+    auto der = crypto::sm2_signature_to_der(signature);
+    if (!der) return der.error();
+    auto stamped = time_stamper(*der);
+    if (!stamped) return stamped.error().with_context("time stamp");
+    token = std::move(*stamped);
+  }
+  auto token_view = token ? std::optional<ByteView>(*token) : std::nullopt;
   if (*format == SignatureFormat::kSes) {
-    auto done = ses::assemble_signature(record->to_be_signed, *signer, signature);
+    auto done = ses::assemble_signature(record->to_be_signed, *signer, signature, token_view);
     if (!done) return done.error();
     return std::move(done->encoded);
   }
-  return pki::assemble_signed_data(profile_of(*format), record->to_be_signed, *signer, signature);
+  return pki::assemble_signed_data(profile_of(*format), record->to_be_signed, *signer, signature,
+                                   {}, token_view);
 }
 
 }  // namespace eseal::doc

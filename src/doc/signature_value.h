@@ -4,6 +4,7 @@
 // signature arrives, and the finished value built from that record and the signature.
 #pragma once
 
+#include <functional>
 #include <string_view>
 
 #include "base/bytes.h"
@@ -38,8 +39,14 @@ Result<UnsignedValue> build_unsigned_value(SignatureFormat format, const ses::Se
 // Whether `value` is a pending record rather than a finished signature value.
 bool is_pending(ByteView value);
 
+// Trusted time for a finished signature: given the signature value (the DER SM2Signature), a
+// DER time-stamp token over it. The hook complete_value calls when one is given.
+using TimeStamper = std::function<Result<Bytes>(ByteView signature)>;
+
 // The finished value for a pending record and the signer's signature (DER or r||s), after
-// checking that the signature verifies with the signer's certificate.
-Result<Bytes> complete_value(ByteView pending, ByteView signature);
+// checking that the signature verifies with the signer's certificate. With `time_stamper`, its
+// token is added: SES_Signature.timeStamp, or the SignerInfo's id-aa-timeStampToken.
+Result<Bytes> complete_value(ByteView pending, ByteView signature,
+                             const TimeStamper& time_stamper = {});
 
 }  // namespace eseal::doc

@@ -335,7 +335,8 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
                            std::move(digest)};
 }
 
-Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature) {
+Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature,
+                                 const doc::TimeStamper& time_stamper) {
   auto opened = open_ofd(prepared_ofd);
   if (!opened) return opened.error();
   for (const auto& body : opened->structure.documents) {
@@ -344,7 +345,7 @@ Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature) {
       if (!d) return d.error();
       auto value = opened->package.read(d->signed_value_path);
       if (!value || !doc::is_pending(*value)) continue;
-      auto done = doc::complete_value(*value, signature);
+      auto done = doc::complete_value(*value, signature, time_stamper);
       if (!done) return done.error();
       PackageEdit edit;
       edit.modified = now_utc();

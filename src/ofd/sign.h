@@ -52,8 +52,10 @@ struct PreparedSignature {
 Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& request);
 
 // Puts `signature` — the signer's SM3withSM2 signature over to_be_signed, DER or r||s — into the
-// package prepare_signature made, after checking it against the signer's certificate.
-Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature);
+// package prepare_signature made, after checking it against the signer's certificate; with a
+// time stamper, its token is added to the value (doc/signature_value.h).
+Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature,
+                                 const doc::TimeStamper& time_stamper = {});
 
 // LD/T delLockSign: removes the lock signature — the document's last signature, which must
 // cover Signatures.xml — its files and its Signatures.xml entry, so that the package is again

@@ -49,7 +49,9 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
 // Puts `signature` — the signer's SM3withSM2 signature over to_be_signed, DER or r||s — into
 // the document prepare_signature made (its last signature, whose byte range ends at the end of
 // the file). The signature is checked against the signer's certificate first; the length of the
-// document does not change.
-Result<Bytes> complete_signature(ByteView prepared_pdf, ByteView signature);
+// document does not change. A time stamper's token is added to the value (doc/signature_value.h);
+// a value that no longer fits the room prepare reserved is kInvalidInput.
+Result<Bytes> complete_signature(ByteView prepared_pdf, ByteView signature,
+                                 const doc::TimeStamper& time_stamper = {});
 
 }  // namespace eseal::pdf

@@ -175,6 +175,7 @@ struct Parts {
   std::optional<ByteView> signed_attributes;  // the DER SET (0x31)
   std::optional<ByteView> content;            // embedded content
   ByteView signature;                         // DER or r||s
+  std::optional<ByteView> time_stamp;         // a token over the signature, unsigned attribute
 };
 
 Result<Bytes> assemble(const Parts& p) {
@@ -214,6 +215,12 @@ Result<Bytes> assemble(const Parts& p) {
   }
   append(signer_info_content, algorithm_identifier(signature_oid(p.profile)));
   append(signer_info_content, asn1::encode(tag::kOctetString, *signature));
+  if (p.time_stamp) {
+    Bytes attribute = asn1::encode_sequence(
+        {oid::encode(oid::kTimeStampToken),
+         asn1::encode(tag::kSet, Bytes(p.time_stamp->begin(), p.time_stamp->end()))});
+    append(signer_info_content, asn1::encode(kUnsignedAttributesTag, attribute));
+  }
   Bytes signer_info = asn1::encode(tag::kSequence, signer_info_content);
 
   Bytes signed_data = asn1::encode_sequence(
@@ -480,11 +487,13 @@ Result<Bytes> encode_signed_attributes(CmsProfile profile, ByteView digest, Time
 
 Result<Bytes> assemble_signed_data(CmsProfile profile, ByteView signed_attributes_der,
                                    const Certificate& signer, ByteView signature,
-                                   std::span<const Certificate> chain) {
+                                   std::span<const Certificate> chain,
+                                   std::optional<ByteView> time_stamp) {
   if (auto set = asn1::parse_single(signed_attributes_der, tag::kSet); !set) {
     return set.error().with_context("signed attributes (a DER SET, tag 0x31)");
   }
-  return assemble({profile, &signer, chain, signed_attributes_der, std::nullopt, signature});
+  return assemble(
+      {profile, &signer, chain, signed_attributes_der, std::nullopt, signature, time_stamp});
 }
 
 Result<Bytes> sign_detached(CmsProfile profile, ByteView digest, Time signing_time,
@@ -501,7 +510,7 @@ Result<Bytes> assemble_signed_data_without_attributes(CmsProfile profile, ByteVi
                                                       const Certificate& signer, ByteView signature,
                                                       std::span<const Certificate> chain) {
   if (content.empty()) return Error::invalid_input("the content to sign is empty");
-  return assemble({profile, &signer, chain, std::nullopt, content, signature});
+  return assemble({profile, &signer, chain, std::nullopt, content, signature, std::nullopt});
 }
 
 Result<Bytes> sign_without_attributes(CmsProfile profile, ByteView content,

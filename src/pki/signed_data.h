@@ -53,9 +53,12 @@ Result<Bytes> encode_signed_attributes(CmsProfile profile, ByteView digest, Time
 // r||s (64 bytes), from any signer (a local key, a device given sm2_signing_digest's value).
 // The certificates keep the signer first rather than in DER SET order: parsers that take the
 // first certificate as the signer exist, and the order means nothing to the others.
+// `time_stamp`, a DER time-stamp token over the signature value, goes into the SignerInfo's
+// unsignedAttrs as id-aa-timeStampToken (RFC 3161 appendix A).
 Result<Bytes> assemble_signed_data(CmsProfile profile, ByteView signed_attributes_der,
                                    const Certificate& signer, ByteView signature,
-                                   std::span<const Certificate> chain = {});
+                                   std::span<const Certificate> chain = {},
+                                   std::optional<ByteView> time_stamp = std::nullopt);
 
 // One call with a local key: encode_signed_attributes, sm2_sign, assemble_signed_data.
 // This is also the OFD "PKCS#9 form" (OFDRW GBT35275PKCS9DSContainer, the form Suwell readers

@@ -2,14 +2,9 @@
 
 #include <cstring>
 
-#include "ofd/copy.h"
+#include "ofd/document.h"
 #include "ofd/package.h"
-#include "ofd/sign.h"
-#include "ofd/text.h"
 #include "ofd/verify.h"
-#include "pdf/document.h"
-#include "pdf/layout.h"
-#include "pdf/sign.h"
 #include "pdf/verify.h"
 
 namespace eseal::service {
@@ -17,80 +12,6 @@ namespace {
 
 constexpr std::string_view kValid = "验证通过";
 constexpr std::string_view kIndeterminate = "验证结果不确定：";
-
-// The stamps of a placement for `seal`'s picture size, at most `limits.max_stamps` of them.
-Result<std::vector<doc::Stamp>> place(const Placement& placement,
-                                      const std::vector<doc::PageSize>& pages,
-                                      const doc::KeywordFinder& find, const ses::SesSeal& seal,
-                                      const Limits& limits) {
-  auto stamps = doc::place(placement, pages, find, static_cast<double>(seal.info.picture.width_mm),
-                           static_cast<double>(seal.info.picture.height_mm));
-  if (stamps && stamps->size() > limits.max_stamps) {
-    return Error::invalid_input("the placement makes " + std::to_string(stamps->size()) +
-                                " stamps, more than the limit of " +
-                                std::to_string(limits.max_stamps));
-  }
-  return stamps;
-}
-
-Result<Bytes> within_output_limit(Result<Bytes> signed_document, const Limits& limits) {
-  if (signed_document && signed_document->size() > limits.max_output_bytes) {
-    return Error::invalid_input(
-        "the signed document would be " + std::to_string(signed_document->size()) +
-        " bytes, more than the limit of " + std::to_string(limits.max_output_bytes));
-  }
-  return signed_document;
-}
-
-Result<Bytes> stamp_pdf(ByteView pdf, const Placement& placement, const SealSigner& signer, Time at,
-                        const StampOptions& options) {
-  auto document = pdf::Document::open(pdf);
-  if (!document) return document.error();
-  auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
-  auto stamps = place(placement, pdf::page_sizes(*document), find, signer.seal, options.limits);
-  if (!stamps) return stamps.error();
-  pdf::SignRequest request{
-      std::move(*stamps), &signer.seal, signer.cert, options.pdf_format, at, "", ""};
-  auto prepared = pdf::prepare_signature(pdf, request);
-  if (!prepared) return prepared.error();
-  auto signature = crypto::sm2_sign(signer.key, prepared->to_be_signed);
-  if (!signature) return signature.error();
-  return pdf::complete_signature(prepared->pdf, *signature);
-}
-
-// Signs what prepare laid out in an OFD and completes it.
-Result<Bytes> complete_ofd(Result<ofd::PreparedSignature> prepared,
-                           const crypto::Sm2PrivateKey& key) {
-  if (!prepared) return prepared.error();
-  auto signature = crypto::sm2_sign(key, prepared->to_be_signed);
-  if (!signature) return signature.error();
-  return ofd::complete_signature(prepared->ofd, *signature);
-}
-
-Result<Bytes> stamp_ofd(ByteView ofd, const Placement& placement, const SealSigner& signer, Time at,
-                        const StampOptions& options) {
-  auto package = ofd::Package::open(ofd);
-  if (!package) return package.error();
-  auto structure = ofd::read_structure(*package);
-  if (!structure) return structure.error();
-  const ofd::DocBody& body = structure->documents.front();
-  auto pages = ofd::page_sizes(*package, body);
-  if (!pages) return pages.error();
-  auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
-  auto stamps = place(placement, *pages, find, signer.seal, options.limits);
-  if (!stamps) return stamps.error();
-  ofd::SignRequest request{
-      ofd::SignatureKind::kSeal, std::move(*stamps), &signer.seal, signer.cert, at, 0};
-  return complete_ofd(ofd::prepare_signature(ofd, request), signer.key);
-}
-
-Status require_ofd(ByteView document) {
-  auto format = detect_format(document);
-  if (!format) return format.error();
-  if (*format != DocumentFormat::kOfd)
-    return Error::invalid_input("this operation applies to OFD documents only");
-  return ok_status();
-}
 
 std::string failed_checks(const ses::Verdict& verdict) {
   std::string out;
@@ -142,36 +63,6 @@ Result<DocumentFormat> detect_format(ByteView document) {
     if (package->contains(ofd::kOfdXml)) return DocumentFormat::kOfd;
   }
   return Error::invalid_input(std::string(kNotPdfOrOfd));
-}
-
-Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,
-                    Time at, const StampOptions& options) {
-  auto format = detect_format(document);
-  if (!format) return format.error();
-  return within_output_limit(*format == DocumentFormat::kPdf
-                                 ? stamp_pdf(document, placement, signer, at, options)
-                                 : stamp_ofd(document, placement, signer, at, options),
-                             options.limits);
-}
-
-Result<Bytes> add_lock(ByteView ofd, const pki::Certificate& cert, const crypto::Sm2PrivateKey& key,
-                       Time at) {
-  if (auto s = require_ofd(ofd); !s) return s.error();
-  ofd::SignRequest request{ofd::SignatureKind::kLock, {}, nullptr, cert, at, 0};
-  return complete_ofd(ofd::prepare_signature(ofd, request), key);
-}
-
-Result<Bytes> remove_lock(ByteView ofd) {
-  if (auto s = require_ofd(ofd); !s) return s.error();
-  return ofd::remove_lock(ofd);
-}
-
-Result<Bytes> certified_copy(ByteView ofd, const std::string& creator, const std::string& cause,
-                             int years, const pki::Certificate& cert,
-                             const crypto::Sm2PrivateKey& key, Time at) {
-  if (auto s = require_ofd(ofd); !s) return s.error();
-  ofd::CopyRequest request{creator, cause, years, at, cert};
-  return complete_ofd(ofd::prepare_certified_copy(ofd, request), key);
 }
 
 Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust) {

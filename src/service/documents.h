@@ -1,7 +1,5 @@
-// Format-neutral document operations: the one place that tells PDF from OFD and calls the right
-// engine, for every door (the LD/T adapter, the CLI later). A seal placement becomes stamps by
-// the rules of doc/placement.h; one call is one signature made by prepare, sign, complete with a
-// server-held key (the same two halves remote signers use). Time is a parameter.
+// Format-neutral documents: the one place that tells PDF from OFD by content, for every door and
+// the CLI, and verification over the right engine. Signing is service/signing.h.
 #pragma once
 
 #include <optional>
@@ -11,7 +9,6 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
-#include "crypto/sm2.h"
 #include "doc/placement.h"
 #include "doc/signature_value.h"
 #include "pki/certificate.h"
@@ -30,44 +27,7 @@ std::string_view format_name(DocumentFormat f);  // "PDF", "OFD"
 inline constexpr std::string_view kNotPdfOrOfd = "not a PDF or OFD document";
 Result<DocumentFormat> detect_format(ByteView document);
 
-// A signer with a server-held key: the seal shown, the certificate listed in it, its key.
-struct SealSigner {
-  ses::SesSeal seal;
-  pki::Certificate cert;
-  crypto::Sm2PrivateKey key;
-};
-
 using doc::Placement;
-
-// What one signature may make the engines do, so that a small request cannot ask for unbounded
-// work or output. Every door takes these from the configuration ([limits]).
-struct Limits {
-  std::size_t max_stamps = 500;              // pictures one signature places (hits, slices)
-  std::size_t max_output_bytes = 64u << 20;  // a signed document
-};
-
-struct StampOptions {
-  doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // /Contents of a PDF signature
-  Limits limits;
-};
-
-// Stamps `signer`'s seal where `placement` says, as one signature. kInvalidInput for a document
-// of neither format, or a placement the document cannot meet (no such page, keyword not found,
-// a cross-page seal on one page), with the rule's message; or when the signature would place
-// more than max_stamps pictures ("the placement makes N stamps, more than the limit of M") or the
-// signed document would exceed max_output_bytes ("the signed document would be N bytes, more
-// than the limit of M").
-Result<Bytes> stamp(ByteView document, const Placement& placement, const SealSigner& signer,
-                    Time at, const StampOptions& options = {});
-
-// OFD only (kInvalidInput for PDF): the licence lock signature, its removal, and a certified
-// copy (ofd/sign.h, ofd/copy.h).
-Result<Bytes> add_lock(ByteView ofd, const pki::Certificate& cert, const crypto::Sm2PrivateKey& key,
-                       Time at);
-Result<Bytes> remove_lock(ByteView ofd);
-Result<Bytes> certified_copy(ByteView ofd, const std::string& creator, const std::string& cause,
-                             int years, const pki::Certificate& cert,
-                             const crypto::Sm2PrivateKey& key, Time at);
 
 // One signature of a verified document, in the terms the interfaces report.
 struct SignatureSummary {

@@ -1,10 +1,12 @@
-// What the interface doors need from the platform's state: integrating apps and their
-// credentials, replay protection, registered seals with their signers, documents and the audit
-// log. One implementation (service/store_platform.h) sits on store/; the doors never see the
-// database.
+// What the doors need from the platform's state, split along what each part does: who is calling
+// (the caller and each family's credentials), the seal registry, the document archive, the audit
+// log and the trust store. Doors see these interfaces and service types only, never the store;
+// one implementation (service/store_platform.h) sits on store/. Each interface is small enough
+// that a later door (DB4403, COSS, the console) uses the parts it needs and adds its family's
+// credentials beside LD/T's without special cases elsewhere.
 #pragma once
 
-#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,74 +14,143 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "keys/signer.h"
 #include "pki/certificate.h"
-#include "service/documents.h"
+#include "service/seal_maker.h"
 #include "ses/seal.h"
-#include "store/store.h"
+#include "ses/verify.h"
 
 namespace eseal::service {
 
-struct App {
-  std::string syscode, name;
+// Who is calling: an app of one interface family, or the operator at the command line. Seals,
+// documents and audit rows belong to callers, whatever family's credentials they came with.
+struct Caller {
+  std::string family;               // "ldt", later "sz", "coss", "rest"; "cli" for the operator
+  std::string app_id;               // the app's id in the store; empty for the operator
+  std::string name;                 // how the family names the app (LD/T: the syscode)
+  std::vector<std::string> scopes;  // operations it may call, or "*"
+  bool allows(const std::string& operation) const;
+  // Its name in the audit log: "app:" + name, or "cli".
+  std::string actor() const;
+};
+
+// LD/T 01.4 credentials of one app (syscode, authcode, HMAC key, request-signing certificate).
+struct LdtCredentials {
+  Caller caller;
   bool enabled = false;
-  std::vector<std::string> scopes;  // operation names, or "*"
   Bytes hmac_key;
   std::optional<pki::Certificate> cert;  // verifies the app's request signatures
-  bool allows(const std::string& operation) const;
 };
+
+class Credentials {
+ public:
+  virtual ~Credentials() = default;
+  // kNotFound for an unknown syscode.
+  virtual Result<LdtCredentials> ldt(const std::string& syscode) = 0;
+  virtual bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) = 0;
+  // True the first time `nonce` is seen for the caller; false for a replay. The nonce is kept
+  // until `keep_until` inclusive: the last moment the request carrying it could be accepted.
+  virtual Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
+                                      Time keep_until) = 0;
+};
+
+// Why a seal cannot be used (Error::code of the refusals below); each door words them.
+namespace seal_code {
+inline constexpr const char* kNotFound = "seal-not-found";
+inline constexpr const char* kNotYours = "seal-not-yours";  // owned by another app
+inline constexpr const char* kStatus = "seal-status";       // frozen, lost, revoked, cancelled
+inline constexpr const char* kNotYetValid = "seal-not-yet-valid";
+inline constexpr const char* kExpired = "seal-expired";
+inline constexpr const char* kSignerCertificate = "seal-signer-certificate";  // not valid now
+inline constexpr const char* kNoSigner = "seal-no-signer";  // no signer available to the server
+inline constexpr const char* kCertificateNotFound = "certificate-not-found";
+}  // namespace seal_code
 
 struct RegisteredSeal {
   std::string id, name;
-  std::string owner_app;  // syscode of the app that may use it; "" for any app
-  store::SealStatus status = store::SealStatus::kValid;  // the effective status now
+  std::string owner_app_id;  // the app that may use it; empty for any caller
+  // The effective status when it was found: "valid", "frozen", "lost", "revoked" or "expired".
+  std::string status = "valid";
   ses::SesSeal seal;
   std::string signer_dn;  // subject of the signer certificate listed in the seal
+  std::optional<pki::Certificate> signer_cert;  // registered with it, when it was
 };
 
-class Platform {
+// The one rule for whether `caller` may sign with `seal` at `now`: it is the caller's (or
+// anyone's), its status is valid, `now` is inside both ends of its validity, and its signer's
+// certificate is registered and valid at `now`. (That a signer is available is the registry's
+// signer_of; SealRegistry::usable checks both.) The failure's code is one of seal_code; its
+// message is English and names the seal.
+Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now);
+
+// A usable seal and the signer that signs with it.
+struct SealInUse {
+  RegisteredSeal seal;
+  std::shared_ptr<keys::Signer> signer;
+};
+
+class SealRegistry {
  public:
-  virtual ~Platform() = default;
+  virtual ~SealRegistry() = default;
+  // kNotFound (seal_code::kNotFound) when no seal has that id.
+  virtual Result<RegisteredSeal> find(const std::string& id, Time now) = 0;
+  // The newest usable seal listing the signer DN `dn` (any spacing), else the newest one.
+  virtual Result<RegisteredSeal> find_by_signer(const std::string& dn, Time now) = 0;
+  // The signer of a seal's certificate; kNotFound (seal_code::kNoSigner) when the platform holds
+  // no key for it. Keys are decrypted once and kept, wiped, while the process runs.
+  virtual Result<std::shared_ptr<keys::Signer>> signer_of(const RegisteredSeal& seal) = 0;
+  // The platform's own signer for lock signatures and certified copies, or the signer of the
+  // seal whose signer certificate's subject is `dn` when given.
+  virtual Result<std::shared_ptr<keys::Signer>> lock_signer(const std::optional<std::string>& dn,
+                                                            Time now) = 0;
+  // Makes a seal with the platform's seal maker (service/seal_maker.h) for the registered
+  // certificate whose subject is `cert_dn` and registers it to the caller. kNotFound
+  // (seal_code::kCertificateNotFound) when no such certificate is registered.
+  virtual Result<RegisteredSeal> make_and_register(const Caller& caller, SealDesign design,
+                                                   const std::string& cert_dn, Time now) = 0;
 
-  // kNotFound for an unknown syscode.
-  virtual Result<App> find_app(const std::string& syscode) = 0;
-  virtual bool authcode_matches(const std::string& syscode, const std::string& authcode) = 0;
-  // True the first time `random` is seen for the app; false for a replay. The nonce is kept
-  // until `keep_until` inclusive: the last moment the request carrying it could be accepted.
-  virtual Result<bool> remember_nonce(const std::string& syscode, const std::string& random,
-                                      Time now, Time keep_until) = 0;
+  // find, check_usable and signer_of: what every signing call does.
+  Result<SealInUse> usable(const std::string& id, const Caller& caller, Time now);
+};
 
-  // kNotFound when no seal has that id or signer DN.
-  virtual Result<RegisteredSeal> find_seal(const std::string& id) = 0;
-  virtual Result<RegisteredSeal> find_seal_by_signer(const std::string& dn) = 0;
-  // The server-held signer of a seal; kNotFound when the platform holds no key for it.
-  virtual Result<SealSigner> signer_of(const RegisteredSeal& seal) = 0;
-  // The platform's own signer for lock signatures and certified copies, or the signer whose
-  // certificate subject is `dn` when given.
-  virtual Result<SealSigner> lock_signer(const std::optional<std::string>& dn) = 0;
-  // LD/T applySeal: the platform's seal maker makes a seal named `name` for the registered
-  // certificate whose subject is `cert_dn` — drawn from `template_name` (a seal type's
-  // template, image/seal_picture.h) or, when `photo` is given, that picture — and registers it
-  // to the app. kNotFound when no certificate with that subject is registered.
-  virtual Result<RegisteredSeal> apply_seal(const std::string& syscode, const std::string& name,
-                                            const std::string& template_name, ByteView photo,
-                                            const std::string& cert_dn, Time now) = 0;
-  // Trust anchors for verification.
-  virtual ses::TrustPolicy trust() = 0;
+class DocumentArchive {
+ public:
+  virtual ~DocumentArchive() = default;
+  // Keeps a signed document under its business number, audited as `operation` by the caller.
+  virtual Status record(const Caller& caller, const std::string& biznum, ByteView document,
+                        const std::string& operation, Time now) = 0;
+};
 
-  // Records a signed document under its business number.
-  virtual Status record_document(const std::string& syscode, const std::string& biznum,
-                                 ByteView document, const std::string& operation) = 0;
-  // Appends an audit row (hash-chained); `biznum` goes in its own column.
-  virtual Status audit(const std::string& actor, const std::string& operation,
-                       const std::string& object, const std::string& detail,
-                       const std::string& biznum = {}) = 0;
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  // Appends a row (hash-chained) for `actor` (Caller::actor()); `biznum` has its own column.
+  virtual Status append(const std::string& actor, const std::string& operation,
+                        const std::string& object, const std::string& detail, Time now,
+                        const std::string& biznum = {}) = 0;
   // Audits a refused request without letting a flood grow the chain: the first refusal of an
   // (actor, reason) pair in a minute is written at once, the rest of that minute are counted and
   // written as one row ("… ×N") with the next refusal of the pair after the minute. `reason` is
   // a short fixed code (e.g. "hmac", "unknown-app"); `actor` must come from a bounded set (an
-  // app that exists, or "-" for callers that named none).
-  virtual Status audit_refusal(const std::string& actor, const std::string& operation,
-                               const std::string& reason, const std::string& detail, Time now) = 0;
+  // app that exists, or "app:-" for callers that named none).
+  virtual Status refusal(const std::string& actor, const std::string& operation,
+                         const std::string& reason, const std::string& detail, Time now) = 0;
+};
+
+class TrustStore {
+ public:
+  virtual ~TrustStore() = default;
+  // Trust anchors, intermediates and CRLs for verification.
+  virtual ses::TrustPolicy trust() = 0;
+};
+
+// The platform as a door sees it.
+struct Platform {
+  Credentials& credentials;
+  SealRegistry& seals;
+  DocumentArchive& documents;
+  AuditLog& audit;
+  TrustStore& trust;
 };
 
 }  // namespace eseal::service

@@ -1,15 +1,16 @@
-// The Platform on the embedded store: apps, nonces, seals, documents and audit in store/, keys in
-// the data folder's soft keystore D/keys (or, registered before it and not importable, an
-// encrypted key file by path; see store::open_store), and the platform's own material in the
-// data folder's platform/:
+// The platform (service/platform.h) on the embedded store: apps, nonces, seals, documents and
+// audit in store/, keys in the data folder's soft keystore D/keys (or, registered before it and
+// not importable, an encrypted key file by path; see store::open_store), and the platform's own
+// material in the data folder's platform/:
 //   D/platform/ca.pem                trust anchors for verification (one or more certificates)
-//   D/platform/seal-maker.pem, .key  the seal maker (制章者) applySeal uses
+//   D/platform/seal-maker.pem, .key  the seal maker (制章者) that makes seals for apps
 //   D/platform/lock.pem, .key        the platform's signer for lock signatures and certified copies
-// (`eseal demo` writes all three).
+// (`eseal demo` writes all three). Signers are made once per key and kept while the process runs.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "keys/kek.h"
@@ -18,39 +19,58 @@
 
 namespace eseal::service {
 
-class StorePlatform : public Platform {
+class StorePlatform final : public Credentials,
+                            public SealRegistry,
+                            public DocumentArchive,
+                            public AuditLog,
+                            public TrustStore {
  public:
   StorePlatform(store::Store& store, keys::Kek kek, std::filesystem::path data_dir);
 
-  Result<App> find_app(const std::string& syscode) override;
-  bool authcode_matches(const std::string& syscode, const std::string& authcode) override;
-  Result<bool> remember_nonce(const std::string& syscode, const std::string& random, Time now,
+  // Every part at once, for a door.
+  Platform platform() { return {*this, *this, *this, *this, *this}; }
+
+  // The caller an app of the store is (scopes, names); the family's credentials aside.
+  static Caller caller_of(const store::App& app, std::string family);
+
+  Result<LdtCredentials> ldt(const std::string& syscode) override;
+  bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) override;
+  Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                               Time keep_until) override;
-  Result<RegisteredSeal> find_seal(const std::string& id) override;
-  Result<RegisteredSeal> find_seal_by_signer(const std::string& dn) override;
-  Result<SealSigner> signer_of(const RegisteredSeal& seal) override;
-  Result<SealSigner> lock_signer(const std::optional<std::string>& dn) override;
-  Result<RegisteredSeal> apply_seal(const std::string& syscode, const std::string& name,
-                                    const std::string& template_name, ByteView photo,
-                                    const std::string& cert_dn, Time now) override;
+
+  Result<RegisteredSeal> find(const std::string& id, Time now) override;
+  Result<RegisteredSeal> find_by_signer(const std::string& dn, Time now) override;
+  Result<std::shared_ptr<keys::Signer>> signer_of(const RegisteredSeal& seal) override;
+  Result<std::shared_ptr<keys::Signer>> lock_signer(const std::optional<std::string>& dn,
+                                                    Time now) override;
+  Result<RegisteredSeal> make_and_register(const Caller& caller, SealDesign design,
+                                           const std::string& cert_dn, Time now) override;
+
+  Status record(const Caller& caller, const std::string& biznum, ByteView document,
+                const std::string& operation, Time now) override;
+
+  Status append(const std::string& actor, const std::string& operation, const std::string& object,
+                const std::string& detail, Time now, const std::string& biznum) override;
+  Status refusal(const std::string& actor, const std::string& operation, const std::string& reason,
+                 const std::string& detail, Time now) override;
+
   ses::TrustPolicy trust() override;
-  Status record_document(const std::string& syscode, const std::string& biznum, ByteView document,
-                         const std::string& operation) override;
-  Status audit(const std::string& actor, const std::string& operation, const std::string& object,
-               const std::string& detail, const std::string& biznum) override;
-  Status audit_refusal(const std::string& actor, const std::string& operation,
-                       const std::string& reason, const std::string& detail, Time now) override;
 
  private:
-  Result<RegisteredSeal> registered(const store::SealRecord& record);
-  Result<crypto::Sm2PrivateKey> key_of(const std::string& key_id);
-  Result<SealSigner> file_signer(const std::string& prefix);
+  Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);
+  Result<std::shared_ptr<keys::Signer>> key_signer(const std::string& key_id,
+                                                   const std::string& cert_id);
+  Result<std::shared_ptr<keys::Signer>> file_signer(const std::string& prefix);
 
   store::Store& store_;
   keys::Kek kek_;
   std::filesystem::path dir_;
   std::once_flag roots_once_;
   std::vector<pki::Certificate> roots_;
+
+  // Signers made so far, by key and certificate ("<key id> <cert id>") or platform file prefix.
+  std::mutex signers_mutex_;
+  std::map<std::string, std::shared_ptr<keys::Signer>> signers_;
 
   // Refusals of each (actor, reason) in the current minute, beyond the one written.
   struct RefusalMinute {

@@ -99,11 +99,6 @@ bool App::authcode_matches(std::string_view authcode) const {
   return crypto::equal_constant_time(salted_sm3(*salt, authcode), *digest);
 }
 
-bool App::allows(std::string_view operation) const {
-  return std::any_of(scopes.begin(), scopes.end(),
-                     [&](const std::string& s) { return s == "*" || s == operation; });
-}
-
 CertificateRecord CertificateRecord::from(const pki::Certificate& cert) {
   return {crypto::to_hex(cert.sm3_fingerprint()),
           cert.subject().to_string(),
@@ -146,10 +141,6 @@ bool status_change_allowed(SealStatus from, SealStatus to) {
 SealStatus SealRecord::effective_status(Time now) const {
   bool live = status == SealStatus::kValid || status == SealStatus::kFrozen;
   return live && now > valid_end ? SealStatus::kExpired : status;
-}
-
-bool SealRecord::usable(Time now) const {
-  return effective_status(now) == SealStatus::kValid && now >= valid_start;
 }
 
 std::string_view format_name(DocumentFormat format) {

@@ -5,7 +5,7 @@
 // API summary, for the LD/T 01.4 server:
 //   auto store = open_store(data_dir, kek);             // D/eseal.db, D/blobs/; migrates
 //   store->find_app(syscode)           -> App            // kNotFound when unknown
-//     app.enabled, app.authcode_matches(authcode), app.allows(operation), app.cert_pem
+//     app.enabled, app.authcode_matches(authcode), app.scopes, app.cert_pem
 //   store->app_hmac_key(syscode)      -> SecureBytes    // needs the KEK
 //   store->remember_nonce(app.id, random, now, until)   // false: a replay
 //   store->find_seal(es_id) / find_seals_by_signer(dn)  // seal.effective_status(now)
@@ -70,7 +70,6 @@ struct App {
 
   // Compares in constant time against the stored hash.
   bool authcode_matches(std::string_view authcode) const;
-  bool allows(std::string_view operation) const;
 };
 
 // A fresh random salt each call.
@@ -123,8 +122,6 @@ struct SealRecord {
 
   // The stored status, or kExpired once a valid or frozen seal is past valid_end.
   SealStatus effective_status(Time now) const;
-  // Valid now: effective status valid and inside the validity period.
-  bool usable(Time now) const;
 };
 
 // A seal with what it refers to, registered in one transaction; the certificate and key are

@@ -20,6 +20,7 @@
 #include "ofd/zip_builder.h"
 #include "pdf/verify.h"
 #include "service/documents.h"
+#include "service/signing.h"
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
@@ -78,7 +79,7 @@ class World {
     Options door;
     door.max_file_size = 1u << 20;  // a route limit of 3.3 MiB, below the server's 4 MiB
     door.max_signatures = 5;
-    adapter_ = std::make_unique<Adapter>(*platform_, door);
+    adapter_ = std::make_unique<Adapter>(platform_->platform(), door);
     ServerOptions options;
     options.port = 0;
     options.workers = 2;
@@ -101,7 +102,7 @@ class World {
             app_key_.key};
   }
   store::Store& store() { return *store_; }
-  service::Platform& platform() { return *platform_; }
+  service::Platform platform() { return platform_->platform(); }
   std::uint16_t port() const { return server_->port(); }
 
  private:
@@ -286,10 +287,13 @@ TEST(LdtApi, PositionKeywordAndPagingSealsOnPdfAndOfd) {
 TEST(LdtApi, VerifyReportsTheVerdictOfEachSignature) {
   const auto& p = parties();
   Bytes pdf = eseal::test::blank_pdf(1);
-  service::SealSigner signer{p.seal, p.signer.cert, p.signer.key};
+  auto signer = std::move(*keys::KeySigner::make(p.signer.key, p.signer.cert));
+  auto stamp = [&](Time at) {
+    service::SealSignature request{{doc::PositionRule{0, 20, 20}}, &p.seal, {}, "", ""};
+    return service::sign(service::prepare_seal(pdf, request, signer->certificate(), at), *signer);
+  };
   // Signed, as the signature claims, two days before the certificate and the seal were valid.
-  auto early = service::stamp(pdf, doc::PositionRule{0, 20, 20}, signer,
-                              pki::test::kNow - std::chrono::days(2));
+  auto early = stamp(pki::test::kNow - std::chrono::days(2));
   ASSERT_TRUE(early.ok()) << early.error().message;
   Reply v = call("verifyFile", R"({"data":")" + b64(*early) + "\"}");
   EXPECT_EQ(v.code(), "0");
@@ -301,7 +305,7 @@ TEST(LdtApi, VerifyReportsTheVerdictOfEachSignature) {
   EXPECT_STREQ(results[0]["info"].GetString(),
                "验证结果不确定：cert-not-yet-valid-no-timestamp, seal-not-yet-valid-no-timestamp");
 
-  auto good = service::stamp(pdf, doc::PositionRule{0, 20, 20}, signer, pki::test::kNow);
+  auto good = stamp(pki::test::kNow);
   ASSERT_TRUE(good.ok());
   Reply ok = call("verifyFile", R"({"data":")" + b64(*good) + "\"}");
   ASSERT_EQ(ok.code(), "1") << ok.info();
@@ -706,14 +710,14 @@ TEST(LdtApi, TheConfiguredFormatAndOutputLimitsApply) {
   EXPECT_EQ(bad.error().message, "[signing] pdf_format: \"pdf\" is not one of ses, gmcms, pkcs7");
 
   Options small;
-  small.stamp.limits.max_output_bytes = pdf.size() + 1000;  // a seal picture is larger
+  small.signing.limits.max_output_bytes = pdf.size() + 1000;  // a seal picture is larger
   Adapter small_door(world().platform(), small);
   auto too_big = answer(small_door, "positionSealSign", position);
   std::string info = too_big["message_header"]["errorInfo"].GetString();
   EXPECT_EQ(info.rfind("the signed document would be ", 0), 0u) << info;
 
   Options few;
-  few.stamp.limits.max_stamps = 2;
+  few.signing.limits.max_stamps = 2;
   Adapter few_door(world().platform(), few);
   std::string text;
   for (int i = 0; i < 3; ++i) text += "某某单位（盖章）\n";

@@ -51,7 +51,7 @@ expect 0 "$ESEAL" pdf verify edge.pdf --ca ca/root.pem
 # Input that is not a PDF is named once, in our words rather than the PDF library's.
 expect 2 "$ESEAL" pdf sign --in doc.ofd --out x.pdf --seal contract.esl --key signer.key --cert signer.pem --page 1 --x 20 --y 20
 checks=$((checks + 1))
-[ "$out" = "eseal: doc.ofd: not a PDF (no %PDF- header)" ] || fail "non-PDF input: $out"
+[ "$out" = "eseal: doc.ofd is OFD, not PDF" ] || fail "non-PDF input: $out"
 nothing_written x.pdf
 head -c 3000 doc.pdf > cut.pdf
 expect 2 "$ESEAL" pdf text cut.pdf

@@ -7,6 +7,7 @@
 
 #include "ofd/writer.h"
 #include "ofd/zip_builder.h"
+#include "service/signing.h"
 #include "support/blank_pdf.h"
 #include "support/sealing_parties.h"
 
@@ -16,9 +17,20 @@ namespace {
 using test::kNow;
 using test::parties;
 
-SealSigner signer() {
-  const auto& p = parties();
-  return {p.seal, p.signer.cert, p.signer.key};
+keys::Signer& signer() {
+  static std::unique_ptr<keys::Signer> s =
+      std::move(*keys::KeySigner::make(parties().signer.key, parties().signer.cert));
+  return *s;
+}
+
+// One seal signature of the test seal by the test signer, through the one signing path.
+Result<Bytes> stamp(ByteView document, const Placement& at, keys::Signer& by, Time now) {
+  SealSignature request{{at}, &parties().seal, doc::SignatureFormat::kSes, "", ""};
+  return sign(prepare_seal(document, request, by.certificate(), now), by);
+}
+
+Result<Bytes> add_lock(ByteView ofd) {
+  return sign(prepare_lock(ofd, signer().certificate(), kNow), signer());
 }
 
 Bytes text_ofd(const std::string& text) {
@@ -110,9 +122,8 @@ TEST(Documents, KeywordAndCrossPageSealsOnOfd) {
 }
 
 TEST(Documents, LockUnlockAndCopyAreForOfdOnly) {
-  const auto& p = parties();
   Bytes sealed = *stamp(text_ofd("正文"), doc::PositionRule{0, 20, 20}, signer(), kNow);
-  auto locked = add_lock(sealed, p.signer.cert, p.signer.key, kNow);
+  auto locked = add_lock(sealed);
   ASSERT_TRUE(locked.ok()) << locked.error().message;
   auto summary = verify(*locked, test::trust());
   ASSERT_TRUE(summary.ok());
@@ -123,12 +134,14 @@ TEST(Documents, LockUnlockAndCopyAreForOfdOnly) {
   auto unlocked = remove_lock(*locked);
   ASSERT_TRUE(unlocked.ok());
   EXPECT_FALSE(verify(*unlocked, test::trust())->locked);
-  auto copy = certified_copy(sealed, "某某银行", "贷款审批", 1, p.signer.cert, p.signer.key, kNow);
+  auto copy = sign(
+      prepare_certified_copy(sealed, {"某某银行", "贷款审批", 1}, signer().certificate(), kNow),
+      signer());
   ASSERT_TRUE(copy.ok()) << copy.error().message;
   EXPECT_TRUE(verify(*copy, test::trust())->locked);
 
   Bytes pdf = test::blank_pdf(1);
-  auto refused = add_lock(pdf, p.signer.cert, p.signer.key, kNow);
+  auto refused = add_lock(pdf);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("OFD documents only"), std::string::npos);
   EXPECT_FALSE(remove_lock(pdf).ok());

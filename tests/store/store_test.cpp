@@ -178,8 +178,6 @@ TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
   EXPECT_EQ(found->scopes, app.scopes);
   EXPECT_TRUE(found->enabled);
   EXPECT_EQ(found->created, kNow);
-  EXPECT_TRUE(found->allows("positionSealSign"));
-  EXPECT_FALSE(found->allows("lockSign"));
   auto key = store->app_hmac_key("SYS1");
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(*key, secrets.hmac_key);
@@ -358,7 +356,7 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   EXPECT_EQ(seal->signer_dn, "C=CN,O=某单位,CN=合同章");
   EXPECT_EQ(seal->valid_end, s.record.seal.valid_end);
   EXPECT_EQ(seal->status, SealStatus::kValid);
-  EXPECT_TRUE(seal->usable(kNow));
+  EXPECT_EQ(seal->effective_status(kNow), SealStatus::kValid);
   EXPECT_EQ(*store->blobs().get(seal->seal_sm3), s.bytes);
 
   auto stored_cert = store->find_certificate(seal->cert_id);
@@ -540,7 +538,7 @@ TEST(Seals, StatusChangesFollowTheTable) {
     return store->set_seal_status("ES-1", to, kNow, audit("seal.status", "ES-1"));
   };
   EXPECT_TRUE(set(SealStatus::kFrozen).ok());
-  EXPECT_FALSE(store->find_seal("ES-1")->usable(kNow));
+  EXPECT_EQ(store->find_seal("ES-1")->effective_status(kNow), SealStatus::kFrozen);
   EXPECT_FALSE(set(SealStatus::kFrozen).ok());
   EXPECT_TRUE(set(SealStatus::kValid).ok());
   EXPECT_TRUE(set(SealStatus::kLost).ok());
@@ -570,7 +568,6 @@ TEST(Seals, AValidOrFrozenSealPastItsEndIsExpired) {
   seal.valid_start = kNow;
   seal.valid_end = kNow + std::chrono::days(1);
   EXPECT_EQ(seal.effective_status(kNow), SealStatus::kValid);
-  EXPECT_FALSE(seal.usable(kNow - std::chrono::seconds(1)));
   EXPECT_EQ(seal.effective_status(kNow + std::chrono::days(2)), SealStatus::kExpired);
   seal.status = SealStatus::kFrozen;
   EXPECT_EQ(seal.effective_status(kNow + std::chrono::days(2)), SealStatus::kExpired);

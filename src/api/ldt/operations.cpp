@@ -12,6 +12,7 @@
 #include "base/utf8.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "image/seal_picture.h"
 
 namespace eseal::api::ldt {
 namespace {
@@ -24,6 +25,20 @@ using Answer = Result<Content>;
 
 Error refused(std::string info) {
   return Error::invalid_input(std::move(info));
+}
+
+// The door's wording of a failure that is not the caller's (the store, the file system, a
+// library): its kind only, so that no database or library text reaches a response.
+std::string internal_error(const Error& e) {
+  return e.kind == ErrorKind::kIo ? "服务器存储错误" : "服务器内部错误";
+}
+
+// An engine's or the service's refusal of the request's content (a page that does not exist, a
+// keyword not found, a limit), worded by eseal itself: passed on; anything else is internal.
+std::string document_refusal(const Error& e) {
+  return e.kind == ErrorKind::kInvalidInput || e.kind == ErrorKind::kVerificationFailed
+             ? e.message
+             : internal_error(e);
 }
 
 // A member of `object` as text: strings as they are (already trimmed), numbers as written;
@@ -105,6 +120,23 @@ Result<service::Placement> position_of(const Value& item,
   return service::Placement(doc::PositionRule{*n - 1, *xm, *ym});
 }
 
+// What the seal registry's refusals say in LD/T's words; `subject` is what the request named
+// (a seal id or a DN).
+std::string seal_refusal(const Error& e, const std::string& subject,
+                         const service::RegisteredSeal* seal = nullptr) {
+  namespace code = service::seal_code;
+  if (e.code == code::kNotFound) return "印章不存在：" + subject;
+  if (e.code == code::kNotYours) return "应用无权使用该印章：" + subject;
+  if (e.code == code::kStatus)
+    return "印章状态不可用：" + subject + (seal ? "（" + seal->status + "）" : "");
+  if (e.code == code::kExpired || e.code == code::kNotYetValid)
+    return "印章不在有效期内：" + subject;
+  if (e.code == code::kSignerCertificate) return "印章的签章人证书不在有效期内：" + subject;
+  if (e.code == code::kNoSigner) return "平台没有该印章的签名密钥：" + subject;
+  if (e.code == code::kCertificateNotFound) return "证书未登记：" + subject;
+  return internal_error(e);
+}
+
 Content string_content(std::initializer_list<std::pair<const char*, std::string>> fields) {
   Content c;
   c.SetObject();
@@ -120,9 +152,9 @@ Content string_content(std::initializer_list<std::pair<const char*, std::string>
 // One request being answered.
 class Call {
  public:
-  Call(service::Platform& platform, const Options& options, const service::App& app,
+  Call(const service::Platform& platform, const Options& options, const service::Caller& caller,
        const Value& content, Time now)
-      : platform_(platform), options_(options), app_(app), content_(content), now_(now) {}
+      : platform_(platform), options_(options), caller_(caller), content_(content), now_(now) {}
 
   // BIZNUM, or PBIZNUM as appendix A example 22 spells it; both at once are refused.
   Status read_biznum() {
@@ -147,8 +179,15 @@ class Call {
       if (!decoded) return refused("photoData不是base64编码");
       photo = std::move(*decoded);
     }
-    auto seal = platform_.apply_seal(app_.syscode, *name, *template_name, photo, *dn, now_);
-    if (!seal) return seal_error(seal.error(), *dn);
+    service::SealDesign design;
+    design.name = *name;
+    design.picture = std::move(photo);
+    // templateName is the platform's name for a picture template; one eseal does not draw is
+    // drawn as the type's own.
+    if (design.picture.empty() && image::parse_template(*template_name))
+      design.template_name = *template_name;
+    auto seal = platform_.seals.make_and_register(caller_, std::move(design), *dn, now_);
+    if (!seal) return refused(seal_refusal(seal.error(), *dn));
     return string_content({{"sealId", seal->id}});
   }
 
@@ -161,15 +200,15 @@ class Call {
   Answer get_seal_status() {
     auto seal = seal_by_dn();
     if (!seal) return seal.error();
-    bool usable = seal->status == store::SealStatus::kValid && now_ <= seal->seal.info.valid_end;
+    bool usable = static_cast<bool>(service::check_usable(*seal, caller_, now_));
     return string_content({{"SealStatus", usable ? "1" : "0"}});
   }
 
   Answer verify(bool licence) {
     auto document = data();
     if (!document) return document.error();
-    auto summary = service::verify(*document, platform_.trust());
-    if (!summary) return refused(summary.error().message);
+    auto summary = service::verify(*document, platform_.trust.trust());
+    if (!summary) return refused(document_refusal(summary.error()));
     bool single = licence && text_of(content_, "isSingle") != "false";
     Content c;
     c.SetObject();
@@ -247,18 +286,16 @@ class Call {
     auto document = ofd_data();
     if (!document) return document.error();
     std::string dn = text_of(content_, "certDN");
-    auto signer = platform_.lock_signer(dn.empty() ? std::nullopt : std::optional(dn));
+    auto signer = platform_.seals.lock_signer(dn.empty() ? std::nullopt : std::optional(dn), now_);
     if (!signer) return refused("没有可用的锁定签名证书" + (dn.empty() ? "" : "：" + dn));
-    auto locked = service::add_lock(*document, signer->cert, signer->key, now_);
-    if (!locked) return refused(locked.error().message);
-    return signed_document(*locked, "lockSign");
+    return lock(*document, **signer, "lockSign");
   }
 
   Answer del_lock_sign() {
     auto document = ofd_data();
     if (!document) return document.error();
     auto unlocked = service::remove_lock(*document);
-    if (!unlocked) return refused(unlocked.error().message);
+    if (!unlocked) return refused(document_refusal(unlocked.error()));
     return signed_document(*unlocked, "delLockSign");
   }
 
@@ -270,21 +307,19 @@ class Call {
     for (rapidjson::SizeType i = 0; i < (*list)->Size(); ++i) {
       if (text_of((**list)[i], "ismain") == "1") main_entry = i;
     }
-    std::optional<service::SealSigner> lock_signer;
+    std::shared_ptr<keys::Signer> lock_signer;
     std::size_t index = 0;
     // Appendix A example 25 sends zx/zy, as positionSealSign does; the table says x/y.
     auto stamped = sign_each(
         [](const Value& item) {
           return position_of(item, {"page"}, {"x", "zx"}, {"y", "zy"});
         },
-        [&](const service::SealSigner& signer) {
+        [&](const std::shared_ptr<keys::Signer>& signer) {
           if (index++ == main_entry) lock_signer = signer;
         },
         /*ofd_only=*/true);
     if (!stamped) return stamped.error();
-    auto locked = service::add_lock(last_document_, lock_signer->cert, lock_signer->key, now_);
-    if (!locked) return refused(locked.error().message);
-    return signed_document(*locked, "signAndLockSign");
+    return lock(last_document_, *lock_signer, "signAndLockSign");
   }
 
   Answer watermark_and_lock() {
@@ -298,11 +333,12 @@ class Call {
     if (!years_text) return years_text.error();
     auto years = whole_number(*years_text, "year");
     if (!years) return years.error();
-    auto signer = platform_.lock_signer(std::nullopt);
+    auto signer = platform_.seals.lock_signer(std::nullopt, now_);
     if (!signer) return refused("没有可用的锁定签名证书");
-    auto copy = service::certified_copy(*document, *creator, *cause, *years, signer->cert,
-                                        signer->key, now_);
-    if (!copy) return refused(copy.error().message);
+    auto copy = service::sign(service::prepare_certified_copy(*document, {*creator, *cause, *years},
+                                                              (*signer)->certificate(), now_),
+                              **signer);
+    if (!copy) return refused(document_refusal(copy.error()));
     return signed_document(*copy, "watermarkAndLockSign");
   }
 
@@ -313,15 +349,19 @@ class Call {
   Result<service::RegisteredSeal> seal_by_dn() {
     auto dn = required(content_, "certDN");
     if (!dn) return dn.error();
-    auto seal = platform_.find_seal_by_signer(*dn);
-    if (!seal) return seal_error(seal.error(), *dn);
-    if (!seal->owner_app.empty() && seal->owner_app != app_.syscode)
+    auto seal = platform_.seals.find_by_signer(*dn, now_);
+    if (!seal) return refused(seal_refusal(seal.error(), *dn));
+    if (!seal->owner_app_id.empty() && seal->owner_app_id != caller_.app_id)
       return refused("应用无权使用该印章：" + seal->id);
     return seal;
   }
 
-  static Error seal_error(const Error& e, const std::string& what) {
-    return refused(e.kind == ErrorKind::kNotFound ? "印章不存在：" + what : e.message);
+  // The licence lock signature by `signer` on `document`, recorded as `operation`.
+  Answer lock(ByteView document, keys::Signer& signer, const std::string& operation) {
+    auto locked =
+        service::sign(service::prepare_lock(document, signer.certificate(), now_), signer);
+    if (!locked) return refused(document_refusal(locked.error()));
+    return signed_document(*locked, operation);
   }
 
   Result<Bytes> data() {
@@ -360,27 +400,22 @@ class Call {
     return &it->value;
   }
 
-  // The signer of the seal an entry names, after the checks every signing call makes.
-  Result<service::SealSigner> usable_signer(const Value& item) {
+  // The seal an entry names and its signer, by the registry's one usable-seal rule.
+  Result<service::SealInUse> usable_seal(const Value& item) {
     auto id = required(item, "sealId");
     if (!id) return id.error();
-    auto seal = platform_.find_seal(*id);
-    if (!seal) return seal_error(seal.error(), *id);
-    if (!seal->owner_app.empty() && seal->owner_app != app_.syscode)
-      return refused("应用无权使用该印章：" + *id);
-    if (seal->status != store::SealStatus::kValid)
-      return refused("印章状态不可用：" + *id + "（" +
-                     std::string(store::status_name(seal->status)) + "）");
-    if (now_ > seal->seal.info.valid_end || now_ < seal->seal.info.valid_start)
-      return refused("印章不在有效期内：" + *id);
-    auto signer = platform_.signer_of(*seal);
-    if (!signer) return refused("平台没有该印章的签名密钥：" + *id);
-    return signer;
+    auto seal = platform_.seals.find(*id, now_);
+    if (!seal) return refused(seal_refusal(seal.error(), *id));
+    if (auto s = service::check_usable(*seal, caller_, now_); !s)
+      return refused(seal_refusal(s.error(), *id, &*seal));
+    auto signer = platform_.seals.signer_of(*seal);
+    if (!signer) return refused(seal_refusal(signer.error(), *id));
+    return service::SealInUse{std::move(*seal), std::move(*signer)};
   }
 
   // Each signList entry is one signature, in order, on the document the previous one made.
   Answer sign_each(const std::function<Result<service::Placement>(const Value&)>& placement,
-                   const std::function<void(const service::SealSigner&)>& used = {},
+                   const std::function<void(const std::shared_ptr<keys::Signer>&)>& used = {},
                    bool ofd_only = false) {
     auto list = sign_list();
     if (!list) return list.error();
@@ -390,12 +425,22 @@ class Call {
     for (const Value& item : (*list)->GetArray()) {
       auto rule = placement(item);
       if (!rule) return rule.error();
-      auto signer = usable_signer(item);
-      if (!signer) return signer.error();
-      auto stamped = service::stamp(current, *rule, *signer, now_, options_.stamp);
-      if (!stamped) return refused(stamped.error().message);
+      auto in_use = usable_seal(item);
+      if (!in_use) return in_use.error();
+      const service::SigningSettings& settings = options_.signing;
+      // reason and location are eseal's own optional fields, for a PDF's /Reason and /Location.
+      service::SealSignature request{{std::move(*rule)},
+                                     &in_use->seal.seal,
+                                     settings.pdf_format,
+                                     text_of(item, "reason"),
+                                     text_of(item, "location")};
+      auto stamped =
+          service::sign(service::prepare_seal(current, request, in_use->signer->certificate(), now_,
+                                              settings.limits),
+                        *in_use->signer);
+      if (!stamped) return refused(document_refusal(stamped.error()));
       current = std::move(*stamped);
-      if (used) used(*signer);
+      if (used) used(in_use->signer);
     }
     if (ofd_only) {
       last_document_ = std::move(current);
@@ -415,14 +460,14 @@ class Call {
       }
       biznum_ = "BIZ" + digits + crypto::to_hex(*random);
     }
-    if (auto s = platform_.record_document(app_.syscode, biznum_, document, operation); !s)
-      return s.error();
+    if (auto s = platform_.documents.record(caller_, biznum_, document, operation, now_); !s)
+      return refused(internal_error(s.error()));
     return string_content({{"signedData", crypto::to_base64(document)}, {"BIZNUM", biznum_}});
   }
 
-  service::Platform& platform_;
+  const service::Platform& platform_;
   const Options& options_;
-  const service::App& app_;
+  const service::Caller& caller_;
   const Value& content_;
   Time now_;
   std::string biznum_;
@@ -471,17 +516,18 @@ bool is_hex32(std::string_view s) {
 
 // The header checks, storeless and cheapest first; the random is recorded only once everything
 // the client signed has verified. The first failure's errorInfo.
-Result<service::App> authenticate(service::Platform& platform, const Options& options,
-                                  const Request& request, Time now, Refusal& refusal) {
+Result<service::Caller> authenticate(service::Credentials& credentials, const Options& options,
+                                     const Request& request, Time now, Refusal& refusal) {
   const Header& h = request.header;
   auto refuse = [&refusal](std::string info, std::string reason) {
     refusal = {std::move(info), std::move(reason)};
     return refused(refusal.info);
   };
-  auto app = platform.find_app(h.syscode);
+  auto app = credentials.ldt(h.syscode);
   if (!app) return refuse("应用不存在：" + shown(h.syscode), "unknown-app");
   if (!app->enabled) return refuse("应用已停用：" + h.syscode, "disabled-app");
-  if (!platform.authcode_matches(h.syscode, h.authcode)) return refuse("authcode无效", "authcode");
+  if (!credentials.ldt_authcode_matches(h.syscode, h.authcode))
+    return refuse("authcode无效", "authcode");
   if (h.version != "1.0") return refuse("version不支持：" + shown(h.version), "version");
   if (!is_hex32(h.random)) return refuse("random应为32位十六进制数", "random");
   long long ctime = 0;
@@ -495,10 +541,10 @@ Result<service::App> authenticate(service::Platform& platform, const Options& op
   if (!app->cert) return refuse("应用没有登记证书，无法验证sign", "sign");
   if (auto s = verify_sign(request, *app->cert); !s) return refuse(s.error().message, "sign");
   // The request is acceptable until sent + window: the random must be kept as long.
-  auto fresh = platform.remember_nonce(h.syscode, h.random, now, sent + options.time_window);
+  auto fresh = credentials.remember_nonce(app->caller, h.random, now, sent + options.time_window);
   if (!fresh) return fresh.error();
   if (!*fresh) return refuse("random重复，请求被拒绝（重放）", "replay");
-  return app;
+  return std::move(app->caller);
 }
 
 }  // namespace
@@ -524,9 +570,9 @@ Result<Options> options_from(const api::Config& config) {
   o.max_signatures = size(config.limits.signatures);
   o.max_list_items = size(config.limits.list_items);
   o.max_json_depth = static_cast<unsigned>(config.limits.json_depth);
-  o.stamp.pdf_format = *format;
-  o.stamp.limits.max_stamps = size(config.limits.stamps);
-  o.stamp.limits.max_output_bytes = size(config.limits.output_mib) << 20;
+  o.signing.pdf_format = *format;
+  o.signing.limits.max_stamps = size(config.limits.stamps);
+  o.signing.limits.max_output_bytes = size(config.limits.output_mib) << 20;
   return o;
 }
 
@@ -546,30 +592,30 @@ Outcome Adapter::handle(std::string_view body, Time now) {
   // Refusals are audited under the app they name when it exists, else under "-", so that
   // made-up syscodes cannot multiply the rows.
   auto refuse = [&](const Refusal& r, bool app_exists) {
-    std::string actor = app_exists ? seen.syscode : "-";
+    std::string actor = "app:" + (app_exists ? seen.syscode : "-");
     std::string detail = r.info + (app_exists ? "" : "（syscode：" + shown(seen.syscode) + "）");
-    if (auto s = platform_.audit_refusal(actor, shown(seen.businesstype), r.reason, detail, now);
+    if (auto s = platform_.audit.refusal(actor, shown(seen.businesstype), r.reason, detail, now);
         !s)
-      return fail("审计记录失败：" + s.error().message);
+      return fail("审计记录失败：" + internal_error(s.error()));
     return fail(r.info);
   };
   if (!request) return refuse({request.error().message, "malformed"}, false);
   const Header& h = request->header;
   out.app = h.syscode;
   Refusal refusal;
-  auto app = authenticate(platform_, options_, *request, now, refusal);
-  if (!app) {
-    if (refusal.reason.empty()) return fail(app.error().message);  // the store failed
+  auto caller = authenticate(platform_.credentials, options_, *request, now, refusal);
+  if (!caller) {
+    if (refusal.reason.empty()) return fail(internal_error(caller.error()));  // the store failed
     return refuse(refusal, refusal.reason != "unknown-app");
   }
   auto operation = operations().find(h.businesstype);
   if (operation == operations().end())
     return refuse({"不支持的业务类型：" + shown(h.businesstype), "operation"}, true);
-  if (!app->allows(h.businesstype))
+  if (!caller->allows(h.businesstype))
     return refuse({"应用无权调用该接口：" + h.businesstype, "scope"}, true);
 
   trim_content(*request);
-  Call call(platform_, options_, *app, *request->content, now);
+  Call call(platform_, options_, *caller, *request->content, now);
   Status biznum = call.read_biznum();
   Answer answer = biznum ? operation->second(call) : Answer(biznum.error());
   out.biznum = call.biznum();
@@ -578,8 +624,10 @@ Outcome Adapter::handle(std::string_view body, Time now) {
   std::string outcome = !answer                 ? "refused: " + answer.error().message
                         : call.valid_document() ? "ok"
                                                 : call.invalid_reason();
-  if (auto s = platform_.audit(h.syscode, h.businesstype, out.biznum, outcome, out.biznum); !s)
-    return fail("审计记录失败：" + s.error().message);
+  if (auto s = platform_.audit.append(caller->actor(), h.businesstype, out.biznum, outcome, now,
+                                      out.biznum);
+      !s)
+    return fail("审计记录失败：" + internal_error(s.error()));
   if (!answer) return fail(answer.error().message);
   out.success = call.valid_document();
   out.body = response(h.businesstype, h.syscode, out.success,

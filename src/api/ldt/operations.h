@@ -4,10 +4,11 @@
 // authcode, version "1.0", random 32 hex digits, ctime within the window, hmac (constant time),
 // sign — and only then is the random recorded, so a forged request neither costs a write nor burns
 // a legitimate nonce. Each failure has its own errorInfo and is audited (throttled:
-// Platform::audit_refusal); then the app's scopes; then the operation, on the content trimmed once
-// the header is authenticated. Every signing call checks that the seal exists, that the app may use
-// it and that it is valid; BIZNUM (or PBIZNUM, as appendix A example 22 spells it) is generated
-// when empty and recorded with the signed document and in the audit log's biznum column.
+// AuditLog::refusal); then the app's scopes; then the operation, on the content trimmed once
+// the header is authenticated. Every signing call goes through the seal registry's one usable-seal
+// rule (service/platform.h) and the one signing path (service/signing.h); BIZNUM (or PBIZNUM, as
+// appendix A example 22 spells it) is generated when empty and recorded with the signed document
+// and in the audit log's biznum column.
 #pragma once
 
 #include <chrono>
@@ -18,6 +19,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "service/platform.h"
+#include "service/signing.h"
 
 namespace eseal::api::ldt {
 
@@ -28,7 +30,7 @@ struct Options {
   std::size_t max_signatures = 20;        // signList entries of one request
   std::size_t max_list_items = 1000;      // pages listed in a keywordModel
   unsigned max_json_depth = 32;           // nesting of the body
-  service::StampOptions stamp;            // pictures per signature, output size, PDF format
+  service::SigningSettings signing;       // PDF format, pictures per signature, output size
 };
 
 // The largest body the door accepts: a file of max_file_size in base64 and 2 MiB for the
@@ -47,12 +49,12 @@ struct Outcome {
 
 class Adapter {
  public:
-  Adapter(service::Platform& platform, Options options) : platform_(platform), options_(options) {}
+  Adapter(service::Platform platform, Options options) : platform_(platform), options_(options) {}
   Outcome handle(std::string_view body, Time now);
   const Options& options() const { return options_; }
 
  private:
-  service::Platform& platform_;
+  service::Platform platform_;
   Options options_;
 };
 

@@ -1,0 +1,159 @@
+#include "service/signing.h"
+
+#include "ofd/copy.h"
+#include "ofd/document.h"
+#include "ofd/package.h"
+#include "ofd/sign.h"
+#include "ofd/text.h"
+#include "pdf/document.h"
+#include "pdf/layout.h"
+#include "pdf/sign.h"
+
+namespace eseal::service {
+namespace {
+
+// The stamps of every placement for `seal`'s picture size, at most `limits.max_stamps`.
+Result<std::vector<doc::Stamp>> place(const SealSignature& request,
+                                      const std::vector<doc::PageSize>& pages,
+                                      const doc::KeywordFinder& find, const Limits& limits) {
+  if (request.placements.empty()) return Error::invalid_input("no placement for the seal");
+  const ses::SealPicture& picture = request.seal->info.picture;
+  std::vector<doc::Stamp> stamps;
+  for (const Placement& placement : request.placements) {
+    auto placed = doc::place(placement, pages, find, static_cast<double>(picture.width_mm),
+                             static_cast<double>(picture.height_mm));
+    if (!placed) return placed.error();
+    stamps.insert(stamps.end(), placed->begin(), placed->end());
+    if (stamps.size() > limits.max_stamps) {
+      return Error::invalid_input("the placement makes " + std::to_string(stamps.size()) +
+                                  " stamps, more than the limit of " +
+                                  std::to_string(limits.max_stamps));
+    }
+  }
+  return stamps;
+}
+
+Result<PendingSignature> within_output_limit(Result<PendingSignature> pending,
+                                             const Limits& limits) {
+  if (pending && pending->document.size() > limits.max_output_bytes) {
+    return Error::invalid_input(
+        "the signed document would be " + std::to_string(pending->document.size()) +
+        " bytes, more than the limit of " + std::to_string(limits.max_output_bytes));
+  }
+  return pending;
+}
+
+Result<PendingSignature> pending_pdf(Result<pdf::PreparedSignature> prepared) {
+  if (!prepared) return prepared.error();
+  return PendingSignature{DocumentFormat::kPdf,
+                          std::move(prepared->pdf),
+                          std::move(prepared->to_be_signed),
+                          std::move(prepared->document_digest),
+                          "field " + prepared->field_name,
+                          "the byte ranges"};
+}
+
+Result<PendingSignature> pending_ofd(Result<ofd::PreparedSignature> prepared) {
+  if (!prepared) return prepared.error();
+  return PendingSignature{DocumentFormat::kOfd,
+                          std::move(prepared->ofd),
+                          std::move(prepared->to_be_signed),
+                          std::move(prepared->document_digest),
+                          "signature " + prepared->id + ", " + prepared->signature_path,
+                          "Signature.xml"};
+}
+
+Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& request,
+                                          const pki::Certificate& signer, Time at,
+                                          const Limits& limits) {
+  auto document = pdf::Document::open(pdf);
+  if (!document) return document.error();
+  auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
+  auto stamps = place(request, pdf::page_sizes(*document), find, limits);
+  if (!stamps) return stamps.error();
+  pdf::SignRequest sign{std::move(*stamps), request.seal,    signer, request.pdf_format, at,
+                        request.reason,     request.location};
+  return pending_pdf(pdf::prepare_signature(pdf, sign));
+}
+
+Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& request,
+                                          const pki::Certificate& signer, Time at,
+                                          const Limits& limits) {
+  auto package = ofd::Package::open(ofd);
+  if (!package) return package.error();
+  auto structure = ofd::read_structure(*package);
+  if (!structure) return structure.error();
+  const ofd::DocBody& body = structure->documents.front();
+  auto pages = ofd::page_sizes(*package, body);
+  if (!pages) return pages.error();
+  auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
+  auto stamps = place(request, *pages, find, limits);
+  if (!stamps) return stamps.error();
+  ofd::SignRequest sign{ofd::SignatureKind::kSeal, std::move(*stamps), request.seal, signer, at, 0};
+  return pending_ofd(ofd::prepare_signature(ofd, sign));
+}
+
+Status require_ofd(ByteView document) {
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  if (*format != DocumentFormat::kOfd)
+    return Error::invalid_input("this operation applies to OFD documents only");
+  return ok_status();
+}
+
+Result<Bytes> complete_as(DocumentFormat format, ByteView prepared_document, ByteView signature,
+                          const doc::TimeStamper& time_stamper) {
+  return format == DocumentFormat::kPdf
+             ? pdf::complete_signature(prepared_document, signature, time_stamper)
+             : ofd::complete_signature(prepared_document, signature, time_stamper);
+}
+
+}  // namespace
+
+Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& request,
+                                      const pki::Certificate& signer, Time at,
+                                      const Limits& limits) {
+  if (!request.seal) return Error::invalid_input("no seal to stamp");
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  return within_output_limit(*format == DocumentFormat::kPdf
+                                 ? prepare_pdf_seal(document, request, signer, at, limits)
+                                 : prepare_ofd_seal(document, request, signer, at, limits),
+                             limits);
+}
+
+Result<PendingSignature> prepare_lock(ByteView ofd, const pki::Certificate& signer, Time at) {
+  if (auto s = require_ofd(ofd); !s) return s.error();
+  ofd::SignRequest request{ofd::SignatureKind::kLock, {}, nullptr, signer, at, 0};
+  return pending_ofd(ofd::prepare_signature(ofd, request));
+}
+
+Result<PendingSignature> prepare_certified_copy(ByteView ofd, const CopyRequest& request,
+                                                const pki::Certificate& signer, Time at) {
+  if (auto s = require_ofd(ofd); !s) return s.error();
+  ofd::CopyRequest copy{request.creator, request.cause, request.years, at, signer};
+  return pending_ofd(ofd::prepare_certified_copy(ofd, copy));
+}
+
+Result<Bytes> complete(ByteView prepared_document, ByteView signature,
+                       const doc::TimeStamper& time_stamper) {
+  auto format = detect_format(prepared_document);
+  if (!format) return format.error();
+  return complete_as(*format, prepared_document, signature, time_stamper);
+}
+
+Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
+                   const doc::TimeStamper& time_stamper) {
+  if (!pending) return pending.error();
+  auto signature = signer.sign(pending->to_be_signed);
+  if (!signature) return signature.error();
+  // The format is known: complete without sniffing the document again.
+  return complete_as(pending->format, pending->document, *signature, time_stamper);
+}
+
+Result<Bytes> remove_lock(ByteView ofd) {
+  if (auto s = require_ofd(ofd); !s) return s.error();
+  return ofd::remove_lock(ofd);
+}
+
+}  // namespace eseal::service

@@ -1,0 +1,94 @@
+// Two-phase signing, the one signing path of every door and the CLI: `prepare` lays out a
+// signature in a document and returns what the signer signs; a signer (keys/signer.h: a key held
+// here, a device, a phone, a person far away) signs it, now or much later, here or in another
+// process; `complete` puts the signature in place, with a hook that adds a time stamp. The
+// prepared document carries everything completion needs (the engines keep a pending record in
+// it, with the signer's certificate), so a pending signature is just bytes that can be stored and
+// resumed. `sign` is prepare + signer + complete. Format-neutral: PDF or OFD is decided here,
+// once per call, by content. Time is a parameter.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "doc/placement.h"
+#include "doc/signature_value.h"
+#include "keys/signer.h"
+#include "pki/certificate.h"
+#include "service/documents.h"
+#include "ses/seal.h"
+
+namespace eseal::service {
+
+// What one signature may make the engines do, so that a small request cannot ask for unbounded
+// work or output. Every door takes these from the configuration ([limits]).
+struct Limits {
+  std::size_t max_stamps = 500;              // pictures one signature places (hits, slices)
+  std::size_t max_output_bytes = 64u << 20;  // a signed document
+};
+
+// How the server signs, from the configuration ([signing], [limits]): the same for every door.
+struct SigningSettings {
+  doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // /Contents of a PDF signature
+  Limits limits;
+};
+
+// A seal signature: the seal whose picture is stamped and what the signature value is.
+struct SealSignature {
+  // Where the seal shows; the stamps of all placements belong to the one signature.
+  std::vector<Placement> placements;
+  const ses::SesSeal* seal = nullptr;
+  doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // OFD seals are always SES
+  std::string reason, location;                                  // PDF /Reason and /Location
+};
+
+// A certified copy (加注件, ofd/copy.h): who makes it, what for, for how many years.
+struct CopyRequest {
+  std::string creator, cause;
+  int years = 1;
+};
+
+// A signature laid out and waiting for its value.
+struct PendingSignature {
+  DocumentFormat format = DocumentFormat::kPdf;
+  Bytes document;         // the prepared document; complete() needs nothing else
+  Bytes to_be_signed;     // what the signer signs with SM3withSM2
+  Bytes document_digest;  // SM3 of what the signature covers (see digest_of)
+  std::string name;       // "field Signature1"; "signature s003, Doc_0/Signs/Sign_2/Signature.xml"
+  std::string digest_of;  // "the byte ranges"; "Signature.xml"
+};
+
+// Stamps `request.seal` where its placements say, for `signer`'s certificate (which the seal
+// must list). kInvalidInput for a document of neither format, no placement, a placement the
+// document cannot meet (no such page, keyword not found, a cross-page seal on one page) with the
+// rule's message, more than limits.max_stamps pictures ("the placement makes N stamps, more than
+// the limit of M") or a prepared document over limits.max_output_bytes ("the signed document
+// would be N bytes, more than the limit of M").
+Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& request,
+                                      const pki::Certificate& signer, Time at,
+                                      const Limits& limits = {});
+
+// OFD only (kInvalidInput for PDF): the licence lock signature (锁定签名) and a certified copy,
+// closed by `signer`'s lock signature.
+Result<PendingSignature> prepare_lock(ByteView ofd, const pki::Certificate& signer, Time at);
+Result<PendingSignature> prepare_certified_copy(ByteView ofd, const CopyRequest& request,
+                                                const pki::Certificate& signer, Time at);
+
+// Puts `signature` (SM3withSM2 over the pending to_be_signed, DER or r||s) into a prepared
+// document, after checking it against the signer's certificate; with `time_stamper`, its token
+// over the signature value goes into the value as well.
+Result<Bytes> complete(ByteView prepared_document, ByteView signature,
+                       const doc::TimeStamper& time_stamper = {});
+
+// A prepare's result signed by `signer` and completed: the one-call form of each prepare. A
+// signer that signs for another certificate than the one prepared for is caught by complete.
+Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
+                   const doc::TimeStamper& time_stamper = {});
+
+// OFD only: LD/T delLockSign, the lock signature removed (ofd::remove_lock).
+Result<Bytes> remove_lock(ByteView ofd);
+
+}  // namespace eseal::service
