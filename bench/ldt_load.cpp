@@ -21,7 +21,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "keys/kek.h"
-#include "keys/key_file.h"
+#include "keys/signer.h"
 
 namespace {
 
@@ -45,10 +45,13 @@ api::ldt::ClientCredentials credentials(const std::string& path) {
       must(keys::load_or_create_kek(env ? std::optional<std::string_view>(env) : std::nullopt,
                                     file ? file : "var/kek", keys::KekFile::kMustExist),
            "the KEK");
-  Bytes key_pem = must(read_file(dir / *t["key"].value<std::string>()), "app key");
+  Bytes cert_pem = must(read_file(dir / *t["cert"].value<std::string>()), "app certificate");
+  std::shared_ptr<keys::Signer> signer =
+      must(keys::key_file_signer(dir / *t["key"].value<std::string>(),
+                                 must(pki::Certificate::parse(cert_pem), "app certificate"), kek),
+           "app key");
   return {*t["syscode"].value<std::string>(), *t["authcode"].value<std::string>(),
-          must(crypto::from_base64(*t["hmac_key"].value<std::string>()), "hmac_key"),
-          must(keys::decrypt_private_key(key_pem, kek), "app key")};
+          must(crypto::from_base64(*t["hmac_key"].value<std::string>()), "hmac_key"), signer};
 }
 
 }  // namespace

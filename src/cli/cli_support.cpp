@@ -79,11 +79,6 @@ pki::Crl read_crl(const std::filesystem::path& path) {
   return need(pki::Crl::parse(data), path.string());
 }
 
-crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek) {
-  auto data = need(read_file(path));
-  return need(keys::decrypt_private_key(data, kek), path.string());
-}
-
 std::unique_ptr<keys::Signer> read_signer(const std::filesystem::path& key_file,
                                           const std::filesystem::path& cert_file,
                                           const keys::Kek& kek) {
@@ -124,15 +119,6 @@ void refuse_overwrite(const std::filesystem::path& path, bool force) {
   if (!force && std::filesystem::exists(path, ec)) {
     fail(Error::invalid_input(path.string() + " already exists; pass --force to replace it"));
   }
-}
-
-void write_certificate_and_key(const std::filesystem::path& cert_path,
-                               const std::filesystem::path& key_path, const pki::Certificate& cert,
-                               const crypto::Sm2PrivateKey& key, const keys::Kek& kek) {
-  std::string key_pem = need(keys::encrypt_private_key(key, kek));
-  // Key first: a certificate on disk without its key would be useless.
-  need(write_file_atomic(key_path, as_bytes(key_pem), 0600));
-  need(write_file_atomic(cert_path, as_bytes(cert.pem()), 0644));
 }
 
 std::string describe(const pki::Certificate& cert) {

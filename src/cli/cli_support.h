@@ -7,7 +7,6 @@
 #include <string>
 
 #include "base/result.h"
-#include "crypto/sm2.h"
 #include "keys/kek.h"
 #include "keys/signer.h"
 #include "pki/certificate.h"
@@ -67,7 +66,6 @@ keys::Kek load_kek(const GlobalOptions& options, keys::KekFile mode = keys::KekF
 pki::Certificate read_certificate(const std::filesystem::path& path);
 std::vector<pki::Certificate> read_certificates(const std::filesystem::path& path);
 pki::Crl read_crl(const std::filesystem::path& path);
-crypto::Sm2PrivateKey read_private_key(const std::filesystem::path& path, const keys::Kek& kek);
 // The signer of the key in `key_file` for the certificate in `cert_file`, which must be that
 // key's: a signature made with another key would not verify, so a mismatch is bad input (exit 2)
 // found before anything is signed, not a verification failure afterwards.
@@ -97,11 +95,6 @@ TrustMaterial read_trust(const TrustFiles& files);
 // Fails with kInvalidInput when `path` exists and `force` is false, so nothing is overwritten
 // by accident.
 void refuse_overwrite(const std::filesystem::path& path, bool force);
-
-// Writes a certificate (0644) and its encrypted key (0600).
-void write_certificate_and_key(const std::filesystem::path& cert_path,
-                               const std::filesystem::path& key_path, const pki::Certificate& cert,
-                               const crypto::Sm2PrivateKey& key, const keys::Kek& kek);
 
 // A human-readable summary of a certificate, one field per line.
 std::string describe(const pki::Certificate& cert);

@@ -4,6 +4,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "crypto/encoding.h"
+#include "keys/key_pair_files.h"
 #include "pki/crl.h"
 #include "pki/verify.h"
 
@@ -52,7 +53,6 @@ int run_crl_issue(const CrlIssueOptions& o, const GlobalOptions& global) {
                                                  : std::filesystem::path(o.issuer + ".crl.pem");
   keys::Kek kek = load_kek(global);
   pki::Certificate issuer = read_certificate(files.cert);
-  crypto::Sm2PrivateKey key = read_private_key(files.key, kek);
   pki::RevocationReason reason = need(pki::parse_revocation_reason(o.reason), "--reason");
   Time now = now_utc();
 
@@ -86,7 +86,7 @@ int run_crl_issue(const CrlIssueOptions& o, const GlobalOptions& global) {
     request.revoked.push_back({serial, now, reason});
     std::cout << "revoked: " << crypto::to_hex_upper(serial) << " (" << o.reason << ")\n";
   }
-  pki::Crl crl = need(pki::issue_crl(request, issuer, key));
+  pki::Crl crl = need(keys::issue_crl(request, issuer, files.key, kek));
   need(write_file_atomic(out, as_bytes(crl.pem()), 0644));
   std::cout << "wrote " << out.string() << ": CRL number " << crl.number() << ", "
             << crl.revoked().size() << " revoked, next update " << format_utc(*crl.next_update())
@@ -120,17 +120,11 @@ pki::Certificate init_ca(const std::filesystem::path& dir, const std::string& su
   IssuerFiles files = IssuerFiles::in_folder(dir);
   refuse_overwrite(files.cert, force);
   refuse_overwrite(files.key, force);
-  auto key = need(crypto::Sm2PrivateKey::generate());
   Time now = now_utc();
-  pki::CertificateRequest request{pki::CertificateProfile::kRootCa,
-                                  need(pki::DistinguishedName::parse(subject), "--subject"),
-                                  key.public_key(),
-                                  now - kBackdate,
-                                  now + std::chrono::days(days),
-                                  {}};
-  auto cert = need(pki::issue_certificate(request, std::nullopt, key));
-  write_certificate_and_key(files.cert, files.key, cert, key, kek);
-  return cert;
+  keys::KeyPairRequest request{pki::CertificateProfile::kRootCa,
+                               need(pki::DistinguishedName::parse(subject), "--subject"),
+                               now - kBackdate, now + std::chrono::days(days)};
+  return need(keys::issue_key_pair(request, std::nullopt, {files.cert, files.key}, kek));
 }
 
 pki::Certificate issue_to_files(const IssuerFiles& issuer_files, pki::CertificateProfile profile,
@@ -144,8 +138,6 @@ pki::Certificate issue_to_files(const IssuerFiles& issuer_files, pki::Certificat
   refuse_overwrite(out.cert, force);
   refuse_overwrite(out.key, force);
   pki::Certificate issuer = read_certificate(issuer_files.cert);
-  crypto::Sm2PrivateKey issuer_key = read_private_key(issuer_files.key, kek);
-  auto key = need(crypto::Sm2PrivateKey::generate());
   Time now = now_utc();
   Time not_before = std::max(now - kBackdate, issuer.not_before());
   Time not_after = std::min(now + std::chrono::days(days), issuer.not_after());
@@ -153,13 +145,10 @@ pki::Certificate issue_to_files(const IssuerFiles& issuer_files, pki::Certificat
     std::cerr << "eseal: note: validity shortened to the issuer's notAfter "
               << format_utc(not_after) << "\n";
   }
-  pki::CertificateRequest request{
-      profile,          need(pki::DistinguishedName::parse(subject), "--subject"),
-      key.public_key(), not_before,
-      not_after,        {}};
-  auto cert = need(pki::issue_certificate(request, issuer, issuer_key));
-  write_certificate_and_key(out.cert, out.key, cert, key, kek);
-  return cert;
+  keys::KeyPairRequest request{profile, need(pki::DistinguishedName::parse(subject), "--subject"),
+                               not_before, not_after};
+  return need(keys::issue_key_pair(request, keys::KeyPairFiles{issuer_files.cert, issuer_files.key},
+                                   {out.cert, out.key}, kek));
 }
 
 void add_ca_commands(CLI::App& app, const GlobalOptions& global) {

@@ -51,7 +51,7 @@ AppFile read_app_file(const std::string& path, const keys::Kek& kek) {
   return {table["url"].value_or(std::string("http://127.0.0.1:8080/seal/v1/electricSeal")),
           {text("syscode"), text("authcode"),
            need(crypto::from_base64(text("hmac_key")), path + ": hmac_key"),
-           read_private_key(relative(text("key")), kek)}};
+           read_signer(relative(text("key")), relative(text("cert")), kek)}};
 }
 
 // "http://host:port/path" -> host, port, path.

@@ -4,6 +4,7 @@
 #include "base/file.h"
 #include "cli/commands.h"
 #include "crypto/encoding.h"
+#include "keys/key_pair_files.h"
 
 namespace eseal::cli {
 namespace {
@@ -20,9 +21,8 @@ void check_user_id(const std::string& id) {
 
 Bytes sign_file(const std::filesystem::path& key_file, const std::filesystem::path& input,
                 const std::string& user_id, bool raw, const keys::Kek& kek) {
-  crypto::Sm2PrivateKey key = read_private_key(key_file, kek);
   Bytes data = need(read_file(input));
-  Bytes der = need(crypto::sm2_sign(key, data, user_id));
+  Bytes der = need(keys::sign_with_key_file(key_file, data, user_id, kek));
   return raw ? need(crypto::sm2_signature_der_to_raw(der)) : der;
 }
 

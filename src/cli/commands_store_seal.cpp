@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
+#include "keys/key_pair_files.h"
 #include "ses/verify.h"
 
 namespace eseal::cli {
@@ -52,9 +53,14 @@ store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
   record.created = record.updated = now_utc();
   std::optional<store::KeyRecord> key_record;
   if (key) {
-    record.key_id = need(key->keystore.put(key->key), "importing the signing key");
-    key_record = store::KeyRecord{record.key_id, "", crypto::to_hex(key->key.public_key().point()),
-                                  record.created};
+    auto imported = keys::import_key(key->keystore, key->file, signer, key->kek);
+    if (!imported && imported.error().code == keys::kKeyMismatch) {
+      fail(Error::invalid_input(key->file.string() + " is not the key of " +
+                                signer.subject().to_string()));
+    }
+    record.key_id = need(std::move(imported), "importing the signing key");
+    key_record = store::KeyRecord{
+        record.key_id, "", crypto::to_hex(need(signer.public_key()).point()), record.created};
   }
   Status added =
       store.add_seal({record, cert, key_record},
@@ -88,24 +94,16 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   // The key is read with the data folder's KEK (or is unencrypted) and kept in the folder's
   // keystore, so the folder moves and backs up with it.
   std::optional<keys::Kek> kek;
-  std::optional<crypto::Sm2PrivateKey> private_key;
-  if (!o.key.empty()) {
-    kek = data_folder_kek(global, o.data_dir);
-    private_key = read_private_key(o.key, *kek);
-    crypto::Sm2PublicKey public_key = need(signer.public_key(), "the signer's certificate");
-    if (!(private_key->public_key() == public_key)) {
-      fail(Error::invalid_input(o.key + " is not the key of " + signer.subject().to_string()));
-    }
-  }
+  if (!o.key.empty()) kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
   std::string app_id;
   if (!o.app.empty()) app_id = need(store->find_app(o.app), "--app").id;
 
   std::optional<keys::SoftKeystore> keystore;
   std::optional<SealKey> key;
-  if (private_key) {
+  if (kek) {
     keystore.emplace(open_keystore(o.data_dir, *kek));
-    key.emplace(SealKey{*keystore, *private_key});
+    key.emplace(SealKey{*keystore, o.key, *kek});
   }
   store::SealRecord record =
       register_seal(*store, seal, signer, key, app_id, o.app.empty() ? "" : "; app=" + o.app);

@@ -221,8 +221,8 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
   for (const auto& [seal, signer_prefix] : d.seals) {
     if (store.find_seal(seal.info.es_id)) continue;
     pki::Certificate signer = read_certificate(signer_prefix + ".pem");
-    crypto::Sm2PrivateKey key = read_private_key(signer_prefix + ".key", kek);
-    register_seal(store, seal, signer, SealKey{keystore, key}, owner, "; eseal demo");
+    register_seal(store, seal, signer, SealKey{keystore, signer_prefix + ".key", kek}, owner,
+                  "; eseal demo");
     ++registered;
   }
   if (registered < d.seals.size()) {

@@ -36,10 +36,11 @@ keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek);
 // An audit entry for a change made now from the command line, by "cli:<login name>".
 store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail = {});
 
-// A seal's signing key, to be imported into the data folder's keystore as it is registered.
+// A seal's signing key file, to be imported into the data folder's keystore as it is registered.
 struct SealKey {
   keys::SoftKeystore& keystore;
-  const crypto::Sm2PrivateKey& key;
+  std::filesystem::path file;
+  const keys::Kek& kek;
 };
 
 // Registers `seal` (its bytes as a blob), its signer's certificate and, when given, the key that

@@ -99,7 +99,7 @@ class World {
   const std::string& foreign_id() const { return foreign_id_; }
   ClientCredentials credentials() const {
     return {"TESTAPP", secrets_.authcode, Bytes(secrets_.hmac_key.begin(), secrets_.hmac_key.end()),
-            app_key_.key};
+            std::move(*keys::KeySigner::make(app_key_.key, app_key_.cert))};
   }
   store::Store& store() { return *store_; }
   service::Platform platform() { return platform_->platform(); }
@@ -380,7 +380,8 @@ TEST(LdtApi, EachHeaderFailureHasItsOwnErrorInfo) {
   bad_hmac.hmac_key = to_bytes("another key");
   EXPECT_EQ(send(request("getSeal", content, bad_hmac)).info(), "hmac验证失败");
   ClientCredentials bad_key = good;
-  bad_key.key = *crypto::Sm2PrivateKey::generate();
+  auto stranger = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=别人", nullptr);
+  bad_key.signer = std::move(*keys::KeySigner::make(stranger.key, stranger.cert));
   EXPECT_EQ(send(request("getSeal", content, bad_key)).info(), "sign验证失败");
   Reply unknown_op = call("noSuchOperation", "{}");
   EXPECT_EQ(unknown_op.info(), "不支持的业务类型：noSuchOperation");
@@ -566,7 +567,8 @@ TEST(LdtApi, OnlyAnAuthenticatedRequestConsumesItsRandom) {
   EXPECT_EQ(send(request("getSealStatus", content, forged, now_utc(), random)).info(),
             "hmac验证失败");
   ClientCredentials wrong_key = world().credentials();
-  wrong_key.key = *crypto::Sm2PrivateKey::generate();
+  auto stranger = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=别人", nullptr);
+  wrong_key.signer = std::move(*keys::KeySigner::make(stranger.key, stranger.cert));
   EXPECT_EQ(send(request("getSealStatus", content, wrong_key, now_utc(), random)).info(),
             "sign验证失败");
   EXPECT_EQ(

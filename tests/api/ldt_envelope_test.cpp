@@ -162,7 +162,7 @@ TEST(LdtEnvelope, HmacIsSm3HmacOverCtimeRandomSyscode) {
 TEST(LdtEnvelope, SignVerifiesInEveryEncodingAndFailsWhenTheContentChanges) {
   auto app = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=接入应用", nullptr);
   rapidjson::Document content = json(R"({"certDN":"C=CN,CN=公章","BIZNUM":""})");
-  auto sign = sign_content(content, app.key);
+  auto sign = sign_content(content, **keys::KeySigner::make(app.key, app.cert));
   ASSERT_TRUE(sign.ok());
   auto request_with = [&](const std::string& s, std::string_view content_json) {
     std::string body = R"({"message_header":{"syscode":"A","authcode":"b","businesstype":"getSeal",
@@ -188,7 +188,8 @@ TEST(LdtEnvelope, SignVerifiesInEveryEncodingAndFailsWhenTheContentChanges) {
 
 TEST(LdtEnvelope, ABuiltRequestPassesTheServersChecks) {
   auto app = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=接入应用", nullptr);
-  ClientCredentials credentials{"HBECS", "auth", to_bytes("hmac-key"), app.key};
+  ClientCredentials credentials{"HBECS", "auth", to_bytes("hmac-key"),
+                                std::move(*keys::KeySigner::make(app.key, app.cert))};
   rapidjson::Document content = json(R"({"certDN":"C=CN,CN=公章"})");
   auto body = build_request(credentials, "getSeal", content, pki::test::kNow,
                             "550e8400e29b41d4a716446655440000");

@@ -9,6 +9,7 @@
 
 #include "base/file.h"
 #include "keys/key_file.h"
+#include "keys/key_pair_files.h"
 #include "pki/test_ca.h"
 
 namespace eseal::keys {
@@ -94,6 +95,47 @@ TEST(Signer, FromTheSoftKeystore) {
   auto unknown = keystore_signer(*keystore, "soft:" + std::string(32, '0'), party.cert);
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().kind, ErrorKind::kNotFound);
+}
+
+}  // namespace
+}  // namespace eseal::keys
+
+namespace eseal::keys {
+namespace {
+
+TEST(KeyPairFiles, IssueSignAndImportWithoutHandingOutTheKey) {
+  Folder folder;
+  const auto& dir = folder.path();
+  KeyPairFiles root{dir / "root.pem", dir / "root.key"};
+  KeyPairRequest root_request{
+      pki::CertificateProfile::kRootCa, *pki::DistinguishedName::parse("C=CN,CN=根"),
+      pki::test::kNow - std::chrono::days(1), pki::test::kNow + std::chrono::days(365)};
+  auto root_cert = issue_key_pair(root_request, std::nullopt, root, test_kek());
+  ASSERT_TRUE(root_cert.ok()) << root_cert.error().message;
+  EXPECT_EQ(std::filesystem::status(root.key).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  KeyPairFiles leaf{dir / "leaf.pem", dir / "leaf.key"};
+  KeyPairRequest leaf_request = root_request;
+  leaf_request.profile = pki::CertificateProfile::kSeal;
+  leaf_request.subject = *pki::DistinguishedName::parse("C=CN,CN=合同章");
+  auto leaf_cert = issue_key_pair(leaf_request, root, leaf, test_kek());
+  ASSERT_TRUE(leaf_cert.ok()) << leaf_cert.error().message;
+  EXPECT_EQ(leaf_cert->issuer(), root_cert->subject());
+
+  Bytes data = to_bytes("data");
+  auto signature = sign_with_key_file(leaf.key, data, crypto::kSm2DefaultUserId, test_kek());
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(crypto::sm2_verify(*leaf_cert->public_key(), data, *signature).ok());
+
+  auto keystore = SoftKeystore::open(dir / "keys", test_kek());
+  ASSERT_TRUE(keystore.ok());
+  auto imported = import_key(*keystore, leaf.key, *leaf_cert, test_kek());
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  EXPECT_TRUE(keystore_signer(*keystore, *imported, *leaf_cert).ok());
+  auto mismatch = import_key(*keystore, root.key, *leaf_cert, test_kek());
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().code, kKeyMismatch);
 }
 
 }  // namespace

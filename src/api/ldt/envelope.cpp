@@ -260,9 +260,8 @@ Status verify_sign(const Request& request, const pki::Certificate& app_cert) {
   return Error::verification_failed("sign验证失败");
 }
 
-Result<std::string> sign_content(const rapidjson::Value& content,
-                                 const crypto::Sm2PrivateKey& key) {
-  auto der = crypto::sm2_sign(key, as_bytes(canonical_content(content)));
+Result<std::string> sign_content(const rapidjson::Value& content, keys::Signer& signer) {
+  auto der = signer.sign(as_bytes(canonical_content(content)));
   if (!der) return der.error();
   auto raw = crypto::sm2_signature_der_to_raw(*der);
   if (!raw) return raw.error();
@@ -272,7 +271,8 @@ Result<std::string> sign_content(const rapidjson::Value& content,
 Result<std::string> build_request(const ClientCredentials& credentials,
                                   const std::string& businesstype, const rapidjson::Value& content,
                                   Time now, const std::string& random) {
-  auto sign = sign_content(content, credentials.key);
+  if (!credentials.signer) return Error::invalid_input("no signer for the request's sign");
+  auto sign = sign_content(content, *credentials.signer);
   if (!sign) return sign.error();
   std::string ctime = std::to_string(
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());

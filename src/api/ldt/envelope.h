@@ -14,7 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "crypto/sm2.h"
+#include "keys/signer.h"
 #include "pki/certificate.h"
 
 namespace eseal::api::ldt {
@@ -63,13 +63,13 @@ bool hmac_matches(ByteView key, const Header& header);
 Status verify_sign(const Request& request, const pki::Certificate& app_cert);
 
 // base64 of r‖s over canonical_content(content): what a client puts in `sign`.
-Result<std::string> sign_content(const rapidjson::Value& content, const crypto::Sm2PrivateKey& key);
+Result<std::string> sign_content(const rapidjson::Value& content, keys::Signer& signer);
 
-// What a client needs to call: the app's credentials and its SM2 key.
+// What a client needs to call: the app's credentials and the signer of its SM2 key.
 struct ClientCredentials {
   std::string syscode, authcode;
   Bytes hmac_key;
-  crypto::Sm2PrivateKey key;
+  std::shared_ptr<keys::Signer> signer;
 };
 
 // A signed request body for `businesstype` with `content` (an object): ctime = `now` in ms,
