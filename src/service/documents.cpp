@@ -47,10 +47,6 @@ SignatureSummary summary_of(std::string kind, const std::string& signer, const s
 
 }  // namespace
 
-std::string_view format_name(DocumentFormat f) {
-  return f == DocumentFormat::kPdf ? "PDF" : "OFD";
-}
-
 Result<DocumentFormat> detect_format(ByteView document) {
   std::string_view head(reinterpret_cast<const char*>(document.data()),
                         std::min<std::size_t>(document.size(), 1024));

@@ -9,6 +9,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "doc/document_format.h"
 #include "doc/placement.h"
 #include "doc/signature_value.h"
 #include "pki/certificate.h"
@@ -17,8 +18,8 @@
 
 namespace eseal::service {
 
-enum class DocumentFormat { kPdf, kOfd };
-std::string_view format_name(DocumentFormat f);  // "PDF", "OFD"
+using doc::DocumentFormat;
+using doc::format_name;
 
 // By content: "%PDF-" near the start, or a ZIP archive with OFD.xml at its root. kInvalidInput
 // for anything else: kNotPdfOrOfd, or for a ZIP archive the package rules refuse (ofd/package.h:

@@ -212,9 +212,7 @@ Status StorePlatform::record(const Caller& caller, const std::string& biznum, By
                                biznum,
                                *sm3,
                                static_cast<std::int64_t>(document.size()),
-                               format && *format == DocumentFormat::kOfd
-                                   ? store::DocumentFormat::kOfd
-                                   : store::DocumentFormat::kPdf,
+                               format ? *format : DocumentFormat::kPdf,
                                now};
   return store_.add_document(record,
                              {now, caller.actor(), operation, *id, "document " + *sm3, biznum});

@@ -118,9 +118,9 @@ Result<DocumentRecord> read_document(const Statement& s) {
   doc.blob_sm3 = s.text(3);
   doc.size = s.integer(4);
   std::string format = s.text(5);
-  if (format == format_name(DocumentFormat::kPdf)) {
+  if (format == column_name(DocumentFormat::kPdf)) {
     doc.format = DocumentFormat::kPdf;
-  } else if (format == format_name(DocumentFormat::kOfd)) {
+  } else if (format == column_name(DocumentFormat::kOfd)) {
     doc.format = DocumentFormat::kOfd;
   } else {
     return Error::internal("document " + doc.id + " has an unknown format: " + format);
@@ -415,7 +415,7 @@ class SqliteStore final : public Store {
       return run("INSERT INTO documents (" + std::string(kDocumentColumns) +
                      ") VALUES (?, ?, ?, ?, ?, ?, ?)",
                  doc.id, OrNull{doc.app_id}, doc.biznum, doc.blob_sm3, doc.size,
-                 format_name(doc.format), epoch(doc.created));
+                 column_name(doc.format), epoch(doc.created));
     });
   }
 

@@ -143,7 +143,7 @@ SealStatus SealRecord::effective_status(Time now) const {
   return live && now > valid_end ? SealStatus::kExpired : status;
 }
 
-std::string_view format_name(DocumentFormat format) {
+std::string_view column_name(DocumentFormat format) {
   return format == DocumentFormat::kOfd ? "ofd" : "pdf";
 }
 

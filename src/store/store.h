@@ -32,6 +32,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "crypto/secure_buffer.h"
+#include "doc/document_format.h"
 #include "keys/kek.h"
 #include "pki/certificate.h"
 #include "store/blob_store.h"
@@ -132,8 +133,8 @@ struct NewSeal {
   std::optional<KeyRecord> key;
 };
 
-enum class DocumentFormat { kPdf, kOfd };
-std::string_view format_name(DocumentFormat format);  // "pdf", "ofd"
+using doc::DocumentFormat;
+std::string_view column_name(DocumentFormat format);  // "pdf", "ofd": the documents.format column
 
 struct DocumentRecord {
   std::string id;
