@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
+#include "cli/seal_choice.h"
 #include "cli/two_phase.h"
 #include "ofd/verify.h"
 
@@ -131,58 +132,65 @@ struct SigningFiles {
   bool force = false;
 };
 
+// --in, --out, --force and, unless a seal choice names the signer, --cert (and --key).
 void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what,
-                         bool with_key = true) {
+                         bool signer_files = true) {
   cmd->add_option("--in", f.in, "OFD document")->required();
   cmd->add_option("--out", f.out, what + " to write")->required();
-  if (with_key) cmd->add_option("--key", f.key, "Signer's private key (S.key)")->required();
-  cmd->add_option("--cert", f.cert, "Signer's certificate (S.pem)")->required();
+  if (signer_files) {
+    cmd->add_option("--key", f.key, "Signer's private key (S.key)")->required();
+    cmd->add_option("--cert", f.cert, "Signer's certificate (S.pem)")->required();
+  }
   cmd->add_flag("--force", f.force, "Replace an existing output file");
 }
 
-// Reads the input OFD, prepares a signature in it with `prepare` for the signer of --key and
-// --cert, signs, completes and writes the finished package; returns how the signature is known.
+// Reads the input OFD, prepares a signature in it with `prepare` for `signer`, signs, completes
+// and writes the finished package; returns how the signature is known.
 std::string sign_and_write(
-    const SigningFiles& f, const GlobalOptions& global,
+    const SigningFiles& f, keys::Signer& signer,
     const std::function<Result<service::PendingSignature>(const Bytes&, const pki::Certificate&)>&
         prepare) {
-  keys::Kek kek = load_kek(global);
-  std::unique_ptr<keys::Signer> signer = read_signer(f.key, f.cert, kek);
   Bytes input = read_document(f.in, service::DocumentFormat::kOfd);
-  service::PendingSignature prepared = need(prepare(input, signer->certificate()), f.in);
+  service::PendingSignature prepared = need(prepare(input, signer.certificate()), f.in);
   std::string name = prepared.name;
-  Bytes done = need(service::sign(std::move(prepared), *signer), f.in);
+  Bytes done = need(service::sign(std::move(prepared), signer), f.in);
   need(write_file_atomic(f.out, done, 0644));
   return name;
 }
 
+// The signer of --key and --cert.
+std::unique_ptr<keys::Signer> signer_of(const SigningFiles& f, const GlobalOptions& global) {
+  return read_signer(f.key, f.cert, load_kek(global));
+}
+
 struct OfdSignOptions {
   SigningFiles files;
-  std::string seal;
+  SealChoice seal;
   PlacementOptions placement;
 };
 
 Result<service::PendingSignature> prepare_seal(const OfdSignOptions& o, const Bytes& input,
-                                               const pki::Certificate& signer) {
-  ses::SesSeal seal = read_seal(o.seal);
-  service::SealSignature request{placements(o.placement), &seal, doc::SignatureFormat::kSes, "",
-                                 ""};
-  return service::prepare_seal(input, request, signer, now_utc(), kNoLimits);
+                                               const ChosenSeal& chosen) {
+  service::SealSignature request{placements(o.placement), &chosen.seal, doc::SignatureFormat::kSes,
+                                 "", ""};
+  return service::prepare_seal(input, request, chosen.certificate, now_utc(), kNoLimits);
 }
 
 void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
   {
     auto* sign = ofd->add_subcommand("sign", "Stamp a seal (Type=\"Seal\", an SES signature)");
     auto o = std::make_shared<OfdSignOptions>();
-    add_signing_options(sign, o->files, "Sealed OFD");
-    sign->add_option("--seal", o->seal, "Seal (.esl) to stamp")->required();
+    add_signing_options(sign, o->files, "Sealed OFD", false);
+    add_seal_choice(sign, o->seal, true);
     add_placement_options(sign, o->placement);
     sign->callback([o, &global] {
       refuse_overwrite(o->files.out, o->files.force);
-      std::string name =
-          sign_and_write(o->files, global, [&](const Bytes& input, const pki::Certificate& signer) {
-            return prepare_seal(*o, input, signer);
-          });
+      ChosenSeal chosen = choose_seal(o->seal, global, true);
+      std::string name = sign_and_write(o->files, *chosen.signer,
+                                        [&](const Bytes& input, const pki::Certificate&) {
+                                          return prepare_seal(*o, input, chosen);
+                                        });
+      chosen.audit("ofd.sign", o->files.in + " -> " + o->files.out);
       std::cout << "sealed " << o->files.in << " -> " << o->files.out << " (" << name << ")\n";
     });
   }
@@ -192,15 +200,15 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     auto o = std::make_shared<OfdSignOptions>();
     auto outputs = std::make_shared<PrepareOutputs>();
     add_signing_options(prep, o->files, "Prepared OFD", false);
-    prep->add_option("--seal", o->seal, "Seal (.esl) to stamp")->required();
+    add_seal_choice(prep, o->seal, false);
     add_placement_options(prep, o->placement);
     add_prepare_outputs(prep, *outputs, "the new Signature.xml (the dataHash) here");
-    prep->callback([o, outputs] {
+    prep->callback([o, outputs, &global] {
       refuse_overwrite(o->files.out, o->files.force);
-      pki::Certificate signer = read_certificate(o->files.cert);
+      ChosenSeal chosen = choose_seal(o->seal, global, false);
       Bytes input = read_document(o->files.in, service::DocumentFormat::kOfd);
       write_prepared(o->files.out, *outputs, o->files.force,
-                     need(prepare_seal(*o, input, signer), o->files.in), signer);
+                     need(prepare_seal(*o, input, chosen), o->files.in), chosen.certificate);
     });
   }
   add_complete_command(ofd, "OFD");
@@ -211,10 +219,10 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     add_signing_options(lock, *f, "Locked OFD");
     lock->callback([f, &global] {
       refuse_overwrite(f->out, f->force);
-      std::string name =
-          sign_and_write(*f, global, [](const Bytes& input, const pki::Certificate& signer) {
-            return service::prepare_lock(input, signer, now_utc());
-          });
+      std::string name = sign_and_write(*f, *signer_of(*f, global),
+                                        [](const Bytes& input, const pki::Certificate& signer) {
+                                          return service::prepare_lock(input, signer, now_utc());
+                                        });
       std::cout << "locked " << f->in << " -> " << f->out << " (" << name << ")\n";
     });
   }
@@ -247,9 +255,10 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
         ->capture_default_str();
     copy->callback([f, request, &global] {
       refuse_overwrite(f->out, f->force);
-      sign_and_write(*f, global, [&](const Bytes& input, const pki::Certificate& signer) {
-        return service::prepare_certified_copy(input, *request, signer, now_utc());
-      });
+      sign_and_write(*f, *signer_of(*f, global),
+                     [&](const Bytes& input, const pki::Certificate& signer) {
+                       return service::prepare_certified_copy(input, *request, signer, now_utc());
+                     });
       std::cout << "certified copy of " << f->in << " -> " << f->out << " (for " << request->cause
                 << ", valid " << request->years << " year(s))\n";
     });

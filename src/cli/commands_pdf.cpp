@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
+#include "cli/seal_choice.h"
 #include "cli/two_phase.h"
 #include "pdf/document.h"
 #include "pdf/text.h"
@@ -15,27 +16,26 @@ namespace eseal::cli {
 namespace {
 
 struct SignOptions {
-  std::string in, out, seal, key, cert, format = "ses", reason, location;
+  std::string in, out, format = "ses", reason, location;
+  SealChoice seal;
   PlacementOptions placement;
   bool force = false;
 };
 
-// Reads the input, places the seal and prepares the signature for `signer`: the first half.
+// Places the chosen seal in the input and prepares the signature: the first half of signing.
 service::PendingSignature prepare(const SignOptions& o, const Bytes& input,
-                                  const pki::Certificate& signer) {
-  ses::SesSeal seal = read_seal(o.seal);
-  service::SealSignature request{placements(o.placement), &seal,
+                                  const ChosenSeal& chosen) {
+  service::SealSignature request{placements(o.placement), &chosen.seal,
                                  need(doc::parse_signature_format(o.format), "--format"), o.reason,
                                  o.location};
-  return need(service::prepare_seal(input, request, signer, now_utc(), kNoLimits), o.in);
+  return need(service::prepare_seal(input, request, chosen.certificate, now_utc(), kNoLimits),
+              o.in);
 }
 
 void add_sign_options(CLI::App* cmd, SignOptions& o, bool with_key) {
   cmd->add_option("--in", o.in, "PDF to sign")->required();
   cmd->add_option("--out", o.out, "Signed PDF to write")->required();
-  cmd->add_option("--seal", o.seal, "Seal (.esl) whose picture is stamped")->required();
-  if (with_key) cmd->add_option("--key", o.key, "Signer's private key (S.key)")->required();
-  cmd->add_option("--cert", o.cert, "Signer's certificate (S.pem), listed in the seal")->required();
+  add_seal_choice(cmd, o.seal, with_key);
   cmd->add_option("--format", o.format, "What /Contents holds: ses, gmcms or pkcs7")
       ->capture_default_str();
   cmd->add_option("--reason", o.reason, "/Reason");
@@ -125,13 +125,13 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     add_sign_options(sign, *o, true);
     sign->callback([o, &global] {
       refuse_overwrite(o->out, o->force);
-      keys::Kek kek = load_kek(global);
-      std::unique_ptr<keys::Signer> signer = read_signer(o->key, o->cert, kek);
+      ChosenSeal chosen = choose_seal(o->seal, global, true);
       Bytes input = read_document(o->in, service::DocumentFormat::kPdf);
-      service::PendingSignature prepared = prepare(*o, input, signer->certificate());
+      service::PendingSignature prepared = prepare(*o, input, chosen);
       std::string name = prepared.name;
-      Bytes signed_pdf = need(service::sign(std::move(prepared), *signer), o->in);
+      Bytes signed_pdf = need(service::sign(std::move(prepared), *chosen.signer), o->in);
       need(write_file_atomic(o->out, signed_pdf, 0644));
+      chosen.audit("pdf.sign", o->in + " -> " + o->out);
       std::cout << "signed " << o->in << " -> " << o->out << " (" << o->format << ", " << name
                 << ", " << signed_pdf.size() - input.size() << " bytes appended)\n";
     });
@@ -143,11 +143,11 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     auto outputs = std::make_shared<PrepareOutputs>();
     add_sign_options(prep, *o, false);
     add_prepare_outputs(prep, *outputs, "the byte ranges here");
-    prep->callback([o, outputs] {
+    prep->callback([o, outputs, &global] {
       refuse_overwrite(o->out, o->force);
-      pki::Certificate signer = read_certificate(o->cert);
+      ChosenSeal chosen = choose_seal(o->seal, global, false);
       Bytes input = read_document(o->in, service::DocumentFormat::kPdf);
-      write_prepared(o->out, *outputs, o->force, prepare(*o, input, signer), signer);
+      write_prepared(o->out, *outputs, o->force, prepare(*o, input, chosen), chosen.certificate);
     });
   }
   add_complete_command(pdf, "PDF");

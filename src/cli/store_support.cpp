@@ -40,6 +40,10 @@ keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek) {
   return need(keys::SoftKeystore::open(std::filesystem::path(dir) / "keys", kek));
 }
 
+service::Caller operator_caller() {
+  return {"cli", "", login_name(), {"*"}};
+}
+
 store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail) {
   return {now_utc(),         "cli:" + login_name(), std::move(operation),
           std::move(object), std::move(detail),     ""};

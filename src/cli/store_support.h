@@ -12,6 +12,7 @@
 #include "crypto/sm2.h"
 #include "keys/kek.h"
 #include "keys/soft_keystore.h"
+#include "service/platform.h"
 #include "ses/seal.h"
 #include "store/store.h"
 
@@ -32,6 +33,10 @@ std::unique_ptr<store::Store> open_data_store(const std::string& dir,
 
 // The data folder's soft keystore, D/keys, where registered signing keys live.
 keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek);
+
+// The operator at the command line as a caller of the services: trusted with the data folder
+// (they hold its KEK), so every seal in it is theirs to use.
+service::Caller operator_caller();
 
 // An audit entry for a change made now from the command line, by "cli:<login name>".
 store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail = {});

@@ -10,7 +10,7 @@ bool Caller::allows(const std::string& operation) const {
 }
 
 std::string Caller::actor() const {
-  return family == "cli" ? "cli" : "app:" + name;
+  return family == "cli" ? "cli:" + name : "app:" + name;
 }
 
 Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now) {
@@ -18,7 +18,7 @@ Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now) 
     return Error::invalid_input("seal " + seal.id + " " + why).with_code(code);
   };
   const ses::SealInfo& info = seal.seal.info;
-  if (!seal.owner_app_id.empty() && seal.owner_app_id != caller.app_id)
+  if (!seal.owner_app_id.empty() && seal.owner_app_id != caller.app_id && caller.family != "cli")
     return refuse(seal_code::kNotYours, "belongs to another app");
   if (seal.status == "expired" || now > info.valid_end)
     return refuse(seal_code::kExpired, "expired at " + format_utc(info.valid_end));

@@ -25,12 +25,12 @@ namespace eseal::service {
 // Who is calling: an app of one interface family, or the operator at the command line. Seals,
 // documents and audit rows belong to callers, whatever family's credentials they came with.
 struct Caller {
-  std::string family;               // "ldt", later "sz", "coss", "rest"; "cli" for the operator
-  std::string app_id;               // the app's id in the store; empty for the operator
-  std::string name;                 // how the family names the app (LD/T: the syscode)
+  std::string family;  // "ldt", later "sz", "coss", "rest"; "cli" for the operator
+  std::string app_id;  // the app's id in the store; empty for the operator
+  std::string name;    // how the family names the app (LD/T: the syscode); the operator: login
   std::vector<std::string> scopes;  // operations it may call, or "*"
   bool allows(const std::string& operation) const;
-  // Its name in the audit log: "app:" + name, or "cli".
+  // Its name in the audit log: "app:" + name, or "cli:" + the operator's login name.
   std::string actor() const;
 };
 
@@ -77,10 +77,10 @@ struct RegisteredSeal {
 };
 
 // The one rule for whether `caller` may sign with `seal` at `now`: it is the caller's (or
-// anyone's), its status is valid, `now` is inside both ends of its validity, and its signer's
-// certificate is registered and valid at `now`. (That a signer is available is the registry's
-// signer_of; SealRegistry::usable checks both.) The failure's code is one of seal_code; its
-// message is English and names the seal.
+// anyone's; the operator at the command line, family "cli", may use every seal), its status is
+// valid, `now` is inside both ends of its validity, and its signer's certificate is registered and
+// valid at `now`. (That a signer is available is the registry's signer_of; SealRegistry::usable
+// checks both.) The failure's code is one of seal_code; its message is English and names the seal.
 Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now);
 
 // A usable seal and the signer that signs with it.

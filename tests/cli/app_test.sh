@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `eseal app`, `eseal seal register|list|status|freeze|revoke` and `eseal audit` over the store
 # in --data-dir: secrets shown once and never again, seal status changes by the table, every
-# change in the audit chain, and a row changed with the sqlite3 tool named by `audit verify`.
+# change in the audit chain, and a row changed with the sqlite3 tool named by `audit verify`;
+# signing with a registered seal (--seal-id). Usage: app_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
+MAKE_PDF=$3
 source "$(dirname "$0")/lib.sh" "$@"
 command -v sqlite3 >/dev/null || fail "the sqlite3 tool is needed"
 D="$WORK/data"
@@ -83,8 +85,30 @@ contains "maker-signature"
 expect 0 "$ESEAL" seal list --data-dir "$D"
 contains "ES-1  valid  5  某单位  C=CN,O=某单位,CN=合同章"
 contains "ES-2  valid  1"
+
+# Signing with a registered seal, as the server does: the registry's usable-seal rule, the
+# signer the folder holds, and the use in the audit log. A seal without a key can still be
+# prepared for a signer elsewhere.
+"$MAKE_PDF" doc.pdf 1 || fail "cannot make doc.pdf"
+expect 0 "$ESEAL" pdf sign --in doc.pdf --out registered.pdf --seal-id ES-1 --data-dir "$D" --page 1 --x 20 --y 20
+expect 0 "$ESEAL" pdf verify registered.pdf --ca ca/root.pem
+echo 正文 > doc.txt
+expect 0 "$ESEAL" ofd make --text-file doc.txt --out doc.ofd
+expect 0 "$ESEAL" ofd sign --in doc.ofd --out registered.ofd --seal-id ES-1 --data-dir "$D" --page 1 --x 20 --y 20
+expect 0 "$ESEAL" ofd verify registered.ofd --ca ca/root.pem
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal-id ES-2 --data-dir "$D" --page 1 --x 20 --y 20
+contains "the platform holds no key for seal ES-2"
+expect 0 "$ESEAL" pdf prepare --in doc.pdf --out prepared.pdf --seal-id ES-2 --data-dir "$D" --page 1 --x 20 --y 20
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal-id NO-SUCH --data-dir "$D" --page 1 --x 20 --y 20
+contains "no seal NO-SUCH"
+expect 0 "$ESEAL" audit list --data-dir "$D"
+contains "pdf.sign"
+contains "ofd.sign"
+
 expect 0 "$ESEAL" seal freeze ES-1 --data-dir "$D"
 contains "valid -> frozen"
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal-id ES-1 --data-dir "$D" --page 1 --x 20 --y 20
+contains "seal ES-1 is frozen"
 expect 0 "$ESEAL" seal status ES-1 --data-dir "$D"
 contains "ES-1 frozen"
 expect 2 "$ESEAL" seal freeze ES-1 --data-dir "$D"
@@ -100,14 +124,15 @@ expect 0 "$ESEAL" seal status ES-1 --data-dir "$D"
 contains "ES-1 revoked"
 expect 2 "$ESEAL" seal freeze ES-9 --data-dir "$D"
 
-# Every change is in the chain: 2 apps, rotate, disable, enable, 2 seals, 4 status changes.
+# Every change is in the chain: 2 apps, rotate, disable, enable, 2 seals, 2 signatures with a
+# registered seal, 4 status changes.
 expect 0 "$ESEAL" audit verify --data-dir "$D"
-contains "OK audit chain: 11 rows"
+contains "OK audit chain: 13 rows"
 expect 0 "$ESEAL" audit list --data-dir "$D"
 contains "app.rotate  $syscode"
 contains "seal.status  ES-1  lost -> revoked"
 checks=$((checks + 1))
-[ "$(grep -c . <<<"$out")" = 11 ] || fail "audit list: $out"
+[ "$(grep -c . <<<"$out")" = 13 ] || fail "audit list: $out"
 
 # Changing one row with the sqlite3 tool breaks the chain at that row.
 sqlite3 "$D/eseal.db" "UPDATE audit SET detail = 'valid -> valid' WHERE id = 8"

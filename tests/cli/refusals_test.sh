@@ -82,7 +82,9 @@ contains "unknown option --colour"
 expect 2 "$ESEAL" pdf verify doc.pdf doc2.pdf
 contains "unexpected argument doc2.pdf"
 expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf
-contains "is required"
+contains "give --seal, --cert, --key or --seal-id"
+expect 2 "$ESEAL" pdf sign --in doc.pdf --out x.pdf --seal contract.esl --seal-id X --page 1 --x 20 --y 20
+contains "give --seal-id or --seal, --cert and --key, not both"
 
 expect 0 "$ESEAL" --version
 checks=$((checks + 1))
