@@ -74,6 +74,7 @@ struct RegisteredSeal {
   ses::SesSeal seal;
   std::string signer_dn;  // subject of the signer certificate listed in the seal
   std::optional<pki::Certificate> signer_cert;  // registered with it, when it was
+  std::string key_id;  // the registry's reference to the signer's key; empty when it holds none
 };
 
 // The one rule for whether `caller` may sign with `seal` at `now`: it is the caller's (or

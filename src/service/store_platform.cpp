@@ -1,6 +1,7 @@
 #include "service/store_platform.h"
 
 #include "base/file.h"
+#include "crypto/encoding.h"
 #include "keys/key_file.h"
 #include "keys/soft_keystore.h"
 #include "pki/distinguished_name.h"
@@ -75,7 +76,7 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
       record.id,        record.name,
       record.app_id,    std::string(store::status_name(record.effective_status(now))),
       std::move(*seal), record.signer_dn,
-      std::nullopt};
+      std::nullopt,     record.key_id};
   if (!record.cert_id.empty()) {
     auto cert_record = store_.find_certificate(record.cert_id);
     if (!cert_record) return cert_record.error();
@@ -113,19 +114,15 @@ Result<RegisteredSeal> StorePlatform::find_by_signer(const std::string& dn, Time
 }
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::string& key_id,
-                                                                const std::string& cert_id) {
-  std::string slot = key_id + " " + cert_id;
+                                                                const pki::Certificate& cert) {
+  std::string slot = key_id + " " + crypto::to_hex(cert.sm3_fingerprint());
   {
     std::lock_guard lock(signers_mutex_);
     if (auto it = signers_.find(slot); it != signers_.end()) return it->second;
   }
   auto key = store_.find_key(key_id);
   if (!key) return key.error();
-  auto cert_record = store_.find_certificate(cert_id);
-  if (!cert_record) return cert_record.error();
-  auto cert = pki::Certificate::from_pem(cert_record->pem);
-  if (!cert) return cert.error();
-  auto made = open_signer(*key, std::move(*cert), kek_, dir_ / "keys");
+  auto made = open_signer(*key, cert, kek_, dir_ / "keys");
   if (!made) return made.error();
   std::shared_ptr<keys::Signer> signer = std::move(*made);
   std::lock_guard lock(signers_mutex_);
@@ -133,11 +130,9 @@ Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::strin
 }
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::signer_of(const RegisteredSeal& seal) {
-  auto record = store_.find_seal(seal.id);
-  if (!record) return record.error();
-  if (record->key_id.empty() || record->cert_id.empty())
+  if (seal.key_id.empty() || !seal.signer_cert)
     return not_found(seal_code::kNoSigner, "the platform holds no key for seal " + seal.id);
-  return key_signer(record->key_id, record->cert_id);
+  return key_signer(seal.key_id, *seal.signer_cert);
 }
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::file_signer(const std::string& prefix) {

@@ -59,7 +59,7 @@ class StorePlatform final : public Credentials,
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);
   Result<std::shared_ptr<keys::Signer>> key_signer(const std::string& key_id,
-                                                   const std::string& cert_id);
+                                                   const pki::Certificate& cert);
   Result<std::shared_ptr<keys::Signer>> file_signer(const std::string& prefix);
 
   store::Store& store_;

@@ -16,9 +16,10 @@ const Caller kMe{"ldt", "APP-1", "SYS1", {"*"}};
 
 RegisteredSeal registered() {
   const auto& p = parties();
-  return {"TEST-SEAL-1", "合同专用章", "APP-1",
-          "valid",       p.seal,       p.signer.cert.subject().to_string(),
-          p.signer.cert};
+  return {"TEST-SEAL-1", "合同专用章",
+          "APP-1",       "valid",
+          p.seal,        p.signer.cert.subject().to_string(),
+          p.signer.cert, "soft:" + std::string(32, '0')};
 }
 
 std::string code_of(const RegisteredSeal& seal, Time at = kNow, const Caller& caller = kMe) {

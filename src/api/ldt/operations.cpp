@@ -376,18 +376,19 @@ class Call {
                      " MiB）");
     auto bytes = crypto::from_base64(text);
     if (!bytes) return refused("data不是base64编码");
-    if (auto format = service::detect_format(*bytes); !format) {
+    auto format = service::detect_format(*bytes);
+    if (!format) {
       return refused(format.error().message == service::kNotPdfOrOfd ? "文件不是PDF或OFD格式"
                                                                      : format.error().message);
     }
+    format_ = *format;
     return bytes;
   }
 
   Result<Bytes> ofd_data() {
     auto document = data();
     if (!document) return document;
-    if (*service::detect_format(*document) != service::DocumentFormat::kOfd)
-      return refused("该接口只支持OFD文件");
+    if (format_ != service::DocumentFormat::kOfd) return refused("该接口只支持OFD文件");
     return document;
   }
 
@@ -472,6 +473,7 @@ class Call {
   Time now_;
   std::string biznum_;
   Bytes last_document_;
+  service::DocumentFormat format_ = service::DocumentFormat::kPdf;  // of the data read
   bool valid_document_ = true;
   std::string invalid_reason_;
 };
