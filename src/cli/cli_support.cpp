@@ -103,6 +103,13 @@ Time time_option(const std::string& text) {
   return text.empty() ? now_utc() : need(parse_utc(text), "--at");
 }
 
+void add_trust_options(CLI::App* cmd, TrustFiles& files) {
+  cmd->add_option("--ca", files.roots, "Trusted root certificate(s): chains are checked to them")
+      ->allow_extra_args(false);
+  cmd->add_option("--chain", files.chain, "Intermediate certificates (PEM bundle)");
+  cmd->add_option("--crl", files.crls, "CRL(s) for revocation checks")->allow_extra_args(false);
+}
+
 TrustMaterial read_trust(const TrustFiles& files) {
   TrustMaterial out;
   for (const auto& path : files.roots) {

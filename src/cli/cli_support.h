@@ -2,6 +2,7 @@
 // writing the files the commands exchange.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -91,6 +92,8 @@ struct TrustMaterial {
   std::vector<pki::Crl> crls;
 };
 TrustMaterial read_trust(const TrustFiles& files);
+// --ca (repeatable), --chain and --crl (repeatable) of the verifying commands.
+void add_trust_options(CLI::App* cmd, TrustFiles& files);
 
 // Fails with kInvalidInput when `path` exists and `force` is false, so nothing is overwritten
 // by accident.

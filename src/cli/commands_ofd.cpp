@@ -280,10 +280,7 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
   auto signer_certs = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
   verify->add_option("file", *file, "OFD document")->required();
-  verify->add_option("--ca", trust_files->roots, "Trusted root certificate(s)")
-      ->allow_extra_args(false);
-  verify->add_option("--chain", trust_files->chain, "Intermediate certificates (PEM bundle)");
-  verify->add_option("--crl", trust_files->crls, "CRL(s)")->allow_extra_args(false);
+  add_trust_options(verify, *trust_files);
   verify
       ->add_option("--signer-cert", *signer_certs,
                    "Certificate(s) for bare SM2 signatures, which carry none")

@@ -158,10 +158,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
     auto trust_files = std::make_shared<TrustFiles>();
     auto json = std::make_shared<bool>(false);
     verify->add_option("file", *file, "Signed PDF")->required();
-    verify->add_option("--ca", trust_files->roots, "Trusted root certificate(s)")
-        ->allow_extra_args(false);
-    verify->add_option("--chain", trust_files->chain, "Intermediate certificates (PEM bundle)");
-    verify->add_option("--crl", trust_files->crls, "CRL(s)")->allow_extra_args(false);
+    add_trust_options(verify, *trust_files);
     verify->add_flag("--json", *json, "Print JSON");
     verify->callback([=] {
       TrustMaterial trust = read_trust(*trust_files);

@@ -316,11 +316,7 @@ void add_seal_commands(CLI::App& app, const GlobalOptions& global) {
         "Verify a seal or a seal signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");
     auto o = std::make_shared<VerifyOptions>();
     verify->add_option("file", o->file, "Seal (.esl) or seal signature file")->required();
-    verify->add_option("--ca", o->trust.roots, "Trusted root certificate(s): checks chains")
-        ->allow_extra_args(false);
-    verify->add_option("--chain", o->trust.chain, "Intermediate certificates (PEM bundle)");
-    verify->add_option("--crl", o->trust.crls, "CRL(s) for revocation checks")
-        ->allow_extra_args(false);
+    add_trust_options(verify, o->trust);
     verify->add_option("--at", o->at, "Judge a seal at this UTC time instead of now");
     verify->add_option("--data", o->data,
                        "For a signature: the protected data, checked against dataHash");

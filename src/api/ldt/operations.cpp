@@ -73,6 +73,18 @@ Result<std::string> required(const Value& object, const char* key) {
   return v;
 }
 
+// Several required fields at once, in order; the first missing one is refused.
+Result<std::vector<std::string>> required_fields(const Value& object,
+                                                 std::initializer_list<const char*> keys) {
+  std::vector<std::string> out;
+  for (const char* key : keys) {
+    auto v = required(object, key);
+    if (!v) return v.error();
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
 // `keys.begin()` names the field in the refusal.
 Result<std::string> required(const Value& object, std::initializer_list<const char*> keys) {
   auto v = either(object, keys);
@@ -167,12 +179,11 @@ class Call {
   const std::string& biznum() const { return biznum_; }
 
   Answer apply_seal() {
-    auto name = required(content_, "sealName");
-    auto template_name = required(content_, "templateName");
-    auto dn = required(content_, "certDN");
-    if (!name) return name.error();
-    if (!template_name) return template_name.error();
-    if (!dn) return dn.error();
+    auto fields = required_fields(content_, {"sealName", "templateName", "certDN"});
+    if (!fields) return fields.error();
+    const std::string& name = (*fields)[0];
+    const std::string& template_name = (*fields)[1];
+    const std::string& dn = (*fields)[2];
     Bytes photo;
     if (std::string p = text_of(content_, "photoData"); !p.empty()) {
       auto decoded = crypto::from_base64(p);
@@ -180,14 +191,14 @@ class Call {
       photo = std::move(*decoded);
     }
     service::SealDesign design;
-    design.name = *name;
+    design.name = name;
     design.picture = std::move(photo);
     // templateName is the platform's name for a picture template; one eseal does not draw is
     // drawn as the type's own.
-    if (design.picture.empty() && image::parse_template(*template_name))
-      design.template_name = *template_name;
-    auto seal = platform_.seals.make_and_register(caller_, std::move(design), *dn, now_);
-    if (!seal) return refused(seal_refusal(seal.error(), *dn));
+    if (design.picture.empty() && image::parse_template(template_name))
+      design.template_name = template_name;
+    auto seal = platform_.seals.make_and_register(caller_, std::move(design), dn, now_);
+    if (!seal) return refused(seal_refusal(seal.error(), dn));
     return string_content({{"sealId", seal->id}});
   }
 
@@ -325,17 +336,15 @@ class Call {
   Answer watermark_and_lock() {
     auto document = ofd_data();
     if (!document) return document.error();
-    auto creator = required(content_, "copyCreator");
-    auto cause = required(content_, "copyCause");
-    auto years_text = required(content_, "year");
-    if (!creator) return creator.error();
-    if (!cause) return cause.error();
-    if (!years_text) return years_text.error();
-    auto years = whole_number(*years_text, "year");
+    auto fields = required_fields(content_, {"copyCreator", "copyCause", "year"});
+    if (!fields) return fields.error();
+    const std::string& creator = (*fields)[0];
+    const std::string& cause = (*fields)[1];
+    auto years = whole_number((*fields)[2], "year");
     if (!years) return years.error();
     auto signer = platform_.seals.lock_signer(std::nullopt, now_);
     if (!signer) return refused("没有可用的锁定签名证书");
-    auto copy = service::sign(service::prepare_certified_copy(*document, {*creator, *cause, *years},
+    auto copy = service::sign(service::prepare_certified_copy(*document, {creator, cause, *years},
                                                               (*signer)->certificate(), now_),
                               **signer);
     if (!copy) return refused(document_refusal(copy.error()));
