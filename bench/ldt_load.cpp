@@ -99,7 +99,8 @@ int main(int argc, char** argv) {
         latencies[i] =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                 .count();
-        if (r.status != 200 || r.body.find("\"errorCode\":\"1\"") == std::string::npos) ++failures;
+        if (!r || r->status != 200 || r->body.find("\"errorCode\":\"1\"") == std::string::npos)
+          ++failures;
       }
     });
   }

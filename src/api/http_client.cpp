@@ -7,7 +7,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <optional>
-#include <stdexcept>
 
 namespace eseal::api {
 namespace {
@@ -18,8 +17,8 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
-[[noreturn]] void fail(const std::string& what, const beast::error_code& ec) {
-  throw std::runtime_error("http client: " + what + ": " + ec.message());
+Error failure(const std::string& what, const beast::error_code& ec) {
+  return Error::io("http client: " + what + ": " + ec.message());
 }
 
 }  // namespace
@@ -32,6 +31,7 @@ struct HttpClient::Impl {
   std::string host;
   std::string port;
   HttpClientOptions options;
+  std::optional<Error> setup_error;  // the TLS trust file could not be loaded
   asio::io_context ioc;
   std::optional<ssl::context> tls_context;
   std::optional<beast::tcp_stream> plain;
@@ -48,26 +48,28 @@ struct HttpClient::Impl {
     ioc.run();
   }
 
-  void connect() {
+  Status connect() {
+    if (setup_error) return *setup_error;
     beast::error_code ec;
     tcp::resolver resolver(ioc);
     auto endpoints = resolver.resolve(host, port, ec);
-    if (ec) fail("resolve " + host, ec);
+    if (ec) return failure("resolve " + host, ec);
     beast::tcp_stream stream(ioc);
     stream.expires_after(options.timeout);
     stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
     run();
-    if (ec) fail("connect to " + host + ":" + port, ec);
+    if (ec) return failure("connect to " + host + ":" + port, ec);
     buffer.clear();
     ++opened;
     if (!tls_context) {
       plain.emplace(std::move(stream));
-      return;
+      return ok_status();
     }
     secure.emplace(std::move(stream), *tls_context);
     if (!SSL_set_tlsext_host_name(secure->native_handle(), host.c_str())) {
-      fail("SNI",
-           beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()));
+      close();
+      return failure("SNI", beast::error_code(static_cast<int>(::ERR_get_error()),
+                                              asio::error::get_ssl_category()));
     }
     secure->set_verify_callback(ssl::host_name_verification(host));
     beast::get_lowest_layer(*secure).expires_after(options.timeout);
@@ -75,8 +77,9 @@ struct HttpClient::Impl {
     run();
     if (ec) {
       close();
-      fail("TLS handshake", ec);
+      return failure("TLS handshake", ec);
     }
+    return ok_status();
   }
 
   void close() {
@@ -113,7 +116,9 @@ HttpClient::HttpClient(std::string host, std::uint16_t port, HttpClientOptions o
   impl_->options = std::move(options);
   if (!impl_->options.ca_file.empty()) {
     impl_->tls_context.emplace(ssl::context::tls_client);
-    impl_->tls_context->load_verify_file(impl_->options.ca_file.string());
+    beast::error_code ec;
+    impl_->tls_context->load_verify_file(impl_->options.ca_file.string(), ec);
+    if (ec) impl_->setup_error = failure("trust file " + impl_->options.ca_file.string(), ec);
     impl_->tls_context->set_verify_mode(ssl::verify_peer);
   }
 }
@@ -122,16 +127,17 @@ HttpClient::~HttpClient() {
   impl_->close();
 }
 
-HttpResponse HttpClient::get(const std::string& target, const Headers& headers) {
+Result<HttpResponse> HttpClient::get(const std::string& target, const Headers& headers) {
   return request("GET", target, {}, headers);
 }
 
-HttpResponse HttpClient::post(const std::string& target, std::string body, const Headers& headers) {
+Result<HttpResponse> HttpClient::post(const std::string& target, std::string body,
+                                      const Headers& headers) {
   return request("POST", target, std::move(body), headers);
 }
 
-HttpResponse HttpClient::request(const std::string& method, const std::string& target,
-                                 std::string body, const Headers& headers) {
+Result<HttpResponse> HttpClient::request(const std::string& method, const std::string& target,
+                                         std::string body, const Headers& headers) {
   http::request<http::string_body> request;
   request.method_string(method);
   request.target(target);
@@ -144,7 +150,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   // A kept-alive connection the server has since closed fails at once; that one is retried.
   bool reused = impl_->is_open();
   for (int attempt = 0;; ++attempt) {
-    if (!impl_->is_open()) impl_->connect();
+    if (!impl_->is_open()) {
+      if (auto s = impl_->connect(); !s) return s.error();
+    }
     http::response_parser<http::string_body> parser;
     parser.body_limit(boost::none);
     beast::error_code ec = impl_->exchange(request, parser);
@@ -154,7 +162,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
                    (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
                     ec == asio::error::broken_pipe);
       if (stale) continue;
-      fail(method + " " + target, ec);
+      return failure(method + " " + target, ec);
     }
     auto response = parser.release();
     HttpResponse out;
@@ -168,8 +176,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
   }
 }
 
-void HttpClient::connect() {
-  if (!impl_->is_open()) impl_->connect();
+Status HttpClient::connect() {
+  return impl_->is_open() ? ok_status() : impl_->connect();
 }
 
 void HttpClient::close() {

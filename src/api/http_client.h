@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "api/message.h"
+#include "base/result.h"
 
 namespace eseal::api {
 
@@ -29,7 +30,8 @@ struct HttpClientOptions {
   std::chrono::seconds timeout{60};  // per request: connect, write and read
 };
 
-// Throws std::runtime_error when the server cannot be reached or answers with no response.
+// Errors are values: a server that cannot be reached, a TLS failure, a timeout or a connection
+// closed before a whole response arrived are kIo, naming the step that failed.
 class HttpClient {
  public:
   HttpClient(std::string host, std::uint16_t port, HttpClientOptions options = {});
@@ -37,13 +39,14 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse get(const std::string& target, const Headers& headers = {});
-  HttpResponse post(const std::string& target, std::string body, const Headers& headers = {});
-  HttpResponse request(const std::string& method, const std::string& target, std::string body,
-                       const Headers& headers = {});
+  Result<HttpResponse> get(const std::string& target, const Headers& headers = {});
+  Result<HttpResponse> post(const std::string& target, std::string body,
+                            const Headers& headers = {});
+  Result<HttpResponse> request(const std::string& method, const std::string& target,
+                               std::string body, const Headers& headers = {});
 
   // Opens the connection now (requests open it on demand).
-  void connect();
+  Status connect();
   void close();
   bool connected() const;
   // How many connections this client has opened, to tell keep-alive from reconnects.

@@ -122,13 +122,9 @@ void call_ldt(const CallOptions& o, const GlobalOptions& global) {
   std::string random = crypto::to_hex(need(crypto::random_bytes(16)));
   std::string body =
       need(api::ldt::build_request(app.credentials, o.operation, content, now_utc(), random));
-  api::HttpResponse response;
-  try {
-    api::HttpClient client(url.host, url.port);
-    response = client.post(url.target, std::move(body));
-  } catch (const std::exception& e) {
-    fail(Error::io("cannot reach " + url.host + ":" + std::to_string(url.port) + ": " + e.what()));
-  }
+  api::HttpClient client(url.host, url.port);
+  api::HttpResponse response = need(client.post(url.target, std::move(body)),
+                                    "cannot reach " + url.host + ":" + std::to_string(url.port));
   // The answer is read as strictly as the server reads requests: whoever answers may be hostile.
   auto answer = api::parse_json(response.body);
   rapidjson::Document reply;

@@ -179,7 +179,7 @@ struct Reply {
 
 Reply send(const std::string& body) {
   HttpClient client = world().client();
-  HttpResponse r = client.post(kPath, body);
+  HttpResponse r = *client.post(kPath, body);
   EXPECT_EQ(r.status, 200) << r.body;
   Reply reply;
   reply.json.Parse(r.body.c_str());
@@ -427,7 +427,7 @@ TEST(LdtApi, SealAndDocumentRefusals) {
             "OFD package refused: ZIP entry \"../../evil.sh\": a \"..\" segment (path traversal)");
   // A body over the server's limit is answered in LD/T terms.
   HttpClient client = world().client();
-  HttpResponse big = client.post(kPath, std::string(5u << 20, 'x'));
+  HttpResponse big = *client.post(kPath, std::string(5u << 20, 'x'));
   EXPECT_EQ(big.status, 413);
   rapidjson::Document d;
   d.Parse(big.body.c_str());

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <condition_variable>
 #include <future>
@@ -72,12 +73,12 @@ TEST(ServerTest, HealthzIsOkWithARequestId) {
   Server server(test_options());
   start(server);
   HttpClient client(kHost, server.port());
-  HttpResponse response = client.get("/healthz");
+  HttpResponse response = *client.get("/healthz");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"status":"ok"})");
   EXPECT_EQ(response.header("Content-Type"), "application/json");
   EXPECT_EQ(response.header("X-Request-Id").size(), 32u);
-  EXPECT_NE(client.get("/healthz").header("X-Request-Id"), response.header("X-Request-Id"));
+  EXPECT_NE(client.get("/healthz")->header("X-Request-Id"), response.header("X-Request-Id"));
 }
 
 TEST(ServerTest, RoutesByExactMethodAndPath) {
@@ -90,22 +91,22 @@ TEST(ServerTest, RoutesByExactMethodAndPath) {
   start(server);
   HttpClient client(kHost, server.port());
 
-  HttpResponse echoed = client.post("/echo", "hello");
+  HttpResponse echoed = *client.post("/echo", "hello");
   EXPECT_EQ(echoed.status, 200);
   EXPECT_EQ(echoed.body, "hello");
   EXPECT_EQ(echoed.header("content-type"), "text/plain; charset=utf-8");
 
   api::Headers headers;
   headers.add("X-Custom", "value");
-  EXPECT_EQ(client.get("/request?a=1&b=2", headers).body, "GET /request a=1&b=2 value");
+  EXPECT_EQ(client.get("/request?a=1&b=2", headers)->body, "GET /request a=1&b=2 value");
 
-  HttpResponse wrong_method = client.get("/echo");
+  HttpResponse wrong_method = *client.get("/echo");
   EXPECT_EQ(wrong_method.status, 405);
   EXPECT_EQ(wrong_method.header("Allow"), "POST");
   EXPECT_NE(wrong_method.body.find(R"("error":"method_not_allowed")"), std::string::npos);
 
   for (const char* target : {"/missing", "/echo/", "/ECHO", "/echo%2f"}) {
-    HttpResponse missing = client.post(target, "x");
+    HttpResponse missing = *client.post(target, "x");
     EXPECT_EQ(missing.status, 404) << target;
     EXPECT_NE(missing.body.find(R"("error":"not_found")"), std::string::npos) << target;
   }
@@ -117,8 +118,8 @@ TEST(ServerTest, KeepAliveServesRequestsOnOneConnection) {
   server.route("GET", "/remote", [](const Request& r) { return Response::text(200, r.remote); });
   start(server);
   HttpClient client(kHost, server.port());
-  HttpResponse first = client.get("/remote");
-  HttpResponse second = client.get("/remote");
+  HttpResponse first = *client.get("/remote");
+  HttpResponse second = *client.get("/remote");
   EXPECT_EQ(first.status, 200);
   EXPECT_EQ(first.body.rfind("127.0.0.1:", 0), 0u) << first.body;
   EXPECT_EQ(first.body, second.body);  // same client port: same connection
@@ -126,9 +127,9 @@ TEST(ServerTest, KeepAliveServesRequestsOnOneConnection) {
 
   api::Headers close;
   close.add("Connection", "close");
-  EXPECT_EQ(client.get("/remote", close).header("Connection"), "close");
+  EXPECT_EQ(client.get("/remote", close)->header("Connection"), "close");
   EXPECT_FALSE(client.connected());
-  EXPECT_NE(client.get("/remote").body, first.body);
+  EXPECT_NE(client.get("/remote")->body, first.body);
   EXPECT_EQ(client.connections_opened(), 2);
 }
 
@@ -147,15 +148,15 @@ TEST(ServerTest, BodyOverTheLimitIs413InTheRoutesErrorShape) {
   start(server);
   HttpClient client(kHost, server.port());
 
-  EXPECT_EQ(client.post("/echo", std::string(1024, 'a')).status, 200);
+  EXPECT_EQ(client.post("/echo", std::string(1024, 'a'))->status, 200);
 
-  HttpResponse too_large = client.post("/echo", std::string(64 * 1024, 'a'));
+  HttpResponse too_large = *client.post("/echo", std::string(64 * 1024, 'a'));
   EXPECT_EQ(too_large.status, 413);
   EXPECT_NE(too_large.body.find(R"("error":"payload_too_large")"), std::string::npos);
   EXPECT_NE(too_large.body.find("1024 bytes"), std::string::npos);
   EXPECT_EQ(too_large.header("Connection"), "close");
 
-  HttpResponse shaped = client.post("/shaped", std::string(4096, 'a'));
+  HttpResponse shaped = *client.post("/shaped", std::string(4096, 'a'));
   EXPECT_EQ(shaped.status, 200);
   EXPECT_EQ(shaped.body.rfind(R"({"errorCode":"413","path":"/shaped","errorInfo":)", 0), 0u)
       << shaped.body;
@@ -169,7 +170,7 @@ TEST(ServerTest, BodyOverTheLimitIs413InTheRoutesErrorShape) {
                                        chunk + "\r\n7d0\r\n" + chunk + "\r\n0\r\n\r\n");
   EXPECT_EQ(reply.rfind("HTTP/1.1 413 ", 0), 0u) << reply;
 
-  EXPECT_EQ(client.get("/healthz").status, 200);
+  EXPECT_EQ(client.get("/healthz")->status, 200);
 }
 
 // A route's own limit wins over the server's, larger or smaller, and is checked against
@@ -186,10 +187,10 @@ TEST(ServerTest, ARoutesOwnBodyLimitWinsOverTheServers) {
   server.route("POST", "/echo", echo());
   start(server);
   HttpClient client(kHost, server.port());
-  EXPECT_EQ(client.post("/large", std::string(60 * 1024, 'a')).status, 200);
-  EXPECT_EQ(client.post("/large", std::string(65 * 1024, 'a')).status, 413);
-  EXPECT_EQ(client.post("/echo", std::string(2048, 'a')).status, 413);
-  HttpResponse small = client.post("/small", std::string(101, 'a'));
+  EXPECT_EQ(client.post("/large", std::string(60 * 1024, 'a'))->status, 200);
+  EXPECT_EQ(client.post("/large", std::string(65 * 1024, 'a'))->status, 413);
+  EXPECT_EQ(client.post("/echo", std::string(2048, 'a'))->status, 413);
+  HttpResponse small = *client.post("/small", std::string(101, 'a'));
   EXPECT_EQ(small.status, 413);
   EXPECT_NE(small.body.find("100 bytes"), std::string::npos) << small.body;
   // Only the header is sent: the answer comes without waiting for a body of 300 MiB.
@@ -211,8 +212,8 @@ TEST(ServerTest, ThirtyMebibyteBodiesArriveWhole) {
   body.front() = 'A';
   body.back() = 'Z';
   HttpClient client(kHost, server.port());
-  EXPECT_EQ(client.post("/size", body).body, "intact");
-  EXPECT_EQ(client.post("/size", body).body, "intact");
+  EXPECT_EQ(client.post("/size", body)->body, "intact");
+  EXPECT_EQ(client.post("/size", body)->body, "intact");
   EXPECT_EQ(client.connections_opened(), 1);
 }
 
@@ -253,7 +254,7 @@ TEST(ServerTest, IdleConnectionsAreClosedAfterTheIdleTimeout) {
   // The server closes a connection that never sends anything: the read ends with end of file.
   EXPECT_EQ(raw_exchange(server.port(), ""), "");
   HttpClient client(kHost, server.port());
-  EXPECT_EQ(client.get("/healthz").status, 200);
+  EXPECT_EQ(client.get("/healthz")->status, 200);
 }
 
 TEST(ServerTest, SlowHandlersDoNotHoldUpOthers) {
@@ -276,12 +277,12 @@ TEST(ServerTest, SlowHandlersDoNotHoldUpOthers) {
   });
   entered.wait();
   HttpClient client(kHost, server.port());
-  EXPECT_EQ(client.get("/healthz").status, 200);  // cheap: on the network thread
-  EXPECT_EQ(client.get("/work").body, "work");    // on the other worker
+  EXPECT_EQ(client.get("/healthz")->status, 200);  // cheap: on the network thread
+  EXPECT_EQ(client.get("/work")->body, "work");    // on the other worker
   // Both answered while the slow handler is still blocked.
   EXPECT_EQ(slow.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   release.open();
-  EXPECT_EQ(slow.get().body, "slow");
+  EXPECT_EQ(slow.get()->body, "slow");
 }
 
 TEST(ServerTest, GracefulStopFinishesRequestsInFlight) {
@@ -299,7 +300,7 @@ TEST(ServerTest, GracefulStopFinishesRequestsInFlight) {
   std::uint16_t port = server.port();
 
   HttpClient idle(kHost, port);  // a kept-alive connection with nothing in flight
-  EXPECT_EQ(idle.get("/healthz").status, 200);
+  EXPECT_EQ(idle.get("/healthz")->status, 200);
   auto in_flight = std::async(std::launch::async, [&] {
     HttpClient client(kHost, port);
     return client.post("/slow", "payload");
@@ -310,14 +311,16 @@ TEST(ServerTest, GracefulStopFinishesRequestsInFlight) {
   EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
   release.open();
 
-  HttpResponse response = in_flight.get();
+  HttpResponse response = *in_flight.get();
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "done payload");
   EXPECT_EQ(response.header("Connection"), "close");
   // The idle connection was closed rather than waited for (the idle timeout is 300 s).
   ASSERT_EQ(stopped.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   HttpClient late(kHost, port);
-  EXPECT_THROW(late.get("/healthz"), std::runtime_error);
+  auto refused = late.get("/healthz");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kIo);
 }
 
 TEST(ServerTest, MetricsCountRequestsAndLatencies) {
@@ -325,12 +328,12 @@ TEST(ServerTest, MetricsCountRequestsAndLatencies) {
   server.route("POST", "/echo", echo());
   start(server);
   HttpClient client(kHost, server.port());
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.post("/echo", "x").status, 200);
-  EXPECT_EQ(client.get("/nowhere").status, 404);
-  EXPECT_EQ(client.get("/echo").status, 405);
-  EXPECT_EQ(client.request("BREW", "/nowhere", "").status, 404);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.post("/echo", "x")->status, 200);
+  EXPECT_EQ(client.get("/nowhere")->status, 404);
+  EXPECT_EQ(client.get("/echo")->status, 405);
+  EXPECT_EQ(client.request("BREW", "/nowhere", "")->status, 404);
 
-  HttpResponse metrics = client.get("/metrics");
+  HttpResponse metrics = *client.get("/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   const std::string& text = metrics.body;
@@ -351,7 +354,7 @@ TEST(ServerTest, MetricsCountRequestsAndLatencies) {
   EXPECT_EQ(text.find("/nowhere"), std::string::npos);  // raw paths never become labels
   EXPECT_NE(
       client.get("/metrics")
-          .body.find(
+          ->body.find(
               "eseal_http_requests_total{route=\"/metrics\",method=\"GET\",status=\"200\"} 1\n"),
       std::string::npos);
 }
@@ -366,16 +369,16 @@ TEST(ServerTest, ReadyzRunsEveryCheck) {
   });
   start(server);
   HttpClient client(kHost, server.port());
-  HttpResponse ready = client.get("/readyz");
+  HttpResponse ready = *client.get("/readyz");
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.body,
             R"({"status":"ready","failed":[],"checks":{"keystore":"ok","store":"ok"}})");
   store_up = false;
-  HttpResponse unready = client.get("/readyz");
+  HttpResponse unready = *client.get("/readyz");
   EXPECT_EQ(unready.status, 503);
   EXPECT_EQ(unready.body, R"({"status":"unavailable","failed":["store"],)"
                           R"("checks":{"keystore":"ok","store":"database is locked"}})");
-  EXPECT_EQ(client.get("/healthz").status, 200);  // liveness does not depend on readiness
+  EXPECT_EQ(client.get("/healthz")->status, 200);  // liveness does not depend on readiness
 }
 
 TEST(ServerTest, RequestIdFromTheClientIsKeptWhenPlain) {
@@ -385,12 +388,12 @@ TEST(ServerTest, RequestIdFromTheClientIsKeptWhenPlain) {
   HttpClient client(kHost, server.port());
   api::Headers given;
   given.add("X-Request-Id", "order-42.retry_1");
-  HttpResponse kept = client.get("/id", given);
+  HttpResponse kept = *client.get("/id", given);
   EXPECT_EQ(kept.header("X-Request-Id"), "order-42.retry_1");
   EXPECT_EQ(kept.body, "order-42.retry_1");
   api::Headers odd;
   odd.add("X-Request-Id", "has space\"quote");
-  HttpResponse replaced = client.get("/id", odd);
+  HttpResponse replaced = *client.get("/id", odd);
   EXPECT_EQ(replaced.header("X-Request-Id").size(), 32u);
   EXPECT_EQ(replaced.body, replaced.header("X-Request-Id"));
 }
@@ -401,11 +404,11 @@ TEST(ServerTest, HandlerExceptionsBecome500) {
                [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
   start(server);
   HttpClient client(kHost, server.port());
-  HttpResponse response = client.get("/throws");
+  HttpResponse response = *client.get("/throws");
   EXPECT_EQ(response.status, 500);
   EXPECT_NE(response.body.find(R"("error":"internal_error")"), std::string::npos);
   EXPECT_EQ(response.body.find("secret detail"), std::string::npos);
-  EXPECT_EQ(client.get("/healthz").status, 200);
+  EXPECT_EQ(client.get("/healthz")->status, 200);
 }
 
 TEST(ServerTest, AccessLogHasOneLinePerRequestWithoutContent) {
@@ -427,8 +430,8 @@ TEST(ServerTest, AccessLogHasOneLinePerRequestWithoutContent) {
     api::Headers headers;
     headers.add("X-Request-Id", "req-1");
     headers.add("Authorization", "Bearer top-secret-token");
-    EXPECT_EQ(client.post("/sign?key=query-secret", "document-content", headers).status, 200);
-    EXPECT_EQ(client.get("/unknown/path").status, 404);
+    EXPECT_EQ(client.post("/sign?key=query-secret", "document-content", headers)->status, 200);
+    EXPECT_EQ(client.get("/unknown/path")->status, 404);
   }
   server.stop();
   server.wait();
@@ -464,12 +467,19 @@ TEST(ServerTest, ServesHttpsWithTheConfiguredCertificate) {
   EXPECT_TRUE(server.tls());
 
   HttpClient client(kHost, server.port(), {.ca_file = dir / "cert.pem"});
-  EXPECT_EQ(client.post("/echo", "over tls").body, "over tls");
-  EXPECT_EQ(client.get("/healthz").status, 200);
+  EXPECT_EQ(client.post("/echo", "over tls")->body, "over tls");
+  EXPECT_EQ(client.get("/healthz")->status, 200);
   EXPECT_EQ(client.connections_opened(), 1);
 
   HttpClient plain(kHost, server.port());
-  EXPECT_THROW(plain.get("/healthz"), std::runtime_error);
+  auto plain_answer = plain.get("/healthz");
+  ASSERT_FALSE(plain_answer.ok());
+  EXPECT_EQ(plain_answer.error().kind, ErrorKind::kIo);
+  // A trust file that cannot be read is an error value too, at the first request.
+  HttpClient untrusting(kHost, server.port(), {.ca_file = dir / "missing.pem"});
+  auto no_trust = untrusting.get("/healthz");
+  ASSERT_FALSE(no_trust.ok());
+  EXPECT_NE(no_trust.error().message.find("missing.pem"), std::string::npos);
 }
 
 TEST(ServerTest, StartFailsOnBadTlsFilesAndBusyPorts) {
@@ -489,6 +499,46 @@ TEST(ServerTest, StartFailsOnBadTlsFilesAndBusyPorts) {
   Status busy = second.start();
   ASSERT_FALSE(busy.ok());
   EXPECT_NE(busy.error().message.find("cannot listen on 127.0.0.1:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace eseal::api
+
+namespace eseal::api {
+namespace {
+
+// The client's errors are values: nothing listening, and a server that closes the connection
+// halfway through its answer.
+TEST(HttpClientTest, ANetworkFailureIsAnErrorValue) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  std::uint16_t port = acceptor.local_endpoint().port();
+
+  auto half_answer = std::async(std::launch::async, [&] {
+    asio::ip::tcp::socket socket(io);
+    acceptor.accept(socket);
+    asio::streambuf request;
+    asio::read_until(socket, request, "\r\n\r\n");
+    std::string partial = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part";
+    asio::write(socket, asio::buffer(partial));
+    socket.close();
+  });
+  HttpClient client("127.0.0.1", port);
+  auto cut = client.get("/");
+  half_answer.get();
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error().kind, ErrorKind::kIo);
+  EXPECT_NE(cut.error().message.find("GET /"), std::string::npos) << cut.error().message;
+
+  acceptor.close();  // nothing listens on the port any more
+  HttpClient nowhere("127.0.0.1", port);
+  auto refused = nowhere.get("/");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kIo);
+  EXPECT_NE(refused.error().message.find("connect to 127.0.0.1"), std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(nowhere.connect().ok());
 }
 
 }  // namespace
