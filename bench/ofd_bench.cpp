@@ -40,7 +40,7 @@ Bytes stamp(const Bytes& ofd) {
       ofd::SignatureKind::kSeal, {{0, r, r, true}}, &p.seal, p.signer.cert, test::kNow, 0};
   auto prepared = ofd::prepare_signature(ofd, request);
   auto signature = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
-  return *ofd::complete_signature(prepared->ofd, *signature);
+  return *ofd::complete_signature(prepared->ofd, *signature, test::kNow);
 }
 
 void sm3_pass(benchmark::State& state) {

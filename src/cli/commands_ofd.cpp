@@ -237,8 +237,8 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     unlock->add_flag("--force", *force, "Replace an existing output file");
     unlock->callback([=] {
       refuse_overwrite(*out, *force);
-      Bytes done =
-          need(service::remove_lock(read_document(*in, service::DocumentFormat::kOfd)), *in);
+      Bytes done = need(
+          service::remove_lock(read_document(*in, service::DocumentFormat::kOfd), now_utc()), *in);
       need(write_file_atomic(*out, done, 0644));
       std::cout << "unlocked " << *in << " -> " << *out << "\n";
     });

@@ -67,7 +67,7 @@ void add_complete_command(CLI::App* parent, const std::string& format) {
     refuse_overwrite(o->out, o->force);
     Bytes prepared = need(read_file(o->in));
     Bytes signature = need(read_signature_file(o->signature));
-    Bytes done = need(service::complete(prepared, signature), o->in);
+    Bytes done = need(service::complete(prepared, signature, now_utc()), o->in);
     need(write_file_atomic(o->out, done, 0644));
     std::cout << "completed " << o->in << " -> " << o->out << "\n";
   });

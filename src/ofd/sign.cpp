@@ -335,7 +335,7 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
                            std::move(digest)};
 }
 
-Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature,
+Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature, Time at,
                                  const doc::TimeStamper& time_stamper) {
   auto opened = open_ofd(prepared_ofd);
   if (!opened) return opened.error();
@@ -348,7 +348,7 @@ Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature,
       auto done = doc::complete_value(*value, signature, time_stamper);
       if (!done) return done.error();
       PackageEdit edit;
-      edit.modified = now_utc();
+      edit.modified = at;
       edit.put.emplace_back(d->signed_value_path, std::move(*done));
       return edit_package(prepared_ofd, edit);
     }
@@ -356,7 +356,7 @@ Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature,
   return Error::invalid_input("the package has no prepared signature to complete");
 }
 
-Result<Bytes> remove_lock(ByteView ofd, int document) {
+Result<Bytes> remove_lock(ByteView ofd, Time at, int document) {
   auto opened = open_ofd(ofd);
   if (!opened) return opened.error();
   const Package& package = opened->package;
@@ -396,7 +396,7 @@ Result<Bytes> remove_lock(ByteView ofd, int document) {
   text.erase(start, end - start);
 
   PackageEdit edit;
-  edit.modified = now_utc();
+  edit.modified = at;
   edit.put.emplace_back(body.signatures_path, to_bytes(text));
   std::string folder = folder_of(last.path);
   for (const auto& e : package.entries()) {

@@ -53,14 +53,16 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
 
 // Puts `signature` — the signer's SM3withSM2 signature over to_be_signed, DER or r||s — into the
 // package prepare_signature made, after checking it against the signer's certificate; with a
-// time stamper, its token is added to the value (doc/signature_value.h).
-Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature,
+// time stamper, its token is added to the value (doc/signature_value.h). `at` is the rewritten
+// entry's modification time.
+Result<Bytes> complete_signature(ByteView prepared_ofd, ByteView signature, Time at,
                                  const doc::TimeStamper& time_stamper = {});
 
 // LD/T delLockSign: removes the lock signature — the document's last signature, which must
 // cover Signatures.xml — its files and its Signatures.xml entry, so that the package is again
 // open to seals and the earlier seals verify as before. MaxSignId keeps its value (it records
 // the largest ID ever used). kInvalidInput when the document has no lock.
-Result<Bytes> remove_lock(ByteView ofd, int document = 0);
+// `at` is the rewritten entries' modification time.
+Result<Bytes> remove_lock(ByteView ofd, Time at, int document = 0);
 
 }  // namespace eseal::ofd

@@ -43,24 +43,26 @@ Result<PendingSignature> within_output_limit(Result<PendingSignature> pending,
   return pending;
 }
 
-Result<PendingSignature> pending_pdf(Result<pdf::PreparedSignature> prepared) {
+Result<PendingSignature> pending_pdf(Result<pdf::PreparedSignature> prepared, Time at) {
   if (!prepared) return prepared.error();
   return PendingSignature{DocumentFormat::kPdf,
                           std::move(prepared->pdf),
                           std::move(prepared->to_be_signed),
                           std::move(prepared->document_digest),
                           "field " + prepared->field_name,
-                          "the byte ranges"};
+                          "the byte ranges",
+                          at};
 }
 
-Result<PendingSignature> pending_ofd(Result<ofd::PreparedSignature> prepared) {
+Result<PendingSignature> pending_ofd(Result<ofd::PreparedSignature> prepared, Time at) {
   if (!prepared) return prepared.error();
   return PendingSignature{DocumentFormat::kOfd,
                           std::move(prepared->ofd),
                           std::move(prepared->to_be_signed),
                           std::move(prepared->document_digest),
                           "signature " + prepared->id + ", " + prepared->signature_path,
-                          "Signature.xml"};
+                          "Signature.xml",
+                          at};
 }
 
 Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& request,
@@ -73,7 +75,7 @@ Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& req
   if (!stamps) return stamps.error();
   pdf::SignRequest sign{std::move(*stamps), request.seal,    signer, request.pdf_format, at,
                         request.reason,     request.location};
-  return pending_pdf(pdf::prepare_signature(pdf, sign));
+  return pending_pdf(pdf::prepare_signature(pdf, sign), at);
 }
 
 Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& request,
@@ -90,7 +92,7 @@ Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& req
   auto stamps = place(request, *pages, find, limits);
   if (!stamps) return stamps.error();
   ofd::SignRequest sign{ofd::SignatureKind::kSeal, std::move(*stamps), request.seal, signer, at, 0};
-  return pending_ofd(ofd::prepare_signature(ofd, sign));
+  return pending_ofd(ofd::prepare_signature(ofd, sign), at);
 }
 
 Status require_ofd(ByteView document) {
@@ -102,10 +104,10 @@ Status require_ofd(ByteView document) {
 }
 
 Result<Bytes> complete_as(DocumentFormat format, ByteView prepared_document, ByteView signature,
-                          const doc::TimeStamper& time_stamper) {
+                          Time at, const doc::TimeStamper& time_stamper) {
   return format == DocumentFormat::kPdf
              ? pdf::complete_signature(prepared_document, signature, time_stamper)
-             : ofd::complete_signature(prepared_document, signature, time_stamper);
+             : ofd::complete_signature(prepared_document, signature, at, time_stamper);
 }
 
 }  // namespace
@@ -125,21 +127,21 @@ Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& re
 Result<PendingSignature> prepare_lock(ByteView ofd, const pki::Certificate& signer, Time at) {
   if (auto s = require_ofd(ofd); !s) return s.error();
   ofd::SignRequest request{ofd::SignatureKind::kLock, {}, nullptr, signer, at, 0};
-  return pending_ofd(ofd::prepare_signature(ofd, request));
+  return pending_ofd(ofd::prepare_signature(ofd, request), at);
 }
 
 Result<PendingSignature> prepare_certified_copy(ByteView ofd, const CopyRequest& request,
                                                 const pki::Certificate& signer, Time at) {
   if (auto s = require_ofd(ofd); !s) return s.error();
   ofd::CopyRequest copy{request.creator, request.cause, request.years, at, signer};
-  return pending_ofd(ofd::prepare_certified_copy(ofd, copy));
+  return pending_ofd(ofd::prepare_certified_copy(ofd, copy), at);
 }
 
-Result<Bytes> complete(ByteView prepared_document, ByteView signature,
+Result<Bytes> complete(ByteView prepared_document, ByteView signature, Time at,
                        const doc::TimeStamper& time_stamper) {
   auto format = detect_format(prepared_document);
   if (!format) return format.error();
-  return complete_as(*format, prepared_document, signature, time_stamper);
+  return complete_as(*format, prepared_document, signature, at, time_stamper);
 }
 
 Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
@@ -148,12 +150,13 @@ Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
   auto signature = signer.sign(pending->to_be_signed);
   if (!signature) return signature.error();
   // The format is known: complete without sniffing the document again.
-  return complete_as(pending->format, pending->document, *signature, time_stamper);
+  return complete_as(pending->format, pending->document, *signature, pending->prepared_at,
+                     time_stamper);
 }
 
-Result<Bytes> remove_lock(ByteView ofd) {
+Result<Bytes> remove_lock(ByteView ofd, Time at) {
   if (auto s = require_ofd(ofd); !s) return s.error();
-  return ofd::remove_lock(ofd);
+  return ofd::remove_lock(ofd, at);
 }
 
 }  // namespace eseal::service

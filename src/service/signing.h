@@ -59,6 +59,7 @@ struct PendingSignature {
   Bytes document_digest;  // SM3 of what the signature covers (see digest_of)
   std::string name;       // "field Signature1"; "signature s003, Doc_0/Signs/Sign_2/Signature.xml"
   std::string digest_of;  // "the byte ranges"; "Signature.xml"
+  Time prepared_at{};     // the signing time prepare wrote; sign() completes at it
 };
 
 // Stamps `request.seal` where its placements say, for `signer`'s certificate (which the seal
@@ -79,8 +80,9 @@ Result<PendingSignature> prepare_certified_copy(ByteView ofd, const CopyRequest&
 
 // Puts `signature` (SM3withSM2 over the pending to_be_signed, DER or r||s) into a prepared
 // document, after checking it against the signer's certificate; with `time_stamper`, its token
-// over the signature value goes into the value as well.
-Result<Bytes> complete(ByteView prepared_document, ByteView signature,
+// over the signature value goes into the value as well. `at` is when (an OFD's rewritten entry
+// is dated then).
+Result<Bytes> complete(ByteView prepared_document, ByteView signature, Time at,
                        const doc::TimeStamper& time_stamper = {});
 
 // A prepare's result signed by `signer` and completed: the one-call form of each prepare. A
@@ -88,7 +90,7 @@ Result<Bytes> complete(ByteView prepared_document, ByteView signature,
 Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
                    const doc::TimeStamper& time_stamper = {});
 
-// OFD only: LD/T delLockSign, the lock signature removed (ofd::remove_lock).
-Result<Bytes> remove_lock(ByteView ofd);
+// OFD only: LD/T delLockSign, the lock signature removed at `at` (ofd::remove_lock).
+Result<Bytes> remove_lock(ByteView ofd, Time at);
 
 }  // namespace eseal::service

@@ -73,7 +73,7 @@ Result<Bytes> sign_with(ByteView ofd, SignRequest request, const crypto::Sm2Priv
   if (!prepared) return prepared.error();
   auto signature = crypto::sm2_sign(key, prepared->to_be_signed);
   if (!signature) return signature.error();
-  return complete_signature(prepared->ofd, *signature);
+  return complete_signature(prepared->ofd, *signature, kNow);
 }
 
 Bytes seal(ByteView ofd, std::vector<doc::Stamp> stamps, Time when = kNow) {
@@ -293,7 +293,7 @@ TEST(OfdSign, TheLockCoversSignaturesXmlRefusesMoreSealsAndUnlockRestoresTheSeal
   EXPECT_NE(refused.error().message.find("locked"), std::string::npos) << refused.error().message;
   EXPECT_FALSE(lock(*locked).ok());
 
-  auto unlocked = remove_lock(*locked);
+  auto unlocked = remove_lock(*locked, kNow);
   ASSERT_TRUE(unlocked.ok()) << unlocked.error().message;
   EXPECT_EQ(files(*unlocked), files(sealed));
   for (const auto& name : files(sealed)) {
@@ -315,10 +315,10 @@ TEST(OfdSign, TheLockCoversSignaturesXmlRefusesMoreSealsAndUnlockRestoresTheSeal
 
 TEST(OfdSign, UnlockRefusesADocumentWithoutALock) {
   Bytes sealed = seal(blank_ofd(1), {at(0)});
-  auto r = remove_lock(sealed);
+  auto r = remove_lock(sealed, kNow);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("no lock"), std::string::npos) << r.error().message;
-  EXPECT_FALSE(remove_lock(blank_ofd(1)).ok());
+  EXPECT_FALSE(remove_lock(blank_ofd(1), kNow).ok());
 }
 
 TEST(OfdSign, AnUnsignedDocumentCanBeLockedAlone) {
@@ -340,7 +340,7 @@ TEST(OfdSign, CompleteChecksTheSignatureAndAPreparedPackageTakesNoOtherSignature
   // Another key's signature is refused.
   auto wrong = crypto::sm2_sign(p.maker.key, prepared->to_be_signed);
   ASSERT_TRUE(wrong.ok());
-  EXPECT_FALSE(complete_signature(prepared->ofd, *wrong).ok());
+  EXPECT_FALSE(complete_signature(prepared->ofd, *wrong, kNow).ok());
   auto again = prepare_signature(prepared->ofd, request);
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.error().message.find("never completed"), std::string::npos);
@@ -352,10 +352,13 @@ TEST(OfdSign, CompleteChecksTheSignatureAndAPreparedPackageTakesNoOtherSignature
   auto raw = crypto::sm2_signature_der_to_raw(*der);
   ASSERT_TRUE(raw.ok());
   ASSERT_EQ(raw->size(), 64u);
-  auto done = complete_signature(prepared->ofd, *raw);
+  auto done = complete_signature(prepared->ofd, *raw, kNow);
   ASSERT_TRUE(done.ok()) << done.error().message;
   EXPECT_TRUE(verify(*done).valid());
-  EXPECT_FALSE(complete_signature(*done, *raw).ok()) << "nothing left to complete";
+  EXPECT_FALSE(complete_signature(*done, *raw, kNow).ok()) << "nothing left to complete";
+  // The engine reads no clock: the same inputs give the same bytes, another time other bytes.
+  EXPECT_EQ(*complete_signature(prepared->ofd, *raw, kNow), *done);
+  EXPECT_NE(*complete_signature(prepared->ofd, *raw, kNow + std::chrono::hours(24)), *done);
 }
 
 TEST(OfdSign, BadRequestsAreClearErrors) {
@@ -473,7 +476,7 @@ Result<Bytes> certified_copy(ByteView original, const std::string& creator = "æŸ
   if (!prepared) return prepared.error();
   auto signature = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
   if (!signature) return signature.error();
-  return complete_signature(prepared->ofd, *signature);
+  return complete_signature(prepared->ofd, *signature, kNow);
 }
 
 TEST(OfdCopy, ACertifiedCopyIsLockedCarriesItsMetadataAndTheVerifiedOriginal) {

@@ -131,7 +131,7 @@ TEST(Documents, LockUnlockAndCopyAreForOfdOnly) {
   ASSERT_EQ(summary->signatures.size(), 2u);
   EXPECT_EQ(summary->signatures[1].kind, "lock");
   EXPECT_FALSE(stamp(*locked, doc::PositionRule{0, 50, 50}, signer(), kNow).ok());
-  auto unlocked = remove_lock(*locked);
+  auto unlocked = remove_lock(*locked, kNow);
   ASSERT_TRUE(unlocked.ok());
   EXPECT_FALSE(verify(*unlocked, test::trust())->locked);
   auto copy = sign(
@@ -144,7 +144,7 @@ TEST(Documents, LockUnlockAndCopyAreForOfdOnly) {
   auto refused = add_lock(pdf);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("OFD documents only"), std::string::npos);
-  EXPECT_FALSE(remove_lock(pdf).ok());
+  EXPECT_FALSE(remove_lock(pdf, kNow).ok());
 }
 
 TEST(Documents, AnIndeterminateSignatureNamesItsFindings) {

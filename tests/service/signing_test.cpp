@@ -104,7 +104,7 @@ TEST(Signing, ASignerInAnotherProcessSignsLaterAndTheDocumentIsValid) {
     ASSERT_TRUE(signature.ok()) << signature.error().message;
     EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(300));
 
-    auto done = complete(stored, *signature);
+    auto done = complete(stored, *signature, kNow);
     ASSERT_TRUE(done.ok()) << done.error().message;
     auto summary = verify(*done, test::trust());
     ASSERT_TRUE(summary.ok());
@@ -130,11 +130,11 @@ TEST(Signing, ASignatureForAnotherCertificateIsCaughtAtCompletion) {
                               parties().signer.cert, kNow);
   ASSERT_TRUE(pending.ok());
   auto wrong = crypto::sm2_sign(other.key, pending->to_be_signed);
-  auto done = complete(pending->document, *wrong);
+  auto done = complete(pending->document, *wrong, kNow);
   ASSERT_FALSE(done.ok());
   EXPECT_EQ(done.error().kind, ErrorKind::kVerificationFailed);
   // Nor is a document without a pending signature completed.
-  EXPECT_FALSE(complete(test::blank_pdf(1), *wrong).ok());
+  EXPECT_FALSE(complete(test::blank_pdf(1), *wrong, kNow).ok());
 }
 
 TEST(Signing, SeveralPlacementsAreOneSignature) {
@@ -208,7 +208,7 @@ TEST(Signing, TheTimeStampHookPutsItsTokenInEveryValueFormat) {
       given.assign(value.begin(), value.end());
       return token_over(value);
     };
-    auto done = complete(pending->document, *signature, stamper);
+    auto done = complete(pending->document, *signature, kNow, stamper);
     ASSERT_TRUE(done.ok()) << done.error().message;
     EXPECT_EQ(given, *crypto::sm2_signature_to_der(*signature));
 
@@ -238,7 +238,7 @@ TEST(Signing, AFailingTimeStamperLeavesNothingSigned) {
   doc::TimeStamper down = [](ByteView) -> Result<Bytes> {
     return Error::io("the time-stamp authority did not answer");
   };
-  auto done = complete(pending->document, *signature, down);
+  auto done = complete(pending->document, *signature, kNow, down);
   ASSERT_FALSE(done.ok());
   EXPECT_EQ(done.error().message, "time stamp: the time-stamp authority did not answer");
 }
@@ -249,7 +249,7 @@ TEST(Signing, LocksAndCopiesAreOfdOnly) {
   EXPECT_EQ(prepare_lock(pdf, cert, kNow).error().message,
             "this operation applies to OFD documents only");
   EXPECT_FALSE(prepare_certified_copy(pdf, {"某某银行", "贷款审批", 1}, cert, kNow).ok());
-  EXPECT_FALSE(remove_lock(pdf).ok());
+  EXPECT_FALSE(remove_lock(pdf, kNow).ok());
   auto lock = prepare_lock(sample_ofd(), cert, kNow);
   ASSERT_TRUE(lock.ok());
   EXPECT_EQ(lock->format, DocumentFormat::kOfd);

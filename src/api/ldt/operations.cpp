@@ -305,7 +305,7 @@ class Call {
   Answer del_lock_sign() {
     auto document = ofd_data();
     if (!document) return document.error();
-    auto unlocked = service::remove_lock(*document);
+    auto unlocked = service::remove_lock(*document, now_);
     if (!unlocked) return refused(document_refusal(unlocked.error()));
     return signed_document(*unlocked, "delLockSign");
   }
