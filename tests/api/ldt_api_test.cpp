@@ -359,6 +359,22 @@ TEST(LdtApi, ApplySealMakesARegisteredSealForTheCertificate) {
   auto seal = world().store().find_seal(id);
   ASSERT_TRUE(seal.ok());
   EXPECT_EQ(seal->name, "某某单位业务专用章");
+  EXPECT_EQ(seal->type, 99);
+  // The one seal maker's rules: the round template's size, validity no longer than the
+  // signer's certificate.
+  auto made = ses::decode_seal(*world().store().blobs().get(seal->seal_sm3));
+  ASSERT_TRUE(made.ok());
+  EXPECT_EQ(made->info.picture.width_mm, 42);
+  EXPECT_LE(made->info.valid_end, parties().signer.cert.not_after());
+
+  Reply unknown =
+      call("applySeal", R"({"sealName":"章","templateName":"round","certDN":"C=CN,CN=无人"})");
+  EXPECT_EQ(unknown.info(), "证书未登记：C=CN,CN=无人");
+  Reply bad_photo =
+      call("applySeal", R"({"sealName":"章","templateName":"round","photoData":")" +
+                            b64(to_bytes("not a picture")) + R"(","certDN":")" + dn + R"("})");
+  EXPECT_EQ(bad_photo.code(), "0");
+  EXPECT_EQ(bad_photo.info().rfind("picture: ", 0), 0u) << bad_photo.info();
 }
 
 TEST(LdtApi, EachHeaderFailureHasItsOwnErrorInfo) {

@@ -146,7 +146,7 @@ std::string seal_refusal(const Error& e, const std::string& subject,
   if (e.code == code::kSignerCertificate) return "印章的签章人证书不在有效期内：" + subject;
   if (e.code == code::kNoSigner) return "平台没有该印章的签名密钥：" + subject;
   if (e.code == code::kCertificateNotFound) return "证书未登记：" + subject;
-  return internal_error(e);
+  return document_refusal(e);
 }
 
 Content string_content(std::initializer_list<std::pair<const char*, std::string>> fields) {
