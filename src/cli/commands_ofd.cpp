@@ -75,16 +75,10 @@ void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
     w.StartObject();
     str("id", s.id);
     str("type", s.type);
-    str("format", s.format);
-    w.Key("valid");
-    w.Bool(s.valid());
-    json_outcome(w, s.outcome());
+    json_value(w, s);
     w.Key("locked");
     w.Bool(s.locked);
     str("signatureXml", s.signature_path);
-    str("signingTime", s.signing_time ? format_utc(*s.signing_time) : "");
-    str("signer", s.signer);
-    str("pictureType", s.picture_type);
     w.Key("references");
     w.StartArray();
     for (const auto& r : s.references) {
@@ -296,6 +290,7 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
     Bytes input = need(read_file(*file));
     ofd::VerifyOptions options;
     options.signer_certificates = signers;
+    options.at = now_utc();
     auto report =
         need(ofd::verify_ofd(input, {trust.roots, trust.chain, trust.crls}, options), *file);
     if (*json) {

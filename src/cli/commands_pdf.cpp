@@ -66,24 +66,18 @@ void print_report_json(const pdf::VerifyReport& report) {
   for (const auto& s : report.signatures) {
     w.StartObject();
     json_string(w, "field", s.field_name);
-    json_string(w, "format", s.format);
-    w.Key("valid");
-    w.Bool(s.valid());
-    json_outcome(w, s.outcome());
+    json_value(w, s);
     w.Key("revision");
     w.Int(s.revision);
     w.Key("byteRange");
     w.StartArray();
     for (std::size_t v : s.byte_range) w.Uint64(v);
     w.EndArray();
-    json_string(w, "signingTime", s.signing_time ? format_utc(*s.signing_time) : "");
-    json_string(w, "signer", s.signer);
     json_string(w, "changesAfter", std::string(pdf::changes_name(s.changes_after)));
     w.Key("appearances");
     w.StartArray();
     for (const auto& a : s.appearances) json_placed_rect(w, a.page, a.rect);
     w.EndArray();
-    json_string(w, "pictureType", s.picture_type);
     json_checks(w, s.verdict);
     w.EndObject();
   }

@@ -81,6 +81,18 @@ void json_outcome(JsonWriter& w, const ses::Outcome& outcome) {
   w.EndArray();
 }
 
+void json_value(JsonWriter& w, const doc::ValueReport& value) {
+  json_string(w, "format", value.format);
+  w.Key("valid");
+  w.Bool(value.valid());
+  json_outcome(w, value.outcome());
+  json_string(w, "signingTime", value.signing_time ? format_utc(*value.signing_time) : "");
+  json_string(w, "signer", value.signer);
+  json_string(w, "sealId", value.seal_id);
+  json_string(w, "sealName", value.seal_name);
+  json_string(w, "pictureType", value.picture_type);
+}
+
 void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect) {
   w.StartObject();
   w.Key("page");

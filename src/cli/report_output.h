@@ -10,6 +10,7 @@
 
 #include "cli/cli_support.h"
 #include "doc/placement.h"
+#include "doc/value_report.h"
 #include "ses/verify.h"
 
 namespace eseal::cli {
@@ -43,6 +44,10 @@ void json_checks(JsonWriter& w, const ses::Verdict& verdict);
 
 // "verdict": "valid" | "indeterminate" | "failed", "findings": […]
 void json_outcome(JsonWriter& w, const ses::Outcome& outcome);
+
+// What a signature value tells, the same for PDF and OFD: format, valid, verdict, findings,
+// signingTime, signer, sealId, sealName, pictureType (the checks are written last, by the caller).
+void json_value(JsonWriter& w, const doc::ValueReport& value);
 
 // {page (1-based), xMm, yMm, widthMm, heightMm}, millimetres to 0.01.
 void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect);

@@ -440,4 +440,77 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
   return prepare_signature(*copy, lock);
 }
 
+CertifiedCopy verify_certified_copy(
+    const Package& package, const DocBody& body, std::optional<Time> at,
+    const std::function<Result<VerifyReport>(ByteView original)>& verify_original) {
+  CertifiedCopy copy;
+  for (const auto& [name, value] : body.custom_data) {
+    if (name == kCopyCreatedName) copy.created = value;
+    if (name == kCopyCreatorName) copy.creator = value;
+    if (name == kCopyCauseName) copy.cause = value;
+    if (name == kCopyExpiresName) copy.expires = value;
+  }
+  auto& checks = copy.verdict.checks;
+  if (copy.created.empty() || copy.creator.empty() || copy.cause.empty() || copy.expires.empty()) {
+    checks.push_back(ses::Check::failed("copy.metadata",
+                                        "CustomDatas lacks some of 加注件制作时间, "
+                                        "加注件制作者, 加注件制作事由, 加注件有效期截止时间"));
+  } else {
+    checks.push_back(ses::Check::passed(
+        "copy.metadata", "made " + copy.created + " by " + copy.creator + " for " + copy.cause));
+  }
+  auto expires = parse_signature_date_time(copy.expires);
+  if (!expires) {
+    checks.push_back(
+        ses::Check::failed("copy.validity", "the expiry \"" + copy.expires + "\" is not a time"));
+  } else if (!at) {
+    checks.push_back(ses::Check::skipped("copy.validity", "no time to judge the expiry at")
+                         .with_finding("no-verification-time"));
+  } else if (*at > *expires) {
+    checks.push_back(ses::Check::failed("copy.validity", "expired " + format_utc(*expires)));
+  } else {
+    checks.push_back(ses::Check::passed("copy.validity", "valid until " + format_utc(*expires)));
+  }
+  for (const Attachment& a : body.attachments) {
+    if (a.usage == kOriginalUsage) copy.original_path = a.path;
+  }
+  auto bytes = copy.original_path.empty() ? Result<Bytes>(Error::not_found("no attachment"))
+                                          : package.read(copy.original_path);
+  if (!bytes) {
+    checks.push_back(ses::Check::failed("copy.original",
+                                        "the original is not attached (an Attachment with "
+                                        "Usage \"original\")"));
+    return copy;
+  }
+  auto original = verify_original(*bytes);
+  if (!original) {
+    checks.push_back(
+        ses::Check::failed("copy.original", copy.original_path + ": " + original.error().message));
+    return copy;
+  }
+  copy.original = std::make_shared<VerifyReport>(std::move(*original));
+  ses::Outcome outcome = copy.original->outcome();
+  std::string findings;
+  for (const std::string& f : outcome.findings) findings += (findings.empty() ? "" : ", ") + f;
+  switch (outcome.indication) {
+    case ses::Indication::kValid:
+      checks.push_back(
+          ses::Check::passed("copy.original", copy.original_path + ": " +
+                                                  std::to_string(copy.original->signatures.size()) +
+                                                  " signature(s), all valid"));
+      break;
+    case ses::Indication::kIndeterminate:
+      checks.push_back(ses::Check::indeterminate(
+          "copy.original", "copy-original-indeterminate",
+          copy.original_path + ": its signatures are indeterminate (" + findings + ")"));
+      break;
+    case ses::Indication::kFailed:
+      checks.push_back(ses::Check::failed(
+          "copy.original",
+          copy.original_path + ": its signatures do not all hold (" + findings + ")"));
+      break;
+  }
+  return copy;
+}
+
 }  // namespace eseal::ofd

@@ -11,6 +11,8 @@
 //   - the copy-maker's licence lock signature covers all of it.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "base/bytes.h"
@@ -41,5 +43,18 @@ struct CopyRequest {
 // kInvalidInput for a package with several documents, an original whose signatures do not all
 // verify (a copy certifies a valid original), an empty creator or cause, or years out of range.
 Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRequest& request);
+
+class Package;
+struct DocBody;
+struct CertifiedCopy;
+struct VerifyReport;
+
+// The copy's own checks, for verify_ofd (CertifiedCopy in ofd/verify.h): copy.metadata (all four
+// CustomDatas), copy.validity (not expired at `at`; without a time it is skipped with the finding
+// "no-verification-time") and copy.original (attached, and its outcome as `verify_original`
+// reports it: valid passes, indeterminate is "copy-original-indeterminate", failed fails).
+CertifiedCopy verify_certified_copy(
+    const Package& package, const DocBody& body, std::optional<Time> at,
+    const std::function<Result<VerifyReport>(ByteView original)>& verify_original);
 
 }  // namespace eseal::ofd

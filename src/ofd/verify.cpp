@@ -17,7 +17,6 @@
 #include "ofd/document.h"
 #include "ofd/text.h"
 #include "pki/signed_data.h"
-#include "pki/verify.h"
 #include "ses/signature.h"
 
 namespace eseal::ofd {
@@ -188,87 +187,8 @@ Check references_check(const Package& package, const SignatureDescription& d, Di
   return failed(name, detail);
 }
 
-// A signature with no certificate to check it against: sound or not, it cannot be established.
-void no_signer_certificate(const std::string& why, std::vector<Check>& checks) {
-  checks.push_back(skipped("signer-signature", why).with_finding("signer-cert-missing"));
-  checks.push_back(skipped("signer-certificate", "no signer certificate"));
-  checks.push_back(skipped("signer-chain", "no signer certificate"));
-}
-
-// The signer's certificate at the signing time, then its chain.
-void certificate_checks(const pki::Certificate& cert, std::optional<Time> at,
-                        std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
-                        std::vector<Check>& checks) {
-  if (!at) {
-    checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
-                         .with_finding("no-signing-time"));
-    checks.push_back(skipped("signer-chain", "no signing time to judge it at"));
-    return;
-  }
-  checks.push_back(ses::certificate_check("signer-certificate", cert, *at, "signing time"));
-  checks.push_back(ses::chain_check("signer-chain", cert, *at, trust, carried));
-}
-
-void check_ses(const ses::SesSignature& s, const Bytes& xml_hash, const ses::TrustPolicy& trust,
-               SignatureReport& report) {
-  report.format = s.version == ses::SesVersion::kV4
-                      ? "ses"
-                      : "ses-" + std::string(ses::version_name(s.version));
-  report.signing_time = s.time_info;
-  if (auto cert = pki::Certificate::from_der(s.signer_cert))
-    report.signer = cert->subject().to_string();
-  report.picture_type = s.seal.info.picture.type;
-  report.picture = s.seal.info.picture.data;
-  report.seal_id = s.seal.info.es_id;
-  report.seal_name = s.seal.info.name;
-  ses::Verdict v = ses::verify_signature(s, trust, xml_hash);
-  for (Check& c : v.checks) report.verdict.checks.push_back(std::move(c));
-}
-
-void check_cms(const pki::SignedData& sd, const Bytes& xml_hash, std::optional<Time> claimed_time,
-               const ses::TrustPolicy& trust, SignatureReport& report) {
-  report.format = sd.profile == pki::CmsProfile::kPkcs7 ? "pkcs7" : "gmcms";
-  report.signing_time = sd.signing_time ? sd.signing_time : claimed_time;
-  auto& checks = report.verdict.checks;
-  if (sd.has_signed_attributes) {
-    checks.push_back(sd.message_digest && *sd.message_digest == xml_hash
-                         ? passed("data-hash", "messageDigest is SM3 of Signature.xml")
-                         : failed("data-hash", "messageDigest is not SM3 of Signature.xml"));
-  } else if (!sd.content) {
-    checks.push_back(failed("data-hash", "neither signed attributes nor content"));
-  } else if (*sd.content == xml_hash) {
-    checks.push_back(passed("data-hash", "the signed content is SM3 of Signature.xml"));
-  } else if (to_string(*sd.content) == crypto::to_base64(xml_hash)) {
-    checks.push_back(passed("data-hash", "the signed content is SM3 of Signature.xml, in base64"));
-  } else if (crypto::sm3(*sd.content) == xml_hash) {
-    checks.push_back(passed("data-hash", "the signed content is Signature.xml"));
-  } else {
-    checks.push_back(failed("data-hash", "the signed content is not SM3 of Signature.xml"));
-  }
-  if (!sd.signer) {
-    return no_signer_certificate(
-        "the signer's certificate is not in the SignedData: nothing to check the signature against",
-        checks);
-  }
-  auto status = pki::verify_signed_data(sd, std::nullopt);
-  checks.push_back(
-      status ? passed("signer-signature", sd.has_signed_attributes
-                                              ? "SM3withSM2 over the signed attributes"
-                                              : "SM3withSM2 over the " +
-                                                    std::to_string(sd.signed_bytes.size()) +
-                                                    " bytes of content")
-             : failed("signer-signature", status.error().message));
-  report.signer = sd.signer->subject().to_string();
-  certificate_checks(*sd.signer, report.signing_time, sd.certificates, trust, checks);
-  auto stamp = std::find_if(sd.unsigned_attributes.begin(), sd.unsigned_attributes.end(),
-                            [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
-  checks.push_back(skipped("time-stamp", stamp == sd.unsigned_attributes.end()
-                                             ? "none"
-                                             : "a token of " +
-                                                   std::to_string(stamp->second.size()) +
-                                                   " bytes is present; its TSA signature is not "
-                                                   "checked by this release"));
-}
+// What an OFD signature value protects: the raw Signature.xml.
+constexpr doc::Protected kSignatureXml{"data-hash", "Signature.xml"};
 
 // OFDRW's deprecated DigitalSignContainer: SM3withSM2 (standard ID) over the raw Signature.xml,
 // stored as a bare DER SM2Signature with no certificate.
@@ -279,7 +199,7 @@ void check_bare_sm2(ByteView signature, ByteView signature_xml, std::optional<Ti
   report.signing_time = claimed_time;
   auto& checks = report.verdict.checks;
   if (options.signer_certificates.empty()) {
-    return no_signer_certificate(
+    return doc::no_signer_certificate(
         "a bare SM2 signature carries no certificate and none was given to check it against",
         checks);
   }
@@ -290,7 +210,7 @@ void check_bare_sm2(ByteView signature, ByteView signature_xml, std::optional<Ti
     checks.push_back(
         passed("signer-signature", "SM3withSM2 over the " + std::to_string(signature_xml.size()) +
                                        " bytes of Signature.xml, key of " + report.signer));
-    certificate_checks(cert, claimed_time, {}, trust, checks);
+    doc::certificate_checks(cert, claimed_time, {}, trust, checks);
     return;
   }
   checks.push_back(
@@ -338,12 +258,12 @@ std::optional<Bytes> check_signed_value(const Package& package, const SignatureD
   std::optional<Time> claimed = parse_signature_date_time(d.signature_date_time);
   auto ses_signature = ses::decode_signature(value);
   if (ses_signature) {
-    check_ses(*ses_signature, xml_hash, trust, report);
+    doc::check_ses(*ses_signature, xml_hash, trust, kSignatureXml, report);
     return ses_signature->seal.encoded;
   }
   auto sd = pki::parse_signed_data(value);
   if (sd) {
-    check_cms(*sd, xml_hash, claimed, trust, report);
+    doc::check_cms(*sd, xml_hash, claimed, trust, kSignatureXml, report);
     return std::nullopt;
   }
   if (crypto::sm2_signature_der_to_raw(value)) {
@@ -536,14 +456,6 @@ std::string_view reference_status_name(ReferenceStatus s) {
   return "?";
 }
 
-ses::Outcome SignatureReport::outcome() const {
-  return verdict.outcome();
-}
-
-bool SignatureReport::valid() const {
-  return verdict.valid();
-}
-
 bool VerifyReport::locked() const {
   return std::any_of(signatures.begin(), signatures.end(),
                      [](const SignatureReport& s) { return s.locked; });
@@ -567,80 +479,6 @@ namespace {
 
 // Originals attached to certified copies are verified in turn, down to this depth.
 constexpr int kMaxCopyDepth = 4;
-
-Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
-                                    const VerifyOptions& options, int depth);
-
-CertifiedCopy certified_copy(const Package& package, const DocBody& body,
-                             const ses::TrustPolicy& trust, const VerifyOptions& options,
-                             int depth) {
-  CertifiedCopy copy;
-  for (const auto& [name, value] : body.custom_data) {
-    if (name == kCopyCreatedName) copy.created = value;
-    if (name == kCopyCreatorName) copy.creator = value;
-    if (name == kCopyCauseName) copy.cause = value;
-    if (name == kCopyExpiresName) copy.expires = value;
-  }
-  auto& checks = copy.verdict.checks;
-  if (copy.created.empty() || copy.creator.empty() || copy.cause.empty() || copy.expires.empty()) {
-    checks.push_back(failed("copy.metadata",
-                            "CustomDatas lacks some of 加注件制作时间, "
-                            "加注件制作者, 加注件制作事由, 加注件有效期截止时间"));
-  } else {
-    checks.push_back(passed("copy.metadata",
-                            "made " + copy.created + " by " + copy.creator + " for " + copy.cause));
-  }
-  auto expires = parse_signature_date_time(copy.expires);
-  Time at = options.at.value_or(now_utc());
-  if (!expires) {
-    checks.push_back(failed("copy.validity", "the expiry \"" + copy.expires + "\" is not a time"));
-  } else if (at > *expires) {
-    checks.push_back(failed("copy.validity", "expired " + format_utc(*expires)));
-  } else {
-    checks.push_back(passed("copy.validity", "valid until " + format_utc(*expires)));
-  }
-  for (const Attachment& a : body.attachments) {
-    if (a.usage == kOriginalUsage) copy.original_path = a.path;
-  }
-  auto bytes = copy.original_path.empty() ? Result<Bytes>(Error::not_found("no attachment"))
-                                          : package.read(copy.original_path);
-  if (!bytes) {
-    checks.push_back(failed("copy.original",
-                            "the original is not attached (an Attachment with "
-                            "Usage \"original\")"));
-    return copy;
-  }
-  auto original = depth < kMaxCopyDepth
-                      ? verify_package(*bytes, trust, options, depth + 1)
-                      : Result<VerifyReport>(Error::invalid_input("copies nested too deeply"));
-  if (!original) {
-    checks.push_back(failed("copy.original", copy.original_path + ": " + original.error().message));
-    return copy;
-  }
-  copy.original = std::make_shared<VerifyReport>(std::move(*original));
-  ses::Outcome outcome = copy.original->outcome();
-  std::string findings;
-  for (const std::string& f : outcome.findings) findings += (findings.empty() ? "" : ", ") + f;
-  switch (outcome.indication) {
-    case ses::Indication::kValid:
-      checks.push_back(
-          passed("copy.original", copy.original_path + ": " +
-                                      std::to_string(copy.original->signatures.size()) +
-                                      " signature(s), all valid"));
-      break;
-    case ses::Indication::kIndeterminate:
-      checks.push_back(ses::Check::indeterminate(
-          "copy.original", "copy-original-indeterminate",
-          copy.original_path + ": its signatures are indeterminate (" + findings + ")"));
-      break;
-    case ses::Indication::kFailed:
-      checks.push_back(
-          failed("copy.original",
-                 copy.original_path + ": its signatures do not all hold (" + findings + ")"));
-      break;
-  }
-  return copy;
-}
 
 Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
                                     const VerifyOptions& options, int depth) {
@@ -714,7 +552,14 @@ Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
   for (const DocBody& body : structure->documents) {
     bool is_copy = std::any_of(body.custom_data.begin(), body.custom_data.end(),
                                [](const auto& d) { return d.first == kCopyCreatorName; });
-    if (is_copy) report.certified_copy = certified_copy(*package, body, trust, options, depth);
+    if (!is_copy) continue;
+    report.certified_copy =
+        verify_certified_copy(*package, body, options.at, [&](ByteView original) {
+          if (depth >= kMaxCopyDepth) {
+            return Result<VerifyReport>(Error::invalid_input("copies nested too deeply"));
+          }
+          return verify_package(original, trust, options, depth + 1);
+        });
   }
   return report;
 }

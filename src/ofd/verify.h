@@ -19,6 +19,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "doc/placement.h"
+#include "doc/value_report.h"
 #include "ofd/package.h"
 #include "pki/certificate.h"
 #include "ses/verify.h"
@@ -49,25 +50,23 @@ struct ReferenceResult {
   ReferenceStatus status = ReferenceStatus::kUnreadable;
 };
 
-struct SignatureReport {
-  int document = 0;               // 0-based DocBody
-  std::string id;                 // Signatures.xml Signature/@ID
-  std::string type;               // "Seal" (the default) or "Sign"
-  std::string relative;           // GM/T 0099 Relative, when present
-  std::string signature_path;     // Signature.xml's entry name
-  std::string signed_value_path;  // SignedValue.dat's entry name
-  std::string seal_path;          // Seal/BaseLoc's entry name, when present
-  // "ses", "ses-v1", "ses-v5", "gmcms", "pkcs7", "sm2" (a bare DER SM2 signature over the raw
-  // Signature.xml, as OFDRW's deprecated DigitalSignContainer wrote it), or "unknown".
-  std::string format;
+// One signature: the value's part (doc/value_report.h: format, signing time, signer, seal,
+// verdict) and what Signatures.xml and Signature.xml say about it. `format` may also be "sm2"
+// (a bare DER SM2 signature over the raw Signature.xml, as OFDRW's deprecated
+// DigitalSignContainer wrote it) or "unknown"; the signing time falls back to
+// SignatureDateTime.
+struct SignatureReport : doc::ValueReport {
+  int document = 0;                 // 0-based DocBody
+  std::string id;                   // Signatures.xml Signature/@ID
+  std::string type;                 // "Seal" (the default) or "Sign"
+  std::string relative;             // GM/T 0099 Relative, when present
+  std::string signature_path;       // Signature.xml's entry name
+  std::string signed_value_path;    // SignedValue.dat's entry name
+  std::string seal_path;            // Seal/BaseLoc's entry name, when present
   std::string provider;             // Provider/@ProviderName
   std::string signature_method;     // as written
   std::string signature_date_time;  // as written
   std::string check_method;         // as written; "" means the XSD default, MD5
-  // The signing time the certificate and seal were judged at: TBS_Sign.timeInfo for SES, the
-  // signingTime attribute for SignedData, else SignatureDateTime.
-  std::optional<Time> signing_time;
-  std::string signer;  // the signer certificate's subject, when known
   // The References include this document's Signatures.xml: a lock (OFDRW WholeProtected, the
   // licence lock signature, docs/ENCODINGS.md §4.6 and §5). No signature may follow it.
   bool locked = false;
@@ -77,31 +76,26 @@ struct SignatureReport {
   // out after or at signing.
   std::vector<std::string> uncovered_files;
   std::vector<Appearance> appearances;
-  std::string picture_type;  // the seal's picture ("PNG", "ofd", ...), when the value has a seal
-  Bytes picture;
-  std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
-  // Every check in order:
+  // verdict: every check in order:
   //   signature-xml       (only when Signature.xml is missing or malformed: failed)
   //   references          every CheckValue matches its entry; names the files that do not
   //   signed-value        (only when SignedValue.dat is missing or of no known format: failed)
-  //   the format's checks:
+  //   the value's checks (doc/value_report.h), data-hash being over the raw Signature.xml:
   //     ses:    structure, signer-signature, signer-in-seal, signer-certificate,
-  //             signer-chain, time-stamp, data-hash (SM3 of the raw Signature.xml), seal.*
-  //     gmcms/pkcs7: data-hash (messageDigest, or the attached content), signer-signature,
-  //             signer-certificate, signer-chain, time-stamp
+  //             signer-chain, time-stamp, data-hash, seal.*
+  //     gmcms/pkcs7: data-hash, signer-signature, signer-certificate, signer-chain,
+  //             time-stamp, seal
   //     sm2:    signer-signature (skipped, "signer-cert-missing", when no certificate is
   //             available: the value carries none; see VerifyOptions), signer-certificate,
   //             signer-chain
   //   seal-match          Seal/BaseLoc's bytes are the seal inside the signature value
   //   stamp-annots        every StampAnnot names a page of the document
+  //   stamp-geometry      every stamp at least half on its page (when there are stamps)
   //   cross-page          the clipped StampAnnots (cross-page slices), page by page, make
   //                       whole seals: no slice missing (skipped when there are none)
   //   package-changes     no uncovered file, no referenced file removed
-  ses::Verdict verdict;
-  // A skipped signer-signature (a bare SM2 signature with no certificate to check it against)
-  // leaves the signature indeterminate: nothing then binds the references to a signer.
-  ses::Outcome outcome() const;
-  bool valid() const;  // the outcome is valid
+  // A skipped signer-signature leaves the signature indeterminate: nothing then binds the
+  // references to a signer.
 };
 
 struct VerifyReport;
@@ -141,7 +135,8 @@ struct VerifyOptions {
   // whose key verifies is taken as the signer. Trust in it still comes from `trust`.
   std::span<const pki::Certificate> signer_certificates;
   PackageLimits limits;
-  // When a certified copy's expiry is judged; default: now.
+  // When a certified copy's expiry is judged (callers pass the verification time: the engine
+  // reads no clock); without it copy.validity is skipped and the copy is indeterminate.
   std::optional<Time> at;
 };
 

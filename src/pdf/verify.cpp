@@ -5,11 +5,9 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
 
-#include "asn1/oid.h"
 #include "crypto/digest.h"
 #include "pdf/document.h"
 #include "pki/signed_data.h"
-#include "pki/verify.h"
 
 namespace eseal::pdf {
 namespace {
@@ -19,7 +17,6 @@ using ses::CheckResult;
 
 constexpr auto passed = &Check::passed;
 constexpr auto failed = &Check::failed;
-constexpr auto skipped = &Check::skipped;
 
 std::string range_text(const ByteRange& r) {
   return "[" + std::to_string(r[0]) + " " + std::to_string(r[1]) + " " + std::to_string(r[2]) +
@@ -116,64 +113,8 @@ Bytes digest_of(ByteView pdf, const ByteRange& r) {
   return h.finish();
 }
 
-void check_ses(const ses::SesSignature& s, const Bytes& digest, const ses::TrustPolicy& trust,
-               SignatureReport& report) {
-  report.format = s.version == ses::SesVersion::kV4
-                      ? "ses"
-                      : "ses-" + std::string(ses::version_name(s.version));
-  report.signing_time = s.time_info;
-  if (auto cert = pki::Certificate::from_der(s.signer_cert))
-    report.signer = cert->subject().to_string();
-  report.picture_type = s.seal.info.picture.type;
-  report.picture = s.seal.info.picture.data;
-  report.seal_id = s.seal.info.es_id;
-  report.seal_name = s.seal.info.name;
-  ses::Verdict v = ses::verify_signature(s, trust, digest);
-  for (ses::Check& c : v.checks) {
-    if (c.name == "data-hash") c.name = "digest";
-    report.verdict.checks.push_back(std::move(c));
-  }
-}
-
-void check_cms(const pki::SignedData& sd, const Bytes& digest, std::optional<Time> claimed_time,
-               const ses::TrustPolicy& trust, SignatureReport& report) {
-  report.format = sd.profile == pki::CmsProfile::kPkcs7 ? "pkcs7" : "gmcms";
-  report.signing_time = sd.signing_time ? sd.signing_time : claimed_time;
-  auto& checks = report.verdict.checks;
-  if (!sd.message_digest || *sd.message_digest != digest) {
-    checks.push_back(failed("digest", "messageDigest does not match SM3 of the byte ranges"));
-  } else {
-    checks.push_back(passed("digest", "messageDigest matches SM3 of the byte ranges"));
-  }
-  if (!sd.signer) {
-    checks.push_back(skipped("signer-signature",
-                             "the signer's certificate is not in the SignedData: nothing to check "
-                             "the signature against")
-                         .with_finding("signer-cert-missing"));
-    return;
-  }
-  auto status = pki::verify_signed_data(sd, digest);
-  checks.push_back(status ? passed("signer-signature", "SM3withSM2 over the signed attributes")
-                          : failed("signer-signature", status.error().message));
-  report.signer = sd.signer->subject().to_string();
-  if (!report.signing_time) {
-    checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
-                         .with_finding("no-signing-time"));
-    return;
-  }
-  Time at = *report.signing_time;
-  checks.push_back(ses::certificate_check("signer-certificate", *sd.signer, at, "signing time"));
-  checks.push_back(ses::chain_check("signer-chain", *sd.signer, at, trust, sd.certificates));
-  auto stamp = std::find_if(sd.unsigned_attributes.begin(), sd.unsigned_attributes.end(),
-                            [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
-  checks.push_back(skipped("time-stamp", stamp == sd.unsigned_attributes.end()
-                                             ? "none"
-                                             : "a token of " +
-                                                   std::to_string(stamp->second.size()) +
-                                                   " bytes is present; its TSA signature is not "
-                                                   "checked by this release"));
-  checks.push_back(skipped("seal", "a " + report.format + " signature carries no seal"));
-}
+// What a PDF signature value protects: its byte ranges.
+constexpr doc::Protected kByteRanges{"digest", "the byte ranges"};
 
 std::optional<Time> pdf_date_value(QPDFObjectHandle m) {
   if (!m.isString()) return std::nullopt;
@@ -359,9 +300,9 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
     if (!container) {
       checks.push_back(failed("signature", container.error().message));
     } else if (auto ses_signature = ses::decode_signature(*container)) {
-      check_ses(*ses_signature, digest, trust, s);
+      doc::check_ses(*ses_signature, digest, trust, kByteRanges, s);
     } else if (auto sd = pki::parse_signed_data(*container)) {
-      check_cms(*sd, digest, pdf_date_value(field.value.getKey("/M")), trust, s);
+      doc::check_cms(*sd, digest, pdf_date_value(field.value.getKey("/M")), trust, kByteRanges, s);
     } else {
       s.format = "unknown";
       checks.push_back(

@@ -11,8 +11,8 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "doc/placement.h"
+#include "doc/value_report.h"
 #include "pdf/contents.h"
-#include "ses/verify.h"
 
 namespace eseal::pdf {
 
@@ -31,24 +31,17 @@ struct Appearance {
   doc::RectMm rect;
 };
 
-struct SignatureReport {
+// One signature: the value's part (doc/value_report.h: format, signing time, signer, seal,
+// verdict) and where it sits in the file.
+struct SignatureReport : doc::ValueReport {
   std::string field_name;
-  std::string format;  // "ses", "ses-v1", "ses-v5", "gmcms", "pkcs7", or "unknown"
-  int revision = 0;    // 1-based revision the signature covers; 0 when none matches
+  int revision = 0;  // 1-based revision the signature covers; 0 when none matches
   ByteRange byte_range{};
-  std::optional<Time> signing_time;
-  std::string signer;  // the signer certificate's subject
   ChangesAfter changes_after = ChangesAfter::kNone;
   std::vector<Appearance> appearances;
-  std::string picture_type;  // the seal's picture, when the signature carries a seal
-  Bytes picture;
-  std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
-  // Every check in order: byte-range, revision, digest, then the format's own checks
-  // (signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp, seal.*),
-  // then changes-after.
-  ses::Verdict verdict;
-  ses::Outcome outcome() const { return verdict.outcome(); }
-  bool valid() const { return verdict.valid(); }
+  // verdict: every check in order: byte-range, then the value's checks (digest over the byte
+  // ranges, signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp,
+  // seal.*), stamp-geometry, then changes-after.
 };
 
 struct VerifyReport {

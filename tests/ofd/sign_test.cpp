@@ -90,8 +90,11 @@ Result<Bytes> lock(ByteView ofd) {
   return sign_with(ofd, request, p.signer.key);
 }
 
+// Verified as of the tests' signing time.
 VerifyReport verify(ByteView ofd) {
-  auto r = verify_ofd(ofd, trust());
+  VerifyOptions options;
+  options.at = kNow;
+  auto r = verify_ofd(ofd, trust(), options);
   EXPECT_TRUE(r.ok()) << r.error().message;
   return r.ok() ? *r : VerifyReport{};
 }
@@ -526,6 +529,13 @@ TEST(OfdCopy, AnExpiredCopyOrAChangedOriginalFails) {
   ASSERT_TRUE(expired.ok());
   EXPECT_FALSE(expired->valid());
   EXPECT_EQ(expired->certified_copy->verdict.find("copy.validity")->result, CheckResult::kFailed);
+
+  // The engine reads no clock: with no verification time the expiry cannot be judged.
+  auto undated = verify_ofd(*copy, trust());
+  ASSERT_TRUE(undated.ok());
+  EXPECT_EQ(undated->outcome().indication, ses::Indication::kIndeterminate);
+  EXPECT_EQ(undated->certified_copy->verdict.find("copy.validity")->finding,
+            "no-verification-time");
 
   // Another original swapped in: the lock's reference to the attachment fails.
   Bytes other = seal(blank_ofd(1), {at(0, 10, 10)});

@@ -19,6 +19,7 @@
 #include "pdf/verify.h"
 #include "pki/signed_data.h"
 #include "service/documents.h"
+#include "service/verification.h"
 #include "ses/signature.h"
 #include "support/blank_pdf.h"
 #include "support/sealing_parties.h"
@@ -106,7 +107,7 @@ TEST(Signing, ASignerInAnotherProcessSignsLaterAndTheDocumentIsValid) {
 
     auto done = complete(stored, *signature, kNow);
     ASSERT_TRUE(done.ok()) << done.error().message;
-    auto summary = verify(*done, test::trust());
+    auto summary = verify(*done, test::trust(), kNow);
     ASSERT_TRUE(summary.ok());
     EXPECT_TRUE(summary->valid());
     ASSERT_EQ(summary->signatures.size(), 1u);
@@ -121,7 +122,7 @@ TEST(Signing, SignIsPrepareASignerAndComplete) {
       signer);
   ASSERT_TRUE(done.ok()) << done.error().message;
   EXPECT_EQ(signer.signatures_made(), 1);
-  EXPECT_TRUE(verify(*done, test::trust())->valid());
+  EXPECT_TRUE(verify(*done, test::trust(), kNow)->valid());
 }
 
 TEST(Signing, ASignatureForAnotherCertificateIsCaughtAtCompletion) {

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "api/ldt/envelope.h"
+#include "api/ldt/wording.h"
 #include "base/utf8.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
@@ -25,20 +26,6 @@ using Answer = Result<Content>;
 
 Error refused(std::string info) {
   return Error::invalid_input(std::move(info));
-}
-
-// The door's wording of a failure that is not the caller's (the store, the file system, a
-// library): its kind only, so that no database or library text reaches a response.
-std::string internal_error(const Error& e) {
-  return e.kind == ErrorKind::kIo ? "服务器存储错误" : "服务器内部错误";
-}
-
-// An engine's or the service's refusal of the request's content (a page that does not exist, a
-// keyword not found, a limit), worded by eseal itself: passed on; anything else is internal.
-std::string document_refusal(const Error& e) {
-  return e.kind == ErrorKind::kInvalidInput || e.kind == ErrorKind::kVerificationFailed
-             ? e.message
-             : internal_error(e);
 }
 
 // A member of `object` as text: strings as they are (already trimmed), numbers as written;
@@ -132,23 +119,6 @@ Result<service::Placement> position_of(const Value& item,
   return service::Placement(doc::PositionRule{*n - 1, *xm, *ym});
 }
 
-// What the seal registry's refusals say in LD/T's words; `subject` is what the request named
-// (a seal id or a DN).
-std::string seal_refusal(const Error& e, const std::string& subject,
-                         const service::RegisteredSeal* seal = nullptr) {
-  namespace code = service::seal_code;
-  if (e.code == code::kNotFound) return "印章不存在：" + subject;
-  if (e.code == code::kNotYours) return "应用无权使用该印章：" + subject;
-  if (e.code == code::kStatus)
-    return "印章状态不可用：" + subject + (seal ? "（" + seal->status + "）" : "");
-  if (e.code == code::kExpired || e.code == code::kNotYetValid)
-    return "印章不在有效期内：" + subject;
-  if (e.code == code::kSignerCertificate) return "印章的签章人证书不在有效期内：" + subject;
-  if (e.code == code::kNoSigner) return "平台没有该印章的签名密钥：" + subject;
-  if (e.code == code::kCertificateNotFound) return "证书未登记：" + subject;
-  return document_refusal(e);
-}
-
 Content string_content(std::initializer_list<std::pair<const char*, std::string>> fields) {
   Content c;
   c.SetObject();
@@ -218,7 +188,7 @@ class Call {
   Answer verify(bool licence) {
     auto document = data();
     if (!document) return document.error();
-    auto summary = service::verify(*document, platform_.trust.trust());
+    auto summary = service::verify(*document, platform_.trust.trust(), now_);
     if (!summary) return refused(document_refusal(summary.error()));
     bool single = licence && text_of(content_, "isSingle") != "false";
     Content c;
@@ -233,8 +203,8 @@ class Call {
                     a);
       };
       put("status", s.valid() ? "true" : "false");
-      put("verdict", std::string(ses::indication_name(s.outcome.indication)));
-      put("info", s.info);
+      put("verdict", std::string(ses::indication_name(s.outcome().indication)));
+      put("info", verification_info(s));
       put("certDN", s.signer);
       put("sealId", s.seal_id);
       put("sealName", s.seal_name);
@@ -245,10 +215,7 @@ class Call {
     c.AddMember("verifySealResults", results, a);
     if (!summary->valid()) {
       valid_document_ = false;
-      invalid_reason_ = summary->signatures.empty() ? "文件中没有签章"
-                        : summary->outcome.indication == ses::Indication::kIndeterminate
-                            ? "签章验证结果不确定"
-                            : "签章验证未通过";
+      invalid_reason_ = ldt::invalid_reason(*summary);
     }
     return c;
   }

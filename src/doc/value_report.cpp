@@ -1,0 +1,122 @@
+#include "doc/value_report.h"
+
+#include <algorithm>
+
+#include "asn1/oid.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+
+namespace eseal::doc {
+namespace {
+
+using ses::Check;
+
+constexpr auto passed = &Check::passed;
+constexpr auto failed = &Check::failed;
+constexpr auto skipped = &Check::skipped;
+
+std::string in(const Protected& protects) {
+  return std::string(protects.what);
+}
+
+// The value commits to `digest`: through messageDigest, or without signed attributes through
+// its content, which may be the digest, its base64 text or the protected data itself.
+Check digest_check(const pki::SignedData& sd, ByteView digest, const Protected& protects) {
+  std::string name(protects.check_name);
+  if (sd.has_signed_attributes) {
+    bool match =
+        sd.message_digest && std::equal(sd.message_digest->begin(), sd.message_digest->end(),
+                                        digest.begin(), digest.end());
+    return match ? passed(name, "messageDigest is SM3 of " + in(protects))
+                 : failed(name, "messageDigest is not SM3 of " + in(protects));
+  }
+  if (!sd.content) return failed(name, "neither signed attributes nor content");
+  const Bytes& content = *sd.content;
+  if (std::equal(content.begin(), content.end(), digest.begin(), digest.end())) {
+    return passed(name, "the signed content is SM3 of " + in(protects));
+  }
+  if (to_string(content) == crypto::to_base64(digest)) {
+    return passed(name, "the signed content is SM3 of " + in(protects) + ", in base64");
+  }
+  Bytes content_digest = crypto::sm3(content);
+  if (std::equal(content_digest.begin(), content_digest.end(), digest.begin(), digest.end())) {
+    return passed(name, "the signed content is " + in(protects));
+  }
+  return failed(name, "the signed content is not SM3 of " + in(protects));
+}
+
+}  // namespace
+
+void check_ses(const ses::SesSignature& value, ByteView digest, const ses::TrustPolicy& trust,
+               const Protected& protects, ValueReport& report) {
+  report.format = value.version == ses::SesVersion::kV4
+                      ? "ses"
+                      : "ses-" + std::string(ses::version_name(value.version));
+  report.signing_time = value.time_info;
+  if (auto cert = pki::Certificate::from_der(value.signer_cert)) {
+    report.signer = cert->subject().to_string();
+  }
+  report.picture_type = value.seal.info.picture.type;
+  report.picture = value.seal.info.picture.data;
+  report.seal_id = value.seal.info.es_id;
+  report.seal_name = value.seal.info.name;
+  ses::Verdict v = ses::verify_signature(value, trust, Bytes(digest.begin(), digest.end()));
+  for (Check& c : v.checks) {
+    if (c.name == "data-hash") c.name = protects.check_name;
+    report.verdict.checks.push_back(std::move(c));
+  }
+}
+
+void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time> claimed_time,
+               const ses::TrustPolicy& trust, const Protected& protects, ValueReport& report) {
+  report.format = value.profile == pki::CmsProfile::kPkcs7 ? "pkcs7" : "gmcms";
+  report.signing_time = value.signing_time ? value.signing_time : claimed_time;
+  auto& checks = report.verdict.checks;
+  checks.push_back(digest_check(value, digest, protects));
+  if (!value.signer) {
+    no_signer_certificate(
+        "the signer's certificate is not in the SignedData: nothing to check the signature against",
+        checks);
+  } else {
+    auto status = pki::verify_signed_data(value, std::nullopt);
+    checks.push_back(
+        status ? passed("signer-signature", value.has_signed_attributes
+                                                ? "SM3withSM2 over the signed attributes"
+                                                : "SM3withSM2 over the " +
+                                                      std::to_string(value.signed_bytes.size()) +
+                                                      " bytes of content")
+               : failed("signer-signature", status.error().message));
+    report.signer = value.signer->subject().to_string();
+    certificate_checks(*value.signer, report.signing_time, value.certificates, trust, checks);
+  }
+  auto stamp = std::find_if(value.unsigned_attributes.begin(), value.unsigned_attributes.end(),
+                            [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
+  checks.push_back(skipped("time-stamp", stamp == value.unsigned_attributes.end()
+                                             ? "none"
+                                             : "a token of " +
+                                                   std::to_string(stamp->second.size()) +
+                                                   " bytes is present; its TSA signature is not "
+                                                   "checked by this release"));
+  checks.push_back(skipped("seal", "a " + report.format + " signature carries no seal"));
+}
+
+void certificate_checks(const pki::Certificate& signer, std::optional<Time> at,
+                        std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
+                        std::vector<Check>& checks) {
+  if (!at) {
+    checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
+                         .with_finding("no-signing-time"));
+    checks.push_back(skipped("signer-chain", "no signing time to judge it at"));
+    return;
+  }
+  checks.push_back(ses::certificate_check("signer-certificate", signer, *at, "signing time"));
+  checks.push_back(ses::chain_check("signer-chain", signer, *at, trust, carried));
+}
+
+void no_signer_certificate(const std::string& why, std::vector<Check>& checks) {
+  checks.push_back(skipped("signer-signature", why).with_finding("signer-cert-missing"));
+  checks.push_back(skipped("signer-certificate", "no signer certificate"));
+  checks.push_back(skipped("signer-chain", "no signer certificate"));
+}
+
+}  // namespace eseal::doc

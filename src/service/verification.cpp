@@ -1,0 +1,48 @@
+#include "service/verification.h"
+
+#include "ofd/verify.h"
+#include "pdf/verify.h"
+#include "service/documents.h"
+
+namespace eseal::service {
+namespace {
+
+SignatureSummary summary_of(const doc::ValueReport& value, std::string kind) {
+  SignatureSummary out;
+  static_cast<doc::ValueReport&>(out) = value;
+  out.kind = std::move(kind);
+  return out;
+}
+
+std::string kind_of(const ofd::SignatureReport& s) {
+  if (s.locked && s.type == "Sign") return "lock";
+  return s.type == "Seal" ? "seal" : "signature";
+}
+
+}  // namespace
+
+Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, Time at) {
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  VerifySummary out;
+  out.format = *format;
+  if (*format == DocumentFormat::kPdf) {
+    auto report = pdf::verify_pdf(document, trust);
+    if (!report) return report.error();
+    out.outcome = report->outcome();
+    for (const auto& s : report->signatures) {
+      out.signatures.push_back(summary_of(s, s.seal_id.empty() ? "signature" : "seal"));
+    }
+    return out;
+  }
+  ofd::VerifyOptions options;
+  options.at = at;
+  auto report = ofd::verify_ofd(document, trust, options);
+  if (!report) return report.error();
+  out.outcome = report->outcome();
+  out.locked = report->locked();
+  for (const auto& s : report->signatures) out.signatures.push_back(summary_of(s, kind_of(s)));
+  return out;
+}
+
+}  // namespace eseal::service

@@ -1,0 +1,38 @@
+// Verification of a PDF or OFD document over the right engine, summarized in format-neutral
+// terms every door reports from: one signature report (doc/value_report.h) with what kind of
+// signature it is. Wording is each door's own (the LD/T door's is api/ldt/wording.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "doc/document_format.h"
+#include "doc/value_report.h"
+#include "ses/verify.h"
+
+namespace eseal::service {
+
+// One signature of a verified document: the value's report (format, signer, seal, verdict) and
+// its kind: "seal", "lock" (an OFD Type="Sign" signature over Signatures.xml) or "signature".
+struct SignatureSummary : doc::ValueReport {
+  std::string kind;
+};
+
+struct VerifySummary {
+  doc::DocumentFormat format = doc::DocumentFormat::kPdf;
+  // The worst of the signatures' outcomes; failed with no signature or when something changed
+  // after signing (the engines' document outcomes).
+  ses::Outcome outcome;
+  bool locked = false;
+  std::vector<SignatureSummary> signatures;
+  bool valid() const { return outcome.indication == ses::Indication::kValid; }
+};
+
+// The document judged at `at` (a certified copy's expiry). kInvalidInput only for a document
+// that cannot be read at all; everything about its signatures is in the summary.
+Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, Time at);
+
+}  // namespace eseal::service
