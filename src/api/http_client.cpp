@@ -1,21 +1,14 @@
 #include "api/http_client.h"
 
 #include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <optional>
+
+#include "api/beast.h"
 
 namespace eseal::api {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
+using namespace net;  // asio, beast, http, ssl, tcp (api/beast.h)
 
 Error failure(const std::string& what, const beast::error_code& ec) {
   return Error::io("http client: " + what + ": " + ec.message());

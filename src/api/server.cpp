@@ -6,16 +6,11 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <csignal>
 #include <ctime>
 #include <mutex>
@@ -25,16 +20,13 @@
 #include <unordered_map>
 
 #include "api/access_log.h"
+#include "api/beast.h"
 #include "api/metrics.h"
 
 namespace eseal::api {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
+using namespace net;  // asio, beast, http, ssl, tcp (api/beast.h)
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;

@@ -54,21 +54,13 @@ void print_text(const ofd::VerifyReport& report, const std::string& indent = "")
 // The report as a JSON object; a certified copy's attached original is nested in it.
 void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
   auto str = [&w](const char* key, const std::string& value) { json_string(w, key, value); };
-  auto list = [&w](const char* key, const std::vector<std::string>& values) {
-    w.Key(key);
-    w.StartArray();
-    for (const auto& v : values) w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-    w.EndArray();
-  };
   w.StartObject();
-  w.Key("valid");
-  w.Bool(report.valid());
-  json_outcome(w, report.outcome());
+  json_validity(w, report.outcome());
   w.Key("locked");
   w.Bool(report.locked());
-  list("uncoveredFiles", report.uncovered_files);
-  list("removedFiles", report.removed_files);
-  list("warnings", report.warnings);
+  json_strings(w, "uncoveredFiles", report.uncovered_files);
+  json_strings(w, "removedFiles", report.removed_files);
+  json_strings(w, "warnings", report.warnings);
   w.Key("signatures");
   w.StartArray();
   for (const auto& s : report.signatures) {

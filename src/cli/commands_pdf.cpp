@@ -50,17 +50,12 @@ void print_report_json(const pdf::VerifyReport& report) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
-  w.Key("valid");
-  w.Bool(report.valid());
-  json_outcome(w, report.outcome());
+  json_validity(w, report.outcome());
   w.Key("revisions");
   w.Int(report.revisions);
   w.Key("unsignedChanges");
   w.Bool(report.unsigned_changes);
-  w.Key("warnings");
-  w.StartArray();
-  for (const auto& warning : report.warnings) w.String(warning.c_str());
-  w.EndArray();
+  json_strings(w, "warnings", report.warnings);
   w.Key("signatures");
   w.StartArray();
   for (const auto& s : report.signatures) {

@@ -71,21 +71,23 @@ void json_checks(JsonWriter& w, const ses::Verdict& verdict) {
   w.EndArray();
 }
 
-void json_outcome(JsonWriter& w, const ses::Outcome& outcome) {
-  json_string(w, "verdict", std::string(ses::indication_name(outcome.indication)));
-  w.Key("findings");
+void json_strings(JsonWriter& w, const char* key, const std::vector<std::string>& values) {
+  w.Key(key);
   w.StartArray();
-  for (const auto& f : outcome.findings) {
-    w.String(f.c_str(), static_cast<rapidjson::SizeType>(f.size()));
-  }
+  for (const auto& v : values) w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
   w.EndArray();
+}
+
+void json_validity(JsonWriter& w, const ses::Outcome& outcome) {
+  w.Key("valid");
+  w.Bool(outcome.indication == ses::Indication::kValid);
+  json_string(w, "verdict", std::string(ses::indication_name(outcome.indication)));
+  json_strings(w, "findings", outcome.findings);
 }
 
 void json_value(JsonWriter& w, const doc::ValueReport& value) {
   json_string(w, "format", value.format);
-  w.Key("valid");
-  w.Bool(value.valid());
-  json_outcome(w, value.outcome());
+  json_validity(w, value.outcome());
   json_string(w, "signingTime", value.signing_time ? format_utc(*value.signing_time) : "");
   json_string(w, "signer", value.signer);
   json_string(w, "sealId", value.seal_id);

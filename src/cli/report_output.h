@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "cli/cli_support.h"
 #include "doc/placement.h"
@@ -42,8 +43,12 @@ inline void json_string(JsonWriter& w, const char* key, const std::string& value
 // "checks": [{name, result, detail, finding (when there is one)}, …]
 void json_checks(JsonWriter& w, const ses::Verdict& verdict);
 
-// "verdict": "valid" | "indeterminate" | "failed", "findings": […]
-void json_outcome(JsonWriter& w, const ses::Outcome& outcome);
+// "valid": true when the outcome is valid, "verdict": "valid" | "indeterminate" | "failed",
+// "findings": […]
+void json_validity(JsonWriter& w, const ses::Outcome& outcome);
+
+// "key": ["…", …]
+void json_strings(JsonWriter& w, const char* key, const std::vector<std::string>& values);
 
 // What a signature value tells, the same for PDF and OFD: format, valid, verdict, findings,
 // signingTime, signer, sealId, sealName, pictureType (the checks are written last, by the caller).
