@@ -86,6 +86,8 @@ std::string describe(std::string_view dotted) {
   if (dotted == kSm3) return "SM3";
   if (dotted == kSm2) return "SM2";
   if (dotted == kSm2Sign) return "SM2-1 (signature)";
+  if (dotted == kSha256) return "SHA-256";
+  if (dotted == kSha1) return "SHA-1";
   return std::string(dotted);
 }
 

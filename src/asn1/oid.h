@@ -27,6 +27,16 @@ inline constexpr std::string_view kPkcs9MessageDigest = "1.2.840.113549.1.9.4";
 inline constexpr std::string_view kPkcs9SigningTime = "1.2.840.113549.1.9.5";
 // RFC 3161 id-aa-timeStampToken, the unsigned attribute a time stamp rides in.
 inline constexpr std::string_view kTimeStampToken = "1.2.840.113549.1.9.16.2.14";
+// RFC 3161 / RFC 5816 time stamps: the TSTInfo content type, the ESS signing-certificate
+// attributes (v1 with SHA-1, v2 with any hash), the timeStamping key purpose, and the other
+// hashes a message imprint may use.
+inline constexpr std::string_view kTstInfo = "1.2.840.113549.1.9.16.1.4";
+inline constexpr std::string_view kSigningCertificate = "1.2.840.113549.1.9.16.2.12";
+inline constexpr std::string_view kSigningCertificateV2 = "1.2.840.113549.1.9.16.2.47";
+inline constexpr std::string_view kTimeStamping = "1.3.6.1.5.5.7.3.8";
+inline constexpr std::string_view kSha256 = "2.16.840.1.101.3.4.2.1";
+inline constexpr std::string_view kSha1 = "1.3.14.3.2.26";
+inline constexpr std::string_view kEcPublicKey = "1.2.840.10045.2.1";
 
 // DER content bytes (without tag and length) of a dotted OID. Fails on fewer than two arcs,
 // a first arc above 2, a second arc above 39 under arcs 0 and 1, or an arc that is not a number.

@@ -19,8 +19,20 @@ Result<std::unique_ptr<KeySigner>> KeySigner::make(crypto::Sm2PrivateKey key,
       new KeySigner(std::move(key), std::move(certificate), std::move(chain)));
 }
 
+Result<Bytes> Signer::sign(ByteView to_be_signed) {
+  auto key = certificate().public_key();
+  if (!key) return key.error().with_context("the signer's certificate");
+  auto e = crypto::sm2_signing_digest(*key, to_be_signed);
+  if (!e) return e.error();
+  return sign_digest(*e);
+}
+
 Result<Bytes> KeySigner::sign(ByteView to_be_signed) {
   return crypto::sm2_sign(key_, to_be_signed);
+}
+
+Result<Bytes> KeySigner::sign_digest(ByteView digest) {
+  return crypto::sm2_sign_digest(key_, digest);
 }
 
 namespace {

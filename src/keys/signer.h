@@ -32,9 +32,16 @@ class Signer {
   virtual const pki::Certificate& certificate() const = 0;
   virtual std::span<const pki::Certificate> chain() const { return {}; }
 
-  // The DER SM2Signature over `to_be_signed` (SM3withSM2 with Z over the default user ID).
-  // Implementations say whether they may be called from several threads at once.
-  virtual Result<Bytes> sign(ByteView to_be_signed) = 0;
+  // The DER SM2Signature over `to_be_signed` (SM3withSM2 with Z over the default user ID). By
+  // default e = SM3(Z ‖ to_be_signed) is computed here and signed with sign_digest(); a signer
+  // that holds the key may sign the message itself. Implementations say whether they may be
+  // called from several threads at once.
+  virtual Result<Bytes> sign(ByteView to_be_signed);
+
+  // The DER SM2Signature over a 32-byte e, as is (nothing more is hashed): what a digest-only
+  // signer (a crypto device, a phone) is given, and how a time-stamp token for relying parties
+  // on OpenSSL 3.0 (no Z) is signed.
+  virtual Result<Bytes> sign_digest(ByteView digest) = 0;
 };
 
 // A signer whose key is in this process's memory, decrypted once when the signer is made and
@@ -50,6 +57,7 @@ class KeySigner final : public Signer {
   const pki::Certificate& certificate() const override { return certificate_; }
   std::span<const pki::Certificate> chain() const override { return chain_; }
   Result<Bytes> sign(ByteView to_be_signed) override;
+  Result<Bytes> sign_digest(ByteView digest) override;
 
  private:
   KeySigner(crypto::Sm2PrivateKey key, pki::Certificate certificate,

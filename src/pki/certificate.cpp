@@ -243,6 +243,32 @@ std::vector<std::string> Certificate::extended_key_usage() const {
   return out;
 }
 
+namespace {
+
+Bytes name_der(const X509_NAME* name) {
+  unsigned char* out = nullptr;
+  int n = i2d_X509_NAME(name, &out);
+  if (n <= 0) return {};
+  Bytes der(out, out + n);
+  OPENSSL_free(out);
+  return der;
+}
+
+}  // namespace
+
+Bytes Certificate::subject_der() const {
+  return name_der(X509_get_subject_name(cert_.get()));
+}
+
+Bytes Certificate::issuer_der() const {
+  return name_der(X509_get_issuer_name(cert_.get()));
+}
+
+bool Certificate::extended_key_usage_critical() const {
+  int at = X509_get_ext_by_NID(cert_.get(), NID_ext_key_usage, -1);
+  return at >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert_.get(), at)) == 1;
+}
+
 bool Certificate::is_ca() const {
   return X509_check_ca(cert_.get()) != 0;
 }

@@ -53,6 +53,9 @@ class Certificate {
 
   DistinguishedName subject() const;
   DistinguishedName issuer() const;
+  // The subject and issuer Name elements as DER (for ESS IssuerSerial, RFC 3161 TSTInfo.tsa).
+  Bytes subject_der() const;
+  Bytes issuer_der() const;
   Bytes serial() const;  // big-endian magnitude
   std::string serial_hex() const;
   Time not_before() const;
@@ -61,6 +64,9 @@ class Certificate {
   std::uint32_t key_usage() const;
   // extendedKeyUsage short names ("timeStamping", "clientAuth", ...).
   std::vector<std::string> extended_key_usage() const;
+  // Whether the extendedKeyUsage extension is present and marked critical (RFC 3161 §2.3 asks
+  // it of a TSA's certificate).
+  bool extended_key_usage_critical() const;
   bool is_ca() const;
   bool is_self_signed() const;
   Result<crypto::Sm2PublicKey> public_key() const;

@@ -176,6 +176,9 @@ struct Parts {
   std::optional<ByteView> content;            // embedded content
   ByteView signature;                         // DER or r||s
   std::optional<ByteView> time_stamp;         // a token over the signature, unsigned attribute
+  std::string_view content_type = {};         // eContentType; empty: the profile's data OID
+  bool with_certificates = true;
+  bool z = true;  // the signature is SM3withSM2 with Z; false: over SM3(signed bytes) alone
 };
 
 Result<Bytes> assemble(const Parts& p) {
@@ -186,7 +189,9 @@ Result<Bytes> assemble(const Parts& p) {
   // A device or a phone that signed the wrong bytes, or with another key, is caught here rather
   // than by the relying party.
   ByteView signed_bytes = p.signed_attributes ? *p.signed_attributes : *p.content;
-  if (auto s = crypto::sm2_verify(*key, signed_bytes, *signature); !s) {
+  Status verified = p.z ? crypto::sm2_verify(*key, signed_bytes, *signature)
+                        : crypto::sm2_verify_digest(*key, crypto::sm3(signed_bytes), *signature);
+  if (!verified) {
     return Error::verification_failed(
         std::string("the signature does not verify with the signer certificate's key over the ") +
         (p.signed_attributes ? "signed attributes" : "content"));
@@ -196,11 +201,12 @@ Result<Bytes> assemble(const Parts& p) {
   if (!sid) return sid.error().with_context("signer certificate");
 
   Bytes sm3 = algorithm_identifier(oid::kSm3);
+  std::string_view content_type = p.content_type.empty() ? data_oid(p.profile) : p.content_type;
   Bytes encapsulated =
-      p.content ? asn1::encode_sequence({oid::encode(data_oid(p.profile)),
+      p.content ? asn1::encode_sequence({oid::encode(content_type),
                                          asn1::encode(tag::context_constructed(0),
                                                       asn1::encode(tag::kOctetString, *p.content))})
-                : asn1::encode_sequence({oid::encode(data_oid(p.profile))});
+                : asn1::encode_sequence({oid::encode(content_type)});
   Bytes certificates = signer_der;
   for (const Certificate& c : p.chain) append(certificates, c.der());
 
@@ -223,9 +229,16 @@ Result<Bytes> assemble(const Parts& p) {
   }
   Bytes signer_info = asn1::encode(tag::kSequence, signer_info_content);
 
-  Bytes signed_data = asn1::encode_sequence(
-      {asn1::encode_integer(1), asn1::encode(tag::kSet, sm3), encapsulated,
-       asn1::encode(kCertificatesTag, certificates), asn1::encode(tag::kSet, signer_info)});
+  // RFC 5652 §5.1: version 3 when the encapsulated content is not id-data.
+  int version = content_type == data_oid(p.profile) ? 1 : 3;
+  Bytes signed_data_content;
+  append(signed_data_content, asn1::encode_integer(version));
+  append(signed_data_content, asn1::encode(tag::kSet, sm3));
+  append(signed_data_content, encapsulated);
+  if (p.with_certificates)
+    append(signed_data_content, asn1::encode(kCertificatesTag, certificates));
+  append(signed_data_content, asn1::encode(tag::kSet, signer_info));
+  Bytes signed_data = asn1::encode(tag::kSequence, signed_data_content);
   return asn1::encode_sequence({oid::encode(signed_data_oid(p.profile)),
                                 asn1::encode(tag::context_constructed(0), signed_data)});
 }
@@ -282,9 +295,11 @@ Status parse_signed_attributes(const Element& attrs, SignedData& out) {
       auto t = asn1::time_value(*v);
       if (!t) return malformed(field, t.error());
       out.signing_time = *t;
+    } else {
+      // Covered by the signature; kept for callers (signingCertificateV2, ...).
+      out.other_signed_attributes.emplace_back(
+          *type, Bytes((*f)[1].encoded.begin(), (*f)[1].encoded.end()));
     }
-    // Other signed attributes (cmsAlgorithmProtection, signingCertificateV2, ...) are covered
-    // by the signature and need no reading here.
   }
   return ok_status();
 }
@@ -469,20 +484,39 @@ std::string_view profile_name(CmsProfile profile) {
   return profile == CmsProfile::kGm ? "GM/T 0010" : "PKCS#7";
 }
 
+Bytes encode_attribute(std::string_view type, ByteView value) {
+  return attribute(type, value);
+}
+
+Bytes encode_attribute_set(std::vector<Bytes> attributes) {
+  std::sort(attributes.begin(), attributes.end(), der_set_order);
+  Bytes content;
+  for (const Bytes& a : attributes) append(content, a);
+  return asn1::encode(tag::kSet, content);
+}
+
+Result<Bytes> assemble_encapsulated(const EncapsulatedSignedData& e) {
+  if (auto set = asn1::parse_single(e.signed_attributes, tag::kSet); !set) {
+    return set.error().with_context("signed attributes (a DER SET, tag 0x31)");
+  }
+  Parts parts{CmsProfile::kPkcs7, &e.signer,   e.chain,     e.signed_attributes,
+              e.content,          e.signature, std::nullopt};
+  parts.content_type = e.content_type;
+  parts.with_certificates = e.with_certificates;
+  parts.z = e.z;
+  return assemble(parts);
+}
+
 Result<Bytes> encode_signed_attributes(CmsProfile profile, ByteView digest, Time signing_time) {
   if (digest.size() != 32) {
     return Error::invalid_input("the message digest must be 32 bytes of SM3, not " +
                                 std::to_string(digest.size()));
   }
-  std::vector<Bytes> attributes = {
+  return encode_attribute_set({
       attribute(oid::kPkcs9ContentType, oid::encode(data_oid(profile))),
       attribute(oid::kPkcs9SigningTime, encode_signing_time(signing_time)),
       attribute(oid::kPkcs9MessageDigest, asn1::encode(tag::kOctetString, digest)),
-  };
-  std::sort(attributes.begin(), attributes.end(), der_set_order);
-  Bytes content;
-  for (const Bytes& a : attributes) append(content, a);
-  return asn1::encode(tag::kSet, content);
+  });
 }
 
 Result<Bytes> assemble_signed_data(CmsProfile profile, ByteView signed_attributes_der,

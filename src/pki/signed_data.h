@@ -60,6 +60,31 @@ Result<Bytes> assemble_signed_data(CmsProfile profile, ByteView signed_attribute
                                    std::span<const Certificate> chain = {},
                                    std::optional<ByteView> time_stamp = std::nullopt);
 
+// Attribute ::= SEQUENCE { type, SET { value } }, `value` one DER element.
+Bytes encode_attribute(std::string_view type, ByteView value);
+// The DER SET OF `attributes` (encode_attribute's), sorted as X.690 §11.6 asks: what a signer
+// signs.
+Bytes encode_attribute_set(std::vector<Bytes> attributes);
+
+// A SignedData whose encapsulated content is of another type than data (an RFC 3161 TSTInfo),
+// in the RFC 5652 form: outer id-signedData, version 3, eContentType `content_type` with the
+// content attached, SignerInfo with `signed_attributes` (encode_attribute_set's output), SM3 and
+// SM3withSM2 (.501). `signature` is over the signed attributes: SM3withSM2 with Z (standard
+// ID), or with `z` false over SM3(signed attributes) alone (the form OpenSSL 3.0 verifies); it
+// is checked against the signer's key before anything is returned. The certificates (signer,
+// then `chain`) are included only `with_certificates`.
+struct EncapsulatedSignedData {
+  std::string_view content_type;
+  ByteView content;
+  ByteView signed_attributes;
+  const Certificate& signer;
+  ByteView signature;
+  std::span<const Certificate> chain = {};
+  bool with_certificates = true;
+  bool z = true;
+};
+Result<Bytes> assemble_encapsulated(const EncapsulatedSignedData& parts);
+
 // One call with a local key: encode_signed_attributes, sm2_sign, assemble_signed_data.
 // This is also the OFD "PKCS#9 form" (OFDRW GBT35275PKCS9DSContainer, the form Suwell readers
 // verify; docs/ENCODINGS.md §1.6) that issue 5's licence lock signature asks for: use kGm with
@@ -98,7 +123,10 @@ struct SignedData {
   std::optional<std::string> content_type_attribute;  // signed contentType, dotted
   std::optional<Bytes> message_digest;                // signed messageDigest
   std::optional<Time> signing_time;                   // signed signingTime
-  std::optional<Bytes> content;                       // encapsulated content, if any
+  // The other signed attributes (signingCertificateV2, …): the type OID and the DER SET OF
+  // AttributeValue, covered by the signature.
+  std::vector<std::pair<std::string, Bytes>> other_signed_attributes;
+  std::optional<Bytes> content;  // encapsulated content, if any
   // What the signature covers, exactly: with signed attributes the [0] element as found with
   // its first byte set to 0x31 (never re-encoded); without them the content octets (empty
   // when the content is detached too, which verify_signed_data refuses).

@@ -36,15 +36,15 @@ keys::Signer& local_signer() {
   return *s;
 }
 
-// A signer that signs in a child process after a delay and hands the signature back through a
-// pipe: the stand-in for a device, a phone or a person far away, with real keys.
+// A digest-only signer that signs in a child process after a delay and hands the signature back
+// through a pipe: the stand-in for a device, a phone or a person far away, with real keys.
 class ForkedSigner final : public keys::Signer {
  public:
   explicit ForkedSigner(std::chrono::milliseconds delay) : delay_(delay) {}
   const pki::Certificate& certificate() const override { return parties().signer.cert; }
   int signatures_made() const { return made_; }
 
-  Result<Bytes> sign(ByteView to_be_signed) override {
+  Result<Bytes> sign_digest(ByteView digest) override {
     int fds[2];
     if (::pipe(fds) != 0) return Error::io("pipe");
     pid_t child = ::fork();
@@ -52,7 +52,7 @@ class ForkedSigner final : public keys::Signer {
     if (child == 0) {
       ::close(fds[0]);
       std::this_thread::sleep_for(delay_);
-      auto signature = crypto::sm2_sign(parties().signer.key, to_be_signed);
+      auto signature = crypto::sm2_sign_digest(parties().signer.key, digest);
       int status = 1;
       if (signature && ::write(fds[1], signature->data(), signature->size()) ==
                            static_cast<ssize_t>(signature->size()))
