@@ -58,6 +58,13 @@ std::vector<Key> keys(Config& c) {
       {"limits", "list_items", &c.limits.list_items, 1, 1000000},
       {"limits", "json_depth", &c.limits.json_depth, 4, 512},
       {"signing", "pdf_format", &c.signing.pdf_format},
+      {"signing", "time_stamp", &c.signing.time_stamp},
+      {"tsa", "url", &c.tsa.url},
+      {"tsa", "policy", &c.tsa.policy},
+      {"tsa", "accepted_policies", &c.tsa.accepted_policies},
+      {"tsa", "signature", &c.tsa.signature},
+      {"tsa", "include_name", &c.tsa.include_name, 0, 1},
+      {"tsa", "timeout_s", &c.tsa.timeout_s, 1, 600},
   };
 }
 
@@ -167,6 +174,15 @@ Status validate(const Config& config) {
   }
   if (config.tls.cert.empty() != config.tls.key.empty()) {
     return Error::invalid_input("[tls] cert and key: give both or neither");
+  }
+  const std::string& stamp = config.signing.time_stamp;
+  if (stamp != "auto" && stamp != "tsa" && stamp != "none") {
+    return Error::invalid_input(
+        fmt::format("[signing] time_stamp: \"{}\" is not one of auto, tsa, none", stamp));
+  }
+  if (config.tsa.signature != "z" && config.tsa.signature != "no-z") {
+    return Error::invalid_input(
+        fmt::format("[tsa] signature: \"{}\" is not z or no-z", config.tsa.signature));
   }
   return ok_status();
 }

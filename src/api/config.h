@@ -51,7 +51,20 @@ struct Config {
   struct Signing {
     // /Contents of PDF signatures: ses, gmcms or pkcs7 (checked by the doors that sign).
     std::string pdf_format = "ses";
+    // Time stamps in the signatures the server makes: "auto" (when a time-stamp authority is
+    // set up), "tsa" (always; the server does not start without one) or "none".
+    std::string time_stamp = "auto";
   } signing;
+  // The time-stamp authority (RFC 3161): the platform's own (D/platform/tsa.pem and .key), or
+  // an external one at `url`.
+  struct Tsa {
+    std::string url;                   // "http://host:port/path"; empty: the built-in one
+    std::string policy = "2.999.1.1";  // TSTInfo policy OID (2.999: set your own)
+    std::string accepted_policies;     // further request policies answered, comma-separated
+    std::string signature = "z";       // "z" (GM/T 0009, the default) or "no-z" (OpenSSL 3.0)
+    std::int64_t include_name = 0;     // 1: TSTInfo names the TSA
+    std::int64_t timeout_s = 30;       // an external authority's answer
+  } tsa;
 };
 
 // Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so

@@ -1,6 +1,7 @@
 #include "api/http_client.h"
 
 #include <boost/asio/connect.hpp>
+#include <charconv>
 #include <optional>
 
 #include "api/beast.h"
@@ -15,6 +16,32 @@ Error failure(const std::string& what, const beast::error_code& ec) {
 }
 
 }  // namespace
+
+Result<HttpUrl> parse_http_url(std::string_view url, std::string_view default_target) {
+  constexpr std::string_view kScheme = "http://";
+  if (!url.starts_with(kScheme)) {
+    return Error::invalid_input("\"" + std::string(url) + "\" does not start with http://");
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  std::size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  HttpUrl out;
+  out.target = slash == std::string_view::npos ? std::string(default_target)
+                                               : std::string(rest.substr(slash));
+  std::size_t colon = authority.rfind(':');
+  out.host = std::string(authority.substr(0, colon));
+  if (out.host.empty()) return Error::invalid_input("no host in " + std::string(url));
+  if (colon != std::string_view::npos) {
+    std::string_view digits = authority.substr(colon + 1);
+    int port = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || end != digits.data() + digits.size() || port <= 0 || port > 65535) {
+      return Error::invalid_input("bad port in " + std::string(url));
+    }
+    out.port = static_cast<std::uint16_t>(port);
+  }
+  return out;
+}
 
 std::string HttpResponse::header(std::string_view name) const {
   return std::string(headers.get(name).value_or(""));

@@ -30,6 +30,15 @@ struct HttpClientOptions {
   std::chrono::seconds timeout{60};  // per request: connect, write and read
 };
 
+// "http://host[:port][/path]": where a client connects and what it asks for.
+struct HttpUrl {
+  std::string host;
+  std::uint16_t port = 80;
+  std::string target;  // the path, `default_target` when the URL has none
+};
+// kInvalidInput for another scheme, no host, or a port outside 1..65535.
+Result<HttpUrl> parse_http_url(std::string_view url, std::string_view default_target = "/");
+
 // Errors are values: a server that cannot be reached, a TLS failure, a timeout or a connection
 // closed before a whole response arrived are kIo, naming the step that failed.
 class HttpClient {

@@ -54,30 +54,6 @@ AppFile read_app_file(const std::string& path, const keys::Kek& kek) {
            read_signer(relative(text("key")), relative(text("cert")), kek)}};
 }
 
-// "http://host:port/path" -> host, port, path.
-struct Url {
-  std::string host, target;
-  std::uint16_t port = 80;
-};
-
-Url parse_url(const std::string& url) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) fail(Error::invalid_input("--url must start with http://"));
-  std::string rest = url.substr(scheme.size());
-  std::size_t slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  Url out;
-  out.target = slash == std::string::npos ? "/seal/v1/electricSeal" : rest.substr(slash);
-  std::size_t colon = authority.rfind(':');
-  out.host = authority.substr(0, colon);
-  if (colon != std::string::npos) {
-    int port = std::atoi(authority.substr(colon + 1).c_str());
-    if (port <= 0 || port > 65535) fail(Error::invalid_input("bad port in " + url));
-    out.port = static_cast<std::uint16_t>(port);
-  }
-  return out;
-}
-
 rapidjson::Document message_content(const CallOptions& o) {
   rapidjson::Document content;
   content.SetObject();
@@ -117,7 +93,8 @@ rapidjson::Document message_content(const CallOptions& o) {
 void call_ldt(const CallOptions& o, const GlobalOptions& global) {
   keys::Kek kek = load_kek(global);
   AppFile app = read_app_file(o.app, kek);
-  Url url = parse_url(o.url.empty() ? app.url : o.url);
+  api::HttpUrl url =
+      need(api::parse_http_url(o.url.empty() ? app.url : o.url, "/seal/v1/electricSeal"), "--url");
   rapidjson::Document content = message_content(o);
   std::string random = crypto::to_hex(need(crypto::random_bytes(16)));
   std::string body =

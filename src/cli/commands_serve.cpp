@@ -10,6 +10,8 @@
 #include "api/config.h"
 #include "api/ldt/routes.h"
 #include "api/server.h"
+#include "api/tsa/authority.h"
+#include "api/tsa/routes.h"
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
@@ -58,6 +60,8 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   keys::Kek kek = data_folder_kek(global, config.data.dir);
   auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
   service::StorePlatform platform(*store, kek, config.data.dir);
+  auto time_stamps = need(api::tsa::authority_from(config, platform));
+  ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
   api::ldt::Adapter ldt(platform.platform(), ldt_options);
 
   api::ServerOptions server_options = api::server_options(config);
@@ -80,6 +84,13 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
     return ok_status();
   });
   api::ldt::add_routes(server, ldt);
+  if (time_stamps) {
+    api::tsa::add_routes(server, *time_stamps);
+  } else {
+    logger->warn(
+        "no time-stamp authority: POST /tsa is not served and signatures carry no time "
+        "stamp (set [tsa] url, or put D/platform/tsa.pem and tsa.key; eseal demo does)");
+  }
   server.stop_on_signals();
   need(server.start(), "cannot start the server");
 

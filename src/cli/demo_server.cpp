@@ -157,7 +157,8 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
   Time now = now_utc();
   IssuerFiles ca = IssuerFiles::in_folder(d.ca_dir);
 
-  // The platform's own material: trust anchors, the seal maker applySeal uses, a lock signer.
+  // The platform's own material: trust anchors, the seal maker applySeal uses, a lock signer and
+  // the time-stamp authority.
   fs::path platform = d.data_dir / "platform";
   fs::create_directories(platform);
   if (items.make("platform trust anchors", {platform / "ca.pem"}, d.new_ca)) {
@@ -174,6 +175,13 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
                                                     "C=CN,O=eseal 演示平台,CN=eseal 锁定签名", 730,
                                                     (platform / "lock").string(), true, kek)
                                    : read_certificate(platform / "lock.pem");
+
+  // The time-stamp authority: POST /tsa and the time stamps in the server's signatures.
+  if (items.make("platform time-stamp authority", {platform / "tsa.pem", platform / "tsa.key"},
+                 d.new_ca || !current_certificate(platform / "tsa.pem", now))) {
+    issue_to_files(ca, pki::CertificateProfile::kTsa, "C=CN,O=eseal 演示平台,CN=eseal 时间戳服务",
+                   730, (platform / "tsa").string(), true, kek);
+  }
 
   // The organization's id follows from its credit code, so that a second demo run finds it.
   std::string org_id = crypto::to_hex(crypto::sm3(as_bytes(d.credit_code))).substr(0, 32);

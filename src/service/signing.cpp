@@ -159,4 +159,9 @@ Result<Bytes> remove_lock(ByteView ofd, Time at) {
   return ofd::remove_lock(ofd, at);
 }
 
+doc::TimeStamper SigningSettings::stamper(const std::string& requester, Time now) const {
+  if (!time_stamps) return {};
+  return time_stamper(*time_stamps, requester, now);
+}
+
 }  // namespace eseal::service

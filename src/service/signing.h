@@ -19,6 +19,7 @@
 #include "keys/signer.h"
 #include "pki/certificate.h"
 #include "service/documents.h"
+#include "service/time_stamping.h"
 #include "ses/seal.h"
 
 namespace eseal::service {
@@ -34,6 +35,11 @@ struct Limits {
 struct SigningSettings {
   doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // /Contents of a PDF signature
   Limits limits;
+  // Where the time stamps of the server's signatures come from ([signing] time_stamp, [tsa]);
+  // none when null. Not owned.
+  TimeStampAuthority* time_stamps = nullptr;
+  // The time stamper for one signing by `requester` at `now`; empty without an authority.
+  doc::TimeStamper stamper(const std::string& requester, Time now) const;
 };
 
 // A seal signature: the seal whose picture is stamped and what the signature value is.

@@ -1,5 +1,6 @@
 #include "service/store_platform.h"
 
+#include "asn1/oid.h"
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "keys/key_file.h"
@@ -249,6 +250,27 @@ ses::TrustPolicy StorePlatform::trust() {
     if (certs) roots_ = std::move(*certs);
   });
   return {roots_, {}, {}};
+}
+
+// --- time stamps --------------------------------------------------------------------------
+
+Status StorePlatform::record_time_stamp(const std::string& serial_hex, Time gen_time,
+                                        const tsa::MessageImprint& imprint,
+                                        const std::string& requester, ByteView token, Time now) {
+  store::TimeStampRecord record{serial_hex,       gen_time,
+                                imprint.hash_oid, crypto::to_hex(imprint.hashed_message),
+                                requester,        Bytes(token.begin(), token.end())};
+  store::AuditEntry audit{now,
+                          requester,
+                          "tsa.issue",
+                          serial_hex,
+                          asn1::oid::describe(imprint.hash_oid) + " " + record.imprint,
+                          ""};
+  return store_.add_time_stamp(record, audit);
+}
+
+Result<std::shared_ptr<keys::Signer>> StorePlatform::tsa_signer() {
+  return file_signer("tsa");
 }
 
 }  // namespace eseal::service

@@ -5,7 +5,8 @@
 //   D/platform/ca.pem                trust anchors for verification (one or more certificates)
 //   D/platform/seal-maker.pem, .key  the seal maker (制章者) that makes seals for apps
 //   D/platform/lock.pem, .key        the platform's signer for lock signatures and certified copies
-// (`eseal demo` writes all three). Signers are made once per key and kept while the process runs.
+//   D/platform/tsa.pem, .key         the time-stamp authority (critical timeStamping EKU)
+// (`eseal demo` writes them all). Signers are made once per key and kept while the process runs.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,7 @@
 
 #include "keys/kek.h"
 #include "service/platform.h"
+#include "service/time_stamping.h"
 #include "store/store.h"
 
 namespace eseal::service {
@@ -23,7 +25,8 @@ class StorePlatform final : public Credentials,
                             public SealRegistry,
                             public DocumentArchive,
                             public AuditLog,
-                            public TrustStore {
+                            public TrustStore,
+                            public TimeStampLedger {
  public:
   StorePlatform(store::Store& store, keys::Kek kek, std::filesystem::path data_dir);
 
@@ -55,6 +58,13 @@ class StorePlatform final : public Credentials,
                  const std::string& detail, Time now) override;
 
   ses::TrustPolicy trust() override;
+
+  Status record_time_stamp(const std::string& serial_hex, Time gen_time,
+                           const tsa::MessageImprint& imprint, const std::string& requester,
+                           ByteView token, Time now) override;
+  // The time-stamp authority's signer, from D/platform/tsa.pem and .key; kNotFound when the
+  // data folder has none.
+  Result<std::shared_ptr<keys::Signer>> tsa_signer();
 
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);

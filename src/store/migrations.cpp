@@ -105,10 +105,26 @@ CREATE TABLE kek_check (
 );
 )sql";
 
+// Every time-stamp token the authority issued (GB/T 20520 keeps them): its serial (hex, the
+// primary key: a serial is never issued twice, whichever process drew it), genTime, the imprint,
+// who asked, and the token itself in base64.
+constexpr std::string_view kTimeStamps = R"sql(
+CREATE TABLE time_stamps (
+  serial TEXT PRIMARY KEY,
+  gen_time BIGINT NOT NULL,
+  hash_algorithm TEXT NOT NULL,
+  imprint TEXT NOT NULL,
+  requester TEXT NOT NULL,
+  token TEXT NOT NULL
+);
+CREATE INDEX time_stamps_gen_time ON time_stamps (gen_time);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
     Migration{2, "kek_check", kKekCheck},
+    Migration{3, "time_stamps", kTimeStamps},
 };
 
 }  // namespace

@@ -107,6 +107,17 @@ Result<SealRecord> read_seal(const Statement& s) {
   return seal;
 }
 
+constexpr std::string_view kTimeStampColumns =
+    "serial, gen_time, hash_algorithm, imprint, requester, token";
+
+Result<TimeStampRecord> read_time_stamp(const Statement& s) {
+  TimeStampRecord r{s.text(0), from_epoch(s.integer(1)), s.text(2), s.text(3), s.text(4), {}};
+  auto token = crypto::from_base64(s.text(5));
+  if (!token) return token.error().with_context("time stamp " + r.serial);
+  r.token = std::move(*token);
+  return r;
+}
+
 constexpr std::string_view kDocumentColumns =
     "id, app_id, biznum, blob_sm3, size, format, created_at";
 
@@ -433,6 +444,23 @@ class SqliteStore final : public Store {
                                    " FROM documents WHERE app_id = ? AND biznum = ? "
                                    "ORDER BY created_at, id",
                                read_document, app_id, biznum);
+  }
+
+  Status add_time_stamp(const TimeStampRecord& r, const AuditEntry& audit) override {
+    if (r.serial.empty()) return Error::invalid_input("a time stamp needs a serial");
+    return write(audit, [&]() -> Status {
+      return run("INSERT INTO time_stamps (" + std::string(kTimeStampColumns) +
+                     ") VALUES (?, ?, ?, ?, ?, ?)",
+                 r.serial, epoch(r.gen_time), r.hash_algorithm, r.imprint, r.requester,
+                 crypto::to_base64(r.token));
+    });
+  }
+
+  Result<TimeStampRecord> find_time_stamp(const std::string& serial) override {
+    std::lock_guard lock(mutex_);
+    return one<TimeStampRecord>(
+        "SELECT " + std::string(kTimeStampColumns) + " FROM time_stamps WHERE serial = ?",
+        read_time_stamp, "no time stamp " + serial, serial);
   }
 
   Result<bool> remember_nonce(const std::string& app_id, const std::string& random, Time now,

@@ -146,6 +146,16 @@ struct DocumentRecord {
   Time created{};
 };
 
+// A time-stamp token the authority issued.
+struct TimeStampRecord {
+  std::string serial;  // lower-case hex of the serial number
+  Time gen_time{};
+  std::string hash_algorithm;  // dotted OID of the imprint's hash
+  std::string imprint;         // lower-case hex
+  std::string requester;       // "http:<address>", "cli:<user>", "app:<syscode>"
+  Bytes token;
+};
+
 // One state-changing call. The canonical bytes hashed into the chain are in audit_chain.h.
 struct AuditEntry {
   Time time{};
@@ -219,6 +229,10 @@ class Store {
   // Records that `app_id` sent `random` at `now`, kept until `keep_until` inclusive. Returns false
   // when the same random is already recorded and kept (a replay). Atomic across threads and
   // processes; purges the nonces whose keep_until has passed (strictly before `now`).
+  // kInvalidInput when the serial was issued before (the caller draws another).
+  virtual Status add_time_stamp(const TimeStampRecord& record, const AuditEntry& audit) = 0;
+  virtual Result<TimeStampRecord> find_time_stamp(const std::string& serial) = 0;
+
   virtual Result<bool> remember_nonce(const std::string& app_id, const std::string& random,
                                       Time now, Time keep_until) = 0;
 

@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 22u);  // one per key of Config
+  EXPECT_EQ(settings, 29u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -77,6 +77,30 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.limits.list_items, defaults.limits.list_items);
   EXPECT_EQ(config.limits.json_depth, defaults.limits.json_depth);
   EXPECT_EQ(config.signing.pdf_format, defaults.signing.pdf_format);
+  EXPECT_EQ(config.signing.time_stamp, defaults.signing.time_stamp);
+  EXPECT_EQ(config.tsa.url, defaults.tsa.url);
+  EXPECT_EQ(config.tsa.policy, defaults.tsa.policy);
+  EXPECT_EQ(config.tsa.accepted_policies, defaults.tsa.accepted_policies);
+  EXPECT_EQ(config.tsa.signature, defaults.tsa.signature);
+  EXPECT_EQ(config.tsa.include_name, defaults.tsa.include_name);
+  EXPECT_EQ(config.tsa.timeout_s, defaults.tsa.timeout_s);
+}
+
+TEST(ConfigTest, TimeStampSettingsAreChecked) {
+  Config config;
+  EXPECT_TRUE(validate(config).ok());
+  config.signing.time_stamp = "always";
+  auto bad = validate(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("[signing] time_stamp"), std::string::npos);
+  config = Config{};
+  config.tsa.signature = "raw";
+  bad = validate(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("[tsa] signature"), std::string::npos);
+  config = Config{};
+  config.tsa.include_name = 2;
+  EXPECT_FALSE(validate(config).ok());
 }
 
 TEST(ConfigTest, FileValuesReplaceDefaults) {

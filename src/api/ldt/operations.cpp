@@ -313,7 +313,7 @@ class Call {
     if (!signer) return refused("没有可用的锁定签名证书");
     auto copy = service::sign(service::prepare_certified_copy(*document, {creator, cause, *years},
                                                               (*signer)->certificate(), now_),
-                              **signer);
+                              **signer, stamper());
     if (!copy) return refused(document_refusal(copy.error()));
     return signed_document(*copy, "watermarkAndLockSign");
   }
@@ -332,10 +332,13 @@ class Call {
     return seal;
   }
 
+  // The time stamps of this call's signatures ([signing] time_stamp), asked for as its caller.
+  doc::TimeStamper stamper() const { return options_.signing.stamper(caller_.actor(), now_); }
+
   // The licence lock signature by `signer` on `document`, recorded as `operation`.
   Answer lock(ByteView document, keys::Signer& signer, const std::string& operation) {
-    auto locked =
-        service::sign(service::prepare_lock(document, signer.certificate(), now_), signer);
+    auto locked = service::sign(service::prepare_lock(document, signer.certificate(), now_), signer,
+                                stamper());
     if (!locked) return refused(document_refusal(locked.error()));
     return signed_document(*locked, operation);
   }
@@ -414,7 +417,7 @@ class Call {
       auto stamped =
           service::sign(service::prepare_seal(current, request, in_use->signer->certificate(), now_,
                                               settings.limits),
-                        *in_use->signer);
+                        *in_use->signer, stamper());
       if (!stamped) return refused(document_refusal(stamped.error()));
       current = std::move(*stamped);
       if (used) used(in_use->signer);
