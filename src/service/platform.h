@@ -95,8 +95,12 @@ class SealRegistry {
   virtual ~SealRegistry() = default;
   // kNotFound (seal_code::kNotFound) when no seal has that id.
   virtual Result<RegisteredSeal> find(const std::string& id, Time now) = 0;
-  // The newest usable seal listing the signer DN `dn` (any spacing), else the newest one.
-  virtual Result<RegisteredSeal> find_by_signer(const std::string& dn, Time now) = 0;
+  // Of the seals listing the signer DN `dn` (any spacing): the newest `caller` may use
+  // (check_usable), else the newest that is the caller's (or anyone's), else the newest — so
+  // that a signer with seals of several apps finds the caller's, and a refusal names the seal
+  // that stands in the way.
+  virtual Result<RegisteredSeal> find_by_signer(const std::string& dn, const Caller& caller,
+                                                Time now) = 0;
   // The signer of a seal's certificate; kNotFound (seal_code::kNoSigner) when the platform holds
   // no key for it. Keys are decrypted once and kept, wiped, while the process runs.
   virtual Result<std::shared_ptr<keys::Signer>> signer_of(const RegisteredSeal& seal) = 0;

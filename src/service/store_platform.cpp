@@ -98,20 +98,22 @@ Result<RegisteredSeal> StorePlatform::find(const std::string& id, Time now) {
   return registered(*record, now);
 }
 
-Result<RegisteredSeal> StorePlatform::find_by_signer(const std::string& dn, Time now) {
+Result<RegisteredSeal> StorePlatform::find_by_signer(const std::string& dn, const Caller& caller,
+                                                     Time now) {
   auto records = store_.find_seals_by_signer(normalized_dn(dn));
   if (!records) return records.error();
   if (records->empty()) return not_found(seal_code::kNotFound, "no seal for " + dn);
-  // The newest usable one (by status and validity, whoever owns it), else the newest.
-  std::optional<RegisteredSeal> chosen;
-  Caller anyone{"", "", "", {}};
+  // Oldest first: each later one that qualifies replaces the earlier.
+  std::optional<RegisteredSeal> usable, own, newest;
   for (const auto& r : *records) {
     auto seal = registered(r, now);
     if (!seal) return seal.error();
-    anyone.app_id = seal->owner_app_id;
-    if (!chosen || check_usable(*seal, anyone, now)) chosen = std::move(*seal);
+    Status fit = check_usable(*seal, caller, now);
+    if (fit) usable = *seal;
+    if (fit || fit.error().code != seal_code::kNotYours) own = *seal;
+    newest = std::move(*seal);
   }
-  return std::move(*chosen);
+  return usable ? std::move(*usable) : own ? std::move(*own) : std::move(*newest);
 }
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::string& key_id,
@@ -155,7 +157,8 @@ Result<std::shared_ptr<keys::Signer>> StorePlatform::file_signer(const std::stri
 Result<std::shared_ptr<keys::Signer>> StorePlatform::lock_signer(
     const std::optional<std::string>& dn, Time now) {
   if (!dn) return file_signer("lock");
-  auto seal = find_by_signer(*dn, now);
+  // The platform's own lock signature: any app's seal of that signer serves.
+  auto seal = find_by_signer(*dn, Caller{"cli", "", "", {}}, now);
   if (!seal) return seal.error();
   return signer_of(*seal);
 }

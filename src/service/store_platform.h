@@ -42,7 +42,8 @@ class StorePlatform final : public Credentials,
                               Time keep_until) override;
 
   Result<RegisteredSeal> find(const std::string& id, Time now) override;
-  Result<RegisteredSeal> find_by_signer(const std::string& dn, Time now) override;
+  Result<RegisteredSeal> find_by_signer(const std::string& dn, const Caller& caller,
+                                        Time now) override;
   Result<std::shared_ptr<keys::Signer>> signer_of(const RegisteredSeal& seal) override;
   Result<std::shared_ptr<keys::Signer>> lock_signer(const std::optional<std::string>& dn,
                                                     Time now) override;

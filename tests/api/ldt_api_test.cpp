@@ -73,7 +73,11 @@ class World {
     add_app("OTHERAPP", other_key_, other_secrets_);
     add_seal(p.seal, "TESTAPP", store::SealStatus::kValid);
     frozen_id_ = add_seal(another_seal("FROZEN-1"), "TESTAPP", store::SealStatus::kFrozen);
-    foreign_id_ = add_seal(another_seal("FOREIGN-1"), "OTHERAPP", store::SealStatus::kValid);
+    // The same signer's seal of another app, and the newest: asked by certDN, each app must
+    // still find its own (a tie on the creation second once made this order, and the test,
+    // depend on the clock).
+    foreign_id_ = add_seal(another_seal("FOREIGN-1"), "OTHERAPP", store::SealStatus::kValid,
+                           now_utc() + std::chrono::hours(1));
 
     platform_ = std::make_unique<service::StorePlatform>(*store_, test_kek(), dir_);
     Options door;
@@ -130,8 +134,8 @@ class World {
     return *ses::make_seal(info, p.maker.cert, p.maker.key);
   }
 
-  std::string add_seal(const ses::SesSeal& seal, const std::string& owner,
-                       store::SealStatus status) {
+  std::string add_seal(const ses::SesSeal& seal, const std::string& owner, store::SealStatus status,
+                       Time created = now_utc()) {
     const auto& p = parties();
     auto app = store_->find_app(owner);
     store::SealRecord record;
@@ -146,7 +150,7 @@ class World {
     record.valid_start = seal.info.valid_start;
     record.valid_end = seal.info.valid_end;
     record.status = status;
-    record.created = record.updated = now_utc();
+    record.created = record.updated = created;
     store::KeyRecord key{record.key_id, (dir_ / "signer.key").string(),
                          crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
     EXPECT_TRUE(store_->add_seal({record, store::CertificateRecord::from(p.signer.cert), key},

@@ -325,7 +325,7 @@ class Call {
   Result<service::RegisteredSeal> seal_by_dn() {
     auto dn = required(content_, "certDN");
     if (!dn) return dn.error();
-    auto seal = platform_.seals.find_by_signer(*dn, now_);
+    auto seal = platform_.seals.find_by_signer(*dn, caller_, now_);
     if (!seal) return refused(seal_refusal(seal.error(), *dn));
     if (!seal->owner_app_id.empty() && seal->owner_app_id != caller_.app_id)
       return refused("应用无权使用该印章：" + seal->id);
