@@ -93,6 +93,8 @@ void json_value(JsonWriter& w, const doc::ValueReport& value) {
   json_string(w, "sealId", value.seal_id);
   json_string(w, "sealName", value.seal_name);
   json_string(w, "pictureType", value.picture_type);
+  json_string(w, "timeStamp", value.time_stamp ? format_utc(*value.time_stamp) : "");
+  json_string(w, "timeStampAuthority", value.time_stamp_authority);
 }
 
 void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect) {

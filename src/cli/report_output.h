@@ -51,7 +51,8 @@ void json_validity(JsonWriter& w, const ses::Outcome& outcome);
 void json_strings(JsonWriter& w, const char* key, const std::vector<std::string>& values);
 
 // What a signature value tells, the same for PDF and OFD: format, valid, verdict, findings,
-// signingTime, signer, sealId, sealName, pictureType (the checks are written last, by the caller).
+// signingTime, signer, sealId, sealName, pictureType, timeStamp (the genTime a valid time stamp
+// proves, or ""), timeStampAuthority (the checks are written last, by the caller).
 void json_value(JsonWriter& w, const doc::ValueReport& value);
 
 // {page (1-based), xMm, yMm, widthMm, heightMm}, millimetres to 0.01.

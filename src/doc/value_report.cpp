@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "asn1/der.h"
 #include "asn1/oid.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "tsa/verify.h"
 
 namespace eseal::doc {
 namespace {
@@ -45,7 +47,46 @@ Check digest_check(const pki::SignedData& sd, ByteView digest, const Protected& 
   return failed(name, "the signed content is not SM3 of " + in(protects));
 }
 
+// The token an id-aa-timeStampToken attribute holds: the one value of its SET.
+std::optional<Bytes> token_of(const pki::SignedData& sd) {
+  for (const auto& [type, values] : sd.unsigned_attributes) {
+    if (type != asn1::oid::kTimeStampToken) continue;
+    auto set = asn1::parse_single(values, asn1::tag::kSet);
+    if (!set || set->content.empty()) return Bytes{};
+    return Bytes(set->content.begin(), set->content.end());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+ses::ProvenTime check_time_stamp(ByteView token, ByteView signature_value,
+                                 const ses::TrustPolicy& trust) {
+  const std::string name = "time-stamp";
+  tsa::TokenExpectation expect;
+  expect.hashed_message = crypto::sm3(signature_value);
+  tsa::TokenReport r = tsa::verify_token(token, trust, expect);
+  ses::Outcome outcome = r.verdict.outcome();
+  std::string what =
+      r.info ? "genTime " + format_utc(r.info->gen_time) + (r.tsa.empty() ? "" : " by " + r.tsa)
+             : "a token";
+  if (outcome.indication == ses::Indication::kValid) {
+    return {passed(name, what + " (" + r.profile + ", " + r.signature_form + ")"), r.info->gen_time,
+            r.tsa};
+  }
+  std::string why;
+  for (const auto& c : r.verdict.checks) {
+    if (c.result == ses::CheckResult::kPassed) continue;
+    if (c.result == ses::CheckResult::kSkipped && c.finding.empty()) continue;
+    why += (why.empty() ? "" : "; ") + c.name + ": " + c.detail;
+  }
+  if (outcome.indication == ses::Indication::kIndeterminate) {
+    return {ses::Check::indeterminate(name, "time-stamp-indeterminate",
+                                      what + " that cannot be established: " + why),
+            std::nullopt, r.tsa};
+  }
+  return {failed(name, what + " that does not hold: " + why), std::nullopt, r.tsa};
+}
 
 void check_ses(const ses::SesSignature& value, ByteView digest, const ses::TrustPolicy& trust,
                const Protected& protects, ValueReport& report) {
@@ -60,7 +101,13 @@ void check_ses(const ses::SesSignature& value, ByteView digest, const ses::Trust
   report.picture = value.seal.info.picture.data;
   report.seal_id = value.seal.info.es_id;
   report.seal_name = value.seal.info.name;
-  ses::Verdict v = ses::verify_signature(value, trust, Bytes(digest.begin(), digest.end()));
+  std::optional<ses::ProvenTime> stamp;
+  if (value.time_stamp) {
+    stamp = check_time_stamp(*value.time_stamp, value.signature, trust);
+    report.time_stamp = stamp->at;
+    if (stamp->at) report.time_stamp_authority = stamp->tsa;
+  }
+  ses::Verdict v = ses::verify_signature(value, trust, Bytes(digest.begin(), digest.end()), stamp);
   for (Check& c : v.checks) {
     if (c.name == "data-hash") c.name = protects.check_name;
     report.verdict.checks.push_back(std::move(c));
@@ -73,6 +120,13 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
   report.signing_time = value.signing_time ? value.signing_time : claimed_time;
   auto& checks = report.verdict.checks;
   checks.push_back(digest_check(value, digest, protects));
+  std::optional<ses::ProvenTime> stamp;
+  if (auto token = token_of(value)) {
+    stamp = check_time_stamp(*token, value.signature, trust);
+    report.time_stamp = stamp->at;
+    if (stamp->at) report.time_stamp_authority = stamp->tsa;
+  }
+  std::optional<Time> judged_at = report.time_stamp ? report.time_stamp : report.signing_time;
   if (!value.signer) {
     no_signer_certificate(
         "the signer's certificate is not in the SignedData: nothing to check the signature against",
@@ -87,16 +141,11 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
                                                       " bytes of content")
                : failed("signer-signature", status.error().message));
     report.signer = value.signer->subject().to_string();
-    certificate_checks(*value.signer, report.signing_time, value.certificates, trust, checks);
+    certificate_checks(*value.signer, judged_at, value.certificates, trust, checks);
   }
-  auto stamp = std::find_if(value.unsigned_attributes.begin(), value.unsigned_attributes.end(),
-                            [](const auto& a) { return a.first == asn1::oid::kTimeStampToken; });
-  checks.push_back(skipped("time-stamp", stamp == value.unsigned_attributes.end()
-                                             ? "none"
-                                             : "a token of " +
-                                                   std::to_string(stamp->second.size()) +
-                                                   " bytes is present; its TSA signature is not "
-                                                   "checked by this release"));
+  checks.push_back(
+      stamp ? stamp->check
+            : skipped("time-stamp", "none: the signing time is the signer's claim, not proven"));
   checks.push_back(skipped("seal", "a " + report.format + " signature carries no seal"));
 }
 

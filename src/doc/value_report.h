@@ -30,7 +30,12 @@ struct ValueReport {
   std::string picture_type;  // the seal's picture, when the value carries a seal
   Bytes picture;
   std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
-  ses::Verdict verdict;            // every check, in order
+  // The time a valid time stamp over the signature value proves, and the TSA that vouches for
+  // it; the certificate and the seal are then judged at it. Absent: no time stamp, or one that
+  // does not hold (the "time-stamp" check says which).
+  std::optional<Time> time_stamp;
+  std::string time_stamp_authority;
+  ses::Verdict verdict;  // every check, in order
   ses::Outcome outcome() const { return verdict.outcome(); }
   bool valid() const { return verdict.valid(); }
 };
@@ -43,16 +48,25 @@ struct Protected {
   std::string_view what;
 };
 
+// The time-stamp token over `signature_value` (SES timeStamp, CMS id-aa-timeStampToken) checked
+// with tsa::verify_token against `trust`: the "time-stamp" check (passed with genTime and TSA;
+// indeterminate "time-stamp-indeterminate" when the TSA's chain cannot be established; failed
+// when the token is not over this signature or does not verify) and the time it proves.
+ses::ProvenTime check_time_stamp(ByteView token, ByteView signature_value,
+                                 const ses::TrustPolicy& trust);
+
 // An SES_Signature (any version) over `digest`, the SM3 of the protected bytes: the format, the
 // signer, the seal and ses::verify_signature's checks (structure, signer-signature,
-// signer-in-seal, signer-certificate, signer-chain, time-stamp, the digest check, seal.*).
+// signer-in-seal, signer-certificate, signer-chain, time-stamp, the digest check, seal.*), the
+// certificate and the seal judged at a time stamp's genTime when one holds.
 void check_ses(const ses::SesSignature& value, ByteView digest, const ses::TrustPolicy& trust,
                const Protected& protects, ValueReport& report);
 
 // A GM/T 0010 or PKCS#7 SignedData over `digest`: the digest check (messageDigest, or without
 // signed attributes the content as the digest, its base64 text or the data itself),
-// signer-signature, signer-certificate and signer-chain at the signing time (`claimed_time` when
-// the value has no signingTime), time-stamp, and seal (skipped: such a value carries none).
+// signer-signature, signer-certificate and signer-chain at the signing time (a time stamp's
+// genTime when one holds; `claimed_time` when the value has no signingTime), time-stamp, and seal
+// (skipped: such a value carries none).
 void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time> claimed_time,
                const ses::TrustPolicy& trust, const Protected& protects, ValueReport& report);
 

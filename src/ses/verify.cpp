@@ -173,7 +173,7 @@ Verdict seal_checks(const SesSeal& seal, Time at, bool claimed_time, const Trust
 
 Check time_stamp_check(const std::optional<Bytes>& token) {
   std::string name = "time-stamp";
-  if (!token) return skipped(name, "none");
+  if (!token) return skipped(name, "none: the signing time is the signer's claim, not proven");
   if (!asn1::parse_single(*token, asn1::tag::kSequence)) {
     return failed(name, "the time-stamp token is not a DER SEQUENCE");
   }
@@ -302,22 +302,25 @@ Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust) {
 }
 
 Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
-                         std::optional<ByteView> data_hash) {
+                         std::optional<ByteView> data_hash,
+                         const std::optional<ProvenTime>& stamp) {
   Verdict v;
   v.checks.push_back(signature_structure(s));
   v.checks.push_back(
       signature_check("signer-signature", s.signer_cert, s.signer_signed, s.signature));
   v.checks.push_back(signer_in_seal(s));
-  if (s.time_info) {
-    v.checks.push_back(
-        certificate_der_check("signer-certificate", s.signer_cert, *s.time_info, "signing time"));
-    v.checks.push_back(chain_der_check("signer-chain", s.signer_cert, *s.time_info, trust));
+  // A time a time stamp proves, else the time the signer claims.
+  std::optional<Time> at = stamp && stamp->at ? stamp->at : s.time_info;
+  std::string when = stamp && stamp->at ? "the time stamp's genTime" : "signing time";
+  if (at) {
+    v.checks.push_back(certificate_der_check("signer-certificate", s.signer_cert, *at, when));
+    v.checks.push_back(chain_der_check("signer-chain", s.signer_cert, *at, trust));
   } else {
     v.checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
                            .with_finding("no-signing-time"));
     v.checks.push_back(skipped("signer-chain", "no signing time to judge it at"));
   }
-  v.checks.push_back(time_stamp_check(s.time_stamp));
+  v.checks.push_back(stamp ? stamp->check : time_stamp_check(s.time_stamp));
   if (!data_hash) {
     v.checks.push_back(
         skipped("data-hash", "no protected data given").with_finding("signed-data-not-given"));
@@ -326,8 +329,8 @@ Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
   } else {
     v.checks.push_back(failed("data-hash", "the protected data does not match dataHash"));
   }
-  // The seal is judged at the signing time; without one (a failed structure), at the epoch.
-  Verdict seal = seal_checks(s.seal, s.time_info.value_or(Time{}), true, trust);
+  // The seal is judged at that time; without one (a failed structure), at the epoch.
+  Verdict seal = seal_checks(s.seal, at.value_or(Time{}), true, trust);
   for (Check& c : seal.checks) {
     c.name = "seal." + c.name;
     v.checks.push_back(std::move(c));

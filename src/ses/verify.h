@@ -136,10 +136,21 @@ Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust);
 //   signer-in-seal      the signer's certificate is in the seal's list (bytes or digest)
 //   signer-certificate  the signer's certificate was valid at the signing time
 //   signer-chain        it chains to a trust anchor at the signing time
-//   time-stamp          a time-stamp token, when present, is well-formed
+//   time-stamp          a time-stamp token, when present, is well-formed (see `stamp`)
 //   data-hash           dataHash equals `data_hash` (SM3 of the protected data) when given;
 //                       skipped without it ("signed-data-not-given")
+//
+// With `stamp` (the time-stamp token over the signature value, checked by the caller: ses/ sits
+// below tsa/), its check is the time-stamp check, and when it proves a time the signer's
+// certificate, its chain and the seal are judged at that genTime instead of the claimed
+// signing time.
+struct ProvenTime {
+  Check check;             // "time-stamp": passed, indeterminate or failed, with why
+  std::optional<Time> at;  // genTime, when the token holds
+  std::string tsa;         // who vouches for it
+};
 Verdict verify_signature(const SesSignature& signature, const TrustPolicy& trust,
-                         std::optional<ByteView> data_hash = std::nullopt);
+                         std::optional<ByteView> data_hash = std::nullopt,
+                         const std::optional<ProvenTime>& stamp = std::nullopt);
 
 }  // namespace eseal::ses
