@@ -8,6 +8,8 @@
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
 #include "cli/seal_choice.h"
+#include "cli/store_support.h"
+#include "cli/time_stamps.h"
 #include "cli/two_phase.h"
 #include "ofd/verify.h"
 
@@ -114,7 +116,7 @@ void print_json(const ofd::VerifyReport& report) {
 }
 
 struct SigningFiles {
-  std::string in, out, key, cert;
+  std::string in, out, key, cert, tsa, data_dir = kDefaultDataDir;
   bool force = false;
 };
 
@@ -126,20 +128,25 @@ void add_signing_options(CLI::App* cmd, SigningFiles& f, const std::string& what
   if (signer_files) {
     cmd->add_option("--key", f.key, "Signer's private key (S.key)")->required();
     cmd->add_option("--cert", f.cert, "Signer's certificate (S.pem)")->required();
+    add_data_dir_option(*cmd, f.data_dir);  // for --tsa builtin; a seal choice has its own
   }
   cmd->add_flag("--force", f.force, "Replace an existing output file");
+  add_tsa_option(cmd, f.tsa);
 }
 
 // Reads the input OFD, prepares a signature in it with `prepare` for `signer`, signs, completes
-// and writes the finished package; returns how the signature is known.
+// (with --tsa's time stamp, the authority's of `data_dir` for builtin) and writes the finished
+// package; returns how the signature is known.
 std::string sign_and_write(
     const SigningFiles& f, keys::Signer& signer,
     const std::function<Result<service::PendingSignature>(const Bytes&, const pki::Certificate&)>&
-        prepare) {
+        prepare,
+    const std::string& data_dir, const GlobalOptions& global) {
   Bytes input = read_document(f.in, service::DocumentFormat::kOfd);
   service::PendingSignature prepared = need(prepare(input, signer.certificate()), f.in);
   std::string name = prepared.name;
-  Bytes done = need(service::sign(std::move(prepared), signer), f.in);
+  TimeStamping stamping(f.tsa, data_dir, global);
+  Bytes done = need(service::sign(std::move(prepared), signer, stamping.stamper(now_utc())), f.in);
   need(write_file_atomic(f.out, done, 0644));
   return name;
 }
@@ -172,10 +179,12 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     sign->callback([o, &global] {
       refuse_overwrite(o->files.out, o->files.force);
       ChosenSeal chosen = choose_seal(o->seal, global, true);
-      std::string name = sign_and_write(o->files, *chosen.signer,
-                                        [&](const Bytes& input, const pki::Certificate&) {
-                                          return prepare_seal(*o, input, chosen);
-                                        });
+      std::string name = sign_and_write(
+          o->files, *chosen.signer,
+          [&](const Bytes& input, const pki::Certificate&) {
+            return prepare_seal(*o, input, chosen);
+          },
+          o->seal.data_dir, global);
       chosen.audit("ofd.sign", o->files.in + " -> " + o->files.out);
       std::cout << "sealed " << o->files.in << " -> " << o->files.out << " (" << name << ")\n";
     });
@@ -205,10 +214,12 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
     add_signing_options(lock, *f, "Locked OFD");
     lock->callback([f, &global] {
       refuse_overwrite(f->out, f->force);
-      std::string name = sign_and_write(*f, *signer_of(*f, global),
-                                        [](const Bytes& input, const pki::Certificate& signer) {
-                                          return service::prepare_lock(input, signer, now_utc());
-                                        });
+      std::string name = sign_and_write(
+          *f, *signer_of(*f, global),
+          [](const Bytes& input, const pki::Certificate& signer) {
+            return service::prepare_lock(input, signer, now_utc());
+          },
+          f->data_dir, global);
       std::cout << "locked " << f->in << " -> " << f->out << " (" << name << ")\n";
     });
   }
@@ -241,10 +252,12 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
         ->capture_default_str();
     copy->callback([f, request, &global] {
       refuse_overwrite(f->out, f->force);
-      sign_and_write(*f, *signer_of(*f, global),
-                     [&](const Bytes& input, const pki::Certificate& signer) {
-                       return service::prepare_certified_copy(input, *request, signer, now_utc());
-                     });
+      sign_and_write(
+          *f, *signer_of(*f, global),
+          [&](const Bytes& input, const pki::Certificate& signer) {
+            return service::prepare_certified_copy(input, *request, signer, now_utc());
+          },
+          f->data_dir, global);
       std::cout << "certified copy of " << f->in << " -> " << f->out << " (for " << request->cause
                 << ", valid " << request->years << " year(s))\n";
     });

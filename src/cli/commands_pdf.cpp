@@ -6,6 +6,7 @@
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
 #include "cli/seal_choice.h"
+#include "cli/time_stamps.h"
 #include "cli/two_phase.h"
 #include "pdf/document.h"
 #include "pdf/text.h"
@@ -16,7 +17,7 @@ namespace eseal::cli {
 namespace {
 
 struct SignOptions {
-  std::string in, out, format = "ses", reason, location;
+  std::string in, out, format = "ses", reason, location, tsa;
   SealChoice seal;
   PlacementOptions placement;
   bool force = false;
@@ -42,6 +43,7 @@ void add_sign_options(CLI::App* cmd, SignOptions& o, bool with_key) {
   cmd->add_option("--location", o.location, "/Location");
   cmd->add_flag("--force", o.force, "Replace existing output files");
   add_placement_options(cmd, o.placement);
+  if (with_key) add_tsa_option(cmd, o.tsa);
 }
 
 // --- verify ---------------------------------------------------------------------------------
@@ -118,7 +120,9 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
       Bytes input = read_document(o->in, service::DocumentFormat::kPdf);
       service::PendingSignature prepared = prepare(*o, input, chosen);
       std::string name = prepared.name;
-      Bytes signed_pdf = need(service::sign(std::move(prepared), *chosen.signer), o->in);
+      TimeStamping stamping(o->tsa, o->seal.data_dir, global);
+      Bytes signed_pdf = need(
+          service::sign(std::move(prepared), *chosen.signer, stamping.stamper(now_utc())), o->in);
       need(write_file_atomic(o->out, signed_pdf, 0644));
       chosen.audit("pdf.sign", o->in + " -> " + o->out);
       std::cout << "signed " << o->in << " -> " << o->out << " (" << o->format << ", " << name

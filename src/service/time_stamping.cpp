@@ -22,6 +22,10 @@ Result<Bytes> new_serial() {
   return serial;
 }
 
+Error unavailable(const std::string& why) {
+  return Error::io(why).with_code(kTimeStampUnavailable);
+}
+
 Bytes system_failure(const std::string& text) {
   return tsa::rejection_response(tsa::FailInfo::kSystemFailure, text);
 }
@@ -66,12 +70,12 @@ doc::TimeStamper time_stamper(TimeStampAuthority& authority, std::string request
     auto request = tsa::encode_request({std::string(asn1::oid::kSm3), digest, *nonce, true, {}});
     if (!request) return request.error();
     auto response = tsa::parse_response(authority.respond(*request, requester, now));
-    if (!response) return Error::internal("time-stamp authority: " + response.error().message);
+    if (!response) return unavailable("time-stamp authority: " + response.error().message);
     if ((response->status != 0 && response->status != 1) || !response->token) {
       std::string why = response->fail_info ? std::string(tsa::fail_info_name(*response->fail_info))
                                             : "status " + std::to_string(response->status);
       for (const auto& t : response->status_text) why += ": " + t;
-      return Error::internal("the time-stamp authority refused: " + why);
+      return unavailable("the time-stamp authority refused: " + why);
     }
     tsa::TokenExpectation expect;
     expect.hashed_message = digest;
@@ -80,8 +84,8 @@ doc::TimeStamper time_stamper(TimeStampAuthority& authority, std::string request
     for (const char* name : {"structure", "imprint", "nonce", "tsa-signature", "ess-cert-id"}) {
       const ses::Check* c = report.verdict.find(name);
       if (!c || c->result != ses::CheckResult::kPassed) {
-        return Error::internal(std::string("the time-stamp authority's token fails ") + name +
-                               (c ? ": " + c->detail : ""));
+        return unavailable(std::string("the time-stamp authority's token fails ") + name +
+                           (c ? ": " + c->detail : ""));
       }
     }
     return *response->token;

@@ -51,10 +51,15 @@ class LocalTimeStampAuthority final : public TimeStampAuthority {
   TimeStampLedger& ledger_;
 };
 
+// Error::code of a signing that failed for want of a time stamp (an authority out of reach, a
+// refusal, a reply that does not hold); the kind is kIo, as for any outside resource.
+inline constexpr const char* kTimeStampUnavailable = "time-stamp-unavailable";
+
 // A time stamper for the signatures eseal makes: asks `authority` for a token over SM3 of the
 // signature value with a fresh nonce and the TSA certificate, and checks the reply (granted, over
 // those bytes, that nonce echoed, the TSA's signature sound) before it goes into the signature.
-// A refusal or a bad reply fails the signing (kInternal, with the authority's words).
+// A refusal or a bad reply fails the signing (kTimeStampUnavailable, with the authority's
+// words).
 doc::TimeStamper time_stamper(TimeStampAuthority& authority, std::string requester, Time now);
 
 }  // namespace eseal::service

@@ -50,6 +50,9 @@ TEST(LdtWording, RefusalsKeepInternalTextOut) {
   EXPECT_EQ(document_refusal(Error::invalid_input("第3页不存在")), "第3页不存在");
   EXPECT_EQ(document_refusal(Error::io("SQLITE_BUSY: database is locked")), "服务器存储错误");
   EXPECT_EQ(document_refusal(Error::internal("std::bad_alloc")), "服务器内部错误");
+  EXPECT_EQ(document_refusal(
+                Error::io("tsa: connection refused").with_code(service::kTimeStampUnavailable)),
+            "时间戳服务不可用");
   namespace code = service::seal_code;
   EXPECT_EQ(seal_refusal(Error::not_found("x").with_code(code::kNotFound), "S-1"),
             "印章不存在：S-1");

@@ -16,6 +16,7 @@ std::string internal_error(const Error& e) {
 }
 
 std::string document_refusal(const Error& e) {
+  if (e.code == service::kTimeStampUnavailable) return "时间戳服务不可用";
   return e.kind == ErrorKind::kInvalidInput || e.kind == ErrorKind::kVerificationFailed
              ? e.message
              : internal_error(e);

@@ -7,6 +7,7 @@
 
 #include "base/result.h"
 #include "service/platform.h"
+#include "service/time_stamping.h"
 #include "service/verification.h"
 
 namespace eseal::api::ldt {
@@ -15,7 +16,8 @@ namespace eseal::api::ldt {
 std::string internal_error(const Error& e);
 
 // A refusal of the request's content (a page that does not exist, a keyword not found, a limit)
-// worded by eseal itself is passed on; anything else is internal_error.
+// worded by eseal itself is passed on; a signing without its time stamp is "时间戳服务不可用";
+// anything else is internal_error.
 std::string document_refusal(const Error& e);
 
 // The seal registry's refusals (service::seal_code); `subject` is what the request named (a seal

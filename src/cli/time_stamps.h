@@ -1,0 +1,34 @@
+// Time stamps from the command line: `--tsa URL|builtin` on the signing commands, and
+// `eseal ts request|reply|verify|show` for people and scripts (RFC 3161 files: .tsq, .tsr).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "cli/cli_support.h"
+#include "doc/signature_value.h"
+#include "service/time_stamping.h"
+
+namespace eseal::cli {
+
+// --tsa URL|builtin: the time-stamp authority whose token goes into each signature.
+void add_tsa_option(CLI::App* cmd, std::string& tsa);
+
+// The authority `tsa` names, open for the command's life: an external one by URL, or with
+// "builtin" the data folder's own (D/platform/tsa.pem and .key, tokens recorded in its store;
+// [tsa] settings from ESEAL_TSA_* variables). Without --tsa it stamps nothing.
+class TimeStamping {
+ public:
+  TimeStamping(const std::string& tsa, const std::string& data_dir, const GlobalOptions& global);
+  ~TimeStamping();
+  // The stamper for a signature made now, or an empty one without --tsa.
+  doc::TimeStamper stamper(Time now);
+  service::TimeStampAuthority* authority() const;
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace eseal::cli
