@@ -22,6 +22,7 @@
 #include "service/documents.h"
 #include "service/signing.h"
 #include "service/store_platform.h"
+#include "service/time_stamping.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
 #include "support/raw_http.h"
@@ -67,6 +68,10 @@ class World {
     write("platform/seal-maker.pem", p.maker.cert.pem());
     write("platform/seal-maker.key", *keys::encrypt_private_key(p.maker.key, kek));
     write("signer.key", *keys::encrypt_private_key(p.signer.key, kek));
+    // The platform's time-stamp authority: the door's signatures carry its tokens.
+    auto tsa = pki::test::issue(pki::CertificateProfile::kTsa, "C=CN,CN=测试时间戳服务", &p.root);
+    write("platform/tsa.pem", tsa.cert.pem());
+    write("platform/tsa.key", *keys::encrypt_private_key(tsa.key, kek));
     store_ = std::move(*store::open_store(dir_, test_kek()));
 
     add_app("TESTAPP", app_key_, secrets_);
@@ -80,7 +85,12 @@ class World {
                            now_utc() + std::chrono::hours(1));
 
     platform_ = std::make_unique<service::StorePlatform>(*store_, test_kek(), dir_);
+    eseal::tsa::Settings tsa_settings;
+    tsa_settings.policy = "2.999.1.1";
+    time_stamps_ = std::make_unique<service::LocalTimeStampAuthority>(*platform_->tsa_signer(),
+                                                                      tsa_settings, *platform_);
     Options door;
+    door.signing.time_stamps = time_stamps_.get();
     door.max_file_size = 1u << 20;  // a route limit of 3.3 MiB, below the server's 4 MiB
     door.max_signatures = 5;
     adapter_ = std::make_unique<Adapter>(platform_->platform(), door);
@@ -164,6 +174,7 @@ class World {
   store::AppSecrets secrets_, other_secrets_;
   std::string frozen_id_, foreign_id_;
   std::unique_ptr<service::StorePlatform> platform_;
+  std::unique_ptr<service::LocalTimeStampAuthority> time_stamps_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<Server> server_;
 };
@@ -308,6 +319,7 @@ TEST(LdtApi, VerifyReportsTheVerdictOfEachSignature) {
   EXPECT_STREQ(results[0]["verdict"].GetString(), "indeterminate");
   EXPECT_STREQ(results[0]["info"].GetString(),
                "验证结果不确定：cert-not-yet-valid-no-timestamp, seal-not-yet-valid-no-timestamp");
+  EXPECT_STREQ(results[0]["timeStamp"].GetString(), "");
 
   auto good = stamp(pki::test::kNow);
   ASSERT_TRUE(good.ok());
@@ -324,6 +336,22 @@ TEST(LdtApi, VerifyReportsTheVerdictOfEachSignature) {
   EXPECT_EQ(bad.info(), "签章验证未通过");
   EXPECT_STREQ(bad.content()["verifySealResults"][0]["verdict"].GetString(), "failed");
   EXPECT_STREQ(bad.content()["verifySealResults"][0]["status"].GetString(), "false");
+}
+
+TEST(LdtApi, TheDoorsSignaturesCarryAVerifiedTimeStamp) {
+  Reply r = call("positionSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(1)) + "\"," +
+                                         sign_list(R"("pageNum":"1","zx":"50","zy":"50")") + "}");
+  ASSERT_EQ(r.code(), "1") << r.info();
+  Reply v = call("verifyFile", R"({"data":")" + b64(r.signed_data()) + "\"}");
+  ASSERT_EQ(v.code(), "1") << v.info();
+  const auto& result = v.content()["verifySealResults"][0];
+  EXPECT_STRNE(result["timeStamp"].GetString(), "");
+  EXPECT_STREQ(result["timeStampAuthority"].GetString(), "C=CN,CN=测试时间戳服务");
+  auto issued = world().store().list_audit(0, 100000);
+  ASSERT_TRUE(issued.ok());
+  EXPECT_TRUE(std::any_of(issued->begin(), issued->end(), [](const store::AuditRow& row) {
+    return row.entry.operation == "tsa.issue" && row.entry.actor == "app:TESTAPP";
+  }));
 }
 
 TEST(LdtApi, LicenceLockSignAndLockCopyAndVerify) {

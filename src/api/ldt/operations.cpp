@@ -209,6 +209,9 @@ class Call {
       put("sealId", s.seal_id);
       put("sealName", s.seal_name);
       put("type", s.kind);
+      // eseal's own fields: the genTime a valid time stamp proves and its TSA ("" without).
+      put("timeStamp", s.time_stamp ? format_utc(*s.time_stamp) : "");
+      put("timeStampAuthority", s.time_stamp_authority);
       results.PushBack(r, a);
       if (single) break;
     }
