@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Cross-checks eseal's certificates, CRLs and data signatures with BouncyCastle (Debian's
-# libbcprov-java). Usage: bouncycastle_test.sh ESEAL OPENSSL
+# Cross-checks eseal's certificates, CRLs, data signatures and time stamps with BouncyCastle
+# (Debian's libbcprov-java and libbcpkix-java). Usage: bouncycastle_test.sh ESEAL OPENSSL
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../cli/lib.sh" "$@"
 BCPROV=/usr/share/java/bcprov.jar
@@ -20,5 +20,26 @@ contains "CRL signature OK"
 printf 'tampered\n' > payload.txt
 expect 1 java -cp "$BCPROV" "$here/BcCheck.java" ca/root.pem signer.pem payload.txt payload.sig ca/crl.pem
 contains "data signature FAILED"
+
+# Time stamps both ways: BouncyCastle's TimeStampToken.validate accepts eseal's token (with Z,
+# the default), and eseal verifies a token BouncyCastle made.
+CLASSPATH_BC="$BCPROV:/usr/share/java/bcpkix.jar:/usr/share/java/bcutil.jar"
+mkdir -p var/platform
+expect 0 "$ESEAL" cert issue --ca ca --profile tsa --subject "C=CN,O=互认测试,CN=时间戳服务" \
+  --out var/platform/tsa
+printf 'time-stamped payload\n' > stamped.txt
+printf 'other payload\n' > other.txt
+expect 0 "$ESEAL" ts request --data stamped.txt --out q.tsq
+expect 0 "$ESEAL" ts reply --in q.tsq --out r.tsr
+expect 0 java -cp "$CLASSPATH_BC" "$here/TsaCheck.java" validate r.tsr var/platform/tsa.pem stamped.txt
+contains "token validated"
+contains "imprint OK"
+expect 1 java -cp "$CLASSPATH_BC" "$here/TsaCheck.java" validate r.tsr var/platform/tsa.pem other.txt
+contains "imprint FAILED"
+expect 0 java -cp "$CLASSPATH_BC" "$here/TsaCheck.java" make stamped.txt bc.tsr bc-tsa.pem
+expect 0 "$ESEAL" ts verify --in bc.tsr --data stamped.txt --ca bc-tsa.pem
+contains "z-default-id"
+contains "ESSCertIDv2 names the TSA certificate"
+expect 1 "$ESEAL" ts verify --in bc.tsr --data other.txt --ca bc-tsa.pem
 
 done_checks
