@@ -7,6 +7,7 @@
 #include "cli/report_output.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "doc/value_report.h"
 #include "service/seal_maker.h"
 #include "ses/seal_type.h"
 #include "ses/verify.h"
@@ -200,8 +201,13 @@ int run_verify(const VerifyOptions& o) {
           Error::invalid_input("--at applies to seals; a signature is judged at its signing time"));
     std::optional<Bytes> hash;
     if (!o.data.empty()) hash = crypto::sm3(need(read_file(o.data)));
+    // A time stamp over the signature value is verified, and proves the time it is judged at.
+    std::optional<ses::ProvenTime> stamp;
+    if (f.signature->time_stamp) {
+      stamp = doc::check_time_stamp(*f.signature->time_stamp, f.signature->signature, policy);
+    }
     verdict = ses::verify_signature(*f.signature, policy,
-                                    hash ? std::optional<ByteView>(*hash) : std::nullopt);
+                                    hash ? std::optional<ByteView>(*hash) : std::nullopt, stamp);
     what = "seal signature by " + subject_of(f.signature->signer_cert);
   } else {
     if (!o.data.empty()) fail(Error::invalid_input("--data applies to seal signatures, not seals"));

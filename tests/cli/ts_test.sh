@@ -72,6 +72,10 @@ expect 0 "$ESEAL" ofd sign --seal s.esl --key signer.key --cert signer.pem --in 
 expect 0 "$ESEAL" ofd verify sealed.ofd --ca ca/root.pem
 contains "time-stamp"
 contains "genTime"
+unzip -q -o sealed.ofd -d sealed
+expect 0 "$ESEAL" seal verify sealed/Doc_0/Signs/Sign_0/SignedValue.dat --ca ca/root.pem \
+  --data sealed/Doc_0/Signs/Sign_0/Signature.xml
+contains "genTime"
 expect 2 "$ESEAL" pdf sign --seal s.esl --key signer.key --cert signer.pem --in doc.pdf \
   --out x.pdf --page 1 --x 50 --y 50 --tsa http://127.0.0.1:1/tsa
 contains "http://127.0.0.1:1/tsa"
