@@ -79,6 +79,17 @@ Result<Bytes> Reader::octet_string() {
   return Bytes(e->content.begin(), e->content.end());
 }
 
+Result<std::vector<Element>> read_all(ByteView content) {
+  std::vector<Element> out;
+  Reader r(content);
+  while (!r.empty()) {
+    auto e = r.next();
+    if (!e) return e.error();
+    out.push_back(*e);
+  }
+  return out;
+}
+
 Result<Element> parse_single(ByteView input, std::uint8_t expected) {
   Reader reader(input);
   auto e = reader.expect(expected);

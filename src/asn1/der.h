@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -64,6 +65,9 @@ class Reader {
  private:
   ByteView rest_;
 };
+
+// Every element of `content` in order: the children of a constructed element.
+Result<std::vector<Element>> read_all(ByteView content);
 
 // Parses `input` as exactly one element with tag `expected` and nothing after it.
 Result<Element> parse_single(ByteView input, std::uint8_t expected);

@@ -32,17 +32,23 @@ std::string findings_text(const ses::Outcome& outcome) {
   return out;
 }
 
-std::string document_verdict_line(const ses::Outcome& outcome) {
+std::string outcome_line(const ses::Outcome& outcome, std::string_view valid,
+                         std::string_view failed) {
   switch (outcome.indication) {
     case ses::Indication::kValid:
-      return "OK every signature is valid and nothing changed after signing\n";
+      return "OK " + std::string(valid) + "\n";
     case ses::Indication::kIndeterminate:
       return "INDETERMINATE no check failed, but not everything could be established: " +
              findings_text(outcome) + "\n";
     case ses::Indication::kFailed:
       break;
   }
-  return "FAILED the document's signatures do not all hold: " + findings_text(outcome) + "\n";
+  return "FAILED " + std::string(failed) + ": " + findings_text(outcome) + "\n";
+}
+
+std::string document_verdict_line(const ses::Outcome& outcome) {
+  return outcome_line(outcome, "every signature is valid and nothing changed after signing",
+                      "the document's signatures do not all hold");
 }
 
 int exit_code_for(const ses::Outcome& outcome) {

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli_support.h"
@@ -25,8 +26,11 @@ std::string check_line(const ses::Check& check);
 // one signature's checks, each finding with the checks that found it.
 std::string verdict_line(const ses::Verdict& verdict);
 
-// The last line of a document's verification: "OK …", "INDETERMINATE …: <findings>" or
-// "FAILED …: <findings>".
+// The last line of a verification: "OK <valid>", "INDETERMINATE …: <findings>" or
+// "FAILED <failed>: <findings>".
+std::string outcome_line(const ses::Outcome& outcome, std::string_view valid,
+                         std::string_view failed);
+// outcome_line for a document's signatures.
 std::string document_verdict_line(const ses::Outcome& outcome);
 
 // "no-chain-checked, unknown-root"

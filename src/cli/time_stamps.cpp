@@ -109,22 +109,6 @@ void print_info(const tsa::TstInfo& info) {
   print_field("nonce", info.nonce ? crypto::to_hex(*info.nonce) : "none");
 }
 
-// "OK …", "INDETERMINATE …: findings" or "FAILED …: findings", as the other verify commands end.
-std::string token_verdict_line(const tsa::TokenReport& r) {
-  ses::Outcome outcome = r.verdict.outcome();
-  switch (outcome.indication) {
-    case ses::Indication::kValid:
-      return "OK the time stamp holds: genTime " + format_utc(r.info->gen_time) + " by " + r.tsa +
-             "\n";
-    case ses::Indication::kIndeterminate:
-      return "INDETERMINATE no check failed, but not everything could be established: " +
-             findings_text(outcome) + "\n";
-    case ses::Indication::kFailed:
-      break;
-  }
-  return "FAILED the time stamp does not hold: " + findings_text(outcome) + "\n";
-}
-
 void write_report_json(const tsa::TokenReport& r) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -252,7 +236,11 @@ void add_ts_commands(CLI::App& app, const GlobalOptions& global) {
         print_field("tsa", r.tsa.empty() ? "?" : r.tsa);
         print_field("signature", r.signature_form.empty() ? "?" : r.signature_form);
         for (const auto& c : r.verdict.checks) std::cout << check_line(c);
-        std::cout << token_verdict_line(r);
+        std::cout << outcome_line(r.verdict.outcome(),
+                                  r.info ? "the time stamp holds: genTime " +
+                                               format_utc(r.info->gen_time) + " by " + r.tsa
+                                         : "",
+                                  "the time stamp does not hold");
       }
       throw CommandFailure{exit_code_for(r.verdict.outcome())};
     });

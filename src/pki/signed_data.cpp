@@ -39,14 +39,9 @@ Error malformed(std::string_view field, const Error& cause) {
 }
 
 Result<std::vector<Element>> children(const Element& e, std::string_view field) {
-  std::vector<Element> out;
-  asn1::Reader reader(e.content);
-  while (!reader.empty()) {
-    auto child = reader.next();
-    if (!child) return malformed(field, child.error());
-    out.push_back(*child);
-  }
-  return out;
+  auto all = asn1::read_all(e.content);
+  if (!all) return malformed(field, all.error());
+  return all;
 }
 
 Result<std::vector<Element>> children_of(const Element& e, std::uint8_t expected,

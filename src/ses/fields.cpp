@@ -14,14 +14,9 @@ Error malformed(std::string_view field, const Error& cause) {
 
 Result<std::vector<asn1::Element>> children(const asn1::Element& e, std::string_view field) {
   if (!(e.tag & 0x20)) return malformed(field, "expected a constructed element");
-  std::vector<asn1::Element> out;
-  asn1::Reader r(e.content);
-  while (!r.empty()) {
-    auto child = r.next();
-    if (!child) return malformed(field, child.error());
-    out.push_back(*child);
-  }
-  return out;
+  auto all = asn1::read_all(e.content);
+  if (!all) return malformed(field, all.error());
+  return all;
 }
 
 Result<std::vector<asn1::Element>> children_of(const asn1::Element& e, std::uint8_t tag,

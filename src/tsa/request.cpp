@@ -20,24 +20,8 @@ constexpr std::pair<FailInfo, std::string_view> kFailNames[] = {
     {FailInfo::kSystemFailure, "systemFailure"},
 };
 
-Error refused(FailInfo fail, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(std::string(fail_info_name(fail)));
-}
-
 Error bad_format(const Error& e) {
-  return refused(FailInfo::kBadDataFormat, "not a TimeStampReq: " + e.message);
-}
-
-// The elements of a constructed element's content, in order.
-Result<std::vector<asn1::Element>> elements(ByteView content) {
-  std::vector<asn1::Element> out;
-  asn1::Reader r(content);
-  while (!r.empty()) {
-    auto e = r.next();
-    if (!e) return e.error();
-    out.push_back(*e);
-  }
-  return out;
+  return refusal(FailInfo::kBadDataFormat, "not a TimeStampReq: " + e.message);
 }
 
 Result<std::string> object_id(const asn1::Element& e) {
@@ -47,28 +31,28 @@ Result<std::string> object_id(const asn1::Element& e) {
 
 Result<MessageImprint> parse_imprint(const asn1::Element& e) {
   if (e.tag != tag::kSequence) return bad_format(Error::invalid_input("messageImprint"));
-  auto f = elements(e.content);
+  auto f = asn1::read_all(e.content);
   if (!f) return bad_format(f.error());
   if (f->size() != 2 || (*f)[0].tag != tag::kSequence || (*f)[1].tag != tag::kOctetString) {
     return bad_format(
         Error::invalid_input("messageImprint is not { AlgorithmIdentifier, OCTET STRING }"));
   }
-  auto algorithm = elements((*f)[0].content);
+  auto algorithm = asn1::read_all((*f)[0].content);
   if (!algorithm || algorithm->empty() || algorithm->size() > 2) {
     return bad_format(Error::invalid_input("messageImprint.hashAlgorithm"));
   }
   auto hash = object_id((*algorithm)[0]);
   if (!hash) return bad_format(hash.error());
   if (algorithm->size() == 2 && (*algorithm)[1].tag != tag::kNull) {
-    return refused(FailInfo::kBadAlg, "the hash algorithm has parameters other than NULL");
+    return refusal(FailInfo::kBadAlg, "the hash algorithm has parameters other than NULL");
   }
   if (*hash != oid::kSm3 && *hash != oid::kSha256) {
-    return refused(FailInfo::kBadAlg, "hash algorithm " + *hash + " is not SM3 or SHA-256");
+    return refusal(FailInfo::kBadAlg, "hash algorithm " + *hash + " is not SM3 or SHA-256");
   }
   MessageImprint out{*hash, Bytes((*f)[1].content.begin(), (*f)[1].content.end()),
                      Bytes(e.encoded.begin(), e.encoded.end())};
   if (out.hashed_message.size() != 32) {
-    return refused(FailInfo::kBadAlg, "the hashed message is " +
+    return refusal(FailInfo::kBadAlg, "the hashed message is " +
                                           std::to_string(out.hashed_message.size()) + " bytes; " +
                                           oid::describe(*hash) + " gives 32");
   }
@@ -76,11 +60,11 @@ Result<MessageImprint> parse_imprint(const asn1::Element& e) {
 }
 
 Status parse_extensions(const asn1::Element& e, Request& out) {
-  auto list = elements(e.content);
+  auto list = asn1::read_all(e.content);
   if (!list) return bad_format(list.error());
   for (const asn1::Element& x : *list) {
     auto f = x.tag == tag::kSequence
-                 ? elements(x.content)
+                 ? asn1::read_all(x.content)
                  : Result<std::vector<asn1::Element>>(Error::invalid_input("extension"));
     if (!f || f->size() < 2) return bad_format(Error::invalid_input("an extension"));
     auto id = object_id((*f)[0]);
@@ -105,6 +89,10 @@ std::string_view fail_info_name(FailInfo f) {
   return "systemFailure";
 }
 
+Error refusal(FailInfo fail, std::string message) {
+  return Error::invalid_input(std::move(message)).with_code(std::string(fail_info_name(fail)));
+}
+
 FailInfo fail_info_of(const Error& e) {
   for (const auto& [value, name] : kFailNames) {
     if (e.code == name) return value;
@@ -115,7 +103,7 @@ FailInfo fail_info_of(const Error& e) {
 Result<Request> parse_request(ByteView der) {
   auto outer = asn1::parse_single(der, tag::kSequence);
   if (!outer) return bad_format(outer.error());
-  auto f = elements(outer->content);
+  auto f = asn1::read_all(outer->content);
   if (!f) return bad_format(f.error());
   if (f->size() < 2 || (*f)[0].tag != tag::kInteger) {
     return bad_format(Error::invalid_input("no version and messageImprint"));
@@ -123,7 +111,7 @@ Result<Request> parse_request(ByteView der) {
   auto version = asn1::integer_value((*f)[0]);
   if (!version) return bad_format(version.error());
   if (*version != 1) {
-    return refused(FailInfo::kBadRequest, "version " + std::to_string(*version) + " (not 1)");
+    return refusal(FailInfo::kBadRequest, "version " + std::to_string(*version) + " (not 1)");
   }
   auto imprint = parse_imprint((*f)[1]);
   if (!imprint) return imprint.error();
@@ -193,11 +181,11 @@ Bytes rejection_response(FailInfo fail, std::string_view text) {
 Result<Response> parse_response(ByteView der) {
   auto outer = asn1::parse_single(der, tag::kSequence);
   if (!outer) return outer.error().with_context("TimeStampResp");
-  auto f = elements(outer->content);
+  auto f = asn1::read_all(outer->content);
   if (!f || f->empty() || (*f)[0].tag != tag::kSequence) {
     return Error::invalid_input("TimeStampResp: no PKIStatusInfo");
   }
-  auto status = elements((*f)[0].content);
+  auto status = asn1::read_all((*f)[0].content);
   if (!status || status->empty()) return Error::invalid_input("TimeStampResp: empty PKIStatusInfo");
   Response out;
   auto value = asn1::integer_value((*status)[0]);
@@ -206,7 +194,7 @@ Result<Response> parse_response(ByteView der) {
   for (std::size_t i = 1; i < status->size(); ++i) {
     const asn1::Element& e = (*status)[i];
     if (e.tag == tag::kSequence) {
-      auto texts = elements(e.content);
+      auto texts = asn1::read_all(e.content);
       if (!texts) return texts.error().with_context("PKIStatusInfo.statusString");
       for (const auto& t : *texts) {
         if (auto s = asn1::string_value(t)) out.status_text.push_back(*s);

@@ -29,6 +29,8 @@ enum class FailInfo : int {
 std::string_view fail_info_name(FailInfo f);
 // The failInfo an error of this module carries in its code; systemFailure for any other error.
 FailInfo fail_info_of(const Error& e);
+// A refusal: kInvalidInput with the failInfo's name as its code.
+Error refusal(FailInfo fail, std::string message);
 
 // The hash of the time-stamped data, as the request gives it.
 struct MessageImprint {

@@ -13,21 +13,6 @@ namespace {
 namespace tag = asn1::tag;
 namespace oid = asn1::oid;
 
-Error refused(FailInfo fail, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(std::string(fail_info_name(fail)));
-}
-
-Result<std::vector<asn1::Element>> elements(ByteView content) {
-  std::vector<asn1::Element> out;
-  asn1::Reader r(content);
-  while (!r.empty()) {
-    auto e = r.next();
-    if (!e) return e.error();
-    out.push_back(*e);
-  }
-  return out;
-}
-
 Error malformed(std::string_view field, const std::string& why) {
   return Error::invalid_input("TSTInfo." + std::string(field) + ": " + why);
 }
@@ -58,7 +43,7 @@ Bytes accuracy(int seconds) {
 Result<TstInfo> parse_tst_info(ByteView der) {
   auto outer = asn1::parse_single(der, tag::kSequence);
   if (!outer) return outer.error().with_context("TSTInfo");
-  auto f = elements(outer->content);
+  auto f = asn1::read_all(outer->content);
   if (!f) return f.error().with_context("TSTInfo");
   if (f->size() < 5) return Error::invalid_input("TSTInfo has fewer than five fields");
   TstInfo out;
@@ -71,12 +56,12 @@ Result<TstInfo> parse_tst_info(ByteView der) {
   out.policy = *policy;
   const asn1::Element& imprint = (*f)[2];
   auto parts = imprint.tag == tag::kSequence
-                   ? elements(imprint.content)
+                   ? asn1::read_all(imprint.content)
                    : Result<std::vector<asn1::Element>>(Error::invalid_input("not a SEQUENCE"));
   if (!parts || parts->size() != 2 || (*parts)[1].tag != tag::kOctetString) {
     return malformed("messageImprint", "not { AlgorithmIdentifier, OCTET STRING }");
   }
-  auto algorithm = elements((*parts)[0].content);
+  auto algorithm = asn1::read_all((*parts)[0].content);
   if (!algorithm || algorithm->empty() || (*algorithm)[0].tag != tag::kObjectIdentifier) {
     return malformed("messageImprint.hashAlgorithm", "no OID");
   }
@@ -96,7 +81,7 @@ Result<TstInfo> parse_tst_info(ByteView der) {
   for (std::size_t i = 5; i < f->size(); ++i) {
     const asn1::Element& e = (*f)[i];
     if (e.tag == tag::kSequence) {
-      auto a = elements(e.content);
+      auto a = asn1::read_all(e.content);
       if (!a) return malformed("accuracy", a.error().message);
       for (const asn1::Element& x : *a) {
         Bytes as_integer = asn1::encode(tag::kInteger, x.content);
@@ -121,15 +106,15 @@ Result<PreparedToken> prepare_token(const Request& request, const Settings& sett
   if (request.policy && *request.policy != settings.policy &&
       std::find(settings.accepted_policies.begin(), settings.accepted_policies.end(),
                 *request.policy) == settings.accepted_policies.end()) {
-    return refused(FailInfo::kUnacceptedPolicy, "policy " + *request.policy + " is not accepted");
+    return refusal(FailInfo::kUnacceptedPolicy, "policy " + *request.policy + " is not accepted");
   }
   for (const auto& [id, critical] : request.extensions) {
     if (critical) {
-      return refused(FailInfo::kUnacceptedExtension, "critical extension " + id + " is not known");
+      return refusal(FailInfo::kUnacceptedExtension, "critical extension " + id + " is not known");
     }
   }
   if (serial.empty() || serial.size() > 20) {
-    return refused(FailInfo::kBadRequest, "a serial number is 1 to 20 bytes");
+    return refusal(FailInfo::kBadRequest, "a serial number is 1 to 20 bytes");
   }
   auto policy = oid::encode_content(settings.policy);
   if (!policy) return policy.error().with_context("the TSA policy");

@@ -19,17 +19,6 @@ constexpr auto passed = &Check::passed;
 constexpr auto failed = &Check::failed;
 constexpr auto skipped = &Check::skipped;
 
-Result<std::vector<asn1::Element>> elements(ByteView content) {
-  std::vector<asn1::Element> out;
-  asn1::Reader r(content);
-  while (!r.empty()) {
-    auto e = r.next();
-    if (!e) return e.error();
-    out.push_back(*e);
-  }
-  return out;
-}
-
 std::optional<crypto::HashAlgorithm> hash_of(std::string_view dotted) {
   if (dotted == oid::kSm3) return crypto::HashAlgorithm::kSm3;
   if (dotted == oid::kSha256) return crypto::HashAlgorithm::kSha256;
@@ -51,26 +40,26 @@ Result<std::optional<CertId>> ess_cert_id(const pki::SignedData& sd) {
     if (version == 0) continue;
     auto set = asn1::parse_single(values, tag::kSet);
     if (!set) return set.error();
-    auto value = elements(set->content);
+    auto value = asn1::read_all(set->content);
     if (!value || value->size() != 1 || (*value)[0].tag != tag::kSequence) {
       return Error::invalid_input("not one SigningCertificate value");
     }
-    auto fields = elements((*value)[0].content);
+    auto fields = asn1::read_all((*value)[0].content);
     if (!fields || fields->empty() || (*fields)[0].tag != tag::kSequence) {
       return Error::invalid_input("no certs");
     }
-    auto certs = elements((*fields)[0].content);
+    auto certs = asn1::read_all((*fields)[0].content);
     if (!certs || certs->empty() || (*certs)[0].tag != tag::kSequence) {
       return Error::invalid_input("no ESSCertID");
     }
-    auto id = elements((*certs)[0].content);
+    auto id = asn1::read_all((*certs)[0].content);
     if (!id || id->empty()) return Error::invalid_input("an empty ESSCertID");
     CertId out;
     out.version = version;
     out.hash = version == 1 ? crypto::HashAlgorithm::kSha1 : crypto::HashAlgorithm::kSha256;
     std::size_t at = 0;
     if (version == 2 && (*id)[0].tag == tag::kSequence) {
-      auto algorithm = elements((*id)[0].content);
+      auto algorithm = asn1::read_all((*id)[0].content);
       if (!algorithm || algorithm->empty() || (*algorithm)[0].tag != tag::kObjectIdentifier) {
         return Error::invalid_input("ESSCertIDv2.hashAlgorithm");
       }
