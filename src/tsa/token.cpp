@@ -84,8 +84,8 @@ Result<TstInfo> parse_tst_info(ByteView der) {
       auto a = asn1::read_all(e.content);
       if (!a) return malformed("accuracy", a.error().message);
       for (const asn1::Element& x : *a) {
-        Bytes as_integer = asn1::encode(tag::kInteger, x.content);
-        auto v = asn1::integer_value(asn1::Element{tag::kInteger, x.content, as_integer});
+        // millis and micros are [0] and [1] IMPLICIT INTEGER: the same content.
+        auto v = asn1::integer_value({tag::kInteger, x.content, x.encoded});
         if (!v) return malformed("accuracy", v.error().message);
         int value = static_cast<int>(*v);
         if (x.tag == tag::kInteger) out.accuracy_seconds = value;
