@@ -141,7 +141,8 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
                                                       " bytes of content")
                : failed("signer-signature", status.error().message));
     report.signer = value.signer->subject().to_string();
-    certificate_checks(*value.signer, judged_at, value.certificates, trust, checks);
+    certificate_checks(*value.signer, judged_at, value.certificates, trust, checks,
+                       report.time_stamp ? ses::TimeBasis::kProven : ses::TimeBasis::kClaimed);
   }
   checks.push_back(
       stamp ? stamp->check
@@ -151,15 +152,17 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
 
 void certificate_checks(const pki::Certificate& signer, std::optional<Time> at,
                         std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
-                        std::vector<Check>& checks) {
+                        std::vector<Check>& checks, ses::TimeBasis basis) {
   if (!at) {
     checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
                          .with_finding("no-signing-time"));
     checks.push_back(skipped("signer-chain", "no signing time to judge it at"));
     return;
   }
-  checks.push_back(ses::certificate_check("signer-certificate", signer, *at, "signing time"));
-  checks.push_back(ses::chain_check("signer-chain", signer, *at, trust, carried));
+  std::string_view when =
+      basis == ses::TimeBasis::kProven ? "the time stamp's genTime" : "signing time";
+  checks.push_back(ses::certificate_check("signer-certificate", signer, *at, when, basis));
+  checks.push_back(ses::chain_check("signer-chain", signer, *at, trust, carried, basis));
 }
 
 void no_signer_certificate(const std::string& why, std::vector<Check>& checks) {

@@ -70,11 +70,13 @@ void check_ses(const ses::SesSignature& value, ByteView digest, const ses::Trust
 void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time> claimed_time,
                const ses::TrustPolicy& trust, const Protected& protects, ValueReport& report);
 
-// signer-certificate and signer-chain for a known signer: judged at `at`, or skipped with the
-// finding "no-signing-time" when there is no time to judge them at.
+// signer-certificate and signer-chain for a known signer: judged at `at` (a claimed signing
+// time, or a time stamp's genTime: `basis`), or skipped with the finding "no-signing-time" when
+// there is no time to judge them at.
 void certificate_checks(const pki::Certificate& signer, std::optional<Time> at,
                         std::span<const pki::Certificate> carried, const ses::TrustPolicy& trust,
-                        std::vector<ses::Check>& checks);
+                        std::vector<ses::Check>& checks,
+                        ses::TimeBasis basis = ses::TimeBasis::kClaimed);
 
 // A value with no certificate to check it against: signer-signature skipped with the finding
 // "signer-cert-missing" (sound or not, it cannot be established), and the certificate checks

@@ -1,6 +1,7 @@
 #include "ses/verify.h"
 
 #include <algorithm>
+#include <map>
 
 #include "asn1/der.h"
 #include "asn1/oid.h"
@@ -33,20 +34,39 @@ Check signature_check(std::string name, ByteView cert_der, ByteView signed_bytes
                                      " bytes, key of " + cert->subject().to_string());
 }
 
-// The certificate in `cert_der`, checked as certificate_check and chain_check do.
-Check certificate_der_check(std::string name, ByteView cert_der, Time at, std::string_view when) {
-  auto cert = pki::Certificate::from_der(cert_der);
-  if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
-  return certificate_check(std::move(name), *cert, at, when);
+// A certificate or seal ("cert-", "chain-cert-", "seal-") whose period does not cover `at`,
+// judged by where `at` comes from (TimeBasis).
+Check out_of_period(std::string name, std::string_view whose, bool not_yet_valid, TimeBasis basis,
+                    std::string detail) {
+  std::string what = std::string(whose) + (not_yet_valid ? "not-yet-valid" : "expired");
+  switch (basis) {
+    case TimeBasis::kChosen:
+      break;
+    case TimeBasis::kClaimed:
+      return indeterminate(std::move(name), what + "-no-timestamp", detail);
+    case TimeBasis::kProven:
+      if (not_yet_valid) return failed(std::move(name), detail).with_finding(what);
+      return indeterminate(std::move(name), what + "-before-time-stamp", detail);
+  }
+  return failed(std::move(name), detail);
 }
 
-Check chain_der_check(std::string name, ByteView cert_der, Time at, const TrustPolicy& trust) {
+// The certificate in `cert_der`, checked as certificate_check and chain_check do.
+Check certificate_der_check(std::string name, ByteView cert_der, Time at, std::string_view when,
+                            TimeBasis basis) {
+  auto cert = pki::Certificate::from_der(cert_der);
+  if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
+  return certificate_check(std::move(name), *cert, at, when, basis);
+}
+
+Check chain_der_check(std::string name, ByteView cert_der, Time at, const TrustPolicy& trust,
+                      TimeBasis basis = TimeBasis::kClaimed) {
   if (trust.trusted.empty()) {
     return skipped(std::move(name), "no trust anchor given").with_finding("no-chain-checked");
   }
   auto cert = pki::Certificate::from_der(cert_der);
   if (!cert) return failed(std::move(name), "certificate unreadable: " + cert.error().message);
-  return chain_check(std::move(name), *cert, at, trust);
+  return chain_check(std::move(name), *cert, at, trust, {}, basis);
 }
 
 Check seal_structure(const SesSeal& seal) {
@@ -136,20 +156,21 @@ Check maker_certificate_check(const SesSeal& seal) {
   return maker_time_finding(certificate_check(name, *cert, seal.info.create_date, "seal creation"));
 }
 
-// validStart <= at <= validEnd. At a time the caller chose, a seal outside it is not valid
-// then; at a signing time the signer claims, nothing proves the seal was used outside it.
-Check validity_check(const SealInfo& info, Time at, bool claimed_time) {
+// validStart <= at <= validEnd, judged by where `at` comes from.
+Check validity_check(const SealInfo& info, Time at, TimeBasis basis) {
   std::string name = "validity";
   std::string window = format_utc(info.valid_start) + " .. " + format_utc(info.valid_end);
   if (at >= info.valid_start && at <= info.valid_end) return passed(name, "valid " + window);
-  std::string detail = "not valid at " + format_utc(at) + " (valid " + window + ")";
-  if (!claimed_time) return failed(name, detail);
-  return indeterminate(
-      name, at < info.valid_start ? "seal-not-yet-valid-no-timestamp" : "seal-expired-no-timestamp",
-      detail + ", the signing time the signer claims");
+  static const std::map<TimeBasis, std::string> kWhen{
+      {TimeBasis::kChosen, ""},
+      {TimeBasis::kClaimed, ", the signing time the signer claims"},
+      {TimeBasis::kProven, ", the time stamp's genTime"}};
+  return out_of_period(
+      name, "seal-", at < info.valid_start, basis,
+      "not valid at " + format_utc(at) + kWhen.at(basis) + " (valid " + window + ")");
 }
 
-Verdict seal_checks(const SesSeal& seal, Time at, bool claimed_time, const TrustPolicy& trust) {
+Verdict seal_checks(const SesSeal& seal, Time at, TimeBasis basis, const TrustPolicy& trust) {
   const SealInfo& info = seal.info;
   Verdict v;
   v.checks.push_back(seal_structure(seal));
@@ -158,7 +179,7 @@ Verdict seal_checks(const SesSeal& seal, Time at, bool claimed_time, const Trust
   v.checks.push_back(maker_certificate_check(seal));
   v.checks.push_back(
       maker_time_finding(chain_der_check("maker-chain", seal.maker_cert, info.create_date, trust)));
-  v.checks.push_back(validity_check(info, at, claimed_time));
+  v.checks.push_back(validity_check(info, at, basis));
   if (info.picture.data.empty() || info.picture.width_mm <= 0 || info.picture.height_mm <= 0) {
     v.checks.push_back(failed("picture", "missing picture data or display size"));
   } else {
@@ -184,12 +205,11 @@ Check time_stamp_check(const std::optional<Bytes>& token) {
 }  // namespace
 
 Check certificate_check(std::string name, const pki::Certificate& cert, Time at,
-                        std::string_view when) {
+                        std::string_view when, TimeBasis basis) {
   std::string period = format_utc(cert.not_before()) + " .. " + format_utc(cert.not_after());
   if (at < cert.not_before() || at > cert.not_after()) {
-    return indeterminate(
-        std::move(name),
-        at < cert.not_before() ? "cert-not-yet-valid-no-timestamp" : "cert-expired-no-timestamp",
+    return out_of_period(
+        std::move(name), "cert-", at < cert.not_before(), basis,
         "not valid at " + std::string(when) + " " + format_utc(at) + " (valid " + period + ")");
   }
   if (!may_sign(cert)) {
@@ -199,7 +219,7 @@ Check certificate_check(std::string name, const pki::Certificate& cert, Time at,
 }
 
 Check chain_check(std::string name, const pki::Certificate& cert, Time at, const TrustPolicy& trust,
-                  std::span<const pki::Certificate> carried) {
+                  std::span<const pki::Certificate> carried, TimeBasis basis) {
   if (trust.trusted.empty()) {
     return skipped(std::move(name), "no trust anchor given").with_finding("no-chain-checked");
   }
@@ -219,9 +239,9 @@ Check chain_check(std::string name, const pki::Certificate& cert, Time at, const
     case pki::ChainProblem::kUntrusted:
       return indeterminate(std::move(name), "unknown-root", detail);
     case pki::ChainProblem::kExpired:
-      return indeterminate(std::move(name), whose + "expired-no-timestamp", detail);
     case pki::ChainProblem::kNotYetValid:
-      return indeterminate(std::move(name), whose + "not-yet-valid-no-timestamp", detail);
+      return out_of_period(std::move(name), whose, problem == pki::ChainProblem::kNotYetValid,
+                           basis, detail);
     case pki::ChainProblem::kRevocationUnknown:
       return indeterminate(std::move(name), "revocation-unknown", detail);
     case pki::ChainProblem::kInvalid:
@@ -298,7 +318,7 @@ const Check* Verdict::find(std::string_view name) const {
 }
 
 Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust) {
-  return seal_checks(seal, at, false, trust);
+  return seal_checks(seal, at, TimeBasis::kChosen, trust);
 }
 
 Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
@@ -310,11 +330,14 @@ Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
       signature_check("signer-signature", s.signer_cert, s.signer_signed, s.signature));
   v.checks.push_back(signer_in_seal(s));
   // A time a time stamp proves, else the time the signer claims.
-  std::optional<Time> at = stamp && stamp->at ? stamp->at : s.time_info;
-  std::string when = stamp && stamp->at ? "the time stamp's genTime" : "signing time";
+  bool proven = stamp && stamp->at;
+  std::optional<Time> at = proven ? stamp->at : s.time_info;
+  std::string when = proven ? "the time stamp's genTime" : "signing time";
+  TimeBasis basis = proven ? TimeBasis::kProven : TimeBasis::kClaimed;
   if (at) {
-    v.checks.push_back(certificate_der_check("signer-certificate", s.signer_cert, *at, when));
-    v.checks.push_back(chain_der_check("signer-chain", s.signer_cert, *at, trust));
+    v.checks.push_back(
+        certificate_der_check("signer-certificate", s.signer_cert, *at, when, basis));
+    v.checks.push_back(chain_der_check("signer-chain", s.signer_cert, *at, trust, basis));
   } else {
     v.checks.push_back(skipped("signer-certificate", "no signing time to judge it at")
                            .with_finding("no-signing-time"));
@@ -330,7 +353,7 @@ Verdict verify_signature(const SesSignature& s, const TrustPolicy& trust,
     v.checks.push_back(failed("data-hash", "the protected data does not match dataHash"));
   }
   // The seal is judged at that time; without one (a failed structure), at the epoch.
-  Verdict seal = seal_checks(s.seal, at.value_or(Time{}), true, trust);
+  Verdict seal = seal_checks(s.seal, at.value_or(Time{}), basis, trust);
   for (Check& c : seal.checks) {
     c.name = "seal." + c.name;
     v.checks.push_back(std::move(c));

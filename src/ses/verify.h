@@ -98,21 +98,31 @@ struct TrustPolicy {
   std::span<const pki::Crl> crls;
 };
 
+// Where the time a certificate or seal is judged at comes from, and so what a period that does
+// not cover it means:
+//   kChosen   the caller chose it (now, `seal verify --at`): outside the period is failed;
+//   kClaimed  the signer claims it, nothing proves the signature was made then: outside the
+//             period is indeterminate ("…-expired-no-timestamp", "…-not-yet-valid-no-timestamp");
+//   kProven   a time stamp proves the signature existed then (ETSI EN 319 102-1 §5.2.8): a
+//             period that starts after it is failed ("…-not-yet-valid": the signature is older
+//             than the certificate or seal), one that ended before it is indeterminate
+//             ("…-expired-before-time-stamp": it may have been made earlier, nothing shows when).
+enum class TimeBasis { kChosen, kClaimed, kProven };
+
 // The checks every signature format shares (PDF and OFD use them for CMS signatures too):
 // `cert` was valid at `at` (the `when` names that moment in the detail) and may sign; and it
 // chains to a trust anchor at `at` through the policy's intermediates and `carried` (the
-// certificates the signature itself carries), skipped without anchors. `at` is a time the
-// signer claims, not one a time stamp proves: a certificate outside its validity then, a key
-// usage that does not allow signing, an unknown root or a CRL that cannot say are
-// indeterminate ("cert-expired-no-timestamp", "cert-not-yet-valid-no-timestamp",
-// "cert-key-usage", "unknown-root", "chain-cert-expired-no-timestamp",
-// "chain-cert-not-yet-valid-no-timestamp", "revocation-unknown", "chain-invalid"); a revoked
-// certificate ("cert-revoked") or a certificate signature that does not verify
-// ("chain-signature-invalid") fails.
+// certificates the signature itself carries), skipped without anchors. A certificate outside
+// its validity at `at` is judged by `basis` (findings "cert-…" for the certificate,
+// "chain-cert-…" for one above it); a key usage that does not allow signing, an unknown root or
+// a CRL that cannot say are indeterminate ("cert-key-usage", "unknown-root",
+// "revocation-unknown", "chain-invalid"); a revoked certificate ("cert-revoked") or a
+// certificate signature that does not verify ("chain-signature-invalid") fails.
 Check certificate_check(std::string name, const pki::Certificate& cert, Time at,
-                        std::string_view when);
+                        std::string_view when, TimeBasis basis = TimeBasis::kClaimed);
 Check chain_check(std::string name, const pki::Certificate& cert, Time at, const TrustPolicy& trust,
-                  std::span<const pki::Certificate> carried = {});
+                  std::span<const pki::Certificate> carried = {},
+                  TimeBasis basis = TimeBasis::kClaimed);
 
 // Checks a seal as of `at`, a time the caller chose (now, or `seal verify --at`):
 //   structure          header "ES", a version matching the structure, SM3withSM2
@@ -129,8 +139,8 @@ Check chain_check(std::string name, const pki::Certificate& cert, Time at, const
 Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust);
 
 // Checks a seal signature; the seal's checks are included with the prefix "seal.", judged at
-// the signing time the signer claims (a seal outside its validity then is indeterminate:
-// "seal-expired-no-timestamp", "seal-not-yet-valid-no-timestamp"):
+// the signing time the signer claims (TimeBasis::kClaimed: a seal outside its validity then is
+// indeterminate, "seal-expired-no-timestamp", "seal-not-yet-valid-no-timestamp"):
 //   structure           versions agree, SM3withSM2, a signing time
 //   signer-signature    the signer's signature over the exact TBS_Sign bytes
 //   signer-in-seal      the signer's certificate is in the seal's list (bytes or digest)
@@ -143,7 +153,7 @@ Verdict verify_seal(const SesSeal& seal, Time at, const TrustPolicy& trust);
 // With `stamp` (the time-stamp token over the signature value, checked by the caller: ses/ sits
 // below tsa/), its check is the time-stamp check, and when it proves a time the signer's
 // certificate, its chain and the seal are judged at that genTime instead of the claimed
-// signing time.
+// signing time (TimeBasis::kProven).
 struct ProvenTime {
   Check check;             // "time-stamp": passed, indeterminate or failed, with why
   std::optional<Time> at;  // genTime, when the token holds

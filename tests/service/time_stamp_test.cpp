@@ -93,39 +93,85 @@ TEST(TimeStamps, SealsInEveryFormatCarryAProvenTime) {
   }
 }
 
+// A signer whose certificate ends a day after kNow (and began a day before), and a seal listing
+// it.
+struct BriefSigner {
+  pki::test::IssuedKey key;
+  ses::SesSeal seal;
+};
+const BriefSigner& brief_signer() {
+  static const BriefSigner made = [] {
+    const auto& p = parties();
+    auto brief =
+        pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=某单位,CN=短期签章人", &p.root,
+                         kNow - std::chrono::days(1), kNow + std::chrono::days(1));
+    ses::SealInfo info = p.seal.info;
+    info.es_id = "BRIEF-1";
+    info.signer_certs = {brief.cert.der()};
+    auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
+    EXPECT_TRUE(seal.ok()) << seal.error().message;
+    return BriefSigner{brief, *seal};
+  }();
+  return made;
+}
+
+bool has_finding(const VerifySummary& summary, std::string_view finding) {
+  const auto& f = summary.outcome.findings;
+  return std::find(f.begin(), f.end(), finding) != f.end();
+}
+
 TEST(TimeStamps, ASignerIsJudgedAtGenTimeNotAtTheTimeItClaims) {
   Authority authority;
-  const auto& p = parties();
-  // A signer whose certificate ends a day after kNow, and a seal listing it.
-  auto brief = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=某单位,CN=短期签章人",
-                                &p.root, kNow - std::chrono::days(1), kNow + std::chrono::days(1));
-  ses::SealInfo info = p.seal.info;
-  info.es_id = "BRIEF-1";
-  info.signer_certs = {brief.cert.der()};
-  auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
-  ASSERT_TRUE(seal.ok()) << seal.error().message;
-  SealSignature request{{doc::PositionRule{0, 40, 40}}, &*seal, doc::SignatureFormat::kSes, "", ""};
+  const BriefSigner& brief = brief_signer();
+  SealSignature request{
+      {doc::PositionRule{0, 40, 40}}, &brief.seal, doc::SignatureFormat::kSes, "", ""};
   // The signer claims a time ten days on, when its certificate had expired.
   Time claimed = kNow + std::chrono::days(10);
 
-  auto unstamped =
-      sign(prepare_seal(test::blank_pdf(1), request, brief.cert, claimed), signer_of(brief));
+  auto unstamped = sign(prepare_seal(test::blank_pdf(1), request, brief.key.cert, claimed),
+                        signer_of(brief.key));
   ASSERT_TRUE(unstamped.ok()) << unstamped.error().message;
   auto claimed_only = verify(*unstamped, test::trust(), kNow);
   ASSERT_TRUE(claimed_only.ok());
   EXPECT_EQ(claimed_only->outcome.indication, ses::Indication::kIndeterminate);
-  EXPECT_NE(std::find(claimed_only->outcome.findings.begin(), claimed_only->outcome.findings.end(),
-                      "cert-expired-no-timestamp"),
-            claimed_only->outcome.findings.end());
+  EXPECT_TRUE(has_finding(*claimed_only, "cert-expired-no-timestamp"));
 
   // The authority vouches that the signature existed at kNow, when the certificate was valid.
-  auto stamped = sign(prepare_seal(test::blank_pdf(1), request, brief.cert, claimed),
-                      signer_of(brief), authority.stamper(kNow));
+  auto stamped = sign(prepare_seal(test::blank_pdf(1), request, brief.key.cert, claimed),
+                      signer_of(brief.key), authority.stamper(kNow));
   ASSERT_TRUE(stamped.ok()) << stamped.error().message;
   auto proven = verify(*stamped, test::trust(), kNow);
   ASSERT_TRUE(proven.ok());
   EXPECT_TRUE(proven->valid());
   EXPECT_EQ(proven->signatures.at(0).time_stamp, kNow);
+}
+
+// A proven time outside the certificate's period is not excused as a claimed one is: before it
+// began, the signature is older than the certificate (failed); after it ended, the signature may
+// have been made earlier but nothing shows it (indeterminate, but not for want of a time stamp).
+TEST(TimeStamps, AProvenTimeOutsideTheCertificateIsJudgedAsProven) {
+  Authority authority;
+  const BriefSigner& brief = brief_signer();
+  for (doc::SignatureFormat format : {doc::SignatureFormat::kSes, doc::SignatureFormat::kGmCms}) {
+    SCOPED_TRACE(doc::format_name(format));
+    SealSignature request{{doc::PositionRule{0, 40, 40}}, &brief.seal, format, "", ""};
+    auto late = sign(prepare_seal(test::blank_pdf(1), request, brief.key.cert, kNow),
+                     signer_of(brief.key), authority.stamper(kNow + std::chrono::days(10)));
+    ASSERT_TRUE(late.ok()) << late.error().message;
+    auto after = verify(*late, test::trust(), kNow);
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(after->outcome.indication, ses::Indication::kIndeterminate);
+    EXPECT_TRUE(has_finding(*after, "cert-expired-before-time-stamp"));
+    EXPECT_FALSE(has_finding(*after, "cert-expired-no-timestamp"));
+
+    auto early = sign(prepare_seal(test::blank_pdf(1), request, brief.key.cert, kNow),
+                      signer_of(brief.key), authority.stamper(kNow - std::chrono::days(5)));
+    ASSERT_TRUE(early.ok()) << early.error().message;
+    auto before = verify(*early, test::trust(), kNow);
+    ASSERT_TRUE(before.ok());
+    EXPECT_EQ(before->outcome.indication, ses::Indication::kFailed);
+    EXPECT_TRUE(has_finding(*before, "cert-not-yet-valid"));
+  }
 }
 
 TEST(TimeStamps, ATokenOverOtherBytesFails) {

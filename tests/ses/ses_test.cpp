@@ -339,6 +339,20 @@ TEST(Signature, EachCheckFailsWhenItsSubjectIsWrong) {
   EXPECT_EQ(finding_of(late_verdict, "signer-chain"), "cert-expired-no-timestamp");
   EXPECT_EQ(late_verdict.outcome().indication, Indication::kIndeterminate);
 
+  // A time stamp proves the signature existed at genTime. After the periods ended it may have
+  // been made earlier: still indeterminate, but not for want of a time stamp. Before the seal's
+  // validity began it is older than the seal: failed.
+  ProvenTime after{Check::passed("time-stamp", "test"), kNow + days(370), "TSA"};
+  Verdict after_verdict = verify_signature(*good, trust(), kHash, after);
+  EXPECT_EQ(finding_of(after_verdict, "seal.validity"), "seal-expired-before-time-stamp");
+  EXPECT_EQ(finding_of(after_verdict, "signer-certificate"), "cert-expired-before-time-stamp");
+  EXPECT_EQ(after_verdict.outcome().indication, Indication::kIndeterminate);
+  ProvenTime before{Check::passed("time-stamp", "test"), seal.info.valid_start - days(1), "TSA"};
+  Verdict before_verdict = verify_signature(*good, trust(), kHash, before);
+  EXPECT_EQ(result_of(before_verdict, "seal.validity"), CheckResult::kFailed);
+  EXPECT_EQ(finding_of(before_verdict, "seal.validity"), "seal-not-yet-valid");
+  EXPECT_EQ(before_verdict.outcome().indication, Indication::kFailed);
+
   // The signer's key does not match the certificate it claims.
   auto forged = make_signature(seal, kNow + days(2), kHash, "doc", parties().signer.cert,
                                parties().stranger.key);
