@@ -206,7 +206,7 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
                      need(prepare_seal(*o, input, chosen), o->files.in), chosen.certificate);
     });
   }
-  add_complete_command(ofd, "OFD");
+  add_complete_command(ofd, "OFD", global);
   {
     auto* lock = ofd->add_subcommand(
         "lock", "Add the licence lock signature (锁定签名): nothing may be added after it");

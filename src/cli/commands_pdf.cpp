@@ -143,7 +143,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
       write_prepared(o->out, *outputs, o->force, prepare(*o, input, chosen), chosen.certificate);
     });
   }
-  add_complete_command(pdf, "PDF");
+  add_complete_command(pdf, "PDF", global);
   {
     auto* verify = pdf->add_subcommand(
         "verify", "Verify every signature (exit 0 valid, 4 indeterminate, 1 failed, 2 bad input)");

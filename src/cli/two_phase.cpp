@@ -5,6 +5,8 @@
 
 #include "base/file.h"
 #include "cli/cli_support.h"
+#include "cli/store_support.h"
+#include "cli/time_stamps.h"
 #include "crypto/encoding.h"
 #include "crypto/sm2.h"
 
@@ -49,10 +51,11 @@ void write_prepared(const std::string& out, const PrepareOutputs& outputs, bool 
             << column("e = SM3(Z || to-be-signed)") << crypto::to_hex(e) << "\n";
 }
 
-void add_complete_command(CLI::App* parent, const std::string& format) {
+void add_complete_command(CLI::App* parent, const std::string& format,
+                          const GlobalOptions& global) {
   auto* cmd = parent->add_subcommand("complete", "Second half: put the signature in place");
   struct Options {
-    std::string in, signature, out;
+    std::string in, signature, out, tsa, data_dir = kDefaultDataDir;
     bool force = false;
   };
   auto o = std::make_shared<Options>();
@@ -63,11 +66,15 @@ void add_complete_command(CLI::App* parent, const std::string& format) {
       ->required();
   cmd->add_option("--out", o->out, "Signed " + format + " to write")->required();
   cmd->add_flag("--force", o->force, "Replace an existing output file");
-  cmd->callback([o] {
+  add_tsa_option(cmd, o->tsa);
+  add_data_dir_option(*cmd, o->data_dir);
+  cmd->callback([o, &global] {
     refuse_overwrite(o->out, o->force);
     Bytes prepared = need(read_file(o->in));
     Bytes signature = need(read_signature_file(o->signature));
-    Bytes done = need(service::complete(prepared, signature, now_utc()), o->in);
+    TimeStamping stamping(o->tsa, o->data_dir, global);
+    Time now = now_utc();
+    Bytes done = need(service::complete(prepared, signature, now, stamping.stamper(now)), o->in);
     need(write_file_atomic(o->out, done, 0644));
     std::cout << "completed " << o->in << " -> " << o->out << "\n";
   });

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "cli/cli_support.h"
 #include "pki/certificate.h"
 #include "service/signing.h"
 
@@ -29,7 +30,9 @@ void add_prepare_outputs(CLI::App* cmd, PrepareOutputs& outputs, const std::stri
 void write_prepared(const std::string& out, const PrepareOutputs& outputs, bool force,
                     const service::PendingSignature& prepared, const pki::Certificate& signer);
 
-// `PARENT complete --in P --signature SIG --out C [--force]` for documents of `format`.
-void add_complete_command(CLI::App* parent, const std::string& format);
+// `PARENT complete --in P --signature SIG --out C [--tsa URL|builtin] [--force]` for documents
+// of `format`.
+void add_complete_command(CLI::App* parent, const std::string& format,
+                          const GlobalOptions& global);
 
 }  // namespace eseal::cli

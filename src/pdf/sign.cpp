@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <qpdf/Pl_Buffer.hh>
-#include <qpdf/Pl_Flate.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
@@ -14,12 +12,10 @@
 #include "image/raster.h"
 #include "pdf/contents.h"
 #include "pdf/document.h"
+#include "pdf/update.h"
 
 namespace eseal::pdf {
 namespace {
-
-constexpr std::string_view kByteRangePlaceholder =
-    "/ByteRange [0 0000000000 0000000000 0000000000]";
 
 std::string number(double v) {
   char buf[32];
@@ -38,165 +34,6 @@ std::string pdf_date(Time t) {
   }
   return "D:" + digits + "Z";
 }
-
-Bytes flate(ByteView data) {
-  Pl_Buffer buffer("flate");
-  Pl_Flate deflate("deflate", &buffer, Pl_Flate::a_deflate);
-  deflate.write(data.data(), data.size());
-  deflate.finish();
-  auto out = buffer.getBufferSharedPointer();
-  return Bytes(out->getBuffer(), out->getBuffer() + out->getSize());
-}
-
-// Where the last cross-reference section starts and whether it is a stream (PDF 1.5).
-struct LastXref {
-  std::size_t offset = 0;
-  bool is_stream = false;
-};
-
-Result<LastXref> last_xref(ByteView bytes) {
-  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  std::size_t at = text.rfind("startxref");
-  if (at == std::string_view::npos) {
-    return Error::invalid_input("the PDF has no startxref; repair it first (qpdf in.pdf out.pdf)");
-  }
-  std::size_t p = at + 9;
-  while (p < text.size() && (text[p] == ' ' || text[p] == '\r' || text[p] == '\n')) ++p;
-  std::size_t offset = 0;
-  std::size_t digits = 0;
-  while (p < text.size() && text[p] >= '0' && text[p] <= '9' && digits < 15) {
-    offset = offset * 10 + static_cast<std::size_t>(text[p++] - '0');
-    ++digits;
-  }
-  if (digits == 0 || offset >= text.size()) {
-    return Error::invalid_input("the PDF's startxref is damaged; repair it first");
-  }
-  if (text.substr(offset, 4) == "xref") return LastXref{offset, false};
-  // "N G obj" of an xref stream.
-  std::size_t q = offset;
-  while (q < text.size() && q < offset + 32 && text.substr(q, 3) != "obj") ++q;
-  if (q >= text.size() || text.substr(q, 3) != "obj") {
-    return Error::invalid_input(
-        "the PDF's last cross-reference section is damaged; repair it first");
-  }
-  return LastXref{offset, true};
-}
-
-// Runs of consecutive object numbers (first, count): the subsections of a cross-reference
-// section.
-std::vector<std::pair<int, int>> subsections(
-    const std::map<int, std::pair<int, std::size_t>>& entries) {
-  std::vector<std::pair<int, int>> runs;
-  for (const auto& entry : entries) {
-    if (!runs.empty() && runs.back().first + runs.back().second == entry.first) {
-      ++runs.back().second;
-    } else {
-      runs.push_back({entry.first, 1});
-    }
-  }
-  return runs;
-}
-
-// The objects an incremental update writes: new ones and new versions of changed ones.
-class Update {
- public:
-  Update(QPDF& q, ByteView original) : q_(q), original_(original) {}
-
-  // Reserves an object number for an object written later with set().
-  // (An empty dictionary, not null: QPDF drops dictionary keys whose value is null.)
-  QPDFObjectHandle reserve() { return q_.makeIndirectObject(QPDFObjectHandle::newDictionary()); }
-  void set(const QPDFObjectHandle& ref, std::string body) {
-    bodies_[ref.getObjGen()] = std::move(body);
-  }
-  void set_object(const QPDFObjectHandle& ref, QPDFObjectHandle value) {
-    set(ref, value.unparse());
-  }
-  void set_stream(const QPDFObjectHandle& ref, QPDFObjectHandle dict, ByteView data) {
-    dict.replaceKey("/Length", QPDFObjectHandle::newInteger(static_cast<long long>(data.size())));
-    std::string body = dict.unparse() + "\nstream\n";
-    body.append(reinterpret_cast<const char*>(data.data()), data.size());
-    body += "\nendstream";
-    set(ref, std::move(body));
-  }
-
-  // Appends the update to a copy of the original: objects, then a cross-reference section of
-  // the same kind as the last one, then the trailer.
-  Result<Bytes> write() {
-    auto xref = last_xref(original_);
-    if (!xref) return xref.error();
-    Bytes out(original_.begin(), original_.end());
-    if (out.empty() || (out.back() != '\n' && out.back() != '\r')) out.push_back('\n');
-    std::map<int, std::pair<int, std::size_t>> entries;  // object -> (generation, offset)
-    for (auto& [og, body] : bodies_) {
-      entries[og.getObj()] = {og.getGen(), out.size()};
-      std::string head = std::to_string(og.getObj()) + " " + std::to_string(og.getGen()) + " obj\n";
-      append(out, as_bytes(head));
-      append(out, as_bytes(body));
-      append(out, as_bytes(std::string_view("\nendobj\n")));
-    }
-    QPDFObjectHandle old_trailer = q_.getTrailer();
-    long long size =
-        old_trailer.getKey("/Size").isInteger() ? old_trailer.getKey("/Size").getIntValue() : 0;
-    int top = entries.empty() ? 0 : entries.rbegin()->first;
-    QPDFObjectHandle trailer = QPDFObjectHandle::newDictionary();
-    for (const char* key : {"/Root", "/Info", "/ID"}) {
-      if (old_trailer.hasKey(key)) trailer.replaceKey(key, old_trailer.getKey(key));
-    }
-    trailer.replaceKey("/Prev", QPDFObjectHandle::newInteger(static_cast<long long>(xref->offset)));
-    std::size_t xref_offset = out.size();
-    if (!xref->is_stream) {
-      trailer.replaceKey("/Size", QPDFObjectHandle::newInteger(std::max<long long>(size, top + 1)));
-      std::string table = "xref\n";
-      for (auto [first, count] : subsections(entries)) {
-        table += std::to_string(first) + " " + std::to_string(count) + "\n";
-        for (int id = first; id < first + count; ++id) {
-          char line[32];
-          std::snprintf(line, sizeof line, "%010zu %05d n\r\n", entries[id].second,
-                        entries[id].first);
-          table += line;
-        }
-      }
-      table += "trailer\n" + trailer.unparse() + "\n";
-      append(out, as_bytes(table));
-    } else {
-      // The xref stream is itself an object of the update, listed in its own index.
-      int self = std::max<int>(static_cast<int>(size), top + 1);
-      entries[self] = {0, xref_offset};
-      trailer.replaceKey("/Type", QPDFObjectHandle::newName("/XRef"));
-      trailer.replaceKey("/Size", QPDFObjectHandle::newInteger(self + 1));
-      trailer.replaceKey("/W", QPDFObjectHandle::parse("[1 4 2]"));
-      QPDFObjectHandle index = QPDFObjectHandle::newArray();
-      Bytes rows;
-      for (auto [first, count] : subsections(entries)) {
-        index.appendItem(QPDFObjectHandle::newInteger(first));
-        index.appendItem(QPDFObjectHandle::newInteger(count));
-        for (int id = first; id < first + count; ++id) {
-          auto [generation, offset] = entries[id];
-          rows.push_back(1);
-          for (int shift = 24; shift >= 0; shift -= 8) {
-            rows.push_back(static_cast<std::uint8_t>(offset >> shift));
-          }
-          rows.push_back(static_cast<std::uint8_t>(generation >> 8));
-          rows.push_back(static_cast<std::uint8_t>(generation));
-        }
-      }
-      trailer.replaceKey("/Index", index);
-      trailer.replaceKey("/Length",
-                         QPDFObjectHandle::newInteger(static_cast<long long>(rows.size())));
-      std::string head = std::to_string(self) + " 0 obj\n" + trailer.unparse() + "\nstream\n";
-      append(out, as_bytes(head));
-      append(out, rows);
-      append(out, as_bytes(std::string_view("\nendstream\nendobj\n")));
-    }
-    append(out, as_bytes("startxref\n" + std::to_string(xref_offset) + "\n%%EOF\n"));
-    return out;
-  }
-
- private:
-  QPDF& q_;
-  ByteView original_;
-  std::map<QPDFObjGen, std::string> bodies_;
-};
 
 // The seal's picture as an image XObject with its alpha as /SMask.
 Result<QPDFObjectHandle> add_picture(Update& update, const ses::SesSeal& seal) {
@@ -263,51 +100,6 @@ QPDFObjectHandle rect_array(const Rect& r) {
   return QPDFObjectHandle::parse(array);
 }
 
-// A name not yet used by a field of the form.
-std::string new_field_name(QPDFObjectHandle acroform) {
-  std::set<std::string> used;
-  if (acroform.isDictionary()) {
-    QPDFObjectHandle fields = acroform.getKey("/Fields");
-    if (fields.isArray()) {
-      for (int i = 0; i < fields.getArrayNItems(); ++i) {
-        QPDFObjectHandle t = fields.getArrayItem(i).getKey("/T");
-        if (t.isString()) used.insert(t.getUTF8Value());
-      }
-    }
-  }
-  for (int n = 1;; ++n) {
-    std::string name = "Signature" + std::to_string(n);
-    if (!used.count(name)) return name;
-  }
-}
-
-// `existing` (an array, or nothing) with `items` appended.
-QPDFObjectHandle extended(QPDFObjectHandle existing, const std::vector<QPDFObjectHandle>& items) {
-  QPDFObjectHandle array = QPDFObjectHandle::newArray();
-  if (existing.isArray()) {
-    for (int i = 0; i < existing.getArrayNItems(); ++i) array.appendItem(existing.getArrayItem(i));
-  }
-  for (const auto& item : items) array.appendItem(item);
-  return array;
-}
-
-// Adds `items` to the array under `key` of `owner` (an indirect dictionary) and sets `extra`
-// keys, writing new versions of the objects that change: the array when it is an object of its
-// own, the owner when it holds the array directly or gains keys.
-void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
-                     const std::vector<QPDFObjectHandle>& items,
-                     const std::map<std::string, QPDFObjectHandle>& extra = {}) {
-  QPDFObjectHandle existing = owner.getKey(key);
-  QPDFObjectHandle array = extended(existing, items);
-  bool separate = existing.isArray() && existing.isIndirect();
-  if (separate) update.set(existing, array.unparse());
-  if (separate && extra.empty()) return;
-  QPDFObjectHandle copy = owner.shallowCopy();
-  if (!separate) copy.replaceKey(key, array);
-  for (const auto& [k, v] : extra) copy.replaceKey(k, v);
-  update.set(owner, copy.unparse());
-}
-
 }  // namespace
 
 Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& request) {
@@ -335,17 +127,14 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   PreparedSignature out;
   try {
     Update update(q, pdf);
-    QPDFObjectHandle root = q.getRoot();
-    QPDFObjectHandle acroform = root.getKey("/AcroForm");
-    out.field_name = new_field_name(acroform);
+    out.field_name = new_field_name(q);
 
     auto picture = add_picture(update, *request.seal);
     if (!picture) return picture.error();
 
     QPDFObjectHandle sig = update.reserve();
     std::string sig_body = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached " +
-                           std::string(kByteRangePlaceholder) + " /Contents <" +
-                           std::string(capacity * 2, '0') + "> /M " +
+                           contents_placeholder(capacity) + " /M " +
                            QPDFObjectHandle::newString(pdf_date(request.signing_time)).unparse();
     sig_body += " /Name " +
                 QPDFObjectHandle::newUnicodeString(request.signer.subject().get("CN")).unparse();
@@ -403,21 +192,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
 
     for (auto& [index, refs] : annots_by_page)
       append_to_array(update, doc.page(index), "/Annots", refs);
-    std::map<std::string, QPDFObjectHandle> sig_flags{
-        {"/SigFlags", QPDFObjectHandle::newInteger(3)}};
-    if (acroform.isDictionary() && acroform.isIndirect()) {
-      append_to_array(update, acroform, "/Fields", {field}, sig_flags);
-    } else {
-      QPDFObjectHandle form =
-          acroform.isDictionary() ? acroform.shallowCopy() : QPDFObjectHandle::newDictionary();
-      form.replaceKey("/Fields", extended(form.getKey("/Fields"), {field}));
-      form.replaceKey("/SigFlags", QPDFObjectHandle::newInteger(3));
-      QPDFObjectHandle form_ref = update.reserve();
-      update.set_object(form_ref, form);
-      QPDFObjectHandle catalog = root.shallowCopy();
-      catalog.replaceKey("/AcroForm", form_ref);
-      update.set(root, catalog.unparse());
-    }
+    add_signature_field(update, q, field);
     auto written = update.write();
     if (!written) return written.error();
     out.pdf = std::move(*written);
@@ -426,23 +201,10 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   }
 
   // Fix the byte range around /Contents, hash it, and fill in the unsigned container.
-  std::string_view text(reinterpret_cast<const char*>(out.pdf.data()), out.pdf.size());
-  std::size_t range_at = text.rfind(kByteRangePlaceholder);
-  std::size_t contents_at = text.find("/Contents <", range_at);
-  if (range_at == std::string_view::npos || contents_at == std::string_view::npos) {
-    return Error::internal("signature dictionary not found in the update");
-  }
-  std::size_t open = contents_at + 10;          // '<'
-  std::size_t close = open + 1 + capacity * 2;  // '>'
-  out.byte_range = {0, open, close + 1, out.pdf.size() - close - 1};
-  char range[64];
-  std::snprintf(range, sizeof range, "/ByteRange [0 %010zu %010zu %010zu]", out.byte_range[1],
-                out.byte_range[2], out.byte_range[3]);
-  std::copy(range, range + kByteRangePlaceholder.size(), out.pdf.begin() + range_at);
-  crypto::Hasher hasher(crypto::HashAlgorithm::kSm3);
-  hasher.update(ByteView(out.pdf).subspan(0, out.byte_range[1]));
-  hasher.update(ByteView(out.pdf).subspan(out.byte_range[2], out.byte_range[3]));
-  out.document_digest = hasher.finish();
+  auto range = fix_byte_range(out.pdf, capacity);
+  if (!range) return range.error();
+  out.byte_range = *range;
+  out.document_digest = range_digest(out.pdf, out.byte_range);
   char scope[96];
   std::snprintf(scope, sizeof scope, "/ByteRange [0 %zu %zu %zu]", out.byte_range[1],
                 out.byte_range[2], out.byte_range[3]);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/time.h"
@@ -19,7 +20,9 @@ namespace eseal::tsa {
 
 // What the token must be about; every field optional.
 struct TokenExpectation {
-  std::optional<Bytes> data;            // the time-stamped bytes: the imprint is their hash
+  // The time-stamped bytes, in parts hashed in order (a PDF's byte ranges): the imprint is
+  // their hash. Empty: not given.
+  std::vector<ByteView> data;
   std::optional<Bytes> hashed_message;  // or that hash itself
   std::optional<Bytes> nonce;           // the request's nonce INTEGER element
   // TSA certificates to check the token with when it carries none (certReq was false).

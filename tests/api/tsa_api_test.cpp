@@ -128,7 +128,7 @@ TEST(TsaApi, ATokenOverHttpVerifiesAndIsRecordedAndAudited) {
   ASSERT_EQ(response->status, 0);
   ASSERT_TRUE(response->token);
   eseal::tsa::TokenExpectation expect;
-  expect.data = data;
+  expect.data = {data};
   expect.nonce = asn1::encode_unsigned_integer(nonce);
   auto report = eseal::tsa::verify_token(*response->token, trust(), expect);
   EXPECT_TRUE(report.verdict.valid());

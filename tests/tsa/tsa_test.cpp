@@ -120,7 +120,7 @@ TEST(TsaRequest, OpenSslsSm3RequestWithNullParametersIsAccepted) {
   // The imprint is echoed as received, NULL parameters and all.
   auto token = issue_token(*r);
   ASSERT_TRUE(token.ok()) << token.error().message;
-  TokenReport report = verify_token(*token, trust(), {data(), std::nullopt, r->nonce, {}});
+  TokenReport report = verify_token(*token, trust(), {{data()}, std::nullopt, r->nonce, {}});
   EXPECT_TRUE(report.verdict.valid()) << report.verdict.checks.size();
   EXPECT_EQ(report.info->imprint.encoded, r->imprint.encoded);
 }
@@ -195,7 +195,7 @@ TEST(TsaToken, ProfileRWithZVerifiesAndSaysSo) {
   Request request = request_for(data());
   auto token = issue_token(request);
   ASSERT_TRUE(token.ok()) << token.error().message;
-  TokenReport r = verify_token(*token, trust(), {data(), std::nullopt, request.nonce, {}});
+  TokenReport r = verify_token(*token, trust(), {{data()}, std::nullopt, request.nonce, {}});
   for (const auto& c : r.verdict.checks) SCOPED_TRACE(c.name + ": " + c.detail);
   EXPECT_TRUE(r.verdict.valid());
   EXPECT_EQ(r.profile, "RFC 3161");
@@ -209,14 +209,14 @@ TEST(TsaToken, ProfileRWithZVerifiesAndSaysSo) {
   EXPECT_EQ(check(r, "ess-cert-id").result, CheckResult::kPassed);
 
   // Other bytes, another nonce: each check says so, and nothing is proven.
-  TokenReport other = verify_token(*token, trust(), {to_bytes("other"), std::nullopt, {}, {}});
+  TokenReport other = verify_token(*token, trust(), {{to_bytes("other")}, std::nullopt, {}, {}});
   EXPECT_EQ(check(other, "imprint").result, CheckResult::kFailed);
   EXPECT_FALSE(other.proven_time());
   TokenReport nonce =
-      verify_token(*token, trust(), {data(), std::nullopt, Bytes{0x02, 0x01, 0x09}, {}});
+      verify_token(*token, trust(), {{data()}, std::nullopt, Bytes{0x02, 0x01, 0x09}, {}});
   EXPECT_EQ(check(nonce, "nonce").result, CheckResult::kFailed);
   // Without trust anchors the chain is not checked: indeterminate.
-  TokenReport untrusted = verify_token(*token, {}, {data(), std::nullopt, {}, {}});
+  TokenReport untrusted = verify_token(*token, {}, {{data()}, std::nullopt, {}, {}});
   EXPECT_EQ(untrusted.verdict.outcome().indication, ses::Indication::kIndeterminate);
 }
 
@@ -227,7 +227,7 @@ TEST(TsaToken, TheNoZFormIsWhatOpenSslVerifies) {
   no_z.include_name = true;
   auto token = issue_token(request, no_z);
   ASSERT_TRUE(token.ok()) << token.error().message;
-  TokenReport r = verify_token(*token, trust(), {data(), std::nullopt, request.nonce, {}});
+  TokenReport r = verify_token(*token, trust(), {{data()}, std::nullopt, request.nonce, {}});
   EXPECT_TRUE(r.verdict.valid());
   EXPECT_EQ(r.signature_form, "no-z");
   EXPECT_TRUE(r.info->has_tsa_name);
@@ -265,10 +265,10 @@ TEST(TsaToken, WithoutCertificatesTheTsaCertificateIsGiven) {
   Request request = request_for(data(), std::nullopt, false);
   auto token = issue_token(request);
   ASSERT_TRUE(token.ok());
-  TokenReport alone = verify_token(*token, trust(), {data(), std::nullopt, {}, {}});
+  TokenReport alone = verify_token(*token, trust(), {{data()}, std::nullopt, {}, {}});
   EXPECT_EQ(check(alone, "tsa-signature").finding, "tsa-cert-missing");
   std::vector<pki::Certificate> given{authority().user.cert, authority().tsa.cert};
-  TokenReport r = verify_token(*token, trust(), {data(), std::nullopt, {}, given});
+  TokenReport r = verify_token(*token, trust(), {{data()}, std::nullopt, {}, given});
   EXPECT_TRUE(r.verdict.valid());
   EXPECT_EQ(check(r, "nonce").result, CheckResult::kSkipped);
 }
@@ -276,13 +276,13 @@ TEST(TsaToken, WithoutCertificatesTheTsaCertificateIsGiven) {
 TEST(TsaToken, OnlyATimeStampingCertificateMayStamp) {
   auto token = issue_token(request_for(data()), {}, authority().user);
   ASSERT_TRUE(token.ok());
-  TokenReport r = verify_token(*token, trust(), {data(), std::nullopt, {}, {}});
+  TokenReport r = verify_token(*token, trust(), {{data()}, std::nullopt, {}, {}});
   EXPECT_EQ(check(r, "tsa-signature").result, CheckResult::kPassed);
   EXPECT_EQ(check(r, "tsa-certificate").result, CheckResult::kFailed);
   EXPECT_FALSE(r.proven_time());
   // A genTime outside the TSA certificate's validity is not proven either.
   auto late = issue_token(request_for(data()), {}, authority().tsa, kNow + std::chrono::days(400));
-  TokenReport l = verify_token(*late, trust(), {data(), std::nullopt, {}, {}});
+  TokenReport l = verify_token(*late, trust(), {{data()}, std::nullopt, {}, {}});
   EXPECT_NE(check(l, "tsa-certificate").result, CheckResult::kPassed);
   EXPECT_FALSE(l.proven_time());
 }
@@ -294,7 +294,7 @@ TEST(TsaToken, TheLegacyGmProfileIsReadButNotTrustedAlone) {
   auto legacy = pki::sign_without_attributes(pki::CmsProfile::kGm, prepared->tst_info,
                                              authority().tsa.cert, authority().tsa.key);
   ASSERT_TRUE(legacy.ok());
-  TokenReport r = verify_token(*legacy, trust(), {data(), std::nullopt, {}, {}});
+  TokenReport r = verify_token(*legacy, trust(), {{data()}, std::nullopt, {}, {}});
   EXPECT_EQ(r.profile, "GM/T 0010 (legacy)");
   EXPECT_EQ(r.signature_form, "z-default-id");
   EXPECT_EQ(check(r, "ess-cert-id").finding, "tsa-legacy-profile");

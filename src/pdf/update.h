@@ -1,0 +1,82 @@
+// Incremental updates (ISO 32000-1 §7.5.6), as signing, document time stamps and validation
+// data write them: the objects an update adds or replaces, appended after the original bytes
+// with a cross-reference section of the kind the last one is, so that earlier bytes (and the
+// signatures over them) are never touched. Internal to src/pdf.
+#pragma once
+
+#include <map>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "crypto/digest.h"
+#include "pdf/contents.h"
+
+namespace eseal::pdf {
+
+// Deflated `data`, for a /FlateDecode stream.
+Bytes flate(ByteView data);
+
+// The objects an incremental update writes: new ones and new versions of changed ones.
+class Update {
+ public:
+  Update(QPDF& q, ByteView original) : q_(q), original_(original) {}
+
+  // Reserves an object number for an object written later with set().
+  // (An empty dictionary, not null: QPDF drops dictionary keys whose value is null.)
+  QPDFObjectHandle reserve() { return q_.makeIndirectObject(QPDFObjectHandle::newDictionary()); }
+  void set(const QPDFObjectHandle& ref, std::string body) {
+    bodies_[ref.getObjGen()] = std::move(body);
+  }
+  void set_object(const QPDFObjectHandle& ref, QPDFObjectHandle value) {
+    set(ref, value.unparse());
+  }
+  void set_stream(const QPDFObjectHandle& ref, QPDFObjectHandle dict, ByteView data) {
+    dict.replaceKey("/Length", QPDFObjectHandle::newInteger(static_cast<long long>(data.size())));
+    std::string body = dict.unparse() + "\nstream\n";
+    body.append(reinterpret_cast<const char*>(data.data()), data.size());
+    body += "\nendstream";
+    set(ref, std::move(body));
+  }
+
+  // Appends the update to a copy of the original: objects, then a cross-reference section of
+  // the same kind as the last one, then the trailer.
+  Result<Bytes> write();
+
+ private:
+  QPDF& q_;
+  ByteView original_;
+  std::map<QPDFObjGen, std::string> bodies_;
+};
+
+// Adds `items` to the array under `key` of `owner` (an indirect dictionary) and sets `extra`
+// keys, writing new versions of the objects that change: the array when it is an object of its
+// own, the owner when it holds the array directly or gains keys.
+void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
+                     const std::vector<QPDFObjectHandle>& items,
+                     const std::map<std::string, QPDFObjectHandle>& extra = {});
+
+// "SignatureN", the first such name no field of the form has.
+std::string new_field_name(QPDF& q);
+
+// Adds the signature field `field` to the document's interactive form (made if there is none)
+// and marks the form as holding signatures that only incremental updates may follow
+// (/SigFlags 3).
+void add_signature_field(Update& update, QPDF& q, const QPDFObjectHandle& field);
+
+// The start of a signature dictionary's body: a /ByteRange placeholder and a /Contents string
+// of `capacity` zero bytes, fixed by fix_byte_range once the update is written.
+std::string contents_placeholder(std::size_t capacity);
+
+// Fixes the /ByteRange of the last signature dictionary of `pdf` around its /Contents (of
+// `capacity` bytes) and returns it.
+Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity);
+
+// The hash of the bytes `range` covers.
+Bytes range_digest(ByteView pdf, const ByteRange& range,
+                   crypto::HashAlgorithm algorithm = crypto::HashAlgorithm::kSm3);
+
+}  // namespace eseal::pdf
