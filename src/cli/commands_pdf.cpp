@@ -1,4 +1,5 @@
-// eseal pdf sign | prepare | complete | verify | text: electronic seals on PDF documents.
+// eseal pdf sign | timestamp | prepare | complete | verify | text: electronic seals on PDF
+// documents.
 #include <iostream>
 
 #include "base/file.h"
@@ -6,11 +7,13 @@
 #include "cli/placement_options.h"
 #include "cli/report_output.h"
 #include "cli/seal_choice.h"
+#include "cli/store_support.h"
 #include "cli/time_stamps.h"
 #include "cli/two_phase.h"
 #include "pdf/document.h"
 #include "pdf/text.h"
 #include "pdf/verify.h"
+#include "service/long_term.h"
 #include "ses/seal.h"
 
 namespace eseal::cli {
@@ -20,6 +23,7 @@ struct SignOptions {
   std::string in, out, format = "ses", reason, location, tsa;
   SealChoice seal;
   PlacementOptions placement;
+  LongTermOptions long_term;
   bool force = false;
 };
 
@@ -43,7 +47,9 @@ void add_sign_options(CLI::App* cmd, SignOptions& o, bool with_key) {
   cmd->add_option("--location", o.location, "/Location");
   cmd->add_flag("--force", o.force, "Replace existing output files");
   add_placement_options(cmd, o.placement);
-  if (with_key) add_tsa_option(cmd, o.tsa);
+  if (!with_key) return;
+  add_tsa_option(cmd, o.tsa);
+  add_long_term_options(cmd, o.long_term);
 }
 
 // --- verify ---------------------------------------------------------------------------------
@@ -57,6 +63,15 @@ void print_report_json(const pdf::VerifyReport& report) {
   w.Int(report.revisions);
   w.Key("unsignedChanges");
   w.Bool(report.unsigned_changes);
+  w.Key("validationDataAfter");
+  w.Bool(report.validation_data_after);
+  w.Key("dss");
+  w.StartObject();
+  w.Key("certificates");
+  w.Int(report.dss_certificates);
+  w.Key("crls");
+  w.Int(report.dss_crls);
+  w.EndObject();
   json_strings(w, "warnings", report.warnings);
   w.Key("signatures");
   w.StartArray();
@@ -86,6 +101,10 @@ void print_report_json(const pdf::VerifyReport& report) {
 void print_report_text(const pdf::VerifyReport& report) {
   for (const auto& warning : report.warnings) std::cout << "warning: " << warning << "\n";
   if (report.signatures.empty()) std::cout << "no signatures\n";
+  if (report.dss_certificates + report.dss_crls > 0) {
+    std::cout << "document security store: " << report.dss_certificates << " certificates, "
+              << report.dss_crls << " CRLs\n";
+  }
   int n = 0;
   for (const auto& s : report.signatures) {
     std::cout << "signature " << ++n << " \"" << s.field_name << "\" (" << s.format
@@ -102,6 +121,9 @@ void print_report_text(const pdf::VerifyReport& report) {
     std::cout << verdict_line(s.verdict);
   }
   if (report.unsigned_changes) std::cout << "the document was changed after its last signature\n";
+  if (report.validation_data_after) {
+    std::cout << "validation data was added to the /DSS after the last signature\n";
+  }
   std::cout << document_verdict_line(report.outcome());
 }
 
@@ -123,10 +145,46 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& global) {
       TimeStamping stamping(o->tsa, o->seal.data_dir, global);
       Bytes signed_pdf = need(
           service::sign(std::move(prepared), *chosen.signer, stamping.stamper(now_utc())), o->in);
+      signed_pdf = with_long_term_data(std::move(signed_pdf), o->long_term, o->in);
       need(write_file_atomic(o->out, signed_pdf, 0644));
       chosen.audit("pdf.sign", o->in + " -> " + o->out);
       std::cout << "signed " << o->in << " -> " << o->out << " (" << o->format << ", " << name
                 << ", " << signed_pdf.size() - input.size() << " bytes appended)\n";
+    });
+  }
+  {
+    auto* stamp = pdf->add_subcommand(
+        "timestamp", "Add a document time stamp (/DocTimeStamp, ETSI.RFC3161) in a new revision");
+    struct Options {
+      std::string in, out, tsa, hash = "sm3", data_dir = kDefaultDataDir;
+      LongTermOptions long_term;
+      bool force = false;
+    };
+    auto o = std::make_shared<Options>();
+    stamp->add_option("--in", o->in, "PDF to time-stamp")->required();
+    stamp->add_option("--out", o->out, "Time-stamped PDF to write")->required();
+    add_tsa_option(stamp, o->tsa)->required();
+    stamp->add_option("--hash", o->hash, "Imprint hash: sm3 or sha256")->capture_default_str();
+    add_data_dir_option(*stamp, o->data_dir);
+    add_long_term_options(stamp, o->long_term);
+    stamp->add_flag("--force", o->force, "Replace an existing output file");
+    stamp->callback([o, &global] {
+      refuse_overwrite(o->out, o->force);
+      if (o->hash != "sm3" && o->hash != "sha256") {
+        fail(Error::invalid_input("--hash: \"" + o->hash + "\" is not sm3 or sha256"));
+      }
+      Bytes input = read_document(o->in, service::DocumentFormat::kPdf);
+      // The validation data goes in first, so that the time stamp covers it too (PAdES B-LTA).
+      Bytes with_data = with_long_term_data(input, o->long_term, o->in);
+      TimeStamping stamping(o->tsa, o->data_dir, global);
+      Bytes stamped = need(
+          service::time_stamp_pdf(
+              with_data, *stamping.authority(), operator_caller().actor(), now_utc(),
+              o->hash == "sha256" ? crypto::HashAlgorithm::kSha256 : crypto::HashAlgorithm::kSm3),
+          o->in);
+      need(write_file_atomic(o->out, stamped, 0644));
+      std::cout << "time-stamped " << o->in << " -> " << o->out << " ("
+                << stamped.size() - input.size() << " bytes appended)\n";
     });
   }
   {

@@ -14,6 +14,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "service/long_term.h"
 #include "service/store_platform.h"
 #include "tsa/request.h"
 #include "tsa/verify.h"
@@ -26,10 +27,10 @@ struct TimeStamping::Parts {
   std::unique_ptr<service::TimeStampAuthority> authority;
 };
 
-void add_tsa_option(CLI::App* cmd, std::string& tsa) {
-  cmd->add_option("--tsa", tsa,
-                  "Time-stamp the signature: an authority's URL (http://host:port/path), or "
-                  "builtin for the data folder's own (D/platform/tsa.pem)");
+CLI::Option* add_tsa_option(CLI::App* cmd, std::string& tsa) {
+  return cmd->add_option("--tsa", tsa,
+                         "Time-stamp the signature: an authority's URL (http://host:port/path), or "
+                         "builtin for the data folder's own (D/platform/tsa.pem)");
 }
 
 TimeStamping::TimeStamping(const std::string& tsa, const std::string& data_dir,
@@ -64,6 +65,28 @@ doc::TimeStamper TimeStamping::stamper(Time now) {
 
 service::TimeStampAuthority* TimeStamping::authority() const {
   return parts_->authority.get();
+}
+
+void add_long_term_options(CLI::App* cmd, LongTermOptions& o) {
+  auto* ltv = cmd->add_flag(
+      "--ltv", o.ltv,
+      "Store the certificates and CRLs needed to verify later in the PDF's /DSS (PAdES LTV)");
+  cmd->add_option("--chain", o.chain, "With --ltv: certificates up to the trust anchor (PEM)")
+      ->needs(ltv)
+      ->allow_extra_args(false);
+  cmd->add_option("--crl", o.crls, "With --ltv: CRLs a verifier will need")
+      ->needs(ltv)
+      ->allow_extra_args(false);
+}
+
+Bytes with_long_term_data(Bytes pdf, const LongTermOptions& o, const std::string& what) {
+  if (!o.ltv) return pdf;
+  pdf::ValidationData extra;
+  for (const auto& path : o.chain) {
+    for (const auto& c : read_certificates(path)) extra.certificates.push_back(c.der());
+  }
+  for (const auto& path : o.crls) extra.crls.push_back(read_crl(path).der());
+  return need(service::add_long_term_data(pdf, extra), what);
 }
 
 namespace {

@@ -32,7 +32,6 @@ void write_prepared(const std::string& out, const PrepareOutputs& outputs, bool 
 
 // `PARENT complete --in P --signature SIG --out C [--tsa URL|builtin] [--force]` for documents
 // of `format`.
-void add_complete_command(CLI::App* parent, const std::string& format,
-                          const GlobalOptions& global);
+void add_complete_command(CLI::App* parent, const std::string& format, const GlobalOptions& global);
 
 }  // namespace eseal::cli

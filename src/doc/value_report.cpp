@@ -47,8 +47,9 @@ Check digest_check(const pki::SignedData& sd, ByteView digest, const Protected& 
   return failed(name, "the signed content is not SM3 of " + in(protects));
 }
 
-// The token an id-aa-timeStampToken attribute holds: the one value of its SET.
-std::optional<Bytes> token_of(const pki::SignedData& sd) {
+}  // namespace
+
+std::optional<Bytes> time_stamp_token(const pki::SignedData& sd) {
   for (const auto& [type, values] : sd.unsigned_attributes) {
     if (type != asn1::oid::kTimeStampToken) continue;
     auto set = asn1::parse_single(values, asn1::tag::kSet);
@@ -57,8 +58,6 @@ std::optional<Bytes> token_of(const pki::SignedData& sd) {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 ses::ProvenTime check_time_stamp(ByteView token, ByteView signature_value,
                                  const ses::TrustPolicy& trust) {
@@ -121,7 +120,7 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
   auto& checks = report.verdict.checks;
   checks.push_back(digest_check(value, digest, protects));
   std::optional<ses::ProvenTime> stamp;
-  if (auto token = token_of(value)) {
+  if (auto token = time_stamp_token(value)) {
     stamp = check_time_stamp(*token, value.signature, trust);
     report.time_stamp = stamp->at;
     if (stamp->at) report.time_stamp_authority = stamp->tsa;

@@ -48,6 +48,10 @@ struct Protected {
   std::string_view what;
 };
 
+// The token of a SignedData's id-aa-timeStampToken unsigned attribute (the one value of its
+// SET; empty when the SET is), if it has one.
+std::optional<Bytes> time_stamp_token(const pki::SignedData& value);
+
 // The time-stamp token over `signature_value` (SES timeStamp, CMS id-aa-timeStampToken) checked
 // with tsa::verify_token against `trust`: the "time-stamp" check (passed with genTime and TSA;
 // indeterminate "time-stamp-indeterminate" when the TSA's chain cannot be established; failed

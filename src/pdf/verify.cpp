@@ -7,7 +7,9 @@
 
 #include "crypto/digest.h"
 #include "pdf/document.h"
+#include "pdf/long_term.h"
 #include "pki/signed_data.h"
+#include "tsa/verify.h"
 
 namespace eseal::pdf {
 namespace {
@@ -128,9 +130,9 @@ std::optional<Time> pdf_date_value(QPDFObjectHandle m) {
 }
 
 // Whether `after` differs from `before` (the same object in a later revision) only in ways a
-// later signature or annotation needs: a page's /Annots, the catalog's /AcroForm, the form's
-// /Fields and /SigFlags, an /Annots or /Fields array that keeps every earlier item, and the
-// document information dictionary.
+// later signature, document time stamp, annotation or validation data needs: a page's /Annots,
+// the catalog's /AcroForm and /DSS, the form's /Fields and /SigFlags, an /Annots or /Fields
+// array that keeps every earlier item, and the document information dictionary.
 bool allowed_change(QPDFObjectHandle before, QPDFObjectHandle after, bool is_list, bool is_info) {
   if (is_info) return true;
   if (before.isArray() && after.isArray()) {
@@ -146,8 +148,8 @@ bool allowed_change(QPDFObjectHandle before, QPDFObjectHandle after, bool is_lis
     return false;
   }
   static const std::set<std::string> kLists{"/Annots", "/Fields"};
-  static const std::set<std::string> kMayChange{"/AcroForm", "/SigFlags", "/NeedAppearances", "/DR",
-                                                "/DA"};
+  static const std::set<std::string> kMayChange{"/AcroForm", "/SigFlags", "/NeedAppearances",
+                                                "/DR",       "/DA",       "/DSS"};
   std::set<std::string> keys = before.getKeys();
   for (const auto& k : after.getKeys()) keys.insert(k);
   for (const auto& k : keys) {
@@ -181,6 +183,37 @@ std::string stream_fingerprint(QPDFObjectHandle stream) {
          std::string(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
 }
 
+// Whether an object of a signed revision is the same in the final document.
+bool same_object(QPDFObjectHandle before, QPDFObjectHandle after) {
+  if (before.isStream() != after.isStream()) return false;
+  return before.isStream() ? stream_fingerprint(before) == stream_fingerprint(after)
+                           : before.unparseResolved() == after.unparseResolved();
+}
+
+// Whether the revisions after `end` only add validation data (PAdES B-LT): the catalog's /DSS
+// is the one thing of the revision ending at `end` that changed.
+bool only_validation_data_after(ByteView pdf, std::size_t end, Document& final_doc) {
+  auto signed_doc = Document::open(pdf.first(end), "signed revision");
+  if (!signed_doc) return false;
+  try {
+    QPDFObjGen catalog = final_doc.qpdf().getRoot().getObjGen();
+    for (QPDFObjectHandle before : signed_doc->qpdf().getAllObjects()) {
+      QPDFObjGen og = before.getObjGen();
+      QPDFObjectHandle after = final_doc.qpdf().getObjectByObjGen(og);
+      if (same_object(before, after)) continue;
+      if (og != catalog || !before.isDictionary() || !after.isDictionary()) return false;
+      std::set<std::string> keys = before.getKeys();
+      for (const auto& k : after.getKeys()) keys.insert(k);
+      for (const auto& k : keys) {
+        if (k != "/DSS" && before.getKey(k).unparse() != after.getKey(k).unparse()) return false;
+      }
+    }
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
 // What later revisions changed in the objects of the revision that ends at `end`: every object
 // the signed revision has is compared with its final version.
 Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& final_doc) {
@@ -204,9 +237,7 @@ Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& fina
       QPDFObjGen og = before.getObjGen();
       QPDFObjectHandle after = after_q.getObjectByObjGen(og);
       if (before.isStream() != after.isStream()) return ChangesAfter::kModified;
-      bool same = before.isStream() ? stream_fingerprint(before) == stream_fingerprint(after)
-                                    : before.unparseResolved() == after.unparseResolved();
-      if (same) continue;
+      if (same_object(before, after)) continue;
       bool is_info = info.isIndirect() && info.getObjGen() == og;
       if (!allowed_change(before, after, lists.count(og) > 0, is_info)) {
         return ChangesAfter::kModified;
@@ -216,6 +247,28 @@ Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& fina
     return Error::invalid_input(std::string("the revisions cannot be compared: ") + e.what());
   }
   return ChangesAfter::kSignaturesOrAnnotations;
+}
+
+// A document time stamp: the token over the byte ranges, verified as any time-stamp token
+// (tsa::verify_token's checks); its genTime is the time it proves and its TSA the signer.
+void check_document_time_stamp(ByteView pdf, const ByteRange& r, ByteView token,
+                               const ses::TrustPolicy& trust, SignatureReport& s) {
+  s.format = "doc-time-stamp";
+  tsa::TokenExpectation expect;
+  expect.data = {pdf.subspan(r[0], r[1]), pdf.subspan(r[2], r[3])};
+  tsa::TokenReport t = tsa::verify_token(token, trust, expect);
+  s.signer = t.tsa;
+  if (t.info) s.signing_time = t.info->gen_time;
+  if (auto at = t.proven_time()) {
+    s.time_stamp = at;
+    s.time_stamp_authority = t.tsa;
+  }
+  for (ses::Check& c : t.verdict.checks) s.verdict.checks.push_back(std::move(c));
+}
+
+bool has_name(QPDFObjectHandle dict, const char* key, std::string_view name) {
+  QPDFObjectHandle value = dict.getKey(key);
+  return value.isName() && value.getName() == name;
 }
 
 }  // namespace
@@ -244,11 +297,30 @@ bool VerifyReport::valid() const {
   return outcome().indication == ses::Indication::kValid;
 }
 
-Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
+Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
   auto opened = Document::open(pdf);
   if (!opened) return opened.error();
   Document& doc = *opened;
   VerifyReport report;
+  // What the document security store holds joins what the caller gave: more certificates to
+  // build paths with and more CRLs; the trust anchors stay the caller's.
+  ValidationData dss = read_validation_data(pdf);
+  std::vector<pki::Certificate> intermediates(given.intermediates.begin(),
+                                              given.intermediates.end());
+  for (const Bytes& der : dss.certificates) {
+    if (auto c = pki::Certificate::from_der(der)) {
+      intermediates.push_back(std::move(*c));
+      ++report.dss_certificates;
+    }
+  }
+  std::vector<pki::Crl> crls(given.crls.begin(), given.crls.end());
+  for (const Bytes& der : dss.crls) {
+    if (auto c = pki::Crl::from_der(der)) {
+      crls.push_back(std::move(*c));
+      ++report.dss_crls;
+    }
+  }
+  const ses::TrustPolicy trust{given.trusted, intermediates, crls};
   report.warnings = doc.warnings();
   std::vector<std::size_t> ends = doc.revision_ends();
   report.revisions = static_cast<int>(ends.size());
@@ -299,6 +371,9 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
     auto container = read_contents(pdf, *range);
     if (!container) {
       checks.push_back(failed("signature", container.error().message));
+    } else if (has_name(field.value, "/Type", "/DocTimeStamp") ||
+               has_name(field.value, "/SubFilter", "/ETSI.RFC3161")) {
+      check_document_time_stamp(pdf, *range, *container, trust, s);
     } else if (auto ses_signature = ses::decode_signature(*container)) {
       doc::check_ses(*ses_signature, digest, trust, kByteRanges, s);
     } else if (auto sd = pki::parse_signed_data(*container)) {
@@ -316,6 +391,7 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
       auto r = widget.getKey("/Rect").getArrayAsRectangle();
       Rect user{std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx),
                 std::max(r.lly, r.ury)};
+      if (user.width() <= 0 || user.height() <= 0) continue;  // an invisible widget
       s.appearances.push_back({it->second, doc.geometry(it->second).to_visual_mm(user)});
     }
     if (!s.appearances.empty()) checks.push_back(stamp_geometry(s.appearances, doc));
@@ -342,7 +418,10 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust) {
             [](const SignatureReport& a, const SignatureReport& b) {
               return a.byte_range[2] + a.byte_range[3] < b.byte_range[2] + b.byte_range[3];
             });
-  report.unsigned_changes = !report.signatures.empty() && last_signed_end < pdf.size();
+  if (!report.signatures.empty() && last_signed_end < pdf.size()) {
+    report.validation_data_after = only_validation_data_after(pdf, last_signed_end, doc);
+    report.unsigned_changes = !report.validation_data_after;
+  }
   return report;
 }
 

@@ -41,15 +41,22 @@ struct SignatureReport : doc::ValueReport {
   std::vector<Appearance> appearances;
   // verdict: every check in order: byte-range, then the value's checks (digest over the byte
   // ranges, signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp,
-  // seal.*), stamp-geometry, then changes-after.
+  // seal.*), stamp-geometry, then changes-after. A document time stamp (format
+  // "doc-time-stamp", its TSA the signer and its genTime the signing and proven time) has the
+  // token's checks instead of the value's: structure, imprint over the byte ranges, nonce,
+  // tsa-signature, ess-cert-id, tsa-certificate, tsa-chain.
 };
 
 struct VerifyReport {
   std::vector<SignatureReport> signatures;
   std::vector<std::string> warnings;  // QPDF's repair warnings
   int revisions = 0;
-  // Bytes after the last signature's revision: a change no signature covers.
+  // Bytes after the last signature's revision: a change no signature covers...
   bool unsigned_changes = false;
+  // ...unless they only add validation data to the /DSS, as PAdES B-LT does after signing.
+  bool validation_data_after = false;
+  // Certificates and CRLs the document security store (/DSS) gave the checks.
+  int dss_certificates = 0, dss_crls = 0;
   // The worst of the signatures' outcomes; failed for a document with no signature
   // ("no-signature") or with bytes after the last one ("unsigned-changes").
   ses::Outcome outcome() const;
@@ -58,7 +65,8 @@ struct VerifyReport {
 };
 
 // Encrypted or unreadable input is kInvalidInput; everything about the signatures themselves
-// is reported, not returned as an error.
+// is reported, not returned as an error. Certificates and CRLs of the document's /DSS are used
+// besides `trust`'s (pdf/long_term.h); trust anchors only come from `trust`.
 Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& trust);
 
 }  // namespace eseal::pdf

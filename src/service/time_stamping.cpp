@@ -62,33 +62,41 @@ Bytes LocalTimeStampAuthority::respond(ByteView request_der, const std::string& 
   return system_failure("the token could not be recorded");
 }
 
+Result<Bytes> request_time_stamp(TimeStampAuthority& authority, const std::string& requester,
+                                 Time now, crypto::HashAlgorithm hash, ByteView imprint) {
+  auto nonce = crypto::random_bytes(8);
+  if (!nonce) return nonce.error();
+  std::string hash_oid(hash == crypto::HashAlgorithm::kSha256 ? asn1::oid::kSha256
+                                                              : asn1::oid::kSm3);
+  auto request =
+      tsa::encode_request({hash_oid, Bytes(imprint.begin(), imprint.end()), *nonce, true, {}});
+  if (!request) return request.error();
+  auto response = tsa::parse_response(authority.respond(*request, requester, now));
+  if (!response) return unavailable("time-stamp authority: " + response.error().message);
+  if ((response->status != 0 && response->status != 1) || !response->token) {
+    std::string why = response->fail_info ? std::string(tsa::fail_info_name(*response->fail_info))
+                                          : "status " + std::to_string(response->status);
+    for (const auto& t : response->status_text) why += ": " + t;
+    return unavailable("the time-stamp authority refused: " + why);
+  }
+  tsa::TokenExpectation expect;
+  expect.hashed_message = Bytes(imprint.begin(), imprint.end());
+  expect.nonce = asn1::encode_unsigned_integer(*nonce);
+  tsa::TokenReport report = tsa::verify_token(*response->token, {}, expect);
+  for (const char* name : {"structure", "imprint", "nonce", "tsa-signature", "ess-cert-id"}) {
+    const ses::Check* c = report.verdict.find(name);
+    if (!c || c->result != ses::CheckResult::kPassed) {
+      return unavailable(std::string("the time-stamp authority's token fails ") + name +
+                         (c ? ": " + c->detail : ""));
+    }
+  }
+  return *response->token;
+}
+
 doc::TimeStamper time_stamper(TimeStampAuthority& authority, std::string requester, Time now) {
-  return [&authority, requester = std::move(requester), now](ByteView signature) -> Result<Bytes> {
-    Bytes digest = crypto::sm3(signature);
-    auto nonce = crypto::random_bytes(8);
-    if (!nonce) return nonce.error();
-    auto request = tsa::encode_request({std::string(asn1::oid::kSm3), digest, *nonce, true, {}});
-    if (!request) return request.error();
-    auto response = tsa::parse_response(authority.respond(*request, requester, now));
-    if (!response) return unavailable("time-stamp authority: " + response.error().message);
-    if ((response->status != 0 && response->status != 1) || !response->token) {
-      std::string why = response->fail_info ? std::string(tsa::fail_info_name(*response->fail_info))
-                                            : "status " + std::to_string(response->status);
-      for (const auto& t : response->status_text) why += ": " + t;
-      return unavailable("the time-stamp authority refused: " + why);
-    }
-    tsa::TokenExpectation expect;
-    expect.hashed_message = digest;
-    expect.nonce = asn1::encode_unsigned_integer(*nonce);
-    tsa::TokenReport report = tsa::verify_token(*response->token, {}, expect);
-    for (const char* name : {"structure", "imprint", "nonce", "tsa-signature", "ess-cert-id"}) {
-      const ses::Check* c = report.verdict.find(name);
-      if (!c || c->result != ses::CheckResult::kPassed) {
-        return unavailable(std::string("the time-stamp authority's token fails ") + name +
-                           (c ? ": " + c->detail : ""));
-      }
-    }
-    return *response->token;
+  return [&authority, requester = std::move(requester), now](ByteView signature) {
+    return request_time_stamp(authority, requester, now, crypto::HashAlgorithm::kSm3,
+                              crypto::sm3(signature));
   };
 }
 

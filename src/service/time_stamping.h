@@ -10,6 +10,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "crypto/digest.h"
 #include "doc/signature_value.h"
 #include "keys/signer.h"
 #include "tsa/token.h"
@@ -55,11 +56,15 @@ class LocalTimeStampAuthority final : public TimeStampAuthority {
 // refusal, a reply that does not hold); the kind is kIo, as for any outside resource.
 inline constexpr const char* kTimeStampUnavailable = "time-stamp-unavailable";
 
-// A time stamper for the signatures eseal makes: asks `authority` for a token over SM3 of the
-// signature value with a fresh nonce and the TSA certificate, and checks the reply (granted, over
-// those bytes, that nonce echoed, the TSA's signature sound) before it goes into the signature.
-// A refusal or a bad reply fails the signing (kTimeStampUnavailable, with the authority's
-// words).
+// Asks `authority` for a token over `imprint` (the `hash`, SM3 or SHA-256, of what is stamped)
+// with a fresh nonce and the TSA certificate, and checks the reply (granted, over that imprint,
+// that nonce echoed, the TSA's signature sound) before it is used. A refusal or a bad reply is
+// kTimeStampUnavailable, with the authority's words.
+Result<Bytes> request_time_stamp(TimeStampAuthority& authority, const std::string& requester,
+                                 Time now, crypto::HashAlgorithm hash, ByteView imprint);
+
+// A time stamper for the signatures eseal makes: request_time_stamp over SM3 of the signature
+// value; a failure fails the signing.
 doc::TimeStamper time_stamper(TimeStampAuthority& authority, std::string requester, Time now);
 
 }  // namespace eseal::service

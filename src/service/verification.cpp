@@ -31,7 +31,10 @@ Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, T
     if (!report) return report.error();
     out.outcome = report->outcome();
     for (const auto& s : report->signatures) {
-      out.signatures.push_back(summary_of(s, s.seal_id.empty() ? "signature" : "seal"));
+      std::string kind = s.format == "doc-time-stamp" ? "time-stamp"
+                         : s.seal_id.empty()          ? "signature"
+                                                      : "seal";
+      out.signatures.push_back(summary_of(s, std::move(kind)));
     }
     return out;
   }

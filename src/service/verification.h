@@ -16,7 +16,8 @@
 namespace eseal::service {
 
 // One signature of a verified document: the value's report (format, signer, seal, verdict) and
-// its kind: "seal", "lock" (an OFD Type="Sign" signature over Signatures.xml) or "signature".
+// its kind: "seal", "lock" (an OFD Type="Sign" signature over Signatures.xml), "time-stamp" (a
+// PDF document time stamp) or "signature".
 struct SignatureSummary : doc::ValueReport {
   std::string kind;
 };
