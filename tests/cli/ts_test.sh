@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `eseal ts request|reply|verify|show` with the data folder's own time-stamp authority,
-# cross-checked with `openssl ts`, and `--tsa builtin` on `pdf sign` and `ofd sign`: the
-# signatures' verification reports the proven time.
+# cross-checked with `openssl ts`; `--tsa builtin` on `pdf sign`, `ofd sign` and `pdf complete`:
+# the signatures' verification reports the proven time; `pdf timestamp` (document time stamps,
+# checked by qpdf and pdfsig) and `--ltv` (the /DSS the verifier uses).
 # Usage: ts_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
 MAKE_PDF=$3
 source "$(dirname "$0")/lib.sh" "$@"
@@ -76,6 +77,63 @@ unzip -q -o sealed.ofd -d sealed
 expect 0 "$ESEAL" seal verify sealed/Doc_0/Signs/Sign_0/SignedValue.dat --ca ca/root.pem \
   --data sealed/Doc_0/Signs/Sign_0/Signature.xml
 contains "genTime"
+
+# Signing elsewhere: the time stamp goes in when the signature is completed.
+expect 0 "$ESEAL" pdf prepare --seal s.esl --cert signer.pem --in doc.pdf --out prepared.pdf \
+  --page 1 --x 50 --y 50 --tbs-out tbs.bin
+expect 0 "$ESEAL" sign-data --key signer.key --in tbs.bin --out tbs.sig
+expect 0 "$ESEAL" pdf complete --in prepared.pdf --signature tbs.sig --out completed.pdf --tsa builtin
+expect 0 "$ESEAL" pdf verify completed.pdf --ca ca/root.pem --json
+contains '"timeStampAuthority": "C=CN,O=测试单位,CN=时间戳服务"'
+
+# A document time stamp over a sealed PDF: both verify, and qpdf and poppler read the file.
+expect 2 "$ESEAL" pdf timestamp --in gmcms.pdf --out x.pdf
+expect 0 "$ESEAL" pdf timestamp --in gmcms.pdf --out stamped.pdf --tsa builtin
+expect 0 "$ESEAL" pdf verify stamped.pdf --ca ca/root.pem
+contains 'signature 2 "Signature2" (doc-time-stamp)'
+contains "by C=CN,O=测试单位,CN=时间戳服务"
+contains "passed   imprint"
+contains "OK every signature is valid"
+expect 0 qpdf --check stamped.pdf
+if command -v pdfsig >/dev/null; then
+  expect 0 pdfsig stamped.pdf
+  contains "Signature #2"
+  contains "Signer Certificate Common Name: 时间戳服务"
+  contains "Total document signed"
+fi
+expect 0 "$ESEAL" pdf timestamp --in stamped.pdf --out sha256.pdf --tsa builtin --hash sha256
+expect 0 "$ESEAL" pdf verify sha256.pdf --ca ca/root.pem
+contains "SHA-256 of the"
+expect 2 "$ESEAL" pdf timestamp --in stamped.pdf --out x.pdf --tsa builtin --hash md5
+
+# Long-term validation: a signer certified by an intermediate CA the verifier is not given
+# verifies through the /DSS, which a document time stamp then covers (PAdES B-LTA).
+expect 0 "$ESEAL" cert issue --ca ca --profile sub-ca --subject "C=CN,CN=二级CA" --out sub
+expect 0 "$ESEAL" cert issue --issuer sub --profile seal --subject "C=CN,O=某某公司,CN=二级章" \
+  --out subsigner
+expect 0 "$ESEAL" seal make --maker maker --signer-cert subsigner.pem --name 某某公司 --type 5 \
+  --out sub.esl
+expect 0 "$ESEAL" crl issue --ca ca
+expect 0 "$ESEAL" crl issue --issuer sub
+expect 0 "$ESEAL" pdf sign --seal sub.esl --key subsigner.key --cert subsigner.pem --in doc.pdf \
+  --out short.pdf --page 1 --x 50 --y 50 --tsa builtin
+expect 4 "$ESEAL" pdf verify short.pdf --ca ca/root.pem
+expect 0 "$ESEAL" pdf sign --seal sub.esl --key subsigner.key --cert subsigner.pem --in doc.pdf \
+  --out lt.pdf --page 1 --x 50 --y 50 --tsa builtin --ltv --chain sub.pem --crl ca/crl.pem \
+  --crl sub.crl.pem
+expect 0 "$ESEAL" pdf verify lt.pdf --ca ca/root.pem
+contains "document security store: 4 certificates, 2 CRLs"
+contains "validation data was added to the /DSS after the last signature"
+expect 0 "$ESEAL" pdf timestamp --in short.pdf --out lta.pdf --tsa builtin --ltv --chain sub.pem \
+  --crl ca/crl.pem --crl sub.crl.pem
+expect 0 "$ESEAL" pdf verify lta.pdf --ca ca/root.pem --json
+contains '"unsignedChanges": false'
+contains '"format": "doc-time-stamp"'
+expect 0 qpdf --check lta.pdf
+expect 2 "$ESEAL" pdf sign --seal s.esl --key signer.key --cert signer.pem --in doc.pdf \
+  --out x.pdf --page 1 --x 50 --y 50 --crl ca/crl.pem
+contains "--ltv"
+
 expect 2 "$ESEAL" pdf sign --seal s.esl --key signer.key --cert signer.pem --in doc.pdf \
   --out x.pdf --page 1 --x 50 --y 50 --tsa http://127.0.0.1:1/tsa
 contains "http://127.0.0.1:1/tsa"

@@ -8,6 +8,9 @@
 #include "crypto/digest.h"
 #include "keys/key_file.h"
 #include "ofd/writer.h"
+#include "pdf/long_term.h"
+#include "pdf/verify.h"
+#include "service/long_term.h"
 #include "service/signing.h"
 #include "service/store_platform.h"
 #include "service/time_stamping.h"
@@ -47,6 +50,7 @@ class Authority {
         std::make_unique<LocalTimeStampAuthority>(*platform_->tsa_signer(), settings, *platform_);
   }
   doc::TimeStamper stamper(Time at) { return time_stamper(*authority_, "cli:test", at); }
+  TimeStampAuthority& get() { return *authority_; }
 
  private:
   test::TempDir dir_;
@@ -198,6 +202,118 @@ TEST(TimeStamps, ATokenOverOtherBytesFails) {
   doc::check_ses(*value, digest, test::trust(), {"digest", "the byte ranges"}, ok);
   EXPECT_TRUE(ok.valid());
   EXPECT_EQ(ok.time_stamp, kNow);
+}
+
+// A document time stamp on a sealed PDF: the seal stays valid, the time stamp is reported as a
+// signature of its own with the time it proves, and a change to what it covers fails it.
+TEST(TimeStamps, ADocumentTimeStampCoversTheDocumentAndLeavesItsSealValid) {
+  Authority authority;
+  const auto& p = parties();
+  SealSignature request{
+      {doc::PositionRule{0, 40, 40}}, &p.seal, doc::SignatureFormat::kSes, "", ""};
+  auto sealed = sign(prepare_seal(test::blank_pdf(1), request, p.signer.cert, kNow),
+                     signer_of(p.signer), authority.stamper(kNow));
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  Time later = kNow + std::chrono::hours(1);
+  auto stamped = time_stamp_pdf(*sealed, authority.get(), "cli:test", later);
+  ASSERT_TRUE(stamped.ok()) << stamped.error().message;
+  ASSERT_EQ(Bytes(stamped->begin(), stamped->begin() + sealed->size()), *sealed);
+
+  auto summary = verify(*stamped, test::trust(), kNow);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->valid());
+  ASSERT_EQ(summary->signatures.size(), 2u);
+  EXPECT_EQ(summary->signatures[0].kind, "seal");
+  const SignatureSummary& doc_stamp = summary->signatures[1];
+  EXPECT_EQ(doc_stamp.kind, "time-stamp");
+  EXPECT_EQ(doc_stamp.format, "doc-time-stamp");
+  EXPECT_EQ(doc_stamp.time_stamp, later);
+  EXPECT_EQ(doc_stamp.signer, "C=CN,CN=测试时间戳服务");
+  EXPECT_EQ(doc_stamp.verdict.find("imprint")->result, ses::CheckResult::kPassed);
+
+  // SHA-256 imprints, for authorities that know no SM3.
+  auto sha256 =
+      time_stamp_pdf(*sealed, authority.get(), "cli:test", later, crypto::HashAlgorithm::kSha256);
+  ASSERT_TRUE(sha256.ok()) << sha256.error().message;
+  auto sha256_summary = verify(*sha256, test::trust(), kNow);
+  ASSERT_TRUE(sha256_summary.ok());
+  EXPECT_TRUE(sha256_summary->valid());
+
+  // The invisible widget's rectangle changed after stamping: the imprint no longer matches.
+  std::string text = to_string(*stamped);
+  std::size_t rect = text.rfind("/Rect [ 0 0 0 0 ]");
+  ASSERT_NE(rect, std::string::npos);
+  Bytes tampered = *stamped;
+  tampered[rect + 15] = '1';
+  auto report = pdf::verify_pdf(tampered, test::trust());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->signatures.size(), 2u);
+  EXPECT_EQ(report->signatures[1].verdict.find("imprint")->result, ses::CheckResult::kFailed);
+  EXPECT_EQ(report->outcome().indication, ses::Indication::kFailed);
+
+  // A token over other bytes does not go in.
+  auto prepared = pdf::prepare_document_time_stamp(*sealed);
+  ASSERT_TRUE(prepared.ok());
+  auto other = request_time_stamp(authority.get(), "cli:test", kNow, crypto::HashAlgorithm::kSm3,
+                                  crypto::sm3(to_bytes("other")));
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  auto refused = pdf::complete_document_time_stamp(*prepared, *other);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+}
+
+// Long-term validation data: a signer certified by an intermediate CA that the verifier is not
+// given is established through the /DSS, whose CRLs are used for revocation too; the update that
+// adds it after the last signature is not an unsigned change.
+TEST(TimeStamps, TheDocumentSecurityStoreCompletesPathsAndRevocation) {
+  const auto& p = parties();
+  auto sub = pki::test::issue(pki::CertificateProfile::kSubCa, "C=CN,CN=测试二级CA", &p.root);
+  auto signer = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=某单位,CN=二级合同章",
+                                 &sub, kNow - std::chrono::days(1), kNow + std::chrono::days(300));
+  ses::SealInfo info = p.seal.info;
+  info.es_id = "SUB-1";
+  info.signer_certs = {signer.cert.der()};
+  auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
+  ASSERT_TRUE(seal.ok());
+  SealSignature request{{doc::PositionRule{0, 40, 40}}, &*seal, doc::SignatureFormat::kSes, "", ""};
+  auto sealed =
+      sign(prepare_seal(test::blank_pdf(1), request, signer.cert, kNow), signer_of(signer));
+  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  auto without = pdf::verify_pdf(*sealed, test::trust());
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(without->outcome().indication, ses::Indication::kIndeterminate);
+
+  auto crl = [](const pki::test::IssuedKey& ca, std::vector<pki::RevokedCertificate> revoked) {
+    return pki::issue_crl({std::move(revoked), kNow, kNow + std::chrono::days(7), 1}, ca.cert,
+                          ca.key)
+        ->der();
+  };
+  Bytes root_crl = crl(p.root, {});
+  auto with_dss = add_long_term_data(*sealed, {{sub.cert.der()}, {root_crl, crl(sub, {})}});
+  ASSERT_TRUE(with_dss.ok()) << with_dss.error().message;
+  auto report = pdf::verify_pdf(*with_dss, test::trust());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->valid()) << report->signatures.at(0).verdict.outcome().findings.size();
+  EXPECT_TRUE(report->validation_data_after);
+  EXPECT_FALSE(report->unsigned_changes);
+  EXPECT_EQ(report->dss_crls, 2);
+  // Signer, seal maker and the intermediate CA, each once.
+  EXPECT_EQ(report->dss_certificates, 3);
+  auto again = add_long_term_data(*with_dss, {{sub.cert.der()}, {root_crl}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *with_dss);
+
+  // The intermediate's CRL in the store says the signer was revoked before it signed.
+  pki::RevokedCertificate revoked;
+  revoked.serial = signer.cert.serial();
+  revoked.revoked_at = kNow - std::chrono::hours(2);
+  auto revoked_dss =
+      add_long_term_data(*sealed, {{sub.cert.der()}, {root_crl, crl(sub, {revoked})}});
+  ASSERT_TRUE(revoked_dss.ok());
+  auto revoked_report = pdf::verify_pdf(*revoked_dss, test::trust());
+  ASSERT_TRUE(revoked_report.ok());
+  EXPECT_EQ(revoked_report->outcome().indication, ses::Indication::kFailed);
+  EXPECT_EQ(revoked_report->signatures.at(0).verdict.find("signer-chain")->finding, "cert-revoked");
 }
 
 }  // namespace
