@@ -190,11 +190,15 @@ bool same_object(QPDFObjectHandle before, QPDFObjectHandle after) {
                            : before.unparseResolved() == after.unparseResolved();
 }
 
-// Whether the revisions after `end` only add validation data (PAdES B-LT): the catalog's /DSS
-// is the one thing of the revision ending at `end` that changed.
+// Whether the revisions after `end` only add validation data (PAdES B-LT): the file ends with
+// a revision, and the catalog's /DSS is the one thing of the revision ending at `end` that
+// changed.
 bool only_validation_data_after(ByteView pdf, std::size_t end, Document& final_doc) {
+  std::vector<std::size_t> ends = final_doc.revision_ends();
+  if (ends.empty() || ends.back() != pdf.size()) return false;
   auto signed_doc = Document::open(pdf.first(end), "signed revision");
   if (!signed_doc) return false;
+  bool dss_changed = false;
   try {
     QPDFObjGen catalog = final_doc.qpdf().getRoot().getObjGen();
     for (QPDFObjectHandle before : signed_doc->qpdf().getAllObjects()) {
@@ -205,13 +209,15 @@ bool only_validation_data_after(ByteView pdf, std::size_t end, Document& final_d
       std::set<std::string> keys = before.getKeys();
       for (const auto& k : after.getKeys()) keys.insert(k);
       for (const auto& k : keys) {
-        if (k != "/DSS" && before.getKey(k).unparse() != after.getKey(k).unparse()) return false;
+        if (before.getKey(k).unparse() == after.getKey(k).unparse()) continue;
+        if (k != "/DSS") return false;
+        dss_changed = true;
       }
     }
   } catch (const std::exception&) {
     return false;
   }
-  return true;
+  return dss_changed;
 }
 
 // What later revisions changed in the objects of the revision that ends at `end`: every object

@@ -124,6 +124,10 @@ expect 0 "$ESEAL" pdf sign --seal sub.esl --key subsigner.key --cert subsigner.p
 expect 0 "$ESEAL" pdf verify lt.pdf --ca ca/root.pem
 contains "document security store: 4 certificates, 2 CRLs"
 contains "validation data was added to the /DSS after the last signature"
+cp lt.pdf junk.pdf
+printf '\n%% appended\n' >> junk.pdf
+expect 1 "$ESEAL" pdf verify junk.pdf --ca ca/root.pem
+contains "the document was changed after its last signature"
 expect 0 "$ESEAL" pdf timestamp --in short.pdf --out lta.pdf --tsa builtin --ltv --chain sub.pem \
   --crl ca/crl.pem --crl sub.crl.pem
 expect 0 "$ESEAL" pdf verify lta.pdf --ca ca/root.pem --json
