@@ -93,8 +93,7 @@ Result<PreparedTimeStamp> prepare_document_time_stamp(ByteView pdf, crypto::Hash
   QPDF& q = doc.qpdf();
   PreparedTimeStamp out;
   out.hash = hash;
-  try {
-    Update update(q, pdf);
+  auto written = write_signature_update(q, pdf, room, [&](Update& update) {
     out.field_name = new_field_name(q);
     QPDFObjectHandle value = update.reserve();
     update.set(value, "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 " +
@@ -112,16 +111,11 @@ Result<PreparedTimeStamp> prepare_document_time_stamp(ByteView pdf, crypto::Hash
     widget.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // Print, Locked
     update.set_object(field, widget);
     append_to_array(update, doc.page(0), "/Annots", {field});
-    add_signature_field(update, q, field);
-    auto written = update.write();
-    if (!written) return written.error();
-    out.pdf = std::move(*written);
-  } catch (const std::exception&) {
-    return Error::invalid_input("the PDF cannot be updated: its objects are damaged");
-  }
-  auto range = fix_byte_range(out.pdf, room);
-  if (!range) return range.error();
-  out.byte_range = *range;
+    return Result<QPDFObjectHandle>(field);
+  });
+  if (!written) return written.error();
+  out.pdf = std::move(written->pdf);
+  out.byte_range = written->byte_range;
   out.imprint = range_digest(out.pdf, out.byte_range, hash);
   return out;
 }

@@ -125,85 +125,83 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   std::size_t capacity = longest->final_size + 4096;
 
   PreparedSignature out;
-  try {
-    Update update(q, pdf);
-    out.field_name = new_field_name(q);
+  auto written =
+      write_signature_update(q, pdf, capacity, [&](Update& update) -> Result<QPDFObjectHandle> {
+        out.field_name = new_field_name(q);
 
-    auto picture = add_picture(update, *request.seal);
-    if (!picture) return picture.error();
+        auto picture = add_picture(update, *request.seal);
+        if (!picture) return picture.error();
 
-    QPDFObjectHandle sig = update.reserve();
-    std::string sig_body = "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached " +
-                           contents_placeholder(capacity) + " /M " +
-                           QPDFObjectHandle::newString(pdf_date(request.signing_time)).unparse();
-    sig_body += " /Name " +
-                QPDFObjectHandle::newUnicodeString(request.signer.subject().get("CN")).unparse();
-    if (!request.reason.empty()) {
-      sig_body += " /Reason " + QPDFObjectHandle::newUnicodeString(request.reason).unparse();
-    }
-    if (!request.location.empty()) {
-      sig_body += " /Location " + QPDFObjectHandle::newUnicodeString(request.location).unparse();
-    }
-    sig_body += " /Prop_Build << /App << /Name /eseal >> >> >>";
-    update.set(sig, sig_body);
+        QPDFObjectHandle sig = update.reserve();
+        std::string sig_body =
+            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached " +
+            contents_placeholder(capacity) + " /M " +
+            QPDFObjectHandle::newString(pdf_date(request.signing_time)).unparse();
+        sig_body +=
+            " /Name " +
+            QPDFObjectHandle::newUnicodeString(request.signer.subject().get("CN")).unparse();
+        if (!request.reason.empty()) {
+          sig_body += " /Reason " + QPDFObjectHandle::newUnicodeString(request.reason).unparse();
+        }
+        if (!request.location.empty()) {
+          sig_body +=
+              " /Location " + QPDFObjectHandle::newUnicodeString(request.location).unparse();
+        }
+        sig_body += " /Prop_Build << /App << /Name /eseal >> >> >>";
+        update.set(sig, sig_body);
 
-    // One field; one widget per signed stamp. A single widget is merged with its field, the
-    // form readers expect most widely (poppler before 25 reads no other); several hang under
-    // /Kids. Unsigned cross-page slices (signAllPages FALSE) are plain stamp annotations.
-    std::size_t signed_count =
-        static_cast<std::size_t>(std::count_if(request.stamps.begin(), request.stamps.end(),
-                                               [](const doc::Stamp& s) { return s.in_signature; }));
-    QPDFObjectHandle field = update.reserve();
-    QPDFObjectHandle field_dict = QPDFObjectHandle::newDictionary();
-    field_dict.replaceKey("/FT", QPDFObjectHandle::newName("/Sig"));
-    field_dict.replaceKey("/T", QPDFObjectHandle::newUnicodeString(out.field_name));
-    field_dict.replaceKey("/V", sig);
-    std::map<int, std::vector<QPDFObjectHandle>> annots_by_page;
-    QPDFObjectHandle kids = QPDFObjectHandle::newArray();
-    for (const doc::Stamp& stamp : request.stamps) {
-      PageGeometry g = doc.geometry(stamp.page);
-      bool merged = stamp.in_signature && signed_count == 1;
-      QPDFObjectHandle annot = merged ? field_dict : QPDFObjectHandle::newDictionary();
-      annot.replaceKey("/Type", QPDFObjectHandle::newName("/Annot"));
-      annot.replaceKey("/Subtype",
-                       QPDFObjectHandle::newName(stamp.in_signature ? "/Widget" : "/Stamp"));
-      annot.replaceKey("/Rect", rect_array(g.from_visual_mm(stamp.visible)));
-      annot.replaceKey("/P", doc.page(stamp.page));
-      annot.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // Print, Locked
-      QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();
-      ap.replaceKey("/N", add_appearance(update, *picture, stamp, g.rotate));
-      annot.replaceKey("/AP", ap);
-      if (merged) {
-        annots_by_page[stamp.page].push_back(field);
-        continue;
-      }
-      if (stamp.in_signature) {
-        annot.replaceKey("/Parent", field);
-      } else {
-        annot.replaceKey("/NM", QPDFObjectHandle::newUnicodeString(out.field_name + " slice"));
-      }
-      QPDFObjectHandle ref = update.reserve();
-      update.set_object(ref, annot);
-      if (stamp.in_signature) kids.appendItem(ref);
-      annots_by_page[stamp.page].push_back(ref);
-    }
-    if (signed_count > 1) field_dict.replaceKey("/Kids", kids);
-    update.set_object(field, field_dict);
+        // One field; one widget per signed stamp. A single widget is merged with its field, the
+        // form readers expect most widely (poppler before 25 reads no other); several hang under
+        // /Kids. Unsigned cross-page slices (signAllPages FALSE) are plain stamp annotations.
+        std::size_t signed_count = static_cast<std::size_t>(
+            std::count_if(request.stamps.begin(), request.stamps.end(),
+                          [](const doc::Stamp& s) { return s.in_signature; }));
+        QPDFObjectHandle field = update.reserve();
+        QPDFObjectHandle field_dict = QPDFObjectHandle::newDictionary();
+        field_dict.replaceKey("/FT", QPDFObjectHandle::newName("/Sig"));
+        field_dict.replaceKey("/T", QPDFObjectHandle::newUnicodeString(out.field_name));
+        field_dict.replaceKey("/V", sig);
+        std::map<int, std::vector<QPDFObjectHandle>> annots_by_page;
+        QPDFObjectHandle kids = QPDFObjectHandle::newArray();
+        for (const doc::Stamp& stamp : request.stamps) {
+          PageGeometry g = doc.geometry(stamp.page);
+          bool merged = stamp.in_signature && signed_count == 1;
+          QPDFObjectHandle annot = merged ? field_dict : QPDFObjectHandle::newDictionary();
+          annot.replaceKey("/Type", QPDFObjectHandle::newName("/Annot"));
+          annot.replaceKey("/Subtype",
+                           QPDFObjectHandle::newName(stamp.in_signature ? "/Widget" : "/Stamp"));
+          annot.replaceKey("/Rect", rect_array(g.from_visual_mm(stamp.visible)));
+          annot.replaceKey("/P", doc.page(stamp.page));
+          annot.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // Print, Locked
+          QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();
+          ap.replaceKey("/N", add_appearance(update, *picture, stamp, g.rotate));
+          annot.replaceKey("/AP", ap);
+          if (merged) {
+            annots_by_page[stamp.page].push_back(field);
+            continue;
+          }
+          if (stamp.in_signature) {
+            annot.replaceKey("/Parent", field);
+          } else {
+            annot.replaceKey("/NM", QPDFObjectHandle::newUnicodeString(out.field_name + " slice"));
+          }
+          QPDFObjectHandle ref = update.reserve();
+          update.set_object(ref, annot);
+          if (stamp.in_signature) kids.appendItem(ref);
+          annots_by_page[stamp.page].push_back(ref);
+        }
+        if (signed_count > 1) field_dict.replaceKey("/Kids", kids);
+        update.set_object(field, field_dict);
 
-    for (auto& [index, refs] : annots_by_page)
-      append_to_array(update, doc.page(index), "/Annots", refs);
-    add_signature_field(update, q, field);
-    auto written = update.write();
-    if (!written) return written.error();
-    out.pdf = std::move(*written);
-  } catch (const std::exception&) {
-    return Error::invalid_input("the PDF cannot be updated: its objects are damaged");
-  }
+        for (auto& [index, refs] : annots_by_page)
+          append_to_array(update, doc.page(index), "/Annots", refs);
+        return field;
+      });
+  if (!written) return written.error();
+  out.pdf = std::move(written->pdf);
+  out.byte_range = written->byte_range;
 
-  // Fix the byte range around /Contents, hash it, and fill in the unsigned container.
-  auto range = fix_byte_range(out.pdf, capacity);
-  if (!range) return range.error();
-  out.byte_range = *range;
+  // Hash the byte ranges and fill in the unsigned container.
   out.document_digest = range_digest(out.pdf, out.byte_range);
   char scope[96];
   std::snprintf(scope, sizeof scope, "/ByteRange [0 %zu %zu %zu]", out.byte_range[1],

@@ -71,6 +71,45 @@ QPDFObjectHandle extended(QPDFObjectHandle existing, const std::vector<QPDFObjec
   return array;
 }
 
+// Adds the signature field `field` to the document's interactive form.
+void add_signature_field(Update& update, QPDF& q, const QPDFObjectHandle& field) {
+  QPDFObjectHandle root = q.getRoot();
+  QPDFObjectHandle acroform = root.getKey("/AcroForm");
+  std::map<std::string, QPDFObjectHandle> sig_flags{{"/SigFlags", QPDFObjectHandle::newInteger(3)}};
+  if (acroform.isDictionary() && acroform.isIndirect()) {
+    append_to_array(update, acroform, "/Fields", {field}, sig_flags);
+  } else {
+    QPDFObjectHandle form =
+        acroform.isDictionary() ? acroform.shallowCopy() : QPDFObjectHandle::newDictionary();
+    form.replaceKey("/Fields", extended(form.getKey("/Fields"), {field}));
+    form.replaceKey("/SigFlags", QPDFObjectHandle::newInteger(3));
+    QPDFObjectHandle form_ref = update.reserve();
+    update.set_object(form_ref, form);
+    QPDFObjectHandle catalog = root.shallowCopy();
+    catalog.replaceKey("/AcroForm", form_ref);
+    update.set(root, catalog.unparse());
+  }
+}
+
+// Fixes the /ByteRange of the last signature dictionary of `pdf` around its /Contents (of
+// `capacity` bytes).
+Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity) {
+  std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
+  std::size_t range_at = text.rfind(kByteRangePlaceholder);
+  std::size_t contents_at = text.find("/Contents <", range_at);
+  if (range_at == std::string_view::npos || contents_at == std::string_view::npos) {
+    return Error::internal("signature dictionary not found in the update");
+  }
+  std::size_t open = contents_at + 10;          // '<'
+  std::size_t close = open + 1 + capacity * 2;  // '>'
+  ByteRange range{0, open, close + 1, pdf.size() - close - 1};
+  char written[64];
+  std::snprintf(written, sizeof written, "/ByteRange [0 %010zu %010zu %010zu]", range[1], range[2],
+                range[3]);
+  std::copy(written, written + kByteRangePlaceholder.size(), pdf.begin() + range_at);
+  return range;
+}
+
 }  // namespace
 
 Bytes flate(ByteView data) {
@@ -185,44 +224,29 @@ std::string new_field_name(QPDF& q) {
   }
 }
 
-void add_signature_field(Update& update, QPDF& q, const QPDFObjectHandle& field) {
-  QPDFObjectHandle root = q.getRoot();
-  QPDFObjectHandle acroform = root.getKey("/AcroForm");
-  std::map<std::string, QPDFObjectHandle> sig_flags{{"/SigFlags", QPDFObjectHandle::newInteger(3)}};
-  if (acroform.isDictionary() && acroform.isIndirect()) {
-    append_to_array(update, acroform, "/Fields", {field}, sig_flags);
-  } else {
-    QPDFObjectHandle form =
-        acroform.isDictionary() ? acroform.shallowCopy() : QPDFObjectHandle::newDictionary();
-    form.replaceKey("/Fields", extended(form.getKey("/Fields"), {field}));
-    form.replaceKey("/SigFlags", QPDFObjectHandle::newInteger(3));
-    QPDFObjectHandle form_ref = update.reserve();
-    update.set_object(form_ref, form);
-    QPDFObjectHandle catalog = root.shallowCopy();
-    catalog.replaceKey("/AcroForm", form_ref);
-    update.set(root, catalog.unparse());
-  }
-}
-
 std::string contents_placeholder(std::size_t capacity) {
   return std::string(kByteRangePlaceholder) + " /Contents <" + std::string(capacity * 2, '0') + ">";
 }
 
-Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity) {
-  std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
-  std::size_t range_at = text.rfind(kByteRangePlaceholder);
-  std::size_t contents_at = text.find("/Contents <", range_at);
-  if (range_at == std::string_view::npos || contents_at == std::string_view::npos) {
-    return Error::internal("signature dictionary not found in the update");
+Result<SignatureUpdate> write_signature_update(
+    QPDF& q, ByteView pdf, std::size_t capacity,
+    const std::function<Result<QPDFObjectHandle>(Update&)>& build) {
+  SignatureUpdate out;
+  try {
+    Update update(q, pdf);
+    auto field = build(update);
+    if (!field) return field.error();
+    add_signature_field(update, q, *field);
+    auto written = update.write();
+    if (!written) return written.error();
+    out.pdf = std::move(*written);
+  } catch (const std::exception&) {
+    return Error::invalid_input("the PDF cannot be updated: its objects are damaged");
   }
-  std::size_t open = contents_at + 10;          // '<'
-  std::size_t close = open + 1 + capacity * 2;  // '>'
-  ByteRange range{0, open, close + 1, pdf.size() - close - 1};
-  char written[64];
-  std::snprintf(written, sizeof written, "/ByteRange [0 %010zu %010zu %010zu]", range[1], range[2],
-                range[3]);
-  std::copy(written, written + kByteRangePlaceholder.size(), pdf.begin() + range_at);
-  return range;
+  auto range = fix_byte_range(out.pdf, capacity);
+  if (!range) return range.error();
+  out.byte_range = *range;
+  return out;
 }
 
 Bytes range_digest(ByteView pdf, const ByteRange& range, crypto::HashAlgorithm algorithm) {

@@ -4,6 +4,7 @@
 // signatures over them) are never touched. Internal to src/pdf.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -62,18 +63,26 @@ void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
 // "SignatureN", the first such name no field of the form has.
 std::string new_field_name(QPDF& q);
 
-// Adds the signature field `field` to the document's interactive form (made if there is none)
-// and marks the form as holding signatures that only incremental updates may follow
-// (/SigFlags 3).
-void add_signature_field(Update& update, QPDF& q, const QPDFObjectHandle& field);
-
 // The start of a signature dictionary's body: a /ByteRange placeholder and a /Contents string
-// of `capacity` zero bytes, fixed by fix_byte_range once the update is written.
+// of `capacity` zero bytes, which write_signature_update fixes.
 std::string contents_placeholder(std::size_t capacity);
 
-// Fixes the /ByteRange of the last signature dictionary of `pdf` around its /Contents (of
-// `capacity` bytes) and returns it.
-Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity);
+// A signature's incremental update written out: the document with it, and the byte range
+// around its /Contents.
+struct SignatureUpdate {
+  Bytes pdf;
+  ByteRange byte_range{};
+};
+
+// Builds and writes a signature's incremental update over `pdf` (opened as `q`): `build` adds
+// the signature dictionary (its body starting with contents_placeholder(capacity)), the field
+// and its widgets to the update and returns the field; the field joins the interactive form
+// (made if there is none; /SigFlags 3: signatures that only incremental updates may follow),
+// the update is appended and the /ByteRange fixed around /Contents. QPDF's exceptions over
+// damaged objects are kInvalidInput.
+Result<SignatureUpdate> write_signature_update(
+    QPDF& q, ByteView pdf, std::size_t capacity,
+    const std::function<Result<QPDFObjectHandle>(Update&)>& build);
 
 // The hash of the bytes `range` covers.
 Bytes range_digest(ByteView pdf, const ByteRange& range,
