@@ -8,7 +8,8 @@ cd "$WORK"
 unset ESEAL_KEK ESEAL_KEK_FILE
 DISTID="distid:1234567812345678"
 server=
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
+servers=
+trap '[ -n "$servers" ] && kill $servers 2>/dev/null; rm -rf "$WORK"' EXIT
 checks=0
 
 fail() {
@@ -35,17 +36,20 @@ contains() {
 done_checks() { echo "ok: $checks checks"; }
 
 # start_serve ARGS...: runs `eseal serve ARGS` in the background (output in serve.out and
-# serve.err), waits for its "eseal listening on" line and sets $server (its pid) and $port. At
-# exit a server still running is killed and the work folder removed.
+# serve.err, or $SERVE_NAME.out and .err), waits for its "eseal listening on" line and sets
+# $server (its pid) and $port. At exit servers still running are killed and the work folder
+# removed.
 start_serve() {
-  "$ESEAL" serve "$@" > serve.out 2> serve.err &
+  local name=${SERVE_NAME:-serve}
+  "$ESEAL" serve "$@" > "$name.out" 2> "$name.err" &
   server=$!
+  servers="$servers $server"
   for _ in $(seq 200); do
-    grep -q '^eseal listening on ' serve.out && break
-    kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat serve.err)"
+    grep -q '^eseal listening on ' "$name.out" && break
+    kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat "$name.err")"
     sleep 0.05
   done
-  port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' serve.out)
+  port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$name.out")
   checks=$((checks + 1))
-  [ -n "$port" ] || fail "no listening line: $(cat serve.out serve.err)"
+  [ -n "$port" ] || fail "no listening line: $(cat "$name.out" "$name.err")"
 }

@@ -45,6 +45,31 @@ contains "Verification: OK"
 expect 0 "$ESEAL" ts verify --in nz.tsr --data doc.txt --ca ca/root.pem
 contains "no-z"
 
+# Two server processes on one data folder answer at once, over HTTP: every reply granted, no
+# serial issued twice, every token recorded.
+SERVE_NAME=a start_serve --port 0 --data-dir var
+port_a=$port
+SERVE_NAME=b start_serve --port 0 --data-dir var
+port_b=$port
+before=$(sqlite3 var/eseal.db "SELECT count(*) FROM time_stamps")
+loops=
+for p in $port_a $port_b; do
+  (for i in $(seq 30); do
+    curl -sf -H 'Content-Type: application/timestamp-query' --data-binary @o.tsq \
+      "http://127.0.0.1:$p/tsa" -o "r-$p-$i.tsr" || exit 1
+    "$OPENSSL" ts -reply -in "r-$p-$i.tsr" -text 2>/dev/null | grep -q "Status: Granted" || exit 1
+  done) &
+  loops="$loops $!"
+done
+for l in $loops; do
+  wait "$l" || fail "a time-stamp request to one of the two servers failed"
+done
+out=$(sqlite3 var/eseal.db "SELECT count(*) - $before, count(DISTINCT serial) - $before FROM time_stamps")
+contains "60|60"
+kill $servers 2>/dev/null
+servers=
+server=
+
 # A refusal is a reply too, with its failInfo.
 expect 0 "$ESEAL" ts request --data doc.txt --policy 1.2.3.4 --out p.tsq
 expect 2 "$ESEAL" ts reply --in p.tsq --out p.tsr
