@@ -120,11 +120,34 @@ CREATE TABLE time_stamps (
 CREATE INDEX time_stamps_gen_time ON time_stamps (gen_time);
 )sql";
 
+// The one task model (store.h TaskRecord): 0 in expires_at and next_attempt_at means none.
+constexpr std::string_view kTasks = R"sql(
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  app_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  state TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  result TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL
+);
+CREATE INDEX tasks_kind_state ON tasks (kind, state, created_at);
+CREATE INDEX tasks_kind_subject ON tasks (kind, subject, created_at);
+CREATE INDEX tasks_expiry ON tasks (kind, expires_at);
+CREATE INDEX tasks_due ON tasks (kind, next_attempt_at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
     Migration{2, "kek_check", kKekCheck},
     Migration{3, "time_stamps", kTimeStamps},
+    Migration{4, "tasks", kTasks},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "crypto/digest.h"
@@ -117,6 +118,49 @@ Result<TimeStampRecord> read_time_stamp(const Statement& s) {
   r.token = std::move(*token);
   return r;
 }
+
+constexpr std::string_view kTaskColumns =
+    "id, kind, app_id, subject, state, payload, result, created_at, updated_at, expires_at, "
+    "attempts, next_attempt_at";
+
+// 0 stands for "none" in the tasks table's optional times.
+std::int64_t epoch_or_zero(const std::optional<Time>& t) {
+  return t ? epoch(*t) : 0;
+}
+std::optional<Time> time_or_none(std::int64_t seconds) {
+  if (seconds == 0) return std::nullopt;
+  return from_epoch(seconds);
+}
+
+Result<TaskRecord> read_task(const Statement& s) {
+  return TaskRecord{s.text(0),
+                    s.text(1),
+                    s.text(2),
+                    s.text(3),
+                    s.text(4),
+                    s.text(5),
+                    s.text(6),
+                    from_epoch(s.integer(7)),
+                    from_epoch(s.integer(8)),
+                    time_or_none(s.integer(9)),
+                    s.integer(10),
+                    time_or_none(s.integer(11))};
+}
+
+// ",a,b," for a state filter matched with instr(); "" for none.
+std::string state_list(const std::vector<std::string>& states) {
+  if (states.empty()) return "";
+  std::string out = ",";
+  for (const auto& s : states) out += s + ",";
+  return out;
+}
+
+// The WHERE clause of a task query; its parameters are task_query_args's.
+constexpr std::string_view kTaskWhere =
+    " WHERE kind = ? AND (? = '' OR app_id = ?) AND (? = '' OR subject = ?)"
+    " AND (? = '' OR instr(?, ',' || state || ',') > 0)"
+    " AND (? = 0 OR (expires_at > 0 AND expires_at < ?))"
+    " AND (? = 0 OR (next_attempt_at > 0 AND next_attempt_at <= ?))";
 
 constexpr std::string_view kDocumentColumns =
     "id, app_id, biznum, blob_sm3, size, format, created_at";
@@ -481,6 +525,75 @@ class SqliteStore final : public Store {
     return *added == 1;
   }
 
+  Status add_task(const TaskRecord& t, const AuditEntry& audit) override {
+    if (t.id.empty() || t.kind.empty() || t.state.empty()) {
+      return Error::invalid_input("a task needs an id, a kind and a state");
+    }
+    return write(audit, [&]() -> Status {
+      return run("INSERT INTO tasks (" + std::string(kTaskColumns) +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 t.id, t.kind, t.app_id, t.subject, t.state, t.payload, t.result, epoch(t.created),
+                 epoch(t.updated), epoch_or_zero(t.expires), t.attempts,
+                 epoch_or_zero(t.next_attempt));
+    });
+  }
+
+  Result<TaskRecord> find_task(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return find_task_locked(id);
+  }
+
+  Result<TaskRecord> change_task(const std::string& id, const TaskChange& change, Time now,
+                                 const AuditEntry& audit) override {
+    TaskRecord changed;
+    Status done = write(audit, [&]() -> Status {
+      auto current = find_task_locked(id);
+      if (!current) return current.error();
+      if (std::find(change.from.begin(), change.from.end(), current->state) == change.from.end()) {
+        return Error::invalid_input("task " + id + " is " + current->state + ", not " +
+                                    state_list(change.from))
+            .with_code(kTaskStateChanged);
+      }
+      changed = *current;
+      changed.state = change.to;
+      changed.updated = now;
+      if (change.payload) changed.payload = *change.payload;
+      if (change.result) changed.result = *change.result;
+      if (change.expires) changed.expires = *change.expires;
+      if (change.next_attempt) changed.next_attempt = *change.next_attempt;
+      if (change.count_attempt) ++changed.attempts;
+      return run(
+          "UPDATE tasks SET state = ?, payload = ?, result = ?, updated_at = ?, expires_at = ?, "
+          "attempts = ?, next_attempt_at = ? WHERE id = ? AND state = ?",
+          changed.state, changed.payload, changed.result, epoch(changed.updated),
+          epoch_or_zero(changed.expires), changed.attempts, epoch_or_zero(changed.next_attempt), id,
+          current->state);
+    });
+    if (!done) return done.error();
+    return changed;
+  }
+
+  Result<std::vector<TaskRecord>> find_tasks(const TaskQuery& q) override {
+    std::lock_guard lock(mutex_);
+    std::string states = state_list(q.states);
+    return all<TaskRecord>("SELECT " + std::string(kTaskColumns) + " FROM tasks" +
+                               std::string(kTaskWhere) +
+                               " ORDER BY created_at, id LIMIT ? OFFSET ?",
+                           read_task, q.kind, q.app_id, q.app_id, q.subject, q.subject, states,
+                           states, epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by),
+                           epoch_or_zero(q.due_by), epoch_or_zero(q.due_by), q.limit, q.offset);
+  }
+
+  Result<std::int64_t> count_tasks(const TaskQuery& q) override {
+    std::lock_guard lock(mutex_);
+    std::string states = state_list(q.states);
+    return one<std::int64_t>(
+        "SELECT count(*) FROM tasks" + std::string(kTaskWhere),
+        [](const Statement& s) -> Result<std::int64_t> { return s.integer(0); }, "", q.kind,
+        q.app_id, q.app_id, q.subject, q.subject, states, states, epoch_or_zero(q.expired_by),
+        epoch_or_zero(q.expired_by), epoch_or_zero(q.due_by), epoch_or_zero(q.due_by));
+  }
+
   Result<std::int64_t> append_audit(const AuditEntry& entry) override {
     std::lock_guard lock(mutex_);
     auto tx = Transaction::begin(db_);
@@ -643,6 +756,11 @@ class SqliteStore final : public Store {
       if (!value) return value.error();
       out.push_back(std::move(*value));
     }
+  }
+
+  Result<TaskRecord> find_task_locked(const std::string& id) {
+    return one<TaskRecord>("SELECT " + std::string(kTaskColumns) + " FROM tasks WHERE id = ?",
+                           read_task, "no task " + id, id);
   }
 
   // Runs `body` and appends `audit` in one write transaction; either both land or neither.

@@ -156,6 +156,49 @@ struct TimeStampRecord {
   Bytes token;
 };
 
+// A piece of work that waits on someone else — a COSS sign job, a DB4403 QR task, a filing task,
+// a callback to deliver — as the store keeps it. What the states mean and which changes are
+// allowed is the kind's (service/tasks.h); the store compares and sets.
+struct TaskRecord {
+  std::string id;       // 32 hex digits
+  std::string kind;     // "coss.sign", "callback", ...
+  std::string app_id;   // the app that asked for it; "" when none
+  std::string subject;  // whom it waits on (a user id, …); "" when anyone
+  std::string state;
+  std::string payload;  // what the task is about, the kind's JSON
+  std::string result;   // what came of it, the kind's JSON; "" until then
+  Time created{};
+  Time updated{};
+  std::optional<Time> expires;       // open until this time inclusive; none: never expires
+  std::int64_t attempts = 0;         // deliveries tried, for tasks that retry
+  std::optional<Time> next_attempt;  // when to try again; none: not waiting to
+};
+
+// Which tasks of one kind: every field but `kind` narrows when set.
+struct TaskQuery {
+  std::string kind;
+  std::string app_id, subject;
+  std::vector<std::string> states;
+  std::optional<Time> expired_by;  // expires before this time (expired at it)
+  std::optional<Time> due_by;      // next_attempt at or before this time
+  std::int64_t offset = 0;
+  std::int64_t limit = 100;
+};
+
+// A change of a task's state: allowed only from one of `from` (compared and set in one
+// transaction); the other fields are replaced when given.
+struct TaskChange {
+  std::vector<std::string> from;
+  std::string to;
+  std::optional<std::string> payload, result;
+  std::optional<std::optional<Time>> expires, next_attempt;
+  bool count_attempt = false;
+};
+
+// Error::code of a task change refused because the task is no longer in a state it may leave
+// that way (another request changed it first).
+inline constexpr const char* kTaskStateChanged = "task-state-changed";
+
 // One state-changing call. The canonical bytes hashed into the chain are in audit_chain.h.
 struct AuditEntry {
   Time time{};
@@ -235,6 +278,18 @@ class Store {
 
   virtual Result<bool> remember_nonce(const std::string& app_id, const std::string& random,
                                       Time now, Time keep_until) = 0;
+
+  // A new task; a taken id is kInvalidInput.
+  virtual Status add_task(const TaskRecord& task, const AuditEntry& audit) = 0;
+  virtual Result<TaskRecord> find_task(const std::string& id) = 0;
+  // Applies `change` at `now` and returns the task as it then is. A task not in one of
+  // change.from is kInvalidInput with code kTaskStateChanged; nothing changes then.
+  virtual Result<TaskRecord> change_task(const std::string& id, const TaskChange& change, Time now,
+                                         const AuditEntry& audit) = 0;
+  // Oldest first.
+  virtual Result<std::vector<TaskRecord>> find_tasks(const TaskQuery& query) = 0;
+  // How many tasks the query matches, ignoring its offset and limit.
+  virtual Result<std::int64_t> count_tasks(const TaskQuery& query) = 0;
 
   // Appends a row to the chain; returns its id.
   virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
