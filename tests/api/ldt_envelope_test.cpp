@@ -4,6 +4,7 @@
 // when anything they cover changes.
 #include <gtest/gtest.h>
 
+#include "api/json_text.h"
 #include "api/ldt/envelope.h"
 #include "base/utf8.h"
 #include "crypto/digest.h"
@@ -135,18 +136,19 @@ TEST(LdtEnvelope, BadEnvelopesAreRefusedNamingWhatIsMissing) {
 
 TEST(LdtEnvelope, TheTrimmedCanonicalStringIsWhatTheOperationReads) {
   auto d = json(R"({" b ":" 2 ","a":[{" k ":" v "}],"e":"  "})");
-  EXPECT_EQ(canonical_content(d, true), R"(a=[{"k":"v"}]&b=2)");
-  EXPECT_EQ(canonical_content(d), R"( b = 2 &a=[{" k ":" v "}]&e=  )");
+  EXPECT_EQ(api::canonical_fields(d, true), R"(a=[{"k":"v"}]&b=2)");
+  EXPECT_EQ(api::canonical_fields(d), R"( b = 2 &a=[{" k ":" v "}]&e=  )");
 }
 
 TEST(LdtEnvelope, TheCanonicalStringSortsByByteValueAndLeavesEmptyValuesOut) {
   // §5.2.2: foo=1, bar=2, foo_bar=3, foobar=4 sort to bar, foo, foo_bar, foobar.
-  EXPECT_EQ(canonical_content(json(R"({"foo":"1","bar":"2","foo_bar":"3","foobar":"4"})")),
+  EXPECT_EQ(api::canonical_fields(json(R"({"foo":"1","bar":"2","foo_bar":"3","foobar":"4"})")),
             "bar=2&foo=1&foo_bar=3&foobar=4");
-  EXPECT_EQ(canonical_content(json(R"({"b":"","a":null,"c":[],"d":{},"BIZNUM":"7","n":5})")),
+  EXPECT_EQ(api::canonical_fields(json(R"({"b":"","a":null,"c":[],"d":{},"BIZNUM":"7","n":5})")),
             "BIZNUM=7&n=5");
-  EXPECT_EQ(canonical_content(json(R"({"signList":[{"pageNum":"1","zx":"10"}],"data":"QQ=="})")),
-            R"(data=QQ==&signList=[{"pageNum":"1","zx":"10"}])");
+  EXPECT_EQ(
+      api::canonical_fields(json(R"({"signList":[{"pageNum":"1","zx":"10"}],"data":"QQ=="})")),
+      R"(data=QQ==&signList=[{"pageNum":"1","zx":"10"}])");
 }
 
 TEST(LdtEnvelope, HmacIsSm3HmacOverCtimeRandomSyscode) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "api/json_text.h"
 #include "api/ldt/envelope.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -18,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)response(seen.businesstype, seen.syscode, false, request.error().message);
     return 0;
   }
-  (void)canonical_content(*request->content, true);
-  (void)canonical_content(*request->content);
+  (void)eseal::api::canonical_fields(*request->content, true);
+  (void)eseal::api::canonical_fields(*request->content);
   trim_content(*request);
   (void)response(request->header.businesstype, request->header.syscode, true, "成功",
                  request->content);

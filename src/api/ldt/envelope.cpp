@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/json.h"
+#include "api/json_text.h"
 #include "base/utf8.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -18,64 +19,13 @@ namespace {
 
 using rapidjson::Value;
 
-std::string_view view(const Value& string) {
-  return {string.GetString(), string.GetStringLength()};
-}
-
 std::string_view trim(std::string_view s) {
   return trim_json_space(s);
 }
 
-// Passes a value's events to a writer with every key and string rewritten by `rewrite`.
-template <typename Writer, typename Rewrite>
-class Rewriting {
- public:
-  Rewriting(Writer& w, Rewrite rewrite) : w_(w), rewrite_(rewrite) {}
-  bool Null() { return w_.Null(); }
-  bool Bool(bool b) { return w_.Bool(b); }
-  bool Int(int i) { return w_.Int(i); }
-  bool Uint(unsigned u) { return w_.Uint(u); }
-  bool Int64(std::int64_t i) { return w_.Int64(i); }
-  bool Uint64(std::uint64_t u) { return w_.Uint64(u); }
-  bool Double(double d) { return w_.Double(d); }
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    std::string t(rewrite_({s, n}));
-    return w_.String(t.data(), static_cast<rapidjson::SizeType>(t.size()), true);
-  }
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    std::string t(rewrite_({s, n}));
-    return w_.Key(t.data(), static_cast<rapidjson::SizeType>(t.size()), true);
-  }
-  bool StartObject() { return w_.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { return w_.EndObject(n); }
-  bool StartArray() { return w_.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { return w_.EndArray(n); }
-
- private:
-  Writer& w_;
-  Rewrite rewrite_;
-};
-
-std::string compact(const Value& value, bool trimmed) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  if (trimmed) {
-    Rewriting handler(writer, trim);
-    value.Accept(handler);
-  } else {
-    value.Accept(writer);
-  }
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-bool empty(const Value& v, bool trimmed) {
-  return v.IsNull() || (v.IsString() && (trimmed ? trim(view(v)) : view(v)).empty()) ||
-         (v.IsObject() && v.MemberCount() == 0) || (v.IsArray() && v.Empty());
-}
-
 // Trims a string value in place; a copy only when there is something to trim.
 void trim_string(Value& s, rapidjson::Document::AllocatorType& a) {
-  std::string_view t = trim(view(s));
+  std::string_view t = trim(json_view(s));
   if (t.size() == s.GetStringLength()) return;
   std::string copy(t);  // the value's own storage may be what it is set from
   s.SetString(copy.data(), static_cast<rapidjson::SizeType>(copy.size()), a);
@@ -97,7 +47,7 @@ void trim_in_place(Value& value, rapidjson::Document::AllocatorType& a) {
 // The member of `object` whose trimmed key is `name`; null when absent.
 Value* member(Value& object, std::string_view name) {
   for (auto& m : object.GetObject()) {
-    if (trim(view(m.name)) == name) return &m.value;
+    if (trim(json_view(m.name)) == name) return &m.value;
   }
   return nullptr;
 }
@@ -112,8 +62,8 @@ Result<std::string> header_field(Value& header, const std::vector<std::string_vi
     if (!v) continue;
     if (found) return Error::invalid_input("message_header包含重复的键：" + std::string(name));
     found = v;
-    if (v->IsString()) out = std::string(trim(view(*v)));
-    if (v->IsNumber()) out = compact(*v, false);
+    if (v->IsString()) out = std::string(trim(json_view(*v)));
+    if (v->IsNumber()) out = compact_json(*v, false);
   }
   return out;
 }
@@ -215,26 +165,6 @@ void trim_content(Request& request) {
   trim_in_place(*request.content, request.document->GetAllocator());
 }
 
-std::string canonical_content(const Value& content, bool trimmed) {
-  std::map<std::string, std::string> pairs;  // byte order
-  if (content.IsObject()) {
-    for (const auto& m : content.GetObject()) {
-      if (empty(m.value, trimmed)) continue;
-      std::string_view key = view(m.name);
-      std::string value;
-      if (m.value.IsString()) {
-        value = trimmed ? trim(view(m.value)) : view(m.value);
-      } else {
-        value = compact(m.value, trimmed);
-      }
-      pairs[std::string(trimmed ? trim(key) : key)] = std::move(value);
-    }
-  }
-  std::string out;
-  for (const auto& [key, value] : pairs) out += (out.empty() ? "" : "&") + key + "=" + value;
-  return out;
-}
-
 std::string compute_hmac(ByteView key, std::string_view ctime, std::string_view random,
                          std::string_view syscode) {
   std::string input = std::string(ctime) + std::string(random) + std::string(syscode);
@@ -252,16 +182,16 @@ Status verify_sign(const Request& request, const pki::Certificate& app_cert) {
   if (!signature) return Error::invalid_input("sign不是SM2签名值");
   auto key = app_cert.public_key();
   if (!key) return key.error();
-  std::string trimmed = canonical_content(*request.content, true);
+  std::string trimmed = canonical_fields(*request.content, true);
   if (crypto::sm2_verify(*key, as_bytes(trimmed), *signature)) return ok_status();
-  std::string as_sent = canonical_content(*request.content);
+  std::string as_sent = canonical_fields(*request.content);
   if (as_sent != trimmed && crypto::sm2_verify(*key, as_bytes(as_sent), *signature))
     return ok_status();
   return Error::verification_failed("sign验证失败");
 }
 
 Result<std::string> sign_content(const rapidjson::Value& content, keys::Signer& signer) {
-  auto der = signer.sign(as_bytes(canonical_content(content)));
+  auto der = signer.sign(as_bytes(canonical_fields(content)));
   if (!der) return der.error();
   auto raw = crypto::sm2_signature_der_to_raw(*der);
   if (!raw) return raw.error();

@@ -44,12 +44,6 @@ Result<Request> parse_request(std::string_view body, unsigned max_depth = 32,
 // Trims the content's keys and string values at every depth, in place (no copy of `data`).
 void trim_content(Request& request);
 
-// The string `sign` covers: the top-level keys sorted by byte value, "key=value" joined by "&";
-// strings as they are, numbers and booleans as JSON, objects and arrays as compact JSON; empty
-// values (null, "", {}, []) left out. With `trimmed`, keys and strings are taken trimmed at
-// every depth (what the operation will read), without changing `content`.
-std::string canonical_content(const rapidjson::Value& content, bool trimmed = false);
-
 // base64(HMAC-SM3(key, ctime ‖ random ‖ syscode)).
 std::string compute_hmac(ByteView key, std::string_view ctime, std::string_view random,
                          std::string_view syscode);
@@ -57,12 +51,12 @@ std::string compute_hmac(ByteView key, std::string_view ctime, std::string_view 
 bool hmac_matches(ByteView key, const Header& header);
 
 // Checks `sign` (base64 or hex of r‖s or DER) with the app's certificate (SM3withSM2, user ID
-// 1234567812345678) over canonical_content of the content trimmed, then, if that differs and
+// 1234567812345678) over api::canonical_fields of the content trimmed, then, if that differs and
 // fails, of the content as sent. Either way the operation reads the trimmed values of exactly
 // the content that was signed: duplicate keys were refused when parsing.
 Status verify_sign(const Request& request, const pki::Certificate& app_cert);
 
-// base64 of r‖s over canonical_content(content): what a client puts in `sign`.
+// base64 of r‖s over api::canonical_fields(content): what a client puts in `sign`.
 Result<std::string> sign_content(const rapidjson::Value& content, keys::Signer& signer);
 
 // What a client needs to call: the app's credentials and the signer of its SM2 key.

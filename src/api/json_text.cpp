@@ -1,0 +1,56 @@
+#include "api/json_text.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <map>
+
+#include "api/json.h"
+
+namespace eseal::api {
+namespace {
+
+using rapidjson::Value;
+
+bool is_empty(const Value& v, bool trimmed) {
+  return v.IsNull() ||
+         (v.IsString() && (trimmed ? trim_json_space(json_view(v)) : json_view(v)).empty()) ||
+         (v.IsObject() && v.MemberCount() == 0) || (v.IsArray() && v.Empty());
+}
+
+}  // namespace
+
+std::string compact_json(const Value& value, bool trimmed) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  if (trimmed) {
+    Rewriting handler(writer, trim_json_space);
+    value.Accept(handler);
+  } else {
+    value.Accept(writer);
+  }
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string canonical_fields(const Value& object, bool trimmed, std::string_view leave_out) {
+  std::map<std::string, std::string> pairs;  // byte order
+  if (object.IsObject()) {
+    for (const auto& m : object.GetObject()) {
+      if (is_empty(m.value, trimmed)) continue;
+      std::string_view key = trimmed ? trim_json_space(json_view(m.name)) : json_view(m.name);
+      if (!leave_out.empty() && key == leave_out) continue;
+      std::string value;
+      if (m.value.IsString()) {
+        value = trimmed ? trim_json_space(json_view(m.value)) : json_view(m.value);
+      } else {
+        value = compact_json(m.value, trimmed);
+      }
+      pairs[std::string(key)] = std::move(value);
+    }
+  }
+  std::string out;
+  for (const auto& [key, value] : pairs) out += (out.empty() ? "" : "&") + key + "=" + value;
+  return out;
+}
+
+}  // namespace eseal::api

@@ -1,0 +1,59 @@
+// What the doors write and sign from parsed JSON (api/json.h): a string value's text, a value
+// re-written compactly (optionally with every key and string rewritten), and the canonical
+// "key=value&…" string two families sign — LD/T 01.4 over message_content, COSS over the whole
+// request but its `signature` — with the same rules.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+namespace eseal::api {
+
+// A string value's text (the value must be a string).
+inline std::string_view json_view(const rapidjson::Value& string) {
+  return {string.GetString(), string.GetStringLength()};
+}
+
+// Passes a value's events to a writer with every key and string rewritten by `rewrite`.
+template <typename Writer, typename Rewrite>
+class Rewriting {
+ public:
+  Rewriting(Writer& w, Rewrite rewrite) : w_(w), rewrite_(rewrite) {}
+  bool Null() { return w_.Null(); }
+  bool Bool(bool b) { return w_.Bool(b); }
+  bool Int(int i) { return w_.Int(i); }
+  bool Uint(unsigned u) { return w_.Uint(u); }
+  bool Int64(std::int64_t i) { return w_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return w_.Uint64(u); }
+  bool Double(double d) { return w_.Double(d); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    std::string t(rewrite_({s, n}));
+    return w_.String(t.data(), static_cast<rapidjson::SizeType>(t.size()), true);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    std::string t(rewrite_({s, n}));
+    return w_.Key(t.data(), static_cast<rapidjson::SizeType>(t.size()), true);
+  }
+  bool StartObject() { return w_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { return w_.EndObject(n); }
+  bool StartArray() { return w_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { return w_.EndArray(n); }
+
+ private:
+  Writer& w_;
+  Rewrite rewrite_;
+};
+
+// `value` as compact JSON; with `trimmed`, every key and string trimmed (trim_json_space).
+std::string compact_json(const rapidjson::Value& value, bool trimmed = false);
+
+// The canonical string of an object's fields: the keys sorted by byte value, "key=value" joined
+// by "&"; strings as they are, numbers and booleans as JSON, objects and arrays as compact JSON;
+// empty values (null, "", {}, []) and the field `leave_out` left out. With `trimmed`, keys and
+// strings are taken trimmed at every depth, without changing `object`.
+std::string canonical_fields(const rapidjson::Value& object, bool trimmed = false,
+                             std::string_view leave_out = {});
+
+}  // namespace eseal::api
