@@ -1,6 +1,9 @@
-// eseal app add | list | show | rotate | disable | enable: integrating apps and their LD/T 01.4
-// credentials in the store. Secrets (authcode, HMAC key) are printed once, when made.
+// eseal app add | list | show | rotate | disable | enable: integrating apps and their credentials
+// in the store: LD/T 01.4 (syscode, authcode, HMAC key, the app's certificate) and, with
+// --family coss, COSS (appId = syscode, secureCode). Secrets are printed once, when made.
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/store_support.h"
@@ -45,25 +48,40 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-void print_secrets(const store::AppSecrets& secrets) {
-  print_field("authcode", secrets.authcode);
-  print_field("hmac key", crypto::to_base64(secrets.hmac_key));
-  std::cout << "The authcode and HMAC key (base64) are shown only now: hand them to the app.\n";
+void print_secrets(const store::AppSecrets& secrets, bool ldt) {
+  if (ldt) {
+    print_field("authcode", secrets.authcode);
+    print_field("hmac key", crypto::to_base64(secrets.hmac_key));
+  }
+  if (!secrets.secure_code.empty()) print_field("secureCode", secrets.secure_code);
+  std::cout << "The secrets above are shown only now: hand them to the app.\n";
 }
 
 struct AddOptions {
   std::string data_dir = kDefaultDataDir;
   std::string name, syscode, cert, ca, issuer, subject, out, scopes = "*";
+  std::vector<std::string> families{"ldt"};
   int days = 730;
   bool force = false;
 };
 
+bool has(const std::vector<std::string>& families, const char* family) {
+  return std::find(families.begin(), families.end(), family) != families.end();
+}
+
 void run_add(const AddOptions& o, const GlobalOptions& global) {
   if (o.name.empty()) fail(Error::invalid_input("--name must not be empty"));
+  for (const auto& f : o.families) {
+    if (f != "ldt" && f != "coss") {
+      fail(Error::invalid_input("--family \"" + f + "\" is not ldt or coss"));
+    }
+  }
+  bool ldt = has(o.families, "ldt"), coss = has(o.families, "coss");
   std::vector<std::string> scopes = parse_scopes(o.scopes);
-  std::string syscode = o.syscode.empty()
-                            ? crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)))
-                            : o.syscode;
+  // A COSS appId reads APP_ and 32 hex digits, as the COSS manual's do.
+  std::string syscode = !o.syscode.empty() ? o.syscode
+                        : ldt ? crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)))
+                              : "APP_" + crypto::to_hex_upper(need(crypto::random_bytes(16)));
   check_token(syscode, "--syscode");
   keys::Kek kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
@@ -72,7 +90,7 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
   }
 
   std::string key_note;
-  pki::Certificate cert = [&] {
+  std::optional<pki::Certificate> cert = [&]() -> std::optional<pki::Certificate> {
     if (!o.cert.empty()) {
       if (!o.ca.empty() || !o.issuer.empty()) {
         fail(Error::invalid_input("give --cert, or --ca/--issuer to issue one, not both"));
@@ -80,6 +98,7 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
       return read_certificate(o.cert);
     }
     if (o.ca.empty() && o.issuer.empty()) {
+      if (!ldt) return std::nullopt;  // COSS signs requests with the secureCode alone
       fail(
           Error::invalid_input("give the app's certificate (--cert P.pem), or a CA to issue one "
                                "(--ca D or --issuer P)"));
@@ -94,26 +113,29 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
     key_note = prefix + ".pem (key " + prefix + ".key, encrypted under the KEK)";
     return issued;
   }();
-  need(cert.public_key(), "the app's certificate");
+  if (cert) need(cert->public_key(), "the app's certificate");
 
   store::App app;
   app.id = need(store::new_id());
   app.syscode = syscode;
   app.name = o.name;
-  app.cert_pem = cert.pem();
+  app.cert_pem = cert ? cert->pem() : "";
   app.scopes = scopes;
   app.created = app.rotated = now_utc();
-  store::AppSecrets secrets = need(store::AppSecrets::generate());
-  need(store->add_app(app, secrets,
-                      cli_audit("app.add", syscode,
-                                "name=" + o.name + "; scopes=" + join(scopes) +
-                                    "; cert=" + cert.subject().to_string())));
+  store::AppSecrets secrets = need(store::AppSecrets::generate(coss));
+  need(store->add_app(
+      app, secrets,
+      cli_audit("app.add", syscode,
+                "name=" + o.name + "; families=" + join(o.families) + "; scopes=" + join(scopes) +
+                    "; cert=" + (cert ? cert->subject().to_string() : "none"))));
   std::cout << "added app \"" << o.name << "\"\n";
-  print_field("syscode", syscode);
+  print_field(ldt ? "syscode" : "appId", syscode);
+  if (ldt && coss) print_field("appId", syscode + " (COSS)");
   print_field("scopes", join(scopes));
-  print_field("certificate", cert.subject().to_string() + ", serial " + cert.serial_hex());
+  if (cert)
+    print_field("certificate", cert->subject().to_string() + ", serial " + cert->serial_hex());
   if (!key_note.empty()) print_field("files", key_note);
-  print_secrets(secrets);
+  print_secrets(secrets, ldt);
 }
 
 void print_app(const store::App& app) {
@@ -122,9 +144,12 @@ void print_app(const store::App& app) {
   print_field("id", app.id);
   if (!app.org_id.empty()) print_field("organization", app.org_id);
   print_field("status", app.enabled ? "enabled" : "disabled");
+  print_field("families", std::string(app.cert_pem.empty() ? "" : "ldt") +
+                              (app.coss ? (app.cert_pem.empty() ? "coss" : ",coss") : ""));
   print_field("scopes", join(app.scopes));
   print_field("created", format_utc(app.created));
   print_field("rotated", format_utc(app.rotated));
+  if (app.cert_pem.empty()) return;
   auto cert = pki::Certificate::parse(as_bytes(app.cert_pem));
   if (!cert) {
     print_field("certificate", "(unreadable: " + cert.error().message + ")");
@@ -139,14 +164,20 @@ void print_app(const store::App& app) {
 }  // namespace
 
 void add_app_commands(CLI::App& root, const GlobalOptions& global) {
-  auto* app = root.add_subcommand("app", "Manage integrating apps and their LD/T credentials");
+  auto* app = root.add_subcommand("app", "Manage integrating apps and their credentials");
   app->require_subcommand(1);
   {
     auto* add = app->add_subcommand(
-        "add", "Add an app: syscode, authcode and HMAC key (shown once), certificate, scopes");
+        "add",
+        "Add an app: LD/T syscode, authcode, HMAC key and certificate, or COSS appId and "
+        "secureCode (secrets shown once), scopes");
     auto o = std::make_shared<AddOptions>();
     add->add_option("--name", o->name, "The business system's name")->required();
-    add->add_option("--syscode", o->syscode, "Its syscode (default: 16 random hex digits)");
+    add->add_option("--family", o->families, "Credentials for: ldt (default), coss, or both")
+        ->capture_default_str();
+    add->add_option("--syscode", o->syscode,
+                    "Its syscode, the COSS appId too (default: 16 random hex digits; COSS only: "
+                    "APP_ and 32)");
     add->add_option("--cert", o->cert, "The app's SM2 certificate (verifies its `sign`)");
     add->add_option("--ca", o->ca, "Or issue one with a new key pair from this CA folder");
     add->add_option("--issuer", o->issuer, "Or issue one from this CA prefix (P.pem, P.key)");
@@ -182,19 +213,19 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     show->callback([=] { print_app(need(open_data_store(*dir)->find_app(*syscode))); });
   }
   {
-    auto* rotate =
-        app->add_subcommand("rotate", "Replace an app's authcode and HMAC key (shown once)");
+    auto* rotate = app->add_subcommand("rotate", "Replace an app's secrets (shown once)");
     auto dir = std::make_shared<std::string>(kDefaultDataDir);
     auto syscode = std::make_shared<std::string>();
     rotate->add_option("syscode", *syscode, "The app's syscode")->required();
     add_data_dir_option(*rotate, *dir);
     rotate->callback([=, &global] {
       auto store = open_data_store(*dir, data_folder_kek(global, *dir));
-      store::AppSecrets secrets = need(store::AppSecrets::generate());
+      store::App found = need(store->find_app(*syscode));
+      store::AppSecrets secrets = need(store::AppSecrets::generate(found.coss));
       need(store->rotate_app_secrets(*syscode, secrets, now_utc(),
                                      cli_audit("app.rotate", *syscode)));
       std::cout << "rotated the secrets of app " << *syscode << "\n";
-      print_secrets(secrets);
+      print_secrets(secrets, !found.cert_pem.empty());
     });
   }
   for (bool enable : {false, true}) {

@@ -42,11 +42,20 @@ struct LdtCredentials {
   std::optional<pki::Certificate> cert;  // verifies the app's request signatures
 };
 
+// What the COSS door needs to authenticate an app: appId is the app's syscode.
+struct CossCredentials {
+  Caller caller;
+  bool enabled = false;
+  Bytes secure_code;  // the HMAC-SHA256 key of its requests (the secureCode's text)
+};
+
 class Credentials {
  public:
   virtual ~Credentials() = default;
   // kNotFound for an unknown syscode.
   virtual Result<LdtCredentials> ldt(const std::string& syscode) = 0;
+  // kNotFound for an unknown appId or an app without COSS credentials.
+  virtual Result<CossCredentials> coss(const std::string& app_id) = 0;
   virtual bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) = 0;
   // True the first time `nonce` is seen for the caller; false for a replay. The nonce is kept
   // until `keep_until` inclusive: the last moment the request carrying it could be accepted.

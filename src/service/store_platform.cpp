@@ -56,6 +56,14 @@ Result<LdtCredentials> StorePlatform::ldt(const std::string& syscode) {
   return out;
 }
 
+Result<CossCredentials> StorePlatform::coss(const std::string& app_id) {
+  auto app = store_.find_app(app_id);
+  if (!app) return app.error();
+  auto code = store_.app_secure_code(app_id);
+  if (!code) return code.error();
+  return CossCredentials{caller_of(*app, "coss"), app->enabled, Bytes(code->begin(), code->end())};
+}
+
 bool StorePlatform::ldt_authcode_matches(const std::string& syscode, const std::string& authcode) {
   auto app = store_.find_app(syscode);
   return app && app->authcode_matches(authcode);

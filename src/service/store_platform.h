@@ -37,6 +37,7 @@ class StorePlatform final : public Credentials,
   static Caller caller_of(const store::App& app, std::string family);
 
   Result<LdtCredentials> ldt(const std::string& syscode) override;
+  Result<CossCredentials> coss(const std::string& app_id) override;
   bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) override;
   Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                               Time keep_until) override;

@@ -142,12 +142,18 @@ CREATE INDEX tasks_expiry ON tasks (kind, expires_at);
 CREATE INDEX tasks_due ON tasks (kind, next_attempt_at);
 )sql";
 
+// COSS credentials on an app: its secureCode sealed under the KEK ('' for none).
+constexpr std::string_view kCossSecureCode = R"sql(
+ALTER TABLE apps ADD COLUMN secure_code_sealed TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
     Migration{2, "kek_check", kKekCheck},
     Migration{3, "time_stamps", kTimeStamps},
     Migration{4, "tasks", kTasks},
+    Migration{5, "COSS secureCode on apps", kCossSecureCode},
 };
 
 }  // namespace

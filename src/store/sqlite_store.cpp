@@ -66,7 +66,8 @@ std::vector<std::string> split_scopes(const std::string& text) {
 }
 
 constexpr std::string_view kAppColumns =
-    "id, syscode, name, org_id, authcode_hash, cert_pem, scopes, enabled, created_at, rotated_at";
+    "id, syscode, name, org_id, authcode_hash, cert_pem, scopes, enabled, created_at, rotated_at, "
+    "secure_code_sealed != ''";
 
 Result<App> read_app(const Statement& s) {
   App app;
@@ -80,6 +81,7 @@ Result<App> read_app(const Statement& s) {
   app.enabled = s.integer(7) != 0;
   app.created = from_epoch(s.integer(8));
   app.rotated = from_epoch(s.integer(9));
+  app.coss = s.integer(10) != 0;
   return app;
 }
 
@@ -216,6 +218,10 @@ std::string hmac_context(const std::string& app_id) {
   return "app:" + app_id + ":hmac";
 }
 
+std::string secure_code_context(const std::string& app_id) {
+  return "app:" + app_id + ":secure-code";
+}
+
 Error no_kek() {
   return Error::invalid_input("app secrets need the key-encryption key, and the store has none");
 }
@@ -261,16 +267,19 @@ class SqliteStore final : public Store {
     if (!hash) return hash.error();
     auto sealed = box_->seal(hmac_context(app.id), secrets.hmac_key);
     if (!sealed) return sealed.error();
+    auto secure_code = seal_secure_code(app.id, secrets.secure_code);
+    if (!secure_code) return secure_code.error();
     return write(audit, [&]() -> Status {
       auto taken = exists("SELECT 1 FROM apps WHERE syscode = ?", app.syscode);
       if (!taken) return taken.error();
       if (*taken) return Error::invalid_input("syscode " + app.syscode + " is already taken");
       return run(
           "INSERT INTO apps (id, syscode, name, org_id, authcode_hash, hmac_key_sealed, cert_pem, "
-          "scopes, enabled, created_at, rotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "scopes, enabled, created_at, rotated_at, secure_code_sealed) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           app.id, app.syscode, app.name, OrNull{app.org_id}, *hash, crypto::to_base64(*sealed),
           app.cert_pem, join_scopes(app.scopes), std::int64_t{app.enabled ? 1 : 0},
-          epoch(app.created), epoch(app.rotated));
+          epoch(app.created), epoch(app.rotated), *secure_code);
     });
   }
 
@@ -287,23 +296,11 @@ class SqliteStore final : public Store {
   }
 
   Result<crypto::SecureBytes> app_hmac_key(const std::string& syscode) override {
-    if (!box_) return no_kek();
-    std::lock_guard lock(mutex_);
-    struct Sealed {
-      std::string id, value;
-    };
-    auto sealed = one<Sealed>(
-        "SELECT id, hmac_key_sealed FROM apps WHERE syscode = ?",
-        [](const Statement& s) -> Result<Sealed> {
-          return Sealed{s.text(0), s.text(1)};
-        },
-        "no app with syscode " + syscode, syscode);
-    if (!sealed) return sealed.error();
-    auto raw = crypto::from_base64(sealed->value);
-    if (!raw) return Error::internal("app " + syscode + ": stored HMAC key is not base64");
-    auto key = box_->open(hmac_context(sealed->id), *raw);
-    if (!key) return key.error().with_context("app " + syscode);
-    return key;
+    return open_app_secret(syscode, "hmac_key_sealed", "HMAC key", hmac_context);
+  }
+
+  Result<crypto::SecureBytes> app_secure_code(const std::string& syscode) override {
+    return open_app_secret(syscode, "secure_code_sealed", "COSS secureCode", secure_code_context);
   }
 
   Status rotate_app_secrets(const std::string& syscode, const AppSecrets& secrets, Time now,
@@ -319,6 +316,12 @@ class SqliteStore final : public Store {
       if (!id) return id.error();
       auto sealed = box_->seal(hmac_context(*id), secrets.hmac_key);
       if (!sealed) return sealed.error();
+      if (!secrets.secure_code.empty()) {
+        auto secure_code = seal_secure_code(*id, secrets.secure_code);
+        if (!secure_code) return secure_code.error();
+        Status set = run("UPDATE apps SET secure_code_sealed = ? WHERE id = ?", *secure_code, *id);
+        if (!set) return set;
+      }
       return run(
           "UPDATE apps SET authcode_hash = ?, hmac_key_sealed = ?, rotated_at = ? WHERE id = ?",
           *hash, crypto::to_base64(*sealed), epoch(now), *id);
@@ -756,6 +759,38 @@ class SqliteStore final : public Store {
       if (!value) return value.error();
       out.push_back(std::move(*value));
     }
+  }
+
+  // A secureCode sealed for the row of app `app_id`, as stored; "" for none.
+  Result<std::string> seal_secure_code(const std::string& app_id, const std::string& code) {
+    if (code.empty()) return std::string();
+    auto sealed = box_->seal(secure_code_context(app_id), as_bytes(code));
+    if (!sealed) return sealed.error();
+    return crypto::to_base64(*sealed);
+  }
+
+  // An app's secret sealed in `column` (under `context` of the app's id), opened.
+  Result<crypto::SecureBytes> open_app_secret(const std::string& syscode, const char* column,
+                                              const char* what,
+                                              std::string (*context)(const std::string&)) {
+    if (!box_) return no_kek();
+    std::lock_guard lock(mutex_);
+    struct Sealed {
+      std::string id, value;
+    };
+    auto sealed = one<Sealed>(
+        "SELECT id, " + std::string(column) + " FROM apps WHERE syscode = ?",
+        [](const Statement& s) -> Result<Sealed> {
+          return Sealed{s.text(0), s.text(1)};
+        },
+        "no app with syscode " + syscode, syscode);
+    if (!sealed) return sealed.error();
+    if (sealed->value.empty()) return Error::not_found("app " + syscode + " has no " + what);
+    auto raw = crypto::from_base64(sealed->value);
+    if (!raw) return Error::internal("app " + syscode + ": stored " + what + " is not base64");
+    auto secret = box_->open(context(sealed->id), *raw);
+    if (!secret) return secret.error().with_context("app " + syscode);
+    return secret;
   }
 
   Result<TaskRecord> find_task_locked(const std::string& id) {

@@ -72,12 +72,18 @@ Result<std::string> new_id() {
   return crypto::to_hex(*raw);
 }
 
-Result<AppSecrets> AppSecrets::generate() {
+Result<AppSecrets> AppSecrets::generate(bool coss) {
   auto code = crypto::random_bytes(kAuthcodeBytes);
   if (!code) return code.error();
   auto key = crypto::random_secret(kHmacKeySize);
   if (!key) return key.error();
-  return AppSecrets{crypto::to_hex(*code), std::move(*key)};
+  AppSecrets out{crypto::to_hex(*code), std::move(*key)};
+  if (coss) {
+    auto secure = crypto::random_bytes(kAuthcodeBytes);
+    if (!secure) return secure.error();
+    out.secure_code = crypto::to_hex_upper(*secure);
+  }
+  return out;
 }
 
 Result<std::string> hash_authcode(std::string_view authcode) {

@@ -53,7 +53,11 @@ struct Organization {
 struct AppSecrets {
   std::string authcode;          // 32 hex digits; stored as a salted SM3 hash
   crypto::SecureBytes hmac_key;  // 32 bytes; stored encrypted under the KEK
-  static Result<AppSecrets> generate();
+  // The COSS secureCode (32 hex digits; its text is the HMAC-SHA256 key of the app's requests),
+  // stored encrypted under the KEK; "" for an app without COSS credentials.
+  std::string secure_code = {};
+  // LD/T credentials, and with `coss` a secureCode too.
+  static Result<AppSecrets> generate(bool coss = false);
 };
 
 // An integrating business system (LD/T 01.4 `syscode`).
@@ -66,6 +70,7 @@ struct App {
   std::string cert_pem;             // the app's SM2 certificate: verifies the LD/T `sign`
   std::vector<std::string> scopes;  // operation names (e.g. "positionSealSign"), or "*" for all
   bool enabled = true;
+  bool coss = false;  // has COSS credentials: appId = syscode, and a secureCode
   Time created{};
   Time rotated{};  // when the secrets were last replaced (created at first)
 
@@ -236,7 +241,9 @@ class Store {
   virtual Result<std::vector<App>> list_apps() = 0;
   // The raw HMAC key, decrypted with the KEK (kInvalidInput when the KEK is wrong or absent).
   virtual Result<crypto::SecureBytes> app_hmac_key(const std::string& syscode) = 0;
-  // Replaces the authcode and HMAC key. Needs the KEK.
+  // The COSS secureCode in the clear (kNotFound for an app without one). Needs the KEK.
+  virtual Result<crypto::SecureBytes> app_secure_code(const std::string& syscode) = 0;
+  // Replaces the authcode and HMAC key, and the secureCode when one is given. Needs the KEK.
   virtual Status rotate_app_secrets(const std::string& syscode, const AppSecrets& secrets, Time now,
                                     const AuditEntry& audit) = 0;
   virtual Status set_app_enabled(const std::string& syscode, bool enabled,

@@ -63,6 +63,28 @@ contains "SYS-B  disabled"
 expect 0 "$ESEAL" app enable SYS-B --data-dir "$D"
 expect 2 "$ESEAL" app disable NOPE --data-dir "$D"
 
+# A COSS app: its appId (APP_ and 32 hex digits) and secureCode, shown once; no certificate
+# needed; rotate replaces the secureCode; an unknown family is refused.
+expect 0 "$ESEAL" app add --name 移动签名业务 --family coss --data-dir "$D"
+app_id=$(sed -n 's/^appId *//p' <<<"$out")
+secure_code=$(sed -n 's/^secureCode *//p' <<<"$out")
+checks=$((checks + 1))
+[[ $app_id =~ ^APP_[0-9A-F]{32}$ && $secure_code =~ ^[0-9A-F]{32}$ ]] || fail "COSS app: $out"
+expect 0 "$ESEAL" app show "$app_id" --data-dir "$D"
+contains "families      coss"
+case "$out" in *"$secure_code"*) fail "show printed the secureCode" ;; esac
+checks=$((checks + 1))
+! grep -qF "$secure_code" "$D/eseal.db" || fail "the secureCode is stored in the clear"
+expect 0 "$ESEAL" app rotate "$app_id" --data-dir "$D"
+new_code=$(sed -n 's/^secureCode *//p' <<<"$out")
+checks=$((checks + 1))
+[[ $new_code =~ ^[0-9A-F]{32}$ && $new_code != "$secure_code" ]] || fail "rotate COSS: $out"
+expect 0 "$ESEAL" app add --name 两种都要 --family ldt --family coss --cert own.pem --data-dir "$D"
+contains "secureCode"
+contains "authcode"
+expect 2 "$ESEAL" app add --name 坏族 --family sz --data-dir "$D"
+contains "is not ldt or coss"
+
 # Seals: register (with a key and an owning app), list, status changes.
 expect 0 "$ESEAL" seal register --file one.esl --key signer.key --app "$syscode" --data-dir "$D"
 contains "registered seal ES-1"
@@ -124,15 +146,15 @@ expect 0 "$ESEAL" seal status ES-1 --data-dir "$D"
 contains "ES-1 revoked"
 expect 2 "$ESEAL" seal freeze ES-9 --data-dir "$D"
 
-# Every change is in the chain: 2 apps, rotate, disable, enable, 2 seals, 2 signatures with a
-# registered seal, 4 status changes.
+# Every change is in the chain: 4 apps, 2 rotations, disable, enable, 2 seals, 2 signatures
+# with a registered seal, 4 status changes.
 expect 0 "$ESEAL" audit verify --data-dir "$D"
-contains "OK audit chain: 13 rows"
+contains "OK audit chain: 16 rows"
 expect 0 "$ESEAL" audit list --data-dir "$D"
 contains "app.rotate  $syscode"
 contains "seal.status  ES-1  lost -> revoked"
 checks=$((checks + 1))
-[ "$(grep -c . <<<"$out")" = 13 ] || fail "audit list: $out"
+[ "$(grep -c . <<<"$out")" = 16 ] || fail "audit list: $out"
 
 # Changing one row with the sqlite3 tool breaks the chain at that row.
 sqlite3 "$D/eseal.db" "UPDATE audit SET detail = 'valid -> valid' WHERE id = 8"

@@ -196,6 +196,34 @@ TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
   EXPECT_EQ(store->app_hmac_key("SYS2").error().kind, ErrorKind::kNotFound);
 }
 
+// COSS credentials: the appId is the syscode; the secureCode is kept sealed, read back in the
+// clear with the KEK, replaced on rotation, and absent for an app made without it.
+TEST(Store, AnAppsCossSecureCodeIsSealedAndRotates) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  AppSecrets secrets = *AppSecrets::generate(true);
+  EXPECT_EQ(secrets.secure_code.size(), 32u);
+  ASSERT_TRUE(store->add_app(make_app("APP_COSS"), secrets, audit("app.add", "APP_COSS")).ok());
+  ASSERT_TRUE(
+      store->add_app(make_app("LDT_ONLY"), *AppSecrets::generate(), audit("app.add", "L")).ok());
+  EXPECT_TRUE(store->find_app("APP_COSS")->coss);
+  EXPECT_FALSE(store->find_app("LDT_ONLY")->coss);
+  auto code = store->app_secure_code("APP_COSS");
+  ASSERT_TRUE(code.ok()) << code.error().message;
+  EXPECT_EQ(to_string(*code), secrets.secure_code);
+  EXPECT_EQ(store->app_secure_code("LDT_ONLY").error().kind, ErrorKind::kNotFound);
+  std::string text =
+      to_string(*read_file(dir / "eseal.db")) + to_string(*read_file(dir / "eseal.db-wal"));
+  EXPECT_EQ(text.find(secrets.secure_code), std::string::npos);
+
+  AppSecrets next = *AppSecrets::generate(true);
+  ASSERT_TRUE(
+      store->rotate_app_secrets("APP_COSS", next, kNow, audit("app.rotate", "APP_COSS")).ok());
+  EXPECT_EQ(to_string(*store->app_secure_code("APP_COSS")), next.secure_code);
+  auto without = open_test_store(dir.path(), std::nullopt);
+  EXPECT_EQ(without->app_secure_code("APP_COSS").error().kind, ErrorKind::kInvalidInput);
+}
+
 TEST(Store, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
   TempDir dir;
   open_test_store(dir.path());
