@@ -147,6 +147,28 @@ constexpr std::string_view kCossSecureCode = R"sql(
 ALTER TABLE apps ADD COLUMN secure_code_sealed TEXT NOT NULL DEFAULT '';
 )sql";
 
+// COSS users (store.h CossUser): the id number sealed, with a keyed index to find it.
+constexpr std::string_view kCossUsers = R"sql(
+CREATE TABLE coss_users (
+  id TEXT PRIMARY KEY,
+  app_id TEXT NOT NULL REFERENCES apps (id),
+  name TEXT NOT NULL,
+  id_type TEXT NOT NULL,
+  id_number_sealed TEXT NOT NULL,
+  id_number_index TEXT NOT NULL,
+  mobile TEXT NOT NULL,
+  department TEXT NOT NULL,
+  unique_id TEXT NOT NULL,
+  sign_image TEXT NOT NULL,
+  require_cert BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX coss_users_identity ON coss_users (app_id, id_number_index);
+CREATE INDEX coss_users_unique_id ON coss_users (app_id, unique_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -154,6 +176,7 @@ constexpr std::array kMigrations{
     Migration{3, "time_stamps", kTimeStamps},
     Migration{4, "tasks", kTasks},
     Migration{5, "COSS secureCode on apps", kCossSecureCode},
+    Migration{6, "coss_users", kCossUsers},
 };
 
 }  // namespace

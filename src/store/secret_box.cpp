@@ -34,7 +34,15 @@ Bytes kek_check_value(const keys::Kek& kek) {
 
 SecretBox::SecretBox(const keys::Kek& kek)
     : encryption_key_(derive(kek, "eseal store secret encryption v1", crypto::kSm4KeySize)),
-      mac_key_(derive(kek, "eseal store secret authentication v1", kTagSize)) {}
+      mac_key_(derive(kek, "eseal store secret authentication v1", kTagSize)),
+      index_key_(derive(kek, "eseal store lookup index v1", kTagSize)) {}
+
+Bytes SecretBox::index(std::string_view context, ByteView value) const {
+  Bytes input(context.begin(), context.end());
+  input.push_back(0);
+  append(input, value);
+  return crypto::hmac_sm3(index_key_, input);
+}
 
 Result<Bytes> SecretBox::seal(std::string_view context, ByteView secret) const {
   auto iv = crypto::random_bytes(kIvSize);

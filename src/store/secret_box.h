@@ -28,9 +28,15 @@ class SecretBox {
   // kInvalidInput when the KEK is not the one that sealed it, or the value was altered.
   Result<crypto::SecureBytes> open(std::string_view context, ByteView sealed) const;
 
+  // A keyed fingerprint of `value` to look a sealed value up by (HMAC-SM3 under a key of its
+  // own derived from the KEK, over context ‖ 0x00 ‖ value): equal values give equal indexes,
+  // and nothing about the value can be learnt without the KEK.
+  Bytes index(std::string_view context, ByteView value) const;
+
  private:
   crypto::SecureBytes encryption_key_;  // 16 bytes
   crypto::SecureBytes mac_key_;         // 32 bytes
+  crypto::SecureBytes index_key_;       // 32 bytes
 };
 
 }  // namespace eseal::store

@@ -121,6 +121,36 @@ Result<TimeStampRecord> read_time_stamp(const Statement& s) {
   return r;
 }
 
+constexpr std::string_view kCossUserColumns =
+    "id, app_id, name, id_type, mobile, department, unique_id, sign_image, require_cert, status, "
+    "created_at, updated_at";
+
+Result<CossUser> read_coss_user(const Statement& s) {
+  return CossUser{s.text(0),
+                  s.text(1),
+                  s.text(2),
+                  s.text(3),
+                  s.text(4),
+                  s.text(5),
+                  s.text(6),
+                  s.text(7),
+                  s.integer(8) != 0,
+                  s.text(9),
+                  from_epoch(s.integer(10)),
+                  from_epoch(s.integer(11))};
+}
+
+std::string id_number_context(const std::string& user_id) {
+  return "coss-user:" + user_id + ":id-number";
+}
+
+// The index finds a number within one app and one id type.
+std::string id_number_index(const SecretBox& box, const std::string& app_id,
+                            const std::string& id_type, std::string_view id_number) {
+  return crypto::to_hex(
+      box.index("coss-user-identity:" + app_id + ":" + id_type, as_bytes(id_number)));
+}
+
 constexpr std::string_view kTaskColumns =
     "id, kind, app_id, subject, state, payload, result, created_at, updated_at, expires_at, "
     "attempts, next_attempt_at";
@@ -526,6 +556,107 @@ class SqliteStore final : public Store {
     Status committed = tx->commit();
     if (!committed) return committed.error();
     return *added == 1;
+  }
+
+  Status add_coss_user(const CossUser& u, std::string_view id_number,
+                       const AuditEntry& audit) override {
+    if (!box_) return no_kek();
+    if (u.id.empty() || u.app_id.empty()) return Error::invalid_input("a user needs an id and app");
+    auto sealed = box_->seal(id_number_context(u.id), as_bytes(id_number));
+    if (!sealed) return sealed.error();
+    std::string index = id_number_index(*box_, u.app_id, u.id_type, id_number);
+    return write(audit, [&]() -> Status {
+      auto taken = exists("SELECT 1 FROM coss_users WHERE app_id = ? AND id_number_index = ?",
+                          u.app_id, index);
+      if (!taken) return taken.error();
+      if (*taken) {
+        return Error::invalid_input("a user with this id number exists")
+            .with_code(kCossIdentityTaken);
+      }
+      if (!u.unique_id.empty()) {
+        auto unique = exists("SELECT 1 FROM coss_users WHERE app_id = ? AND unique_id = ?",
+                             u.app_id, u.unique_id);
+        if (!unique) return unique.error();
+        if (*unique) {
+          return Error::invalid_input("a user with unique id " + u.unique_id + " exists")
+              .with_code(kCossUniqueIdTaken);
+        }
+      }
+      return run(
+          "INSERT INTO coss_users (id, app_id, name, id_type, id_number_sealed, "
+          "id_number_index, mobile, department, unique_id, sign_image, require_cert, "
+          "status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          u.id, u.app_id, u.name, u.id_type, crypto::to_base64(*sealed), index, u.mobile,
+          u.department, u.unique_id, u.sign_image, std::int64_t{u.require_cert ? 1 : 0}, u.status,
+          epoch(u.created), epoch(u.updated));
+    });
+  }
+
+  Result<CossUser> find_coss_user(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<CossUser>(
+        "SELECT " + std::string(kCossUserColumns) + " FROM coss_users WHERE id = ?", read_coss_user,
+        "no user " + id, id);
+  }
+
+  Result<CossUser> find_coss_user_by_identity(const std::string& app_id, const std::string& id_type,
+                                              std::string_view id_number) override {
+    if (!box_) return no_kek();
+    std::lock_guard lock(mutex_);
+    return one<CossUser>("SELECT " + std::string(kCossUserColumns) +
+                             " FROM coss_users WHERE app_id = ? AND id_number_index = ?",
+                         read_coss_user, "no user with this id number", app_id,
+                         id_number_index(*box_, app_id, id_type, id_number));
+  }
+
+  Result<CossUser> find_coss_user_by_unique_id(const std::string& app_id,
+                                               const std::string& unique_id) override {
+    std::lock_guard lock(mutex_);
+    return one<CossUser>("SELECT " + std::string(kCossUserColumns) +
+                             " FROM coss_users WHERE app_id = ? AND unique_id = ? AND "
+                             "unique_id != ''",
+                         read_coss_user, "no user with unique id " + unique_id, app_id, unique_id);
+  }
+
+  Result<std::string> coss_user_id_number(const std::string& id) override {
+    if (!box_) return no_kek();
+    std::string sealed;
+    {
+      std::lock_guard lock(mutex_);
+      auto found = one<std::string>(
+          "SELECT id_number_sealed FROM coss_users WHERE id = ?",
+          [](const Statement& s) -> Result<std::string> { return s.text(0); }, "no user " + id, id);
+      if (!found) return found.error();
+      sealed = std::move(*found);
+    }
+    auto raw = crypto::from_base64(sealed);
+    if (!raw) return Error::internal("user " + id + ": stored id number is not base64");
+    auto plain = box_->open(id_number_context(id), *raw);
+    if (!plain) return plain.error().with_context("user " + id);
+    return std::string(plain->begin(), plain->end());
+  }
+
+  Status update_coss_user(const CossUser& u, Time now, const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      if (!u.unique_id.empty()) {
+        auto unique =
+            exists("SELECT 1 FROM coss_users WHERE app_id = ? AND unique_id = ? AND id != ?",
+                   u.app_id, u.unique_id, u.id);
+        if (!unique) return unique.error();
+        if (*unique) {
+          return Error::invalid_input("a user with unique id " + u.unique_id + " exists")
+              .with_code(kCossUniqueIdTaken);
+        }
+      }
+      auto changed = run_counting(
+          "UPDATE coss_users SET name = ?, mobile = ?, department = ?, unique_id = ?, "
+          "sign_image = ?, require_cert = ?, status = ?, updated_at = ? WHERE id = ?",
+          u.name, u.mobile, u.department, u.unique_id, u.sign_image,
+          std::int64_t{u.require_cert ? 1 : 0}, u.status, epoch(now), u.id);
+      if (!changed) return changed.error();
+      if (*changed == 0) return Error::not_found("no user " + u.id);
+      return ok_status();
+    });
   }
 
   Status add_task(const TaskRecord& t, const AuditEntry& audit) override {

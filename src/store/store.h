@@ -161,6 +161,27 @@ struct TimeStampRecord {
   Bytes token;
 };
 
+// A person who signs from a phone (COSS 用户), added by an app: its users are its own. The id
+// number is kept sealed under the KEK, with a keyed index to find the user by it.
+struct CossUser {
+  std::string id;      // userId, the MSSPID: 64 hex digits
+  std::string app_id;  // apps.id of the app that added the user
+  std::string name;
+  std::string id_type;  // SF, GA, HZ, QT
+  std::string mobile;
+  std::string department;
+  std::string unique_id;   // the app's own id for the user; "" when none
+  std::string sign_image;  // the signature picture's blob (SM3); "" when none
+  bool require_cert = true;
+  std::string status = "ACTIVE";  // ACTIVE, LOCKED, DELETE
+  Time created{};
+  Time updated{};
+};
+
+// Error::code of add_coss_user refusals.
+inline constexpr const char* kCossIdentityTaken = "coss-identity-taken";
+inline constexpr const char* kCossUniqueIdTaken = "coss-unique-id-taken";
+
 // A piece of work that waits on someone else — a COSS sign job, a DB4403 QR task, a filing task,
 // a callback to deliver — as the store keeps it. What the states mean and which changes are
 // allowed is the kind's (service/tasks.h); the store compares and sets.
@@ -285,6 +306,23 @@ class Store {
 
   virtual Result<bool> remember_nonce(const std::string& app_id, const std::string& random,
                                       Time now, Time keep_until) = 0;
+
+  // A new user with `id_number` (sealed). Another user of the app with the same id type and
+  // number, or the same unique id, is kInvalidInput coded kCossIdentityTaken or
+  // kCossUniqueIdTaken. Needs the KEK.
+  virtual Status add_coss_user(const CossUser& user, std::string_view id_number,
+                               const AuditEntry& audit) = 0;
+  virtual Result<CossUser> find_coss_user(const std::string& id) = 0;
+  // The app's user with this id type and number (kNotFound when none). Needs the KEK.
+  virtual Result<CossUser> find_coss_user_by_identity(const std::string& app_id,
+                                                      const std::string& id_type,
+                                                      std::string_view id_number) = 0;
+  virtual Result<CossUser> find_coss_user_by_unique_id(const std::string& app_id,
+                                                       const std::string& unique_id) = 0;
+  // The user's id number in the clear. Needs the KEK.
+  virtual Result<std::string> coss_user_id_number(const std::string& id) = 0;
+  // Replaces the user's mutable fields (name, mobile, department, unique id, picture, status).
+  virtual Status update_coss_user(const CossUser& user, Time now, const AuditEntry& audit) = 0;
 
   // A new task; a taken id is kInvalidInput.
   virtual Status add_task(const TaskRecord& task, const AuditEntry& audit) = 0;

@@ -1,0 +1,160 @@
+#include "service/coss_users.h"
+
+#include <algorithm>
+#include <array>
+
+#include "base/utf8.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+
+namespace eseal::service {
+namespace {
+
+Error refused(const char* code, std::string message) {
+  return Error::invalid_input(std::move(message)).with_code(code);
+}
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool has_outer_space(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  return !s.empty() && (space(s.front()) || space(s.back()));
+}
+
+std::size_t characters(std::string_view s) {
+  return decode_utf8(s).size();
+}
+
+store::AuditEntry audit_of(const Caller& app, const std::string& operation,
+                           const std::string& user_id, std::string detail, Time now) {
+  return {now, app.actor(), operation, user_id, std::move(detail), ""};
+}
+
+Result<CossUser> owned(Result<CossUser> user, const Caller& app) {
+  if (!user) {
+    if (user.error().kind == ErrorKind::kNotFound) {
+      return Error::not_found(user.error().message).with_code(user_code::kNotFound);
+    }
+    return user.error();
+  }
+  if (user->app_id != app.app_id) {
+    return Error::not_found("no user " + user->id).with_code(user_code::kNotFound);
+  }
+  return user;
+}
+
+}  // namespace
+
+bool valid_resident_id(std::string_view id) {
+  static constexpr std::array<int, 17> kWeights{7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                                3, 7, 9,  10, 5, 8, 4, 2};
+  static constexpr std::string_view kCheck = "10X98765432";
+  if (id.size() != 18 || !all_digits(id.substr(0, 17))) return false;
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) sum += (id[i] - '0') * kWeights[i];
+  char last = id[17] == 'x' ? 'X' : id[17];
+  return kCheck[static_cast<std::size_t>(sum % 11)] == last;
+}
+
+Result<CossUser> CossUsers::add(const Caller& app, const NewUser& u, Time now) {
+  if (u.name.empty() || has_outer_space(u.name) || characters(u.name) > 64) {
+    return refused(user_code::kBadName,
+                   "userName must be 1 to 64 characters without spaces around it");
+  }
+  static const std::array<std::string_view, 4> kIdTypes{"SF", "GA", "HZ", "QT"};
+  if (std::find(kIdTypes.begin(), kIdTypes.end(), u.id_type) == kIdTypes.end()) {
+    return refused(user_code::kBadIdType, "idType \"" + u.id_type + "\" is not SF, GA, HZ or QT");
+  }
+  if (u.id_number.empty()) return refused(user_code::kIdNumberEmpty, "idNumber is empty");
+  if (characters(u.id_number) > 64 || (u.id_type == "SF" && !valid_resident_id(u.id_number))) {
+    return refused(
+        user_code::kBadIdNumber,
+        "idNumber is not a valid " + std::string(u.id_type == "SF" ? "resident id" : "id"));
+  }
+  if (u.mobile.size() != 11 || u.mobile[0] != '1' || !all_digits(u.mobile)) {
+    return refused(user_code::kBadMobile, "mobile must be 11 digits beginning with 1");
+  }
+  if (u.department.empty() || characters(u.department) > 64) {
+    return refused(user_code::kBadField, "department must be 1 to 64 characters");
+  }
+  if (characters(u.unique_id) > 64) {
+    return refused(user_code::kBadField, "uniqueId is longer than 64 characters");
+  }
+  if (!u.require_cert.empty() && u.require_cert != "Y" && u.require_cert != "N") {
+    return refused(user_code::kBadField, "requireCert must be Y or N");
+  }
+  CossUser user;
+  if (!u.sign_image_base64.empty()) {
+    auto image = crypto::from_base64(u.sign_image_base64);
+    if (!image) return refused(user_code::kBadImage, "signImg is not base64");
+    if (image->size() > kMaxSignImage) {
+      return refused(user_code::kImageTooLarge, "signImg is larger than 1 MiB");
+    }
+    auto blob = store_.blobs().put(*image);
+    if (!blob) return blob.error();
+    user.sign_image = *blob;
+  }
+  auto id = crypto::random_bytes(32);
+  if (!id) return id.error();
+  user.id = crypto::to_hex(*id);
+  user.app_id = app.app_id;
+  user.name = u.name;
+  user.id_type = u.id_type;
+  user.mobile = u.mobile;
+  user.department = u.department;
+  user.unique_id = u.unique_id;
+  user.require_cert = u.require_cert != "N";
+  user.status = "ACTIVE";
+  user.created = user.updated = now;
+  auto added = store_.add_coss_user(
+      user, u.id_number,
+      audit_of(app, "coss.user.add", user.id,
+               "name=" + u.name + "; idType=" + u.id_type + "; department=" + u.department, now));
+  if (!added) return added.error();
+  return user;
+}
+
+Result<CossUser> CossUsers::find(const Caller& app, const std::string& user_id) {
+  return owned(store_.find_coss_user(user_id), app);
+}
+
+Result<CossUser> CossUsers::find_by_identity(const Caller& app, const std::string& id_type,
+                                             const std::string& id_number) {
+  return owned(store_.find_coss_user_by_identity(app.app_id, id_type, id_number), app);
+}
+
+Result<CossUser> CossUsers::find_by_unique_id(const Caller& app, const std::string& unique_id) {
+  return owned(store_.find_coss_user_by_unique_id(app.app_id, unique_id), app);
+}
+
+Result<std::string> CossUsers::masked_id_number(const CossUser& user) {
+  auto number = store_.coss_user_id_number(user.id);
+  if (!number) return number.error();
+  if (number->size() <= 7) return std::string(number->size(), '*');
+  return number->substr(0, 3) + std::string(number->size() - 7, '*') +
+         number->substr(number->size() - 4);
+}
+
+Result<CossUser> CossUsers::set_status(const Caller& app, const std::string& user_id,
+                                       const std::string& status, Time now) {
+  if (status != "ACTIVE" && status != "LOCKED" && status != "DELETE") {
+    return refused(user_code::kBadStatus,
+                   "status \"" + status + "\" is not ACTIVE, LOCKED or DELETE");
+  }
+  auto user = find(app, user_id);
+  if (!user) return user.error();
+  if (user->status == "DELETE" && status != "DELETE") {
+    return refused(user_code::kBadStatus, "user " + user_id + " is deleted");
+  }
+  std::string before = user->status;
+  user->status = status;
+  auto updated = store_.update_coss_user(
+      *user, now, audit_of(app, "coss.user.status", user_id, before + " -> " + status, now));
+  if (!updated) return updated.error();
+  user->updated = now;
+  return user;
+}
+
+}  // namespace eseal::service

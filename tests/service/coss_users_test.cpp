@@ -1,0 +1,149 @@
+// COSS users on a real store: the field rules with their codes (the manual's own example user
+// is accepted), one user per id number and per unique id within an app, lookups by each key
+// confined to the app that added the user, the id number sealed and masked, status changes.
+#include "service/coss_users.h"
+
+#include <gtest/gtest.h>
+
+#include "base/file.h"
+#include "crypto/encoding.h"
+#include "pki/test_ca.h"
+#include "support/process.h"
+
+namespace eseal::service {
+namespace {
+
+using pki::test::kNow;
+
+keys::Kek kek() {
+  return keys::Kek(crypto::SecureBytes{'c', 'o', 's', 's', '-', 'k', 'e', 'k'});
+}
+
+class CossUsersTest : public ::testing::Test {
+ protected:
+  static std::unique_ptr<store::Store> open(const test::TempDir& dir) {
+    auto opened = store::open_store(dir.path(), kek());
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    return std::move(*opened);
+  }
+
+  Caller add_app(const std::string& syscode) {
+    store::App app;
+    app.id = *store::new_id();
+    app.syscode = syscode;
+    app.name = syscode;
+    app.scopes = {"*"};
+    app.created = app.rotated = kNow;
+    EXPECT_TRUE(store_
+                    ->add_app(app, *store::AppSecrets::generate(true),
+                              {kNow, "cli:test", "app.add", syscode, "", ""})
+                    .ok());
+    return {"coss", app.id, syscode, {"*"}};
+  }
+
+  // The manual's example user (§2.5.4).
+  static NewUser zhang_san() {
+    return {"张三", "SF", "513436200005039279", "18745292611", "QT", "", "", ""};
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<store::Store> store_ = open(dir_);
+  CossUsers users_{*store_};
+  Caller app_ = add_app("APP_A");
+};
+
+TEST_F(CossUsersTest, AddsTheManualsExampleUserAndFindsItByEachKey) {
+  NewUser u = zhang_san();
+  u.unique_id = "EMP-001";
+  u.sign_image_base64 = crypto::to_base64(as_bytes("a picture"));
+  auto user = users_.add(app_, u, kNow);
+  ASSERT_TRUE(user.ok()) << user.error().message;
+  EXPECT_EQ(user->id.size(), 64u);
+  EXPECT_EQ(user->status, "ACTIVE");
+  EXPECT_TRUE(user->require_cert);
+  EXPECT_EQ(*store_->blobs().get(user->sign_image), to_bytes("a picture"));
+  EXPECT_EQ(users_.find(app_, user->id)->name, "张三");
+  EXPECT_EQ(users_.find_by_identity(app_, "SF", "513436200005039279")->id, user->id);
+  EXPECT_EQ(users_.find_by_unique_id(app_, "EMP-001")->id, user->id);
+  EXPECT_EQ(*users_.masked_id_number(*user), "513***********9279");
+  // The id number is sealed: not in the database in the clear.
+  std::string text =
+      to_string(*read_file(dir_ / "eseal.db")) + to_string(*read_file(dir_ / "eseal.db-wal"));
+  EXPECT_EQ(text.find("513436200005039279"), std::string::npos);
+  EXPECT_EQ(store_->list_audit(0, 100)->back().entry.operation, "coss.user.add");
+}
+
+TEST_F(CossUsersTest, EachFieldRuleHasItsCode) {
+  struct Case {
+    void (*change)(NewUser&);
+    const char* code;
+  };
+  const Case cases[] = {
+      {[](NewUser& u) { u.name = " 张三"; }, user_code::kBadName},
+      {[](NewUser& u) { u.name = ""; }, user_code::kBadName},
+      {[](NewUser& u) { u.id_type = "XX"; }, user_code::kBadIdType},
+      {[](NewUser& u) { u.id_number = ""; }, user_code::kIdNumberEmpty},
+      {[](NewUser& u) { u.id_number = "513436200005039278"; }, user_code::kBadIdNumber},
+      {[](NewUser& u) { u.id_number = "51343620000503927"; }, user_code::kBadIdNumber},
+      {[](NewUser& u) { u.mobile = "28745292611"; }, user_code::kBadMobile},
+      {[](NewUser& u) { u.mobile = "1874529261"; }, user_code::kBadMobile},
+      {[](NewUser& u) { u.department = ""; }, user_code::kBadField},
+      {[](NewUser& u) { u.department = std::string(65, 'd'); }, user_code::kBadField},
+      {[](NewUser& u) { u.unique_id = std::string(65, 'u'); }, user_code::kBadField},
+      {[](NewUser& u) { u.require_cert = "maybe"; }, user_code::kBadField},
+      {[](NewUser& u) { u.sign_image_base64 = "***"; }, user_code::kBadImage},
+      {[](NewUser& u) { u.sign_image_base64 = crypto::to_base64(Bytes(kMaxSignImage + 1, 7)); },
+       user_code::kImageTooLarge},
+  };
+  for (const Case& c : cases) {
+    NewUser u = zhang_san();
+    c.change(u);
+    auto refused = users_.add(app_, u, kNow);
+    ASSERT_FALSE(refused.ok()) << c.code;
+    EXPECT_EQ(refused.error().code, c.code);
+  }
+  // A passport number is not a resident id; a trailing x is an X.
+  NewUser passport = zhang_san();
+  passport.id_type = "HZ";
+  passport.id_number = "E12345678";
+  EXPECT_TRUE(users_.add(app_, passport, kNow).ok());
+  EXPECT_TRUE(valid_resident_id("11010119900307803x"));
+  EXPECT_FALSE(valid_resident_id("110101199001011234"));
+}
+
+TEST_F(CossUsersTest, IdentitiesAndUniqueIdsAreOnePerAppAndAppsSeeOnlyTheirOwn) {
+  NewUser u = zhang_san();
+  u.unique_id = "EMP-001";
+  auto first = users_.add(app_, u, kNow);
+  ASSERT_TRUE(first.ok());
+  auto again = users_.add(app_, u, kNow);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, user_code::kIdentityTaken);
+  NewUser other = zhang_san();
+  other.id_number = "11010119900307803X";
+  other.unique_id = "EMP-001";
+  EXPECT_EQ(users_.add(app_, other, kNow).error().code, user_code::kUniqueIdTaken);
+
+  // Another app adds the same person as a user of its own and cannot see the first app's.
+  Caller b = add_app("APP_B");
+  auto theirs = users_.add(b, u, kNow);
+  ASSERT_TRUE(theirs.ok()) << theirs.error().message;
+  EXPECT_NE(theirs->id, first->id);
+  EXPECT_EQ(users_.find(b, first->id).error().code, user_code::kNotFound);
+  EXPECT_EQ(users_.find_by_identity(b, "SF", "513436200005039279")->id, theirs->id);
+  EXPECT_EQ(users_.find(app_, "no-such-user").error().code, user_code::kNotFound);
+}
+
+TEST_F(CossUsersTest, StatusChangesAndADeletedUserStaysDeleted) {
+  auto user = users_.add(app_, zhang_san(), kNow);
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(users_.set_status(app_, user->id, "LOCKED", kNow)->status, "LOCKED");
+  EXPECT_EQ(users_.find(app_, user->id)->status, "LOCKED");
+  EXPECT_EQ(users_.set_status(app_, user->id, "FROZEN", kNow).error().code, user_code::kBadStatus);
+  EXPECT_EQ(users_.set_status(app_, user->id, "DELETE", kNow)->status, "DELETE");
+  EXPECT_EQ(users_.set_status(app_, user->id, "ACTIVE", kNow).error().code, user_code::kBadStatus);
+  EXPECT_EQ(store_->list_audit(0, 100)->back().entry.detail, "LOCKED -> DELETE");
+}
+
+}  // namespace
+}  // namespace eseal::service
