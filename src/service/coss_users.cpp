@@ -45,6 +45,27 @@ Result<CossUser> owned(Result<CossUser> user, const Caller& app) {
   return user;
 }
 
+Status check_mobile(const std::string& mobile) {
+  if (mobile.size() != 11 || mobile[0] != '1' || !all_digits(mobile)) {
+    return refused(user_code::kBadMobile, "mobile must be 11 digits beginning with 1");
+  }
+  return ok_status();
+}
+
+Status check_department(const std::string& department) {
+  if (department.empty() || characters(department) > 64) {
+    return refused(user_code::kBadField, "department must be 1 to 64 characters");
+  }
+  return ok_status();
+}
+
+Status check_unique_id(const std::string& unique_id) {
+  if (characters(unique_id) > 64) {
+    return refused(user_code::kBadField, "uniqueId is longer than 64 characters");
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 bool valid_resident_id(std::string_view id) {
@@ -59,40 +80,29 @@ bool valid_resident_id(std::string_view id) {
 }
 
 Result<CossUser> CossUsers::add(const Caller& app, const NewUser& u, Time now) {
-  if (u.name.empty() || has_outer_space(u.name) || characters(u.name) > 64) {
+  if (u.name.empty() || has_outer_space(u.name) || characters(u.name) > 50) {
     return refused(user_code::kBadName,
-                   "userName must be 1 to 64 characters without spaces around it");
+                   "userName must be 1 to 50 characters without spaces around it");
   }
   static const std::array<std::string_view, 4> kIdTypes{"SF", "GA", "HZ", "QT"};
   if (std::find(kIdTypes.begin(), kIdTypes.end(), u.id_type) == kIdTypes.end()) {
     return refused(user_code::kBadIdType, "idType \"" + u.id_type + "\" is not SF, GA, HZ or QT");
   }
   if (u.id_number.empty()) return refused(user_code::kIdNumberEmpty, "idNumber is empty");
-  if (characters(u.id_number) > 64 || (u.id_type == "SF" && !valid_resident_id(u.id_number))) {
+  if (characters(u.id_number) > 30 || (u.id_type == "SF" && !valid_resident_id(u.id_number))) {
     return refused(
         user_code::kBadIdNumber,
         "idNumber is not a valid " + std::string(u.id_type == "SF" ? "resident id" : "id"));
   }
-  if (u.mobile.size() != 11 || u.mobile[0] != '1' || !all_digits(u.mobile)) {
-    return refused(user_code::kBadMobile, "mobile must be 11 digits beginning with 1");
-  }
-  if (u.department.empty() || characters(u.department) > 64) {
-    return refused(user_code::kBadField, "department must be 1 to 64 characters");
-  }
-  if (characters(u.unique_id) > 64) {
-    return refused(user_code::kBadField, "uniqueId is longer than 64 characters");
-  }
+  if (auto s = check_mobile(u.mobile); !s) return s.error();
+  if (auto s = check_department(u.department); !s) return s.error();
+  if (auto s = check_unique_id(u.unique_id); !s) return s.error();
   if (!u.require_cert.empty() && u.require_cert != "Y" && u.require_cert != "N") {
     return refused(user_code::kBadField, "requireCert must be Y or N");
   }
   CossUser user;
   if (!u.sign_image_base64.empty()) {
-    auto image = crypto::from_base64(u.sign_image_base64);
-    if (!image) return refused(user_code::kBadImage, "signImg is not base64");
-    if (image->size() > kMaxSignImage) {
-      return refused(user_code::kImageTooLarge, "signImg is larger than 1 MiB");
-    }
-    auto blob = store_.blobs().put(*image);
+    auto blob = store_image(u.sign_image_base64);
     if (!blob) return blob.error();
     user.sign_image = *blob;
   }
@@ -116,6 +126,15 @@ Result<CossUser> CossUsers::add(const Caller& app, const NewUser& u, Time now) {
   return user;
 }
 
+Result<std::string> CossUsers::store_image(const std::string& base64) {
+  auto image = crypto::from_base64(base64);
+  if (!image) return refused(user_code::kBadImage, "the picture is not base64");
+  if (image->size() > kMaxSignImage) {
+    return refused(user_code::kImageTooLarge, "the picture is larger than 1 MiB");
+  }
+  return store_.blobs().put(*image);
+}
+
 Result<CossUser> CossUsers::find(const Caller& app, const std::string& user_id) {
   return owned(store_.find_coss_user(user_id), app);
 }
@@ -137,21 +156,53 @@ Result<std::string> CossUsers::masked_id_number(const CossUser& user) {
          number->substr(number->size() - 4);
 }
 
-Result<CossUser> CossUsers::set_status(const Caller& app, const std::string& user_id,
-                                       const std::string& status, Time now) {
-  if (status != "ACTIVE" && status != "LOCKED" && status != "DELETE") {
+Result<CossUser> CossUsers::update(const Caller& app, const std::string& user_id,
+                                   const UserChange& change, Time now) {
+  if (change.status && *change.status != "ACTIVE" && *change.status != "LOCKED" &&
+      *change.status != "DELETE") {
     return refused(user_code::kBadStatus,
-                   "status \"" + status + "\" is not ACTIVE, LOCKED or DELETE");
+                   "status \"" + *change.status + "\" is not ACTIVE, LOCKED or DELETE");
+  }
+  if (change.mobile) {
+    if (auto s = check_mobile(*change.mobile); !s) return s.error();
+  }
+  if (change.department) {
+    if (auto s = check_department(*change.department); !s) return s.error();
+  }
+  if (change.unique_id) {
+    if (auto s = check_unique_id(*change.unique_id); !s) return s.error();
   }
   auto user = find(app, user_id);
   if (!user) return user.error();
-  if (user->status == "DELETE" && status != "DELETE") {
+  if (user->status == "DELETE") {
     return refused(user_code::kBadStatus, "user " + user_id + " is deleted");
   }
-  std::string before = user->status;
-  user->status = status;
-  auto updated = store_.update_coss_user(
-      *user, now, audit_of(app, "coss.user.status", user_id, before + " -> " + status, now));
+  std::string detail;
+  auto note = [&detail](const std::string& what) { detail += (detail.empty() ? "" : "; ") + what; };
+  if (change.status) {
+    note(user->status + " -> " + *change.status);
+    user->status = *change.status;
+  }
+  if (change.mobile) {
+    note("mobile");
+    user->mobile = *change.mobile;
+  }
+  if (change.department) {
+    note("department=" + *change.department);
+    user->department = *change.department;
+  }
+  if (change.unique_id) {
+    note("uniqueId=" + *change.unique_id);
+    user->unique_id = *change.unique_id;
+  }
+  if (change.sign_image_base64) {
+    auto blob = store_image(*change.sign_image_base64);
+    if (!blob) return blob.error();
+    note("picture");
+    user->sign_image = *blob;
+  }
+  auto updated =
+      store_.update_coss_user(*user, now, audit_of(app, "coss.user.update", user_id, detail, now));
   if (!updated) return updated.error();
   user->updated = now;
   return user;

@@ -49,8 +49,10 @@ class CossUsers {
  public:
   explicit CossUsers(store::Store& store) : store_(store) {}
 
-  // A new user of `app` with a fresh 64-hex userId. Checks: the name has no spaces around it;
-  // id type SF, GA, HZ or QT; an id number (a valid resident id for SF); a mainland mobile
+  // A new user of `app` with a fresh 64-hex userId. Checks: a name of 1 to 50 characters with no
+  // spaces around it;
+  // id type SF, GA, HZ or QT; an id number of at most 30 characters (a valid resident id for
+  // SF); a mainland mobile
   // number (11 digits from 1); a department of 1 to 64 characters; a unique id of at most 64;
   // the picture base64 of at most 1 MiB; requireCert Y or N.
   Result<CossUser> add(const Caller& app, const NewUser& user, Time now);
@@ -65,11 +67,19 @@ class CossUsers {
   // The user's id number, masked for responses: the first 3 and the last 4 characters kept.
   Result<std::string> masked_id_number(const CossUser& user);
 
-  // ACTIVE, LOCKED or DELETE (user_code kBadStatus otherwise); a deleted user stays deleted.
-  Result<CossUser> set_status(const Caller& app, const std::string& user_id,
-                              const std::string& status, Time now);
+  // What updateUser may change; the fields given are checked as add() checks them, and the
+  // status must be ACTIVE, LOCKED or DELETE (user_code kBadStatus). A deleted user is changed
+  // no more (kBadStatus).
+  struct UserChange {
+    std::optional<std::string> status = {}, mobile = {}, department = {}, unique_id = {},
+                               sign_image_base64 = {};
+  };
+  Result<CossUser> update(const Caller& app, const std::string& user_id, const UserChange& change,
+                          Time now);
 
  private:
+  // A base64 picture of at most 1 MiB kept as a blob; its name.
+  Result<std::string> store_image(const std::string& base64);
   store::Store& store_;
 };
 

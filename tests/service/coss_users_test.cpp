@@ -81,10 +81,16 @@ TEST_F(CossUsersTest, EachFieldRuleHasItsCode) {
   const Case cases[] = {
       {[](NewUser& u) { u.name = " 张三"; }, user_code::kBadName},
       {[](NewUser& u) { u.name = ""; }, user_code::kBadName},
+      {[](NewUser& u) { u.name = std::string(51, 'n'); }, user_code::kBadName},
       {[](NewUser& u) { u.id_type = "XX"; }, user_code::kBadIdType},
       {[](NewUser& u) { u.id_number = ""; }, user_code::kIdNumberEmpty},
       {[](NewUser& u) { u.id_number = "513436200005039278"; }, user_code::kBadIdNumber},
       {[](NewUser& u) { u.id_number = "51343620000503927"; }, user_code::kBadIdNumber},
+      {[](NewUser& u) {
+         u.id_type = "QT";
+         u.id_number = std::string(31, '1');
+       },
+       user_code::kBadIdNumber},
       {[](NewUser& u) { u.mobile = "28745292611"; }, user_code::kBadMobile},
       {[](NewUser& u) { u.mobile = "1874529261"; }, user_code::kBadMobile},
       {[](NewUser& u) { u.department = ""; }, user_code::kBadField},
@@ -134,15 +140,43 @@ TEST_F(CossUsersTest, IdentitiesAndUniqueIdsAreOnePerAppAndAppsSeeOnlyTheirOwn) 
   EXPECT_EQ(users_.find(app_, "no-such-user").error().code, user_code::kNotFound);
 }
 
-TEST_F(CossUsersTest, StatusChangesAndADeletedUserStaysDeleted) {
+TEST_F(CossUsersTest, UpdatesCheckTheirFieldsAndADeletedUserStaysDeleted) {
   auto user = users_.add(app_, zhang_san(), kNow);
   ASSERT_TRUE(user.ok());
-  EXPECT_EQ(users_.set_status(app_, user->id, "LOCKED", kNow)->status, "LOCKED");
-  EXPECT_EQ(users_.find(app_, user->id)->status, "LOCKED");
-  EXPECT_EQ(users_.set_status(app_, user->id, "FROZEN", kNow).error().code, user_code::kBadStatus);
-  EXPECT_EQ(users_.set_status(app_, user->id, "DELETE", kNow)->status, "DELETE");
-  EXPECT_EQ(users_.set_status(app_, user->id, "ACTIVE", kNow).error().code, user_code::kBadStatus);
-  EXPECT_EQ(store_->list_audit(0, 100)->back().entry.detail, "LOCKED -> DELETE");
+  using Change = CossUsers::UserChange;
+  auto locked = users_.update(app_, user->id,
+                              Change{.status = "LOCKED",
+                                     .mobile = "13900000000",
+                                     .department = "财务部",
+                                     .unique_id = "EMP-9"},
+                              kNow);
+  ASSERT_TRUE(locked.ok()) << locked.error().message;
+  auto found = users_.find(app_, user->id);
+  EXPECT_EQ(found->status, "LOCKED");
+  EXPECT_EQ(found->mobile, "13900000000");
+  EXPECT_EQ(found->department, "财务部");
+  EXPECT_EQ(users_.find_by_unique_id(app_, "EMP-9")->id, user->id);
+  EXPECT_EQ(store_->list_audit(0, 100)->back().entry.detail,
+            "ACTIVE -> LOCKED; mobile; department=财务部; uniqueId=EMP-9");
+  EXPECT_EQ(users_.update(app_, user->id, Change{.status = "FROZEN"}, kNow).error().code,
+            user_code::kBadStatus);
+  EXPECT_EQ(users_.update(app_, user->id, Change{.mobile = "123"}, kNow).error().code,
+            user_code::kBadMobile);
+  EXPECT_EQ(users_.update(app_, user->id, Change{.sign_image_base64 = "%%"}, kNow).error().code,
+            user_code::kBadImage);
+  // Another user's uniqueId is taken.
+  NewUser other = zhang_san();
+  other.id_number = "11010119900307803X";
+  other.unique_id = "EMP-7";
+  ASSERT_TRUE(users_.add(app_, other, kNow).ok());
+  EXPECT_EQ(users_.update(app_, user->id, Change{.unique_id = "EMP-7"}, kNow).error().code,
+            user_code::kUniqueIdTaken);
+  EXPECT_EQ(users_.update(app_, user->id, Change{.status = "DELETE"}, kNow)->status, "DELETE");
+  EXPECT_EQ(users_.update(app_, user->id, Change{.status = "ACTIVE"}, kNow).error().code,
+            user_code::kBadStatus);
+  Caller b = add_app("APP_B");
+  EXPECT_EQ(users_.update(b, user->id, Change{.status = "LOCKED"}, kNow).error().code,
+            user_code::kNotFound);
 }
 
 }  // namespace
