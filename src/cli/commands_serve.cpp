@@ -8,6 +8,7 @@
 
 #include "api/access_log.h"
 #include "api/config.h"
+#include "api/coss/routes.h"
 #include "api/ldt/routes.h"
 #include "api/server.h"
 #include "api/tsa/authority.h"
@@ -63,6 +64,8 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   auto time_stamps = need(api::tsa::authority_from(config, platform));
   ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
   api::ldt::Adapter ldt(platform.platform(), ldt_options);
+  service::CossUsers coss_users(*store);
+  api::coss::Adapter coss(platform, coss_users);
 
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
@@ -84,6 +87,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
     return ok_status();
   });
   api::ldt::add_routes(server, ldt);
+  api::coss::add_routes(server, coss);
   if (time_stamps) {
     api::tsa::add_routes(server, *time_stamps);
   } else {

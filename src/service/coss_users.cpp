@@ -54,14 +54,14 @@ Status check_mobile(const std::string& mobile) {
 
 Status check_department(const std::string& department) {
   if (department.empty() || characters(department) > 64) {
-    return refused(user_code::kBadField, "department must be 1 to 64 characters");
+    return refused(user_code::kBadDepartment, "department must be 1 to 64 characters");
   }
   return ok_status();
 }
 
 Status check_unique_id(const std::string& unique_id) {
   if (characters(unique_id) > 64) {
-    return refused(user_code::kBadField, "uniqueId is longer than 64 characters");
+    return refused(user_code::kBadUniqueId, "uniqueId is longer than 64 characters");
   }
   return ok_status();
 }
@@ -98,7 +98,7 @@ Result<CossUser> CossUsers::add(const Caller& app, const NewUser& u, Time now) {
   if (auto s = check_department(u.department); !s) return s.error();
   if (auto s = check_unique_id(u.unique_id); !s) return s.error();
   if (!u.require_cert.empty() && u.require_cert != "Y" && u.require_cert != "N") {
-    return refused(user_code::kBadField, "requireCert must be Y or N");
+    return refused(user_code::kBadRequireCert, "requireCert must be Y or N");
   }
   CossUser user;
   if (!u.sign_image_base64.empty()) {

@@ -1,0 +1,41 @@
+// The COSS door's business side on the HTTP server: POST /coss/service/v1/{operation}, each
+// request authenticated as the manual says (api/coss/envelope.h) and answered with the chapter-4
+// codes, always HTTP 200 with the {status, message, transId, data} envelope (the server's own
+// errors on these routes — a body over the limit — too). Operations so far: addUser,
+// queryUserInfo, updateUser.
+#pragma once
+
+#include <chrono>
+
+#include "api/server.h"
+#include "service/coss_users.h"
+#include "service/platform.h"
+
+namespace eseal::api::coss {
+
+struct Options {
+  // How long a (transId, signature) pair is remembered: the same pair again within it is a replay.
+  std::chrono::seconds replay_window{300};
+};
+
+class Adapter {
+ public:
+  // Everything passed must outlive the adapter.
+  Adapter(service::Credentials& credentials, service::CossUsers& users, Options options = {})
+      : credentials_(credentials), users_(users), options_(options) {}
+
+  // The response body for `body` sent to `operation` at `now`.
+  std::string handle(std::string_view operation, std::string_view body, Time now);
+
+ private:
+  service::Credentials& credentials_;
+  service::CossUsers& users_;
+  Options options_;
+};
+
+// The operations `handle` knows, in the manual's spelling.
+const std::vector<std::string_view>& operations();
+
+void add_routes(Server& server, Adapter& adapter);
+
+}  // namespace eseal::api::coss

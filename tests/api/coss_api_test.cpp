@@ -1,0 +1,218 @@
+// The COSS door's users group over real HTTP: a server on a data folder, an app with COSS
+// credentials, requests signed as a business system signs them; addUser, queryUserInfo by each
+// key and updateUser answered with the manual's envelope, and each refusal with its chapter-4
+// code: unknown app, bad signature, a replay, a disabled app, every field rule.
+#include <gtest/gtest.h>
+
+#include "api/coss/envelope.h"
+#include "api/coss/routes.h"
+#include "api/http_client.h"
+#include "api/json.h"
+#include "api/server.h"
+#include "crypto/encoding.h"
+#include "service/store_platform.h"
+#include "store/store.h"
+#include "support/process.h"
+
+namespace eseal::api::coss {
+namespace {
+
+keys::Kek test_kek() {
+  return keys::Kek(crypto::SecureBytes{'c', 'o', 's', 's', '-', 'a', 'p', 'i'});
+}
+
+class World {
+ public:
+  World() {
+    keys::Kek kek = test_kek();
+    store_ = std::move(*store::open_store(dir_.path(), kek));
+    platform_ = std::make_unique<service::StorePlatform>(*store_, kek, dir_.path());
+    users_ = std::make_unique<service::CossUsers>(*store_);
+    adapter_ = std::make_unique<Adapter>(*platform_, *users_);
+    secrets_ = *store::AppSecrets::generate(true);
+    store::App app;
+    app.id = *store::new_id();
+    app.syscode = "APP_0157E810F6894BEEB4DEC70331720557";
+    app.name = "业务系统";
+    app.scopes = {"*"};
+    app.created = app.rotated = now_utc();
+    EXPECT_TRUE(
+        store_->add_app(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
+    ServerOptions options;
+    options.port = 0;
+    options.workers = 2;
+    server_ = std::make_unique<Server>(options);
+    add_routes(*server_, *adapter_);
+    EXPECT_TRUE(server_->start());
+  }
+  ~World() {
+    server_->stop();
+    server_->wait();
+  }
+
+  // The answer to `operation` with `fields` (a JSON object), signed with the app's secureCode.
+  rapidjson::Document call(const std::string& operation, std::string_view fields,
+                           const std::string& trans_id = "") {
+    auto parsed = parse_json(fields);
+    EXPECT_TRUE(parsed) << fields;
+    std::string id = trans_id.empty() ? "T-" + std::to_string(++calls_) : trans_id;
+    return send(operation,
+                build_request(app_id(), as_bytes(secrets_.secure_code), *parsed.document, id));
+  }
+  rapidjson::Document send(const std::string& operation, const std::string& body) {
+    HttpClient client("127.0.0.1", server_->port());
+    Headers headers;
+    headers.set("Content-Type", "application/json");
+    auto r = client.post("/coss/service/v1/" + operation, body, headers);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    rapidjson::Document d;
+    d.Parse(r->body.c_str());
+    EXPECT_FALSE(d.HasParseError()) << r->body;
+    return d;
+  }
+  std::string app_id() const { return "APP_0157E810F6894BEEB4DEC70331720557"; }
+  const std::string& secure_code() const { return secrets_.secure_code; }
+  store::Store& store() { return *store_; }
+
+ private:
+  test::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<service::StorePlatform> platform_;
+  std::unique_ptr<service::CossUsers> users_;
+  std::unique_ptr<Adapter> adapter_;
+  std::unique_ptr<Server> server_;
+  store::AppSecrets secrets_;
+  int calls_ = 0;
+};
+
+int status_of(const rapidjson::Document& d) {
+  return d.HasMember("status") && d["status"].IsInt() ? d["status"].GetInt() : -1;
+}
+std::string message_in(const rapidjson::Document& d) {
+  return d.HasMember("message") ? d["message"].GetString() : "";
+}
+std::string data_field(const rapidjson::Document& d, const char* name) {
+  if (!d.HasMember("data") || !d["data"].HasMember(name)) return "";
+  return d["data"][name].GetString();
+}
+
+constexpr std::string_view kZhangSan =
+    R"({"userName":"张三","idType":"SF","idNumber":"513436200005039279",
+        "mobile":"18745292611","department":"QT","uniqueId":"EMP-001"})";
+
+TEST(CossApi, AddsAUserAndFindsItByEachKey) {
+  World world;
+  auto added = world.call("addUser", kZhangSan, "T-add");
+  ASSERT_EQ(status_of(added), 200) << message_in(added);
+  EXPECT_EQ(message_in(added), "SUCCESS");
+  EXPECT_EQ(std::string(added["transId"].GetString()), "T-add");
+  std::string user_id = data_field(added, "userId");
+  EXPECT_EQ(user_id.size(), 64u);
+
+  for (std::string query : {R"({"userId":")" + user_id + R"("})",
+                            std::string(R"({"idType":"SF","idNumber":"513436200005039279"})"),
+                            std::string(R"({"uniqueId":"EMP-001"})")}) {
+    auto found = world.call("queryUserInfo", query);
+    ASSERT_EQ(status_of(found), 200) << message_in(found);
+    EXPECT_EQ(data_field(found, "msspId"), user_id);
+    EXPECT_EQ(data_field(found, "userName"), "张三");
+    EXPECT_EQ(data_field(found, "idType"), "身份证(SF)");
+    EXPECT_EQ(data_field(found, "idCard"), "513***********9279");
+    EXPECT_EQ(data_field(found, "status"), "ACTIVE");
+    EXPECT_EQ(data_field(found, "requireCert"), "Y");
+  }
+  EXPECT_EQ(status_of(world.call("queryUserInfo", R"({"userId":"nobody"})")), 89004022);
+  EXPECT_EQ(
+      status_of(world.call("queryUserInfo", R"({"idType":"SF","idNumber":"11010119900307803X"})")),
+      89004023);
+  EXPECT_EQ(status_of(world.call("queryUserInfo", R"({"uniqueId":"EMP-404"})")), 89004020);
+  EXPECT_EQ(status_of(world.call("queryUserInfo", R"({})")), 89000001);
+
+  auto updated = world.call(
+      "updateUser", R"({"userId":")" + user_id + R"(","status":"LOCKED","mobile":"13900000000"})");
+  ASSERT_EQ(status_of(updated), 200) << message_in(updated);
+  auto locked = world.call("queryUserInfo", R"({"userId":")" + user_id + R"("})");
+  EXPECT_EQ(data_field(locked, "status"), "LOCKED");
+  EXPECT_EQ(data_field(locked, "mobilePhone"), "13900000000");
+  EXPECT_EQ(
+      status_of(world.call("updateUser", R"({"userId":")" + user_id + R"(","status":"FROZEN"})")),
+      89004012);
+  EXPECT_EQ(status_of(world.call("updateUser", R"({"status":"LOCKED"})")), 89000001);
+  EXPECT_EQ(world.store().list_audit(0, 100)->back().entry.operation, "coss.user.update");
+  EXPECT_EQ(world.store().list_audit(0, 100)->back().entry.actor,
+            "app:APP_0157E810F6894BEEB4DEC70331720557");
+}
+
+TEST(CossApi, EachUserRuleIsAnsweredWithItsCode) {
+  World world;
+  ASSERT_EQ(status_of(world.call("addUser", kZhangSan)), 200);
+  struct Case {
+    std::string_view fields;
+    int code;
+  };
+  const Case cases[] = {
+      {kZhangSan, 89004001},
+      {R"({"userName":" 李四","idType":"SF","idNumber":"11010119900307803X",
+          "mobile":"13800000000","department":"QT"})",
+       89003037},
+      {R"({"userName":"李四","idType":"SF","idNumber":"110101199003078031",
+          "mobile":"13800000000","department":"QT"})",
+       89004010},
+      {R"({"userName":"李四","idType":"SF","idNumber":"11010119900307803X",
+          "mobile":"1380000","department":"QT"})",
+       89004011},
+      {R"({"userName":"李四","idType":"SF","mobile":"13800000000","department":"QT"})", 89000008},
+      {R"({"userName":"李四","idType":"XX","idNumber":"11010119900307803X",
+          "mobile":"13800000000","department":"QT"})",
+       89000001},
+      {R"({"userName":"李四","idType":"SF","idNumber":"11010119900307803X",
+          "mobile":"13800000000","department":"QT","uniqueId":"EMP-001"})",
+       89004019},
+      {R"({"userName":"李四","idType":"SF","idNumber":"11010119900307803X",
+          "mobile":"13800000000","department":"QT","signImg":"%%%"})",
+       89003020},
+  };
+  for (const Case& c : cases) {
+    auto answer = world.call("addUser", c.fields);
+    EXPECT_EQ(status_of(answer), c.code) << c.fields << " -> " << message_in(answer);
+  }
+  auto missing = world.call("addUser", R"({"userName":"李四","idType":"XX","idNumber":"1",
+      "mobile":"13800000000","department":"QT"})");
+  EXPECT_EQ(message_in(missing), "请求参数错误：证件类型应为SF、GA、HZ或QT");
+}
+
+TEST(CossApi, RequestsAreAuthenticatedAndReplaysRefused) {
+  World world;
+  auto fields = parse_json(kZhangSan);
+  // A request signed with another secureCode.
+  std::string forged =
+      build_request(world.app_id(), as_bytes("0000000000000000"), *fields.document, "T-1");
+  EXPECT_EQ(status_of(world.send("addUser", forged)), 89000005);
+  // An unknown appId.
+  std::string stranger =
+      build_request("APP_UNKNOWN", as_bytes(world.secure_code()), *fields.document, "T-2");
+  auto unknown = world.send("addUser", stranger);
+  EXPECT_EQ(status_of(unknown), 89000003);
+  EXPECT_EQ(message_in(unknown), "接入方ID不存在：APP_UNKNOWN");
+  // Not JSON, and a common field missing.
+  EXPECT_EQ(status_of(world.send("addUser", "{not json")), 89000001);
+  EXPECT_EQ(status_of(world.send("addUser", R"({"appId":"A","signAlgo":"HMAC","version":"1.0"})")),
+            89000001);
+  // The same signed request twice: the second is a replay.
+  std::string body =
+      build_request(world.app_id(), as_bytes(world.secure_code()), *fields.document, "T-3");
+  EXPECT_EQ(status_of(world.send("addUser", body)), 200);
+  auto replay = world.send("addUser", body);
+  EXPECT_EQ(status_of(replay), 89000001);
+  EXPECT_EQ(message_in(replay), "请求参数错误：重复的请求");
+  // A disabled app is refused.
+  ASSERT_TRUE(world.store()
+                  .set_app_enabled(world.app_id(), false,
+                                   {now_utc(), "cli:test", "app.disable", "", "", ""})
+                  .ok());
+  EXPECT_EQ(status_of(world.call("queryUserInfo", R"({"uniqueId":"EMP-001"})")), 89000003);
+}
+
+}  // namespace
+}  // namespace eseal::api::coss
