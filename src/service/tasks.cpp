@@ -33,9 +33,19 @@ Result<TaskRecord> Tasks::create(const TaskKind& kind, const NewTask& task, Time
                                  const std::string& actor) {
   auto id = store::new_id();
   if (!id) return id.error();
-  TaskRecord record{*id,          kind.name,    task.app_id, task.subject,
-                    kind.initial, task.payload, "",          now,
-                    now,          task.expires, 0,           task.next_attempt};
+  TaskRecord record{*id,
+                    kind.name,
+                    task.app_id,
+                    task.subject,
+                    task.reference,
+                    kind.initial,
+                    task.payload,
+                    "",
+                    now,
+                    now,
+                    task.expires,
+                    0,
+                    task.next_attempt};
   std::string detail = "created " + kind.initial;
   if (task.expires) detail += ", expires " + format_utc(*task.expires);
   auto added = store_.add_task(record, audit_of(actor, kind.name + ".create", *id, detail, now));

@@ -44,6 +44,7 @@ struct NewTask {
   std::string app_id, subject, payload;
   std::optional<Time> expires;
   std::optional<Time> next_attempt;
+  std::string reference = {};
 };
 
 // Tasks over the store. `actor` in each call is who acts, for the audit row ("app:<id>",

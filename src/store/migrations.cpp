@@ -127,6 +127,7 @@ CREATE TABLE tasks (
   kind TEXT NOT NULL,
   app_id TEXT NOT NULL,
   subject TEXT NOT NULL,
+  reference TEXT NOT NULL,
   state TEXT NOT NULL,
   payload TEXT NOT NULL,
   result TEXT NOT NULL,
@@ -138,6 +139,7 @@ CREATE TABLE tasks (
 );
 CREATE INDEX tasks_kind_state ON tasks (kind, state, created_at);
 CREATE INDEX tasks_kind_subject ON tasks (kind, subject, created_at);
+CREATE INDEX tasks_kind_reference ON tasks (kind, reference);
 CREATE INDEX tasks_expiry ON tasks (kind, expires_at);
 CREATE INDEX tasks_due ON tasks (kind, next_attempt_at);
 )sql";

@@ -152,8 +152,8 @@ std::string id_number_index(const SecretBox& box, const std::string& app_id,
 }
 
 constexpr std::string_view kTaskColumns =
-    "id, kind, app_id, subject, state, payload, result, created_at, updated_at, expires_at, "
-    "attempts, next_attempt_at";
+    "id, kind, app_id, subject, reference, state, payload, result, created_at, updated_at, "
+    "expires_at, attempts, next_attempt_at";
 
 // 0 stands for "none" in the tasks table's optional times.
 std::int64_t epoch_or_zero(const std::optional<Time>& t) {
@@ -172,11 +172,12 @@ Result<TaskRecord> read_task(const Statement& s) {
                     s.text(4),
                     s.text(5),
                     s.text(6),
-                    from_epoch(s.integer(7)),
+                    s.text(7),
                     from_epoch(s.integer(8)),
-                    time_or_none(s.integer(9)),
-                    s.integer(10),
-                    time_or_none(s.integer(11))};
+                    from_epoch(s.integer(9)),
+                    time_or_none(s.integer(10)),
+                    s.integer(11),
+                    time_or_none(s.integer(12))};
 }
 
 // ",a,b," for a state filter matched with instr(); "" for none.
@@ -190,6 +191,7 @@ std::string state_list(const std::vector<std::string>& states) {
 // The WHERE clause of a task query; its parameters are task_query_args's.
 constexpr std::string_view kTaskWhere =
     " WHERE kind = ? AND (? = '' OR app_id = ?) AND (? = '' OR subject = ?)"
+    " AND (? = '' OR reference = ?)"
     " AND (? = '' OR instr(?, ',' || state || ',') > 0)"
     " AND (? = 0 OR (expires_at > 0 AND expires_at < ?))"
     " AND (? = 0 OR (next_attempt_at > 0 AND next_attempt_at <= ?))";
@@ -665,9 +667,9 @@ class SqliteStore final : public Store {
     }
     return write(audit, [&]() -> Status {
       return run("INSERT INTO tasks (" + std::string(kTaskColumns) +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 t.id, t.kind, t.app_id, t.subject, t.state, t.payload, t.result, epoch(t.created),
-                 epoch(t.updated), epoch_or_zero(t.expires), t.attempts,
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 t.id, t.kind, t.app_id, t.subject, t.reference, t.state, t.payload, t.result,
+                 epoch(t.created), epoch(t.updated), epoch_or_zero(t.expires), t.attempts,
                  epoch_or_zero(t.next_attempt));
     });
   }
@@ -710,12 +712,12 @@ class SqliteStore final : public Store {
   Result<std::vector<TaskRecord>> find_tasks(const TaskQuery& q) override {
     std::lock_guard lock(mutex_);
     std::string states = state_list(q.states);
-    return all<TaskRecord>("SELECT " + std::string(kTaskColumns) + " FROM tasks" +
-                               std::string(kTaskWhere) +
-                               " ORDER BY created_at, id LIMIT ? OFFSET ?",
-                           read_task, q.kind, q.app_id, q.app_id, q.subject, q.subject, states,
-                           states, epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by),
-                           epoch_or_zero(q.due_by), epoch_or_zero(q.due_by), q.limit, q.offset);
+    return all<TaskRecord>(
+        "SELECT " + std::string(kTaskColumns) + " FROM tasks" + std::string(kTaskWhere) +
+            " ORDER BY created_at, id LIMIT ? OFFSET ?",
+        read_task, q.kind, q.app_id, q.app_id, q.subject, q.subject, q.reference, q.reference,
+        states, states, epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by),
+        epoch_or_zero(q.due_by), epoch_or_zero(q.due_by), q.limit, q.offset);
   }
 
   Result<std::int64_t> count_tasks(const TaskQuery& q) override {
@@ -724,8 +726,9 @@ class SqliteStore final : public Store {
     return one<std::int64_t>(
         "SELECT count(*) FROM tasks" + std::string(kTaskWhere),
         [](const Statement& s) -> Result<std::int64_t> { return s.integer(0); }, "", q.kind,
-        q.app_id, q.app_id, q.subject, q.subject, states, states, epoch_or_zero(q.expired_by),
-        epoch_or_zero(q.expired_by), epoch_or_zero(q.due_by), epoch_or_zero(q.due_by));
+        q.app_id, q.app_id, q.subject, q.subject, q.reference, q.reference, states, states,
+        epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by), epoch_or_zero(q.due_by),
+        epoch_or_zero(q.due_by));
   }
 
   Result<std::int64_t> append_audit(const AuditEntry& entry) override {

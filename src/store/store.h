@@ -190,6 +190,8 @@ struct TaskRecord {
   std::string kind;     // "coss.sign", "callback", ...
   std::string app_id;   // the app that asked for it; "" when none
   std::string subject;  // whom it waits on (a user id, …); "" when anyone
+  // What else it is found by (a short code's keyed index, …); "" when nothing.
+  std::string reference;
   std::string state;
   std::string payload;  // what the task is about, the kind's JSON
   std::string result;   // what came of it, the kind's JSON; "" until then
@@ -203,7 +205,7 @@ struct TaskRecord {
 // Which tasks of one kind: every field but `kind` narrows when set.
 struct TaskQuery {
   std::string kind;
-  std::string app_id, subject;
+  std::string app_id, subject, reference;
   std::vector<std::string> states;
   std::optional<Time> expired_by;  // expires before this time (expired at it)
   std::optional<Time> due_by;      // next_attempt at or before this time

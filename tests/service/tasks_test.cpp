@@ -163,12 +163,24 @@ TEST_F(TasksTest, QueriesFilterAndPage) {
   EXPECT_EQ(*tasks_.count(job_kind(), unsigned_jobs), 7);
   unsigned_jobs.app_id = "app-2";
   EXPECT_EQ(*tasks_.count(job_kind(), unsigned_jobs), 0);
+  // A task found by its reference (a short code's index, say).
+  auto coded = tasks_.create(
+      job_kind(), {"app-1", "carol", "{}", std::nullopt, std::nullopt, "ab12"}, kNow, "app:test");
+  ASSERT_TRUE(coded.ok());
+  store::TaskQuery by_reference;
+  by_reference.reference = "ab12";
+  auto found = tasks_.list(job_kind(), by_reference, kNow);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().id, coded->id);
+  EXPECT_EQ(found->front().reference, "ab12");
   // Listing past their expiry expires them as it reads.
   store::TaskQuery all;
   auto late = tasks_.list(job_kind(), all, kNow + minutes(11));
   ASSERT_TRUE(late.ok());
-  ASSERT_EQ(late->size(), 7u);
-  for (const TaskRecord& t : *late) EXPECT_EQ(t.state, "EXPIRE");
+  ASSERT_EQ(late->size(), 8u);
+  for (const TaskRecord& t : *late) {
+    EXPECT_EQ(t.state, t.expires ? "EXPIRE" : "UNSIGN");
+  }
 }
 
 TEST(Sweeper, RunsItsWorkUntilStopped) {
