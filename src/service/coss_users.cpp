@@ -66,7 +66,22 @@ Status check_unique_id(const std::string& unique_id) {
   return ok_status();
 }
 
+// The keyed index an activation code is found by, within its app.
+Result<std::string> code_index(store::Store& store, const std::string& app_id,
+                               const std::string& code) {
+  return store.keyed_index("coss-activation:" + app_id, as_bytes(code));
+}
+
 }  // namespace
+
+const TaskKind& activation_kind() {
+  static const TaskKind kind{"coss.activation",
+                             "ISSUED",
+                             {{"ISSUED", "USED"}, {"ISSUED", "REVOKED"}},
+                             {"USED", "REVOKED", "EXPIRED"},
+                             "EXPIRED"};
+  return kind;
+}
 
 bool valid_resident_id(std::string_view id) {
   static constexpr std::array<int, 17> kWeights{7, 9, 10, 5,  8, 4, 2, 1, 6,
@@ -154,6 +169,63 @@ Result<std::string> CossUsers::masked_id_number(const CossUser& user) {
   if (number->size() <= 7) return std::string(number->size(), '*');
   return number->substr(0, 3) + std::string(number->size() - 7, '*') +
          number->substr(number->size() - 4);
+}
+
+Result<ActivationCode> CossUsers::issue_activation(const Caller& app, const std::string& user_id,
+                                                   const std::optional<Identity>& identity,
+                                                   Time now) {
+  auto user = find(app, user_id);
+  if (!user) return user.error();
+  if (user->status == "DELETE")
+    return refused(user_code::kDeleted, "user " + user_id + " is deleted");
+  if (user->status == "LOCKED")
+    return refused(user_code::kLocked, "user " + user_id + " is locked");
+  if (identity) {
+    auto number = store_.coss_user_id_number(user_id);
+    if (!number) return number.error();
+    if (identity->name != user->name || identity->id_type != user->id_type ||
+        identity->id_number != *number) {
+      return refused(user_code::kIdentityMismatch,
+                     "the name, id type and number given are not user " + user_id + "'s");
+    }
+  }
+  const TaskKind& kind = activation_kind();
+  store::TaskQuery open;
+  open.app_id = app.app_id;
+  open.subject = user_id;
+  open.states = {"ISSUED"};
+  auto earlier = tasks_.list(kind, open, now);
+  if (!earlier) return earlier.error();
+  for (const auto& t : *earlier) {
+    if (t.state != "ISSUED") continue;
+    auto revoked = tasks_.move(kind, t.id, {.to = "REVOKED", .detail = "a new code was issued"},
+                               now, app.actor());
+    if (!revoked && revoked.error().code != store::kTaskStateChanged) return revoked.error();
+  }
+  // A code no open activation of the app has: 2^32 codes, a handful open at a time.
+  for (int draw = 0; draw < 8; ++draw) {
+    auto random = crypto::random_bytes(4);
+    if (!random) return random.error();
+    std::string code = crypto::to_hex(*random);
+    auto index = code_index(store_, app.app_id, code);
+    if (!index) return index.error();
+    store::TaskQuery same;
+    same.app_id = app.app_id;
+    same.reference = *index;
+    same.states = {"ISSUED"};
+    auto taken = tasks_.count(kind, same);
+    if (!taken) return taken.error();
+    if (*taken > 0) continue;
+    Time expires = now + kActivationLifetime;
+    auto task = tasks_.create(
+        kind, {app.app_id, user_id, R"({"purpose":"ENROLL"})", expires, std::nullopt, *index}, now,
+        app.actor());
+    if (!task) return task.error();
+    Bytes ticket = *crypto::from_hex(task->id);
+    append(ticket, *random);
+    return ActivationCode{task->id, code, crypto::to_base64(ticket), expires};
+  }
+  return Error::internal("no free activation code after 8 draws");
 }
 
 Result<CossUser> CossUsers::update(const Caller& app, const std::string& user_id,

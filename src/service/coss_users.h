@@ -10,6 +10,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "service/platform.h"
+#include "service/tasks.h"
 #include "store/store.h"
 
 namespace eseal::service {
@@ -32,6 +33,9 @@ inline constexpr const char* kIdentityTaken = store::kCossIdentityTaken;
 inline constexpr const char* kUniqueIdTaken = store::kCossUniqueIdTaken;
 inline constexpr const char* kNotFound = "user-not-found";
 inline constexpr const char* kBadStatus = "user-status";
+inline constexpr const char* kLocked = "user-locked";    // frozen (LOCKED)
+inline constexpr const char* kDeleted = "user-deleted";  // cancelled (DELETE)
+inline constexpr const char* kIdentityMismatch = "user-identity-mismatch";
 }  // namespace user_code
 
 // A signature picture may be at most this large (manual: 1 MiB).
@@ -43,13 +47,27 @@ struct NewUser {
   std::string require_cert;       // "Y" (default when empty) or "N"
 };
 
+// Activation codes (激活码, manual §3.3.2): what a business system hands a user so that the
+// user's phone can enrol. Each is a task of kind "coss.activation" (ISSUED → USED or REVOKED;
+// EXPIRED ten minutes after it was issued), its subject the user, found by a keyed index of its
+// code, never the code itself.
+inline constexpr std::chrono::minutes kActivationLifetime{10};
+const TaskKind& activation_kind();
+
+struct ActivationCode {
+  std::string task_id;
+  std::string code;    // 8 hex digits, typed on the phone
+  std::string ticket;  // the QR payload's "o": base64 of the task id and the code
+  Time expires{};
+};
+
 // Whether `id_number` is a valid resident identity number (GB 11643: 18 characters, the last a
 // check digit or X).
 bool valid_resident_id(std::string_view id_number);
 
 class CossUsers {
  public:
-  explicit CossUsers(store::Store& store) : store_(store) {}
+  explicit CossUsers(store::Store& store) : store_(store), tasks_(store) {}
 
   // A new user of `app` with a fresh 64-hex userId. Checks: a name of 1 to 50 characters with no
   // spaces around it;
@@ -69,6 +87,15 @@ class CossUsers {
   // The user's id number, masked for responses: the first 3 and the last 4 characters kept.
   Result<std::string> masked_id_number(const CossUser& user);
 
+  // A fresh activation code for an ACTIVE user of the app (kLocked, kDeleted otherwise); the
+  // user's earlier open codes are revoked. With `identity`, the user's name, id type and number
+  // must match (kIdentityMismatch): getAuthCodeWithIdenVerify.
+  struct Identity {
+    std::string name, id_type, id_number;
+  };
+  Result<ActivationCode> issue_activation(const Caller& app, const std::string& user_id,
+                                          const std::optional<Identity>& identity, Time now);
+
   // What updateUser may change; the fields given are checked as add() checks them, and the
   // status must be ACTIVE, LOCKED or DELETE (user_code kBadStatus). A deleted user is changed
   // no more (kBadStatus).
@@ -83,6 +110,7 @@ class CossUsers {
   // A base64 picture of at most 1 MiB kept as a blob; its name.
   Result<std::string> store_image(const std::string& base64);
   store::Store& store_;
+  Tasks tasks_;
 };
 
 }  // namespace eseal::service

@@ -661,6 +661,11 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::string> keyed_index(std::string_view context, ByteView value) override {
+    if (!box_) return no_kek();
+    return crypto::to_hex(box_->index(context, value));
+  }
+
   Status add_task(const TaskRecord& t, const AuditEntry& audit) override {
     if (t.id.empty() || t.kind.empty() || t.state.empty()) {
       return Error::invalid_input("a task needs an id, a kind and a state");

@@ -326,6 +326,10 @@ class Store {
   // Replaces the user's mutable fields (name, mobile, department, unique id, picture, status).
   virtual Status update_coss_user(const CossUser& user, Time now, const AuditEntry& audit) = 0;
 
+  // A keyed fingerprint of `value` (SecretBox::index under `context`) to find a record by a
+  // secret it was made for, such as a short code, without storing the secret. Needs the KEK.
+  virtual Result<std::string> keyed_index(std::string_view context, ByteView value) = 0;
+
   // A new task; a taken id is kInvalidInput.
   virtual Status add_task(const TaskRecord& task, const AuditEntry& audit) = 0;
   virtual Result<TaskRecord> find_task(const std::string& id) = 0;

@@ -214,5 +214,44 @@ TEST(CossApi, RequestsAreAuthenticatedAndReplaysRefused) {
   EXPECT_EQ(status_of(world.call("queryUserInfo", R"({"uniqueId":"EMP-001"})")), 89000003);
 }
 
+// getAuthCode answers the QR payload the manual shows ({"id","sUrl","o","cv"}, a JSON string)
+// and the 8-hex code; getAuthCodeWithIdenVerify checks the user's identity first.
+TEST(CossApi, ActivationCodesCarryTheQrPayload) {
+  World world;
+  auto added = world.call("addUser", kZhangSan);
+  std::string user_id = data_field(added, "userId");
+  auto issued = world.call("getAuthCode", R"({"userId":")" + user_id + R"("})");
+  ASSERT_EQ(status_of(issued), 200) << message_in(issued);
+  EXPECT_EQ(data_field(issued, "code").size(), 8u);
+  rapidjson::Document qr;
+  qr.Parse(data_field(issued, "authCode").c_str());
+  ASSERT_TRUE(qr.IsObject()) << data_field(issued, "authCode");
+  EXPECT_EQ(std::string(qr["id"].GetString()), world.app_id());
+  std::string s_url = qr["sUrl"].GetString();
+  EXPECT_EQ(s_url.rfind("http://127.0.0.1:", 0), 0u) << s_url;
+  EXPECT_NE(s_url.find("/coss/mobile/v1/getServiceInfo"), std::string::npos);
+  EXPECT_EQ(std::string(qr["cv"].GetString()), "2.0");
+  EXPECT_EQ(crypto::from_base64(qr["o"].GetString())->size(), 20u);
+
+  EXPECT_EQ(status_of(world.call("getAuthCode", R"({"userId":"nobody"})")), 89004022);
+  EXPECT_EQ(
+      status_of(world.call("getAuthCodeWithIdenVerify", R"({"userId":")" + user_id +
+                                                            R"(","userName":"张三","idType":"SF",
+                                     "idNumber":"11010119900307803X"})")),
+      89005099);
+  EXPECT_EQ(
+      status_of(world.call("getAuthCodeWithIdenVerify", R"({"userId":")" + user_id +
+                                                            R"(","userName":"张三","idType":"SF",
+                                     "idNumber":"513436200005039279"})")),
+      200);
+  EXPECT_EQ(
+      status_of(world.call("getAuthCodeWithIdenVerify", R"({"userId":")" + user_id + R"("})")),
+      89000001);
+  ASSERT_EQ(
+      status_of(world.call("updateUser", R"({"userId":")" + user_id + R"(","status":"LOCKED"})")),
+      200);
+  EXPECT_EQ(status_of(world.call("getAuthCode", R"({"userId":")" + user_id + R"("})")), 89005005);
+}
+
 }  // namespace
 }  // namespace eseal::api::coss

@@ -179,5 +179,49 @@ TEST_F(CossUsersTest, UpdatesCheckTheirFieldsAndADeletedUserStaysDeleted) {
             user_code::kNotFound);
 }
 
+// Activation codes: 8 hex digits found by a keyed index (the code itself is stored nowhere),
+// one open code per user (a new one revokes the old), ten minutes of life, refused for a locked
+// or deleted user, and with an identity given it must be the user's.
+TEST_F(CossUsersTest, ActivationCodesAreShortLivedAndOnePerUser) {
+  auto user = users_.add(app_, zhang_san(), kNow);
+  ASSERT_TRUE(user.ok());
+  auto first = users_.issue_activation(app_, user->id, std::nullopt, kNow);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->code.size(), 8u);
+  EXPECT_EQ(first->expires, kNow + kActivationLifetime);
+  Bytes ticket = *crypto::from_base64(first->ticket);
+  EXPECT_EQ(crypto::to_hex(ByteView(ticket).first(16)), first->task_id);
+  EXPECT_EQ(crypto::to_hex(ByteView(ticket).subspan(16)), first->code);
+  Tasks tasks(*store_);
+  EXPECT_EQ(tasks.get(activation_kind(), first->task_id, kNow)->state, "ISSUED");
+  EXPECT_EQ(tasks.get(activation_kind(), first->task_id, kNow)->reference.size(), 64u);
+  std::string text =
+      to_string(*read_file(dir_ / "eseal.db")) + to_string(*read_file(dir_ / "eseal.db-wal"));
+  EXPECT_EQ(text.find("\"" + first->code), std::string::npos);
+
+  auto second =
+      users_.issue_activation(app_, user->id, std::nullopt, kNow + std::chrono::minutes(1));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(tasks.get(activation_kind(), first->task_id, kNow)->state, "REVOKED");
+  EXPECT_EQ(tasks.get(activation_kind(), second->task_id, kNow + std::chrono::minutes(11))->state,
+            "ISSUED");
+  EXPECT_EQ(tasks.get(activation_kind(), second->task_id, kNow + std::chrono::minutes(12))->state,
+            "EXPIRED");
+
+  CossUsers::Identity right{"张三", "SF", "513436200005039279"};
+  EXPECT_TRUE(users_.issue_activation(app_, user->id, right, kNow).ok());
+  CossUsers::Identity wrong{"张三", "SF", "11010119900307803X"};
+  EXPECT_EQ(users_.issue_activation(app_, user->id, wrong, kNow).error().code,
+            user_code::kIdentityMismatch);
+  ASSERT_TRUE(users_.update(app_, user->id, CossUsers::UserChange{.status = "LOCKED"}, kNow).ok());
+  EXPECT_EQ(users_.issue_activation(app_, user->id, std::nullopt, kNow).error().code,
+            user_code::kLocked);
+  ASSERT_TRUE(users_.update(app_, user->id, CossUsers::UserChange{.status = "DELETE"}, kNow).ok());
+  EXPECT_EQ(users_.issue_activation(app_, user->id, std::nullopt, kNow).error().code,
+            user_code::kDeleted);
+  EXPECT_EQ(users_.issue_activation(app_, "nobody", std::nullopt, kNow).error().code,
+            user_code::kNotFound);
+}
+
 }  // namespace
 }  // namespace eseal::service

@@ -39,6 +39,9 @@ const std::map<std::string_view, Wording>& user_wording() {
       {user_code::kIdentityTaken, {89004001, ""}},
       {user_code::kUniqueIdTaken, {89004019, ""}},
       {user_code::kBadStatus, {89004012, ""}},
+      {user_code::kLocked, {89005005, ""}},
+      {user_code::kDeleted, {89005004, ""}},
+      {user_code::kIdentityMismatch, {89005099, ""}},
   };
   return table;
 }
@@ -92,14 +95,28 @@ void put(Document& d, std::string_view key, std::string_view value) {
 
 using Operation = std::function<std::string(const Request&, const service::Caller&, Time)>;
 
+// The activation QR payload (§3.3.2): {"id": appId, "sUrl": the phone's service-info URL,
+// "o": the ticket, "cv": "2.0"}, as a JSON string.
+std::string activation_qr(std::string_view app_id, std::string_view public_url,
+                          const std::string& ticket) {
+  Document qr(rapidjson::kObjectType);
+  put(qr, "id", app_id);
+  put(qr, "sUrl", std::string(public_url) + "/coss/mobile/v1/getServiceInfo");
+  put(qr, "o", ticket);
+  put(qr, "cv", "2.0");
+  return compact_json(qr);
+}
+
 }  // namespace
 
 const std::vector<std::string_view>& operations() {
-  static const std::vector<std::string_view> names{"addUser", "queryUserInfo", "updateUser"};
+  static const std::vector<std::string_view> names{"addUser", "queryUserInfo", "updateUser",
+                                                   "getAuthCode", "getAuthCodeWithIdenVerify"};
   return names;
 }
 
-std::string Adapter::handle(std::string_view operation, std::string_view body, Time now) {
+std::string Adapter::handle(std::string_view operation, std::string_view body, Time now,
+                            std::string_view public_url) {
   auto request = parse_request(body);
   if (!request) {
     return response(std::stoi(request.error().code), request.error().message, "");
@@ -125,7 +142,7 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
   if (!fresh) return answer(refusal_of(fresh.error()), trans_id);
   if (!*fresh) return answer({code::kBadParameter, "重复的请求"}, trans_id);
 
-  const std::map<std::string_view, Operation> table{
+  std::map<std::string_view, Operation> table{
       {"addUser",
        [this](const Request& r, const service::Caller& caller, Time at) {
          service::NewUser u{r.text("userName"), r.text("idType"),     r.text("idNumber"),
@@ -192,6 +209,32 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
          return success(r.trans_id);
        }},
   };
+  // getAuthCode, and with the user's name, id type and number checked first
+  // getAuthCodeWithIdenVerify.
+  auto auth_code = [this, public_url](bool verify) -> Operation {
+    return [this, public_url, verify](const Request& r, const service::Caller& caller, Time at) {
+      std::string user_id = r.text("userId");
+      if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+      std::optional<service::CossUsers::Identity> identity;
+      if (verify) {
+        for (const char* name : {"userName", "idType", "idNumber"}) {
+          if (r.text(name).empty()) {
+            return answer({code::kBadParameter, std::string("缺少") + name}, r.trans_id);
+          }
+        }
+        identity =
+            service::CossUsers::Identity{r.text("userName"), r.text("idType"), r.text("idNumber")};
+      }
+      auto issued = users_.issue_activation(caller, user_id, identity, at);
+      if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
+      Document data(rapidjson::kObjectType);
+      put(data, "authCode", activation_qr(caller.name, public_url, issued->ticket));
+      put(data, "code", issued->code);
+      return success(r.trans_id, &data);
+    };
+  };
+  table.emplace("getAuthCode", auth_code(false));
+  table.emplace("getAuthCodeWithIdenVerify", auth_code(true));
   auto it = table.find(operation);
   if (it == table.end()) {
     return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
@@ -215,7 +258,12 @@ void add_routes(Server& server, Adapter& adapter) {
     server.route(
         "POST", "/coss/service/v1/" + name,
         [&adapter, name](const api::Request& request) {
-          Response r = Response::json(200, adapter.handle(name, request.body, now_utc()));
+          // Where phones reach us, as the business system did: behind a proxy that terminates
+          // TLS, its X-Forwarded-Proto.
+          std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
+          std::string host(request.headers.get("Host").value_or("127.0.0.1"));
+          Response r = Response::json(
+              200, adapter.handle(name, request.body, now_utc(), scheme + "://" + host));
           r.log_fields = {{"operation", name}};
           return r;
         },

@@ -2,7 +2,7 @@
 // request authenticated as the manual says (api/coss/envelope.h) and answered with the chapter-4
 // codes, always HTTP 200 with the {status, message, transId, data} envelope (the server's own
 // errors on these routes — a body over the limit — too). Operations so far: addUser,
-// queryUserInfo, updateUser.
+// queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify.
 #pragma once
 
 #include <chrono>
@@ -24,8 +24,10 @@ class Adapter {
   Adapter(service::Credentials& credentials, service::CossUsers& users, Options options = {})
       : credentials_(credentials), users_(users), options_(options) {}
 
-  // The response body for `body` sent to `operation` at `now`.
-  std::string handle(std::string_view operation, std::string_view body, Time now);
+  // The response body for `body` sent to `operation` at `now`. `public_url` is where phones
+  // reach this server ("https://host:port"), for the QR payloads.
+  std::string handle(std::string_view operation, std::string_view body, Time now,
+                     std::string_view public_url);
 
  private:
   service::Credentials& credentials_;
