@@ -18,6 +18,7 @@
 #include "cli/store_support.h"
 #include "keys/soft_keystore.h"
 #include "service/store_platform.h"
+#include "service/tasks.h"
 #include "store/store.h"
 
 namespace eseal::cli {
@@ -95,6 +96,18 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
         "no time-stamp authority: POST /tsa is not served and signatures carry no time "
         "stamp (set [tsa] url, or put D/platform/tsa.pem and tsa.key; eseal demo does)");
   }
+  // Tasks past their time are expired when read and, so that none lingers, every minute.
+  service::Tasks tasks(*store);
+  service::Sweeper sweeper(std::chrono::minutes(1), [&tasks, &logger](Time now) {
+    for (const service::TaskKind* kind : {&service::activation_kind()}) {
+      auto expired = tasks.sweep(*kind, now);
+      if (!expired) {
+        logger->warn("sweeping {} tasks: {}", kind->name, expired.error().message);
+      } else if (*expired > 0) {
+        logger->info("expired {} {} tasks", *expired, kind->name);
+      }
+    }
+  });
   server.stop_on_signals();
   need(server.start(), "cannot start the server");
 
