@@ -165,8 +165,8 @@ Result<HttpResponse> HttpClient::request(const std::string& method, const std::s
   // RFC 9110 §7.2: the port too unless it is the scheme's default.
   bool tls = impl_->tls_context.has_value();
   bool default_port = impl_->port == (tls ? "443" : "80");
-  std::string host = impl_->host.find(':') != std::string::npos ? "[" + impl_->host + "]"
-                                                                 : impl_->host;
+  std::string host =
+      impl_->host.find(':') != std::string::npos ? "[" + impl_->host + "]" : impl_->host;
   request.set(http::field::host, default_port ? host : host + ":" + impl_->port);
   for (const auto& [name, value] : headers.fields()) request.set(name, value);
   request.body() = std::move(body);
