@@ -183,6 +183,43 @@ TEST_F(TasksTest, QueriesFilterAndPage) {
   }
 }
 
+// Tasks that retry (callback deliveries): due ones are found by their next attempt, and each
+// attempt is counted as it is rescheduled.
+TEST_F(TasksTest, RetryingTasksAreFoundWhenDueAndCountTheirAttempts) {
+  static const TaskKind delivery{"test.delivery",
+                                 "PENDING",
+                                 {{"PENDING", "PENDING"}, {"PENDING", "DELIVERED"}},
+                                 {"DELIVERED"},
+                                 ""};
+  auto task = tasks_.create(delivery, {"app-1", "", "{}", std::nullopt, kNow + minutes(1)}, kNow,
+                            "system:test");
+  ASSERT_TRUE(task.ok());
+  store::TaskQuery due;
+  due.due_by = kNow;
+  EXPECT_EQ(tasks_.list(delivery, due, kNow)->size(), 0u);
+  due.due_by = kNow + minutes(1);
+  ASSERT_EQ(tasks_.list(delivery, due, kNow)->size(), 1u);
+  auto retried = tasks_.move(delivery, task->id,
+                             {.to = "PENDING",
+                              .detail = "attempt 1 failed",
+                              .next_attempt = std::optional<Time>(kNow + minutes(3)),
+                              .count_attempt = true},
+                             kNow + minutes(1), "system:test");
+  ASSERT_TRUE(retried.ok()) << retried.error().message;
+  EXPECT_EQ(retried->attempts, 1);
+  EXPECT_EQ(retried->next_attempt, kNow + minutes(3));
+  EXPECT_EQ(tasks_.list(delivery, due, kNow)->size(), 0u);
+  auto delivered =
+      tasks_.move(delivery, task->id,
+                  {.to = "DELIVERED", .next_attempt = std::optional<Time>(), .count_attempt = true},
+                  kNow + minutes(3), "system:test");
+  ASSERT_TRUE(delivered.ok());
+  EXPECT_EQ(delivered->attempts, 2);
+  EXPECT_FALSE(delivered->next_attempt);
+  // A kind without expiry is never swept.
+  EXPECT_EQ(*tasks_.sweep(delivery, kNow + minutes(100)), 0);
+}
+
 TEST(Sweeper, RunsItsWorkUntilStopped) {
   std::atomic<int> runs{0};
   Sweeper sweeper(std::chrono::milliseconds(5), [&](Time) { ++runs; });
