@@ -166,9 +166,11 @@ Result<CossUser> CossUsers::find_by_unique_id(const Caller& app, const std::stri
 Result<std::string> CossUsers::masked_id_number(const CossUser& user) {
   auto number = store_.coss_user_id_number(user.id);
   if (!number) return number.error();
-  if (number->size() <= 7) return std::string(number->size(), '*');
-  return number->substr(0, 3) + std::string(number->size() - 7, '*') +
-         number->substr(number->size() - 4);
+  // By characters, so that a number in another script stays well-formed.
+  std::u32string text = decode_utf8(*number);
+  if (text.size() <= 7) return std::string(text.size(), '*');
+  return encode_utf8(text.substr(0, 3)) + std::string(text.size() - 7, '*') +
+         encode_utf8(text.substr(text.size() - 4));
 }
 
 Result<ActivationCode> CossUsers::issue_activation(const Caller& app, const std::string& user_id,
