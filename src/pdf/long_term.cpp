@@ -134,12 +134,10 @@ Result<Bytes> complete_document_time_stamp(const PreparedTimeStamp& prepared, By
   return out;
 }
 
-ValidationData read_validation_data(ByteView pdf) {
+ValidationData read_validation_data(const Document& doc) {
   ValidationData data;
-  auto opened = Document::open(pdf);
-  if (!opened) return data;
   try {
-    QPDFObjectHandle dss = opened->qpdf().getRoot().getKey("/DSS");
+    QPDFObjectHandle dss = doc.qpdf().getRoot().getKey("/DSS");
     if (!dss.isDictionary()) return data;
     data.certificates = stream_data(dss.getKey("/Certs"));
     data.crls = stream_data(dss.getKey("/CRLs"));

@@ -15,6 +15,8 @@
 
 namespace eseal::pdf {
 
+class Document;
+
 // Room reserved for a document time-stamp token: ours is about 2 KiB with its certificate; an
 // outside authority's with a long chain fits too.
 inline constexpr std::size_t kDocumentTimeStampRoom = 16384;
@@ -46,7 +48,7 @@ struct ValidationData {
 };
 
 // What the document's /DSS holds (empty without one); unreadable entries are left out.
-ValidationData read_validation_data(ByteView pdf);
+ValidationData read_validation_data(const Document& doc);
 
 // The certificates the document's signatures carry: each signer's, each seal maker's, those of
 // a SignedData and those of every time-stamp token (in signatures and document time stamps).

@@ -1,6 +1,7 @@
 #include "pdf/verify.h"
 
 #include <algorithm>
+#include <map>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
@@ -190,43 +191,35 @@ bool same_object(QPDFObjectHandle before, QPDFObjectHandle after) {
                            : before.unparseResolved() == after.unparseResolved();
 }
 
-// Whether the revisions after `end` only add validation data (PAdES B-LT): the file ends with
-// a revision, and the catalog's /DSS is the one thing of the revision ending at `end` that
-// changed.
-bool only_validation_data_after(ByteView pdf, std::size_t end, Document& final_doc) {
-  std::vector<std::size_t> ends = final_doc.revision_ends();
-  if (ends.empty() || ends.back() != pdf.size()) return false;
-  auto signed_doc = Document::open(pdf.first(end), "signed revision");
-  if (!signed_doc) return false;
-  bool dss_changed = false;
-  try {
-    QPDFObjGen catalog = final_doc.qpdf().getRoot().getObjGen();
-    for (QPDFObjectHandle before : signed_doc->qpdf().getAllObjects()) {
-      QPDFObjGen og = before.getObjGen();
-      QPDFObjectHandle after = final_doc.qpdf().getObjectByObjGen(og);
-      if (same_object(before, after)) continue;
-      if (og != catalog || !before.isDictionary() || !after.isDictionary()) return false;
-      std::set<std::string> keys = before.getKeys();
-      for (const auto& k : after.getKeys()) keys.insert(k);
-      for (const auto& k : keys) {
-        if (before.getKey(k).unparse() == after.getKey(k).unparse()) continue;
-        if (k != "/DSS") return false;
-        dss_changed = true;
-      }
-    }
-  } catch (const std::exception&) {
-    return false;
+// Whether `before` and `after` (dictionaries) differ in the value of `key` and nothing else.
+bool only_key_differs(QPDFObjectHandle before, QPDFObjectHandle after, const std::string& key) {
+  if (!before.isDictionary() || !after.isDictionary()) return false;
+  std::set<std::string> keys = before.getKeys();
+  for (const auto& k : after.getKeys()) keys.insert(k);
+  bool differs = false;
+  for (const auto& k : keys) {
+    if (before.getKey(k).unparse() == after.getKey(k).unparse()) continue;
+    if (k != key) return false;
+    differs = true;
   }
-  return dss_changed;
+  return differs;
 }
+
+// What changed after a signature's revision, and whether that was only validation data: the
+// catalog's /DSS the one thing that differs (PAdES B-LT, added after signing).
+struct Changes {
+  ChangesAfter kind = ChangesAfter::kSignaturesOrAnnotations;
+  bool only_validation_data = false;
+};
 
 // What later revisions changed in the objects of the revision that ends at `end`: every object
 // the signed revision has is compared with its final version.
-Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& final_doc) {
+Result<Changes> changes_after(ByteView pdf, std::size_t end, Document& final_doc) {
   auto signed_doc = Document::open(pdf.first(end), "signed revision");
   if (!signed_doc) return signed_doc.error().with_context("the signed revision");
   QPDF& before_q = signed_doc->qpdf();
   QPDF& after_q = final_doc.qpdf();
+  bool dss_changed = false, other_changed = false;
   try {
     // The final document's /Annots and /Fields arrays, and its information dictionary.
     std::set<QPDFObjGen> lists;
@@ -239,20 +232,24 @@ Result<ChangesAfter> changes_after(ByteView pdf, std::size_t end, Document& fina
       lists.insert(form.getKey("/Fields").getObjGen());
     }
     QPDFObjectHandle info = after_q.getTrailer().getKey("/Info");
+    QPDFObjGen catalog = after_q.getRoot().getObjGen();
     for (QPDFObjectHandle before : before_q.getAllObjects()) {
       QPDFObjGen og = before.getObjGen();
       QPDFObjectHandle after = after_q.getObjectByObjGen(og);
-      if (before.isStream() != after.isStream()) return ChangesAfter::kModified;
+      if (before.isStream() != after.isStream()) return Changes{ChangesAfter::kModified, false};
       if (same_object(before, after)) continue;
       bool is_info = info.isIndirect() && info.getObjGen() == og;
       if (!allowed_change(before, after, lists.count(og) > 0, is_info)) {
-        return ChangesAfter::kModified;
+        return Changes{ChangesAfter::kModified, false};
       }
+      bool dss = og == catalog && only_key_differs(before, after, "/DSS");
+      dss_changed = dss_changed || dss;
+      other_changed = other_changed || !dss;
     }
   } catch (const std::exception& e) {
     return Error::invalid_input(std::string("the revisions cannot be compared: ") + e.what());
   }
-  return ChangesAfter::kSignaturesOrAnnotations;
+  return Changes{ChangesAfter::kSignaturesOrAnnotations, dss_changed && !other_changed};
 }
 
 // A document time stamp: the token over the byte ranges, verified as any time-stamp token
@@ -310,7 +307,7 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
   VerifyReport report;
   // What the document security store holds joins what the caller gave: more certificates to
   // build paths with and more CRLs; the trust anchors stay the caller's.
-  ValidationData dss = read_validation_data(pdf);
+  ValidationData dss = read_validation_data(doc);
   std::vector<pki::Certificate> intermediates(given.intermediates.begin(),
                                               given.intermediates.end());
   for (const Bytes& der : dss.certificates) {
@@ -355,6 +352,7 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
   }
 
   std::size_t last_signed_end = 0;
+  std::map<std::size_t, bool> only_validation_data_after;  // by the end of a signed revision
   for (SignatureField& field : fields) {
     SignatureReport s;
     s.field_name = field.name;
@@ -407,10 +405,11 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
       checks.push_back(passed("changes-after", "the signature covers the whole document"));
     } else {
       auto changes = changes_after(pdf, end, doc);
-      s.changes_after = changes ? *changes : ChangesAfter::kModified;
+      s.changes_after = changes ? changes->kind : ChangesAfter::kModified;
+      only_validation_data_after[end] = changes && changes->only_validation_data;
       if (!changes) {
         checks.push_back(failed("changes-after", changes.error().message));
-      } else if (*changes == ChangesAfter::kModified) {
+      } else if (changes->kind == ChangesAfter::kModified) {
         checks.push_back(
             failed("changes-after", "a later revision changed what this signature covers"));
       } else {
@@ -425,7 +424,9 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
               return a.byte_range[2] + a.byte_range[3] < b.byte_range[2] + b.byte_range[3];
             });
   if (!report.signatures.empty() && last_signed_end < pdf.size()) {
-    report.validation_data_after = only_validation_data_after(pdf, last_signed_end, doc);
+    // Only a /DSS update that ends the file, not bytes appended after it.
+    report.validation_data_after =
+        !ends.empty() && ends.back() == pdf.size() && only_validation_data_after[last_signed_end];
     report.unsigned_changes = !report.validation_data_after;
   }
   return report;
