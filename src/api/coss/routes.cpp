@@ -2,7 +2,6 @@
 
 #include <rapidjson/document.h>
 
-#include <functional>
 #include <map>
 
 #include "api/coss/codes.h"
@@ -93,8 +92,6 @@ void put(Document& d, std::string_view key, std::string_view value) {
               Value(value.data(), static_cast<rapidjson::SizeType>(value.size()), a), a);
 }
 
-using Operation = std::function<std::string(const Request&, const service::Caller&, Time)>;
-
 // The activation QR payload (§3.3.2): {"id": appId, "sUrl": the phone's service-info URL,
 // "o": the ticket, "cv": "2.0"}, as a JSON string.
 std::string activation_qr(std::string_view app_id, std::string_view public_url,
@@ -109,10 +106,22 @@ std::string activation_qr(std::string_view app_id, std::string_view public_url,
 
 }  // namespace
 
-const std::vector<std::string_view>& operations() {
-  static const std::vector<std::string_view> names{"addUser", "queryUserInfo", "updateUser",
-                                                   "getAuthCode", "getAuthCodeWithIdenVerify"};
-  return names;
+struct Adapter::Call {
+  const Request& r;
+  const service::Caller& app;
+  Time now;
+  std::string_view public_url;
+};
+
+const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::table() {
+  static const std::vector<std::pair<std::string_view, Operation>> operations{
+      {"addUser", &Adapter::add_user},
+      {"queryUserInfo", &Adapter::query_user_info},
+      {"updateUser", &Adapter::update_user},
+      {"getAuthCode", &Adapter::get_auth_code},
+      {"getAuthCodeWithIdenVerify", &Adapter::get_auth_code_verified},
+  };
+  return operations;
 }
 
 std::string Adapter::handle(std::string_view operation, std::string_view body, Time now,
@@ -141,119 +150,119 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
                                            now + options_.replay_window);
   if (!fresh) return answer(refusal_of(fresh.error()), trans_id);
   if (!*fresh) return answer({code::kBadParameter, "重复的请求"}, trans_id);
-
-  std::map<std::string_view, Operation> table{
-      {"addUser",
-       [this](const Request& r, const service::Caller& caller, Time at) {
-         service::NewUser u{r.text("userName"), r.text("idType"),     r.text("idNumber"),
-                            r.text("mobile"),   r.text("department"), r.text("uniqueId"),
-                            r.text("signImg"),  r.text("requireCert")};
-         auto user = users_.add(caller, u, at);
-         if (!user) return answer(refusal_of(user.error()), r.trans_id);
-         Document data(rapidjson::kObjectType);
-         put(data, "userId", user->id);
-         return success(r.trans_id, &data);
-       }},
-      {"queryUserInfo",
-       [this](const Request& r, const service::Caller& caller, Time) {
-         std::string user_id = r.text("userId"), id_number = r.text("idNumber"),
-                     id_type = r.text("idType"), unique_id = r.text("uniqueId");
-         Result<service::CossUser> user = Error::internal("");
-         // userId first, then id type and number, then uniqueId (§3.4.1.4).
-         int not_found = 89004022;
-         if (!user_id.empty()) {
-           user = users_.find(caller, user_id);
-         } else if (!id_number.empty() && !id_type.empty()) {
-           user = users_.find_by_identity(caller, id_type, id_number);
-           not_found = 89004023;
-         } else if (!unique_id.empty()) {
-           user = users_.find_by_unique_id(caller, unique_id);
-           not_found = 89004020;
-         } else {
-           return answer({code::kBadParameter, "请给出userId、证件类型与号码或uniqueId"},
-                         r.trans_id);
-         }
-         if (!user) return answer(refusal_of(user.error(), not_found), r.trans_id);
-         auto masked = users_.masked_id_number(*user);
-         if (!masked) return answer(refusal_of(masked.error()), r.trans_id);
-         Document data(rapidjson::kObjectType);
-         put(data, "id", user->id);
-         put(data, "userName", user->name);
-         put(data, "department", user->department);
-         put(data, "idType", id_type_name(user->id_type));
-         put(data, "idCard", *masked);
-         put(data, "mobilePhone", user->mobile);
-         put(data, "jobNumber", user->unique_id);
-         put(data, "signpicId", user->sign_image);
-         put(data, "msspId", user->id);
-         put(data, "status", user->status);
-         put(data, "createTime", china_time(user->created));
-         put(data, "updateTime", china_time(user->updated));
-         put(data, "requireCert", user->require_cert ? "Y" : "N");
-         return success(r.trans_id, &data);
-       }},
-      {"updateUser",
-       [this](const Request& r, const service::Caller& caller, Time at) {
-         std::string user_id = r.text("userId");
-         if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
-         auto given = [&r](const char* name) -> std::optional<std::string> {
-           std::string v = r.text(name);
-           if (v.empty()) return std::nullopt;
-           return v;
-         };
-         service::CossUsers::UserChange change{given("status"), given("mobile"),
-                                               given("department"), given("uniqueId"),
-                                               given("image")};
-         auto user = users_.update(caller, user_id, change, at);
-         if (!user) return answer(refusal_of(user.error()), r.trans_id);
-         return success(r.trans_id);
-       }},
-  };
-  // getAuthCode, and with the user's name, id type and number checked first
-  // getAuthCodeWithIdenVerify.
-  auto auth_code = [this, public_url](bool verify) -> Operation {
-    return [this, public_url, verify](const Request& r, const service::Caller& caller, Time at) {
-      std::string user_id = r.text("userId");
-      if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
-      std::optional<service::CossUsers::Identity> identity;
-      if (verify) {
-        for (const char* name : {"userName", "idType", "idNumber"}) {
-          if (r.text(name).empty()) {
-            return answer({code::kBadParameter, std::string("缺少") + name}, r.trans_id);
-          }
-        }
-        identity =
-            service::CossUsers::Identity{r.text("userName"), r.text("idType"), r.text("idNumber")};
-      }
-      auto issued = users_.issue_activation(caller, user_id, identity, at);
-      if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
-      Document data(rapidjson::kObjectType);
-      put(data, "authCode", activation_qr(caller.name, public_url, issued->ticket));
-      put(data, "code", issued->code);
-      return success(r.trans_id, &data);
-    };
-  };
-  table.emplace("getAuthCode", auth_code(false));
-  table.emplace("getAuthCodeWithIdenVerify", auth_code(true));
-  auto it = table.find(operation);
-  if (it == table.end()) {
-    return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
+  for (const auto& [name, run] : table()) {
+    if (name == operation) return (this->*run)(Call{*request, app, now, public_url});
   }
-  return it->second(*request, app, now);
+  return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
+}
+
+std::string Adapter::add_user(const Call& c) {
+  const Request& r = c.r;
+  service::NewUser u{r.text("userName"), r.text("idType"),     r.text("idNumber"),
+                     r.text("mobile"),   r.text("department"), r.text("uniqueId"),
+                     r.text("signImg"),  r.text("requireCert")};
+  auto user = users_.add(c.app, u, c.now);
+  if (!user) return answer(refusal_of(user.error()), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "userId", user->id);
+  return success(r.trans_id, &data);
+}
+
+std::string Adapter::query_user_info(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId"), id_number = r.text("idNumber"),
+              id_type = r.text("idType"), unique_id = r.text("uniqueId");
+  Result<service::CossUser> user = Error::internal("");
+  // userId first, then id type and number, then uniqueId (§3.4.1.4).
+  int not_found = 89004022;
+  if (!user_id.empty()) {
+    user = users_.find(c.app, user_id);
+  } else if (!id_number.empty() && !id_type.empty()) {
+    user = users_.find_by_identity(c.app, id_type, id_number);
+    not_found = 89004023;
+  } else if (!unique_id.empty()) {
+    user = users_.find_by_unique_id(c.app, unique_id);
+    not_found = 89004020;
+  } else {
+    return answer({code::kBadParameter, "请给出userId、证件类型与号码或uniqueId"}, r.trans_id);
+  }
+  if (!user) return answer(refusal_of(user.error(), not_found), r.trans_id);
+  auto masked = users_.masked_id_number(*user);
+  if (!masked) return answer(refusal_of(masked.error()), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "id", user->id);
+  put(data, "userName", user->name);
+  put(data, "department", user->department);
+  put(data, "idType", id_type_name(user->id_type));
+  put(data, "idCard", *masked);
+  put(data, "mobilePhone", user->mobile);
+  put(data, "jobNumber", user->unique_id);
+  put(data, "signpicId", user->sign_image);
+  put(data, "msspId", user->id);
+  put(data, "status", user->status);
+  put(data, "createTime", china_time(user->created));
+  put(data, "updateTime", china_time(user->updated));
+  put(data, "requireCert", user->require_cert ? "Y" : "N");
+  return success(r.trans_id, &data);
+}
+
+std::string Adapter::update_user(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId");
+  if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+  auto given = [&r](const char* name) -> std::optional<std::string> {
+    std::string v = r.text(name);
+    if (v.empty()) return std::nullopt;
+    return v;
+  };
+  service::CossUsers::UserChange change{given("status"), given("mobile"), given("department"),
+                                        given("uniqueId"), given("image")};
+  auto user = users_.update(c.app, user_id, change, c.now);
+  if (!user) return answer(refusal_of(user.error()), r.trans_id);
+  return success(r.trans_id);
+}
+
+std::string Adapter::get_auth_code(const Call& c) {
+  return issue_auth_code(c, false);
+}
+
+std::string Adapter::get_auth_code_verified(const Call& c) {
+  return issue_auth_code(c, true);
+}
+
+// getAuthCode, and with the user's name, id type and number checked first
+// getAuthCodeWithIdenVerify.
+std::string Adapter::issue_auth_code(const Call& c, bool verify) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId");
+  if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+  std::optional<service::CossUsers::Identity> identity;
+  if (verify) {
+    for (const char* name : {"userName", "idType", "idNumber"}) {
+      if (r.text(name).empty()) {
+        return answer({code::kBadParameter, std::string("缺少") + name}, r.trans_id);
+      }
+    }
+    identity =
+        service::CossUsers::Identity{r.text("userName"), r.text("idType"), r.text("idNumber")};
+  }
+  auto issued = users_.issue_activation(c.app, user_id, identity, c.now);
+  if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "authCode", activation_qr(c.app.name, c.public_url, issued->ticket));
+  put(data, "code", issued->code);
+  return success(r.trans_id, &data);
 }
 
 void add_routes(Server& server, Adapter& adapter) {
   RouteOptions options;
   options.body_limit = kBodyLimit;
+  // The server's own refusals (a body over the limit) in the door's envelope.
   options.on_error = [](const api::Request&, int status, std::string_view message) {
-    Response r = Response::json(
-        200, response(status == 413 ? code::kBadParameter : code::kServer,
-                      std::string(message_of(status == 413 ? code::kBadParameter : code::kServer)) +
-                          "：" + std::string(message),
-                      ""));
-    return r;
+    int coss_code = status == 413 ? code::kBadParameter : code::kServer;
+    return Response::json(200, answer({coss_code, std::string(message)}, ""));
   };
-  for (std::string_view operation : operations()) {
+  for (const auto& [operation, run] : Adapter::table()) {
     std::string name(operation);
     server.route(
         "POST", "/coss/service/v1/" + name,

@@ -29,14 +29,24 @@ class Adapter {
   std::string handle(std::string_view operation, std::string_view body, Time now,
                      std::string_view public_url);
 
+  // One authenticated request, as the operations below see it.
+  struct Call;
+  using Operation = std::string (Adapter::*)(const Call&);
+  // The operations, by the manual's names.
+  static const std::vector<std::pair<std::string_view, Operation>>& table();
+
  private:
+  std::string add_user(const Call& call);
+  std::string query_user_info(const Call& call);
+  std::string update_user(const Call& call);
+  std::string get_auth_code(const Call& call);
+  std::string get_auth_code_verified(const Call& call);
+  std::string issue_auth_code(const Call& call, bool verify);
+
   service::Credentials& credentials_;
   service::CossUsers& users_;
   Options options_;
 };
-
-// The operations `handle` knows, in the manual's spelling.
-const std::vector<std::string_view>& operations();
 
 void add_routes(Server& server, Adapter& adapter);
 
