@@ -17,6 +17,17 @@ Result<crypto::Sm2PrivateKey> read_key(const std::filesystem::path& file, const 
 
 }  // namespace
 
+Result<pki::Certificate> issue_certificate(const pki::CertificateRequest& request,
+                                           const KeyPairFiles& issuer, const Kek& kek) {
+  auto issuer_pem = read_file(issuer.cert);
+  if (!issuer_pem) return issuer_pem.error();
+  auto issuer_cert = pki::Certificate::parse(*issuer_pem);
+  if (!issuer_cert) return issuer_cert.error().with_context(issuer.cert.string());
+  auto issuer_key = read_key(issuer.key, kek);
+  if (!issuer_key) return issuer_key.error();
+  return pki::issue_certificate(request, *issuer_cert, *issuer_key);
+}
+
 Result<pki::Certificate> issue_key_pair(const KeyPairRequest& what,
                                         const std::optional<KeyPairFiles>& issuer,
                                         const KeyPairFiles& out, const Kek& kek) {
@@ -24,18 +35,8 @@ Result<pki::Certificate> issue_key_pair(const KeyPairRequest& what,
   if (!key) return key.error();
   pki::CertificateRequest request{what.profile,    what.subject,   key->public_key(),
                                   what.not_before, what.not_after, {}};
-  Result<pki::Certificate> cert = Error::internal("not issued");
-  if (issuer) {
-    auto issuer_pem = read_file(issuer->cert);
-    if (!issuer_pem) return issuer_pem.error();
-    auto issuer_cert = pki::Certificate::parse(*issuer_pem);
-    if (!issuer_cert) return issuer_cert.error().with_context(issuer->cert.string());
-    auto issuer_key = read_key(issuer->key, kek);
-    if (!issuer_key) return issuer_key.error();
-    cert = pki::issue_certificate(request, *issuer_cert, *issuer_key);
-  } else {
-    cert = pki::issue_certificate(request, std::nullopt, *key);
-  }
+  auto cert = issuer ? issue_certificate(request, *issuer, kek)
+                     : pki::issue_certificate(request, std::nullopt, *key);
   if (!cert) return cert.error();
   auto key_pem = encrypt_private_key(*key, kek);
   if (!key_pem) return key_pem.error();

@@ -39,6 +39,10 @@ Result<pki::Certificate> issue_key_pair(const KeyPairRequest& what,
                                         const std::optional<KeyPairFiles>& issuer,
                                         const KeyPairFiles& out, const Kek& kek);
 
+// A certificate for a key held elsewhere (request.subject_key), issued by `issuer`.
+Result<pki::Certificate> issue_certificate(const pki::CertificateRequest& request,
+                                           const KeyPairFiles& issuer, const Kek& kek);
+
 // `request` signed with the key of `issuer` (whose certificate is `issuer_cert`).
 Result<pki::Crl> issue_crl(const pki::CrlRequest& request, const pki::Certificate& issuer_cert,
                            const std::filesystem::path& issuer_key, const Kek& kek);

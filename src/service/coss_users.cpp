@@ -66,18 +66,17 @@ Status check_unique_id(const std::string& unique_id) {
   return ok_status();
 }
 
-// The keyed index an activation code is found by, within its app.
-Result<std::string> code_index(store::Store& store, const std::string& app_id,
-                               const std::string& code) {
+}  // namespace
+
+Result<std::string> activation_code_index(store::Store& store, const std::string& app_id,
+                                          const std::string& code) {
   return store.keyed_index("coss-activation:" + app_id, as_bytes(code));
 }
-
-}  // namespace
 
 const TaskKind& activation_kind() {
   static const TaskKind kind{"coss.activation",
                              "ISSUED",
-                             {{"ISSUED", "USED"}, {"ISSUED", "REVOKED"}},
+                             {{"ISSUED", "USED"}, {"ISSUED", "REVOKED"}, {"ISSUED", "ISSUED"}},
                              {"USED", "REVOKED", "EXPIRED"},
                              "EXPIRED"};
   return kind;
@@ -209,7 +208,7 @@ Result<ActivationCode> CossUsers::issue_activation(const Caller& app, const std:
     auto random = crypto::random_bytes(4);
     if (!random) return random.error();
     std::string code = crypto::to_hex(*random);
-    auto index = code_index(store_, app.app_id, code);
+    auto index = activation_code_index(store_, app.app_id, code);
     if (!index) return index.error();
     store::TaskQuery same;
     same.app_id = app.app_id;

@@ -48,11 +48,14 @@ struct NewUser {
 };
 
 // Activation codes (激活码, manual §3.3.2): what a business system hands a user so that the
-// user's phone can enrol. Each is a task of kind "coss.activation" (ISSUED → USED or REVOKED;
-// EXPIRED ten minutes after it was issued), its subject the user, found by a keyed index of its
-// code, never the code itself.
+// user's phone can enrol. Each is a task of kind "coss.activation" (ISSUED → USED or REVOKED,
+// ISSUED → ISSUED counting a wrong attempt; EXPIRED ten minutes after it was issued), its
+// subject the user, found by a keyed index of its code (activation_code_index), never the code
+// itself.
 inline constexpr std::chrono::minutes kActivationLifetime{10};
 const TaskKind& activation_kind();
+Result<std::string> activation_code_index(store::Store& store, const std::string& app_id,
+                                          const std::string& code);
 
 struct ActivationCode {
   std::string task_id;

@@ -4,6 +4,7 @@
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "keys/key_file.h"
+#include "keys/key_pair_files.h"
 #include "keys/soft_keystore.h"
 #include "pki/distinguished_name.h"
 #include "service/documents.h"
@@ -282,6 +283,22 @@ Status StorePlatform::record_time_stamp(const std::string& serial_hex, Time gen_
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::tsa_signer() {
   return file_signer("tsa");
+}
+
+Result<pki::Certificate> StorePlatform::issue_user_certificate(
+    const pki::CertificateRequest& request) {
+  keys::KeyPairFiles ca{dir_ / "platform" / "user-ca.pem", dir_ / "platform" / "user-ca.key"};
+  if (!std::filesystem::exists(ca.cert) || !std::filesystem::exists(ca.key)) {
+    return Error::not_found("no user CA: put its certificate and key in " + ca.cert.string() +
+                            " and user-ca.key (eseal demo does)");
+  }
+  return keys::issue_certificate(request, ca, kek_);
+}
+
+Result<std::vector<pki::Certificate>> StorePlatform::user_ca_chain() {
+  auto pem = read_file(dir_ / "platform" / "user-ca.pem");
+  if (!pem) return pem.error();
+  return pki::parse_certificates(*pem);
 }
 
 }  // namespace eseal::service

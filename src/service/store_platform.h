@@ -6,6 +6,7 @@
 //   D/platform/seal-maker.pem, .key  the seal maker (制章者) that makes seals for apps
 //   D/platform/lock.pem, .key        the platform's signer for lock signatures and certified copies
 //   D/platform/tsa.pem, .key         the time-stamp authority (critical timeStamping EKU)
+//   D/platform/user-ca.pem, .key     the CA of COSS users' certificates (their joint keys)
 // (`eseal demo` writes them all). Signers are made once per key and kept while the process runs.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <mutex>
 
 #include "keys/kek.h"
+#include "service/coss_keys.h"
 #include "service/platform.h"
 #include "service/time_stamping.h"
 #include "store/store.h"
@@ -26,7 +28,8 @@ class StorePlatform final : public Credentials,
                             public DocumentArchive,
                             public AuditLog,
                             public TrustStore,
-                            public TimeStampLedger {
+                            public TimeStampLedger,
+                            public UserCertificates {
  public:
   StorePlatform(store::Store& store, keys::Kek kek, std::filesystem::path data_dir);
 
@@ -67,6 +70,9 @@ class StorePlatform final : public Credentials,
   // The time-stamp authority's signer, from D/platform/tsa.pem and .key; kNotFound when the
   // data folder has none.
   Result<std::shared_ptr<keys::Signer>> tsa_signer();
+
+  Result<pki::Certificate> issue_user_certificate(const pki::CertificateRequest& request) override;
+  Result<std::vector<pki::Certificate>> user_ca_chain() override;
 
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);

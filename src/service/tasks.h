@@ -68,6 +68,8 @@ class Tasks {
     std::optional<std::string> payload = {}, result = {};  // replaced when given
     std::optional<std::optional<Time>> expires = {}, next_attempt = {};
     bool count_attempt = false;
+    // The subject from .first (compared and set) to .second.
+    std::optional<std::pair<std::string, std::string>> subject = {};
   };
   // Moves the task (read as get() does) to `move.to`. A change the kind does not allow from the
   // task's state, or a task another request changed first, is kInvalidInput with code

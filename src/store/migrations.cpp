@@ -171,6 +171,29 @@ CREATE UNIQUE INDEX coss_users_identity ON coss_users (app_id, id_number_index);
 CREATE INDEX coss_users_unique_id ON coss_users (app_id, unique_id);
 )sql";
 
+// Two-party keys of COSS users (store.h CossKey): the server's share sealed under the KEK ('' once
+// destroyed).
+constexpr std::string_view kCossKeys = R"sql(
+CREATE TABLE coss_keys (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES coss_users (id),
+  app_id TEXT NOT NULL REFERENCES apps (id),
+  device_id TEXT NOT NULL,
+  device_name TEXT NOT NULL,
+  device_key TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  scheme TEXT NOT NULL,
+  state TEXT NOT NULL,
+  share_sealed TEXT NOT NULL,
+  certificate TEXT NOT NULL,
+  failures BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX coss_keys_user ON coss_keys (user_id, created_at);
+CREATE INDEX coss_keys_state ON coss_keys (state, created_at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -179,6 +202,7 @@ constexpr std::array kMigrations{
     Migration{4, "tasks", kTasks},
     Migration{5, "COSS secureCode on apps", kCossSecureCode},
     Migration{6, "coss_users", kCossUsers},
+    Migration{7, "coss_keys", kCossKeys},
 };
 
 }  // namespace

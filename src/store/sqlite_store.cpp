@@ -151,6 +151,38 @@ std::string id_number_index(const SecretBox& box, const std::string& app_id,
       box.index("coss-user-identity:" + app_id + ":" + id_type, as_bytes(id_number)));
 }
 
+constexpr std::string_view kCossKeyColumns =
+    "id, user_id, app_id, device_id, device_name, device_key, public_key, scheme, state, "
+    "certificate, failures, created_at, updated_at";
+
+Result<CossKey> read_coss_key(const Statement& s) {
+  CossKey k;
+  k.id = s.text(0);
+  k.user_id = s.text(1);
+  k.app_id = s.text(2);
+  k.device_id = s.text(3);
+  k.device_name = s.text(4);
+  auto device_key = crypto::from_base64(s.text(5));
+  auto public_key = crypto::from_base64(s.text(6));
+  auto certificate = crypto::from_base64(s.text(9));
+  if (!device_key || !public_key || !certificate) {
+    return Error::internal("key " + k.id + ": a stored field is not base64");
+  }
+  k.device_key = std::move(*device_key);
+  k.public_key = std::move(*public_key);
+  k.scheme = s.text(7);
+  k.state = s.text(8);
+  k.certificate = std::move(*certificate);
+  k.failures = s.integer(10);
+  k.created = from_epoch(s.integer(11));
+  k.updated = from_epoch(s.integer(12));
+  return k;
+}
+
+std::string key_share_context(const std::string& key_id) {
+  return "coss-key:" + key_id + ":d2";
+}
+
 constexpr std::string_view kTaskColumns =
     "id, kind, app_id, subject, reference, state, payload, result, created_at, updated_at, "
     "expires_at, attempts, next_attempt_at";
@@ -194,7 +226,8 @@ constexpr std::string_view kTaskWhere =
     " AND (? = '' OR reference = ?)"
     " AND (? = '' OR instr(?, ',' || state || ',') > 0)"
     " AND (? = 0 OR (expires_at > 0 AND expires_at < ?))"
-    " AND (? = 0 OR (next_attempt_at > 0 AND next_attempt_at <= ?))";
+    " AND (? = 0 OR (next_attempt_at > 0 AND next_attempt_at <= ?))"
+    " AND (? = 0 OR updated_at >= ?) AND (? = 0 OR updated_at < ?)";
 
 constexpr std::string_view kDocumentColumns =
     "id, app_id, biznum, blob_sm3, size, format, created_at";
@@ -661,6 +694,79 @@ class SqliteStore final : public Store {
     });
   }
 
+  Status add_coss_key(const CossKey& k, ByteView d2, const AuditEntry& audit) override {
+    if (!box_) return no_kek();
+    if (k.id.empty() || k.user_id.empty()) return Error::invalid_input("a key needs an id and user");
+    auto sealed = box_->seal(key_share_context(k.id), d2);
+    if (!sealed) return sealed.error();
+    return write(audit, [&]() -> Status {
+      return run("INSERT INTO coss_keys (" + std::string(kCossKeyColumns) +
+                     ", share_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 k.id, k.user_id, k.app_id, k.device_id, k.device_name,
+                 crypto::to_base64(k.device_key), crypto::to_base64(k.public_key), k.scheme,
+                 k.state, crypto::to_base64(k.certificate), k.failures, epoch(k.created),
+                 epoch(k.updated), crypto::to_base64(*sealed));
+    });
+  }
+
+  Result<CossKey> find_coss_key(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return one<CossKey>("SELECT " + std::string(kCossKeyColumns) + " FROM coss_keys WHERE id = ?",
+                        read_coss_key, "no key " + id, id);
+  }
+
+  Result<std::vector<CossKey>> find_coss_keys(const CossKeyQuery& q) override {
+    std::lock_guard lock(mutex_);
+    std::string states = state_list(q.states);
+    return all<CossKey>("SELECT " + std::string(kCossKeyColumns) +
+                            " FROM coss_keys WHERE (? = '' OR user_id = ?) AND "
+                            "(? = '' OR instr(?, ',' || state || ',') > 0) AND "
+                            "(? = 0 OR created_at < ?) ORDER BY created_at, id",
+                        read_coss_key, q.user_id, q.user_id, states, states,
+                        epoch_or_zero(q.created_before), epoch_or_zero(q.created_before));
+  }
+
+  Result<crypto::SecureBytes> coss_key_share(const std::string& id) override {
+    if (!box_) return no_kek();
+    std::string sealed;
+    {
+      std::lock_guard lock(mutex_);
+      auto found = one<std::string>(
+          "SELECT share_sealed FROM coss_keys WHERE id = ?",
+          [](const Statement& s) -> Result<std::string> { return s.text(0); }, "no key " + id, id);
+      if (!found) return found.error();
+      sealed = std::move(*found);
+    }
+    if (sealed.empty()) return Error::not_found("the server share of key " + id + " is destroyed");
+    auto raw = crypto::from_base64(sealed);
+    if (!raw) return Error::internal("key " + id + ": stored share is not base64");
+    auto share = box_->open(key_share_context(id), *raw);
+    if (!share) return share.error().with_context("key " + id);
+    return share;
+  }
+
+  Status change_coss_key(const CossKey& k, const std::vector<std::string>& from,
+                         bool destroy_share, Time now, const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto current = one<std::string>(
+          "SELECT state FROM coss_keys WHERE id = ?",
+          [](const Statement& s) -> Result<std::string> { return s.text(0); }, "no key " + k.id,
+          k.id);
+      if (!current) return current.error();
+      if (std::find(from.begin(), from.end(), *current) == from.end()) {
+        return Error::invalid_input("key " + k.id + " is " + *current + ", not " +
+                                    state_list(from))
+            .with_code(kTaskStateChanged);
+      }
+      Status changed = run(
+          "UPDATE coss_keys SET state = ?, certificate = ?, device_name = ?, failures = ?, "
+          "updated_at = ? WHERE id = ?",
+          k.state, crypto::to_base64(k.certificate), k.device_name, k.failures, epoch(now), k.id);
+      if (!changed || !destroy_share) return changed;
+      return run("UPDATE coss_keys SET share_sealed = '' WHERE id = ?", k.id);
+    });
+  }
+
   Result<std::string> keyed_index(std::string_view context, ByteView value) override {
     if (!box_) return no_kek();
     return crypto::to_hex(box_->index(context, value));
@@ -695,8 +801,12 @@ class SqliteStore final : public Store {
                                     state_list(change.from))
             .with_code(kTaskStateChanged);
       }
+      if (change.subject && current->subject != change.subject->first) {
+        return Error::invalid_input("task " + id + " is another's").with_code(kTaskStateChanged);
+      }
       changed = *current;
       changed.state = change.to;
+      if (change.subject) changed.subject = change.subject->second;
       changed.updated = now;
       if (change.payload) changed.payload = *change.payload;
       if (change.result) changed.result = *change.result;
@@ -704,9 +814,9 @@ class SqliteStore final : public Store {
       if (change.next_attempt) changed.next_attempt = *change.next_attempt;
       if (change.count_attempt) ++changed.attempts;
       return run(
-          "UPDATE tasks SET state = ?, payload = ?, result = ?, updated_at = ?, expires_at = ?, "
-          "attempts = ?, next_attempt_at = ? WHERE id = ? AND state = ?",
-          changed.state, changed.payload, changed.result, epoch(changed.updated),
+          "UPDATE tasks SET state = ?, subject = ?, payload = ?, result = ?, updated_at = ?, "
+          "expires_at = ?, attempts = ?, next_attempt_at = ? WHERE id = ? AND state = ?",
+          changed.state, changed.subject, changed.payload, changed.result, epoch(changed.updated),
           epoch_or_zero(changed.expires), changed.attempts, epoch_or_zero(changed.next_attempt), id,
           current->state);
     });
@@ -722,7 +832,9 @@ class SqliteStore final : public Store {
             " ORDER BY created_at, id LIMIT ? OFFSET ?",
         read_task, q.kind, q.app_id, q.app_id, q.subject, q.subject, q.reference, q.reference,
         states, states, epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by),
-        epoch_or_zero(q.due_by), epoch_or_zero(q.due_by), q.limit, q.offset);
+        epoch_or_zero(q.due_by), epoch_or_zero(q.due_by), epoch_or_zero(q.updated_from),
+        epoch_or_zero(q.updated_from), epoch_or_zero(q.updated_to), epoch_or_zero(q.updated_to),
+        q.limit, q.offset);
   }
 
   Result<std::int64_t> count_tasks(const TaskQuery& q) override {
@@ -733,7 +845,8 @@ class SqliteStore final : public Store {
         [](const Statement& s) -> Result<std::int64_t> { return s.integer(0); }, "", q.kind,
         q.app_id, q.app_id, q.subject, q.subject, q.reference, q.reference, states, states,
         epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by), epoch_or_zero(q.due_by),
-        epoch_or_zero(q.due_by));
+        epoch_or_zero(q.due_by), epoch_or_zero(q.updated_from), epoch_or_zero(q.updated_from),
+        epoch_or_zero(q.updated_to), epoch_or_zero(q.updated_to));
   }
 
   Result<std::int64_t> append_audit(const AuditEntry& entry) override {
@@ -1024,7 +1137,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& fi
   if (!db) return db.error();
   for (const std::string& pragma :
        {"PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs),
-        std::string("PRAGMA journal_mode = WAL"), std::string("PRAGMA foreign_keys = ON")}) {
+        std::string("PRAGMA journal_mode = WAL"), std::string("PRAGMA foreign_keys = ON"),
+        // What is deleted or overwritten (a destroyed key share) is zeroed on disk too.
+        std::string("PRAGMA secure_delete = ON")}) {
     Status set = db->exec(pragma);
     if (!set) return set.error().with_context(file.string());
   }

@@ -182,6 +182,33 @@ struct CossUser {
 inline constexpr const char* kCossIdentityTaken = "coss-identity-taken";
 inline constexpr const char* kCossUniqueIdTaken = "coss-unique-id-taken";
 
+// A two-party SM2 key (协同签名密钥) of a COSS user on one device: the phone holds d1, the store
+// the server's share d2 sealed under the KEK, and the joint public key P is the user's. The
+// share is destroyed (the sealed bytes overwritten, SQLite's secure delete on) when the key is
+// revoked or abandoned.
+struct CossKey {
+  std::string id;       // 32 hex digits
+  std::string user_id;  // the user's msspId
+  std::string app_id;
+  std::string device_id;    // "DEVICE_<uuid>"
+  std::string device_name;  // as the phone gave it
+  Bytes device_key;         // the device's own SM2 public key (65 bytes), for login
+  Bytes public_key;         // P, 65 bytes uncompressed
+  std::string scheme;       // "sm2-2p-inv-3n"
+  std::string state;        // PENDING (no certificate yet), ACTIVE, REVOKED, ABANDONED
+  Bytes certificate;        // DER; empty until issued
+  std::int64_t failures = 0;  // final signatures that did not verify, in a row
+  Time created{};
+  Time updated{};
+};
+
+// Which keys: every field set narrows.
+struct CossKeyQuery {
+  std::string user_id;
+  std::vector<std::string> states;
+  std::optional<Time> created_before;
+};
+
 // A piece of work that waits on someone else — a COSS sign job, a DB4403 QR task, a filing task,
 // a callback to deliver — as the store keeps it. What the states mean and which changes are
 // allowed is the kind's (service/tasks.h); the store compares and sets.
@@ -209,6 +236,7 @@ struct TaskQuery {
   std::vector<std::string> states;
   std::optional<Time> expired_by;  // expires before this time (expired at it)
   std::optional<Time> due_by;      // next_attempt at or before this time
+  std::optional<Time> updated_from, updated_to;  // last changed in [from, to)
   std::int64_t offset = 0;
   std::int64_t limit = 100;
 };
@@ -218,6 +246,8 @@ struct TaskQuery {
 struct TaskChange {
   std::vector<std::string> from;
   std::string to;
+  // When set, the subject must be .first (else kTaskStateChanged) and becomes .second.
+  std::optional<std::pair<std::string, std::string>> subject;
   std::optional<std::string> payload, result;
   std::optional<std::optional<Time>> expires, next_attempt;
   bool count_attempt = false;
@@ -325,6 +355,19 @@ class Store {
   virtual Result<std::string> coss_user_id_number(const std::string& id) = 0;
   // Replaces the user's mutable fields (name, mobile, department, unique id, picture, status).
   virtual Status update_coss_user(const CossUser& user, Time now, const AuditEntry& audit) = 0;
+
+  // A new key with the server's share `d2` (sealed under the KEK). Needs the KEK.
+  virtual Status add_coss_key(const CossKey& key, ByteView d2, const AuditEntry& audit) = 0;
+  virtual Result<CossKey> find_coss_key(const std::string& id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<CossKey>> find_coss_keys(const CossKeyQuery& query) = 0;
+  // The key's server share in the clear; kNotFound once destroyed. Needs the KEK.
+  virtual Result<crypto::SecureBytes> coss_key_share(const std::string& id) = 0;
+  // Replaces the key's state, certificate, device name and failure count, if it is still in one
+  // of `from` (kInvalidInput coded kTaskStateChanged otherwise); with `destroy_share`, the
+  // sealed share is overwritten in the same transaction.
+  virtual Status change_coss_key(const CossKey& key, const std::vector<std::string>& from,
+                                 bool destroy_share, Time now, const AuditEntry& audit) = 0;
 
   // A keyed fingerprint of `value` (SecretBox::index under `context`) to find a record by a
   // secret it was made for, such as a short code, without storing the secret. Needs the KEK.

@@ -1,0 +1,501 @@
+#include "service/sign_jobs.h"
+
+#include <algorithm>
+
+#include "base/utf8.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+#include "crypto/sm2.h"
+#include "service/payload.h"
+
+namespace eseal::service {
+namespace {
+
+Error refused(const char* code, std::string message) {
+  return Error::invalid_input(std::move(message)).with_code(code);
+}
+
+std::string mobile_actor(const CossKeys::Session& who) {
+  return "mobile:" + who.user.id;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Result<std::string> ticket_index(store::Store& store, ByteView secret) {
+  return store.keyed_index("coss-job-qr", secret);
+}
+
+// Why a job that is no longer open cannot be acted on.
+Error ended(const SignJob& job) {
+  if (job.status == "EXPIRE") return refused(job_code::kExpired, "job " + job.id + " has expired");
+  if (job.status == "FINISH") return refused(job_code::kSigned, "job " + job.id + " is signed");
+  if (job.status == "REVOKE") return refused(job_code::kRevoked, "job " + job.id + " was revoked");
+  return refused(job_code::kRefused, "job " + job.id + " was refused");
+}
+
+Result<SignJob> job_of(const store::TaskRecord& t) {
+  auto p = read_fields(t.payload);
+  if (!p) return p.error().with_context("job " + t.id);
+  auto r = read_fields(t.result);
+  if (!r) return r.error().with_context("job " + t.id);
+  SignJob job;
+  job.id = sign_data_id(t.id);
+  job.task_id = t.id;
+  job.app_id = t.app_id;
+  job.user_id = t.subject;
+  job.title = (*p)["title"];
+  job.description = (*p)["description"];
+  job.data_type = (*p)["dataType"];
+  job.algo = (*p)["algo"];
+  job.callback_url = (*p)["callBackUrl"];
+  job.key_id = (*p)["keyId"];
+  auto data = crypto::from_base64((*p)["data"]);
+  if (!data) return Error::internal("job " + t.id + ": stored data is not base64");
+  job.data = std::move(*data);
+  job.status = t.state;
+  job.created = t.created;
+  job.updated = t.updated;
+  job.expires = t.expires.value_or(t.created);
+  if (!(*r)["signature"].empty()) {
+    auto sig = crypto::from_base64((*r)["signature"]);
+    auto cert = crypto::from_base64((*r)["cert"]);
+    if (!sig || !cert) return Error::internal("job " + t.id + ": stored result is not base64");
+    job.signature = std::move(*sig);
+    job.certificate = std::move(*cert);
+    job.key_id = (*r)["keyId"];
+  }
+  job.reason = (*r)["reason"];
+  return job;
+}
+
+// "http://host…" or "https://host…".
+bool web_url(std::string_view url) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (url.rfind(scheme, 0) == 0 && url.size() > scheme.size() && url[scheme.size()] != '/') {
+      return url.find_first_of(" \t\r\n") == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
+Status check_new(const NewSignJob& j) {
+  std::size_t title = decode_utf8(j.title).size();
+  if (title == 0 || title > 100) {
+    return refused(job_code::kBadTitle, "title must be 1 to 100 characters");
+  }
+  if (decode_utf8(j.description).size() > 200) {
+    return refused(job_code::kBadDescription, "description is longer than 200 characters");
+  }
+  if (j.data_type != "DATA" && j.data_type != "HASH" && j.data_type != "WEB_SEAL") {
+    return refused(job_code::kBadDataType, "dataType must be DATA, HASH or WEB_SEAL");
+  }
+  if (j.algo != "SM3withSM2") return refused(job_code::kBadAlgo, "algo must be SM3withSM2");
+  if (!j.expiry_minutes.empty()) {
+    if (!all_digits(j.expiry_minutes) || j.expiry_minutes.size() > 6 ||
+        std::stoi(j.expiry_minutes) < 1 || std::stoi(j.expiry_minutes) > kMaxJobMinutes) {
+      return refused(job_code::kBadExpiry, "expiryDate must be 1 to 4320 minutes");
+    }
+  }
+  if (!j.callback_url.empty() && !web_url(j.callback_url)) {
+    return refused(job_code::kBadCallback, "callBackUrl is not an http:// URL");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+const TaskKind& sign_job_kind() {
+  static const TaskKind kind{
+      "coss.sign",
+      "UNSIGN",
+      {{"UNSIGN", "UNSIGN"}, {"UNSIGN", "FINISH"}, {"UNSIGN", "REVOKE"}, {"UNSIGN", "REFUSE"}},
+      {"FINISH", "REVOKE", "REFUSE", "EXPIRE"},
+      "EXPIRE"};
+  return kind;
+}
+
+const TaskKind& session_kind() {
+  static const TaskKind kind{"coss.session",
+                             "OPEN",
+                             {{"OPEN", "USED"}, {"OPEN", "FAILED"}, {"OPEN", "REVOKED"}},
+                             {"USED", "FAILED", "REVOKED", "EXPIRED"},
+                             "EXPIRED"};
+  return kind;
+}
+
+std::string sign_data_id(const std::string& id) {
+  if (id.size() != 32) return id;
+  return "SD_" + id.substr(0, 8) + "-" + id.substr(8, 4) + "-" + id.substr(12, 4) + "-" +
+         id.substr(16, 4) + "-" + id.substr(20);
+}
+
+std::string task_id_of(const std::string& sign_data_id) {
+  if (sign_data_id.rfind("SD_", 0) != 0) return "";
+  std::string id;
+  for (char c : sign_data_id.substr(3)) {
+    if (c != '-') id += c;
+  }
+  if (id.size() != 32 || !std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      })) {
+    return "";
+  }
+  return id;
+}
+
+Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time now) {
+  if (auto checked = check_new(j); !checked) return checked.error();
+  if (j.data_base64.empty()) return refused(job_code::kNoData, "data is required");
+  auto data = crypto::from_base64(j.data_base64);
+  if (!data) return refused(job_code::kNotBase64, "data is not base64");
+  if (data->size() > kMaxJobData) {
+    return refused(job_code::kTooLarge, "data is larger than 1 MiB");
+  }
+  if (j.data_type == "HASH" && data->size() != 32) {
+    return refused(job_code::kBadHash, "HASH data must be the 32-byte digest to sign");
+  }
+  if (j.data_type == "WEB_SEAL") {
+    return refused(job_code::kUnsupported, "WEB_SEAL jobs are not served yet");
+  }
+  if (!j.user_id.empty()) {
+    auto user = users_.find(app, j.user_id);
+    if (!user) return user.error();
+    if (user->status == "DELETE") return refused(user_code::kDeleted, "the user is deleted");
+    if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
+  }
+  int minutes = j.expiry_minutes.empty() ? kDefaultJobMinutes : std::stoi(j.expiry_minutes);
+  auto secret = crypto::random_bytes(16);
+  if (!secret) return secret.error();
+  auto index = ticket_index(store_, *secret);
+  if (!index) return index.error();
+  Fields payload{{"title", j.title},
+                 {"description", j.description},
+                 {"dataType", j.data_type},
+                 {"algo", j.algo},
+                 {"data", crypto::to_base64(*data)},
+                 {"callBackUrl", j.callback_url}};
+  auto task = tasks_.create(sign_job_kind(),
+                            {app.app_id, j.user_id, write_fields(payload),
+                             now + std::chrono::minutes(minutes), std::nullopt, *index},
+                            now, app.actor());
+  if (!task) return task.error();
+  if (!j.callback_url.empty()) {
+    auto callback = callbacks_.add(app.app_id, j.callback_url, task->id, now, app.actor());
+    if (!callback) return callback.error();
+  }
+  auto job = job_of(*task);
+  if (!job) return job.error();
+  job->ticket = crypto::to_base64(*secret);
+  return job;
+}
+
+Result<SignJob> SignJobs::read(const Caller* app, const std::string& id, Time now) {
+  std::string task_id = task_id_of(id);
+  if (task_id.empty()) return Error::not_found("no job " + id).with_code(job_code::kNotFound);
+  auto task = tasks_.get(sign_job_kind(), task_id, now);
+  if (!task) {
+    if (task.error().kind == ErrorKind::kNotFound) {
+      return Error::not_found("no job " + id).with_code(job_code::kNotFound);
+    }
+    return task.error();
+  }
+  if (app && task->app_id != app->app_id) {
+    return Error::not_found("no job " + id).with_code(job_code::kNotFound);
+  }
+  auto job = job_of(*task);
+  if (!job) return job.error();
+  // Expired when read: its callback is due as surely as when the sweeper expires it.
+  if (job->status == "EXPIRE") {
+    if (auto announced = announce(*job, now); !announced) return announced.error();
+  }
+  return job;
+}
+
+Result<SignJob> SignJobs::find(const Caller& app, const std::string& id, Time now) {
+  return read(&app, id, now);
+}
+
+Result<JobPage> SignJobs::list(const Caller& app, const JobQuery& q, Time now) {
+  JobPage page;
+  if (!q.sign_data_id.empty()) {
+    auto job = find(app, q.sign_data_id, now);
+    if (!job) {
+      if (job.error().code == job_code::kNotFound) return page;
+      return job.error();
+    }
+    if (!q.user_id.empty() && job->user_id != q.user_id) return page;
+    page.jobs.push_back(std::move(*job));
+    page.total = 1;
+    return page;
+  }
+  store::TaskQuery query;
+  query.app_id = app.app_id;
+  query.subject = q.user_id;
+  if (q.day) {
+    query.updated_from = *q.day;
+    query.updated_to = *q.day + std::chrono::days(1);
+  } else {
+    query.updated_from = now - std::chrono::days(3);
+  }
+  auto total = tasks_.count(sign_job_kind(), query);
+  if (!total) return total.error();
+  page.total = *total;
+  query.offset = std::int64_t{q.page - 1} * q.page_size;
+  query.limit = q.page_size;
+  auto tasks = tasks_.list(sign_job_kind(), query, now);
+  if (!tasks) return tasks.error();
+  for (const auto& t : *tasks) {
+    auto job = job_of(t);
+    if (!job) return job.error();
+    page.jobs.push_back(std::move(*job));
+  }
+  return page;
+}
+
+Result<SignJob> SignJobs::revoke(const Caller& app, const std::string& id, Time now) {
+  auto job = find(app, id, now);
+  if (!job) return job.error();
+  if (job->status != "UNSIGN") return ended(*job);
+  return end(*job, {.to = "REVOKE", .detail = "revoked by the business system"}, now,
+             app.actor());
+}
+
+Result<SignJob> SignJobs::mine(const CossKeys::Session& who, const std::string& id, Time now) {
+  auto job = read(nullptr, id, now);
+  if (!job) return job.error();
+  bool csr = job->data_type == "CSR";
+  if (job->user_id != who.user.id || (csr && job->key_id != who.key.id) ||
+      (!csr && job->app_id != who.user.app_id)) {
+    return refused(job_code::kNotYours, "job " + id + " is not this user's");
+  }
+  return job;
+}
+
+Result<std::vector<SignJob>> SignJobs::pending(const CossKeys::Session& who, Time now) {
+  store::TaskQuery query;
+  query.subject = who.user.id;
+  query.states = {"UNSIGN"};
+  auto tasks = tasks_.list(sign_job_kind(), query, now);
+  if (!tasks) return tasks.error();
+  std::vector<SignJob> out;
+  for (const auto& t : *tasks) {
+    if (t.state != "UNSIGN") continue;
+    auto job = job_of(t);
+    if (!job) return job.error();
+    if (job->data_type == "CSR" && job->key_id != who.key.id) continue;
+    out.push_back(std::move(*job));
+  }
+  return out;
+}
+
+Result<SignJob> SignJobs::view(const CossKeys::Session& who, const std::string& id, Time now) {
+  return mine(who, id, now);
+}
+
+Result<SignJob> SignJobs::resolve(const CossKeys::Session& who, const std::string& ticket,
+                                  Time now) {
+  auto secret = crypto::from_base64(ticket);
+  if (!secret || secret->size() != 16) {
+    return Error::not_found("not a sign job's QR code").with_code(job_code::kNotFound);
+  }
+  auto index = ticket_index(store_, *secret);
+  if (!index) return index.error();
+  store::TaskQuery query;
+  query.reference = *index;
+  query.limit = 1;
+  auto found = tasks_.list(sign_job_kind(), query, now);
+  if (!found) return found.error();
+  if (found->empty() || found->front().app_id != who.user.app_id) {
+    return Error::not_found("no job for this QR code").with_code(job_code::kNotFound);
+  }
+  const store::TaskRecord& t = found->front();
+  if (t.subject.empty() && t.state == "UNSIGN") {
+    // A job for whoever scans it is this user's from now on.
+    // Compared and set on the subject too: of two scanners racing, one gets it.
+    auto bound = tasks_.move(sign_job_kind(), t.id,
+                             {.to = "UNSIGN",
+                              .detail = "bound to " + who.user.id,
+                              .subject = std::pair<std::string, std::string>("", who.user.id)},
+                             now, mobile_actor(who));
+    if (!bound && bound.error().code != store::kTaskStateChanged) return bound.error();
+  }
+  return mine(who, sign_data_id(t.id), now);
+}
+
+Result<Bytes> SignJobs::digest(const SignJob& job, const CossKey& key) {
+  if (job.data_type == "HASH") return job.data;
+  auto p = crypto::Sm2PublicKey::from_point(key.public_key);
+  if (!p) return p.error();
+  return crypto::sm2_signing_digest(*p, job.data);
+}
+
+Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::string& id,
+                                   ByteView q1, Time now) {
+  auto job = mine(who, id, now);
+  if (!job) return job.error();
+  if (job->status != "UNSIGN") return ended(*job);
+  if (who.key.state == key_state::kPending && job->data_type != "CSR") {
+    return refused(key_code::kNotActivated, "this device has no certificate yet");
+  }
+  auto d2 = keys_.share(who.key);
+  if (!d2) return d2.error();
+  auto e = digest(*job, who.key);
+  if (!e) return e.error();
+  auto partial = cosign::server_sign(*d2, *e, q1);
+  if (!partial) return refused(job_code::kBadPoint, partial.error().message);
+  // One open session per job and key: a newer prepare replaces the older.
+  store::TaskQuery open;
+  open.subject = who.key.id;
+  open.reference = job->task_id;
+  open.states = {"OPEN"};
+  auto earlier = tasks_.list(session_kind(), open, now);
+  if (!earlier) return earlier.error();
+  for (const auto& s : *earlier) {
+    if (s.state != "OPEN") continue;
+    auto replaced = tasks_.move(session_kind(), s.id, {.to = "REVOKED", .detail = "replaced"}, now,
+                                mobile_actor(who));
+    if (!replaced && replaced.error().code != store::kTaskStateChanged) return replaced.error();
+  }
+  Fields payload{{"r", crypto::to_hex(partial->r)}, {"e", crypto::to_hex(*e)}};
+  auto session = tasks_.create(session_kind(),
+                               {who.user.app_id, who.key.id, write_fields(payload),
+                                now + kSessionLifetime, std::nullopt, job->task_id},
+                               now, mobile_actor(who));
+  if (!session) return session.error();
+  return Prepared{session->id, std::move(*partial), std::move(*e)};
+}
+
+Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::string& session_id,
+                                   ByteView signature, Time now) {
+  auto session = tasks_.get(session_kind(), session_id, now);
+  if (!session || session->subject != who.key.id) {
+    if (session || session.error().kind == ErrorKind::kNotFound) {
+      return refused(job_code::kSessionInvalid, "no signing session " + session_id);
+    }
+    return session.error();
+  }
+  if (session->state == "EXPIRED") {
+    return refused(job_code::kSessionExpired, "the signing session has expired");
+  }
+  if (session->state != "OPEN") {
+    return refused(job_code::kSessionInvalid, "the signing session is " + session->state);
+  }
+  auto job = mine(who, sign_data_id(session->reference), now);
+  if (!job) return job.error();
+  if (job->status != "UNSIGN") return ended(*job);
+  auto fields = read_fields(session->payload);
+  if (!fields) return fields.error();
+  auto e = digest(*job, who.key);
+  if (!e) return e.error();
+  auto raw = crypto::parse_sm2_signature(signature);
+  Result<Bytes> rs = raw ? crypto::sm2_signature_der_to_raw(*raw) : Result<Bytes>(raw.error());
+  // The final signature must verify under P over the job's own digest, with the r this
+  // session's server half made, before anything changes.
+  auto p = crypto::sm2::point(who.key.public_key, "P");
+  bool valid = rs && p && crypto::to_hex(*e) == (*fields)["e"] &&
+               crypto::to_hex(ByteView(*rs).first(32)) == (*fields)["r"] &&
+               cosign::verify_joint(*p, *e, *rs).ok();
+  std::string actor = mobile_actor(who);
+  if (!valid) {
+    auto failed = tasks_.move(session_kind(), session->id,
+                              {.to = "FAILED", .detail = "final signature did not verify"}, now,
+                              actor);
+    if (!failed) return failed.error();
+    if (auto counted = keys_.count_failure(who.key, now); !counted) return counted.error();
+    int left = std::max<int>(0, kMaxKeyFailures - static_cast<int>(who.key.failures) - 1);
+    return refused(job_code::kBadSignature, "the signature does not verify (" +
+                                                std::to_string(left) + " tries left)");
+  }
+  auto used = tasks_.move(session_kind(), session->id, {.to = "USED"}, now, actor);
+  if (!used) {
+    if (used.error().code == store::kTaskStateChanged) {
+      return refused(job_code::kSessionInvalid, "the signing session was used");
+    }
+    return used.error();
+  }
+  auto der = crypto::sm2_signature_raw_to_der(*rs);
+  if (!der) return der.error();
+  if (auto cleared = keys_.clear_failures(who.key, now); !cleared) return cleared.error();
+  Bytes certificate = who.key.certificate;
+  if (job->data_type == "CSR") {
+    CossKey key = who.key;
+    key.failures = 0;
+    auto cert = keys_.certify(key, job->data, *rs, now);
+    if (!cert) return cert.error();
+    certificate = cert->der();
+  }
+  Fields result{{"signature", crypto::to_base64(*der)},
+                {"cert", crypto::to_base64(certificate)},
+                {"keyId", who.key.id}};
+  return end(*job, {.to = "FINISH", .detail = "signed with key " + who.key.id,
+                    .result = write_fields(result)},
+             now, actor);
+}
+
+Result<SignJob> SignJobs::reject(const CossKeys::Session& who, const std::string& id,
+                                 const std::string& reason, Time now) {
+  auto job = mine(who, id, now);
+  if (!job) return job.error();
+  if (job->status != "UNSIGN") return ended(*job);
+  return end(*job, {.to = "REFUSE", .detail = reason, .result = write_fields({{"reason", reason}})},
+             now, mobile_actor(who));
+}
+
+Result<SignJob> SignJobs::certificate_job(const Enrolment& enrolment, Time now) {
+  Fields payload{{"title", "证书申请"},
+                 {"description", "为本设备的协同签名密钥申请证书"},
+                 {"dataType", "CSR"},
+                 {"algo", "SM3withSM2"},
+                 {"data", crypto::to_base64(enrolment.request_info)},
+                 {"keyId", enrolment.key.id}};
+  auto task = tasks_.create(sign_job_kind(),
+                            {"", enrolment.user.id, write_fields(payload),
+                             now + kEnrolmentWindow, std::nullopt, ""},
+                            now, "mobile:" + enrolment.user.id);
+  if (!task) return task.error();
+  return job_of(*task);
+}
+
+Result<SignJob> SignJobs::end(const SignJob& job, Tasks::Move move, Time now,
+                              const std::string& actor) {
+  auto task = tasks_.move(sign_job_kind(), job.task_id, move, now, actor);
+  if (!task) {
+    if (task.error().code == store::kTaskStateChanged) {
+      auto current = read(nullptr, job.id, now);
+      if (current) return ended(*current);
+    }
+    return task.error();
+  }
+  auto done = job_of(*task);
+  if (!done) return done.error();
+  if (auto announced = announce(*done, now); !announced) return announced.error();
+  return done;
+}
+
+Status SignJobs::announce(const SignJob& job, Time now) {
+  if (job.callback_url.empty() || !callback_body_) return ok_status();
+  auto body = callback_body_(job);
+  if (!body) return body.error();
+  return callbacks_.make_due(job.task_id, *body, now);
+}
+
+Result<int> SignJobs::sweep(Time now) {
+  store::TaskQuery query;
+  query.kind = sign_job_kind().name;
+  query.states = {"UNSIGN"};
+  query.expired_by = now;
+  auto due = store_.find_tasks(query);
+  if (!due) return due.error();
+  int expired = 0;
+  for (const auto& t : *due) {
+    auto job = read(nullptr, sign_data_id(t.id), now);
+    if (!job) return job.error();
+    if (job->status == "EXPIRE") ++expired;
+  }
+  return expired;
+}
+
+}  // namespace eseal::service

@@ -1,0 +1,162 @@
+// COSS sign jobs (签名任务, manual §3.3.3 and §3.4.2): what a business system asks a user to
+// sign from the phone, as tasks of kind "coss.sign" (UNSIGN → FINISH, REVOKE by the business,
+// REFUSE by the user; EXPIRE at its time), and the two-party signing that ends one. The server
+// signs only the digest of a job it holds — never one a phone sends (COSIGN_TSA_NOTES §1.7.3):
+//   DATA  e = SM3(Z_P ‖ data), P the signer's joint key, the standard user ID;
+//   HASH  e = data, 32 bytes the business system computed (Z included when it wants a standard
+//         SM2 signature);
+//   CSR   the certification request of an enrolment (internal to the phone's activation).
+// Each signPrepare opens a signing session (kind "coss.session", OPEN → USED, FAILED or REVOKED
+// when a newer one replaces it; EXPIRED after five minutes) holding r and e; signComplete
+// verifies the final signature under P and e before anything changes.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "cosign/two_party.h"
+#include "service/callbacks.h"
+#include "service/coss_keys.h"
+#include "service/coss_users.h"
+#include "service/tasks.h"
+
+namespace eseal::service {
+
+// Why a sign job is refused (Error::code).
+namespace job_code {
+inline constexpr const char* kBadTitle = "job-title";
+inline constexpr const char* kBadDescription = "job-description";
+inline constexpr const char* kBadDataType = "job-data-type";
+inline constexpr const char* kBadAlgo = "job-algo";
+inline constexpr const char* kBadExpiry = "job-expiry";
+inline constexpr const char* kNoData = "job-no-data";
+inline constexpr const char* kNotBase64 = "job-data-base64";
+inline constexpr const char* kTooLarge = "job-data-too-large";
+inline constexpr const char* kBadHash = "job-hash";  // HASH data that is not 32 bytes
+inline constexpr const char* kBadCallback = "job-callback-url";
+inline constexpr const char* kUnsupported = "job-unsupported";
+inline constexpr const char* kNotFound = "job-not-found";
+inline constexpr const char* kNotSigned = "job-not-signed";
+inline constexpr const char* kExpired = "job-expired";
+inline constexpr const char* kSigned = "job-signed";
+inline constexpr const char* kRevoked = "job-revoked";
+inline constexpr const char* kRefused = "job-refused";
+inline constexpr const char* kNotYours = "job-not-yours";
+inline constexpr const char* kBadPoint = "job-point";  // Q1 not a valid point
+inline constexpr const char* kSessionInvalid = "session-invalid";
+inline constexpr const char* kSessionExpired = "session-expired";
+inline constexpr const char* kBadSignature = "job-signature";  // did not verify under P and e
+}  // namespace job_code
+
+inline constexpr std::size_t kMaxJobData = 1 << 20;
+inline constexpr int kDefaultJobMinutes = 1440;
+inline constexpr int kMaxJobMinutes = 4320;
+inline constexpr std::chrono::minutes kSessionLifetime{5};
+
+const TaskKind& sign_job_kind();
+const TaskKind& session_kind();
+
+// The manual's job id, "SD_" and the task id as a UUID, and back ("" for one that is not).
+std::string sign_data_id(const std::string& task_id);
+std::string task_id_of(const std::string& sign_data_id);
+
+struct NewSignJob {
+  std::string user_id;  // "" for a job whoever scans its QR code signs
+  std::string title, data_type, algo, description;
+  std::string expiry_minutes;  // "" for the default
+  std::string data_base64;
+  std::string callback_url;
+};
+
+struct SignJob {
+  std::string id;  // SD_…
+  std::string task_id, app_id, user_id;
+  std::string title, description, data_type, algo, callback_url;
+  Bytes data;
+  std::string status;  // UNSIGN, FINISH, EXPIRE, REVOKE, REFUSE
+  Time created{}, updated{};
+  Time expires{};
+  std::string ticket;  // the QR payload's "o" (only when just created)
+  // When FINISH: the DER signature, the signer's certificate and key; when REFUSE: the reason.
+  Bytes signature, certificate;
+  std::string key_id, reason;
+};
+
+struct JobQuery {
+  std::string user_id;
+  std::string sign_data_id;
+  std::optional<Time> day;  // jobs changed on that day (China Standard Time); none: last 3 days
+  int page = 1, page_size = 20;
+};
+
+struct JobPage {
+  std::vector<SignJob> jobs;
+  std::int64_t total = 0;
+};
+
+struct Prepared {
+  std::string session_id;
+  cosign::PartialSignature partial;
+  Bytes e;
+};
+
+class SignJobs {
+ public:
+  // `callback_body` words a callback for an ended job (the door's format); null: none is sent.
+  using CallbackBody = std::function<Result<std::string>(const SignJob&)>;
+  SignJobs(store::Store& store, CossKeys& keys, CallbackBody callback_body = nullptr)
+      : store_(store),
+        keys_(keys),
+        tasks_(store),
+        users_(store),
+        callbacks_(store),
+        callback_body_(std::move(callback_body)) {}
+
+  // --- the business system ---
+  Result<SignJob> create(const Caller& app, const NewSignJob& job, Time now);
+  Result<SignJob> find(const Caller& app, const std::string& sign_data_id, Time now);
+  Result<JobPage> list(const Caller& app, const JobQuery& query, Time now);
+  Result<SignJob> revoke(const Caller& app, const std::string& sign_data_id, Time now);
+
+  // --- the phone (a logged-in session) ---
+  // The user's open jobs, oldest first.
+  Result<std::vector<SignJob>> pending(const CossKeys::Session& who, Time now);
+  Result<SignJob> view(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
+  // The job of a QR payload's "o"; a job for whoever scans it is bound to this user.
+  Result<SignJob> resolve(const CossKeys::Session& who, const std::string& ticket, Time now);
+  // The digest the job asks this key to sign.
+  Result<Bytes> digest(const SignJob& job, const CossKey& key);
+  Result<Prepared> prepare(const CossKeys::Session& who, const std::string& sign_data_id,
+                           ByteView q1, Time now);
+  Result<SignJob> complete(const CossKeys::Session& who, const std::string& session_id,
+                           ByteView signature, Time now);
+  Result<SignJob> reject(const CossKeys::Session& who, const std::string& sign_data_id,
+                         const std::string& reason, Time now);
+
+  // The certification request of an enrolment as a job only that key may sign.
+  Result<SignJob> certificate_job(const Enrolment& enrolment, Time now);
+
+  // Jobs past their time expire (and their callbacks become due); returns how many.
+  Result<int> sweep(Time now);
+  Callbacks& callbacks() { return callbacks_; }
+
+ private:
+  Result<SignJob> read(const Caller* app, const std::string& sign_data_id, Time now);
+  Result<SignJob> mine(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
+  Result<SignJob> end(const SignJob& job, Tasks::Move move, Time now, const std::string& actor);
+  Status announce(const SignJob& job, Time now);
+
+  store::Store& store_;
+  CossKeys& keys_;
+  Tasks tasks_;
+  CossUsers users_;
+  Callbacks callbacks_;
+  CallbackBody callback_body_;
+};
+
+}  // namespace eseal::service
