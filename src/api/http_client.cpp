@@ -217,4 +217,15 @@ int HttpClient::connections_opened() const {
   return impl_->opened;
 }
 
+Result<int> post_json(std::string_view url, std::string body, std::chrono::seconds timeout) {
+  auto where = parse_http_url(url);
+  if (!where) return where.error();
+  HttpClient client(where->host, where->port, {.ca_file = {}, .timeout = timeout});
+  Headers headers;
+  headers.set("Content-Type", "application/json");
+  auto response = client.post(where->target, std::move(body), headers);
+  if (!response) return response.error();
+  return response->status;
+}
+
 }  // namespace eseal::api

@@ -66,4 +66,7 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
+// POSTs a JSON `body` to `url` (http://) on a connection of its own; the status that came back.
+Result<int> post_json(std::string_view url, std::string body, std::chrono::seconds timeout);
+
 }  // namespace eseal::api

@@ -8,7 +8,9 @@
 
 #include "api/access_log.h"
 #include "api/config.h"
+#include "api/coss/mobile.h"
 #include "api/coss/routes.h"
+#include "api/http_client.h"
 #include "api/ldt/routes.h"
 #include "api/server.h"
 #include "api/tsa/authority.h"
@@ -66,7 +68,10 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
   api::ldt::Adapter ldt(platform.platform(), ldt_options);
   service::CossUsers coss_users(*store);
-  api::coss::Adapter coss(platform, coss_users);
+  service::CossKeys coss_keys(*store, platform, platform);
+  service::SignJobs sign_jobs(*store, coss_keys, api::coss::callback_body(platform));
+  api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs);
+  api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform);
 
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
@@ -89,6 +94,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   });
   api::ldt::add_routes(server, ldt);
   api::coss::add_routes(server, coss);
+  api::coss::add_mobile_routes(server, mobile);
   if (time_stamps) {
     api::tsa::add_routes(server, *time_stamps);
   } else {
@@ -96,17 +102,31 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
         "no time-stamp authority: POST /tsa is not served and signatures carry no time "
         "stamp (set [tsa] url, or put D/platform/tsa.pem and tsa.key; eseal demo does)");
   }
-  // Tasks past their time are expired when read and, so that none lingers, every minute.
+  // Tasks past their time are expired when read and, so that none lingers, every minute; keys
+  // enrolled without a certificate in time are abandoned.
   service::Tasks tasks(*store);
-  service::Sweeper sweeper(std::chrono::minutes(1), [&tasks, &logger](Time now) {
-    for (const service::TaskKind* kind : {&service::activation_kind()}) {
-      auto expired = tasks.sweep(*kind, now);
-      if (!expired) {
-        logger->warn("sweeping {} tasks: {}", kind->name, expired.error().message);
-      } else if (*expired > 0) {
-        logger->info("expired {} {} tasks", *expired, kind->name);
+  service::Sweeper sweeper(std::chrono::minutes(1), [&](Time now) {
+    auto report = [&logger](const std::string& what, const Result<int>& done) {
+      if (!done) {
+        logger->warn("sweeping {}: {}", what, done.error().message);
+      } else if (*done > 0) {
+        logger->info("expired {} {}", *done, what);
       }
+    };
+    for (const service::TaskKind* kind :
+         {&service::activation_kind(), &service::token_kind(), &service::session_kind()}) {
+      report(kind->name + " tasks", tasks.sweep(*kind, now));
     }
+    report("coss.sign tasks", sign_jobs.sweep(now));
+    report("co-sign keys without a certificate", coss_keys.abandon_stale(now));
+  });
+  // Callbacks due are posted every two seconds, from the queue in the database.
+  service::Sweeper deliverer(std::chrono::seconds(2), [&](Time now) {
+    auto delivered =
+        sign_jobs.callbacks().deliver_due(now, [](const std::string& url, const std::string& body) {
+          return api::post_json(url, body, std::chrono::seconds(10));
+        });
+    if (!delivered) logger->warn("delivering callbacks: {}", delivered.error().message);
   });
   server.stop_on_signals();
   need(server.start(), "cannot start the server");

@@ -234,4 +234,20 @@ Result<crypto::SecureBytes> client_decrypt_finish(const Scalar& d1, const Decryp
   return message;
 }
 
+Bytes enrolment_context(std::string_view app_id, std::string_view code, ByteView device_key) {
+  Bytes out = to_bytes("eseal-coss-enrol|");
+  append(out, as_bytes(app_id));
+  append(out, as_bytes("|"));
+  append(out, as_bytes(code));
+  append(out, as_bytes("|"));
+  append(out, device_key);
+  return out;
+}
+
+std::string login_statement(std::string_view key_id, std::string_view time,
+                            std::string_view nonce) {
+  return "eseal-coss-login|" + std::string(key_id) + "|" + std::string(time) + "|" +
+         std::string(nonce);
+}
+
 }  // namespace eseal::cosign

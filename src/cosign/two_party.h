@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "base/bytes.h"
@@ -105,5 +106,14 @@ Result<Point> server_decrypt(const Scalar& d2, ByteView t1);
 Result<crypto::SecureBytes> client_decrypt_finish(const Scalar& d1, const DecryptBlinding& blinding,
                                                   ByteView t2,
                                                   const crypto::Sm2Ciphertext& ciphertext);
+
+// --- What both parties bind to (the COSS mobile protocol) ----------------------------------
+
+// Key generation's context, which both proofs of knowledge are bound to: the app, the
+// activation code and the device's own public key.
+Bytes enrolment_context(std::string_view app_id, std::string_view code, ByteView device_key);
+
+// What a phone's login signs with its device key: "eseal-coss-login|keyId|time|nonce".
+std::string login_statement(std::string_view key_id, std::string_view time, std::string_view nonce);
 
 }  // namespace eseal::cosign

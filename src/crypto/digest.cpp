@@ -100,6 +100,18 @@ Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data) {
   return out;
 }
 
+SecureBytes pbkdf2(HashAlgorithm algorithm, std::string_view password, ByteView salt,
+                   int iterations, std::size_t length) {
+  SecureBytes out(length);
+  const EVP_MD* md = evp_md(algorithm);
+  if (md == nullptr || PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                                         salt.data(), static_cast<int>(salt.size()), iterations, md,
+                                         static_cast<int>(length), out.data()) != 1) {
+    library_failure("PBKDF2 failed");
+  }
+  return out;
+}
+
 bool equal_constant_time(ByteView a, ByteView b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -6,6 +6,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "crypto/secure_buffer.h"
 
 namespace eseal::crypto {
 
@@ -52,5 +53,9 @@ inline Bytes hmac_sha256(ByteView key, ByteView data) {
 
 // Compares in time independent of where the inputs differ (for MACs and tokens).
 bool equal_constant_time(ByteView a, ByteView b);
+
+// PBKDF2 (RFC 8018) with HMAC over `algorithm`: `length` bytes from a password.
+SecureBytes pbkdf2(HashAlgorithm algorithm, std::string_view password, ByteView salt,
+                   int iterations, std::size_t length);
 
 }  // namespace eseal::crypto

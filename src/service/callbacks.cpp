@@ -26,11 +26,12 @@ Result<Payload> read_payload(const TaskRecord& t) {
 }  // namespace
 
 const TaskKind& callback_kind() {
-  static const TaskKind kind{"callback",
-                             "PENDING",
-                             {{"PENDING", "PENDING"}, {"PENDING", "DELIVERED"}, {"PENDING", "FAILED"}},
-                             {"DELIVERED", "FAILED"},
-                             ""};
+  static const TaskKind kind{
+      "callback",
+      "PENDING",
+      {{"PENDING", "PENDING"}, {"PENDING", "DELIVERED"}, {"PENDING", "FAILED"}},
+      {"DELIVERED", "FAILED"},
+      ""};
   return kind;
 }
 
@@ -77,8 +78,8 @@ Result<int> Callbacks::deliver_due(Time now, const CallbackPoster& post) {
     auto answer = post(p->url, p->body);
     bool ok = answer && *answer >= 200 && *answer < 300;
     std::string what = answer ? "HTTP " + std::to_string(*answer) : answer.error().message;
-    Tasks::Move move{.to = "DELIVERED", .detail = "attempt " + std::to_string(t.attempts + 1) +
-                                                  ": " + what};
+    Tasks::Move move{.to = "DELIVERED",
+                     .detail = "attempt " + std::to_string(t.attempts + 1) + ": " + what};
     move.count_attempt = true;
     if (ok) {
       move.next_attempt = std::optional<Time>();
@@ -86,10 +87,11 @@ Result<int> Callbacks::deliver_due(Time now, const CallbackPoster& post) {
       move.to = "FAILED";
       move.next_attempt = std::optional<Time>();
     } else {
-      auto delay = policy_.first_retry * (std::int64_t{1} << std::min<std::int64_t>(t.attempts, 20));
+      auto delay =
+          policy_.first_retry * (std::int64_t{1} << std::min<std::int64_t>(t.attempts, 20));
       move.to = "PENDING";
-      move.next_attempt = std::optional<Time>(
-          now + std::min<std::chrono::seconds>(delay, std::chrono::hours(1)));
+      move.next_attempt =
+          std::optional<Time>(now + std::min<std::chrono::seconds>(delay, std::chrono::hours(1)));
     }
     auto moved = tasks_.move(callback_kind(), t.id, move, now, kActor);
     if (!moved && moved.error().code != store::kTaskStateChanged) return moved.error();

@@ -65,22 +65,6 @@ const TaskKind& token_kind() {
   return kind;
 }
 
-Bytes enrolment_context(std::string_view app_id, std::string_view code, ByteView device_key) {
-  Bytes out = to_bytes("eseal-coss-enrol|");
-  append(out, as_bytes(app_id));
-  append(out, as_bytes("|"));
-  append(out, as_bytes(code));
-  append(out, as_bytes("|"));
-  append(out, device_key);
-  return out;
-}
-
-std::string login_statement(std::string_view key_id, std::string_view time,
-                            std::string_view nonce) {
-  return "eseal-coss-login|" + std::string(key_id) + "|" + std::string(time) + "|" +
-         std::string(nonce);
-}
-
 Result<store::TaskRecord> CossKeys::use_code(const Caller& app, const EnrolRequest& request,
                                              Time now) {
   const TaskKind& kind = activation_kind();
@@ -122,15 +106,16 @@ Result<store::TaskRecord> CossKeys::use_code(const Caller& app, const EnrolReque
   if (*index != task->reference) {
     // A ticket with the wrong code: an attempt against this code; the last one revokes it.
     bool last = task->attempts + 1 >= kMaxActivationAttempts;
-    auto counted =
-        tasks_.move(kind, task->id,
-                    {.to = last ? "REVOKED" : "ISSUED", .detail = "wrong code", .count_attempt = true},
-                    now, actor);
+    auto counted = tasks_.move(
+        kind, task->id,
+        {.to = last ? "REVOKED" : "ISSUED", .detail = "wrong code", .count_attempt = true}, now,
+        actor);
     if (!counted && counted.error().code != store::kTaskStateChanged) return counted.error();
     return refused(key_code::kCodeInvalid, "the activation code is wrong");
   }
   // Single use: the move is compared and set, so of two phones racing one wins.
-  auto used = tasks_.move(kind, task->id, {.to = "USED", .detail = request.device_name}, now, actor);
+  auto used =
+      tasks_.move(kind, task->id, {.to = "USED", .detail = request.device_name}, now, actor);
   if (!used) {
     if (used.error().code == store::kTaskStateChanged) {
       return refused(key_code::kCodeInvalid, "the activation code was just used");
@@ -153,7 +138,7 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
     if (!ticket) return ticket.error();
     code = ticket->code;
   }
-  Bytes context = enrolment_context(request.app_id, code, device_key->point());
+  Bytes context = cosign::enrolment_context(request.app_id, code, device_key->point());
   auto server = cosign::server_key_share(request.p1, request.p1_proof, context);
   if (!server) return refused(key_code::kBadShare, server.error().message);
   auto task = use_code(app, request, now);
@@ -200,9 +185,9 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
   if (!token) return token.error();
   auto index = token_index(store_, *token);
   if (!index) return index.error();
-  auto issued = tasks_.create(token_kind(),
-                              {app.app_id, key.id, "{}", now + kTokenLifetime, std::nullopt, *index},
-                              now, mobile_actor(user->id));
+  auto issued = tasks_.create(
+      token_kind(), {app.app_id, key.id, "{}", now + kTokenLifetime, std::nullopt, *index}, now,
+      mobile_actor(user->id));
   if (!issued) return issued.error();
   out.token = *token;
   out.token_expires = now + kTokenLifetime;
@@ -221,8 +206,12 @@ Result<pki::Certificate> CossKeys::certify(const CossKey& key, ByteView info, By
   if (read->key.point() != key.public_key) {
     return refused(key_code::kBadRequest, "the request is not for key " + key.id + "'s P");
   }
-  pki::CertificateRequest what{pki::CertificateProfile::kUser, read->subject, read->key, now,
-                               now + std::chrono::days(2 * 365), {}};
+  pki::CertificateRequest what{pki::CertificateProfile::kUser,
+                               read->subject,
+                               read->key,
+                               now,
+                               now + std::chrono::days(2 * 365),
+                               {}};
   auto cert = ca_.issue_user_certificate(what);
   if (!cert) {
     if (cert.error().kind == ErrorKind::kNotFound) {
@@ -264,7 +253,8 @@ Result<CossKeys::Login> CossKeys::login(const std::string& key_id, const std::st
   }
   auto device_key = crypto::Sm2PublicKey::from_point(found->device_key);
   if (!device_key) return device_key.error();
-  if (!crypto::sm2_verify(*device_key, as_bytes(login_statement(key_id, time, nonce)), signature)) {
+  if (!crypto::sm2_verify(*device_key, as_bytes(cosign::login_statement(key_id, time, nonce)),
+                          signature)) {
     return refused(key_code::kBadLogin, "the device signature does not verify");
   }
   Caller owner{"coss", found->app_id, "", {}};
@@ -286,8 +276,8 @@ Result<CossKeys::Login> CossKeys::login(const std::string& key_id, const std::st
   std::string actor = mobile_actor(found->user_id);
   for (const auto& t : *earlier) {
     if (t.state != "ISSUED") continue;
-    auto revoked = tasks_.move(token_kind(), t.id, {.to = "REVOKED", .detail = "a new login"},
-                               now, actor);
+    auto revoked =
+        tasks_.move(token_kind(), t.id, {.to = "REVOKED", .detail = "a new login"}, now, actor);
     if (!revoked && revoked.error().code != store::kTaskStateChanged) return revoked.error();
   }
   auto token = random_hex(32);
@@ -342,8 +332,9 @@ Result<CossKey> CossKeys::key(const std::string& key_id) {
 
 Result<cosign::Scalar> CossKeys::share(const CossKey& key) {
   if (key.state != key_state::kActive && key.state != key_state::kPending) {
-    return refused(key.state == key_state::kLocked ? key_code::kKeyLocked : key_code::kDeviceRevoked,
-                   "key " + key.id + " is " + key.state);
+    return refused(
+        key.state == key_state::kLocked ? key_code::kKeyLocked : key_code::kDeviceRevoked,
+        "key " + key.id + " is " + key.state);
   }
   auto d2 = store_.coss_key_share(key.id);
   if (!d2) return d2.error();

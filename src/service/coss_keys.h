@@ -32,10 +32,10 @@ inline constexpr const char* kCodeExpired = "activation-expired";
 inline constexpr const char* kBadShare = "key-share";  // a point or proof that does not check
 inline constexpr const char* kNoUserCa = "no-user-ca";
 inline constexpr const char* kKeyNotFound = "key-not-found";
-inline constexpr const char* kDeviceRevoked = "device-revoked";  // the key is no more
+inline constexpr const char* kDeviceRevoked = "device-revoked";       // the key is no more
 inline constexpr const char* kNotActivated = "device-not-activated";  // no certificate yet
 inline constexpr const char* kKeyLocked = "key-locked";  // too many bad final signatures
-inline constexpr const char* kBadLogin = "login";       // a device signature that does not check
+inline constexpr const char* kBadLogin = "login";        // a device signature that does not check
 inline constexpr const char* kTokenInvalid = "token-invalid";
 inline constexpr const char* kTokenExpired = "token-expired";
 inline constexpr const char* kBadRequest = "certificate-request";
@@ -70,13 +70,6 @@ class UserCertificates {
   virtual Result<std::vector<pki::Certificate>> user_ca_chain() = 0;
 };
 
-// The key generation's context, which both parties' proofs are bound to: the app, the
-// activation code and the device's own key.
-Bytes enrolment_context(std::string_view app_id, std::string_view code, ByteView device_key);
-
-// What a user's login signs with the device key: "eseal-coss-login|keyId|time|nonce".
-std::string login_statement(std::string_view key_id, std::string_view time, std::string_view nonce);
-
 struct EnrolRequest {
   std::string app_id;  // the app's appId (syscode)
   // The QR payload's "o" (task and code), or the code typed on the phone.
@@ -109,8 +102,7 @@ class CossKeys {
   // The certificate for a PENDING key, from the certification request `info` it was enrolled
   // with and the joint signature over it (verified under P first): the user CA issues it and
   // the key becomes ACTIVE.
-  Result<pki::Certificate> certify(const CossKey& key, ByteView info, ByteView signature,
-                                   Time now);
+  Result<pki::Certificate> certify(const CossKey& key, ByteView info, ByteView signature, Time now);
 
   // A token for `key_id` on its device: `signature` by the device key over
   // login_statement(key_id, time, nonce); the time within five minutes of the server's and the
@@ -119,8 +111,8 @@ class CossKeys {
     std::string token;
     Time expires{};
   };
-  Result<Login> login(const std::string& key_id, const std::string& time,
-                      const std::string& nonce, ByteView signature, Time now);
+  Result<Login> login(const std::string& key_id, const std::string& time, const std::string& nonce,
+                      ByteView signature, Time now);
 
   // The key a token stands for (kTokenInvalid, kTokenExpired), its user still allowed
   // (user_code kLocked, kDeleted) and the key neither revoked nor abandoned (kDeviceRevoked).
@@ -151,8 +143,8 @@ class CossKeys {
 
  private:
   Result<store::TaskRecord> use_code(const Caller& app, const EnrolRequest& request, Time now);
-  Status end_key(CossKey key, const char* state, const std::string& actor,
-                 const std::string& why, Time now);
+  Status end_key(CossKey key, const char* state, const std::string& actor, const std::string& why,
+                 Time now);
 
   store::Store& store_;
   Credentials& credentials_;

@@ -153,6 +153,15 @@ Result<CossUser> CossUsers::find(const Caller& app, const std::string& user_id) 
   return owned(store_.find_coss_user(user_id), app);
 }
 
+Result<Bytes> CossUsers::sign_image(const Caller& app, const std::string& user_id) {
+  auto user = find(app, user_id);
+  if (!user) return user.error();
+  if (user->sign_image.empty()) {
+    return Error::not_found("user " + user_id + " has no picture").with_code(user_code::kNoImage);
+  }
+  return store_.blobs().get(user->sign_image);
+}
+
 Result<CossUser> CossUsers::find_by_identity(const Caller& app, const std::string& id_type,
                                              const std::string& id_number) {
   return owned(store_.find_coss_user_by_identity(app.app_id, id_type, id_number), app);

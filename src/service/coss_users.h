@@ -36,6 +36,7 @@ inline constexpr const char* kBadStatus = "user-status";
 inline constexpr const char* kLocked = "user-locked";    // frozen (LOCKED)
 inline constexpr const char* kDeleted = "user-deleted";  // cancelled (DELETE)
 inline constexpr const char* kIdentityMismatch = "user-identity-mismatch";
+inline constexpr const char* kNoImage = "user-no-image";
 }  // namespace user_code
 
 // A signature picture may be at most this large (manual: 1 MiB).
@@ -86,6 +87,9 @@ class CossUsers {
   Result<CossUser> find_by_identity(const Caller& app, const std::string& id_type,
                                     const std::string& id_number);
   Result<CossUser> find_by_unique_id(const Caller& app, const std::string& unique_id);
+
+  // The user's signature picture (kNotFound, kNoImage, when none).
+  Result<Bytes> sign_image(const Caller& app, const std::string& user_id);
 
   // The user's id number, masked for responses: the first 3 and the last 4 characters kept.
   Result<std::string> masked_id_number(const CossUser& user);

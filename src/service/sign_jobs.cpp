@@ -46,6 +46,7 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
   job.task_id = t.id;
   job.app_id = t.app_id;
   job.user_id = t.subject;
+  job.app_name = (*p)["appId"];
   job.title = (*p)["title"];
   job.description = (*p)["description"];
   job.data_type = (*p)["dataType"];
@@ -71,14 +72,11 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
   return job;
 }
 
-// "http://host…" or "https://host…".
+// "http://host…" (callbacks are posted in the clear, as within a business system's network).
 bool web_url(std::string_view url) {
-  for (std::string_view scheme : {"http://", "https://"}) {
-    if (url.rfind(scheme, 0) == 0 && url.size() > scheme.size() && url[scheme.size()] != '/') {
-      return url.find_first_of(" \t\r\n") == std::string_view::npos;
-    }
-  }
-  return false;
+  constexpr std::string_view kScheme = "http://";
+  return url.rfind(kScheme, 0) == 0 && url.size() > kScheme.size() && url[kScheme.size()] != '/' &&
+         url.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
 Status check_new(const NewSignJob& j) {
@@ -171,7 +169,8 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
   if (!secret) return secret.error();
   auto index = ticket_index(store_, *secret);
   if (!index) return index.error();
-  Fields payload{{"title", j.title},
+  Fields payload{{"appId", app.name},
+                 {"title", j.title},
                  {"description", j.description},
                  {"dataType", j.data_type},
                  {"algo", j.algo},
@@ -259,8 +258,7 @@ Result<SignJob> SignJobs::revoke(const Caller& app, const std::string& id, Time 
   auto job = find(app, id, now);
   if (!job) return job.error();
   if (job->status != "UNSIGN") return ended(*job);
-  return end(*job, {.to = "REVOKE", .detail = "revoked by the business system"}, now,
-             app.actor());
+  return end(*job, {.to = "REVOKE", .detail = "revoked by the business system"}, now, app.actor());
 }
 
 Result<SignJob> SignJobs::mine(const CossKeys::Session& who, const std::string& id, Time now) {
@@ -332,8 +330,8 @@ Result<Bytes> SignJobs::digest(const SignJob& job, const CossKey& key) {
   return crypto::sm2_signing_digest(*p, job.data);
 }
 
-Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::string& id,
-                                   ByteView q1, Time now) {
+Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::string& id, ByteView q1,
+                                   Time now) {
   auto job = mine(who, id, now);
   if (!job) return job.error();
   if (job->status != "UNSIGN") return ended(*job);
@@ -400,14 +398,14 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
                cosign::verify_joint(*p, *e, *rs).ok();
   std::string actor = mobile_actor(who);
   if (!valid) {
-    auto failed = tasks_.move(session_kind(), session->id,
-                              {.to = "FAILED", .detail = "final signature did not verify"}, now,
-                              actor);
+    auto failed =
+        tasks_.move(session_kind(), session->id,
+                    {.to = "FAILED", .detail = "final signature did not verify"}, now, actor);
     if (!failed) return failed.error();
     if (auto counted = keys_.count_failure(who.key, now); !counted) return counted.error();
     int left = std::max<int>(0, kMaxKeyFailures - static_cast<int>(who.key.failures) - 1);
-    return refused(job_code::kBadSignature, "the signature does not verify (" +
-                                                std::to_string(left) + " tries left)");
+    return refused(job_code::kBadSignature,
+                   "the signature does not verify (" + std::to_string(left) + " tries left)");
   }
   auto used = tasks_.move(session_kind(), session->id, {.to = "USED"}, now, actor);
   if (!used) {
@@ -430,9 +428,10 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
   Fields result{{"signature", crypto::to_base64(*der)},
                 {"cert", crypto::to_base64(certificate)},
                 {"keyId", who.key.id}};
-  return end(*job, {.to = "FINISH", .detail = "signed with key " + who.key.id,
-                    .result = write_fields(result)},
-             now, actor);
+  return end(
+      *job,
+      {.to = "FINISH", .detail = "signed with key " + who.key.id, .result = write_fields(result)},
+      now, actor);
 }
 
 Result<SignJob> SignJobs::reject(const CossKeys::Session& who, const std::string& id,
@@ -451,10 +450,10 @@ Result<SignJob> SignJobs::certificate_job(const Enrolment& enrolment, Time now) 
                  {"algo", "SM3withSM2"},
                  {"data", crypto::to_base64(enrolment.request_info)},
                  {"keyId", enrolment.key.id}};
-  auto task = tasks_.create(sign_job_kind(),
-                            {"", enrolment.user.id, write_fields(payload),
-                             now + kEnrolmentWindow, std::nullopt, ""},
-                            now, "mobile:" + enrolment.user.id);
+  auto task = tasks_.create(
+      sign_job_kind(),
+      {"", enrolment.user.id, write_fields(payload), now + kEnrolmentWindow, std::nullopt, ""}, now,
+      "mobile:" + enrolment.user.id);
   if (!task) return task.error();
   return job_of(*task);
 }

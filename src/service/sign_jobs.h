@@ -76,6 +76,7 @@ struct NewSignJob {
 struct SignJob {
   std::string id;  // SD_…
   std::string task_id, app_id, user_id;
+  std::string app_name;  // the app's name in its family (COSS: the appId); "" for CSR jobs
   std::string title, description, data_type, algo, callback_url;
   Bytes data;
   std::string status;  // UNSIGN, FINISH, EXPIRE, REVOKE, REFUSE

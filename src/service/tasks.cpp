@@ -85,9 +85,8 @@ Result<TaskRecord> Tasks::move(const TaskKind& kind, const std::string& id, cons
   auto task = get(kind, id, now);
   if (!task) return task.error();
   if (!kind.allows(task->state, move.to)) return state_changed(*task, move.to);
-  store::TaskChange change{{task->state},     move.to,           move.subject,
-                           move.payload,      move.result,       move.expires,
-                           move.next_attempt, move.count_attempt};
+  store::TaskChange change{{task->state}, move.to,      move.subject,      move.payload,
+                           move.result,   move.expires, move.next_attempt, move.count_attempt};
   std::string detail = task->state + " -> " + move.to;
   if (!move.detail.empty()) detail += ": " + move.detail;
   return store_.change_task(id, change, now,

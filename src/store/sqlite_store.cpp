@@ -696,7 +696,8 @@ class SqliteStore final : public Store {
 
   Status add_coss_key(const CossKey& k, ByteView d2, const AuditEntry& audit) override {
     if (!box_) return no_kek();
-    if (k.id.empty() || k.user_id.empty()) return Error::invalid_input("a key needs an id and user");
+    if (k.id.empty() || k.user_id.empty())
+      return Error::invalid_input("a key needs an id and user");
     auto sealed = box_->seal(key_share_context(k.id), d2);
     if (!sealed) return sealed.error();
     return write(audit, [&]() -> Status {
@@ -745,8 +746,8 @@ class SqliteStore final : public Store {
     return share;
   }
 
-  Status change_coss_key(const CossKey& k, const std::vector<std::string>& from,
-                         bool destroy_share, Time now, const AuditEntry& audit) override {
+  Status change_coss_key(const CossKey& k, const std::vector<std::string>& from, bool destroy_share,
+                         Time now, const AuditEntry& audit) override {
     return write(audit, [&]() -> Status {
       auto current = one<std::string>(
           "SELECT state FROM coss_keys WHERE id = ?",
@@ -754,8 +755,7 @@ class SqliteStore final : public Store {
           k.id);
       if (!current) return current.error();
       if (std::find(from.begin(), from.end(), *current) == from.end()) {
-        return Error::invalid_input("key " + k.id + " is " + *current + ", not " +
-                                    state_list(from))
+        return Error::invalid_input("key " + k.id + " is " + *current + ", not " + state_list(from))
             .with_code(kTaskStateChanged);
       }
       Status changed = run(

@@ -190,13 +190,13 @@ struct CossKey {
   std::string id;       // 32 hex digits
   std::string user_id;  // the user's msspId
   std::string app_id;
-  std::string device_id;    // "DEVICE_<uuid>"
-  std::string device_name;  // as the phone gave it
-  Bytes device_key;         // the device's own SM2 public key (65 bytes), for login
-  Bytes public_key;         // P, 65 bytes uncompressed
-  std::string scheme;       // "sm2-2p-inv-3n"
-  std::string state;        // PENDING (no certificate yet), ACTIVE, REVOKED, ABANDONED
-  Bytes certificate;        // DER; empty until issued
+  std::string device_id;      // "DEVICE_<uuid>"
+  std::string device_name;    // as the phone gave it
+  Bytes device_key;           // the device's own SM2 public key (65 bytes), for login
+  Bytes public_key;           // P, 65 bytes uncompressed
+  std::string scheme;         // "sm2-2p-inv-3n"
+  std::string state;          // PENDING (no certificate yet), ACTIVE, REVOKED, ABANDONED
+  Bytes certificate;          // DER; empty until issued
   std::int64_t failures = 0;  // final signatures that did not verify, in a row
   Time created{};
   Time updated{};
@@ -234,8 +234,8 @@ struct TaskQuery {
   std::string kind;
   std::string app_id, subject, reference;
   std::vector<std::string> states;
-  std::optional<Time> expired_by;  // expires before this time (expired at it)
-  std::optional<Time> due_by;      // next_attempt at or before this time
+  std::optional<Time> expired_by;                // expires before this time (expired at it)
+  std::optional<Time> due_by;                    // next_attempt at or before this time
   std::optional<Time> updated_from, updated_to;  // last changed in [from, to)
   std::int64_t offset = 0;
   std::int64_t limit = 100;

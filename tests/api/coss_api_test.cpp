@@ -2,100 +2,15 @@
 // credentials, requests signed as a business system signs them; addUser, queryUserInfo by each
 // key and updateUser answered with the manual's envelope, and each refusal with its chapter-4
 // code: unknown app, bad signature, a replay, a disabled app, every field rule.
-#include <gtest/gtest.h>
-
-#include "api/coss/envelope.h"
-#include "api/coss/routes.h"
-#include "api/http_client.h"
-#include "api/json.h"
-#include "api/server.h"
-#include "crypto/encoding.h"
-#include "service/store_platform.h"
-#include "store/store.h"
-#include "support/process.h"
+#include "coss_world.h"
 
 namespace eseal::api::coss {
 namespace {
 
-keys::Kek test_kek() {
-  return keys::Kek(crypto::SecureBytes{'c', 'o', 's', 's', '-', 'a', 'p', 'i'});
-}
-
-class World {
- public:
-  World() {
-    keys::Kek kek = test_kek();
-    store_ = std::move(*store::open_store(dir_.path(), kek));
-    platform_ = std::make_unique<service::StorePlatform>(*store_, kek, dir_.path());
-    users_ = std::make_unique<service::CossUsers>(*store_);
-    adapter_ = std::make_unique<Adapter>(*platform_, *users_);
-    secrets_ = *store::AppSecrets::generate(true);
-    store::App app;
-    app.id = *store::new_id();
-    app.syscode = "APP_0157E810F6894BEEB4DEC70331720557";
-    app.name = "业务系统";
-    app.scopes = {"*"};
-    app.created = app.rotated = now_utc();
-    EXPECT_TRUE(
-        store_->add_app(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
-    ServerOptions options;
-    options.port = 0;
-    options.workers = 2;
-    server_ = std::make_unique<Server>(options);
-    add_routes(*server_, *adapter_);
-    EXPECT_TRUE(server_->start());
-  }
-  ~World() {
-    server_->stop();
-    server_->wait();
-  }
-
-  // The answer to `operation` with `fields` (a JSON object), signed with the app's secureCode.
-  rapidjson::Document call(const std::string& operation, std::string_view fields,
-                           const std::string& trans_id = "") {
-    auto parsed = parse_json(fields);
-    EXPECT_TRUE(parsed) << fields;
-    std::string id = trans_id.empty() ? "T-" + std::to_string(++calls_) : trans_id;
-    return send(operation,
-                build_request(app_id(), as_bytes(secrets_.secure_code), *parsed.document, id));
-  }
-  rapidjson::Document send(const std::string& operation, const std::string& body) {
-    HttpClient client("127.0.0.1", server_->port());
-    Headers headers;
-    headers.set("Content-Type", "application/json");
-    auto r = client.post("/coss/service/v1/" + operation, body, headers);
-    EXPECT_TRUE(r.ok()) << r.error().message;
-    EXPECT_EQ(r->status, 200);
-    rapidjson::Document d;
-    d.Parse(r->body.c_str());
-    EXPECT_FALSE(d.HasParseError()) << r->body;
-    return d;
-  }
-  std::string app_id() const { return "APP_0157E810F6894BEEB4DEC70331720557"; }
-  const std::string& secure_code() const { return secrets_.secure_code; }
-  store::Store& store() { return *store_; }
-
- private:
-  test::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<service::StorePlatform> platform_;
-  std::unique_ptr<service::CossUsers> users_;
-  std::unique_ptr<Adapter> adapter_;
-  std::unique_ptr<Server> server_;
-  store::AppSecrets secrets_;
-  int calls_ = 0;
-};
-
-int status_of(const rapidjson::Document& d) {
-  return d.HasMember("status") && d["status"].IsInt() ? d["status"].GetInt() : -1;
-}
-std::string message_in(const rapidjson::Document& d) {
-  return d.HasMember("message") ? d["message"].GetString() : "";
-}
-std::string data_field(const rapidjson::Document& d, const char* name) {
-  if (!d.HasMember("data") || !d["data"].HasMember(name)) return "";
-  return d["data"][name].GetString();
-}
+using test::data_field;
+using test::message_in;
+using test::status_of;
+using test::World;
 
 constexpr std::string_view kZhangSan =
     R"({"userName":"张三","idType":"SF","idNumber":"513436200005039279",

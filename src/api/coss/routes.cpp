@@ -6,7 +6,9 @@
 
 #include "api/coss/codes.h"
 #include "api/coss/envelope.h"
+#include "api/coss/wording.h"
 #include "api/json_text.h"
+#include "crypto/encoding.h"
 
 namespace eseal::api::coss {
 namespace {
@@ -18,67 +20,6 @@ namespace user_code = service::user_code;
 // COSS bodies are JSON with at most a 1 MiB picture or data field in base64.
 constexpr std::size_t kBodyLimit = 2 * 1024 * 1024;
 
-// The chapter-4 code and the particulars for a user refusal of the service.
-struct Wording {
-  int code;
-  std::string_view detail;  // "" when the code's message says it all
-};
-const std::map<std::string_view, Wording>& user_wording() {
-  static const std::map<std::string_view, Wording> table{
-      {user_code::kBadName, {89003037, ""}},
-      {user_code::kBadIdType, {code::kBadParameter, "证件类型应为SF、GA、HZ或QT"}},
-      {user_code::kIdNumberEmpty, {code::kIdNumberEmpty, ""}},
-      {user_code::kBadIdNumber, {89004010, ""}},
-      {user_code::kBadMobile, {89004011, ""}},
-      {user_code::kBadDepartment, {code::kBadParameter, "部门信息应为1至64个字符"}},
-      {user_code::kBadUniqueId, {code::kBadParameter, "用户唯一ID最长64位"}},
-      {user_code::kBadRequireCert, {code::kBadParameter, "requireCert应为Y或N"}},
-      {user_code::kBadImage, {89003020, ""}},
-      {user_code::kImageTooLarge, {89005027, ""}},
-      {user_code::kIdentityTaken, {89004001, ""}},
-      {user_code::kUniqueIdTaken, {89004019, ""}},
-      {user_code::kBadStatus, {89004012, ""}},
-      {user_code::kLocked, {89005005, ""}},
-      {user_code::kDeleted, {89005004, ""}},
-      {user_code::kIdentityMismatch, {89005099, ""}},
-  };
-  return table;
-}
-
-// A refusal in COSS terms: a code of chapter 4 and what to add to its message.
-struct Refusal {
-  int code;
-  std::string detail;
-};
-
-// The code for a service error: a user refusal by its table, an unknown user as `not_found`
-// says (each lookup has its own code), the store's failures as 89000002, anything else 89000007;
-// no library or database text reaches the response.
-Refusal refusal_of(const Error& e, int not_found = 89004022) {
-  if (auto it = user_wording().find(e.code); it != user_wording().end()) {
-    return {it->second.code, std::string(it->second.detail)};
-  }
-  if (e.code == user_code::kNotFound || e.kind == ErrorKind::kNotFound) return {not_found, ""};
-  if (e.kind == ErrorKind::kIo) return {code::kDatabase, ""};
-  return {code::kServer, ""};
-}
-
-std::string answer(const Refusal& r, std::string_view trans_id) {
-  std::string message(message_of(r.code));
-  if (!r.detail.empty()) message += "：" + r.detail;
-  return response(r.code, message, trans_id);
-}
-
-std::string success(std::string_view trans_id, const Value* data = nullptr) {
-  return response(code::kSuccess, "SUCCESS", trans_id, data);
-}
-
-// "yyyy-MM-dd HH:mm:ss" in China Standard Time (UTC+8), as the manual's examples read.
-std::string china_time(Time t) {
-  std::string utc = format_utc(t + std::chrono::hours(8));  // 2026-11-23T12:00:00Z
-  return utc.substr(0, 10) + " " + utc.substr(11, 8);
-}
-
 std::string_view id_type_name(const std::string& type) {
   static const std::map<std::string_view, std::string_view> names{
       {"SF", "身份证(SF)"}, {"GA", "港澳通行证(GA)"}, {"HZ", "护照(HZ)"}, {"QT", "其它(QT)"}};
@@ -86,22 +27,19 @@ std::string_view id_type_name(const std::string& type) {
   return it == names.end() ? std::string_view(type) : it->second;
 }
 
-void put(Document& d, std::string_view key, std::string_view value) {
-  auto& a = d.GetAllocator();
-  d.AddMember(Value(key.data(), static_cast<rapidjson::SizeType>(key.size()), a),
-              Value(value.data(), static_cast<rapidjson::SizeType>(value.size()), a), a);
+// A positive whole number field ("" for absent, as `fallback`); nullopt when it is not one.
+std::optional<int> positive(const std::string& text, int fallback, int most) {
+  if (text.empty()) return fallback;
+  if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  int v = std::stoi(text);
+  if (v < 1 || v > most) return std::nullopt;
+  return v;
 }
 
-// The activation QR payload (§3.3.2): {"id": appId, "sUrl": the phone's service-info URL,
-// "o": the ticket, "cv": "2.0"}, as a JSON string.
-std::string activation_qr(std::string_view app_id, std::string_view public_url,
-                          const std::string& ticket) {
-  Document qr(rapidjson::kObjectType);
-  put(qr, "id", app_id);
-  put(qr, "sUrl", std::string(public_url) + "/coss/mobile/v1/getServiceInfo");
-  put(qr, "o", ticket);
-  put(qr, "cv", "2.0");
-  return compact_json(qr);
+std::int64_t epoch_ms(Time t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -120,6 +58,13 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"updateUser", &Adapter::update_user},
       {"getAuthCode", &Adapter::get_auth_code},
       {"getAuthCodeWithIdenVerify", &Adapter::get_auth_code_verified},
+      {"getUserDevice", &Adapter::get_user_device},
+      {"deleteUserDevice", &Adapter::delete_user_device},
+      {"addSignJob", &Adapter::add_sign_job},
+      {"getSignResult", &Adapter::get_sign_result},
+      {"getSignJobOrAuthorizeJobs", &Adapter::get_sign_jobs},
+      {"revokeSignJob", &Adapter::revoke_sign_job},
+      {"queryImage", &Adapter::query_image},
   };
   return operations;
 }
@@ -249,9 +194,161 @@ std::string Adapter::issue_auth_code(const Call& c, bool verify) {
   auto issued = users_.issue_activation(c.app, user_id, identity, c.now);
   if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
-  put(data, "authCode", activation_qr(c.app.name, c.public_url, issued->ticket));
+  put(data, "authCode", qr_payload(c.app.name, c.public_url, issued->ticket));
   put(data, "code", issued->code);
   return success(r.trans_id, &data);
+}
+
+std::string Adapter::get_user_device(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId");
+  if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+  auto devices = keys_.devices(c.app, user_id);
+  if (!devices) return answer(refusal_of(devices.error()), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  auto& a = data.GetAllocator();
+  Value list(rapidjson::kArrayType);
+  for (const auto& k : *devices) {
+    Value item(rapidjson::kObjectType);
+    put(item, a, "deviceId", k.device_id);
+    put(item, a, "userId", k.user_id);
+    put(item, a, "deviceName", k.device_name);
+    put(item, a, "reqCertTime", china_time(k.updated));
+    list.PushBack(item, a);
+  }
+  data.AddMember("deviceInfos", list, a);
+  return success(r.trans_id, &data);
+}
+
+std::string Adapter::delete_user_device(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId"), device_id = r.text("deviceId");
+  if (user_id.empty() || device_id.empty()) {
+    return answer({code::kBadParameter, "缺少userId或deviceId"}, r.trans_id);
+  }
+  Status deleted = keys_.delete_device(c.app, user_id, device_id, c.now);
+  if (!deleted) return answer(refusal_of(deleted.error()), r.trans_id);
+  return success(r.trans_id, nullptr, "用户设备注销成功");
+}
+
+std::string Adapter::add_sign_job(const Call& c) {
+  const Request& r = c.r;
+  service::NewSignJob j{r.text("userId"), r.text("title"),       r.text("dataType"),
+                        r.text("algo"),   r.text("description"), r.text("expiryDate"),
+                        r.text("data"),   r.text("callBackUrl")};
+  auto job = jobs_.create(c.app, j, c.now);
+  if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "signDataId", job->id);
+  put(data, "qrCode", qr_payload(c.app.name, c.public_url, job->ticket));
+  return success(r.trans_id, &data);
+}
+
+std::string Adapter::get_sign_result(const Call& c) {
+  const Request& r = c.r;
+  std::string id = r.text("signDataId");
+  if (id.empty()) return answer({code::kBadParameter, "缺少signDataId"}, r.trans_id);
+  auto job = jobs_.find(c.app, id, c.now);
+  if (!job) return answer(refusal_of(job.error()), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "signDataId", job->id);
+  put(data, "jobStatus", job->status);
+  put(data, "msspId", job->user_id);
+  if (job->status == "FINISH") {
+    put(data, "signResult", crypto::to_base64(job->signature));
+    put(data, "signCert", crypto::to_base64(job->certificate));
+  }
+  return success(r.trans_id, &data);
+}
+
+std::string Adapter::get_sign_jobs(const Call& c) {
+  const Request& r = c.r;
+  service::JobQuery q;
+  q.user_id = r.text("userId");
+  q.sign_data_id = r.text("signDataId");
+  auto page = positive(r.text("currentPage"), 1, 1000000);
+  auto size = positive(r.text("pageSize"), 20, 100);
+  if (!page || !size) {
+    return answer({code::kBadParameter, "currentPage与pageSize应为正整数，pageSize最大100"},
+                  r.trans_id);
+  }
+  q.page = *page;
+  q.page_size = *size;
+  if (std::string day = r.text("operateTime"); !day.empty()) {
+    auto start = china_day(day);
+    if (!start) return answer({89004004, "operateTime应为yyyy-MM-dd"}, r.trans_id);
+    q.day = *start;
+  }
+  service::JobPage found;
+  // Jobs signed on another's behalf come with delegation (授权), which this server does not
+  // grant yet: for a grantee there are none.
+  if (r.text("authorizeeUserId").empty()) {
+    auto listed = jobs_.list(c.app, q, c.now);
+    if (!listed) return answer(refusal_of(listed.error()), r.trans_id);
+    found = std::move(*listed);
+  }
+  Document data(rapidjson::kObjectType);
+  auto& a = data.GetAllocator();
+  Value list(rapidjson::kArrayType);
+  for (const auto& job : found.jobs) {
+    Value item(rapidjson::kObjectType);
+    put(item, a, "id", job.id);
+    put(item, a, "userId", job.user_id);
+    put(item, a, "status", job.status);
+    if (job.status == "FINISH") put(item, a, "resultData", crypto::to_base64(job.signature));
+    put(item, a, "createTime", china_time(job.created));
+    put(item, a, "updateTime", china_time(job.updated));
+    if (!q.sign_data_id.empty() && job.status == "FINISH") {
+      put(item, a, "signCert", crypto::to_base64(job.certificate));
+    }
+    item.AddMember("expiryDate", epoch_ms(job.expires), a);
+    list.PushBack(item, a);
+  }
+  data.AddMember("signList", list, a);
+  data.AddMember("pageNum", q.page, a);
+  data.AddMember("pageSize", q.page_size, a);
+  data.AddMember("totalNum", found.total, a);
+  data.AddMember("totalPage", (found.total + q.page_size - 1) / q.page_size, a);
+  return success(r.trans_id, &data);
+}
+
+std::string Adapter::revoke_sign_job(const Call& c) {
+  const Request& r = c.r;
+  // The manual names it signJobId; the id addSignJob returned as signDataId is taken too.
+  std::string id = r.text("signJobId");
+  if (id.empty()) id = r.text("signDataId");
+  if (id.empty()) return answer({code::kBadParameter, "缺少signJobId"}, r.trans_id);
+  auto job = jobs_.revoke(c.app, id, c.now);
+  if (!job) return answer(refusal_of(job.error()), r.trans_id);
+  return success(r.trans_id);
+}
+
+std::string Adapter::query_image(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId");
+  if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+  auto image = users_.sign_image(c.app, user_id);
+  if (!image) return answer(refusal_of(image.error()), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "userId", user_id);
+  put(data, "image", crypto::to_base64(*image));
+  return success(r.trans_id, &data);
+}
+
+service::SignJobs::CallbackBody callback_body(service::Credentials& credentials) {
+  return [&credentials](const service::SignJob& job) -> Result<std::string> {
+    auto app = credentials.coss(job.app_name);
+    if (!app) return app.error().with_context("the callback of job " + job.id);
+    Document fields(rapidjson::kObjectType);
+    put(fields, "signJobId", job.id);
+    put(fields, "status", job.status);
+    put(fields, "msspId", job.user_id);
+    if (job.status == "FINISH") {
+      put(fields, "signResult", crypto::to_base64(job.signature));
+      put(fields, "signCert", crypto::to_base64(job.certificate));
+    }
+    return build_request(job.app_name, app->secure_code, fields, job.task_id + "-" + job.status);
+  };
 }
 
 void add_routes(Server& server, Adapter& adapter) {

@@ -2,14 +2,19 @@
 // request authenticated as the manual says (api/coss/envelope.h) and answered with the chapter-4
 // codes, always HTTP 200 with the {status, message, transId, data} envelope (the server's own
 // errors on these routes — a body over the limit — too). Operations so far: addUser,
-// queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify.
+// queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify, getUserDevice,
+// deleteUserDevice, addSignJob, getSignResult, getSignJobOrAuthorizeJobs, revokeSignJob,
+// queryImage. Callbacks carry the job's fields signed as a request of the app would be
+// (appId, signAlgo, version, transId, signature under its secureCode).
 #pragma once
 
 #include <chrono>
 
 #include "api/server.h"
+#include "service/coss_keys.h"
 #include "service/coss_users.h"
 #include "service/platform.h"
+#include "service/sign_jobs.h"
 
 namespace eseal::api::coss {
 
@@ -21,8 +26,9 @@ struct Options {
 class Adapter {
  public:
   // Everything passed must outlive the adapter.
-  Adapter(service::Credentials& credentials, service::CossUsers& users, Options options = {})
-      : credentials_(credentials), users_(users), options_(options) {}
+  Adapter(service::Credentials& credentials, service::CossUsers& users, service::CossKeys& keys,
+          service::SignJobs& jobs, Options options = {})
+      : credentials_(credentials), users_(users), keys_(keys), jobs_(jobs), options_(options) {}
 
   // The response body for `body` sent to `operation` at `now`. `public_url` is where phones
   // reach this server ("https://host:port"), for the QR payloads.
@@ -42,12 +48,25 @@ class Adapter {
   std::string get_auth_code(const Call& call);
   std::string get_auth_code_verified(const Call& call);
   std::string issue_auth_code(const Call& call, bool verify);
+  std::string get_user_device(const Call& call);
+  std::string delete_user_device(const Call& call);
+  std::string add_sign_job(const Call& call);
+  std::string get_sign_result(const Call& call);
+  std::string get_sign_jobs(const Call& call);
+  std::string revoke_sign_job(const Call& call);
+  std::string query_image(const Call& call);
 
   service::Credentials& credentials_;
   service::CossUsers& users_;
+  service::CossKeys& keys_;
+  service::SignJobs& jobs_;
   Options options_;
 };
 
 void add_routes(Server& server, Adapter& adapter);
+
+// The body of a sign job's callback: {signJobId, status, msspId, signResult, signCert} with the
+// common fields, signed with the app's secureCode; transId "<job>-<status>" names the event.
+service::SignJobs::CallbackBody callback_body(service::Credentials& credentials);
 
 }  // namespace eseal::api::coss

@@ -1,0 +1,304 @@
+#include "mobile/phone.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <map>
+
+#include "api/http_client.h"
+#include "base/time.h"
+#include "cosign/two_party.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+#include "crypto/sm2.h"
+
+namespace eseal::mobile {
+namespace {
+
+constexpr std::string_view kServiceInfoPath = "/coss/mobile/v1/getServiceInfo";
+
+std::string json_of(const std::map<std::string, std::string>& fields) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartObject();
+  for (const auto& [k, v] : fields) {
+    w.Key(k.c_str());
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  }
+  w.EndObject();
+  return out.GetString();
+}
+
+std::string text(const rapidjson::Value& o, const char* name) {
+  return o.IsObject() && o.HasMember(name) && o[name].IsString() ? o[name].GetString() : "";
+}
+
+Result<Bytes> bytes(const rapidjson::Value& o, const char* name) {
+  auto b = crypto::from_base64(text(o, name));
+  if (!b) return Error::invalid_input(std::string("the server's ") + name + " is not base64");
+  return b;
+}
+
+struct Qr {
+  std::string server, app_id, ticket, code;
+};
+
+// The QR payload, or a typed code.
+Result<Qr> read_qr(std::string_view given, const ActivateOptions& options) {
+  Qr qr{options.server, options.app_id, "", ""};
+  if (!given.empty() && given.front() == '{') {
+    rapidjson::Document d;
+    d.Parse(given.data(), given.size());
+    if (d.HasParseError() || !d.IsObject()) return Error::invalid_input("not a QR payload");
+    std::string url = text(d, "sUrl");
+    auto at = url.find(kServiceInfoPath);
+    if (at == std::string::npos) return Error::invalid_input("the QR payload has no sUrl");
+    qr.server = url.substr(0, at);
+    qr.app_id = text(d, "id");
+    qr.ticket = text(d, "o");
+    auto raw = crypto::from_base64(qr.ticket);
+    if (!raw || raw->size() < 4) return Error::invalid_input("the QR payload's o is not a ticket");
+    qr.code = crypto::to_hex(ByteView(*raw).last(4));
+    return qr;
+  }
+  qr.code = std::string(given);
+  if (qr.server.empty() || qr.app_id.empty()) {
+    return Error::invalid_input("a typed code needs --server and --app");
+  }
+  return qr;
+}
+
+}  // namespace
+
+struct Phone::Answer {
+  rapidjson::Document body;
+  const rapidjson::Value& data() const {
+    static const rapidjson::Value kNull;
+    return body.HasMember("data") ? body["data"] : kNull;
+  }
+};
+
+Result<Phone::Answer> Phone::post(Account& account, std::string_view operation, std::string body,
+                                  bool with_token) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto where = api::parse_http_url(account.server + "/coss/mobile/v1/" + std::string(operation));
+    if (!where) return where.error();
+    api::HttpClient client(where->host, where->port,
+                           {.ca_file = {}, .timeout = std::chrono::seconds(30)});
+    api::Headers headers;
+    headers.set("Content-Type", "application/json");
+    if (with_token) headers.set("Authorization", "Bearer " + account.token);
+    auto response = client.post(where->target, body, headers);
+    if (!response) return response.error();
+    Answer answer;
+    answer.body.Parse(response->body.c_str());
+    if (answer.body.HasParseError() || !answer.body.IsObject() ||
+        !answer.body.HasMember("status") || !answer.body["status"].IsInt()) {
+      return Error::io("the server's answer to " + std::string(operation) + " is not COSS JSON");
+    }
+    int status = answer.body["status"].GetInt();
+    if (status == 200) return answer;
+    // An expired or unknown token: log in with the device key and try once more.
+    if (with_token && attempt == 0 && (status == 89005009 || status == 89005030)) {
+      if (auto renewed = login(account); !renewed) return renewed.error();
+      continue;
+    }
+    return Error::invalid_input(text(answer.body, "message")).with_code(std::to_string(status));
+  }
+  return Error::internal("unreachable");
+}
+
+Status Phone::login(Account& account) {
+  auto device = crypto::Sm2PrivateKey::from_scalar(account.device_key);
+  if (!device) return device.error();
+  auto nonce = crypto::random_bytes(16);
+  if (!nonce) return nonce.error();
+  std::string time = format_utc(now_utc());
+  std::string n = crypto::to_hex(*nonce);
+  auto signature =
+      crypto::sm2_sign(*device, as_bytes(cosign::login_statement(account.key_id, time, n)));
+  if (!signature) return signature.error();
+  auto answer = post(account, "login",
+                     json_of({{"keyId", account.key_id},
+                              {"time", time},
+                              {"nonce", n},
+                              {"signature", crypto::to_base64(*signature)}}),
+                     false);
+  if (!answer) return answer.error();
+  account.token = text(answer->data(), "token");
+  return wallet_.save(account);
+}
+
+Result<Account> Phone::activate(std::string_view qr_or_code, const ActivateOptions& options) {
+  auto qr = read_qr(qr_or_code, options);
+  if (!qr) return qr.error();
+  Account account;
+  account.server = qr->server;
+  account.app_id = qr->app_id;
+  auto info = post(account, "getServiceInfo", json_of({{"appId", qr->app_id}}), false);
+  if (!info) return info.error();
+  bool speaks = false;
+  if (info->data().HasMember("schemes") && info->data()["schemes"].IsArray()) {
+    for (const auto& s : info->data()["schemes"].GetArray()) {
+      if (s.IsString() && s.GetString() == cosign::kSchemeInverse3n) speaks = true;
+    }
+  }
+  if (!speaks) {
+    return Error::invalid_input("the server does not offer " +
+                                std::string(cosign::kSchemeInverse3n));
+  }
+  auto device = crypto::Sm2PrivateKey::generate();
+  if (!device) return device.error();
+  Bytes device_point = device->public_key().point();
+  Bytes context = cosign::enrolment_context(qr->app_id, qr->code, device_point);
+  auto share = cosign::client_key_share(context);
+  if (!share) return share.error();
+  std::map<std::string, std::string> fields{{"appId", qr->app_id},
+                                            {"deviceName", options.device_name},
+                                            {"deviceKey", crypto::to_base64(device_point)},
+                                            {"p1", crypto::to_base64(share->p1)},
+                                            {"p1Proof", crypto::to_base64(share->proof)}};
+  if (!qr->ticket.empty()) {
+    fields["o"] = qr->ticket;
+  } else {
+    fields["code"] = qr->code;
+  }
+  auto enrolled = post(account, "activate", json_of(fields), false);
+  if (!enrolled) return enrolled.error();
+  const auto& d = enrolled->data();
+  auto p2 = bytes(d, "p2");
+  auto p2_proof = bytes(d, "p2Proof");
+  auto p = bytes(d, "p");
+  if (!p2 || !p2_proof || !p) return Error::invalid_input("the server's key share is not base64");
+  auto confirmed = cosign::client_confirm_key(share->d1, *p2, *p2_proof, *p, context);
+  if (!confirmed) return confirmed.error().with_context("the server's key share");
+  account.key_id = text(d, "keyId");
+  account.mssp_id = text(d, "msspId");
+  account.user_name = text(d, "userName");
+  account.device_id = text(d, "deviceId");
+  account.p = *confirmed;
+  account.device_key = device->scalar();
+  account.token = text(d, "token");
+  if (auto sealed = seal_share(account, share->d1, options.pin); !sealed) return sealed.error();
+  if (auto saved = wallet_.save(account); !saved) return saved.error();
+  // The certificate: its request signed together, like any job.
+  auto job = fetch(account, text(d, "certJobId"));
+  if (!job) return job.error();
+  auto signed_job = run_signing(account, *job, share->d1);
+  if (!signed_job) return signed_job.error();
+  account.certificate = signed_job->certificate;
+  if (auto saved = wallet_.save(account); !saved) return saved.error();
+  return account;
+}
+
+Result<std::vector<JobView>> Phone::jobs(Account& account) {
+  auto answer = post(account, "listJobs", "{}", true);
+  if (!answer) return answer.error();
+  std::vector<JobView> out;
+  const auto& d = answer->data();
+  if (d.HasMember("jobs") && d["jobs"].IsArray()) {
+    for (const auto& j : d["jobs"].GetArray()) {
+      out.push_back({text(j, "signDataId"),
+                     text(j, "title"),
+                     text(j, "description"),
+                     text(j, "dataType"),
+                     text(j, "status"),
+                     text(j, "createTime"),
+                     text(j, "expiryTime"),
+                     {},
+                     {}});
+    }
+  }
+  return out;
+}
+
+Result<JobView> Phone::fetch(Account& account, const std::string& job_or_qr) {
+  Result<Answer> answer = Error::internal("");
+  if (!job_or_qr.empty() && job_or_qr.front() == '{') {
+    rapidjson::Document qr;
+    qr.Parse(job_or_qr.c_str());
+    if (qr.HasParseError() || text(qr, "o").empty()) {
+      return Error::invalid_input("not a QR payload");
+    }
+    answer = post(account, "resolveQr", json_of({{"o", text(qr, "o")}}), true);
+  } else {
+    answer = post(account, "getJob", json_of({{"signDataId", job_or_qr}}), true);
+  }
+  if (!answer) return answer.error();
+  const auto& d = answer->data();
+  auto data = bytes(d, "data");
+  auto hash = bytes(d, "hash");
+  if (!data || !hash) return Error::invalid_input("the server's job is not base64");
+  JobView job{text(d, "signDataId"), text(d, "title"),  text(d, "description"),
+              text(d, "dataType"),   text(d, "status"), text(d, "createTime"),
+              text(d, "expiryTime"), std::move(*data),  std::move(*hash)};
+  // What the phone shows is what it signs: the digest is recomputed here from the data.
+  Bytes expected = job.data;
+  if (job.data_type != "HASH") {
+    auto p = crypto::Sm2PublicKey::from_point(account.p);
+    if (!p) return p.error();
+    auto e = crypto::sm2_signing_digest(*p, job.data);
+    if (!e) return e.error();
+    expected = std::move(*e);
+  }
+  if (expected != job.hash) {
+    return Error::verification_failed("the server's digest is not the job's data: not signing");
+  }
+  return job;
+}
+
+Result<JobView> Phone::show(Account& account, const std::string& job_or_qr) {
+  return fetch(account, job_or_qr);
+}
+
+Result<SignedJob> Phone::run_signing(Account& account, const JobView& job,
+                                     const crypto::SecureBytes& d1) {
+  auto nonce = cosign::client_sign_start();
+  if (!nonce) return nonce.error();
+  auto prepared =
+      post(account, "signPrepare",
+           json_of({{"signDataId", job.id}, {"q1", crypto::to_base64(nonce->q1)}}), true);
+  if (!prepared) return prepared.error();
+  const auto& d = prepared->data();
+  auto r = bytes(d, "r");
+  auto s2 = bytes(d, "s2");
+  auto s3 = bytes(d, "s3");
+  if (!r || !s2 || !s3) return Error::invalid_input("the server's partial signature is not base64");
+  auto signature = cosign::client_sign_finish(d1, *nonce, job.hash, {*r, *s2, *s3}, account.p);
+  if (!signature) return signature.error();
+  auto done = post(
+      account, "signComplete",
+      json_of({{"sessionId", text(d, "sessionId")}, {"signature", crypto::to_base64(*signature)}}),
+      true);
+  if (!done) return done.error();
+  const auto& result = done->data();
+  auto sig = bytes(result, "signResult");
+  auto cert = bytes(result, "signCert");
+  if (!sig || !cert) return Error::invalid_input("the server's result is not base64");
+  return SignedJob{text(result, "signDataId"), text(result, "status"), std::move(*sig),
+                   std::move(*cert)};
+}
+
+Result<SignedJob> Phone::sign(Account& account, const std::string& job_or_qr,
+                              std::string_view pin) {
+  auto job = fetch(account, job_or_qr);
+  if (!job) return job.error();
+  auto d1 = open_share(account, pin);
+  // A wrong PIN is counted on the phone (and the share wiped at the fifth); the server never
+  // sees it.
+  if (auto saved = wallet_.save(account); !saved) return saved.error();
+  if (!d1) return d1.error();
+  return run_signing(account, *job, *d1);
+}
+
+Status Phone::refuse(Account& account, const std::string& job_or_qr, const std::string& reason) {
+  auto job = fetch(account, job_or_qr);
+  if (!job) return job.error();
+  auto answer =
+      post(account, "rejectJob", json_of({{"signDataId", job->id}, {"reason", reason}}), true);
+  if (!answer) return answer.error();
+  return ok_status();
+}
+
+}  // namespace eseal::mobile

@@ -1,0 +1,60 @@
+// A phone that speaks the COSS mobile API (api/coss/mobile.h) over HTTP, with its share in a
+// Wallet: activation from the QR payload or a typed code (key generation with proofs, the key
+// confirmed, the certificate request signed together), the user's jobs, what a job will sign
+// (the digest recomputed on the phone and compared with the server's), signing and refusing.
+// The token is renewed by a device-key login when the server says it has expired.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "mobile/wallet.h"
+
+namespace eseal::mobile {
+
+struct ActivateOptions {
+  std::string server;  // http://host:port; from the QR payload when one is given
+  std::string app_id;  // likewise
+  std::string device_name = "eseal-mobile";
+  std::string pin;
+};
+
+struct JobView {
+  std::string id, title, description, data_type, status, created, expires;
+  Bytes data, hash;
+};
+
+struct SignedJob {
+  std::string id, status;
+  Bytes signature, certificate;
+};
+
+// Server refusals carry the COSS code in Error::code ("89005009", …) and its message.
+class Phone {
+ public:
+  explicit Phone(const Wallet& wallet) : wallet_(wallet) {}
+
+  // `qr_or_code`: the QR payload ({"id","sUrl","o",…}) or the 8-digit code.
+  Result<Account> activate(std::string_view qr_or_code, const ActivateOptions& options);
+  Result<std::vector<JobView>> jobs(Account& account);
+  // A job by its id (SD_…) or by a scanned QR payload.
+  Result<JobView> show(Account& account, const std::string& job_or_qr);
+  Result<SignedJob> sign(Account& account, const std::string& job_or_qr, std::string_view pin);
+  Status refuse(Account& account, const std::string& job_or_qr, const std::string& reason);
+
+ private:
+  struct Answer;
+  Result<Answer> post(Account& account, std::string_view operation, std::string body,
+                      bool with_token);
+  Status login(Account& account);
+  Result<JobView> fetch(Account& account, const std::string& job_or_qr);
+  Result<SignedJob> run_signing(Account& account, const JobView& job,
+                                const crypto::SecureBytes& d1);
+
+  const Wallet& wallet_;
+};
+
+}  // namespace eseal::mobile

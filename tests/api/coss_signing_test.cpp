@@ -1,0 +1,337 @@
+// COSS signing over real HTTP: a phone (mobile/phone.h, the library eseal-mobile runs on)
+// activates from the QR payload of getAuthCode, its certificate comes from the user CA after a
+// co-signed request, and DATA and HASH jobs added by the business system are signed from the
+// phone; the results verify as ordinary SM2 signatures under the certificate. Each refusal has
+// its chapter-4 code: limits of addSignJob, revoked, refused and expired jobs, a replayed or
+// forged signComplete, a deleted device; wrong PINs stay on the phone; callbacks are signed
+// with the app's secureCode and retried from the database.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "cosign/two_party.h"
+#include "coss_world.h"
+#include "crypto/sm2.h"
+#include "mobile/phone.h"
+#include "pki/request.h"
+#include "pki/verify.h"
+
+namespace eseal::api::coss {
+namespace {
+
+using test::data_field;
+using test::message_in;
+using test::status_of;
+using test::World;
+
+constexpr std::string_view kUser =
+    R"({"userName":"张三","idType":"SF","idNumber":"513436200005039279",
+        "mobile":"18745292611","department":"QT"})";
+constexpr const char* kPin = "246810";
+
+struct Enrolled {
+  std::string user_id;
+  mobile::Account account;
+};
+
+class CossSigningTest : public ::testing::Test {
+ protected:
+  Enrolled enrol() {
+    auto added = world_.call("addUser", kUser);
+    EXPECT_EQ(status_of(added), 200) << message_in(added);
+    std::string user_id = data_field(added, "userId");
+    auto code = world_.call("getAuthCode", R"({"userId":")" + user_id + R"("})");
+    EXPECT_EQ(status_of(code), 200) << message_in(code);
+    mobile::Phone phone(wallet_);
+    auto account = phone.activate(data_field(code, "authCode"), {"", "", "test phone", kPin});
+    EXPECT_TRUE(account.ok()) << account.error().message;
+    return {user_id, account.ok() ? *account : mobile::Account{}};
+  }
+
+  std::string add_job(const std::string& user_id, const std::string& type, ByteView data,
+                      const std::string& extra = "") {
+    auto job = world_.call("addSignJob", R"({"userId":")" + user_id + R"(","title":"测试签名",
+        "dataType":")" + type + R"(","algo":"SM3withSM2","data":")" +
+                                             crypto::to_base64(data) + "\"" + extra + "}");
+    EXPECT_EQ(status_of(job), 200) << message_in(job);
+    return data_field(job, "signDataId");
+  }
+
+  World world_;
+  eseal::test::TempDir phone_dir_;
+  mobile::Wallet wallet_{phone_dir_.path()};
+};
+
+TEST_F(CossSigningTest, APhoneActivatesFromTheQrPayloadAndGetsACertificateForTheJointKey) {
+  Enrolled e = enrol();
+  ASSERT_FALSE(e.account.certificate.empty());
+  EXPECT_EQ(e.account.mssp_id, e.user_id);
+  auto cert = pki::Certificate::parse(e.account.certificate);
+  ASSERT_TRUE(cert.ok());
+  EXPECT_EQ(cert->public_key()->point(), e.account.p);
+  EXPECT_EQ(cert->subject().get("CN"), "张三");
+  EXPECT_TRUE(cert->signed_by(*world_.user_ca().public_key()));
+  // The server keeps only its share: the key is ACTIVE with the same certificate.
+  auto key = world_.keys().key(e.account.key_id);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->state, "ACTIVE");
+  EXPECT_EQ(key->certificate, e.account.certificate);
+  // The device is listed for the business system.
+  auto devices = world_.call("getUserDevice", R"({"userId":")" + e.user_id + R"("})");
+  ASSERT_EQ(status_of(devices), 200) << message_in(devices);
+  ASSERT_EQ(devices["data"]["deviceInfos"].Size(), 1u);
+  EXPECT_EQ(std::string(devices["data"]["deviceInfos"][0]["deviceName"].GetString()), "test phone");
+  // The code was single use.
+  auto code = world_.call("getAuthCode", R"({"userId":")" + e.user_id + R"("})");
+  mobile::Phone phone(wallet_);
+  std::string qr = data_field(code, "authCode");
+  ASSERT_TRUE(phone.activate(qr, {"", "", "second", kPin}).ok());
+  auto again = phone.activate(qr, {"", "", "third", kPin});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "89005001");
+}
+
+TEST_F(CossSigningTest, DataAndHashJobsSignedFromThePhoneVerifyUnderTheCertificate) {
+  Enrolled e = enrol();
+  mobile::Phone phone(wallet_);
+  Bytes message = to_bytes("合同编号 2026-001：同意");
+  std::string job = add_job(e.user_id, "DATA", message);
+  auto pending = phone.jobs(e.account);
+  ASSERT_TRUE(pending.ok()) << pending.error().message;
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->front().id, job);
+  auto unsigned_result = world_.call("getSignResult", R"({"signDataId":")" + job + R"("})");
+  EXPECT_EQ(data_field(unsigned_result, "jobStatus"), "UNSIGN");
+
+  auto signed_job = phone.sign(e.account, job, kPin);
+  ASSERT_TRUE(signed_job.ok()) << signed_job.error().message;
+  auto result = world_.call("getSignResult", R"({"signDataId":")" + job + R"("})");
+  ASSERT_EQ(status_of(result), 200) << message_in(result);
+  EXPECT_EQ(data_field(result, "jobStatus"), "FINISH");
+  EXPECT_EQ(data_field(result, "msspId"), e.user_id);
+  auto sig = crypto::from_base64(data_field(result, "signResult"));
+  auto cert = pki::Certificate::parse(*crypto::from_base64(data_field(result, "signCert")));
+  ASSERT_TRUE(sig.ok() && cert.ok());
+  EXPECT_TRUE(crypto::sm2_verify(*cert->public_key(), message, *sig).ok());
+  // Signed once: the phone cannot sign it again.
+  auto twice = phone.sign(e.account, job, kPin);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, "89003009");
+
+  // HASH: the business system's own e, signed as it is.
+  Bytes e_value = *crypto::sm2_signing_digest(*cert->public_key(), as_bytes("另一份文件"));
+  std::string hash_job = add_job(e.user_id, "HASH", e_value);
+  ASSERT_TRUE(phone.sign(e.account, hash_job, kPin).ok());
+  auto hash_result = world_.call("getSignResult", R"({"signDataId":")" + hash_job + R"("})");
+  auto hash_sig = crypto::from_base64(data_field(hash_result, "signResult"));
+  EXPECT_TRUE(crypto::sm2_verify_digest(*cert->public_key(), e_value, *hash_sig).ok());
+
+  auto listed = world_.call("getSignJobOrAuthorizeJobs", R"({"userId":")" + e.user_id + R"("})");
+  ASSERT_EQ(status_of(listed), 200) << message_in(listed);
+  EXPECT_EQ(listed["data"]["totalNum"].GetInt64(), 2);
+  EXPECT_EQ(std::string(listed["data"]["signList"][0]["status"].GetString()), "FINISH");
+}
+
+TEST_F(CossSigningTest, AddSignJobRefusesWhatTheManualLimits) {
+  Enrolled e = enrol();
+  auto call = [&](const std::string& fields) {
+    return status_of(world_.call("addSignJob", fields));
+  };
+  std::string common = R"("title":"t","algo":"SM3withSM2","dataType":"DATA")";
+  std::string data = R"("data":"5byg5LiJ")";
+  EXPECT_EQ(call("{" + common + "," + data + R"(,"expiryDate":"4321"})"), 89000001);
+  EXPECT_EQ(call("{" + common + "," + data + R"(,"expiryDate":"4320"})"), 200);
+  EXPECT_EQ(call("{" + common + R"(,"data":"not base64!"})"), 89003004);
+  EXPECT_EQ(
+      call("{" + common + R"(,"data":")" + crypto::to_base64(Bytes((1 << 20) + 1, 'x')) + R"("})"),
+      89003001);
+  EXPECT_EQ(call(R"({"title":"t","algo":"SM3withSM2","dataType":"PDF",)" + data + "}"), 89000001);
+  EXPECT_EQ(call(R"({"title":"t","algo":"SHA1withRSA","dataType":"DATA",)" + data + "}"), 89002027);
+  EXPECT_EQ(call(R"({"title":"t","algo":"SM3withSM2","dataType":"HASH",)" + data + "}"), 89000001);
+  EXPECT_EQ(call("{" + common + "," + data + R"(,"userId":"nobody"})"), 89003006);
+  EXPECT_EQ(call("{" + common + "," + data + R"(,"callBackUrl":"ftp://x"})"), 89000001);
+  EXPECT_EQ(status_of(world_.call("getSignResult", R"({"signDataId":"SD_nope"})")), 89003002);
+  (void)e;
+}
+
+TEST_F(CossSigningTest, RevokedRefusedAndExpiredJobsCannotBeSigned) {
+  Enrolled e = enrol();
+  mobile::Phone phone(wallet_);
+  std::string revoked = add_job(e.user_id, "DATA", as_bytes("a"));
+  EXPECT_EQ(status_of(world_.call("revokeSignJob", R"({"signJobId":")" + revoked + R"("})")), 200);
+  auto late = phone.sign(e.account, revoked, kPin);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, "89005025");
+  EXPECT_EQ(status_of(world_.call("revokeSignJob", R"({"signJobId":")" + revoked + R"("})")),
+            89005025);
+
+  std::string refused = add_job(e.user_id, "DATA", as_bytes("b"));
+  ASSERT_TRUE(phone.refuse(e.account, refused, "不同意").ok());
+  auto result = world_.call("getSignResult", R"({"signDataId":")" + refused + R"("})");
+  EXPECT_EQ(data_field(result, "jobStatus"), "REFUSE");
+
+  std::string expiring = add_job(e.user_id, "DATA", as_bytes("c"), R"(,"expiryDate":"1")");
+  auto swept = world_.jobs().sweep(now_utc() + std::chrono::minutes(2));
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 1);
+  auto expired = world_.call("getSignResult", R"({"signDataId":")" + expiring + R"("})");
+  EXPECT_EQ(data_field(expired, "jobStatus"), "EXPIRE");
+  auto too_late = phone.sign(e.account, expiring, kPin);
+  ASSERT_FALSE(too_late.ok());
+  EXPECT_EQ(too_late.error().code, "89003008");
+}
+
+TEST_F(CossSigningTest, WrongPinsStayOnThePhoneAndTheFifthWipesTheShare) {
+  Enrolled e = enrol();
+  mobile::Phone phone(wallet_);
+  std::string job = add_job(e.user_id, "DATA", as_bytes("x"));
+  for (int i = 1; i < mobile::kMaxPinTries; ++i) {
+    auto wrong = phone.sign(e.account, job, "000000");
+    ASSERT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.error().code, mobile::kWrongPin);
+  }
+  // The server saw no failed signature.
+  EXPECT_EQ(world_.keys().key(e.account.key_id)->failures, 0);
+  auto last = phone.sign(e.account, job, "000000");
+  ASSERT_FALSE(last.ok());
+  EXPECT_EQ(last.error().code, mobile::kShareWiped);
+  auto stored = wallet_.find(e.account.key_id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->sealed_share.empty());
+  EXPECT_FALSE(phone.sign(*stored, job, kPin).ok());
+}
+
+// A raw client of the mobile API, to send what a tampered phone would.
+class RawPhone {
+ public:
+  RawPhone(const World& world, const mobile::Account& account)
+      : client_("127.0.0.1", static_cast<std::uint16_t>(std::stoi(world.url().substr(17)))),
+        token_(account.token) {}
+  rapidjson::Document call(const std::string& op, const std::string& body) {
+    Headers h;
+    h.set("Content-Type", "application/json");
+    h.set("Authorization", "Bearer " + token_);
+    auto r = client_.post("/coss/mobile/v1/" + op, body, h);
+    EXPECT_TRUE(r.ok());
+    rapidjson::Document d;
+    d.Parse(r->body.c_str());
+    return d;
+  }
+  std::string token_field(const rapidjson::Document& d, const char* name) {
+    return d["data"][name].GetString();
+  }
+
+ private:
+  HttpClient client_;
+  std::string token_;
+};
+
+TEST_F(CossSigningTest, TheServerRefusesReplayedForgedAndForeignSignatures) {
+  Enrolled e = enrol();
+  auto d1 = mobile::open_share(e.account, kPin);
+  ASSERT_TRUE(d1.ok());
+  std::string job_a = add_job(e.user_id, "DATA", as_bytes("A"));
+  std::string job_b = add_job(e.user_id, "DATA", as_bytes("B"));
+  RawPhone raw(world_, e.account);
+  auto p = crypto::Sm2PublicKey::from_point(e.account.p);
+  auto sign_with = [&](const std::string& job, ByteView message, std::string* session) -> Bytes {
+    auto nonce = cosign::client_sign_start();
+    auto prepared = raw.call("signPrepare", R"({"signDataId":")" + job + R"(","q1":")" +
+                                                crypto::to_base64(nonce->q1) + "\"}");
+    EXPECT_EQ(status_of(prepared), 200) << message_in(prepared);
+    *session = raw.token_field(prepared, "sessionId");
+    cosign::PartialSignature partial{*crypto::from_base64(raw.token_field(prepared, "r")),
+                                     *crypto::from_base64(raw.token_field(prepared, "s2")),
+                                     *crypto::from_base64(raw.token_field(prepared, "s3"))};
+    auto e_value = crypto::sm2_signing_digest(*p, message);
+    auto sig = cosign::client_sign_finish(*d1, *nonce, *e_value, partial, e.account.p);
+    EXPECT_TRUE(sig.ok());
+    return *sig;
+  };
+  auto complete = [&](const std::string& session, ByteView sig) {
+    return status_of(raw.call("signComplete", R"({"sessionId":")" + session + R"(","signature":")" +
+                                                  crypto::to_base64(sig) + "\"}"));
+  };
+  // A signature made in B's session, offered for A's: r is not A's session's.
+  std::string session_a, session_b;
+  Bytes sig_b = sign_with(job_b, as_bytes("B"), &session_b);
+  sign_with(job_a, as_bytes("A"), &session_a);
+  EXPECT_EQ(complete(session_a, sig_b), 89003019);
+  // A forged s: does not verify.
+  Bytes forged = sig_b;
+  forged[63] ^= 1;
+  EXPECT_EQ(complete(session_b, forged), 89003019);
+  // Both sessions are spent by their failure; a fresh one completes, and replaying it does not.
+  EXPECT_EQ(complete(session_b, sig_b), 89005013);
+  Bytes good = sign_with(job_b, as_bytes("B"), &session_b);
+  EXPECT_EQ(complete(session_b, good), 200);
+  EXPECT_EQ(complete(session_b, good), 89005013);
+  // Two failures were counted against the key, then cleared by the good signature.
+  EXPECT_EQ(world_.keys().key(e.account.key_id)->failures, 0);
+  // An invalid Q1 is refused before anything is signed.
+  auto bad_point = raw.call("signPrepare", R"({"signDataId":")" + job_a + R"(","q1":")" +
+                                               crypto::to_base64(Bytes(65, 4)) + "\"}");
+  EXPECT_EQ(status_of(bad_point), 89005013);
+}
+
+TEST_F(CossSigningTest, ADeletedDeviceCanNoLongerSign) {
+  Enrolled e = enrol();
+  auto deleted =
+      world_.call("deleteUserDevice", R"({"userId":")" + e.user_id + R"(","deviceId":")" +
+                                          e.account.device_id + R"("})");
+  ASSERT_EQ(status_of(deleted), 200) << message_in(deleted);
+  EXPECT_EQ(message_in(deleted), "用户设备注销成功");
+  auto key = world_.keys().key(e.account.key_id);
+  EXPECT_EQ(key->state, "REVOKED");
+  // Its server share is gone from the store.
+  EXPECT_FALSE(world_.store().coss_key_share(e.account.key_id).ok());
+  mobile::Phone phone(wallet_);
+  auto jobs = phone.jobs(e.account);
+  ASSERT_FALSE(jobs.ok());
+  EXPECT_EQ(jobs.error().code, "89005007");
+}
+
+TEST_F(CossSigningTest, CallbacksAreSignedWithTheSecureCodeAndRetriedUntilDelivered) {
+  // A business system's callback listener that fails the first time.
+  std::mutex mutex;
+  std::vector<std::string> bodies;
+  std::atomic<int> calls{0};
+  ServerOptions options;
+  options.port = 0;
+  Server listener(options);
+  listener.route("POST", "/cb", [&](const api::Request& request) {
+    if (calls++ == 0) return Response::json(500, "{}");
+    std::lock_guard lock(mutex);
+    bodies.push_back(request.body);
+    return Response::json(200, R"({"status":200,"message":"SUCCESS"})");
+  });
+  ASSERT_TRUE(listener.start());
+  Enrolled e = enrol();
+  std::string url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/cb";
+  std::string job = add_job(e.user_id, "DATA", as_bytes("cb"), R"(,"callBackUrl":")" + url + "\"");
+  mobile::Phone phone(wallet_);
+  ASSERT_TRUE(phone.sign(e.account, job, kPin).ok());
+  auto post = [](const std::string& to, const std::string& body) {
+    return post_json(to, body, std::chrono::seconds(5));
+  };
+  Time now = now_utc();
+  EXPECT_EQ(*world_.jobs().callbacks().deliver_due(now, post), 0);
+  // Not due again until the back-off has passed.
+  EXPECT_EQ(*world_.jobs().callbacks().deliver_due(now + std::chrono::seconds(5), post), 0);
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(*world_.jobs().callbacks().deliver_due(now + std::chrono::seconds(11), post), 1);
+  listener.stop();
+  listener.wait();
+  ASSERT_EQ(bodies.size(), 1u);
+  auto request = parse_request(bodies.front());
+  ASSERT_TRUE(request.ok());
+  EXPECT_TRUE(signature_matches(as_bytes(world_.secure_code()), *request));
+  EXPECT_EQ(request->text("signJobId"), job);
+  EXPECT_EQ(request->text("status"), "FINISH");
+  EXPECT_EQ(request->text("msspId"), e.user_id);
+  EXPECT_FALSE(request->text("signResult").empty());
+}
+
+}  // namespace
+}  // namespace eseal::api::coss

@@ -1,0 +1,133 @@
+// A COSS server for the API tests: a data folder with a user CA, an app with COSS credentials
+// (the manual's appId), the business and mobile doors on a loopback port, and requests signed
+// as a business system signs them.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "api/coss/envelope.h"
+#include "api/coss/mobile.h"
+#include "api/coss/routes.h"
+#include "api/http_client.h"
+#include "api/json.h"
+#include "api/server.h"
+#include "crypto/encoding.h"
+#include "keys/key_pair_files.h"
+#include "service/store_platform.h"
+#include "store/store.h"
+#include "support/process.h"
+
+namespace eseal::api::coss::test {
+
+inline keys::Kek test_kek() {
+  return keys::Kek(crypto::SecureBytes{'c', 'o', 's', 's', '-', 'a', 'p', 'i'});
+}
+
+class World {
+ public:
+  World() {
+    keys::Kek kek = test_kek();
+    store_ = std::move(*store::open_store(dir_.path(), kek));
+    platform_ = std::make_unique<service::StorePlatform>(*store_, kek, dir_.path());
+    users_ = std::make_unique<service::CossUsers>(*store_);
+    keys_ = std::make_unique<service::CossKeys>(*store_, *platform_, *platform_);
+    jobs_ = std::make_unique<service::SignJobs>(*store_, *keys_, callback_body(*platform_));
+    adapter_ = std::make_unique<Adapter>(*platform_, *users_, *keys_, *jobs_);
+    mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_);
+    write_user_ca(kek);
+    secrets_ = *store::AppSecrets::generate(true);
+    store::App app;
+    app.id = *store::new_id();
+    app.syscode = "APP_0157E810F6894BEEB4DEC70331720557";
+    app.name = "业务系统";
+    app.scopes = {"*"};
+    app.created = app.rotated = now_utc();
+    EXPECT_TRUE(
+        store_->add_app(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
+    ServerOptions options;
+    options.port = 0;
+    options.workers = 2;
+    server_ = std::make_unique<Server>(options);
+    add_routes(*server_, *adapter_);
+    add_mobile_routes(*server_, *mobile_);
+    EXPECT_TRUE(server_->start());
+  }
+  ~World() {
+    server_->stop();
+    server_->wait();
+  }
+
+  // The answer to `operation` with `fields` (a JSON object), signed with the app's secureCode.
+  rapidjson::Document call(const std::string& operation, std::string_view fields,
+                           const std::string& trans_id = "") {
+    auto parsed = parse_json(fields);
+    EXPECT_TRUE(parsed) << fields;
+    std::string id = trans_id.empty() ? "T-" + std::to_string(++calls_) : trans_id;
+    return send(operation,
+                build_request(app_id(), as_bytes(secrets_.secure_code), *parsed.document, id));
+  }
+  rapidjson::Document send(const std::string& operation, const std::string& body) {
+    HttpClient client("127.0.0.1", server_->port());
+    Headers headers;
+    headers.set("Content-Type", "application/json");
+    auto r = client.post("/coss/service/v1/" + operation, body, headers);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    rapidjson::Document d;
+    d.Parse(r->body.c_str());
+    EXPECT_FALSE(d.HasParseError()) << r->body;
+    return d;
+  }
+  std::string app_id() const { return "APP_0157E810F6894BEEB4DEC70331720557"; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  service::SignJobs& jobs() { return *jobs_; }
+  service::CossKeys& keys() { return *keys_; }
+  const pki::Certificate& user_ca() const { return *user_ca_; }
+  const std::string& secure_code() const { return secrets_.secure_code; }
+  store::Store& store() { return *store_; }
+
+ private:
+  eseal::test::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<service::StorePlatform> platform_;
+  std::unique_ptr<service::CossUsers> users_;
+  std::unique_ptr<service::CossKeys> keys_;
+  std::unique_ptr<service::SignJobs> jobs_;
+  std::unique_ptr<Adapter> adapter_;
+  std::unique_ptr<MobileAdapter> mobile_;
+  std::optional<pki::Certificate> user_ca_;
+  std::unique_ptr<Server> server_;
+  store::AppSecrets secrets_;
+  int calls_ = 0;
+
+  // D/platform/user-ca.pem and .key: the CA of the users' certificates.
+  void write_user_ca(const keys::Kek& kek) {
+    auto dir = dir_.path() / "platform";
+    std::filesystem::create_directories(dir);
+    keys::KeyPairRequest root{pki::CertificateProfile::kRootCa,
+                              *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=COSS user CA"),
+                              now_utc() - std::chrono::hours(1),
+                              now_utc() + std::chrono::days(3650)};
+    auto cert =
+        keys::issue_key_pair(root, std::nullopt, {dir / "user-ca.pem", dir / "user-ca.key"}, kek);
+    EXPECT_TRUE(cert.ok()) << cert.error().message;
+    user_ca_ = *cert;
+  }
+};
+
+inline int status_of(const rapidjson::Document& d) {
+  return d.HasMember("status") && d["status"].IsInt() ? d["status"].GetInt() : -1;
+}
+inline std::string message_in(const rapidjson::Document& d) {
+  return d.HasMember("message") ? d["message"].GetString() : "";
+}
+inline std::string data_field(const rapidjson::Document& d, const char* name) {
+  if (!d.HasMember("data") || !d["data"].HasMember(name)) return "";
+  return d["data"][name].GetString();
+}
+
+}  // namespace eseal::api::coss::test
