@@ -183,6 +183,14 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
                    730, (platform / "tsa").string(), true, kek);
   }
 
+  // The CA of the COSS users' certificates (their two-party keys), under the demo root.
+  if (items.make("platform user CA (COSS)", {platform / "user-ca.pem", platform / "user-ca.key"},
+                 d.new_ca || !current_certificate(platform / "user-ca.pem", now))) {
+    issue_to_files(ca, pki::CertificateProfile::kSubCa,
+                   "C=CN,O=eseal 演示平台,CN=eseal 协同签名用户CA", 1825,
+                   (platform / "user-ca").string(), true, kek);
+  }
+
   // The organization's id follows from its credit code, so that a second demo run finds it.
   std::string org_id = crypto::to_hex(crypto::sm3(as_bytes(d.credit_code))).substr(0, 32);
   if (!store.find_organization(org_id)) {

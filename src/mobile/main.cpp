@@ -81,6 +81,8 @@ void show_job(const mobile::JobView& job) {
 int main(int argc, char** argv) {
   CLI::App app{"eseal-mobile: a command-line phone for COSS mobile collaborative signing"};
   app.require_subcommand(1);
+  // --home, --user and --pin may come after the command too.
+  app.fallthrough();
   auto o = std::make_shared<Options>();
   app.add_option("--home", o->home,
                  "The phone's folder (default $ESEAL_MOBILE_HOME or ~/.eseal-mobile)");

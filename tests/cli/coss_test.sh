@@ -2,10 +2,16 @@
 # The COSS door as an integrator meets it: `eseal app add --family coss` issues an appId and a
 # secureCode, `eseal serve` answers POST /coss/service/v1/*, and a request signed with nothing
 # but the openssl command line and sent with curl adds a user that queryUserInfo then finds.
+# Then the phone: `eseal-mobile activate` with the QR payload of getAuthCode, a DATA job added
+# with addSignJob and signed with `eseal-mobile sign`, getSignResult FINISH, and the signature
+# and the user's certificate checked by OpenSSL.
 # Usage: coss_test.sh ESEAL OPENSSL
 source "$(dirname "$0")/lib.sh" "$@"
 command -v curl >/dev/null || fail "curl is needed"
 
+MOBILE="$(dirname "$ESEAL")/eseal-mobile"
+# The demo's platform material includes the user CA that certifies the phones' joint keys.
+expect 0 "$ESEAL" demo --data-dir var
 expect 0 "$ESEAL" app add --name 业务系统 --family coss --data-dir var
 app_id=$(sed -n 's/^appId *//p' <<<"$out")
 secure_code=$(sed -n 's/^secureCode *//p' <<<"$out")
@@ -40,4 +46,52 @@ contains '"idCard":"513***********9279"'
 secure_code=0000 call queryUserInfo "appId=$app_id&signAlgo=HMAC&userId=$user_id&version=1.0" \
   "{\"version\":\"1.0\",\"appId\":\"$app_id\",\"signAlgo\":\"HMAC\",\"userId\":\"$user_id\"}"
 contains '"status":89000005'
+
+# The phone activates from the QR payload (a JSON string inside the answer).
+# (queryUserInfo had the same fields: a transId tells them apart, else this is a replay.)
+call getAuthCode "appId=$app_id&signAlgo=HMAC&transId=T-2&userId=$user_id&version=1.0" \
+  "{\"version\":\"1.0\",\"appId\":\"$app_id\",\"signAlgo\":\"HMAC\",\"transId\":\"T-2\",\"userId\":\"$user_id\"}"
+contains '"status":200'
+qr=$(sed -n 's/.*"authCode":"\(.*\)","code".*/\1/p' <<<"$out" | sed 's/\\"/"/g')
+export ESEAL_MOBILE_HOME="$PWD/phone" ESEAL_MOBILE_PIN=135790
+expect 0 "$MOBILE" activate "$qr" --name 测试手机
+contains "activated 张三"
+contains "msspId:      $user_id"
+expect 0 "$MOBILE" users
+contains "certified"
+
+# A DATA job for 同意, signed from the phone.
+data=$(printf 同意 | base64)
+call addSignJob \
+  "algo=SM3withSM2&appId=$app_id&data=$data&dataType=DATA&signAlgo=HMAC&title=合同确认&userId=$user_id&version=1.0" \
+  "{\"version\":\"1.0\",\"appId\":\"$app_id\",\"signAlgo\":\"HMAC\",\"userId\":\"$user_id\",\"title\":\"合同确认\",\"dataType\":\"DATA\",\"algo\":\"SM3withSM2\",\"data\":\"$data\"}"
+contains '"status":200'
+job=$(sed -n 's/.*"signDataId":"\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+expect 0 "$MOBILE" jobs
+contains "$job"
+contains "合同确认"
+expect 0 "$MOBILE" show "$job"
+contains "data:        同意"
+expect 2 "$MOBILE" sign "$job" --pin 000000
+contains "wrong PIN (4 tries left)"
+expect 0 "$MOBILE" sign "$job"
+contains "signed $job: FINISH"
+
+call getSignResult "appId=$app_id&signAlgo=HMAC&signDataId=$job&version=1.0" \
+  "{\"version\":\"1.0\",\"appId\":\"$app_id\",\"signAlgo\":\"HMAC\",\"signDataId\":\"$job\"}"
+contains '"jobStatus":"FINISH"'
+sed -n 's/.*"signResult":"\([^"]*\)".*/\1/p' <<<"$out" | base64 -d >sig.der
+sed -n 's/.*"signCert":"\([^"]*\)".*/\1/p' <<<"$out" | base64 -d >user.der
+printf 同意 >data.txt
+expect 0 "$OPENSSL" x509 -inform DER -in user.der -out user.pem
+expect 0 "$OPENSSL" x509 -in user.pem -pubkey -noout -out user.pub
+expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey user.pub -rawin -digest sm3 \
+  -pkeyopt distid:1234567812345678 -in data.txt -sigfile sig.der
+contains "Signature Verified Successfully"
+# One link at a time: OpenSSL 3.0 applies distid to the certificate it is given only.
+expect 0 "$OPENSSL" verify -vfyopt distid:1234567812345678 -CAfile var/demo/ca/root.pem \
+  var/platform/user-ca.pem
+expect 0 "$OPENSSL" verify -vfyopt distid:1234567812345678 -partial_chain \
+  -CAfile var/platform/user-ca.pem user.pem
+contains "user.pem: OK"
 done_checks
