@@ -23,6 +23,18 @@ std::string b64(ByteView bytes) {
   return crypto::to_base64(bytes);
 }
 
+// The user CA's certificates, base64 DER; none when no user CA is set up.
+Value ca_chain(service::UserCertificates& ca, Document::AllocatorType& a) {
+  Value chain(rapidjson::kArrayType);
+  if (auto certs = ca.user_ca_chain(); certs) {
+    for (const auto& cert : *certs) {
+      std::string der = b64(cert.der());
+      chain.PushBack(Value(der.c_str(), a), a);
+    }
+  }
+  return chain;
+}
+
 }  // namespace
 
 struct MobileAdapter::Call {
@@ -98,14 +110,7 @@ std::string MobileAdapter::service_info(const Call& c) {
   put(data, "curve", "sm2p256v1");
   put(data, "zId", crypto::kSm2DefaultUserId);
   put(data, "qrProtocolVersion", "2.0");
-  Value chain(rapidjson::kArrayType);
-  if (auto certs = ca_.user_ca_chain(); certs) {
-    for (const auto& cert : *certs) {
-      std::string der = b64(cert.der());
-      chain.PushBack(Value(der.c_str(), a), a);
-    }
-  }
-  data.AddMember("caChain", chain, a);
+  data.AddMember("caChain", ca_chain(ca_, a), a);
   return success("", &data);
 }
 
@@ -153,14 +158,7 @@ std::string MobileAdapter::certificate(const Call& c) {
   put(data, "keyId", key.id);
   put(data, "msspId", key.user_id);
   put(data, "signCert", b64(key.certificate));
-  Value chain(rapidjson::kArrayType);
-  if (auto certs = ca_.user_ca_chain(); certs) {
-    for (const auto& cert : *certs) {
-      std::string der = b64(cert.der());
-      chain.PushBack(Value(der.c_str(), a), a);
-    }
-  }
-  data.AddMember("caChain", chain, a);
+  data.AddMember("caChain", ca_chain(ca_, a), a);
   return success("", &data);
 }
 
