@@ -69,7 +69,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::ldt::Adapter ldt(platform.platform(), ldt_options);
   service::CossUsers coss_users(*store);
   service::CossKeys coss_keys(*store, platform, platform);
-  service::SignJobs sign_jobs(*store, coss_keys, api::coss::callback_body(platform));
+  service::SignJobs sign_jobs(*store, coss_keys, platform, api::coss::callback_body(platform));
   api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs);
   api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform);
 

@@ -9,6 +9,7 @@
 #include "api/http_client.h"
 #include "base/time.h"
 #include "cosign/two_party.h"
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "crypto/sm2.h"
@@ -233,9 +234,12 @@ Result<JobView> Phone::fetch(Account& account, const std::string& job_or_qr) {
   JobView job{text(d, "signDataId"), text(d, "title"),  text(d, "description"),
               text(d, "dataType"),   text(d, "status"), text(d, "createTime"),
               text(d, "expiryTime"), std::move(*data),  std::move(*hash)};
-  // What the phone shows is what it signs: the digest is recomputed here from the data.
+  // What the phone shows is what it signs: the digest is recomputed here from the data. (A
+  // WEB_SEAL's digest exists once the server has laid out the seal; shown is the PDF's SM3.)
   Bytes expected = job.data;
-  if (job.data_type != "HASH") {
+  if (job.data_type == "WEB_SEAL") {
+    expected = crypto::sm3(job.data);
+  } else if (job.data_type != "HASH") {
     auto p = crypto::Sm2PublicKey::from_point(account.p);
     if (!p) return p.error();
     auto e = crypto::sm2_signing_digest(*p, job.data);
@@ -264,8 +268,15 @@ Result<SignedJob> Phone::run_signing(Account& account, const JobView& job,
   auto r = bytes(d, "r");
   auto s2 = bytes(d, "s2");
   auto s3 = bytes(d, "s3");
-  if (!r || !s2 || !s3) return Error::invalid_input("the server's partial signature is not base64");
-  auto signature = cosign::client_sign_finish(d1, *nonce, job.hash, {*r, *s2, *s3}, account.p);
+  auto e = bytes(d, "hash");
+  if (!r || !s2 || !s3 || !e) {
+    return Error::invalid_input("the server's partial signature is not base64");
+  }
+  // The digest signed is the job's, except a WEB_SEAL's, which the server's layout made.
+  if (job.data_type != "WEB_SEAL" && *e != job.hash) {
+    return Error::verification_failed("the server prepared another digest than the job's");
+  }
+  auto signature = cosign::client_sign_finish(d1, *nonce, *e, {*r, *s2, *s3}, account.p);
   if (!signature) return signature.error();
   auto done = post(
       account, "signComplete",

@@ -18,6 +18,7 @@
 #include "pki/issue.h"
 #include "service/coss_users.h"
 #include "service/platform.h"
+#include "service/seal_maker.h"
 #include "service/tasks.h"
 #include "store/store.h"
 
@@ -59,10 +60,13 @@ inline constexpr int kMaxActivationAttempts = 5;
 // subject the key, found by a keyed index of the token.
 const TaskKind& token_kind();
 
-// Who issues the certificates of the users' joint keys (the platform's user CA).
+// What the platform does for COSS users: the CA of their joint keys' certificates, and the
+// personal seals (its seal maker's) that their WEB_SEAL signatures show.
 class UserCertificates {
  public:
   virtual ~UserCertificates() = default;
+  // A seal made by the platform's seal maker (kNotFound when it has none).
+  virtual Result<ses::SesSeal> make_user_seal(const SealDesign& design, Time now) = 0;
   // kNotFound when no user CA is set up.
   virtual Result<pki::Certificate> issue_user_certificate(
       const pki::CertificateRequest& request) = 0;

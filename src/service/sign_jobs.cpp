@@ -1,12 +1,18 @@
 #include "service/sign_jobs.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
 
 #include "base/utf8.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "crypto/sm2.h"
+#include "pdf/document.h"
+#include "pdf/layout.h"
+#include "service/documents.h"
 #include "service/payload.h"
 
 namespace eseal::service {
@@ -69,8 +75,26 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
     job.key_id = (*r)["keyId"];
   }
   job.reason = (*r)["reason"];
+  job.document = (*r)["document"];
+  if (job.data_type == "WEB_SEAL") {
+    job.place.page = std::atoi((*p)["page"].c_str());
+    job.place.left = std::atof((*p)["left"].c_str());
+    job.place.bottom = std::atof((*p)["bottom"].c_str());
+    job.place.right = std::atof((*p)["right"].c_str());
+    job.place.top = std::atof((*p)["top"].c_str());
+    job.place.keyword = (*p)["keyword"];
+  }
   return job;
 }
+
+std::string number(double v) {
+  std::ostringstream out;
+  out.precision(10);
+  out << v;
+  return out.str();
+}
+
+constexpr double kMmPerPoint = 25.4 / 72;
 
 // "http://host…" (callbacks are posted in the clear, as within a business system's network).
 bool web_url(std::string_view url) {
@@ -156,7 +180,22 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     return refused(job_code::kBadHash, "HASH data must be the 32-byte digest to sign");
   }
   if (j.data_type == "WEB_SEAL") {
-    return refused(job_code::kUnsupported, "WEB_SEAL jobs are not served yet");
+    if (j.user_id.empty()) {
+      return refused(job_code::kWebSealUser, "a WEB_SEAL job needs the userId of its signer");
+    }
+    auto format = detect_format(*data);
+    if (!format || *format != DocumentFormat::kPdf) {
+      return refused(job_code::kNotPdf, "WEB_SEAL data must be a PDF");
+    }
+    const WebSealPlace& at = j.place;
+    bool rectangle = std::isfinite(at.left) && std::isfinite(at.right) &&
+                     std::isfinite(at.bottom) && std::isfinite(at.top) && at.right > at.left &&
+                     at.top > at.bottom && at.left >= 0 && at.bottom >= 0;
+    if (at.page < 1 || (at.keyword.empty() && !rectangle)) {
+      return refused(job_code::kBadPlace,
+                     "WEB_SEAL needs coordOfRuleInfo (pageNo, left < right, bottom < top) or "
+                     "keywordsOfRuleInfo.keyWord");
+    }
   }
   if (!j.user_id.empty()) {
     auto user = users_.find(app, j.user_id);
@@ -176,6 +215,14 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
                  {"algo", j.algo},
                  {"data", crypto::to_base64(*data)},
                  {"callBackUrl", j.callback_url}};
+  if (j.data_type == "WEB_SEAL") {
+    payload["page"] = std::to_string(j.place.page);
+    payload["left"] = number(j.place.left);
+    payload["bottom"] = number(j.place.bottom);
+    payload["right"] = number(j.place.right);
+    payload["top"] = number(j.place.top);
+    payload["keyword"] = j.place.keyword;
+  }
   auto task = tasks_.create(sign_job_kind(),
                             {app.app_id, j.user_id, write_fields(payload),
                              now + std::chrono::minutes(minutes), std::nullopt, *index},
@@ -325,9 +372,55 @@ Result<SignJob> SignJobs::resolve(const CossKeys::Session& who, const std::strin
 
 Result<Bytes> SignJobs::digest(const SignJob& job, const CossKey& key) {
   if (job.data_type == "HASH") return job.data;
+  if (job.data_type == "WEB_SEAL") return crypto::sm3(job.data);
   auto p = crypto::Sm2PublicKey::from_point(key.public_key);
   if (!p) return p.error();
   return crypto::sm2_signing_digest(*p, job.data);
+}
+
+Result<Bytes> SignJobs::sealed_document(const SignJob& job) {
+  if (job.document.empty()) return Error::not_found("job " + job.id + " has no sealed document");
+  return store_.blobs().get(job.document);
+}
+
+// The user's personal seal — their picture, or their name drawn — for the key's certificate,
+// laid out where the job says.
+Result<PendingSignature> SignJobs::lay_out(const SignJob& job, const CossKeys::Session& who,
+                                           Time now) {
+  auto cert = pki::Certificate::parse(who.key.certificate);
+  if (!cert) return cert.error();
+  SealDesign design;
+  design.name = who.user.name;
+  design.signers = {*cert};
+  if (!who.user.sign_image.empty()) {
+    auto picture = store_.blobs().get(who.user.sign_image);
+    if (!picture) return picture.error();
+    design.picture = std::move(*picture);
+  }
+  Placement placement = doc::KeywordRule{job.place.keyword, {}, doc::MoveType::kCenter, 0, 0};
+  if (job.place.keyword.empty()) {
+    auto pdf = pdf::Document::open(job.data);
+    if (!pdf) return refused(job_code::kLayout, pdf.error().message);
+    auto pages = pdf::page_sizes(*pdf);
+    if (job.place.page > static_cast<int>(pages.size())) {
+      return refused(job_code::kLayout, "the PDF has no page " + std::to_string(job.place.page));
+    }
+    design.width_mm =
+        static_cast<int>(std::lround((job.place.right - job.place.left) * kMmPerPoint));
+    design.height_mm =
+        static_cast<int>(std::lround((job.place.top - job.place.bottom) * kMmPerPoint));
+    placement = doc::PositionRule{job.place.page - 1, job.place.left * kMmPerPoint,
+                                  pages[static_cast<std::size_t>(job.place.page - 1)].height_mm -
+                                      job.place.top * kMmPerPoint};
+  } else {
+    design.width_mm = design.height_mm = 30;
+  }
+  auto seal = platform_.make_user_seal(design, now);
+  if (!seal) return refused(job_code::kLayout, seal.error().message);
+  SealSignature request{{placement}, &*seal, doc::SignatureFormat::kSes, "", ""};
+  auto pending = prepare_seal(job.data, request, *cert, now);
+  if (!pending) return refused(job_code::kLayout, pending.error().message);
+  return pending;
 }
 
 Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::string& id, ByteView q1,
@@ -340,7 +433,20 @@ Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::stri
   }
   auto d2 = keys_.share(who.key);
   if (!d2) return d2.error();
-  auto e = digest(*job, who.key);
+  Fields payload;
+  Result<Bytes> e = Error::internal("");
+  if (job->data_type == "WEB_SEAL") {
+    auto pending = lay_out(*job, who, now);
+    if (!pending) return pending.error();
+    auto p = crypto::Sm2PublicKey::from_point(who.key.public_key);
+    if (!p) return p.error();
+    e = crypto::sm2_signing_digest(*p, pending->to_be_signed);
+    auto blob = store_.blobs().put(pending->document);
+    if (!blob) return blob.error();
+    payload["pending"] = *blob;
+  } else {
+    e = digest(*job, who.key);
+  }
   if (!e) return e.error();
   auto partial = cosign::server_sign(*d2, *e, q1);
   if (!partial) return refused(job_code::kBadPoint, partial.error().message);
@@ -357,7 +463,8 @@ Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::stri
                                 mobile_actor(who));
     if (!replaced && replaced.error().code != store::kTaskStateChanged) return replaced.error();
   }
-  Fields payload{{"r", crypto::to_hex(partial->r)}, {"e", crypto::to_hex(*e)}};
+  payload["r"] = crypto::to_hex(partial->r);
+  payload["e"] = crypto::to_hex(*e);
   auto session = tasks_.create(session_kind(),
                                {who.user.app_id, who.key.id, write_fields(payload),
                                 now + kSessionLifetime, std::nullopt, job->task_id},
@@ -386,7 +493,8 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
   if (job->status != "UNSIGN") return ended(*job);
   auto fields = read_fields(session->payload);
   if (!fields) return fields.error();
-  auto e = digest(*job, who.key);
+  // A WEB_SEAL's digest is the one its session laid out; any other job's is its own.
+  auto e = job->data_type == "WEB_SEAL" ? crypto::from_hex((*fields)["e"]) : digest(*job, who.key);
   if (!e) return e.error();
   auto raw = crypto::parse_sm2_signature(signature);
   Result<Bytes> rs = raw ? crypto::sm2_signature_der_to_raw(*raw) : Result<Bytes>(raw.error());
@@ -428,6 +536,15 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
   Fields result{{"signature", crypto::to_base64(*der)},
                 {"cert", crypto::to_base64(certificate)},
                 {"keyId", who.key.id}};
+  if (job->data_type == "WEB_SEAL") {
+    auto prepared = store_.blobs().get((*fields)["pending"]);
+    if (!prepared) return prepared.error();
+    auto sealed = service::complete(*prepared, *der, now);
+    if (!sealed) return sealed.error();
+    auto blob = store_.blobs().put(*sealed);
+    if (!blob) return blob.error();
+    result["document"] = *blob;
+  }
   return end(
       *job,
       {.to = "FINISH", .detail = "signed with key " + who.key.id, .result = write_fields(result)},

@@ -5,6 +5,9 @@
 //   DATA  e = SM3(Z_P ‖ data), P the signer's joint key, the standard user ID;
 //   HASH  e = data, 32 bytes the business system computed (Z included when it wants a standard
 //         SM2 signature);
+//   WEB_SEAL  a PDF sealed with the user's personal seal (their picture, or their name drawn):
+//         the seal is laid out when the phone prepares, for that key's certificate, and e is
+//         SM3(Z_P ‖ the prepared signature's to-be-signed bytes); the sealed PDF is the result;
 //   CSR   the certification request of an enrolment (internal to the phone's activation).
 // Each signPrepare opens a signing session (kind "coss.session", OPEN → USED, FAILED or REVOKED
 // when a newer one replaces it; EXPIRED after five minutes) holding r and e; signComplete
@@ -23,6 +26,7 @@
 #include "service/callbacks.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
+#include "service/signing.h"
 #include "service/tasks.h"
 
 namespace eseal::service {
@@ -39,7 +43,6 @@ inline constexpr const char* kNotBase64 = "job-data-base64";
 inline constexpr const char* kTooLarge = "job-data-too-large";
 inline constexpr const char* kBadHash = "job-hash";  // HASH data that is not 32 bytes
 inline constexpr const char* kBadCallback = "job-callback-url";
-inline constexpr const char* kUnsupported = "job-unsupported";
 inline constexpr const char* kNotFound = "job-not-found";
 inline constexpr const char* kNotSigned = "job-not-signed";
 inline constexpr const char* kExpired = "job-expired";
@@ -50,7 +53,11 @@ inline constexpr const char* kNotYours = "job-not-yours";
 inline constexpr const char* kBadPoint = "job-point";  // Q1 not a valid point
 inline constexpr const char* kSessionInvalid = "session-invalid";
 inline constexpr const char* kSessionExpired = "session-expired";
-inline constexpr const char* kBadSignature = "job-signature";  // did not verify under P and e
+inline constexpr const char* kBadSignature = "job-signature";     // did not verify under P and e
+inline constexpr const char* kWebSealUser = "job-web-seal-user";  // WEB_SEAL without userId
+inline constexpr const char* kNotPdf = "job-not-pdf";
+inline constexpr const char* kBadPlace = "job-place";  // no usable rectangle or keyword
+inline constexpr const char* kLayout = "job-layout";   // the seal cannot be laid out
 }  // namespace job_code
 
 inline constexpr std::size_t kMaxJobData = 1 << 20;
@@ -65,12 +72,22 @@ const TaskKind& session_kind();
 std::string sign_data_id(const std::string& task_id);
 std::string task_id_of(const std::string& sign_data_id);
 
+// Where a WEB_SEAL job's seal goes (the manual's coordOfRuleInfo or keywordsOfRuleInfo): a
+// rectangle in PDF points (origin bottom left: left < right, bottom < top) on a 1-based page,
+// or a keyword the seal is centred on (30 mm).
+struct WebSealPlace {
+  int page = 1;
+  double left = 0, bottom = 0, right = 0, top = 0;
+  std::string keyword;
+};
+
 struct NewSignJob {
   std::string user_id;  // "" for a job whoever scans its QR code signs
   std::string title, data_type, algo, description;
   std::string expiry_minutes;  // "" for the default
   std::string data_base64;
   std::string callback_url;
+  WebSealPlace place = {};
 };
 
 struct SignJob {
@@ -86,6 +103,8 @@ struct SignJob {
   // When FINISH: the DER signature, the signer's certificate and key; when REFUSE: the reason.
   Bytes signature, certificate;
   std::string key_id, reason;
+  WebSealPlace place;
+  std::string document;  // WEB_SEAL: the sealed PDF's blob when FINISH
 };
 
 struct JobQuery {
@@ -110,9 +129,11 @@ class SignJobs {
  public:
   // `callback_body` words a callback for an ended job (the door's format); null: none is sent.
   using CallbackBody = std::function<Result<std::string>(const SignJob&)>;
-  SignJobs(store::Store& store, CossKeys& keys, CallbackBody callback_body = nullptr)
+  SignJobs(store::Store& store, CossKeys& keys, UserCertificates& platform,
+           CallbackBody callback_body = nullptr)
       : store_(store),
         keys_(keys),
+        platform_(platform),
         tasks_(store),
         users_(store),
         callbacks_(store),
@@ -130,8 +151,11 @@ class SignJobs {
   Result<SignJob> view(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
   // The job of a QR payload's "o"; a job for whoever scans it is bound to this user.
   Result<SignJob> resolve(const CossKeys::Session& who, const std::string& ticket, Time now);
-  // The digest the job asks this key to sign.
+  // The digest the job asks this key to sign; for WEB_SEAL, whose digest exists only once the
+  // seal is laid out, the SM3 of the PDF (what the phone shows).
   Result<Bytes> digest(const SignJob& job, const CossKey& key);
+  // A FINISH WEB_SEAL job's sealed PDF.
+  Result<Bytes> sealed_document(const SignJob& job);
   Result<Prepared> prepare(const CossKeys::Session& who, const std::string& sign_data_id,
                            ByteView q1, Time now);
   Result<SignJob> complete(const CossKeys::Session& who, const std::string& session_id,
@@ -151,9 +175,11 @@ class SignJobs {
   Result<SignJob> mine(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
   Result<SignJob> end(const SignJob& job, Tasks::Move move, Time now, const std::string& actor);
   Status announce(const SignJob& job, Time now);
+  Result<PendingSignature> lay_out(const SignJob& job, const CossKeys::Session& who, Time now);
 
   store::Store& store_;
   CossKeys& keys_;
+  UserCertificates& platform_;
   Tasks tasks_;
   CossUsers users_;
   Callbacks callbacks_;

@@ -295,6 +295,12 @@ Result<pki::Certificate> StorePlatform::issue_user_certificate(
   return keys::issue_certificate(request, ca, kek_);
 }
 
+Result<ses::SesSeal> StorePlatform::make_user_seal(const SealDesign& design, Time now) {
+  auto maker = file_signer("seal-maker");
+  if (!maker) return maker.error();
+  return make_seal(design, **maker, now);
+}
+
 Result<std::vector<pki::Certificate>> StorePlatform::user_ca_chain() {
   auto pem = read_file(dir_ / "platform" / "user-ca.pem");
   if (!pem) return pem.error();

@@ -72,6 +72,7 @@ class StorePlatform final : public Credentials,
   Result<std::shared_ptr<keys::Signer>> tsa_signer();
 
   Result<pki::Certificate> issue_user_certificate(const pki::CertificateRequest& request) override;
+  Result<ses::SesSeal> make_user_seal(const SealDesign& design, Time now) override;
   Result<std::vector<pki::Certificate>> user_ca_chain() override;
 
  private:

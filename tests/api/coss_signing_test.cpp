@@ -16,6 +16,8 @@
 #include "mobile/phone.h"
 #include "pki/request.h"
 #include "pki/verify.h"
+#include "service/verification.h"
+#include "support/blank_pdf.h"
 
 namespace eseal::api::coss {
 namespace {
@@ -131,6 +133,43 @@ TEST_F(CossSigningTest, DataAndHashJobsSignedFromThePhoneVerifyUnderTheCertifica
   ASSERT_EQ(status_of(listed), 200) << message_in(listed);
   EXPECT_EQ(listed["data"]["totalNum"].GetInt64(), 2);
   EXPECT_EQ(std::string(listed["data"]["signList"][0]["status"].GetString()), "FINISH");
+}
+
+TEST_F(CossSigningTest, AWebSealJobGivesAPdfSealedWithTheUsersPersonalSealThatVerifies) {
+  Enrolled e = enrol();
+  Bytes pdf = eseal::test::blank_pdf(2);
+  auto added = world_.call("addSignJob", R"({"userId":")" + e.user_id +
+                                             R"(","title":"合同签署","dataType":"WEB_SEAL",
+      "algo":"SM3withSM2","data":")" + crypto::to_base64(pdf) +
+                                             R"(","coordOfRuleInfo":{"pageNo":2,"left":350,
+      "bottom":200,"right":450,"top":300}})");
+  ASSERT_EQ(status_of(added), 200) << message_in(added);
+  std::string job = data_field(added, "signDataId");
+  mobile::Phone phone(wallet_);
+  auto shown = phone.show(e.account, job);
+  ASSERT_TRUE(shown.ok()) << shown.error().message;
+  EXPECT_EQ(shown->hash, crypto::sm3(pdf));
+  auto done = phone.sign(e.account, job, kPin);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  auto result = world_.call("getSignResult", R"({"signDataId":")" + job + R"("})");
+  ASSERT_EQ(data_field(result, "jobStatus"), "FINISH");
+  auto sealed = crypto::from_base64(data_field(result, "signedFile"));
+  ASSERT_TRUE(sealed.ok());
+  std::vector<pki::Certificate> roots{world_.user_ca()};
+  auto summary = service::verify(*sealed, {roots, {}, {}}, now_utc());
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_EQ(summary->signatures.size(), 1u);
+  EXPECT_TRUE(summary->valid());
+  // Without a place, or for another format, the job is refused.
+  auto nowhere = world_.call("addSignJob", R"({"userId":")" + e.user_id +
+                                               R"(","title":"t","dataType":"WEB_SEAL",
+      "algo":"SM3withSM2","data":")" + crypto::to_base64(pdf) +
+                                               "\"}");
+  EXPECT_EQ(status_of(nowhere), 89000001);
+  auto not_pdf = world_.call("addSignJob", R"({"userId":")" + e.user_id +
+                                               R"(","title":"t","dataType":"WEB_SEAL",
+      "algo":"SM3withSM2","data":"5byg5LiJ","keywordsOfRuleInfo":{"keyWord":"甲方"}})");
+  EXPECT_EQ(status_of(not_pdf), 89000001);
 }
 
 TEST_F(CossSigningTest, AddSignJobRefusesWhatTheManualLimits) {

@@ -34,7 +34,8 @@ class World {
     platform_ = std::make_unique<service::StorePlatform>(*store_, kek, dir_.path());
     users_ = std::make_unique<service::CossUsers>(*store_);
     keys_ = std::make_unique<service::CossKeys>(*store_, *platform_, *platform_);
-    jobs_ = std::make_unique<service::SignJobs>(*store_, *keys_, callback_body(*platform_));
+    jobs_ =
+        std::make_unique<service::SignJobs>(*store_, *keys_, *platform_, callback_body(*platform_));
     adapter_ = std::make_unique<Adapter>(*platform_, *users_, *keys_, *jobs_);
     mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_);
     write_user_ca(kek);
@@ -104,7 +105,7 @@ class World {
   store::AppSecrets secrets_;
   int calls_ = 0;
 
-  // D/platform/user-ca.pem and .key: the CA of the users' certificates.
+  // D/platform/user-ca.pem and .key, the CA of the users' certificates, and the seal maker.
   void write_user_ca(const keys::Kek& kek) {
     auto dir = dir_.path() / "platform";
     std::filesystem::create_directories(dir);
@@ -116,6 +117,15 @@ class World {
         keys::issue_key_pair(root, std::nullopt, {dir / "user-ca.pem", dir / "user-ca.key"}, kek);
     EXPECT_TRUE(cert.ok()) << cert.error().message;
     user_ca_ = *cert;
+    // The seal maker whose personal seals WEB_SEAL signatures show.
+    keys::KeyPairRequest maker{pki::CertificateProfile::kSealMaker,
+                               *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=seal maker"),
+                               now_utc() - std::chrono::hours(1),
+                               now_utc() + std::chrono::days(3650)};
+    EXPECT_TRUE(keys::issue_key_pair(maker,
+                                     keys::KeyPairFiles{dir / "user-ca.pem", dir / "user-ca.key"},
+                                     {dir / "seal-maker.pem", dir / "seal-maker.key"}, kek)
+                    .ok());
   }
 };
 

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "api/coss/codes.h"
@@ -236,6 +238,38 @@ std::string Adapter::add_sign_job(const Call& c) {
   service::NewSignJob j{r.text("userId"), r.text("title"),       r.text("dataType"),
                         r.text("algo"),   r.text("description"), r.text("expiryDate"),
                         r.text("data"),   r.text("callBackUrl")};
+  // WEB_SEAL: where the seal goes, as getPdfHash's coordOfRuleInfo and keywordsOfRuleInfo say.
+  auto member = [](const Value* object, const char* name) -> const Value* {
+    if (!object || !object->IsObject()) return nullptr;
+    for (const auto& m : object->GetObject()) {
+      if (json_view(m.name) == name) return &m.value;
+    }
+    return nullptr;
+  };
+  // A number given as a JSON number or as text; NaN for anything else.
+  auto number = [&member](const Value* object, const char* name, double fallback) {
+    const Value* v = member(object, name);
+    if (!v) return fallback;
+    if (v->IsNumber()) return v->GetDouble();
+    if (v->IsString()) {
+      std::string text(json_view(*v));
+      char* end = nullptr;
+      double parsed = std::strtod(text.c_str(), &end);
+      if (!text.empty() && end && *end == '\0') return parsed;
+    }
+    return std::nan("");
+  };
+  const Value* coord = r.value("coordOfRuleInfo");
+  double page = number(coord, "pageNo", 1);
+  j.place.page = std::isfinite(page) && page >= 1 && page <= 100000 ? static_cast<int>(page) : 0;
+  j.place.left = number(coord, "left", 0);
+  j.place.bottom = number(coord, "bottom", 0);
+  j.place.right = number(coord, "right", 0);
+  j.place.top = number(coord, "top", 0);
+  if (const Value* keyword = member(r.value("keywordsOfRuleInfo"), "keyWord");
+      keyword && keyword->IsString()) {
+    j.place.keyword = std::string(json_view(*keyword));
+  }
   auto job = jobs_.create(c.app, j, c.now);
   if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
   Document data(rapidjson::kObjectType);
@@ -257,6 +291,12 @@ std::string Adapter::get_sign_result(const Call& c) {
   if (job->status == "FINISH") {
     put(data, "signResult", crypto::to_base64(job->signature));
     put(data, "signCert", crypto::to_base64(job->certificate));
+    // WEB_SEAL: the sealed PDF too.
+    if (job->data_type == "WEB_SEAL") {
+      auto sealed = jobs_.sealed_document(*job);
+      if (!sealed) return answer(refusal_of(sealed.error()), r.trans_id);
+      put(data, "signedFile", crypto::to_base64(*sealed));
+    }
   }
   return success(r.trans_id, &data);
 }

@@ -67,7 +67,13 @@ const std::map<std::string_view, Wording>& wording() {
       {job_code::kTooLarge, {89003001, "最大1M"}},
       {job_code::kBadHash, {code::kBadParameter, "HASH数据应为32字节的摘要"}},
       {job_code::kBadCallback, {code::kBadParameter, "callBackUrl应为http://地址"}},
-      {job_code::kUnsupported, {code::kBadParameter, "暂不支持WEB_SEAL"}},
+      {job_code::kWebSealUser, {code::kBadParameter, "WEB_SEAL任务需要userId"}},
+      {job_code::kNotPdf, {code::kBadParameter, "WEB_SEAL的data应为PDF"}},
+      {job_code::kBadPlace,
+       {code::kBadParameter,
+        "WEB_SEAL需要coordOfRuleInfo（pageNo、left、bottom、right、top）"
+        "或keywordsOfRuleInfo.keyWord"}},
+      {job_code::kLayout, {89005028, ""}},
       {job_code::kNotFound, {89003002, ""}},
       {job_code::kNotSigned, {89003003, ""}},
       {job_code::kExpired, {89003008, ""}},
@@ -88,8 +94,8 @@ const std::map<std::string_view, Wording>& wording() {
 Refusal refusal_of(const Error& e, int not_found) {
   if (auto it = wording().find(e.code); it != wording().end()) {
     std::string detail(it->second.detail);
-    // A refused signature says how many tries are left.
-    if (e.code == job_code::kBadSignature) detail = e.message;
+    // A refused signature says how many tries are left; a seal that cannot be laid out, why.
+    if (e.code == job_code::kBadSignature || e.code == job_code::kLayout) detail = e.message;
     return {it->second.code, detail};
   }
   if (e.code == user_code::kNotFound || e.kind == ErrorKind::kNotFound) return {not_found, ""};
