@@ -65,6 +65,10 @@ std::vector<Key> keys(Config& c) {
       {"tsa", "signature", &c.tsa.signature},
       {"tsa", "include_name", &c.tsa.include_name, 0, 1},
       {"tsa", "timeout_s", &c.tsa.timeout_s, 1, 600},
+      {"coss", "public_url", &c.coss.public_url},
+      {"coss", "replay_window_s", &c.coss.replay_window_s, 1, kDay},
+      {"coss", "callback_first_retry_s", &c.coss.callback_first_retry_s, 1, kDay},
+      {"coss", "callback_attempts", &c.coss.callback_attempts, 1, 100},
   };
 }
 

@@ -65,6 +65,15 @@ struct Config {
     std::int64_t include_name = 0;     // 1: TSTInfo names the TSA
     std::int64_t timeout_s = 30;       // an external authority's answer
   } tsa;
+  // Mobile collaborative signing (COSS).
+  struct Coss {
+    // Where phones reach the server ("https://sign.example.org"), for the QR payloads; empty:
+    // as the business system reached it (its Host header, X-Forwarded-Proto).
+    std::string public_url;
+    std::int64_t replay_window_s = 300;        // a (transId, signature) seen again is a replay
+    std::int64_t callback_first_retry_s = 10;  // a failed callback is tried again after this,
+    std::int64_t callback_attempts = 10;       // doubling, at most this many times in all
+  } coss;
 };
 
 // Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so

@@ -69,8 +69,12 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::ldt::Adapter ldt(platform.platform(), ldt_options);
   service::CossUsers coss_users(*store);
   service::CossKeys coss_keys(*store, platform, platform);
-  service::SignJobs sign_jobs(*store, coss_keys, platform, api::coss::callback_body(platform));
-  api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs);
+  service::CallbackPolicy callbacks{std::chrono::seconds(config.coss.callback_first_retry_s),
+                                    static_cast<int>(config.coss.callback_attempts)};
+  service::SignJobs sign_jobs(*store, coss_keys, platform, api::coss::callback_body(platform),
+                              callbacks);
+  api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs,
+                          api::coss::options_from(config));
   api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform);
 
   api::ServerOptions server_options = api::server_options(config);

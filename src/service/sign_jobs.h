@@ -130,13 +130,13 @@ class SignJobs {
   // `callback_body` words a callback for an ended job (the door's format); null: none is sent.
   using CallbackBody = std::function<Result<std::string>(const SignJob&)>;
   SignJobs(store::Store& store, CossKeys& keys, UserCertificates& platform,
-           CallbackBody callback_body = nullptr)
+           CallbackBody callback_body = nullptr, CallbackPolicy callback_policy = {})
       : store_(store),
         keys_(keys),
         platform_(platform),
         tasks_(store),
         users_(store),
-        callbacks_(store),
+        callbacks_(store, callback_policy),
         callback_body_(std::move(callback_body)) {}
 
   // --- the business system ---

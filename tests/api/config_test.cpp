@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 29u);  // one per key of Config
+  EXPECT_EQ(settings, 33u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -84,6 +84,10 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.tsa.signature, defaults.tsa.signature);
   EXPECT_EQ(config.tsa.include_name, defaults.tsa.include_name);
   EXPECT_EQ(config.tsa.timeout_s, defaults.tsa.timeout_s);
+  EXPECT_EQ(config.coss.public_url, defaults.coss.public_url);
+  EXPECT_EQ(config.coss.replay_window_s, defaults.coss.replay_window_s);
+  EXPECT_EQ(config.coss.callback_first_retry_s, defaults.coss.callback_first_retry_s);
+  EXPECT_EQ(config.coss.callback_attempts, defaults.coss.callback_attempts);
 }
 
 TEST(ConfigTest, TimeStampSettingsAreChecked) {

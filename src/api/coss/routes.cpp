@@ -98,7 +98,10 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
   if (!fresh) return answer(refusal_of(fresh.error()), trans_id);
   if (!*fresh) return answer({code::kBadParameter, "重复的请求"}, trans_id);
   for (const auto& [name, run] : table()) {
-    if (name == operation) return (this->*run)(Call{*request, app, now, public_url});
+    if (name == operation) {
+      std::string_view url = options_.public_url.empty() ? public_url : options_.public_url;
+      return (this->*run)(Call{*request, app, now, url});
+    }
   }
   return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
 }
@@ -389,6 +392,16 @@ service::SignJobs::CallbackBody callback_body(service::Credentials& credentials)
     }
     return build_request(job.app_name, app->secure_code, fields, job.task_id + "-" + job.status);
   };
+}
+
+Options options_from(const Config& config) {
+  Options options;
+  options.replay_window = std::chrono::seconds(config.coss.replay_window_s);
+  options.public_url = config.coss.public_url;
+  while (!options.public_url.empty() && options.public_url.back() == '/') {
+    options.public_url.pop_back();
+  }
+  return options;
 }
 
 void add_routes(Server& server, Adapter& adapter) {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 
+#include "api/config.h"
 #include "api/server.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
@@ -21,6 +22,8 @@ namespace eseal::api::coss {
 struct Options {
   // How long a (transId, signature) pair is remembered: the same pair again within it is a replay.
   std::chrono::seconds replay_window{300};
+  // Where phones reach the server, for QR payloads; empty: as the request reached it.
+  std::string public_url;
 };
 
 class Adapter {
@@ -64,6 +67,9 @@ class Adapter {
 };
 
 void add_routes(Server& server, Adapter& adapter);
+
+// [coss] public_url and replay_window_s.
+Options options_from(const Config& config);
 
 // The body of a sign job's callback: {signJobId, status, msspId, signResult, signCert} with the
 // common fields, signed with the app's secureCode; transId "<job>-<status>" names the event.
