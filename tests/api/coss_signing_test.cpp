@@ -10,6 +10,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "base/file.h"
 #include "cosign/two_party.h"
 #include "coss_world.h"
 #include "crypto/sm2.h"
@@ -92,6 +93,34 @@ TEST_F(CossSigningTest, APhoneActivatesFromTheQrPayloadAndGetsACertificateForThe
   auto again = phone.activate(qr, {"", "", "third", kPin});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, "89005001");
+}
+
+TEST_F(CossSigningTest, TheH5PageShowsAQrCodeAPhoneActivatesWith) {
+  if (eseal::test::run_command("command -v zbarimg").exit_code != 0) {
+    GTEST_SKIP() << "zbarimg (zbar-tools) is not installed";
+  }
+  auto added = world_.call("addUser", kUser);
+  std::string user_id = data_field(added, "userId");
+  auto page = world_.call_raw("getAuthCodeForH5Mini", R"({"userId":")" + user_id + R"("})");
+  EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+  ASSERT_EQ(page.body.rfind("<!DOCTYPE html>", 0), 0u) << page.body;
+  const std::string marker = "data:image/png;base64,";
+  auto at = page.body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  std::string b64 = page.body.substr(at + marker.size());
+  b64 = b64.substr(0, b64.find('"'));
+  eseal::test::TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "qr.png", *crypto::from_base64(b64)).ok());
+  auto read = eseal::test::run_command("zbarimg --raw -q " + (dir.path() / "qr.png").string() +
+                                       " 2>/dev/null | tail -n 1");
+  std::string qr = read.output.substr(0, read.output.find_last_not_of('\n') + 1);
+  mobile::Phone phone(wallet_);
+  auto account = phone.activate(qr, {"", "", "scanned", kPin});
+  ASSERT_TRUE(account.ok()) << account.error().message << " in " << qr;
+  EXPECT_EQ(account->mssp_id, user_id);
+  // Refusals stay JSON.
+  auto refused = world_.call_raw("getAuthCodeForH5Mini", R"({"userId":"nobody"})");
+  EXPECT_NE(refused.body.find("\"status\":89004022"), std::string::npos) << refused.body;
 }
 
 TEST_F(CossSigningTest, DataAndHashJobsSignedFromThePhoneVerifyUnderTheCertificate) {

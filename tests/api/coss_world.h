@@ -70,6 +70,19 @@ class World {
     return send(operation,
                 build_request(app_id(), as_bytes(secrets_.secure_code), *parsed.document, id));
   }
+  // The HTTP answer itself, for the operation that answers a page.
+  HttpResponse call_raw(const std::string& operation, std::string_view fields) {
+    auto parsed = parse_json(fields);
+    HttpClient client("127.0.0.1", server_->port());
+    Headers headers;
+    headers.set("Content-Type", "application/json");
+    auto r = client.post("/coss/service/v1/" + operation,
+                         build_request(app_id(), as_bytes(secrets_.secure_code), *parsed.document,
+                                       "T-" + std::to_string(++calls_)),
+                         headers);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : HttpResponse{};
+  }
   rapidjson::Document send(const std::string& operation, const std::string& body) {
     HttpClient client("127.0.0.1", server_->port());
     Headers headers;

@@ -11,6 +11,7 @@
 #include "api/coss/wording.h"
 #include "api/json_text.h"
 #include "crypto/encoding.h"
+#include "image/qr_code.h"
 
 namespace eseal::api::coss {
 namespace {
@@ -60,6 +61,7 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"updateUser", &Adapter::update_user},
       {"getAuthCode", &Adapter::get_auth_code},
       {"getAuthCodeWithIdenVerify", &Adapter::get_auth_code_verified},
+      {"getAuthCodeForH5Mini", &Adapter::get_auth_code_page},
       {"getUserDevice", &Adapter::get_user_device},
       {"deleteUserDevice", &Adapter::delete_user_device},
       {"addSignJob", &Adapter::add_sign_job},
@@ -178,6 +180,22 @@ std::string Adapter::get_auth_code(const Call& c) {
 
 std::string Adapter::get_auth_code_verified(const Call& c) {
   return issue_auth_code(c, true);
+}
+
+// getAuthCodeForH5Mini: the activation QR code on an HTML page, as the manual shows it (a PNG,
+// the manual's "image/jpg" label aside); refusals stay JSON.
+std::string Adapter::get_auth_code_page(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId");
+  if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+  auto issued = users_.issue_activation(c.app, user_id, std::nullopt, c.now);
+  if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
+  auto png = image::qr_png(qr_payload(c.app.name, c.public_url, issued->ticket));
+  if (!png) return answer({89003023, ""}, r.trans_id);
+  return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"UTF-8\">"
+         "<title>扫码确认</title></head><body><div id=\"qrCodeArea\">"
+         "<img alt=\"激活二维码\" src=\"data:image/png;base64," +
+         crypto::to_base64(*png) + "\"></div></body></html>";
 }
 
 // getAuthCode, and with the user's name, id type and number checked first
@@ -421,8 +439,11 @@ void add_routes(Server& server, Adapter& adapter) {
           // TLS, its X-Forwarded-Proto.
           std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
           std::string host(request.headers.get("Host").value_or("127.0.0.1"));
-          Response r = Response::json(
-              200, adapter.handle(name, request.body, now_utc(), scheme + "://" + host));
+          std::string body = adapter.handle(name, request.body, now_utc(), scheme + "://" + host);
+          // The one operation that answers a page (getAuthCodeForH5Mini) does so on success.
+          bool page = body.rfind("<!DOCTYPE html>", 0) == 0;
+          Response r = Response::json(200, std::move(body));
+          if (page) r.content_type = "text/html; charset=utf-8";
           r.log_fields = {{"operation", name}};
           return r;
         },

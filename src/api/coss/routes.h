@@ -2,7 +2,8 @@
 // request authenticated as the manual says (api/coss/envelope.h) and answered with the chapter-4
 // codes, always HTTP 200 with the {status, message, transId, data} envelope (the server's own
 // errors on these routes — a body over the limit — too). Operations so far: addUser,
-// queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify, getUserDevice,
+// queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify, getAuthCodeForH5Mini
+// (an HTML page on success), getUserDevice,
 // deleteUserDevice, addSignJob, getSignResult, getSignJobOrAuthorizeJobs, revokeSignJob,
 // queryImage. Callbacks carry the job's fields signed as a request of the app would be
 // (appId, signAlgo, version, transId, signature under its secureCode).
@@ -51,6 +52,7 @@ class Adapter {
   std::string get_auth_code(const Call& call);
   std::string get_auth_code_verified(const Call& call);
   std::string issue_auth_code(const Call& call, bool verify);
+  std::string get_auth_code_page(const Call& call);
   std::string get_user_device(const Call& call);
   std::string delete_user_device(const Call& call);
   std::string add_sign_job(const Call& call);
