@@ -74,6 +74,12 @@ struct Config {
     std::int64_t callback_first_retry_s = 10;  // a failed callback is tried again after this,
     std::int64_t callback_attempts = 10;       // doubling, at most this many times in all
   } coss;
+  // Text messages (activation codes by SMS): kept in the outbox (`eseal sms list`) without a
+  // gateway; posted to `gateway_url` with `gateway_body` ({mobile}, {text}) with one.
+  struct Sms {
+    std::string gateway_url;
+    std::string gateway_body = R"({"mobile":"{mobile}","text":"{text}"})";
+  } sms;
 };
 
 // Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so

@@ -24,6 +24,7 @@ void add_pdf_commands(CLI::App& app, const GlobalOptions& options);
 void add_ofd_commands(CLI::App& app, const GlobalOptions& options);
 void add_call_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);
+void add_sms_commands(CLI::App& app, const GlobalOptions& options);
 void add_ts_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal ofd text` and `eseal ofd make`, registered on the `ofd` subcommand.
 void add_ofd_document_commands(CLI::App& ofd, const GlobalOptions& options);

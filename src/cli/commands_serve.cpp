@@ -73,7 +73,14 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
                                     static_cast<int>(config.coss.callback_attempts)};
   service::SignJobs sign_jobs(*store, coss_keys, platform, api::coss::callback_body(platform),
                               callbacks);
-  api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs,
+  std::optional<service::SmsGateway> gateway;
+  if (!config.sms.gateway_url.empty()) {
+    gateway = service::SmsGateway{config.sms.gateway_url, config.sms.gateway_body};
+  }
+  service::Sms sms(*store, gateway, [](const std::string& url, const std::string& body) {
+    return api::post_json(url, body, std::chrono::seconds(10));
+  });
+  api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs, sms,
                           api::coss::options_from(config));
   api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform);
 

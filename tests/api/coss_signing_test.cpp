@@ -123,6 +123,64 @@ TEST_F(CossSigningTest, TheH5PageShowsAQrCodeAPhoneActivatesWith) {
   EXPECT_NE(refused.body.find("\"status\":89004022"), std::string::npos) << refused.body;
 }
 
+TEST_F(CossSigningTest, SmsActivationCodesWaitInTheOutboxWithoutAGateway) {
+  auto added = world_.call("addUser", kUser);
+  std::string user_id = data_field(added, "userId");
+  auto sent = world_.call("getAuthCodeAndSendSMS", R"({"userId":")" + user_id + R"("})");
+  ASSERT_EQ(status_of(sent), 200) << message_in(sent);
+  EXPECT_EQ(message_in(sent), "短信激活码发送成功");
+  std::string code = data_field(sent, "code");
+  auto outbox = world_.sms().list({"OUTBOX"}, now_utc());
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->size(), 1u);
+  EXPECT_EQ(outbox->front().mobile, "18745292611");
+  EXPECT_NE(outbox->front().text.find("激活码为：" + code + "，有效期10分钟"), std::string::npos);
+  // The code in the message activates a phone typed in (with the server and appId).
+  mobile::Phone phone(wallet_);
+  auto account = phone.activate(code, {world_.url(), world_.app_id(), "typed", kPin});
+  ASSERT_TRUE(account.ok()) << account.error().message;
+  EXPECT_EQ(account->mssp_id, user_id);
+  EXPECT_EQ(status_of(world_.call("getAuthCodeAndSendSMS", R"({"userId":"nobody"})")), 89004022);
+}
+
+TEST(CossSms, AGatewayGetsTheTemplateWithTheValuesEscapedAndItsRefusalIsRecorded) {
+  std::mutex mutex;
+  std::vector<std::string> bodies;
+  std::atomic<int> answer{200};
+  ServerOptions options;
+  options.port = 0;
+  Server gateway(options);
+  gateway.route("POST", "/sms", [&](const api::Request& request) {
+    std::lock_guard lock(mutex);
+    bodies.push_back(request.body);
+    return Response::json(answer.load(), "{}");
+  });
+  ASSERT_TRUE(gateway.start());
+  eseal::test::TempDir dir;
+  auto store = store::open_store(dir.path(), keys::Kek(crypto::SecureBytes(32, 7)));
+  ASSERT_TRUE(store.ok());
+  service::SmsGateway where{"http://127.0.0.1:" + std::to_string(gateway.port()) + "/sms",
+                            R"({"to":"{mobile}","msg":"{text}","sign":"eseal"})"};
+  service::Sms sms(**store, where, [](const std::string& url, const std::string& body) {
+    return post_json(url, body, std::chrono::seconds(5));
+  });
+  service::Caller app{"coss", "", "APP_X", {"*"}};
+  auto sent = sms.send(app, "18745292611", "激活码\"1a2b\"", now_utc());
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+  EXPECT_EQ(sent->state, "SENT");
+  answer = 503;
+  auto refused = sms.send(app, "18745292611", "second", now_utc());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, service::kSmsNotSent);
+  gateway.stop();
+  gateway.wait();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[0], R"({"to":"18745292611","msg":"激活码\"1a2b\"","sign":"eseal"})");
+  auto failed = sms.list({"FAILED"}, now_utc());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ(failed->front().answer, "HTTP 503");
+}
+
 TEST_F(CossSigningTest, DataAndHashJobsSignedFromThePhoneVerifyUnderTheCertificate) {
   Enrolled e = enrol();
   mobile::Phone phone(wallet_);

@@ -36,7 +36,8 @@ class World {
     keys_ = std::make_unique<service::CossKeys>(*store_, *platform_, *platform_);
     jobs_ =
         std::make_unique<service::SignJobs>(*store_, *keys_, *platform_, callback_body(*platform_));
-    adapter_ = std::make_unique<Adapter>(*platform_, *users_, *keys_, *jobs_);
+    sms_ = std::make_unique<service::Sms>(*store_);
+    adapter_ = std::make_unique<Adapter>(*platform_, *users_, *keys_, *jobs_, *sms_);
     mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_);
     write_user_ca(kek);
     secrets_ = *store::AppSecrets::generate(true);
@@ -100,6 +101,7 @@ class World {
   const std::filesystem::path& dir() const { return dir_.path(); }
   service::SignJobs& jobs() { return *jobs_; }
   service::CossKeys& keys() { return *keys_; }
+  service::Sms& sms() { return *sms_; }
   const pki::Certificate& user_ca() const { return *user_ca_; }
   const std::string& secure_code() const { return secrets_.secure_code; }
   store::Store& store() { return *store_; }
@@ -111,6 +113,7 @@ class World {
   std::unique_ptr<service::CossUsers> users_;
   std::unique_ptr<service::CossKeys> keys_;
   std::unique_ptr<service::SignJobs> jobs_;
+  std::unique_ptr<service::Sms> sms_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<MobileAdapter> mobile_;
   std::optional<pki::Certificate> user_ca_;

@@ -60,6 +60,14 @@ contains "msspId:      $user_id"
 expect 0 "$MOBILE" users
 contains "certified"
 
+# Without an SMS gateway, getAuthCodeAndSendSMS leaves the message in the outbox.
+call getAuthCodeAndSendSMS "appId=$app_id&signAlgo=HMAC&transId=T-3&userId=$user_id&version=1.0" \
+  "{\"version\":\"1.0\",\"appId\":\"$app_id\",\"signAlgo\":\"HMAC\",\"transId\":\"T-3\",\"userId\":\"$user_id\"}"
+contains '"message":"短信激活码发送成功"'
+sms_code=$(sed -n 's/.*"code":"\([0-9a-f]*\)".*/\1/p' <<<"$out")
+expect 0 "$ESEAL" sms list --data-dir var --state OUTBOX
+contains "OUTBOX  18745292611  尊敬的用户张三，您本次下载证书操作的激活码为：$sms_code，有效期10分钟"
+
 # A DATA job for 同意, signed from the phone.
 data=$(printf 同意 | base64)
 call addSignJob \

@@ -62,6 +62,7 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"getAuthCode", &Adapter::get_auth_code},
       {"getAuthCodeWithIdenVerify", &Adapter::get_auth_code_verified},
       {"getAuthCodeForH5Mini", &Adapter::get_auth_code_page},
+      {"getAuthCodeAndSendSMS", &Adapter::get_auth_code_by_sms},
       {"getUserDevice", &Adapter::get_user_device},
       {"deleteUserDevice", &Adapter::delete_user_device},
       {"addSignJob", &Adapter::add_sign_job},
@@ -196,6 +197,27 @@ std::string Adapter::get_auth_code_page(const Call& c) {
          "<title>扫码确认</title></head><body><div id=\"qrCodeArea\">"
          "<img alt=\"激活二维码\" src=\"data:image/png;base64," +
          crypto::to_base64(*png) + "\"></div></body></html>";
+}
+
+// getAuthCodeAndSendSMS: a fresh code sent to the user's mobile in the manual's words (the
+// validity the code really has), and answered as getAuthCode answers.
+std::string Adapter::get_auth_code_by_sms(const Call& c) {
+  const Request& r = c.r;
+  std::string user_id = r.text("userId");
+  if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
+  auto user = users_.find(c.app, user_id);
+  if (!user) return answer(refusal_of(user.error()), r.trans_id);
+  auto issued = users_.issue_activation(c.app, user_id, std::nullopt, c.now);
+  if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
+  std::string text = "尊敬的用户" + user->name + "，您本次下载证书操作的激活码为：" + issued->code +
+                     "，有效期" + std::to_string(service::kActivationLifetime.count()) +
+                     "分钟。本激活码仅用于移动协同签名的证书签发，请妥善保管。";
+  auto sent = sms_.send(c.app, user->mobile, text, c.now);
+  if (!sent) return answer({code::kServer, "短信发送失败"}, r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "authCode", qr_payload(c.app.name, c.public_url, issued->ticket));
+  put(data, "code", issued->code);
+  return success(r.trans_id, &data, "短信激活码发送成功");
 }
 
 // getAuthCode, and with the user's name, id type and number checked first

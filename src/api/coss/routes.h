@@ -3,7 +3,7 @@
 // codes, always HTTP 200 with the {status, message, transId, data} envelope (the server's own
 // errors on these routes — a body over the limit — too). Operations so far: addUser,
 // queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify, getAuthCodeForH5Mini
-// (an HTML page on success), getUserDevice,
+// (an HTML page on success), getAuthCodeAndSendSMS, getUserDevice,
 // deleteUserDevice, addSignJob, getSignResult, getSignJobOrAuthorizeJobs, revokeSignJob,
 // queryImage. Callbacks carry the job's fields signed as a request of the app would be
 // (appId, signAlgo, version, transId, signature under its secureCode).
@@ -17,6 +17,7 @@
 #include "service/coss_users.h"
 #include "service/platform.h"
 #include "service/sign_jobs.h"
+#include "service/sms.h"
 
 namespace eseal::api::coss {
 
@@ -31,8 +32,13 @@ class Adapter {
  public:
   // Everything passed must outlive the adapter.
   Adapter(service::Credentials& credentials, service::CossUsers& users, service::CossKeys& keys,
-          service::SignJobs& jobs, Options options = {})
-      : credentials_(credentials), users_(users), keys_(keys), jobs_(jobs), options_(options) {}
+          service::SignJobs& jobs, service::Sms& sms, Options options = {})
+      : credentials_(credentials),
+        users_(users),
+        keys_(keys),
+        jobs_(jobs),
+        sms_(sms),
+        options_(options) {}
 
   // The response body for `body` sent to `operation` at `now`. `public_url` is where phones
   // reach this server ("https://host:port"), for the QR payloads.
@@ -53,6 +59,7 @@ class Adapter {
   std::string get_auth_code_verified(const Call& call);
   std::string issue_auth_code(const Call& call, bool verify);
   std::string get_auth_code_page(const Call& call);
+  std::string get_auth_code_by_sms(const Call& call);
   std::string get_user_device(const Call& call);
   std::string delete_user_device(const Call& call);
   std::string add_sign_job(const Call& call);
@@ -65,6 +72,7 @@ class Adapter {
   service::CossUsers& users_;
   service::CossKeys& keys_;
   service::SignJobs& jobs_;
+  service::Sms& sms_;
   Options options_;
 };
 
