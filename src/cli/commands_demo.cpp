@@ -180,6 +180,20 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
   set_up_server_demo({data_dir, dir, ca_dir, maker_prefix, with_signers, port, kOrganization,
                       kTaxNumber, new_ca, new_maker, new_seals, earlier, new_app},
                      *store, items, kek, global);
+  std::string coss_user = set_up_coss_demo({data_dir,
+                                            dir,
+                                            ca_dir,
+                                            maker_prefix,
+                                            {},
+                                            port,
+                                            kOrganization,
+                                            kTaxNumber,
+                                            false,
+                                            false,
+                                            false,
+                                            std::nullopt,
+                                            false},
+                                           *store, items);
   if (!items.kept().empty()) {
     std::string kept;
     for (const auto& what : items.kept()) kept += (kept.empty() ? "" : ", ") + what;
@@ -187,22 +201,34 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
   }
 
   const std::string d = dir.string();
-  std::cout << "\nCross-check with OpenSSL (OpenSSL 3.0 needs the standard SM2 ID spelled out):\n"
-            << "  openssl verify -vfyopt distid:1234567812345678 -CAfile " << d << "/ca/root.pem "
-            << d << "/signer.pem " << d << "/seal-maker.pem\n"
-            << "  openssl x509 -in " << d << "/signer.pem -pubkey -noout > " << d << "/signer.pub\n"
-            << "  openssl pkeyutl -verify -pubin -inkey " << d << "/signer.pub -rawin -digest sm3 "
-            << "-pkeyopt distid:1234567812345678 -in " << d << "/payload.txt -sigfile " << d
-            << "/payload.sig\n"
-            << "\nInspect a seal, field by field in the standard's order:\n"
-            << "  " << global.program << " seal show " << d << "/seals/official.esl\n"
-            << "  " << global.program << " seal verify " << d << "/seals/official.esl --ca " << d
-            << "/ca/root.pem\n"
-            << "  openssl asn1parse -inform DER -i -in " << d << "/seals/official.esl\n"
-            << "\nStamp documents over HTTP (LD/T 01.4): start the server, then run any request\n"
-            << "  " << global.program << " serve --data-dir " << data_dir.string() << " --port "
-            << port << "\n"
-            << "  sh " << d << "/requests/positionSealSign.sh   (and the 11 others beside it)\n";
+  std::cout
+      << "\nCross-check with OpenSSL (OpenSSL 3.0 needs the standard SM2 ID spelled out):\n"
+      << "  openssl verify -vfyopt distid:1234567812345678 -CAfile " << d << "/ca/root.pem " << d
+      << "/signer.pem " << d << "/seal-maker.pem\n"
+      << "  openssl x509 -in " << d << "/signer.pem -pubkey -noout > " << d << "/signer.pub\n"
+      << "  openssl pkeyutl -verify -pubin -inkey " << d << "/signer.pub -rawin -digest sm3 "
+      << "-pkeyopt distid:1234567812345678 -in " << d << "/payload.txt -sigfile " << d
+      << "/payload.sig\n"
+      << "\nInspect a seal, field by field in the standard's order:\n"
+      << "  " << global.program << " seal show " << d << "/seals/official.esl\n"
+      << "  " << global.program << " seal verify " << d << "/seals/official.esl --ca " << d
+      << "/ca/root.pem\n"
+      << "  openssl asn1parse -inform DER -i -in " << d << "/seals/official.esl\n"
+      << "\nStamp documents over HTTP (LD/T 01.4): start the server, then run any request\n"
+      << "  " << global.program << " serve --data-dir " << data_dir.string() << " --port " << port
+      << "\n"
+      << "  sh " << d << "/requests/positionSealSign.sh   (and the 11 others beside it)\n"
+      << "\nSign from a phone (COSS; user 张三 in " << d << "/coss.toml), with the server "
+      << "running:\n"
+      << "  " << global.program << " call coss getAuthCode --app " << d
+      << "/coss.toml --set userId=" << coss_user << "\n"
+      << "  eseal-mobile activate 'AUTHCODE'   (the authCode printed, as it is; asks a PIN)\n"
+      << "  " << global.program << " call coss addSignJob --app " << d
+      << "/coss.toml --set userId=" << coss_user
+      << " --set title=合同确认 --set dataType=DATA --set algo=SM3withSM2 --set data=5ZCM5oSP\n"
+      << "  eseal-mobile sign SD_…   (the signDataId printed)\n"
+      << "  " << global.program << " call coss getSignResult --app " << d
+      << "/coss.toml --set signDataId=SD_…\n";
   return kExitOk;
 }
 

@@ -11,7 +11,9 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "ofd/writer.h"
+#include "service/coss_users.h"
 #include "service/signing.h"
+#include "service/store_platform.h"
 
 namespace eseal::cli {
 namespace {
@@ -303,6 +305,57 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
             << "app " << app.syscode << (d.new_app ? "" : " (kept)") << " (" << app_file << "), "
             << d.seals.size() << " seals registered in " << d.data_dir.string() << " ("
             << registered << " new), example requests in " << requests.string() << "\n";
+}
+
+std::string set_up_coss_demo(const ServerDemo& d, store::Store& store, DemoInventory& items) {
+  Time now = now_utc();
+  std::filesystem::path file = d.demo_dir / "coss.toml";
+  // The earlier run's app and user, while the store still has them with that secureCode.
+  std::optional<std::string> earlier_app, earlier_user;
+  if (std::filesystem::exists(file)) {
+    try {
+      toml::table table = toml::parse_file(file.string());
+      auto app_id = table["app_id"].value<std::string>();
+      auto code = table["secure_code"].value<std::string>();
+      auto user_id = table["user_id"].value<std::string>();
+      if (app_id && code && user_id) {
+        auto stored = store.app_secure_code(*app_id);
+        if (stored && store.find_coss_user(*user_id) &&
+            crypto::equal_constant_time(*stored, as_bytes(*code))) {
+          earlier_app = *app_id;
+          earlier_user = *user_id;
+        }
+      }
+    } catch (const toml::parse_error&) {
+      // Made again below.
+    }
+  }
+  if (!items.make("COSS app and user", {file}, !earlier_user)) return *earlier_user;
+  if (earlier_app) {
+    need(store.set_app_enabled(*earlier_app, false,
+                               cli_audit("app.disable", *earlier_app, "eseal demo: replaced")));
+  }
+  store::App record;
+  record.id = need(store::new_id());
+  record.syscode = "APP_" + crypto::to_hex_upper(need(crypto::random_bytes(16)));
+  record.name = "演示协同签名应用";
+  record.scopes = {"*"};
+  record.created = record.rotated = now;
+  store::AppSecrets secrets = need(store::AppSecrets::generate(true));
+  need(store.add_app(record, secrets, cli_audit("app.add", record.syscode, "eseal demo: COSS")));
+  service::Caller app = service::StorePlatform::caller_of(record, "coss");
+  service::CossUsers users(store);
+  // The COSS manual's own example person (§2.5.4).
+  service::NewUser person{"张三", "SF", "513436200005039279", "18745292611", "办公室", "", "", ""};
+  service::CossUser user = need(users.add(app, person, now), "the demo's COSS user");
+  std::string url = "http://127.0.0.1:" + std::to_string(d.port);
+  std::string text =
+      "# eseal demo: a COSS app and user (eseal call coss --app this file)\n"
+      "url = \"" +
+      url + "\"\napp_id = \"" + record.syscode + "\"\nsecure_code = \"" + secrets.secure_code +
+      "\"\nuser_id = \"" + user.id + "\"\n";
+  need(write_file_atomic(file, as_bytes(text), 0600));
+  return user.id;
 }
 
 }  // namespace eseal::cli

@@ -69,4 +69,9 @@ struct ServerDemo {
 void set_up_server_demo(const ServerDemo& demo, store::Store& store, DemoInventory& items,
                         const keys::Kek& kek, const GlobalOptions& global);
 
+// Mobile collaborative signing (COSS): an app with COSS credentials and a user of it, kept in
+// D/demo/coss.toml (url, app_id, secure_code, user_id; 0600) for `eseal call coss`. An earlier
+// run's are kept while they still hold. Returns the user's id.
+std::string set_up_coss_demo(const ServerDemo& demo, store::Store& store, DemoInventory& items);
+
 }  // namespace eseal::cli

@@ -45,9 +45,16 @@ struct Qr {
   std::string server, app_id, ticket, code;
 };
 
-// The QR payload, or a typed code.
-Result<Qr> read_qr(std::string_view given, const ActivateOptions& options) {
+// The QR payload — as scanned, or as a JSON answer prints it, its quotes escaped — or a typed
+// code.
+Result<Qr> read_qr(std::string_view scanned, const ActivateOptions& options) {
   Qr qr{options.server, options.app_id, "", ""};
+  std::string unescaped(scanned);
+  for (std::size_t at = unescaped.find("\\\""); at != std::string::npos;
+       at = unescaped.find("\\\"", at + 1)) {
+    unescaped.erase(at, 1);
+  }
+  std::string_view given = unescaped;
   if (!given.empty() && given.front() == '{') {
     rapidjson::Document d;
     d.Parse(given.data(), given.size());

@@ -50,8 +50,8 @@ Result<SmsMessage> message_of(const TaskRecord& t) {
   if (!p) return p.error();
   auto r = read_fields(t.result);
   if (!r) return r.error();
-  return SmsMessage{t.id, t.app_id, (*p)["mobile"], (*p)["text"], t.state, (*r)["answer"],
-                    t.created};
+  return SmsMessage{t.id,    t.app_id,       (*p)["mobile"], (*p)["text"],
+                    t.state, (*r)["answer"], t.created};
 }
 
 }  // namespace
@@ -70,8 +70,8 @@ std::string sms_body(const std::string& body_template, const std::string& mobile
   return body;
 }
 
-Result<SmsMessage> Sms::send(const Caller& app, const std::string& mobile,
-                             const std::string& text, Time now) {
+Result<SmsMessage> Sms::send(const Caller& app, const std::string& mobile, const std::string& text,
+                             Time now) {
   auto task = tasks_.create(sms_kind(),
                             {app.app_id, mobile, write_fields({{"mobile", mobile}, {"text", text}}),
                              std::nullopt, std::nullopt, ""},
@@ -81,11 +81,10 @@ Result<SmsMessage> Sms::send(const Caller& app, const std::string& mobile,
   auto answer = post_(gateway_->url, sms_body(gateway_->body_template, mobile, text));
   bool sent = answer && *answer >= 200 && *answer < 300;
   std::string what = answer ? "HTTP " + std::to_string(*answer) : answer.error().message;
-  auto moved = tasks_.move(sms_kind(), task->id,
-                           {.to = sent ? "SENT" : "FAILED",
-                            .detail = what,
-                            .result = write_fields({{"answer", what}})},
-                           now, "system:sms");
+  auto moved = tasks_.move(
+      sms_kind(), task->id,
+      {.to = sent ? "SENT" : "FAILED", .detail = what, .result = write_fields({{"answer", what}})},
+      now, "system:sms");
   if (!moved) return moved.error();
   if (!sent) {
     return Error::io("the SMS gateway did not take the message: " + what).with_code(kSmsNotSent);

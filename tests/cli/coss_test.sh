@@ -47,6 +47,14 @@ secure_code=0000 call queryUserInfo "appId=$app_id&signAlgo=HMAC&userId=$user_id
   "{\"version\":\"1.0\",\"appId\":\"$app_id\",\"signAlgo\":\"HMAC\",\"userId\":\"$user_id\"}"
 contains '"status":89000005'
 
+# eseal call coss signs as the curl calls above do; the demo's coss.toml has the same shape.
+printf 'url = "http://127.0.0.1:%s"\napp_id = "%s"\nsecure_code = "%s"\n' "$port" "$app_id" \
+  "$secure_code" >coss.toml
+expect 0 "$ESEAL" call coss queryUserInfo --app coss.toml --set "userId=$user_id"
+contains '"userName": "张三"'
+expect 1 "$ESEAL" call coss queryUserInfo --app coss.toml --set userId=nobody
+contains '"status": 89004022'
+
 # The phone activates from the QR payload (a JSON string inside the answer).
 # (queryUserInfo had the same fields: a transId tells them apart, else this is a replay.)
 call getAuthCode "appId=$app_id&signAlgo=HMAC&transId=T-2&userId=$user_id&version=1.0" \

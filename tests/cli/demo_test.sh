@@ -44,7 +44,8 @@ contains "40 x 30 mm"
 expect 0 "$ESEAL" seal show var/demo/seals/legal-rep.esl
 contains "4 法定代表人名章"
 
-# --force: a new CA and everything under it, a new app; the earlier app is disabled.
+# --force: a new CA and everything under it, new apps (LD/T and COSS); the earlier ones are
+# disabled.
 expect 0 "$ESEAL" demo --dir var/demo --force
 contains "(5 new)"
 checks=$((checks + 1))
@@ -54,8 +55,9 @@ expect 4 "$ESEAL" pdf verify stamped.pdf --ca var/platform/ca.pem
 contains "unknown-root"
 expect 0 "$ESEAL" app list
 checks=$((checks + 1))
-[ "$(grep -c '  enabled ' <<<"$out")" = 1 ] && [ "$(grep -c '  disabled' <<<"$out")" = 1 ] ||
+[ "$(grep -c '  enabled ' <<<"$out")" = 2 ] && [ "$(grep -c '  disabled' <<<"$out")" = 2 ] ||
   fail "after --force: $out"
+contains "演示协同签名应用"
 
 expect 2 "$ESEAL"
 expect 0 "$ESEAL" --help
