@@ -92,9 +92,8 @@ class HttpPhone {
                                      *crypto::from_base64(d["s2"].GetString()),
                                      *crypto::from_base64(d["s3"].GetString())};
     auto sig = cosign::client_sign_finish(d1_, nonce, *e, partial, account_.p);
-    auto done = call("signComplete", std::string(R"({"sessionId":")") +
-                                         d["sessionId"].GetString() + R"(","signature":")" +
-                                         crypto::to_base64(*sig) + "\"}");
+    auto done = call("signComplete", std::string(R"({"sessionId":")") + d["sessionId"].GetString() +
+                                         R"(","signature":")" + crypto::to_base64(*sig) + "\"}");
     return done["status"].GetInt() == 200;
   }
 

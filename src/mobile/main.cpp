@@ -1,7 +1,9 @@
 // eseal-mobile: a command-line phone for COSS mobile collaborative signing. It holds the client
 // share of each enrolled key (sealed under a PIN) in its folder and speaks the mobile API.
 //   eseal-mobile activate QR|CODE [--server URL --app APPID] [--name N]
-//   eseal-mobile jobs | show JOB|QR | sign JOB|QR | refuse JOB|QR [--reason R] | users | clear
+//   eseal-mobile jobs | show JOB|QR | sign JOB|QR | refuse JOB|QR [--reason R] | decrypt JOB|QR
+//   eseal-mobile users | clear
+//   (activate --find-back: a new key for a lost phone; the user's other devices are revoked)
 // The PIN comes from --pin, else $ESEAL_MOBILE_PIN, else the terminal.
 #include <unistd.h>
 
@@ -24,6 +26,7 @@ constexpr int kExitBadInput = 2;
 struct Options {
   std::string home, user, pin, server, app, name = "eseal-mobile", reason;
   std::string target;
+  bool find_back = false;
 };
 
 [[noreturn]] void fail(const Error& e) {
@@ -100,10 +103,13 @@ int main(int argc, char** argv) {
   activate->add_option("--server", o->server, "http://host:port, for a typed code");
   activate->add_option("--app", o->app, "The appId, for a typed code");
   activate->add_option("--name", o->name, "This device's name");
+  activate->add_flag("--find-back", o->find_back,
+                     "A new key for a lost phone: the user's other devices are revoked");
   activate->callback([o, wallet] {
     mobile::Wallet w = wallet();
     mobile::Phone phone(w);
-    mobile::ActivateOptions options{o->server, o->app, o->name, pin_of(*o, "New PIN: ")};
+    mobile::ActivateOptions options{o->server, o->app, o->name, pin_of(*o, "New PIN: "),
+                                    o->find_back};
     auto account = need(phone.activate(o->target, options));
     auto cert = need(pki::Certificate::parse(account.certificate));
     std::cout << "activated " << account.user_name << "\n"
@@ -123,6 +129,24 @@ int main(int argc, char** argv) {
     for (const auto& j : jobs) {
       std::cout << j.id << "  " << j.data_type << "  " << j.title << "  (expires " << j.expires
                 << ")\n";
+    }
+  });
+
+  auto* decrypt = app.add_subcommand("decrypt", "Decrypt a job's ciphertext (asks the PIN)");
+  decrypt->add_option("JOB", o->target, "The job id (SD_…) or a scanned QR payload")->required();
+  decrypt->callback([o, wallet] {
+    mobile::Wallet w = wallet();
+    mobile::Phone phone(w);
+    auto account = need(w.find(o->user));
+    auto plain = need(phone.decrypt(account, o->target, pin_of(*o, "PIN: ")));
+    std::string text(plain.begin(), plain.end());
+    bool printable = std::all_of(text.begin(), text.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t';
+    });
+    if (printable) {
+      std::cout << text << "\n";
+    } else {
+      std::cout << "base64 " << crypto::to_base64(plain) << "\n";
     }
   });
 

@@ -13,6 +13,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "crypto/sm2.h"
+#include "crypto/sm2_cipher.h"
 
 namespace eseal::mobile {
 namespace {
@@ -172,7 +173,8 @@ Result<Account> Phone::activate(std::string_view qr_or_code, const ActivateOptio
   } else {
     fields["code"] = qr->code;
   }
-  auto enrolled = post(account, "activate", json_of(fields), false);
+  auto enrolled =
+      post(account, options.find_back ? "findBack" : "activate", json_of(fields), false);
   if (!enrolled) return enrolled.error();
   const auto& d = enrolled->data();
   auto p2 = bytes(d, "p2");
@@ -244,7 +246,7 @@ Result<JobView> Phone::fetch(Account& account, const std::string& job_or_qr) {
   // What the phone shows is what it signs: the digest is recomputed here from the data. (A
   // WEB_SEAL's digest exists once the server has laid out the seal; shown is the PDF's SM3.)
   Bytes expected = job.data;
-  if (job.data_type == "WEB_SEAL") {
+  if (job.data_type == "WEB_SEAL" || job.data_type == "DECRYPT") {
     expected = crypto::sm3(job.data);
   } else if (job.data_type != "HASH") {
     auto p = crypto::Sm2PublicKey::from_point(account.p);
@@ -308,6 +310,28 @@ Result<SignedJob> Phone::sign(Account& account, const std::string& job_or_qr,
   if (auto saved = wallet_.save(account); !saved) return saved.error();
   if (!d1) return d1.error();
   return run_signing(account, *job, *d1);
+}
+
+Result<crypto::SecureBytes> Phone::decrypt(Account& account, const std::string& job_or_qr,
+                                           std::string_view pin) {
+  auto job = fetch(account, job_or_qr);
+  if (!job) return job.error();
+  if (job->data_type != "DECRYPT") return Error::invalid_input(job->id + " is not a decryption");
+  auto cipher = crypto::sm2_ciphertext_decode(job->data, crypto::Sm2CipherFormat::kDer);
+  if (!cipher) cipher = crypto::sm2_ciphertext_decode(job->data, crypto::Sm2CipherFormat::kC1C3C2);
+  if (!cipher) return Error::invalid_input("the job's ciphertext does not parse");
+  auto d1 = open_share(account, pin);
+  if (auto saved = wallet_.save(account); !saved) return saved.error();
+  if (!d1) return d1.error();
+  auto blinding = cosign::client_decrypt_start(*cipher);
+  if (!blinding) return blinding.error();
+  auto answer =
+      post(account, "decryptPrepare",
+           json_of({{"signDataId", job->id}, {"t1", crypto::to_base64(blinding->t1)}}), true);
+  if (!answer) return answer.error();
+  auto t2 = bytes(answer->data(), "t2");
+  if (!t2) return t2.error();
+  return cosign::client_decrypt_finish(*d1, *blinding, *t2, *cipher);
 }
 
 Status Phone::refuse(Account& account, const std::string& job_or_qr, const std::string& reason) {

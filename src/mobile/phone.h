@@ -11,6 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "crypto/secure_buffer.h"
 #include "mobile/wallet.h"
 
 namespace eseal::mobile {
@@ -20,6 +21,7 @@ struct ActivateOptions {
   std::string app_id;  // likewise
   std::string device_name = "eseal-mobile";
   std::string pin;
+  bool find_back = false;  // a new key for a lost phone: the user's other keys end with it
 };
 
 struct JobView {
@@ -44,6 +46,9 @@ class Phone {
   Result<JobView> show(Account& account, const std::string& job_or_qr);
   Result<SignedJob> sign(Account& account, const std::string& job_or_qr, std::string_view pin);
   Status refuse(Account& account, const std::string& job_or_qr, const std::string& reason);
+  // A DECRYPT job's plaintext, computed here from the server's half of the blinded C1.
+  Result<crypto::SecureBytes> decrypt(Account& account, const std::string& job_or_qr,
+                                      std::string_view pin);
 
  private:
   struct Answer;

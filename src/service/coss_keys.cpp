@@ -170,7 +170,9 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
   Status added =
       store_.add_coss_key(key, server->d2,
                           audit_of(mobile_actor(user->id), "coss.key.enrol", key.id,
-                                   "device " + key.device_id + " (" + key.device_name + ")", now));
+                                   std::string(request.find_back ? "find-back: " : "") + "device " +
+                                       key.device_id + " (" + key.device_name + ")",
+                                   now));
   if (!added) return added.error();
 
   auto joint = crypto::Sm2PublicKey::from_point(key.public_key);
@@ -180,7 +182,7 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
   names.push_back({"CN", user->name});
   auto info = pki::request_info(pki::DistinguishedName(std::move(names)), *joint);
   if (!info) return info.error();
-  Enrolment out{*user, key, server->p2, server->proof, "", {}, std::move(*info)};
+  Enrolment out{*user, key, server->p2, server->proof, "", {}, std::move(*info), request.find_back};
   auto token = random_hex(32);
   if (!token) return token.error();
   auto index = token_index(store_, *token);
@@ -405,6 +407,21 @@ Status CossKeys::delete_device(const Caller& app, const std::string& user_id,
   }
   return Error::not_found("user " + user_id + " has no device " + device_id)
       .with_code(key_code::kKeyNotFound);
+}
+
+Status CossKeys::revoke_others(const CossKey& key, Time now) {
+  store::CossKeyQuery query;
+  query.user_id = key.user_id;
+  query.states = {key_state::kActive, key_state::kLocked, key_state::kPending};
+  auto others = store_.find_coss_keys(query);
+  if (!others) return others.error();
+  for (const CossKey& k : *others) {
+    if (k.id == key.id) continue;
+    Status ended = end_key(k, key_state::kRevoked, "mobile:" + key.user_id,
+                           "found back on device " + key.device_id, now);
+    if (!ended && ended.error().code != store::kTaskStateChanged) return ended;
+  }
+  return ok_status();
 }
 
 Result<int> CossKeys::abandon_stale(Time now) {

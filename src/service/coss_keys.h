@@ -81,6 +81,9 @@ struct EnrolRequest {
   std::string device_name;
   Bytes device_key;  // the device's SM2 public key, for login
   Bytes p1, p1_proof;
+  // Find-back (找回): a new key for a user whose phone is lost; once it is certified, the user's
+  // other keys are revoked.
+  bool find_back = false;
 };
 
 struct Enrolment {
@@ -90,6 +93,7 @@ struct Enrolment {
   std::string token;  // a login token for the new key
   Time token_expires{};
   Bytes request_info;  // the certification request to sign together (pki/request.h)
+  bool find_back = false;
 };
 
 class CossKeys {
@@ -140,6 +144,10 @@ class CossKeys {
   // Revokes the device's key (its share destroyed) and its tokens.
   Status delete_device(const Caller& app, const std::string& user_id, const std::string& device_id,
                        Time now);
+
+  // Revokes every other key of `key`'s user (shares destroyed, tokens ended): a find-back's
+  // new key is certified.
+  Status revoke_others(const CossKey& key, Time now);
 
   // PENDING keys older than the enrolment window become ABANDONED, their shares destroyed;
   // returns how many.

@@ -10,6 +10,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "crypto/sm2.h"
+#include "crypto/sm2_cipher.h"
 #include "pdf/document.h"
 #include "pdf/layout.h"
 #include "service/documents.h"
@@ -76,6 +77,7 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
   }
   job.reason = (*r)["reason"];
   job.document = (*r)["document"];
+  job.find_back = (*p)["findBack"] == "1";
   if (job.data_type == "WEB_SEAL") {
     job.place.page = std::atoi((*p)["page"].c_str());
     job.place.left = std::atof((*p)["left"].c_str());
@@ -204,17 +206,11 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
   }
   int minutes = j.expiry_minutes.empty() ? kDefaultJobMinutes : std::stoi(j.expiry_minutes);
-  auto secret = crypto::random_bytes(16);
-  if (!secret) return secret.error();
-  auto index = ticket_index(store_, *secret);
-  if (!index) return index.error();
-  Fields payload{{"appId", app.name},
-                 {"title", j.title},
+  Fields payload{{"title", j.title},
                  {"description", j.description},
                  {"dataType", j.data_type},
                  {"algo", j.algo},
-                 {"data", crypto::to_base64(*data)},
-                 {"callBackUrl", j.callback_url}};
+                 {"data", crypto::to_base64(*data)}};
   if (j.data_type == "WEB_SEAL") {
     payload["page"] = std::to_string(j.place.page);
     payload["left"] = number(j.place.left);
@@ -223,13 +219,53 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     payload["top"] = number(j.place.top);
     payload["keyword"] = j.place.keyword;
   }
+  return add(app, j.user_id, std::move(payload), minutes, j.callback_url, now);
+}
+
+Result<SignJob> SignJobs::create_decryption(const Caller& app, const NewDecryptJob& j, Time now) {
+  NewSignJob as_job{j.user_id,     j.title,          "DATA",          "SM3withSM2",
+                    j.description, j.expiry_minutes, j.cipher_base64, j.callback_url};
+  if (auto checked = check_new(as_job); !checked) return checked.error();
+  if (j.user_id.empty()) {
+    return refused(job_code::kWebSealUser, "a decryption job needs the userId of its key");
+  }
+  auto cipher = crypto::from_base64(j.cipher_base64);
+  if (!cipher || cipher->empty()) return refused(job_code::kNotBase64, "cipher is not base64");
+  if (!crypto::sm2_ciphertext_decode(*cipher, crypto::Sm2CipherFormat::kDer) &&
+      !crypto::sm2_ciphertext_decode(*cipher, crypto::Sm2CipherFormat::kC1C3C2)) {
+    return refused(job_code::kBadCipher,
+                   "cipher is not an SM2 ciphertext (GM/T 0009 DER or C1C3C2)");
+  }
+  auto user = users_.find(app, j.user_id);
+  if (!user) return user.error();
+  if (user->status == "DELETE") return refused(user_code::kDeleted, "the user is deleted");
+  if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
+  int minutes = j.expiry_minutes.empty() ? kDefaultJobMinutes : std::stoi(j.expiry_minutes);
+  return add(app, j.user_id,
+             {{"title", j.title},
+              {"description", j.description},
+              {"dataType", "DECRYPT"},
+              {"algo", "SM2"},
+              {"data", crypto::to_base64(*cipher)}},
+             minutes, j.callback_url, now);
+}
+
+// A new job of the app with its QR ticket, and its callback when it has a URL.
+Result<SignJob> SignJobs::add(const Caller& app, const std::string& user_id, Fields payload,
+                              int minutes, const std::string& callback_url, Time now) {
+  auto secret = crypto::random_bytes(16);
+  if (!secret) return secret.error();
+  auto index = ticket_index(store_, *secret);
+  if (!index) return index.error();
+  payload["appId"] = app.name;
+  payload["callBackUrl"] = callback_url;
   auto task = tasks_.create(sign_job_kind(),
-                            {app.app_id, j.user_id, write_fields(payload),
+                            {app.app_id, user_id, write_fields(payload),
                              now + std::chrono::minutes(minutes), std::nullopt, *index},
                             now, app.actor());
   if (!task) return task.error();
-  if (!j.callback_url.empty()) {
-    auto callback = callbacks_.add(app.app_id, j.callback_url, task->id, now, app.actor());
+  if (!callback_url.empty()) {
+    auto callback = callbacks_.add(app.app_id, callback_url, task->id, now, app.actor());
     if (!callback) return callback.error();
   }
   auto job = job_of(*task);
@@ -372,7 +408,7 @@ Result<SignJob> SignJobs::resolve(const CossKeys::Session& who, const std::strin
 
 Result<Bytes> SignJobs::digest(const SignJob& job, const CossKey& key) {
   if (job.data_type == "HASH") return job.data;
-  if (job.data_type == "WEB_SEAL") return crypto::sm3(job.data);
+  if (job.data_type == "WEB_SEAL" || job.data_type == "DECRYPT") return crypto::sm3(job.data);
   auto p = crypto::Sm2PublicKey::from_point(key.public_key);
   if (!p) return p.error();
   return crypto::sm2_signing_digest(*p, job.data);
@@ -428,6 +464,9 @@ Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::stri
   auto job = mine(who, id, now);
   if (!job) return job.error();
   if (job->status != "UNSIGN") return ended(*job);
+  if (job->data_type == "DECRYPT") {
+    return refused(job_code::kWrongKind, "job " + id + " asks for a decryption, not a signature");
+  }
   if (who.key.state == key_state::kPending && job->data_type != "CSR") {
     return refused(key_code::kNotActivated, "this device has no certificate yet");
   }
@@ -532,6 +571,9 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
     auto cert = keys_.certify(key, job->data, *rs, now);
     if (!cert) return cert.error();
     certificate = cert->der();
+    if (job->find_back) {
+      if (auto revoked = keys_.revoke_others(key, now); !revoked) return revoked.error();
+    }
   }
   Fields result{{"signature", crypto::to_base64(*der)},
                 {"cert", crypto::to_base64(certificate)},
@@ -560,13 +602,39 @@ Result<SignJob> SignJobs::reject(const CossKeys::Session& who, const std::string
              now, mobile_actor(who));
 }
 
+Result<cosign::Point> SignJobs::decrypt(const CossKeys::Session& who, const std::string& id,
+                                        ByteView t1, Time now) {
+  auto job = mine(who, id, now);
+  if (!job) return job.error();
+  if (job->status != "UNSIGN") return ended(*job);
+  if (job->data_type != "DECRYPT") {
+    return refused(job_code::kWrongKind, "job " + id + " asks for a signature, not a decryption");
+  }
+  if (who.key.state != key_state::kActive) {
+    return refused(key_code::kNotActivated, "this device has no certificate yet");
+  }
+  auto d2 = keys_.share(who.key);
+  if (!d2) return d2.error();
+  auto t2 = cosign::server_decrypt(*d2, t1);
+  if (!t2) return refused(job_code::kBadPoint, t2.error().message);
+  // Once per job: the server's half is given for this ciphertext and no other time.
+  auto done = end(*job,
+                  {.to = "FINISH",
+                   .detail = "decryption half given to key " + who.key.id,
+                   .result = write_fields({{"keyId", who.key.id}})},
+                  now, mobile_actor(who));
+  if (!done) return done.error();
+  return t2;
+}
+
 Result<SignJob> SignJobs::certificate_job(const Enrolment& enrolment, Time now) {
   Fields payload{{"title", "证书申请"},
                  {"description", "为本设备的协同签名密钥申请证书"},
                  {"dataType", "CSR"},
                  {"algo", "SM3withSM2"},
                  {"data", crypto::to_base64(enrolment.request_info)},
-                 {"keyId", enrolment.key.id}};
+                 {"keyId", enrolment.key.id},
+                 {"findBack", enrolment.find_back ? "1" : ""}};
   auto task = tasks_.create(
       sign_job_kind(),
       {"", enrolment.user.id, write_fields(payload), now + kEnrolmentWindow, std::nullopt, ""}, now,

@@ -9,6 +9,9 @@
 //         the seal is laid out when the phone prepares, for that key's certificate, and e is
 //         SM3(Z_P ‖ the prepared signature's to-be-signed bytes); the sealed PDF is the result;
 //   CSR   the certification request of an enrolment (internal to the phone's activation).
+// Decryption jobs (DECRYPT, eseal's addDecryptJob) carry an SM2 ciphertext to the user's key:
+// the phone blinds C1 and the server applies its share once (COSIGN_TSA_NOTES §1.4, §1.7.7),
+// which ends the job; the plaintext exists only on the phone.
 // Each signPrepare opens a signing session (kind "coss.session", OPEN → USED, FAILED or REVOKED
 // when a newer one replaces it; EXPIRED after five minutes) holding r and e; signComplete
 // verifies the final signature under P and e before anything changes.
@@ -26,6 +29,7 @@
 #include "service/callbacks.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
+#include "service/payload.h"
 #include "service/signing.h"
 #include "service/tasks.h"
 
@@ -56,8 +60,10 @@ inline constexpr const char* kSessionExpired = "session-expired";
 inline constexpr const char* kBadSignature = "job-signature";     // did not verify under P and e
 inline constexpr const char* kWebSealUser = "job-web-seal-user";  // WEB_SEAL without userId
 inline constexpr const char* kNotPdf = "job-not-pdf";
-inline constexpr const char* kBadPlace = "job-place";  // no usable rectangle or keyword
-inline constexpr const char* kLayout = "job-layout";   // the seal cannot be laid out
+inline constexpr const char* kBadPlace = "job-place";    // no usable rectangle or keyword
+inline constexpr const char* kLayout = "job-layout";     // the seal cannot be laid out
+inline constexpr const char* kBadCipher = "job-cipher";  // not an SM2 ciphertext
+inline constexpr const char* kWrongKind = "job-kind";    // signing a decryption, or the reverse
 }  // namespace job_code
 
 inline constexpr std::size_t kMaxJobData = 1 << 20;
@@ -79,6 +85,13 @@ struct WebSealPlace {
   int page = 1;
   double left = 0, bottom = 0, right = 0, top = 0;
   std::string keyword;
+};
+
+struct NewDecryptJob {
+  std::string user_id, title, description;
+  std::string expiry_minutes;
+  std::string cipher_base64;  // GM/T 0009 DER, or C1 ‖ C3 ‖ C2
+  std::string callback_url;
 };
 
 struct NewSignJob {
@@ -104,7 +117,8 @@ struct SignJob {
   Bytes signature, certificate;
   std::string key_id, reason;
   WebSealPlace place;
-  std::string document;  // WEB_SEAL: the sealed PDF's blob when FINISH
+  std::string document;    // WEB_SEAL: the sealed PDF's blob when FINISH
+  bool find_back = false;  // CSR: the enrolment revokes the user's other keys when certified
 };
 
 struct JobQuery {
@@ -144,6 +158,7 @@ class SignJobs {
   Result<SignJob> find(const Caller& app, const std::string& sign_data_id, Time now);
   Result<JobPage> list(const Caller& app, const JobQuery& query, Time now);
   Result<SignJob> revoke(const Caller& app, const std::string& sign_data_id, Time now);
+  Result<SignJob> create_decryption(const Caller& app, const NewDecryptJob& job, Time now);
 
   // --- the phone (a logged-in session) ---
   // The user's open jobs, oldest first.
@@ -162,6 +177,10 @@ class SignJobs {
                            ByteView signature, Time now);
   Result<SignJob> reject(const CossKeys::Session& who, const std::string& sign_data_id,
                          const std::string& reason, Time now);
+  // The server's half of a DECRYPT job, T2 = [d2^-1]T1 for the phone's blinded T1; once: the job
+  // is FINISH after it.
+  Result<cosign::Point> decrypt(const CossKeys::Session& who, const std::string& sign_data_id,
+                                ByteView t1, Time now);
 
   // The certification request of an enrolment as a job only that key may sign.
   Result<SignJob> certificate_job(const Enrolment& enrolment, Time now);
@@ -174,6 +193,8 @@ class SignJobs {
   Result<SignJob> read(const Caller* app, const std::string& sign_data_id, Time now);
   Result<SignJob> mine(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
   Result<SignJob> end(const SignJob& job, Tasks::Move move, Time now, const std::string& actor);
+  Result<SignJob> add(const Caller& app, const std::string& user_id, Fields payload, int minutes,
+                      const std::string& callback_url, Time now);
   Status announce(const SignJob& job, Time now);
   Result<PendingSignature> lay_out(const SignJob& job, const CossKeys::Session& who, Time now);
 

@@ -14,6 +14,7 @@
 #include "cosign/two_party.h"
 #include "coss_world.h"
 #include "crypto/sm2.h"
+#include "crypto/sm2_cipher.h"
 #include "mobile/phone.h"
 #include "pki/request.h"
 #include "pki/verify.h"
@@ -257,6 +258,56 @@ TEST_F(CossSigningTest, AWebSealJobGivesAPdfSealedWithTheUsersPersonalSealThatVe
                                                R"(","title":"t","dataType":"WEB_SEAL",
       "algo":"SM3withSM2","data":"5byg5LiJ","keywordsOfRuleInfo":{"keyWord":"甲方"}})");
   EXPECT_EQ(status_of(not_pdf), 89000001);
+}
+
+TEST_F(CossSigningTest, FindBackGivesANewPhoneAKeyAndEndsTheLostOnes) {
+  Enrolled lost = enrol();
+  auto code = world_.call("getAuthCodeWithIdenVerify", R"({"userId":")" + lost.user_id +
+                                                           R"(","userName":"张三","idType":"SF",
+      "idNumber":"513436200005039279"})");
+  ASSERT_EQ(status_of(code), 200) << message_in(code);
+  eseal::test::TempDir new_phone_dir;
+  mobile::Wallet new_wallet(new_phone_dir.path());
+  mobile::Phone new_phone(new_wallet);
+  auto found = new_phone.activate(data_field(code, "authCode"), {"", "", "new", kPin, true});
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->mssp_id, lost.user_id);
+  EXPECT_EQ(world_.keys().key(lost.account.key_id)->state, "REVOKED");
+  EXPECT_FALSE(world_.store().coss_key_share(lost.account.key_id).ok());
+  mobile::Phone old_phone(wallet_);
+  auto old_jobs = old_phone.jobs(lost.account);
+  ASSERT_FALSE(old_jobs.ok());
+  EXPECT_EQ(old_jobs.error().code, "89005007");
+  std::string job = add_job(lost.user_id, "DATA", as_bytes("新手机"));
+  EXPECT_TRUE(new_phone.sign(*found, job, kPin).ok());
+}
+
+TEST_F(CossSigningTest, ADecryptionJobIsDecryptedOnThePhoneOnce) {
+  Enrolled e = enrol();
+  auto cert = pki::Certificate::parse(e.account.certificate);
+  Bytes secret = to_bytes("只有手机能读");
+  auto cipher = crypto::sm2_encrypt(*cert->public_key(), secret);
+  ASSERT_TRUE(cipher.ok());
+  auto added =
+      world_.call("addDecryptJob", R"({"userId":")" + e.user_id + R"(","title":"解密","cipher":")" +
+                                       crypto::to_base64(*cipher) + R"("})");
+  ASSERT_EQ(status_of(added), 200) << message_in(added);
+  std::string job = data_field(added, "signDataId");
+  mobile::Phone phone(wallet_);
+  auto wrong_kind = phone.sign(e.account, job, kPin);
+  ASSERT_FALSE(wrong_kind.ok());
+  EXPECT_EQ(wrong_kind.error().code, "89000001");
+  auto plain = phone.decrypt(e.account, job, kPin);
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(Bytes(plain->begin(), plain->end()), secret);
+  auto result = world_.call("getSignResult", R"({"signDataId":")" + job + R"("})");
+  EXPECT_EQ(data_field(result, "jobStatus"), "FINISH");
+  auto again = phone.decrypt(e.account, job, kPin);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "89003009");
+  auto bad = world_.call("addDecryptJob",
+                         R"({"userId":")" + e.user_id + R"(","title":"解密","cipher":"5byg5LiJ"})");
+  EXPECT_EQ(status_of(bad), 89005028);
 }
 
 TEST_F(CossSigningTest, AddSignJobRefusesWhatTheManualLimits) {

@@ -124,11 +124,12 @@ class World {
   // D/platform/user-ca.pem and .key, the CA of the users' certificates, and the seal maker.
   void write_user_ca(const keys::Kek& kek) {
     auto dir = dir_.path() / "platform";
+    // One time for both, so that the maker's period never outlasts the CA's by a second.
+    Time now = now_utc();
     std::filesystem::create_directories(dir);
     keys::KeyPairRequest root{pki::CertificateProfile::kRootCa,
                               *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=COSS user CA"),
-                              now_utc() - std::chrono::hours(1),
-                              now_utc() + std::chrono::days(3650)};
+                              now - std::chrono::hours(1), now + std::chrono::days(3650)};
     auto cert =
         keys::issue_key_pair(root, std::nullopt, {dir / "user-ca.pem", dir / "user-ca.key"}, kek);
     EXPECT_TRUE(cert.ok()) << cert.error().message;
@@ -136,8 +137,7 @@ class World {
     // The seal maker whose personal seals WEB_SEAL signatures show.
     keys::KeyPairRequest maker{pki::CertificateProfile::kSealMaker,
                                *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=seal maker"),
-                               now_utc() - std::chrono::hours(1),
-                               now_utc() + std::chrono::days(3650)};
+                               now - std::chrono::hours(1), now + std::chrono::days(3650)};
     EXPECT_TRUE(keys::issue_key_pair(maker,
                                      keys::KeyPairFiles{dir / "user-ca.pem", dir / "user-ca.key"},
                                      {dir / "seal-maker.pem", dir / "seal-maker.key"}, kek)

@@ -69,6 +69,8 @@ const std::vector<MobileAdapter::Entry>& MobileAdapter::table() {
       {"signComplete", &MobileAdapter::sign_complete, true},
       {"rejectJob", &MobileAdapter::reject_job, true},
       {"logout", &MobileAdapter::logout, true},
+      {"decryptPrepare", &MobileAdapter::decrypt_prepare, true},
+      {"findBack", &MobileAdapter::find_back, false},
   };
   return operations;
 }
@@ -115,7 +117,16 @@ std::string MobileAdapter::service_info(const Call& c) {
 }
 
 std::string MobileAdapter::activate(const Call& c) {
+  return enrol(c, false);
+}
+
+std::string MobileAdapter::find_back(const Call& c) {
+  return enrol(c, true);
+}
+
+std::string MobileAdapter::enrol(const Call& c, bool find_back) {
   service::EnrolRequest request;
+  request.find_back = find_back;
   request.app_id = c.text("appId");
   request.ticket = c.text("o");
   request.code = c.text("code");
@@ -270,6 +281,16 @@ std::string MobileAdapter::logout(const Call& c) {
   Status done = keys_.logout(*c.session, c.now);
   if (!done) return answer(refusal_of(done.error()), "");
   return success("");
+}
+
+std::string MobileAdapter::decrypt_prepare(const Call& c) {
+  auto t1 = c.bytes("t1");
+  if (!t1) return answer({code::kBadParameter, "需要t1"}, "");
+  auto t2 = jobs_.decrypt(*c.session, c.text("signDataId"), *t1, c.now);
+  if (!t2) return answer(refusal_of(t2.error()), "");
+  Document data(rapidjson::kObjectType);
+  put(data, "t2", b64(*t2));
+  return success("", &data);
 }
 
 void add_mobile_routes(Server& server, MobileAdapter& adapter) {

@@ -13,6 +13,8 @@
 //   signPrepare     (token) {signDataId, q1}              → sessionId, r, s2, s3, hash
 //   signComplete    (token) {sessionId, signature}        → the job, FINISH
 //   rejectJob       (token) {signDataId, reason}
+//   decryptPrepare  (token) {signDataId, t1}               → t2 (once; the job is then FINISH)
+//   findBack        as activate; once the new key is certified the user's other keys are revoked
 //   logout          (token)
 #pragma once
 
@@ -56,6 +58,9 @@ class MobileAdapter {
   std::string sign_complete(const Call& call);
   std::string reject_job(const Call& call);
   std::string logout(const Call& call);
+  std::string decrypt_prepare(const Call& call);
+  std::string find_back(const Call& call);
+  std::string enrol(const Call& call, bool find_back);
 
   service::Credentials& credentials_;
   service::CossKeys& keys_;

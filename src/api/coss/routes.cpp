@@ -70,6 +70,7 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"getSignJobOrAuthorizeJobs", &Adapter::get_sign_jobs},
       {"revokeSignJob", &Adapter::revoke_sign_job},
       {"queryImage", &Adapter::query_image},
+      {"addDecryptJob", &Adapter::add_decrypt_job},
   };
   return operations;
 }
@@ -331,7 +332,7 @@ std::string Adapter::get_sign_result(const Call& c) {
   put(data, "signDataId", job->id);
   put(data, "jobStatus", job->status);
   put(data, "msspId", job->user_id);
-  if (job->status == "FINISH") {
+  if (job->status == "FINISH" && !job->signature.empty()) {
     put(data, "signResult", crypto::to_base64(job->signature));
     put(data, "signCert", crypto::to_base64(job->certificate));
     // WEB_SEAL: the sealed PDF too.
@@ -418,6 +419,20 @@ std::string Adapter::query_image(const Call& c) {
   return success(r.trans_id, &data);
 }
 
+// addDecryptJob (eseal's, not the manual's): {userId, title, description?, expiryDate?, cipher,
+// callBackUrl?} → {signDataId, qrCode}; the phone decrypts with decryptPrepare.
+std::string Adapter::add_decrypt_job(const Call& c) {
+  const Request& r = c.r;
+  service::NewDecryptJob j{r.text("userId"),     r.text("title"),  r.text("description"),
+                           r.text("expiryDate"), r.text("cipher"), r.text("callBackUrl")};
+  auto job = jobs_.create_decryption(c.app, j, c.now);
+  if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
+  Document data(rapidjson::kObjectType);
+  put(data, "signDataId", job->id);
+  put(data, "qrCode", qr_payload(c.app.name, c.public_url, job->ticket));
+  return success(r.trans_id, &data);
+}
+
 service::SignJobs::CallbackBody callback_body(service::Credentials& credentials) {
   return [&credentials](const service::SignJob& job) -> Result<std::string> {
     auto app = credentials.coss(job.app_name);
@@ -426,7 +441,7 @@ service::SignJobs::CallbackBody callback_body(service::Credentials& credentials)
     put(fields, "signJobId", job.id);
     put(fields, "status", job.status);
     put(fields, "msspId", job.user_id);
-    if (job.status == "FINISH") {
+    if (job.status == "FINISH" && !job.signature.empty()) {
       put(fields, "signResult", crypto::to_base64(job.signature));
       put(fields, "signCert", crypto::to_base64(job.certificate));
     }

@@ -5,7 +5,8 @@
 // queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify, getAuthCodeForH5Mini
 // (an HTML page on success), getAuthCodeAndSendSMS, getUserDevice,
 // deleteUserDevice, addSignJob, getSignResult, getSignJobOrAuthorizeJobs, revokeSignJob,
-// queryImage. Callbacks carry the job's fields signed as a request of the app would be
+// queryImage, and eseal's own addDecryptJob (a two-party decryption for the user's phone).
+// Callbacks carry the job's fields signed as a request of the app would be
 // (appId, signAlgo, version, transId, signature under its secureCode).
 #pragma once
 
@@ -67,6 +68,7 @@ class Adapter {
   std::string get_sign_jobs(const Call& call);
   std::string revoke_sign_job(const Call& call);
   std::string query_image(const Call& call);
+  std::string add_decrypt_job(const Call& call);
 
   service::Credentials& credentials_;
   service::CossUsers& users_;

@@ -74,6 +74,8 @@ const std::map<std::string_view, Wording>& wording() {
         "WEB_SEAL需要coordOfRuleInfo（pageNo、left、bottom、right、top）"
         "或keywordsOfRuleInfo.keyWord"}},
       {job_code::kLayout, {89005028, ""}},
+      {job_code::kBadCipher, {89005028, "cipher应为SM2密文（GM/T 0009 DER或C1C3C2）"}},
+      {job_code::kWrongKind, {code::kBadParameter, "任务类型不符（签名或解密）"}},
       {job_code::kNotFound, {89003002, ""}},
       {job_code::kNotSigned, {89003003, ""}},
       {job_code::kExpired, {89003008, ""}},
