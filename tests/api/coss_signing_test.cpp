@@ -7,7 +7,7 @@
 // with the app's secureCode and retried from the database.
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <functional>
 #include <mutex>
 
 #include "base/file.h"
@@ -38,6 +38,50 @@ struct Enrolled {
   std::string user_id;
   mobile::Account account;
 };
+
+// A business system's listener on a loopback port (a callback receiver, an SMS gateway): keeps
+// every body POSTed to /in and answers each with the status `answer` gives for its attempt
+// (1, 2, …).
+class Receiver {
+ public:
+  explicit Receiver(std::function<int(int)> answer) : server_(options()) {
+    server_.route("POST", "/in", [this, answer](const api::Request& request) {
+      std::lock_guard lock(mutex_);
+      bodies_.push_back(request.body);
+      return Response::json(answer(static_cast<int>(bodies_.size())),
+                            R"({"status":200,"message":"SUCCESS"})");
+    });
+    EXPECT_TRUE(server_.start());
+  }
+  ~Receiver() { stop(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()) + "/in"; }
+  // Every body received, in order (answered 2xx or not).
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+  void stop() {
+    if (stopped_) return;
+    stopped_ = true;
+    server_.stop();
+    server_.wait();
+  }
+
+ private:
+  static ServerOptions options() {
+    ServerOptions o;
+    o.port = 0;
+    return o;
+  }
+  Server server_;
+  std::mutex mutex_;
+  std::vector<std::string> bodies_;
+  bool stopped_ = false;
+};
+
+Result<int> post(const std::string& url, const std::string& body) {
+  return post_json(url, body, std::chrono::seconds(5));
+}
 
 class CossSigningTest : public ::testing::Test {
  protected:
@@ -145,36 +189,20 @@ TEST_F(CossSigningTest, SmsActivationCodesWaitInTheOutboxWithoutAGateway) {
 }
 
 TEST(CossSms, AGatewayGetsTheTemplateWithTheValuesEscapedAndItsRefusalIsRecorded) {
-  std::mutex mutex;
-  std::vector<std::string> bodies;
-  std::atomic<int> answer{200};
-  ServerOptions options;
-  options.port = 0;
-  Server gateway(options);
-  gateway.route("POST", "/sms", [&](const api::Request& request) {
-    std::lock_guard lock(mutex);
-    bodies.push_back(request.body);
-    return Response::json(answer.load(), "{}");
-  });
-  ASSERT_TRUE(gateway.start());
+  Receiver gateway([](int attempt) { return attempt == 1 ? 200 : 503; });
   eseal::test::TempDir dir;
   auto store = store::open_store(dir.path(), keys::Kek(crypto::SecureBytes(32, 7)));
   ASSERT_TRUE(store.ok());
-  service::SmsGateway where{"http://127.0.0.1:" + std::to_string(gateway.port()) + "/sms",
-                            R"({"to":"{mobile}","msg":"{text}","sign":"eseal"})"};
-  service::Sms sms(**store, where, [](const std::string& url, const std::string& body) {
-    return post_json(url, body, std::chrono::seconds(5));
-  });
+  service::SmsGateway where{gateway.url(), R"({"to":"{mobile}","msg":"{text}","sign":"eseal"})"};
+  service::Sms sms(**store, where, post);
   service::Caller app{"coss", "", "APP_X", {"*"}};
   auto sent = sms.send(app, "18745292611", "激活码\"1a2b\"", now_utc());
   ASSERT_TRUE(sent.ok()) << sent.error().message;
   EXPECT_EQ(sent->state, "SENT");
-  answer = 503;
   auto refused = sms.send(app, "18745292611", "second", now_utc());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, service::kSmsNotSent);
-  gateway.stop();
-  gateway.wait();
+  auto bodies = gateway.bodies();
   ASSERT_EQ(bodies.size(), 2u);
   EXPECT_EQ(bodies[0], R"({"to":"18745292611","msg":"激活码\"1a2b\"","sign":"eseal"})");
   auto failed = sms.list({"FAILED"}, now_utc());
@@ -470,38 +498,23 @@ TEST_F(CossSigningTest, ADeletedDeviceCanNoLongerSign) {
 }
 
 TEST_F(CossSigningTest, CallbacksAreSignedWithTheSecureCodeAndRetriedUntilDelivered) {
-  // A business system's callback listener that fails the first time.
-  std::mutex mutex;
-  std::vector<std::string> bodies;
-  std::atomic<int> calls{0};
-  ServerOptions options;
-  options.port = 0;
-  Server listener(options);
-  listener.route("POST", "/cb", [&](const api::Request& request) {
-    if (calls++ == 0) return Response::json(500, "{}");
-    std::lock_guard lock(mutex);
-    bodies.push_back(request.body);
-    return Response::json(200, R"({"status":200,"message":"SUCCESS"})");
-  });
-  ASSERT_TRUE(listener.start());
+  // The business system's receiver is down for the first attempt.
+  Receiver receiver([](int attempt) { return attempt == 1 ? 500 : 200; });
   Enrolled e = enrol();
-  std::string url = "http://127.0.0.1:" + std::to_string(listener.port()) + "/cb";
-  std::string job = add_job(e.user_id, "DATA", as_bytes("cb"), R"(,"callBackUrl":")" + url + "\"");
+  std::string job =
+      add_job(e.user_id, "DATA", as_bytes("cb"), R"(,"callBackUrl":")" + receiver.url() + "\"");
   mobile::Phone phone(wallet_);
   ASSERT_TRUE(phone.sign(e.account, job, kPin).ok());
-  auto post = [](const std::string& to, const std::string& body) {
-    return post_json(to, body, std::chrono::seconds(5));
-  };
   Time now = now_utc();
   EXPECT_EQ(*world_.jobs().callbacks().deliver_due(now, post), 0);
   // Not due again until the back-off has passed.
   EXPECT_EQ(*world_.jobs().callbacks().deliver_due(now + std::chrono::seconds(5), post), 0);
-  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(receiver.bodies().size(), 1u);
   EXPECT_EQ(*world_.jobs().callbacks().deliver_due(now + std::chrono::seconds(11), post), 1);
-  listener.stop();
-  listener.wait();
-  ASSERT_EQ(bodies.size(), 1u);
-  auto request = parse_request(bodies.front());
+  auto bodies = receiver.bodies();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[0], bodies[1]);
+  auto request = parse_request(bodies.back());
   ASSERT_TRUE(request.ok());
   EXPECT_TRUE(signature_matches(as_bytes(world_.secure_code()), *request));
   EXPECT_EQ(request->text("signJobId"), job);
