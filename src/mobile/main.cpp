@@ -1,6 +1,6 @@
 // eseal-mobile: a command-line phone for COSS mobile collaborative signing. It holds the client
 // share of each enrolled key (sealed under a PIN) in its folder and speaks the mobile API.
-//   eseal-mobile activate QR|CODE [--server URL --app APPID] [--name N]
+//   eseal-mobile activate QR|CODE [--server URL --app APPID --mobile M] [--name N]
 //   eseal-mobile jobs | show JOB|QR | sign JOB|QR | refuse JOB|QR [--reason R] | decrypt JOB|QR
 //   eseal-mobile users | clear
 //   (activate --find-back: a new key for a lost phone; the user's other devices are revoked)
@@ -24,7 +24,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 struct Options {
-  std::string home, user, pin, server, app, name = "eseal-mobile", reason;
+  std::string home, user, pin, server, app, mobile, name = "eseal-mobile", reason;
   std::string target;
   bool find_back = false;
 };
@@ -102,14 +102,15 @@ int main(int argc, char** argv) {
       ->required();
   activate->add_option("--server", o->server, "http://host:port, for a typed code");
   activate->add_option("--app", o->app, "The appId, for a typed code");
+  activate->add_option("--mobile", o->mobile, "The user's mobile number, for a typed code");
   activate->add_option("--name", o->name, "This device's name");
   activate->add_flag("--find-back", o->find_back,
                      "A new key for a lost phone: the user's other devices are revoked");
   activate->callback([o, wallet] {
     mobile::Wallet w = wallet();
     mobile::Phone phone(w);
-    mobile::ActivateOptions options{o->server, o->app, o->name, pin_of(*o, "New PIN: "),
-                                    o->find_back};
+    mobile::ActivateOptions options{o->server,    o->app,   o->name, pin_of(*o, "New PIN: "),
+                                    o->find_back, o->mobile};
     auto account = need(phone.activate(o->target, options));
     auto cert = need(pki::Certificate::parse(account.certificate));
     std::cout << "activated " << account.user_name << "\n"

@@ -72,8 +72,8 @@ Result<Qr> read_qr(std::string_view scanned, const ActivateOptions& options) {
     return qr;
   }
   qr.code = std::string(given);
-  if (qr.server.empty() || qr.app_id.empty()) {
-    return Error::invalid_input("a typed code needs --server and --app");
+  if (qr.server.empty() || qr.app_id.empty() || options.mobile.empty()) {
+    return Error::invalid_input("a typed code needs --server, --app and --mobile");
   }
   return qr;
 }
@@ -172,6 +172,7 @@ Result<Account> Phone::activate(std::string_view qr_or_code, const ActivateOptio
     fields["o"] = qr->ticket;
   } else {
     fields["code"] = qr->code;
+    fields["mobile"] = options.mobile;
   }
   auto enrolled =
       post(account, options.find_back ? "findBack" : "activate", json_of(fields), false);

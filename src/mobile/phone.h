@@ -21,7 +21,8 @@ struct ActivateOptions {
   std::string app_id;  // likewise
   std::string device_name = "eseal-mobile";
   std::string pin;
-  bool find_back = false;  // a new key for a lost phone: the user's other keys end with it
+  bool find_back = false;   // a new key for a lost phone: the user's other keys end with it
+  std::string mobile = {};  // the user's mobile number, with a typed code
 };
 
 struct JobView {

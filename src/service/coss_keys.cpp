@@ -65,17 +65,30 @@ const TaskKind& token_kind() {
   return kind;
 }
 
+Status CossKeys::count_attempt(const store::TaskRecord& task, Time now) {
+  bool last = task.attempts + 1 >= kMaxActivationAttempts;
+  auto counted = tasks_.move(
+      activation_kind(), task.id,
+      {.to = last ? "REVOKED" : "ISSUED", .detail = "wrong code", .count_attempt = true}, now,
+      "mobile:" + task.subject);
+  if (!counted && counted.error().code != store::kTaskStateChanged) return counted.error();
+  return ok_status();
+}
+
 Result<store::TaskRecord> CossKeys::use_code(const Caller& app, const EnrolRequest& request,
                                              Time now) {
   const TaskKind& kind = activation_kind();
   std::string code = request.code;
-  Result<store::TaskRecord> task = Error::internal("");
+  Result<store::TaskRecord> task = Error::not_found("no such activation code");
   if (!request.ticket.empty()) {
     auto ticket = read_ticket(request.ticket);
     if (!ticket) return ticket.error();
     code = ticket->code;
     task = tasks_.get(kind, ticket->task_id, now);
   } else {
+    if (request.mobile.empty()) {
+      return refused(key_code::kCodeInvalid, "a typed code needs the user's mobile number");
+    }
     auto index = activation_code_index(store_, app.app_id, code);
     if (!index) return index.error();
     store::TaskQuery query;
@@ -84,8 +97,28 @@ Result<store::TaskRecord> CossKeys::use_code(const Caller& app, const EnrolReque
     query.limit = 1;
     auto found = tasks_.list(kind, query, now);
     if (!found) return found.error();
-    if (found->empty()) return refused(key_code::kCodeInvalid, "no such activation code");
-    task = found->front();
+    auto user = found->empty() ? Result<CossUser>(Error::not_found(""))
+                               : store_.find_coss_user(found->front().subject);
+    if (user && user->mobile == request.mobile) {
+      task = found->front();
+    } else {
+      // A wrong code for this number: an attempt against each code open for it.
+      auto users = store_.find_coss_users_by_mobile(app.app_id, request.mobile);
+      if (!users) return users.error();
+      for (const CossUser& u : *users) {
+        store::TaskQuery open;
+        open.app_id = app.app_id;
+        open.subject = u.id;
+        open.states = {"ISSUED"};
+        auto codes = tasks_.list(kind, open, now);
+        if (!codes) return codes.error();
+        for (const auto& t : *codes) {
+          if (t.state != "ISSUED") continue;
+          if (auto counted = count_attempt(t, now); !counted) return counted.error();
+        }
+      }
+      return refused(key_code::kCodeInvalid, "the activation code is wrong");
+    }
   }
   if (!task) {
     if (task.error().kind == ErrorKind::kNotFound) {
@@ -102,20 +135,14 @@ Result<store::TaskRecord> CossKeys::use_code(const Caller& app, const EnrolReque
   }
   auto index = activation_code_index(store_, app.app_id, code);
   if (!index) return index.error();
-  std::string actor = "mobile:" + task->subject;
   if (*index != task->reference) {
-    // A ticket with the wrong code: an attempt against this code; the last one revokes it.
-    bool last = task->attempts + 1 >= kMaxActivationAttempts;
-    auto counted = tasks_.move(
-        kind, task->id,
-        {.to = last ? "REVOKED" : "ISSUED", .detail = "wrong code", .count_attempt = true}, now,
-        actor);
-    if (!counted && counted.error().code != store::kTaskStateChanged) return counted.error();
+    // A ticket with the wrong code: an attempt against this code.
+    if (auto counted = count_attempt(*task, now); !counted) return counted.error();
     return refused(key_code::kCodeInvalid, "the activation code is wrong");
   }
   // Single use: the move is compared and set, so of two phones racing one wins.
-  auto used =
-      tasks_.move(kind, task->id, {.to = "USED", .detail = request.device_name}, now, actor);
+  auto used = tasks_.move(kind, task->id, {.to = "USED", .detail = request.device_name}, now,
+                          "mobile:" + task->subject);
   if (!used) {
     if (used.error().code == store::kTaskStateChanged) {
       return refused(key_code::kCodeInvalid, "the activation code was just used");

@@ -76,8 +76,9 @@ class UserCertificates {
 
 struct EnrolRequest {
   std::string app_id;  // the app's appId (syscode)
-  // The QR payload's "o" (task and code), or the code typed on the phone.
-  std::string ticket, code;
+  // The QR payload's "o" (task and code), or the code typed on the phone with the user's mobile
+  // number (so that a wrong code counts against the codes open for that number).
+  std::string ticket, code, mobile;
   std::string device_name;
   Bytes device_key;  // the device's SM2 public key, for login
   Bytes p1, p1_proof;
@@ -101,7 +102,8 @@ class CossKeys {
   CossKeys(store::Store& store, Credentials& credentials, UserCertificates& ca)
       : store_(store), credentials_(credentials), ca_(ca), tasks_(store), users_(store) {}
 
-  // Uses the activation code (single use; a ticket whose code is wrong counts an attempt, the
+  // Uses the activation code (single use; a wrong code — in a ticket, or typed with a mobile
+  // number — counts an attempt against that code, or the codes open for that number, and the
   // fifth revokes it), makes the server's share and the joint key (a new PENDING key) and the
   // certification request the phone and the server then sign (subject: the user's name, id
   // and the app), and a login token. A user's earlier keys stay (one per device).
@@ -155,6 +157,8 @@ class CossKeys {
 
  private:
   Result<store::TaskRecord> use_code(const Caller& app, const EnrolRequest& request, Time now);
+  // A wrong code tried against `task`: counted; the last allowed attempt revokes it.
+  Status count_attempt(const store::TaskRecord& task, Time now);
   Status end_key(CossKey key, const char* state, const std::string& actor, const std::string& why,
                  Time now);
 

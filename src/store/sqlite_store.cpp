@@ -653,6 +653,14 @@ class SqliteStore final : public Store {
                          read_coss_user, "no user with unique id " + unique_id, app_id, unique_id);
   }
 
+  Result<std::vector<CossUser>> find_coss_users_by_mobile(const std::string& app_id,
+                                                          const std::string& mobile) override {
+    std::lock_guard lock(mutex_);
+    return all<CossUser>("SELECT " + std::string(kCossUserColumns) +
+                             " FROM coss_users WHERE app_id = ? AND mobile = ? ORDER BY id",
+                         read_coss_user, app_id, mobile);
+  }
+
   Result<std::string> coss_user_id_number(const std::string& id) override {
     if (!box_) return no_kek();
     std::string sealed;

@@ -351,6 +351,9 @@ class Store {
                                                       std::string_view id_number) = 0;
   virtual Result<CossUser> find_coss_user_by_unique_id(const std::string& app_id,
                                                        const std::string& unique_id) = 0;
+  // The app's users with this mobile number.
+  virtual Result<std::vector<CossUser>> find_coss_users_by_mobile(const std::string& app_id,
+                                                                  const std::string& mobile) = 0;
   // The user's id number in the clear. Needs the KEK.
   virtual Result<std::string> coss_user_id_number(const std::string& id) = 0;
   // Replaces the user's mutable fields (name, mobile, department, unique id, picture, status).

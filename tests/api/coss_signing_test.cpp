@@ -180,9 +180,11 @@ TEST_F(CossSigningTest, SmsActivationCodesWaitInTheOutboxWithoutAGateway) {
   ASSERT_EQ(outbox->size(), 1u);
   EXPECT_EQ(outbox->front().mobile, "18745292611");
   EXPECT_NE(outbox->front().text.find("激活码为：" + code + "，有效期10分钟"), std::string::npos);
-  // The code in the message activates a phone typed in (with the server and appId).
+  // The code in the message activates a phone typed in (with the server, the appId and the
+  // user's mobile number).
   mobile::Phone phone(wallet_);
-  auto account = phone.activate(code, {world_.url(), world_.app_id(), "typed", kPin});
+  auto account =
+      phone.activate(code, {world_.url(), world_.app_id(), "typed", kPin, false, "18745292611"});
   ASSERT_TRUE(account.ok()) << account.error().message;
   EXPECT_EQ(account->mssp_id, user_id);
   EXPECT_EQ(status_of(world_.call("getAuthCodeAndSendSMS", R"({"userId":"nobody"})")), 89004022);
@@ -208,6 +210,32 @@ TEST(CossSms, AGatewayGetsTheTemplateWithTheValuesEscapedAndItsRefusalIsRecorded
   auto failed = sms.list({"FAILED"}, now_utc());
   ASSERT_EQ(failed->size(), 1u);
   EXPECT_EQ(failed->front().answer, "HTTP 503");
+}
+
+TEST_F(CossSigningTest, FiveWrongCodesRevokeTheActivationCode) {
+  auto added = world_.call("addUser", kUser);
+  std::string user_id = data_field(added, "userId");
+  auto issued = world_.call("getAuthCode", R"({"userId":")" + user_id + R"("})");
+  std::string code = data_field(issued, "code");
+  mobile::Phone phone(wallet_);
+  mobile::ActivateOptions typed{world_.url(), world_.app_id(), "typed", kPin, false, "18745292611"};
+  // Another number's code, or none: refused, and not counted against this one.
+  auto no_mobile = typed;
+  no_mobile.mobile.clear();
+  EXPECT_FALSE(phone.activate(code, no_mobile).ok());
+  for (int i = 0; i < 5; ++i) {
+    std::string wrong = code == "00000000" ? "11111111" : "00000000";
+    auto refused = phone.activate(wrong, typed);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "89005001");
+  }
+  auto too_late = phone.activate(code, typed);
+  ASSERT_FALSE(too_late.ok());
+  EXPECT_EQ(too_late.error().code, "89005001");
+  // A ticket counts the same way: its own code is then the only one it takes.
+  auto again = world_.call("getAuthCode", R"({"userId":")" + user_id + R"("})");
+  std::string qr = data_field(again, "authCode");
+  EXPECT_TRUE(phone.activate(qr, {"", "", "scanned", kPin}).ok());
 }
 
 TEST_F(CossSigningTest, DataAndHashJobsSignedFromThePhoneVerifyUnderTheCertificate) {

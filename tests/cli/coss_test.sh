@@ -104,6 +104,40 @@ expect 0 "$OPENSSL" x509 -in user.pem -pubkey -noout -out user.pub
 expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey user.pub -rawin -digest sm3 \
   -pkeyopt distid:1234567812345678 -in data.txt -sigfile sig.der
 contains "Signature Verified Successfully"
+# HASH: 32 bytes the business system computed, signed as they are (OpenSSL checks r, s over
+# the digest itself).
+head -c 32 /dev/urandom >e.bin
+expect 0 "$ESEAL" call coss addSignJob --app coss.toml --set "userId=$user_id" --set title=摘要签名 \
+  --set dataType=HASH --set algo=SM3withSM2 --file e.bin
+hash_job=$(sed -n 's/.*"signDataId": "\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+expect 0 "$MOBILE" sign "$hash_job"
+expect 0 "$ESEAL" call coss getSignResult --app coss.toml --set "signDataId=$hash_job"
+sed -n 's/.*"signResult": "\([^"]*\)".*/\1/p' <<<"$out" | base64 -d >hash-sig.der
+expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey user.pub -in e.bin -sigfile hash-sig.der
+contains "Signature Verified Successfully"
+
+# WEB_SEAL: the demo's sample PDF sealed with 张三's personal seal at a rectangle of page 1,
+# which eseal pdf verify finds valid with the user CA as the intermediate.
+expect 0 "$ESEAL" call coss addSignJob --app coss.toml --set "userId=$user_id" --set title=合同盖章 \
+  --set dataType=WEB_SEAL --set algo=SM3withSM2 --file var/demo/sample.pdf \
+  --set 'coordOfRuleInfo={"pageNo":1,"left":100,"bottom":100,"right":200,"top":200}'
+seal_job=$(sed -n 's/.*"signDataId": "\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+expect 0 "$MOBILE" sign "$seal_job"
+expect 0 "$ESEAL" call coss getSignResult --app coss.toml --set "signDataId=$seal_job" \
+  --save sealed.pdf
+contains '"signedFile": "saved to sealed.pdf"'
+expect 0 "$ESEAL" pdf verify sealed.pdf --ca var/demo/ca/root.pem --chain var/platform/user-ca.pem
+contains "shown on page 1 at 35.3, 226.5 mm (35.0 x 35.0 mm)"
+contains "OK every signature is valid and nothing changed after signing"
+
+# queryImage: no picture yet (89003007), then the one updateUser gives.
+expect 1 "$ESEAL" call coss queryImage --app coss.toml --set "userId=$user_id"
+contains '"status": 89003007'
+picture=$(base64 -w0 var/demo/seals/personal.png)
+expect 0 "$ESEAL" call coss updateUser --app coss.toml --set "userId=$user_id" --set "image=$picture"
+expect 0 "$ESEAL" call coss queryImage --app coss.toml --set "userId=$user_id"
+contains "\"image\": \"$picture\""
+
 # One link at a time: OpenSSL 3.0 applies distid to the certificate it is given only.
 expect 0 "$OPENSSL" verify -vfyopt distid:1234567812345678 -CAfile var/demo/ca/root.pem \
   var/platform/user-ca.pem

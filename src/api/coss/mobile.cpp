@@ -130,6 +130,7 @@ std::string MobileAdapter::enrol(const Call& c, bool find_back) {
   request.app_id = c.text("appId");
   request.ticket = c.text("o");
   request.code = c.text("code");
+  request.mobile = c.text("mobile");
   request.device_name = c.text("deviceName");
   auto device_key = c.bytes("deviceKey");
   auto p1 = c.bytes("p1");

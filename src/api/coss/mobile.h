@@ -3,7 +3,7 @@
 // Binary values are base64: points 65 bytes (04 ‖ x ‖ y), scalars and r 32 bytes, signatures
 // r ‖ s or DER. After activate or login the phone sends its token as "Authorization: Bearer …".
 //   getServiceInfo  {appId?}                              server time, schemes, curve, Z id, CA
-//   activate        {appId, o | code, deviceName, deviceKey, p1, p1Proof}
+//   activate        {appId, o | code and mobile, deviceName, deviceKey, p1, p1Proof}
 //                   → keyId, msspId, deviceId, p2, p2Proof, p, token, the certificate job
 //   certificate     (token)                               the key's certificate and CA chain
 //   login           {keyId, time, nonce, signature}       → token (30 minutes)
