@@ -195,7 +195,7 @@ struct CossKey {
   Bytes device_key;           // the device's own SM2 public key (65 bytes), for login
   Bytes public_key;           // P, 65 bytes uncompressed
   std::string scheme;         // "sm2-2p-inv-3n"
-  std::string state;          // PENDING (no certificate yet), ACTIVE, REVOKED, ABANDONED
+  std::string state;          // PENDING (no certificate yet), ACTIVE, LOCKED, REVOKED, ABANDONED
   Bytes certificate;          // DER; empty until issued
   std::int64_t failures = 0;  // final signatures that did not verify, in a row
   Time created{};
