@@ -57,6 +57,13 @@ AppFile read_app_file(const std::string& path, const keys::Kek& kek) {
            read_signer(relative(text("key")), relative(text("cert")), kek)}};
 }
 
+void print_pretty(const rapidjson::Value& reply) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  reply.Accept(writer);
+  std::cout << buffer.GetString() << "\n";
+}
+
 rapidjson::Document message_content(const CallOptions& o) {
   rapidjson::Document content;
   content.SetObject();
@@ -123,10 +130,7 @@ void call_ldt(const CallOptions& o, const GlobalOptions& global) {
     data.SetString(note.c_str(), static_cast<rapidjson::SizeType>(note.size()),
                    reply.GetAllocator());
   }
-  rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
-  reply.Accept(writer);
-  std::cout << buffer.GetString() << "\n";
+  print_pretty(reply);
   const auto& header = reply["message_header"];
   bool ok = header.HasMember("errorCode") && header["errorCode"].IsString() &&
             std::string(header["errorCode"].GetString()) == "1";
@@ -180,10 +184,7 @@ void call_coss(const CallOptions& o) {
     file.SetString(note.c_str(), static_cast<rapidjson::SizeType>(note.size()),
                    reply.GetAllocator());
   }
-  rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
-  reply.Accept(writer);
-  std::cout << buffer.GetString() << "\n";
+  print_pretty(reply);
   throw CommandFailure{reply["status"].GetInt() == 200 ? kExitOk : kExitVerificationFailed};
 }
 

@@ -1,42 +1,20 @@
 #include "service/sms.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "service/payload.h"
 
 namespace eseal::service {
 namespace {
 
-// `value` escaped for the inside of a JSON string.
+// `value` escaped for the inside of a JSON string (RapidJSON's writer, quotes taken off).
 std::string json_escaped(const std::string& value) {
-  std::string out;
-  for (unsigned char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          static const char* kHex = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  std::string quoted(out.GetString(), out.GetSize());
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
