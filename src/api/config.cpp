@@ -69,6 +69,7 @@ std::vector<Key> keys(Config& c) {
       {"coss", "replay_window_s", &c.coss.replay_window_s, 1, kDay},
       {"coss", "callback_first_retry_s", &c.coss.callback_first_retry_s, 1, kDay},
       {"coss", "callback_attempts", &c.coss.callback_attempts, 1, 100},
+      {"coss", "h5_dir", &c.coss.h5_dir},
       {"sms", "gateway_url", &c.sms.gateway_url},
       {"sms", "gateway_body", &c.sms.gateway_body},
   };

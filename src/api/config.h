@@ -73,6 +73,9 @@ struct Config {
     std::int64_t replay_window_s = 300;        // a (transId, signature) seen again is a replay
     std::int64_t callback_first_retry_s = 10;  // a failed callback is tried again after this,
     std::int64_t callback_attempts = 10;       // doubling, at most this many times in all
+    // The built phone page (web/coss-h5, `scripts/build-web`), served at /coss/h5/; not served
+    // when the folder is absent.
+    std::string h5_dir = "web/coss-h5/dist";
   } coss;
   // Text messages (activation codes by SMS): kept in the outbox (`eseal sms list`) without a
   // gateway; posted to `gateway_url` with `gateway_body` ({mobile}, {text}) with one.

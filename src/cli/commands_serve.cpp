@@ -13,6 +13,7 @@
 #include "api/http_client.h"
 #include "api/ldt/routes.h"
 #include "api/server.h"
+#include "api/static_files.h"
 #include "api/tsa/authority.h"
 #include "api/tsa/routes.h"
 #include "base/file.h"
@@ -106,6 +107,12 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::ldt::add_routes(server, ldt);
   api::coss::add_routes(server, coss);
   api::coss::add_mobile_routes(server, mobile);
+  if (auto page = api::add_static_files(server, "/coss/h5/", config.coss.h5_dir); page) {
+    logger->info("the phone page: {} files from {} at /coss/h5/", *page, config.coss.h5_dir);
+  } else {
+    logger->warn("the phone page is not served ({}): build it with scripts/build-web",
+                 page.error().message);
+  }
   if (time_stamps) {
     api::tsa::add_routes(server, *time_stamps);
   } else {
