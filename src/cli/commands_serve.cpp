@@ -81,7 +81,12 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   service::Sms sms(*store, gateway, [](const std::string& url, const std::string& body) {
     return api::post_json(url, body, std::chrono::seconds(10));
   });
-  api::coss::Adapter coss(platform, coss_users, coss_keys, sign_jobs, sms,
+  service::CossCertificates coss_certificates(*store, coss_keys, platform, platform);
+  // The platform's own TSA certificate, for tokens that do not carry it.
+  std::vector<pki::Certificate> tsa_certificates;
+  if (auto tsa = platform.tsa_signer(); tsa) tsa_certificates.push_back((*tsa)->certificate());
+  api::coss::Adapter coss({platform, coss_users, coss_keys, sign_jobs, sms, coss_certificates,
+                           time_stamps.get(), tsa_certificates},
                           api::coss::options_from(config));
   api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform);
 

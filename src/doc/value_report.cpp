@@ -95,7 +95,9 @@ void check_ses(const ses::SesSignature& value, ByteView digest, const ses::Trust
   report.signing_time = value.time_info;
   if (auto cert = pki::Certificate::from_der(value.signer_cert)) {
     report.signer = cert->subject().to_string();
+    report.signer_certificate = value.signer_cert;
   }
+  report.signature_value = value.signature;
   report.picture_type = value.seal.info.picture.type;
   report.picture = value.seal.info.picture.data;
   report.seal_id = value.seal.info.es_id;
@@ -117,6 +119,7 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
                const ses::TrustPolicy& trust, const Protected& protects, ValueReport& report) {
   report.format = value.profile == pki::CmsProfile::kPkcs7 ? "pkcs7" : "gmcms";
   report.signing_time = value.signing_time ? value.signing_time : claimed_time;
+  report.signature_value = value.signature;
   auto& checks = report.verdict.checks;
   checks.push_back(digest_check(value, digest, protects));
   std::optional<ses::ProvenTime> stamp;
@@ -140,6 +143,7 @@ void check_cms(const pki::SignedData& value, ByteView digest, std::optional<Time
                                                       " bytes of content")
                : failed("signer-signature", status.error().message));
     report.signer = value.signer->subject().to_string();
+    report.signer_certificate = value.signer->der();
     certificate_checks(*value.signer, judged_at, value.certificates, trust, checks,
                        report.time_stamp ? ses::TimeBasis::kProven : ses::TimeBasis::kClaimed);
   }

@@ -27,6 +27,8 @@ struct ValueReport {
   // attribute for SignedData, else the time the document claims.
   std::optional<Time> signing_time;
   std::string signer;        // the signer certificate's subject, when known
+  Bytes signer_certificate;  // and the certificate itself (DER)
+  Bytes signature_value;     // the signature as the value holds it (SES: DER SM2Signature)
   std::string picture_type;  // the seal's picture, when the value carries a seal
   Bytes picture;
   std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal

@@ -61,8 +61,14 @@ Result<DistinguishedName> DistinguishedName::parse(std::string_view text) {
 }
 
 std::string DistinguishedName::get(std::string_view type) const {
+  std::string wanted(type);
+  // A dotted OID names its attribute by the short name the attributes carry.
+  if (!wanted.empty() && wanted.find_first_not_of("0123456789.") == std::string::npos) {
+    int nid = OBJ_txt2nid(wanted.c_str());
+    if (const char* name = nid == NID_undef ? nullptr : OBJ_nid2sn(nid)) wanted = name;
+  }
   for (const auto& a : attributes_) {
-    if (a.type == type) return a.value;
+    if (a.type == wanted) return a.value;
   }
   return {};
 }

@@ -29,7 +29,7 @@ class DistinguishedName {
 
   const std::vector<NameAttribute>& attributes() const { return attributes_; }
   bool empty() const { return attributes_.empty(); }
-  // The first value of `type` ("" when absent).
+  // The first value of `type`, a short name or a dotted OID ("" when absent).
   std::string get(std::string_view type) const;
   // "C=CN,O=...,CN=..." with ',', '+', '=' and '\' in values escaped; parse() reads it back.
   std::string to_string() const;

@@ -207,6 +207,8 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
   std::vector<pki::NameAttribute> names{{"C", "CN"}, {"O", app.name}};
   if (!user->department.empty()) names.push_back({"OU", user->department});
   names.push_back({"CN", user->name});
+  // The user's msspId as UID, as the manual's certificates carry it (getCertInfo reads it back).
+  names.push_back({"UID", user->id});
   auto info = pki::request_info(pki::DistinguishedName(std::move(names)), *joint);
   if (!info) return info.error();
   Enrolment out{*user, key, server->p2, server->proof, "", {}, std::move(*info), request.find_back};

@@ -15,6 +15,7 @@
 #include "base/time.h"
 #include "cosign/two_party.h"
 #include "pki/certificate.h"
+#include "pki/crl.h"
 #include "pki/issue.h"
 #include "service/coss_users.h"
 #include "service/platform.h"
@@ -72,6 +73,8 @@ class UserCertificates {
       const pki::CertificateRequest& request) = 0;
   // The CA certificates above the users' (the user CA first).
   virtual Result<std::vector<pki::Certificate>> user_ca_chain() = 0;
+  // `request` signed by the user CA (kNotFound when no user CA is set up).
+  virtual Result<pki::Crl> issue_user_crl(const pki::CrlRequest& request) = 0;
 };
 
 struct EnrolRequest {

@@ -301,6 +301,13 @@ Result<ses::SesSeal> StorePlatform::make_user_seal(const SealDesign& design, Tim
   return make_seal(design, **maker, now);
 }
 
+Result<pki::Crl> StorePlatform::issue_user_crl(const pki::CrlRequest& request) {
+  auto chain = user_ca_chain();
+  if (!chain) return chain.error();
+  if (chain->empty()) return Error::not_found("no user CA certificate");
+  return keys::issue_crl(request, chain->front(), dir_ / "platform" / "user-ca.key", kek_);
+}
+
 Result<std::vector<pki::Certificate>> StorePlatform::user_ca_chain() {
   auto pem = read_file(dir_ / "platform" / "user-ca.pem");
   if (!pem) return pem.error();

@@ -74,6 +74,7 @@ class StorePlatform final : public Credentials,
   Result<pki::Certificate> issue_user_certificate(const pki::CertificateRequest& request) override;
   Result<ses::SesSeal> make_user_seal(const SealDesign& design, Time now) override;
   Result<std::vector<pki::Certificate>> user_ca_chain() override;
+  Result<pki::Crl> issue_user_crl(const pki::CrlRequest& request) override;
 
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/bytes.h"
@@ -13,6 +14,7 @@
 #include "crypto/digest.h"
 #include "doc/signature_value.h"
 #include "keys/signer.h"
+#include "pki/certificate.h"
 #include "tsa/token.h"
 
 namespace eseal::service {
@@ -57,11 +59,25 @@ class LocalTimeStampAuthority final : public TimeStampAuthority {
 inline constexpr const char* kTimeStampUnavailable = "time-stamp-unavailable";
 
 // Asks `authority` for a token over `imprint` (the `hash`, SM3 or SHA-256, of what is stamped)
-// with a fresh nonce and the TSA certificate, and checks the reply (granted, over that imprint,
-// that nonce echoed, the TSA's signature sound) before it is used. A refusal or a bad reply is
+// with a fresh nonce and, unless `with_certificate` is false, the TSA certificate, and checks
+// the reply (granted, over that imprint, that nonce echoed, the TSA's signature sound when the
+// token carries its certificate) before it is used. A refusal or a bad reply is
 // kTimeStampUnavailable, with the authority's words.
 Result<Bytes> request_time_stamp(TimeStampAuthority& authority, const std::string& requester,
-                                 Time now, crypto::HashAlgorithm hash, ByteView imprint);
+                                 Time now, crypto::HashAlgorithm hash, ByteView imprint,
+                                 bool with_certificate = true);
+
+// What a time-stamp token (a TimeStampToken, or a TimeStampResp that grants one) says, read
+// without judging it: its TSTInfo, the TSA certificate it carries (when it does) and the
+// issuer's serial number of the certificate that signed it (hex, upper case). kInvalidInput for
+// bytes that are no token.
+struct TokenContents {
+  Bytes token;  // the TimeStampToken itself
+  tsa::TstInfo info;
+  std::optional<pki::Certificate> tsa_certificate;
+  std::string signer_serial;
+};
+Result<TokenContents> read_time_stamp(ByteView token_or_response);
 
 // A time stamper for the signatures eseal makes: request_time_stamp over SM3 of the signature
 // value; a failure fails the signing.

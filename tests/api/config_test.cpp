@@ -41,7 +41,7 @@ TEST(ConfigTest, DefaultsServeLocalhost) {
 TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   std::ifstream in(ESEAL_SOURCE_DIR "/eseal.toml.example");
   ASSERT_TRUE(in) << "eseal.toml.example";
-  const std::regex setting(R"(# ([a-z_]+ = .*))");
+  const std::regex setting(R"(# ([a-z0-9_]+ = .*))");
   std::string uncommented;
   std::size_t settings = 0;
   for (std::string line; std::getline(in, line);) {

@@ -29,15 +29,9 @@ using test::message_in;
 using test::status_of;
 using test::World;
 
-constexpr std::string_view kUser =
-    R"({"userName":"张三","idType":"SF","idNumber":"513436200005039279",
-        "mobile":"18745292611","department":"QT"})";
-constexpr const char* kPin = "246810";
-
-struct Enrolled {
-  std::string user_id;
-  mobile::Account account;
-};
+using test::Enrolled;
+using test::kPin;
+using test::kUser;
 
 // A business system's listener on a loopback port (a callback receiver, an SMS gateway): keeps
 // every body POSTed to /in and answers each with the status `answer` gives for its attempt
@@ -83,33 +77,7 @@ Result<int> post(const std::string& url, const std::string& body) {
   return post_json(url, body, std::chrono::seconds(5));
 }
 
-class CossSigningTest : public ::testing::Test {
- protected:
-  Enrolled enrol() {
-    auto added = world_.call("addUser", kUser);
-    EXPECT_EQ(status_of(added), 200) << message_in(added);
-    std::string user_id = data_field(added, "userId");
-    auto code = world_.call("getAuthCode", R"({"userId":")" + user_id + R"("})");
-    EXPECT_EQ(status_of(code), 200) << message_in(code);
-    mobile::Phone phone(wallet_);
-    auto account = phone.activate(data_field(code, "authCode"), {"", "", "test phone", kPin});
-    EXPECT_TRUE(account.ok()) << account.error().message;
-    return {user_id, account.ok() ? *account : mobile::Account{}};
-  }
-
-  std::string add_job(const std::string& user_id, const std::string& type, ByteView data,
-                      const std::string& extra = "") {
-    auto job = world_.call("addSignJob", R"({"userId":")" + user_id + R"(","title":"测试签名",
-        "dataType":")" + type + R"(","algo":"SM3withSM2","data":")" +
-                                             crypto::to_base64(data) + "\"" + extra + "}");
-    EXPECT_EQ(status_of(job), 200) << message_in(job);
-    return data_field(job, "signDataId");
-  }
-
-  World world_;
-  eseal::test::TempDir phone_dir_;
-  mobile::Wallet wallet_{phone_dir_.path()};
-};
+class CossSigningTest : public test::PhoneTest {};
 
 TEST_F(CossSigningTest, APhoneActivatesFromTheQrPayloadAndGetsACertificateForTheJointKey) {
   Enrolled e = enrol();

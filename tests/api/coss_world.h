@@ -16,6 +16,7 @@
 #include "api/server.h"
 #include "crypto/encoding.h"
 #include "keys/key_pair_files.h"
+#include "mobile/phone.h"
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/process.h"
@@ -37,9 +38,24 @@ class World {
     jobs_ =
         std::make_unique<service::SignJobs>(*store_, *keys_, *platform_, callback_body(*platform_));
     sms_ = std::make_unique<service::Sms>(*store_);
-    adapter_ = std::make_unique<Adapter>(*platform_, *users_, *keys_, *jobs_, *sms_);
-    mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_);
     write_user_ca(kek);
+    auto tsa = platform_->tsa_signer();
+    EXPECT_TRUE(tsa.ok());
+    eseal::tsa::Settings tsa_settings;
+    tsa_settings.policy = "2.999.1.1";
+    time_stamps_ =
+        std::make_unique<service::LocalTimeStampAuthority>(*tsa, tsa_settings, *platform_);
+    certificates_ =
+        std::make_unique<service::CossCertificates>(*store_, *keys_, *platform_, *platform_);
+    adapter_ = std::make_unique<Adapter>(Services{*platform_,
+                                                  *users_,
+                                                  *keys_,
+                                                  *jobs_,
+                                                  *sms_,
+                                                  *certificates_,
+                                                  time_stamps_.get(),
+                                                  {(*tsa)->certificate()}});
+    mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_);
     secrets_ = *store::AppSecrets::generate(true);
     store::App app;
     app.id = *store::new_id();
@@ -103,8 +119,11 @@ class World {
   service::CossKeys& keys() { return *keys_; }
   service::Sms& sms() { return *sms_; }
   const pki::Certificate& user_ca() const { return *user_ca_; }
+  // The CA's key, for certificates the tests make themselves.
+  std::filesystem::path user_ca_key() const { return dir_.path() / "platform" / "user-ca.key"; }
   const std::string& secure_code() const { return secrets_.secure_code; }
   store::Store& store() { return *store_; }
+  service::StorePlatform& platform() { return *platform_; }
 
  private:
   eseal::test::TempDir dir_;
@@ -114,6 +133,8 @@ class World {
   std::unique_ptr<service::CossKeys> keys_;
   std::unique_ptr<service::SignJobs> jobs_;
   std::unique_ptr<service::Sms> sms_;
+  std::unique_ptr<service::LocalTimeStampAuthority> time_stamps_;
+  std::unique_ptr<service::CossCertificates> certificates_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<MobileAdapter> mobile_;
   std::optional<pki::Certificate> user_ca_;
@@ -142,8 +163,21 @@ class World {
                                      keys::KeyPairFiles{dir / "user-ca.pem", dir / "user-ca.key"},
                                      {dir / "seal-maker.pem", dir / "seal-maker.key"}, kek)
                     .ok());
+    // The time-stamp authority, under the same CA.
+    keys::KeyPairRequest tsa{pki::CertificateProfile::kTsa,
+                             *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=COSS TSA"),
+                             now - std::chrono::hours(1), now + std::chrono::days(3650)};
+    EXPECT_TRUE(keys::issue_key_pair(tsa,
+                                     keys::KeyPairFiles{dir / "user-ca.pem", dir / "user-ca.key"},
+                                     {dir / "tsa.pem", dir / "tsa.key"}, kek)
+                    .ok());
   }
 };
+
+constexpr std::string_view kUser =
+    R"({"userName":"张三","idType":"SF","idNumber":"513436200005039279",
+        "mobile":"18745292611","department":"QT"})";
+constexpr const char* kPin = "246810";
 
 inline int status_of(const rapidjson::Document& d) {
   return d.HasMember("status") && d["status"].IsInt() ? d["status"].GetInt() : -1;
@@ -155,5 +189,41 @@ inline std::string data_field(const rapidjson::Document& d, const char* name) {
   if (!d.HasMember("data") || !d["data"].HasMember(name)) return "";
   return d["data"][name].GetString();
 }
+
+struct Enrolled {
+  std::string user_id;
+  mobile::Account account;
+};
+
+// A World and a phone (the library eseal-mobile runs on) with its wallet.
+class PhoneTest : public ::testing::Test {
+ protected:
+  // A new user 张三 whose phone has activated from getAuthCode's QR payload.
+  Enrolled enrol() {
+    auto added = world_.call("addUser", kUser);
+    EXPECT_EQ(status_of(added), 200) << message_in(added);
+    std::string user_id = data_field(added, "userId");
+    auto code = world_.call("getAuthCode", R"({"userId":")" + user_id + R"("})");
+    EXPECT_EQ(status_of(code), 200) << message_in(code);
+    mobile::Phone phone(wallet_);
+    auto account = phone.activate(data_field(code, "authCode"), {"", "", "test phone", kPin});
+    EXPECT_TRUE(account.ok()) << account.error().message;
+    return {user_id, account.ok() ? *account : mobile::Account{}};
+  }
+
+  // addSignJob of `type` over `data` (and `extra` fields, each with a leading comma).
+  std::string add_job(const std::string& user_id, const std::string& type, ByteView data,
+                      const std::string& extra = "") {
+    auto job = world_.call("addSignJob", R"({"userId":")" + user_id + R"(","title":"测试签名",
+        "dataType":")" + type + R"(","algo":"SM3withSM2","data":")" +
+                                             crypto::to_base64(data) + "\"" + extra + "}");
+    EXPECT_EQ(status_of(job), 200) << message_in(job);
+    return data_field(job, "signDataId");
+  }
+
+  World world_;
+  eseal::test::TempDir phone_dir_;
+  mobile::Wallet wallet_{phone_dir_.path()};
+};
 
 }  // namespace eseal::api::coss::test

@@ -47,13 +47,6 @@ std::int64_t epoch_ms(Time t) {
 
 }  // namespace
 
-struct Adapter::Call {
-  const Request& r;
-  const service::Caller& app;
-  Time now;
-  std::string_view public_url;
-};
-
 const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::table() {
   static const std::vector<std::pair<std::string_view, Operation>> operations{
       {"addUser", &Adapter::add_user},
@@ -71,6 +64,17 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"revokeSignJob", &Adapter::revoke_sign_job},
       {"queryImage", &Adapter::query_image},
       {"addDecryptJob", &Adapter::add_decrypt_job},
+      {"verifySign", &Adapter::verify_sign},
+      {"verifyEssSign", &Adapter::verify_ess_sign},
+      {"verifySignData", &Adapter::verify_sign_data},
+      {"genRandom", &Adapter::gen_random},
+      {"getHashData", &Adapter::get_hash_data},
+      {"getCertInfo", &Adapter::get_cert_info},
+      {"queryCert", &Adapter::query_cert},
+      {"validationCert", &Adapter::validation_cert},
+      {"createAndGetTssInfo", &Adapter::create_time_stamp},
+      {"getTSInfo", &Adapter::get_time_stamp_info},
+      {"verifyTS", &Adapter::verify_time_stamp},
   };
   return operations;
 }
@@ -82,7 +86,7 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
     return response(std::stoi(request.error().code), request.error().message, "");
   }
   const std::string& trans_id = request->trans_id;
-  auto credentials = credentials_.coss(request->app_id);
+  auto credentials = s_.credentials.coss(request->app_id);
   if (!credentials) {
     if (credentials.error().kind == ErrorKind::kNotFound) {
       return answer({code::kUnknownApp, request->app_id}, trans_id);
@@ -97,8 +101,8 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
   if (!app.allows(std::string(operation))) {
     return answer({code::kBadParameter, "应用无权调用" + std::string(operation)}, trans_id);
   }
-  auto fresh = credentials_.remember_nonce(app, "coss:" + trans_id + ":" + request->signature, now,
-                                           now + options_.replay_window);
+  auto fresh = s_.credentials.remember_nonce(app, "coss:" + trans_id + ":" + request->signature,
+                                             now, now + options_.replay_window);
   if (!fresh) return answer(refusal_of(fresh.error()), trans_id);
   if (!*fresh) return answer({code::kBadParameter, "重复的请求"}, trans_id);
   for (const auto& [name, run] : table()) {
@@ -115,7 +119,7 @@ std::string Adapter::add_user(const Call& c) {
   service::NewUser u{r.text("userName"), r.text("idType"),     r.text("idNumber"),
                      r.text("mobile"),   r.text("department"), r.text("uniqueId"),
                      r.text("signImg"),  r.text("requireCert")};
-  auto user = users_.add(c.app, u, c.now);
+  auto user = s_.users.add(c.app, u, c.now);
   if (!user) return answer(refusal_of(user.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "userId", user->id);
@@ -130,18 +134,18 @@ std::string Adapter::query_user_info(const Call& c) {
   // userId first, then id type and number, then uniqueId (§3.4.1.4).
   int not_found = 89004022;
   if (!user_id.empty()) {
-    user = users_.find(c.app, user_id);
+    user = s_.users.find(c.app, user_id);
   } else if (!id_number.empty() && !id_type.empty()) {
-    user = users_.find_by_identity(c.app, id_type, id_number);
+    user = s_.users.find_by_identity(c.app, id_type, id_number);
     not_found = 89004023;
   } else if (!unique_id.empty()) {
-    user = users_.find_by_unique_id(c.app, unique_id);
+    user = s_.users.find_by_unique_id(c.app, unique_id);
     not_found = 89004020;
   } else {
     return answer({code::kBadParameter, "请给出userId、证件类型与号码或uniqueId"}, r.trans_id);
   }
   if (!user) return answer(refusal_of(user.error(), not_found), r.trans_id);
-  auto masked = users_.masked_id_number(*user);
+  auto masked = s_.users.masked_id_number(*user);
   if (!masked) return answer(refusal_of(masked.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "id", user->id);
@@ -171,7 +175,7 @@ std::string Adapter::update_user(const Call& c) {
   };
   service::CossUsers::UserChange change{given("status"), given("mobile"), given("department"),
                                         given("uniqueId"), given("image")};
-  auto user = users_.update(c.app, user_id, change, c.now);
+  auto user = s_.users.update(c.app, user_id, change, c.now);
   if (!user) return answer(refusal_of(user.error()), r.trans_id);
   return success(r.trans_id);
 }
@@ -190,7 +194,7 @@ std::string Adapter::get_auth_code_page(const Call& c) {
   const Request& r = c.r;
   std::string user_id = r.text("userId");
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
-  auto issued = users_.issue_activation(c.app, user_id, std::nullopt, c.now);
+  auto issued = s_.users.issue_activation(c.app, user_id, std::nullopt, c.now);
   if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
   auto png = image::qr_png(qr_payload(c.app.name, c.public_url, issued->ticket));
   if (!png) return answer({89003023, ""}, r.trans_id);
@@ -206,14 +210,14 @@ std::string Adapter::get_auth_code_by_sms(const Call& c) {
   const Request& r = c.r;
   std::string user_id = r.text("userId");
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
-  auto user = users_.find(c.app, user_id);
+  auto user = s_.users.find(c.app, user_id);
   if (!user) return answer(refusal_of(user.error()), r.trans_id);
-  auto issued = users_.issue_activation(c.app, user_id, std::nullopt, c.now);
+  auto issued = s_.users.issue_activation(c.app, user_id, std::nullopt, c.now);
   if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
   std::string text = "尊敬的用户" + user->name + "，您本次下载证书操作的激活码为：" + issued->code +
                      "，有效期" + std::to_string(service::kActivationLifetime.count()) +
                      "分钟。本激活码仅用于移动协同签名的证书签发，请妥善保管。";
-  auto sent = sms_.send(c.app, user->mobile, text, c.now);
+  auto sent = s_.sms.send(c.app, user->mobile, text, c.now);
   if (!sent) return answer({code::kServer, "短信发送失败"}, r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "authCode", qr_payload(c.app.name, c.public_url, issued->ticket));
@@ -237,7 +241,7 @@ std::string Adapter::issue_auth_code(const Call& c, bool verify) {
     identity =
         service::CossUsers::Identity{r.text("userName"), r.text("idType"), r.text("idNumber")};
   }
-  auto issued = users_.issue_activation(c.app, user_id, identity, c.now);
+  auto issued = s_.users.issue_activation(c.app, user_id, identity, c.now);
   if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "authCode", qr_payload(c.app.name, c.public_url, issued->ticket));
@@ -249,7 +253,7 @@ std::string Adapter::get_user_device(const Call& c) {
   const Request& r = c.r;
   std::string user_id = r.text("userId");
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
-  auto devices = keys_.devices(c.app, user_id);
+  auto devices = s_.keys.devices(c.app, user_id);
   if (!devices) return answer(refusal_of(devices.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
   auto& a = data.GetAllocator();
@@ -272,7 +276,7 @@ std::string Adapter::delete_user_device(const Call& c) {
   if (user_id.empty() || device_id.empty()) {
     return answer({code::kBadParameter, "缺少userId或deviceId"}, r.trans_id);
   }
-  Status deleted = keys_.delete_device(c.app, user_id, device_id, c.now);
+  Status deleted = s_.keys.delete_device(c.app, user_id, device_id, c.now);
   if (!deleted) return answer(refusal_of(deleted.error()), r.trans_id);
   return success(r.trans_id, nullptr, "用户设备注销成功");
 }
@@ -314,7 +318,7 @@ std::string Adapter::add_sign_job(const Call& c) {
       keyword && keyword->IsString()) {
     j.place.keyword = std::string(json_view(*keyword));
   }
-  auto job = jobs_.create(c.app, j, c.now);
+  auto job = s_.jobs.create(c.app, j, c.now);
   if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "signDataId", job->id);
@@ -326,7 +330,7 @@ std::string Adapter::get_sign_result(const Call& c) {
   const Request& r = c.r;
   std::string id = r.text("signDataId");
   if (id.empty()) return answer({code::kBadParameter, "缺少signDataId"}, r.trans_id);
-  auto job = jobs_.find(c.app, id, c.now);
+  auto job = s_.jobs.find(c.app, id, c.now);
   if (!job) return answer(refusal_of(job.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "signDataId", job->id);
@@ -337,7 +341,7 @@ std::string Adapter::get_sign_result(const Call& c) {
     put(data, "signCert", crypto::to_base64(job->certificate));
     // WEB_SEAL: the sealed PDF too.
     if (job->data_type == "WEB_SEAL") {
-      auto sealed = jobs_.sealed_document(*job);
+      auto sealed = s_.jobs.sealed_document(*job);
       if (!sealed) return answer(refusal_of(sealed.error()), r.trans_id);
       put(data, "signedFile", crypto::to_base64(*sealed));
     }
@@ -367,7 +371,7 @@ std::string Adapter::get_sign_jobs(const Call& c) {
   // Jobs signed on another's behalf come with delegation (授权), which this server does not
   // grant yet: for a grantee there are none.
   if (r.text("authorizeeUserId").empty()) {
-    auto listed = jobs_.list(c.app, q, c.now);
+    auto listed = s_.jobs.list(c.app, q, c.now);
     if (!listed) return answer(refusal_of(listed.error()), r.trans_id);
     found = std::move(*listed);
   }
@@ -402,7 +406,7 @@ std::string Adapter::revoke_sign_job(const Call& c) {
   std::string id = r.text("signJobId");
   if (id.empty()) id = r.text("signDataId");
   if (id.empty()) return answer({code::kBadParameter, "缺少signJobId"}, r.trans_id);
-  auto job = jobs_.revoke(c.app, id, c.now);
+  auto job = s_.jobs.revoke(c.app, id, c.now);
   if (!job) return answer(refusal_of(job.error()), r.trans_id);
   return success(r.trans_id);
 }
@@ -411,7 +415,7 @@ std::string Adapter::query_image(const Call& c) {
   const Request& r = c.r;
   std::string user_id = r.text("userId");
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
-  auto image = users_.sign_image(c.app, user_id);
+  auto image = s_.users.sign_image(c.app, user_id);
   if (!image) return answer(refusal_of(image.error()), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "userId", user_id);
@@ -425,7 +429,7 @@ std::string Adapter::add_decrypt_job(const Call& c) {
   const Request& r = c.r;
   service::NewDecryptJob j{r.text("userId"),     r.text("title"),  r.text("description"),
                            r.text("expiryDate"), r.text("cipher"), r.text("callBackUrl")};
-  auto job = jobs_.create_decryption(c.app, j, c.now);
+  auto job = s_.jobs.create_decryption(c.app, j, c.now);
   if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "signDataId", job->id);

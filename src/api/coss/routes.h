@@ -13,12 +13,16 @@
 #include <chrono>
 
 #include "api/config.h"
+#include "api/coss/envelope.h"
 #include "api/server.h"
+#include "pki/certificate.h"
+#include "service/coss_certificates.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
 #include "service/platform.h"
 #include "service/sign_jobs.h"
 #include "service/sms.h"
+#include "service/time_stamping.h"
 
 namespace eseal::api::coss {
 
@@ -29,17 +33,24 @@ struct Options {
   std::string public_url;
 };
 
+// What the door works with. Everything referred to must outlive the adapter.
+struct Services {
+  service::Credentials& credentials;
+  service::CossUsers& users;
+  service::CossKeys& keys;
+  service::SignJobs& jobs;
+  service::Sms& sms;
+  service::CossCertificates& certificates;
+  // The time-stamp authority (createAndGetTssInfo) and the certificates its tokens may name
+  // without carrying; null: the time-stamp operations answer 89000007.
+  service::TimeStampAuthority* time_stamps = nullptr;
+  std::vector<pki::Certificate> tsa_certificates = {};
+};
+
 class Adapter {
  public:
-  // Everything passed must outlive the adapter.
-  Adapter(service::Credentials& credentials, service::CossUsers& users, service::CossKeys& keys,
-          service::SignJobs& jobs, service::Sms& sms, Options options = {})
-      : credentials_(credentials),
-        users_(users),
-        keys_(keys),
-        jobs_(jobs),
-        sms_(sms),
-        options_(options) {}
+  explicit Adapter(Services services, Options options = {})
+      : s_(std::move(services)), options_(std::move(options)) {}
 
   // The response body for `body` sent to `operation` at `now`. `public_url` is where phones
   // reach this server ("https://host:port"), for the QR payloads.
@@ -47,12 +58,18 @@ class Adapter {
                      std::string_view public_url);
 
   // One authenticated request, as the operations below see it.
-  struct Call;
+  struct Call {
+    const Request& r;
+    const service::Caller& app;
+    Time now;
+    std::string_view public_url;
+  };
   using Operation = std::string (Adapter::*)(const Call&);
   // The operations, by the manual's names.
   static const std::vector<std::pair<std::string_view, Operation>>& table();
 
  private:
+  // Users and activation (routes.cpp).
   std::string add_user(const Call& call);
   std::string query_user_info(const Call& call);
   std::string update_user(const Call& call);
@@ -63,18 +80,27 @@ class Adapter {
   std::string get_auth_code_by_sms(const Call& call);
   std::string get_user_device(const Call& call);
   std::string delete_user_device(const Call& call);
+  // Sign jobs (routes.cpp).
   std::string add_sign_job(const Call& call);
   std::string get_sign_result(const Call& call);
   std::string get_sign_jobs(const Call& call);
   std::string revoke_sign_job(const Call& call);
   std::string query_image(const Call& call);
   std::string add_decrypt_job(const Call& call);
+  // Verification, helpers, certificates and time stamps (checks.cpp).
+  std::string verify_sign(const Call& call);
+  std::string verify_ess_sign(const Call& call);
+  std::string verify_sign_data(const Call& call);
+  std::string gen_random(const Call& call);
+  std::string get_hash_data(const Call& call);
+  std::string get_cert_info(const Call& call);
+  std::string query_cert(const Call& call);
+  std::string validation_cert(const Call& call);
+  std::string create_time_stamp(const Call& call);
+  std::string get_time_stamp_info(const Call& call);
+  std::string verify_time_stamp(const Call& call);
 
-  service::Credentials& credentials_;
-  service::CossUsers& users_;
-  service::CossKeys& keys_;
-  service::SignJobs& jobs_;
-  service::Sms& sms_;
+  Services s_;
   Options options_;
 };
 

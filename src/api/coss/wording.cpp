@@ -5,6 +5,8 @@
 #include "api/coss/codes.h"
 #include "api/coss/envelope.h"
 #include "api/json_text.h"
+#include "pki/signature_check.h"
+#include "service/coss_certificates.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
 #include "service/sign_jobs.h"
@@ -17,6 +19,7 @@ using rapidjson::Value;
 namespace user_code = service::user_code;
 namespace key_code = service::key_code;
 namespace job_code = service::job_code;
+namespace cert_code = service::cert_code;
 
 struct Wording {
   int code;
@@ -87,6 +90,19 @@ const std::map<std::string_view, Wording>& wording() {
       {job_code::kSessionInvalid, {89005013, "签名会话无效"}},
       {job_code::kSessionExpired, {89005013, "签名会话已过期"}},
       {job_code::kBadSignature, {89003019, ""}},
+      // Signatures checked for the business system.
+      {pki::signature_code::kUnknownAlgorithm,
+       {89002027, "签名算法应为SM3withSM2、SHA1withRSA或SHA256withRSA"}},
+      {pki::signature_code::kKeyMismatch, {89003018, ""}},
+      {pki::signature_code::kBadSignature, {89001027, "签名值格式不正确"}},
+      // Certificates.
+      {cert_code::kExpired, {89003031, ""}},
+      {cert_code::kNotYetValid, {89003035, ""}},
+      {cert_code::kRevoked, {89003026, ""}},
+      {cert_code::kUntrusted, {89003027, ""}},
+      {cert_code::kChain, {89004030, ""}},
+      {cert_code::kRevocationUnknown, {89003029, ""}},
+      {cert_code::kNoDevice, {89003005, ""}},
   };
   return table;
 }
