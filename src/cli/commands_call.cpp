@@ -1,8 +1,8 @@
 // eseal call ldt OPERATION: an LD/T 01.4 client. It reads the app's credentials from a TOML file
 // (as `eseal demo` writes var/demo/app.toml), builds message_content from a JSON file, --file
-// (the document, as `data` in base64) and --set key=value, signs the envelope exactly as the
-// server checks it (api/ldt/envelope.h: integrators can copy that canonicalization) and prints
-// the JSON response. Exit 0 when errorCode is "1", 1 when it is "0".
+// (the document, as `data` in base64; for COSS also FIELD=FILE) and --set key=value, signs the
+// envelope exactly as the server checks it (api/ldt/envelope.h: integrators can copy that
+// canonicalization) and prints the JSON response. Exit 0 when errorCode is "1", 1 when it is "0".
 // eseal call coss OPERATION: the same for the COSS business API (api/coss/envelope.h), from
 // url, app_id and secure_code in a TOML file (var/demo/coss.toml); exit 0 when status is 200.
 #include <rapidjson/document.h>
@@ -10,6 +10,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "api/coss/envelope.h"
@@ -25,8 +27,8 @@ namespace eseal::cli {
 namespace {
 
 struct CallOptions {
-  std::string operation, app, url, content, file, save, trans_id;
-  std::vector<std::string> sets;
+  std::string operation, app, url, content, save, trans_id;
+  std::vector<std::string> files, sets;
 };
 
 struct AppFile {
@@ -80,9 +82,15 @@ rapidjson::Document message_content(const CallOptions& o) {
     content.RemoveMember(key.c_str());
     content.AddMember(rapidjson::Value(key.c_str(), a), value, a);
   };
-  if (!o.file.empty()) {
-    std::string data = crypto::to_base64(need(read_file(o.file)));
-    put("data", rapidjson::Value(data.c_str(), static_cast<rapidjson::SizeType>(data.size()), a));
+  // PATH (sent as data) or FIELD=PATH.
+  for (const auto& file : o.files) {
+    std::size_t eq = file.find('=');
+    bool named = eq != std::string::npos && eq > 0 &&
+                 std::all_of(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(eq),
+                             [](unsigned char c) { return std::isalnum(c) != 0; });
+    std::string key = named ? file.substr(0, eq) : "data";
+    std::string data = crypto::to_base64(need(read_file(named ? file.substr(eq + 1) : file)));
+    put(key, rapidjson::Value(data.c_str(), static_cast<rapidjson::SizeType>(data.size()), a));
   }
   for (const auto& set : o.sets) {
     std::size_t eq = set.find('=');
@@ -176,13 +184,20 @@ void call_coss(const CallOptions& o) {
     fail(Error::invalid_input("HTTP " + std::to_string(response.status) +
                               ": the answer is not a COSS message"));
   }
-  if (!o.save.empty() && reply.HasMember("data") && reply["data"].IsObject() &&
-      reply["data"].HasMember("signedFile")) {
-    auto& file = reply["data"]["signedFile"];
-    need(write_file_atomic(o.save, need(crypto::from_base64(file.GetString())), 0644));
-    std::string note = "saved to " + o.save;
-    file.SetString(note.c_str(), static_cast<rapidjson::SizeType>(note.size()),
-                   reply.GetAllocator());
+  // The document an answer carries: a WEB_SEAL job's signedFile, getPdfHash's pdfBytes or
+  // composePdfSeal's data.
+  if (!o.save.empty() && reply.HasMember("data")) {
+    rapidjson::Value& data = reply["data"];
+    rapidjson::Value* file = data.IsString() ? &data : nullptr;
+    for (const char* name : {"signedFile", "pdfBytes"}) {
+      if (data.IsObject() && data.HasMember(name) && data[name].IsString()) file = &data[name];
+    }
+    if (file) {
+      need(write_file_atomic(o.save, need(crypto::from_base64(file->GetString())), 0644));
+      std::string note = "saved to " + o.save;
+      file->SetString(note.c_str(), static_cast<rapidjson::SizeType>(note.size()),
+                      reply.GetAllocator());
+    }
   }
   print_pretty(reply);
   throw CommandFailure{reply["status"].GetInt() == 200 ? kExitOk : kExitVerificationFailed};
@@ -201,7 +216,7 @@ void add_call_commands(CLI::App& app, const GlobalOptions& global) {
       ->required();
   ldt->add_option("--url", o->url, "Server URL (default: the app file's url)");
   ldt->add_option("--content", o->content, "message_content to start from (a JSON file)");
-  ldt->add_option("--file", o->file, "Document to send as data (base64)");
+  ldt->add_option("--file", o->files, "Document to send as data (base64)")->allow_extra_args(false);
   ldt->add_option("--set", o->sets, "key=value in message_content (JSON arrays/objects allowed)")
       ->allow_extra_args(false);
   ldt->add_option("--save", o->save, "Write signedData to this file instead of printing it");
@@ -215,11 +230,15 @@ void add_call_commands(CLI::App& app, const GlobalOptions& global) {
       ->required();
   coss->add_option("--url", c->url, "Server URL (default: the app file's url)");
   coss->add_option("--content", c->content, "Fields to start from (a JSON file)");
-  coss->add_option("--file", c->file, "A file to send as data (base64)");
+  coss->add_option("--file", c->files,
+                   "A file to send base64 as data, or FIELD=FILE as that field (repeatable)")
+      ->allow_extra_args(false);
   coss->add_option("--set", c->sets, "key=value (JSON objects and arrays allowed)")
       ->allow_extra_args(false);
   coss->add_option("--trans-id", c->trans_id, "transId (default: a random one)");
-  coss->add_option("--save", c->save, "Write a WEB_SEAL job's signedFile to this file");
+  coss->add_option("--save", c->save,
+                   "Write the document answered (signedFile, pdfBytes, composePdfSeal's data) to "
+                   "this file");
   coss->callback([c] { call_coss(*c); });
 }
 

@@ -146,11 +146,13 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
           }
         }
         break;
-      case Kind::kIndex:
-        if (sel.index >= 0 && sel.index < static_cast<int>(hits.size())) {
-          chosen.push_back(hits[static_cast<std::size_t>(sel.index)]);
+      case Kind::kIndex: {
+        int i = sel.index < 0 ? static_cast<int>(hits.size()) + sel.index : sel.index;
+        if (i >= 0 && i < static_cast<int>(hits.size())) {
+          chosen.push_back(hits[static_cast<std::size_t>(i)]);
         }
         break;
+      }
     }
   }
   if (chosen.empty()) {

@@ -51,7 +51,8 @@ struct KeywordSelection {
   // kPages: the pages whose hits count, as ranges: "1-300000000" stays one range, whatever the
   // document's length, and only pages the document has can match.
   std::vector<PageRange> pages;
-  int index = 0;  // kIndex: the n-th hit (0-based) in document order
+  // kIndex: the n-th hit (0-based) in document order; negative, counted from the last (-1).
+  int index = 0;
 };
 // Parses "first", "last", "all", "A-B", "A,B,C" (1-based pages) and LD/T's "1", "0", "-1". A
 // list of more than `max_entries` pages is refused ("keyword pages: more than N entries").

@@ -425,6 +425,20 @@ Status CossKeys::end_key(CossKey key, const char* state, const std::string& acto
   return ok_status();
 }
 
+Result<CossKey> CossKeys::signing_key(const Caller& app, const std::string& user_id) {
+  auto keys = devices(app, user_id);
+  if (!keys) return keys.error();
+  const CossKey* newest = nullptr;
+  for (const CossKey& k : *keys) {
+    if (k.state != key_state::kActive || k.certificate.empty()) continue;
+    if (!newest || k.updated >= newest->updated) newest = &k;
+  }
+  if (!newest) {
+    return refused(key_code::kNotActivated, "user " + user_id + " has no activated device");
+  }
+  return *newest;
+}
+
 Status CossKeys::delete_device(const Caller& app, const std::string& user_id,
                                const std::string& device_id, Time now) {
   auto keys = devices(app, user_id);

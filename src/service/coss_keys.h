@@ -146,6 +146,9 @@ class CossKeys {
 
   // The app's user's devices: the ACTIVE and LOCKED keys.
   Result<std::vector<CossKey>> devices(const Caller& app, const std::string& user_id);
+  // The key a business system's PDF is laid out for (getPdfHash): the user's most recently
+  // certified ACTIVE key; kNotActivated when there is none.
+  Result<CossKey> signing_key(const Caller& app, const std::string& user_id);
   // Revokes the device's key (its share destroyed) and its tokens.
   Status delete_device(const Caller& app, const std::string& user_id, const std::string& device_id,
                        Time now);

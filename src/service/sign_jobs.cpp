@@ -85,6 +85,17 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
     job.place.right = std::atof((*p)["right"].c_str());
     job.place.top = std::atof((*p)["top"].c_str());
     job.place.keyword = (*p)["keyword"];
+    auto whole = [&p](const char* name, int fallback) {
+      const std::string& v = (*p)[name];
+      return v.empty() ? fallback : std::atoi(v.c_str());
+    };
+    job.place.keyword_position = whole("keywordPosition", 1);
+    job.place.keyword_order = whole("keywordOrder", 2);
+    job.place.keyword_number = whole("keywordNumber", 1);
+    job.place.offset_x = std::atof((*p)["offsetX"].c_str());
+    job.place.offset_y = std::atof((*p)["offsetY"].c_str());
+    job.place.width = std::atof((*p)["width"].c_str());
+    job.place.height = std::atof((*p)["height"].c_str());
   }
   return job;
 }
@@ -103,6 +114,28 @@ bool web_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   return url.rfind(kScheme, 0) == 0 && url.size() > kScheme.size() && url[kScheme.size()] != '/' &&
          url.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+Status check_place(const WebSealPlace& at) {
+  auto finite = [](double v) { return std::isfinite(v) && v >= 0 && v <= 100000; };
+  bool sizes = finite(at.width) && finite(at.height) && finite(at.offset_x) && finite(at.offset_y);
+  if (!at.keyword.empty()) {
+    if (!sizes || at.keyword_position < 1 || at.keyword_position > 3 || at.keyword_order < 0 ||
+        at.keyword_order > 2 || at.keyword_number < 1 || at.keyword_number > 100000) {
+      return refused(job_code::kBadPlace,
+                     "keywordsOfRuleInfo: signKeywordsPosition 1-3, signKeywordsSearch 0-2, "
+                     "keywordNum from 1, coordinateX and coordinateY not negative");
+    }
+    return ok_status();
+  }
+  bool rectangle = finite(at.left) && finite(at.right) && finite(at.bottom) && finite(at.top) &&
+                   at.right > at.left && at.top > at.bottom;
+  if (at.page < 0 || at.page > 100000 || !rectangle || !sizes) {
+    return refused(job_code::kBadPlace,
+                   "needs coordOfRuleInfo (pageNo, left < right, bottom < top) or "
+                   "keywordsOfRuleInfo.keyWord");
+  }
+  return ok_status();
 }
 
 Status check_new(const NewSignJob& j) {
@@ -189,15 +222,7 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     if (!format || *format != DocumentFormat::kPdf) {
       return refused(job_code::kNotPdf, "WEB_SEAL data must be a PDF");
     }
-    const WebSealPlace& at = j.place;
-    bool rectangle = std::isfinite(at.left) && std::isfinite(at.right) &&
-                     std::isfinite(at.bottom) && std::isfinite(at.top) && at.right > at.left &&
-                     at.top > at.bottom && at.left >= 0 && at.bottom >= 0;
-    if (at.page < 1 || (at.keyword.empty() && !rectangle)) {
-      return refused(job_code::kBadPlace,
-                     "WEB_SEAL needs coordOfRuleInfo (pageNo, left < right, bottom < top) or "
-                     "keywordsOfRuleInfo.keyWord");
-    }
+    if (Status checked = check_place(j.place); !checked) return checked.error();
   }
   if (!j.user_id.empty()) {
     auto user = users_.find(app, j.user_id);
@@ -218,6 +243,13 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     payload["right"] = number(j.place.right);
     payload["top"] = number(j.place.top);
     payload["keyword"] = j.place.keyword;
+    payload["keywordPosition"] = std::to_string(j.place.keyword_position);
+    payload["keywordOrder"] = std::to_string(j.place.keyword_order);
+    payload["keywordNumber"] = std::to_string(j.place.keyword_number);
+    payload["offsetX"] = number(j.place.offset_x);
+    payload["offsetY"] = number(j.place.offset_y);
+    payload["width"] = number(j.place.width);
+    payload["height"] = number(j.place.height);
   }
   return add(app, j.user_id, std::move(payload), minutes, j.callback_url, now);
 }
@@ -421,42 +453,77 @@ Result<Bytes> SignJobs::sealed_document(const SignJob& job) {
 
 // The user's personal seal — their picture, or their name drawn — for the key's certificate,
 // laid out where the job says.
-Result<PendingSignature> SignJobs::lay_out(const SignJob& job, const CossKeys::Session& who,
-                                           Time now) {
-  auto cert = pki::Certificate::parse(who.key.certificate);
+Result<LaidOutSeal> SignJobs::lay_out_seal(ByteView pdf, const WebSealPlace& place,
+                                           const CossUser& user, const CossKey& key, Time now) {
+  if (Status checked = check_place(place); !checked) return checked.error();
+  auto cert = pki::Certificate::parse(key.certificate);
   if (!cert) return cert.error();
+  auto document = pdf::Document::open(pdf);
+  if (!document) return refused(job_code::kLayout, document.error().message);
+  auto pages = pdf::page_sizes(*document);
   SealDesign design;
-  design.name = who.user.name;
+  design.name = user.name;
   design.signers = {*cert};
-  if (!who.user.sign_image.empty()) {
-    auto picture = store_.blobs().get(who.user.sign_image);
+  if (!user.sign_image.empty()) {
+    auto picture = store_.blobs().get(user.sign_image);
     if (!picture) return picture.error();
     design.picture = std::move(*picture);
   }
-  Placement placement = doc::KeywordRule{job.place.keyword, {}, doc::MoveType::kCenter, 0, 0};
-  if (job.place.keyword.empty()) {
-    auto pdf = pdf::Document::open(job.data);
-    if (!pdf) return refused(job_code::kLayout, pdf.error().message);
-    auto pages = pdf::page_sizes(*pdf);
-    if (job.place.page > static_cast<int>(pages.size())) {
-      return refused(job_code::kLayout, "the PDF has no page " + std::to_string(job.place.page));
-    }
-    design.width_mm =
-        static_cast<int>(std::lround((job.place.right - job.place.left) * kMmPerPoint));
-    design.height_mm =
-        static_cast<int>(std::lround((job.place.top - job.place.bottom) * kMmPerPoint));
-    placement = doc::PositionRule{job.place.page - 1, job.place.left * kMmPerPoint,
-                                  pages[static_cast<std::size_t>(job.place.page - 1)].height_mm -
-                                      job.place.top * kMmPerPoint};
-  } else {
-    design.width_mm = design.height_mm = 30;
+  // The seal's size: as given, else the rectangle's (a keyword's: 30 mm). A drawn seal keeps
+  // its template's shape, so where it goes is worked out from the size it came out at.
+  double width = place.width > 0 ? place.width : place.right - place.left;
+  double height = place.height > 0 ? place.height : place.top - place.bottom;
+  if (!place.keyword.empty() && (place.width <= 0 || place.height <= 0)) {
+    width = height = 30 / kMmPerPoint;
   }
+  design.width_mm = std::max(1, static_cast<int>(std::lround(width * kMmPerPoint)));
+  design.height_mm = std::max(1, static_cast<int>(std::lround(height * kMmPerPoint)));
   auto seal = platform_.make_user_seal(design, now);
   if (!seal) return refused(job_code::kLayout, seal.error().message);
-  SealSignature request{{placement}, &*seal, doc::SignatureFormat::kSes, "", ""};
-  auto pending = prepare_seal(job.data, request, *cert, now);
+  double seal_width = static_cast<double>(seal->info.picture.width_mm) / kMmPerPoint;
+  double seal_height = static_cast<double>(seal->info.picture.height_mm) / kMmPerPoint;
+  std::vector<Placement> placements;
+  if (!place.keyword.empty()) {
+    doc::KeywordSelection selection;
+    if (place.keyword_order == 0) {
+      selection.kind = doc::KeywordSelection::Kind::kAll;
+    } else {
+      selection.kind = doc::KeywordSelection::Kind::kIndex;
+      selection.index = place.keyword_order == 1 ? -place.keyword_number : place.keyword_number - 1;
+    }
+    doc::MoveType move = place.keyword_position == 2   ? doc::MoveType::kBottom
+                         : place.keyword_position == 3 ? doc::MoveType::kRight
+                                                       : doc::MoveType::kCenter;
+    placements.push_back(doc::KeywordRule{place.keyword, selection, move,
+                                          place.offset_x * kMmPerPoint,
+                                          place.offset_y * kMmPerPoint});
+  } else {
+    if (place.page > static_cast<int>(pages.size())) {
+      return refused(job_code::kLayout, "the PDF has no page " + std::to_string(place.page));
+    }
+    // Centred in the rectangle: its top-left corner, in mm from the page's top-left.
+    double x = (place.left + place.right - seal_width) / 2;
+    double top = (place.top + place.bottom + seal_height) / 2;
+    int first = place.page == 0 ? 0 : place.page - 1;
+    int last = place.page == 0 ? static_cast<int>(pages.size()) - 1 : place.page - 1;
+    for (int i = first; i <= last; ++i) {
+      placements.push_back(doc::PositionRule{
+          i, x * kMmPerPoint, pages[static_cast<std::size_t>(i)].height_mm - top * kMmPerPoint});
+    }
+  }
+  SealSignature request{placements, &*seal, place.pdf_format, place.reason, place.location};
+  auto pending = prepare_seal(pdf, request, *cert, now);
   if (!pending) return refused(job_code::kLayout, pending.error().message);
-  return pending;
+  LaidOutSeal out{std::move(*pending), {}};
+  if (!out.pending.stamps.empty()) {
+    const doc::Stamp& s = out.pending.stamps.front();
+    double page_height = pages[static_cast<std::size_t>(s.page)].height_mm;
+    out.first = {s.page + 1, s.visible.x / kMmPerPoint,
+                 (page_height - s.visible.y - s.visible.height) / kMmPerPoint,
+                 (s.visible.x + s.visible.width) / kMmPerPoint,
+                 (page_height - s.visible.y) / kMmPerPoint};
+  }
+  return out;
 }
 
 Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::string& id, ByteView q1,
@@ -475,12 +542,12 @@ Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::stri
   Fields payload;
   Result<Bytes> e = Error::internal("");
   if (job->data_type == "WEB_SEAL") {
-    auto pending = lay_out(*job, who, now);
-    if (!pending) return pending.error();
+    auto laid = lay_out_seal(job->data, job->place, who.user, who.key, now);
+    if (!laid) return laid.error();
     auto p = crypto::Sm2PublicKey::from_point(who.key.public_key);
     if (!p) return p.error();
-    e = crypto::sm2_signing_digest(*p, pending->to_be_signed);
-    auto blob = store_.blobs().put(pending->document);
+    e = crypto::sm2_signing_digest(*p, laid->pending.to_be_signed);
+    auto blob = store_.blobs().put(laid->pending.document);
     if (!blob) return blob.error();
     payload["pending"] = *blob;
   } else {

@@ -78,13 +78,35 @@ const TaskKind& session_kind();
 std::string sign_data_id(const std::string& task_id);
 std::string task_id_of(const std::string& sign_data_id);
 
-// Where a WEB_SEAL job's seal goes (the manual's coordOfRuleInfo or keywordsOfRuleInfo): a
-// rectangle in PDF points (origin bottom left: left < right, bottom < top) on a 1-based page,
-// or a keyword the seal is centred on (30 mm).
+// Where a personal seal goes in a PDF (a WEB_SEAL job; getPdfHash), as the manual's
+// coordOfRuleInfo or keywordsOfRuleInfo say, in PDF points (origin bottom left):
+//   a rectangle (left < right, bottom < top) on a 1-based page, or on every page with page 0;
+//     the seal fills it, or with a size (signWidth, signHeight) is centred in it;
+//   a keyword: the seal (its size, or 30 mm) centred on it (position 1), below it (2) or right of
+//     it (3), moved by the offset right and down; on every hit (order 0), or on the n-th hit
+//     counted from the last (order 1) or from the first (order 2, the default).
 struct WebSealPlace {
   int page = 1;
   double left = 0, bottom = 0, right = 0, top = 0;
   std::string keyword;
+  int keyword_position = 1;
+  int keyword_order = 2;
+  int keyword_number = 1;
+  double offset_x = 0, offset_y = 0;
+  double width = 0, height = 0;  // 0: as above
+  std::string reason, location;  // the PDF signature's /Reason and /Location, when given
+  doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // what /Contents holds
+};
+
+// The first picture of a laid out seal, in PDF points (origin bottom left) on a 1-based page.
+struct SealRectangle {
+  int page = 0;
+  double left = 0, bottom = 0, right = 0, top = 0;
+};
+
+struct LaidOutSeal {
+  PendingSignature pending;
+  SealRectangle first;
 };
 
 struct NewDecryptJob {
@@ -182,6 +204,13 @@ class SignJobs {
   Result<cosign::Point> decrypt(const CossKeys::Session& who, const std::string& sign_data_id,
                                 ByteView t1, Time now);
 
+  // The user's personal seal (their picture, or their name drawn by the platform's seal maker)
+  // laid out in `pdf` where `place` says, for `key`'s certificate: what a WEB_SEAL job does at
+  // signPrepare and getPdfHash does for a business system. kInvalidInput with kBadPlace for a
+  // place that is none, kLayout for one the document cannot meet.
+  Result<LaidOutSeal> lay_out_seal(ByteView pdf, const WebSealPlace& place, const CossUser& user,
+                                   const CossKey& key, Time now);
+
   // The certification request of an enrolment as a job only that key may sign.
   Result<SignJob> certificate_job(const Enrolment& enrolment, Time now);
 
@@ -196,7 +225,6 @@ class SignJobs {
   Result<SignJob> add(const Caller& app, const std::string& user_id, Fields payload, int minutes,
                       const std::string& callback_url, Time now);
   Status announce(const SignJob& job, Time now);
-  Result<PendingSignature> lay_out(const SignJob& job, const CossKeys::Session& who, Time now);
 
   store::Store& store_;
   CossKeys& keys_;

@@ -73,9 +73,11 @@ Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& req
   auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
   auto stamps = place(request, pdf::page_sizes(*document), find, limits);
   if (!stamps) return stamps.error();
-  pdf::SignRequest sign{std::move(*stamps), request.seal,    signer, request.pdf_format, at,
-                        request.reason,     request.location};
-  return pending_pdf(pdf::prepare_signature(pdf, sign), at);
+  pdf::SignRequest sign{*stamps, request.seal,   signer,          request.pdf_format,
+                        at,      request.reason, request.location};
+  auto pending = pending_pdf(pdf::prepare_signature(pdf, sign), at);
+  if (pending) pending->stamps = std::move(*stamps);
+  return pending;
 }
 
 Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& request,
@@ -91,8 +93,10 @@ Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& req
   auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
   auto stamps = place(request, *pages, find, limits);
   if (!stamps) return stamps.error();
-  ofd::SignRequest sign{ofd::SignatureKind::kSeal, std::move(*stamps), request.seal, signer, at, 0};
-  return pending_ofd(ofd::prepare_signature(ofd, sign), at);
+  ofd::SignRequest sign{ofd::SignatureKind::kSeal, *stamps, request.seal, signer, at, 0};
+  auto pending = pending_ofd(ofd::prepare_signature(ofd, sign), at);
+  if (pending) pending->stamps = std::move(*stamps);
+  return pending;
 }
 
 Status require_ofd(ByteView document) {

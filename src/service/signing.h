@@ -66,6 +66,7 @@ struct PendingSignature {
   std::string name;       // "field Signature1"; "signature s003, Doc_0/Signs/Sign_2/Signature.xml"
   std::string digest_of;  // "the byte ranges"; "Signature.xml"
   Time prepared_at{};     // the signing time prepare wrote; sign() completes at it
+  std::vector<doc::Stamp> stamps = {};  // where a seal's pictures went (none for a lock)
 };
 
 // Stamps `request.seal` where its placements say, for `signer`'s certificate (which the seal

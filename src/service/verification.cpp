@@ -7,10 +7,13 @@
 namespace eseal::service {
 namespace {
 
-SignatureSummary summary_of(const doc::ValueReport& value, std::string kind) {
+template <typename Report>
+SignatureSummary summary_of(const Report& report, std::string kind, std::string name) {
   SignatureSummary out;
-  static_cast<doc::ValueReport&>(out) = value;
+  static_cast<doc::ValueReport&>(out) = report;
   out.kind = std::move(kind);
+  out.name = std::move(name);
+  if (!report.appearances.empty()) out.page = report.appearances.front().page + 1;
   return out;
 }
 
@@ -34,7 +37,7 @@ Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, T
       std::string kind = s.format == "doc-time-stamp" ? "time-stamp"
                          : s.seal_id.empty()          ? "signature"
                                                       : "seal";
-      out.signatures.push_back(summary_of(s, std::move(kind)));
+      out.signatures.push_back(summary_of(s, std::move(kind), s.field_name));
     }
     return out;
   }
@@ -44,7 +47,9 @@ Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, T
   if (!report) return report.error();
   out.outcome = report->outcome();
   out.locked = report->locked();
-  for (const auto& s : report->signatures) out.signatures.push_back(summary_of(s, kind_of(s)));
+  for (const auto& s : report->signatures) {
+    out.signatures.push_back(summary_of(s, kind_of(s), s.signature_path));
+  }
   return out;
 }
 

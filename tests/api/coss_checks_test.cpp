@@ -87,13 +87,8 @@ class CossChecksTest : public test::PhoneTest {
  protected:
   // A DATA job over `data` signed from the phone: the signature and the certificate, base64.
   std::pair<std::string, std::string> signed_by_phone(const test::Enrolled& e, ByteView data) {
-    std::string id = add_job(e.user_id, "DATA", data);
-    mobile::Phone phone(wallet_);
-    mobile::Account account = e.account;
-    auto signed_job = phone.sign(account, id, test::kPin);
-    EXPECT_TRUE(signed_job.ok()) << signed_job.error().message;
-    if (!signed_job) return {};
-    return {crypto::to_base64(signed_job->signature), crypto::to_base64(signed_job->certificate)};
+    mobile::SignedJob signed_job = sign(e, add_job(e.user_id, "DATA", data));
+    return {crypto::to_base64(signed_job.signature), crypto::to_base64(signed_job.certificate)};
   }
 
   rapidjson::Document call(const std::string& operation, const std::string& fields) {
@@ -215,10 +210,7 @@ TEST_F(CossChecksTest, VerifySignDataTakesDataHashAndWebSealResults) {
   std::string job = add_job(user.user_id, "WEB_SEAL", eseal::test::blank_pdf(1),
                             R"(,"coordOfRuleInfo":{"pageNo":1,"left":100,"bottom":500,)"
                             R"("right":200,"top":600})");
-  mobile::Phone phone(wallet_);
-  mobile::Account account = user.account;
-  auto sealed = phone.sign(account, job, test::kPin);
-  ASSERT_TRUE(sealed.ok()) << sealed.error().message;
+  ASSERT_FALSE(sign(user, job).signature.empty());
   auto result = call("getSignResult", R"({"signDataId":")" + job + "\"}");
   std::string pdf = data_field(result, "signedFile");
   std::string value = data_field(result, "signResult");

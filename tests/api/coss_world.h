@@ -221,6 +221,15 @@ class PhoneTest : public ::testing::Test {
     return data_field(job, "signDataId");
   }
 
+  // `job` signed from `user`'s phone.
+  mobile::SignedJob sign(const Enrolled& user, const std::string& job) {
+    mobile::Phone phone(wallet_);
+    mobile::Account account = user.account;
+    auto signed_job = phone.sign(account, job, kPin);
+    EXPECT_TRUE(signed_job.ok()) << signed_job.error().message;
+    return signed_job.ok() ? *signed_job : mobile::SignedJob{};
+  }
+
   World world_;
   eseal::test::TempDir phone_dir_;
   mobile::Wallet wallet_{phone_dir_.path()};

@@ -95,6 +95,13 @@ TEST(Keyword, EachSelectionAndMoveType) {
   EXPECT_EQ((*ranged)[0].page, 1);
   rule.selection = {KeywordSelection::Kind::kIndex, {}, 1};
   EXPECT_EQ((*place(rule, hits, kA4x3, 40, 40))[0].page, 1);
+  // Counted from the last: -1 is the last hit, -3 the first; -4 is none.
+  rule.selection = {KeywordSelection::Kind::kIndex, {}, -1};
+  EXPECT_EQ((*place(rule, hits, kA4x3, 40, 40))[0].page, 2);
+  rule.selection = {KeywordSelection::Kind::kIndex, {}, -3};
+  EXPECT_EQ((*place(rule, hits, kA4x3, 40, 40))[0].page, 0);
+  rule.selection = {KeywordSelection::Kind::kIndex, {}, -4};
+  EXPECT_FALSE(place(rule, hits, kA4x3, 40, 40).ok());
 
   rule.selection = {};
   rule.move = MoveType::kRight;

@@ -75,6 +75,9 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"createAndGetTssInfo", &Adapter::create_time_stamp},
       {"getTSInfo", &Adapter::get_time_stamp_info},
       {"verifyTS", &Adapter::verify_time_stamp},
+      {"getPdfHash", &Adapter::get_pdf_hash},
+      {"composePdfSeal", &Adapter::compose_pdf_seal},
+      {"verifyPdfSeal", &Adapter::verify_pdf_seal},
   };
   return operations;
 }
@@ -286,38 +289,7 @@ std::string Adapter::add_sign_job(const Call& c) {
   service::NewSignJob j{r.text("userId"), r.text("title"),       r.text("dataType"),
                         r.text("algo"),   r.text("description"), r.text("expiryDate"),
                         r.text("data"),   r.text("callBackUrl")};
-  // WEB_SEAL: where the seal goes, as getPdfHash's coordOfRuleInfo and keywordsOfRuleInfo say.
-  auto member = [](const Value* object, const char* name) -> const Value* {
-    if (!object || !object->IsObject()) return nullptr;
-    for (const auto& m : object->GetObject()) {
-      if (json_view(m.name) == name) return &m.value;
-    }
-    return nullptr;
-  };
-  // A number given as a JSON number or as text; NaN for anything else.
-  auto number = [&member](const Value* object, const char* name, double fallback) {
-    const Value* v = member(object, name);
-    if (!v) return fallback;
-    if (v->IsNumber()) return v->GetDouble();
-    if (v->IsString()) {
-      std::string text(json_view(*v));
-      char* end = nullptr;
-      double parsed = std::strtod(text.c_str(), &end);
-      if (!text.empty() && end && *end == '\0') return parsed;
-    }
-    return std::nan("");
-  };
-  const Value* coord = r.value("coordOfRuleInfo");
-  double page = number(coord, "pageNo", 1);
-  j.place.page = std::isfinite(page) && page >= 1 && page <= 100000 ? static_cast<int>(page) : 0;
-  j.place.left = number(coord, "left", 0);
-  j.place.bottom = number(coord, "bottom", 0);
-  j.place.right = number(coord, "right", 0);
-  j.place.top = number(coord, "top", 0);
-  if (const Value* keyword = member(r.value("keywordsOfRuleInfo"), "keyWord");
-      keyword && keyword->IsString()) {
-    j.place.keyword = std::string(json_view(*keyword));
-  }
+  j.place = web_seal_place(r);
   auto job = s_.jobs.create(c.app, j, c.now);
   if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
   Document data(rapidjson::kObjectType);
@@ -437,6 +409,53 @@ std::string Adapter::add_decrypt_job(const Call& c) {
   return success(r.trans_id, &data);
 }
 
+service::WebSealPlace web_seal_place(const Request& r) {
+  auto member = [](const Value* object, const char* name) -> const Value* {
+    if (!object || !object->IsObject()) return nullptr;
+    for (const auto& m : object->GetObject()) {
+      if (json_view(m.name) == name) return &m.value;
+    }
+    return nullptr;
+  };
+  // A number given as a JSON number or as text; NaN for anything else.
+  auto number = [](const Value* v, double fallback) {
+    if (!v) return fallback;
+    if (v->IsNumber()) return v->GetDouble();
+    if (v->IsString()) {
+      std::string text(json_view(*v));
+      char* end = nullptr;
+      double parsed = std::strtod(text.c_str(), &end);
+      if (text.empty()) return fallback;
+      if (end && *end == '\0') return parsed;
+    }
+    return std::nan("");
+  };
+  // A whole number, or -1 (which no rule takes) for anything else.
+  auto whole = [&number](const Value* v, int fallback) {
+    double d = number(v, fallback);
+    return std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= 1e6 ? static_cast<int>(d) : -1;
+  };
+  service::WebSealPlace place;
+  const Value* coord = r.value("coordOfRuleInfo");
+  place.page = whole(member(coord, "pageNo"), 1);
+  place.left = number(member(coord, "left"), 0);
+  place.bottom = number(member(coord, "bottom"), 0);
+  place.right = number(member(coord, "right"), 0);
+  place.top = number(member(coord, "top"), 0);
+  const Value* keywords = r.value("keywordsOfRuleInfo");
+  if (const Value* keyword = member(keywords, "keyWord"); keyword && keyword->IsString()) {
+    place.keyword = std::string(json_view(*keyword));
+  }
+  place.keyword_position = whole(member(keywords, "signKeywordsPosition"), 1);
+  place.keyword_order = whole(member(keywords, "signKeywordsSearch"), 2);
+  place.keyword_number = whole(member(keywords, "keywordNum"), 1);
+  place.offset_x = number(member(keywords, "coordinateX"), 0);
+  place.offset_y = number(member(keywords, "coordinateY"), 0);
+  place.width = number(r.value("signWidth"), 0);
+  place.height = number(r.value("signHeight"), 0);
+  return place;
+}
+
 service::SignJobs::CallbackBody callback_body(service::Credentials& credentials) {
   return [&credentials](const service::SignJob& job) -> Result<std::string> {
     auto app = credentials.coss(job.app_name);
@@ -457,6 +476,9 @@ Options options_from(const Config& config) {
   Options options;
   options.replay_window = std::chrono::seconds(config.coss.replay_window_s);
   options.public_url = config.coss.public_url;
+  if (auto format = doc::parse_signature_format(config.signing.pdf_format); format) {
+    options.pdf_format = *format;
+  }
   while (!options.public_url.empty() && options.public_url.back() == '/') {
     options.public_url.pop_back();
   }

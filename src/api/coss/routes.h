@@ -31,6 +31,9 @@ struct Options {
   std::chrono::seconds replay_window{300};
   // Where phones reach the server, for QR payloads; empty: as the request reached it.
   std::string public_url;
+  // What a getPdfHash signature's /Contents holds for signSealType BJCA_SM2 ([signing]
+  // pdf_format); "ses", "gmcms" or "pkcs7" as signSealType chooses one.
+  doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;
 };
 
 // What the door works with. Everything referred to must outlive the adapter.
@@ -99,6 +102,10 @@ class Adapter {
   std::string create_time_stamp(const Call& call);
   std::string get_time_stamp_info(const Call& call);
   std::string verify_time_stamp(const Call& call);
+  // PDF seals a phone signs (pdf.cpp).
+  std::string get_pdf_hash(const Call& call);
+  std::string compose_pdf_seal(const Call& call);
+  std::string verify_pdf_seal(const Call& call);
 
   Services s_;
   Options options_;
@@ -106,8 +113,13 @@ class Adapter {
 
 void add_routes(Server& server, Adapter& adapter);
 
-// [coss] public_url and replay_window_s.
+// [coss] public_url and replay_window_s, [signing] pdf_format.
 Options options_from(const Config& config);
+
+// Where a personal seal goes (addSignJob WEB_SEAL, getPdfHash): coordOfRuleInfo,
+// keywordsOfRuleInfo, signWidth and signHeight, numbers as JSON numbers or text; what is not a
+// number is NaN (or -1 for a whole number), which the service refuses.
+service::WebSealPlace web_seal_place(const Request& request);
 
 // The body of a sign job's callback: {signJobId, status, msspId, signResult, signCert} with the
 // common fields, signed with the app's secureCode; transId "<job>-<status>" names the event.
