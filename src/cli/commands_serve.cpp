@@ -85,10 +85,13 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   // The platform's own TSA certificate, for tokens that do not carry it.
   std::vector<pki::Certificate> tsa_certificates;
   if (auto tsa = platform.tsa_signer(); tsa) tsa_certificates.push_back((*tsa)->certificate());
+  service::AutoSigning auto_sign(*store, coss_keys, sign_jobs, platform);
+  service::Delegations delegations(*store);
   api::coss::Adapter coss({platform, coss_users, coss_keys, sign_jobs, sms, coss_certificates,
-                           time_stamps.get(), tsa_certificates},
+                           auto_sign, delegations, time_stamps.get(), tsa_certificates},
                           api::coss::options_from(config));
-  api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform);
+  api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform, auto_sign, delegations,
+                                  platform);
 
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
@@ -136,12 +139,14 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
         logger->info("expired {} {}", *done, what);
       }
     };
-    for (const service::TaskKind* kind :
-         {&service::activation_kind(), &service::token_kind(), &service::session_kind()}) {
+    for (const service::TaskKind* kind : {&service::activation_kind(), &service::token_kind(),
+                                          &service::session_kind(), &service::delegation_kind()}) {
       report(kind->name + " tasks", tasks.sweep(*kind, now));
     }
     report("coss.sign tasks", sign_jobs.sweep(now));
     report("co-sign keys without a certificate", coss_keys.abandon_stale(now));
+    // Auto-sign windows end with their escrowed shares.
+    report("escrowed shares of ended auto-sign grants", auto_sign.sweep(now));
   });
   // Callbacks due are posted every two seconds, from the queue in the database.
   service::Sweeper deliverer(std::chrono::seconds(2), [&](Time now) {

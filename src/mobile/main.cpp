@@ -2,6 +2,9 @@
 // share of each enrolled key (sealed under a PIN) in its folder and speaks the mobile API.
 //   eseal-mobile activate QR|CODE [--server URL --app APPID --mobile M] [--name N]
 //   eseal-mobile jobs | show JOB|QR | sign JOB|QR | refuse JOB|QR [--reason R] | decrypt JOB|QR
+//   eseal-mobile autosign grant JOB|QR | revoke | show
+//   eseal-mobile authorize grant --to USER|MOBILE --until "yyyy-MM-dd HH:mm:ss" | list
+//                        | accept ID | refuse ID | cancel ID
 //   eseal-mobile users | clear
 //   (activate --find-back: a new key for a lost phone; the user's other devices are revoked)
 // The PIN comes from --pin, else $ESEAL_MOBILE_PIN, else the terminal.
@@ -24,7 +27,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 struct Options {
-  std::string home, user, pin, server, app, mobile, name = "eseal-mobile", reason;
+  std::string home, user, pin, server, app, mobile, name = "eseal-mobile", reason, to, until;
   std::string target;
   bool find_back = false;
 };
@@ -174,6 +177,85 @@ int main(int argc, char** argv) {
         need(phone.refuse(account, o->target, o->reason.empty() ? "refused" : o->reason));
         std::cout << "refused " << o->target << "\n";
       }
+    });
+  }
+
+  // Auto-sign: the consent signed and the share escrowed for the window; revoked; listed.
+  auto* autosign = app.add_subcommand("autosign", "Let the business system sign without asking");
+  autosign->require_subcommand(1);
+  auto* grant = autosign->add_subcommand(
+      "grant", "Sign the auto-sign consent and escrow the share for its window (asks the PIN)");
+  grant->add_option("JOB", o->target, "The consent job (SD_…) or its QR payload")->required();
+  grant->callback([o, wallet] {
+    mobile::Wallet w = wallet();
+    mobile::Phone phone(w);
+    auto account = need(w.find(o->user));
+    auto job = need(phone.show(account, o->target));
+    show_job(job);
+    auto g = need(phone.grant_auto_sign(account, job.id, pin_of(*o, "PIN: ")));
+    std::cout << "granted " << g.id << ": " << g.status << " until " << g.ends << ", at most "
+              << g.max_count << " signatures\n";
+  });
+  autosign->add_subcommand("revoke", "End this user's auto-sign grants now")->callback([o, wallet] {
+    mobile::Wallet w = wallet();
+    mobile::Phone phone(w);
+    auto account = need(w.find(o->user));
+    std::cout << "revoked " << need(phone.revoke_auto_sign(account)) << " grant(s)\n";
+  });
+  autosign->add_subcommand("show", "This user's auto-sign grants")->callback([o, wallet] {
+    mobile::Wallet w = wallet();
+    mobile::Phone phone(w);
+    auto account = need(w.find(o->user));
+    auto grants = need(phone.auto_sign_grants(account));
+    if (grants.empty()) std::cout << "no grants\n";
+    for (const auto& g : grants) {
+      std::cout << g.id << "  " << g.status << "  used " << g.used << "/" << g.max_count
+                << (g.ends.empty() ? "" : "  until " + g.ends) << "  consent " << g.job_id << "\n";
+    }
+  });
+
+  // Delegation: given (and co-signed) here, or received and answered here.
+  auto* authorize = app.add_subcommand("authorize", "Delegate signing, or answer a delegation");
+  authorize->require_subcommand(1);
+  auto* give = authorize->add_subcommand(
+      "grant", "Let another user sign this user's jobs until a time (asks the PIN)");
+  give->add_option("--to", o->to, "The grantee's user id or mobile number")->required();
+  give->add_option("--until", o->until, "The end, yyyy-MM-dd HH:mm:ss (China Standard Time)")
+      ->required();
+  give->callback([o, wallet] {
+    mobile::Wallet w = wallet();
+    mobile::Phone phone(w);
+    auto account = need(w.find(o->user));
+    auto d = need(phone.delegate(account, o->to, o->until, pin_of(*o, "PIN: ")));
+    std::cout << "delegated " << d.id << " to " << d.grantee_name << " until " << d.ends << ": "
+              << d.status << "\n";
+  });
+  authorize->add_subcommand("list", "Delegations given and received")->callback([o, wallet] {
+    mobile::Wallet w = wallet();
+    mobile::Phone phone(w);
+    auto account = need(w.find(o->user));
+    auto all = need(phone.delegations(account));
+    if (all.empty()) std::cout << "no delegations\n";
+    for (const auto& d : all) {
+      std::cout << d.id << "  " << d.status << "  "
+                << (d.given ? "to " + d.grantee_name : "from " + d.grantor_name) << "  until "
+                << d.ends << "\n";
+    }
+  });
+  for (const char* verb : {"accept", "refuse", "cancel"}) {
+    std::string name(verb);
+    auto* answer = authorize->add_subcommand(
+        name, name == "cancel" ? "Withdraw a delegation given" : name + " a delegation received");
+    answer->add_option("ID", o->target, "The delegation (AUTHORIZ_…)")->required();
+    answer->callback([o, wallet, name] {
+      mobile::Wallet w = wallet();
+      mobile::Phone phone(w);
+      auto account = need(w.find(o->user));
+      need(phone.answer_delegation(account, o->target, name));
+      std::cout << (name == "accept"   ? "accepted "
+                    : name == "refuse" ? "refused "
+                                       : "cancelled ")
+                << o->target << "\n";
     });
   }
 

@@ -14,6 +14,7 @@
 #include "crypto/random.h"
 #include "crypto/sm2.h"
 #include "crypto/sm2_cipher.h"
+#include "pki/certificate.h"
 
 namespace eseal::mobile {
 namespace {
@@ -341,6 +342,114 @@ Status Phone::refuse(Account& account, const std::string& job_or_qr, const std::
   auto answer =
       post(account, "rejectJob", json_of({{"signDataId", job->id}, {"reason", reason}}), true);
   if (!answer) return answer.error();
+  return ok_status();
+}
+
+namespace {
+
+GrantView grant_view(const rapidjson::Value& g) {
+  GrantView v{text(g, "grantId"), text(g, "status"), text(g, "signDataId"), text(g, "endTime")};
+  if (g.HasMember("maxCount") && g["maxCount"].IsInt()) v.max_count = g["maxCount"].GetInt();
+  if (g.HasMember("used") && g["used"].IsInt64()) v.used = g["used"].GetInt64();
+  return v;
+}
+
+DelegationView delegation_view(const rapidjson::Value& d, bool given) {
+  return {text(d, "businessId"),   text(d, "status"),
+          text(d, "authorizerId"), text(d, "authorizerName"),
+          text(d, "authorizeeId"), text(d, "authorizeeName"),
+          text(d, "endTime"),      given};
+}
+
+}  // namespace
+
+Result<GrantView> Phone::grant_auto_sign(Account& account, const std::string& job_or_qr,
+                                         std::string_view pin) {
+  auto job = fetch(account, job_or_qr);
+  if (!job) return job.error();
+  if (job->data_type != "AUTO_SIGN") {
+    return Error::invalid_input(job->id + " is not an auto-sign consent");
+  }
+  auto d1 = open_share(account, pin);
+  if (auto saved = wallet_.save(account); !saved) return saved.error();
+  if (!d1) return d1.error();
+  if (job->status == "UNSIGN") {
+    auto signed_job = run_signing(account, *job, *d1);
+    if (!signed_job) return signed_job.error();
+  }
+  // The share goes to the server encrypted to its escrow key, which the user CA certified.
+  auto info = post(account, "getServiceInfo", json_of({{"appId", account.app_id}}), false);
+  if (!info) return info.error();
+  auto cert_der = bytes(info->data(), "escrowCert");
+  if (!cert_der) return Error::invalid_input("the server offers no escrow key");
+  auto cert = pki::Certificate::from_der(*cert_der);
+  if (!cert) return cert.error();
+  auto key = cert->public_key();
+  if (!key) return key.error();
+  auto escrow = crypto::sm2_encrypt(*key, *d1);
+  if (!escrow) return escrow.error();
+  auto answer =
+      post(account, "grantAutoSign",
+           json_of({{"signDataId", job->id}, {"escrow", crypto::to_base64(*escrow)}}), true);
+  if (!answer) return answer.error();
+  return grant_view(answer->data());
+}
+
+Result<int> Phone::revoke_auto_sign(Account& account) {
+  auto answer = post(account, "revokeAutoSign", "{}", true);
+  if (!answer) return answer.error();
+  const auto& d = answer->data();
+  return d.HasMember("revoked") && d["revoked"].IsInt() ? d["revoked"].GetInt() : 0;
+}
+
+Result<std::vector<GrantView>> Phone::auto_sign_grants(Account& account) {
+  auto answer = post(account, "listAutoSign", "{}", true);
+  if (!answer) return answer.error();
+  std::vector<GrantView> out;
+  const auto& d = answer->data();
+  if (d.HasMember("grants") && d["grants"].IsArray()) {
+    for (const auto& g : d["grants"].GetArray()) out.push_back(grant_view(g));
+  }
+  return out;
+}
+
+Result<DelegationView> Phone::delegate(Account& account, const std::string& grantee,
+                                       const std::string& ends, std::string_view pin) {
+  bool mobile = grantee.size() < 20;
+  auto answer = post(account, "delegate",
+                     json_of({{"appId", account.app_id},
+                              {mobile ? "authorizeeMobile" : "authorizeeId", grantee},
+                              {"endTime", ends}}),
+                     true);
+  if (!answer) return answer.error();
+  DelegationView view = delegation_view(answer->data(), true);
+  // The statement the grantor co-signs: shown, then signed like any job.
+  auto signed_job = sign(account, text(answer->data(), "signDataId"), pin);
+  if (!signed_job) return signed_job.error();
+  return view;
+}
+
+Result<std::vector<DelegationView>> Phone::delegations(Account& account) {
+  auto answer = post(account, "listDelegations", "{}", true);
+  if (!answer) return answer.error();
+  std::vector<DelegationView> out;
+  const auto& d = answer->data();
+  for (auto [list, given] : {std::pair{"given", true}, std::pair{"received", false}}) {
+    if (!d.HasMember(list) || !d[list].IsArray()) continue;
+    for (const auto& item : d[list].GetArray()) out.push_back(delegation_view(item, given));
+  }
+  return out;
+}
+
+Status Phone::answer_delegation(Account& account, const std::string& business_id,
+                                const std::string& answer) {
+  std::string operation = answer == "accept"   ? "acceptDelegation"
+                          : answer == "refuse" ? "refuseDelegation"
+                          : answer == "cancel" ? "cancelDelegation"
+                                               : "";
+  if (operation.empty()) return Error::invalid_input("accept, refuse or cancel");
+  auto done = post(account, operation, json_of({{"businessId", business_id}}), true);
+  if (!done) return done.error();
   return ok_status();
 }
 

@@ -35,6 +35,19 @@ struct SignedJob {
   Bytes signature, certificate;
 };
 
+// An auto-sign grant as the phone lists it.
+struct GrantView {
+  std::string id, status, job_id, ends;
+  int max_count = 0;
+  std::int64_t used = 0;
+};
+
+// A delegation as the phone lists it: given by this user or received.
+struct DelegationView {
+  std::string id, status, grantor_id, grantor_name, grantee_id, grantee_name, ends;
+  bool given = false;
+};
+
 // Server refusals carry the COSS code in Error::code ("89005009", …) and its message.
 class Phone {
  public:
@@ -47,6 +60,23 @@ class Phone {
   Result<JobView> show(Account& account, const std::string& job_or_qr);
   Result<SignedJob> sign(Account& account, const std::string& job_or_qr, std::string_view pin);
   Status refuse(Account& account, const std::string& job_or_qr, const std::string& reason);
+  // Auto-sign: the consent job (an AUTO_SIGN job, by id or QR payload) signed with the PIN if it
+  // is still open, then the share escrowed for it, encrypted to the server's escrow key.
+  Result<GrantView> grant_auto_sign(Account& account, const std::string& job_or_qr,
+                                    std::string_view pin);
+  // Ends this user's open grants; how many.
+  Result<int> revoke_auto_sign(Account& account);
+  Result<std::vector<GrantView>> auto_sign_grants(Account& account);
+
+  // Delegation: this user lets `grantee` (a user id, or a mobile number) sign their jobs until
+  // `ends` ("yyyy-MM-dd HH:mm:ss", China Standard Time); the statement is co-signed here.
+  Result<DelegationView> delegate(Account& account, const std::string& grantee,
+                                  const std::string& ends, std::string_view pin);
+  Result<std::vector<DelegationView>> delegations(Account& account);
+  // "accept" or "refuse" one received, "cancel" one given.
+  Status answer_delegation(Account& account, const std::string& business_id,
+                           const std::string& answer);
+
   // A DECRYPT job's plaintext, computed here from the server's half of the blinded C1.
   Result<crypto::SecureBytes> decrypt(Account& account, const std::string& job_or_qr,
                                       std::string_view pin);

@@ -77,6 +77,9 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
   }
   job.reason = (*r)["reason"];
   job.document = (*r)["document"];
+  job.signer_id = (*r)["signerId"];
+  job.delegation = (*r)["delegation"];
+  job.grant = (*r)["grant"];
   job.find_back = (*p)["findBack"] == "1";
   if (job.data_type == "WEB_SEAL") {
     job.place.page = std::atoi((*p)["page"].c_str());
@@ -114,6 +117,15 @@ bool web_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   return url.rfind(kScheme, 0) == 0 && url.size() > kScheme.size() && url[kScheme.size()] != '/' &&
          url.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+// Jobs a delegate may sign for the grantor: what a business system asked of the user.
+bool delegable(const SignJob& job) {
+  return job.data_type == "DATA" || job.data_type == "HASH" || job.data_type == "WEB_SEAL";
+}
+
+bool is_statement(const SignJob& job) {
+  return job.data_type == "AUTO_SIGN" || job.data_type == "DELEGATION";
 }
 
 Status check_place(const WebSealPlace& at) {
@@ -348,6 +360,7 @@ Result<JobPage> SignJobs::list(const Caller& app, const JobQuery& q, Time now) {
   store::TaskQuery query;
   query.app_id = app.app_id;
   query.subject = q.user_id;
+  if (!q.signer_id.empty()) return signed_by_delegate(app, q, now);
   if (q.day) {
     query.updated_from = *q.day;
     query.updated_to = *q.day + std::chrono::days(1);
@@ -369,6 +382,45 @@ Result<JobPage> SignJobs::list(const Caller& app, const JobQuery& q, Time now) {
   return page;
 }
 
+Result<JobPage> SignJobs::signed_by_delegate(const Caller& app, const JobQuery& q, Time now) {
+  auto received = delegations_.received(q.signer_id, "", now);
+  if (!received) return received.error();
+  std::vector<std::string> grantors;
+  for (const auto& d : *received) {
+    if (d.app_id != app.app_id) continue;
+    if (std::find(grantors.begin(), grantors.end(), d.grantor_id) == grantors.end()) {
+      grantors.push_back(d.grantor_id);
+    }
+  }
+  std::vector<SignJob> jobs;
+  for (const auto& grantor : grantors) {
+    if (!q.user_id.empty() && grantor != q.user_id) continue;
+    store::TaskQuery query;
+    query.app_id = app.app_id;
+    query.subject = grantor;
+    query.states = {"FINISH"};
+    query.updated_from = q.day ? *q.day : now - std::chrono::days(3);
+    if (q.day) query.updated_to = *q.day + std::chrono::days(1);
+    query.limit = 10000;
+    auto tasks = tasks_.list(sign_job_kind(), query, now);
+    if (!tasks) return tasks.error();
+    for (const auto& t : *tasks) {
+      auto job = job_of(t);
+      if (!job) return job.error();
+      if (job->signer_id == q.signer_id) jobs.push_back(std::move(*job));
+    }
+  }
+  std::sort(jobs.begin(), jobs.end(),
+            [](const SignJob& a, const SignJob& b) { return a.updated > b.updated; });
+  JobPage page;
+  page.total = static_cast<std::int64_t>(jobs.size());
+  std::size_t first = static_cast<std::size_t>(q.page - 1) * static_cast<std::size_t>(q.page_size);
+  for (std::size_t i = first; i < jobs.size() && i < first + q.page_size; ++i) {
+    page.jobs.push_back(std::move(jobs[i]));
+  }
+  return page;
+}
+
 Result<SignJob> SignJobs::revoke(const Caller& app, const std::string& id, Time now) {
   auto job = find(app, id, now);
   if (!job) return job.error();
@@ -380,11 +432,21 @@ Result<SignJob> SignJobs::mine(const CossKeys::Session& who, const std::string& 
   auto job = read(nullptr, id, now);
   if (!job) return job.error();
   bool csr = job->data_type == "CSR";
-  if (job->user_id != who.user.id || (csr && job->key_id != who.key.id) ||
-      (!csr && job->app_id != who.user.app_id)) {
+  if (job->app_id != who.user.app_id && !csr) {
     return refused(job_code::kNotYours, "job " + id + " is not this user's");
   }
-  return job;
+  if (job->user_id == who.user.id && (!csr || job->key_id == who.key.id)) return job;
+  // A delegate signs the grantor's ordinary jobs with their own key, never a statement, a
+  // certification request or a decryption.
+  if (!job->user_id.empty() && delegable(*job)) {
+    auto delegation = delegations_.active(job->app_id, job->user_id, who.user.id, now);
+    if (!delegation) return delegation.error();
+    if (*delegation) {
+      job->delegation = (*delegation)->id;
+      return job;
+    }
+  }
+  return refused(job_code::kNotYours, "job " + id + " is not this user's");
 }
 
 Result<std::vector<SignJob>> SignJobs::pending(const CossKeys::Session& who, Time now) {
@@ -400,6 +462,22 @@ Result<std::vector<SignJob>> SignJobs::pending(const CossKeys::Session& who, Tim
     if (!job) return job.error();
     if (job->data_type == "CSR" && job->key_id != who.key.id) continue;
     out.push_back(std::move(*job));
+  }
+  // And the open jobs of those who delegated to this user.
+  auto received = delegations_.received(who.user.id, "AUTHORIZE", now);
+  if (!received) return received.error();
+  for (const auto& d : *received) {
+    query.subject = d.grantor_id;
+    query.app_id = d.app_id;
+    auto theirs = tasks_.list(sign_job_kind(), query, now);
+    if (!theirs) return theirs.error();
+    for (const auto& t : *theirs) {
+      auto job = job_of(t);
+      if (!job) return job.error();
+      if (job->status != "UNSIGN" || !delegable(*job)) continue;
+      job->delegation = d.id;
+      out.push_back(std::move(*job));
+    }
   }
   return out;
 }
@@ -644,7 +722,13 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
   }
   Fields result{{"signature", crypto::to_base64(*der)},
                 {"cert", crypto::to_base64(certificate)},
-                {"keyId", who.key.id}};
+                {"keyId", who.key.id},
+                {"signerId", who.user.id}};
+  std::string detail = "signed with key " + who.key.id;
+  if (!job->delegation.empty()) {
+    result["delegation"] = job->delegation;
+    detail += " of " + who.user.id + " for " + job->user_id + " under " + job->delegation;
+  }
   if (job->data_type == "WEB_SEAL") {
     auto prepared = store_.blobs().get((*fields)["pending"]);
     if (!prepared) return prepared.error();
@@ -654,10 +738,7 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
     if (!blob) return blob.error();
     result["document"] = *blob;
   }
-  return end(
-      *job,
-      {.to = "FINISH", .detail = "signed with key " + who.key.id, .result = write_fields(result)},
-      now, actor);
+  return end(*job, {.to = "FINISH", .detail = detail, .result = write_fields(result)}, now, actor);
 }
 
 Result<SignJob> SignJobs::reject(const CossKeys::Session& who, const std::string& id,
@@ -692,6 +773,67 @@ Result<cosign::Point> SignJobs::decrypt(const CossKeys::Session& who, const std:
                   now, mobile_actor(who));
   if (!done) return done.error();
   return t2;
+}
+
+Result<SignJob> SignJobs::statement_job(const Caller& app, const std::string& user_id,
+                                        const std::string& data_type, const std::string& title,
+                                        const std::string& description,
+                                        const std::string& statement, int minutes,
+                                        const std::string& callback_url, Time now) {
+  if (!callback_url.empty()) {
+    NewSignJob probe{user_id, title, "DATA", "SM3withSM2", description, "", "", callback_url};
+    if (auto checked = check_new(probe); !checked) return checked.error();
+  }
+  Fields payload{{"title", title},
+                 {"description", description},
+                 {"dataType", data_type},
+                 {"algo", "SM3withSM2"},
+                 {"data", crypto::to_base64(as_bytes(statement))}};
+  return add(app, user_id, std::move(payload), minutes, callback_url, now);
+}
+
+Result<SignJob> SignJobs::statement(const std::string& id, Time now) {
+  auto job = read(nullptr, id, now);
+  if (!job) return job.error();
+  if (!is_statement(*job))
+    return Error::not_found("no statement " + id).with_code(job_code::kNotFound);
+  return job;
+}
+
+Result<SignJob> SignJobs::sign_unattended(const Caller& app, const NewSignJob& j,
+                                          const CossKey& key, const cosign::Scalar& d1,
+                                          const std::string& grant, Time now) {
+  if (j.data_type != "DATA" && j.data_type != "HASH") {
+    return refused(job_code::kBadDataType, "an auto-signed job is DATA or HASH");
+  }
+  auto job = create(app, j, now);
+  if (!job) return job.error();
+  auto e = digest(*job, key);
+  if (!e) return e.error();
+  auto d2 = keys_.share(key);
+  if (!d2) return d2.error();
+  auto p = crypto::sm2::point(key.public_key, "P");
+  if (!p) return p.error();
+  // The phone's steps, taken here with its escrowed share.
+  auto nonce = cosign::client_sign_start();
+  if (!nonce) return nonce.error();
+  auto partial = cosign::server_sign(*d2, *e, nonce->q1);
+  if (!partial) return partial.error();
+  auto rs = cosign::client_sign_finish(d1, *nonce, *e, *partial, *p);
+  if (!rs) return rs.error();
+  if (Status valid = cosign::verify_joint(*p, *e, *rs); !valid) return valid.error();
+  auto der = crypto::sm2_signature_raw_to_der(*rs);
+  if (!der) return der.error();
+  Fields result{{"signature", crypto::to_base64(*der)},
+                {"cert", crypto::to_base64(key.certificate)},
+                {"keyId", key.id},
+                {"signerId", key.user_id},
+                {"grant", grant}};
+  return end(*job,
+             {.to = "FINISH",
+              .detail = "auto-signed with key " + key.id + " under grant " + grant,
+              .result = write_fields(result)},
+             now, app.actor());
 }
 
 Result<SignJob> SignJobs::certificate_job(const Enrolment& enrolment, Time now) {

@@ -8,7 +8,11 @@
 //   WEB_SEAL  a PDF sealed with the user's personal seal (their picture, or their name drawn):
 //         the seal is laid out when the phone prepares, for that key's certificate, and e is
 //         SM3(Z_P ‖ the prepared signature's to-be-signed bytes); the sealed PDF is the result;
-//   CSR   the certification request of an enrolment (internal to the phone's activation).
+//   CSR   the certification request of an enrolment (internal to the phone's activation);
+//   AUTO_SIGN, DELEGATION  a statement the server wrote that the user consents to by signing it
+//         (e as DATA).
+// A job may be signed by its user, or by a delegate the user authorized (delegations.h), with
+// the delegate's own key; the result names the delegate and the delegation.
 // Decryption jobs (DECRYPT, eseal's addDecryptJob) carry an SM2 ciphertext to the user's key:
 // the phone blinds C1 and the server applies its share once (COSIGN_TSA_NOTES §1.4, §1.7.7),
 // which ends the job; the plaintext exists only on the phone.
@@ -29,6 +33,7 @@
 #include "service/callbacks.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
+#include "service/delegations.h"
 #include "service/payload.h"
 #include "service/signing.h"
 #include "service/tasks.h"
@@ -139,12 +144,16 @@ struct SignJob {
   Bytes signature, certificate;
   std::string key_id, reason;
   WebSealPlace place;
-  std::string document;    // WEB_SEAL: the sealed PDF's blob when FINISH
+  std::string document;  // WEB_SEAL: the sealed PDF's blob when FINISH
+  // When FINISH: who signed (the owner, or a delegate under `delegation`, AUTHORIZ_…) and the
+  // auto-sign grant it was signed under, if any.
+  std::string signer_id, delegation, grant;
   bool find_back = false;  // CSR: the enrolment revokes the user's other keys when certified
 };
 
 struct JobQuery {
   std::string user_id;
+  std::string signer_id;  // jobs this delegate signed for others (authorizeeUserId)
   std::string sign_data_id;
   std::optional<Time> day;  // jobs changed on that day (China Standard Time); none: last 3 days
   int page = 1, page_size = 20;
@@ -172,6 +181,7 @@ class SignJobs {
         platform_(platform),
         tasks_(store),
         users_(store),
+        delegations_(store),
         callbacks_(store, callback_policy),
         callback_body_(std::move(callback_body)) {}
 
@@ -211,6 +221,21 @@ class SignJobs {
   Result<LaidOutSeal> lay_out_seal(ByteView pdf, const WebSealPlace& place, const CossUser& user,
                                    const CossKey& key, Time now);
 
+  // A job whose data the server wrote (a statement the user consents to by signing it: AUTO_SIGN,
+  // DELEGATION), for `user_id` of `app`.
+  Result<SignJob> statement_job(const Caller& app, const std::string& user_id,
+                                const std::string& data_type, const std::string& title,
+                                const std::string& description, const std::string& statement,
+                                int minutes, const std::string& callback_url, Time now);
+  // Such a job by id, whoever asks (kNotFound for another kind of job).
+  Result<SignJob> statement(const std::string& sign_data_id, Time now);
+
+  // An auto-signed job (DATA or HASH): created for `key`'s user and signed at once by the
+  // server with both shares — `d1` escrowed under `grant` — through the same two-party steps a
+  // phone takes, the result verified under P before the job is FINISH.
+  Result<SignJob> sign_unattended(const Caller& app, const NewSignJob& job, const CossKey& key,
+                                  const cosign::Scalar& d1, const std::string& grant, Time now);
+
   // The certification request of an enrolment as a job only that key may sign.
   Result<SignJob> certificate_job(const Enrolment& enrolment, Time now);
 
@@ -221,6 +246,7 @@ class SignJobs {
  private:
   Result<SignJob> read(const Caller* app, const std::string& sign_data_id, Time now);
   Result<SignJob> mine(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
+  Result<JobPage> signed_by_delegate(const Caller& app, const JobQuery& query, Time now);
   Result<SignJob> end(const SignJob& job, Tasks::Move move, Time now, const std::string& actor);
   Result<SignJob> add(const Caller& app, const std::string& user_id, Fields payload, int minutes,
                       const std::string& callback_url, Time now);
@@ -231,6 +257,7 @@ class SignJobs {
   UserCertificates& platform_;
   Tasks tasks_;
   CossUsers users_;
+  Delegations delegations_;
   Callbacks callbacks_;
   CallbackBody callback_body_;
 };

@@ -308,6 +308,40 @@ Result<pki::Crl> StorePlatform::issue_user_crl(const pki::CrlRequest& request) {
   return keys::issue_crl(request, chain->front(), dir_ / "platform" / "user-ca.key", kek_);
 }
 
+Result<pki::Certificate> StorePlatform::escrow_certificate() {
+  std::lock_guard lock(escrow_mutex_);
+  std::filesystem::path dir = dir_ / "platform";
+  if (!std::filesystem::exists(dir / "escrow.pem")) {
+    keys::KeyPairFiles ca{dir / "user-ca.pem", dir / "user-ca.key"};
+    if (!std::filesystem::exists(ca.cert) || !std::filesystem::exists(ca.key)) {
+      return Error::not_found("no user CA to certify the escrow key (eseal demo makes one)");
+    }
+    auto issuer = user_ca_chain();
+    if (!issuer) return issuer.error();
+    if (issuer->empty()) return Error::not_found("no user CA certificate");
+    // As long as the user CA itself.
+    Time now = now_utc();
+    keys::KeyPairRequest request{
+        pki::CertificateProfile::kSealEncryption,
+        *pki::DistinguishedName::parse("C=CN,CN=eseal COSS escrow"),
+        std::max(now - std::chrono::minutes(5), issuer->front().not_before()),
+        issuer->front().not_after()};
+    auto made = keys::issue_key_pair(request, ca, {dir / "escrow.pem", dir / "escrow.key"}, kek_);
+    if (!made) return made.error();
+    return made;
+  }
+  auto pem = read_file(dir / "escrow.pem");
+  if (!pem) return pem.error();
+  return pki::Certificate::parse(*pem);
+}
+
+Result<crypto::Sm2PrivateKey> StorePlatform::escrow_key() {
+  if (auto cert = escrow_certificate(); !cert) return cert.error();
+  auto pem = read_file(dir_ / "platform" / "escrow.key");
+  if (!pem) return pem.error();
+  return keys::decrypt_private_key(*pem, kek_);
+}
+
 Result<std::vector<pki::Certificate>> StorePlatform::user_ca_chain() {
   auto pem = read_file(dir_ / "platform" / "user-ca.pem");
   if (!pem) return pem.error();

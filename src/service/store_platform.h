@@ -7,6 +7,8 @@
 //   D/platform/lock.pem, .key        the platform's signer for lock signatures and certified copies
 //   D/platform/tsa.pem, .key         the time-stamp authority (critical timeStamping EKU)
 //   D/platform/user-ca.pem, .key     the CA of COSS users' certificates (their joint keys)
+//   D/platform/escrow.pem, .key      where phones encrypt the shares they escrow for auto-sign
+//                                    (made under the user CA when first needed)
 // (`eseal demo` writes them all). Signers are made once per key and kept while the process runs.
 #pragma once
 
@@ -16,6 +18,7 @@
 #include <mutex>
 
 #include "keys/kek.h"
+#include "service/auto_sign.h"
 #include "service/coss_keys.h"
 #include "service/platform.h"
 #include "service/time_stamping.h"
@@ -29,7 +32,8 @@ class StorePlatform final : public Credentials,
                             public AuditLog,
                             public TrustStore,
                             public TimeStampLedger,
-                            public UserCertificates {
+                            public UserCertificates,
+                            public EscrowKeys {
  public:
   StorePlatform(store::Store& store, keys::Kek kek, std::filesystem::path data_dir);
 
@@ -75,6 +79,9 @@ class StorePlatform final : public Credentials,
   Result<ses::SesSeal> make_user_seal(const SealDesign& design, Time now) override;
   Result<std::vector<pki::Certificate>> user_ca_chain() override;
   Result<pki::Crl> issue_user_crl(const pki::CrlRequest& request) override;
+  // D/platform/escrow.pem and .key, issued under the user CA the first time they are needed.
+  Result<pki::Certificate> escrow_certificate() override;
+  Result<crypto::Sm2PrivateKey> escrow_key() override;
 
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);
@@ -86,6 +93,7 @@ class StorePlatform final : public Credentials,
   keys::Kek kek_;
   std::filesystem::path dir_;
   std::once_flag roots_once_;
+  std::mutex escrow_mutex_;
   std::vector<pki::Certificate> roots_;
 
   // Signers made so far, by key and certificate ("<key id> <cert id>") or platform file prefix.

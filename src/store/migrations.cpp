@@ -194,6 +194,17 @@ CREATE INDEX coss_keys_user ON coss_keys (user_id, created_at);
 CREATE INDEX coss_keys_state ON coss_keys (state, created_at);
 )sql";
 
+// Phones' shares escrowed for COSS auto-sign grants, sealed under the KEK; a row lives only as
+// long as its grant is active.
+constexpr std::string_view kCossEscrows = R"sql(
+CREATE TABLE coss_escrows (
+  grant_id TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL REFERENCES coss_keys (id),
+  share_sealed TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -203,6 +214,7 @@ constexpr std::array kMigrations{
     Migration{5, "COSS secureCode on apps", kCossSecureCode},
     Migration{6, "coss_users", kCossUsers},
     Migration{7, "coss_keys", kCossKeys},
+    Migration{8, "coss_escrows", kCossEscrows},
 };
 
 }  // namespace

@@ -179,6 +179,10 @@ Result<CossKey> read_coss_key(const Statement& s) {
   return k;
 }
 
+std::string escrow_context(const std::string& grant_id) {
+  return "coss-escrow:" + grant_id;
+}
+
 std::string key_share_context(const std::string& key_id) {
   return "coss-key:" + key_id + ":d2";
 }
@@ -752,6 +756,59 @@ class SqliteStore final : public Store {
     auto share = box_->open(key_share_context(id), *raw);
     if (!share) return share.error().with_context("key " + id);
     return share;
+  }
+
+  Status add_coss_escrow(const std::string& grant_id, const std::string& key_id, ByteView share,
+                         Time now, const AuditEntry& audit) override {
+    if (!box_) return no_kek();
+    auto sealed = box_->seal(escrow_context(grant_id), share);
+    if (!sealed) return sealed.error();
+    return write(audit, [&]() -> Status {
+      auto taken = one<std::string>(
+          "SELECT grant_id FROM coss_escrows WHERE grant_id = ?",
+          [](const Statement& st) -> Result<std::string> { return st.text(0); }, "", grant_id);
+      if (taken) return Error::invalid_input("grant " + grant_id + " already holds a share");
+      return run(
+          "INSERT INTO coss_escrows (grant_id, key_id, share_sealed, created_at) VALUES (?, ?, ?, "
+          "?)",
+          grant_id, key_id, crypto::to_base64(*sealed), epoch(now));
+    });
+  }
+
+  Result<crypto::SecureBytes> coss_escrow_share(const std::string& grant_id) override {
+    if (!box_) return no_kek();
+    std::string sealed;
+    {
+      std::lock_guard lock(mutex_);
+      auto found = one<std::string>(
+          "SELECT share_sealed FROM coss_escrows WHERE grant_id = ?",
+          [](const Statement& st) -> Result<std::string> { return st.text(0); },
+          "no escrowed share for grant " + grant_id, grant_id);
+      if (!found) return found.error();
+      sealed = std::move(*found);
+    }
+    auto raw = crypto::from_base64(sealed);
+    if (!raw) return Error::internal("grant " + grant_id + ": stored share is not base64");
+    return box_->open(escrow_context(grant_id), *raw);
+  }
+
+  Status destroy_coss_escrow(const std::string& grant_id, const AuditEntry& audit) override {
+    {
+      std::lock_guard lock(mutex_);
+      auto held = one<std::string>(
+          "SELECT grant_id FROM coss_escrows WHERE grant_id = ?",
+          [](const Statement& st) -> Result<std::string> { return st.text(0); }, "", grant_id);
+      if (!held) return held.error().kind == ErrorKind::kNotFound ? ok_status() : held.error();
+    }
+    return write(audit, [&]() -> Status {
+      return run("DELETE FROM coss_escrows WHERE grant_id = ?", grant_id);
+    });
+  }
+
+  Result<std::vector<std::string>> coss_escrow_grants() override {
+    std::lock_guard lock(mutex_);
+    return all<std::string>("SELECT grant_id FROM coss_escrows ORDER BY created_at",
+                            [](const Statement& st) -> Result<std::string> { return st.text(0); });
   }
 
   Status change_coss_key(const CossKey& k, const std::vector<std::string>& from, bool destroy_share,

@@ -372,6 +372,18 @@ class Store {
   virtual Status change_coss_key(const CossKey& key, const std::vector<std::string>& from,
                                  bool destroy_share, Time now, const AuditEntry& audit) = 0;
 
+  // Escrowed shares (COSS auto-sign): a phone's share held for a grant, sealed under the KEK,
+  // until the grant ends. Needs the KEK. A grant holds at most one (a second is kInvalidInput).
+  virtual Status add_coss_escrow(const std::string& grant_id, const std::string& key_id,
+                                 ByteView share, Time now, const AuditEntry& audit) = 0;
+  // The share in the clear; kNotFound once destroyed.
+  virtual Result<crypto::SecureBytes> coss_escrow_share(const std::string& grant_id) = 0;
+  // Deletes the row (secure_delete overwrites it); nothing to delete is not an error, and then
+  // no audit row is written.
+  virtual Status destroy_coss_escrow(const std::string& grant_id, const AuditEntry& audit) = 0;
+  // The grants that hold an escrowed share.
+  virtual Result<std::vector<std::string>> coss_escrow_grants() = 0;
+
   // A keyed fingerprint of `value` (SecretBox::index under `context`) to find a record by a
   // secret it was made for, such as a short code, without storing the secret. Needs the KEK.
   virtual Result<std::string> keyed_index(std::string_view context, ByteView value) = 0;

@@ -47,15 +47,20 @@ class World {
         std::make_unique<service::LocalTimeStampAuthority>(*tsa, tsa_settings, *platform_);
     certificates_ =
         std::make_unique<service::CossCertificates>(*store_, *keys_, *platform_, *platform_);
+    auto_sign_ = std::make_unique<service::AutoSigning>(*store_, *keys_, *jobs_, *platform_);
+    delegations_ = std::make_unique<service::Delegations>(*store_);
     adapter_ = std::make_unique<Adapter>(Services{*platform_,
                                                   *users_,
                                                   *keys_,
                                                   *jobs_,
                                                   *sms_,
                                                   *certificates_,
+                                                  *auto_sign_,
+                                                  *delegations_,
                                                   time_stamps_.get(),
                                                   {(*tsa)->certificate()}});
-    mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_);
+    mobile_ = std::make_unique<MobileAdapter>(*platform_, *keys_, *jobs_, *platform_, *auto_sign_,
+                                              *delegations_, *platform_);
     secrets_ = *store::AppSecrets::generate(true);
     store::App app;
     app.id = *store::new_id();
@@ -81,11 +86,27 @@ class World {
   // The answer to `operation` with `fields` (a JSON object), signed with the app's secureCode.
   rapidjson::Document call(const std::string& operation, std::string_view fields,
                            const std::string& trans_id = "") {
+    return call_as(app_id(), secrets_.secure_code, operation, fields, trans_id);
+  }
+  rapidjson::Document call_as(const std::string& app_id, const std::string& secure_code,
+                              const std::string& operation, std::string_view fields,
+                              const std::string& trans_id = "") {
     auto parsed = parse_json(fields);
     EXPECT_TRUE(parsed) << fields;
     std::string id = trans_id.empty() ? "T-" + std::to_string(++calls_) : trans_id;
-    return send(operation,
-                build_request(app_id(), as_bytes(secrets_.secure_code), *parsed.document, id));
+    return send(operation, build_request(app_id, as_bytes(secure_code), *parsed.document, id));
+  }
+  // Another COSS app: its secureCode.
+  std::string add_app(const std::string& app_id) {
+    auto secrets = *store::AppSecrets::generate(true);
+    store::App app;
+    app.id = *store::new_id();
+    app.syscode = app_id;
+    app.name = "另一个业务系统";
+    app.scopes = {"*"};
+    app.created = app.rotated = now_utc();
+    EXPECT_TRUE(store_->add_app(app, secrets, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
+    return secrets.secure_code;
   }
   // The HTTP answer itself, for the operation that answers a page.
   HttpResponse call_raw(const std::string& operation, std::string_view fields) {
@@ -124,6 +145,7 @@ class World {
   const std::string& secure_code() const { return secrets_.secure_code; }
   store::Store& store() { return *store_; }
   service::StorePlatform& platform() { return *platform_; }
+  service::AutoSigning& auto_sign() { return *auto_sign_; }
 
  private:
   eseal::test::TempDir dir_;
@@ -135,6 +157,8 @@ class World {
   std::unique_ptr<service::Sms> sms_;
   std::unique_ptr<service::LocalTimeStampAuthority> time_stamps_;
   std::unique_ptr<service::CossCertificates> certificates_;
+  std::unique_ptr<service::AutoSigning> auto_sign_;
+  std::unique_ptr<service::Delegations> delegations_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<MobileAdapter> mobile_;
   std::optional<pki::Certificate> user_ca_;
@@ -198,9 +222,9 @@ struct Enrolled {
 // A World and a phone (the library eseal-mobile runs on) with its wallet.
 class PhoneTest : public ::testing::Test {
  protected:
-  // A new user 张三 whose phone has activated from getAuthCode's QR payload.
-  Enrolled enrol() {
-    auto added = world_.call("addUser", kUser);
+  // A new user (张三 by default) whose phone has activated from getAuthCode's QR payload.
+  Enrolled enrol(std::string_view user = kUser) {
+    auto added = world_.call("addUser", user);
     EXPECT_EQ(status_of(added), 200) << message_in(added);
     std::string user_id = data_field(added, "userId");
     auto code = world_.call("getAuthCode", R"({"userId":")" + user_id + R"("})");

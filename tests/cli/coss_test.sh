@@ -180,6 +180,48 @@ expect 0 "$ESEAL" call coss updateUser --app coss.toml --set "userId=$user_id" -
 expect 0 "$ESEAL" call coss queryImage --app coss.toml --set "userId=$user_id"
 contains "\"image\": \"$picture\""
 
+# Auto-sign: the business system asks, the phone consents and escrows its share, the business
+# system signs without the phone until it ends the grant.
+expect 0 "$ESEAL" call coss startAutoSign --app coss.toml --set "userId=$user_id" \
+  --set timeRegion=600 --set maxCount=5
+consent=$(sed -n 's/.*"signDataId": "\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+expect 0 "$MOBILE" autosign grant "$consent"
+contains "开启自动签名"
+contains "ACTIVE until"
+expect 0 "$ESEAL" call coss autoSign --app coss.toml --set "userId=$user_id" --set dataType=DATA \
+  --set algo=SM3withSM2 --set "data=$(printf 自动 | base64)"
+contains '"signResult"'
+expect 0 "$MOBILE" autosign show
+contains "ACTIVE  used 1/5"
+expect 0 "$ESEAL" call coss endAutoSign --app coss.toml --set "userId=$user_id"
+expect 1 "$ESEAL" call coss autoSign --app coss.toml --set "userId=$user_id" --set dataType=DATA \
+  --set algo=SM3withSM2 --set "data=$(printf 自动 | base64)"
+contains '"status": 89004071'
+
+# Delegation: 张三 lets 李四 (a second phone) sign for him; 李四 signs 张三's job with his own key.
+expect 0 "$ESEAL" call coss addUser --app coss.toml --set userName=李四 --set idType=SF \
+  --set idNumber=11010519491231002X --set mobile=13800138000 --set department=办公室
+lisi=$(sed -n 's/.*"userId": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
+expect 0 "$ESEAL" call coss getAuthCode --app coss.toml --set "userId=$lisi"
+lisi_qr=$(sed -n 's/.*"authCode": "\(.*\)",$/\1/p' <<<"$out" | sed 's/\\"/"/g')
+expect 0 env ESEAL_MOBILE_HOME="$PWD/phone2" "$MOBILE" activate "$lisi_qr"
+expect 0 "$MOBILE" authorize grant --to 13800138000 --until "$(TZ=Asia/Shanghai date -d '+2 days' '+%Y-%m-%d %H:%M:%S')"
+contains "delegated AUTHORIZ_"
+delegation=$(sed -n 's/^delegated \(AUTHORIZ_[0-9a-f]*\) .*/\1/p' <<<"$out")
+expect 0 env ESEAL_MOBILE_HOME="$PWD/phone2" "$MOBILE" authorize list
+contains "$delegation  WAIT  from 张三"
+expect 0 env ESEAL_MOBILE_HOME="$PWD/phone2" "$MOBILE" authorize accept "$delegation"
+expect 0 "$ESEAL" call coss addSignJob --app coss.toml --set "userId=$user_id" --set title=代签 \
+  --set dataType=DATA --set algo=SM3withSM2 --set "data=$(printf 代签 | base64)"
+proxy_job=$(sed -n 's/.*"signDataId": "\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+expect 0 env ESEAL_MOBILE_HOME="$PWD/phone2" "$MOBILE" sign "$proxy_job"
+expect 0 "$ESEAL" call coss getSignResult --app coss.toml --set "signDataId=$proxy_job"
+contains "\"authorizedUserId\": \"$lisi\""
+contains "\"businessId\": \"$delegation\""
+expect 0 "$ESEAL" call coss getAuthorizedsDetail --app coss.toml --set "userId=$user_id" \
+  --set status=AUTHORIZE
+contains '"authorizeeName": "李四"'
+
 # One link at a time: OpenSSL 3.0 applies distid to the certificate it is given only.
 expect 0 "$OPENSSL" verify -vfyopt distid:1234567812345678 -CAfile var/demo/ca/root.pem \
   var/platform/user-ca.pem

@@ -71,6 +71,14 @@ const std::vector<MobileAdapter::Entry>& MobileAdapter::table() {
       {"logout", &MobileAdapter::logout, true},
       {"decryptPrepare", &MobileAdapter::decrypt_prepare, true},
       {"findBack", &MobileAdapter::find_back, false},
+      {"grantAutoSign", &MobileAdapter::grant_auto_sign, true},
+      {"revokeAutoSign", &MobileAdapter::revoke_auto_sign, true},
+      {"listAutoSign", &MobileAdapter::list_auto_sign, true},
+      {"delegate", &MobileAdapter::delegate, true},
+      {"listDelegations", &MobileAdapter::list_delegations, true},
+      {"acceptDelegation", &MobileAdapter::accept_delegation, true},
+      {"refuseDelegation", &MobileAdapter::refuse_delegation, true},
+      {"cancelDelegation", &MobileAdapter::cancel_delegation, true},
   };
   return operations;
 }
@@ -113,6 +121,10 @@ std::string MobileAdapter::service_info(const Call& c) {
   put(data, "zId", crypto::kSm2DefaultUserId);
   put(data, "qrProtocolVersion", "2.0");
   data.AddMember("caChain", ca_chain(ca_, a), a);
+  // Where a phone escrows its share for auto-sign (absent without a user CA).
+  if (auto escrow = escrow_.escrow_certificate(); escrow) {
+    put(data, "escrowCert", b64(escrow->der()));
+  }
   return success("", &data);
 }
 
@@ -171,6 +183,10 @@ std::string MobileAdapter::certificate(const Call& c) {
   put(data, "msspId", key.user_id);
   put(data, "signCert", b64(key.certificate));
   data.AddMember("caChain", ca_chain(ca_, a), a);
+  // Where a phone escrows its share for auto-sign (absent without a user CA).
+  if (auto escrow = escrow_.escrow_certificate(); escrow) {
+    put(data, "escrowCert", b64(escrow->der()));
+  }
   return success("", &data);
 }
 
@@ -199,6 +215,11 @@ void describe_job(Value& item, Document::AllocatorType& a, const service::SignJo
   put(item, a, "status", job.status);
   put(item, a, "createTime", china_time(job.created));
   put(item, a, "expiryTime", china_time(job.expires));
+  // Signed for another user, under their delegation.
+  if (!job.delegation.empty()) {
+    put(item, a, "onBehalfOf", job.user_id);
+    put(item, a, "delegation", job.delegation);
+  }
 }
 
 }  // namespace
@@ -292,6 +313,137 @@ std::string MobileAdapter::decrypt_prepare(const Call& c) {
   Document data(rapidjson::kObjectType);
   put(data, "t2", b64(*t2));
   return success("", &data);
+}
+
+namespace {
+
+void describe_grant(Value& item, Document::AllocatorType& a, const service::AutoSignGrant& g) {
+  put(item, a, "grantId", g.id);
+  put(item, a, "status", g.status);
+  put(item, a, "signDataId", g.job_id);
+  put(item, a, "endTime", g.ends ? china_time(*g.ends) : "");
+  item.AddMember("maxCount", g.max_count, a);
+  item.AddMember("used", g.used, a);
+}
+
+void describe_delegation(Value& item, Document::AllocatorType& a, const service::Delegation& d) {
+  put(item, a, "businessId", d.id);
+  put(item, a, "status", d.status);
+  put(item, a, "authorizerId", d.grantor_id);
+  put(item, a, "authorizerName", d.grantor_name);
+  put(item, a, "authorizeeId", d.grantee_id);
+  put(item, a, "authorizeeName", d.grantee_name);
+  put(item, a, "endTime", china_time(d.ends));
+  put(item, a, "signDataId", d.job_id);
+}
+
+}  // namespace
+
+std::string MobileAdapter::grant_auto_sign(const Call& c) {
+  auto escrow = c.bytes("escrow");
+  if (!escrow) return answer({code::kBadParameter, "需要escrow"}, "");
+  auto grant = auto_sign_.grant(*c.session, c.text("signDataId"), *escrow, c.now);
+  if (!grant) return answer(refusal_of(grant.error()), "");
+  Document data(rapidjson::kObjectType);
+  describe_grant(data, data.GetAllocator(), *grant);
+  return success("", &data);
+}
+
+std::string MobileAdapter::revoke_auto_sign(const Call& c) {
+  auto revoked = auto_sign_.revoke(*c.session, c.now);
+  if (!revoked) return answer(refusal_of(revoked.error()), "");
+  Document data(rapidjson::kObjectType);
+  data.AddMember("revoked", *revoked, data.GetAllocator());
+  return success("", &data);
+}
+
+std::string MobileAdapter::list_auto_sign(const Call& c) {
+  auto grants = auto_sign_.of_user(c.session->user.id, c.now);
+  if (!grants) return answer(refusal_of(grants.error()), "");
+  Document data(rapidjson::kObjectType);
+  auto& a = data.GetAllocator();
+  Value list(rapidjson::kArrayType);
+  for (const auto& g : *grants) {
+    Value item(rapidjson::kObjectType);
+    describe_grant(item, a, g);
+    list.PushBack(item, a);
+  }
+  data.AddMember("grants", list, a);
+  return success("", &data);
+}
+
+std::string MobileAdapter::delegate(const Call& c) {
+  const service::CossKeys::Session& who = *c.session;
+  auto app = credentials_.coss(c.text("appId"));
+  if (!app || app->caller.app_id != who.user.app_id) {
+    return answer({code::kUnknownApp, "appId应为本用户的应用"}, "");
+  }
+  auto ends = china_time_of(c.text("endTime"));
+  if (!ends) return answer({89005018, "endTime应为yyyy-MM-dd HH:mm:ss"}, "");
+  auto d =
+      delegations_.create(who, c.text("authorizeeId"), c.text("authorizeeMobile"), *ends, c.now);
+  if (!d) return answer(refusal_of(d.error()), "");
+  std::string statement = service::Delegations::statement(*d, app->caller.name);
+  int minutes = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(
+                                     std::min(d->ends - c.now, std::chrono::seconds(86400)))
+                                     .count()) +
+                1;
+  auto job = jobs_.statement_job(
+      app->caller, who.user.id, "DELEGATION", "授权" + d->grantee_name,
+      "允许" + d->grantee_name + "在" + china_time(d->ends) + "前以本人名义签名", statement,
+      minutes, "", c.now);
+  if (!job) return answer(refusal_of(job.error()), "");
+  if (Status attached = delegations_.attach_job(*d, job->id, c.now); !attached) {
+    return answer(refusal_of(attached.error()), "");
+  }
+  d->job_id = job->id;
+  Document data(rapidjson::kObjectType);
+  describe_delegation(data, data.GetAllocator(), *d);
+  return success("", &data);
+}
+
+std::string MobileAdapter::list_delegations(const Call& c) {
+  const std::string& me = c.session->user.id;
+  auto given = delegations_.given(me, "", c.now);
+  auto received = delegations_.received(me, "", c.now);
+  if (!given) return answer(refusal_of(given.error()), "");
+  if (!received) return answer(refusal_of(received.error()), "");
+  Document data(rapidjson::kObjectType);
+  auto& a = data.GetAllocator();
+  for (auto [name, list] : {std::pair{"given", &*given}, std::pair{"received", &*received}}) {
+    Value items(rapidjson::kArrayType);
+    for (const auto& d : *list) {
+      Value item(rapidjson::kObjectType);
+      describe_delegation(item, a, d);
+      items.PushBack(item, a);
+    }
+    data.AddMember(Value(name, a), items, a);
+  }
+  return success("", &data);
+}
+
+std::string MobileAdapter::accept_delegation(const Call& c) {
+  auto d = delegations_.find(c.text("businessId"), c.now);
+  if (!d) return answer(refusal_of(d.error()), "");
+  service::SignedStatement consent;
+  if (auto job = jobs_.statement(d->job_id, c.now); job) {
+    consent = {job->status, job->signer_id, job->data, job->signature, job->certificate};
+  }
+  auto accepted = delegations_.accept(*c.session, d->id, consent, c.now);
+  if (!accepted) return answer(refusal_of(accepted.error()), "");
+  return success("");
+}
+
+std::string MobileAdapter::refuse_delegation(const Call& c) {
+  auto refused = delegations_.refuse(*c.session, c.text("businessId"), c.now);
+  if (!refused) return answer(refusal_of(refused.error()), "");
+  return success("");
+}
+
+std::string MobileAdapter::cancel_delegation(const Call& c) {
+  auto cancelled = delegations_.cancel(*c.session, c.text("businessId"), c.now);
+  if (!cancelled) return answer(refusal_of(cancelled.error()), "");
+  return success("");
 }
 
 void add_mobile_routes(Server& server, MobileAdapter& adapter) {

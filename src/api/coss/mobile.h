@@ -16,10 +16,21 @@
 //   decryptPrepare  (token) {signDataId, t1}               → t2 (once; the job is then FINISH)
 //   findBack        as activate; once the new key is certified the user's other keys are revoked
 //   logout          (token)
+//   grantAutoSign   (token) {signDataId, escrow}          the AUTO_SIGN consent job signed by this
+//                   key, d1 SM2-encrypted to getServiceInfo's escrowCert → the grant, ACTIVE
+//   revokeAutoSign  (token)                               ends this user's open grants
+//   listAutoSign    (token)                               this user's grants
+//   delegate        (token) {appId, authorizeeId | authorizeeMobile, endTime}  → businessId and
+//                   the DELEGATION statement job the grantor then signs
+//   listDelegations (token)                               given and received
+//   acceptDelegation, refuseDelegation (token) {businessId}  the grantee answers
+//   cancelDelegation (token) {businessId}                 the grantor withdraws
 #pragma once
 
 #include "api/server.h"
+#include "service/auto_sign.h"
 #include "service/coss_keys.h"
+#include "service/delegations.h"
 #include "service/platform.h"
 #include "service/sign_jobs.h"
 
@@ -29,8 +40,15 @@ class MobileAdapter {
  public:
   // Everything passed must outlive the adapter.
   MobileAdapter(service::Credentials& credentials, service::CossKeys& keys, service::SignJobs& jobs,
-                service::UserCertificates& ca)
-      : credentials_(credentials), keys_(keys), jobs_(jobs), ca_(ca) {}
+                service::UserCertificates& ca, service::AutoSigning& auto_sign,
+                service::Delegations& delegations, service::EscrowKeys& escrow)
+      : credentials_(credentials),
+        keys_(keys),
+        jobs_(jobs),
+        ca_(ca),
+        auto_sign_(auto_sign),
+        delegations_(delegations),
+        escrow_(escrow) {}
 
   // The response body for `body` sent to `operation` with bearer `token` ("" for none).
   std::string handle(std::string_view operation, std::string_view body, std::string_view token,
@@ -61,11 +79,22 @@ class MobileAdapter {
   std::string decrypt_prepare(const Call& call);
   std::string find_back(const Call& call);
   std::string enrol(const Call& call, bool find_back);
+  std::string grant_auto_sign(const Call& call);
+  std::string revoke_auto_sign(const Call& call);
+  std::string list_auto_sign(const Call& call);
+  std::string delegate(const Call& call);
+  std::string list_delegations(const Call& call);
+  std::string accept_delegation(const Call& call);
+  std::string refuse_delegation(const Call& call);
+  std::string cancel_delegation(const Call& call);
 
   service::Credentials& credentials_;
   service::CossKeys& keys_;
   service::SignJobs& jobs_;
   service::UserCertificates& ca_;
+  service::AutoSigning& auto_sign_;
+  service::Delegations& delegations_;
+  service::EscrowKeys& escrow_;
 };
 
 void add_mobile_routes(Server& server, MobileAdapter& adapter);

@@ -23,13 +23,6 @@ namespace user_code = service::user_code;
 // COSS bodies are JSON with at most a 1 MiB picture or data field in base64.
 constexpr std::size_t kBodyLimit = 2 * 1024 * 1024;
 
-std::string_view id_type_name(const std::string& type) {
-  static const std::map<std::string_view, std::string_view> names{
-      {"SF", "身份证(SF)"}, {"GA", "港澳通行证(GA)"}, {"HZ", "护照(HZ)"}, {"QT", "其它(QT)"}};
-  auto it = names.find(type);
-  return it == names.end() ? std::string_view(type) : it->second;
-}
-
 // A positive whole number field ("" for absent, as `fallback`); nullopt when it is not one.
 std::optional<int> positive(const std::string& text, int fallback, int most) {
   if (text.empty()) return fallback;
@@ -75,6 +68,11 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
       {"createAndGetTssInfo", &Adapter::create_time_stamp},
       {"getTSInfo", &Adapter::get_time_stamp_info},
       {"verifyTS", &Adapter::verify_time_stamp},
+      {"startAutoSign", &Adapter::start_auto_sign},
+      {"endAutoSign", &Adapter::end_auto_sign},
+      {"autoSign", &Adapter::auto_sign},
+      {"queryAutoSignRegion", &Adapter::query_auto_sign},
+      {"getAuthorizedsDetail", &Adapter::get_authorizeds_detail},
       {"getPdfHash", &Adapter::get_pdf_hash},
       {"composePdfSeal", &Adapter::compose_pdf_seal},
       {"verifyPdfSeal", &Adapter::verify_pdf_seal},
@@ -311,6 +309,20 @@ std::string Adapter::get_sign_result(const Call& c) {
   if (job->status == "FINISH" && !job->signature.empty()) {
     put(data, "signResult", crypto::to_base64(job->signature));
     put(data, "signCert", crypto::to_base64(job->certificate));
+    // Signed by a delegate: who, and the grantor's co-signed statement that allowed it.
+    if (!job->delegation.empty()) {
+      put(data, "authorizedUserId", job->signer_id);
+      auto d = s_.delegations.find(job->delegation, c.now);
+      if (!d) return answer(refusal_of(d.error()), r.trans_id);
+      auto& a = data.GetAllocator();
+      Value evidence(rapidjson::kObjectType);
+      put(evidence, a, "businessId", d->id);
+      put(evidence, a, "statement", crypto::to_base64(d->statement));
+      put(evidence, a, "signature", crypto::to_base64(d->signature));
+      put(evidence, a, "cert", crypto::to_base64(d->certificate));
+      data.AddMember("authorization", evidence, a);
+    }
+    if (!job->grant.empty()) put(data, "autoSignGrant", job->grant);
     // WEB_SEAL: the sealed PDF too.
     if (job->data_type == "WEB_SEAL") {
       auto sealed = s_.jobs.sealed_document(*job);
@@ -339,14 +351,11 @@ std::string Adapter::get_sign_jobs(const Call& c) {
     if (!start) return answer({89004004, "operateTime应为yyyy-MM-dd"}, r.trans_id);
     q.day = *start;
   }
-  service::JobPage found;
-  // Jobs signed on another's behalf come with delegation (授权), which this server does not
-  // grant yet: for a grantee there are none.
-  if (r.text("authorizeeUserId").empty()) {
-    auto listed = s_.jobs.list(c.app, q, c.now);
-    if (!listed) return answer(refusal_of(listed.error()), r.trans_id);
-    found = std::move(*listed);
-  }
+  // With authorizeeUserId: the jobs that delegate signed for others.
+  q.signer_id = r.text("authorizeeUserId");
+  auto listed = s_.jobs.list(c.app, q, c.now);
+  if (!listed) return answer(refusal_of(listed.error()), r.trans_id);
+  const service::JobPage& found = *listed;
   Document data(rapidjson::kObjectType);
   auto& a = data.GetAllocator();
   Value list(rapidjson::kArrayType);
@@ -362,6 +371,14 @@ std::string Adapter::get_sign_jobs(const Call& c) {
       put(item, a, "signCert", crypto::to_base64(job.certificate));
     }
     item.AddMember("expiryDate", epoch_ms(job.expires), a);
+    if (!job.delegation.empty()) {
+      put(item, a, "authorizedUserId", job.signer_id);
+      if (auto delegate = s_.users.find(c.app, job.signer_id); delegate) {
+        put(item, a, "authorizedUserName", delegate->name);
+        put(item, a, "authorizedMobile", delegate->mobile);
+        put(item, a, "authorizedJobId", delegate->unique_id);
+      }
+    }
     list.PushBack(item, a);
   }
   data.AddMember("signList", list, a);

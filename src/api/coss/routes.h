@@ -1,11 +1,14 @@
 // The COSS door's business side on the HTTP server: POST /coss/service/v1/{operation}, each
 // request authenticated as the manual says (api/coss/envelope.h) and answered with the chapter-4
 // codes, always HTTP 200 with the {status, message, transId, data} envelope (the server's own
-// errors on these routes — a body over the limit — too). Operations so far: addUser,
+// errors on these routes — a body over the limit — too). The operations: addUser,
 // queryUserInfo, updateUser, getAuthCode, getAuthCodeWithIdenVerify, getAuthCodeForH5Mini
 // (an HTML page on success), getAuthCodeAndSendSMS, getUserDevice,
 // deleteUserDevice, addSignJob, getSignResult, getSignJobOrAuthorizeJobs, revokeSignJob,
-// queryImage, and eseal's own addDecryptJob (a two-party decryption for the user's phone).
+// queryImage, startAutoSign, endAutoSign, autoSign, queryAutoSignRegion, getAuthorizedsDetail,
+// verifySign, verifyEssSign, verifySignData, genRandom, getHashData, getCertInfo, queryCert,
+// validationCert, createAndGetTssInfo, getTSInfo, verifyTS, getPdfHash, composePdfSeal,
+// verifyPdfSeal, and eseal's own addDecryptJob (a two-party decryption for the user's phone).
 // Callbacks carry the job's fields signed as a request of the app would be
 // (appId, signAlgo, version, transId, signature under its secureCode).
 #pragma once
@@ -16,9 +19,11 @@
 #include "api/coss/envelope.h"
 #include "api/server.h"
 #include "pki/certificate.h"
+#include "service/auto_sign.h"
 #include "service/coss_certificates.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
+#include "service/delegations.h"
 #include "service/platform.h"
 #include "service/sign_jobs.h"
 #include "service/sms.h"
@@ -44,6 +49,8 @@ struct Services {
   service::SignJobs& jobs;
   service::Sms& sms;
   service::CossCertificates& certificates;
+  service::AutoSigning& auto_sign;
+  service::Delegations& delegations;
   // The time-stamp authority (createAndGetTssInfo) and the certificates its tokens may name
   // without carrying; null: the time-stamp operations answer 89000007.
   service::TimeStampAuthority* time_stamps = nullptr;
@@ -102,6 +109,12 @@ class Adapter {
   std::string create_time_stamp(const Call& call);
   std::string get_time_stamp_info(const Call& call);
   std::string verify_time_stamp(const Call& call);
+  // Auto-sign and delegation (grants.cpp).
+  std::string start_auto_sign(const Call& call);
+  std::string end_auto_sign(const Call& call);
+  std::string auto_sign(const Call& call);
+  std::string query_auto_sign(const Call& call);
+  std::string get_authorizeds_detail(const Call& call);
   // PDF seals a phone signs (pdf.cpp).
   std::string get_pdf_hash(const Call& call);
   std::string compose_pdf_seal(const Call& call);

@@ -6,9 +6,11 @@
 #include "api/coss/envelope.h"
 #include "api/json_text.h"
 #include "pki/signature_check.h"
+#include "service/auto_sign.h"
 #include "service/coss_certificates.h"
 #include "service/coss_keys.h"
 #include "service/coss_users.h"
+#include "service/delegations.h"
 #include "service/sign_jobs.h"
 
 namespace eseal::api::coss {
@@ -95,6 +97,20 @@ const std::map<std::string_view, Wording>& wording() {
        {89002027, "签名算法应为SM3withSM2、SHA1withRSA或SHA256withRSA"}},
       {pki::signature_code::kKeyMismatch, {89003018, ""}},
       {pki::signature_code::kBadSignature, {89001027, "签名值格式不正确"}},
+      // Auto-sign and delegation.
+      {service::auto_sign_code::kNotStarted, {89004071, ""}},
+      {service::auto_sign_code::kStarted, {89003024, ""}},
+      {service::auto_sign_code::kBadRegion, {code::kBadParameter, "timeRegion应为1至86400秒"}},
+      {service::auto_sign_code::kBadCount, {code::kBadParameter, "maxCount应为1至100000"}},
+      {service::auto_sign_code::kNotConsented, {89004026, "请先在本设备签署开启自动签名的任务"}},
+      {service::auto_sign_code::kBadEscrow, {89005017, ""}},
+      {service::delegation_code::kNotFound, {code::kBadParameter, "没有该授权"}},
+      {service::delegation_code::kBadGrantee, {89005032, ""}},
+      {service::delegation_code::kBadEnd, {89005018, "授权结束时间应在一年之内"}},
+      {service::delegation_code::kNotSigned, {code::kBadParameter, "授权人尚未签署授权书"}},
+      {service::delegation_code::kState, {code::kBadParameter, "授权状态不允许该操作"}},
+      {service::delegation_code::kBadStatus,
+       {code::kBadParameter, "status应为WAIT、AUTHORIZE、REFUSE或CANCEL"}},
       // Certificates.
       {cert_code::kExpired, {89003031, ""}},
       {cert_code::kNotYetValid, {89003035, ""}},
@@ -121,6 +137,13 @@ Refusal refusal_of(const Error& e, int not_found) {
   return {code::kServer, ""};
 }
 
+std::string_view id_type_name(const std::string& type) {
+  static const std::map<std::string_view, std::string_view> names{
+      {"SF", "身份证(SF)"}, {"GA", "港澳通行证(GA)"}, {"HZ", "护照(HZ)"}, {"QT", "其它(QT)"}};
+  auto it = names.find(type);
+  return it == names.end() ? std::string_view(type) : it->second;
+}
+
 std::string answer(const Refusal& r, std::string_view trans_id) {
   std::string message(message_of(r.code));
   if (!r.detail.empty()) message += "：" + r.detail;
@@ -134,6 +157,15 @@ std::string success(std::string_view trans_id, const Value* data, std::string_vi
 std::string china_time(Time t) {
   std::string utc = format_utc(t + std::chrono::hours(8));  // 2026-11-23T12:00:00Z
   return utc.substr(0, 10) + " " + utc.substr(11, 8);
+}
+
+Result<Time> china_time_of(std::string_view text) {
+  if (text.size() != 19 || text[10] != ' ') return Error::invalid_input("not yyyy-MM-dd HH:mm:ss");
+  std::string utc(text);
+  utc[10] = 'T';
+  auto t = parse_utc(utc + "Z");
+  if (!t) return Error::invalid_input("not yyyy-MM-dd HH:mm:ss");
+  return *t - std::chrono::hours(8);
 }
 
 Result<Time> china_day(std::string_view day) {

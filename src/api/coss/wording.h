@@ -24,6 +24,9 @@ struct Refusal {
 // database text reaches the response.
 Refusal refusal_of(const Error& e, int not_found = 89004022);
 
+// An id type as the manual shows it: "身份证(SF)".
+std::string_view id_type_name(const std::string& type);
+
 // {status, message, transId} for a refusal; the message is the code's, "：" and the detail.
 std::string answer(const Refusal& r, std::string_view trans_id);
 std::string success(std::string_view trans_id, const rapidjson::Value* data = nullptr,
@@ -31,6 +34,8 @@ std::string success(std::string_view trans_id, const rapidjson::Value* data = nu
 
 // "yyyy-MM-dd HH:mm:ss" in China Standard Time (UTC+8), as the manual's examples read.
 std::string china_time(Time t);
+// "yyyy-MM-dd HH:mm:ss" in China Standard Time read back; kInvalidInput for another form.
+Result<Time> china_time_of(std::string_view text);
 // The start of day "yyyy-MM-dd" in China Standard Time; kInvalidInput for another form.
 Result<Time> china_day(std::string_view day);
 
