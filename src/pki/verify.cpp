@@ -42,7 +42,7 @@ int accept_empty_id_signatures(int ok, X509_STORE_CTX* ctx) {
 // Checks every certificate below the trust anchor against the CRLs its issuer published; the
 // end certificate must be covered.
 Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls, Time at,
-                              ChainProblem& problem) {
+                              bool end_crl_required, ChainProblem& problem) {
   int count = sk_X509_num(chain);
   for (int i = 0; i + 1 < count; ++i) {
     Certificate cert = Certificate::from_native(sk_X509_value(chain, i));
@@ -59,7 +59,7 @@ Status check_chain_revocation(STACK_OF(X509) * chain, std::span<const Crl> crls,
       if (!s) return s.error().with_context(cert.subject().to_string());
       covered = true;
     }
-    if (!covered && i == 0) {
+    if (!covered && i == 0 && end_crl_required) {
       problem = ChainProblem::kRevocationUnknown;
       return Error::verification_failed("no CRL from " + issuer.subject().to_string() +
                                         " was given for " + cert.subject().to_string());
@@ -122,7 +122,7 @@ Status verify_chain(const Certificate& cert, std::span<const Certificate> interm
   if (rc == 1) {
     if (policy.crls.empty()) return ok_status();
     return check_chain_revocation(X509_STORE_CTX_get0_chain(ctx.get()), policy.crls, policy.at,
-                                  why);
+                                  policy.end_crl_required, why);
   }
 
   int error = X509_STORE_CTX_get_error(ctx.get());

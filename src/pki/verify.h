@@ -14,8 +14,11 @@ namespace eseal::pki {
 struct ChainPolicy {
   Time at;  // the time the chain must be valid at (signing time, or now)
   // When not empty, every certificate below the trust anchor is checked against the CRLs of its
-  // issuer (see check_revocation), and the end certificate must be covered by one.
+  // issuer (see check_revocation), and the end certificate must be covered by one...
   std::span<const Crl> crls;
+  // ...unless this is false: then only issuers with a CRL among `crls` are held to it (a
+  // platform that publishes the CRL of its own CA and verifies others' certificates too).
+  bool end_crl_required = true;
 };
 
 // Why a path did not validate. Callers that grade failures (ses/verify.h's verdicts) need to

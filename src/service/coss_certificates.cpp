@@ -85,15 +85,9 @@ Status CossCertificates::check(const pki::Certificate& cert, Time now) {
   if (!material) return material.error();
   // Revocation is known for the user CA's certificates (its CRL) and for those whose issuers'
   // CRLs the platform holds; for others it is not asked.
-  bool listed = false;
-  for (const pki::Crl& crl : material->crls) {
-    if (crl.issuer() == cert.issuer()) listed = true;
-  }
-  std::span<const pki::Crl> crls;
-  if (listed) crls = material->crls;
   pki::ChainProblem problem = pki::ChainProblem::kInvalid;
-  Status chained =
-      pki::verify_chain(cert, material->intermediates, material->trusted, {now, crls}, &problem);
+  Status chained = pki::verify_chain(cert, material->intermediates, material->trusted,
+                                     {now, material->crls, false}, &problem);
   if (!chained) {
     return refused(code_of(problem), chained.error().message, chained.error().kind);
   }

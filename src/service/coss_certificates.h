@@ -36,7 +36,9 @@ inline constexpr const char* kNoDevice = "cert-no-device";  // no such device, o
 struct TrustMaterial {
   std::vector<pki::Certificate> trusted, intermediates;
   std::vector<pki::Crl> crls;
-  ses::TrustPolicy policy() const { return {trusted, intermediates, crls}; }
+  // Revocation is asked of the certificates whose issuer's CRL is here (the user CA's), not of
+  // every other CA's.
+  ses::TrustPolicy policy() const { return {trusted, intermediates, crls, false}; }
 };
 
 class CossCertificates {

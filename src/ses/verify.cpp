@@ -226,7 +226,8 @@ Check chain_check(std::string name, const pki::Certificate& cert, Time at, const
   std::vector<pki::Certificate> chain(trust.intermediates.begin(), trust.intermediates.end());
   chain.insert(chain.end(), carried.begin(), carried.end());
   pki::ChainProblem problem = pki::ChainProblem::kInvalid;
-  auto status = pki::verify_chain(cert, chain, trust.trusted, {at, trust.crls}, &problem);
+  auto status = pki::verify_chain(cert, chain, trust.trusted,
+                                  {at, trust.crls, trust.end_crl_required}, &problem);
   if (status) return passed(std::move(name), "chains to a trust anchor at " + format_utc(at));
   std::string detail = status.error().message;
   // The end certificate's own period is certificate_check's finding; name it the same here.

@@ -96,6 +96,8 @@ struct TrustPolicy {
   std::span<const pki::Certificate> trusted;
   std::span<const pki::Certificate> intermediates;
   std::span<const pki::Crl> crls;
+  // pki::ChainPolicy::end_crl_required: false holds only the issuers whose CRL is given to it.
+  bool end_crl_required = true;
 };
 
 // Where the time a certificate or seal is judged at comes from, and so what a period that does

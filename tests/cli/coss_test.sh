@@ -222,6 +222,21 @@ expect 0 "$ESEAL" call coss getAuthorizedsDetail --app coss.toml --set "userId=$
   --set status=AUTHORIZE
 contains '"authorizeeName": "李四"'
 
+# The README's coss() shell function, read from the README itself: helpers, a time stamp.
+eval "$(sed -n '/^coss() {/,/^}/p' "$(dirname "$0")/../../README.md")"
+URL="http://127.0.0.1:$port" APP_ID=$app_id SECURE_CODE=$secure_code
+out=$(coss genRandom len=16)
+contains '"status":200'
+out=$(coss getHashData hashAlgo=SM3 inData="$(printf abc | base64)")
+contains "\"data\":\"$(printf abc | "$OPENSSL" dgst -sm3 -binary | base64)\""
+out=$(coss createAndGetTssInfo oriData=test attachCert=true)
+contains '"status":200'
+ts=$(sed -n 's/.*"tsResp":"\([^"]*\)".*/\1/p' <<<"$out")
+out=$(coss verifyTS oriData=test tsResp="$ts")
+contains '"verifyRes":"1"'
+out=$(coss queryAutoSignRegion userId="$user_id")
+contains '"autoSignStatus":"STOPPED"'
+
 # One link at a time: OpenSSL 3.0 applies distid to the certificate it is given only.
 expect 0 "$OPENSSL" verify -vfyopt distid:1234567812345678 -CAfile var/demo/ca/root.pem \
   var/platform/user-ca.pem

@@ -55,6 +55,12 @@ TEST(VerifyChain, SaysWhyAPathFailed) {
       *issue_crl({{}, kNow, kNow + std::chrono::days(1), 1}, h.root.cert, h.root.key)};
   EXPECT_EQ(problem_of(roots, kNow, root_only), ChainProblem::kRevocationUnknown)
       << "no CRL for the end certificate";
+  // Not required of an issuer that gave none: the root's CRL still covers the intermediate, and
+  // the intermediate's, when given, still revokes.
+  EXPECT_TRUE(verify_chain(h.seal.cert, chain, roots, {kNow, root_only, false}).ok());
+  ChainProblem problem = ChainProblem::kInvalid;
+  EXPECT_FALSE(verify_chain(h.seal.cert, chain, roots, {kNow, crls, false}, &problem).ok());
+  EXPECT_EQ(problem, ChainProblem::kRevoked);
 }
 
 TEST(VerifyChain, RejectsATamperedCertificate) {
