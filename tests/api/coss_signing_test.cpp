@@ -131,6 +131,8 @@ TEST_F(CossSigningTest, TheH5PageShowsAQrCodeAPhoneActivatesWith) {
   auto account = phone.activate(qr, {"", "", "scanned", kPin});
   ASSERT_TRUE(account.ok()) << account.error().message << " in " << qr;
   EXPECT_EQ(account->mssp_id, user_id);
+  // A link to the same activation in the phone page, the payload percent-encoded.
+  EXPECT_NE(page.body.find("/coss/h5/#qr=%7B%22id%22%3A%22APP_"), std::string::npos) << page.body;
   // Refusals stay JSON.
   auto refused = world_.call_raw("getAuthCodeForH5Mini", R"({"userId":"nobody"})");
   EXPECT_NE(refused.body.find("\"status\":89004022"), std::string::npos) << refused.body;

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -32,6 +33,23 @@ std::optional<int> positive(const std::string& text, int fallback, int most) {
   int v = std::stoi(text);
   if (v < 1 || v > most) return std::nullopt;
   return v;
+}
+
+// RFC 3986 percent-encoding of everything but the unreserved characters (encodeURIComponent's
+// set less !'()*), so that a JSON payload is safe in a URL fragment and an HTML attribute.
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : text) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
 }
 
 std::int64_t epoch_ms(Time t) {
@@ -197,12 +215,16 @@ std::string Adapter::get_auth_code_page(const Call& c) {
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
   auto issued = s_.users.issue_activation(c.app, user_id, std::nullopt, c.now);
   if (!issued) return answer(refusal_of(issued.error()), r.trans_id);
-  auto png = image::qr_png(qr_payload(c.app.name, c.public_url, issued->ticket));
+  std::string payload = qr_payload(c.app.name, c.public_url, issued->ticket);
+  auto png = image::qr_png(payload);
   if (!png) return answer({89003023, ""}, r.trans_id);
+  // On the phone itself, the same activation opens in eseal's phone page (/coss/h5/).
+  std::string link = std::string(c.public_url) + "/coss/h5/#qr=" + percent_encode(payload);
   return "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"UTF-8\">"
          "<title>扫码确认</title></head><body><div id=\"qrCodeArea\">"
          "<img alt=\"激活二维码\" src=\"data:image/png;base64," +
-         crypto::to_base64(*png) + "\"></div></body></html>";
+         crypto::to_base64(*png) + "\"></div><p><a id=\"openOnPhone\" href=\"" + link +
+         "\">在本机浏览器中激活</a></p></body></html>";
 }
 
 // getAuthCodeAndSendSMS: a fresh code sent to the user's mobile in the manual's words (the
