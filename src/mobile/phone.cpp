@@ -141,6 +141,8 @@ Status Phone::login(Account& account) {
 }
 
 Result<Account> Phone::activate(std::string_view qr_or_code, const ActivateOptions& options) {
+  // Before the single-use code is spent.
+  if (Status pin = check_pin(options.pin); !pin) return pin.error();
   auto qr = read_qr(qr_or_code, options);
   if (!qr) return qr.error();
   Account account;

@@ -87,8 +87,13 @@ Result<Account> read_account(const std::filesystem::path& file) {
 
 }  // namespace
 
-Status seal_share(Account& account, const crypto::SecureBytes& d1, std::string_view pin) {
+Status check_pin(std::string_view pin) {
   if (pin.size() < 6) return Error::invalid_input("the PIN must be at least 6 characters");
+  return ok_status();
+}
+
+Status seal_share(Account& account, const crypto::SecureBytes& d1, std::string_view pin) {
+  if (Status ok = check_pin(pin); !ok) return ok;
   auto salt = crypto::random_bytes(16);
   auto iv = crypto::random_bytes(16);
   if (!salt || !iv) return Error::internal("no random bytes");

@@ -34,6 +34,8 @@ struct Account {
   std::string token, token_expires;
 };
 
+// A PIN the wallet takes: at least 6 characters (kInvalidInput otherwise).
+Status check_pin(std::string_view pin);
 // Seals d1 under `pin` into the account.
 Status seal_share(Account& account, const crypto::SecureBytes& d1, std::string_view pin);
 // d1, when `pin` is right; a wrong one counts (Error::code kWrongPin, the tries left in the

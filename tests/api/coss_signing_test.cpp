@@ -108,6 +108,16 @@ TEST_F(CossSigningTest, APhoneActivatesFromTheQrPayloadAndGetsACertificateForThe
   EXPECT_EQ(again.error().code, "89005001");
 }
 
+TEST_F(CossSigningTest, AShortPinIsRefusedBeforeTheCodeIsSpent) {
+  auto added = world_.call("addUser", kUser);
+  auto code = world_.call("getAuthCode", R"({"userId":")" + data_field(added, "userId") + "\"}");
+  mobile::Phone phone(wallet_);
+  auto refused = phone.activate(data_field(code, "authCode"), {"", "", "test phone", "123"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_TRUE(phone.activate(data_field(code, "authCode"), {"", "", "test phone", kPin}).ok());
+}
+
 TEST_F(CossSigningTest, TheH5PageShowsAQrCodeAPhoneActivatesWith) {
   if (eseal::test::run_command("command -v zbarimg").exit_code != 0) {
     GTEST_SKIP() << "zbarimg (zbar-tools) is not installed";
