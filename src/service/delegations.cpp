@@ -172,60 +172,55 @@ Result<std::vector<Delegation>> Delegations::received(const std::string& user_id
   return query(q, now);
 }
 
-Result<Delegation> Delegations::accept(const CossKeys::Session& grantee, const std::string& id,
-                                       const SignedStatement& consent, Time now) {
+Result<Delegation> Delegations::addressed(const std::string& id, const std::string& user_id,
+                                          bool as_grantor, std::vector<std::string> states,
+                                          Time now) {
   auto d = find(id, now);
   if (!d) return d.error();
-  if (d->grantee_id != grantee.user.id) {
-    return Error::not_found("no delegation " + id + " to this user")
+  if ((as_grantor ? d->grantor_id : d->grantee_id) != user_id) {
+    return Error::not_found("no delegation " + id + (as_grantor ? " from" : " to") + " this user")
         .with_code(delegation_code::kNotFound);
   }
-  if (d->status != "WAIT") return refused(delegation_code::kState, id + " is " + d->status);
+  if (std::find(states.begin(), states.end(), d->status) == states.end()) {
+    return refused(delegation_code::kState, id + " is " + d->status);
+  }
+  return d;
+}
+
+Result<Delegation> Delegations::accept(const CossKeys::Session& grantee, const std::string& id,
+                                       const SignedStatement& consent, Time now) {
+  auto d = addressed(id, grantee.user.id, false, {"WAIT"}, now);
+  if (!d) return d.error();
   if (consent.status != "FINISH" || consent.signer_id != d->grantor_id) {
     return refused(delegation_code::kNotSigned, "the grantor has not signed the delegation yet");
   }
   Fields evidence{{"statement", crypto::to_base64(consent.data)},
                   {"signature", crypto::to_base64(consent.signature)},
                   {"cert", crypto::to_base64(consent.certificate)}};
-  auto moved =
-      tasks_.move(delegation_kind(), d->task_id,
-                  {.to = "AUTHORIZE",
-                   .detail = "accepted; the grantor's statement signed in job " + d->job_id,
-                   .result = write_fields(evidence)},
-                  now, actor_of(grantee));
-  if (!moved) return moved.error();
-  return read(*moved);
+  return change(*d,
+                {.to = "AUTHORIZE",
+                 .detail = "accepted; the grantor's statement signed in job " + d->job_id,
+                 .result = write_fields(evidence)},
+                actor_of(grantee), now);
 }
 
 Result<Delegation> Delegations::refuse(const CossKeys::Session& grantee, const std::string& id,
                                        Time now) {
-  auto d = find(id, now);
+  auto d = addressed(id, grantee.user.id, false, {"WAIT"}, now);
   if (!d) return d.error();
-  if (d->grantee_id != grantee.user.id) {
-    return Error::not_found("no delegation " + id + " to this user")
-        .with_code(delegation_code::kNotFound);
-  }
-  if (d->status != "WAIT") return refused(delegation_code::kState, id + " is " + d->status);
-  auto moved = tasks_.move(delegation_kind(), d->task_id, {.to = "REFUSE", .detail = "refused"},
-                           now, actor_of(grantee));
-  if (!moved) return moved.error();
-  return read(*moved);
+  return change(*d, {.to = "REFUSE", .detail = "refused"}, actor_of(grantee), now);
 }
 
 Result<Delegation> Delegations::cancel(const CossKeys::Session& grantor, const std::string& id,
                                        Time now) {
-  auto d = find(id, now);
+  auto d = addressed(id, grantor.user.id, true, {"WAIT", "AUTHORIZE"}, now);
   if (!d) return d.error();
-  if (d->grantor_id != grantor.user.id) {
-    return Error::not_found("no delegation " + id + " from this user")
-        .with_code(delegation_code::kNotFound);
-  }
-  if (d->status != "WAIT" && d->status != "AUTHORIZE") {
-    return refused(delegation_code::kState, id + " is " + d->status);
-  }
-  auto moved =
-      tasks_.move(delegation_kind(), d->task_id,
-                  {.to = "CANCEL", .detail = "withdrawn by the grantor"}, now, actor_of(grantor));
+  return change(*d, {.to = "CANCEL", .detail = "withdrawn by the grantor"}, actor_of(grantor), now);
+}
+
+Result<Delegation> Delegations::change(const Delegation& d, const Tasks::Move& move,
+                                       const std::string& actor, Time now) {
+  auto moved = tasks_.move(delegation_kind(), d.task_id, move, now, actor);
   if (!moved) return moved.error();
   return read(*moved);
 }

@@ -95,6 +95,11 @@ class Delegations {
  private:
   Result<std::vector<Delegation>> query(store::TaskQuery q, Time now);
   Result<Delegation> read(const store::TaskRecord& task);
+  // The delegation `id` given (as_grantor) or received by `user_id`, in one of `states`.
+  Result<Delegation> addressed(const std::string& id, const std::string& user_id, bool as_grantor,
+                               std::vector<std::string> states, Time now);
+  Result<Delegation> change(const Delegation& d, const Tasks::Move& move, const std::string& actor,
+                            Time now);
   store::Store& store_;
   Tasks tasks_;
   CossUsers users_;
