@@ -244,6 +244,11 @@ Result<SignJob> AutoSigning::sign(const Caller& app, const NewSignJob& job,
     return refused(auto_sign_code::kNotStarted, "no auto-sign grant is active for this user");
   }
   const AutoSignGrant& g = *it;
+  if (g.used >= g.max_count) {  // spent by a use whose signing failed
+    Status closed = close(g, "EXHAUSTED", "the uses are spent", app.actor(), now);
+    if (!closed) return closed.error();
+    return refused(auto_sign_code::kNotStarted, "the grant's uses are spent");
+  }
   auto key = keys_.key(g.key_id);
   if (!key) return key.error();
   if (key->state != key_state::kActive) {
@@ -255,14 +260,18 @@ Result<SignJob> AutoSigning::sign(const Caller& app, const NewSignJob& job,
   if (!share) return share.error();
   auto d1 = crypto::sm2::scalar(*share, "the escrowed share");
   if (!d1) return d1.error();
-  // The use is counted before the signature is made: a failed signing wastes one, never
-  // exceeds the count.
-  auto counted = tasks_.move(
-      auto_sign_kind(), g.id,
-      {.to = "ACTIVE", .detail = "use " + std::to_string(g.used + 1), .count_attempt = true}, now,
-      app.actor());
-  if (!counted) return counted.error();
-  auto signed_job = jobs_.sign_unattended(app, job, *key, *d1, g.id, now);
+  // The use is counted once the job is accepted and before it is signed: a failed signing
+  // wastes one, never exceeds the count.
+  auto spend = [&]() -> Status {
+    auto counted = tasks_.move(
+        auto_sign_kind(), g.id,
+        {.to = "ACTIVE", .detail = "use " + std::to_string(g.used + 1), .count_attempt = true}, now,
+        app.actor());
+    if (!counted) return counted.error();
+    return ok_status();
+  };
+  auto signed_job = jobs_.sign_unattended(app, job, *key, *d1, g.id, spend, now);
+  if (!signed_job) return signed_job.error();
   if (g.used + 1 >= g.max_count) {
     AutoSignGrant used = g;
     Status closed =

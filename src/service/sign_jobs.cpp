@@ -802,12 +802,14 @@ Result<SignJob> SignJobs::statement(const std::string& id, Time now) {
 
 Result<SignJob> SignJobs::sign_unattended(const Caller& app, const NewSignJob& j,
                                           const CossKey& key, const cosign::Scalar& d1,
-                                          const std::string& grant, Time now) {
+                                          const std::string& grant,
+                                          const std::function<Status()>& spend, Time now) {
   if (j.data_type != "DATA" && j.data_type != "HASH") {
     return refused(job_code::kBadDataType, "an auto-signed job is DATA or HASH");
   }
   auto job = create(app, j, now);
   if (!job) return job.error();
+  if (Status spent = spend(); !spent) return spent.error();
   auto e = digest(*job, key);
   if (!e) return e.error();
   auto d2 = keys_.share(key);

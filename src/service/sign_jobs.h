@@ -232,9 +232,11 @@ class SignJobs {
 
   // An auto-signed job (DATA or HASH): created for `key`'s user and signed at once by the
   // server with both shares — `d1` escrowed under `grant` — through the same two-party steps a
-  // phone takes, the result verified under P before the job is FINISH.
+  // phone takes, the result verified under P before the job is FINISH. `spend` is called once
+  // the job is accepted and before it is signed (the grant counts the use); its refusal stops it.
   Result<SignJob> sign_unattended(const Caller& app, const NewSignJob& job, const CossKey& key,
-                                  const cosign::Scalar& d1, const std::string& grant, Time now);
+                                  const cosign::Scalar& d1, const std::string& grant,
+                                  const std::function<Status()>& spend, Time now);
 
   // The certification request of an enrolment as a job only that key may sign.
   Result<SignJob> certificate_job(const Enrolment& enrolment, Time now);

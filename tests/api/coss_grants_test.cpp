@@ -76,6 +76,11 @@ TEST_F(CossGrantsTest, AutoSignNeedsConsentAndEscrowThenSignsInsideTheCount) {
   EXPECT_EQ(data_field(region, "autoSignStatus"), "STARTED");
   EXPECT_EQ(data_field(region, "endTime").size(), 16u);
 
+  // A request the job rules refuse spends no use.
+  EXPECT_EQ(status_of(world_.call("autoSign", user_field(user.user_id) +
+                                                  R"(,"dataType":"DATA","algo":"SM3withSM2",)"
+                                                  R"("data":"!!"})")),
+            89003004);
   // Signed without the phone: an ordinary SM2 signature under the user's certificate, and the
   // job names its grant.
   auto first = auto_sign(user.user_id, "合同一");
