@@ -356,6 +356,13 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
   for (SignatureField& field : fields) {
     SignatureReport s;
     s.field_name = field.name;
+    try {
+      if (field.value.isDictionary() && field.value.getKey("/Reason").isString()) {
+        s.reason = field.value.getKey("/Reason").getUTF8Value();
+      }
+    } catch (const std::exception&) {
+      // An unreadable /Reason is shown as none; the signature is judged all the same.
+    }
     auto& checks = s.verdict.checks;
     auto range = byte_range_of(field.value);
     if (!range) {

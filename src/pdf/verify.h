@@ -35,7 +35,8 @@ struct Appearance {
 // verdict) and where it sits in the file.
 struct SignatureReport : doc::ValueReport {
   std::string field_name;
-  int revision = 0;  // 1-based revision the signature covers; 0 when none matches
+  std::string reason;  // the signature dictionary's /Reason, when it has one
+  int revision = 0;    // 1-based revision the signature covers; 0 when none matches
   ByteRange byte_range{};
   ChangesAfter changes_after = ChangesAfter::kNone;
   std::vector<Appearance> appearances;

@@ -620,7 +620,14 @@ Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::stri
   Fields payload;
   Result<Bytes> e = Error::internal("");
   if (job->data_type == "WEB_SEAL") {
-    auto laid = lay_out_seal(job->data, job->place, who.user, who.key, now);
+    WebSealPlace place = job->place;
+    // A delegate's seal says for whom and under which delegation, for every verifier to show.
+    if (!job->delegation.empty()) {
+      auto grantor = store_.find_coss_user(job->user_id);
+      if (!grantor) return grantor.error();
+      place.reason = "代" + grantor->name + "签署（授权" + job->delegation + "）";
+    }
+    auto laid = lay_out_seal(job->data, place, who.user, who.key, now);
     if (!laid) return laid.error();
     auto p = crypto::Sm2PublicKey::from_point(who.key.public_key);
     if (!p) return p.error();

@@ -38,6 +38,7 @@ Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, T
                          : s.seal_id.empty()          ? "signature"
                                                       : "seal";
       out.signatures.push_back(summary_of(s, std::move(kind), s.field_name));
+      out.signatures.back().reason = s.reason;
     }
     return out;
   }

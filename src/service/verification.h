@@ -20,8 +20,9 @@ namespace eseal::service {
 // PDF document time stamp) or "signature".
 struct SignatureSummary : doc::ValueReport {
   std::string kind;
-  std::string name;  // the PDF field's name; the OFD signature's Signature.xml entry
-  int page = 0;      // 1-based page of its first appearance; 0 when it shows nowhere
+  std::string name;    // the PDF field's name; the OFD signature's Signature.xml entry
+  int page = 0;        // 1-based page of its first appearance; 0 when it shows nowhere
+  std::string reason;  // a PDF signature's /Reason
 };
 
 struct VerifySummary {

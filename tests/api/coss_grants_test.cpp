@@ -9,6 +9,7 @@
 #include "crypto/sm2.h"
 #include "pki/signature_check.h"
 #include "service/auto_sign.h"
+#include "support/blank_pdf.h"
 
 namespace eseal::api::coss {
 namespace {
@@ -239,6 +240,20 @@ TEST_F(CossGrantsTest, ADelegateSignsTheGrantorsJobsWithTheirOwnKeyAndTheStateme
   ASSERT_EQ(by_delegate["data"]["totalNum"].GetInt(), 1);
   EXPECT_EQ(std::string(by_delegate["data"]["signList"][0]["authorizedUserName"].GetString()),
             "李四");
+
+  // A delegate's WEB_SEAL: 李四's personal seal, its /Reason naming 张三 and the delegation,
+  // which verifyPdfSeal shows.
+  std::string seal_job = add_job(grantor.user_id, "WEB_SEAL", eseal::test::blank_pdf(1),
+                                 R"(,"coordOfRuleInfo":{"pageNo":1,"left":100,"bottom":500,)"
+                                 R"("right":200,"top":600})");
+  ASSERT_TRUE(phone.sign(delegate.account, seal_job, test::kPin).ok());
+  auto sealed = world_.call("getSignResult", R"({"signDataId":")" + seal_job + "\"}");
+  auto verified =
+      world_.call("verifyPdfSeal", R"({"pdfFileStr":")" + data_field(sealed, "signedFile") + "\"}");
+  ASSERT_EQ(data_field(verified, "statusCode"), "200") << message_in(verified);
+  const auto& entry = verified["data"]["message"][0];
+  EXPECT_EQ(std::string(entry["commonName"].GetString()), "李四");
+  EXPECT_EQ(std::string(entry["extendsData"].GetString()), "代张三签署（授权" + asked->id + "）");
 
   // Withdrawn: the next job is 张三's alone.
   ASSERT_TRUE(phone.answer_delegation(grantor.account, asked->id, "cancel").ok());

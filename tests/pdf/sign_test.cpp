@@ -95,6 +95,7 @@ TEST(PdfSign, SesSignatureVerifiesAndPassesQpdf) {
   ASSERT_TRUE(report.ok()) << report.error().message;
   ASSERT_EQ(report->signatures.size(), 1u);
   const SignatureReport& s = report->signatures[0];
+  EXPECT_EQ(s.reason, "同意");  // the /Reason the signature was made with, read back
   for (const auto& c : s.verdict.checks) {
     if (c.name == "time-stamp") continue;
     EXPECT_EQ(c.result, ses::CheckResult::kPassed) << c.name << ": " << c.detail;

@@ -165,7 +165,8 @@ std::string Adapter::compose_pdf_seal(const Call& c) {
 
 // verifyPdfSeal: every signature of the PDF against the platform's trust, the user CA and the
 // certificates of certChainStr (base64 of a PEM bundle or one DER certificate); data.statusCode
-// "200" when all hold, else 89003019's code, and one message entry per signature.
+// "200" when all hold, else 89003019's code, and one message entry per signature (extendsData:
+// the signature's /Reason, which names a delegation a delegate signed under).
 std::string Adapter::verify_pdf_seal(const Call& c) {
   const Request& r = c.r;
   std::string refusal;
@@ -225,7 +226,7 @@ std::string Adapter::verify_pdf_seal(const Call& c) {
     put(item, a, "commonName", common_name);
     item.AddMember("certDNs", dns, a);
     put(item, a, "certSN", serial);
-    put(item, a, "extendsData", "");
+    put(item, a, "extendsData", s.reason);
     item.AddMember("isTss", s.time_stamp.has_value(), a);
     put(item, a, "timeStampDate", s.time_stamp ? china_time(*s.time_stamp) : "");
     item.AddMember("pageNo", s.page, a);
