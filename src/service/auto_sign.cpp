@@ -172,25 +172,34 @@ Status AutoSigning::close(const AutoSignGrant& grant, const std::string& to, con
   return ok_status();
 }
 
-Result<std::vector<AutoSignGrant>> AutoSigning::open_grants(const std::string& app_id,
-                                                            const std::string& user_id, Time now) {
-  store::TaskQuery q;
-  q.app_id = app_id;
-  q.subject = user_id;
-  q.states = {"REQUESTED", "ACTIVE"};
+Result<std::vector<AutoSignGrant>> AutoSigning::grants(store::TaskQuery q, Time now) {
   auto tasks = tasks_.list(auto_sign_kind(), q, now);
   if (!tasks) return tasks.error();
   std::vector<AutoSignGrant> out;
   for (const auto& t : *tasks) {
     auto g = grant_of(t);
     if (!g) return g.error();
-    if (open(*g)) {
-      out.push_back(std::move(*g));
-    } else if (Status closed = close(*g, g->status, "expired", "system:expiry", now); !closed) {
-      return closed.error();  // expired as it was read: its share goes with it
+    // Expired as it was read: its share goes with it.
+    if (g->status == "EXPIRED") {
+      if (Status closed = close(*g, g->status, "expired", "system:expiry", now); !closed) {
+        return closed.error();
+      }
     }
+    out.push_back(std::move(*g));
   }
   return out;
+}
+
+Result<std::vector<AutoSignGrant>> AutoSigning::open_grants(const std::string& app_id,
+                                                            const std::string& user_id, Time now) {
+  store::TaskQuery q;
+  q.app_id = app_id;
+  q.subject = user_id;
+  q.states = {"REQUESTED", "ACTIVE"};
+  auto listed = grants(q, now);
+  if (!listed) return listed.error();
+  std::erase_if(*listed, [](const AutoSignGrant& g) { return !open(g); });
+  return listed;
 }
 
 Result<int> AutoSigning::revoke(const CossKeys::Session& who, Time now) {
@@ -206,16 +215,10 @@ Result<int> AutoSigning::revoke(const CossKeys::Session& who, Time now) {
 Result<std::vector<AutoSignGrant>> AutoSigning::of_user(const std::string& user_id, Time now) {
   store::TaskQuery q;
   q.subject = user_id;
-  auto tasks = tasks_.list(auto_sign_kind(), q, now);
-  if (!tasks) return tasks.error();
-  std::vector<AutoSignGrant> out;
-  for (const auto& t : *tasks) {
-    auto g = grant_of(t);
-    if (!g) return g.error();
-    out.push_back(std::move(*g));
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
+  auto listed = grants(q, now);
+  if (!listed) return listed.error();
+  std::reverse(listed->begin(), listed->end());
+  return listed;
 }
 
 Status AutoSigning::end(const Caller& app, const std::string& user_id, const std::string& token,

@@ -100,6 +100,8 @@ class AutoSigning {
   Result<int> sweep(Time now);
 
  private:
+  // The grants the query finds, an expired one's share destroyed as it is read.
+  Result<std::vector<AutoSignGrant>> grants(store::TaskQuery query, Time now);
   Result<std::vector<AutoSignGrant>> open_grants(const std::string& app_id,
                                                  const std::string& user_id, Time now);
   // Destroys the grant's share, then moves it to `to` (a share never outlives its grant).

@@ -807,6 +807,37 @@ Result<SignJob> SignJobs::statement(const std::string& id, Time now) {
   return job;
 }
 
+Result<Delegation> SignJobs::delegate(const Caller& app, const CossKeys::Session& grantor,
+                                      const std::string& grantee_id,
+                                      const std::string& grantee_mobile, Time ends, Time now) {
+  auto d = delegations_.create(grantor, grantee_id, grantee_mobile, ends, now);
+  if (!d) return d.error();
+  // Open as long as the delegation, at most a day.
+  auto open_for = std::min<std::chrono::seconds>(d->ends - now, std::chrono::days(1));
+  int minutes =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(open_for).count()) + 1;
+  auto job = statement_job(app, grantor.user.id, "DELEGATION", "授权" + d->grantee_name,
+                           "允许" + d->grantee_name + "在结束时间前以本人名义签名",
+                           Delegations::statement(*d, app.name), minutes, "", now);
+  if (!job) return job.error();
+  if (Status attached = delegations_.attach_job(*d, job->id, now); !attached) {
+    return attached.error();
+  }
+  d->job_id = job->id;
+  return d;
+}
+
+Result<Delegation> SignJobs::accept_delegation(const CossKeys::Session& grantee,
+                                               const std::string& business_id, Time now) {
+  auto d = delegations_.find(business_id, now);
+  if (!d) return d.error();
+  SignedStatement consent;
+  if (auto job = statement(d->job_id, now); job) {
+    consent = {job->status, job->signer_id, job->data, job->signature, job->certificate};
+  }
+  return delegations_.accept(grantee, business_id, consent, now);
+}
+
 Result<SignJob> SignJobs::sign_unattended(const Caller& app, const NewSignJob& j,
                                           const CossKey& key, const cosign::Scalar& d1,
                                           const std::string& grant,

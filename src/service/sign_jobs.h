@@ -230,6 +230,14 @@ class SignJobs {
   // Such a job by id, whoever asks (kNotFound for another kind of job).
   Result<SignJob> statement(const std::string& sign_data_id, Time now);
 
+  // Delegation on the phones (delegations.h): the grantor's new delegation with the statement
+  // job the grantor then signs; the grantee's acceptance once that job is signed.
+  Result<Delegation> delegate(const Caller& app, const CossKeys::Session& grantor,
+                              const std::string& grantee_id, const std::string& grantee_mobile,
+                              Time ends, Time now);
+  Result<Delegation> accept_delegation(const CossKeys::Session& grantee,
+                                       const std::string& business_id, Time now);
+
   // An auto-signed job (DATA or HASH): created for `key`'s user and signed at once by the
   // server with both shares — `d1` escrowed under `grant` — through the same two-party steps a
   // phone takes, the result verified under P before the job is FINISH. `spend` is called once

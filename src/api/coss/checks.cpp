@@ -28,24 +28,6 @@ using rapidjson::Value;
 // The largest random genRandom draws.
 constexpr int kMaxRandom = 4096;
 
-// A field's value or the refusal to answer: missing (89000001) or, for base64 fields, not base64
-// (89003020).
-struct Field {
-  std::optional<Bytes> bytes;
-  std::string refusal;
-};
-
-Field base64_field(const Request& r, const char* name) {
-  std::string text = r.text(name);
-  if (text.empty())
-    return {std::nullopt, answer({code::kBadParameter, std::string("缺少") + name}, r.trans_id)};
-  auto bytes = crypto::from_base64(text);
-  if (!bytes || bytes->empty()) {
-    return {std::nullopt, answer({89003020, name}, r.trans_id)};
-  }
-  return {std::move(*bytes), ""};
-}
-
 std::optional<pki::Certificate> certificate_field(ByteView der) {
   auto cert = pki::Certificate::parse(der);
   if (!cert) return std::nullopt;
@@ -110,9 +92,9 @@ std::string Adapter::verify_sign(const Call& c) {
   const Request& r = c.r;
   std::string algorithm = r.text("signAlg");
   if (algorithm.empty()) return answer({code::kBadParameter, "缺少signAlg"}, r.trans_id);
-  Field plain = base64_field(r, "plain"), value = base64_field(r, "signValue"),
-        cert = base64_field(r, "cert");
-  for (const Field* f : {&plain, &value, &cert}) {
+  Base64Field plain = base64_field(r, "plain"), value = base64_field(r, "signValue"),
+              cert = base64_field(r, "cert");
+  for (const Base64Field* f : {&plain, &value, &cert}) {
     if (!f->bytes) return f->refusal;
   }
   auto alg = pki::parse_signature_algorithm(algorithm);
@@ -142,9 +124,9 @@ std::string Adapter::verify_sign_data(const Call& c) {
     return answer({code::kBadParameter, "inDataType应为DATA、HASH或WEB_SEAL"}, r.trans_id);
   }
   if (algorithm.empty()) return answer({code::kBadParameter, "缺少signAlg"}, r.trans_id);
-  Field data = base64_field(r, "inData"), value = base64_field(r, "signValue"),
-        cert = base64_field(r, "cert");
-  for (const Field* f : {&data, &value, &cert}) {
+  Base64Field data = base64_field(r, "inData"), value = base64_field(r, "signValue"),
+              cert = base64_field(r, "cert");
+  for (const Base64Field* f : {&data, &value, &cert}) {
     if (!f->bytes) return f->refusal;
   }
   auto alg = pki::parse_signature_algorithm(algorithm);
@@ -200,7 +182,7 @@ std::string Adapter::verify_ess_sign(const Call& c) {
   if (!alg || alg->key != pki::KeyAlgorithm::kSm2) {
     return answer({89002027, "signAlg应为SM3withSM2"}, r.trans_id);
   }
-  Field plain = base64_field(r, "plain");
+  Base64Field plain = base64_field(r, "plain");
   if (!plain.bytes) return plain.refusal;
   if (bundle.find("````") != std::string::npos) {
     std::vector<std::string> parts;
@@ -272,7 +254,7 @@ std::string Adapter::get_hash_data(const Call& c) {
   if (name == "SHA256") hash = crypto::HashAlgorithm::kSha256;
   if (name == "SM3") hash = crypto::HashAlgorithm::kSm3;
   if (!hash) return answer({89002027, "hashAlgo应为SHA1、SHA256或SM3"}, r.trans_id);
-  Field data = base64_field(r, "inData");
+  Base64Field data = base64_field(r, "inData");
   if (!data.bytes) return data.refusal;
   std::string with_key = r.text("containPubKey");
   if (!with_key.empty() && with_key != "true" && with_key != "false") {
@@ -280,7 +262,7 @@ std::string Adapter::get_hash_data(const Call& c) {
   }
   Bytes digest;
   if (with_key == "true" && *hash == crypto::HashAlgorithm::kSm3) {
-    Field cert = base64_field(r, "cert");
+    Base64Field cert = base64_field(r, "cert");
     if (!cert.bytes) return cert.refusal;
     auto certificate = certificate_field(*cert.bytes);
     if (!certificate) return answer({89003021, ""}, r.trans_id);
@@ -301,7 +283,7 @@ std::string Adapter::get_hash_data(const Call& c) {
 // serial, signature algorithm and, with `oid`, the first value of that attribute in the subject.
 std::string Adapter::get_cert_info(const Call& c) {
   const Request& r = c.r;
-  Field cert = base64_field(r, "cert");
+  Base64Field cert = base64_field(r, "cert");
   if (!cert.bytes) return cert.refusal;
   auto certificate = certificate_field(*cert.bytes);
   if (!certificate) return answer({89003021, ""}, r.trans_id);
@@ -346,7 +328,7 @@ std::string Adapter::query_cert(const Call& c) {
 // validationCert: valid now, chained to the platform's anchors or the user CA, not revoked.
 std::string Adapter::validation_cert(const Call& c) {
   const Request& r = c.r;
-  Field cert = base64_field(r, "cert");
+  Base64Field cert = base64_field(r, "cert");
   if (!cert.bytes) return cert.refusal;
   auto certificate = certificate_field(*cert.bytes);
   if (!certificate) return answer({89003021, ""}, r.trans_id);
@@ -378,7 +360,7 @@ std::string Adapter::create_time_stamp(const Call& c) {
 // 3 the TSA certificate the token carries (base64), 4 that certificate's serial number.
 std::string Adapter::get_time_stamp_info(const Call& c) {
   const Request& r = c.r;
-  Field token = base64_field(r, "tsResp");
+  Base64Field token = base64_field(r, "tsResp");
   if (!token.bytes) return token.refusal;
   std::string type = r.text("type");
   if (type != "1" && type != "2" && type != "3" && type != "4") {
@@ -405,7 +387,7 @@ std::string Adapter::verify_time_stamp(const Call& c) {
   const Request& r = c.r;
   std::string data = r.text("oriData");
   if (data.empty()) return answer({code::kBadParameter, "缺少oriData"}, r.trans_id);
-  Field token = base64_field(r, "tsResp");
+  Base64Field token = base64_field(r, "tsResp");
   if (!token.bytes) return token.refusal;
   auto contents = service::read_time_stamp(*token.bytes);
   std::string result = "-1";

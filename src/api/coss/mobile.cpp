@@ -380,23 +380,9 @@ std::string MobileAdapter::delegate(const Call& c) {
   }
   auto ends = china_time_of(c.text("endTime"));
   if (!ends) return answer({89005018, "endTime应为yyyy-MM-dd HH:mm:ss"}, "");
-  auto d =
-      delegations_.create(who, c.text("authorizeeId"), c.text("authorizeeMobile"), *ends, c.now);
+  auto d = jobs_.delegate(app->caller, who, c.text("authorizeeId"), c.text("authorizeeMobile"),
+                          *ends, c.now);
   if (!d) return answer(refusal_of(d.error()), "");
-  std::string statement = service::Delegations::statement(*d, app->caller.name);
-  int minutes = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(
-                                     std::min(d->ends - c.now, std::chrono::seconds(86400)))
-                                     .count()) +
-                1;
-  auto job = jobs_.statement_job(
-      app->caller, who.user.id, "DELEGATION", "授权" + d->grantee_name,
-      "允许" + d->grantee_name + "在" + china_time(d->ends) + "前以本人名义签名", statement,
-      minutes, "", c.now);
-  if (!job) return answer(refusal_of(job.error()), "");
-  if (Status attached = delegations_.attach_job(*d, job->id, c.now); !attached) {
-    return answer(refusal_of(attached.error()), "");
-  }
-  d->job_id = job->id;
   Document data(rapidjson::kObjectType);
   describe_delegation(data, data.GetAllocator(), *d);
   return success("", &data);
@@ -423,13 +409,7 @@ std::string MobileAdapter::list_delegations(const Call& c) {
 }
 
 std::string MobileAdapter::accept_delegation(const Call& c) {
-  auto d = delegations_.find(c.text("businessId"), c.now);
-  if (!d) return answer(refusal_of(d.error()), "");
-  service::SignedStatement consent;
-  if (auto job = jobs_.statement(d->job_id, c.now); job) {
-    consent = {job->status, job->signer_id, job->data, job->signature, job->certificate};
-  }
-  auto accepted = delegations_.accept(*c.session, d->id, consent, c.now);
+  auto accepted = jobs_.accept_delegation(*c.session, c.text("businessId"), c.now);
   if (!accepted) return answer(refusal_of(accepted.error()), "");
   return success("");
 }

@@ -24,19 +24,15 @@ namespace {
 using rapidjson::Document;
 using rapidjson::Value;
 
-// A base64 field that must be present; nullopt with the refusal in `refusal`.
-std::optional<Bytes> decoded(const Request& r, const char* name, std::string& refusal) {
-  std::string text = r.text(name);
-  if (text.empty()) {
-    refusal = answer({code::kBadParameter, std::string("缺少") + name}, r.trans_id);
-    return std::nullopt;
+// A base64 field that must hold a PDF (89001027 when it does not).
+Base64Field pdf_field(const Request& r, const char* name) {
+  Base64Field f = base64_field(r, name);
+  if (!f.bytes) return f;
+  auto format = service::detect_format(*f.bytes);
+  if (!format || *format != service::DocumentFormat::kPdf) {
+    return {std::nullopt, answer({89001027, std::string(name) + "应为PDF文件"}, r.trans_id)};
   }
-  auto bytes = crypto::from_base64(text);
-  if (!bytes || bytes->empty()) {
-    refusal = answer({89003020, name}, r.trans_id);
-    return std::nullopt;
-  }
-  return std::move(*bytes);
+  return f;
 }
 
 // signSealType: the manual's BJCA_SM2 (the platform's own SM2 signature, in the configured
@@ -66,17 +62,12 @@ void add_number(Value& object, Document::AllocatorType& a, const char* key, doub
 
 std::string Adapter::get_pdf_hash(const Call& c) {
   const Request& r = c.r;
-  std::string refusal;
   std::string user_id = r.text("userId");
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
   auto pdf_format = seal_type(r, options_.pdf_format);
   if (!pdf_format) return answer({code::kBadParameter, kSealTypes}, r.trans_id);
-  auto pdf = decoded(r, "pdfFileStr", refusal);
-  if (!pdf) return refusal;
-  auto format = service::detect_format(*pdf);
-  if (!format || *format != service::DocumentFormat::kPdf) {
-    return answer({89001027, "pdfFileStr应为PDF文件"}, r.trans_id);
-  }
+  Base64Field pdf = pdf_field(r, "pdfFileStr");
+  if (!pdf.bytes) return pdf.refusal;
   const Value* seal_info = r.value("configureSealInfo");
   if (!seal_info || !seal_info->IsObject()) {
     return answer(
@@ -98,7 +89,7 @@ std::string Adapter::get_pdf_hash(const Call& c) {
   if (user->status == "LOCKED") return answer({89005005, ""}, r.trans_id);
   auto key = s_.keys.signing_key(c.app, user_id);
   if (!key) return answer(refusal_of(key.error()), r.trans_id);
-  auto laid = s_.jobs.lay_out_seal(*pdf, place, *user, *key, c.now);
+  auto laid = s_.jobs.lay_out_seal(*pdf.bytes, place, *user, *key, c.now);
   if (!laid) return answer(refusal_of(laid.error()), r.trans_id);
   auto p = crypto::Sm2PublicKey::from_point(key->public_key);
   if (!p) return answer({code::kServer, ""}, r.trans_id);
@@ -130,20 +121,20 @@ std::string Adapter::get_pdf_hash(const Call& c) {
 // asks for it) but the prepared PDF itself carries what completion needs.
 std::string Adapter::compose_pdf_seal(const Call& c) {
   const Request& r = c.r;
-  std::string refusal;
   std::string user_id = r.text("userId");
   if (user_id.empty()) return answer({code::kBadParameter, "缺少userId"}, r.trans_id);
   if (!seal_type(r, options_.pdf_format))
     return answer({code::kBadParameter, kSealTypes}, r.trans_id);
-  auto signature = decoded(r, "signValue", refusal);
-  if (!signature) return refusal;
-  auto prepared = decoded(r, "pdfBytesStr", refusal);
-  if (!prepared) return refusal;
-  if (!decoded(r, "hashSetBytesStr", refusal)) return refusal;
+  Base64Field signature = base64_field(r, "signValue"), prepared = base64_field(r, "pdfBytesStr"),
+              hash_set = base64_field(r, "hashSetBytesStr");
+  for (const Base64Field* f : {&signature, &prepared, &hash_set}) {
+    if (!f->bytes) return f->refusal;
+  }
   std::optional<Bytes> token;
   if (!r.text("tssSignValue").empty()) {
-    token = decoded(r, "tssSignValue", refusal);
-    if (!token) return refusal;
+    Base64Field given = base64_field(r, "tssSignValue");
+    if (!given.bytes) return given.refusal;
+    token = std::move(given.bytes);
   }
   auto user = s_.users.find(c.app, user_id);
   if (!user) return answer(refusal_of(user.error()), r.trans_id);
@@ -151,7 +142,7 @@ std::string Adapter::compose_pdf_seal(const Call& c) {
   if (token) {
     stamper = [token](ByteView) -> Result<Bytes> { return *token; };
   }
-  auto sealed = service::complete(*prepared, *signature, c.now, stamper);
+  auto sealed = service::complete(*prepared.bytes, *signature.bytes, c.now, stamper);
   if (!sealed) {
     if (sealed.error().kind == ErrorKind::kVerificationFailed) {
       return answer({89003019, "签名值与待签数据或证书不符"}, r.trans_id);
@@ -169,27 +160,22 @@ std::string Adapter::compose_pdf_seal(const Call& c) {
 // the signature's /Reason, which names a delegation a delegate signed under).
 std::string Adapter::verify_pdf_seal(const Call& c) {
   const Request& r = c.r;
-  std::string refusal;
   if (!seal_type(r, options_.pdf_format))
     return answer({code::kBadParameter, kSealTypes}, r.trans_id);
-  auto pdf = decoded(r, "pdfFileStr", refusal);
-  if (!pdf) return refusal;
-  auto format = service::detect_format(*pdf);
-  if (!format || *format != service::DocumentFormat::kPdf) {
-    return answer({89001027, "pdfFileStr应为PDF文件"}, r.trans_id);
-  }
+  Base64Field pdf = pdf_field(r, "pdfFileStr");
+  if (!pdf.bytes) return pdf.refusal;
   auto trust = s_.certificates.trust(c.now);
   if (!trust) return answer(refusal_of(trust.error()), r.trans_id);
   if (!r.text("certChainStr").empty()) {
-    auto chain = decoded(r, "certChainStr", refusal);
-    if (!chain) return refusal;
-    auto certs = pki::parse_certificates(*chain);
+    Base64Field chain = base64_field(r, "certChainStr");
+    if (!chain.bytes) return chain.refusal;
+    auto certs = pki::parse_certificates(*chain.bytes);
     if (!certs) return answer({89003021, "certChainStr"}, r.trans_id);
     for (auto& cert : *certs) {
       (cert.is_self_signed() ? trust->trusted : trust->intermediates).push_back(std::move(cert));
     }
   }
-  auto summary = service::verify(*pdf, trust->policy(), c.now);
+  auto summary = service::verify(*pdf.bytes, trust->policy(), c.now);
   if (!summary) return answer({89001027, "pdfFileStr不是可读的PDF文件"}, r.trans_id);
   const std::string failed = std::to_string(89003019);
   Document data(rapidjson::kObjectType);

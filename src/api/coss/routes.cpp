@@ -448,6 +448,16 @@ std::string Adapter::add_decrypt_job(const Call& c) {
   return success(r.trans_id, &data);
 }
 
+Base64Field base64_field(const Request& r, const char* name) {
+  std::string text = r.text(name);
+  if (text.empty()) {
+    return {std::nullopt, answer({code::kBadParameter, std::string("缺少") + name}, r.trans_id)};
+  }
+  auto bytes = crypto::from_base64(text);
+  if (!bytes || bytes->empty()) return {std::nullopt, answer({89003020, name}, r.trans_id)};
+  return {std::move(*bytes), ""};
+}
+
 service::WebSealPlace web_seal_place(const Request& r) {
   auto member = [](const Value* object, const char* name) -> const Value* {
     if (!object || !object->IsObject()) return nullptr;

@@ -129,6 +129,14 @@ void add_routes(Server& server, Adapter& adapter);
 // [coss] public_url and replay_window_s, [signing] pdf_format.
 Options options_from(const Config& config);
 
+// A required base64 field: its bytes, or the answer refusing the request (89000001 missing,
+// 89003020 not base64 or empty).
+struct Base64Field {
+  std::optional<Bytes> bytes;
+  std::string refusal;
+};
+Base64Field base64_field(const Request& request, const char* name);
+
 // Where a personal seal goes (addSignJob WEB_SEAL, getPdfHash): coordOfRuleInfo,
 // keywordsOfRuleInfo, signWidth and signHeight, numbers as JSON numbers or text; what is not a
 // number is NaN (or -1 for a whole number), which the service refuses.
