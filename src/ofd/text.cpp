@@ -7,110 +7,15 @@
 #include <cmath>
 #include <map>
 
+#include "ofd/content.h"
 #include "ofd/glyphs.h"
 #include "ofd/xml.h"
 
 namespace eseal::ofd {
 namespace {
 
-constexpr int kMaxBlockDepth = 64;
 constexpr std::size_t kMaxCharsPerPage = 2'000'000;
 constexpr double kAscent = 0.8;  // the em box's top above the baseline, in ems
-constexpr doc::PageSize kA4{210, 297};
-
-using Matrix = std::array<double, 6>;
-constexpr Matrix kIdentity = {1, 0, 0, 1, 0, 0};
-
-// The whitespace-separated tokens of an ST_Array.
-std::vector<std::string_view> tokens(std::string_view text) {
-  std::vector<std::string_view> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
-    std::size_t begin = at;
-    while (at < text.size() && !std::isspace(static_cast<unsigned char>(text[at]))) ++at;
-    if (at > begin) out.push_back(text.substr(begin, at - begin));
-  }
-  return out;
-}
-
-std::optional<double> to_number(std::string_view token) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
-  if (ec != std::errc() || end != token.data() + token.size() || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-Error bad_number(const std::string& what, std::string_view value) {
-  return Error::invalid_input(what + " \"" + std::string(value) + "\" is not a valid number list");
-}
-
-Result<double> number_attribute(pugi::xml_node node, std::string_view name, double fallback,
-                                const std::string& where) {
-  pugi::xml_attribute a = attribute(node, name);
-  if (!a) return fallback;
-  std::vector<std::string_view> t = tokens(a.value());
-  auto v = t.size() == 1 ? to_number(t[0]) : std::nullopt;
-  if (!v) return bad_number(where + ": " + std::string(name), a.value());
-  return *v;
-}
-
-// An ST_Array of DeltaX or DeltaY expanded to `count` values: "g N v" is N copies of v and the
-// last value repeats to the end (as ofdrw reads it). Expansion stops at `count`, so a huge N
-// costs nothing. Empty when the array is.
-Result<std::vector<double>> deltas(std::string_view text, std::size_t count,
-                                   const std::string& what) {
-  std::vector<double> out;
-  std::vector<std::string_view> t = tokens(text);
-  for (std::size_t i = 0; i < t.size() && out.size() < count; ++i) {
-    if (t[i] == "g") {
-      if (i + 2 >= t.size()) return bad_number(what, text);
-      std::uint64_t n = 0;
-      auto [end, ec] = std::from_chars(t[i + 1].data(), t[i + 1].data() + t[i + 1].size(), n);
-      auto v = to_number(t[i + 2]);
-      if (ec != std::errc() || end != t[i + 1].data() + t[i + 1].size() || !v) {
-        return bad_number(what, text);
-      }
-      n = std::min<std::uint64_t>(n, count - out.size());
-      out.insert(out.end(), static_cast<std::size_t>(n), *v);
-      i += 2;
-    } else {
-      auto v = to_number(t[i]);
-      if (!v) return bad_number(what, text);
-      out.push_back(*v);
-    }
-  }
-  if (!out.empty()) {
-    const double last = out.back();
-    out.resize(count, last);
-  }
-  return out;
-}
-
-Result<std::optional<Matrix>> ctm_attribute(pugi::xml_node node, const std::string& where) {
-  pugi::xml_attribute a = attribute(node, "CTM");
-  if (!a) return std::optional<Matrix>();
-  std::vector<std::string_view> t = tokens(a.value());
-  Matrix m{};
-  if (t.size() != 6) return bad_number(where + ": CTM", a.value());
-  for (std::size_t i = 0; i < 6; ++i) {
-    auto v = to_number(t[i]);
-    if (!v) return bad_number(where + ": CTM", a.value());
-    m[i] = *v;
-  }
-  return std::optional<Matrix>(m);
-}
-
-// The TextCode's text: every PCDATA and CDATA child, untrimmed (spaces are glyphs too).
-std::string code_text(pugi::xml_node code) {
-  std::string out;
-  for (pugi::xml_node n = code.first_child(); n; n = n.next_sibling()) {
-    if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) out += n.value();
-  }
-  return out;
-}
 
 doc::RectMm bounds(const doc::RectMm& a, const doc::RectMm& b) {
   double left = std::min(a.x, b.x), top = std::min(a.y, b.y);
@@ -184,7 +89,7 @@ class ContentReader {
     if (!size) return size.error();
     auto ctm = ctm_attribute(object, where);
     if (!ctm) return ctm.error();
-    const Matrix& m = ctm->value_or(kIdentity);
+    const Matrix& m = ctm->value_or(kIdentityMatrix);
     double x = 0, y = 0;
     for (pugi::xml_node code : children(object, "TextCode")) {
       auto cx = number_attribute(code, "X", x, where + ": TextCode X");
@@ -201,9 +106,9 @@ class ContentReader {
         return Error::invalid_input(path_ + ": more than " + std::to_string(kMaxCharsPerPage) +
                                     " characters on one page");
       }
-      auto dx = deltas(attribute(code, "DeltaX").value(), text.size(), where + ": DeltaX");
+      auto dx = expand_deltas(attribute(code, "DeltaX").value(), text.size(), where + ": DeltaX");
       if (!dx) return dx.error();
-      auto dy = deltas(attribute(code, "DeltaY").value(), text.size(), where + ": DeltaY");
+      auto dy = expand_deltas(attribute(code, "DeltaY").value(), text.size(), where + ": DeltaY");
       if (!dy) return dy.error();
 
       TextRun run;
@@ -232,28 +137,6 @@ class ContentReader {
   std::size_t& chars_;
 };
 
-Result<std::unique_ptr<pugi::xml_document>> read_xml(const Package& package,
-                                                     const std::string& path) {
-  auto bytes = package.read(path);
-  if (!bytes) return bytes.error();
-  return parse_xml(*bytes, path);
-}
-
-// Document.xml's CommonData/TemplatePage: ID -> the template's entry name ("" if unresolvable).
-Result<std::map<std::string, std::string>> template_pages(const Package& package,
-                                                          const DocBody& body) {
-  std::map<std::string, std::string> out;
-  if (body.document_path.empty() || !package.contains(body.document_path)) return out;
-  auto xml = read_xml(package, body.document_path);
-  if (!xml) return xml.error();
-  pugi::xml_node common = child((*xml)->document_element(), "CommonData");
-  for (pugi::xml_node t : children(common, "TemplatePage")) {
-    auto path = resolve_path(body.document_path, attribute(t, "BaseLoc").value());
-    out.emplace(attribute(t, "ID").value(), path ? *path : std::string());
-  }
-  return out;
-}
-
 void warn(std::vector<std::string>* warnings, int page, const std::string& what) {
   if (warnings) warnings->push_back("page " + std::to_string(page + 1) + ": " + what);
 }
@@ -273,26 +156,18 @@ class TextReader {
     auto xml = read_xml(package_, entry.path);
     if (!xml) return xml.error();
     pugi::xml_node page = (*xml)->document_element();
-    std::vector<std::string> background, foreground;
-    for (pugi::xml_node t : children(page, "Template")) {
-      std::string id = attribute(t, "TemplateID").value();
-      auto found = templates_.find(id);
-      if (found == templates_.end() || !package_.contains(found->second)) {
-        warn(warnings_, index, "Template " + id + " names no template page in the package");
-        continue;
-      }
-      (std::string_view(attribute(t, "ZOrder").value()) == "Foreground" ? foreground : background)
-          .push_back(found->second);
-    }
+    std::vector<std::string> problems;
+    PageFiles files = page_templates(package_, page, templates_, problems);
+    for (const auto& p : problems) warn(warnings_, index, p);
     std::size_t chars = 0;
     std::size_t first = out.size();
-    for (const auto& path : background) {
+    for (const auto& path : files.background) {
       if (auto s = add_template(path, out, chars); !s) return s;
     }
     std::vector<TextRun> own;
     if (auto s = ContentReader(entry.path, own, chars).read_page(page); !s) return s;
     out.insert(out.end(), std::make_move_iterator(own.begin()), std::make_move_iterator(own.end()));
-    for (const auto& path : foreground) {
+    for (const auto& path : files.foreground) {
       if (auto s = add_template(path, out, chars); !s) return s;
     }
     for (std::size_t i = first; i < out.size(); ++i) out[i].page = index;
@@ -326,13 +201,6 @@ class TextReader {
   std::vector<std::string>* warnings_;
   std::map<std::string, std::pair<std::vector<TextRun>, std::size_t>> cache_;
 };
-
-Result<doc::PageSize> box_size(const doc::RectMm& box, const std::string& where) {
-  if (!(box.width > 0 && box.height > 0)) {
-    return Error::invalid_input(where + ": the PhysicalBox has no positive width and height");
-  }
-  return doc::PageSize{box.width, box.height};
-}
 
 }  // namespace
 
@@ -392,26 +260,17 @@ Result<std::vector<doc::KeywordHit>> find_text(const Package& package, const Doc
 }
 
 Result<std::vector<doc::PageSize>> page_sizes(const Package& package, const DocBody& body) {
-  doc::PageSize fallback = kA4;
-  if (body.physical_box) {
-    auto s = box_size(*body.physical_box, body.document_path);
-    if (!s) return s.error();
-    fallback = *s;
-  }
+  auto fallback = default_page_size(body);
+  if (!fallback) return fallback.error();
   std::vector<doc::PageSize> out;
   for (const PageEntry& entry : body.pages) {
-    doc::PageSize size = fallback;
+    doc::PageSize size = *fallback;
     if (!entry.path.empty() && package.contains(entry.path)) {
       auto xml = read_xml(package, entry.path);
       if (!xml) return xml.error();
-      pugi::xml_node box = child(child((*xml)->document_element(), "Area"), "PhysicalBox");
-      if (box) {
-        auto r = parse_box(text(box));
-        if (!r) return r.error().with_context(entry.path + ": Area/PhysicalBox");
-        auto s = box_size(*r, entry.path);
-        if (!s) return s.error();
-        size = *s;
-      }
+      auto s = page_size_of((*xml)->document_element(), *fallback, entry.path);
+      if (!s) return s.error();
+      size = *s;
     }
     out.push_back(size);
   }
