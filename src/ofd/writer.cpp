@@ -146,6 +146,44 @@ bool is_png(const Bytes& data) {
          std::memcmp(data.data(), kSignature, sizeof kSignature) == 0;
 }
 
+bool valid_alpha(int alpha) {
+  return alpha >= 0 && alpha <= 255;
+}
+bool valid_color(const std::optional<Rgb>& rgb) {
+  if (!rgb) return true;
+  for (int c : *rgb) {
+    if (!valid_alpha(c)) return false;
+  }
+  return true;
+}
+
+Status check_clips(const std::vector<ClipPath>& clips, const std::string& where) {
+  for (const ClipPath& clip : clips) {
+    if (auto s = check_text(clip.abbreviated_data, where + ": a clip's data"); !s) return s;
+  }
+  return ok_status();
+}
+
+// Each CGTransform covers characters of the TextCode, in order, without overlapping.
+Status check_cg_transforms(const TextBlock& t, const std::string& where) {
+  auto decoded = decode_utf8_strict(t.text);
+  const int length = decoded ? static_cast<int>(decoded->size()) : 0;
+  int end = 0;
+  for (const CgTransform& g : t.cg_transforms) {
+    if (g.code_position < end || g.code_count < 1 || g.code_position + g.code_count > length ||
+        g.glyphs.empty()) {
+      return Error::invalid_input(where + ": a text's CGTransform does not fit its characters");
+    }
+    for (int glyph : g.glyphs) {
+      if (glyph < 0 || glyph > 0xFFFF) {
+        return Error::invalid_input(where + ": a CGTransform names a glyph outside 0-65535");
+      }
+    }
+    end = g.code_position + g.code_count;
+  }
+  return ok_status();
+}
+
 Status check(const NewDocument& d) {
   if (d.pages.empty()) return Error::invalid_input("an OFD document needs at least one page");
   auto positive = [](const doc::PageSize& s) {
@@ -184,22 +222,43 @@ Status check(const NewDocument& d) {
         if (t->ctm) {
           for (double v : *t->ctm) numbers = numbers && finite({v});
         }
+        numbers = numbers && finite({t->line_width_mm});
         if (!numbers) return Error::invalid_input(where + ": a text has a non-finite number");
         if (auto s = check_text(t->text, where + ": a text"); !s) return s;
+        if (!valid_color(t->fill_color) || !valid_color(t->stroke_color) ||
+            !valid_alpha(t->alpha)) {
+          return Error::invalid_input(where + ": a text's color is not RGB 0-255");
+        }
+        if (auto s = check_cg_transforms(*t, where); !s) return s;
+        if (auto s = check_clips(t->clips, where); !s) return s;
       } else if (const auto* image = std::get_if<ImageBlock>(&object)) {
         if (image->image >= d.images.size()) {
           return Error::invalid_input(where + ": an image object names image " +
                                       std::to_string(image->image) +
                                       ", which the document does not have");
         }
-        if (!finite(image->boundary)) {
+        bool numbers = finite(image->boundary);
+        if (image->ctm) {
+          for (double v : *image->ctm) numbers = numbers && finite({v});
+        }
+        if (!numbers) {
           return Error::invalid_input(where + ": an image has a non-finite boundary");
         }
+        if (auto s = check_clips(image->clips, where); !s) return s;
       } else {
         const auto& path = std::get<PathBlock>(object);
-        if (!finite(path.boundary) || !finite({path.line_width_mm})) {
-          return Error::invalid_input(where + ": a path has a non-finite number");
+        bool numbers = finite(path.boundary) &&
+                       finite({path.line_width_mm, path.miter_limit, path.dash_offset_mm});
+        for (double v : path.dash_pattern_mm) numbers = numbers && finite({v}) && v >= 0;
+        if (path.ctm) {
+          for (double v : *path.ctm) numbers = numbers && finite({v});
         }
+        if (!numbers) return Error::invalid_input(where + ": a path has a non-finite number");
+        if (!valid_color(path.fill_color) || !valid_alpha(path.fill_alpha) ||
+            !valid_alpha(path.stroke_alpha)) {
+          return Error::invalid_input(where + ": a path's color is not RGB 0-255");
+        }
+        if (auto s = check_clips(path.clips, where); !s) return s;
         for (int c : path.color) {
           if (c < 0 || c > 255) {
             return Error::invalid_input(where + ": a path's color is not RGB 0-255");
@@ -216,6 +275,36 @@ std::string color(const std::array<int, 3>& rgb) {
   return std::to_string(rgb[0]) + " " + std::to_string(rgb[1]) + " " + std::to_string(rgb[2]);
 }
 
+std::string matrix(const Matrix& m) {
+  return number(m[0]) + " " + number(m[1]) + " " + number(m[2]) + " " + number(m[3]) + " " +
+         number(m[4]) + " " + number(m[5]);
+}
+
+std::string number_array(const std::vector<double>& values) {
+  std::string out;
+  for (double v : values) out += (out.empty() ? "" : " ") + number(v);
+  return out;
+}
+
+void set_color(pugi::xml_node color_node, const Rgb& rgb, int alpha) {
+  set(color_node, "Value", color(rgb));
+  if (alpha < 255) set(color_node, "Alpha", std::to_string(alpha));
+}
+
+// Clips (GB/T 33190 §8.4) go first among a graphic unit's children.
+void write_clips(pugi::xml_node object, const std::vector<ClipPath>& clips,
+                 const doc::RectMm& boundary) {
+  if (clips.empty()) return;
+  pugi::xml_node list = XmlFile::element(object, "Clips");
+  for (const ClipPath& clip : clips) {
+    pugi::xml_node area = XmlFile::element(XmlFile::element(list, "Clip"), "Area");
+    pugi::xml_node path = XmlFile::element(area, "Path");
+    set(path, "Boundary", box(boundary));
+    if (clip.even_odd) set(path, "Rule", "Even-Odd");
+    XmlFile::element(path, "AbbreviatedData", clip.abbreviated_data);
+  }
+}
+
 // Writes one page's objects into `layer`, taking IDs from `next_id`.
 void write_objects(pugi::xml_node layer, const NewPage& page, const std::vector<int>& font_ids,
                    const std::vector<int>& image_ids, int& next_id) {
@@ -225,14 +314,27 @@ void write_objects(pugi::xml_node layer, const NewPage& page, const std::vector<
       pugi::xml_node n = E::element(layer, "TextObject");
       set(n, "ID", std::to_string(next_id++));
       set(n, "Boundary", box(t->boundary));
-      if (t->ctm) {
-        const Matrix& m = *t->ctm;
-        set(n, "CTM",
-            number(m[0]) + " " + number(m[1]) + " " + number(m[2]) + " " + number(m[3]) + " " +
-                number(m[4]) + " " + number(m[5]));
-      }
+      if (t->ctm) set(n, "CTM", matrix(*t->ctm));
       set(n, "Font", std::to_string(font_ids[t->font]));
       set(n, "Size", number(t->size_mm));
+      if (t->stroke) {
+        set(n, "Stroke", "true");
+        set(n, "LineWidth", number(t->line_width_mm));
+      }
+      if (!t->fill) set(n, "Fill", "false");
+      if (t->alpha < 255) set(n, "Alpha", std::to_string(t->alpha));
+      write_clips(n, t->clips, t->boundary);
+      if (t->fill_color) set_color(E::element(n, "FillColor"), *t->fill_color, 255);
+      if (t->stroke_color) set_color(E::element(n, "StrokeColor"), *t->stroke_color, 255);
+      for (const CgTransform& g : t->cg_transforms) {
+        pugi::xml_node cg = E::element(n, "CGTransform");
+        set(cg, "CodePosition", std::to_string(g.code_position));
+        set(cg, "CodeCount", std::to_string(g.code_count));
+        set(cg, "GlyphCount", std::to_string(g.glyphs.size()));
+        std::string glyphs;
+        for (int glyph : g.glyphs) glyphs += (glyphs.empty() ? "" : " ") + std::to_string(glyph);
+        E::element(cg, "Glyphs", glyphs);
+      }
       pugi::xml_node code = E::element(n, "TextCode", t->text);
       set(code, "X", number(t->x));
       set(code, "Y", number(t->y));
@@ -243,18 +345,36 @@ void write_objects(pugi::xml_node layer, const NewPage& page, const std::vector<
       set(n, "ID", std::to_string(next_id++));
       set(n, "Boundary", box(image->boundary));
       set(n, "CTM",
-          number(image->boundary.width) + " 0 0 " + number(image->boundary.height) + " 0 0");
+          image->ctm
+              ? matrix(*image->ctm)
+              : number(image->boundary.width) + " 0 0 " + number(image->boundary.height) + " 0 0");
       set(n, "ResourceID", std::to_string(image_ids[image->image]));
+      write_clips(n, image->clips, image->boundary);
     } else {
       const auto& path = std::get<PathBlock>(object);
       pugi::xml_node n = E::element(layer, "PathObject");
       set(n, "ID", std::to_string(next_id++));
       set(n, "Boundary", box(path.boundary));
+      if (path.ctm) set(n, "CTM", matrix(*path.ctm));
       set(n, "LineWidth", number(path.line_width_mm));
+      static constexpr const char* kCaps[] = {"Butt", "Round", "Square"};
+      static constexpr const char* kJoins[] = {"Miter", "Round", "Bevel"};
+      if (path.cap != LineCap::kButt) set(n, "Cap", kCaps[static_cast<int>(path.cap)]);
+      if (path.join != LineJoin::kMiter) set(n, "Join", kJoins[static_cast<int>(path.join)]);
+      if (number(path.miter_limit) != "3.528") set(n, "MiterLimit", number(path.miter_limit));
+      if (!path.dash_pattern_mm.empty()) {
+        if (path.dash_offset_mm != 0) set(n, "DashOffset", number(path.dash_offset_mm));
+        set(n, "DashPattern", number_array(path.dash_pattern_mm));
+      }
       set(n, "Stroke", path.stroke ? "true" : "false");
       set(n, "Fill", path.fill ? "true" : "false");
-      if (path.fill) set(E::element(n, "FillColor"), "Value", color(path.color));
-      if (path.stroke) set(E::element(n, "StrokeColor"), "Value", color(path.color));
+      if (path.even_odd) set(n, "Rule", "Even-Odd");
+      write_clips(n, path.clips, path.boundary);
+      if (path.fill) {
+        set_color(E::element(n, "FillColor"), path.fill_color.value_or(path.color),
+                  path.fill_alpha);
+      }
+      if (path.stroke) set_color(E::element(n, "StrokeColor"), path.color, path.stroke_alpha);
       E::element(n, "AbbreviatedData", path.abbreviated_data);
     }
   }
@@ -335,6 +455,8 @@ Result<Bytes> write_ofd(const NewDocument& document, const WriteOptions& options
       set(n, "ID", std::to_string(font_ids[i]));
       set(n, "FontName", f.name);
       set(n, "FamilyName", f.family.empty() ? f.name : f.family);
+      if (f.bold) set(n, "Bold", "true");
+      if (f.italic) set(n, "Italic", "true");
       if (!f.file.empty()) {
         std::string name = "font_" + std::to_string(font_ids[i]) + font_extension(f);
         XmlFile::element(n, "FontFile", name);

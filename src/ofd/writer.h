@@ -26,10 +26,30 @@ struct FontResource {
   std::string family;         // FamilyName; "" writes `name`
   Bytes file;                 // the font program (TrueType, OpenType); empty: referenced only
   std::string file_name;      // where `file` came from, for its extension (".ttf" by default)
+  bool bold = false, italic = false;  // Bold, Italic; written only when true
 };
 
 // An ST_Array CTM "a b c d e f": (x, y) maps to (a·x + c·y + e, b·x + d·y + f).
 using Matrix = std::array<double, 6>;
+
+using Rgb = std::array<int, 3>;  // 0-255 each
+
+// One Clip of a graphic unit's Clips (GB/T 33190 §8.4): an Area holding a Path whose
+// Boundary is the object's own and whose AbbreviatedData is, like the object's, relative to
+// that Boundary's top-left corner. An object with several clips is drawn where all of them
+// overlap.
+struct ClipPath {
+  std::string abbreviated_data;
+  bool even_odd = false;  // Rule="Even-Odd"; NonZero otherwise
+};
+
+// CGTransform (GB/T 33190 §11.4): `code_count` characters of the TextCode starting at
+// `code_position` are drawn with the font program's glyphs `glyphs` (GlyphCount of them).
+struct CgTransform {
+  int code_position = 0;
+  int code_count = 1;
+  std::vector<int> glyphs;
+};
 
 // A TextObject holding one TextCode. X and Y (the first glyph's baseline origin) and the
 // deltas are in mm, relative to the Boundary's top-left corner (through `ctm` when given).
@@ -42,13 +62,28 @@ struct TextBlock {
   std::string text;  // UTF-8, no control characters
   std::vector<double> delta_x, delta_y;
   std::optional<Matrix> ctm;
+  // Drawing: FillColor and StrokeColor when given (the reader's default, black, otherwise);
+  // Fill="false" and Stroke="true" are written only when they differ from the defaults.
+  std::optional<Rgb> fill_color, stroke_color;
+  bool fill = true, stroke = false;
+  double line_width_mm = 0.353;            // LineWidth, written only when `stroke`
+  int alpha = 255;                         // Alpha of the object, written when below 255
+  std::vector<CgTransform> cg_transforms;  // in code order, not overlapping
+  std::vector<ClipPath> clips;
 };
 
-// An ImageObject: the image fills `boundary` (CTM "width 0 0 height 0 0").
+// An ImageObject: the image fills `boundary` (CTM "width 0 0 height 0 0"), or, with `ctm`, the
+// unit square (the image's top-left corner at 0 0) is mapped by it, relative to the Boundary's
+// top-left corner.
 struct ImageBlock {
   std::size_t image = 0;  // index into NewDocument::images
   doc::RectMm boundary;
+  std::optional<Matrix> ctm;
+  std::vector<ClipPath> clips;
 };
+
+enum class LineCap { kButt, kRound, kSquare };
+enum class LineJoin { kMiter, kRound, kBevel };
 
 // A PathObject: ST_AbbreviatedData ("M 0 0 L 10 0 C …") relative to `boundary`.
 struct PathBlock {
@@ -57,6 +92,19 @@ struct PathBlock {
   double line_width_mm = 0.353;  // the GB/T 33190 default
   bool stroke = true, fill = false;
   std::array<int, 3> color = {0, 0, 0};  // RGB 0-255, for both stroke and fill
+  // The fill's own color when it differs from the stroke's `color`.
+  std::optional<Rgb> fill_color;
+  int stroke_alpha = 255, fill_alpha = 255;  // the colors' Alpha, written when below 255
+  bool even_odd = false;                     // Rule="Even-Odd"; NonZero otherwise
+  // Cap, Join, MiterLimit, DashOffset and DashPattern; each is written only when it differs
+  // from the GB/T 33190 default (Butt, Miter, 3.528, no dashes).
+  LineCap cap = LineCap::kButt;
+  LineJoin join = LineJoin::kMiter;
+  double miter_limit = 3.528;
+  std::vector<double> dash_pattern_mm;
+  double dash_offset_mm = 0;
+  std::optional<Matrix> ctm;  // maps the path data before the Boundary offset
+  std::vector<ClipPath> clips;
 };
 
 using PageObject = std::variant<TextBlock, ImageBlock, PathBlock>;

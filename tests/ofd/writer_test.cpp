@@ -51,7 +51,9 @@ NewDocument sample() {
   t.text = "电子签章abc";
   t.delta_x = {4, 4, 4, 4, 2, 2};
   first.objects.emplace_back(t);
-  first.objects.emplace_back(ImageBlock{0, {100, 100, 40, 30}});
+  ImageBlock image;
+  image.boundary = {100, 100, 40, 30};
+  first.objects.emplace_back(image);
   PathBlock path;
   path.boundary = {10, 10, 190, 1};
   path.abbreviated_data = "M 0 0.5 L 190 0.5";
@@ -177,6 +179,103 @@ TEST(OfdWriter, SameInputSameBytes) {
   std::string id = at(*xml(open(*random1), "OFD.xml"), "//ofd:DocID");
   EXPECT_EQ(id.size(), 32u);
   EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+// The drawing parameters added for PDF import: each written only when it differs from the
+// GB/T 33190 default, so that documents which do not set them keep their bytes.
+TEST(OfdWriter, WritesDrawingParametersClipsAndGlyphIndices) {
+  NewDocument d;
+  FontResource font;
+  font.name = "Test Serif";
+  font.bold = true;
+  font.italic = true;
+  d.fonts = {font};
+  d.images = {kPng};
+  NewPage page;
+  TextBlock t;
+  t.boundary = {10, 10, 50, 10};
+  t.y = 8;
+  t.text = "ffi!";
+  t.delta_x = {2, 2, 2};
+  t.fill_color = Rgb{255, 0, 0};
+  t.stroke = true;
+  t.stroke_color = Rgb{0, 0, 255};
+  t.line_width_mm = 0.2;
+  t.alpha = 128;
+  t.cg_transforms = {{0, 3, {7}}, {3, 1, {9}}};
+  t.clips = {{"M 0 0 L 5 0 L 5 5 C", true}};
+  page.objects.emplace_back(t);
+  PathBlock path;
+  path.boundary = {0, 0, 20, 20};
+  path.abbreviated_data = "M 0 0 L 10 10";
+  path.fill = true;
+  path.color = {0, 0, 255};
+  path.fill_color = Rgb{0, 255, 0};
+  path.fill_alpha = 100;
+  path.even_odd = true;
+  path.cap = LineCap::kRound;
+  path.join = LineJoin::kBevel;
+  path.miter_limit = 10;
+  path.dash_pattern_mm = {2, 1};
+  path.dash_offset_mm = 0.5;
+  path.ctm = Matrix{1, 0, 0, 1, 2, 3};
+  page.objects.emplace_back(path);
+  page.objects.emplace_back(ImageBlock{.image = 0,
+                                       .boundary = {30, 30, 10, 20},
+                                       .ctm = Matrix{10, 0, 0, -20, 0, 20},
+                                       .clips = {{"M 0 0 L 1 1", false}}});
+  d.pages = {page};
+  auto zip = write_ofd(d, kOptions);
+  ASSERT_TRUE(zip.ok()) << zip.error().message;
+  Package p = open(*zip);
+  auto res = xml(p, "Doc_0/PublicRes.xml");
+  EXPECT_EQ(attr(*res, "//ofd:Font/@Bold"), "true");
+  EXPECT_EQ(attr(*res, "//ofd:Font/@Italic"), "true");
+  auto content = xml(p, "Doc_0/Pages/Page_0/Content.xml");
+  const pugi::xml_node text = content->select_node("//ofd:TextObject").node();
+  EXPECT_STREQ(text.attribute("Stroke").value(), "true");
+  EXPECT_STREQ(text.attribute("LineWidth").value(), "0.2");
+  EXPECT_STREQ(text.attribute("Alpha").value(), "128");
+  EXPECT_FALSE(text.attribute("Fill"));
+  std::vector<std::string> children;
+  for (pugi::xml_node n : text.children()) children.push_back(n.name());
+  EXPECT_EQ(children,
+            (std::vector<std::string>{"ofd:Clips", "ofd:FillColor", "ofd:StrokeColor",
+                                      "ofd:CGTransform", "ofd:CGTransform", "ofd:TextCode"}));
+  EXPECT_EQ(attr(*content, "//ofd:TextObject/ofd:FillColor/@Value"), "255 0 0");
+  EXPECT_EQ(attr(*content, "//ofd:TextObject/ofd:CGTransform[1]/@CodeCount"), "3");
+  EXPECT_EQ(attr(*content, "//ofd:TextObject/ofd:CGTransform[1]/@GlyphCount"), "1");
+  EXPECT_EQ(at(*content, "//ofd:TextObject/ofd:CGTransform[2]/ofd:Glyphs"), "9");
+  EXPECT_EQ(attr(*content, "//ofd:TextObject//ofd:Clip/ofd:Area/ofd:Path/@Rule"), "Even-Odd");
+  EXPECT_EQ(attr(*content, "//ofd:TextObject//ofd:Clip/ofd:Area/ofd:Path/@Boundary"),
+            "10 10 50 10");
+  EXPECT_EQ(at(*content, "//ofd:TextObject//ofd:Path/ofd:AbbreviatedData"), "M 0 0 L 5 0 L 5 5 C");
+
+  const pugi::xml_node p2 = content->select_node("//ofd:PathObject").node();
+  EXPECT_STREQ(p2.attribute("CTM").value(), "1 0 0 1 2 3");
+  EXPECT_STREQ(p2.attribute("Cap").value(), "Round");
+  EXPECT_STREQ(p2.attribute("Join").value(), "Bevel");
+  EXPECT_STREQ(p2.attribute("MiterLimit").value(), "10");
+  EXPECT_STREQ(p2.attribute("DashOffset").value(), "0.5");
+  EXPECT_STREQ(p2.attribute("DashPattern").value(), "2 1");
+  EXPECT_STREQ(p2.attribute("Rule").value(), "Even-Odd");
+  EXPECT_EQ(attr(*content, "//ofd:PathObject/ofd:FillColor/@Value"), "0 255 0");
+  EXPECT_EQ(attr(*content, "//ofd:PathObject/ofd:FillColor/@Alpha"), "100");
+  EXPECT_EQ(attr(*content, "//ofd:PathObject/ofd:StrokeColor/@Value"), "0 0 255");
+  EXPECT_FALSE(content->select_node("//ofd:PathObject/ofd:StrokeColor/@Alpha"));
+  EXPECT_EQ(attr(*content, "//ofd:ImageObject/@CTM"), "10 0 0 -20 0 20");
+  EXPECT_TRUE(content->select_node("//ofd:ImageObject/ofd:Clips/ofd:Clip/ofd:Area/ofd:Path"));
+
+  // Out of range: a glyph mapping past the text, an alpha, a negative dash.
+  NewDocument bad = d;
+  std::get<TextBlock>(bad.pages[0].objects[0]).cg_transforms = {{2, 3, {1}}};
+  EXPECT_EQ(write_ofd(bad, kOptions).error().kind, ErrorKind::kInvalidInput);
+  bad = d;
+  std::get<PathBlock>(bad.pages[0].objects[1]).fill_alpha = 256;
+  EXPECT_EQ(write_ofd(bad, kOptions).error().kind, ErrorKind::kInvalidInput);
+  bad = d;
+  std::get<PathBlock>(bad.pages[0].objects[1]).dash_pattern_mm = {-1};
+  EXPECT_EQ(write_ofd(bad, kOptions).error().kind, ErrorKind::kInvalidInput);
 }
 
 // Restores TZ when the test ends.
