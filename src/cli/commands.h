@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/cli_support.h"
+#include "ofd/verify.h"
 #include "pki/issue.h"
 #include "ses/seal.h"
 
@@ -26,6 +27,10 @@ void add_call_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);
 void add_sms_commands(CLI::App& app, const GlobalOptions& options);
 void add_ts_commands(CLI::App& app, const GlobalOptions& options);
+// `eseal ofd verify --json`'s report, also attached to PDFs converted from OFD on request.
+std::string ofd_report_json(const ofd::VerifyReport& report);
+// `eseal convert`, and `eseal ofd render` on the `ofd` subcommand.
+void add_convert_commands(CLI::App& app, CLI::App& ofd);
 // `eseal ofd text` and `eseal ofd make`, registered on the `ofd` subcommand.
 void add_ofd_document_commands(CLI::App& ofd, const GlobalOptions& options);
 

@@ -108,13 +108,6 @@ void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
   w.EndObject();
 }
 
-void print_json(const ofd::VerifyReport& report) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  write_json(w, report);
-  std::cout << buffer.GetString() << "\n";
-}
-
 struct SigningFiles {
   std::string in, out, key, cert, tsa, data_dir = kDefaultDataDir;
   bool force = false;
@@ -266,6 +259,13 @@ void add_signing_commands(CLI::App* ofd, const GlobalOptions& global) {
 
 }  // namespace
 
+std::string ofd_report_json(const ofd::VerifyReport& report) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  write_json(w, report);
+  return buffer.GetString();
+}
+
 void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
   auto* ofd = app.add_subcommand(
       "ofd", "Make, read, seal, lock, copy and verify OFD documents (GB/T 33190, GB/T 38540)");
@@ -299,7 +299,7 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
     auto report =
         need(ofd::verify_ofd(input, {trust.roots, trust.chain, trust.crls}, options), *file);
     if (*json) {
-      print_json(report);
+      std::cout << ofd_report_json(report) << "\n";
     } else {
       print_text(report);
     }

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   add_seal_commands(app, options);
   add_pdf_commands(app, options);
   add_ofd_commands(app, options);
+  add_convert_commands(app, *app.get_subcommand("ofd"));
   add_app_commands(app, options);
   add_audit_commands(app, options);
   add_demo_command(app, options);
