@@ -1,5 +1,5 @@
 // Owning handles for cairo objects and PNG encoding and decoding in memory, shared by the seal
-// renderer, the user-picture normalizer and their tests. Internal to src/image and tests/image.
+// renderer, the user-picture normalizer, the picture decoder of src/render and their tests.
 #pragma once
 
 // <cairo/cairo.h> rather than <cairo.h>, so that the tests need no pkg-config include path.

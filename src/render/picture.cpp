@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "image/cairo_support.h"
+
 namespace eseal::render {
 namespace {
 
@@ -106,19 +108,7 @@ Result<Picture> decode_png(ByteView data, std::uint64_t max_pixels) {
   const std::uint32_t height = be32(data, 20);
   if (Status s = check_size(PictureFormat::kPng, width, height, max_pixels); !s) return s.error();
 
-  struct Reader {
-    ByteView data;
-    std::size_t at = 0;
-  } reader{data};
-  auto read = [](void* closure, unsigned char* out, unsigned int length) {
-    auto* r = static_cast<Reader*>(closure);
-    if (r->data.size() - r->at < length) return CAIRO_STATUS_READ_ERROR;
-    std::memcpy(out, r->data.data() + r->at, length);
-    r->at += length;
-    return CAIRO_STATUS_SUCCESS;
-  };
-  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-      cairo_image_surface_create_from_png_stream(read, &reader), &cairo_surface_destroy);
+  image::detail::SurfacePtr surface = image::detail::read_png(data);
   if (cairo_status_t status = cairo_surface_status(surface.get()); status != CAIRO_STATUS_SUCCESS) {
     return refuse(PictureFormat::kPng,
                   std::string("it cannot be read: ") + cairo_status_to_string(status));
