@@ -1199,15 +1199,7 @@ Result<Picture> OfdRenderer::render_pixels(int page, double dpi) {
 Result<Bytes> OfdRenderer::render_png(int page, double dpi) {
   auto pixels = render_pixels(page, dpi);
   if (!pixels) return pixels.error();
-  cairo_surface_t* surface = cairo_image_surface_create_for_data(
-      pixels->argb.data(), CAIRO_FORMAT_ARGB32, pixels->width, pixels->height, pixels->width * 4);
-  Bytes png;
-  cairo_status_t st = cairo_surface_write_to_png_stream(surface, append_to, &png);
-  cairo_surface_destroy(surface);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    return Error::internal(std::string("PNG encoding failed: ") + cairo_status_to_string(st));
-  }
-  return png;
+  return encode_png(*pixels);
 }
 
 Result<Bytes> OfdRenderer::render_pdf(const PdfOutput& output, std::optional<int> first,

@@ -206,19 +206,12 @@ Result<Bytes> picture_to_pdf(ByteView bytes, const PagesOptions& options) {
 Result<Bytes> picture_to_ofd(ByteView bytes, const PagesOptions& options) {
   auto plan = plan_picture_page(bytes, options);
   if (!plan) return plan.error();
-  auto image = picture_surface(plan->picture);
-  if (!image) return image.error();
-  Bytes png;
-  cairo_surface_flush(image->get());
-  if (cairo_status_t status =
-          cairo_surface_write_to_png_stream(image->get(), append_to_bytes, &png);
-      status != CAIRO_STATUS_SUCCESS) {
-    return cairo_failure("encoding the picture as PNG failed", status);
-  }
+  auto png = encode_png(plan->picture);
+  if (!png) return png.error();
   ofd::NewDocument document;
   document.title = options.title;
   document.page_size = plan->page;
-  document.images.push_back(std::move(png));
+  document.images.push_back(std::move(*png));
   ofd::ImageBlock block;
   block.image = 0;
   block.boundary = plan->placed;

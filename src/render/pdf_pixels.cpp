@@ -1,6 +1,5 @@
 #include "render/pdf_pixels.h"
 
-#include <cairo.h>
 #include <poppler/PDFDoc.h>
 #include <poppler/SplashOutputDev.h>
 #include <poppler/splash/SplashBitmap.h>
@@ -66,22 +65,7 @@ Result<Picture> pdf_page_pixels(ByteView pdf, int page, double dpi) {
 Result<Bytes> pdf_page_png(ByteView pdf, int page, double dpi) {
   auto pixels = pdf_page_pixels(pdf, page, dpi);
   if (!pixels) return pixels.error();
-  cairo_surface_t* surface = cairo_image_surface_create_for_data(
-      pixels->argb.data(), CAIRO_FORMAT_ARGB32, pixels->width, pixels->height, pixels->width * 4);
-  Bytes png;
-  cairo_status_t st = cairo_surface_write_to_png_stream(
-      surface,
-      [](void* closure, const unsigned char* data, unsigned int length) {
-        auto* out = static_cast<Bytes*>(closure);
-        out->insert(out->end(), data, data + length);
-        return CAIRO_STATUS_SUCCESS;
-      },
-      &png);
-  cairo_surface_destroy(surface);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    return Error::internal(std::string("PNG encoding failed: ") + cairo_status_to_string(st));
-  }
-  return png;
+  return encode_png(*pixels);
 }
 
 }  // namespace eseal::render

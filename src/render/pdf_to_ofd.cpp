@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "base/utf8.h"
 #include "ofd/glyphs.h"
 #include "ofd/writer.h"
+#include "render/picture.h"
 #include "render/poppler_support.h"
 
 namespace eseal::render {
@@ -680,39 +682,23 @@ void OfdOutputDev::flush_text() {
   page().objects.emplace_back(std::move(block));
 }
 
-// Straight-alpha RGBA pixels (0xAARRGGBB) as a PNG file, through cairo.
+// Straight-alpha RGBA pixels (0xAARRGGBB) as a PNG file.
 std::optional<Bytes> encode_png(int width, int height, const std::vector<std::uint32_t>& pixels) {
-  cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
-  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-    cairo_surface_destroy(surface);
-    return std::nullopt;
+  Picture picture;
+  picture.width = width;
+  picture.height = height;
+  picture.argb.resize(pixels.size() * 4);
+  for (std::size_t i = 0; i < pixels.size(); ++i) {
+    const std::uint32_t p = pixels[i];
+    const std::uint32_t a = p >> 24;
+    auto premultiply = [a](std::uint32_t c) { return (c * a + 127) / 255; };
+    const std::uint32_t px = (a << 24) | (premultiply((p >> 16) & 0xFF) << 16) |
+                             (premultiply((p >> 8) & 0xFF) << 8) | premultiply(p & 0xFF);
+    std::memcpy(&picture.argb[i * 4], &px, 4);
   }
-  cairo_surface_flush(surface);
-  unsigned char* data = cairo_image_surface_get_data(surface);
-  const int stride = cairo_image_surface_get_stride(surface);
-  for (int y = 0; y < height; ++y) {
-    auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
-    for (int x = 0; x < width; ++x) {
-      const std::uint32_t p = pixels[static_cast<std::size_t>(y) * width + x];
-      const std::uint32_t a = p >> 24;
-      auto premultiply = [a](std::uint32_t c) { return (c * a + 127) / 255; };
-      row[x] = (a << 24) | (premultiply((p >> 16) & 0xFF) << 16) |
-               (premultiply((p >> 8) & 0xFF) << 8) | premultiply(p & 0xFF);
-    }
-  }
-  cairo_surface_mark_dirty(surface);
-  Bytes png;
-  cairo_status_t status = cairo_surface_write_to_png_stream(
-      surface,
-      [](void* closure, const unsigned char* bytes, unsigned int length) {
-        auto* out = static_cast<Bytes*>(closure);
-        out->insert(out->end(), bytes, bytes + length);
-        return CAIRO_STATUS_SUCCESS;
-      },
-      &png);
-  cairo_surface_destroy(surface);
-  if (status != CAIRO_STATUS_SUCCESS) return std::nullopt;
-  return png;
+  auto png = render::encode_png(picture);
+  if (!png) return std::nullopt;
+  return std::move(*png);
 }
 
 std::string image_key(const Object* ref, const std::string& kind) {

@@ -545,4 +545,11 @@ Result<Picture> decode_picture(ByteView bytes, std::uint64_t max_pixels) {
       "the picture's format is unknown or unsupported: expected PNG, JPEG, BMP or TIFF");
 }
 
+Result<Bytes> encode_png(const Picture& picture) {
+  image::detail::SurfacePtr surface(cairo_image_surface_create_for_data(
+      const_cast<unsigned char*>(picture.argb.data()), CAIRO_FORMAT_ARGB32, picture.width,
+      picture.height, picture.width * 4));
+  return image::detail::encode_png(surface.get());
+}
+
 }  // namespace eseal::render

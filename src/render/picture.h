@@ -33,4 +33,8 @@ inline constexpr std::uint64_t kMaxPicturePixels = 100'000'000;
 // or unsupported format, damaged data, or more than `max_pixels` pixels.
 Result<Picture> decode_picture(ByteView bytes, std::uint64_t max_pixels = kMaxPicturePixels);
 
+// The picture as a PNG file (cairo's encoder: the same pixels always give the same bytes).
+// kInternal when cairo cannot encode it.
+Result<Bytes> encode_png(const Picture& picture);
+
 }  // namespace eseal::render
