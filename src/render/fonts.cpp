@@ -9,6 +9,7 @@
 #include <cctype>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 
 #include "ofd/glyphs.h"
 
@@ -91,10 +92,14 @@ class FtFace final : public Face {
   }
 
   unsigned glyph_for(char32_t code) const override {
+    if (auto it = glyphs_.find(code); it != glyphs_.end()) return it->second;
     FT_Face f = holder_->face;
-    if (!f->charmap) return 0;
-    unsigned g = FT_Get_Char_Index(f, code);
-    if (g == 0 && symbol_ && code < 0x100) g = FT_Get_Char_Index(f, 0xF000 + code);
+    unsigned g = 0;
+    if (f->charmap) {
+      g = FT_Get_Char_Index(f, code);
+      if (g == 0 && symbol_ && code < 0x100) g = FT_Get_Char_Index(f, 0xF000 + code);
+    }
+    glyphs_.emplace(code, g);
     return g;
   }
 
@@ -123,6 +128,7 @@ class FtFace final : public Face {
   std::string description_;
   bool symbol_ = false;
   cairo_font_face_t* cairo_[4] = {};
+  mutable std::unordered_map<char32_t, unsigned> glyphs_;  // cmap lookups, remembered
 };
 
 std::string lower(std::string s) {

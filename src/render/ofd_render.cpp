@@ -52,10 +52,6 @@ std::vector<double> numbers(std::string_view text) {
   return out;
 }
 
-std::string utf8_of(char32_t c) {
-  return encode_utf8(std::u32string(1, c));
-}
-
 // Bytes written by cairo's stream functions.
 cairo_status_t append_to(void* closure, const unsigned char* data, unsigned int length) {
   auto* out = static_cast<Bytes*>(closure);
@@ -91,6 +87,12 @@ struct OfdRenderer::Impl {
   std::map<std::string, std::vector<std::string>> annotation_files;  // page ID -> PageAnnot
   std::map<std::string, pugi::xml_node> parsed;                      // entry -> root element
   FontLibrary fonts;
+  struct Font {
+    Face* face;
+    std::string id, name;
+    bool bold, italic;
+  };
+  std::map<std::string, Font> fonts_by_id;          // Font resource ID -> its face, opened once
   std::map<std::string, Result<Picture>> pictures;  // MultiMedia ID -> decoded
   bool seals_read = false;
   struct Seal {
@@ -111,7 +113,21 @@ struct OfdRenderer::Impl {
     if (said.insert(what).second) report.substitutions.push_back(what);
   }
 
-  // An entry's root element, parsed once and kept.
+  // A page's root element. Only the last page read is kept (page_size and draw read the same
+  // page in turn), so a long document's pages are not all held in memory.
+  std::string page_path;
+  std::unique_ptr<pugi::xml_document> page_xml;
+  Result<pugi::xml_node> page_root(const std::string& path) {
+    if (page_xml && page_path == path) return page_xml->document_element();
+    page_xml.reset();
+    auto xml = ofd::read_xml(*package, path);
+    if (!xml) return xml.error();
+    page_xml = std::move(*xml);
+    page_path = path;
+    return page_xml->document_element();
+  }
+
+  // Any other entry's root element (templates, resources, annotations), parsed once and kept.
   Result<pugi::xml_node> root(const std::string& path) {
     if (auto it = parsed.find(path); it != parsed.end()) return it->second;
     auto xml = ofd::read_xml(*package, path);
@@ -725,6 +741,19 @@ class Drawer {
     cairo_new_path(cr_);
   }
 
+  // The document's font `id`, opened the first time a TextObject names it (an embedded program
+  // is read from the package once).
+  const OfdRenderer::Impl::Font& font(const std::string& id) {
+    if (auto it = doc_.fonts_by_id.find(id); it != doc_.fonts_by_id.end()) return it->second;
+    FontRequest request = font_request(id);
+    Face& face = doc_.fonts.face(request, notes_);
+    flush_notes();
+    return doc_.fonts_by_id
+        .emplace(id, OfdRenderer::Impl::Font{&face, request.id, request.name, request.bold,
+                                             request.italic})
+        .first->second;
+  }
+
   FontRequest font_request(const std::string& id) {
     FontRequest r;
     r.id = id;
@@ -772,9 +801,8 @@ class Drawer {
     const bool fill = flag(node, "Fill", true), stroke = flag(node, "Stroke", false);
     if (*size <= 0 || (!fill && !stroke)) return ok_status();
 
-    FontRequest request = font_request(attribute(node, "Font").value());
-    Face& face = doc_.fonts.face(request, notes_);
-    flush_notes();
+    const OfdRenderer::Impl::Font& font = this->font(attribute(node, "Font").value());
+    Face& face = *font.face;
     auto chain = draw_params(node);
 
     cairo_matrix_t font_matrix;
@@ -785,13 +813,28 @@ class Drawer {
       cairo_matrix_multiply(&font_matrix, &font_matrix, &rotation);
     }
 
+    // Each glyph stands for utf8[text_at, text_at + text_size): its character, and the spaces
+    // and CGTransform-covered characters after it, so that a PDF keeps them (empty for the rest of
+    // a ligature).
     struct Glyph {
       Face* face;
       unsigned index;
       double x, y;
-      std::string text;  // the characters this glyph stands for (empty for a ligature's rest)
+      std::size_t text_at, text_size;
     };
     std::vector<Glyph> glyphs;
+    std::string utf8;
+    auto add_glyph = [&](Face* f, unsigned index, double gx, double gy, char32_t c) {
+      const std::size_t at = utf8.size();
+      if (c) append_utf8(utf8, c);
+      glyphs.push_back({f, index, gx, gy, at, utf8.size() - at});
+    };
+    auto add_to_last = [&](char32_t c) {
+      if (glyphs.empty()) return;
+      const std::size_t at = utf8.size();
+      append_utf8(utf8, c);
+      glyphs.back().text_size += utf8.size() - at;
+    };
     std::vector<pugi::xml_node> transforms;
     double x = 0, y = 0;
     for (pugi::xml_node n = node.first_child(); n; n = n.next_sibling()) {
@@ -841,6 +884,7 @@ class Drawer {
           covered[k] = true;
       }
       transforms.clear();
+      glyphs.reserve(glyphs.size() + text.size());
       double gx = x, gy = y;
       for (std::size_t i = 0; i < text.size(); ++i) {
         const double em = ofd::default_advance_em(text[i]) * *size;
@@ -854,21 +898,21 @@ class Drawer {
                                                 : 0;
         if (!mapped[i].empty()) {
           for (std::size_t k = 0; k < mapped[i].size(); ++k) {
-            glyphs.push_back({&face, mapped[i][k], gx, gy, k == 0 ? utf8_of(text[i]) : ""});
+            add_glyph(&face, mapped[i][k], gx, gy, k == 0 ? text[i] : 0);
           }
-        } else if (covered[i]) {
-          if (!glyphs.empty()) glyphs.back().text += utf8_of(text[i]);
-        } else if (text[i] != U' ' && text[i] != U'\u3000') {
+        } else if (covered[i] || text[i] == U' ' || text[i] == U'\u3000') {
+          add_to_last(text[i]);
+        } else {
           Face* f = &face;
           unsigned g = face.glyph_for(text[i]);
           if (g == 0 && (f = doc_.fonts.fallback(text[i]))) g = f->glyph_for(text[i]);
           if (g != 0 && f) {
             if (f != &face) {
-              doc_.note_substitution("font " + request.id + " (" + request.name +
+              doc_.note_substitution("font " + font.id + " (" + font.name +
                                      ") has no glyph for some characters; drawn with " +
                                      f->description());
             }
-            glyphs.push_back({f, g, gx, gy, utf8_of(text[i])});
+            add_glyph(f, g, gx, gy, text[i]);
           } else {
             doc_.warn(w + ": no installed face has a glyph for U+" + hex(text[i]));
           }
@@ -878,8 +922,8 @@ class Drawer {
       }
     }
 
-    const bool bold = bold_weight || request.bold;
-    const bool slant = italic || request.italic;
+    const bool bold = bold_weight || font.bold;
+    const bool slant = italic || font.italic;
     for (std::size_t i = 0; i < glyphs.size();) {
       std::size_t j = i;
       while (j < glyphs.size() && glyphs[j].face == glyphs[i].face) ++j;
@@ -889,20 +933,21 @@ class Drawer {
         cairo_set_font_matrix(cr_, &font_matrix);
         std::vector<cairo_glyph_t> run;
         std::vector<cairo_text_cluster_t> clusters;
-        std::string utf8;
+        run.reserve(j - i);
         for (std::size_t k = i; k < j; ++k) {
           run.push_back({glyphs[k].index, glyphs[k].x, glyphs[k].y});
-          if (glyphs[k].text.empty() && !clusters.empty()) {
+          if (glyphs[k].text_size == 0 && !clusters.empty()) {
             ++clusters.back().num_glyphs;
           } else {
-            clusters.push_back({static_cast<int>(glyphs[k].text.size()), 1});
+            clusters.push_back({static_cast<int>(glyphs[k].text_size), 1});
           }
-          utf8 += glyphs[k].text;
         }
+        const std::size_t text_at = glyphs[i].text_at;
+        const std::size_t text_end = glyphs[j - 1].text_at + glyphs[j - 1].text_size;
         if (fill) {
           set_color(inherited_child(node, chain, "FillColor"), node);
-          cairo_show_text_glyphs(cr_, utf8.data(), static_cast<int>(utf8.size()), run.data(),
-                                 static_cast<int>(run.size()), clusters.data(),
+          cairo_show_text_glyphs(cr_, utf8.data() + text_at, static_cast<int>(text_end - text_at),
+                                 run.data(), static_cast<int>(run.size()), clusters.data(),
                                  static_cast<int>(clusters.size()), cairo_text_cluster_flags_t{});
         }
         if (stroke) {
@@ -1054,7 +1099,7 @@ Result<doc::PageSize> OfdRenderer::page_size(int page) {
   }
   const ofd::PageEntry& entry = impl_->body.pages[static_cast<std::size_t>(page)];
   if (entry.path.empty() || !impl_->package->contains(entry.path)) return impl_->default_size;
-  auto root = impl_->root(entry.path);
+  auto root = impl_->page_root(entry.path);
   if (!root) return root.error();
   return ofd::page_size_of(*root, impl_->default_size, entry.path);
 }
@@ -1078,7 +1123,7 @@ Status OfdRenderer::draw(cairo_t* cr, int page) {
   if (entry.path.empty() || !d.package->contains(entry.path)) {
     d.warn("page " + std::to_string(page + 1) + ": \"" + entry.base_loc +
            "\" names no file in the package");
-  } else if (auto root = d.root(entry.path); !root) {
+  } else if (auto root = d.page_root(entry.path); !root) {
     s = root.error();
   } else {
     pugi::xml_node area = child(child(*root, "Area"), "PhysicalBox");
