@@ -871,17 +871,29 @@ class Drawer {
       for (pugi::xml_node t : transforms) {
         auto pos = numbers(attribute(t, "CodePosition").value());
         auto count = numbers(attribute(t, "CodeCount").value());
+        // Glyph ids the face does not have are kept in place as 0 (drawn as nothing), so that
+        // the others stay with their characters.
         std::vector<unsigned> ids;
         for (double g : numbers(ofd::text(child(t, "Glyphs")))) {
-          if (g >= 0 && g < face.glyph_count()) ids.push_back(static_cast<unsigned>(g));
+          ids.push_back(g >= 1 && g < face.glyph_count() ? static_cast<unsigned>(g) : 0);
         }
         std::size_t from = pos.empty() || pos[0] < 0 ? 0 : static_cast<std::size_t>(pos[0]);
         std::size_t n_codes =
             count.empty() || count[0] < 1 ? 1 : static_cast<std::size_t>(count[0]);
         if (from >= text.size() || ids.empty()) continue;
-        mapped[from] = ids;
         for (std::size_t k = from; k < std::min(text.size(), from + n_codes); ++k)
           covered[k] = true;
+        if (ids.size() == n_codes) {
+          // As many glyphs as codes: each character its glyph, at its own position.
+          for (std::size_t k = 0; k < n_codes && from + k < text.size(); ++k) {
+            if (ids[k]) mapped[from + k] = {ids[k]};
+          }
+        } else {
+          // A cluster (a ligature, a decomposition): its glyphs at its first character.
+          for (unsigned id : ids) {
+            if (id) mapped[from].push_back(id);
+          }
+        }
       }
       transforms.clear();
       glyphs.reserve(glyphs.size() + text.size());

@@ -31,6 +31,7 @@ using ofd::test::make_zip;
 
 const fs::path kFixtures = ESEAL_FIXTURE_DIR "/ofd-interop";
 const fs::path kReference = ESEAL_RENDER_REFERENCE_DIR;
+const fs::path kDejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";  // fonts-dejavu-core
 
 Bytes bytes_of(std::string_view s) {
   return Bytes(s.begin(), s.end());
@@ -85,7 +86,9 @@ Bytes feature_document() {
       "</ofd:CV></ofd:Palette></ofd:ColorSpace></ofd:ColorSpaces>"
       "<ofd:DrawParams><ofd:DrawParam ID=\"4\" LineWidth=\"2\"><ofd:StrokeColor Value=\"0 0 255\"/>"
       "</ofd:DrawParam></ofd:DrawParams>"
-      "<ofd:Fonts><ofd:Font ID=\"5\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts>"
+      "<ofd:Fonts><ofd:Font ID=\"5\" FontName=\"宋体\" FamilyName=\"宋体\"/>"
+      "<ofd:Font ID=\"9\" FontName=\"DejaVu Sans\"><ofd:FontFile>dejavu.ttf</ofd:FontFile>"
+      "</ofd:Font></ofd:Fonts>"
       "<ofd:MultiMedias><ofd:MultiMedia ID=\"6\" Type=\"Image\"><ofd:MediaFile>red.png"
       "</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias>"
       "<ofd:CompositeGraphicUnits><ofd:CompositeGraphicUnit ID=\"7\" Width=\"10\" Height=\"10\">"
@@ -163,7 +166,13 @@ Bytes feature_document() {
       // (18) Stroked text (outline only) at 10,75, 12 mm, Latin.
       "<ofd:TextObject ID=\"30\" Boundary=\"10 70 40 14\" Font=\"5\" Size=\"12\" Fill=\"false\" "
       "Stroke=\"true\" LineWidth=\"0.3\"><ofd:TextCode X=\"0\" Y=\"11\">OFD</ofd:TextCode>"
-      "</ofd:TextObject>";
+      "</ofd:TextObject>"
+      // (19) An embedded font drawn by glyph index: the CGTransform maps 甲乙 (which DejaVu Sans
+      // lacks) one to one onto glyphs 43 and 43 ("H"), 15 mm apart, at 55,80.
+      "<ofd:TextObject ID=\"31\" Boundary=\"55 80 30 12\" Font=\"9\" Size=\"10\">"
+      "<ofd:CGTransform CodePosition=\"0\" CodeCount=\"2\" GlyphCount=\"2\"><ofd:Glyphs>43 43"
+      "</ofd:Glyphs></ofd:CGTransform><ofd:TextCode X=\"0\" Y=\"10\" DeltaX=\"15\">甲乙"
+      "</ofd:TextCode></ofd:TextObject>";
   std::string page = std::string(kHeader) + "<ofd:Page" + kNs +
                      "><ofd:Template TemplateID=\"90\" ZOrder=\"Background\"/><ofd:Content>"
                      "<ofd:Layer ID=\"10\">" +
@@ -184,6 +193,7 @@ Bytes feature_document() {
                    {"Doc_0/Document.xml", bytes_of(document)},
                    {"Doc_0/PublicRes.xml", bytes_of(res)},
                    {"Doc_0/Res/red.png", solid_png(1, 0, 0)},
+                   {"Doc_0/Res/dejavu.ttf", *read_file(kDejaVu)},
                    {"Doc_0/Tpls/Tpl_0/Content.xml", bytes_of(tpl)},
                    {"Doc_0/Pages/Page_0/Content.xml", bytes_of(page)},
                    {"Doc_0/Annots/Annotations.xml", bytes_of(annotations)},
@@ -299,6 +309,9 @@ TEST_F(FeaturePage, TextAnnotationsAndVisibility) {
   EXPECT_GT(ink(*page_, {10, 71, 25, 12}, kDpi, 200), 0.02) << "outlined OFD";
   EXPECT_TRUE(near(at(*page_, 75, 65, kDpi), {128, 0, 128})) << "an annotation's appearance";
   EXPECT_TRUE(near(at(*page_, 90, 65, kDpi), kWhite)) << "an invisible annotation";
+  EXPECT_GT(ink(*page_, {55, 82, 8, 8}, kDpi), 0.15) << "the first glyph of the CGTransform";
+  EXPECT_GT(ink(*page_, {70, 82, 8, 8}, kDpi), 0.15) << "the second, 15 mm on";
+  EXPECT_LT(ink(*page_, {63.5, 82, 6, 8}, kDpi), 0.01) << "nothing between them";
   for (const auto& s : renderer_->report().substitutions) std::cout << "  " << s << "\n";
   ASSERT_FALSE(renderer_->report().substitutions.empty());
   EXPECT_NE(renderer_->report().substitutions.front().find("Noto Serif CJK SC"), std::string::npos)
