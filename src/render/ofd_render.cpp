@@ -36,6 +36,11 @@ constexpr double kDefaultLineWidth = 0.353;  // GB/T 33190 §9.1
 constexpr double kThinnestLine = 0.1;        // drawn for LineWidth 0
 constexpr double kDefaultMiterLimit = 4.234;
 constexpr std::size_t kMaxGlyphsPerPage = 2'000'000;
+// Graphic units drawn for one page from composite units (a page's own objects are bounded by the
+// size of its XML; composite units are reused, so ten wide and sixty deep would be 10^60).
+constexpr std::size_t kMaxCompositeObjectsPerPage = 100'000;
+// Pixels of all the pictures a document keeps decoded (1 GB of ARGB).
+constexpr std::uint64_t kMaxDecodedPixels = 250'000'000;
 
 bool flag(pugi::xml_node node, std::string_view name, bool fallback) {
   pugi::xml_attribute a = attribute(node, name);
@@ -68,8 +73,9 @@ struct Resource {
 
 // What drawing one page keeps: its own resources (Page/PageRes) and a glyph count for the limit.
 struct PageContext {
-  int page = 0;
   std::size_t glyphs = 0;
+  std::size_t composite_objects = 0;  // drawn inside composite units
+  int composite_depth = 0;
   std::map<std::string, Resource> page_resources;
 };
 
@@ -94,6 +100,7 @@ struct OfdRenderer::Impl {
   };
   std::map<std::string, Font> fonts_by_id;          // Font resource ID -> its face, opened once
   std::map<std::string, Result<Picture>> pictures;  // MultiMedia ID -> decoded
+  std::uint64_t decoded_pixels = 0;                 // in `pictures`, against kMaxDecodedPixels
   bool seals_read = false;
   struct Seal {
     std::string page_id;
@@ -291,10 +298,16 @@ struct OfdRenderer::Impl {
         Error::not_found("image " + id + ": its MediaFile is not in the package");
     if (!file.empty()) {
       auto media = package->read(file);
+      const std::uint64_t budget = kMaxDecodedPixels - std::min(kMaxDecodedPixels, decoded_pixels);
+      const std::uint64_t limit = std::min<std::uint64_t>(kMaxPicturePixels, budget);
       decoded = !media             ? Result<Picture>(media.error())
-                : is_jbig2(*media) ? decode_jbig2(*media)
-                                   : decode_picture(*media);
-      if (!decoded) decoded = decoded.error().with_context("image " + id + " (" + file + ")");
+                : is_jbig2(*media) ? decode_jbig2(*media, limit)
+                                   : decode_picture(*media, limit);
+      if (decoded) {
+        decoded_pixels += static_cast<std::uint64_t>(decoded->width) * decoded->height;
+      } else {
+        decoded = decoded.error().with_context("image " + id + " (" + file + ")");
+      }
     }
     return pictures.emplace(id, std::move(decoded)).first->second;
   }
@@ -374,6 +387,11 @@ class Drawer {
 
   // A graphic unit (§8.5): Visible, Boundary, Clips, CTM and Alpha, then the object itself.
   Status object(pugi::xml_node node, std::string_view name, int depth) {
+    if (page_.composite_depth > 0 && ++page_.composite_objects > kMaxCompositeObjectsPerPage) {
+      return Error::invalid_input(path_ + ": composite units draw more than " +
+                                  std::to_string(kMaxCompositeObjectsPerPage) +
+                                  " graphic units on one page");
+    }
     if (!flag(node, "Visible", true)) return ok_status();
     doc::RectMm boundary{};
     if (pugi::xml_attribute b = attribute(node, "Boundary")) {
@@ -1070,7 +1088,11 @@ class Drawer {
     auto ctm = ofd::ctm_attribute(res->node, where(node));
     cairo_save(cr_);
     Status s = ok_status();
-    if (ctm && apply(*ctm, res->node)) s = blocks(child(res->node, "Content"), depth + 1);
+    if (ctm && apply(*ctm, res->node)) {
+      ++page_.composite_depth;
+      s = blocks(child(res->node, "Content"), depth + 1);
+      --page_.composite_depth;
+    }
     cairo_restore(cr_);
     return s;
   }
@@ -1128,7 +1150,6 @@ Status OfdRenderer::draw(cairo_t* cr, int page) {
   }
   const ofd::PageEntry& entry = d.body.pages[static_cast<std::size_t>(page)];
   PageContext context;
-  context.page = page;
   Drawer drawer(d, cr, context);
   cairo_save(cr);
   Status s = ok_status();

@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -586,6 +587,38 @@ TEST(OfdRender, CrossPageSlicesAndInkOverText) {
   EXPECT_GT(dark_without, 1000) << "there is text under the seal";
   EXPECT_GE(dark_with, dark_without) << "no text pixel turned red";
   EXPECT_GT(count(*sealed_page, box, dpi, red), 300) << "the seal shows";
+}
+
+// Composite units ten wide and eight deep would draw 10^8 objects: the page is refused, quickly.
+TEST(OfdRender, NestedCompositeUnitsAreBounded) {
+  std::string units;
+  for (int level = 0; level < 8; ++level) {
+    units += "<ofd:CompositeGraphicUnit ID=\"" + std::to_string(100 + level) +
+             "\" Width=\"10\" Height=\"10\"><ofd:Content>";
+    for (int i = 0; i < 10; ++i) {
+      units += level == 7 ? path_object("Boundary=\"0 0 1 1\"", "M 0 0 L 1 1")
+                          : "<ofd:CompositeObject Boundary=\"0 0 10 10\" ResourceID=\"" +
+                                std::to_string(101 + level) + "\"/>";
+    }
+    units += "</ofd:Content></ofd:CompositeGraphicUnit>";
+  }
+  std::string res = std::string(kHeader) + "<ofd:Res" + kNs + "><ofd:CompositeGraphicUnits>" +
+                    units + "</ofd:CompositeGraphicUnits></ofd:Res>";
+  Bytes ofd = feature_document();
+  ofd = ofd::test::with_entry(ofd, "Doc_0/PublicRes.xml", bytes_of(res));
+  std::string page =
+      std::string(kHeader) + "<ofd:Page" + kNs +
+      "><ofd:Content><ofd:Layer ID=\"1\"><ofd:CompositeObject Boundary=\"0 0 10 10\" "
+      "ResourceID=\"100\"/></ofd:Layer></ofd:Content></ofd:Page>";
+  ofd = ofd::test::with_entry(ofd, "Doc_0/Pages/Page_0/Content.xml", bytes_of(page));
+  auto r = OfdRenderer::open(ofd);
+  ASSERT_TRUE(r) << r.error().message;
+  const auto start = std::chrono::steady_clock::now();
+  auto pixels = r->render_pixels(0, 50);
+  ASSERT_FALSE(pixels);
+  EXPECT_NE(pixels.error().message.find("composite units draw more than"), std::string::npos)
+      << pixels.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
 }
 
 TEST(OfdRender, RefusesWhatIsNotAnOfd) {
