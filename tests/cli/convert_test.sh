@@ -97,7 +97,7 @@ pdfinfo picture.pdf | grep -q "Pages: *1" || fail "picture.pdf is not one page"
 checks=$((checks + 1))
 
 # Office files, made here, through LibreOffice.
-if command -v soffice >/dev/null && /usr/bin/python3 -c "import docx" 2>/dev/null; then
+if command -v soffice >/dev/null && /usr/bin/python3 -c "import docx, openpyxl" 2>/dev/null; then
   /usr/bin/python3 - <<'PY'
 import docx
 d = docx.Document()
@@ -118,11 +118,27 @@ PY
   expect 0 "$ESEAL" convert contract.docx --to pdf
   pdftotext contract.pdf - | grep -q "双方签章后生效" || fail "contract.pdf lacks the words"
   checks=$((checks + 1))
+  # A spreadsheet and a web page become OFDs whose text holds their words.
+  /usr/bin/python3 - <<'PY'
+import openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["印章名称", "数量"])
+ws.append(["合同专用章", 3])
+wb.save("seals.xlsx")
+PY
+  expect 0 "$ESEAL" convert seals.xlsx --to ofd
+  expect 0 "$ESEAL" ofd text seals.ofd
+  contains "合同专用章"
+  printf '<html><head><meta charset="utf-8"><title>通知</title></head><body><h1>电子印章通知</h1><p>请于本周内完成备案。</p></body></html>' >notice.html
+  expect 0 "$ESEAL" convert notice.html --to ofd --out notice-html.ofd
+  expect 0 "$ESEAL" ofd text notice-html.ofd
+  contains "请于本周内完成备案"
   head -c 3000 /dev/urandom >broken.docx
   expect 2 "$ESEAL" convert broken.docx --to pdf
   contains "broken.docx"
 else
-  echo "skip: soffice or /usr/bin/python3 with docx missing; office conversion not exercised"
+  echo "skip: soffice or /usr/bin/python3 with docx and openpyxl missing; office not exercised"
 fi
 
 # The fixtures' tax e-invoices: to PDF with their seals, text kept.
