@@ -96,6 +96,9 @@ void run(const ConvertArgs& a, render::TargetKind to) {
   options.now = now_utc();
   options.title = a.title;
   set_pages(a, options);
+  if (!(a.time_limit > 0 && a.time_limit <= 86400)) {
+    fail(Error::invalid_input("--time-limit must be more than 0 and at most 86400 seconds"));
+  }
   render::OfficeOptions office_options;
   office_options.soffice = a.soffice;
   office_options.time_limit = std::chrono::milliseconds(static_cast<long>(a.time_limit * 1000));

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <set>
 
 namespace eseal::ofd {
 
@@ -144,8 +145,10 @@ PageFiles page_templates(const Package& package, pugi::xml_node page,
                          const std::map<std::string, std::string>& templates,
                          std::vector<std::string>& problems) {
   PageFiles out;
+  std::set<std::string> seen;
   for (pugi::xml_node t : children(page, "Template")) {
     std::string id = attribute(t, "TemplateID").value();
+    if (!seen.insert(id).second) continue;  // a template is drawn once, however often named
     auto found = templates.find(id);
     if (found == templates.end() || !package.contains(found->second)) {
       problems.push_back("Template " + id + " names no template page in the package");

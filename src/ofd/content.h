@@ -65,7 +65,7 @@ Result<doc::PageSize> default_page_size(const DocBody& body);
 // The files a page is drawn from, in drawing order: the Background templates (Page/Template
 // with ZOrder Background, the default), the page itself, then the Foreground templates. A
 // Template whose ID names no template page in the package is left out with a line in
-// `problems`.
+// `problems`; a TemplateID named again is drawn once.
 struct PageFiles {
   std::vector<std::string> background, foreground;
 };

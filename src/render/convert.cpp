@@ -209,6 +209,15 @@ Result<Converted> convert_document(ByteView input, std::string_view file_name,
 
 Result<Converted> convert(ByteView input, std::string_view file_name,
                           const ConvertOptions& options) {
+  auto kind = source_kind(input, file_name);
+  if (!kind) return kind.error();
+  const bool paged = options.to == TargetKind::kPng ||
+                     (*kind == SourceKind::kOfd && options.to == TargetKind::kPdf);
+  if ((options.first_page || options.last_page) && !paged) {
+    return Error::invalid_input(
+        "a page range applies to PNG output and to an OFD converted to PDF; the whole "
+        "document is converted otherwise");
+  }
   auto out = convert_document(input, file_name, options);
   if (!out || !options.attach_to_pdf || options.to != TargetKind::kPdf) return out;
   auto attached = pdf::attach_file(out->files.front(), *options.attach_to_pdf);

@@ -32,6 +32,7 @@ const char* target_extension(TargetKind kind);
 struct ConvertOptions {
   TargetKind to = TargetKind::kPdf;
   // Pages to convert, 0-based and inclusive; all when absent. PNG output gives one file each.
+  // Only PNG output and OFD -> PDF take a range; for the others it is refused.
   std::optional<int> first_page, last_page;
   double dpi = 150;  // PNG output
   Time now;          // creation times written into the result

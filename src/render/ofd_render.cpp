@@ -277,8 +277,12 @@ struct OfdRenderer::Impl {
             }
           }
         } else {
-          raster = std::make_shared<Result<Picture>>(decode_picture(pic.data));
-          if (!*raster) problem = "its picture cannot be decoded: " + raster->error().message;
+          raster = std::make_shared<Result<Picture>>(decode_picture(pic.data, pixel_budget()));
+          if (*raster) {
+            decoded_pixels += static_cast<std::uint64_t>((*raster)->width) * (*raster)->height;
+          } else {
+            problem = "its picture cannot be decoded: " + raster->error().message;
+          }
         }
       }
       if (!problem.empty()) {
@@ -291,6 +295,13 @@ struct OfdRenderer::Impl {
     }
   }
 
+  // What one more decoded picture may hold: the per-picture limit, or what is left of the
+  // document's budget (seal pictures included).
+  std::uint64_t pixel_budget() const {
+    return std::min<std::uint64_t>(kMaxPicturePixels,
+                                   kMaxDecodedPixels - std::min(kMaxDecodedPixels, decoded_pixels));
+  }
+
   const Result<Picture>& picture(const std::string& id, const Resource& res) {
     if (auto it = pictures.find(id); it != pictures.end()) return it->second;
     std::string file = resource_file(res, ofd::text(child(res.node, "MediaFile")));
@@ -298,8 +309,7 @@ struct OfdRenderer::Impl {
         Error::not_found("image " + id + ": its MediaFile is not in the package");
     if (!file.empty()) {
       auto media = package->read(file);
-      const std::uint64_t budget = kMaxDecodedPixels - std::min(kMaxDecodedPixels, decoded_pixels);
-      const std::uint64_t limit = std::min<std::uint64_t>(kMaxPicturePixels, budget);
+      const std::uint64_t limit = pixel_budget();
       decoded = !media             ? Result<Picture>(media.error())
                 : is_jbig2(*media) ? decode_jbig2(*media, limit)
                                    : decode_picture(*media, limit);
@@ -817,7 +827,9 @@ class Drawer {
     const bool bold_weight = !weight_v.empty() && weight_v[0] >= 600;
     const bool italic = flag(node, "Italic", false);
     const bool fill = flag(node, "Fill", true), stroke = flag(node, "Stroke", false);
-    if (*size <= 0 || (!fill && !stroke)) return ok_status();
+    if (*size <= 0 || *hscale == 0 || !std::isfinite(*size * *hscale) || (!fill && !stroke)) {
+      return ok_status();
+    }
 
     const OfdRenderer::Impl::Font& font = this->font(attribute(node, "Font").value());
     Face& face = *font.face;
@@ -1232,9 +1244,11 @@ Status OfdRenderer::draw(cairo_t* cr, int page) {
     }
   }
   cairo_restore(cr);
+  // cairo refuses what the content asks for (a matrix that collapses, text it cannot show):
+  // the document's fault, not the renderer's.
   if (s && cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-    return Error::internal(std::string("drawing failed: ") +
-                           cairo_status_to_string(cairo_status(cr)));
+    return Error::invalid_input("page " + std::to_string(page + 1) +
+                                " cannot be drawn: " + cairo_status_to_string(cairo_status(cr)));
   }
   return s;
 }
@@ -1250,7 +1264,8 @@ Result<Picture> OfdRenderer::render_pixels(int page, double dpi) {
   const doc::PageSize size = *sized;
   const double w = std::ceil(size.width_mm / kMmPerInch * dpi);
   const double h = std::ceil(size.height_mm / kMmPerInch * dpi);
-  if (w * h > static_cast<double>(kMaxPicturePixels) || w < 1 || h < 1) {
+  if (w * h > static_cast<double>(kMaxPicturePixels) || w < 1 || h < 1 ||
+      w > static_cast<double>(kMaxPictureSide) || h > static_cast<double>(kMaxPictureSide)) {
     return Error::invalid_input("page " + std::to_string(page + 1) + " at " +
                                 std::to_string(static_cast<int>(dpi)) +
                                 " dpi would exceed the picture size limit");

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -72,6 +73,9 @@ class WorkFolder {
     std::error_code ec;
     fs::path base = root.empty() ? fs::temp_directory_path(ec) : fs::path(root);
     if (ec) return Error::io("no temporary folder: " + ec.message());
+    // Absolute, for the profile's file:// URL (a relative path would name a host).
+    base = fs::absolute(base, ec);
+    if (ec) return Error::io("no work folder: " + ec.message());
     std::string pattern = (base / "eseal-office-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {  // mode 0700
       return Error::io("cannot make a work folder in " + base.string() + ": " + errno_text(errno));
@@ -193,8 +197,8 @@ namespace {
 // A container format's signature, checked before LibreOffice sees the file: given bytes that are
 // not the format its name says, LibreOffice falls back to importing them as plain text and
 // "converts" any garbage. Office Open XML and OpenDocument files are ZIP archives; the older
-// binary formats (and WPS's) are OLE2 compound files; RTF begins with "{\rtf". HTML and CSV are
-// text and have no signature.
+// binary formats (and WPS's) are OLE2 compound files — or RTF or HTML under their name; RTF
+// begins with "{\rtf". HTML and CSV are text and have no signature.
 Status check_container(ByteView input, std::string_view file_name, const std::string& ext) {
   auto starts = [&](std::string_view magic) {
     return input.size() >= magic.size() &&
@@ -206,7 +210,14 @@ Status check_container(ByteView input, std::string_view file_name, const std::st
       ext == "odp") {
     if (!starts("PK\x03\x04")) expected = "a ZIP archive (Office Open XML or OpenDocument)";
   } else if (ext == "doc" || ext == "xls" || ext == "ppt" || ext == "wps") {
-    if (!starts("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")) expected = "an OLE2 compound file";
+    // Many .doc files are RTF and many .xls exports are HTML tables: LibreOffice reads those
+    // by their content, so they pass too.
+    std::size_t text_at = starts("\xEF\xBB\xBF") ? 3 : 0;
+    while (text_at < input.size() && std::isspace(input[text_at])) ++text_at;
+    const bool markup = text_at < input.size() && input[text_at] == '<';
+    if (!starts("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") && !starts("{\\rtf") && !markup) {
+      expected = "an OLE2 compound file (nor RTF or HTML)";
+    }
   } else if (ext == "rtf") {
     if (!starts("{\\rtf")) expected = "an RTF document ({\\rtf)";
   }

@@ -52,9 +52,10 @@ Status check_size(PictureFormat format, std::uint64_t width, std::uint64_t heigh
                   std::uint64_t max_pixels) {
   if (width == 0 || height == 0) return refuse(format, "it has no pixels");
   // Each side is below 2^32, so the product fits in 64 bits; int bounds what callers index with.
-  if (width > 0x7FFFFFFF || height > 0x7FFFFFFF || width * height > max_pixels) {
+  if (width > kMaxPictureSide || height > kMaxPictureSide || width * height > max_pixels) {
     return refuse(format, std::to_string(width) + " x " + std::to_string(height) +
-                              " pixels is more than the limit of " + std::to_string(max_pixels));
+                              " pixels is more than the limit of " + std::to_string(max_pixels) +
+                              " pixels or " + std::to_string(kMaxPictureSide) + " on a side");
   }
   return ok_status();
 }

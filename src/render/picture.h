@@ -28,9 +28,12 @@ struct Picture {
 
 // Larger pictures are refused: 100 megapixels is 400 MB of pixels.
 inline constexpr std::uint64_t kMaxPicturePixels = 100'000'000;
+// cairo's image surfaces are at most 32767 pixels on a side.
+inline constexpr std::uint64_t kMaxPictureSide = 32767;
 
 // Decodes `bytes` by its sniffed format. kInvalidInput names the format and the reason: unknown
-// or unsupported format, damaged data, or more than `max_pixels` pixels.
+// or unsupported format, damaged data, more than `max_pixels` pixels or more than
+// kMaxPictureSide on a side.
 Result<Picture> decode_picture(ByteView bytes, std::uint64_t max_pixels = kMaxPicturePixels);
 
 // The picture as a PNG file (cairo's encoder: the same pixels always give the same bytes).

@@ -163,4 +163,8 @@ printf 'PK\003\004OFD.xml garbage' >bad.ofd
 expect 2 "$ESEAL" convert bad.ofd --to pdf
 expect 2 "$ESEAL" convert notice.ofd --to docx
 contains "expected pdf, ofd or png"
+expect 2 "$ESEAL" convert notice.pdf --to ofd --out ranged.ofd --pages 1-2
+contains "a page range applies to PNG output"
+expect 2 "$ESEAL" convert notice.txt --to pdf --out t.pdf --time-limit 0
+contains "--time-limit"
 done_checks

@@ -589,6 +589,32 @@ TEST(OfdRender, CrossPageSlicesAndInkOverText) {
   EXPECT_GT(count(*sealed_page, box, dpi, red), 300) << "the seal shows";
 }
 
+// One font drawn regular, then bold (Weight 700, synthesized: Noto Serif CJK SC regular has no
+// bold face here), then regular again: the last is exactly as light as the first.
+TEST(OfdRender, BoldDoesNotLeakIntoRegularText) {
+  auto text = [](int id, double x, const char* weight) {
+    return "<ofd:TextObject ID=\"" + std::to_string(id) + "\" Boundary=\"" + std::to_string(x) +
+           " 10 20 20\" Font=\"5\" Size=\"15\" Weight=\"" + weight +
+           "\"><ofd:TextCode X=\"0\" Y=\"14\">永</ofd:TextCode></ofd:TextObject>";
+  };
+  std::string page = std::string(kHeader) + "<ofd:Page" + kNs +
+                     "><ofd:Content><ofd:Layer ID=\"1\">" + text(2, 10, "400") +
+                     text(3, 40, "700") + text(4, 70, "400") +
+                     "</ofd:Layer></ofd:Content></ofd:Page>";
+  Bytes ofd =
+      ofd::test::with_entry(feature_document(), "Doc_0/Pages/Page_0/Content.xml", bytes_of(page));
+  auto r = OfdRenderer::open(ofd);
+  ASSERT_TRUE(r);
+  auto pixels = r->render_pixels(0, 200);
+  ASSERT_TRUE(pixels);
+  const double first = ink(*pixels, {10, 10, 20, 20}, 200);
+  const double bold = ink(*pixels, {40, 10, 20, 20}, 200);
+  const double last = ink(*pixels, {70, 10, 20, 20}, 200);
+  EXPECT_GT(first, 0.02);
+  EXPECT_GT(bold, first * 1.1) << "Weight 700 is bolder";
+  EXPECT_NEAR(last, first, first * 0.02) << "the regular face stayed regular";
+}
+
 // Composite units ten wide and eight deep would draw 10^8 objects: the page is refused, quickly.
 TEST(OfdRender, NestedCompositeUnitsAreBounded) {
   std::string units;
