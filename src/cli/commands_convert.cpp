@@ -88,8 +88,12 @@ void attach_verification(const ConvertArgs& a, ByteView input, render::TargetKin
           " at " + format_utc(options.now) + ": " + verdict};
 }
 
-void run(const ConvertArgs& a, render::TargetKind to) {
+// `only_ofd`: refuse any input but an OFD document (`eseal ofd render`).
+void run(const ConvertArgs& a, render::TargetKind to, bool only_ofd = false) {
   Bytes input = need(read_file(a.input));
+  if (only_ofd && need(render::source_kind(input, a.input), a.input) != render::SourceKind::kOfd) {
+    fail(Error::invalid_input(a.input + " is not an OFD document"));
+  }
   render::ConvertOptions options;
   options.to = to;
   options.dpi = a.dpi;
@@ -168,11 +172,7 @@ void add_convert_commands(CLI::App& app, CLI::App& ofd) {
     auto to = need(render::parse_target(ext.empty() ? ext : ext.substr(1)), "--out");
     if (to == render::TargetKind::kOfd)
       fail(Error::invalid_input("--out must end in .png or .pdf"));
-    Bytes head = need(read_file(r->input));
-    if (need(render::source_kind(head, r->input), r->input) != render::SourceKind::kOfd) {
-      fail(Error::invalid_input(r->input + " is not an OFD document"));
-    }
-    run(*r, to);
+    run(*r, to, true);
   });
 }
 

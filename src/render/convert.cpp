@@ -155,11 +155,9 @@ const char* target_extension(TargetKind kind) {
 
 namespace {
 
-Result<Converted> convert_document(ByteView input, std::string_view file_name,
+Result<Converted> convert_document(ByteView input, std::string_view file_name, SourceKind kind,
                                    const ConvertOptions& options) {
-  auto kind = source_kind(input, file_name);
-  if (!kind) return kind.error();
-  switch (*kind) {
+  switch (kind) {
     case SourceKind::kOfd:
       return from_ofd(input, options);
     case SourceKind::kPdf:
@@ -181,7 +179,7 @@ Result<Converted> convert_document(ByteView input, std::string_view file_name,
       PagesOptions pages;
       pages.creation_time = options.now;
       pages.title = options.title;
-      const bool picture = *kind == SourceKind::kPicture;
+      const bool picture = kind == SourceKind::kPicture;
       const std::string text = picture ? std::string() : to_string(input);
       if (options.to == TargetKind::kPdf) {
         auto pdf = picture ? picture_to_pdf(input, pages) : text_to_pdf(text, pages);
@@ -218,7 +216,7 @@ Result<Converted> convert(ByteView input, std::string_view file_name,
         "a page range applies to PNG output and to an OFD converted to PDF; the whole "
         "document is converted otherwise");
   }
-  auto out = convert_document(input, file_name, options);
+  auto out = convert_document(input, file_name, *kind, options);
   if (!out || !options.attach_to_pdf || options.to != TargetKind::kPdf) return out;
   auto attached = pdf::attach_file(out->files.front(), *options.attach_to_pdf);
   if (!attached) return attached.error();
