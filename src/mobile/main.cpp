@@ -2,6 +2,7 @@
 // share of each enrolled key (sealed under a PIN) in its folder and speaks the mobile API.
 //   eseal-mobile activate QR|CODE [--server URL --app APPID --mobile M] [--name N]
 //   eseal-mobile jobs | show JOB|QR | sign JOB|QR | refuse JOB|QR [--reason R] | decrypt JOB|QR
+//   eseal-mobile scan QR | confirm QR | cancel QR [--reason R]   (every job of a QR code)
 //   eseal-mobile autosign grant JOB|QR | revoke | show
 //   eseal-mobile authorize grant --to USER|MOBILE --until "yyyy-MM-dd HH:mm:ss" | list
 //                        | accept ID | refuse ID | cancel ID
@@ -176,6 +177,42 @@ int main(int argc, char** argv) {
       } else {
         need(phone.refuse(account, o->target, o->reason.empty() ? "refused" : o->reason));
         std::cout << "refused " << o->target << "\n";
+      }
+    });
+  }
+
+  // A QR code may stand for several jobs (a batch of files): scanned, then all confirmed (one
+  // PIN) or all cancelled.
+  for (const char* verb : {"scan", "confirm", "cancel"}) {
+    std::string name(verb);
+    auto* command = app.add_subcommand(
+        name, name == "scan"      ? "Scan a QR code: every job it stands for"
+              : name == "confirm" ? "Sign every open job of a QR code (asks the PIN)"
+                                  : "Refuse every open job of a QR code");
+    command->add_option("QR", o->target, "The scanned QR payload (JSON), or its ticket \"o\"")
+        ->required();
+    if (name == "cancel") command->add_option("--reason", o->reason, "Why");
+    command->callback([o, wallet, name] {
+      mobile::Wallet w = wallet();
+      mobile::Phone phone(w);
+      auto account = need(w.find(o->user));
+      auto jobs = need(phone.scan(account, o->target));
+      if (name == "scan" || name == "confirm") {
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+          if (i > 0) std::cout << "\n";
+          show_job(jobs[i]);
+        }
+      }
+      if (name == "confirm") {
+        for (const auto& done : need(phone.confirm(account, o->target, pin_of(*o, "PIN: ")))) {
+          std::cout << "signed " << done.id << ": " << done.status << "\n"
+                    << "signature:   " << crypto::to_base64(done.signature) << "\n";
+        }
+      } else if (name == "cancel") {
+        need(phone.cancel(account, o->target, o->reason.empty() ? "refused" : o->reason));
+        for (const auto& job : jobs) {
+          if (job.status == "UNSIGN") std::cout << "refused " << job.id << "\n";
+        }
       }
     });
   }

@@ -47,15 +47,21 @@ struct Qr {
   std::string server, app_id, ticket, code;
 };
 
-// The QR payload — as scanned, or as a JSON answer prints it, its quotes escaped — or a typed
-// code.
-Result<Qr> read_qr(std::string_view scanned, const ActivateOptions& options) {
-  Qr qr{options.server, options.app_id, "", ""};
+// A QR payload as a JSON answer prints it has its quotes escaped.
+std::string unescape_quotes(std::string_view scanned) {
   std::string unescaped(scanned);
   for (std::size_t at = unescaped.find("\\\""); at != std::string::npos;
        at = unescaped.find("\\\"", at + 1)) {
     unescaped.erase(at, 1);
   }
+  return unescaped;
+}
+
+// The QR payload — as scanned, or as a JSON answer prints it, its quotes escaped — or a typed
+// code.
+Result<Qr> read_qr(std::string_view scanned, const ActivateOptions& options) {
+  Qr qr{options.server, options.app_id, "", ""};
+  std::string unescaped = unescape_quotes(scanned);
   std::string_view given = unescaped;
   if (!given.empty() && given.front() == '{') {
     rapidjson::Document d;
@@ -77,6 +83,42 @@ Result<Qr> read_qr(std::string_view scanned, const ActivateOptions& options) {
     return Error::invalid_input("a typed code needs --server, --app and --mobile");
   }
   return qr;
+}
+
+// A job as the server details it (getJob, resolveQr), its digest recomputed here from the data:
+// what the phone shows is what it signs. (A WEB_SEAL's digest exists once the server has laid
+// out the seal; shown is the PDF's SM3.)
+Result<JobView> checked_job(const Account& account, const rapidjson::Value& d) {
+  auto data = bytes(d, "data");
+  auto hash = bytes(d, "hash");
+  if (!data || !hash) return Error::invalid_input("the server's job is not base64");
+  JobView job{text(d, "signDataId"), text(d, "title"),  text(d, "description"),
+              text(d, "dataType"),   text(d, "status"), text(d, "createTime"),
+              text(d, "expiryTime"), std::move(*data),  std::move(*hash)};
+  Bytes expected = job.data;
+  if (job.data_type == "WEB_SEAL" || job.data_type == "DECRYPT") {
+    expected = crypto::sm3(job.data);
+  } else if (job.data_type != "HASH") {
+    auto p = crypto::Sm2PublicKey::from_point(account.p);
+    if (!p) return p.error();
+    auto e = crypto::sm2_signing_digest(*p, job.data);
+    if (!e) return e.error();
+    expected = std::move(*e);
+  }
+  if (expected != job.hash) {
+    return Error::verification_failed("the server's digest is not the job's data: not signing");
+  }
+  return job;
+}
+
+// The ticket "o" of a QR payload (as scanned, or with its quotes escaped as a JSON answer prints
+// it); anything else is taken as the ticket itself.
+std::string ticket_of(std::string_view qr) {
+  if (qr.empty() || qr.front() != '{') return std::string(qr);
+  std::string unescaped = unescape_quotes(qr);
+  rapidjson::Document d;
+  d.Parse(unescaped.c_str());
+  return text(d, "o");
 }
 
 }  // namespace
@@ -240,29 +282,66 @@ Result<JobView> Phone::fetch(Account& account, const std::string& job_or_qr) {
     answer = post(account, "getJob", json_of({{"signDataId", job_or_qr}}), true);
   }
   if (!answer) return answer.error();
+  return checked_job(account, answer->data());
+}
+
+Result<std::vector<JobView>> Phone::scan(Account& account, const std::string& qr) {
+  auto answer = post(account, "resolveQr", json_of({{"o", ticket_of(qr)}}), true);
+  if (!answer) return answer.error();
   const auto& d = answer->data();
-  auto data = bytes(d, "data");
-  auto hash = bytes(d, "hash");
-  if (!data || !hash) return Error::invalid_input("the server's job is not base64");
-  JobView job{text(d, "signDataId"), text(d, "title"),  text(d, "description"),
-              text(d, "dataType"),   text(d, "status"), text(d, "createTime"),
-              text(d, "expiryTime"), std::move(*data),  std::move(*hash)};
-  // What the phone shows is what it signs: the digest is recomputed here from the data. (A
-  // WEB_SEAL's digest exists once the server has laid out the seal; shown is the PDF's SM3.)
-  Bytes expected = job.data;
-  if (job.data_type == "WEB_SEAL" || job.data_type == "DECRYPT") {
-    expected = crypto::sm3(job.data);
-  } else if (job.data_type != "HASH") {
-    auto p = crypto::Sm2PublicKey::from_point(account.p);
-    if (!p) return p.error();
-    auto e = crypto::sm2_signing_digest(*p, job.data);
-    if (!e) return e.error();
-    expected = std::move(*e);
+  if (!d.HasMember("group") || !d["group"].IsArray() || d["group"].Empty()) {
+    return Error::invalid_input("the server's answer has no group of jobs");
   }
-  if (expected != job.hash) {
-    return Error::verification_failed("the server's digest is not the job's data: not signing");
+  std::vector<JobView> out;
+  for (const auto& detail : d["group"].GetArray()) {
+    auto job = checked_job(account, detail);
+    if (!job) return job.error();
+    out.push_back(std::move(*job));
   }
-  return job;
+  return out;
+}
+
+namespace {
+
+// The group's jobs still open, or why there are none.
+Result<std::vector<JobView>> open_jobs(Result<std::vector<JobView>> group) {
+  if (!group) return group.error();
+  std::vector<JobView> open;
+  for (auto& job : *group) {
+    if (job.status == "UNSIGN") open.push_back(std::move(job));
+  }
+  if (open.empty()) return Error::invalid_input("no open job in this QR code");
+  return open;
+}
+
+}  // namespace
+
+Result<std::vector<SignedJob>> Phone::confirm(Account& account, const std::string& qr,
+                                              std::string_view pin) {
+  auto open = open_jobs(scan(account, qr));
+  if (!open) return open.error();
+  auto d1 = open_share(account, pin);
+  // As sign(): a wrong PIN is counted here, never sent.
+  if (auto saved = wallet_.save(account); !saved) return saved.error();
+  if (!d1) return d1.error();
+  std::vector<SignedJob> out;
+  for (const auto& job : *open) {
+    auto signed_job = run_signing(account, job, *d1);
+    if (!signed_job) return signed_job.error().with_context(job.id);
+    out.push_back(std::move(*signed_job));
+  }
+  return out;
+}
+
+Status Phone::cancel(Account& account, const std::string& qr, const std::string& reason) {
+  auto open = open_jobs(scan(account, qr));
+  if (!open) return open.error();
+  for (const auto& job : *open) {
+    auto answer =
+        post(account, "rejectJob", json_of({{"signDataId", job.id}, {"reason", reason}}), true);
+    if (!answer) return answer.error().with_context(job.id);
+  }
+  return ok_status();
 }
 
 Result<JobView> Phone::show(Account& account, const std::string& job_or_qr) {

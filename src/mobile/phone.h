@@ -1,7 +1,8 @@
 // A phone that speaks the COSS mobile API (api/coss/mobile.h) over HTTP, with its share in a
 // Wallet: activation from the QR payload or a typed code (key generation with proofs, the key
 // confirmed, the certificate request signed together), the user's jobs, what a job will sign
-// (the digest recomputed on the phone and compared with the server's), signing and refusing.
+// (the digest recomputed on the phone and compared with the server's), signing and refusing,
+// one job or every job a scanned QR code stands for.
 // The token is renewed by a device-key login when the server says it has expired.
 #pragma once
 
@@ -60,6 +61,15 @@ class Phone {
   Result<JobView> show(Account& account, const std::string& job_or_qr);
   Result<SignedJob> sign(Account& account, const std::string& job_or_qr, std::string_view pin);
   Status refuse(Account& account, const std::string& job_or_qr, const std::string& reason);
+  // A QR code that may stand for several jobs (a batch of files), `qr` being its payload (as
+  // scanned, or as a JSON answer prints it) or the bare ticket "o": every job of it, each digest
+  // checked as show() checks it. Resolving binds jobs for whoever scans to this user.
+  Result<std::vector<JobView>> scan(Account& account, const std::string& qr);
+  // Signs each open job of the QR code with one PIN entry.
+  Result<std::vector<SignedJob>> confirm(Account& account, const std::string& qr,
+                                         std::string_view pin);
+  // Refuses each open job of the QR code.
+  Status cancel(Account& account, const std::string& qr, const std::string& reason);
   // Auto-sign: the consent job (an AUTO_SIGN job, by id or QR payload) signed with the PIN if it
   // is still open, then the share escrowed for it, encrypted to the server's escrow key.
   Result<GrantView> grant_auto_sign(Account& account, const std::string& job_or_qr,

@@ -81,6 +81,13 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
   job.delegation = (*r)["delegation"];
   job.grant = (*r)["grant"];
   job.find_back = (*p)["findBack"] == "1";
+  job.any_app = (*p)["anyApp"] == "1";
+  if (const std::string& scanned = (*p)["scannedAt"]; !scanned.empty()) {
+    auto at = parse_utc(scanned);
+    if (!at) return Error::internal("job " + t.id + ": stored scannedAt is not a time");
+    job.scanned = true;
+    job.scanned_at = *at;
+  }
   if (job.data_type == "WEB_SEAL") {
     job.place.page = std::atoi((*p)["page"].c_str());
     job.place.left = std::atof((*p)["left"].c_str());
@@ -174,6 +181,34 @@ Status check_new(const NewSignJob& j) {
   return ok_status();
 }
 
+int minutes_of(const NewSignJob& j) {
+  return j.expiry_minutes.empty() ? kDefaultJobMinutes : std::stoi(j.expiry_minutes);
+}
+
+// The sign jobs of a QR ticket (of `app_id`, or of any app for ""), in creation order: a group's
+// by the index each was given (the store orders jobs made in the same second by random ids).
+Result<std::vector<TaskRecord>> tasks_of_ticket(store::Store& store, Tasks& tasks, ByteView secret,
+                                                const std::string& app_id, Time now) {
+  auto index = ticket_index(store, secret);
+  if (!index) return index.error();
+  store::TaskQuery query;
+  query.app_id = app_id;
+  query.reference = *index;
+  query.limit = static_cast<std::int64_t>(kMaxGroupJobs);
+  auto found = tasks.list(sign_job_kind(), query, now);
+  if (!found) return found.error();
+  std::vector<std::pair<int, std::size_t>> order;
+  for (std::size_t i = 0; i < found->size(); ++i) {
+    auto payload = read_fields((*found)[i].payload);
+    if (!payload) return payload.error().with_context("job " + (*found)[i].id);
+    order.emplace_back(std::atoi((*payload)["groupIndex"].c_str()), i);
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<TaskRecord> out;
+  for (const auto& at : order) out.push_back(std::move((*found)[at.second]));
+  return out;
+}
+
 }  // namespace
 
 const TaskKind& sign_job_kind() {
@@ -215,7 +250,8 @@ std::string task_id_of(const std::string& sign_data_id) {
   return id;
 }
 
-Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time now) {
+// What create() stores of a job, once every check has passed.
+Result<Fields> SignJobs::checked_payload(const Caller& app, const NewSignJob& j) {
   if (auto checked = check_new(j); !checked) return checked.error();
   if (j.data_base64.empty()) return refused(job_code::kNoData, "data is required");
   auto data = crypto::from_base64(j.data_base64);
@@ -237,17 +273,23 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     if (Status checked = check_place(j.place); !checked) return checked.error();
   }
   if (!j.user_id.empty()) {
-    auto user = users_.find(app, j.user_id);
-    if (!user) return user.error();
+    // An any_app job's user may be of another app (a DB4403 seal holder enrolled elsewhere).
+    auto user = j.any_app ? store_.find_coss_user(j.user_id) : users_.find(app, j.user_id);
+    if (!user) {
+      if (j.any_app && user.error().kind == ErrorKind::kNotFound) {
+        return Error::not_found("no user " + j.user_id).with_code(user_code::kNotFound);
+      }
+      return user.error();
+    }
     if (user->status == "DELETE") return refused(user_code::kDeleted, "the user is deleted");
     if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
   }
-  int minutes = j.expiry_minutes.empty() ? kDefaultJobMinutes : std::stoi(j.expiry_minutes);
   Fields payload{{"title", j.title},
                  {"description", j.description},
                  {"dataType", j.data_type},
                  {"algo", j.algo},
                  {"data", crypto::to_base64(*data)}};
+  if (j.any_app) payload["anyApp"] = "1";
   if (j.data_type == "WEB_SEAL") {
     payload["page"] = std::to_string(j.place.page);
     payload["left"] = number(j.place.left);
@@ -263,7 +305,60 @@ Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time no
     payload["width"] = number(j.place.width);
     payload["height"] = number(j.place.height);
   }
-  return add(app, j.user_id, std::move(payload), minutes, j.callback_url, now);
+  return payload;
+}
+
+Result<SignJob> SignJobs::create(const Caller& app, const NewSignJob& j, Time now) {
+  auto payload = checked_payload(app, j);
+  if (!payload) return payload.error();
+  return add(app, j.user_id, std::move(*payload), minutes_of(j), j.callback_url, now);
+}
+
+Result<std::vector<SignJob>> SignJobs::create_group(const Caller& app,
+                                                    const std::vector<NewSignJob>& jobs,
+                                                    ByteView ticket_secret, Time now) {
+  if (jobs.empty() || jobs.size() > kMaxGroupJobs) {
+    return refused(job_code::kBadGroup,
+                   "a QR code stands for 1 to " + std::to_string(kMaxGroupJobs) + " jobs");
+  }
+  if (ticket_secret.size() != kTicketSecretBytes) {
+    return refused(job_code::kBadTicket,
+                   "a QR ticket's secret is " + std::to_string(kTicketSecretBytes) + " bytes");
+  }
+  // A ticket stands for one group: jobs added to another's would be shown and signed with it.
+  auto taken = tasks_of_ticket(store_, tasks_, ticket_secret, "", now);
+  if (!taken) return taken.error();
+  if (!taken->empty()) return refused(job_code::kBadTicket, "the QR ticket is already in use");
+  // Every job checked before any is made, so that only the store can fail half-way.
+  std::vector<Fields> payloads;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const NewSignJob& j = jobs[i];
+    if (j.user_id != jobs.front().user_id || j.any_app != jobs.front().any_app) {
+      return refused(job_code::kBadGroup, "the jobs of one QR code are for the same user");
+    }
+    auto payload = checked_payload(app, j);
+    if (!payload) return payload.error();
+    // The store orders jobs made in the same second by their random ids.
+    (*payload)["groupIndex"] = std::to_string(i);
+    payloads.push_back(std::move(*payload));
+  }
+  std::vector<SignJob> made;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const NewSignJob& j = jobs[i];
+    auto job = add(app, j.user_id, std::move(payloads[i]), minutes_of(j), j.callback_url, now,
+                   ticket_secret);
+    if (!job) {
+      for (const SignJob& open : made) {
+        auto revoked =
+            end(open, {.to = "REVOKE", .detail = "its QR code's group was not completed"}, now,
+                app.actor());
+        if (!revoked) return revoked.error().with_context("revoking a half-made group");
+      }
+      return job.error();
+    }
+    made.push_back(std::move(*job));
+  }
+  return made;
 }
 
 Result<SignJob> SignJobs::create_decryption(const Caller& app, const NewDecryptJob& j, Time now) {
@@ -284,22 +379,26 @@ Result<SignJob> SignJobs::create_decryption(const Caller& app, const NewDecryptJ
   if (!user) return user.error();
   if (user->status == "DELETE") return refused(user_code::kDeleted, "the user is deleted");
   if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
-  int minutes = j.expiry_minutes.empty() ? kDefaultJobMinutes : std::stoi(j.expiry_minutes);
   return add(app, j.user_id,
              {{"title", j.title},
               {"description", j.description},
               {"dataType", "DECRYPT"},
               {"algo", "SM2"},
               {"data", crypto::to_base64(*cipher)}},
-             minutes, j.callback_url, now);
+             minutes_of(as_job), j.callback_url, now);
 }
 
 // A new job of the app with its QR ticket, and its callback when it has a URL.
 Result<SignJob> SignJobs::add(const Caller& app, const std::string& user_id, Fields payload,
-                              int minutes, const std::string& callback_url, Time now) {
-  auto secret = crypto::random_bytes(16);
-  if (!secret) return secret.error();
-  auto index = ticket_index(store_, *secret);
+                              int minutes, const std::string& callback_url, Time now,
+                              ByteView ticket_secret) {
+  Bytes secret(ticket_secret.begin(), ticket_secret.end());
+  if (secret.empty()) {
+    auto fresh = crypto::random_bytes(kTicketSecretBytes);
+    if (!fresh) return fresh.error();
+    secret = std::move(*fresh);
+  }
+  auto index = ticket_index(store_, secret);
   if (!index) return index.error();
   payload["appId"] = app.name;
   payload["callBackUrl"] = callback_url;
@@ -314,7 +413,7 @@ Result<SignJob> SignJobs::add(const Caller& app, const std::string& user_id, Fie
   }
   auto job = job_of(*task);
   if (!job) return job.error();
-  job->ticket = crypto::to_base64(*secret);
+  job->ticket = crypto::to_base64(secret);
   return job;
 }
 
@@ -342,6 +441,26 @@ Result<SignJob> SignJobs::read(const Caller* app, const std::string& id, Time no
 
 Result<SignJob> SignJobs::find(const Caller& app, const std::string& id, Time now) {
   return read(&app, id, now);
+}
+
+Result<std::vector<SignJob>> SignJobs::find_group(const Caller& app, ByteView ticket_secret,
+                                                  Time now) {
+  if (ticket_secret.size() != kTicketSecretBytes) {
+    return refused(job_code::kBadTicket,
+                   "a QR ticket's secret is " + std::to_string(kTicketSecretBytes) + " bytes");
+  }
+  auto tasks = tasks_of_ticket(store_, tasks_, ticket_secret, app.app_id, now);
+  if (!tasks) return tasks.error();
+  std::vector<SignJob> out;
+  for (const TaskRecord& t : *tasks) {
+    auto job = read(&app, sign_data_id(t.id), now);
+    if (!job) return job.error();
+    out.push_back(std::move(*job));
+  }
+  if (out.empty()) {
+    return Error::not_found("no job for this QR code").with_code(job_code::kNotFound);
+  }
+  return out;
 }
 
 Result<JobPage> SignJobs::list(const Caller& app, const JobQuery& q, Time now) {
@@ -432,7 +551,7 @@ Result<SignJob> SignJobs::mine(const CossKeys::Session& who, const std::string& 
   auto job = read(nullptr, id, now);
   if (!job) return job.error();
   bool csr = job->data_type == "CSR";
-  if (job->app_id != who.user.app_id && !csr) {
+  if (job->app_id != who.user.app_id && !csr && !job->any_app) {
     return refused(job_code::kNotYours, "job " + id + " is not this user's");
   }
   if (job->user_id == who.user.id && (!csr || job->key_id == who.key.id)) return job;
@@ -486,34 +605,68 @@ Result<SignJob> SignJobs::view(const CossKeys::Session& who, const std::string& 
   return mine(who, id, now);
 }
 
-Result<SignJob> SignJobs::resolve(const CossKeys::Session& who, const std::string& ticket,
-                                  Time now) {
+Result<std::vector<SignJob>> SignJobs::resolve_group(const CossKeys::Session& who,
+                                                     const std::string& ticket, Time now) {
   auto secret = crypto::from_base64(ticket);
-  if (!secret || secret->size() != 16) {
+  if (!secret || secret->size() != kTicketSecretBytes) {
     return Error::not_found("not a sign job's QR code").with_code(job_code::kNotFound);
   }
-  auto index = ticket_index(store_, *secret);
-  if (!index) return index.error();
-  store::TaskQuery query;
-  query.reference = *index;
-  query.limit = 1;
-  auto found = tasks_.list(sign_job_kind(), query, now);
-  if (!found) return found.error();
-  if (found->empty() || found->front().app_id != who.user.app_id) {
+  auto tasks = tasks_of_ticket(store_, tasks_, *secret, "", now);
+  if (!tasks) return tasks.error();
+  std::vector<TaskRecord> group;
+  for (TaskRecord& t : *tasks) {
+    auto payload = read_fields(t.payload);
+    if (!payload) return payload.error().with_context("job " + t.id);
+    if (t.app_id == who.user.app_id || (*payload)["anyApp"] == "1") group.push_back(std::move(t));
+  }
+  if (group.empty()) {
     return Error::not_found("no job for this QR code").with_code(job_code::kNotFound);
   }
-  const store::TaskRecord& t = found->front();
-  if (t.subject.empty() && t.state == "UNSIGN") {
-    // A job for whoever scans it is this user's from now on.
-    // Compared and set on the subject too: of two scanners racing, one gets it.
-    auto bound = tasks_.move(sign_job_kind(), t.id,
-                             {.to = "UNSIGN",
-                              .detail = "bound to " + who.user.id,
-                              .subject = std::pair<std::string, std::string>("", who.user.id)},
-                             now, mobile_actor(who));
-    if (!bound && bound.error().code != store::kTaskStateChanged) return bound.error();
+  std::string actor = mobile_actor(who);
+  // Bound in order, each compared and set on the subject: of two scanners racing, whoever takes
+  // the first open job takes the group, since the other stops at the first job it finds bound to
+  // someone else.
+  for (const TaskRecord& t : group) {
+    if (!t.subject.empty() && t.subject != who.user.id) break;
+    if (t.state != "UNSIGN") continue;
+    auto payload = read_fields(t.payload);
+    if (!payload) return payload.error().with_context("job " + t.id);
+    if (!(*payload)["scannedAt"].empty()) continue;
+    (*payload)["scannedAt"] = format_utc(now);
+    Tasks::Move mark{
+        .to = "UNSIGN", .detail = "scanned by " + who.user.id, .payload = write_fields(*payload)};
+    if (t.subject.empty()) {
+      mark.detail = "bound to " + who.user.id + " and scanned";
+      mark.subject = std::pair<std::string, std::string>("", who.user.id);
+    }
+    auto marked = tasks_.move(sign_job_kind(), t.id, mark, now, actor);
+    if (marked) continue;
+    if (marked.error().code != store::kTaskStateChanged) return marked.error();
+    auto current = tasks_.get(sign_job_kind(), t.id, now);
+    if (!current) return current.error();
+    if (!current->subject.empty() && current->subject != who.user.id) break;
   }
-  return mine(who, sign_data_id(t.id), now);
+  std::vector<SignJob> out;
+  std::optional<Error> first_refusal;
+  for (const TaskRecord& t : group) {
+    auto job = mine(who, sign_data_id(t.id), now);
+    if (job) {
+      out.push_back(std::move(*job));
+      continue;
+    }
+    // A job that ended before anyone took it is no one's: the rest of its group is still shown.
+    if (job.error().code != job_code::kNotYours || !t.subject.empty()) return job.error();
+    if (!first_refusal) first_refusal = job.error();
+  }
+  if (out.empty()) return *first_refusal;
+  return out;
+}
+
+Result<SignJob> SignJobs::resolve(const CossKeys::Session& who, const std::string& ticket,
+                                  Time now) {
+  auto group = resolve_group(who, ticket, now);
+  if (!group) return group.error();
+  return std::move(group->front());
 }
 
 Result<Bytes> SignJobs::digest(const SignJob& job, const CossKey& key) {

@@ -69,12 +69,17 @@ inline constexpr const char* kBadPlace = "job-place";    // no usable rectangle 
 inline constexpr const char* kLayout = "job-layout";     // the seal cannot be laid out
 inline constexpr const char* kBadCipher = "job-cipher";  // not an SM2 ciphertext
 inline constexpr const char* kWrongKind = "job-kind";    // signing a decryption, or the reverse
+inline constexpr const char* kBadGroup = "job-group";    // 0 or too many jobs, or mixed users
+inline constexpr const char* kBadTicket = "job-ticket";  // a QR secret not 16 bytes, or in use
 }  // namespace job_code
 
 inline constexpr std::size_t kMaxJobData = 1 << 20;
 inline constexpr int kDefaultJobMinutes = 1440;
 inline constexpr int kMaxJobMinutes = 4320;
 inline constexpr std::chrono::minutes kSessionLifetime{5};
+// The most jobs one QR code stands for (a batch of files signed at one scan).
+inline constexpr std::size_t kMaxGroupJobs = 30;
+inline constexpr std::size_t kTicketSecretBytes = 16;
 
 const TaskKind& sign_job_kind();
 const TaskKind& session_kind();
@@ -128,6 +133,10 @@ struct NewSignJob {
   std::string data_base64;
   std::string callback_url;
   WebSealPlace place = {};
+  // A job that a phone user of any app may take, not only of the job's app: a QR code shown by a
+  // third-party system (DB4403) to users enrolled elsewhere — whoever scans it (user_id ""), or
+  // the named user of whichever app enrolled them.
+  bool any_app = false;
 };
 
 struct SignJob {
@@ -149,6 +158,11 @@ struct SignJob {
   // auto-sign grant it was signed under, if any.
   std::string signer_id, delegation, grant;
   bool find_back = false;  // CSR: the enrolment revokes the user's other keys when certified
+  bool any_app = false;    // NewSignJob::any_app
+  // Whether (and when first) a phone resolved the job's QR code: "scanned, not confirmed" while
+  // it is still UNSIGN.
+  bool scanned = false;
+  std::optional<Time> scanned_at;
 };
 
 struct JobQuery {
@@ -191,12 +205,27 @@ class SignJobs {
   Result<JobPage> list(const Caller& app, const JobQuery& query, Time now);
   Result<SignJob> revoke(const Caller& app, const std::string& sign_data_id, Time now);
   Result<SignJob> create_decryption(const Caller& app, const NewDecryptJob& job, Time now);
+  // Several jobs behind one QR code: each checked as create() checks it (the same codes), 1 to
+  // kMaxGroupJobs of them (else kBadGroup), all for the same user_id and any_app (else
+  // kBadGroup), under the ticket of `ticket_secret` (kTicketSecretBytes the caller chose, that no
+  // job has yet, else kBadTicket); created in order, each with `ticket` set. Should one fail to
+  // be created, those already made are revoked: no part of a group stays open.
+  Result<std::vector<SignJob>> create_group(const Caller& app, const std::vector<NewSignJob>& jobs,
+                                            ByteView ticket_secret, Time now);
+  // The app's jobs of that ticket in creation order, each read as find() reads it (expiry
+  // applied); kNotFound when there are none.
+  Result<std::vector<SignJob>> find_group(const Caller& app, ByteView ticket_secret, Time now);
 
   // --- the phone (a logged-in session) ---
   // The user's open jobs, oldest first.
   Result<std::vector<SignJob>> pending(const CossKeys::Session& who, Time now);
   Result<SignJob> view(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
-  // The job of a QR payload's "o"; a job for whoever scans it is bound to this user.
+  // The jobs of a QR payload's "o", in creation order: jobs for whoever scans are bound to this
+  // user (all of the ticket to the first who binds its first open job), and the user's own jobs
+  // are marked scanned. A job of another app is found only when it is any_app.
+  Result<std::vector<SignJob>> resolve_group(const CossKeys::Session& who,
+                                             const std::string& ticket, Time now);
+  // The first of them.
   Result<SignJob> resolve(const CossKeys::Session& who, const std::string& ticket, Time now);
   // The digest the job asks this key to sign; for WEB_SEAL, whose digest exists only once the
   // seal is laid out, the SM3 of the PDF (what the phone shows).
@@ -258,8 +287,10 @@ class SignJobs {
   Result<SignJob> mine(const CossKeys::Session& who, const std::string& sign_data_id, Time now);
   Result<JobPage> signed_by_delegate(const Caller& app, const JobQuery& query, Time now);
   Result<SignJob> end(const SignJob& job, Tasks::Move move, Time now, const std::string& actor);
+  Result<Fields> checked_payload(const Caller& app, const NewSignJob& job);
+  // With a fresh ticket, or a group's when `ticket_secret` is given.
   Result<SignJob> add(const Caller& app, const std::string& user_id, Fields payload, int minutes,
-                      const std::string& callback_url, Time now);
+                      const std::string& callback_url, Time now, ByteView ticket_secret = {});
   Status announce(const SignJob& job, Time now);
 
   store::Store& store_;

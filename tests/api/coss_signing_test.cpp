@@ -13,6 +13,7 @@
 #include "base/file.h"
 #include "cosign/two_party.h"
 #include "coss_world.h"
+#include "crypto/random.h"
 #include "crypto/sm2.h"
 #include "crypto/sm2_cipher.h"
 #include "mobile/phone.h"
@@ -529,6 +530,242 @@ TEST_F(CossSigningTest, CallbacksAreSignedWithTheSecureCodeAndRetriedUntilDelive
   EXPECT_EQ(request->text("status"), "FINISH");
   EXPECT_EQ(request->text("msspId"), e.user_id);
   EXPECT_FALSE(request->text("signResult").empty());
+}
+
+// One QR code for several jobs (a batch of files): created together under one ticket, bound to
+// the phone that scans first and marked scanned, then all signed or all refused from the phone.
+class CossQrGroupTest : public test::PhoneTest {
+ protected:
+  service::Caller app() { return world_.platform().coss(world_.app_id())->caller; }
+
+  // `n` HASH jobs over random digests, for `user_id` ("" for whoever scans).
+  static std::vector<service::NewSignJob> hash_jobs(std::size_t n, const std::string& user_id = "",
+                                                    bool any_app = false) {
+    std::vector<service::NewSignJob> jobs;
+    for (std::size_t i = 0; i < n; ++i) {
+      service::NewSignJob j;
+      j.user_id = user_id;
+      j.title = "文件" + std::to_string(i + 1);
+      j.data_type = "HASH";
+      j.algo = "SM3withSM2";
+      j.data_base64 = crypto::to_base64(*crypto::random_bytes(32));
+      j.any_app = any_app;
+      jobs.push_back(std::move(j));
+    }
+    return jobs;
+  }
+
+  // The jobs of a new group, checked to share the ticket.
+  std::vector<service::SignJob> group(const std::vector<service::NewSignJob>& jobs,
+                                      const Bytes& secret) {
+    auto made = world_.jobs().create_group(app(), jobs, secret, now_utc());
+    EXPECT_TRUE(made.ok()) << made.error().message;
+    if (!made.ok()) return {};
+    EXPECT_EQ(made->size(), jobs.size());
+    for (const auto& job : *made) EXPECT_EQ(job.ticket, crypto::to_base64(secret));
+    return *made;
+  }
+
+  // A user of another COSS app, activated on this phone.
+  Enrolled enrol_elsewhere() {
+    const std::string other = "APP_00000000000000000000000000000002";
+    std::string code = world_.add_app(other);
+    auto added = world_.call_as(other, code, "addUser", test::kUser);
+    EXPECT_EQ(status_of(added), 200) << message_in(added);
+    std::string user_id = data_field(added, "userId");
+    auto issued = world_.call_as(other, code, "getAuthCode", R"({"userId":")" + user_id + "\"}");
+    mobile::Phone phone(wallet_);
+    auto account = phone.activate(data_field(issued, "authCode"), {"", "", "other", kPin});
+    EXPECT_TRUE(account.ok()) << account.error().message;
+    return {user_id, account.ok() ? *account : mobile::Account{}};
+  }
+};
+
+TEST_F(CossQrGroupTest, AGroupIsBoundAndMarkedScannedAtOneScanAndSignedWithOnePin) {
+  Enrolled e = enrol();
+  Bytes secret = *crypto::random_bytes(16);
+  auto jobs = hash_jobs(3);
+  auto made = group(jobs, secret);
+  ASSERT_EQ(made.size(), 3u);
+  auto before = world_.jobs().find_group(app(), secret, now_utc());
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  for (const auto& job : *before) {
+    EXPECT_TRUE(job.user_id.empty());
+    EXPECT_FALSE(job.scanned);
+  }
+
+  mobile::Phone phone(wallet_);
+  // The bare ticket is taken as well as the QR payload.
+  auto scanned = phone.scan(e.account, made.front().ticket);
+  ASSERT_TRUE(scanned.ok()) << scanned.error().message;
+  ASSERT_EQ(scanned->size(), 3u);
+  auto after = world_.jobs().find_group(app(), secret, now_utc());
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*scanned)[i].id, made[i].id);  // in creation order
+    EXPECT_EQ((*scanned)[i].hash, *crypto::from_base64(jobs[i].data_base64));
+    EXPECT_EQ((*after)[i].id, made[i].id);
+    EXPECT_EQ((*after)[i].user_id, e.user_id);
+    EXPECT_EQ((*after)[i].status, "UNSIGN");
+    EXPECT_TRUE((*after)[i].scanned);
+    EXPECT_TRUE((*after)[i].scanned_at.has_value());
+  }
+  // Each mark is a task move in the audit log.
+  auto audit = world_.store().list_audit(0, 10000);
+  ASSERT_TRUE(audit.ok());
+  int marks = 0;
+  for (const auto& row : *audit) {
+    if (row.entry.operation == "coss.sign.UNSIGN" &&
+        row.entry.detail.find("bound to " + e.user_id + " and scanned") != std::string::npos) {
+      ++marks;
+    }
+  }
+  EXPECT_EQ(marks, 3);
+
+  std::string payload = R"({"id":")" + world_.app_id() + R"(","sUrl":")" + world_.url() +
+                        R"(/coss/mobile/v1/getServiceInfo","o":")" + made.front().ticket +
+                        R"(","cv":"2.0"})";
+  auto signed_jobs = phone.confirm(e.account, payload, kPin);
+  ASSERT_TRUE(signed_jobs.ok()) << signed_jobs.error().message;
+  ASSERT_EQ(signed_jobs->size(), 3u);
+  auto cert = pki::Certificate::parse(e.account.certificate);
+  ASSERT_TRUE(cert.ok());
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*signed_jobs)[i].id, made[i].id);
+    EXPECT_EQ((*signed_jobs)[i].status, "FINISH");
+    EXPECT_TRUE(crypto::sm2_verify_digest(*cert->public_key(),
+                                          *crypto::from_base64(jobs[i].data_base64),
+                                          (*signed_jobs)[i].signature)
+                    .ok());
+  }
+  auto finished = world_.jobs().find_group(app(), secret, now_utc());
+  for (const auto& job : *finished) EXPECT_EQ(job.status, "FINISH");
+  // Nothing is left to confirm.
+  auto again = phone.confirm(e.account, payload, kPin);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().message, "no open job in this QR code");
+}
+
+TEST_F(CossQrGroupTest, ANamedUsersGroupIsMarkedScannedAndCancelledWhole) {
+  Enrolled e = enrol();
+  Bytes secret = *crypto::random_bytes(16);
+  auto made = group(hash_jobs(3, e.user_id), secret);
+  ASSERT_EQ(made.size(), 3u);
+  mobile::Phone phone(wallet_);
+  // As a JSON answer prints the QR payload, its quotes escaped.
+  std::string printed =
+      R"({\"id\":\")" + world_.app_id() + R"(\",\"o\":\")" + made[0].ticket + R"(\"})";
+  ASSERT_TRUE(phone.cancel(e.account, printed, "不同意").ok());
+  auto refused = world_.jobs().find_group(app(), secret, now_utc());
+  ASSERT_TRUE(refused.ok());
+  for (const auto& job : *refused) {
+    EXPECT_EQ(job.status, "REFUSE");
+    EXPECT_EQ(job.reason, "不同意");
+    EXPECT_TRUE(job.scanned);
+  }
+  // A single job of addSignJob is a group of one, its qrCode scanned the same way.
+  auto single = world_.call("addSignJob", R"({"title":"单个","dataType":"DATA",
+      "algo":"SM3withSM2","data":")" + crypto::to_base64(as_bytes("同意")) +
+                                              "\"}");
+  ASSERT_EQ(status_of(single), 200) << message_in(single);
+  auto one = phone.scan(e.account, data_field(single, "qrCode"));
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->front().id, data_field(single, "signDataId"));
+  auto found = world_.jobs().find(app(), one->front().id, now_utc());
+  EXPECT_EQ(found->user_id, e.user_id);
+  EXPECT_TRUE(found->scanned);
+}
+
+TEST_F(CossQrGroupTest, OnlyAnAnyAppGroupIsFoundByAUserOfAnotherApp) {
+  Enrolled mine = enrol();
+  Enrolled other = enrol_elsewhere();
+  auto session = world_.keys().authenticate(other.account.token, now_utc());
+  ASSERT_TRUE(session.ok()) << session.error().message;
+  Bytes plain_secret = *crypto::random_bytes(16);
+  auto plain = group(hash_jobs(2), plain_secret);
+  auto refused = world_.jobs().resolve(*session, plain.front().ticket, now_utc());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, service::job_code::kNotFound);
+  EXPECT_EQ(refused.error().message, "no job for this QR code");
+  auto untouched = world_.jobs().find_group(app(), plain_secret, now_utc());
+  EXPECT_TRUE(untouched->front().user_id.empty());
+  EXPECT_FALSE(untouched->front().scanned);
+
+  Bytes secret = *crypto::random_bytes(16);
+  auto jobs = hash_jobs(3, "", true);
+  auto made = group(jobs, secret);
+  auto resolved = world_.jobs().resolve_group(*session, made.front().ticket, now_utc());
+  ASSERT_TRUE(resolved.ok()) << resolved.error().message;
+  ASSERT_EQ(resolved->size(), 3u);
+  for (const auto& job : *resolved) {
+    EXPECT_TRUE(job.any_app);
+    EXPECT_EQ(job.user_id, other.user_id);
+    EXPECT_TRUE(job.scanned);
+  }
+  // The group is the first scanner's: the app's own user finds it no one else's.
+  mobile::Phone phone(wallet_);
+  auto late = phone.scan(mine.account, made.front().ticket);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, "89003002");
+  auto signed_jobs = phone.confirm(other.account, made.front().ticket, kPin);
+  ASSERT_TRUE(signed_jobs.ok()) << signed_jobs.error().message;
+  ASSERT_EQ(signed_jobs->size(), 3u);
+  auto cert = pki::Certificate::parse(other.account.certificate);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(crypto::sm2_verify_digest(*cert->public_key(),
+                                          *crypto::from_base64(jobs[i].data_base64),
+                                          (*signed_jobs)[i].signature)
+                    .ok());
+  }
+  // The business system that asked reads the results as its own jobs.
+  auto result = world_.call("getSignResult", R"({"signDataId":")" + made[2].id + R"("})");
+  EXPECT_EQ(data_field(result, "jobStatus"), "FINISH");
+  EXPECT_EQ(data_field(result, "msspId"), other.user_id);
+}
+
+TEST_F(CossQrGroupTest, GroupsOutsideTheLimitsAreRefusedAndLeaveNothingOpen) {
+  Bytes secret = *crypto::random_bytes(16);
+  auto too_many = world_.jobs().create_group(app(), hash_jobs(31), secret, now_utc());
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(too_many.error().code, service::job_code::kBadGroup);
+  auto none = world_.jobs().create_group(app(), {}, secret, now_utc());
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, service::job_code::kBadGroup);
+  for (std::size_t size : {15u, 17u}) {
+    auto bad =
+        world_.jobs().create_group(app(), hash_jobs(2), *crypto::random_bytes(size), now_utc());
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_EQ(bad.error().code, service::job_code::kBadTicket);
+  }
+  auto mixed = hash_jobs(2);
+  mixed[1].any_app = true;
+  EXPECT_EQ(world_.jobs().create_group(app(), mixed, secret, now_utc()).error().code,
+            service::job_code::kBadGroup);
+  // One job refused as create() refuses it: none is made.
+  auto short_hash = hash_jobs(3);
+  short_hash[2].data_base64 = crypto::to_base64(*crypto::random_bytes(31));
+  EXPECT_EQ(world_.jobs().create_group(app(), short_hash, secret, now_utc()).error().code,
+            service::job_code::kBadHash);
+  auto nothing = world_.jobs().find_group(app(), secret, now_utc());
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(nothing.error().code, service::job_code::kNotFound);
+  EXPECT_EQ(world_.jobs().find_group(app(), Bytes(8), now_utc()).error().code,
+            service::job_code::kBadTicket);
+  // Thirty is the most, all found by one ticket.
+  auto full = world_.jobs().create_group(app(), hash_jobs(30), secret, now_utc());
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  auto found = world_.jobs().find_group(app(), secret, now_utc());
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 30u);
+  for (std::size_t i = 0; i < 30; ++i) EXPECT_EQ((*found)[i].id, (*full)[i].id);
+  // A ticket stands for one group only.
+  EXPECT_EQ(world_.jobs().create_group(app(), hash_jobs(1), secret, now_utc()).error().code,
+            service::job_code::kBadTicket);
 }
 
 }  // namespace

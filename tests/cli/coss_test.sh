@@ -4,7 +4,8 @@
 # but the openssl command line and sent with curl adds a user that queryUserInfo then finds.
 # Then the phone: `eseal-mobile activate` with the QR payload of getAuthCode, a DATA job added
 # with addSignJob and signed with `eseal-mobile sign`, getSignResult FINISH, and the signature
-# and the user's certificate checked by OpenSSL.
+# and the user's certificate checked by OpenSSL; a job's QR code scanned, confirmed and
+# cancelled with `eseal-mobile scan`, `confirm` and `cancel`.
 # Usage: coss_test.sh ESEAL OPENSSL
 source "$(dirname "$0")/lib.sh" "$@"
 command -v curl >/dev/null || fail "curl is needed"
@@ -115,6 +116,34 @@ expect 0 "$ESEAL" call coss getSignResult --app coss.toml --set "signDataId=$has
 sed -n 's/.*"signResult": "\([^"]*\)".*/\1/p' <<<"$out" | base64 -d >hash-sig.der
 expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey user.pub -in e.bin -sigfile hash-sig.der
 contains "Signature Verified Successfully"
+# A QR code for whoever scans (addSignJob without userId; one job is a group of one), as the
+# JSON answer prints it: `eseal-mobile scan` binds it to this phone's user and shows it,
+# `confirm` signs every open job of the code, `cancel` refuses them.
+head -c 32 /dev/urandom >qr-e.bin
+expect 0 "$ESEAL" call coss addSignJob --app coss.toml --set title=扫码签署 \
+  --set dataType=HASH --set algo=SM3withSM2 --file qr-e.bin
+qr_job=$(sed -n 's/.*"signDataId": "\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+job_qr=$(sed -n 's/.*"qrCode": "\(.*\)"$/\1/p' <<<"$out")
+expect 0 "$MOBILE" scan "$job_qr"
+contains "job:         $qr_job"
+contains "title:       扫码签署"
+expect 0 "$MOBILE" confirm "$job_qr"
+contains "signed $qr_job: FINISH"
+expect 0 "$ESEAL" call coss getSignResult --app coss.toml --set "signDataId=$qr_job"
+contains "\"msspId\": \"$user_id\""
+sed -n 's/.*"signResult": "\([^"]*\)".*/\1/p' <<<"$out" | base64 -d >qr-sig.der
+expect 0 "$OPENSSL" pkeyutl -verify -pubin -inkey user.pub -in qr-e.bin -sigfile qr-sig.der
+contains "Signature Verified Successfully"
+expect 2 "$MOBILE" confirm "$job_qr"
+contains "no open job in this QR code"
+expect 0 "$ESEAL" call coss addSignJob --app coss.toml --set title=扫码拒绝 \
+  --set dataType=HASH --set algo=SM3withSM2 --file qr-e.bin
+refused_job=$(sed -n 's/.*"signDataId": "\(SD_[0-9a-f-]*\)".*/\1/p' <<<"$out")
+refused_qr=$(sed -n 's/.*"qrCode": "\(.*\)"$/\1/p' <<<"$out" | sed 's/\\"/"/g')
+expect 0 "$MOBILE" cancel "$refused_qr" --reason 不同意
+contains "refused $refused_job"
+expect 0 "$ESEAL" call coss getSignResult --app coss.toml --set "signDataId=$refused_job"
+contains '"jobStatus": "REFUSE"'
 
 # WEB_SEAL: the demo's sample PDF sealed with 张三's personal seal at a rectangle of page 1,
 # which eseal pdf verify finds valid with the user CA as the intermediate.

@@ -242,28 +242,48 @@ std::string MobileAdapter::list_jobs(const Call& c) {
 namespace {
 
 // What the phone shows before the user confirms: the job and the exact digest to sign.
-std::string job_detail(service::SignJobs& jobs, const service::CossKeys::Session& who,
-                       Result<service::SignJob> job) {
-  if (!job) return answer(refusal_of(job.error()), "");
-  auto e = jobs.digest(*job, who.key);
-  if (!e) return answer(refusal_of(e.error()), "");
-  Document data(rapidjson::kObjectType);
-  auto& a = data.GetAllocator();
-  describe_job(data, a, *job);
-  put(data, "data", b64(job->data));
-  put(data, "hash", b64(*e));
-  put(data, "zId", crypto::kSm2DefaultUserId);
-  return success("", &data);
+Status detail_job(Value& item, Document::AllocatorType& a, service::SignJobs& jobs,
+                  const service::CossKeys::Session& who, const service::SignJob& job) {
+  auto e = jobs.digest(job, who.key);
+  if (!e) return e.error();
+  describe_job(item, a, job);
+  put(item, a, "data", b64(job.data));
+  put(item, a, "hash", b64(*e));
+  put(item, a, "zId", crypto::kSm2DefaultUserId);
+  return ok_status();
 }
 
 }  // namespace
 
 std::string MobileAdapter::get_job(const Call& c) {
-  return job_detail(jobs_, *c.session, jobs_.view(*c.session, c.text("signDataId"), c.now));
+  auto job = jobs_.view(*c.session, c.text("signDataId"), c.now);
+  if (!job) return answer(refusal_of(job.error()), "");
+  Document data(rapidjson::kObjectType);
+  if (Status shown = detail_job(data, data.GetAllocator(), jobs_, *c.session, *job); !shown) {
+    return answer(refusal_of(shown.error()), "");
+  }
+  return success("", &data);
 }
 
+// The first job of the QR code as getJob answers it, and every job of the code in "group".
 std::string MobileAdapter::resolve_qr(const Call& c) {
-  return job_detail(jobs_, *c.session, jobs_.resolve(*c.session, c.text("o"), c.now));
+  auto group = jobs_.resolve_group(*c.session, c.text("o"), c.now);
+  if (!group) return answer(refusal_of(group.error()), "");
+  Document data(rapidjson::kObjectType);
+  auto& a = data.GetAllocator();
+  if (Status shown = detail_job(data, a, jobs_, *c.session, group->front()); !shown) {
+    return answer(refusal_of(shown.error()), "");
+  }
+  Value list(rapidjson::kArrayType);
+  for (const auto& job : *group) {
+    Value item(rapidjson::kObjectType);
+    if (Status shown = detail_job(item, a, jobs_, *c.session, job); !shown) {
+      return answer(refusal_of(shown.error()), "");
+    }
+    list.PushBack(item, a);
+  }
+  data.AddMember("group", list, a);
+  return success("", &data);
 }
 
 std::string MobileAdapter::sign_prepare(const Call& c) {

@@ -9,7 +9,9 @@
 //   login           {keyId, time, nonce, signature}       → token (30 minutes)
 //   listJobs        (token)                               the user's open jobs
 //   getJob          (token) {signDataId}                  what the job asks to sign
-//   resolveQr       (token) {o}                           the same for a scanned QR code
+//   resolveQr       (token) {o}                           the same for a scanned QR code (its
+//                   first job), and "group": each job of the code so (one QR code may stand for
+//                   several jobs); jobs for whoever scans become this user's and are marked scanned
 //   signPrepare     (token) {signDataId, q1}              → sessionId, r, s2, s3, hash
 //   signComplete    (token) {sessionId, signature}        → the job, FINISH
 //   rejectJob       (token) {signDataId, reason}
