@@ -1,6 +1,7 @@
 // eseal app add | list | show | rotate | disable | enable: integrating apps and their credentials
-// in the store: LD/T 01.4 (syscode, authcode, HMAC key, the app's certificate) and, with
-// --family coss, COSS (appId = syscode, secureCode). Secrets are printed once, when made.
+// in the store: LD/T 01.4 (syscode, authcode, HMAC key, the app's certificate); with
+// --family coss, COSS (appId = syscode, secureCode); with --family sz, DB4403/T 383.4
+// (systemID = syscode, appKey, SM4 key, MAC key). Secrets are printed once, when made.
 #include <algorithm>
 #include <iostream>
 #include <optional>
@@ -48,13 +49,29 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-void print_secrets(const store::AppSecrets& secrets, bool ldt) {
+void print_secrets(const store::AppSecrets& secrets, bool ldt, const std::string& syscode) {
   if (ldt) {
     print_field("authcode", secrets.authcode);
     print_field("hmac key", crypto::to_base64(secrets.hmac_key));
   }
   if (!secrets.secure_code.empty()) print_field("secureCode", secrets.secure_code);
+  if (!secrets.sz_app_key.empty()) {
+    // The four DB4403 settings together, as the integrator enters them.
+    print_field("systemID", syscode);
+    print_field("appKey", secrets.sz_app_key);
+    print_field("sm4 key", crypto::to_hex(secrets.sz_sm4_key));
+    print_field("mac key", crypto::to_base64(secrets.sz_mac_key));
+  }
   std::cout << "The secrets above are shown only now: hand them to the app.\n";
+}
+
+// "ldt,coss,sz", as far as the app has each: LD/T apps have a certificate.
+std::string families_of(const store::App& app) {
+  std::vector<std::string> families;
+  if (!app.cert_pem.empty()) families.emplace_back("ldt");
+  if (app.coss) families.emplace_back("coss");
+  if (!app.sz_app_key.empty()) families.emplace_back("sz");
+  return join(families);
 }
 
 struct AddOptions {
@@ -72,16 +89,17 @@ bool has(const std::vector<std::string>& families, const char* family) {
 void run_add(const AddOptions& o, const GlobalOptions& global) {
   if (o.name.empty()) fail(Error::invalid_input("--name must not be empty"));
   for (const auto& f : o.families) {
-    if (f != "ldt" && f != "coss") {
-      fail(Error::invalid_input("--family \"" + f + "\" is not ldt or coss"));
+    if (f != "ldt" && f != "coss" && f != "sz") {
+      fail(Error::invalid_input("--family \"" + f + "\" is not ldt, coss or sz"));
     }
   }
-  bool ldt = has(o.families, "ldt"), coss = has(o.families, "coss");
+  bool ldt = has(o.families, "ldt"), coss = has(o.families, "coss"), sz = has(o.families, "sz");
   std::vector<std::string> scopes = parse_scopes(o.scopes);
   // A COSS appId reads APP_ and 32 hex digits, as the COSS manual's do.
   std::string syscode = !o.syscode.empty() ? o.syscode
-                        : ldt ? crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)))
-                              : "APP_" + crypto::to_hex_upper(need(crypto::random_bytes(16)));
+                        : coss && !ldt && !sz
+                            ? "APP_" + crypto::to_hex_upper(need(crypto::random_bytes(16)))
+                            : crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)));
   check_token(syscode, "--syscode");
   keys::Kek kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
@@ -98,7 +116,8 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
       return read_certificate(o.cert);
     }
     if (o.ca.empty() && o.issuer.empty()) {
-      if (!ldt) return std::nullopt;  // COSS signs requests with the secureCode alone
+      // COSS and DB4403 requests are authenticated with their keys alone.
+      if (!ldt) return std::nullopt;
       fail(
           Error::invalid_input("give the app's certificate (--cert P.pem), or a CA to issue one "
                                "(--ca D or --issuer P)"));
@@ -122,20 +141,20 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
   app.cert_pem = cert ? cert->pem() : "";
   app.scopes = scopes;
   app.created = app.rotated = now_utc();
-  store::AppSecrets secrets = need(store::AppSecrets::generate(coss));
+  store::AppSecrets secrets = need(store::AppSecrets::generate(coss, sz));
   need(store->add_app(
       app, secrets,
       cli_audit("app.add", syscode,
                 "name=" + o.name + "; families=" + join(o.families) + "; scopes=" + join(scopes) +
                     "; cert=" + (cert ? cert->subject().to_string() : "none"))));
   std::cout << "added app \"" << o.name << "\"\n";
-  print_field(ldt ? "syscode" : "appId", syscode);
+  print_field(ldt || !coss ? "syscode" : "appId", syscode);
   if (ldt && coss) print_field("appId", syscode + " (COSS)");
   print_field("scopes", join(scopes));
   if (cert)
     print_field("certificate", cert->subject().to_string() + ", serial " + cert->serial_hex());
   if (!key_note.empty()) print_field("files", key_note);
-  print_secrets(secrets, ldt);
+  print_secrets(secrets, ldt, syscode);
 }
 
 void print_app(const store::App& app) {
@@ -144,8 +163,8 @@ void print_app(const store::App& app) {
   print_field("id", app.id);
   if (!app.org_id.empty()) print_field("organization", app.org_id);
   print_field("status", app.enabled ? "enabled" : "disabled");
-  print_field("families", std::string(app.cert_pem.empty() ? "" : "ldt") +
-                              (app.coss ? (app.cert_pem.empty() ? "coss" : ",coss") : ""));
+  print_field("families", families_of(app));
+  if (!app.sz_app_key.empty()) print_field("appKey", app.sz_app_key);
   print_field("scopes", join(app.scopes));
   print_field("created", format_utc(app.created));
   print_field("rotated", format_utc(app.rotated));
@@ -169,15 +188,16 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
   {
     auto* add = app->add_subcommand(
         "add",
-        "Add an app: LD/T syscode, authcode, HMAC key and certificate, or COSS appId and "
-        "secureCode (secrets shown once), scopes");
+        "Add an app: LD/T syscode, authcode, HMAC key and certificate, COSS appId and "
+        "secureCode, DB4403 systemID, appKey, SM4 and MAC keys (secrets shown once), scopes");
     auto o = std::make_shared<AddOptions>();
     add->add_option("--name", o->name, "The business system's name")->required();
-    add->add_option("--family", o->families, "Credentials for: ldt (default), coss, or both")
+    add->add_option("--family", o->families,
+                    "Credentials for: ldt (default), coss, sz (DB4403), one or several")
         ->capture_default_str();
     add->add_option("--syscode", o->syscode,
-                    "Its syscode, the COSS appId too (default: 16 random hex digits; COSS only: "
-                    "APP_ and 32)");
+                    "Its syscode, the COSS appId and DB4403 systemID too (default: 16 random hex "
+                    "digits; COSS only: APP_ and 32)");
     add->add_option("--cert", o->cert, "The app's SM2 certificate (verifies its `sign`)");
     add->add_option("--ca", o->ca, "Or issue one with a new key pair from this CA folder");
     add->add_option("--issuer", o->issuer, "Or issue one from this CA prefix (P.pem, P.key)");
@@ -193,14 +213,16 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     add->callback([o, &global] { run_add(*o, global); });
   }
   {
-    auto* list = app->add_subcommand("list", "List the apps (no secrets)");
+    auto* list = app->add_subcommand(
+        "list", "List the apps: status, families, scopes, name, DB4403 appKey (no secrets)");
     auto dir = std::make_shared<std::string>(kDefaultDataDir);
     add_data_dir_option(*list, *dir);
     list->callback([dir] {
       auto store = open_data_store(*dir);
       for (const auto& a : need(store->list_apps())) {
         std::cout << a.syscode << "  " << (a.enabled ? "enabled " : "disabled") << "  "
-                  << join(a.scopes) << "  " << a.name << "\n";
+                  << families_of(a) << "  " << join(a.scopes) << "  " << a.name
+                  << (a.sz_app_key.empty() ? "" : "  appKey " + a.sz_app_key) << "\n";
       }
     });
   }
@@ -221,11 +243,12 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     rotate->callback([=, &global] {
       auto store = open_data_store(*dir, data_folder_kek(global, *dir));
       store::App found = need(store->find_app(*syscode));
-      store::AppSecrets secrets = need(store::AppSecrets::generate(found.coss));
+      store::AppSecrets secrets =
+          need(store::AppSecrets::generate(found.coss, !found.sz_app_key.empty()));
       need(store->rotate_app_secrets(*syscode, secrets, now_utc(),
                                      cli_audit("app.rotate", *syscode)));
       std::cout << "rotated the secrets of app " << *syscode << "\n";
-      print_secrets(secrets, !found.cert_pem.empty());
+      print_secrets(secrets, !found.cert_pem.empty(), *syscode);
     });
   }
   for (bool enable : {false, true}) {

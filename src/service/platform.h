@@ -25,7 +25,7 @@ namespace eseal::service {
 // Who is calling: an app of one interface family, or the operator at the command line. Seals,
 // documents and audit rows belong to callers, whatever family's credentials they came with.
 struct Caller {
-  std::string family;  // "ldt", later "sz", "coss", "rest"; "cli" for the operator
+  std::string family;  // "ldt", "coss", "sz", later "rest"; "cli" for the operator
   std::string app_id;  // the app's id in the store; empty for the operator
   std::string name;    // how the family names the app (LD/T: the syscode); the operator: login
   std::vector<std::string> scopes;  // operations it may call, or "*"
@@ -49,6 +49,14 @@ struct CossCredentials {
   Bytes secure_code;  // the HMAC-SHA256 key of its requests (the secureCode's text)
 };
 
+// DB4403/T 383.4 credentials of one app: systemID is the app's syscode.
+struct SzCredentials {
+  Caller caller;  // family "sz", name = systemID (the syscode)
+  bool enabled = false;
+  std::string app_key;     // "" when the app has no DB4403 credentials
+  Bytes sm4_key, mac_key;  // 16 and 32 bytes
+};
+
 class Credentials {
  public:
   virtual ~Credentials() = default;
@@ -56,6 +64,11 @@ class Credentials {
   virtual Result<LdtCredentials> ldt(const std::string& syscode) = 0;
   // kNotFound for an unknown appId or an app without COSS credentials.
   virtual Result<CossCredentials> coss(const std::string& app_id) = 0;
+  // A DB4403 request with an appKey (its content encrypted): kNotFound for an unknown appKey.
+  virtual Result<SzCredentials> sz(const std::string& app_key) = 0;
+  // A DB4403 request without one (plain content naming its systemID): kNotFound for an unknown
+  // systemID or an app without DB4403 credentials.
+  virtual Result<SzCredentials> sz_by_system(const std::string& system_id) = 0;
   virtual bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) = 0;
   // True the first time `nonce` is seen for the caller; false for a replay. The nonce is kept
   // until `keep_until` inclusive: the last moment the request carrying it could be accepted.
@@ -84,6 +97,8 @@ struct RegisteredSeal {
   std::string signer_dn;  // subject of the signer certificate listed in the seal
   std::optional<pki::Certificate> signer_cert;  // registered with it, when it was
   std::string key_id;  // the registry's reference to the signer's key; empty when it holds none
+  // The organization it is registered to, when it is: its id, credit code and name.
+  std::string org_id = {}, organization_code = {}, organization_name = {};
 };
 
 // The one rule for whether `caller` may sign with `seal` at `now`: it is the caller's (or

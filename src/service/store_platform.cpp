@@ -65,6 +65,26 @@ Result<CossCredentials> StorePlatform::coss(const std::string& app_id) {
   return CossCredentials{caller_of(*app, "coss"), app->enabled, Bytes(code->begin(), code->end())};
 }
 
+Result<SzCredentials> StorePlatform::sz(const std::string& app_key) {
+  auto app = store_.find_app_by_sz_key(app_key);
+  if (!app) return app.error();
+  return sz_of(*app);
+}
+
+Result<SzCredentials> StorePlatform::sz_by_system(const std::string& system_id) {
+  auto app = store_.find_app(system_id);
+  if (!app) return app.error();
+  return sz_of(*app);
+}
+
+Result<SzCredentials> StorePlatform::sz_of(const store::App& app) {
+  auto keys = store_.app_sz_keys(app.syscode);
+  if (!keys) return keys.error();
+  return SzCredentials{caller_of(app, "sz"), app.enabled, app.sz_app_key,
+                       Bytes(keys->first.begin(), keys->first.end()),
+                       Bytes(keys->second.begin(), keys->second.end())};
+}
+
 bool StorePlatform::ldt_authcode_matches(const std::string& syscode, const std::string& authcode) {
   auto app = store_.find_app(syscode);
   return app && app->authcode_matches(authcode);
@@ -87,6 +107,13 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
       record.app_id,    std::string(store::status_name(record.effective_status(now))),
       std::move(*seal), record.signer_dn,
       std::nullopt,     record.key_id};
+  if (!record.org_id.empty()) {
+    auto org = store_.find_organization(record.org_id);
+    if (!org) return org.error();
+    out.org_id = org->id;
+    out.organization_code = org->credit_code;
+    out.organization_name = org->name;
+  }
   if (!record.cert_id.empty()) {
     auto cert_record = store_.find_certificate(record.cert_id);
     if (!cert_record) return cert_record.error();
@@ -260,8 +287,12 @@ ses::TrustPolicy StorePlatform::trust() {
     if (!pem) return;
     auto certs = pki::parse_certificates(*pem);
     if (certs) roots_ = std::move(*certs);
+    // The CA of the phones' joint keys, so that what a phone signed chains to the anchors.
+    if (auto user_ca = read_file(dir_ / "platform" / "user-ca.pem"); user_ca) {
+      if (auto chain = pki::parse_certificates(*user_ca); chain) intermediates_ = std::move(*chain);
+    }
   });
-  return {roots_, {}, {}};
+  return {roots_, intermediates_, {}};
 }
 
 // --- time stamps --------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class StorePlatform final : public Credentials,
 
   Result<LdtCredentials> ldt(const std::string& syscode) override;
   Result<CossCredentials> coss(const std::string& app_id) override;
+  Result<SzCredentials> sz(const std::string& app_key) override;
+  Result<SzCredentials> sz_by_system(const std::string& system_id) override;
   bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) override;
   Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                               Time keep_until) override;
@@ -85,6 +87,7 @@ class StorePlatform final : public Credentials,
 
  private:
   Result<RegisteredSeal> registered(const store::SealRecord& record, Time now);
+  Result<SzCredentials> sz_of(const store::App& app);
   Result<std::shared_ptr<keys::Signer>> key_signer(const std::string& key_id,
                                                    const pki::Certificate& cert);
   Result<std::shared_ptr<keys::Signer>> file_signer(const std::string& prefix);
@@ -95,6 +98,7 @@ class StorePlatform final : public Credentials,
   std::once_flag roots_once_;
   std::mutex escrow_mutex_;
   std::vector<pki::Certificate> roots_;
+  std::vector<pki::Certificate> intermediates_;  // the user CA (D/platform/user-ca.pem)
 
   // Signers made so far, by key and certificate ("<key id> <cert id>") or platform file prefix.
   std::mutex signers_mutex_;

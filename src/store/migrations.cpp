@@ -205,6 +205,14 @@ CREATE TABLE coss_escrows (
 );
 )sql";
 
+// DB4403/T 383.4 credentials on an app ('' for none): its appKey, which requests name it by, and
+// its SM4 key ‖ MAC key sealed under the KEK.
+constexpr std::string_view kSzCredentials = R"sql(
+ALTER TABLE apps ADD COLUMN sz_app_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE apps ADD COLUMN sz_keys_sealed TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX apps_sz_app_key ON apps (sz_app_key) WHERE sz_app_key <> '';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -215,6 +223,7 @@ constexpr std::array kMigrations{
     Migration{6, "coss_users", kCossUsers},
     Migration{7, "coss_keys", kCossKeys},
     Migration{8, "coss_escrows", kCossEscrows},
+    Migration{9, "DB4403 credentials on apps", kSzCredentials},
 };
 
 }  // namespace

@@ -67,7 +67,7 @@ std::vector<std::string> split_scopes(const std::string& text) {
 
 constexpr std::string_view kAppColumns =
     "id, syscode, name, org_id, authcode_hash, cert_pem, scopes, enabled, created_at, rotated_at, "
-    "secure_code_sealed != ''";
+    "secure_code_sealed != '', sz_app_key";
 
 Result<App> read_app(const Statement& s) {
   App app;
@@ -82,6 +82,7 @@ Result<App> read_app(const Statement& s) {
   app.created = from_epoch(s.integer(8));
   app.rotated = from_epoch(s.integer(9));
   app.coss = s.integer(10) != 0;
+  app.sz_app_key = s.text(11);
   return app;
 }
 
@@ -291,6 +292,13 @@ std::string secure_code_context(const std::string& app_id) {
   return "app:" + app_id + ":secure-code";
 }
 
+std::string sz_keys_context(const std::string& app_id) {
+  return "app:" + app_id + ":sz-keys";
+}
+
+constexpr std::size_t kSzSm4KeySize = 16;
+constexpr std::size_t kSzMacKeySize = 32;
+
 Error no_kek() {
   return Error::invalid_input("app secrets need the key-encryption key, and the store has none");
 }
@@ -338,17 +346,22 @@ class SqliteStore final : public Store {
     if (!sealed) return sealed.error();
     auto secure_code = seal_secure_code(app.id, secrets.secure_code);
     if (!secure_code) return secure_code.error();
+    auto sz_keys = seal_sz_keys(app.id, secrets);
+    if (!sz_keys) return sz_keys.error();
     return write(audit, [&]() -> Status {
       auto taken = exists("SELECT 1 FROM apps WHERE syscode = ?", app.syscode);
       if (!taken) return taken.error();
       if (*taken) return Error::invalid_input("syscode " + app.syscode + " is already taken");
+      Status available = sz_app_key_free(secrets.sz_app_key, app.id);
+      if (!available) return available;
       return run(
           "INSERT INTO apps (id, syscode, name, org_id, authcode_hash, hmac_key_sealed, cert_pem, "
-          "scopes, enabled, created_at, rotated_at, secure_code_sealed) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "scopes, enabled, created_at, rotated_at, secure_code_sealed, sz_app_key, "
+          "sz_keys_sealed) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           app.id, app.syscode, app.name, OrNull{app.org_id}, *hash, crypto::to_base64(*sealed),
           app.cert_pem, join_scopes(app.scopes), std::int64_t{app.enabled ? 1 : 0},
-          epoch(app.created), epoch(app.rotated), *secure_code);
+          epoch(app.created), epoch(app.rotated), *secure_code, secrets.sz_app_key, *sz_keys);
     });
   }
 
@@ -372,6 +385,26 @@ class SqliteStore final : public Store {
     return open_app_secret(syscode, "secure_code_sealed", "COSS secureCode", secure_code_context);
   }
 
+  Result<App> find_app_by_sz_key(const std::string& app_key) override {
+    // '' is every app without DB4403 credentials, not a key.
+    if (app_key.empty()) return Error::not_found("no app with an empty DB4403 appKey");
+    std::lock_guard lock(mutex_);
+    return one<App>("SELECT " + std::string(kAppColumns) + " FROM apps WHERE sz_app_key = ?",
+                    read_app, "no app with DB4403 appKey " + app_key, app_key);
+  }
+
+  Result<std::pair<crypto::SecureBytes, crypto::SecureBytes>> app_sz_keys(
+      const std::string& syscode) override {
+    auto keys = open_app_secret(syscode, "sz_keys_sealed", "DB4403 keys", sz_keys_context);
+    if (!keys) return keys.error();
+    if (keys->size() != kSzSm4KeySize + kSzMacKeySize) {
+      return Error::internal("app " + syscode + ": the stored DB4403 keys are not 48 bytes");
+    }
+    auto middle = keys->begin() + kSzSm4KeySize;
+    return std::pair{crypto::SecureBytes(keys->begin(), middle),
+                     crypto::SecureBytes(middle, keys->end())};
+  }
+
   Status rotate_app_secrets(const std::string& syscode, const AppSecrets& secrets, Time now,
                             const AuditEntry& audit) override {
     if (!box_) return no_kek();
@@ -389,6 +422,15 @@ class SqliteStore final : public Store {
         auto secure_code = seal_secure_code(*id, secrets.secure_code);
         if (!secure_code) return secure_code.error();
         Status set = run("UPDATE apps SET secure_code_sealed = ? WHERE id = ?", *secure_code, *id);
+        if (!set) return set;
+      }
+      auto sz_keys = seal_sz_keys(*id, secrets);
+      if (!sz_keys) return sz_keys.error();
+      if (!sz_keys->empty()) {
+        Status available = sz_app_key_free(secrets.sz_app_key, *id);
+        if (!available) return available;
+        Status set = run("UPDATE apps SET sz_app_key = ?, sz_keys_sealed = ? WHERE id = ?",
+                         secrets.sz_app_key, *sz_keys, *id);
         if (!set) return set;
       }
       return run(
@@ -1084,6 +1126,33 @@ class SqliteStore final : public Store {
     auto sealed = box_->seal(secure_code_context(app_id), as_bytes(code));
     if (!sealed) return sealed.error();
     return crypto::to_base64(*sealed);
+  }
+
+  // The DB4403 SM4 key ‖ MAC key sealed for the row of app `app_id`, as stored; "" for an app
+  // without an appKey.
+  Result<std::string> seal_sz_keys(const std::string& app_id, const AppSecrets& secrets) {
+    if (secrets.sz_app_key.empty()) {
+      if (secrets.sz_sm4_key.empty() && secrets.sz_mac_key.empty()) return std::string();
+      return Error::invalid_input("DB4403 keys need an appKey");
+    }
+    if (secrets.sz_sm4_key.size() != kSzSm4KeySize || secrets.sz_mac_key.size() != kSzMacKeySize) {
+      return Error::invalid_input("a DB4403 SM4 key is 16 bytes and a MAC key 32");
+    }
+    crypto::SecureBytes keys = secrets.sz_sm4_key;
+    keys.insert(keys.end(), secrets.sz_mac_key.begin(), secrets.sz_mac_key.end());
+    auto sealed = box_->seal(sz_keys_context(app_id), keys);
+    if (!sealed) return sealed.error();
+    return crypto::to_base64(*sealed);
+  }
+
+  // Inside a write transaction: kInvalidInput when an app other than `app_id` has this DB4403
+  // appKey (the index would refuse it too, in SQLite's words).
+  Status sz_app_key_free(const std::string& app_key, const std::string& app_id) {
+    if (app_key.empty()) return ok_status();
+    auto taken = exists("SELECT 1 FROM apps WHERE sz_app_key = ? AND id <> ?", app_key, app_id);
+    if (!taken) return taken.error();
+    if (*taken) return Error::invalid_input("DB4403 appKey " + app_key + " is already taken");
+    return ok_status();
   }
 
   // An app's secret sealed in `column` (under `context` of the app's id), opened.

@@ -21,6 +21,9 @@ namespace {
 constexpr std::size_t kSaltSize = 16;
 constexpr std::size_t kAuthcodeBytes = 16;
 constexpr std::size_t kHmacKeySize = 32;
+constexpr std::size_t kSzAppKeyBytes = 16;
+constexpr std::size_t kSzSm4KeySize = 16;
+constexpr std::size_t kSzMacKeySize = 32;
 
 constexpr std::array<std::pair<SealStatus, std::string_view>, 5> kStatusNames{{
     {SealStatus::kValid, "valid"},
@@ -72,7 +75,7 @@ Result<std::string> new_id() {
   return crypto::to_hex(*raw);
 }
 
-Result<AppSecrets> AppSecrets::generate(bool coss) {
+Result<AppSecrets> AppSecrets::generate(bool coss, bool sz) {
   auto code = crypto::random_bytes(kAuthcodeBytes);
   if (!code) return code.error();
   auto key = crypto::random_secret(kHmacKeySize);
@@ -82,6 +85,17 @@ Result<AppSecrets> AppSecrets::generate(bool coss) {
     auto secure = crypto::random_bytes(kAuthcodeBytes);
     if (!secure) return secure.error();
     out.secure_code = crypto::to_hex_upper(*secure);
+  }
+  if (sz) {
+    auto app_key = crypto::random_bytes(kSzAppKeyBytes);
+    if (!app_key) return app_key.error();
+    auto sm4_key = crypto::random_secret(kSzSm4KeySize);
+    if (!sm4_key) return sm4_key.error();
+    auto mac_key = crypto::random_secret(kSzMacKeySize);
+    if (!mac_key) return mac_key.error();
+    out.sz_app_key = crypto::to_hex(*app_key);
+    out.sz_sm4_key = std::move(*sm4_key);
+    out.sz_mac_key = std::move(*mac_key);
   }
   return out;
 }

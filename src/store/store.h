@@ -7,6 +7,7 @@
 //   store->find_app(syscode)           -> App            // kNotFound when unknown
 //     app.enabled, app.authcode_matches(authcode), app.scopes, app.cert_pem
 //   store->app_hmac_key(syscode)      -> SecureBytes    // needs the KEK
+//   store->find_app_by_sz_key(appKey) / app_sz_keys(syscode)  // DB4403: SM4 key, MAC key
 //   store->remember_nonce(app.id, random, now, until)   // false: a replay
 //   store->find_seal(es_id) / find_seals_by_signer(dn)  // seal.effective_status(now)
 //   store->blobs().get(seal.seal_sm3)                   // the SES_Seal bytes
@@ -26,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -56,8 +58,15 @@ struct AppSecrets {
   // The COSS secureCode (32 hex digits; its text is the HMAC-SHA256 key of the app's requests),
   // stored encrypted under the KEK; "" for an app without COSS credentials.
   std::string secure_code = {};
-  // LD/T credentials, and with `coss` a secureCode too.
-  static Result<AppSecrets> generate(bool coss = false);
+  // DB4403/T 383.4 credentials, "" and empty for an app without them: the transport encryption
+  // key number (appKey, 32 lower-case hex digits, which encrypted requests name the app by), the
+  // SM4 key of the content (16 bytes) and the HMAC-SM3 key of bsign/asign (32 bytes); the two
+  // keys are stored sealed under the KEK.
+  std::string sz_app_key = {};
+  crypto::SecureBytes sz_sm4_key = {};
+  crypto::SecureBytes sz_mac_key = {};
+  // LD/T credentials, with `coss` a secureCode too and with `sz` the DB4403 ones.
+  static Result<AppSecrets> generate(bool coss = false, bool sz = false);
 };
 
 // An integrating business system (LD/T 01.4 `syscode`).
@@ -71,6 +80,8 @@ struct App {
   std::vector<std::string> scopes;  // operation names (e.g. "positionSealSign"), or "*" for all
   bool enabled = true;
   bool coss = false;  // has COSS credentials: appId = syscode, and a secureCode
+  // Its DB4403 appKey ("" when it has no DB4403 credentials); systemID = syscode.
+  std::string sz_app_key;
   Time created{};
   Time rotated{};  // when the secrets were last replaced (created at first)
 
@@ -287,8 +298,9 @@ class Store {
   virtual Status add_organization(const Organization& org, const AuditEntry& audit) = 0;
   virtual Result<Organization> find_organization(const std::string& id) = 0;
 
-  // Adds `app` with `secrets` (app.authcode_hash is computed from secrets.authcode). A taken
-  // syscode is kInvalidInput. Needs the KEK.
+  // Adds `app` with `secrets`: app.authcode_hash is computed from secrets.authcode, and the app
+  // has the families whose secrets are given (app.coss and app.sz_app_key are not read). A taken
+  // syscode or DB4403 appKey is kInvalidInput. Needs the KEK.
   virtual Status add_app(const App& app, const AppSecrets& secrets, const AuditEntry& audit) = 0;
   virtual Result<App> find_app(const std::string& syscode) = 0;
   virtual Result<std::vector<App>> list_apps() = 0;
@@ -296,7 +308,14 @@ class Store {
   virtual Result<crypto::SecureBytes> app_hmac_key(const std::string& syscode) = 0;
   // The COSS secureCode in the clear (kNotFound for an app without one). Needs the KEK.
   virtual Result<crypto::SecureBytes> app_secure_code(const std::string& syscode) = 0;
-  // Replaces the authcode and HMAC key, and the secureCode when one is given. Needs the KEK.
+  // The app whose DB4403 appKey this is (kNotFound when none, and for "").
+  virtual Result<App> find_app_by_sz_key(const std::string& app_key) = 0;
+  // The app's DB4403 SM4 key and MAC key in the clear (kNotFound for an app without DB4403
+  // credentials). Needs the KEK.
+  virtual Result<std::pair<crypto::SecureBytes, crypto::SecureBytes>> app_sz_keys(
+      const std::string& syscode) = 0;
+  // Replaces the authcode and HMAC key, the secureCode when one is given, and the DB4403 appKey
+  // and keys when given (the old appKey is then no longer found). Needs the KEK.
   virtual Status rotate_app_secrets(const std::string& syscode, const AppSecrets& secrets, Time now,
                                     const AuditEntry& audit) = 0;
   virtual Status set_app_enabled(const std::string& syscode, bool enabled,

@@ -41,8 +41,8 @@ expect 2 "$ESEAL" app add --name 坏范围 --cert own.pem --scopes "a b" --data-
 
 # list and show never print a secret.
 expect 0 "$ESEAL" app list --data-dir "$D"
-contains "$syscode  enabled   positionSealSign,getSeal  业务系统甲"
-contains "SYS-B  enabled   *  业务系统乙"
+contains "$syscode  enabled   ldt  positionSealSign,getSeal  业务系统甲"
+contains "SYS-B  enabled   ldt  *  业务系统乙"
 expect 0 "$ESEAL" app show "$syscode" --data-dir "$D"
 contains "C=CN,O=业务系统甲,CN=$syscode"
 all_output=$("$ESEAL" app list --data-dir "$D"; "$ESEAL" app show "$syscode" --data-dir "$D")
@@ -82,8 +82,51 @@ checks=$((checks + 1))
 expect 0 "$ESEAL" app add --name 两种都要 --family ldt --family coss --cert own.pem --data-dir "$D"
 contains "secureCode"
 contains "authcode"
-expect 2 "$ESEAL" app add --name 坏族 --family sz --data-dir "$D"
-contains "is not ldt or coss"
+expect 2 "$ESEAL" app add --name 坏族 --family rest --data-dir "$D"
+contains "is not ldt, coss or sz"
+
+# A DB4403 app: its systemID (the syscode), appKey, SM4 key and MAC key, shown once; no
+# certificate needed; list and show name the appKey, never a key; rotate gives a new appKey.
+expect 0 "$ESEAL" app add --name 深圳对接系统 --family sz --data-dir "$D"
+contains "shown only now"
+system_id=$(sed -n 's/^systemID *//p' <<<"$out")
+app_key=$(sed -n 's/^appKey *//p' <<<"$out")
+sm4_key=$(sed -n 's/^sm4 key *//p' <<<"$out")
+mac_key=$(sed -n 's/^mac key *//p' <<<"$out")
+checks=$((checks + 1))
+[[ $system_id =~ ^[0-9A-F]{16}$ && $app_key =~ ^[0-9a-f]{32}$ && $sm4_key =~ ^[0-9a-f]{32}$ ]] ||
+  fail "DB4403 app: $out"
+[ "$(printf %s "$mac_key" | base64 -d | wc -c)" = 32 ] || fail "MAC key is not 32 bytes: $mac_key"
+case "$out" in *authcode* | *secureCode*) fail "a DB4403 app got other families' secrets: $out" ;; esac
+expect 0 "$ESEAL" app show "$system_id" --data-dir "$D"
+contains "families      sz"
+contains "appKey        $app_key"
+expect 0 "$ESEAL" app list --data-dir "$D"
+contains "$system_id  enabled   sz  *  深圳对接系统  appKey $app_key"
+all_output=$("$ESEAL" app list --data-dir "$D"; "$ESEAL" app show "$system_id" --data-dir "$D")
+checks=$((checks + 1))
+case "$all_output" in *"$sm4_key"* | *"$mac_key"*) fail "a DB4403 key was printed again" ;; esac
+checks=$((checks + 1))
+! grep -qiF "$sm4_key" "$D/eseal.db" && ! grep -qF "$mac_key" "$D/eseal.db" ||
+  fail "a DB4403 key is stored in the clear"
+expect 0 "$ESEAL" app rotate "$system_id" --data-dir "$D"
+new_app_key=$(sed -n 's/^appKey *//p' <<<"$out")
+new_sm4_key=$(sed -n 's/^sm4 key *//p' <<<"$out")
+checks=$((checks + 1))
+[[ $new_app_key =~ ^[0-9a-f]{32}$ && $new_app_key != "$app_key" && $new_sm4_key != "$sm4_key" ]] ||
+  fail "rotate DB4403: $out"
+contains "systemID      $system_id"
+expect 0 "$ESEAL" app show "$system_id" --data-dir "$D"
+contains "appKey        $new_app_key"
+# All three families on one app: each family's credentials, one syscode.
+expect 0 "$ESEAL" app add --name 三种都要 --family ldt --family coss --family sz --cert own.pem --data-dir "$D"
+contains "authcode"
+contains "secureCode"
+contains "appKey"
+syscode3=$(sed -n 's/^syscode *//p' <<<"$out")
+contains "systemID      $syscode3"
+expect 0 "$ESEAL" app show "$syscode3" --data-dir "$D"
+contains "families      ldt,coss,sz"
 
 # Seals: register (with a key and an owning app), list, status changes.
 expect 0 "$ESEAL" seal register --file one.esl --key signer.key --app "$syscode" --data-dir "$D"
@@ -146,15 +189,15 @@ expect 0 "$ESEAL" seal status ES-1 --data-dir "$D"
 contains "ES-1 revoked"
 expect 2 "$ESEAL" seal freeze ES-9 --data-dir "$D"
 
-# Every change is in the chain: 4 apps, 2 rotations, disable, enable, 2 seals, 2 signatures
+# Every change is in the chain: 6 apps, 3 rotations, disable, enable, 2 seals, 2 signatures
 # with a registered seal, 4 status changes.
 expect 0 "$ESEAL" audit verify --data-dir "$D"
-contains "OK audit chain: 16 rows"
+contains "OK audit chain: 19 rows"
 expect 0 "$ESEAL" audit list --data-dir "$D"
 contains "app.rotate  $syscode"
 contains "seal.status  ES-1  lost -> revoked"
 checks=$((checks + 1))
-[ "$(grep -c . <<<"$out")" = 16 ] || fail "audit list: $out"
+[ "$(grep -c . <<<"$out")" = 19 ] || fail "audit list: $out"
 
 # Changing one row with the sqlite3 tool breaks the chain at that row.
 sqlite3 "$D/eseal.db" "UPDATE audit SET detail = 'valid -> valid' WHERE id = 8"

@@ -224,6 +224,117 @@ TEST(Store, AnAppsCossSecureCodeIsSealedAndRotates) {
   EXPECT_EQ(without->app_secure_code("APP_COSS").error().kind, ErrorKind::kInvalidInput);
 }
 
+// DB4403 credentials: the app is found by its appKey; the SM4 and MAC keys are kept sealed, read
+// back in the clear with the KEK, and replaced with a new appKey on rotation.
+TEST(Store, AnAppsDb4403KeysAreSealedFoundByAppKeyAndRotate) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  AppSecrets secrets = *AppSecrets::generate(false, true);
+  EXPECT_EQ(secrets.sz_app_key.size(), 32u);
+  EXPECT_EQ(secrets.sz_app_key, crypto::to_hex(*crypto::from_hex(secrets.sz_app_key)))
+      << "lower-case hex";
+  EXPECT_EQ(secrets.sz_sm4_key.size(), 16u);
+  EXPECT_EQ(secrets.sz_mac_key.size(), 32u);
+  EXPECT_TRUE(secrets.secure_code.empty());
+  ASSERT_TRUE(store->add_app(make_app("SZ1"), secrets, audit("app.add", "SZ1")).ok());
+  ASSERT_TRUE(
+      store->add_app(make_app("LDT_ONLY"), *AppSecrets::generate(), audit("app.add", "L")).ok());
+
+  EXPECT_EQ(store->find_app("SZ1")->sz_app_key, secrets.sz_app_key);
+  EXPECT_FALSE(store->find_app("SZ1")->coss);
+  EXPECT_EQ(store->find_app("LDT_ONLY")->sz_app_key, "");
+  auto found = store->find_app_by_sz_key(secrets.sz_app_key);
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->syscode, "SZ1");
+  EXPECT_EQ(store->find_app_by_sz_key(std::string(32, '0')).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->find_app_by_sz_key("").error().kind, ErrorKind::kNotFound)
+      << "apps without DB4403 credentials have no appKey";
+  auto keys = store->app_sz_keys("SZ1");
+  ASSERT_TRUE(keys.ok()) << keys.error().message;
+  EXPECT_EQ(keys->first, secrets.sz_sm4_key);
+  EXPECT_EQ(keys->second, secrets.sz_mac_key);
+  EXPECT_EQ(store->app_sz_keys("LDT_ONLY").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->app_sz_keys("NOPE").error().kind, ErrorKind::kNotFound);
+
+  // Neither key is in the database file in the clear.
+  std::string text =
+      to_string(*read_file(dir / "eseal.db")) + to_string(*read_file(dir / "eseal.db-wal"));
+  for (const auto* key : {&secrets.sz_sm4_key, &secrets.sz_mac_key}) {
+    EXPECT_EQ(text.find(to_string(*key)), std::string::npos);
+    EXPECT_EQ(text.find(crypto::to_hex(*key)), std::string::npos);
+    EXPECT_EQ(text.find(crypto::to_base64(*key)), std::string::npos);
+  }
+
+  // Another app with the same appKey is refused, and nothing of it is stored.
+  AppSecrets same = *AppSecrets::generate(false, true);
+  same.sz_app_key = secrets.sz_app_key;
+  EXPECT_EQ(store->add_app(make_app("SZ2"), same, audit("app.add", "SZ2")).error().kind,
+            ErrorKind::kInvalidInput);
+  EXPECT_EQ(store->find_app("SZ2").error().kind, ErrorKind::kNotFound);
+  AppSecrets short_key = *AppSecrets::generate(false, true);
+  short_key.sz_sm4_key.pop_back();
+  EXPECT_EQ(store->add_app(make_app("SZ3"), short_key, audit("app.add", "SZ3")).error().kind,
+            ErrorKind::kInvalidInput);
+
+  // Rotation: a new appKey and new keys; the old appKey is no longer found.
+  AppSecrets next = *AppSecrets::generate(false, true);
+  ASSERT_TRUE(store->rotate_app_secrets("SZ1", next, kNow, audit("app.rotate", "SZ1")).ok());
+  EXPECT_EQ(store->find_app_by_sz_key(secrets.sz_app_key).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->find_app_by_sz_key(next.sz_app_key)->syscode, "SZ1");
+  EXPECT_EQ(store->app_sz_keys("SZ1")->first, next.sz_sm4_key);
+  EXPECT_EQ(store->app_sz_keys("SZ1")->second, next.sz_mac_key);
+  // Secrets without DB4403 ones leave the app's as they are.
+  ASSERT_TRUE(
+      store->rotate_app_secrets("SZ1", *AppSecrets::generate(), kNow, audit("app.rotate", "SZ1"))
+          .ok());
+  EXPECT_EQ(store->find_app("SZ1")->sz_app_key, next.sz_app_key);
+  EXPECT_EQ(store->app_sz_keys("SZ1")->first, next.sz_sm4_key);
+
+  // The keys need the KEK they were sealed with, and are bound to their app's row.
+  auto without = open_test_store(dir.path(), std::nullopt);
+  EXPECT_EQ(without->app_sz_keys("SZ1").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(without->find_app_by_sz_key(next.sz_app_key)->syscode, "SZ1");
+  ASSERT_TRUE(store
+                  ->rotate_app_secrets("LDT_ONLY", *AppSecrets::generate(false, true), kNow,
+                                       audit("app.rotate", "LDT_ONLY"))
+                  .ok());
+  tamper(dir.path(),
+         "UPDATE apps SET sz_keys_sealed = (SELECT sz_keys_sealed FROM apps WHERE syscode = 'SZ1') "
+         "WHERE syscode = 'LDT_ONLY'");
+  EXPECT_EQ(store->app_sz_keys("LDT_ONLY").error().kind, ErrorKind::kInvalidInput);
+}
+
+// A database from before migration 9 gains the DB4403 columns: its apps have none, and the
+// partial index lets every one of them keep the empty appKey.
+TEST(Store, Migration9AddsDb4403CredentialsToExistingApps) {
+  TempDir dir;
+  {
+    auto store = open_test_store(dir.path());
+    for (const char* syscode : {"OLD1", "OLD2"}) {
+      ASSERT_TRUE(
+          store->add_app(make_app(syscode), *AppSecrets::generate(), audit("app.add", syscode))
+              .ok());
+    }
+  }
+  tamper(
+      dir.path(),
+      "DROP INDEX apps_sz_app_key; ALTER TABLE apps DROP COLUMN sz_keys_sealed; "
+      "ALTER TABLE apps DROP COLUMN sz_app_key; DELETE FROM schema_migrations WHERE version = 9");
+  auto store = open_test_store(dir.path());
+  EXPECT_EQ(count_rows(dir.path(), "schema_migrations WHERE version = 9"), 1);
+  EXPECT_EQ(store->find_app("OLD1")->sz_app_key, "");
+  EXPECT_EQ(store->app_sz_keys("OLD2").error().kind, ErrorKind::kNotFound);
+  AppSecrets sz = *AppSecrets::generate(false, true);
+  ASSERT_TRUE(store->rotate_app_secrets("OLD2", sz, kNow, audit("app.rotate", "OLD2")).ok());
+  EXPECT_EQ(store->find_app_by_sz_key(sz.sz_app_key)->syscode, "OLD2");
+  // The index itself refuses a second app with that appKey, whoever writes it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "eseal.db").c_str(), &db), SQLITE_OK);
+  std::string sql = "UPDATE apps SET sz_app_key = '" + sz.sz_app_key + "' WHERE syscode = 'OLD1'";
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+}
+
 TEST(Store, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
   TempDir dir;
   open_test_store(dir.path());

@@ -1,0 +1,71 @@
+// Each family's credentials from the platform on a real store: DB4403 apps are found by their
+// appKey or by their systemID (the syscode), with their keys in the clear and the caller they
+// are; apps without DB4403 credentials are not found as DB4403 ones.
+#include <gtest/gtest.h>
+
+#include "service/store_platform.h"
+#include "store/store.h"
+#include "support/process.h"
+
+namespace eseal::service {
+namespace {
+
+keys::Kek kek() {
+  return keys::Kek(crypto::SecureBytes{'c', 'r', 'e', 'd', '-', 'k', 'e', 'k'});
+}
+
+class Apps : public ::testing::Test {
+ protected:
+  // Adds an app with these secrets and returns them.
+  store::AppSecrets add(const std::string& syscode, store::AppSecrets secrets) {
+    store::App app;
+    app.id = *store::new_id();
+    app.syscode = syscode;
+    app.name = "业务系统 " + syscode;
+    app.scopes = {"sealSign"};
+    EXPECT_TRUE(store_->add_app(app, secrets, {{}, "test", "app.add", syscode, "", ""}).ok());
+    return secrets;
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<store::Store> store_ = std::move(*store::open_store(dir_.path(), kek()));
+  StorePlatform platform_{*store_, kek(), dir_.path()};
+};
+
+TEST_F(Apps, ADb4403AppIsFoundByItsAppKeyAndItsSystemId) {
+  store::AppSecrets secrets = add("SZ-SYSTEM", *store::AppSecrets::generate(false, true));
+  auto by_key = platform_.sz(secrets.sz_app_key);
+  ASSERT_TRUE(by_key.ok()) << by_key.error().message;
+  EXPECT_EQ(by_key->caller.family, "sz");
+  EXPECT_EQ(by_key->caller.name, "SZ-SYSTEM");
+  EXPECT_EQ(by_key->caller.app_id, store_->find_app("SZ-SYSTEM")->id);
+  EXPECT_EQ(by_key->caller.scopes, std::vector<std::string>{"sealSign"});
+  EXPECT_TRUE(by_key->enabled);
+  EXPECT_EQ(by_key->app_key, secrets.sz_app_key);
+  EXPECT_EQ(by_key->sm4_key, Bytes(secrets.sz_sm4_key.begin(), secrets.sz_sm4_key.end()));
+  EXPECT_EQ(by_key->mac_key, Bytes(secrets.sz_mac_key.begin(), secrets.sz_mac_key.end()));
+
+  auto by_system = platform_.sz_by_system("SZ-SYSTEM");
+  ASSERT_TRUE(by_system.ok()) << by_system.error().message;
+  EXPECT_EQ(by_system->caller.app_id, by_key->caller.app_id);
+  EXPECT_EQ(by_system->app_key, secrets.sz_app_key);
+  EXPECT_EQ(by_system->sm4_key, by_key->sm4_key);
+  EXPECT_EQ(by_system->mac_key, by_key->mac_key);
+
+  ASSERT_TRUE(
+      store_->set_app_enabled("SZ-SYSTEM", false, {{}, "test", "app.disable", "", "", ""}).ok());
+  EXPECT_FALSE(platform_.sz(secrets.sz_app_key)->enabled) << "the door refuses it, by its words";
+}
+
+TEST_F(Apps, UnknownAppKeysAndAppsWithoutDb4403CredentialsAreNotFound) {
+  add("LDT-ONLY", *store::AppSecrets::generate());
+  add("COSS-ONLY", *store::AppSecrets::generate(true));
+  EXPECT_EQ(platform_.sz(std::string(32, 'a')).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(platform_.sz("").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(platform_.sz_by_system("LDT-ONLY").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(platform_.sz_by_system("COSS-ONLY").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(platform_.sz_by_system("NOPE").error().kind, ErrorKind::kNotFound);
+}
+
+}  // namespace
+}  // namespace eseal::service
