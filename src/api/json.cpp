@@ -117,6 +117,18 @@ std::string describe(const JsonError& error) {
   return error.detail;
 }
 
+std::string describe_zh(const JsonError& error) {
+  switch (error.kind) {
+    case JsonError::Kind::kTooDeep:
+      return "报文嵌套超过" + error.detail + "层";
+    case JsonError::Kind::kDuplicateKey:
+      return "报文包含重复的键：" + error.detail;
+    case JsonError::Kind::kSyntax:
+      break;
+  }
+  return "报文不是合法的JSON";
+}
+
 std::string_view trim_json_space(std::string_view s) {
   const char* space = " \t\r\n";
   std::size_t begin = s.find_first_not_of(space);

@@ -37,6 +37,9 @@ ParsedJson parse_json(std::string_view text, const JsonLimits& limits = {});
 // In English, for logs and the CLI: "nested deeper than 32", "the key \"data\" twice", or the
 // parser's complaint.
 std::string describe(const JsonError& error);
+// In Chinese, for the doors' answers: "报文嵌套超过32层", "报文包含重复的键：data",
+// "报文不是合法的JSON".
+std::string describe_zh(const JsonError& error);
 
 // `s` without surrounding spaces, tabs and line breaks. An all-space `s` gives an empty view
 // that still points into it (RapidJSON refuses a null string pointer even with length 0).

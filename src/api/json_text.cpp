@@ -18,7 +18,28 @@ bool is_empty(const Value& v, bool trimmed) {
          (v.IsObject() && v.MemberCount() == 0) || (v.IsArray() && v.Empty());
 }
 
+// Trims a string value in place; a copy only when there is something to trim.
+void trim_string(Value& s, rapidjson::Document::AllocatorType& a) {
+  std::string_view t = trim_json_space(json_view(s));
+  if (t.size() == s.GetStringLength()) return;
+  std::string copy(t);  // the value's own storage may be what it is set from
+  s.SetString(copy.data(), static_cast<rapidjson::SizeType>(copy.size()), a);
+}
+
 }  // namespace
+
+void trim_in_place(Value& value, rapidjson::Document::AllocatorType& a) {
+  if (value.IsObject()) {
+    for (auto& m : value.GetObject()) {
+      trim_string(m.name, a);
+      trim_in_place(m.value, a);
+    }
+  } else if (value.IsArray()) {
+    for (auto& v : value.GetArray()) trim_in_place(v, a);
+  } else if (value.IsString()) {
+    trim_string(value, a);
+  }
+}
 
 std::string compact_json(const Value& value, bool trimmed) {
   rapidjson::StringBuffer buffer;

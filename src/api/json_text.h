@@ -49,6 +49,10 @@ class Rewriting {
 // `value` as compact JSON; with `trimmed`, every key and string trimmed (trim_json_space).
 std::string compact_json(const rapidjson::Value& value, bool trimmed = false);
 
+// Trims every key and string value at any depth, in place; a string is copied only when there is
+// something to trim (large values such as a document's base64 stay where they are).
+void trim_in_place(rapidjson::Value& value, rapidjson::Document::AllocatorType& allocator);
+
 // The canonical string of an object's fields: the keys sorted by byte value, "key=value" joined
 // by "&"; strings as they are, numbers and booleans as JSON, objects and arrays as compact JSON;
 // empty values (null, "", {}, []) and the field `leave_out` left out. With `trimmed`, keys and

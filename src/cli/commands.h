@@ -26,6 +26,7 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& options);
 void add_call_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);
 void add_sms_commands(CLI::App& app, const GlobalOptions& options);
+void add_sz_commands(CLI::App& app, const GlobalOptions& options);
 void add_ts_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal ofd verify --json`'s report, also attached to PDFs converted from OFD on request.
 std::string ofd_report_json(const ofd::VerifyReport& report);

@@ -5,6 +5,11 @@
 // canonicalization) and prints the JSON response. Exit 0 when errorCode is "1", 1 when it is "0".
 // eseal call coss OPERATION: the same for the COSS business API (api/coss/envelope.h), from
 // url, app_id and secure_code in a TOML file (var/demo/coss.toml); exit 0 when status is 200.
+// eseal call sz FUNCTION: a DB4403/T 383.4 client (api/sz/envelope.h): the content from a JSON
+// file (a string "@file:PATH" anywhere in it is that file in base64, so a batch names its
+// files), --file, --set and the app file's grantCode, systemID and organizationCode; encrypted
+// with the app's SM4 key, bsign computed; the answer's asign checked and its data decrypted and
+// printed. Exit 0 when code is T000000.
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
@@ -17,7 +22,9 @@
 #include "api/coss/envelope.h"
 #include "api/http_client.h"
 #include "api/json.h"
+#include "api/json_text.h"
 #include "api/ldt/envelope.h"
+#include "api/sz/envelope.h"
 #include "base/file.h"
 #include "cli/commands.h"
 #include "crypto/encoding.h"
@@ -203,6 +210,153 @@ void call_coss(const CallOptions& o) {
   throw CommandFailure{reply["status"].GetInt() == 200 ? kExitOk : kExitVerificationFailed};
 }
 
+// "@file:PATH" strings replaced by the file's base64, at any depth.
+void inline_files(rapidjson::Value& value, rapidjson::Document::AllocatorType& a,
+                  const std::filesystem::path& base) {
+  if (value.IsObject()) {
+    for (auto& m : value.GetObject()) inline_files(m.value, a, base);
+  } else if (value.IsArray()) {
+    for (auto& v : value.GetArray()) inline_files(v, a, base);
+  } else if (value.IsString() && std::string_view(value.GetString()).starts_with("@file:")) {
+    std::filesystem::path path(value.GetString() + 6);
+    if (path.is_relative()) path = base / path;
+    std::string data = crypto::to_base64(need(read_file(path)));
+    value.SetString(data.c_str(), static_cast<rapidjson::SizeType>(data.size()), a);
+  }
+}
+
+// The field a bare --file fills, by function.
+std::string sz_file_field(const std::string& function) {
+  if (function == "genFormatFile") return "fileB64";
+  if (function == "genCalculateFileHash") return "fileStr";
+  if (function == "genRecognizeRegionalsSeal") return "gbSealData";
+  return "fileBase64";
+}
+
+// Saves the documents an answer carries (destfileB64, fileBase64, fileList[].fileB64) under
+// `save` — a file, or a folder for several — and puts a note in their place.
+void save_documents(rapidjson::Value& data, rapidjson::Document::AllocatorType& a,
+                    const std::string& save) {
+  auto keep = [&](rapidjson::Value& field, const std::filesystem::path& to) {
+    Bytes bytes = need(crypto::from_base64(field.GetString()));
+    need(write_file_atomic(to, bytes, 0644));
+    std::string note = "saved to " + to.string();
+    field.SetString(note.c_str(), static_cast<rapidjson::SizeType>(note.size()), a);
+  };
+  for (const char* name : {"destfileB64", "fileBase64"}) {
+    if (data.HasMember(name) && data[name].IsString()) keep(data[name], save);
+  }
+  if (!data.HasMember("fileList") || !data["fileList"].IsArray()) return;
+  auto& list = data["fileList"];
+  bool folder = list.Size() > 1 || std::filesystem::is_directory(save) || save.ends_with('/');
+  if (folder) std::filesystem::create_directories(save);
+  for (auto& item : list.GetArray()) {
+    if (!item.IsObject() || !item.HasMember("fileB64") || !item["fileB64"].IsString()) continue;
+    std::string id = item.HasMember("fileUniqueId") && item["fileUniqueId"].IsString()
+                         ? item["fileUniqueId"].GetString()
+                         : "file";
+    // A file id names a file in the folder only if it is a plain name.
+    if (id.empty() || id.find_first_of("/\\") != std::string::npos || id == "." || id == "..") {
+      id = "file";
+    }
+    Bytes head = need(crypto::from_base64(item["fileB64"].GetString()));
+    std::string extension = head.size() > 4 && head[0] == 'P' && head[1] == 'K' ? ".ofd" : ".pdf";
+    keep(item["fileB64"],
+         folder ? std::filesystem::path(save) / (id + extension) : std::filesystem::path(save));
+  }
+}
+
+// Long values (pictures, documents not saved) shortened for the terminal.
+void shorten(rapidjson::Value& value, rapidjson::Document::AllocatorType& a) {
+  constexpr rapidjson::SizeType kLong = 512;
+  if (value.IsObject()) {
+    for (auto& m : value.GetObject()) shorten(m.value, a);
+  } else if (value.IsArray()) {
+    for (auto& v : value.GetArray()) shorten(v, a);
+  } else if (value.IsString() && value.GetStringLength() > kLong) {
+    std::string text = std::string(value.GetString(), 60) + "…(" +
+                       std::to_string(value.GetStringLength()) + " characters)";
+    value.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), a);
+  }
+}
+
+void call_sz(const CallOptions& o) {
+  toml::table table;
+  try {
+    table = toml::parse_file(o.app);
+  } catch (const toml::parse_error& e) {
+    fail(Error::invalid_input(o.app + ": " + std::string(e.description())));
+  }
+  auto text = [&](const char* key) { return table[key].value_or(std::string()); };
+  api::sz::Keys keys{text("app_key"), {}, {}};
+  if (keys.app_key.empty()) fail(Error::invalid_input(o.app + ": no app_key"));
+  keys.sm4_key = need(crypto::from_hex(text("sm4_key")), o.app + ": sm4_key");
+  keys.mac_key = need(crypto::from_base64(text("mac_key")), o.app + ": mac_key");
+  if (keys.sm4_key.size() != 16) fail(Error::invalid_input(o.app + ": sm4_key is not 16 bytes"));
+  std::string base =
+      o.url.empty() ? table["url"].value_or(std::string("http://127.0.0.1:8080")) : o.url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  api::HttpUrl url = need(api::parse_http_url(base + "/sz/v1/" + o.operation), "--url");
+
+  CallOptions with_defaults = o;
+  for (auto& file : with_defaults.files) {
+    if (file.find('=') == std::string::npos) file = sz_file_field(o.operation) + "=" + file;
+  }
+  rapidjson::Document content = message_content(with_defaults);
+  auto& a = content.GetAllocator();
+  inline_files(content, a,
+               o.content.empty() ? std::filesystem::current_path()
+                                 : std::filesystem::path(o.content).parent_path());
+  // The app file's identity, where the content does not say otherwise.
+  for (auto [field, key] :
+       {std::pair{"grantCode", "grant_code"}, std::pair{"systemID", "system_id"},
+        std::pair{"organizationCode", "organization_code"}}) {
+    std::string value = text(key);
+    if (value.empty() || content.HasMember(field)) continue;
+    content.AddMember(
+        rapidjson::Value(field, a),
+        rapidjson::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
+  }
+  Bytes id = need(crypto::random_bytes(16));
+  id[6] = static_cast<std::uint8_t>((id[6] & 0x0f) | 0x40);
+  id[8] = static_cast<std::uint8_t>((id[8] & 0x3f) | 0x80);
+  std::string hex = crypto::to_hex(id);
+  std::string req_id = hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+                       hex.substr(16, 4) + "-" + hex.substr(20);
+  std::string body = need(api::sz::build_request(keys, req_id, api::compact_json(content)));
+  api::HttpClient client(url.host, url.port);
+  api::Headers headers;
+  headers.set("Content-Type", "application/json");
+  api::HttpResponse response = need(client.post(url.target, std::move(body), headers),
+                                    "cannot reach " + url.host + ":" + std::to_string(url.port));
+  auto reply = api::sz::read_response(keys, response.body);
+  if (!reply) {
+    std::cout << response.body << "\n";
+    fail(Error::invalid_input("HTTP " + std::to_string(response.status) + ": " +
+                              reply.error().message));
+  }
+  rapidjson::Document shown;
+  shown.SetObject();
+  auto& sa = shown.GetAllocator();
+  auto put = [&](const char* key, const std::string& value) {
+    shown.AddMember(
+        rapidjson::Value(key, sa),
+        rapidjson::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), sa), sa);
+  };
+  put("reqId", reply->req_id);
+  put("code", reply->code);
+  put("msg", reply->msg);
+  put("asign", reply->signed_by_server ? "checked" : "none");
+  if (reply->data) {
+    rapidjson::Value data(*reply->data, sa);
+    if (!o.save.empty() && data.IsObject()) save_documents(data, sa, o.save);
+    shorten(data, sa);
+    shown.AddMember("data", data, sa);
+  }
+  print_pretty(shown);
+  throw CommandFailure{reply->code == "T000000" ? kExitOk : kExitVerificationFailed};
+}
+
 }  // namespace
 
 void add_call_commands(CLI::App& app, const GlobalOptions& global) {
@@ -240,6 +394,27 @@ void add_call_commands(CLI::App& app, const GlobalOptions& global) {
                    "Write the document answered (signedFile, pdfBytes, composePdfSeal's data) to "
                    "this file");
   coss->callback([c] { call_coss(*c); });
+
+  auto* sz = call->add_subcommand(
+      "sz", "DB4403: encrypt and sign the request, POST it, print the answer (exit 0 on T000000)");
+  auto z = std::make_shared<CallOptions>();
+  sz->add_option("function", z->operation, "The function, e.g. genGetSealInfoList")->required();
+  sz->add_option("--app", z->app,
+                 "url, app_key, sm4_key, mac_key, system_id, grant_code, organization_code "
+                 "(TOML), e.g. var/demo/sz.toml")
+      ->required();
+  sz->add_option("--url", z->url, "Server URL (default: the app file's url)");
+  sz->add_option("--content", z->content,
+                 "content to start from (a JSON file; \"@file:PATH\" strings become the file in "
+                 "base64)");
+  sz->add_option("--file", z->files,
+                 "A file in base64 as the function's file field, or FIELD=FILE (repeatable)")
+      ->allow_extra_args(false);
+  sz->add_option("--set", z->sets, "key=value (JSON objects and arrays allowed)")
+      ->allow_extra_args(false);
+  sz->add_option("--save", z->save,
+                 "Write the documents answered to this file (or folder, for several)");
+  sz->callback([z] { call_sz(*z); });
 }
 
 }  // namespace eseal::cli

@@ -228,7 +228,19 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
       << " --set title=合同确认 --set dataType=DATA --set algo=SM3withSM2 --set data=5ZCM5oSP\n"
       << "  eseal-mobile sign SD_…   (the signDataId printed)\n"
       << "  " << global.program << " call coss getSignResult --app " << d
-      << "/coss.toml --set signDataId=SD_…\n";
+      << "/coss.toml --set signDataId=SD_…\n"
+      << "\nSign a batch through the Shenzhen door (DB4403; " << d
+      << "/sz.toml), once the phone above is activated:\n"
+      << "  " << global.program << " sz grant --app " << d << "/sz.toml --org-name "
+      << kOrganization << " --credit-code " << kTaxNumber << " --user " << coss_user
+      << " --legal-person --seal-types 1,2,4\n"
+      << "  sh " << d << "/sz-requests/genCalculateFileHash.sh   (a PDF and an OFD: two fileHash)\n"
+      << "  sh " << d << "/sz-requests/genGetLoginQRCode.sh --set data=HASH1,HASH2\n"
+      << "  eseal-mobile confirm 'QRCODE'   (the qrCode printed; eseal-mobile scan shows it "
+         "first)\n"
+      << "  sh " << d
+      << "/sz-requests/genDetachedFile.sh --set signTaskId=ID   (the signed files in " << d
+      << "/out-genDetachedFile/)\n";
   return kExitOk;
 }
 

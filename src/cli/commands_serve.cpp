@@ -14,12 +14,14 @@
 #include "api/ldt/routes.h"
 #include "api/server.h"
 #include "api/static_files.h"
+#include "api/sz/routes.h"
 #include "api/tsa/authority.h"
 #include "api/tsa/routes.h"
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "keys/soft_keystore.h"
+#include "render/office.h"
 #include "service/store_platform.h"
 #include "service/tasks.h"
 #include "store/store.h"
@@ -93,6 +95,17 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform, auto_sign, delegations,
                                   platform);
 
+  // The Shenzhen door: grants, QR tasks on the sign jobs above, held signatures, stored files,
+  // and LibreOffice for word/excel/html (run in a private folder per conversion).
+  service::SzGrants sz_grants(*store, platform, platform);
+  service::HeldSignatures held(*store);
+  service::StoredFiles stored_files(*store);
+  render::OfficeConverter office;
+  api::sz::Options sz_options = need(api::sz::options_from(config));
+  sz_options.signing.time_stamps = ldt_options.signing.time_stamps;
+  sz_options.office = &office;
+  api::sz::Adapter sz({platform.platform(), sign_jobs, sz_grants, held, stored_files}, sz_options);
+
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
   api::Server server(server_options);
@@ -115,6 +128,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::ldt::add_routes(server, ldt);
   api::coss::add_routes(server, coss);
   api::coss::add_mobile_routes(server, mobile);
+  api::sz::add_routes(server, sz);
   if (auto page = api::add_static_files(server, "/coss/h5/", config.coss.h5_dir); page) {
     logger->info("the phone page: {} files from {} at /coss/h5/", *page, config.coss.h5_dir);
   } else {
@@ -139,8 +153,10 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
         logger->info("expired {} {}", *done, what);
       }
     };
-    for (const service::TaskKind* kind : {&service::activation_kind(), &service::token_kind(),
-                                          &service::session_kind(), &service::delegation_kind()}) {
+    for (const service::TaskKind* kind :
+         {&service::activation_kind(), &service::token_kind(), &service::session_kind(),
+          &service::delegation_kind(), &service::sz_grant_kind(), &service::held_signature_kind(),
+          &service::stored_file_kind()}) {
       report(kind->name + " tasks", tasks.sweep(*kind, now));
     }
     report("coss.sign tasks", sign_jobs.sweep(now));

@@ -103,12 +103,75 @@ std::string sample_for(const std::string& operation) {
   return "sample.ofd";
 }
 
+// content of each DB4403 function's example ("@file:" names a file sent in base64; eseal call sz
+// adds grantCode, systemID and organizationCode from sz.toml).
+std::vector<std::pair<std::string, std::string>> sz_examples(const std::string& seal_id) {
+  const std::string task = R"("signTaskId":"")";
+  return {
+      {"genGetSealInfoList", R"({"sealType":"1|2|3|4"})"},
+      {"genFormatFile",
+       R"({"sourceFileType":"txt","fileB64":"@file:../sample.txt","destFileType":"OFD"})"},
+      {"genGetLoginQRCode", R"({"scene":"01"})"},
+      {"genGetScanStatusById", "{" + task + "}"},
+      {"genGetTaskResult", "{" + task + "}"},
+      {"genCalculateFileHash",
+       R"({"scene":"03","searchType":"01","sealDataList":[)"
+       R"({"fileStr":"@file:../sample.pdf","sealType":"1","ruleType":"RECTANGLE",)"
+       R"("rectangleRule":{"page":"1","left":"330","bottom":"620","right":"450","top":"740"},)"
+       R"("fileUniqueId":"demo-pdf","title":"演示PDF"},)"
+       R"({"fileStr":"@file:../sample.ofd","sealType":"1","ruleType":"KEYWORD",)"
+       R"("keyWordRule":{"keyword":"科技有限公司（盖章）","moveType":"CENTER","searchOrder":"ASC",)"
+       R"("keywordIndex":"1"},"acrossRule":{"position":"RIGHT","signAllPages":"TRUE","endPage":"-1"},)"
+       R"("fileUniqueId":"demo-ofd","title":"演示OFD"}]})"},
+      {"genDetachedFile",
+       R"({"scene":"03","sealDataList":[{"sealType":"1","fileUniqueId":"demo-pdf"},)"
+       R"({"sealType":"1","fileUniqueId":"demo-ofd"}],)" +
+           task + "}"},
+      {"genFileVerify",
+       R"({"fileName":"sample-sealed.pdf","fileBase64":"@file:../sample-sealed.pdf"})"},
+      {"genRecognizeRegionalsSeal", R"({"gbSealData":"@file:../seals/official.esl"})"},
+      {"genFileUplode",
+       R"({"userId":"demo-user","fileBase64":["@file:../sample.pdf"],"fileType":"1"})"},
+      {"genCentralizedSignature",
+       R"({"outUserId":"demo-user","title":"演示集中签章","siteId":100,"signatoriesList":[)"
+       R"({"x":0.7,"y":0.25,"page":1,"sealId":")" +
+           seal_id + R"("}],"orderId":"DEMO-1","fileBase64":"@file:../sample.pdf"})"},
+      {"genFileDownload", R"({"documentPath":"","siteId":"100"})"},
+  };
+}
+
 std::string app_toml(const std::string& url, const DemoApp& app) {
   return "# LD/T 01.4 credentials of the demo app (secrets: keep this file private)\n"
          "url = \"" +
          url + "\"\nsyscode = \"" + app.syscode + "\"\nauthcode = \"" + app.authcode +
          "\"\nhmac_key = \"" + crypto::to_base64(app.hmac_key) +
          "\"\nkey = \"app.key\"\ncert = \"app.pem\"\n";
+}
+
+// D/demo/sz-requests: one content file and one script per DB4403 function.
+void write_sz_requests(const ServerDemo& d, const GlobalOptions& global,
+                       const std::string& seal_id) {
+  namespace fs = std::filesystem;
+  need(write_file_atomic(d.demo_dir / "sample.txt", as_bytes(sample_text()), 0644));
+  fs::path requests = d.demo_dir / "sz-requests";
+  fs::create_directories(requests);
+  for (const auto& [function, content] : sz_examples(seal_id)) {
+    fs::path json = requests / (function + ".json");
+    need(write_file_atomic(json, as_bytes(content + "\n"), 0644));
+    bool saves = function == "genFormatFile" || function == "genDetachedFile" ||
+                 function == "genFileDownload";
+    std::string script = "#!/bin/sh\n# DB4403 " + function +
+                         " against a running eseal serve; more fields with --set key=value\n" +
+                         "exec " + global.program + " call sz " + function + " --app " +
+                         (d.demo_dir / "sz.toml").string() + " --content " + json.string() +
+                         (saves ? " --save " + (d.demo_dir / ("out-" + function)).string() +
+                                      (function == "genFormatFile"     ? ".ofd"
+                                       : function == "genFileDownload" ? ".pdf"
+                                                                       : "/")
+                                : "") +
+                         " \"$@\"\n";
+    need(write_file_atomic(requests / (function + ".sh"), as_bytes(script), 0755));
+  }
 }
 
 }  // namespace
@@ -148,6 +211,14 @@ std::optional<DemoApp> earlier_demo_app(store::Store& store, const std::filesyst
   auto stored_key = store.app_hmac_key(*syscode);
   if (!app || !app->enabled || !app->authcode_matches(*authcode) || !stored_key ||
       !crypto::equal_constant_time(*stored_key, *hmac_key)) {
+    return std::nullopt;
+  }
+  // The same app is the demo's DB4403 system: its sz.toml must still hold its keys.
+  if (app->sz_app_key.empty() || !std::filesystem::exists(dir / "sz.toml")) return std::nullopt;
+  try {
+    toml::table sz = toml::parse_file((dir / "sz.toml").string());
+    if (sz["app_key"].value_or(std::string()) != app->sz_app_key) return std::nullopt;
+  } catch (const toml::parse_error&) {
     return std::nullopt;
   }
   return DemoApp{*syscode, *authcode, crypto::to_secure(*hmac_key)};
@@ -216,10 +287,22 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
     record.cert_pem = app_cert.pem();
     record.scopes = {"*"};
     record.created = record.rotated = now;
-    store::AppSecrets secrets = need(store::AppSecrets::generate());
+    // LD/T and DB4403 credentials: the same system calls both doors and owns the same seals.
+    store::AppSecrets secrets = need(store::AppSecrets::generate(false, true));
     need(store.add_app(record, secrets, cli_audit("app.add", app.syscode, "eseal demo")));
     app.authcode = secrets.authcode;
     app.hmac_key = secrets.hmac_key;
+    std::string sz_file =
+        "# eseal demo: the DB4403 credentials of app " + app.syscode +
+        " (eseal call sz --app this file; keep it private)\n"
+        "url = \"http://127.0.0.1:" +
+        std::to_string(d.port) + "\"\napp_key = \"" + secrets.sz_app_key + "\"\nsm4_key = \"" +
+        crypto::to_hex(secrets.sz_sm4_key) + "\"\nmac_key = \"" +
+        crypto::to_base64(secrets.sz_mac_key) + "\"\nsystem_id = \"" + app.syscode +
+        "\"\norganization_code = \"" + d.credit_code +
+        "\"\n# set by `eseal sz grant … --app-file` once the seal holder's phone is activated\n"
+        "grant_code = \"\"\n";
+    need(write_file_atomic(d.demo_dir / "sz.toml", as_bytes(sz_file), 0600));
     if (d.earlier) {
       need(store.set_app_enabled(
           d.earlier->syscode, false,
@@ -301,6 +384,7 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
                          " \"$@\"\n";
     need(write_file_atomic(requests / (operation + ".sh"), as_bytes(script), 0755));
   }
+  write_sz_requests(d, global, official.info.es_id);
   std::cout << "[8/8] server demo              "
             << "app " << app.syscode << (d.new_app ? "" : " (kept)") << " (" << app_file << "), "
             << d.seals.size() << " seals registered in " << d.data_dir.string() << " ("

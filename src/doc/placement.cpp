@@ -58,6 +58,15 @@ Stamp whole(int page, double x, double y, double w, double h) {
   return {page, r, r, true};
 }
 
+// The seal on a box (a keyword's, a rectangle's) as `move` says, then moved by dx, dy (mm, y
+// down).
+Stamp on_box(int page, const RectMm& k, MoveType move, double dx, double dy, double w, double h) {
+  double x = k.x + k.width / 2 - w / 2, y = k.y + k.height / 2 - h / 2;
+  if (move == MoveType::kRight) x = k.x + k.width;
+  if (move == MoveType::kBottom) y = k.y + k.height;
+  return whole(page, x + dx, y + dy, w, h);
+}
+
 }  // namespace
 
 Result<KeywordSelection> parse_keyword_selection(const std::string& text, std::size_t max_entries) {
@@ -162,14 +171,31 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
   std::vector<Stamp> stamps;
   for (const KeywordHit& hit : chosen) {
     if (auto s = check_page(hit.page, pages); !s) return s.error();
-    const RectMm& k = hit.box;
-    double cx = k.x + k.width / 2, cy = k.y + k.height / 2;
-    double x = cx - w / 2, y = cy - h / 2;
-    if (rule.move == MoveType::kRight) x = k.x + k.width;
-    if (rule.move == MoveType::kBottom) y = k.y + k.height;
-    stamps.push_back(whole(hit.page, x + rule.offset_x_mm, y + rule.offset_y_mm, w, h));
+    stamps.push_back(
+        on_box(hit.page, hit.box, rule.move, rule.offset_x_mm, rule.offset_y_mm, w, h));
   }
   return on_pages(std::move(stamps), pages);
+}
+
+Result<std::vector<Stamp>> place(const RectangleRule& rule, const std::vector<PageSize>& pages,
+                                 double w, double h) {
+  if (auto s = check_seal_size(w, h); !s) return s.error();
+  if (auto s = check_page(rule.page, pages); !s) return s.error();
+  for (double v :
+       {rule.left, rule.bottom, rule.right, rule.top, rule.offset_x_pt, rule.offset_y_pt}) {
+    if (!std::isfinite(v))
+      return Error::invalid_input("the rectangle is not made of finite numbers");
+  }
+  if (!(rule.left < rule.right && rule.bottom < rule.top)) {
+    return Error::invalid_input("the rectangle wants left < right and bottom < top");
+  }
+  constexpr double kMmPerPoint = 25.4 / 72;
+  double page_h = pages[static_cast<std::size_t>(rule.page)].height_mm;
+  RectMm box{rule.left * kMmPerPoint, page_h - rule.top * kMmPerPoint,
+             (rule.right - rule.left) * kMmPerPoint, (rule.top - rule.bottom) * kMmPerPoint};
+  return on_pages({on_box(rule.page, box, rule.move, rule.offset_x_pt * kMmPerPoint,
+                          -rule.offset_y_pt * kMmPerPoint, w, h)},
+                  pages);
 }
 
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
@@ -181,22 +207,35 @@ Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<Pa
   int count = last - rule.first_page + 1;
   if (count < 2) return Error::invalid_input("a cross-page seal needs at least two pages");
   if (rule.group < 2) return Error::invalid_input("a cross-page group spans at least two pages");
+  if (rule.first_share && !(*rule.first_share > 0 && *rule.first_share < 1)) {
+    return Error::invalid_input(
+        "the first page's share of a cross-page seal must lie between 0 and 1");
+  }
   std::vector<Stamp> stamps;
   for (int start = rule.first_page; start <= last; start += rule.group) {
     int n = std::min(rule.group, last - start + 1);
-    double slice = w / n;
+    // The width of the slice page j of the group shows.
+    auto width = [&](int j) {
+      if (!rule.first_share) return w / n;
+      return j == 0 ? *rule.first_share * w : (1 - *rule.first_share) * w / (n - 1);
+    };
     for (int j = 0; j < n; ++j) {
       int page = start + j;
       const PageSize& size = pages[static_cast<std::size_t>(page)];
-      double y = rule.y_mm ? *rule.y_mm : (size.height_mm - h) / 2;
-      // Right edge: page j shows slice j, flush right; left edge: the mirror image, so that the
-      // pages fanned out together show the whole seal.
-      int shown = rule.side == CrossPageRule::Side::kRight ? j : n - 1 - j;
-      double visible_x = rule.side == CrossPageRule::Side::kRight ? size.width_mm - slice : 0;
+      double y = rule.y_mm      ? *rule.y_mm
+                 : rule.y_share ? size.height_mm * *rule.y_share - h / 2
+                                : (size.height_mm - h) / 2;
+      // Right edge: the group's pages show the picture's slices left to right, each flush right;
+      // left edge: the mirror image, so that the pages fanned out together show the whole seal.
+      bool right = rule.side == CrossPageRule::Side::kRight;
+      double before = 0;  // the picture's width left of this page's slice
+      for (int i = right ? 0 : j + 1; i < (right ? j : n); ++i) before += width(i);
+      double slice = width(j);
+      double visible_x = right ? size.width_mm - slice : 0;
       Stamp s;
       s.page = page;
       s.visible = {visible_x, y, slice, h};
-      s.picture = {visible_x - shown * slice, y, w, h};
+      s.picture = {visible_x - before, y, w, h};
       s.in_signature = rule.sign_all_pages || j == 0;
       stamps.push_back(s);
     }
@@ -236,6 +275,8 @@ Result<std::vector<Stamp>> place(const Placement& placement, const std::vector<P
     stamps = place(*keyword, *hits, pages, seal_width_mm, seal_height_mm);
   } else if (const auto* cross = std::get_if<CrossPageRule>(&placement)) {
     stamps = place(*cross, pages, seal_width_mm, seal_height_mm);
+  } else if (const auto* rectangle = std::get_if<RectangleRule>(&placement)) {
+    stamps = place(*rectangle, pages, seal_width_mm, seal_height_mm);
   } else {
     stamps = place(std::get<PositionRule>(placement), pages, seal_width_mm, seal_height_mm);
   }

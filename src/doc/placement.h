@@ -80,12 +80,28 @@ struct KeywordRule {
   double offset_x_mm = 0, offset_y_mm = 0;  // added after placing; y down
 };
 
+// DB4403 rectangleRule (appendix C.1): a rectangle on a page given as PDF points from the page's
+// bottom-left corner (x right, y up), whatever the format, and where the seal sits on it as for
+// a keyword; the offsets are points too, x right and y up.
+struct RectangleRule {
+  int page = 0;  // 0-based
+  double left = 0, bottom = 0, right = 0, top = 0;
+  MoveType move = MoveType::kCenter;
+  double offset_x_pt = 0, offset_y_pt = 0;
+};
+
 // LD/T pagingSealSign and DB4403 acrossRule: the picture cut into equal vertical slices, one per
 // page of a group, each flush with the page's edge.
 struct CrossPageRule {
   enum class Side { kRight, kLeft } side = Side::kRight;
   std::optional<double> y_mm;  // the seal's top; default: centred on the first page
-  int group = 10;              // pages per seal; the remainder is sealed as its own group
+  // DB4403 offsetYOfPageTenThousand / 10000: the seal's centre at this share of each page's
+  // height from its top; used when y_mm is not given.
+  std::optional<double> y_share;
+  int group = 10;  // pages per seal; the remainder is sealed as its own group
+  // DB4403 startWidthOfCutPercent: the share (0..1, exclusive) of the picture's width on the
+  // first page of each group, the rest cut evenly over its other pages; none: equal slices.
+  std::optional<double> first_share;
   int first_page = 0;          // 0-based
   int last_page = -1;          // -1: the last page
   bool sign_all_pages = true;  // DB4403 signAllPages
@@ -99,6 +115,9 @@ Result<std::vector<Stamp>> place(const PositionRule& rule, const std::vector<Pag
 Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<KeywordHit>& hits,
                                  const std::vector<PageSize>& pages, double seal_width_mm,
                                  double seal_height_mm);
+// A rectangle that is not left < right and bottom < top in finite numbers is refused.
+Result<std::vector<Stamp>> place(const RectangleRule& rule, const std::vector<PageSize>& pages,
+                                 double seal_width_mm, double seal_height_mm);
 Result<std::vector<Stamp>> place(const CrossPageRule& rule, const std::vector<PageSize>& pages,
                                  double seal_width_mm, double seal_height_mm);
 
@@ -117,7 +136,7 @@ Status check_finite(const std::vector<Stamp>& stamps);
 double share_on_page(const RectMm& visible, const PageSize& page);
 
 // Any one of the rules, for callers that take the rule from a request.
-using Placement = std::variant<PositionRule, KeywordRule, CrossPageRule>;
+using Placement = std::variant<PositionRule, KeywordRule, CrossPageRule, RectangleRule>;
 // Where a format's text engine finds a keyword.
 using KeywordFinder = std::function<Result<std::vector<KeywordHit>>(const std::string&)>;
 // `find` is called only for a keyword rule.

@@ -102,6 +102,11 @@ void check_ses(const ses::SesSignature& value, ByteView digest, const ses::Trust
   report.picture = value.seal.info.picture.data;
   report.seal_id = value.seal.info.es_id;
   report.seal_name = value.seal.info.name;
+  report.seal_type = value.seal.info.type;
+  report.seal_version = std::string(ses::version_name(value.seal.version));
+  report.seal_maker_certificate = value.seal.maker_cert;
+  report.seal_valid_start = value.seal.info.valid_start;
+  report.seal_valid_end = value.seal.info.valid_end;
   std::optional<ses::ProvenTime> stamp;
   if (value.time_stamp) {
     stamp = check_time_stamp(*value.time_stamp, value.signature, trust);

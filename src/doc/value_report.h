@@ -32,6 +32,11 @@ struct ValueReport {
   std::string picture_type;  // the seal's picture, when the value carries a seal
   Bytes picture;
   std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
+  // and its type code, version ("v4"), maker's certificate (DER) and validity
+  std::int64_t seal_type = 0;
+  std::string seal_version;
+  Bytes seal_maker_certificate;
+  std::optional<Time> seal_valid_start, seal_valid_end;
   // The time a valid time stamp over the signature value proves, and the TSA that vouches for
   // it; the certificate and the seal are then judged at it. Absent: no time stamp, or one that
   // does not hold (the "time-stamp" check says which).

@@ -5,6 +5,9 @@
 
 #include "ofd/document.h"
 #include "ofd/package.h"
+#include "ofd/text.h"
+#include "pdf/document.h"
+#include "pdf/layout.h"
 
 namespace eseal::service {
 
@@ -20,6 +23,22 @@ Result<DocumentFormat> detect_format(ByteView document) {
     if (package->contains(ofd::kOfdXml)) return DocumentFormat::kOfd;
   }
   return Error::invalid_input(std::string(kNotPdfOrOfd));
+}
+
+Result<std::vector<doc::PageSize>> page_sizes(ByteView document) {
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  if (*format == DocumentFormat::kPdf) {
+    auto pdf = pdf::Document::open(document);
+    if (!pdf) return pdf.error();
+    return pdf::page_sizes(*pdf);
+  }
+  auto package = ofd::Package::open(document);
+  if (!package) return package.error();
+  auto structure = ofd::read_structure(*package);
+  if (!structure) return structure.error();
+  if (structure->documents.empty()) return Error::invalid_input("the OFD has no document");
+  return ofd::page_sizes(*package, structure->documents.front());
 }
 
 }  // namespace eseal::service

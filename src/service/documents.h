@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -20,6 +21,10 @@ using doc::format_name;
 // rule it breaks.
 inline constexpr std::string_view kNotPdfOrOfd = "not a PDF or OFD document";
 Result<DocumentFormat> detect_format(ByteView document);
+
+// The sizes of a PDF's or OFD's pages (of an OFD's first document), in order; kInvalidInput as
+// detect_format, or for a document that cannot be read.
+Result<std::vector<doc::PageSize>> page_sizes(ByteView document);
 
 using doc::Placement;
 

@@ -23,27 +23,6 @@ std::string_view trim(std::string_view s) {
   return trim_json_space(s);
 }
 
-// Trims a string value in place; a copy only when there is something to trim.
-void trim_string(Value& s, rapidjson::Document::AllocatorType& a) {
-  std::string_view t = trim(json_view(s));
-  if (t.size() == s.GetStringLength()) return;
-  std::string copy(t);  // the value's own storage may be what it is set from
-  s.SetString(copy.data(), static_cast<rapidjson::SizeType>(copy.size()), a);
-}
-
-void trim_in_place(Value& value, rapidjson::Document::AllocatorType& a) {
-  if (value.IsObject()) {
-    for (auto& m : value.GetObject()) {
-      trim_string(m.name, a);
-      trim_in_place(m.value, a);
-    }
-  } else if (value.IsArray()) {
-    for (auto& v : value.GetArray()) trim_in_place(v, a);
-  } else if (value.IsString()) {
-    trim_string(value, a);
-  }
-}
-
 // The member of `object` whose trimmed key is `name`; null when absent.
 Value* member(Value& object, std::string_view name) {
   for (auto& m : object.GetObject()) {
@@ -66,18 +45,6 @@ Result<std::string> header_field(Value& header, const std::vector<std::string_vi
     if (v->IsNumber()) out = compact_json(*v, false);
   }
   return out;
-}
-
-std::string json_refusal(const JsonError& e) {
-  switch (e.kind) {
-    case JsonError::Kind::kTooDeep:
-      return "报文嵌套超过" + e.detail + "层";
-    case JsonError::Kind::kDuplicateKey:
-      return "报文包含重复的键：" + e.detail;
-    case JsonError::Kind::kSyntax:
-      break;
-  }
-  return "报文不是合法的JSON";
 }
 
 // {"message_header":{header, in order},"message_content":content} ({} when content is not an
@@ -111,7 +78,7 @@ std::string envelope(std::initializer_list<std::pair<const char*, std::string>> 
 
 Result<Request> parse_request(std::string_view body, unsigned max_depth, Header* seen) {
   auto parsed = parse_json(body, {max_depth});
-  if (!parsed) return Error::invalid_input(json_refusal(parsed.error));
+  if (!parsed) return Error::invalid_input(describe_zh(parsed.error));
   rapidjson::Document& document = *parsed.document;
   if (!document.IsObject()) return Error::invalid_input("报文不是合法的JSON");
   Value* header = member(document, "message_header");

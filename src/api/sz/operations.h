@@ -1,0 +1,85 @@
+// The DB4403/T 383.4 application service door (Shenzhen): `POST /sz/v1/{function}` for the
+// fourteen functions of table 1 that have names (LOGIN-04 and GENSIGN-03/04 are the USB key and
+// the crypto device on the client's side: the media they name are answered T000037 until a
+// device is configured). The envelope (envelope.h) is checked cheapest and storeless first —
+// the app of the appKey (or, in the clear, of the content's systemID) known and enabled, bsign
+// in constant time, the content decrypted and parsed — and only then is the reqId recorded, so
+// that a forged request neither costs a write nor burns a nonce. Each refusal has its appendix B
+// code (codes.h) and is audited (throttled); then the app's scopes; then the function, on the
+// trimmed content. Behaviour lives in the services: grants (service/sz_grants.h), the sign-job
+// model that QR tasks are (service/sign_jobs.h), held signatures (service/held_signatures.h),
+// stored files (service/stored_files.h), the one signing path and the conversion engine.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/config.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "service/held_signatures.h"
+#include "service/platform.h"
+#include "service/sign_jobs.h"
+#include "service/signing.h"
+#include "service/stored_files.h"
+#include "service/sz_grants.h"
+
+namespace eseal::render {
+class OfficeConverter;
+}
+
+namespace eseal::api::sz {
+
+struct Options {
+  std::chrono::seconds replay_window{86400};  // a reqId seen within it is a replay
+  std::chrono::minutes task_lifetime{10};     // QR login and signing tasks
+  std::chrono::hours held_lifetime{24};       // genCalculateFileHash until genDetachedFile
+  std::chrono::hours file_lifetime{24 * 7};   // centralized-signing files
+  std::size_t max_file_size = 30u << 20;      // one document, decoded
+  std::size_t max_batch = 30;                 // files of one genCalculateFileHash
+  unsigned max_json_depth = 32;
+  service::SigningSettings signing;  // PDF format, limits, time stamps
+  std::string public_url;            // where phones reach the server; "" for the request's Host
+  render::OfficeConverter* office = nullptr;  // word/excel/html conversions; none: refused
+};
+
+// The largest body the door accepts: a batch of max_batch files of max_file_size in base64,
+// encrypted (base64 again), plus 2 MiB for the rest.
+std::uint64_t body_limit(const Options& options);
+
+// The door's options from the configuration ([sz], [limits], [signing]).
+Result<Options> options_from(const api::Config& config);
+
+struct Services {
+  service::Platform platform;
+  service::SignJobs& jobs;
+  service::SzGrants& grants;
+  service::HeldSignatures& held;
+  service::StoredFiles& files;
+};
+
+struct Outcome {
+  std::string body;       // the response JSON (HTTP 200 whatever the code)
+  std::string app, code;  // for the access log
+};
+
+class Adapter {
+ public:
+  Adapter(Services services, Options options) : services_(services), options_(options) {}
+  // The answer to `body` posted to `function` at `now`; `public_url` is where the request
+  // reached us (scheme and host), for the QR codes when no public_url is configured.
+  Outcome handle(std::string_view function, std::string_view body, Time now,
+                 std::string_view public_url);
+  const Options& options() const { return options_; }
+
+ private:
+  Services services_;
+  Options options_;
+};
+
+// The functions, in table 1's order.
+const std::vector<std::string>& function_names();
+
+}  // namespace eseal::api::sz

@@ -1,0 +1,30 @@
+#include "api/sz/routes.h"
+
+#include "api/sz/codes.h"
+#include "api/sz/envelope.h"
+
+namespace eseal::api::sz {
+
+void add_routes(Server& server, Adapter& adapter) {
+  RouteOptions options;
+  options.body_limit = body_limit(adapter.options());
+  options.on_error = [](const api::Request&, int status, std::string_view detail) {
+    std::string_view c = status == 413 ? code::kTooLarge : code::kServer;
+    return Response::json(200, response("", c, message(c, {detail}), {}));
+  };
+  for (const std::string& function : function_names()) {
+    server.route(
+        "POST", "/sz/v1/" + function,
+        [&adapter, function](const api::Request& request) {
+          std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
+          std::string host(request.headers.get("Host").value_or("127.0.0.1"));
+          Outcome out = adapter.handle(function, request.body, now_utc(), scheme + "://" + host);
+          Response response = Response::json(200, std::move(out.body));
+          response.log_fields = {{"app", out.app}, {"function", function}, {"code", out.code}};
+          return response;
+        },
+        options);
+  }
+}
+
+}  // namespace eseal::api::sz
