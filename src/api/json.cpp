@@ -5,6 +5,7 @@
 #include <rapidjson/reader.h>
 
 #include <optional>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -69,19 +70,30 @@ class Checker {
   std::optional<JsonError> refusal_;
 };
 
-// Runs the checked parse into whatever handler RapidJSON's Populate hands it.
+// Runs the checked parse into whatever handler RapidJSON's Populate hands it: from a copy of the
+// text, or (in situ) over the text itself, whose strings the document then points into.
+template <bool kInSitu>
 class Generator {
  public:
-  Generator(std::string_view text, const JsonLimits& limits) : text_(text), limits_(limits) {}
+  using Text = std::conditional_t<kInSitu, char*, const char*>;
+  Generator(Text text, std::size_t size, const JsonLimits& limits)
+      : text_(text), size_(size), limits_(limits) {}
 
   template <typename Handler>
   bool operator()(Handler& handler) {
     Checker<Handler> checker(handler, limits_);
-    rapidjson::MemoryStream stream(text_.data(), text_.size());
     rapidjson::Reader reader;
+    constexpr unsigned kInSituFlag = kInSitu ? unsigned{rapidjson::kParseInsituFlag} : 0u;
     constexpr unsigned kFlags =
-        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-    rapidjson::ParseResult result = reader.Parse<kFlags>(stream, checker);
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | kInSituFlag;
+    rapidjson::ParseResult result;
+    if constexpr (kInSitu) {
+      rapidjson::InsituStringStream stream(text_);
+      result = reader.Parse<kFlags>(stream, checker);
+    } else {
+      rapidjson::MemoryStream stream(text_, size_);
+      result = reader.Parse<kFlags>(stream, checker);
+    }
     if (checker.refusal()) {
       error_ = *checker.refusal();
     } else if (result.IsError()) {
@@ -97,11 +109,32 @@ class Generator {
   const JsonError& error() const { return error_; }
 
  private:
-  std::string_view text_;
+  Text text_;
+  std::size_t size_;
   const JsonLimits& limits_;
   JsonError error_;
   bool ok_ = false;
 };
+
+template <bool kInSitu>
+ParsedJson parse(typename Generator<kInSitu>::Text text, std::size_t size,
+                 const JsonLimits& limits) {
+  ParsedJson out;
+  // JSON never holds a raw NUL, and RapidJSON's stream would take one for the end of the text.
+  if (std::string_view(text, size).find('\0') != std::string_view::npos) {
+    out.error = {JsonError::Kind::kSyntax, "a NUL byte in the text"};
+    return out;
+  }
+  Generator<kInSitu> generator(text, size, limits);
+  auto document = std::make_unique<rapidjson::Document>();
+  document->Populate(generator);
+  if (!generator.ok()) {
+    out.error = generator.error();
+    return out;
+  }
+  out.document = std::move(document);
+  return out;
+}
 
 }  // namespace
 
@@ -137,21 +170,11 @@ std::string_view trim_json_space(std::string_view s) {
 }
 
 ParsedJson parse_json(std::string_view text, const JsonLimits& limits) {
-  ParsedJson out;
-  // JSON never holds a raw NUL, and RapidJSON's stream would take one for the end of the text.
-  if (text.find('\0') != std::string_view::npos) {
-    out.error = {JsonError::Kind::kSyntax, "a NUL byte in the text"};
-    return out;
-  }
-  Generator generator(text, limits);
-  auto document = std::make_unique<rapidjson::Document>();
-  document->Populate(generator);
-  if (!generator.ok()) {
-    out.error = generator.error();
-    return out;
-  }
-  out.document = std::move(document);
-  return out;
+  return parse<false>(text.data(), text.size(), limits);
+}
+
+ParsedJson parse_json_in_place(std::span<char> text, const JsonLimits& limits) {
+  return parse<true>(text.data(), text.size(), limits);
 }
 
 }  // namespace eseal::api

@@ -11,6 +11,7 @@
 #include <rapidjson/document.h>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,10 @@ struct ParsedJson {
 };
 
 ParsedJson parse_json(std::string_view text, const JsonLimits& limits = {});
+// The same checks over `text` itself (RapidJSON in situ): strings are unescaped where they
+// stand and the document points into `text`, which must outlive it and be followed by a NUL
+// (text.data()[text.size()] == 0, as std::string guarantees). For large bodies: no copy.
+ParsedJson parse_json_in_place(std::span<char> text, const JsonLimits& limits = {});
 
 // In English, for logs and the CLI: "nested deeper than 32", "the key \"data\" twice", or the
 // parser's complaint.

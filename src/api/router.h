@@ -13,7 +13,8 @@
 
 namespace eseal::api {
 
-using Handler = std::function<Response(const Request&)>;
+// A handler may take the request's body (std::move) when it would rather not copy a large one.
+using Handler = std::function<Response(Request&)>;
 
 // Builds the response for an error the server detects itself before or around a handler
 // (400 malformed request, 413 body too large, 500 handler failure), so an adapter can answer in

@@ -1,9 +1,13 @@
 #include "crypto/digest.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
+#include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "crypto/openssl.h"
 
@@ -95,6 +99,32 @@ Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data) {
   const unsigned char* key_data = key.empty() ? &kEmpty : key.data();
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, md_name(algorithm), nullptr, key_data, key.size(),
                 data.data(), data.size(), out.data(), out.size(), &size) == nullptr) {
+    library_failure("HMAC failed");
+  }
+  return out;
+}
+
+Bytes hmac(HashAlgorithm algorithm, ByteView key, std::initializer_list<ByteView> parts) {
+  static const unsigned char kEmpty = 0;
+  const unsigned char* key_data = key.empty() ? &kEmpty : key.data();
+  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr),
+                                                        EVP_MAC_free);
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(
+      mac ? EVP_MAC_CTX_new(mac.get()) : nullptr, EVP_MAC_CTX_free);
+  std::string digest = md_name(algorithm);
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest.data(), 0),
+                         OSSL_PARAM_construct_end()};
+  if (!ctx || EVP_MAC_init(ctx.get(), key_data, key.size(), params) != 1) {
+    library_failure("HMAC init failed");
+  }
+  for (ByteView part : parts) {
+    if (!part.empty() && EVP_MAC_update(ctx.get(), part.data(), part.size()) != 1) {
+      library_failure("HMAC update failed");
+    }
+  }
+  Bytes out(digest_size(algorithm));
+  std::size_t size = 0;
+  if (EVP_MAC_final(ctx.get(), out.data(), &size, out.size()) != 1) {
     library_failure("HMAC failed");
   }
   return out;

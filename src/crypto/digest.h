@@ -2,6 +2,7 @@
 // (FIPS 180-4, for the COSS helpers), HMAC (RFC 2104) with SM3 or SHA-256.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 
 #include "base/bytes.h"
@@ -44,6 +45,8 @@ inline Bytes sha256(ByteView data) {
 }
 
 Bytes hmac(HashAlgorithm algorithm, ByteView key, ByteView data);
+// The HMAC of the parts' concatenation, without making it (a large value is not copied).
+Bytes hmac(HashAlgorithm algorithm, ByteView key, std::initializer_list<ByteView> parts);
 inline Bytes hmac_sm3(ByteView key, ByteView data) {
   return hmac(HashAlgorithm::kSm3, key, data);
 }

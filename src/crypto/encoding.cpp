@@ -89,10 +89,13 @@ std::string to_base64(ByteView bytes) {
   return out;
 }
 
-Result<Bytes> from_base64(std::string_view text) {
+namespace {
+
+// Decodes base64 `text`, passing each byte to `put` in order; whitespace is skipped. The one
+// decoder behind from_base64 and from_base64_in_place.
+template <typename Put>
+Status decode_base64(std::string_view text, Put put) {
   static constexpr auto kTable = base64_table();
-  Bytes out;
-  out.reserve(text.size() / 4 * 3);
   std::uint32_t acc = 0;
   int count = 0;    // sextets in the current quantum
   int padding = 0;  // '=' seen so far
@@ -107,9 +110,9 @@ Result<Bytes> from_base64(std::string_view text) {
     if (padding > 0) return Error::invalid_input("base64 data continues after '=' padding");
     acc = acc << 6 | static_cast<std::uint32_t>(v);
     if (++count == 4) {
-      out.push_back(static_cast<std::uint8_t>(acc >> 16));
-      out.push_back(static_cast<std::uint8_t>(acc >> 8));
-      out.push_back(static_cast<std::uint8_t>(acc));
+      put(static_cast<std::uint8_t>(acc >> 16));
+      put(static_cast<std::uint8_t>(acc >> 8));
+      put(static_cast<std::uint8_t>(acc));
       acc = 0;
       count = 0;
     }
@@ -120,13 +123,35 @@ Result<Bytes> from_base64(std::string_view text) {
   }
   if (count == 2) {
     if (acc & 0xF) return Error::invalid_input("base64 data has non-zero trailing bits");
-    out.push_back(static_cast<std::uint8_t>(acc >> 4));
+    put(static_cast<std::uint8_t>(acc >> 4));
   } else if (count == 3) {
     if (acc & 0x3) return Error::invalid_input("base64 data has non-zero trailing bits");
-    out.push_back(static_cast<std::uint8_t>(acc >> 10));
-    out.push_back(static_cast<std::uint8_t>(acc >> 2));
+    put(static_cast<std::uint8_t>(acc >> 10));
+    put(static_cast<std::uint8_t>(acc >> 2));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<Bytes> from_base64(std::string_view text) {
+  Bytes out;
+  out.reserve(text.size() / 4 * 3);
+  if (auto s = decode_base64(text, [&out](std::uint8_t b) { out.push_back(b); }); !s) {
+    return s.error();
   }
   return out;
+}
+
+Result<std::size_t> from_base64_in_place(std::span<char> text) {
+  // Every four characters read give at most three bytes, written behind the reading position.
+  auto* out = reinterpret_cast<std::uint8_t*>(text.data());
+  std::size_t n = 0;
+  if (auto s = decode_base64({text.data(), text.size()}, [&](std::uint8_t b) { out[n++] = b; });
+      !s) {
+    return s.error();
+  }
+  return n;
 }
 
 }  // namespace eseal::crypto

@@ -3,6 +3,7 @@
 // they accept (no stray characters, correct base64 padding).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,8 @@ Result<Bytes> from_hex(std::string_view text);
 
 std::string to_base64(ByteView bytes);
 Result<Bytes> from_base64(std::string_view text);
+// Decodes `text` into its own first bytes (a large value needs no second buffer) and returns
+// how many; the rest of `text` is left as it was. On error its content is unspecified.
+Result<std::size_t> from_base64_in_place(std::span<char> text);
 
 }  // namespace eseal::crypto

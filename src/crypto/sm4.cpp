@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <limits>
 #include <string>
 
 #include "crypto/openssl.h"
@@ -74,6 +75,37 @@ Result<SecureBytes> sm4_cbc_decrypt(ByteView key, ByteView iv, ByteView cipherte
                                     Padding padding) {
   if (auto s = check_iv(iv); !s) return s.error();
   return run<SecureBytes>(EVP_sm4_cbc(), false, key, iv.data(), ciphertext, padding);
+}
+
+Result<std::size_t> sm4_cbc_decrypt_in_place(ByteView key, ByteView iv,
+                                             std::span<std::uint8_t> data) {
+  if (auto s = check_key(key); !s) return s.error();
+  if (auto s = check_iv(iv); !s) return s.error();
+  if (data.empty() || data.size() % kSm4BlockSize != 0 ||
+      data.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return Error::invalid_input("SM4 ciphertext must be a non-empty multiple of 16 bytes, got " +
+                                std::to_string(data.size()));
+  }
+  ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_sm4_cbc(), nullptr, key.data(), iv.data()) != 1) {
+    return ossl::failure("SM4 init failed");
+  }
+  // Without padding and in one update, OpenSSL decrypts CBC over the input itself; the padding
+  // is then checked here, every byte of it.
+  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);
+  int n = 0;
+  if (EVP_DecryptUpdate(ctx.get(), data.data(), &n, data.data(), static_cast<int>(data.size())) !=
+          1 ||
+      static_cast<std::size_t>(n) != data.size()) {
+    return ossl::failure("SM4 update failed");
+  }
+  std::uint8_t pad = data.back();
+  bool good = pad >= 1 && pad <= kSm4BlockSize;
+  for (std::size_t i = 0; good && i < pad; ++i) good = data[data.size() - 1 - i] == pad;
+  if (!good) {
+    return Error::invalid_input("SM4 decryption failed: wrong key or corrupted data (bad padding)");
+  }
+  return data.size() - pad;
 }
 
 struct Sm4BlockEncryptor::State {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -28,6 +29,10 @@ Result<Bytes> sm4_cbc_encrypt(ByteView key, ByteView iv, ByteView plaintext,
                               Padding padding = Padding::kPkcs7);
 Result<SecureBytes> sm4_cbc_decrypt(ByteView key, ByteView iv, ByteView ciphertext,
                                     Padding padding = Padding::kPkcs7);
+// SM4-CBC-PKCS#7 decryption of `data` over itself (a large message needs no second buffer); the
+// plaintext's length. Refuses what sm4_cbc_decrypt refuses; `data` is then unspecified.
+Result<std::size_t> sm4_cbc_decrypt_in_place(ByteView key, ByteView iv,
+                                             std::span<std::uint8_t> data);
 
 // Single-block encryption with a key schedule kept between calls, for iterated known-answer
 // tests and block-level protocols. Not thread-safe.

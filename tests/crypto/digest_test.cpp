@@ -57,5 +57,14 @@ TEST(Digest, ConstantTimeComparison) {
   EXPECT_FALSE(equal_constant_time(as_bytes("abc"), as_bytes("ab")));
 }
 
+TEST(Digest, HmacOverPartsIsTheHmacOfTheirConcatenation) {
+  Bytes key(32, 7);
+  for (auto algorithm : {HashAlgorithm::kSm3, HashAlgorithm::kSha256}) {
+    EXPECT_EQ(hmac(algorithm, key, {as_bytes("req-1"), as_bytes(""), as_bytes("content")}),
+              hmac(algorithm, key, as_bytes("req-1content")));
+  }
+  EXPECT_EQ(hmac(HashAlgorithm::kSm3, {}, {}), hmac(HashAlgorithm::kSm3, {}, ByteView{}));
+}
+
 }  // namespace
 }  // namespace eseal::crypto

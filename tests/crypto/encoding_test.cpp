@@ -49,5 +49,18 @@ TEST(Base64, RejectsMalformedInput) {
   EXPECT_FALSE(from_base64("====").ok());
 }
 
+TEST(Base64, DecodesInPlaceAsItDecodesIntoANewBuffer) {
+  for (std::string text : {"Zm9vYmFy", "Zm9v\r\nYmE=", "Zm9vYg", "", "4pyTIMOgIGxhIG1vZGU="}) {
+    auto expected = from_base64(text);
+    ASSERT_TRUE(expected.ok()) << text;
+    std::string buffer = text;
+    auto n = from_base64_in_place(buffer);
+    ASSERT_TRUE(n.ok()) << text;
+    EXPECT_EQ(Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*n)), *expected);
+  }
+  std::string bad = "Zg=a";
+  EXPECT_FALSE(from_base64_in_place(bad).ok());
+}
+
 }  // namespace
 }  // namespace eseal::crypto

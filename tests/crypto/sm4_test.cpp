@@ -87,5 +87,22 @@ TEST(Sm4, RejectsBadKeysIvsLengthsAndPadding) {
   EXPECT_FALSE(sm4_cbc_decrypt(Bytes(16, 9), iv, *good).ok()) << "wrong key";
 }
 
+TEST(Sm4, CbcDecryptsInPlaceAsItDecryptsIntoANewBuffer) {
+  Bytes key(16, 0x11), iv(16, 0x22);
+  for (std::size_t size : {0u, 1u, 15u, 16u, 17u, 1000u}) {
+    Bytes plain(size);
+    for (std::size_t i = 0; i < size; ++i) plain[i] = static_cast<std::uint8_t>(i * 7);
+    Bytes sealed = *sm4_cbc_encrypt(key, iv, plain);
+    auto n = sm4_cbc_decrypt_in_place(key, iv, sealed);
+    ASSERT_TRUE(n.ok()) << size;
+    EXPECT_EQ(Bytes(sealed.begin(), sealed.begin() + static_cast<std::ptrdiff_t>(*n)), plain);
+  }
+  Bytes sealed = *sm4_cbc_encrypt(key, iv, as_bytes("secret"));
+  Bytes wrong(16, 0x12);
+  EXPECT_FALSE(sm4_cbc_decrypt_in_place(wrong, iv, sealed).ok());
+  Bytes odd(15);
+  EXPECT_FALSE(sm4_cbc_decrypt_in_place(key, iv, odd).ok());
+}
+
 }  // namespace
 }  // namespace eseal::crypto

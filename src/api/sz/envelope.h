@@ -13,6 +13,7 @@
 #include <rapidjson/document.h>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,10 +22,16 @@
 
 namespace eseal::api::sz {
 
+// A request, parsed over its own body (in situ): the body must outlive it and what
+// open_content makes of it.
 struct Request {
   std::string req_id, app_key, bsign;
-  // What bsign covers after reqId: a string content's text; an inline content's text as it
-  // stands in the body. `content_compact` is an inline content written compactly ("" else).
+  // A string content as it stands in the body, unescaped where it stands; open_content decodes
+  // and decrypts it there too, so that a large request is never copied.
+  std::span<char> content;
+  // What bsign covers after reqId when it is not `content` itself: an inline content's text as
+  // sent (and `content_compact`, the same written compactly), or a string content in the clear
+  // (kept before it is parsed in place).
   std::string content_sent, content_compact;
   bool content_inline = false;
 };
@@ -32,8 +39,8 @@ struct Request {
 // Refusals carry the appendix B code in Error::code: T000011 for a body that is not a JSON
 // object (or too deep, or with a key twice), T000001 for reqId, bsign or content missing or of
 // the wrong type. `seen_req_id` receives the reqId when it could be read, so that even a
-// refusal answers it.
-Result<Request> parse_request(std::string_view body, unsigned max_depth = 32,
+// refusal answers it. `body` is parsed in place (api::parse_json_in_place).
+Result<Request> parse_request(std::string& body, unsigned max_depth = 32,
                               std::string* seen_req_id = nullptr);
 
 // base64(HMAC-SM3(key, a ‖ b ‖ c)).
@@ -47,10 +54,11 @@ Result<std::string> encrypt(ByteView sm4_key, std::string_view text);
 // The text of such a value; kInvalidInput when it is not base64, too short, or does not decrypt.
 Result<std::string> decrypt(ByteView sm4_key, std::string_view value);
 
-// The content's JSON text (decrypted with `sm4_key` when the request has an appKey) parsed: the
-// object itself, the one object of a one-element array made the root; keys and string values
-// trimmed. T000001 (content) when it does not decrypt, T000011 when it is not such JSON.
-Result<std::unique_ptr<rapidjson::Document>> open_content(const Request& request, ByteView sm4_key,
+// The content's JSON (decrypted with `sm4_key` when the request has an appKey, in place)
+// parsed: the object itself, the one object of a one-element array made the root; keys and
+// string values trimmed. The document may point into the request's body. T000001 (content) when
+// it does not decrypt, T000011 when it is not such JSON.
+Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, ByteView sm4_key,
                                                           unsigned max_depth);
 
 // A response. With `mac_key`, asign is computed; with `app_key` and `sm4_key` as well, data is

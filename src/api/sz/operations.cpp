@@ -1400,7 +1400,7 @@ std::uint64_t body_limit(const Options& options) {
   return (files + 2) / 3 * 4 + 64 + (std::uint64_t{2} << 20);
 }
 
-Outcome Adapter::handle(std::string_view function, std::string_view body, Time now,
+Outcome Adapter::handle(std::string_view function, std::string body, Time now,
                         std::string_view public_url) {
   Outcome out;
   std::string req_id;

@@ -15,10 +15,11 @@ void add_routes(Server& server, Adapter& adapter) {
   for (const std::string& function : function_names()) {
     server.route(
         "POST", "/sz/v1/" + function,
-        [&adapter, function](const api::Request& request) {
+        [&adapter, function](api::Request& request) {
           std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
           std::string host(request.headers.get("Host").value_or("127.0.0.1"));
-          Outcome out = adapter.handle(function, request.body, now_utc(), scheme + "://" + host);
+          Outcome out =
+              adapter.handle(function, std::move(request.body), now_utc(), scheme + "://" + host);
           Response response = Response::json(200, std::move(out.body));
           response.log_fields = {{"app", out.app}, {"function", function}, {"code", out.code}};
           return response;
