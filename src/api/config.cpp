@@ -70,11 +70,11 @@ std::vector<Key> keys(Config& c) {
       {"coss", "callback_first_retry_s", &c.coss.callback_first_retry_s, 1, kDay},
       {"coss", "callback_attempts", &c.coss.callback_attempts, 1, 100},
       {"coss", "h5_dir", &c.coss.h5_dir},
-      {"sz", "replay_window_s", &c.sz.replay_window_s, 1, 30 * kDay},
+      {"sz", "replay_window_s", &c.sz.replay_window_s, 1, 3650 * kDay},
       {"sz", "task_minutes", &c.sz.task_minutes, 1, 4320},
       {"sz", "held_hours", &c.sz.held_hours, 1, 24 * 30},
       {"sz", "file_hours", &c.sz.file_hours, 1, 24 * 365},
-      {"sz", "batch_files", &c.sz.batch_files, 1, 1000},
+      {"sz", "batch_files", &c.sz.batch_files, 1, 30},
       {"sms", "gateway_url", &c.sms.gateway_url},
       {"sms", "gateway_body", &c.sms.gateway_body},
   };

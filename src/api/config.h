@@ -79,11 +79,12 @@ struct Config {
   } coss;
   // The DB4403/T 383.4 door (Shenzhen).
   struct Sz {
-    std::int64_t replay_window_s = 86400;  // a reqId seen again within it is a replay
-    std::int64_t task_minutes = 10;        // QR login and signing tasks
-    std::int64_t held_hours = 24;          // genCalculateFileHash until genDetachedFile
-    std::int64_t file_hours = 168;         // centralized-signing files kept
-    std::int64_t batch_files = 30;         // files of one genCalculateFileHash
+    // The requests carry no time: a reqId is a replay for as long as it is kept (a year).
+    std::int64_t replay_window_s = 365 * 86400;
+    std::int64_t task_minutes = 10;  // QR login and signing tasks
+    std::int64_t held_hours = 24;    // genCalculateFileHash until genDetachedFile
+    std::int64_t file_hours = 168;   // centralized-signing files kept
+    std::int64_t batch_files = 30;   // files of one genCalculateFileHash (30 at most)
   } sz;
   // Text messages (activation codes by SMS): kept in the outbox (`eseal sms list`) without a
   // gateway; posted to `gateway_url` with `gateway_body` ({mobile}, {text}) with one.

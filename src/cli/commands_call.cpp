@@ -330,6 +330,10 @@ void call_sz(const CallOptions& o) {
   api::HttpResponse response = need(client.post(url.target, std::move(body), headers),
                                     "cannot reach " + url.host + ":" + std::to_string(url.port));
   auto reply = api::sz::read_response(keys, response.body);
+  // A success must come signed with the app's key: anyone on the way could write one.
+  if (reply && reply->code == "T000000" && !reply->signed_by_server) {
+    reply = Error::verification_failed("a T000000 answer without asign");
+  }
   if (!reply) {
     std::cout << response.body << "\n";
     fail(Error::invalid_input("HTTP " + std::to_string(response.status) + ": " +

@@ -6,6 +6,14 @@
 
 namespace eseal::service {
 
+namespace {
+
+std::string subject_of(ByteView digest) {
+  return "sm3:" + crypto::to_hex(digest);
+}
+
+}  // namespace
+
 const TaskKind& held_signature_kind() {
   static const TaskKind kind{"held.signature", "HELD", {{"HELD", "DONE"}}, {"DONE"}, "EXPIRED"};
   return kind;
@@ -29,9 +37,11 @@ Result<HeldSignature> HeldSignatures::hold(const Caller& app, const std::string&
                  {"seal", seal.id},
                  {"sealType", std::to_string(seal.seal.info.type)},
                  {"prepared", *blob}};
-  auto task = tasks_.create(held_signature_kind(),
-                            {app.app_id, "", write_fields(payload), expires, std::nullopt, file_id},
-                            now, app.actor());
+  // The subject is the digest the remote signer is to sign: what the task waits on.
+  auto task = tasks_.create(
+      held_signature_kind(),
+      {app.app_id, subject_of(*e), write_fields(payload), expires, std::nullopt, file_id}, now,
+      app.actor());
   if (!task) return task.error();
   return held_of(*task);
 }
@@ -41,11 +51,27 @@ Result<HeldSignature> HeldSignatures::find(const Caller& app, const std::string&
   store::TaskQuery query;
   query.app_id = app.app_id;
   query.reference = file_id;
-  query.limit = 1000;
+  return newest(query, now, "no held signature " + file_id);
+}
+
+Result<HeldSignature> HeldSignatures::find_by_digest(const Caller& app, ByteView digest, Time now) {
+  store::TaskQuery query;
+  query.app_id = app.app_id;
+  query.subject = subject_of(digest);
+  return newest(query, now, "no held signature with this digest");
+}
+
+Result<HeldSignature> HeldSignatures::newest(store::TaskQuery query, Time now,
+                                             const std::string& what) {
+  // Oldest first: the last one is the newest.
+  auto count = tasks_.count(held_signature_kind(), query);
+  if (!count) return count.error();
+  if (*count == 0) return Error::not_found(what);
+  query.offset = *count - 1;
+  query.limit = 1;
   auto found = tasks_.list(held_signature_kind(), query, now);
   if (!found) return found.error();
-  if (found->empty()) return Error::not_found("no held signature " + file_id);
-  // Oldest first: the last is the one the file id names now.
+  if (found->empty()) return Error::not_found(what);
   return held_of(found->back());
 }
 

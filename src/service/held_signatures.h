@@ -47,6 +47,9 @@ class HeldSignatures {
                              Time expires, Time now);
   // The app's newest held signature under `file_id` as of `now`; kNotFound when it has none.
   Result<HeldSignature> find(const Caller& app, const std::string& file_id, Time now);
+  // The app's newest held signature whose digest is `digest`, as of `now`; kNotFound when none:
+  // a remote signer is only asked to sign what the platform laid out.
+  Result<HeldSignature> find_by_digest(const Caller& app, ByteView digest, Time now);
   // The document completed with `signature` (SM3withSM2 over the to-be-signed bytes by the
   // certificate held, DER or r‖s; complete() checks it) and a time stamp from `stamper`: DONE,
   // the signed document kept. A held signature already DONE answers its document again.
@@ -56,6 +59,7 @@ class HeldSignatures {
 
  private:
   Result<HeldSignature> held_of(const store::TaskRecord& task);
+  Result<HeldSignature> newest(store::TaskQuery query, Time now, const std::string& what);
   store::Store& store_;
   Tasks tasks_;
 };

@@ -230,8 +230,8 @@ Result<std::vector<RegisteredSeal>> SzGrants::issue_seals(const SzGrant& grant,
   return out;
 }
 
-Result<Bytes> SzGrants::task_secret(const std::string& sign_task_id) {
-  auto index = store_.keyed_index("sz-task-qr", as_bytes(sign_task_id));
+Result<Bytes> SzGrants::task_secret(const SzGrant& grant, const std::string& sign_task_id) {
+  auto index = store_.keyed_index("sz-task-qr", as_bytes(grant.id + ":" + sign_task_id));
   if (!index) return index.error();
   Bytes digest = crypto::sm3(as_bytes(*index));
   digest.resize(16);

@@ -86,10 +86,11 @@ class SzGrants {
   Result<std::vector<RegisteredSeal>> issue_seals(const SzGrant& grant,
                                                   const std::vector<int>& types, Time now,
                                                   const std::string& actor);
-  // The QR ticket (16 bytes) of a DB4403 task id: derived from it under the platform's key
-  // (Store::keyed_index), so that the id the business system holds finds the task's sign jobs
-  // while nobody without the key can make its QR code.
-  Result<Bytes> task_secret(const std::string& sign_task_id);
+  // The QR ticket (16 bytes) of a DB4403 task id under `grant`: derived from both under the
+  // platform's key (Store::keyed_index), so that the id the business system holds finds the
+  // task's sign jobs — through the grant it was made under only — while nobody without the key
+  // can make its QR code.
+  Result<Bytes> task_secret(const SzGrant& grant, const std::string& sign_task_id);
   // The user as a login result shows them.
   Result<MaskedPerson> person(const std::string& user_id);
 

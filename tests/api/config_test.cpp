@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 36u);  // one per key of Config
+  EXPECT_EQ(settings, 41u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -89,6 +89,11 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.coss.callback_first_retry_s, defaults.coss.callback_first_retry_s);
   EXPECT_EQ(config.coss.callback_attempts, defaults.coss.callback_attempts);
   EXPECT_EQ(config.coss.h5_dir, defaults.coss.h5_dir);
+  EXPECT_EQ(config.sz.replay_window_s, defaults.sz.replay_window_s);
+  EXPECT_EQ(config.sz.task_minutes, defaults.sz.task_minutes);
+  EXPECT_EQ(config.sz.held_hours, defaults.sz.held_hours);
+  EXPECT_EQ(config.sz.file_hours, defaults.sz.file_hours);
+  EXPECT_EQ(config.sz.batch_files, defaults.sz.batch_files);
   EXPECT_EQ(config.sms.gateway_url, defaults.sms.gateway_url);
   EXPECT_EQ(config.sms.gateway_body, defaults.sms.gateway_body);
 }

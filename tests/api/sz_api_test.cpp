@@ -276,10 +276,8 @@ TEST_F(SzTest, TheEnvelopeIsAuthenticatedBeforeAnything) {
   unknown.app_key = "0123456789abcdef0123456789abcdef";
   std::string refused = post("genGetSealInfoList", *build_request(unknown, uuid(), content));
   EXPECT_EQ(read(refused, {}).code, "T000013");
-  // Content encrypted with another key but signed with the right MAC key.
-  Keys other = keys();
-  other.sm4_key[3] ^= 0x40;
-  std::string sealed = *encrypt(other.sm4_key, content);
+  // Content that cannot be IV and SM4-CBC blocks (33 bytes), signed with the right MAC key.
+  std::string sealed = b64(Bytes(33, 7));
   std::string id = uuid();
   std::string undecryptable = R"({"reqId":")" + id + R"(","appKey":")" + keys().app_key +
                               R"(","bsign":")" + mac(keys().mac_key, id, sealed) +
@@ -465,8 +463,9 @@ TEST_F(SzTest, ALoginIsASignedStatementAndCanBeCancelled) {
   EXPECT_EQ(result.field("sealType"), "1|2|4");
   // The signature value verifies under the phone's certificate over the statement it signed.
   auto cert = pki::Certificate::parse(holder_.account.certificate);
-  auto job = world_.jobs().find_group(service::Caller{"sz", app_id_, kSystemId, {"*"}},
-                                      *grants_->task_secret(login.field("signTaskId")), now_utc());
+  auto job =
+      world_.jobs().find_group(service::Caller{"sz", app_id_, kSystemId, {"*"}},
+                               *grants_->task_secret(grant_, login.field("signTaskId")), now_utc());
   ASSERT_TRUE(job.ok());
   auto key = cert->public_key();
   EXPECT_TRUE(
@@ -655,6 +654,96 @@ TEST_F(SzTest, CentralizedSigningStoresUploadsSignsAndDownloads) {
       call("genFileUplode", R"({"userId":"u","fileBase64":[")" + b64(pdf) + R"("],"fileType":"9"})")
           .code,
       "T000035");
+}
+
+// Another app with its own DB4403 credentials and grant: nothing of the first app's is its.
+TEST_F(SzTest, AnotherAppReachesNothingOfThisOnes) {
+  auto other = *store::AppSecrets::generate(false, true);
+  store::App app;
+  app.id = *store::new_id();
+  app.syscode = "OTHER-SYSTEM";
+  app.name = "另一个第三方系统";
+  app.scopes = {"*"};
+  app.created = app.rotated = now_utc();
+  ASSERT_TRUE(world_.store().add_app(app, other, {now_utc(), "cli:test", "app.add", "", "", ""}));
+  Keys theirs{other.sz_app_key, Bytes(other.sz_sm4_key.begin(), other.sz_sm4_key.end()),
+              Bytes(other.sz_mac_key.begin(), other.sz_mac_key.end())};
+  auto as_other = [&](const std::string& function, const std::string& content) {
+    return read(post(function, *build_request(theirs, uuid(), content)), theirs);
+  };
+  // Our grantCode, with their systemID.
+  std::string ours = R"({"grantCode":")" + grant_code_ +
+                     R"(","systemID":"OTHER-SYSTEM","organizationCode":")" + kCreditCode +
+                     R"(","sealType":"1"})";
+  EXPECT_EQ(as_other("genGetSealInfoList", ours).code, "T000006");
+  // Our stored file, held file and server seal.
+  Bytes pdf = eseal::test::blank_pdf(1);
+  Answer up = call("genFileUplode", R"({"userId":"u","fileBase64":[")" + b64(pdf) + R"("]})");
+  ASSERT_TRUE(up.ok());
+  EXPECT_EQ(
+      as_other("genFileDownload", R"({"documentPath":")" + up.field("layoutPath") + "\"}").code,
+      "T000052");
+  EXPECT_EQ(as_other("genCentralizedSignature",
+                     R"({"signatoriesList":[{"x":0.3,"y":0.3,"page":1,"sealId":")" + server_seal_ +
+                         R"("}],"documentPath":")" + up.field("layoutPath") + "\"}")
+                .code,
+            "T000017");
+  EXPECT_EQ(as_other("genCentralizedSignature",
+                     R"({"signatoriesList":[{"x":0.3,"y":0.3,"page":1,"sealId":")" + server_seal_ +
+                         R"("}],"fileBase64":")" + b64(pdf) + "\"}")
+                .code,
+            "T000003");
+  ASSERT_TRUE(file_hash(entry(pdf, rectangle(), "ours")).ok());
+  auto their_grant =
+      grants_->add({app.id, org_id_, holder_.user_id, false, std::nullopt}, now_utc(), "cli:test");
+  ASSERT_TRUE(their_grant.ok());
+  std::string theirs_grant = R"({"grantCode":")" + their_grant->second +
+                             R"(","systemID":"OTHER-SYSTEM","organizationCode":")" + kCreditCode;
+  EXPECT_EQ(as_other("genDetachedFile", theirs_grant + R"(","signValue":")" + b64(Bytes(64, 1)) +
+                                            R"(","sealDataList":[{"fileUniqueId":"ours"}]})")
+                .code,
+            "T000017");
+  // Our task, through their grant.
+  Answer task = call("genGetLoginQRCode", with_grant("", false));
+  ASSERT_TRUE(task.ok());
+  EXPECT_EQ(as_other("genGetScanStatusById",
+                     theirs_grant + R"(","signTaskId":")" + task.field("signTaskId") + "\"}")
+                .code,
+            "T000029");
+}
+
+TEST_F(SzTest, OnlyDigestsLaidOutHereAreSentToThePhone) {
+  std::string stranger = b64(crypto::sm3(as_bytes(std::string("anything"))));
+  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"data":")" + stranger + "\"", false)).code,
+            "T000001");
+  std::string deep(100000, '[');
+  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"data":")" + deep + "\"", false)).code,
+            "T000001");
+  // A grant without a holder cannot open a task: whoever confirmed would pass for the
+  // organization's.
+  auto anyone = grants_->add({app_id_, org_id_, "", false, std::nullopt}, now_utc(), "cli:test");
+  ASSERT_TRUE(anyone.ok());
+  std::string content =
+      R"({"grantCode":")" + anyone->second + R"(","systemID":")" + kSystemId + R"(","scene":"01"})";
+  EXPECT_EQ(call("genGetLoginQRCode", content).code, "T000045");
+  // Nor can it vouch for a legal representative's mark.
+  std::string mark = R"({"grantCode":")" + anyone->second + R"(","systemID":")" + kSystemId +
+                     R"(","organizationCode":")" + kCreditCode +
+                     R"(","sealType":"1","idCardMark":"00ff"})";
+  EXPECT_EQ(call("genGetSealInfoList", mark).code, "T000045");
+}
+
+// §9.2.2's example: one file at the top level, its rules in ruleInfo.
+TEST_F(SzTest, OneFileAtTheTopLevelIsABatchOfOne) {
+  Answer a = call(
+      "genCalculateFileHash",
+      with_grant(
+          R"(,"scene":"01","fileStr":")" + b64(eseal::test::blank_pdf(2)) +
+          R"(","sealType":"1","ruleInfo":[{"version":"01","ruleType":"RECTANGLE",)"
+          R"("rectangleRule":[{"page":"1","left":"300","bottom":"100","right":"450","top":"250"}],)"
+          R"("acrossRule":[{"position":"LEFT","signAllPages":"FALSE"}]}],"searchType":" 01 ")"));
+  ASSERT_TRUE(a.ok()) << a.code << " " << a.msg;
+  EXPECT_EQ((*a.data)["fileHashList"].Size(), 1u);
 }
 
 }  // namespace

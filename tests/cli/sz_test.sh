@@ -5,7 +5,8 @@
 # grantCode in sz.toml; then a batch of the sample PDF and OFD is hashed (GENSIGN-01), its digests
 # signed by scanning the QR code (LOGIN-01 with data, `eseal-mobile scan` and `confirm`),
 # composed (GENSIGN-05, time-stamped), and both files verify with `eseal pdf verify`, `eseal ofd
-# verify` and genFileVerify. The other functions run from their demo scripts too.
+# verify` and genFileVerify. The other functions run from their demo scripts too, and a request
+# with a wrong MAC key is refused.
 # Usage: sz_test.sh ESEAL OPENSSL
 source "$(dirname "$0")/lib.sh" "$@"
 
@@ -99,8 +100,11 @@ expect 1 sh $req/genFileDownload.sh --url "$url" \
   --set documentPath=sz/2026/01/01/0123456789abcdef0123456789abcdef.pdf
 contains '"code": "T000052"'
 
-# A request sent twice is a replay; a wrong key is refused before anything else.
+# A request signed with another MAC key is refused before anything else (and the refusal, made
+# before the app was known, is not signed).
 sed 's/^mac_key = .*/mac_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="/' var/demo/sz.toml >bad.toml
 expect 1 "$ESEAL" call sz genGetSealInfoList --app bad.toml --url "$url" --set sealType=1
-contains "asign"
+contains '"code": "T000034"'
+contains '"asign": "none"'
+
 done_checks

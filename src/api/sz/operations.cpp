@@ -52,6 +52,14 @@ std::string text_of(const Value& object, std::string_view key) {
   return {};
 }
 
+// A string member where it stands (a document's base64 is not copied); "" otherwise.
+std::string_view view_of(const Value& object, std::string_view key) {
+  if (!object.IsObject()) return {};
+  auto it = object.FindMember(Value(rapidjson::StringRef(key.data(), key.size())));
+  if (it == object.MemberEnd() || !it->value.IsString()) return {};
+  return json_view(it->value);
+}
+
 Result<std::string> required(const Value& object, std::string_view key) {
   std::string v = text_of(object, key);
   if (v.empty()) return fail(code::kBadParameter, {key, "缺少" + std::string(key)});
@@ -136,6 +144,7 @@ Error seal_refusal(const Error& e, const service::RegisteredSeal* seal) {
     return fail(code::kExpired, {"签章人证书不在有效期内：" + detail});
   if (e.code == sc::kNotYours) return fail(code::kUnauthorizedQuery, {detail});
   if (e.code == sc::kNotFound) return fail(code::kNoSeal, {detail});
+  if (e.code == sc::kNoSigner) return fail(code::kGetSeal, {detail});
   return server_error(e);
 }
 
@@ -232,12 +241,6 @@ Result<std::vector<int>> seal_types_of(const std::string& text) {
   return out;
 }
 
-// The QR task's ticket for a signTaskId: derived from it with a key only the platform holds, so
-// that the id the business system knows finds the task while the QR code stays unguessable.
-Result<Bytes> ticket_secret(service::SzGrants& grants, const std::string& sign_task_id) {
-  return grants.task_secret(sign_task_id);
-}
-
 // One request being answered.
 class Call {
  public:
@@ -254,8 +257,9 @@ class Call {
   Answer seal_list() {
     auto grant = checked_grant(true);
     if (!grant) return grant.error();
-    if (std::string mark = text_of(content_, "idCardMark");
-        !mark.empty() && !grant->id_card_mark.empty()) {
+    if (std::string mark = text_of(content_, "idCardMark"); !mark.empty()) {
+      // A mark the grant cannot check (no legal representative recorded) is not taken on trust.
+      if (grant->id_card_mark.empty()) return fail(code::kUserCheck, {"授权码未登记法定代表人"});
       std::string lower = mark;
       std::transform(lower.begin(), lower.end(), lower.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -308,7 +312,7 @@ class Call {
     std::string to = lower(*dest);
     if (to != "pdf" && to != "ofd")
       return fail(code::kBadParameter, {"destFileType", "应为PDF或OFD"});
-    auto bytes = decode_file(text_of(content_, "fileB64"), "fileB64", options_.max_file_size);
+    auto bytes = decode_file(view_of(content_, "fileB64"), "fileB64", options_.max_file_size);
     if (!bytes) return bytes.error();
     auto name = file_name_for(lower(*source), *bytes);
     if (!name) return name.error();
@@ -328,6 +332,8 @@ class Call {
     std::string scene = text_of(content_, "scene");
     if (scene.empty()) scene = "01";
     if (auto s = check_scene(scene); !s) return s.error();
+    // Whoever confirms is reported as the organization's: only its seal holder may.
+    if (grant->user_id.empty()) return fail(code::kUserCheck, {"授权码未指定持章人"});
     auto random = crypto::random_bytes(8);
     if (!random) return server_error(random.error());
     std::uint64_t number = 0;
@@ -335,7 +341,7 @@ class Call {
     // A positive Long, as table 7 types signTaskId, of 18 or 19 digits.
     number = number % 9'000'000'000'000'000'000ULL + 100'000'000'000'000'000ULL;
     std::string task_id = std::to_string(number);
-    auto secret = ticket_secret(s_.grants, task_id);
+    auto secret = s_.grants.task_secret(*grant, task_id);
     if (!secret) return server_error(secret.error());
 
     std::vector<service::NewSignJob> jobs;
@@ -353,9 +359,18 @@ class Call {
       int i = 0;
       for (const auto& digest : *digests) {
         ++i;
+        // Only what genCalculateFileHash laid out for this app is signed: the phone never signs
+        // a hash it cannot tell the document of.
+        auto held = s_.held.find_by_digest(caller_, *crypto::from_base64(digest), now_);
+        if (!held) {
+          if (held.error().kind != ErrorKind::kNotFound) return server_error(held.error());
+          return fail(code::kBadParameter, {"data", "不是本系统生成摘要接口返回的摘要：" + digest});
+        }
+        if (held->state != "HELD") return fail(code::kTaskExpired, {held->file_id});
+        std::string title = held->title.empty() ? held->file_id : held->title;
         jobs.push_back({grant->user_id, "扫码签名", "HASH", "SM3withSM2",
                         grant->org_name + "：第" + std::to_string(i) + "/" +
-                            std::to_string(digests->size()) + "个文件",
+                            std::to_string(digests->size()) + "个文件（" + title + "）",
                         minutes, digest, ""});
       }
     }
@@ -380,7 +395,7 @@ class Call {
   Answer scan_status() {
     auto grant = checked_grant(false);
     if (!grant) return grant.error();
-    auto jobs = task_jobs();
+    auto jobs = task_jobs(*grant);
     if (!jobs) return jobs.error();
     Data d = object();
     put(d, d.GetAllocator(), "scanStatus", scan_status_of(*jobs));
@@ -391,7 +406,7 @@ class Call {
   Answer task_result() {
     auto grant = checked_grant(false);
     if (!grant) return grant.error();
-    auto jobs = task_jobs();
+    auto jobs = task_jobs(*grant);
     if (!jobs) return jobs.error();
     std::string status = scan_status_of(*jobs);
     if (status == "2") return fail(code::kTaskExpired);
@@ -443,7 +458,13 @@ class Call {
     if (search == "02") return fail(code::kLibrary, {"USBKey介质未配置（searchType 02）"});
     if (search == "03") return fail(code::kLibrary, {"服务器密码机未配置（searchType 03）"});
     if (search != "01") return fail(code::kBadParameter, {"searchType", "应为01、02或03"});
+    // §9.2.2's example sends one file at the top level, without sealDataList.
     const Value* list = member(content_, "sealDataList");
+    Value single(rapidjson::kArrayType);
+    if (!list && !view_of(content_, "fileStr").empty()) {
+      single.PushBack(Value(rapidjson::kObjectType), scratch_.GetAllocator());
+      list = &single;
+    }
     if (!list || !list->IsArray() || list->Empty()) {
       return fail(code::kBadParameter, {"sealDataList", "应为非空数组"});
     }
@@ -455,7 +476,7 @@ class Call {
       return fail(code::kBadParameter, {"sealDataList", "scene为01时不支持批量"});
     }
     // The request-wide fields replace each entry's (table 12, 4-6 to 4-8).
-    std::string all_files = text_of(content_, "fileStr");
+    std::string_view all_files = view_of(content_, "fileStr");
     std::string all_type = text_of(content_, "sealType");
     auto rule_info = objects_of(member(content_, "ruleInfo"), "ruleInfo");
     if (!rule_info) return rule_info.error();
@@ -479,7 +500,7 @@ class Call {
         return fail(code::kSealType, {"批量文件必须加盖同一类型的印章"});
       }
       batch_type = *type;
-      auto document = document_of(all_files.empty() ? text_of(entry, "fileStr") : all_files,
+      auto document = document_of(all_files.empty() ? view_of(entry, "fileStr") : all_files,
                                   "fileStr", options_.max_file_size);
       if (!document) return document.error();
       auto placements = placements_of(entry, rule_info->empty() ? nullptr : (*rule_info)[0]);
@@ -571,7 +592,7 @@ class Call {
         signatures[i] = std::move(*v);
       }
     } else if (!task.empty()) {
-      auto jobs = task_jobs();
+      auto jobs = task_jobs(*grant);
       if (!jobs) return jobs.error();
       std::string status = scan_status_of(*jobs);
       if (status == "2") return fail(code::kTaskExpired);
@@ -620,7 +641,7 @@ class Call {
 
   // VERIFY-01: every signature of a PDF or OFD with the 18 fields of table 17.
   Answer file_verify() {
-    std::string text = text_of(content_, "fileBase64");
+    std::string_view text = view_of(content_, "fileBase64");
     if (text.empty()) return fail(code::kNoVerifyData);
     auto document = document_of(text, "fileBase64", options_.max_file_size);
     if (!document) return document.error();
@@ -647,7 +668,7 @@ class Call {
 
   // VERIFY-02: a seal's maker signature and chain, and its state in the registry.
   Answer recognize_seal() {
-    std::string text = text_of(content_, "gbSealData");
+    std::string_view text = view_of(content_, "gbSealData");
     if (text.empty()) return fail(code::kNoVerifyData);
     auto bytes = decode_file(text, "gbSealData", options_.max_file_size);
     if (!bytes) return bytes.error();
@@ -719,7 +740,7 @@ class Call {
                                                               {"5", "word"}};
     auto name = kNames.find(type);
     if (name == kNames.end()) return fail(code::kFileType, {"fileType " + type});
-    std::vector<std::string> texts;
+    std::vector<std::string_view> texts;
     const Value* files = member(content_, "fileBase64");
     collect_files(files, texts);
     if (texts.empty()) return fail(code::kBadParameter, {"fileBase64", "缺少文件"});
@@ -730,13 +751,16 @@ class Call {
     Data d = object();
     auto& a = d.GetAllocator();
     Value paths(rapidjson::kArrayType);
-    for (const std::string& text : texts) {
+    for (std::string_view text : texts) {
       auto bytes = decode_file(text, "fileBase64", options_.max_file_size);
       if (!bytes) return bytes.error();
       Bytes kept;
       service::DocumentFormat format = service::DocumentFormat::kPdf;
       if (type == "1" || type == "2") {
         auto doc = service::detect_format(*bytes);
+        if (!doc && doc.error().message != service::kNotPdfOrOfd) {
+          return fail(code::kDamaged, {doc.error().message});
+        }
         if (!doc || (*doc == service::DocumentFormat::kOfd) != (type == "2")) {
           return fail(code::kFileType, {type == "1" ? "文件不是PDF" : "文件不是OFD"});
         }
@@ -770,7 +794,7 @@ class Call {
       return fail(code::kBadParameter, {"signatoriesList", "应为非空数组"});
     }
     std::string path = text_of(content_, "documentPath");
-    std::string base64 = text_of(content_, "fileBase64");
+    std::string_view base64 = view_of(content_, "fileBase64");
     if (path.empty() == base64.empty()) {
       return fail(code::kBadParameter, {"fileBase64", "fileBase64与documentPath须且只须提供一个"});
     }
@@ -803,6 +827,11 @@ class Call {
       if (!y) return y.error();
       auto seal = s_.platform.seals.find(*seal_id, now_);
       if (!seal) return seal_refusal(seal.error(), nullptr);
+      // The server signs here with no person confirming: only with this app's own seals, not
+      // with those registered to any caller.
+      if (seal->owner_app_id != caller_.app_id) {
+        return fail(code::kUnauthorizedQuery, {"印章" + *seal_id + "不属于该系统"});
+      }
       if (auto s = service::check_usable(*seal, caller_, now_); !s)
         return seal_refusal(s.error(), &*seal);
       auto signer = s_.platform.seals.signer_of(*seal);
@@ -891,14 +920,14 @@ class Call {
   }
 
   // The sign jobs of the content's signTaskId.
-  Result<std::vector<service::SignJob>> task_jobs() {
+  Result<std::vector<service::SignJob>> task_jobs(const service::SzGrant& grant) {
     auto task = required(content_, "signTaskId");
     if (!task) return task.error();
     if (task->empty() || task->size() > 20 ||
         !std::all_of(task->begin(), task->end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return fail(code::kBadParameter, {"signTaskId", "应为数字"});
     }
-    auto secret = ticket_secret(s_.grants, *task);
+    auto secret = s_.grants.task_secret(grant, *task);
     if (!secret) return server_error(secret.error());
     auto jobs = s_.jobs.find_group(caller_, *secret, now_);
     if (!jobs) {
@@ -927,11 +956,11 @@ class Call {
   Result<std::vector<std::string>> digests_of(const std::string& data) {
     std::vector<std::string> items;
     if (!data.empty() && data.front() == '[') {
-      Data parsed;
-      parsed.Parse(data.c_str(), data.size());
-      if (parsed.HasParseError() || !parsed.IsArray())
+      ParsedJson parsed = parse_json(data, {1});
+      if (!parsed || !parsed.document->IsArray()) {
         return fail(code::kBadParameter, {"data", "不是摘要数组"});
-      for (const Value& v : parsed.GetArray()) {
+      }
+      for (const Value& v : parsed.document->GetArray()) {
         if (!v.IsString()) return fail(code::kBadParameter, {"data", "不是摘要数组"});
         items.emplace_back(trim_json_space(json_view(v)));
       }
@@ -954,10 +983,17 @@ class Call {
   // rectangle rule in their place when given) and its cross-page rule.
   Result<std::vector<service::Placement>> placements_of(const Value& entry,
                                                         const Value* rule_info) {
-    std::string rule_type = text_of(rule_info ? *rule_info : entry, "ruleType");
-    const Value* rectangles = member(rule_info ? *rule_info : entry, "rectangleRule");
-    const Value* keywords = member(entry, "keyWordRule");
-    const Value* across = member(entry, "acrossRule");
+    // ruleInfo's fields replace each entry's (§9.2.2's example sends every rule in it).
+    auto pick = [&](std::string_view key) {
+      const Value* v = rule_info ? member(*rule_info, key) : nullptr;
+      return v ? v : member(entry, key);
+    };
+    const Value* type_field = pick("ruleType");
+    std::string rule_type =
+        type_field && type_field->IsString() ? std::string(json_view(*type_field)) : "";
+    const Value* rectangles = pick("rectangleRule");
+    const Value* keywords = pick("keyWordRule");
+    const Value* across = pick("acrossRule");
     if (rule_type.empty()) rule_type = keywords && !keywords->IsNull() ? "KEYWORD" : "RECTANGLE";
     std::vector<service::Placement> out;
     if (rule_type == "RECTANGLE") {
@@ -1194,7 +1230,7 @@ class Call {
            file.id + (file.format == service::DocumentFormat::kOfd ? ".ofd" : ".pdf");
   }
 
-  static void collect_files(const Value* v, std::vector<std::string>& out) {
+  static void collect_files(const Value* v, std::vector<std::string_view>& out) {
     if (!v) return;
     if (v->IsString()) {
       if (v->GetStringLength() > 0) out.emplace_back(json_view(*v));
@@ -1318,6 +1354,7 @@ class Call {
     return code::kVerifyFailed;
   }
 
+  Data scratch_;  // values made while answering (a one-file batch from the top level)
   const Services& s_;
   const Options& options_;
   const service::Caller& caller_;
@@ -1395,9 +1432,11 @@ Result<Options> options_from(const api::Config& config) {
 }
 
 std::uint64_t body_limit(const Options& options) {
-  // base64 of the files, then the encrypted content's base64 of that.
+  // base64 of the files, then the encrypted content's base64 of that; below 2 GiB whatever the
+  // configuration, for the JSON parser's string lengths.
   std::uint64_t files = std::uint64_t{options.max_batch} * ((options.max_file_size + 2) / 3 * 4);
-  return (files + 2) / 3 * 4 + 64 + (std::uint64_t{2} << 20);
+  std::uint64_t limit = (files + 2) / 3 * 4 + 64 + (std::uint64_t{2} << 20);
+  return std::min<std::uint64_t>(limit, (std::uint64_t{1} << 31) - 1);
 }
 
 Outcome Adapter::handle(std::string_view function, std::string body, Time now,

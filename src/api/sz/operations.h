@@ -33,12 +33,12 @@ class OfficeConverter;
 namespace eseal::api::sz {
 
 struct Options {
-  std::chrono::seconds replay_window{86400};  // a reqId seen within it is a replay
-  std::chrono::minutes task_lifetime{10};     // QR login and signing tasks
-  std::chrono::hours held_lifetime{24};       // genCalculateFileHash until genDetachedFile
-  std::chrono::hours file_lifetime{24 * 7};   // centralized-signing files
-  std::size_t max_file_size = 30u << 20;      // one document, decoded
-  std::size_t max_batch = 30;                 // files of one genCalculateFileHash
+  std::chrono::seconds replay_window{365 * 86400};  // a reqId seen within it is a replay
+  std::chrono::minutes task_lifetime{10};           // QR login and signing tasks
+  std::chrono::hours held_lifetime{24};             // genCalculateFileHash until genDetachedFile
+  std::chrono::hours file_lifetime{24 * 7};         // centralized-signing files
+  std::size_t max_file_size = 30u << 20;            // one document, decoded
+  std::size_t max_batch = 30;                       // files of one genCalculateFileHash
   unsigned max_json_depth = 32;
   service::SigningSettings signing;  // PDF format, limits, time stamps
   std::string public_url;            // where phones reach the server; "" for the request's Host

@@ -8,9 +8,13 @@ namespace eseal::api::sz {
 void add_routes(Server& server, Adapter& adapter) {
   RouteOptions options;
   options.body_limit = body_limit(adapter.options());
-  options.on_error = [](const api::Request&, int status, std::string_view detail) {
-    std::string_view c = status == 413 ? code::kTooLarge : code::kServer;
-    return Response::json(200, response("", c, message(c, {detail}), {}));
+  // The server's own refusals: a body over the limit, a request it could not read, a handler
+  // that failed. The HTTP parser's words are not the caller's business.
+  options.on_error = [](const api::Request&, int status, std::string_view) {
+    std::string_view c = status == 413   ? code::kTooLarge
+                         : status >= 500 ? code::kServer
+                                         : code::kBadJson;
+    return Response::json(200, response("", c, message(c), {}));
   };
   for (const std::string& function : function_names()) {
     server.route(
