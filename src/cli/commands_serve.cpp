@@ -101,8 +101,8 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   service::HeldSignatures held(*store);
   service::StoredFiles stored_files(*store);
   render::OfficeConverter office;
-  api::sz::Options sz_options = need(api::sz::options_from(config));
-  sz_options.signing.time_stamps = ldt_options.signing.time_stamps;
+  api::sz::Options sz_options = api::sz::options_from(config);
+  sz_options.signing = ldt_options.signing;
   sz_options.office = &office;
   api::sz::Adapter sz({platform.platform(), sign_jobs, sz_grants, held, stored_files}, sz_options);
 

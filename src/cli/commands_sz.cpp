@@ -72,6 +72,22 @@ void set_in_file(const std::string& file, const std::string& key, const std::str
   need(write_file_atomic(file, as_bytes(out), 0600));
 }
 
+// The grants of data folder `dir`, with the store and platform they stand on.
+struct Grants {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<service::StorePlatform> platform;
+  std::unique_ptr<service::SzGrants> grants;
+};
+
+Grants open_grants(const GlobalOptions& global, const std::string& dir) {
+  keys::Kek kek = data_folder_kek(global, dir);
+  Grants g;
+  g.store = open_data_store(dir, kek);
+  g.platform = std::make_unique<service::StorePlatform>(*g.store, kek, dir);
+  g.grants = std::make_unique<service::SzGrants>(*g.store, *g.platform, *g.platform);
+  return g;
+}
+
 void print_grant(const service::SzGrant& g) {
   std::cout << g.id << "  " << g.state << "  " << g.credit_code << "  " << g.org_name << "  user "
             << (g.user_id.empty() ? "-" : g.user_id)
@@ -107,10 +123,7 @@ void add_sz_commands(CLI::App& root, const GlobalOptions& global) {
   grant->add_option("--days", g->days, "How long the grant lasts")->check(CLI::Range(1, 3650));
   add_data_dir_option(*grant, g->data_dir);
   grant->callback([g, &global] {
-    keys::Kek kek = data_folder_kek(global, g->data_dir);
-    auto store = open_data_store(g->data_dir, kek);
-    service::StorePlatform platform(*store, kek, g->data_dir);
-    service::SzGrants grants(*store, platform, platform);
+    auto [store, platform, grants] = open_grants(global, g->data_dir);
     std::string system = system_of_file(g->app);
     auto app = need(store->find_app(system.empty() ? g->app : system), "--app " + g->app);
     if (app.sz_app_key.empty()) {
@@ -121,14 +134,14 @@ void add_sz_commands(CLI::App& root, const GlobalOptions& global) {
     std::string actor = operator_caller().actor();
     std::vector<int> types = g->types.empty() ? std::vector<int>{} : parse_types(g->types);
     if (!types.empty() && g->user.empty()) fail(Error::invalid_input("--seal-types needs --user"));
-    auto org = need(grants.organization(g->org_name, g->credit_code, now, actor));
-    auto [made, code] = need(grants.add(
+    auto org = need(grants->organization(g->org_name, g->credit_code, now, actor));
+    auto [made, code] = need(grants->add(
         {app.id, org.id, g->user, g->legal_person, now + std::chrono::hours(24) * g->days}, now,
         actor));
     print_field("grant", made.id);
     print_field("organization", org.name + " (" + org.credit_code + ")");
     print_field("grantCode", code);
-    for (const auto& seal : need(grants.issue_seals(made, types, now, actor))) {
+    for (const auto& seal : need(grants->issue_seals(made, types, now, actor))) {
       print_field("seal",
                   seal.id + "  type " + std::to_string(seal.seal.info.type) + "  " + seal.name);
     }
@@ -146,12 +159,9 @@ void add_sz_commands(CLI::App& root, const GlobalOptions& global) {
   list->add_option("--app", l->app, "The app's syscode")->required();
   add_data_dir_option(*list, l->data_dir);
   list->callback([l, &global] {
-    keys::Kek kek = data_folder_kek(global, l->data_dir);
-    auto store = open_data_store(l->data_dir, kek);
-    service::StorePlatform platform(*store, kek, l->data_dir);
-    service::SzGrants grants(*store, platform, platform);
+    auto [store, platform, grants] = open_grants(global, l->data_dir);
     auto app = need(store->find_app(l->app), "--app " + l->app);
-    auto all = need(grants.list(app.id, now_utc()));
+    auto all = need(grants->list(app.id, now_utc()));
     if (all.empty()) std::cout << "no grants\n";
     for (const auto& one : all) print_grant(one);
   });
@@ -161,11 +171,8 @@ void add_sz_commands(CLI::App& root, const GlobalOptions& global) {
   revoke->add_option("GRANT", r->id, "The grant's id")->required();
   add_data_dir_option(*revoke, r->data_dir);
   revoke->callback([r, &global] {
-    keys::Kek kek = data_folder_kek(global, r->data_dir);
-    auto store = open_data_store(r->data_dir, kek);
-    service::StorePlatform platform(*store, kek, r->data_dir);
-    service::SzGrants grants(*store, platform, platform);
-    print_grant(need(grants.revoke(r->id, now_utc(), operator_caller().actor())));
+    print_grant(need(open_grants(global, r->data_dir)
+                         .grants->revoke(r->id, now_utc(), operator_caller().actor())));
   });
 }
 

@@ -329,9 +329,8 @@ class Call {
   Answer login_qr_code() {
     auto grant = checked_grant(false);
     if (!grant) return grant.error();
-    std::string scene = text_of(content_, "scene");
-    if (scene.empty()) scene = "01";
-    if (auto s = check_scene(scene); !s) return s.error();
+    auto scene = scene_of();
+    if (!scene) return scene.error();
     // Whoever confirms is reported as the organization's: only its seal holder may.
     if (grant->user_id.empty()) return fail(code::kUserCheck, {"授权码未指定持章人"});
     auto random = crypto::random_bytes(8);
@@ -450,9 +449,8 @@ class Call {
   Answer calculate_file_hash() {
     auto grant = checked_grant(true);
     if (!grant) return grant.error();
-    std::string scene = text_of(content_, "scene");
-    if (scene.empty()) scene = "01";
-    if (auto s = check_scene(scene); !s) return s.error();
+    auto scene = scene_of();
+    if (!scene) return scene.error();
     std::string search = text_of(content_, "searchType");
     if (search.empty()) search = "01";
     if (search == "02") return fail(code::kLibrary, {"USBKey介质未配置（searchType 02）"});
@@ -472,7 +470,7 @@ class Call {
       return fail(code::kBadParameter,
                   {"sealDataList", "最多" + std::to_string(options_.max_batch) + "个文件"});
     }
-    if (scene == "01" && list->Size() > 1) {
+    if (*scene == "01" && list->Size() > 1) {
       return fail(code::kBadParameter, {"sealDataList", "scene为01时不支持批量"});
     }
     // The request-wide fields replace each entry's (table 12, 4-6 to 4-8).
@@ -546,10 +544,7 @@ class Call {
   Answer detached_file() {
     auto grant = checked_grant(true);
     if (!grant) return grant.error();
-    std::string scene = text_of(content_, "scene");
-    if (!scene.empty()) {
-      if (auto s = check_scene(scene); !s) return s.error();
-    }
+    if (auto scene = scene_of(); !scene) return scene.error();
     const Value* list = member(content_, "sealDataList");
     if (!list || !list->IsArray() || list->Empty()) {
       return fail(code::kBadParameter, {"sealDataList", "应为非空数组"});
@@ -894,6 +889,14 @@ class Call {
       if (comma == std::string::npos) return out;
       start = comma + 1;
     }
+  }
+
+  // The content's scene (appendix A.2; 01 when absent), one this deployment can serve.
+  Result<std::string> scene_of() const {
+    std::string scene = text_of(content_, "scene");
+    if (scene.empty()) scene = "01";
+    if (auto s = check_scene(scene); !s) return s.error();
+    return scene;
   }
 
   // The grant the content's grantCode names, active, of this app; with `org`, for the
@@ -1408,12 +1411,7 @@ const std::vector<std::string>& function_names() {
   return names;
 }
 
-Result<Options> options_from(const api::Config& config) {
-  auto format = doc::parse_signature_format(config.signing.pdf_format);
-  if (!format) {
-    return Error::invalid_input("[signing] pdf_format: \"" + config.signing.pdf_format +
-                                "\" is not one of ses, gmcms, pkcs7");
-  }
+Options options_from(const api::Config& config) {
   auto size = [](std::int64_t v) { return static_cast<std::size_t>(v); };
   Options o;
   o.replay_window = std::chrono::seconds(config.sz.replay_window_s);
@@ -1425,9 +1423,6 @@ Result<Options> options_from(const api::Config& config) {
   o.max_json_depth = static_cast<unsigned>(config.limits.json_depth);
   o.public_url = config.coss.public_url;
   while (!o.public_url.empty() && o.public_url.back() == '/') o.public_url.pop_back();
-  o.signing.pdf_format = *format;
-  o.signing.limits.max_stamps = size(config.limits.stamps);
-  o.signing.limits.max_output_bytes = size(config.limits.output_mib) << 20;
   return o;
 }
 

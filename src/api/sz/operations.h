@@ -40,7 +40,7 @@ struct Options {
   std::size_t max_file_size = 30u << 20;            // one document, decoded
   std::size_t max_batch = 30;                       // files of one genCalculateFileHash
   unsigned max_json_depth = 32;
-  service::SigningSettings signing;  // PDF format, limits, time stamps
+  service::SigningSettings signing;  // PDF format, limits, time stamps: as every door signs
   std::string public_url;            // where phones reach the server; "" for the request's Host
   render::OfficeConverter* office = nullptr;  // word/excel/html conversions; none: refused
 };
@@ -49,8 +49,9 @@ struct Options {
 // encrypted (base64 again), plus 2 MiB for the rest.
 std::uint64_t body_limit(const Options& options);
 
-// The door's options from the configuration ([sz], [limits], [signing]).
-Result<Options> options_from(const api::Config& config);
+// The door's own options from the configuration ([sz], [limits], [coss] public_url); the
+// signing settings are the server's, shared by every door (serve sets them).
+Options options_from(const api::Config& config);
 
 struct Services {
   service::Platform platform;
