@@ -14,6 +14,7 @@
 #include "service/coss_users.h"
 #include "service/signing.h"
 #include "service/store_platform.h"
+#include "service/sz_grants.h"
 
 namespace eseal::cli {
 namespace {
@@ -265,7 +266,7 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
   }
 
   // The organization's id follows from its credit code, so that a second demo run finds it.
-  std::string org_id = crypto::to_hex(crypto::sm3(as_bytes(d.credit_code))).substr(0, 32);
+  std::string org_id = service::organization_id(d.credit_code);
   if (!store.find_organization(org_id)) {
     store::Organization org{org_id, d.organization, d.credit_code, now};
     need(store.add_organization(org, cli_audit("org.add", org.id, "eseal demo: " + org.name)));

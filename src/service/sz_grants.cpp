@@ -31,6 +31,10 @@ const TaskKind& sz_grant_kind() {
   return kind;
 }
 
+std::string organization_id(const std::string& credit_code) {
+  return crypto::to_hex(crypto::sm3(as_bytes(credit_code))).substr(0, 32);
+}
+
 std::string id_type_code(const std::string& coss_id_type) {
   if (coss_id_type == "SF") return "01";
   if (coss_id_type == "GA") return "02";
@@ -48,7 +52,7 @@ Result<store::Organization> SzGrants::organization(const std::string& name,
   if (credit_code.empty() || name.empty()) {
     return Error::invalid_input("an organization needs a name and a credit code");
   }
-  std::string id = crypto::to_hex(crypto::sm3(as_bytes(credit_code))).substr(0, 32);
+  std::string id = organization_id(credit_code);
   auto found = store_.find_organization(id);
   if (found) return found;
   if (found.error().kind != ErrorKind::kNotFound) return found.error();

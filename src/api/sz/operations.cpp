@@ -7,6 +7,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "api/coss/wording.h"
@@ -272,9 +273,9 @@ class Call {
     if (!types) return types.error();
     auto wanted = seal_types_of(*types);
     if (!wanted) return wanted.error();
-    auto seals = s_.grants.seals(*grant, now_);
-    if (!seals) return server_error(seals.error());
-    if (seals->empty()) return fail(code::kNoSeal, {grant->org_name});
+    auto seals = org_seals(*grant);
+    if (!seals) return seals.error();
+    if ((*seals)->empty()) return fail(code::kNoSeal, {grant->org_name});
     Data d = object();
     auto& a = d.GetAllocator();
     Value list(rapidjson::kArrayType);
@@ -284,7 +285,7 @@ class Call {
       // The newest usable seal of the type, else the newest of it (shown as N).
       const service::RegisteredSeal* chosen = nullptr;
       bool usable = false;
-      for (const auto& seal : *seals) {
+      for (const auto& seal : **seals) {
         if (seal.seal.info.type != type) continue;
         bool ok = static_cast<bool>(service::check_usable(seal, caller_, now_));
         if (!chosen || (ok && !usable)) {
@@ -1156,14 +1157,25 @@ class Call {
     return rule;
   }
 
+  // The organization's seals registered to this app, read once per request (a batch asks for
+  // one per file).
+  Result<const std::vector<service::RegisteredSeal>*> org_seals(const service::SzGrant& grant) {
+    if (!org_seals_) {
+      auto seals = s_.grants.seals(grant, now_);
+      if (!seals) return server_error(seals.error());
+      org_seals_ = std::move(*seals);
+    }
+    return &*org_seals_;
+  }
+
   // The organization's usable seal of `type` for the holder's certificate.
   Result<service::RegisteredSeal> seal_for(const service::SzGrant& grant, int type,
                                            const pki::Certificate& cert) {
-    auto seals = s_.grants.seals(grant, now_);
-    if (!seals) return server_error(seals.error());
+    auto seals = org_seals(grant);
+    if (!seals) return seals.error();
     const service::RegisteredSeal* refused = nullptr;
     Error why = fail(code::kNoSeal);
-    for (const auto& seal : *seals) {
+    for (const auto& seal : **seals) {
       if (seal.seal.info.type != type) continue;
       if (!seal.signer_cert || seal.signer_cert->der() != cert.der()) continue;
       auto s = service::check_usable(seal, caller_, now_);
@@ -1179,14 +1191,13 @@ class Call {
 
   // The organization's seals the grant's user holds now.
   Result<std::vector<service::RegisteredSeal>> held_types(const service::SzGrant& grant) {
-    auto seals = s_.grants.seals(grant, now_);
-    if (!seals) return server_error(seals.error());
+    auto seals = org_seals(grant);
+    if (!seals) return seals.error();
     auto cert = s_.grants.holder_certificate(grant);
     std::vector<service::RegisteredSeal> out;
     if (!cert) return out;
-    for (auto& seal : *seals) {
-      if (seal.signer_cert && seal.signer_cert->der() == cert->der())
-        out.push_back(std::move(seal));
+    for (const auto& seal : **seals) {
+      if (seal.signer_cert && seal.signer_cert->der() == cert->der()) out.push_back(seal);
     }
     return out;
   }
@@ -1358,6 +1369,7 @@ class Call {
   }
 
   Data scratch_;  // values made while answering (a one-file batch from the top level)
+  std::optional<std::vector<service::RegisteredSeal>> org_seals_;
   const Services& s_;
   const Options& options_;
   const service::Caller& caller_;
