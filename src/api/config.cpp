@@ -77,6 +77,13 @@ std::vector<Key> keys(Config& c) {
       {"sz", "batch_files", &c.sz.batch_files, 1, 30},
       {"sms", "gateway_url", &c.sms.gateway_url},
       {"sms", "gateway_body", &c.sms.gateway_body},
+      {"filing", "upstream_url", &c.filing.upstream_url},
+      {"filing", "credentials", &c.filing.credentials},
+      {"filing", "platform_cert", &c.filing.platform_cert},
+      {"filing", "required", &c.filing.required, 0, 1},
+      {"filing", "challenge_s", &c.filing.challenge_s, 10, kDay},
+      {"filing", "task_days", &c.filing.task_days, 1, 3650},
+      {"filing", "token_hours", &c.filing.token_hours, 1, 24 * 30},
   };
 }
 
@@ -125,6 +132,11 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
         return key_error(source, fmt::format("unknown key [{}] {}", section_key, key_name));
       }
       if (auto* integer = std::get_if<std::int64_t*>(&key->value)) {
+        // A switch (0 or 1) may be written as a TOML boolean.
+        if (auto flag = node.value_exact<bool>(); flag && key->max == 1) {
+          **integer = *flag ? 1 : 0;
+          continue;
+        }
         auto value = node.value_exact<std::int64_t>();
         if (!value) return key_error(source, key->label() + ": expected an integer");
         **integer = *value;

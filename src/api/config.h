@@ -92,6 +92,21 @@ struct Config {
     std::string gateway_url;
     std::string gateway_body = R"({"mobile":"{mobile}","text":"{text}"})";
   } sms;
+  // Filing with the national platform (LD/T 01.4 §5.2, api/ldt/filing.h). As the platform:
+  // how long a challenge, a task's results and a bearer token last. As a seal-making system:
+  // where to file (`upstream_url`), the app file of our credentials there (as `eseal app add`
+  // writes it, with the DB.oauth.token account when there is one), the platform's signing
+  // certificate (its D/platform/lock.pem), and whether seals made by applySeal wait for their
+  // filing before they can be used (0 or 1, or false/true).
+  struct Filing {
+    std::string upstream_url;
+    std::string credentials;
+    std::string platform_cert;
+    std::int64_t required = 0;
+    std::int64_t challenge_s = 300;
+    std::int64_t task_days = 30;
+    std::int64_t token_hours = 8;
+  } filing;
 };
 
 // Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so

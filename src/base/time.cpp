@@ -51,4 +51,19 @@ Result<Time> parse_utc(std::string_view text) {
          std::chrono::seconds(s);
 }
 
+std::string format_china(Time t) {
+  std::string out = format_utc(t + std::chrono::hours(8)).substr(0, 19);
+  out[10] = ' ';
+  return out;
+}
+
+Result<Time> parse_china(std::string_view text) {
+  if (text.find('T') != std::string_view::npos || text.find('Z') != std::string_view::npos)
+    return Error::invalid_input("not a China Standard Time \"YYYY-MM-DD HH:MM:SS\": " +
+                                std::string(text));
+  auto t = parse_utc(text);
+  if (!t) return t.error();
+  return *t - std::chrono::hours(8);
+}
+
 }  // namespace eseal

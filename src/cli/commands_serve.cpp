@@ -11,6 +11,7 @@
 #include "api/coss/mobile.h"
 #include "api/coss/routes.h"
 #include "api/http_client.h"
+#include "api/ldt/filing.h"
 #include "api/ldt/routes.h"
 #include "api/server.h"
 #include "api/static_files.h"
@@ -69,7 +70,15 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   service::StorePlatform platform(*store, kek, config.data.dir);
   auto time_stamps = need(api::tsa::authority_from(config, platform));
   ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
-  api::ldt::Adapter ldt(platform.platform(), ldt_options);
+  // The national platform's filing operations on the same door; seals made by applySeal wait for
+  // their filing when [filing] required is set.
+  service::filing::FilingRegistry filing(
+      *store, {std::chrono::seconds(config.filing.challenge_s),
+               std::chrono::hours(24 * config.filing.task_days),
+               std::chrono::hours(config.filing.token_hours)});
+  api::ldt::FilingDoor filing_door{filing, platform.platform()};
+  platform.require_filing(config.filing.required != 0);
+  api::ldt::Adapter ldt(platform.platform(), ldt_options, &filing_door);
   service::CossUsers coss_users(*store);
   service::CossKeys coss_keys(*store, platform, platform);
   service::CallbackPolicy callbacks{std::chrono::seconds(config.coss.callback_first_retry_s),
@@ -153,10 +162,12 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
         logger->info("expired {} {}", *done, what);
       }
     };
-    for (const service::TaskKind* kind :
-         {&service::activation_kind(), &service::token_kind(), &service::session_kind(),
-          &service::delegation_kind(), &service::sz_grant_kind(), &service::held_signature_kind(),
-          &service::stored_file_kind()}) {
+    std::vector<const service::TaskKind*> kinds = {
+        &service::activation_kind(), &service::token_kind(),         &service::session_kind(),
+        &service::delegation_kind(), &service::sz_grant_kind(),      &service::held_signature_kind(),
+        &service::stored_file_kind()};
+    for (const service::TaskKind* kind : service::filing::expiring_kinds()) kinds.push_back(kind);
+    for (const service::TaskKind* kind : kinds) {
       report(kind->name + " tasks", tasks.sweep(*kind, now));
     }
     report("coss.sign tasks", sign_jobs.sweep(now));

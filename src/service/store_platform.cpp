@@ -226,9 +226,10 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
   record.seal_sm3 = *sm3;
   record.valid_start = seal->info.valid_start;
   record.valid_end = seal->info.valid_end;
-  record.status = store::SealStatus::kValid;
+  record.status = require_filing_ ? store::SealStatus::kUnfiled : store::SealStatus::kValid;
   record.created = record.updated = now;
-  store::AuditEntry audit{now, caller.actor(), "seal.make", record.id, "name=" + record.name, ""};
+  store::AuditEntry audit{now, caller.actor(), "seal.make", record.id,
+                          "name=" + record.name + (require_filing_ ? ", awaiting filing" : ""), ""};
   if (auto s = store_.add_seal({record, std::nullopt, std::nullopt}, audit); !s) return s.error();
   return registered(record, now);
 }

@@ -59,6 +59,9 @@ class StorePlatform final : public Credentials,
                                                     Time now) override;
   Result<RegisteredSeal> make_and_register(const Caller& caller, SealDesign design,
                                            const std::string& cert_dn, Time now) override;
+  // With `required` ([filing] required), seals made from now on are registered unfiled: no door
+  // signs with them until `eseal filing run` has filed them with the national platform.
+  void require_filing(bool required) { require_filing_ = required; }
 
   Status record(const Caller& caller, const std::string& biznum, ByteView document,
                 const std::string& operation, Time now) override;
@@ -95,6 +98,7 @@ class StorePlatform final : public Credentials,
   store::Store& store_;
   keys::Kek kek_;
   std::filesystem::path dir_;
+  bool require_filing_ = false;
   std::once_flag roots_once_;
   std::mutex escrow_mutex_;
   std::vector<pki::Certificate> roots_;

@@ -213,6 +213,37 @@ ALTER TABLE apps ADD COLUMN sz_keys_sealed TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX apps_sz_app_key ON apps (sz_app_key) WHERE sz_app_key <> '';
 )sql";
 
+// Filing (service/filing.h): a seal code is allocated once and a seal filed once, whichever
+// node or request gets there first (the index refuses the second); and a seal made while filing
+// is required waits as 'unfiled' (the table is rebuilt for its CHECK; nothing references it).
+constexpr std::string_view kFiling = R"sql(
+CREATE UNIQUE INDEX tasks_filing_subject ON tasks (kind, subject)
+  WHERE kind IN ('filing.code', 'filing.seal');
+CREATE TABLE seals_filing (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  org_id TEXT REFERENCES organizations (id),
+  app_id TEXT REFERENCES apps (id),
+  signer_dn TEXT NOT NULL,
+  seal_sm3 TEXT NOT NULL,
+  cert_id TEXT REFERENCES certificates (id),
+  key_id TEXT REFERENCES keys (id),
+  valid_start BIGINT NOT NULL,
+  valid_end BIGINT NOT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('valid', 'frozen', 'lost', 'revoked', 'expired', 'unfiled')),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+INSERT INTO seals_filing SELECT id, name, type, org_id, app_id, signer_dn, seal_sm3, cert_id,
+  key_id, valid_start, valid_end, status, created_at, updated_at FROM seals;
+DROP TABLE seals;
+ALTER TABLE seals_filing RENAME TO seals;
+CREATE INDEX seals_signer_dn ON seals (signer_dn);
+CREATE INDEX seals_app_id ON seals (app_id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -224,6 +255,7 @@ constexpr std::array kMigrations{
     Migration{7, "coss_keys", kCossKeys},
     Migration{8, "coss_escrows", kCossEscrows},
     Migration{9, "DB4403 credentials on apps", kSzCredentials},
+    Migration{10, "filing: unique seal codes and filed seals, unfiled seals", kFiling},
 };
 
 }  // namespace

@@ -25,12 +25,13 @@ constexpr std::size_t kSzAppKeyBytes = 16;
 constexpr std::size_t kSzSm4KeySize = 16;
 constexpr std::size_t kSzMacKeySize = 32;
 
-constexpr std::array<std::pair<SealStatus, std::string_view>, 5> kStatusNames{{
+constexpr std::array<std::pair<SealStatus, std::string_view>, 6> kStatusNames{{
     {SealStatus::kValid, "valid"},
     {SealStatus::kFrozen, "frozen"},
     {SealStatus::kLost, "lost"},
     {SealStatus::kRevoked, "revoked"},
     {SealStatus::kExpired, "expired"},
+    {SealStatus::kUnfiled, "unfiled"},
 }};
 
 Bytes salted_sm3(ByteView salt, std::string_view authcode) {
@@ -141,7 +142,7 @@ Result<SealStatus> parse_seal_status(std::string_view name) {
     if (n == name) return s;
   }
   return Error::invalid_input("unknown seal status \"" + std::string(name) +
-                              "\" (valid, frozen, lost, revoked, expired)");
+                              "\" (valid, frozen, lost, revoked, expired, unfiled)");
 }
 
 bool status_change_allowed(SealStatus from, SealStatus to) {
@@ -153,6 +154,8 @@ bool status_change_allowed(SealStatus from, SealStatus to) {
       return to == kFrozen || to == kLost || to == kExpired;
     case kFrozen:
       return to == kValid || to == kLost || to == kExpired;
+    case kUnfiled:
+      return to == kValid;
     default:
       return false;
   }

@@ -114,11 +114,13 @@ struct KeyRecord {
   Time created{};
 };
 
-enum class SealStatus { kValid, kFrozen, kLost, kRevoked, kExpired };
+// kUnfiled: made while filing is required ([filing] required), not usable until filed.
+enum class SealStatus { kValid, kFrozen, kLost, kRevoked, kExpired, kUnfiled };
 std::string_view status_name(SealStatus status);  // "valid", "frozen", ...
 Result<SealStatus> parse_seal_status(std::string_view name);
 // The one table of allowed changes: valid <-> frozen; valid or frozen -> lost or expired;
-// anything but revoked -> revoked. Revoked is final; lost and expired only go on to revoked.
+// unfiled -> valid (its filing completed); anything but revoked -> revoked. Revoked is final;
+// lost and expired only go on to revoked.
 bool status_change_allowed(SealStatus from, SealStatus to);
 
 struct SealRecord {

@@ -8,7 +8,9 @@
 #include <functional>
 #include <map>
 
+#include "api/ldt/content.h"
 #include "api/ldt/envelope.h"
+#include "api/ldt/filing.h"
 #include "api/ldt/wording.h"
 #include "base/utf8.h"
 #include "crypto/encoding.h"
@@ -23,62 +25,6 @@ using Content = rapidjson::Document;
 
 // The operation's answer: its message_content, or an errorInfo.
 using Answer = Result<Content>;
-
-Error refused(std::string info) {
-  return Error::invalid_input(std::move(info));
-}
-
-// A member of `object` as text: strings as they are (already trimmed), numbers as written;
-// "" when absent or of another type.
-std::string text_of(const Value& object, const char* key) {
-  if (!object.IsObject()) return {};
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd()) return {};
-  if (it->value.IsString()) return {it->value.GetString(), it->value.GetStringLength()};
-  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
-  if (it->value.IsNumber()) return std::to_string(it->value.GetDouble());
-  return {};
-}
-
-// The text of whichever of `keys` the object has (the seed spells some fields two ways); two of
-// them at once are refused rather than one silently preferred.
-Result<std::string> either(const Value& object, std::initializer_list<const char*> keys) {
-  const char* found = nullptr;
-  std::string out;
-  for (const char* key : keys) {
-    if (!object.IsObject() || !object.HasMember(key)) continue;
-    if (found) return refused(std::string("参数") + found + "与" + key + "重复");
-    found = key;
-    out = text_of(object, key);
-  }
-  return out;
-}
-
-Result<std::string> required(const Value& object, const char* key) {
-  std::string v = text_of(object, key);
-  if (v.empty()) return refused(std::string("缺少参数") + key);
-  return v;
-}
-
-// Several required fields at once, in order; the first missing one is refused.
-Result<std::vector<std::string>> required_fields(const Value& object,
-                                                 std::initializer_list<const char*> keys) {
-  std::vector<std::string> out;
-  for (const char* key : keys) {
-    auto v = required(object, key);
-    if (!v) return v.error();
-    out.push_back(std::move(*v));
-  }
-  return out;
-}
-
-// `keys.begin()` names the field in the refusal.
-Result<std::string> required(const Value& object, std::initializer_list<const char*> keys) {
-  auto v = either(object, keys);
-  if (!v) return v;
-  if (v->empty()) return refused(std::string("缺少参数") + *keys.begin());
-  return v;
-}
 
 // A length in mm; "10", "10.5", "10mm" or "28pt"; finite (from_chars reads "nan" and "inf").
 Result<double> millimetres(const std::string& text, const char* key) {
@@ -117,18 +63,6 @@ Result<service::Placement> position_of(const Value& item,
   auto ym = millimetres(*y, *y_keys.begin());
   if (!ym) return ym.error();
   return service::Placement(doc::PositionRule{*n - 1, *xm, *ym});
-}
-
-Content string_content(std::initializer_list<std::pair<const char*, std::string>> fields) {
-  Content c;
-  c.SetObject();
-  for (const auto& [key, value] : fields) {
-    c.AddMember(
-        Value(key, c.GetAllocator()),
-        Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), c.GetAllocator()),
-        c.GetAllocator());
-  }
-  return c;
 }
 
 // One request being answered.
@@ -592,16 +526,23 @@ Outcome Adapter::handle(std::string_view body, Time now) {
     if (refusal.reason.empty()) return fail(internal_error(caller.error()));  // the store failed
     return refuse(refusal, refusal.reason != "unknown-app");
   }
+  bool filing = filing_ && is_filing_operation(h.businesstype);
   auto operation = operations().find(h.businesstype);
-  if (operation == operations().end())
+  if (!filing && operation == operations().end())
     return refuse({"不支持的业务类型：" + shown(h.businesstype), "operation"}, true);
   if (!caller->allows(h.businesstype))
     return refuse({"应用无权调用该接口：" + h.businesstype, "scope"}, true);
 
+  if (filing) {
+    if (auto s = check_request_sign_info(*filing_, h.businesstype, *caller, *request->content); !s)
+      return refuse({s.error().message, "sign-info"}, true);
+  }
   trim_content(*request);
   Call call(platform_, options_, *caller, *request->content, now);
   Status biznum = call.read_biznum();
-  Answer answer = biznum ? operation->second(call) : Answer(biznum.error());
+  Answer answer = filing   ? answer_filing(*filing_, h.businesstype, *caller, *request->content, now)
+                  : biznum ? operation->second(call)
+                           : Answer(biznum.error());
   out.biznum = call.biznum();
   // Every call an app was allowed to make is in the audit log, refused or not; a call whose
   // row cannot be written is not answered as a success.

@@ -47,15 +47,21 @@ struct Outcome {
   bool success = false;
 };
 
+struct FilingDoor;
+
 class Adapter {
  public:
-  Adapter(service::Platform platform, Options options) : platform_(platform), options_(options) {}
+  // With `filing`, the door also answers the filing operations as the national platform
+  // (api/ldt/filing.h).
+  Adapter(service::Platform platform, Options options, FilingDoor* filing = nullptr)
+      : platform_(platform), options_(options), filing_(filing) {}
   Outcome handle(std::string_view body, Time now);
   const Options& options() const { return options_; }
 
  private:
   service::Platform platform_;
   Options options_;
+  FilingDoor* filing_;
 };
 
 // The twelve operations, in the catalog's order.

@@ -27,6 +27,8 @@ std::string seal_refusal(const Error& e, const std::string& subject,
   namespace code = service::seal_code;
   if (e.code == code::kNotFound) return "印章不存在：" + subject;
   if (e.code == code::kNotYours) return "应用无权使用该印章：" + subject;
+  if (e.code == code::kStatus && seal && seal->status == "unfiled")
+    return "印章尚未完成备案：" + subject;
   if (e.code == code::kStatus)
     return "印章状态不可用：" + subject + (seal ? "（" + seal->status + "）" : "");
   if (e.code == code::kExpired || e.code == code::kNotYetValid)

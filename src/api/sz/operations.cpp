@@ -123,14 +123,6 @@ Data object() {
   return d;
 }
 
-std::string format_local(Time t) {
-  // China Standard Time, as the seed's examples print times ("2022-02-10 12:00:00").
-  std::string utc = format_utc(t + std::chrono::hours(8));  // "YYYY-MM-DDTHH:MM:SSZ"
-  std::string out = utc.substr(0, 19);
-  if (out.size() > 10) out[10] = ' ';
-  return out;
-}
-
 // The appendix B code for a seal the registry's rule refuses.
 Error seal_refusal(const Error& e, const service::RegisteredSeal* seal) {
   namespace sc = service::seal_code;
@@ -350,7 +342,7 @@ class Call {
     if (data.empty()) {
       std::string statement = "登录确认：" + grant->org_name + "（" + grant->credit_code +
                               "）授权第三方系统" + caller_.name + "，任务" + task_id + "，" +
-                              format_local(now_);
+                              format_china(now_);
       jobs.push_back({grant->user_id, "扫码登录", "DATA", "SM3withSM2", statement, minutes,
                       crypto::to_base64(as_bytes(statement)), ""});
     } else {
@@ -697,6 +689,8 @@ class Call {
       set(code::kNotFiled, "6", "印章未在本平台登记");
     } else if (registered->seal.encoded != seal->encoded) {
       set(code::kNotFiled, "6", "登记的印章与提交的印章不一致");
+    } else if (registered->status == "unfiled") {
+      set(code::kNotFiled, "6", "印章尚未完成备案");
     } else if (registered->status == "frozen") {
       set(code::kFrozen, "1", "印章已冻结");
     } else if (registered->status == "revoked" || registered->status == "lost") {
@@ -711,9 +705,9 @@ class Call {
     put(d, a, "sealCode", info.es_id);
     put(d, a, "sealType", std::to_string(info.type));
     put(d, a, "sealIssueUnit", unit);
-    put(d, a, "sealIssueTime", format_local(info.create_date));
-    put(d, a, "sealValidStart", format_local(info.valid_start));
-    put(d, a, "sealValidEnd", format_local(info.valid_end));
+    put(d, a, "sealIssueTime", format_china(info.create_date));
+    put(d, a, "sealValidStart", format_china(info.valid_start));
+    put(d, a, "sealValidEnd", format_china(info.valid_end));
     put(d, a, "sealStatus", status);
     put(d, a, "sealInvalidReason", reason);
     // eseal's own: the seal's name and picture.
@@ -1239,7 +1233,7 @@ class Call {
   }
 
   static std::string path_of(const service::StoredFile& file) {
-    std::string day = format_local(file.created).substr(0, 10);  // YYYY-MM-DD
+    std::string day = format_china(file.created).substr(0, 10);  // YYYY-MM-DD
     return "sz/" + day.substr(0, 4) + "/" + day.substr(5, 2) + "/" + day.substr(8, 2) + "/" +
            file.id + (file.format == service::DocumentFormat::kOfd ? ".ofd" : ".pdf");
   }
@@ -1329,23 +1323,23 @@ class Call {
     put(r, a, "sealName", s.seal_name);
     put(r, a, "sealCode", s.seal_id);
     put(r, a, "sealImg", crypto::to_base64(s.picture));
-    put(r, a, "sealDate", s.signing_time ? format_local(*s.signing_time) : "");
+    put(r, a, "sealDate", s.signing_time ? format_china(*s.signing_time) : "");
     put(r, a, "version", s.seal_version);
     put(r, a, "serialNumber", cert ? crypto::to_hex(cert->serial()) : "");
     put(r, a, "sigAlg", "SM2");
     put(r, a, "issuerDN", cert ? cert->issuer().to_string() : "");
     put(r, a, "subjectDN", cert ? cert->subject().to_string() : "");
-    put(r, a, "notBefore", cert ? format_local(cert->not_before()) : "");
-    put(r, a, "notAfter", cert ? format_local(cert->not_after()) : "");
-    put(r, a, "sealNotBefore", s.seal_valid_start ? format_local(*s.seal_valid_start) : "");
-    put(r, a, "sealNotAfter", s.seal_valid_end ? format_local(*s.seal_valid_end) : "");
+    put(r, a, "notBefore", cert ? format_china(cert->not_before()) : "");
+    put(r, a, "notAfter", cert ? format_china(cert->not_after()) : "");
+    put(r, a, "sealNotBefore", s.seal_valid_start ? format_china(*s.seal_valid_start) : "");
+    put(r, a, "sealNotAfter", s.seal_valid_end ? format_china(*s.seal_valid_end) : "");
     // eseal's own: the verdict, why, the kind and the proven time.
     put(r, a, "verdict", ses::indication_name(s.outcome().indication));
     std::string findings;
     for (const auto& f : s.outcome().findings) findings += (findings.empty() ? "" : "；") + f;
     put(r, a, "info", findings);
     put(r, a, "type", s.kind);
-    put(r, a, "timeStamp", s.time_stamp ? format_local(*s.time_stamp) : "");
+    put(r, a, "timeStamp", s.time_stamp ? format_china(*s.time_stamp) : "");
     put(r, a, "timeStampAuthority", s.time_stamp_authority);
     return r;
   }
