@@ -17,6 +17,7 @@ void add_app_commands(CLI::App& app, const GlobalOptions& options);
 void add_audit_commands(CLI::App& app, const GlobalOptions& options);
 void add_ca_commands(CLI::App& app, const GlobalOptions& options);
 void add_data_commands(CLI::App& app, const GlobalOptions& options);
+void add_filing_commands(CLI::App& app, const GlobalOptions& options);
 void add_demo_command(CLI::App& app, const GlobalOptions& options);
 void add_seal_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal seal register|list|status|freeze|revoke` (seals in the store), on the `seal` subcommand.

@@ -26,6 +26,7 @@
 #include "api/ldt/envelope.h"
 #include "api/sz/envelope.h"
 #include "base/file.h"
+#include "cli/app_file.h"
 #include "cli/commands.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
@@ -37,34 +38,6 @@ struct CallOptions {
   std::string operation, app, url, content, save, trans_id;
   std::vector<std::string> files, sets;
 };
-
-struct AppFile {
-  std::string url;
-  api::ldt::ClientCredentials credentials;
-};
-
-AppFile read_app_file(const std::string& path, const keys::Kek& kek) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    fail(Error::invalid_input(path + ": " + std::string(e.description())));
-  }
-  auto text = [&](const char* key) {
-    auto value = table[key].value<std::string>();
-    if (!value || value->empty()) fail(Error::invalid_input(path + ": no " + key));
-    return *value;
-  };
-  std::filesystem::path base = std::filesystem::path(path).parent_path();
-  auto relative = [&](const std::string& file) {
-    std::filesystem::path p(file);
-    return p.is_absolute() ? p : base / p;
-  };
-  return {table["url"].value_or(std::string("http://127.0.0.1:8080/seal/v1/electricSeal")),
-          {text("syscode"), text("authcode"),
-           need(crypto::from_base64(text("hmac_key")), path + ": hmac_key"),
-           read_signer(relative(text("key")), relative(text("cert")), kek)}};
-}
 
 void print_pretty(const rapidjson::Value& reply) {
   rapidjson::StringBuffer buffer;

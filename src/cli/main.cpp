@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   add_serve_command(app, options);
   add_sms_commands(app, options);
   add_sz_commands(app, options);
+  add_filing_commands(app, options);
   add_call_commands(app, options);
   add_ts_commands(app, options);
   try {

@@ -1,7 +1,6 @@
 #include "service/filing.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -178,6 +177,12 @@ const TaskKind& run_kind() {
   return kind;
 }
 
+store::TaskQuery query_of(const TaskKind& kind) {
+  store::TaskQuery query;
+  query.kind = kind.name;
+  return query;
+}
+
 std::vector<const TaskKind*> expiring_kinds() {
   return {&challenge_kind(), &task_kind(), &token_kind(), &auth_kind()};
 }
@@ -215,7 +220,7 @@ Status FilingRegistry::push_unit(const Caller& caller, const MakerUnit& unit, Ti
     return Error::invalid_input("mspSn应为1到99999：" + std::to_string(unit.serial));
   Fields f = unit.fields;
   f["certificate"] = crypto::to_base64(unit.certificate.der());
-  store::TaskQuery query{unit_kind().name};
+  store::TaskQuery query = query_of(unit_kind());
   query.subject = unit.credit_code;
   auto existing = tasks_.list(unit_kind(), query, now);
   if (!existing) return existing.error();
@@ -236,7 +241,7 @@ Status FilingRegistry::push_unit(const Caller& caller, const MakerUnit& unit, Ti
 }
 
 Result<std::vector<MakerUnit>> FilingRegistry::units() {
-  store::TaskQuery query{unit_kind().name};
+  store::TaskQuery query = query_of(unit_kind());
   query.limit = 10000;
   auto found = store_.find_tasks(query);
   if (!found) return found.error();
@@ -260,7 +265,7 @@ Result<std::string> FilingRegistry::open_challenge(const Caller& caller,
   auto random_b = random_digits(16);
   if (!random_b) return random_b.error();
   auto made = tasks_.create(challenge_kind(),
-                            {caller.app_id, random_a + *random_b, "", now + options_.challenge_life},
+                            {caller.app_id, random_a + *random_b, "", now + options_.challenge_life, std::nullopt},
                             now, caller.actor());
   if (!made) return made.error();
   return *random_b;
@@ -268,7 +273,7 @@ Result<std::string> FilingRegistry::open_challenge(const Caller& caller,
 
 Status FilingRegistry::spend_challenge(const Caller& caller, const std::string& token_info,
                                        Time now) {
-  store::TaskQuery query{challenge_kind().name};
+  store::TaskQuery query = query_of(challenge_kind());
   query.app_id = caller.app_id;
   query.subject = token_info;
   auto found = tasks_.list(challenge_kind(), query, now);
@@ -288,7 +293,7 @@ Result<std::string> FilingRegistry::allocate_code(const Caller& caller, const st
       !std::all_of(area.begin(), area.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return Error::invalid_input("areaNumber应为2到6位数字：" + area);
   std::string prefix = area + std::string(6 - area.size(), '0');
-  store::TaskQuery query{code_kind().name};
+  store::TaskQuery query = query_of(code_kind());
   query.reference = prefix;
   auto issued = store_.count_tasks(query);
   if (!issued) return issued.error();
@@ -296,9 +301,8 @@ Result<std::string> FilingRegistry::allocate_code(const Caller& caller, const st
   // takes the one after.
   for (std::int64_t serial = *issued + 1; serial <= *issued + 100; ++serial) {
     if (serial > 99999999) break;
-    char digits[9];
-    std::snprintf(digits, sizeof digits, "%08lld", static_cast<long long>(serial));
-    std::string code = prefix + digits;
+    std::string digits = std::to_string(serial);
+    std::string code = prefix + std::string(8 - digits.size(), '0') + digits;
     auto made = tasks_.create(code_kind(),
                               {caller.app_id, code, "", std::nullopt, std::nullopt, prefix}, now,
                               caller.actor());
@@ -309,7 +313,7 @@ Result<std::string> FilingRegistry::allocate_code(const Caller& caller, const st
 }
 
 Result<TaskRecord> FilingRegistry::filed_seal(const std::string& seal_code, Time now) {
-  store::TaskQuery query{seal_kind().name};
+  store::TaskQuery query = query_of(seal_kind());
   query.subject = seal_code;
   auto found = tasks_.list(seal_kind(), query, now);
   if (!found) return found.error();
@@ -352,7 +356,7 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
   std::vector<ItemResult> items;
   for (const SealUpload& s : seals) {
     const std::string& code = s.data.yzbm;
-    store::TaskQuery query{code_kind().name};
+    store::TaskQuery query = query_of(code_kind());
     query.subject = code;
     auto codes = store_.find_tasks(query);
     if (!codes) return codes.error();
@@ -383,7 +387,8 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
              {"validStart", epoch_text(s.sign_cert.not_before())},
              {"validEnd", epoch_text(s.sign_cert.not_after())}};
     put_record(f, data);
-    auto seal = tasks_.create(seal_kind(), {caller.app_id, code, write_fields(f)}, now,
+    auto seal = tasks_.create(seal_kind(), {caller.app_id, code, write_fields(f), std::nullopt, std::nullopt},
+                              now,
                               caller.actor());
     if (!seal) {
       if (seal.error().kind != ErrorKind::kInvalidInput) return seal.error();
@@ -593,7 +598,8 @@ Result<std::string> FilingRegistry::open_session(const Caller& caller,
   if (!random_b) return random_b.error();
   Fields f{{"idA", crypto::to_base64(publisher.der())}, {"randomA", random_a}};
   auto made = tasks_.create(
-      auth_kind(), {caller.app_id, *random_b, write_fields(f), now + options_.auth_life}, now,
+      auth_kind(),
+      {caller.app_id, *random_b, write_fields(f), now + options_.auth_life, std::nullopt}, now,
       caller.actor());
   if (!made) return made.error();
   return *random_b;
@@ -601,7 +607,7 @@ Result<std::string> FilingRegistry::open_session(const Caller& caller,
 
 Result<pki::Certificate> FilingRegistry::spend_session(const Caller& caller,
                                                        const std::string& random_b, Time now) {
-  store::TaskQuery query{auth_kind().name};
+  store::TaskQuery query = query_of(auth_kind());
   query.app_id = caller.app_id;
   query.subject = random_b;
   auto found = tasks_.list(auth_kind(), query, now);
@@ -657,7 +663,7 @@ Result<FilingRegistry::NewAccount> FilingRegistry::add_account(const Caller& cal
                                                                const std::string& username,
                                                                Time now) {
   if (username.empty()) return Error::invalid_input("an account needs a username");
-  store::TaskQuery query{account_kind().name};
+  store::TaskQuery query = query_of(account_kind());
   query.subject = username;
   auto existing = store_.count_tasks(query);
   if (!existing) return existing.error();
@@ -693,7 +699,7 @@ Result<FilingRegistry::Token> FilingRegistry::issue_token(const std::string& use
                                                           const std::string& client_id,
                                                           const std::string& client_secret,
                                                           Time now) {
-  store::TaskQuery query{account_kind().name};
+  store::TaskQuery query = query_of(account_kind());
   query.subject = username;
   query.reference = client_id;
   auto found = store_.find_tasks(query);
@@ -726,7 +732,7 @@ Result<FilingRegistry::Token> FilingRegistry::issue_token(const std::string& use
 
 Result<std::string> FilingRegistry::check_token(const std::string& client_id,
                                                 const std::string& token, Time now) {
-  store::TaskQuery query{token_kind().name};
+  store::TaskQuery query = query_of(token_kind());
   query.subject = crypto::to_hex(crypto::sm3(as_bytes(token)));
   query.reference = client_id;
   auto found = tasks_.list(token_kind(), query, now);
@@ -774,7 +780,7 @@ Result<RevocationPage> FilingRegistry::revocations(Time from, Time to, std::int6
                                                    std::int64_t page) {
   if (page_size < 1 || page_size > 1000 || page < 1)
     return Error::invalid_input("pageSize应为1到1000，pageNow从1开始");
-  store::TaskQuery query{seal_kind().name};
+  store::TaskQuery query = query_of(seal_kind());
   query.states = kRevokedStates;
   query.updated_from = from;
   query.updated_to = to;
@@ -808,7 +814,9 @@ Status FilingRegistry::record_filed(const Caller& caller, const std::string& sea
     f["validStart"] = epoch_text(seal->valid_start);
     f["validEnd"] = epoch_text(seal->valid_end);
   }
-  auto made = tasks_.create(seal_kind(), {caller.app_id, seal_code, write_fields(f)}, now,
+  auto made = tasks_.create(seal_kind(),
+                            {caller.app_id, seal_code, write_fields(f), std::nullopt, std::nullopt},
+                            now,
                             caller.actor());
   if (!made) return made.error();
   auto active = tasks_.move(seal_kind(), made->id, {"ACTIVE", "filed upstream"}, now,
@@ -834,7 +842,7 @@ const std::vector<std::string>& FilingRun::steps() {
 }
 
 Result<std::optional<TaskRecord>> FilingRun::find(const std::string& seal_id, Time now) {
-  store::TaskQuery query{run_kind().name};
+  store::TaskQuery query = query_of(run_kind());
   query.subject = seal_id;
   auto found = tasks_.list(run_kind(), query, now);
   if (!found) return found.error();
@@ -848,8 +856,104 @@ Result<crypto::Sm2PrivateKey> FilingRun::encryption_key(const Fields& fields) {
   return keystore->get(field(fields, "encKey"));
 }
 
+Result<std::pair<std::string, pki::Certificate>> FilingRun::new_encryption_key(
+    const pki::Certificate& signer, Time now) {
+  auto keystore = keys::SoftKeystore::open(keystore_dir_, kek_);
+  if (!keystore) return keystore.error();
+  auto reference = keystore->generate();
+  if (!reference) return reference.error();
+  auto key = keystore->public_key(*reference);
+  if (!key) return key.error();
+  pki::CertificateRequest request{pki::CertificateProfile::kSealEncryption,
+                                  signer.subject(),
+                                  *key,
+                                  std::max(now - 5min, signer.not_before()),
+                                  signer.not_after(),
+                                  {}};
+  auto cert = certificates_.issue_user_certificate(request);
+  if (!cert) return cert.error();
+  return std::make_pair(*reference, std::move(*cert));
+}
+
+Status FilingRun::take_package(Fields& f, const Package& package, const GaData& record) {
+  auto key = encryption_key(f);
+  if (!key) return key.error();
+  auto opened = eseal::filing::open_package(package, *key);
+  if (!opened) return opened.error();
+  // The package must carry the record as filed, field by field.
+  std::string differ;
+  for (const auto& name : eseal::filing::ga_data_field_names()) {
+    if (name != "deviceCode" && *eseal::filing::ga_data_field(opened->data, name) !=
+                                    *eseal::filing::ga_data_field(record, name))
+      differ += (differ.empty() ? "" : ", ") + name;
+  }
+  if (!differ.empty())
+    return Error::invalid_input("the package's GAData differs from the record filed: " + differ);
+  auto proof = eseal::filing::encrypt_device_code(opened->data_key, opened->data.device_code);
+  if (!proof) return proof.error();
+  // The carrier: the package, kept with the seal's encryption key that opens it.
+  f["deviceCode"] = opened->data.device_code;
+  f["encDeviceCode"] = *proof;
+  put_package(f, "package.", package);
+  return ok_status();
+}
+
+Status FilingRun::update_key(const std::string& seal_id, Time now, const Progress& progress,
+                             const std::string& actor) {
+  auto run = find(seal_id, now);
+  if (!run) return run.error();
+  if (!*run || (*run)->state != "DONE")
+    return Error::invalid_input("seal " + seal_id + " is not filed (eseal filing run)");
+  auto seal = seals_.find(seal_id, now);
+  if (!seal) return seal.error();
+  if (!seal->signer_cert)
+    return Error::invalid_input("seal " + seal_id + " has no registered signer certificate");
+  auto fields = read_fields((*run)->payload);
+  if (!fields) return fields.error();
+  Fields f = *fields;
+  std::string code = field(f, "sealCode");
+  CarrierProof old_proof{code, field(f, "deviceCode"), field(f, "encDeviceCode")};
+  auto made = new_encryption_key(*seal->signer_cert, now);
+  if (!made) return made.error();
+  progress("encryption-key", made->second.subject().to_string());
+  auto random_a = random_digits(16);
+  if (!random_a) return random_a.error();
+  auto token = upstream_.challenge(*random_a);
+  if (!token) return token.error();
+  auto task = upstream_.update_keys(*token, {{old_proof, *seal->signer_cert, made->second}});
+  if (!task) return task.error();
+  progress("update-key", "task " + *task);
+  auto result = upstream_.result(TaskType::kKeyUpdate, *task);
+  if (!result) return result.error();
+  if (result->items.empty() || result->items.front().error_code != "0" ||
+      !result->items.front().package)
+    return Error::invalid_input(
+        "the platform refused the key update: " +
+        (result->items.empty() ? std::string("no result") : result->items.front().message));
+  f["encKey"] = made->first;
+  f["encCert"] = crypto::to_base64(made->second.der());
+  if (auto s = take_package(f, *result->items.front().package, record_of(f)); !s) return s;
+  progress("result", "package opened, device " + field(f, "deviceCode"));
+  auto confirm_token = upstream_.challenge(*random_a);
+  if (!confirm_token) return confirm_token.error();
+  auto receipts = upstream_.confirm(
+      *confirm_token, TaskType::kKeyUpdate,
+      {{*task, {code, field(f, "deviceCode"), field(f, "encDeviceCode")}}});
+  if (!receipts) return receipts.error();
+  if (receipts->empty() || receipts->front().error_code != "0")
+    return Error::invalid_input("the platform did not confirm the receipt");
+  f["keyTaskId"] = *task;
+  Tasks::Move move{"DONE", "protection key updated, task " + *task};
+  move.payload = write_fields(f);
+  auto moved = tasks_.move(run_kind(), (*run)->id, move, now, actor);
+  if (!moved) return moved.error();
+  progress("confirm", "receipt confirmed");
+  return ok_status();
+}
+
 Result<std::string> FilingRun::run(const std::string& seal_id, const Details& details, Time now,
-                                   const Progress& progress, const std::string& actor) {
+                                   const Progress& progress, const std::string& actor,
+                                   std::size_t until) {
   auto seal = seals_.find(seal_id, now);
   if (!seal) return seal.error();
   if (!seal->signer_cert)
@@ -871,7 +975,8 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
              {"district", details.district},
              {"makerCode", details.maker_code}};
     put_record(f, details.record);
-    auto made = tasks_.create(run_kind(), {"", seal_id, write_fields(f)}, now, actor);
+    auto made = tasks_.create(
+        run_kind(), {"", seal_id, write_fields(f), std::nullopt, std::nullopt}, now, actor);
     if (!made) return made.error();
     run = *made;
   }
@@ -907,25 +1012,15 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
     if (auto s = save(1, *code); !s) return s.error();
   }
   const std::string code = field(f, "sealCode");
+  if (until <= 1) return code;
   if (done < 2) {
-    auto keystore = keys::SoftKeystore::open(keystore_dir_, kek_);
-    if (!keystore) return keystore.error();
-    auto reference = keystore->generate();
-    if (!reference) return reference.error();
-    auto key = keystore->public_key(*reference);
-    if (!key) return key.error();
-    pki::CertificateRequest request{pki::CertificateProfile::kSealEncryption,
-                                    sign_cert.subject(),
-                                    *key,
-                                    std::max(now - 5min, sign_cert.not_before()),
-                                    sign_cert.not_after(),
-                                    {}};
-    auto cert = certificates_.issue_user_certificate(request);
-    if (!cert) return cert.error();
-    f["encKey"] = *reference;
-    f["encCert"] = crypto::to_base64(cert->der());
-    if (auto s = save(2, cert->subject().to_string()); !s) return s.error();
+    auto made = new_encryption_key(sign_cert, now);
+    if (!made) return made.error();
+    f["encKey"] = made->first;
+    f["encCert"] = crypto::to_base64(made->second.der());
+    if (auto s = save(2, made->second.subject().to_string()); !s) return s.error();
   }
+  if (until <= 2) return code;
   auto enc_der = crypto::from_base64(field(f, "encCert"));
   if (!enc_der) return enc_der.error();
   auto enc_cert = pki::Certificate::from_der(*enc_der);
@@ -950,6 +1045,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
     put_record(f, record);
     if (auto s = save(3, "task " + *task); !s) return s.error();
   }
+  if (until <= 3) return code;
   if (done < 4) {
     auto task = upstream_.result(TaskType::kFiling, field(f, "taskId"));
     if (!task) return task.error();
@@ -960,33 +1056,11 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
                                   " has no result for " + code);
     if (item->error_code != "0" || !item->package)
       return Error::invalid_input("the platform refused " + code + ": " + item->message);
-    auto key = encryption_key(f);
-    if (!key) return key.error();
-    auto opened = eseal::filing::open_package(*item->package, *key);
-    if (!opened) return opened.error();
-    // The package must carry the record as filed, field by field.
-    std::vector<std::string> differ;
-    for (const auto& name : eseal::filing::ga_data_field_names()) {
-      if (name == "deviceCode") continue;
-      if (*eseal::filing::ga_data_field(opened->data, name) !=
-          *eseal::filing::ga_data_field(record, name))
-        differ.push_back(name);
-    }
-    if (!differ.empty()) {
-      std::string names;
-      for (const auto& d : differ) names += (names.empty() ? "" : ", ") + d;
-      return Error::invalid_input("the package's GAData differs from the record filed: " + names);
-    }
-    auto proof =
-        eseal::filing::encrypt_device_code(opened->data_key, opened->data.device_code);
-    if (!proof) return proof.error();
-    // The carrier: the package, kept with the seal's encryption key that opens it.
-    f["deviceCode"] = opened->data.device_code;
-    f["encDeviceCode"] = *proof;
-    put_package(f, "package.", *item->package);
-    if (auto s = save(4, "package opened, device " + opened->data.device_code); !s)
+    if (auto s = take_package(f, *item->package, record); !s) return s.error();
+    if (auto s = save(4, "package opened, device " + field(f, "deviceCode")); !s)
       return s.error();
   }
+  if (until <= 4) return code;
   CarrierProof proof{code, field(f, "deviceCode"), field(f, "encDeviceCode")};
   if (done < 5) {
     auto token = challenge();
@@ -999,6 +1073,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
           (results->empty() ? std::string("no result") : results->front().message));
     if (auto s = save(5, "receipt confirmed"); !s) return s.error();
   }
+  if (until <= 5) return code;
   if (done < 6) {
     Publication p{code,
                   record.yzmc,

@@ -55,6 +55,8 @@ const TaskKind& account_kind();
 const TaskKind& token_kind();
 const TaskKind& auth_kind();
 const TaskKind& run_kind();
+// A query of every task of `kind`, for the fields set after it.
+store::TaskQuery query_of(const TaskKind& kind);
 // The kinds that expire, for the sweeper.
 std::vector<const TaskKind*> expiring_kinds();
 
@@ -319,10 +321,16 @@ class FilingRun {
   // The steps, in order; a run resumes after the last one completed.
   static const std::vector<std::string>& steps();
   using Progress = std::function<void(const std::string& step, const std::string& detail)>;
-  // Runs (or resumes) the filing of `seal_id`. `details` is used when the run starts; a resumed
-  // run keeps what it started with. Returns the seal code.
+  // Runs (or resumes) the filing of `seal_id`, through step `until` (1-based; all by default).
+  // `details` is used when the run starts; a resumed run keeps what it started with. Returns the
+  // seal code ("" when stopped before it was allocated).
   Result<std::string> run(const std::string& seal_id, const Details& details, Time now,
-                          const Progress& progress, const std::string& actor);
+                          const Progress& progress, const std::string& actor,
+                          std::size_t until = 6);
+  // updateProtectKey for a filed seal: a new encryption key and certificate, the new package
+  // opened and its receipt confirmed.
+  Status update_key(const std::string& seal_id, Time now, const Progress& progress,
+                    const std::string& actor);
   // The run of a seal, when there is one: its state and fields.
   Result<std::optional<TaskRecord>> find(const std::string& seal_id, Time now);
   // Revokes a filed seal upstream (revocationSealInfo, then 209), then here: the seal's status
@@ -332,6 +340,12 @@ class FilingRun {
 
  private:
   Result<crypto::Sm2PrivateKey> encryption_key(const Fields& fields);
+  // A new encryption key in the keystore and its certificate for the signer's subject.
+  Result<std::pair<std::string, pki::Certificate>> new_encryption_key(const pki::Certificate& signer,
+                                                                      Time now);
+  // The package opened with the key of `fields`, compared with `record`, the carrier's proof
+  // kept in `fields`.
+  Status take_package(Fields& fields, const Package& package, const GaData& record);
   store::Store& store_;
   SealRegistry& seals_;
   UserCertificates& certificates_;

@@ -1,0 +1,42 @@
+#include "cli/app_file.h"
+
+#include <toml++/toml.h>
+
+#include "cli/cli_support.h"
+#include "crypto/encoding.h"
+
+namespace eseal::cli {
+
+AppFile read_app_file(const std::filesystem::path& path, const keys::Kek& kek) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    fail(Error::invalid_input(path.string() + ": " + std::string(e.description())));
+  }
+  auto text = [&](const char* key) {
+    auto value = table[key].value<std::string>();
+    if (!value || value->empty()) fail(Error::invalid_input(path.string() + ": no " + key));
+    return *value;
+  };
+  std::filesystem::path base = path.parent_path();
+  auto relative = [&](const std::string& file) {
+    std::filesystem::path p(file);
+    return p.is_absolute() ? p : base / p;
+  };
+  AppFile out{table["url"].value_or(std::string("http://127.0.0.1:8080/seal/v1/electricSeal")),
+              {text("syscode"), text("authcode"),
+               need(crypto::from_base64(text("hmac_key")), path.string() + ": hmac_key"),
+               read_signer(relative(text("key")), relative(text("cert")), kek)}};
+  auto account = [&](const char* key) {
+    return table["account"][key].value<std::string>().value_or("");
+  };
+  out.username = account("username");
+  out.password = account("password");
+  out.salt = account("salt");
+  out.client_id = account("client_id");
+  out.client_secret = account("client_secret");
+  return out;
+}
+
+}  // namespace eseal::cli

@@ -1,0 +1,25 @@
+// The app file an LD/T client reads its credentials from (TOML, as `eseal demo` writes
+// var/demo/app.toml): url, syscode, authcode, hmac_key (base64), and the paths of the app's
+// certificate and encrypted key (cert, key; relative to the file). A filing client's file may
+// also hold its DB.oauth.token account as [account] username, password, salt, client_id and
+// client_secret (`eseal filing account add --save` appends it).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "api/ldt/envelope.h"
+#include "keys/kek.h"
+
+namespace eseal::cli {
+
+struct AppFile {
+  std::string url;
+  api::ldt::ClientCredentials credentials;
+  std::string username, password, salt, client_id, client_secret;  // [account], when present
+};
+
+// Fails the command when the file does not read or lacks a field.
+AppFile read_app_file(const std::filesystem::path& path, const keys::Kek& kek);
+
+}  // namespace eseal::cli
