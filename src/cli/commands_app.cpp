@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "base/file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
@@ -77,6 +78,7 @@ std::string families_of(const store::App& app) {
 struct AddOptions {
   std::string data_dir = kDefaultDataDir;
   std::string name, syscode, cert, ca, issuer, subject, out, scopes = "*";
+  std::string save, key, url = "http://127.0.0.1:8080/seal/v1/electricSeal";
   std::vector<std::string> families{"ldt"};
   int days = 730;
   bool force = false;
@@ -107,7 +109,10 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
     fail(Error::invalid_input("syscode " + syscode + " is already taken"));
   }
 
-  std::string key_note;
+  if (!o.save.empty() && (!ldt || (!o.cert.empty() && o.key.empty())))
+    fail(Error::invalid_input(
+        "--save writes an LD/T app file: give --cert with the app's --key, or --ca/--issuer"));
+  std::string key_note, cert_file = o.cert, key_file = o.key;
   std::optional<pki::Certificate> cert = [&]() -> std::optional<pki::Certificate> {
     if (!o.cert.empty()) {
       if (!o.ca.empty() || !o.issuer.empty()) {
@@ -130,6 +135,8 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
     pki::Certificate issued = issue_to_files(issuer, pki::CertificateProfile::kUser, subject,
                                              o.days, prefix, o.force, kek);
     key_note = prefix + ".pem (key " + prefix + ".key, encrypted under the KEK)";
+    cert_file = prefix + ".pem";
+    key_file = prefix + ".key";
     return issued;
   }();
   if (cert) need(cert->public_key(), "the app's certificate");
@@ -155,6 +162,17 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
     print_field("certificate", cert->subject().to_string() + ", serial " + cert->serial_hex());
   if (!key_note.empty()) print_field("files", key_note);
   print_secrets(secrets, ldt, syscode);
+  if (!o.save.empty()) {
+    // The app file `eseal call ldt` and `eseal filing` read (cli/app_file.h), paths absolute.
+    auto absolute = [](const std::string& f) { return std::filesystem::absolute(f).string(); };
+    std::string text = "# LD/T 01.4 credentials of app " + syscode +
+                       " (secrets: keep this file private)\nurl = \"" + o.url + "\"\nsyscode = \"" +
+                       syscode + "\"\nauthcode = \"" + secrets.authcode + "\"\nhmac_key = \"" +
+                       crypto::to_base64(secrets.hmac_key) + "\"\nkey = \"" + absolute(key_file) +
+                       "\"\ncert = \"" + absolute(cert_file) + "\"\n";
+    need(write_file_atomic(o.save, as_bytes(text), 0600), "--save " + o.save);
+    print_field("app file", o.save);
+  }
 }
 
 void print_app(const store::App& app) {
@@ -209,6 +227,12 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     add->add_option("--scopes", o->scopes, "Operations it may call, comma-separated, or *")
         ->capture_default_str();
     add->add_flag("--force", o->force, "Replace existing certificate and key files");
+    add->add_option("--save", o->save,
+                    "Write the LD/T app file a client reads (eseal call ldt, eseal filing)");
+    add->add_option("--key", o->key,
+                    "With --cert and --save: the app's key file, for the app file");
+    add->add_option("--url", o->url, "With --save: the server the app calls")
+        ->capture_default_str();
     add_data_dir_option(*add, o->data_dir);
     add->callback([o, &global] { run_add(*o, global); });
   }

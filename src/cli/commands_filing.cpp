@@ -105,13 +105,13 @@ void run_until(const FilingOptions& o, const GlobalOptions& global, std::size_t 
                         std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
   if (until > 1 && o.area.empty()) {
     auto existing = need(run.find(o.seal, now_utc()));
-    if (!existing) fail(Error::invalid_input("a new filing needs --area (applySealCode's areaNumber)"));
+    if (!existing)
+      fail(Error::invalid_input("a new filing needs --area (applySealCode's areaNumber)"));
   }
-  std::cout << "filing " << o.seal << " with " << d.config.filing.upstream_url << std::endl;
-  std::string code =
-      need(run.run(o.seal, details_of(o), now_utc(), print_step, "cli:" + operator_caller().name,
-                   until),
-           "filing " + o.seal + " (run it again to resume)");
+  std::cout << "filing " << o.seal << " with " << client->url() << std::endl;
+  std::string code = need(
+      run.run(o.seal, details_of(o), now_utc(), print_step, "cli:" + operator_caller().name, until),
+      "filing " + o.seal + " (run it again to resume)");
   if (!code.empty()) print_field("seal code", code);
 }
 
@@ -136,8 +136,9 @@ std::string state_line(const store::TaskRecord& t) {
 }  // namespace
 
 void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
-  auto* cmd = root.add_subcommand(
-      "filing", "Filing with the national platform (LD/T 01.4 §5.2): file seals upward, or serve as the platform");
+  auto* cmd = root.add_subcommand("filing",
+                                  "Filing with the national platform (LD/T 01.4 §5.2): file seals "
+                                  "upward, or serve as the platform");
   cmd->require_subcommand(1);
   auto o = std::make_shared<FilingOptions>();
   auto common = [&](CLI::App* sub) {
@@ -160,7 +161,8 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
                     "yzsydw_tyshxydm (default: the organization's credit code)");
   };
   const auto& steps = filing::FilingRun::steps();
-  auto* whole = cmd->add_subcommand("run", "File a seal: every step, resuming after the last one done");
+  auto* whole =
+      cmd->add_subcommand("run", "File a seal: every step, resuming after the last one done");
   run_options(whole);
   whole->callback([o, &global, n = steps.size()] { run_until(*o, global, n); });
   for (const char* step : {"seal-code", "upload", "result", "confirm"}) {
@@ -200,7 +202,8 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
     print_field("tokenInfo", need(client->challenge(crypto::to_hex(random)), "getRandom"));
   });
 
-  auto* update = cmd->add_subcommand("update-key", "updateProtectKey: a new encryption key for a filed seal");
+  auto* update =
+      cmd->add_subcommand("update-key", "updateProtectKey: a new encryption key for a filed seal");
   common(update);
   update->add_option("seal", o->seal, "The seal's id")->required();
   update->callback([o, &global] {
@@ -213,11 +216,14 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
     std::cout << "protection key of " << o->seal << " updated\n";
   });
 
-  auto* revoke = cmd->add_subcommand("revoke", "revocationSealInfo and 209: revoke, cancel or report lost a filed seal");
+  auto* revoke = cmd->add_subcommand(
+      "revoke", "revocationSealInfo and 209: revoke, cancel or report lost a filed seal");
   common(revoke);
   revoke->add_option("seal", o->seal, "The seal's id")->required();
   revoke->add_option("--reason", o->reason, "cancelReason 0-9 (table 23)")->capture_default_str();
-  revoke->add_option("--type", o->type, "invalidType: 0 revoke (吊销), 1 cancel (撤销), 2 lost (挂失)")
+  revoke
+      ->add_option("--type", o->type,
+                   "invalidType: 0 revoke (吊销), 1 cancel (撤销), 2 lost (挂失)")
       ->capture_default_str();
   revoke->add_option("--describe", o->describe, "cancelDescribe (default: the reason's words)");
   revoke->callback([o, &global] {
@@ -226,7 +232,8 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
     filing::FilingRun run(*d.store, *d.platform, *d.platform,
                           std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
     Time now = now_utc();
-    filing::Revocation r{o->reason, o->describe.empty() ? filing::reason_text(o->reason) : o->describe,
+    filing::Revocation r{o->reason,
+                         o->describe.empty() ? filing::reason_text(o->reason) : o->describe,
                          o->type, now, now};
     need(run.revoke(o->seal, r, now, "cli:" + operator_caller().name), "revoking " + o->seal);
     std::cout << o->seal << ": " << filing::state_of(o->type) << " (" << r.describe << ")\n";
@@ -244,7 +251,8 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
                     "DB.seal.status.query"));
   });
 
-  auto* list = cmd->add_subcommand("revocations", "DB.seal.deactive.list.query: the signed revocation list");
+  auto* list =
+      cmd->add_subcommand("revocations", "DB.seal.deactive.list.query: the signed revocation list");
   common(list);
   list->add_option("--from", o->from, "From, yyyy-MM-dd HH:mm:ss (default: the beginning)");
   list->add_option("--to", o->to, "To (default: now)");

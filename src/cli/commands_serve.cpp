@@ -72,10 +72,9 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
   // The national platform's filing operations on the same door; seals made by applySeal wait for
   // their filing when [filing] required is set.
-  service::filing::FilingRegistry filing(
-      *store, {std::chrono::seconds(config.filing.challenge_s),
-               std::chrono::hours(24 * config.filing.task_days),
-               std::chrono::hours(config.filing.token_hours)});
+  service::filing::FilingRegistry filing(*store, {std::chrono::seconds(config.filing.challenge_s),
+                                                  std::chrono::hours(24 * config.filing.task_days),
+                                                  std::chrono::hours(config.filing.token_hours)});
   api::ldt::FilingDoor filing_door{filing, platform.platform()};
   platform.require_filing(config.filing.required != 0);
   api::ldt::Adapter ldt(platform.platform(), ldt_options, &filing_door);
@@ -163,8 +162,8 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
       }
     };
     std::vector<const service::TaskKind*> kinds = {
-        &service::activation_kind(), &service::token_kind(),         &service::session_kind(),
-        &service::delegation_kind(), &service::sz_grant_kind(),      &service::held_signature_kind(),
+        &service::activation_kind(), &service::token_kind(),    &service::session_kind(),
+        &service::delegation_kind(), &service::sz_grant_kind(), &service::held_signature_kind(),
         &service::stored_file_kind()};
     for (const service::TaskKind* kind : service::filing::expiring_kinds()) kinds.push_back(kind);
     for (const service::TaskKind* kind : kinds) {

@@ -50,9 +50,9 @@ Status check_text(const FieldSpec& spec, const std::string& value) {
                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; })
                   : decode_utf8_strict(value).has_value();
   if (fits) return ok_status();
-  return Error::invalid_input(std::string("GAData ") + spec.name +
-                              (spec.tag == kIa5 ? " is not ASCII (IA5String)"
-                                                : " is not UTF-8 (UTF8String)"));
+  return Error::invalid_input(
+      std::string("GAData ") + spec.name +
+      (spec.tag == kIa5 ? " is not ASCII (IA5String)" : " is not UTF-8 (UTF8String)"));
 }
 
 Result<crypto::SecureBytes> open_key(const crypto::Sm2PrivateKey& key, std::string_view text,
@@ -61,9 +61,9 @@ Result<crypto::SecureBytes> open_key(const crypto::Sm2PrivateKey& key, std::stri
   if (!blob) return Error::invalid_input(std::string(name) + " is not base64");
   auto plain = crypto::sm2_decrypt(key, *blob);
   if (!plain)
-    return Error::invalid_input(std::string(name) +
-                                " does not decrypt with the seal's encryption key: " +
-                                plain.error().message);
+    return Error::invalid_input(
+        std::string(name) +
+        " does not decrypt with the seal's encryption key: " + plain.error().message);
   if (plain->size() != kSymmetricKeySize)
     return Error::invalid_input(std::string(name) + " does not hold a 16-byte SM4 key");
   return plain;

@@ -83,8 +83,8 @@ std::string write_items(TaskType type, const std::vector<ItemResult>& items) {
 Result<FilingTask> task_of(const TaskRecord& task) {
   auto f = read_fields(task.payload);
   if (!f) return f.error();
-  FilingTask out{task.id, static_cast<TaskType>(std::atoi(field(*f, "type").c_str())), task.state,
-                 {}};
+  FilingTask out{
+      task.id, static_cast<TaskType>(std::atoi(field(*f, "type").c_str())), task.state, {}};
   int n = std::atoi(field(*f, "n").c_str());
   for (int i = 0; i < n; ++i) {
     std::string p = std::to_string(i) + ".";
@@ -152,8 +152,8 @@ const TaskKind& seal_kind() {
 }
 
 const TaskKind& account_kind() {
-  static const TaskKind kind{"filing.account", "ACTIVE", {{"ACTIVE", "DISABLED"}}, {"DISABLED"},
-                             ""};
+  static const TaskKind kind{
+      "filing.account", "ACTIVE", {{"ACTIVE", "DISABLED"}}, {"DISABLED"}, ""};
   return kind;
 }
 
@@ -169,11 +169,12 @@ const TaskKind& auth_kind() {
 }
 
 const TaskKind& run_kind() {
-  static const TaskKind kind{"filing.run",
-                             "RUNNING",
-                             {{"RUNNING", "RUNNING"}, {"RUNNING", "DONE"}, {"DONE", "REVOKED"}},
-                             {"REVOKED"},
-                             ""};
+  static const TaskKind kind{
+      "filing.run",
+      "RUNNING",
+      {{"RUNNING", "RUNNING"}, {"RUNNING", "DONE"}, {"DONE", "DONE"}, {"DONE", "REVOKED"}},
+      {"REVOKED"},
+      ""};
   return kind;
 }
 
@@ -197,11 +198,11 @@ Status check(const Revocation& r) {
 }
 
 std::string reason_text(int reason) {
-  static const char* kReasons[] = {"因密钥泄露撤销",     "因信息变更撤销",
-                                   "因业务终止撤销",     "因印章丢失挂失",
-                                   "因其他原因撤销",     "因虚假注册吊销",
-                                   "因超范围经营吊销",   "无故不开业或停业吊销",
-                                   "因单位逾期不办理年检手续吊销", "因其他原因吊销"};
+  static const char* kReasons[] = {
+      "因密钥泄露撤销",   "因信息变更撤销",       "因业务终止撤销",
+      "因印章丢失挂失",   "因其他原因撤销",       "因虚假注册吊销",
+      "因超范围经营吊销", "无故不开业或停业吊销", "因单位逾期不办理年检手续吊销",
+      "因其他原因吊销"};
   return reason >= 0 && reason <= 9 ? kReasons[reason] : "";
 }
 
@@ -231,11 +232,10 @@ Status FilingRegistry::push_unit(const Caller& caller, const MakerUnit& unit, Ti
     if (!moved) return moved.error();
     return ok_status();
   }
-  auto made = tasks_.create(
-      unit_kind(),
-      {caller.app_id, unit.credit_code, write_fields(f), std::nullopt, std::nullopt,
-       std::to_string(unit.serial)},
-      now, caller.actor());
+  auto made = tasks_.create(unit_kind(),
+                            {caller.app_id, unit.credit_code, write_fields(f), std::nullopt,
+                             std::nullopt, std::to_string(unit.serial)},
+                            now, caller.actor());
   if (!made) return made.error();
   return ok_status();
 }
@@ -264,9 +264,10 @@ Result<std::string> FilingRegistry::open_challenge(const Caller& caller,
     return Error::invalid_input("randomA应为16个字符，收到" + std::to_string(random_a.size()));
   auto random_b = random_digits(16);
   if (!random_b) return random_b.error();
-  auto made = tasks_.create(challenge_kind(),
-                            {caller.app_id, random_a + *random_b, "", now + options_.challenge_life, std::nullopt},
-                            now, caller.actor());
+  auto made = tasks_.create(
+      challenge_kind(),
+      {caller.app_id, random_a + *random_b, "", now + options_.challenge_life, std::nullopt}, now,
+      caller.actor());
   if (!made) return made.error();
   return *random_b;
 }
@@ -303,9 +304,9 @@ Result<std::string> FilingRegistry::allocate_code(const Caller& caller, const st
     if (serial > 99999999) break;
     std::string digits = std::to_string(serial);
     std::string code = prefix + std::string(8 - digits.size(), '0') + digits;
-    auto made = tasks_.create(code_kind(),
-                              {caller.app_id, code, "", std::nullopt, std::nullopt, prefix}, now,
-                              caller.actor());
+    auto made =
+        tasks_.create(code_kind(), {caller.app_id, code, "", std::nullopt, std::nullopt, prefix},
+                      now, caller.actor());
     if (made) return code;
     if (made.error().kind != ErrorKind::kInvalidInput) return made.error();
   }
@@ -317,8 +318,7 @@ Result<TaskRecord> FilingRegistry::filed_seal(const std::string& seal_code, Time
   query.subject = seal_code;
   auto found = tasks_.list(seal_kind(), query, now);
   if (!found) return found.error();
-  if (found->empty())
-    return Error::not_found("印章" + seal_code + "未备案").with_code(code::kSeal);
+  if (found->empty()) return Error::not_found("印章" + seal_code + "未备案").with_code(code::kSeal);
   return found->front();
 }
 
@@ -387,16 +387,15 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
              {"validStart", epoch_text(s.sign_cert.not_before())},
              {"validEnd", epoch_text(s.sign_cert.not_after())}};
     put_record(f, data);
-    auto seal = tasks_.create(seal_kind(), {caller.app_id, code, write_fields(f), std::nullopt, std::nullopt},
-                              now,
-                              caller.actor());
+    auto seal = tasks_.create(seal_kind(),
+                              {caller.app_id, code, write_fields(f), std::nullopt, std::nullopt},
+                              now, caller.actor());
     if (!seal) {
       if (seal.error().kind != ErrorKind::kInvalidInput) return seal.error();
       items.push_back(item_error(code, "2", "印章编码" + code + "已备案"));
       continue;
     }
-    auto used = tasks_.move(code_kind(), codes->front().id, {"USED", "filed"}, now,
-                            caller.actor());
+    auto used = tasks_.move(code_kind(), codes->front().id, {"USED", "filed"}, now, caller.actor());
     if (!used) return used.error();
     auto package = package_for(*seal, s.enc_cert, caller, now);
     if (!package) return package.error();
@@ -459,10 +458,9 @@ Status FilingRegistry::set_local_status(const std::string& seal_id, store::SealS
   auto seal = store_.find_seal(seal_id);
   if (!seal) return seal.error().kind == ErrorKind::kNotFound ? ok_status() : Status(seal.error());
   if (!store::status_change_allowed(seal->status, status)) return ok_status();
-  return store_.set_seal_status(
-      seal_id, status, now,
-      {now, actor, "seal.status", seal_id, std::string(store::status_name(status)) + " (filing)",
-       ""});
+  return store_.set_seal_status(seal_id, status, now,
+                                {now, actor, "seal.status", seal_id,
+                                 std::string(store::status_name(status)) + " (filing)", ""});
 }
 
 Status FilingRegistry::move_to_revoked(TaskRecord& seal, const Revocation& r, Time now,
@@ -532,8 +530,7 @@ Result<FilingTask> FilingRegistry::result(const Caller& caller, const std::strin
     if (!task && task.error().kind == ErrorKind::kIo) return task.error();
     return Error::not_found("任务" + task_id + "不存在").with_code(code::kTask);
   }
-  if (task->state == "EXPIRED")
-    return refusal(code::kTask, "任务" + task_id + "已过期");
+  if (task->state == "EXPIRED") return refusal(code::kTask, "任务" + task_id + "已过期");
   return task_of(*task);
 }
 
@@ -674,8 +671,8 @@ Result<FilingRegistry::NewAccount> FilingRegistry::add_account(const Caller& cal
     return crypto::to_hex(*b);
   };
   NewAccount a{username, {}, {}, {}, {}};
-  for (auto [out, n] : {std::pair{&a.password, 8}, {&a.salt, 8}, {&a.client_id, 8},
-                        {&a.client_secret, 16}}) {
+  for (auto [out, n] :
+       {std::pair{&a.password, 8}, {&a.salt, 8}, {&a.client_id, 8}, {&a.client_secret, 16}}) {
     auto s = secret(static_cast<std::size_t>(n));
     if (!s) return s.error();
     *out = *s;
@@ -686,10 +683,10 @@ Result<FilingRegistry::NewAccount> FilingRegistry::add_account(const Caller& cal
   Fields f{{"checkSalt", *check_salt},
            {"password", salted(*check_salt, digest)},
            {"secret", salted(*check_salt, a.client_secret)}};
-  auto made = tasks_.create(account_kind(),
-                            {caller.app_id, username, write_fields(f), std::nullopt,
-                             std::nullopt, a.client_id},
-                            now, caller.actor());
+  auto made = tasks_.create(
+      account_kind(),
+      {caller.app_id, username, write_fields(f), std::nullopt, std::nullopt, a.client_id}, now,
+      caller.actor());
   if (!made) return made.error();
   return a;
 }
@@ -720,12 +717,12 @@ Result<FilingRegistry::Token> FilingRegistry::issue_token(const std::string& use
   std::string hex = crypto::to_hex(*bytes);
   std::string token = hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
                       hex.substr(16, 4) + "-" + hex.substr(20);
-  auto made = tasks_.create(
-      token_kind(),
-      {found->front().app_id, crypto::to_hex(crypto::sm3(as_bytes(token))), "",
-       now + std::chrono::duration_cast<std::chrono::seconds>(options_.token_life),
-       std::nullopt, client_id},
-      now, "filing:" + username);
+  auto made =
+      tasks_.create(token_kind(),
+                    {found->front().app_id, crypto::to_hex(crypto::sm3(as_bytes(token))), "",
+                     now + std::chrono::duration_cast<std::chrono::seconds>(options_.token_life),
+                     std::nullopt, client_id},
+                    now, "filing:" + username);
   if (!made) return made.error();
   return Token{token, std::chrono::duration_cast<std::chrono::seconds>(options_.token_life) - 1s};
 }
@@ -742,8 +739,8 @@ Result<std::string> FilingRegistry::check_token(const std::string& client_id,
   return found->front().app_id;
 }
 
-Result<SealState> FilingRegistry::status(const std::string& seal_code,
-                                         const std::string& seal_name, Time at, Time now) {
+Result<SealState> FilingRegistry::status(const std::string& seal_code, const std::string& seal_name,
+                                         Time at, Time now) {
   auto seal = filed_seal(seal_code, now);
   if (!seal) return seal.error();
   auto f = read_fields(seal->payload);
@@ -762,14 +759,15 @@ Result<SealState> FilingRegistry::status(const std::string& seal_code,
     auto r = read_fields(seal->result);
     if (!r) return r.error();
     active_then = active_then && at < epoch_of(field(*r, "effective"));
-  } else if (seal->state != "ACTIVE") {
+  } else if (seal->state != "ACTIVE" && activated.empty()) {
+    // FILED: valid once it has been active (a new protection key awaiting its receipt), not
+    // before its first receipt.
     active_then = false;
   }
   // A local seal frozen, expired or revoked by its owner is not valid either.
   if (std::string id = field(*f, "sealId"); !id.empty()) {
     auto local = store_.find_seal(id);
-    if (local && local->effective_status(now) != store::SealStatus::kValid &&
-        at >= local->updated)
+    if (local && local->effective_status(now) != store::SealStatus::kValid && at >= local->updated)
       active_then = false;
   }
   out.valid = active_then;
@@ -783,7 +781,7 @@ Result<RevocationPage> FilingRegistry::revocations(Time from, Time to, std::int6
   store::TaskQuery query = query_of(seal_kind());
   query.states = kRevokedStates;
   query.updated_from = from;
-  query.updated_to = to;
+  query.updated_to = to + 1s;  // through `to` itself
   auto total = store_.count_tasks(query);
   if (!total) return total.error();
   query.offset = (page - 1) * page_size;
@@ -816,11 +814,10 @@ Status FilingRegistry::record_filed(const Caller& caller, const std::string& sea
   }
   auto made = tasks_.create(seal_kind(),
                             {caller.app_id, seal_code, write_fields(f), std::nullopt, std::nullopt},
-                            now,
-                            caller.actor());
+                            now, caller.actor());
   if (!made) return made.error();
-  auto active = tasks_.move(seal_kind(), made->id, {"ACTIVE", "filed upstream"}, now,
-                            caller.actor());
+  auto active =
+      tasks_.move(seal_kind(), made->id, {"ACTIVE", "filed upstream"}, now, caller.actor());
   if (!active) return active.error();
   return ok_status();
 }
@@ -864,12 +861,9 @@ Result<std::pair<std::string, pki::Certificate>> FilingRun::new_encryption_key(
   if (!reference) return reference.error();
   auto key = keystore->public_key(*reference);
   if (!key) return key.error();
-  pki::CertificateRequest request{pki::CertificateProfile::kSealEncryption,
-                                  signer.subject(),
-                                  *key,
-                                  std::max(now - 5min, signer.not_before()),
-                                  signer.not_after(),
-                                  {}};
+  pki::CertificateRequest request{
+      pki::CertificateProfile::kSealEncryption,  signer.subject(),   *key,
+      std::max(now - 5min, signer.not_before()), signer.not_after(), {}};
   auto cert = certificates_.issue_user_certificate(request);
   if (!cert) return cert.error();
   return std::make_pair(*reference, std::move(*cert));
@@ -936,9 +930,9 @@ Status FilingRun::update_key(const std::string& seal_id, Time now, const Progres
   progress("result", "package opened, device " + field(f, "deviceCode"));
   auto confirm_token = upstream_.challenge(*random_a);
   if (!confirm_token) return confirm_token.error();
-  auto receipts = upstream_.confirm(
-      *confirm_token, TaskType::kKeyUpdate,
-      {{*task, {code, field(f, "deviceCode"), field(f, "encDeviceCode")}}});
+  auto receipts =
+      upstream_.confirm(*confirm_token, TaskType::kKeyUpdate,
+                        {{*task, {code, field(f, "deviceCode"), field(f, "encDeviceCode")}}});
   if (!receipts) return receipts.error();
   if (receipts->empty() || receipts->front().error_code != "0")
     return Error::invalid_input("the platform did not confirm the receipt");
@@ -1037,8 +1031,12 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   if (done < 3) {
     auto token = challenge();
     if (!token) return token.error();
-    SealUpload upload{sign_cert, *enc_cert, record, seal->seal.info.picture.type,
-                      crypto::to_base64(seal->seal.info.picture.data), field(f, "district")};
+    SealUpload upload{sign_cert,
+                      *enc_cert,
+                      record,
+                      seal->seal.info.picture.type,
+                      crypto::to_base64(seal->seal.info.picture.data),
+                      field(f, "district")};
     auto task = upstream_.upload(*token, {upload});
     if (!task) return task.error();
     f["taskId"] = *task;
@@ -1057,8 +1055,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
     if (item->error_code != "0" || !item->package)
       return Error::invalid_input("the platform refused " + code + ": " + item->message);
     if (auto s = take_package(f, *item->package, record); !s) return s.error();
-    if (auto s = save(4, "package opened, device " + field(f, "deviceCode")); !s)
-      return s.error();
+    if (auto s = save(4, "package opened, device " + field(f, "deviceCode")); !s) return s.error();
   }
   if (until <= 4) return code;
   CarrierProof proof{code, field(f, "deviceCode"), field(f, "encDeviceCode")};
@@ -1132,8 +1129,8 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
   FilingRegistry registry(store_);
   Caller operator_caller{"cli", "", actor, {}};
   if (auto s = registry.record_withdrawn(operator_caller, code, revocation, now); !s) return s;
-  auto moved = tasks_.move(run_kind(), (*run)->id,
-                           {"REVOKED", reason_text(revocation.reason)}, now, actor);
+  auto moved =
+      tasks_.move(run_kind(), (*run)->id, {"REVOKED", reason_text(revocation.reason)}, now, actor);
   if (!moved) return moved.error();
   return ok_status();
 }

@@ -134,7 +134,7 @@ struct Receipt {
 // What the public status service answers.
 struct SealState {
   std::string seal_code, seal_name;
-  std::string state;  // FILED, ACTIVE, REVOKED, CANCELLED, LOST
+  std::string state;   // FILED, ACTIVE, REVOKED, CANCELLED, LOST
   bool valid = false;  // at the time asked about
 };
 struct RevokedSeal {
@@ -215,8 +215,8 @@ class FilingRegistry {
   // 207: the seal's status published (it must be filed by the caller).
   Status publish(const Caller& caller, const Publication& publication, Time now);
   // 209: revoked, cancelled or lost, as revoke() does, by code or (without one) by name.
-  Status withdraw(const Caller& caller, const std::string& seal_code,
-                  const std::string& seal_name, const Revocation& revocation, Time now);
+  Status withdraw(const Caller& caller, const std::string& seal_code, const std::string& seal_name,
+                  const Revocation& revocation, Time now);
 
   // DB.oauth.token's accounts: username, salt and the SM3(password‖salt) the client sends, a
   // client id (appkey) and secret. add_account returns the account's password, salt, client id
@@ -233,17 +233,15 @@ class FilingRegistry {
                             const std::string& client_id, const std::string& client_secret,
                             Time now);
   // The client secret of the account that holds `token` for `client_id`, while it is valid.
-  Result<std::string> check_token(const std::string& client_id, const std::string& token,
-                                  Time now);
+  Result<std::string> check_token(const std::string& client_id, const std::string& token, Time now);
 
   // The public status service, by code (and name, when given, which must match): valid when the
   // seal was ACTIVE at `at` and its revocation, if any, takes effect later. kNotFound for a
   // code nobody filed.
   Result<SealState> status(const std::string& seal_code, const std::string& seal_name, Time at,
                            Time now);
-  // Seals that stopped being valid in [from, to), oldest first, one page (1-based).
-  Result<RevocationPage> revocations(Time from, Time to, std::int64_t page_size,
-                                     std::int64_t page);
+  // Seals that stopped being valid from `from` through `to`, oldest first, one page (1-based).
+  Result<RevocationPage> revocations(Time from, Time to, std::int64_t page_size, std::int64_t page);
 
   // The client role's record of a seal it filed upward, so that this instance's status door
   // answers for it too: created ACTIVE (or left alone when the code is already on record here).
@@ -277,8 +275,7 @@ class Upstream {
   virtual Status push_unit(const Fields& unit) = 0;
   // getRandom for randomA: the tokenInfo randomA‖randomB.
   virtual Result<std::string> challenge(const std::string& random_a) = 0;
-  virtual Result<std::string> seal_code(const std::string& token_info,
-                                        const std::string& area) = 0;
+  virtual Result<std::string> seal_code(const std::string& token_info, const std::string& area) = 0;
   // uploadRecordInfos, updateProtectKey, revocationSealInfo: the taskId.
   virtual Result<std::string> upload(const std::string& token_info,
                                      const std::vector<SealUpload>& seals) = 0;
@@ -287,8 +284,7 @@ class Upstream {
   virtual Result<std::string> revoke(const std::string& token_info,
                                      const std::vector<RevocationRequest>& seals) = 0;
   virtual Result<FilingTask> result(TaskType type, const std::string& task_id) = 0;
-  virtual Result<std::vector<ItemResult>> confirm(const std::string& token_info,
-                                                  TaskType type,
+  virtual Result<std::vector<ItemResult>> confirm(const std::string& token_info, TaskType type,
                                                   const std::vector<Receipt>& receipts) = 0;
   // recvAuthServer then msgCenterDoubleServer with taskCode 207 or 209.
   virtual Status publish(const Publication& publication) = 0;
@@ -313,9 +309,9 @@ class FilingRun {
         tasks_(store) {}
 
   struct Details {
-    std::string area;      // applySealCode's areaNumber
-    std::string district;  // districtCode
-    GaData record;         // the filing record; empty fields are filled from the seal
+    std::string area;        // applySealCode's areaNumber
+    std::string district;    // districtCode
+    GaData record;           // the filing record; empty fields are filled from the seal
     std::string maker_code;  // yzzzdwbm: the unit that made the seal
   };
   // The steps, in order; a run resumes after the last one completed.
@@ -341,8 +337,8 @@ class FilingRun {
  private:
   Result<crypto::Sm2PrivateKey> encryption_key(const Fields& fields);
   // A new encryption key in the keystore and its certificate for the signer's subject.
-  Result<std::pair<std::string, pki::Certificate>> new_encryption_key(const pki::Certificate& signer,
-                                                                      Time now);
+  Result<std::pair<std::string, pki::Certificate>> new_encryption_key(
+      const pki::Certificate& signer, Time now);
   // The package opened with the key of `fields`, compared with `record`, the carrier's proof
   // kept in `fields`.
   Status take_package(Fields& fields, const Package& package, const GaData& record);

@@ -228,8 +228,12 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
   record.valid_end = seal->info.valid_end;
   record.status = require_filing_ ? store::SealStatus::kUnfiled : store::SealStatus::kValid;
   record.created = record.updated = now;
-  store::AuditEntry audit{now, caller.actor(), "seal.make", record.id,
-                          "name=" + record.name + (require_filing_ ? ", awaiting filing" : ""), ""};
+  store::AuditEntry audit{now,
+                          caller.actor(),
+                          "seal.make",
+                          record.id,
+                          "name=" + record.name + (require_filing_ ? ", awaiting filing" : ""),
+                          ""};
   if (auto s = store_.add_seal({record, std::nullopt, std::nullopt}, audit); !s) return s.error();
   return registered(record, now);
 }

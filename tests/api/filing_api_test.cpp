@@ -137,14 +137,13 @@ class Instance {
 };
 
 const pki::test::IssuedKey& platform_key() {
-  static const auto key =
-      pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,O=国家政务服务平台,CN=印章备案",
-                       &parties().root);
+  static const auto key = pki::test::issue(pki::CertificateProfile::kSeal,
+                                           "C=CN,O=国家政务服务平台,CN=印章备案", &parties().root);
   return key;
 }
 const pki::test::IssuedKey& maker_system_key() {
-  static const auto key = pki::test::issue(pki::CertificateProfile::kSeal,
-                                           "C=CN,O=某省人社厅,CN=电子印章制作系统", &parties().root);
+  static const auto key = pki::test::issue(
+      pki::CertificateProfile::kSeal, "C=CN,O=某省人社厅,CN=电子印章制作系统", &parties().root);
   return key;
 }
 
@@ -157,12 +156,11 @@ struct Pair {
       *platform.registry().add_account(platform.caller("MAKERSYS"), "DBAdmin", now_utc());
 
   UpstreamOptions options() {
-    UpstreamOptions o{platform.url(),
-                      {"MAKERSYS", secrets.authcode,
-                       Bytes(secrets.hmac_key.begin(), secrets.hmac_key.end()),
-                       std::move(*keys::KeySigner::make(maker_system_key().key,
-                                                        maker_system_key().cert))},
-                      platform_key().cert};
+    UpstreamOptions o{
+        platform.url(),
+        {"MAKERSYS", secrets.authcode, Bytes(secrets.hmac_key.begin(), secrets.hmac_key.end()),
+         std::move(*keys::KeySigner::make(maker_system_key().key, maker_system_key().cert))},
+        platform_key().cert};
     o.username = account.username;
     o.password = account.password;
     o.salt = account.salt;
@@ -212,9 +210,9 @@ TEST(FilingApiTest, TwoInstancesFileASealEndToEndAndRevokeIt) {
   p.maker.add_seal("FILE-ME-1");
   auto run = p.run(*client);
   std::vector<std::string> progress;
-  auto code = run.run("FILE-ME-1", details(), now_utc(),
-                      [&](const std::string& step, const std::string&) { progress.push_back(step); },
-                      "cli:test");
+  auto code = run.run(
+      "FILE-ME-1", details(), now_utc(),
+      [&](const std::string& step, const std::string&) { progress.push_back(step); }, "cli:test");
   ASSERT_TRUE(code) << code.error().message;
   EXPECT_EQ(code->size(), 14u);
   EXPECT_TRUE(code->starts_with("110000")) << *code;
@@ -294,10 +292,9 @@ TEST(FilingApiTest, RequiredFilingKeepsANewSealUnusableUntilFiled) {
   service::SealDesign design;
   design.name = "某某市测试单位公章";
   design.type = 1;
-  auto made = p.maker.platform().make_and_register(service::Caller{"cli", "", "test", {"*"}},
-                                                   design,
-                                                   parties().signer.cert.subject().to_string(),
-                                                   now_utc());
+  auto made =
+      p.maker.platform().make_and_register(service::Caller{"cli", "", "test", {"*"}}, design,
+                                           parties().signer.cert.subject().to_string(), now_utc());
   p.maker.platform().require_filing(false);
   ASSERT_TRUE(made) << made.error().message;
   EXPECT_EQ(made->status, "unfiled");
@@ -306,8 +303,8 @@ TEST(FilingApiTest, RequiredFilingKeepsANewSealUnusableUntilFiled) {
   EXPECT_EQ(refused.error().code, service::seal_code::kStatus);
 
   auto client = p.client();
-  auto code = p.run(*client).run(made->id, details(), now_utc(),
-                                 [](const std::string&, const std::string&) {}, "cli:test");
+  auto code = p.run(*client).run(
+      made->id, details(), now_utc(), [](const std::string&, const std::string&) {}, "cli:test");
   ASSERT_TRUE(code) << code.error().message;
   auto found = p.maker.platform().find(made->id, now_utc());
   ASSERT_TRUE(found);
@@ -422,8 +419,8 @@ TEST(FilingApiTest, EveryOperationRefusesWhatItMust) {
   }
   // A receipt with the wrong device code.
   auto t3 = client->challenge("3333333333333333");
-  auto receipt = client->confirm(*t3, filing::TaskType::kFiling,
-                                 {{*task_id, {*c1, "WRONG", "WRONG"}}});
+  auto receipt =
+      client->confirm(*t3, filing::TaskType::kFiling, {{*task_id, {*c1, "WRONG", "WRONG"}}});
   ASSERT_TRUE(receipt);
   EXPECT_NE(receipt->at(0).error_code, "0");
   // A wrong bearer token, and a query sign that does not match.
@@ -459,9 +456,8 @@ TEST(FilingApiTest, EveryOperationRefusesWhatItMust) {
   rapidjson::Document other;
   other.SetObject();
   other.AddMember("randomA", "5555555555555555", other.GetAllocator());
-  ASSERT_TRUE(add_sign_info(other, *keys::KeySigner::make(maker_system_key().key,
-                                                          maker_system_key().cert)
-                                         .value()));
+  ASSERT_TRUE(add_sign_info(
+      other, *keys::KeySigner::make(maker_system_key().key, maker_system_key().cert).value()));
   forged.AddMember("signInfo", rapidjson::Value(other["signInfo"], forged.GetAllocator()),
                    forged.GetAllocator());
   auto bad_info = client->call("getRandom", std::move(forged), false);
@@ -490,9 +486,9 @@ TEST(FilingApiTest, AppendixAExamplesAreAccepted) {
     EXPECT_TRUE(parsed) << content;
     return client->call(businesstype, std::move(*parsed.document), sign);
   };
-  auto random = send("getRandom",
-                     R"({"taskCode": "applyRandom", "version": "1.0", "randomA": "1234567890123456"})",
-                     true);
+  auto random =
+      send("getRandom",
+           R"({"taskCode": "applyRandom", "version": "1.0", "randomA": "1234567890123456"})", true);
   ASSERT_TRUE(random) << random.error().message;
   std::string token = std::string("1234567890123456") + (*random)["randomB"].GetString();
   auto code = send("applySealCode",
@@ -502,12 +498,13 @@ TEST(FilingApiTest, AppendixAExamplesAreAccepted) {
   ASSERT_TRUE(code) << code.error().message;
   EXPECT_EQ(std::string((*code)["data"]["sealCode"].GetString()).substr(0, 6), "110000");
   std::string password = crypto::to_hex(crypto::sm3(as_bytes(p.account.password + p.account.salt)));
-  auto oauth = send("DB.oauth.token",
-                    R"({"method":"DB.oauth.token", "username":"DBAdmin", "password":")" +
-                        password + R"(", "client_id":")" + p.account.client_id +
-                        R"(", "client_secret":")" + p.account.client_secret +
-                        R"(", "grant_type":"password", "version":"1.0", "timestamp":"20181031163733"})",
-                    false);
+  auto oauth =
+      send("DB.oauth.token",
+           R"({"method":"DB.oauth.token", "username":"DBAdmin", "password":")" + password +
+               R"(", "client_id":")" + p.account.client_id + R"(", "client_secret":")" +
+               p.account.client_secret +
+               R"(", "grant_type":"password", "version":"1.0", "timestamp":"20181031163733"})",
+           false);
   ASSERT_TRUE(oauth) << oauth.error().message;
   EXPECT_STREQ((*oauth)["data"][0]["token_type"].GetString(), "bearer");
   EXPECT_GT((*oauth)["data"][0]["expires_in"].GetInt64(), 28000);

@@ -1,12 +1,13 @@
 // The filing package (LD/T 01.4 §5.2.6): GAData's DER against the seed's ASN.1 (checked with
 // `openssl asn1parse`), SM4-ECB-PKCS7 against the published vectors, and the keys' ECCCipher
 // envelopes read back by OpenSSL's SM2 decryption; then issue and open round trips and refusals.
+#include "filing/package.h"
+
 #include <gtest/gtest.h>
 
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "crypto/sm2_cipher.h"
-#include "filing/package.h"
 #include "support/process.h"
 
 namespace eseal::filing {
@@ -27,13 +28,22 @@ GaData small_record() {
 
 constexpr const char* kSmallRecordDer =
     "3027"
-    "16024431"        // deviceCode IA5String "D1"
-    "0c03e7aba0"      // yzmc UTF8String "章"
-    "16023131"        // yzbm IA5String "11"
-    "1600" "1600"     // yzzzdwbm, yzlxdm
-    "0c00"            // jbr_xm
-    "1600" "1600" "1600"  // jbr_zjlx, jbr_zjhm, zzrq
-    "0c00" "0c00" "0c00" "0c00" "0c00" "0c00" "0c00";  // the units' names, the credit code
+    "16024431"    // deviceCode IA5String "D1"
+    "0c03e7aba0"  // yzmc UTF8String "章"
+    "16023131"    // yzbm IA5String "11"
+    "1600"
+    "1600"  // yzzzdwbm, yzlxdm
+    "0c00"  // jbr_xm
+    "1600"
+    "1600"
+    "1600"  // jbr_zjlx, jbr_zjhm, zzrq
+    "0c00"
+    "0c00"
+    "0c00"
+    "0c00"
+    "0c00"
+    "0c00"
+    "0c00";  // the units' names, the credit code
 
 TEST(GaDataTest, EncodesTheSeedsSequenceFieldByField) {
   auto der = encode_ga_data(small_record());
@@ -45,8 +55,8 @@ TEST(GaDataTest, EncodesTheSeedsSequenceFieldByField) {
 
   TempDir dir;
   ASSERT_TRUE(write_file_atomic(dir.path() / "ga.der", *der));
-  auto parsed =
-      run_command(openssl_binary() + " asn1parse -inform DER -in " + (dir.path() / "ga.der").string());
+  auto parsed = run_command(openssl_binary() + " asn1parse -inform DER -in " +
+                            (dir.path() / "ga.der").string());
   ASSERT_EQ(parsed.exit_code, 0) << parsed.output;
   std::size_t ia5 = 0, utf8 = 0;
   for (std::size_t at = 0; (at = parsed.output.find("IA5STRING", at)) != std::string::npos; ++at)
@@ -73,7 +83,8 @@ TEST(GaDataTest, RefusesWhatIsNotTheSequence) {
   trailing.push_back(0);
   EXPECT_FALSE(decode_ga_data(trailing));
   // Fifteen fields.
-  Bytes short_one = *crypto::from_hex(std::string("3025") + std::string(kSmallRecordDer).substr(4, 74));
+  Bytes short_one =
+      *crypto::from_hex(std::string("3025") + std::string(kSmallRecordDer).substr(4, 74));
   EXPECT_FALSE(decode_ga_data(short_one));
   // A PrintableString where an IA5String belongs.
   Bytes wrong_tag = der;
@@ -143,9 +154,9 @@ TEST(PackageTest, IssuedToAKeyOpensWithItOnly) {
 
 TEST(PackageTest, OpensslReadsTheEnvelopeAndTheFile) {
   TempDir dir;
-  auto made = run_command(openssl_binary() +
-                          " genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " +
-                          (dir.path() / "key.pem").string());
+  auto made =
+      run_command(openssl_binary() + " genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " +
+                  (dir.path() / "key.pem").string());
   ASSERT_EQ(made.exit_code, 0) << made.output;
   auto key = *crypto::Sm2PrivateKey::from_pem(to_string(*read_file(dir.path() / "key.pem")));
   GaData record = small_record();
@@ -154,19 +165,20 @@ TEST(PackageTest, OpensslReadsTheEnvelopeAndTheFile) {
   auto parts = crypto::sm2_ciphertext_decode(*crypto::from_base64(issued->package.data_sym_key_enc),
                                              crypto::Sm2CipherFormat::kEccCipher);
   ASSERT_TRUE(parts);
-  ASSERT_TRUE(write_file_atomic(dir.path() / "key.der",
-                                crypto::sm2_ciphertext_encode(*parts, crypto::Sm2CipherFormat::kDer)));
-  auto plain = run_command(openssl_binary() + " pkeyutl -decrypt -inkey " +
-                           (dir.path() / "key.pem").string() + " -in " +
-                           (dir.path() / "key.der").string() + " -out " +
-                           (dir.path() / "data.key").string());
+  ASSERT_TRUE(
+      write_file_atomic(dir.path() / "key.der",
+                        crypto::sm2_ciphertext_encode(*parts, crypto::Sm2CipherFormat::kDer)));
+  auto plain = run_command(
+      openssl_binary() + " pkeyutl -decrypt -inkey " + (dir.path() / "key.pem").string() + " -in " +
+      (dir.path() / "key.der").string() + " -out " + (dir.path() / "data.key").string());
   ASSERT_EQ(plain.exit_code, 0) << plain.output;
   Bytes data_key = *read_file(dir.path() / "data.key");
   EXPECT_EQ(data_key, Bytes(issued->data_key.begin(), issued->data_key.end()));
-  ASSERT_TRUE(write_file_atomic(dir.path() / "enc.bin", *crypto::from_base64(issued->package.enc_file)));
-  auto file = run_command(openssl_binary() + " enc -d -sm4-ecb -K " + crypto::to_hex(data_key) +
-                          " -in " + (dir.path() / "enc.bin").string() + " -out " +
-                          (dir.path() / "ga.der").string());
+  ASSERT_TRUE(
+      write_file_atomic(dir.path() / "enc.bin", *crypto::from_base64(issued->package.enc_file)));
+  auto file =
+      run_command(openssl_binary() + " enc -d -sm4-ecb -K " + crypto::to_hex(data_key) + " -in " +
+                  (dir.path() / "enc.bin").string() + " -out " + (dir.path() / "ga.der").string());
   ASSERT_EQ(file.exit_code, 0) << file.output;
   EXPECT_EQ(*read_file(dir.path() / "ga.der"), *encode_ga_data(record));
 }

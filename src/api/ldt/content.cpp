@@ -54,7 +54,8 @@ Result<std::string> required(const Value& object, std::initializer_list<const ch
   return v;
 }
 
-rapidjson::Document string_content(std::initializer_list<std::pair<const char*, std::string>> fields) {
+rapidjson::Document string_content(
+    std::initializer_list<std::pair<const char*, std::string>> fields) {
   rapidjson::Document c;
   c.SetObject();
   for (const auto& [key, value] : fields) {

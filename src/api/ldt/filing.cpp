@@ -21,8 +21,8 @@ namespace filing = service::filing;
 
 void put(Value& object, Document::AllocatorType& a, const char* key, const std::string& value) {
   object.RemoveMember(key);
-  object.AddMember(Value(key, a), Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a),
-                   a);
+  object.AddMember(Value(key, a),
+                   Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
 }
 
 // The one-or-many `data` of a request: an array's objects, or one object.
@@ -188,7 +188,8 @@ class FilingCall {
   Result<Document> online_push() {
     // Table 2 sends the unit's fields in message_content; example 2 wraps them in taskData.
     const Value* unit = &content_;
-    if (auto it = content_.FindMember("taskData"); it != content_.MemberEnd() && it->value.IsObject())
+    if (auto it = content_.FindMember("taskData");
+        it != content_.MemberEnd() && it->value.IsObject())
       unit = &it->value;
     auto fields = required_fields(*unit, {"mspUnitCode", "mspSn", "mspUnitNameCn"});
     if (!fields) return fields.error();
@@ -230,8 +231,12 @@ class FilingCall {
       if (!enc) return enc.error();
       auto data = item->FindMember("sealData");
       if (data == item->MemberEnd() || !data->value.IsObject()) return refused("缺少参数sealData");
-      filing::SealUpload s{std::move(*sign), std::move(*enc), {}, text_of(data->value, "ymlx"),
-                           text_of(data->value, "ymsd"), text_of(*item, "districtCode")};
+      filing::SealUpload s{std::move(*sign),
+                           std::move(*enc),
+                           {},
+                           text_of(data->value, "ymlx"),
+                           text_of(data->value, "ymsd"),
+                           text_of(*item, "districtCode")};
       for (const auto& name : eseal::filing::ga_data_field_names()) {
         if (name != "deviceCode")
           *eseal::filing::ga_data_field(s.data, name) = text_of(data->value, name.c_str());
@@ -243,9 +248,9 @@ class FilingCall {
     if (auto s = spend_token(); !s) return s.error();
     auto task = door_.registry.upload(caller_, seals, now_);
     if (!task) return worded(task.error());
-    return with_task_id(task_answer("uploadRecordInfos", true, filing::TaskType::kFiling,
-                                    "备案信息上传成功"),
-                        task->id);
+    return with_task_id(
+        task_answer("uploadRecordInfos", true, filing::TaskType::kFiling, "备案信息上传成功"),
+        task->id);
   }
 
   Document with_task_id(Document c, const std::string& task_id) {
@@ -289,9 +294,9 @@ class FilingCall {
     if (auto s = spend_token(); !s) return s.error();
     auto task = door_.registry.update_keys(caller_, updates, now_);
     if (!task) return worded(task.error());
-    return with_task_id(task_answer("updateProtectKey", true, filing::TaskType::kKeyUpdate,
-                                    "信息上传成功"),
-                        task->id);
+    return with_task_id(
+        task_answer("updateProtectKey", true, filing::TaskType::kKeyUpdate, "信息上传成功"),
+        task->id);
   }
 
   Result<Document> revoke() {
@@ -308,9 +313,9 @@ class FilingCall {
     if (auto s = spend_token(); !s) return s.error();
     auto task = door_.registry.revoke(caller_, seals, now_);
     if (!task) return worded(task.error());
-    return with_task_id(task_answer("revocationSealInfo", false, filing::TaskType::kRevocation,
-                                    "信息上传成功"),
-                        task->id);
+    return with_task_id(
+        task_answer("revocationSealInfo", false, filing::TaskType::kRevocation, "信息上传成功"),
+        task->id);
   }
 
   Result<Document> apply_seal_code() {
@@ -402,9 +407,9 @@ class FilingCall {
     const Value& d = *object.document;
     Status done = ok_status();
     if (task_code == "207") {
-      filing::Publication p{text_of(d, "sealCode"),      text_of(d, "sealName"),
-                            text_of(d, "useUnitCode"),   text_of(d, "sealZone"),
-                            text_of(d, "creator"),       text_of(d, "validStartTime"),
+      filing::Publication p{text_of(d, "sealCode"),    text_of(d, "sealName"),
+                            text_of(d, "useUnitCode"), text_of(d, "sealZone"),
+                            text_of(d, "creator"),     text_of(d, "validStartTime"),
                             text_of(d, "validEndTime")};
       if (p.seal_code.empty()) return refused("缺少参数sealCode");
       done = door_.registry.publish(caller_, p, now_);
@@ -432,8 +437,9 @@ class FilingCall {
     if (!id) return worded(id.error());
     std::string hex = crypto::to_hex(*id);
     put(c, a, "method", method);
-    put(c, a, "requestId", hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
-                               "-" + hex.substr(16, 4) + "-" + hex.substr(20));
+    put(c, a, "requestId",
+        hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+            hex.substr(16, 4) + "-" + hex.substr(20));
     c.AddMember("code", 0, a);
     Value list(rapidjson::kArrayType);
     list.PushBack(data, a);
@@ -447,8 +453,8 @@ class FilingCall {
     if (!fields) return fields.error();
     std::string grant = text_of(content_, "grant_type");
     if (grant != "password") return refused("grant_type应为password");
-    auto token = door_.registry.issue_token((*fields)[0], (*fields)[1], (*fields)[2], (*fields)[3],
-                                            now_);
+    auto token =
+        door_.registry.issue_token((*fields)[0], (*fields)[1], (*fields)[2], (*fields)[3], now_);
     if (!token) return worded(token.error());
     Document c;
     c.SetObject();
@@ -467,8 +473,7 @@ class FilingCall {
     std::string app_key = text_of(content_, "appKey"), token = text_of(content_, "token");
     if (registration_required || !app_key.empty() || !token.empty()) {
       if (app_key.empty() || token.empty()) return refused("缺少参数appKey或token");
-      if (auto s = door_.registry.check_token(app_key, token, now_); !s)
-        return worded(s.error());
+      if (auto s = door_.registry.check_token(app_key, token, now_); !s) return worded(s.error());
     }
     auto sign = required(content_, "sign");
     if (!sign) return sign.error();
@@ -484,7 +489,8 @@ class FilingCall {
     if (!at) return at.error();
     auto state = door_.registry.status((*fields)[0], text_of(content_, "sealName"), *at, now_);
     if (!state) {
-      if (state.error().kind == ErrorKind::kNotFound) return refused("印章" + (*fields)[0] + "未备案");
+      if (state.error().kind == ErrorKind::kNotFound)
+        return refused("印章" + (*fields)[0] + "未备案");
       return worded(state.error());
     }
     Document c;
@@ -555,8 +561,9 @@ class FilingCall {
 Result<Bytes> signature_der(std::string_view text) {
   auto decoded = crypto::from_base64(text);
   if (decoded && decoded->size() == 128) {
-    bool aligned = std::all_of(decoded->begin(), decoded->begin() + 32, [](auto b) { return b == 0; }) &&
-                   std::all_of(decoded->begin() + 64, decoded->begin() + 96, [](auto b) { return b == 0; });
+    bool aligned =
+        std::all_of(decoded->begin(), decoded->begin() + 32, [](auto b) { return b == 0; }) &&
+        std::all_of(decoded->begin() + 64, decoded->begin() + 96, [](auto b) { return b == 0; });
     if (aligned) {
       Bytes raw(decoded->begin() + 32, decoded->begin() + 64);
       raw.insert(raw.end(), decoded->begin() + 96, decoded->end());
@@ -569,12 +576,19 @@ Result<Bytes> signature_der(std::string_view text) {
 }  // namespace
 
 const std::vector<std::string>& filing_operation_names() {
-  static const std::vector<std::string> names = {
-      "onlinePush",     "getRandom",          "uploadRecordInfos",
-      "checkResult",    "updateProtectKey",   "revocationSealInfo",
-      "applySealCode",  "confirmReceipt",     "recvAuthServer",
-      "msgCenterDoubleServer", "DB.oauth.token", "DB.seal.status.query",
-      "DB.seal.deactive.list.query"};
+  static const std::vector<std::string> names = {"onlinePush",
+                                                 "getRandom",
+                                                 "uploadRecordInfos",
+                                                 "checkResult",
+                                                 "updateProtectKey",
+                                                 "revocationSealInfo",
+                                                 "applySealCode",
+                                                 "confirmReceipt",
+                                                 "recvAuthServer",
+                                                 "msgCenterDoubleServer",
+                                                 "DB.oauth.token",
+                                                 "DB.seal.status.query",
+                                                 "DB.seal.deactive.list.query"};
   return names;
 }
 

@@ -344,15 +344,15 @@ Status FilingClient::withdraw(const std::string& seal_code, const std::string& s
 
 Result<std::string> FilingClient::token() {
   if (options_.username.empty())
-    return Error::invalid_input("no DB.oauth.token account configured (username, password, salt, "
-                                "client_id, client_secret)");
+    return Error::invalid_input(
+        "no DB.oauth.token account configured (username, password, salt, "
+        "client_id, client_secret)");
   Document c;
   c.SetObject();
   auto& a = c.GetAllocator();
   put(c, a, "method", "DB.oauth.token");
   put(c, a, "username", options_.username);
-  put(c, a, "password",
-      crypto::to_hex(crypto::sm3(as_bytes(options_.password + options_.salt))));
+  put(c, a, "password", crypto::to_hex(crypto::sm3(as_bytes(options_.password + options_.salt))));
   put(c, a, "client_id", options_.client_id);
   put(c, a, "client_secret", options_.client_secret);
   put(c, a, "grant_type", "password");

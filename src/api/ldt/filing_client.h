@@ -28,6 +28,7 @@ struct UpstreamOptions {
 class FilingClient final : public service::filing::Upstream {
  public:
   static Result<std::unique_ptr<FilingClient>> create(UpstreamOptions options);
+  const std::string& url() const { return options_.url; }
 
   Status push_unit(const service::Fields& unit) override;
   Result<std::string> challenge(const std::string& random_a) override;

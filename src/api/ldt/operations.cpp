@@ -540,7 +540,7 @@ Outcome Adapter::handle(std::string_view body, Time now) {
   trim_content(*request);
   Call call(platform_, options_, *caller, *request->content, now);
   Status biznum = call.read_biznum();
-  Answer answer = filing   ? answer_filing(*filing_, h.businesstype, *caller, *request->content, now)
+  Answer answer = filing ? answer_filing(*filing_, h.businesstype, *caller, *request->content, now)
                   : biznum ? operation->second(call)
                            : Answer(biznum.error());
   out.biznum = call.biznum();
