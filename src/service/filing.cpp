@@ -906,41 +906,65 @@ Status FilingRun::update_key(const std::string& seal_id, Time now, const Progres
   if (!fields) return fields.error();
   Fields f = *fields;
   std::string code = field(f, "sealCode");
-  CarrierProof old_proof{code, field(f, "deviceCode"), field(f, "encDeviceCode")};
-  auto made = new_encryption_key(*seal->signer_cert, now);
-  if (!made) return made.error();
-  progress("encryption-key", made->second.subject().to_string());
-  auto random_a = random_digits(16);
-  if (!random_a) return random_a.error();
-  auto token = upstream_.challenge(*random_a);
-  if (!token) return token.error();
-  auto task = upstream_.update_keys(*token, {{old_proof, *seal->signer_cert, made->second}});
-  if (!task) return task.error();
-  progress("update-key", "task " + *task);
-  auto result = upstream_.result(TaskType::kKeyUpdate, *task);
+  auto save = [&](const std::string& detail) -> Status {
+    Tasks::Move move{"DONE", detail};
+    move.payload = write_fields(f);
+    auto moved = tasks_.move(run_kind(), (*run)->id, move, now, actor);
+    if (!moved) return moved.error();
+    return ok_status();
+  };
+  auto challenge = [&]() -> Result<std::string> {
+    auto random_a = random_digits(16);
+    if (!random_a) return random_a.error();
+    return upstream_.challenge(*random_a);
+  };
+  // The new key and the platform's task are kept as soon as the platform accepts the request,
+  // so that an update interrupted later resumes with them (the carrier's proof has changed
+  // upstream by then).
+  if (field(f, "pendingTask").empty()) {
+    auto made = new_encryption_key(*seal->signer_cert, now);
+    if (!made) return made.error();
+    progress("encryption-key", made->second.subject().to_string());
+    auto token = challenge();
+    if (!token) return token.error();
+    CarrierProof proof{code, field(f, "deviceCode"), field(f, "encDeviceCode")};
+    auto task = upstream_.update_keys(*token, {{proof, *seal->signer_cert, made->second}});
+    if (!task) return task.error();
+    f["pendingKey"] = made->first;
+    f["pendingCert"] = crypto::to_base64(made->second.der());
+    f["pendingTask"] = *task;
+    if (auto s = save("protection key update requested, task " + *task); !s) return s;
+    progress("update-key", "task " + *task);
+  } else {
+    progress("resume", "task " + field(f, "pendingTask"));
+  }
+  std::string task = field(f, "pendingTask");
+  auto result = upstream_.result(TaskType::kKeyUpdate, task);
   if (!result) return result.error();
   if (result->items.empty() || result->items.front().error_code != "0" ||
       !result->items.front().package)
     return Error::invalid_input(
         "the platform refused the key update: " +
         (result->items.empty() ? std::string("no result") : result->items.front().message));
-  f["encKey"] = made->first;
-  f["encCert"] = crypto::to_base64(made->second.der());
-  if (auto s = take_package(f, *result->items.front().package, record_of(f)); !s) return s;
-  progress("result", "package opened, device " + field(f, "deviceCode"));
-  auto confirm_token = upstream_.challenge(*random_a);
-  if (!confirm_token) return confirm_token.error();
-  auto receipts =
-      upstream_.confirm(*confirm_token, TaskType::kKeyUpdate,
-                        {{*task, {code, field(f, "deviceCode"), field(f, "encDeviceCode")}}});
+  Fields updated = f;
+  updated["encKey"] = field(f, "pendingKey");
+  updated["encCert"] = field(f, "pendingCert");
+  if (auto s = take_package(updated, *result->items.front().package, record_of(f)); !s) return s;
+  progress("result", "package opened, device " + field(updated, "deviceCode"));
+  auto token = challenge();
+  if (!token) return token.error();
+  auto receipts = upstream_.confirm(
+      *token, TaskType::kKeyUpdate,
+      {{task, {code, field(updated, "deviceCode"), field(updated, "encDeviceCode")}}});
   if (!receipts) return receipts.error();
   if (receipts->empty() || receipts->front().error_code != "0")
-    return Error::invalid_input("the platform did not confirm the receipt");
-  f["keyTaskId"] = *task;
-  Tasks::Move move{"DONE", "protection key updated, task " + *task};
-  move.payload = write_fields(f);
-  auto moved = tasks_.move(run_kind(), (*run)->id, move, now, actor);
-  if (!moved) return moved.error();
+    return Error::invalid_input(
+        "the platform did not confirm the receipt: " +
+        (receipts->empty() ? std::string("no result") : receipts->front().message));
+  for (const char* key : {"pendingKey", "pendingCert", "pendingTask"}) updated.erase(key);
+  updated["keyTaskId"] = task;
+  f = std::move(updated);
+  if (auto s = save("protection key updated, task " + task); !s) return s;
   progress("confirm", "receipt confirmed");
   return ok_status();
 }
@@ -1112,14 +1136,25 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
   auto f = read_fields((*run)->payload);
   if (!f) return f.error();
   std::string code = field(*f, "sealCode");
-  auto random_a = random_digits(16);
-  if (!random_a) return random_a.error();
-  auto token = upstream_.challenge(*random_a);
-  if (!token) return token.error();
-  auto task = upstream_.revoke(
-      *token, {{{code, field(*f, "deviceCode"), field(*f, "encDeviceCode")}, revocation}});
-  if (!task) return task.error();
-  auto result = upstream_.result(TaskType::kRevocation, *task);
+  // The revocation's task is kept as soon as the platform gives it, so that a revocation whose
+  // publication (209) failed resumes there rather than revoking twice.
+  std::string task = field(*f, "revocationTask");
+  if (task.empty()) {
+    auto random_a = random_digits(16);
+    if (!random_a) return random_a.error();
+    auto token = upstream_.challenge(*random_a);
+    if (!token) return token.error();
+    auto made = upstream_.revoke(
+        *token, {{{code, field(*f, "deviceCode"), field(*f, "encDeviceCode")}, revocation}});
+    if (!made) return made.error();
+    task = *made;
+    (*f)["revocationTask"] = task;
+    Tasks::Move move{"DONE", "revocation requested, task " + task};
+    move.payload = write_fields(*f);
+    auto kept = tasks_.move(run_kind(), (*run)->id, move, now, actor);
+    if (!kept) return kept.error();
+  }
+  auto result = upstream_.result(TaskType::kRevocation, task);
   if (!result) return result.error();
   if (result->items.empty() || result->items.front().error_code != "0")
     return Error::invalid_input(

@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 41u);  // one per key of Config
+  EXPECT_EQ(settings, 48u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -94,6 +94,11 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.sz.held_hours, defaults.sz.held_hours);
   EXPECT_EQ(config.sz.file_hours, defaults.sz.file_hours);
   EXPECT_EQ(config.sz.batch_files, defaults.sz.batch_files);
+  EXPECT_EQ(config.filing.required, defaults.filing.required);
+  EXPECT_EQ(config.filing.challenge_s, defaults.filing.challenge_s);
+  EXPECT_EQ(config.filing.task_days, defaults.filing.task_days);
+  EXPECT_EQ(config.filing.token_hours, defaults.filing.token_hours);
+  EXPECT_EQ(config.filing.upstream_url, defaults.filing.upstream_url);
   EXPECT_EQ(config.sms.gateway_url, defaults.sms.gateway_url);
   EXPECT_EQ(config.sms.gateway_body, defaults.sms.gateway_body);
 }
@@ -167,6 +172,15 @@ TEST(ConfigTest, UnknownKeysAndWrongTypesAreErrorsNamingTheKey) {
   EXPECT_EQ(parse_error("[data]\ndir = 5\n"), "test.toml: [data] dir: expected a string");
   EXPECT_EQ(parse_error("[server]\nport = 1.5\n"), "test.toml: [server] port: expected an integer");
   EXPECT_NE(parse_error("[server\nport = 1\n").find("test.toml: line 1"), std::string::npos);
+}
+
+// A switch (a key whose range is 0..1) may be written as a TOML boolean; other integers may not.
+TEST(ConfigTest, SwitchesTakeBooleans) {
+  EXPECT_EQ(parsed("[filing]\nrequired = true\n").filing.required, 1);
+  EXPECT_EQ(parsed("[filing]\nrequired = false\n").filing.required, 0);
+  EXPECT_EQ(parsed("[tsa]\ninclude_name = true\n").tsa.include_name, 1);
+  EXPECT_EQ(parse_error("[server]\nport = true\n"),
+            "test.toml: [server] port: expected an integer");
 }
 
 TEST(ConfigTest, ValidationChecksRangesAndCombinations) {

@@ -312,48 +312,51 @@ TEST(FilingApiTest, RequiredFilingKeepsANewSealUnusableUntilFiled) {
   EXPECT_TRUE(service::check_usable(*found, service::Caller{"ldt", "", "x", {"*"}}, now_utc()));
 }
 
+// The real client, failing the first `confirms` receipts and `withdrawals` publications (209)
+// as a network would.
+struct Flaky : filing::Upstream {
+  FilingClient& real;
+  int confirms = 0, withdrawals = 0;
+  explicit Flaky(FilingClient& r) : real(r) {}
+  Status push_unit(const service::Fields& u) override { return real.push_unit(u); }
+  Result<std::string> challenge(const std::string& a) override { return real.challenge(a); }
+  Result<std::string> seal_code(const std::string& t, const std::string& a) override {
+    return real.seal_code(t, a);
+  }
+  Result<std::string> upload(const std::string& t,
+                             const std::vector<filing::SealUpload>& s) override {
+    return real.upload(t, s);
+  }
+  Result<std::string> update_keys(const std::string& t,
+                                  const std::vector<filing::KeyUpdate>& u) override {
+    return real.update_keys(t, u);
+  }
+  Result<std::string> revoke(const std::string& t,
+                             const std::vector<filing::RevocationRequest>& s) override {
+    return real.revoke(t, s);
+  }
+  Result<filing::FilingTask> result(filing::TaskType t, const std::string& id) override {
+    return real.result(t, id);
+  }
+  Result<std::vector<filing::ItemResult>> confirm(const std::string& t, filing::TaskType type,
+                                                  const std::vector<filing::Receipt>& r) override {
+    if (confirms-- > 0) return Error::io("connection reset");
+    return real.confirm(t, type, r);
+  }
+  Status publish(const filing::Publication& pub) override { return real.publish(pub); }
+  Status withdraw(const std::string& c, const std::string& n,
+                  const filing::Revocation& r) override {
+    if (withdrawals-- > 0) return Error::io("connection reset");
+    return real.withdraw(c, n, r);
+  }
+};
+
 TEST(FilingApiTest, ARunInterruptedResumesFromTheLastCompletedStep) {
   Pair& p = pair();
   p.maker.add_seal("RESUME-1");
-  // An upstream that fails once at the receipt: the run stops after checkResult.
-  struct Flaky : filing::Upstream {
-    FilingClient& real;
-    int confirms = 0;
-    explicit Flaky(FilingClient& r) : real(r) {}
-    Status push_unit(const service::Fields& u) override { return real.push_unit(u); }
-    Result<std::string> challenge(const std::string& a) override { return real.challenge(a); }
-    Result<std::string> seal_code(const std::string& t, const std::string& a) override {
-      return real.seal_code(t, a);
-    }
-    Result<std::string> upload(const std::string& t,
-                               const std::vector<filing::SealUpload>& s) override {
-      return real.upload(t, s);
-    }
-    Result<std::string> update_keys(const std::string& t,
-                                    const std::vector<filing::KeyUpdate>& u) override {
-      return real.update_keys(t, u);
-    }
-    Result<std::string> revoke(const std::string& t,
-                               const std::vector<filing::RevocationRequest>& s) override {
-      return real.revoke(t, s);
-    }
-    Result<filing::FilingTask> result(filing::TaskType t, const std::string& id) override {
-      return real.result(t, id);
-    }
-    Result<std::vector<filing::ItemResult>> confirm(
-        const std::string& t, filing::TaskType type,
-        const std::vector<filing::Receipt>& r) override {
-      if (confirms++ == 0) return Error::io("connection reset");
-      return real.confirm(t, type, r);
-    }
-    Status publish(const filing::Publication& pub) override { return real.publish(pub); }
-    Status withdraw(const std::string& c, const std::string& n,
-                    const filing::Revocation& r) override {
-      return real.withdraw(c, n, r);
-    }
-  };
   auto client = p.client();
   Flaky flaky(*client);
+  flaky.confirms = 1;  // the run stops after checkResult
   auto run = p.run(flaky);
   std::vector<std::string> steps;
   auto progress = [&](const std::string& s, const std::string&) { steps.push_back(s); };
@@ -365,6 +368,27 @@ TEST(FilingApiTest, ARunInterruptedResumesFromTheLastCompletedStep) {
   ASSERT_TRUE(second) << second.error().message;
   EXPECT_EQ(steps, (std::vector<std::string>{"resume", "confirm", "publish", "done"}));
   EXPECT_TRUE(p.platform.registry().status(*second, "", now_utc(), now_utc())->valid);
+
+  // A key update interrupted at its receipt resumes with the key and task it had; the seal stays
+  // valid meanwhile.
+  flaky.confirms = 1;
+  steps.clear();
+  ASSERT_FALSE(run.update_key("RESUME-1", now_utc(), progress, "cli:test"));
+  EXPECT_TRUE(p.platform.registry().status(*second, "", now_utc(), now_utc())->valid);
+  steps.clear();
+  auto updated = run.update_key("RESUME-1", now_utc(), progress, "cli:test");
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(steps, (std::vector<std::string>{"resume", "result", "confirm"}));
+  EXPECT_EQ(p.platform.registry().status(*second, "", now_utc(), now_utc())->state, "ACTIVE");
+
+  // A revocation whose publication failed resumes there, without revoking twice.
+  flaky.withdrawals = 1;
+  filing::Revocation revoked{0, "因密钥泄露撤销", 0, now_utc(), now_utc()};
+  ASSERT_FALSE(run.revoke("RESUME-1", revoked, now_utc(), "cli:test"));
+  auto again = run.revoke("RESUME-1", revoked, now_utc(), "cli:test");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(p.platform.registry().status(*second, "", now_utc(), now_utc())->state, "REVOKED");
+  EXPECT_EQ(p.maker.store().find_seal("RESUME-1")->status, store::SealStatus::kRevoked);
 }
 
 TEST(FilingApiTest, EveryOperationRefusesWhatItMust) {

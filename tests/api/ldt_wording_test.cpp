@@ -60,6 +60,9 @@ TEST(LdtWording, RefusalsKeepInternalTextOut) {
   seal.status = "revoked";
   EXPECT_EQ(seal_refusal(Error::invalid_input("x").with_code(code::kStatus), "S-1", &seal),
             "印章状态不可用：S-1（revoked）");
+  seal.status = "unfiled";
+  EXPECT_EQ(seal_refusal(Error::invalid_input("x").with_code(code::kStatus), "S-1", &seal),
+            "印章尚未完成备案：S-1");
   EXPECT_EQ(seal_refusal(Error::io("disk full"), "S-1"), "服务器存储错误");
 }
 

@@ -54,16 +54,18 @@ Result<std::string> required(const Value& object, std::initializer_list<const ch
   return v;
 }
 
+void put(Value& object, rapidjson::Document::AllocatorType& a, const char* key,
+         const std::string& value) {
+  object.RemoveMember(key);
+  object.AddMember(Value(key, a),
+                   Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
+}
+
 rapidjson::Document string_content(
     std::initializer_list<std::pair<const char*, std::string>> fields) {
   rapidjson::Document c;
   c.SetObject();
-  for (const auto& [key, value] : fields) {
-    c.AddMember(
-        Value(key, c.GetAllocator()),
-        Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), c.GetAllocator()),
-        c.GetAllocator());
-  }
+  for (const auto& [key, value] : fields) put(c, c.GetAllocator(), key, value);
   return c;
 }
 

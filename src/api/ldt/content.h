@@ -33,6 +33,10 @@ Result<std::string> required(const rapidjson::Value& object,
 Result<std::vector<std::string>> required_fields(const rapidjson::Value& object,
                                                  std::initializer_list<const char*> keys);
 
+// Sets `key` of `object` to the string `value` (replacing a member of that name).
+void put(rapidjson::Value& object, rapidjson::Document::AllocatorType& allocator, const char* key,
+         const std::string& value);
+
 // An object of string fields.
 rapidjson::Document string_content(
     std::initializer_list<std::pair<const char*, std::string>> fields);

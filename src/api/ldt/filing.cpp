@@ -19,12 +19,6 @@ using rapidjson::Document;
 using rapidjson::Value;
 namespace filing = service::filing;
 
-void put(Value& object, Document::AllocatorType& a, const char* key, const std::string& value) {
-  object.RemoveMember(key);
-  object.AddMember(Value(key, a),
-                   Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
-}
-
 // The one-or-many `data` of a request: an array's objects, or one object.
 std::vector<const Value*> items_of(const Value& content) {
   std::vector<const Value*> out;

@@ -15,11 +15,6 @@ using rapidjson::Document;
 using rapidjson::Value;
 namespace filing = service::filing;
 
-void put(Value& object, Document::AllocatorType& a, const char* key, const std::string& value) {
-  object.AddMember(Value(key, a),
-                   Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
-}
-
 Document task_content(const std::string& task_code, filing::TaskType type,
                       const std::string& token_info) {
   Document c;

@@ -8,7 +8,8 @@
 // the header is authenticated. Every signing call goes through the seal registry's one usable-seal
 // rule (service/platform.h) and the one signing path (service/signing.h); BIZNUM (or PBIZNUM, as
 // appendix A example 22 spells it) is generated when empty and recorded with the signed document
-// and in the audit log's biznum column.
+// and in the audit log's biznum column. With a FilingDoor the same door answers the filing
+// operations of §5.2 as the national platform (api/ldt/filing.h), behind the same checks.
 #pragma once
 
 #include <chrono>
