@@ -16,7 +16,8 @@ namespace eseal::cli {
 struct AppFile {
   std::string url;
   api::ldt::ClientCredentials credentials;
-  std::string username, password, salt, client_id, client_secret;  // [account], when present
+  // [account], when present.
+  std::string username = {}, password = {}, salt = {}, client_id = {}, client_secret = {};
 };
 
 // Fails the command when the file does not read or lacks a field.
