@@ -870,6 +870,8 @@ Result<std::pair<std::string, pki::Certificate>> FilingRun::new_encryption_key(
 }
 
 Status FilingRun::take_package(Fields& f, const Package& package, const GaData& record) {
+  if (!package.yzbm.empty() && package.yzbm != record.yzbm)
+    return Error::invalid_input("the package is for seal " + package.yzbm + ", not " + record.yzbm);
   auto key = encryption_key(f);
   if (!key) return key.error();
   auto opened = eseal::filing::open_package(package, *key);

@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "crypto/sm2_cipher.h"
+#include "crypto/sm4.h"
 #include "support/process.h"
 
 namespace eseal::filing {
@@ -16,6 +20,43 @@ namespace {
 using eseal::test::openssl_binary;
 using eseal::test::run_command;
 using eseal::test::TempDir;
+
+// The types `openssl asn1parse` reports for the SEQUENCE's children, in order, each as
+// "prim: IA5STRING"; a child that is not at depth 1 or not primitive shows up as a mismatch.
+std::vector<std::string> asn1parse_children(ByteView der) {
+  TempDir dir;
+  EXPECT_TRUE(write_file_atomic(dir.path() / "ga.der", der));
+  auto parsed = run_command(openssl_binary() + " asn1parse -inform DER -in " +
+                            (dir.path() / "ga.der").string());
+  EXPECT_EQ(parsed.exit_code, 0) << parsed.output;
+  std::vector<std::string> children;
+  std::istringstream lines(parsed.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("d=0") != std::string::npos) continue;
+    std::size_t at = std::min(line.find("prim:"), line.find("cons:"));
+    if (at == std::string::npos) {  // not an element: kept whole so that the comparison shows it
+      children.push_back(line);
+      continue;
+    }
+    std::istringstream words(line.substr(at));
+    std::string kind, type;
+    words >> kind >> type;
+    children.push_back((line.find("d=1") == std::string::npos ? "depth? " : "") + kind + " " +
+                       type);
+  }
+  return children;
+}
+
+// What asn1parse should list for a GAData: the seed's sixteen types in order.
+std::vector<std::string> ga_data_types() {
+  std::vector<std::string> out;
+  for (const char* t :
+       {"IA5STRING", "UTF8STRING", "IA5STRING", "IA5STRING", "IA5STRING", "UTF8STRING", "IA5STRING",
+        "IA5STRING", "IA5STRING", "UTF8STRING", "UTF8STRING", "UTF8STRING", "UTF8STRING",
+        "UTF8STRING", "UTF8STRING", "UTF8STRING"})
+    out.push_back(std::string("prim: ") + t);
+  return out;
+}
 
 // deviceCode "D1", yzmc "章", yzbm "11", the other thirteen fields empty, each with its type.
 GaData small_record() {
@@ -52,19 +93,58 @@ TEST(GaDataTest, EncodesTheSeedsSequenceFieldByField) {
   auto back = decode_ga_data(*der);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, small_record());
+  EXPECT_EQ(asn1parse_children(*der), ga_data_types());
+}
 
-  TempDir dir;
-  ASSERT_TRUE(write_file_atomic(dir.path() / "ga.der", *der));
-  auto parsed = run_command(openssl_binary() + " asn1parse -inform DER -in " +
-                            (dir.path() / "ga.der").string());
-  ASSERT_EQ(parsed.exit_code, 0) << parsed.output;
-  std::size_t ia5 = 0, utf8 = 0;
-  for (std::size_t at = 0; (at = parsed.output.find("IA5STRING", at)) != std::string::npos; ++at)
-    ++ia5;
-  for (std::size_t at = 0; (at = parsed.output.find("UTF8STRING", at)) != std::string::npos; ++at)
-    ++utf8;
-  EXPECT_EQ(ia5, 7u) << parsed.output;
-  EXPECT_EQ(utf8, 9u) << parsed.output;
+// Every field filled but four, Chinese and ASCII, 135 bytes of content: the SEQUENCE's length
+// takes the long form 81 87 (X.690 §8.1.3.5), each string's the short form.
+GaData full_record() {
+  GaData d;
+  d.device_code = "D1";
+  d.yzmc = "测试章";
+  d.yzbm = "11010000000001";
+  d.yzzzdwbm = "11010000001";
+  d.yzlxdm = "01";
+  d.jbr_xm = "张三";
+  d.jbr_zjlx = "111";
+  d.zzrq = "20261204";
+  d.yzsydw_dwmc = "测试单位";
+  d.yzsydw_dwywmc = "Test Unit";
+  d.yzzzdw_dwmc = "刻章厂";
+  d.yzsydw_tyshxydm = "91110000000000000X";
+  return d;
+}
+
+constexpr const char* kFullRecordDer =
+    "308187"
+    "16024431"                                   // deviceCode "D1"
+    "0c09e6b58be8af95e7aba0"                     // yzmc "测试章"
+    "160e3131303130303030303030303031"           // yzbm "11010000000001"
+    "160b3131303130303030303031"                 // yzzzdwbm "11010000001"
+    "16023031"                                   // yzlxdm "01"
+    "0c06e5bca0e4b889"                           // jbr_xm "张三"
+    "1603313131"                                 // jbr_zjlx "111"
+    "1600"                                       // jbr_zjhm ""
+    "16083230323631323034"                       // zzrq "20261204"
+    "0c0ce6b58be8af95e58d95e4bd8d"               // yzsydw_dwmc "测试单位"
+    "0c00"                                       // yzsydw_dwssmzwzmc ""
+    "0c095465737420556e6974"                     // yzsydw_dwywmc "Test Unit"
+    "0c09e588bbe7aba0e58e82"                     // yzzzdw_dwmc "刻章厂"
+    "0c00"                                       // yzzzdw_dwssmzwzmc ""
+    "0c00"                                       // yzzzdw_dwywmc ""
+    "0c12393131313030303030303030303030303058";  // yzsydw_tyshxydm "91110000000000000X"
+
+TEST(GaDataTest, EncodesAFullRecordWithALongFormLength) {
+  auto der = encode_ga_data(full_record());
+  ASSERT_TRUE(der) << der.error().message;
+  EXPECT_EQ(crypto::to_hex(*der), kFullRecordDer);
+  EXPECT_EQ(asn1parse_children(*der), ga_data_types());
+  auto back = decode_ga_data(*der);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, full_record());
+  // The same record with a non-minimal length (82 00 87) is BER, not DER.
+  Bytes long_length = *crypto::from_hex(std::string("30820087") + (kFullRecordDer + 6));
+  EXPECT_FALSE(decode_ga_data(long_length));
 }
 
 TEST(GaDataTest, FieldsByTheirNames) {
@@ -77,29 +157,53 @@ TEST(GaDataTest, FieldsByTheirNames) {
   EXPECT_EQ(ga_data_field(d, "nonsense"), nullptr);
 }
 
+// The refusal a caller can tell apart from a fault of its own: kInvalidInput, with a message.
+template <typename T>
+::testing::AssertionResult refused_as_invalid(const Result<T>& result) {
+  if (result.ok()) return ::testing::AssertionFailure() << "accepted";
+  if (result.error().kind != ErrorKind::kInvalidInput)
+    return ::testing::AssertionFailure() << "wrong kind: " << result.error().message;
+  return ::testing::AssertionSuccess() << result.error().message;
+}
+
 TEST(GaDataTest, RefusesWhatIsNotTheSequence) {
   Bytes der = *crypto::from_hex(kSmallRecordDer);
   Bytes trailing = der;
   trailing.push_back(0);
-  EXPECT_FALSE(decode_ga_data(trailing));
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(trailing)));
   // Fifteen fields.
   Bytes short_one =
       *crypto::from_hex(std::string("3025") + std::string(kSmallRecordDer).substr(4, 74));
-  EXPECT_FALSE(decode_ga_data(short_one));
-  // A PrintableString where an IA5String belongs.
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(short_one)));
+  // Seventeen.
+  Bytes long_one = *crypto::from_hex(std::string("3029") + (kSmallRecordDer + 4) + "0c00");
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(long_one)));
+  // A PrintableString where an IA5String belongs, and a UTF8String where an IA5String belongs.
   Bytes wrong_tag = der;
   wrong_tag[2] = 0x13;
-  EXPECT_FALSE(decode_ga_data(wrong_tag));
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(wrong_tag)));
+  wrong_tag[2] = 0x0C;
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(wrong_tag)));
   // Non-ASCII in an IA5String, and invalid UTF-8 in a UTF8String.
   Bytes high = der;
   high[4] = 0xC4;
-  EXPECT_FALSE(decode_ga_data(high));
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(high)));
   Bytes broken = der;
   broken[8] = 0xFF;
-  EXPECT_FALSE(decode_ga_data(broken));
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(broken)));
+  // A SET, and nothing.
+  Bytes set = der;
+  set[0] = 0x31;
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data(set)));
+  EXPECT_TRUE(refused_as_invalid(decode_ga_data({})));
+  // Encoding refuses the same: Chinese in an IA5String field, a lone continuation byte in a
+  // UTF8String one.
   GaData d = small_record();
   d.yzbm = "编码";
-  EXPECT_FALSE(encode_ga_data(d));
+  EXPECT_TRUE(refused_as_invalid(encode_ga_data(d)));
+  d = small_record();
+  d.jbr_xm = "\x80";
+  EXPECT_TRUE(refused_as_invalid(encode_ga_data(d)));
 }
 
 TEST(DeviceCodeTest, IsSm4EcbWithPkcs7Padding) {
@@ -181,6 +285,73 @@ TEST(PackageTest, OpensslReadsTheEnvelopeAndTheFile) {
                   (dir.path() / "enc.bin").string() + " -out " + (dir.path() / "ga.der").string());
   ASSERT_EQ(file.exit_code, 0) << file.output;
   EXPECT_EQ(*read_file(dir.path() / "ga.der"), *encode_ga_data(record));
+}
+
+TEST(PackageTest, OpensEveryEnvelopeEncodingPeersSend) {
+  // sm2_decrypt without a format tells ECCCipher (first byte 00, L consistent), DER (30) and
+  // C1C3C2 (04) apart; C1C2C3 cannot be told from C1C3C2 and is not accepted.
+  auto key = *crypto::Sm2PrivateKey::generate();
+  auto issued = issue_package(full_record(), key.public_key());
+  ASSERT_TRUE(issued) << issued.error().message;
+  for (auto format : {crypto::Sm2CipherFormat::kDer, crypto::Sm2CipherFormat::kC1C3C2}) {
+    Package package = issued->package;
+    for (std::string* blob : {&package.data_sym_key_enc, &package.app_sym_key_enc}) {
+      auto parts = crypto::sm2_ciphertext_decode(*crypto::from_base64(*blob),
+                                                 crypto::Sm2CipherFormat::kEccCipher);
+      ASSERT_TRUE(parts);
+      *blob = crypto::to_base64(crypto::sm2_ciphertext_encode(*parts, format));
+    }
+    auto opened = open_package(package, key);
+    ASSERT_TRUE(opened) << opened.error().message;
+    EXPECT_EQ(opened->data, full_record());
+    EXPECT_EQ(opened->app_key, issued->app_key);
+    EXPECT_EQ(opened->data_key, issued->data_key);
+  }
+}
+
+TEST(PackageTest, NamesThePartThatFails) {
+  auto key = *crypto::Sm2PrivateKey::generate();
+  auto issued = issue_package(small_record(), key.public_key());
+  ASSERT_TRUE(issued) << issued.error().message;
+  auto fails_naming = [&](const Package& package, const std::string& part) {
+    auto opened = open_package(package, key);
+    EXPECT_TRUE(refused_as_invalid(opened)) << part;
+    if (!opened) {
+      EXPECT_NE(opened.error().message.find(part), std::string::npos) << opened.error().message;
+    }
+  };
+
+  Package p = issued->package;
+  p.app_sym_key_enc = "not base64!";
+  fails_naming(p, "appSymKeyEnc");
+  // A C3 check that fails: one bit of C2 flipped.
+  p = issued->package;
+  Bytes blob = *crypto::from_base64(p.app_sym_key_enc);
+  blob.back() ^= 1;
+  p.app_sym_key_enc = crypto::to_base64(blob);
+  fails_naming(p, "appSymKeyEnc");
+  // An envelope that holds 32 bytes, not an SM4 key.
+  p = issued->package;
+  p.data_sym_key_enc = crypto::to_base64(
+      *crypto::sm2_encrypt(key.public_key(), Bytes(32, 7), crypto::Sm2CipherFormat::kEccCipher));
+  fails_naming(p, "16-byte");
+
+  p = issued->package;
+  p.enc_file = "@@@@";
+  fails_naming(p, "encFile");
+  // Padding byte 00: not PKCS#7 however the block decrypts.
+  p = issued->package;
+  p.enc_file = crypto::to_base64(
+      *crypto::sm4_ecb_encrypt(issued->data_key, Bytes(16, 0), crypto::Padding::kNone));
+  fails_naming(p, "encFile");
+  // Decrypts and unpads, but is not GAData.
+  p = issued->package;
+  p.enc_file = crypto::to_base64(*crypto::sm4_ecb_encrypt(issued->data_key, as_bytes("no DER")));
+  fails_naming(p, "GAData");
+  // Over 40 KiB of base64, refused before any decryption.
+  p = issued->package;
+  p.enc_file = std::string(kMaxEncFileSize + 4, 'A');
+  fails_naming(p, "40 KiB");
 }
 
 TEST(PackageTest, RefusesARecordOverFortyKibibytes) {
