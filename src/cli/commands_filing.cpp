@@ -103,7 +103,7 @@ void run_until(const FilingOptions& o, const GlobalOptions& global, std::size_t 
   auto client = upstream(d.config, d.kek);
   filing::FilingRun run(*d.store, *d.platform, *d.platform,
                         std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
-  if (until > 1 && o.area.empty()) {
+  if (o.area.empty()) {
     auto existing = need(run.find(o.seal, now_utc()));
     if (!existing)
       fail(Error::invalid_input("a new filing needs --area (applySealCode's areaNumber)"));
@@ -274,6 +274,13 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   add->add_option("--app", o->app, "The app (syscode) it belongs to")->required();
   add->add_option("--save", o->save, "Append it as [account] to this app file");
   add->callback([o, &global] {
+    // One account per app file: a second [account] table would make the file unreadable.
+    std::string text;
+    if (!o->save.empty()) {
+      text = to_string(need(read_file(o->save)));
+      if (text.find("\n[account]") != std::string::npos || text.starts_with("[account]"))
+        fail(Error::invalid_input(o->save + " already holds an [account]"));
+    }
     Opened d = open(*o, global);
     auto app = need(d.store->find_app(o->app), "--app " + o->app);
     filing::FilingRegistry registry(*d.store);
@@ -285,7 +292,6 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
     print_field("client_id", made.client_id);
     print_field("client_secret", made.client_secret);
     if (!o->save.empty()) {
-      std::string text = to_string(need(read_file(o->save)));
       text += "\n[account]\nusername = \"" + made.username + "\"\npassword = \"" + made.password +
               "\"\nsalt = \"" + made.salt + "\"\nclient_id = \"" + made.client_id +
               "\"\nclient_secret = \"" + made.client_secret + "\"\n";

@@ -330,25 +330,20 @@ Result<TaskRecord> FilingRegistry::issued_task(const Caller& caller, TaskType ty
                        now, caller.actor());
 }
 
-Result<std::optional<Package>> FilingRegistry::package_for(TaskRecord& seal,
-                                                           const pki::Certificate& enc_cert,
-                                                           const Caller& caller, Time now) {
-  auto f = read_fields(seal.payload);
-  if (!f) return f.error();
+Result<std::pair<Package, Fields>> FilingRegistry::packaged(Fields f,
+                                                            const pki::Certificate& enc_cert) {
   auto key = enc_cert.public_key();
-  if (!key) return std::optional<Package>();
-  auto issued = eseal::filing::issue_package(record_of(*f), *key);
-  if (!issued) return issued.error();
-  auto proof = eseal::filing::encrypt_device_code(issued->data_key, field(*f, "ga.deviceCode"));
+  if (!key) return Error::invalid_input("印章加密证书不是SM2证书");
+  auto issued = eseal::filing::issue_package(record_of(f), *key);
+  if (!issued) {
+    if (issued.error().kind != ErrorKind::kInvalidInput) return issued.error();
+    return Error::invalid_input("备案数据不符合要求：" + issued.error().message);
+  }
+  auto proof = eseal::filing::encrypt_device_code(issued->data_key, field(f, "ga.deviceCode"));
   if (!proof) return proof.error();
-  (*f)["encDeviceCode"] = *proof;
-  (*f)["encCert"] = crypto::to_base64(enc_cert.der());
-  Tasks::Move move{"FILED", "package issued to " + enc_cert.subject().to_string()};
-  move.payload = write_fields(*f);
-  auto moved = tasks_.move(seal_kind(), seal.id, move, now, caller.actor());
-  if (!moved) return moved.error();
-  seal = *moved;
-  return std::optional<Package>(issued->package);
+  f["encDeviceCode"] = *proof;
+  f["encCert"] = crypto::to_base64(enc_cert.der());
+  return std::make_pair(std::move(issued->package), std::move(f));
 }
 
 Result<FilingTask> FilingRegistry::upload(const Caller& caller,
@@ -364,13 +359,35 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
       items.push_back(item_error(code, "1", "印章编码" + code + "不是本平台赋予该应用的编码"));
       continue;
     }
-    if (codes->front().state != "ISSUED") {
-      items.push_back(item_error(code, "2", "印章编码" + code + "已备案"));
+    if (!s.enc_cert.public_key() || s.sign_cert.not_after() < now || s.enc_cert.not_after() < now) {
+      items.push_back(item_error(code, "3", "印章证书无效或已过期"));
       continue;
     }
-    auto enc_key = s.enc_cert.public_key();
-    if (!enc_key || s.sign_cert.not_after() < now || s.enc_cert.not_after() < now) {
-      items.push_back(item_error(code, "3", "印章证书无效或已过期"));
+    if (codes->front().state != "ISSUED") {
+      // Filed and not yet confirmed, by the same app with the same signing certificate: the
+      // answer was lost on the way; the package is issued again (the receipt will prove which
+      // one the carrier holds).
+      auto filed = filed_seal(code, now);
+      if (!filed && filed.error().kind != ErrorKind::kNotFound) return filed.error();
+      auto f = filed ? read_fields(filed->payload) : Result<Fields>(Fields{});
+      if (!f) return f.error();
+      if (!filed || filed->app_id != caller.app_id || filed->state != "FILED" ||
+          !field(*f, "activated").empty() ||
+          field(*f, "signCert") != crypto::to_base64(s.sign_cert.der())) {
+        items.push_back(item_error(code, "2", "印章编码" + code + "已备案"));
+        continue;
+      }
+      auto again = packaged(*f, s.enc_cert);
+      if (!again) {
+        if (again.error().kind != ErrorKind::kInvalidInput) return again.error();
+        items.push_back(item_error(code, "3", again.error().message));
+        continue;
+      }
+      Tasks::Move move{"FILED", "package issued again"};
+      move.payload = write_fields(again->second);
+      auto moved = tasks_.move(seal_kind(), filed->id, move, now, caller.actor());
+      if (!moved) return moved.error();
+      items.push_back({code, "0", "备案成功", std::move(again->first)});
       continue;
     }
     auto device = crypto::random_bytes(8);
@@ -387,9 +404,17 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
              {"validStart", epoch_text(s.sign_cert.not_before())},
              {"validEnd", epoch_text(s.sign_cert.not_after())}};
     put_record(f, data);
-    auto seal = tasks_.create(seal_kind(),
-                              {caller.app_id, code, write_fields(f), std::nullopt, std::nullopt},
-                              now, caller.actor());
+    // The package first: a record that cannot be packaged spends neither the code nor a seal.
+    auto issued = packaged(std::move(f), s.enc_cert);
+    if (!issued) {
+      if (issued.error().kind != ErrorKind::kInvalidInput) return issued.error();
+      items.push_back(item_error(code, "3", issued.error().message));
+      continue;
+    }
+    auto seal = tasks_.create(
+        seal_kind(),
+        {caller.app_id, code, write_fields(issued->second), std::nullopt, std::nullopt}, now,
+        caller.actor());
     if (!seal) {
       if (seal.error().kind != ErrorKind::kInvalidInput) return seal.error();
       items.push_back(item_error(code, "2", "印章编码" + code + "已备案"));
@@ -397,9 +422,7 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
     }
     auto used = tasks_.move(code_kind(), codes->front().id, {"USED", "filed"}, now, caller.actor());
     if (!used) return used.error();
-    auto package = package_for(*seal, s.enc_cert, caller, now);
-    if (!package) return package.error();
-    items.push_back({code, "0", "备案成功", *package});
+    items.push_back({code, "0", "备案成功", std::move(issued->first)});
   }
   auto task = issued_task(caller, TaskType::kFiling, items, now);
   if (!task) return task.error();
@@ -419,8 +442,8 @@ Result<FilingTask> FilingRegistry::update_keys(const Caller& caller,
   for (const KeyUpdate& u : updates) {
     const std::string& code = u.proof.seal_code;
     auto seal = filed_seal(code, now);
+    if (!seal && seal.error().kind != ErrorKind::kNotFound) return seal.error();
     if (!seal || seal->app_id != caller.app_id) {
-      if (seal.error().kind == ErrorKind::kIo) return seal.error();
       items.push_back(item_error(code, "5", "印章" + code + "未由该应用备案"));
       continue;
     }
@@ -430,22 +453,35 @@ Result<FilingTask> FilingRegistry::update_keys(const Caller& caller,
     }
     auto f = read_fields(seal->payload);
     if (!f) return f.error();
-    if (!check_carrier(*f, u.proof)) {
+    // The carrier's proof as it stands; or, for the same new certificate asked again (the answer
+    // was lost), the proof from before that update.
+    bool current = static_cast<bool>(check_carrier(*f, u.proof));
+    bool repeated = !current && seal->state == "FILED" &&
+                    field(*f, "encCert") == crypto::to_base64(u.enc_cert.der()) &&
+                    same_text(field(*f, "previousEncDeviceCode"), u.proof.enc_device_code) &&
+                    same_text(field(*f, "ga.deviceCode"), u.proof.device_code);
+    if (!current && !repeated) {
       items.push_back(item_error(code, "6", "设备编码或其密文与下发数据不符"));
       continue;
     }
-    if (!u.enc_cert.public_key() || u.enc_cert.not_after() < now) {
+    if (u.enc_cert.not_after() < now) {
       items.push_back(item_error(code, "3", "印章证书无效或已过期"));
       continue;
     }
+    if (current) (*f)["previousEncDeviceCode"] = field(*f, "encDeviceCode");
     (*f)["signCert"] = crypto::to_base64(u.sign_cert.der());
-    Tasks::Move move{seal->state, "certificates updated"};
-    move.payload = write_fields(*f);
+    auto issued = packaged(std::move(*f), u.enc_cert);
+    if (!issued) {
+      if (issued.error().kind != ErrorKind::kInvalidInput) return issued.error();
+      items.push_back(item_error(code, "3", issued.error().message));
+      continue;
+    }
+    // Valid meanwhile (it was active): FILED until the new package's receipt.
+    Tasks::Move move{"FILED", "protection key update: package issued"};
+    move.payload = write_fields(issued->second);
     auto moved = tasks_.move(seal_kind(), seal->id, move, now, caller.actor());
     if (!moved) return moved.error();
-    auto package = package_for(*moved, u.enc_cert, caller, now);
-    if (!package) return package.error();
-    items.push_back({code, "0", "保护密钥更新成功", *package});
+    items.push_back({code, "0", "保护密钥更新成功", std::move(issued->first)});
   }
   auto task = issued_task(caller, TaskType::kKeyUpdate, items, now);
   if (!task) return task.error();
@@ -485,9 +521,9 @@ Status FilingRegistry::move_to_revoked(TaskRecord& seal, const Revocation& r, Ti
   seal = *moved;
   auto f = read_fields(seal.payload);
   if (!f) return f.error();
-  // The seal itself, where this instance holds it: every door's status follows.
-  std::string local = field(*f, "sealId").empty() ? seal.subject : field(*f, "sealId");
-  return set_local_status(local, seal_status_of(r.type), now, actor);
+  // The seal itself, where this instance holds it (a record made by eseal filing run names it):
+  // every door's status follows. A seal code is never taken for a seal's esID.
+  return set_local_status(field(*f, "sealId"), seal_status_of(r.type), now, actor);
 }
 
 Result<FilingTask> FilingRegistry::revoke(const Caller& caller,
@@ -500,8 +536,8 @@ Result<FilingTask> FilingRegistry::revoke(const Caller& caller,
       continue;
     }
     auto seal = filed_seal(code, now);
+    if (!seal && seal.error().kind != ErrorKind::kNotFound) return seal.error();
     if (!seal || seal->app_id != caller.app_id) {
-      if (seal.error().kind == ErrorKind::kIo) return seal.error();
       items.push_back(item_error(code, "5", "印章" + code + "未由该应用备案"));
       continue;
     }
@@ -561,11 +597,17 @@ Result<std::vector<ItemResult>> FilingRegistry::confirm(const Caller& caller,
       out.push_back(item_error(code, "6", "设备编码或其密文与下发数据不符"));
       continue;
     }
+    if (seal->state == "ACTIVE") {
+      // Confirmed already (the answer was lost): the same receipt, the same answer.
+      out.push_back(item_error(code, "0", "确认成功"));
+      continue;
+    }
     if (seal->state != "FILED") {
       out.push_back(item_error(code, "7", "印章" + code + "不在待确认状态"));
       continue;
     }
-    (*f)["activated"] = epoch_text(now);
+    if (field(*f, "activated").empty()) (*f)["activated"] = epoch_text(now);
+    f->erase("previousEncDeviceCode");
     Tasks::Move move{"ACTIVE", "receipt of task " + r.task_id};
     move.payload = write_fields(*f);
     auto moved = tasks_.move(seal_kind(), seal->id, move, now, caller.actor());
@@ -626,12 +668,13 @@ Status FilingRegistry::publish(const Caller& caller, const Publication& p, Time 
   if (!seal) return seal.error();
   if (seal->app_id != caller.app_id)
     return refusal(code::kSeal, "印章" + p.seal_code + "未由该应用备案");
-  if (seal->state != "ACTIVE" && seal->state != "FILED")
-    return refusal(code::kSeal, "印章" + p.seal_code + "已失效");
+  // Published once its carrier holds the package (the receipt), not before.
+  if (seal->state == "FILED")
+    return refusal(code::kSeal, "印章" + p.seal_code + "尚未确认回执，不能发布");
+  if (seal->state != "ACTIVE") return refusal(code::kSeal, "印章" + p.seal_code + "已失效");
   auto f = read_fields(seal->payload);
   if (!f) return f.error();
   (*f)["published"] = epoch_text(now);
-  if (field(*f, "activated").empty()) (*f)["activated"] = epoch_text(now);
   if (!p.zone.empty()) (*f)["zone"] = p.zone;
   Tasks::Move move{"ACTIVE", "status published (207)"};
   move.payload = write_fields(*f);
@@ -823,10 +866,15 @@ Status FilingRegistry::record_filed(const Caller& caller, const std::string& sea
 }
 
 Status FilingRegistry::record_withdrawn(const Caller& caller, const std::string& seal_code,
-                                        const Revocation& revocation, Time now) {
+                                        const std::string& seal_id, const Revocation& revocation,
+                                        Time now) {
   auto seal = filed_seal(seal_code, now);
   if (!seal) return seal.error();
-  if (seal->state == state_of(revocation.type)) return ok_status();
+  auto f = read_fields(seal->payload);
+  if (!f) return f.error();
+  // Only this seal's record: a code this instance also gave out as a platform is another's.
+  if (field(*f, "sealId") != seal_id || seal->state == state_of(revocation.type))
+    return ok_status();
   return move_to_revoked(*seal, revocation, now, caller.actor());
 }
 
@@ -920,38 +968,51 @@ Status FilingRun::update_key(const std::string& seal_id, Time now, const Progres
     if (!random_a) return random_a.error();
     return upstream_.challenge(*random_a);
   };
-  // The new key and the platform's task are kept as soon as the platform accepts the request,
-  // so that an update interrupted later resumes with them (the carrier's proof has changed
-  // upstream by then).
-  if (field(f, "pendingTask").empty()) {
+  // The new key is kept before it is sent, and the platform's task as soon as it answers, so
+  // that an update interrupted anywhere resumes with them: a request whose answer was lost is
+  // sent again with the same key and the proof from before (the platform knows it), never with
+  // a second key.
+  auto drop_pending = [&](const std::string& why) -> Status {
+    for (const char* key : {"pendingKey", "pendingCert", "pendingTask"}) f.erase(key);
+    if (auto s = save("protection key update refused: " + why); !s) return s;
+    return Error::invalid_input("the platform refused the key update: " + why);
+  };
+  if (field(f, "pendingKey").empty()) {
     auto made = new_encryption_key(*seal->signer_cert, now);
     if (!made) return made.error();
+    f["pendingKey"] = made->first;
+    f["pendingCert"] = crypto::to_base64(made->second.der());
+    if (auto s = save("new encryption key " + made->first); !s) return s;
     progress("encryption-key", made->second.subject().to_string());
+  } else {
+    progress("resume", field(f, "pendingTask").empty() ? "key " + field(f, "pendingKey")
+                                                       : "task " + field(f, "pendingTask"));
+  }
+  auto pending_der = crypto::from_base64(field(f, "pendingCert"));
+  if (!pending_der) return pending_der.error();
+  auto pending_cert = pki::Certificate::from_der(*pending_der);
+  if (!pending_cert) return pending_cert.error();
+  if (field(f, "pendingTask").empty()) {
     auto token = challenge();
     if (!token) return token.error();
     CarrierProof proof{code, field(f, "deviceCode"), field(f, "encDeviceCode")};
-    auto task = upstream_.update_keys(*token, {{proof, *seal->signer_cert, made->second}});
+    auto task = upstream_.update_keys(*token, {{proof, *seal->signer_cert, *pending_cert}});
     if (!task) return task.error();
-    f["pendingKey"] = made->first;
-    f["pendingCert"] = crypto::to_base64(made->second.der());
     f["pendingTask"] = *task;
     if (auto s = save("protection key update requested, task " + *task); !s) return s;
     progress("update-key", "task " + *task);
-  } else {
-    progress("resume", "task " + field(f, "pendingTask"));
   }
   std::string task = field(f, "pendingTask");
   auto result = upstream_.result(TaskType::kKeyUpdate, task);
   if (!result) return result.error();
-  if (result->items.empty() || result->items.front().error_code != "0" ||
-      !result->items.front().package)
-    return Error::invalid_input(
-        "the platform refused the key update: " +
-        (result->items.empty() ? std::string("no result") : result->items.front().message));
+  auto item = std::find_if(result->items.begin(), result->items.end(),
+                           [&](const ItemResult& i) { return i.seal_code == code; });
+  if (item == result->items.end()) return drop_pending("no result for " + code);
+  if (item->error_code != "0" || !item->package) return drop_pending(item->message);
   Fields updated = f;
   updated["encKey"] = field(f, "pendingKey");
   updated["encCert"] = field(f, "pendingCert");
-  if (auto s = take_package(updated, *result->items.front().package, record_of(f)); !s) return s;
+  if (auto s = take_package(updated, *item->package, record_of(f)); !s) return s;
   progress("result", "package opened, device " + field(updated, "deviceCode"));
   auto token = challenge();
   if (!token) return token.error();
@@ -1003,15 +1064,28 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   auto fields = read_fields(run.payload);
   if (!fields) return fields.error();
   Fields& f = *fields;
-  std::string reference = run.reference;
-  auto save = [&](std::size_t done, const std::string& detail) -> Status {
-    f["done"] = std::to_string(done);
-    Tasks::Move move{"RUNNING", steps()[done - 1] + ": " + detail};
+  auto done = static_cast<std::size_t>(std::atoi(field(f, "done").c_str()));
+  // What is given again replaces what the run started with while it can still matter: the area
+  // until a code is allocated, the record until it is uploaded.
+  if (*existing) {
+    if (done < 1 && !details.area.empty()) f["area"] = details.area;
+    if (done < 3) {
+      if (!details.district.empty()) f["district"] = details.district;
+      if (!details.maker_code.empty()) f["makerCode"] = details.maker_code;
+      for (const auto& name : eseal::filing::ga_data_field_names()) {
+        const std::string& value = *eseal::filing::ga_data_field(details.record, name);
+        if (!value.empty()) f["ga." + name] = value;
+      }
+    }
+  }
+  auto save = [&](std::size_t completed, const std::string& detail) -> Status {
+    f["done"] = std::to_string(completed);
+    Tasks::Move move{"RUNNING", steps()[completed - 1] + ": " + detail};
     move.payload = write_fields(f);
     auto moved = tasks_.move(run_kind(), run.id, move, now, actor);
     if (!moved) return moved.error();
     run = *moved;
-    progress(steps()[done - 1], detail);
+    progress(steps()[completed - 1], detail);
     return ok_status();
   };
   auto challenge = [&]() -> Result<std::string> {
@@ -1020,7 +1094,6 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
     return upstream_.challenge(*random_a);
   };
   const pki::Certificate& sign_cert = *seal->signer_cert;
-  auto done = static_cast<std::size_t>(std::atoi(field(f, "done").c_str()));
   if (done > 0) progress("resume", "after " + steps()[done - 1]);
 
   if (done < 1) {
@@ -1050,7 +1123,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   record.yzbm = code;
   if (record.yzmc.empty()) record.yzmc = seal->seal.info.name;
   if (record.yzlxdm.empty()) record.yzlxdm = std::to_string(seal->seal.info.type);
-  if (record.zzrq.empty()) record.zzrq = format_utc(seal->seal.info.create_date).substr(0, 10);
+  if (record.zzrq.empty()) record.zzrq = format_china(seal->seal.info.create_date).substr(0, 10);
   if (record.yzsydw_dwmc.empty()) record.yzsydw_dwmc = seal->organization_name;
   if (record.yzsydw_tyshxydm.empty()) record.yzsydw_tyshxydm = seal->organization_code;
   if (record.yzzzdwbm.empty()) record.yzzzdwbm = field(f, "makerCode");
@@ -1078,8 +1151,16 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
     if (item == task->items.end())
       return Error::invalid_input("the platform's task " + field(f, "taskId") +
                                   " has no result for " + code);
-    if (item->error_code != "0" || !item->package)
+    if (item->error_code != "0" || !item->package) {
+      // Refused: the next run uploads again (with what it is given then).
+      f.erase("taskId");
+      f["done"] = "2";
+      Tasks::Move back{"RUNNING", "upload refused: " + item->message};
+      back.payload = write_fields(f);
+      if (auto moved = tasks_.move(run_kind(), run.id, back, now, actor); !moved)
+        return moved.error();
       return Error::invalid_input("the platform refused " + code + ": " + item->message);
+    }
     if (auto s = take_package(f, *item->package, record); !s) return s.error();
     if (auto s = save(4, "package opened, device " + field(f, "deviceCode")); !s) return s.error();
   }
@@ -1103,8 +1184,8 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
                   record.yzsydw_tyshxydm,
                   field(f, "district"),
                   record.yzzzdw_dwmc,
-                  format_utc(seal->seal.info.valid_start),
-                  format_utc(seal->seal.info.valid_end)};
+                  format_china(seal->seal.info.valid_start),
+                  format_china(seal->seal.info.valid_end)};
     if (auto s = upstream_.publish(p); !s) return s.error();
     if (auto s = save(6, "status published (207)"); !s) return s.error();
   }
@@ -1138,10 +1219,22 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
   auto f = read_fields((*run)->payload);
   if (!f) return f.error();
   std::string code = field(*f, "sealCode");
-  // The revocation's task is kept as soon as the platform gives it, so that a revocation whose
-  // publication (209) failed resumes there rather than revoking twice.
+  // The request is marked before it is sent and its task kept as soon as the platform gives it,
+  // so that a revocation interrupted anywhere resumes: its publication (209) after a lost 209
+  // answer, the result after a lost result, and a request whose answer was lost is sent again,
+  // the platform's "already revoked" then meaning that the first one went through.
+  auto save = [&](const std::string& detail) -> Status {
+    Tasks::Move move{"DONE", detail};
+    move.payload = write_fields(*f);
+    auto kept = tasks_.move(run_kind(), (*run)->id, move, now, actor);
+    if (!kept) return kept.error();
+    return ok_status();
+  };
+  bool resent = !field(*f, "revocationSent").empty();
   std::string task = field(*f, "revocationTask");
   if (task.empty()) {
+    (*f)["revocationSent"] = "1";
+    if (auto s = save("revocation being requested"); !s) return s;
     auto random_a = random_digits(16);
     if (!random_a) return random_a.error();
     auto token = upstream_.challenge(*random_a);
@@ -1151,21 +1244,40 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
     if (!made) return made.error();
     task = *made;
     (*f)["revocationTask"] = task;
-    Tasks::Move move{"DONE", "revocation requested, task " + task};
-    move.payload = write_fields(*f);
-    auto kept = tasks_.move(run_kind(), (*run)->id, move, now, actor);
-    if (!kept) return kept.error();
+    if (auto s = save("revocation requested, task " + task); !s) return s;
   }
   auto result = upstream_.result(TaskType::kRevocation, task);
   if (!result) return result.error();
-  if (result->items.empty() || result->items.front().error_code != "0")
-    return Error::invalid_input(
-        "the platform refused the revocation: " +
-        (result->items.empty() ? std::string("no result") : result->items.front().message));
+  auto item = std::find_if(result->items.begin(), result->items.end(),
+                           [&](const ItemResult& i) { return i.seal_code == code; });
+  bool accepted = item != result->items.end() &&
+                  (item->error_code == "0" || (resent && item->error_code == "7"));
+  if (!accepted) {
+    std::string why = item == result->items.end() ? "no result for " + code : item->message;
+    f->erase("revocationSent");
+    f->erase("revocationTask");
+    if (auto s = save("revocation refused: " + why); !s) return s;
+    return Error::invalid_input("the platform refused the revocation: " + why);
+  }
   if (auto s = upstream_.withdraw(code, field(*f, "ga.yzmc"), revocation); !s) return s;
+  // Here: the seal itself, and this instance's record of it.
+  if (auto local = store_.find_seal(seal_id); local) {
+    store::SealStatus to = seal_status_of(revocation.type);
+    if (store::status_change_allowed(local->status, to)) {
+      auto set = store_.set_seal_status(seal_id, to, now,
+                                        {now, actor, "seal.status", seal_id,
+                                         std::string(store::status_name(to)) +
+                                             " (filing: " + reason_text(revocation.reason) + ")",
+                                         ""});
+      if (!set) return set;
+    }
+  } else if (local.error().kind != ErrorKind::kNotFound) {
+    return local.error();
+  }
   FilingRegistry registry(store_);
   Caller operator_caller{"cli", "", actor, {}};
-  if (auto s = registry.record_withdrawn(operator_caller, code, revocation, now); !s) return s;
+  if (auto s = registry.record_withdrawn(operator_caller, code, seal_id, revocation, now); !s)
+    return s;
   auto moved =
       tasks_.move(run_kind(), (*run)->id, {"REVOKED", reason_text(revocation.reason)}, now, actor);
   if (!moved) return moved.error();

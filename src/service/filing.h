@@ -186,15 +186,18 @@ class FilingRegistry {
   // Every filing call spends one: tokenInfo must be a challenge of the caller, open and fresh.
   Status spend_challenge(const Caller& caller, const std::string& token_info, Time now);
 
-  // applySealCode: a fresh code for the area (3 to 6 digits): the area padded with zeros to six
-  // digits and an eight-digit serial, unique across the platform.
+  // applySealCode: a fresh code for the area (2 to 6 digits; the seed says 3): the area padded
+  // with zeros to six digits and an eight-digit serial, unique across the platform.
   Result<std::string> allocate_code(const Caller& caller, const std::string& area, Time now);
 
   // uploadRecordInfos: each seal whose code was allocated to the caller and not yet used is
-  // filed and its package issued to its encryption certificate; the others get an error in
-  // their item. The task is READY at once: eseal is the platform and the police's system.
+  // filed and its package issued to its encryption certificate (a seal filed and not yet
+  // confirmed, sent again with the same signing certificate, gets a new package: the answer was
+  // lost); the others get an error in their item. The task is READY at once: eseal is the
+  // platform and the police's system.
   Result<FilingTask> upload(const Caller& caller, const std::vector<SealUpload>& seals, Time now);
-  // updateProtectKey: new certificates for filed seals and new packages.
+  // updateProtectKey: new certificates for filed seals and new packages (the same request sent
+  // again with the proof from before it is answered again).
   Result<FilingTask> update_keys(const Caller& caller, const std::vector<KeyUpdate>& updates,
                                  Time now);
   // revocationSealInfo: the seals leave ACTIVE (or FILED) for the type's state, everywhere.
@@ -202,7 +205,8 @@ class FilingRegistry {
                             Time now);
   // checkResult.
   Result<FilingTask> result(const Caller& caller, const std::string& task_id, Time now);
-  // confirmReceipt: each receipt's seal becomes ACTIVE; one result per receipt.
+  // confirmReceipt: each receipt's seal becomes ACTIVE (one already ACTIVE is confirmed again);
+  // one result per receipt.
   Result<std::vector<ItemResult>> confirm(const Caller& caller,
                                           const std::vector<Receipt>& receipts, Time now);
 
@@ -212,7 +216,7 @@ class FilingRegistry {
   // msgCenterDoubleServer: spends the session of randomB and returns its certificate.
   Result<pki::Certificate> spend_session(const Caller& caller, const std::string& random_b,
                                          Time now);
-  // 207: the seal's status published (it must be filed by the caller).
+  // 207: the seal's status published (it must be the caller's, and ACTIVE).
   Status publish(const Caller& caller, const Publication& publication, Time now);
   // 209: revoked, cancelled or lost, as revoke() does, by code or (without one) by name.
   Status withdraw(const Caller& caller, const std::string& seal_code, const std::string& seal_name,
@@ -232,7 +236,7 @@ class FilingRegistry {
   Result<Token> issue_token(const std::string& username, const std::string& password_digest,
                             const std::string& client_id, const std::string& client_secret,
                             Time now);
-  // The client secret of the account that holds `token` for `client_id`, while it is valid.
+  // The app of the account that holds `token` for `client_id`, while the token is valid.
   Result<std::string> check_token(const std::string& client_id, const std::string& token, Time now);
 
   // The public status service, by code (and name, when given, which must match): valid when the
@@ -247,17 +251,18 @@ class FilingRegistry {
   // answers for it too: created ACTIVE (or left alone when the code is already on record here).
   Status record_filed(const Caller& caller, const std::string& seal_code,
                       const std::string& seal_name, const std::string& seal_id, Time now);
-  // The local seal's revocation, recorded likewise.
+  // The local seal's revocation, recorded likewise (on the record of `seal_id` only).
   Status record_withdrawn(const Caller& caller, const std::string& seal_code,
-                          const Revocation& revocation, Time now);
+                          const std::string& seal_id, const Revocation& revocation, Time now);
 
  private:
   Result<TaskRecord> filed_seal(const std::string& seal_code, Time now);
   Result<TaskRecord> issued_task(const Caller& caller, TaskType type,
                                  const std::vector<ItemResult>& items, Time now);
   Status check_carrier(const Fields& filed, const CarrierProof& proof);
-  Result<std::optional<Package>> package_for(TaskRecord& seal, const pki::Certificate& enc_cert,
-                                             const Caller& caller, Time now);
+  // A package of the record in `f` for `enc_cert`, and `f` with its proof (encDeviceCode) and
+  // certificate; kInvalidInput for a certificate or record that cannot be packaged.
+  Result<std::pair<Package, Fields>> packaged(Fields f, const pki::Certificate& enc_cert);
   Status set_local_status(const std::string& seal_id, store::SealStatus status, Time now,
                           const std::string& actor);
   Status move_to_revoked(TaskRecord& seal, const Revocation& revocation, Time now,

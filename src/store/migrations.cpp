@@ -213,12 +213,13 @@ ALTER TABLE apps ADD COLUMN sz_keys_sealed TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX apps_sz_app_key ON apps (sz_app_key) WHERE sz_app_key <> '';
 )sql";
 
-// Filing (service/filing.h): a seal code is allocated once and a seal filed once, whichever
-// node or request gets there first (the index refuses the second); and a seal made while filing
-// is required waits as 'unfiled' (the table is rebuilt for its CHECK; nothing references it).
+// Filing (service/filing.h): a seal code is allocated once, a seal filed once and filed upward by
+// one run, whichever node or request gets there first (the index refuses the second); and a
+// seal made while filing is required waits as 'unfiled' (the table is rebuilt for its CHECK;
+// nothing references it).
 constexpr std::string_view kFiling = R"sql(
 CREATE UNIQUE INDEX tasks_filing_subject ON tasks (kind, subject)
-  WHERE kind IN ('filing.code', 'filing.seal');
+  WHERE kind IN ('filing.code', 'filing.seal', 'filing.run');
 CREATE TABLE seals_filing (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,

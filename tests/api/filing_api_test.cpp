@@ -281,8 +281,15 @@ TEST(FilingApiTest, TwoInstancesFileASealEndToEndAndRevokeIt) {
   ASSERT_TRUE(public_status);
   EXPECT_STREQ((*public_status)["data"][0]["sealStatus"].GetString(), "0");
 
-  // Revoking twice is refused, here and there.
+  // Revoking twice is refused, here and at the platform (item 7).
   EXPECT_FALSE(run.revoke("FILE-ME-1", lost, now_utc(), "cli:test"));
+  auto token = client->challenge("1212121212121212");
+  ASSERT_TRUE(token);
+  auto twice =
+      client->revoke(*token, {{{*code, fields["deviceCode"], fields["encDeviceCode"]},
+                               filing::Revocation{3, "印章丢失", 2, now_utc(), now_utc()}}});
+  ASSERT_TRUE(twice) << twice.error().message;
+  EXPECT_EQ(client->result(filing::TaskType::kRevocation, *twice)->items.at(0).error_code, "7");
 }
 
 TEST(FilingApiTest, RequiredFilingKeepsANewSealUnusableUntilFiled) {
@@ -313,10 +320,17 @@ TEST(FilingApiTest, RequiredFilingKeepsANewSealUnusableUntilFiled) {
 }
 
 // The real client, failing the first `confirms` receipts and `withdrawals` publications (209)
-// as a network would.
+// before they are sent, and losing the answers of the first `lost_uploads`, `lost_updates`,
+// `lost_confirms` and `lost_revocations` after the platform acted on them, as a network would.
 struct Flaky : filing::Upstream {
   FilingClient& real;
   int confirms = 0, withdrawals = 0;
+  int lost_uploads = 0, lost_updates = 0, lost_confirms = 0, lost_revocations = 0;
+  template <typename T>
+  static Result<T> lose(Result<T> answer, int& count) {
+    if (count-- > 0) return Error::io("connection reset after the request was sent");
+    return answer;
+  }
   explicit Flaky(FilingClient& r) : real(r) {}
   Status push_unit(const service::Fields& u) override { return real.push_unit(u); }
   Result<std::string> challenge(const std::string& a) override { return real.challenge(a); }
@@ -325,15 +339,15 @@ struct Flaky : filing::Upstream {
   }
   Result<std::string> upload(const std::string& t,
                              const std::vector<filing::SealUpload>& s) override {
-    return real.upload(t, s);
+    return lose(real.upload(t, s), lost_uploads);
   }
   Result<std::string> update_keys(const std::string& t,
                                   const std::vector<filing::KeyUpdate>& u) override {
-    return real.update_keys(t, u);
+    return lose(real.update_keys(t, u), lost_updates);
   }
   Result<std::string> revoke(const std::string& t,
                              const std::vector<filing::RevocationRequest>& s) override {
-    return real.revoke(t, s);
+    return lose(real.revoke(t, s), lost_revocations);
   }
   Result<filing::FilingTask> result(filing::TaskType t, const std::string& id) override {
     return real.result(t, id);
@@ -341,7 +355,7 @@ struct Flaky : filing::Upstream {
   Result<std::vector<filing::ItemResult>> confirm(const std::string& t, filing::TaskType type,
                                                   const std::vector<filing::Receipt>& r) override {
     if (confirms-- > 0) return Error::io("connection reset");
-    return real.confirm(t, type, r);
+    return lose(real.confirm(t, type, r), lost_confirms);
   }
   Status publish(const filing::Publication& pub) override { return real.publish(pub); }
   Status withdraw(const std::string& c, const std::string& n,
@@ -391,6 +405,81 @@ TEST(FilingApiTest, ARunInterruptedResumesFromTheLastCompletedStep) {
   EXPECT_EQ(p.maker.store().find_seal("RESUME-1")->status, store::SealStatus::kRevoked);
 }
 
+// Answers lost after the platform acted: each step run again gets the platform's answer to the
+// same request (a new package, the receipt confirmed, the key update, the revocation done).
+TEST(FilingApiTest, AnswersLostAfterThePlatformActedAreResumed) {
+  Pair& p = pair();
+  p.maker.add_seal("LOST-1");
+  auto client = p.client();
+  Flaky flaky(*client);
+  auto run = p.run(flaky);
+  auto quiet = [](const std::string&, const std::string&) {};
+  flaky.lost_uploads = 1;
+  ASSERT_FALSE(run.run("LOST-1", details(), now_utc(), quiet, "cli:test"));
+  flaky.lost_confirms = 1;
+  ASSERT_FALSE(run.run("LOST-1", details(), now_utc(), quiet, "cli:test"));
+  auto code = run.run("LOST-1", details(), now_utc(), quiet, "cli:test");
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_TRUE(p.platform.registry().status(*code, "", now_utc(), now_utc())->valid);
+
+  flaky.lost_updates = 1;
+  ASSERT_FALSE(run.update_key("LOST-1", now_utc(), quiet, "cli:test"));
+  auto updated = run.update_key("LOST-1", now_utc(), quiet, "cli:test");
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(p.platform.registry().status(*code, "", now_utc(), now_utc())->state, "ACTIVE");
+
+  flaky.lost_revocations = 1;
+  filing::Revocation cancelled{2, "因业务终止撤销", 1, now_utc(), now_utc()};
+  ASSERT_FALSE(run.revoke("LOST-1", cancelled, now_utc(), "cli:test"));
+  auto revoked = run.revoke("LOST-1", cancelled, now_utc(), "cli:test");
+  ASSERT_TRUE(revoked) << revoked.error().message;
+  EXPECT_EQ(p.platform.registry().status(*code, "", now_utc(), now_utc())->state, "CANCELLED");
+  EXPECT_EQ(p.maker.store().find_seal("LOST-1")->status, store::SealStatus::kRevoked);
+}
+
+// Another app reaches nothing of this one's: not its tasks, not its seals.
+TEST(FilingApiTest, AnotherAppReachesNothingOfThisOnes) {
+  Pair& p = pair();
+  p.maker.add_seal("MINE-1");
+  auto client = p.client();
+  auto run = p.run(*client);
+  auto code = run.run(
+      "MINE-1", details(), now_utc(), [](const std::string&, const std::string&) {}, "cli:test");
+  ASSERT_TRUE(code) << code.error().message;
+  auto record = *run.find("MINE-1", now_utc());
+  auto fields = *service::read_fields(record->payload);
+
+  static const auto other_key = pki::test::issue(
+      pki::CertificateProfile::kSeal, "C=CN,O=另一省,CN=另一个制作系统", &parties().root);
+  store::AppSecrets secrets = p.platform.add_app("OTHERSYS", other_key.cert);
+  UpstreamOptions o{
+      p.platform.url(),
+      {"OTHERSYS", secrets.authcode, Bytes(secrets.hmac_key.begin(), secrets.hmac_key.end()),
+       std::move(*keys::KeySigner::make(other_key.key, other_key.cert))},
+      platform_key().cert};
+  auto other = std::move(*FilingClient::create(o));
+  auto task = other->result(filing::TaskType::kFiling, fields["taskId"]);
+  ASSERT_FALSE(task);
+  EXPECT_NE(task.error().message.find("不存在"), std::string::npos) << task.error().message;
+  filing::CarrierProof proof{*code, fields["deviceCode"], fields["encDeviceCode"]};
+  auto t1 = other->challenge("7777777777777777");
+  ASSERT_TRUE(t1);
+  auto revoke_task = other->revoke(*t1, {{proof, filing::Revocation{}}});
+  ASSERT_TRUE(revoke_task) << revoke_task.error().message;
+  auto revoked = other->result(filing::TaskType::kRevocation, *revoke_task);
+  ASSERT_TRUE(revoked) << revoked.error().message;
+  EXPECT_EQ(revoked->items.at(0).error_code, "5");
+  auto t2 = other->challenge("8888888888888888");
+  auto update_task = other->update_keys(*t2, {{proof, parties().signer.cert, other_key.cert}});
+  ASSERT_TRUE(update_task) << update_task.error().message;
+  EXPECT_EQ(other->result(filing::TaskType::kKeyUpdate, *update_task)->items.at(0).error_code, "5");
+  // Its challenge is not this app's either.
+  auto t3 = other->challenge("9999999999999999");
+  ASSERT_TRUE(t3);
+  EXPECT_FALSE(client->seal_code(*t3, "110"));
+  EXPECT_TRUE(p.platform.registry().status(*code, "", now_utc(), now_utc())->valid);
+}
+
 TEST(FilingApiTest, EveryOperationRefusesWhatItMust) {
   Pair& p = pair();
   auto client = p.client();
@@ -435,7 +524,11 @@ TEST(FilingApiTest, EveryOperationRefusesWhatItMust) {
   ASSERT_TRUE(result);
   EXPECT_EQ(result->items.at(0).error_code, "1");
   upload.data.yzbm = *c1;
-  for (const char* expected : {"0", "2"}) {
+  // Filed; sent again as it was (its answer lost), issued again; with another signing
+  // certificate, a code filed already.
+  for (const auto& [sign_cert, expected] :
+       {std::pair{party.signer.cert, "0"}, {party.signer.cert, "0"}, {party.maker.cert, "2"}}) {
+    upload.sign_cert = sign_cert;
     auto t = client->challenge("2222222222222222");
     auto id = client->upload(*t, {upload});
     ASSERT_TRUE(id) << id.error().message;

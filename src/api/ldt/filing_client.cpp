@@ -118,6 +118,15 @@ Result<Document> FilingClient::call(const std::string& businesstype, Document co
   return out;
 }
 
+Status FilingClient::answers(const Document& answer, const std::string& task_code,
+                             filing::TaskType type) {
+  // A signed answer is bound to its operation: one answer cannot stand for another's.
+  if (text_of(answer, "taskCode") != task_code ||
+      text_of(answer, "taskTypeCode") != std::to_string(static_cast<int>(type)))
+    return Error::verification_failed("the platform's answer is not one to " + task_code);
+  return ok_status();
+}
+
 Result<std::string> FilingClient::task_id_of(const Document& answer) {
   auto data = answer.FindMember("data");
   std::string id;
@@ -156,6 +165,7 @@ Result<std::string> FilingClient::seal_code(const std::string& token_info,
   c.AddMember("data", data, c.GetAllocator());
   auto answer = call("applySealCode", std::move(c), true);
   if (!answer) return answer.error();
+  if (auto s = answers(*answer, "applySealCode", filing::TaskType::kSealCode); !s) return s.error();
   auto d = answer->FindMember("data");
   std::string code = d == answer->MemberEnd() ? "" : text_of(d->value, "sealCode");
   if (code.empty()) return broken("to applySealCode carries no sealCode");
@@ -185,6 +195,8 @@ Result<std::string> FilingClient::upload(const std::string& token_info,
   c.AddMember("data", list, a);
   auto answer = call("uploadRecordInfos", std::move(c), true);
   if (!answer) return answer.error();
+  if (auto s = answers(*answer, "uploadRecordInfos", filing::TaskType::kFiling); !s)
+    return s.error();
   return task_id_of(*answer);
 }
 
@@ -205,6 +217,8 @@ Result<std::string> FilingClient::update_keys(const std::string& token_info,
   c.AddMember("data", list, a);
   auto answer = call("updateProtectKey", std::move(c), true);
   if (!answer) return answer.error();
+  if (auto s = answers(*answer, "updateProtectKey", filing::TaskType::kKeyUpdate); !s)
+    return s.error();
   return task_id_of(*answer);
 }
 
@@ -228,6 +242,8 @@ Result<std::string> FilingClient::revoke(const std::string& token_info,
   c.AddMember("data", list, a);
   auto answer = call("revocationSealInfo", std::move(c), true);
   if (!answer) return answer.error();
+  if (auto s = answers(*answer, "revocationSealInfo", filing::TaskType::kRevocation); !s)
+    return s.error();
   return task_id_of(*answer);
 }
 
@@ -238,6 +254,9 @@ Result<filing::FilingTask> FilingClient::result(filing::TaskType type, const std
   c.AddMember("data", data, c.GetAllocator());
   auto answer = call("checkResult", std::move(c), true);
   if (!answer) return answer.error();
+  if (auto s = answers(*answer, "checkResult", type); !s) return s.error();
+  if (text_of(*answer, "taskId") != task_id)
+    return Error::verification_failed("the platform's checkResult answer is for another task");
   return filing::FilingTask{task_id, type, text_of(*answer, "taskState"), items_of(*answer)};
 }
 
@@ -258,7 +277,15 @@ Result<std::vector<filing::ItemResult>> FilingClient::confirm(
   c.AddMember("data", list, a);
   auto answer = call("confirmReceipt", std::move(c), true);
   if (!answer) return answer.error();
-  return items_of(*answer);
+  if (auto s = answers(*answer, "confirmReceipt", type); !s) return s.error();
+  auto items = items_of(*answer);
+  for (const auto& i : items) {
+    bool asked = std::any_of(receipts.begin(), receipts.end(), [&](const filing::Receipt& r) {
+      return r.proof.seal_code == i.seal_code;
+    });
+    if (!asked) return Error::verification_failed("the platform confirmed a seal not asked about");
+  }
+  return items;
 }
 
 Status FilingClient::send_status(const std::string& task_code, const std::string& task_data) {

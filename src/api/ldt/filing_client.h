@@ -66,6 +66,9 @@ class FilingClient final : public service::filing::Upstream {
  private:
   FilingClient(UpstreamOptions options, HttpUrl url);
   Result<std::string> task_id_of(const rapidjson::Document& answer);
+  // kVerificationFailed unless the answer's taskCode and taskTypeCode are the operation's.
+  Status answers(const rapidjson::Document& answer, const std::string& task_code,
+                 service::filing::TaskType type);
   Status send_status(const std::string& task_code, const std::string& task_data);
   UpstreamOptions options_;
   HttpUrl url_;
