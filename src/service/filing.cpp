@@ -909,9 +909,17 @@ Result<std::pair<std::string, pki::Certificate>> FilingRun::new_encryption_key(
   if (!reference) return reference.error();
   auto key = keystore->public_key(*reference);
   if (!key) return key.error();
-  pki::CertificateRequest request{
-      pki::CertificateProfile::kSealEncryption,  signer.subject(),   *key,
-      std::max(now - 5min, signer.not_before()), signer.not_after(), {}};
+  // As long as the signing certificate, within the user CA's own validity.
+  auto chain = certificates_.user_ca_chain();
+  if (!chain) return chain.error();
+  if (chain->empty()) return Error::not_found("no user CA certificate to issue the seal's");
+  const pki::Certificate& ca = chain->front();
+  pki::CertificateRequest request{pki::CertificateProfile::kSealEncryption,
+                                  signer.subject(),
+                                  *key,
+                                  std::max({now - 5min, signer.not_before(), ca.not_before()}),
+                                  std::min(signer.not_after(), ca.not_after()),
+                                  {}};
   auto cert = certificates_.issue_user_certificate(request);
   if (!cert) return cert.error();
   return std::make_pair(*reference, std::move(*cert));

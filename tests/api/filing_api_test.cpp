@@ -53,8 +53,13 @@ class Instance {
     write("platform/lock.key", *keys::encrypt_private_key(platform_key.key, kek));
     write("platform/seal-maker.pem", p.maker.cert.pem());
     write("platform/seal-maker.key", *keys::encrypt_private_key(p.maker.key, kek));
-    write("platform/user-ca.pem", p.root.cert.pem());
-    write("platform/user-ca.key", *keys::encrypt_private_key(p.root.key, kek));
+    // A user CA younger and shorter-lived than the seals' signer: the seal's encryption
+    // certificate must fit inside it.
+    static const auto user_ca =
+        pki::test::issue(pki::CertificateProfile::kRootCa, "C=CN,CN=测试用户CA", nullptr,
+                         now_utc() - std::chrono::minutes(1), now_utc() + std::chrono::days(30));
+    write("platform/user-ca.pem", user_ca.cert.pem());
+    write("platform/user-ca.key", *keys::encrypt_private_key(user_ca.key, kek));
     write("signer.key", *keys::encrypt_private_key(p.signer.key, kek));
     store_ = std::move(*store::open_store(dir_, kek));
     platform_ = std::make_unique<service::StorePlatform>(*store_, kek, dir_);
