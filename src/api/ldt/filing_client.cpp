@@ -109,12 +109,13 @@ Result<Document> FilingClient::call(const std::string& businesstype, Document co
   Document out;
   out.SetObject();
   if (content_value) out.CopyFrom(*content_value, out.GetAllocator());
-  trim_in_place(out, out.GetAllocator());
+  // Verified as sent (or trimmed), then read trimmed, as the server reads requests.
   if (signed_answer) {
     if (auto s = verify_sign_info(out, options_.platform_cert, true); !s)
       return Error::verification_failed("the platform's signInfo on " + businesstype +
                                         " does not verify: " + s.error().message);
   }
+  trim_in_place(out, out.GetAllocator());
   return out;
 }
 
