@@ -950,6 +950,21 @@ Status FilingRun::take_package(Fields& f, const Package& package, const GaData& 
   return ok_status();
 }
 
+Result<std::string> FilingRun::challenge() {
+  auto random_a = random_digits(16);
+  if (!random_a) return random_a.error();
+  return upstream_.challenge(*random_a);
+}
+
+Status FilingRun::keep(const TaskRecord& run, const Fields& fields, const std::string& detail,
+                       Time now, const std::string& actor) {
+  Tasks::Move move{run.state, detail};
+  move.payload = write_fields(fields);
+  auto moved = tasks_.move(run_kind(), run.id, move, now, actor);
+  if (!moved) return moved.error();
+  return ok_status();
+}
+
 Status FilingRun::update_key(const std::string& seal_id, Time now, const Progress& progress,
                              const std::string& actor) {
   auto run = find(seal_id, now);
@@ -964,18 +979,7 @@ Status FilingRun::update_key(const std::string& seal_id, Time now, const Progres
   if (!fields) return fields.error();
   Fields f = *fields;
   std::string code = field(f, "sealCode");
-  auto save = [&](const std::string& detail) -> Status {
-    Tasks::Move move{"DONE", detail};
-    move.payload = write_fields(f);
-    auto moved = tasks_.move(run_kind(), (*run)->id, move, now, actor);
-    if (!moved) return moved.error();
-    return ok_status();
-  };
-  auto challenge = [&]() -> Result<std::string> {
-    auto random_a = random_digits(16);
-    if (!random_a) return random_a.error();
-    return upstream_.challenge(*random_a);
-  };
+  auto save = [&](const std::string& detail) { return keep(**run, f, detail, now, actor); };
   // The new key is kept before it is sent, and the platform's task as soon as it answers, so
   // that an update interrupted anywhere resumes with them: a request whose answer was lost is
   // sent again with the same key and the proof from before (the platform knows it), never with
@@ -1088,18 +1092,9 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   }
   auto save = [&](std::size_t completed, const std::string& detail) -> Status {
     f["done"] = std::to_string(completed);
-    Tasks::Move move{"RUNNING", steps()[completed - 1] + ": " + detail};
-    move.payload = write_fields(f);
-    auto moved = tasks_.move(run_kind(), run.id, move, now, actor);
-    if (!moved) return moved.error();
-    run = *moved;
+    if (auto s = keep(run, f, steps()[completed - 1] + ": " + detail, now, actor); !s) return s;
     progress(steps()[completed - 1], detail);
     return ok_status();
-  };
-  auto challenge = [&]() -> Result<std::string> {
-    auto random_a = random_digits(16);
-    if (!random_a) return random_a.error();
-    return upstream_.challenge(*random_a);
   };
   const pki::Certificate& sign_cert = *seal->signer_cert;
   if (done > 0) progress("resume", "after " + steps()[done - 1]);
@@ -1163,10 +1158,8 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
       // Refused: the next run uploads again (with what it is given then).
       f.erase("taskId");
       f["done"] = "2";
-      Tasks::Move back{"RUNNING", "upload refused: " + item->message};
-      back.payload = write_fields(f);
-      if (auto moved = tasks_.move(run_kind(), run.id, back, now, actor); !moved)
-        return moved.error();
+      if (auto s = keep(run, f, "upload refused: " + item->message, now, actor); !s)
+        return s.error();
       return Error::invalid_input("the platform refused " + code + ": " + item->message);
     }
     if (auto s = take_package(f, *item->package, record); !s) return s.error();
@@ -1231,21 +1224,13 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
   // so that a revocation interrupted anywhere resumes: its publication (209) after a lost 209
   // answer, the result after a lost result, and a request whose answer was lost is sent again,
   // the platform's "already revoked" then meaning that the first one went through.
-  auto save = [&](const std::string& detail) -> Status {
-    Tasks::Move move{"DONE", detail};
-    move.payload = write_fields(*f);
-    auto kept = tasks_.move(run_kind(), (*run)->id, move, now, actor);
-    if (!kept) return kept.error();
-    return ok_status();
-  };
+  auto save = [&](const std::string& detail) { return keep(**run, *f, detail, now, actor); };
   bool resent = !field(*f, "revocationSent").empty();
   std::string task = field(*f, "revocationTask");
   if (task.empty()) {
     (*f)["revocationSent"] = "1";
     if (auto s = save("revocation being requested"); !s) return s;
-    auto random_a = random_digits(16);
-    if (!random_a) return random_a.error();
-    auto token = upstream_.challenge(*random_a);
+    auto token = challenge();
     if (!token) return token.error();
     auto made = upstream_.revoke(
         *token, {{{code, field(*f, "deviceCode"), field(*f, "encDeviceCode")}, revocation}});

@@ -341,6 +341,11 @@ class FilingRun {
 
  private:
   Result<crypto::Sm2PrivateKey> encryption_key(const Fields& fields);
+  // getRandom with a fresh randomA: the tokenInfo one filing call spends.
+  Result<std::string> challenge();
+  // The run's fields kept, its state unchanged.
+  Status keep(const TaskRecord& run, const Fields& fields, const std::string& detail, Time now,
+              const std::string& actor);
   // A new encryption key in the keystore and its certificate for the signer's subject.
   Result<std::pair<std::string, pki::Certificate>> new_encryption_key(
       const pki::Certificate& signer, Time now);

@@ -134,8 +134,9 @@ Error worded(const Error& e) {
 // One filing request being answered.
 class FilingCall {
  public:
-  FilingCall(FilingDoor& door, const service::Caller& caller, const Value& content, Time now)
-      : door_(door), caller_(caller), content_(content), now_(now) {}
+  FilingCall(FilingDoor& door, const service::Caller& caller, const pki::Certificate& app_cert,
+             const Value& content, Time now)
+      : door_(door), caller_(caller), app_cert_(app_cert), content_(content), now_(now) {}
 
   Result<Document> answer(const std::string& businesstype) {
     static const std::map<std::string, Result<Document> (FilingCall::*)()> table = {
@@ -156,9 +157,6 @@ class FilingCall {
     };
     auto op = table.find(businesstype);
     if (op == table.end()) return refused("不支持的业务类型：" + businesstype);
-    auto app = door_.platform.credentials.ldt(caller_.name);
-    if (!app) return worded(app.error());
-    app_cert_ = app->cert;
     auto answer = (this->*(op->second))();
     if (!answer) return answer;
     if (businesstype.starts_with("DB.") || businesstype == "onlinePush" ||
@@ -355,13 +353,12 @@ class FilingCall {
   Result<Document> auth_server() {
     auto random_a = required(content_, {"randomA", "random"});
     if (!random_a) return random_a.error();
-    if (!app_cert_) return refused("应用没有登记证书");
     // idA is the publisher's certificate: the app's own ("各地市无需填充此参数").
     if (std::string id_a = text_of(content_, "idA"); !id_a.empty()) {
       auto der = crypto::from_base64(id_a);
-      if (!der || *der != app_cert_->der()) return refused("idA与应用登记的证书不符");
+      if (!der || *der != app_cert_.der()) return refused("idA与应用登记的证书不符");
     }
-    auto random_b = door_.registry.open_session(caller_, *app_cert_, *random_a, now_);
+    auto random_b = door_.registry.open_session(caller_, app_cert_, *random_a, now_);
     if (!random_b) return worded(random_b.error());
     auto signer = door_.platform.seals.lock_signer(std::nullopt, now_);
     if (!signer) return refused("平台签名密钥不可用");
@@ -546,9 +543,9 @@ class FilingCall {
 
   FilingDoor& door_;
   const service::Caller& caller_;
+  const pki::Certificate& app_cert_;
   const Value& content_;
   Time now_;
-  std::optional<pki::Certificate> app_cert_;
 };
 
 // r‖s from any signature form peers send, including the 128-byte ECCSignature.
@@ -681,19 +678,17 @@ bool query_sign_matches(const Value& content, std::string_view sign) {
          crypto::equal_constant_time(as_bytes(upper), as_bytes(expected));
 }
 
-Status check_request_sign_info(FilingDoor& door, const std::string& businesstype,
-                               const service::Caller& caller, const Value& content) {
-  if (businesstype.starts_with("DB.")) return ok_status();
-  auto app = door.platform.credentials.ldt(caller.name);
-  if (!app) return worded(app.error());
-  if (app->cert && !verify_sign_info(content, *app->cert, false))
-    return refused("signInfo验签失败");
-  return ok_status();
+Status check_request_sign_info(const std::string& businesstype, const pki::Certificate& app_cert,
+                               const Value& content) {
+  if (businesstype.starts_with("DB.") || verify_sign_info(content, app_cert, false))
+    return ok_status();
+  return refused("signInfo验签失败");
 }
 
 Result<Document> answer_filing(FilingDoor& door, const std::string& businesstype,
-                               const service::Caller& caller, const Value& content, Time now) {
-  return FilingCall(door, caller, content, now).answer(businesstype);
+                               const service::Caller& caller, const pki::Certificate& app_cert,
+                               const Value& content, Time now) {
+  return FilingCall(door, caller, app_cert, content, now).answer(businesstype);
 }
 
 }  // namespace eseal::api::ldt

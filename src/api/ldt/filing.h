@@ -77,13 +77,14 @@ struct FilingDoor {
 
 // A signInfo the client filled in must be its own signature over the content as sent (the header's
 // sign covers it as well): checked before the content is trimmed.
-Status check_request_sign_info(FilingDoor& door, const std::string& businesstype,
-                               const service::Caller& caller, const rapidjson::Value& content);
+Status check_request_sign_info(const std::string& businesstype, const pki::Certificate& app_cert,
+                               const rapidjson::Value& content);
 
-// The answer to one filing operation, its message_content; a refusal's message is the
-// errorInfo.
+// The answer to one filing operation, its message_content, for the app `caller` whose request
+// `app_cert` verified; a refusal's message is the errorInfo.
 Result<rapidjson::Document> answer_filing(FilingDoor& door, const std::string& businesstype,
                                           const service::Caller& caller,
+                                          const pki::Certificate& app_cert,
                                           const rapidjson::Value& content, Time now);
 
 }  // namespace eseal::api::ldt

@@ -433,9 +433,11 @@ bool is_hex32(std::string_view s) {
 }
 
 // The header checks, storeless and cheapest first; the random is recorded only once everything
-// the client signed has verified. The first failure's errorInfo.
-Result<service::Caller> authenticate(service::Credentials& credentials, const Options& options,
-                                     const Request& request, Time now, Refusal& refusal) {
+// the client signed has verified. The app (with the certificate its sign verified with), or the
+// first failure's errorInfo.
+Result<service::LdtCredentials> authenticate(service::Credentials& credentials,
+                                             const Options& options, const Request& request,
+                                             Time now, Refusal& refusal) {
   const Header& h = request.header;
   auto refuse = [&refusal](std::string info, std::string reason) {
     refusal = {std::move(info), std::move(reason)};
@@ -462,7 +464,7 @@ Result<service::Caller> authenticate(service::Credentials& credentials, const Op
   auto fresh = credentials.remember_nonce(app->caller, h.random, now, sent + options.time_window);
   if (!fresh) return fresh.error();
   if (!*fresh) return refuse("random重复，请求被拒绝（重放）", "replay");
-  return std::move(app->caller);
+  return app;
 }
 
 }  // namespace
@@ -521,35 +523,38 @@ Outcome Adapter::handle(std::string_view body, Time now) {
   const Header& h = request->header;
   out.app = h.syscode;
   Refusal refusal;
-  auto caller = authenticate(platform_.credentials, options_, *request, now, refusal);
-  if (!caller) {
-    if (refusal.reason.empty()) return fail(internal_error(caller.error()));  // the store failed
+  auto app = authenticate(platform_.credentials, options_, *request, now, refusal);
+  if (!app) {
+    if (refusal.reason.empty()) return fail(internal_error(app.error()));  // the store failed
     return refuse(refusal, refusal.reason != "unknown-app");
   }
+  const service::Caller& caller = app->caller;
+  const pki::Certificate& app_cert = *app->cert;
   bool filing = filing_ && is_filing_operation(h.businesstype);
   auto operation = operations().find(h.businesstype);
   if (!filing && operation == operations().end())
     return refuse({"不支持的业务类型：" + shown(h.businesstype), "operation"}, true);
-  if (!caller->allows(h.businesstype))
+  if (!caller.allows(h.businesstype))
     return refuse({"应用无权调用该接口：" + h.businesstype, "scope"}, true);
 
   if (filing) {
-    if (auto s = check_request_sign_info(*filing_, h.businesstype, *caller, *request->content); !s)
+    if (auto s = check_request_sign_info(h.businesstype, app_cert, *request->content); !s)
       return refuse({s.error().message, "sign-info"}, true);
   }
   trim_content(*request);
-  Call call(platform_, options_, *caller, *request->content, now);
+  Call call(platform_, options_, caller, *request->content, now);
   Status biznum = call.read_biznum();
-  Answer answer = filing ? answer_filing(*filing_, h.businesstype, *caller, *request->content, now)
-                  : biznum ? operation->second(call)
-                           : Answer(biznum.error());
+  Answer answer =
+      filing   ? answer_filing(*filing_, h.businesstype, caller, app_cert, *request->content, now)
+      : biznum ? operation->second(call)
+               : Answer(biznum.error());
   out.biznum = call.biznum();
   // Every call an app was allowed to make is in the audit log, refused or not; a call whose
   // row cannot be written is not answered as a success.
   std::string outcome = !answer                 ? "refused: " + answer.error().message
                         : call.valid_document() ? "ok"
                                                 : call.invalid_reason();
-  if (auto s = platform_.audit.append(caller->actor(), h.businesstype, out.biznum, outcome, now,
+  if (auto s = platform_.audit.append(caller.actor(), h.businesstype, out.biznum, outcome, now,
                                       out.biznum);
       !s)
     return fail("审计记录失败：" + internal_error(s.error()));
