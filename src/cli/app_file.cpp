@@ -39,4 +39,13 @@ AppFile read_app_file(const std::filesystem::path& path, const keys::Kek& kek) {
   return out;
 }
 
+std::string app_file_text(const std::string& url, const std::string& syscode,
+                          const std::string& authcode, ByteView hmac_key, const std::string& key,
+                          const std::string& cert) {
+  return "# LD/T 01.4 credentials of app " + syscode +
+         " (secrets: keep this file private)\nurl = \"" + url + "\"\nsyscode = \"" + syscode +
+         "\"\nauthcode = \"" + authcode + "\"\nhmac_key = \"" + crypto::to_base64(hmac_key) +
+         "\"\nkey = \"" + key + "\"\ncert = \"" + cert + "\"\n";
+}
+
 }  // namespace eseal::cli

@@ -23,4 +23,10 @@ struct AppFile {
 // Fails the command when the file does not read or lacks a field.
 AppFile read_app_file(const std::filesystem::path& path, const keys::Kek& kek);
 
+// The file's text for an app's LD/T credentials; `key` and `cert` as they are to be read
+// (relative to the file, or absolute).
+std::string app_file_text(const std::string& url, const std::string& syscode,
+                          const std::string& authcode, ByteView hmac_key, const std::string& key,
+                          const std::string& cert);
+
 }  // namespace eseal::cli

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "base/file.h"
+#include "cli/app_file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
@@ -165,11 +166,8 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
   if (!o.save.empty()) {
     // The app file `eseal call ldt` and `eseal filing` read (cli/app_file.h), paths absolute.
     auto absolute = [](const std::string& f) { return std::filesystem::absolute(f).string(); };
-    std::string text = "# LD/T 01.4 credentials of app " + syscode +
-                       " (secrets: keep this file private)\nurl = \"" + o.url + "\"\nsyscode = \"" +
-                       syscode + "\"\nauthcode = \"" + secrets.authcode + "\"\nhmac_key = \"" +
-                       crypto::to_base64(secrets.hmac_key) + "\"\nkey = \"" + absolute(key_file) +
-                       "\"\ncert = \"" + absolute(cert_file) + "\"\n";
+    std::string text = app_file_text(o.url, syscode, secrets.authcode, secrets.hmac_key,
+                                     absolute(key_file), absolute(cert_file));
     need(write_file_atomic(o.save, as_bytes(text), 0600), "--save " + o.save);
     print_field("app file", o.save);
   }

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/file.h"
+#include "cli/app_file.h"
 #include "cli/store_support.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -139,14 +140,6 @@ std::vector<std::pair<std::string, std::string>> sz_examples(const std::string& 
            seal_id + R"("}],"orderId":"DEMO-1","fileBase64":"@file:../sample.pdf"})"},
       {"genFileDownload", R"({"documentPath":"","siteId":"100"})"},
   };
-}
-
-std::string app_toml(const std::string& url, const DemoApp& app) {
-  return "# LD/T 01.4 credentials of the demo app (secrets: keep this file private)\n"
-         "url = \"" +
-         url + "\"\nsyscode = \"" + app.syscode + "\"\nauthcode = \"" + app.authcode +
-         "\"\nhmac_key = \"" + crypto::to_base64(app.hmac_key) +
-         "\"\nkey = \"app.key\"\ncert = \"app.pem\"\n";
 }
 
 // D/demo/sz-requests: one content file and one script per DB4403 function.
@@ -314,7 +307,10 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
   }
   std::string url = "http://127.0.0.1:" + std::to_string(d.port) + "/seal/v1/electricSeal";
   std::string app_file = (d.demo_dir / "app.toml").string();
-  need(write_file_atomic(app_file, as_bytes(app_toml(url, app)), 0600));
+  need(write_file_atomic(
+      app_file,
+      as_bytes(app_file_text(url, app.syscode, app.authcode, app.hmac_key, "app.key", "app.pem")),
+      0600));
 
   // The demo's seals, registered to the app with their keys (imported into the keystore).
   std::string owner = need(store.find_app(app.syscode)).id;
