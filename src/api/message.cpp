@@ -29,6 +29,13 @@ void Headers::set(std::string name, std::string value) {
   add(std::move(name), std::move(value));
 }
 
+std::string_view Request::param(std::string_view name) const {
+  for (const auto& [key, value] : params) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 Response Response::json(int status, std::string body) {
   Response response;
   response.status = status;

@@ -33,10 +33,15 @@ struct Request {
   std::string target;  // path and query as sent, e.g. "/a/b?x=1"
   std::string path;    // the target before '?', not percent-decoded
   std::string query;   // the target after '?', without it; empty when absent
+  // The route's path parameters ("{id}" segments), as sent: not percent-decoded.
+  std::vector<std::pair<std::string, std::string>> params;
   Headers headers;
   std::string body;
   std::string remote;      // the peer, "address:port"
   std::string request_id;  // echoed in X-Request-Id
+
+  // The path parameter `name`; empty when the route has none of that name.
+  std::string_view param(std::string_view name) const;
 };
 
 struct Response {

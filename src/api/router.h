@@ -1,5 +1,8 @@
-// Routes of the HTTP server: an exact (method, path) table. Paths are compared byte for byte,
-// without percent-decoding or trailing-slash folding, so each route has one spelling.
+// Routes of the HTTP server: a (method, path) table. Paths are compared byte for byte, without
+// percent-decoding or trailing-slash folding, so each route has one spelling. A path may hold
+// parameters, whole segments written "{name}" ("/api/v1/seals/{id}/picture"), which match one
+// non-empty segment each; an exact path wins over a pattern, and a pattern with fewer parameters
+// over one with more.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +10,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/message.h"
@@ -46,15 +50,25 @@ class Router {
 
   struct Match {
     const Route* route = nullptr;      // null: no route for this method and path
-    std::string_view path;             // the routed path when known (valid as long as the router)
+    std::string_view path;             // the routed path (the pattern) when known, as registered
     std::vector<std::string> allowed;  // when route is null: the methods the path has (405)
+    std::vector<std::pair<std::string, std::string>> params;  // a pattern's segments, by name
   };
   Match find(std::string_view method, std::string_view path) const;
   // The largest body_limit any route has (0 when none has its own).
   std::uint64_t largest_body_limit() const;
+  // Every route, ordered by path then method.
+  std::vector<const Route*> routes() const;
 
  private:
   std::map<std::string, std::map<std::string, Route>, std::less<>> routes_;  // path -> method
+  // The paths holding parameters, split into segments, fewest parameters first.
+  struct Pattern {
+    std::string path;
+    std::vector<std::string> segments;
+    int params = 0;
+  };
+  std::vector<Pattern> patterns_;
 };
 
 }  // namespace eseal::api

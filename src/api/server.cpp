@@ -280,6 +280,7 @@ class Session : public SessionBase {
     auto match = server_.router.find(request_.method, request_.path);
     route_ = match.route;
     route_path_ = match.path;
+    request_.params = std::move(match.params);
   }
 
   // The body limit of the request being read: its route's when it has one.
@@ -640,6 +641,10 @@ void Server::wait() {
     impl_->workers->stop();
     impl_->workers->join();
   }
+}
+
+const Router& Server::router() const {
+  return impl_->router;
 }
 
 const HttpMetrics& Server::metrics() const {

@@ -84,6 +84,8 @@ class Server {
   void wait();
 
   const HttpMetrics& metrics() const;
+  // The routes set up so far (for documentation checks; read-only once started).
+  const Router& router() const;
 
   struct Impl;
 

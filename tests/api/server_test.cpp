@@ -113,6 +113,39 @@ TEST(ServerTest, RoutesByExactMethodAndPath) {
   EXPECT_EQ(client.connections_opened(), 1);
 }
 
+TEST(ServerTest, PathParametersMatchWholeSegmentsAndExactPathsWin) {
+  Server server(test_options());
+  auto show = [](const Request& request) {
+    std::string text = request.path;
+    for (const auto& [name, value] : request.params) text += " " + name + "=" + value;
+    return Response::text(200, text);
+  };
+  server.route("GET", "/items/{id}", show);
+  server.route("GET", "/items/new", show);
+  server.route("POST", "/items/{id}/pages/{page}", show);
+  server.route("GET", "/items/{id}/history", show);
+  start(server);
+  HttpClient client(kHost, server.port());
+
+  EXPECT_EQ(client.get("/items/a1")->body, "/items/a1 id=a1");
+  EXPECT_EQ(client.get("/items/new")->body, "/items/new");
+  EXPECT_EQ(client.get("/items/a1/history")->body, "/items/a1/history id=a1");
+  EXPECT_EQ(client.post("/items/x/pages/3", "")->body, "/items/x/pages/3 id=x page=3");
+  // A parameter is one whole, non-empty segment, compared as sent.
+  for (const char* target : {"/items/", "/items//history", "/items/a/b", "/items/a/pages/"}) {
+    EXPECT_EQ(client.get(target)->status, 404) << target;
+  }
+  EXPECT_EQ(client.get("/items/a%2Fb")->body, "/items/a%2Fb id=a%2Fb");
+  HttpResponse wrong_method = *client.get("/items/x/pages/3");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.header("Allow"), "POST");
+
+  std::vector<std::string> listed;
+  for (const Route* route : server.router().routes())
+    listed.push_back(route->method + " " + route->path);
+  EXPECT_NE(std::find(listed.begin(), listed.end(), "POST /items/{id}/pages/{page}"), listed.end());
+}
+
 TEST(ServerTest, KeepAliveServesRequestsOnOneConnection) {
   Server server(test_options());
   server.route("GET", "/remote", [](const Request& r) { return Response::text(200, r.remote); });
