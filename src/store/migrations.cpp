@@ -245,6 +245,23 @@ CREATE INDEX seals_signer_dn ON seals (signer_dn);
 CREATE INDEX seals_app_id ON seals (app_id);
 )sql";
 
+// The web console's accounts (service/console.h); their sessions are tasks.
+constexpr std::string_view kConsoleAccounts = R"sql(
+CREATE TABLE console_accounts (
+  id TEXT PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  failures BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX documents_created ON documents (created_at);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -257,6 +274,7 @@ constexpr std::array kMigrations{
     Migration{8, "coss_escrows", kCossEscrows},
     Migration{9, "DB4403 credentials on apps", kSzCredentials},
     Migration{10, "filing: unique seal codes and filed seals, unfiled seals", kFiling},
+    Migration{11, "console accounts", kConsoleAccounts},
 };
 
 }  // namespace

@@ -201,6 +201,23 @@ std::optional<Time> time_or_none(std::int64_t seconds) {
   return from_epoch(seconds);
 }
 
+constexpr std::string_view kConsoleAccountColumns =
+    "id, login, name, role, password_hash, enabled, failures, locked_until, created_at, "
+    "updated_at";
+
+Result<ConsoleAccount> read_console_account(const Statement& s) {
+  return ConsoleAccount{s.text(0),
+                        s.text(1),
+                        s.text(2),
+                        s.text(3),
+                        s.text(4),
+                        s.integer(5) != 0,
+                        s.integer(6),
+                        time_or_none(s.integer(7)),
+                        from_epoch(s.integer(8)),
+                        from_epoch(s.integer(9))};
+}
+
 Result<TaskRecord> read_task(const Statement& s) {
   return TaskRecord{s.text(0),
                     s.text(1),
@@ -593,6 +610,59 @@ class SqliteStore final : public Store {
     return one<DocumentRecord>(
         "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?", read_document,
         "no document " + id, id);
+  }
+
+  Result<std::vector<DocumentRecord>> list_documents(std::int64_t offset,
+                                                     std::int64_t limit) override {
+    std::lock_guard lock(mutex_);
+    return all<DocumentRecord>("SELECT " + std::string(kDocumentColumns) +
+                                   " FROM documents ORDER BY created_at DESC, id DESC "
+                                   "LIMIT ? OFFSET ?",
+                               read_document, limit, offset);
+  }
+
+  Status add_console_account(const ConsoleAccount& a, const AuditEntry& audit) override {
+    if (a.id.empty() || a.login.empty()) {
+      return Error::invalid_input("a console account needs an id and a login");
+    }
+    return write(audit, [&]() -> Status {
+      auto taken = exists("SELECT 1 FROM console_accounts WHERE login = ?", a.login);
+      if (!taken) return taken.error();
+      if (*taken) return Error::invalid_input("the login " + a.login + " is taken");
+      return run(
+          "INSERT INTO console_accounts (id, login, name, role, password_hash, enabled, failures, "
+          "locked_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          a.id, a.login, a.name, a.role, a.password_hash, std::int64_t{a.enabled ? 1 : 0},
+          a.failures, epoch_or_zero(a.locked_until), epoch(a.created), epoch(a.created));
+    });
+  }
+
+  Result<ConsoleAccount> find_console_account(const std::string& login) override {
+    std::lock_guard lock(mutex_);
+    return one<ConsoleAccount>(
+        "SELECT " + std::string(kConsoleAccountColumns) + " FROM console_accounts WHERE login = ?",
+        read_console_account, "no console account " + login, login);
+  }
+
+  Result<std::vector<ConsoleAccount>> list_console_accounts() override {
+    std::lock_guard lock(mutex_);
+    return all<ConsoleAccount>("SELECT " + std::string(kConsoleAccountColumns) +
+                                   " FROM console_accounts ORDER BY created_at, login",
+                               read_console_account);
+  }
+
+  Status update_console_account(const ConsoleAccount& a, Time now,
+                                const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      auto changed = run_counting(
+          "UPDATE console_accounts SET name = ?, role = ?, password_hash = ?, enabled = ?, "
+          "failures = ?, locked_until = ?, updated_at = ? WHERE id = ?",
+          a.name, a.role, a.password_hash, std::int64_t{a.enabled ? 1 : 0}, a.failures,
+          epoch_or_zero(a.locked_until), epoch(now), a.id);
+      if (!changed) return changed.error();
+      if (*changed == 0) return Error::not_found("no console account " + a.id);
+      return ok_status();
+    });
   }
 
   Result<std::vector<DocumentRecord>> find_documents_by_biznum(const std::string& app_id,

@@ -270,6 +270,21 @@ struct TaskChange {
 // that way (another request changed it first).
 inline constexpr const char* kTaskStateChanged = "task-state-changed";
 
+// A person who signs in to the web console. Roles and what they allow are the service's
+// (service/console.h); the store keeps the name.
+struct ConsoleAccount {
+  std::string id;     // 32 hex digits
+  std::string login;  // unique, compared as given
+  std::string name;   // shown in the console
+  std::string role;
+  std::string password_hash;  // the KDF's encoded string (algorithm, parameters, salt, hash)
+  bool enabled = true;
+  std::int64_t failures = 0;         // failed sign-ins in a row
+  std::optional<Time> locked_until;  // refused until then after too many failures
+  Time created{};
+  Time updated{};
+};
+
 // One state-changing call. The canonical bytes hashed into the chain are in audit_chain.h.
 struct AuditEntry {
   Time time{};
@@ -349,6 +364,9 @@ class Store {
   virtual Result<DocumentRecord> find_document(const std::string& id) = 0;
   virtual Result<std::vector<DocumentRecord>> find_documents_by_biznum(
       const std::string& app_id, const std::string& biznum) = 0;
+  // Newest first, skipping `offset`, at most `limit`.
+  virtual Result<std::vector<DocumentRecord>> list_documents(std::int64_t offset,
+                                                             std::int64_t limit) = 0;
 
   // Records that `app_id` sent `random` at `now`, kept until `keep_until` inclusive. Returns false
   // when the same random is already recorded and kept (a replay). Atomic across threads and
@@ -420,6 +438,15 @@ class Store {
   virtual Result<std::vector<TaskRecord>> find_tasks(const TaskQuery& query) = 0;
   // How many tasks the query matches, ignoring its offset and limit.
   virtual Result<std::int64_t> count_tasks(const TaskQuery& query) = 0;
+
+  // A taken login is kInvalidInput.
+  virtual Status add_console_account(const ConsoleAccount& account, const AuditEntry& audit) = 0;
+  virtual Result<ConsoleAccount> find_console_account(const std::string& login) = 0;
+  virtual Result<std::vector<ConsoleAccount>> list_console_accounts() = 0;
+  // Replaces the mutable fields (name, role, password hash, enabled, failures, locked_until) of
+  // the account with this id; kNotFound when none.
+  virtual Status update_console_account(const ConsoleAccount& account, Time now,
+                                        const AuditEntry& audit) = 0;
 
   // Appends a row to the chain; returns its id.
   virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;

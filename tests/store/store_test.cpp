@@ -537,6 +537,53 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   EXPECT_EQ(store->find_documents_by_biznum(app.id, "BIZ-1")->size(), 1u);
   EXPECT_TRUE(store->find_documents_by_biznum(app.id, "BIZ-2")->empty());
   EXPECT_EQ(store->list_audit(0, 100)->back().entry.biznum, "BIZ-1");
+
+  DocumentRecord later = doc;
+  later.id = "doc-2";
+  later.created = kNow + std::chrono::seconds(5);
+  ASSERT_TRUE(store->add_document(later, audit("document.upload", "doc-2")).ok());
+  auto listed = store->list_documents(0, 10);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->front().id, "doc-2");
+  EXPECT_EQ(store->list_documents(1, 10)->front().id, "doc-1");
+  EXPECT_EQ(store->list_documents(0, 1)->size(), 1u);
+}
+
+TEST(Store, ConsoleAccountsRoundTripWithUniqueLoginsAndAuditedChanges) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  ConsoleAccount account{*new_id(), "zhang", "张三",       "operator", "$argon2id$v=19$x",
+                         true,      0,       std::nullopt, kNow,       kNow};
+  ASSERT_TRUE(store->add_console_account(account, audit("console.account.add", "zhang")).ok());
+  ConsoleAccount twin = account;
+  twin.id = *new_id();
+  EXPECT_EQ(store->add_console_account(twin, audit("console.account.add", "zhang")).error().kind,
+            ErrorKind::kInvalidInput);
+
+  account.failures = 3;
+  account.locked_until = kNow + std::chrono::minutes(15);
+  account.role = "auditor";
+  account.enabled = false;
+  ASSERT_TRUE(store
+                  ->update_console_account(account, kNow + std::chrono::seconds(1),
+                                           audit("console.sign-in", "zhang"))
+                  .ok());
+  auto found = store->find_console_account("zhang");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->name, "张三");
+  EXPECT_EQ(found->role, "auditor");
+  EXPECT_FALSE(found->enabled);
+  EXPECT_EQ(found->failures, 3);
+  EXPECT_EQ(found->locked_until, kNow + std::chrono::minutes(15));
+  EXPECT_EQ(found->updated, kNow + std::chrono::seconds(1));
+  EXPECT_EQ(store->list_console_accounts()->size(), 1u);
+  EXPECT_EQ(store->find_console_account("li").error().kind, ErrorKind::kNotFound);
+  twin.login = "li";
+  EXPECT_EQ(store->update_console_account(twin, kNow, audit("x", "li")).error().kind,
+            ErrorKind::kNotFound);
+  auto rows = store->list_audit(0, 10);
+  ASSERT_EQ(rows->size(), 2u);  // the add and the update; the refused ones left nothing
+  EXPECT_EQ(rows->back().entry.operation, "console.sign-in");
 }
 
 TEST(Store, NonceReplayIsRefusedUntilItExpires) {
