@@ -10,7 +10,8 @@ bool Caller::allows(const std::string& operation) const {
 }
 
 std::string Caller::actor() const {
-  return family == "cli" ? "cli:" + name : "app:" + name;
+  if (family == "cli" || family == "console") return family + ":" + name;
+  return "app:" + name;
 }
 
 Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now) {
@@ -18,7 +19,8 @@ Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now) 
     return Error::invalid_input("seal " + seal.id + " " + why).with_code(code);
   };
   const ses::SealInfo& info = seal.seal.info;
-  if (!seal.owner_app_id.empty() && seal.owner_app_id != caller.app_id && caller.family != "cli")
+  if (!seal.owner_app_id.empty() && seal.owner_app_id != caller.app_id && caller.family != "cli" &&
+      caller.family != "console")
     return refuse(seal_code::kNotYours, "belongs to another app");
   if (seal.status == "expired" || now > info.valid_end)
     return refuse(seal_code::kExpired, "expired at " + format_utc(info.valid_end));

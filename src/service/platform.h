@@ -25,12 +25,13 @@ namespace eseal::service {
 // Who is calling: an app of one interface family, or the operator at the command line. Seals,
 // documents and audit rows belong to callers, whatever family's credentials they came with.
 struct Caller {
-  std::string family;  // "ldt", "coss", "sz", later "rest"; "cli" for the operator
+  // "ldt", "coss", "sz"; "cli" for the operator, "console" for the web console's staff.
+  std::string family;
   std::string app_id;  // the app's id in the store; empty for the operator
   std::string name;    // how the family names the app (LD/T: the syscode); the operator: login
   std::vector<std::string> scopes;  // operations it may call, or "*"
   bool allows(const std::string& operation) const;
-  // Its name in the audit log: "app:" + name, or "cli:" + the operator's login name.
+  // Its name in the audit log: "app:" + name, or "cli:" / "console:" + the person's login.
   std::string actor() const;
 };
 
@@ -102,7 +103,7 @@ struct RegisteredSeal {
 };
 
 // The one rule for whether `caller` may sign with `seal` at `now`: it is the caller's (or
-// anyone's; the operator at the command line, family "cli", may use every seal), its status is
+// anyone's; the platform's staff, families "cli" and "console", may use every seal), its status is
 // valid, `now` is inside both ends of its validity, and its signer's certificate is registered and
 // valid at `now`. (That a signer is available is the registry's signer_of; SealRegistry::usable
 // checks both.) The failure's code is one of seal_code; its message is English and names the seal.
