@@ -84,6 +84,12 @@ std::vector<Key> keys(Config& c) {
       {"filing", "challenge_s", &c.filing.challenge_s, 10, kDay},
       {"filing", "task_days", &c.filing.task_days, 1, 3650},
       {"filing", "token_hours", &c.filing.token_hours, 1, 24 * 30},
+      {"console", "dir", &c.console.dir},
+      {"console", "session_hours", &c.console.session_hours, 1, 24 * 30},
+      {"console", "lockout_failures", &c.console.lockout_failures, 1, 100},
+      {"console", "lockout_minutes", &c.console.lockout_minutes, 1, 24 * 60},
+      {"console", "kdf_memory_kib", &c.console.kdf_memory_kib, 1024, 4 * 1024 * 1024},
+      {"console", "kdf_passes", &c.console.kdf_passes, 1, 20},
   };
 }
 

@@ -107,6 +107,18 @@ struct Config {
     std::int64_t task_days = 30;
     std::int64_t token_hours = 8;
   } filing;
+  // The web console and the native REST API (/api/v1/, api/rest/routes.h): the console's built
+  // pages (web/console, `scripts/build-web`), served at /console/ when the folder exists; a
+  // session's life; how many failed sign-ins in a row lock an account and for how long; the
+  // Argon2id cost of new password hashes (memory in KiB, passes).
+  struct Console {
+    std::string dir = "web/console/dist";
+    std::int64_t session_hours = 8;
+    std::int64_t lockout_failures = 5;
+    std::int64_t lockout_minutes = 15;
+    std::int64_t kdf_memory_kib = 19456;
+    std::int64_t kdf_passes = 2;
+  } console;
 };
 
 // Environment variables by name; only ESEAL_<SECTION>_<KEY> names of known keys are read, so

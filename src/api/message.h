@@ -42,6 +42,11 @@ struct Request {
 
   // The path parameter `name`; empty when the route has none of that name.
   std::string_view param(std::string_view name) const;
+  // The first query parameter `name` ("a=1&b=x%20y"), '+' and %XX decoded; nothing when absent
+  // or when its value has a malformed %-escape.
+  std::optional<std::string> query_param(std::string_view name) const;
+  // The cookie `name` of the Cookie header (RFC 6265 "a=b; c=d"); nothing when absent.
+  std::optional<std::string> cookie(std::string_view name) const;
 };
 
 struct Response {

@@ -30,7 +30,7 @@ struct RouteOptions {
   // Cheap handlers (no I/O, microseconds) run inline on the network thread; all others run on the
   // worker pool so that slow requests never hold up cheap ones.
   bool cheap = false;
-  ErrorHandler on_error;  // empty: the server's JSON error shape (json_error)
+  ErrorHandler on_error = {};  // empty: the server's JSON error shape (json_error)
   // The largest body this route takes (0: the server's body_limit). Checked against
   // Content-Length before the body is read, so an oversized request costs no memory.
   std::uint64_t body_limit = 0;

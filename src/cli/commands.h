@@ -25,6 +25,7 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& options);
 void add_pdf_commands(CLI::App& app, const GlobalOptions& options);
 void add_ofd_commands(CLI::App& app, const GlobalOptions& options);
 void add_call_commands(CLI::App& app, const GlobalOptions& options);
+void add_admin_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);
 void add_sms_commands(CLI::App& app, const GlobalOptions& options);
 void add_sz_commands(CLI::App& app, const GlobalOptions& options);

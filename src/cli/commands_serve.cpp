@@ -13,6 +13,7 @@
 #include "api/http_client.h"
 #include "api/ldt/filing.h"
 #include "api/ldt/routes.h"
+#include "api/rest/routes.h"
 #include "api/server.h"
 #include "api/static_files.h"
 #include "api/sz/routes.h"
@@ -114,6 +115,14 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   sz_options.office = &office;
   api::sz::Adapter sz({platform.platform(), sign_jobs, sz_grants, held, stored_files}, sz_options);
 
+  // The native REST API and the web console's accounts.
+  service::Console console(*store, api::rest::console_settings(config));
+  api::rest::Options rest_options;
+  rest_options.signing = ldt_options.signing;
+  rest_options.max_document_bytes = static_cast<std::uint64_t>(config.limits.file_mib) << 20;
+  rest_options.secure_cookies = !config.tls.cert.empty();
+  api::rest::Adapter rest({platform.platform(), console, *store}, rest_options);
+
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
   api::Server server(server_options);
@@ -137,6 +146,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::coss::add_routes(server, coss);
   api::coss::add_mobile_routes(server, mobile);
   api::sz::add_routes(server, sz);
+  rest.add_routes(server);
   if (auto page = api::add_static_files(server, "/coss/h5/", config.coss.h5_dir); page) {
     logger->info("the phone page: {} files from {} at /coss/h5/", *page, config.coss.h5_dir);
   } else {
@@ -162,9 +172,10 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
       }
     };
     std::vector<const service::TaskKind*> kinds = {
-        &service::activation_kind(), &service::token_kind(),    &service::session_kind(),
-        &service::delegation_kind(), &service::sz_grant_kind(), &service::held_signature_kind(),
-        &service::stored_file_kind()};
+        &service::activation_kind(),  &service::token_kind(),
+        &service::session_kind(),     &service::delegation_kind(),
+        &service::sz_grant_kind(),    &service::held_signature_kind(),
+        &service::stored_file_kind(), &service::console_session_kind()};
     for (const service::TaskKind* kind : service::filing::expiring_kinds()) kinds.push_back(kind);
     for (const service::TaskKind* kind : kinds) {
       report(kind->name + " tasks", tasks.sweep(*kind, now));

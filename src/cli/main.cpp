@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   add_app_commands(app, options);
   add_audit_commands(app, options);
   add_demo_command(app, options);
+  add_admin_commands(app, options);
   add_serve_command(app, options);
   add_sms_commands(app, options);
   add_sz_commands(app, options);

@@ -2,14 +2,12 @@
 // JSON for machines, the same for seals, PDF and OFD.
 #pragma once
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/report_json.h"
 #include "cli/cli_support.h"
 #include "doc/placement.h"
 #include "doc/value_report.h"
@@ -17,7 +15,12 @@
 
 namespace eseal::cli {
 
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using api::json_checks;
+using api::json_string;
+using api::json_strings;
+using api::json_validity;
+using api::json_value;
+using api::JsonWriter;
 
 // "  passed   maker-signature         SM3withSM2 over …"
 std::string check_line(const ses::Check& check);
@@ -38,26 +41,6 @@ std::string findings_text(const ses::Outcome& outcome);
 
 // 0 valid, 4 indeterminate, 1 failed.
 int exit_code_for(const ses::Outcome& outcome);
-
-inline void json_string(JsonWriter& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-// "checks": [{name, result, detail, finding (when there is one)}, …]
-void json_checks(JsonWriter& w, const ses::Verdict& verdict);
-
-// "valid": true when the outcome is valid, "verdict": "valid" | "indeterminate" | "failed",
-// "findings": […]
-void json_validity(JsonWriter& w, const ses::Outcome& outcome);
-
-// "key": ["…", …]
-void json_strings(JsonWriter& w, const char* key, const std::vector<std::string>& values);
-
-// What a signature value tells, the same for PDF and OFD: format, valid, verdict, findings,
-// signingTime, signer, sealId, sealName, pictureType, timeStamp (the genTime a valid time stamp
-// proves, or ""), timeStampAuthority (the checks are written last, by the caller).
-void json_value(JsonWriter& w, const doc::ValueReport& value);
 
 // {page (1-based), xMm, yMm, widthMm, heightMm}, millimetres to 0.01.
 void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect);

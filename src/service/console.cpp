@@ -98,6 +98,16 @@ bool password_matches(const std::string& encoded, std::string_view password) {
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
+Result<std::string> generate_password() {
+  static constexpr std::string_view kAlphabet =
+      "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY34679";
+  auto random = crypto::random_bytes(16);
+  if (!random) return random.error();
+  std::string password;
+  for (std::uint8_t byte : *random) password += kAlphabet[byte % kAlphabet.size()];
+  return password;
+}
+
 Caller ConsoleSession::caller() const {
   return Caller{"console", "", account.login, {"*"}};
 }

@@ -59,6 +59,8 @@ struct ConsoleSettings {
 // salt; and whether `password` matches one (the parameters are read from the encoding).
 Result<std::string> hash_password(std::string_view password, const ConsoleSettings& settings);
 bool password_matches(const std::string& encoded, std::string_view password);
+// A fresh password to hand out once: 16 characters of an unambiguous alphabet (about 80 bits).
+Result<std::string> generate_password();
 
 struct ConsoleSession {
   std::string id;  // the task's id

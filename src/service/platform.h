@@ -146,8 +146,9 @@ class SealRegistry {
 class DocumentArchive {
  public:
   virtual ~DocumentArchive() = default;
-  // Keeps a signed document under its business number, audited as `operation` by the caller.
-  virtual Status record(const Caller& caller, const std::string& biznum, ByteView document,
+  // Keeps a signed document under its business number, audited as `operation` by the caller;
+  // returns the document's id.
+  virtual Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
                         const std::string& operation, Time now) = 0;
 };
 

@@ -240,7 +240,7 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
 
 // --- documents, audit, trust ----------------------------------------------------------------
 
-Status StorePlatform::record(const Caller& caller, const std::string& biznum, ByteView document,
+Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum, ByteView document,
                              const std::string& operation, Time now) {
   auto sm3 = store_.blobs().put(document);
   if (!sm3) return sm3.error();
@@ -254,8 +254,10 @@ Status StorePlatform::record(const Caller& caller, const std::string& biznum, By
                                static_cast<std::int64_t>(document.size()),
                                format ? *format : DocumentFormat::kPdf,
                                now};
-  return store_.add_document(record,
-                             {now, caller.actor(), operation, *id, "document " + *sm3, biznum});
+  auto added = store_.add_document(
+      record, {now, caller.actor(), operation, *id, "document " + *sm3, biznum});
+  if (!added) return added.error();
+  return *id;
 }
 
 Status StorePlatform::append(const std::string& actor, const std::string& operation,

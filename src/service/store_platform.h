@@ -63,7 +63,7 @@ class StorePlatform final : public Credentials,
   // signs with them until `eseal filing run` has filed them with the national platform.
   void require_filing(bool required) { require_filing_ = required; }
 
-  Status record(const Caller& caller, const std::string& biznum, ByteView document,
+  Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
                 const std::string& operation, Time now) override;
 
   Status append(const std::string& actor, const std::string& operation, const std::string& object,

@@ -245,7 +245,8 @@ CREATE INDEX seals_signer_dn ON seals (signer_dn);
 CREATE INDEX seals_app_id ON seals (app_id);
 )sql";
 
-// The web console's accounts (service/console.h); their sessions are tasks.
+// The web console's accounts (service/console.h; their sessions are tasks), its documents page
+// (newest first) and a seal's history (the audit rows about it).
 constexpr std::string_view kConsoleAccounts = R"sql(
 CREATE TABLE console_accounts (
   id TEXT PRIMARY KEY,
@@ -260,6 +261,7 @@ CREATE TABLE console_accounts (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX documents_created ON documents (created_at);
+CREATE INDEX audit_object ON audit (object);
 )sql";
 
 constexpr std::array kMigrations{

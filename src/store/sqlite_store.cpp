@@ -205,6 +205,17 @@ constexpr std::string_view kConsoleAccountColumns =
     "id, login, name, role, password_hash, enabled, failures, locked_until, created_at, "
     "updated_at";
 
+// `text` (ending in the '%' the caller added) for LIKE, a backslash escaping its own % and _.
+std::string escape_like_prefix(const std::string& text, bool prefix) {
+  if (!prefix) return text;
+  std::string out;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '%' || text[i] == '_' || text[i] == '\\') out += '\\';
+    out += text[i];
+  }
+  return out + "%";
+}
+
 Result<ConsoleAccount> read_console_account(const Statement& s) {
   return ConsoleAccount{s.text(0),
                         s.text(1),
@@ -485,6 +496,13 @@ class SqliteStore final : public Store {
     return one<CertificateRecord>(
         "SELECT " + std::string(kCertificateColumns) + " FROM certificates WHERE id = ?",
         read_certificate, "no certificate " + id, id);
+  }
+
+  Result<std::vector<CertificateRecord>> list_certificates() override {
+    std::lock_guard lock(mutex_);
+    return all<CertificateRecord>("SELECT " + std::string(kCertificateColumns) +
+                                      " FROM certificates ORDER BY subject, not_before DESC",
+                                  read_certificate);
   }
 
   Status add_key(const KeyRecord& key, const AuditEntry& audit) override {
@@ -1042,6 +1060,21 @@ class SqliteStore final : public Store {
     return all<AuditRow>(
         "SELECT " + std::string(kAuditColumns) + " FROM audit WHERE id > ? ORDER BY id LIMIT ?",
         read_audit, after_id, static_cast<std::int64_t>(limit));
+  }
+
+  Result<std::vector<AuditRow>> find_audit(const AuditQuery& q) override {
+    std::string operation = q.operation;
+    bool prefix = !operation.empty() && operation.back() == '.';
+    if (prefix) operation = operation + "%";
+    std::lock_guard lock(mutex_);
+    return all<AuditRow>(
+        "SELECT " + std::string(kAuditColumns) +
+            " FROM audit WHERE id > ? AND (? <= 0 OR id < ?) AND (? = '' OR actor = ?)"
+            " AND (? = '' OR object = ?) AND (? = '' OR operation " +
+            (prefix ? "LIKE ? ESCAPE '\\')" : "= ?)") + " ORDER BY id " +
+            (q.newest_first ? "DESC" : "ASC") + " LIMIT ?",
+        read_audit, q.after_id, q.before_id, q.before_id, q.actor, q.actor, q.object, q.object,
+        operation, escape_like_prefix(operation, prefix), static_cast<std::int64_t>(q.limit));
   }
 
   Result<AuditCheck> verify_audit() override {

@@ -301,6 +301,16 @@ struct AuditRow {
   std::string hash;  // lower-case hex
 };
 
+// Which audit rows: every field set narrows.
+struct AuditQuery {
+  std::int64_t after_id = 0;            // id > after_id
+  std::int64_t before_id = 0;           // id < before_id, when positive
+  std::string actor = {}, object = {};  // equal
+  std::string operation = {};           // equal, or a prefix when it ends with '.' ("seal.")
+  std::size_t limit = 100;
+  bool newest_first = false;  // else in chain order
+};
+
 struct AuditCheck {
   std::int64_t rows = 0;
   std::optional<std::int64_t> first_broken;  // the first row whose hash does not follow
@@ -341,6 +351,8 @@ class Store {
   // Adds the certificate unless present (same id).
   virtual Status put_certificate(const CertificateRecord& cert, const AuditEntry& audit) = 0;
   virtual Result<CertificateRecord> find_certificate(const std::string& id) = 0;
+  // By subject, then newest first.
+  virtual Result<std::vector<CertificateRecord>> list_certificates() = 0;
   virtual Status add_key(const KeyRecord& key, const AuditEntry& audit) = 0;
   virtual Result<KeyRecord> find_key(const std::string& id) = 0;
   // Keys registered as key files outside the data folder (location set), as before the keystore.
@@ -452,6 +464,7 @@ class Store {
   virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
   // Rows with id > after_id, at most `limit`, in chain order.
   virtual Result<std::vector<AuditRow>> list_audit(std::int64_t after_id, std::size_t limit) = 0;
+  virtual Result<std::vector<AuditRow>> find_audit(const AuditQuery& query) = 0;
   // Recomputes the whole chain.
   virtual Result<AuditCheck> verify_audit() = 0;
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <atomic>
 #include <thread>
 
@@ -503,6 +504,8 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   EXPECT_EQ(stored_cert->subject, cert.subject().to_string());
   EXPECT_EQ(stored_cert->serial, cert.serial_hex());
   EXPECT_EQ(stored_cert->not_after, cert.not_after());
+  EXPECT_EQ(store->list_certificates()->size(), 1u);
+  EXPECT_EQ(store->list_certificates()->front().id, seal->cert_id);
   EXPECT_EQ(pki::Certificate::from_pem(stored_cert->pem)->der(), cert.der());
   auto key = store->find_key(seal->key_id);
   ASSERT_TRUE(key.ok());
@@ -547,6 +550,33 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   EXPECT_EQ(listed->front().id, "doc-2");
   EXPECT_EQ(store->list_documents(1, 10)->front().id, "doc-1");
   EXPECT_EQ(store->list_documents(0, 1)->size(), 1u);
+}
+
+TEST(Store, AuditRowsAreFoundByActorObjectAndOperationPrefixEitherWay) {
+  TempDir dir;
+  auto store = open_test_store(dir.path());
+  for (const auto& [actor, operation, object] :
+       std::vector<std::array<std::string, 3>>{{"console:a", "seal.status", "ES-1"},
+                                               {"console:b", "seal.make", "ES-2"},
+                                               {"app:X", "positionSealSign", "doc-1"},
+                                               {"console:a", "seal_x", "ES-1"},
+                                               {"console:a", "seal.status", "ES-1"}}) {
+    ASSERT_TRUE(store->append_audit({kNow, actor, operation, object, "", ""}).ok());
+  }
+  auto ids = [&](const AuditQuery& q) {
+    std::vector<std::int64_t> out;
+    for (const auto& row : *store->find_audit(q)) out.push_back(row.id);
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  EXPECT_EQ(ids({}), (V{1, 2, 3, 4, 5}));
+  EXPECT_EQ(ids({.object = "ES-1"}), (V{1, 4, 5}));
+  EXPECT_EQ(ids({.actor = "console:a", .operation = "seal."}), (V{1, 5}));  // not seal_x
+  EXPECT_EQ(ids({.operation = "seal.make"}), (V{2}));
+  EXPECT_EQ(ids({.operation = "seal"}), (V{}));
+  EXPECT_EQ(ids({.limit = 2, .newest_first = true}), (V{5, 4}));
+  EXPECT_EQ(ids({.before_id = 4, .limit = 2, .newest_first = true}), (V{3, 2}));
+  EXPECT_EQ(ids({.after_id = 3}), (V{4, 5}));
 }
 
 TEST(Store, ConsoleAccountsRoundTripWithUniqueLoginsAndAuditedChanges) {

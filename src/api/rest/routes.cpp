@@ -1,0 +1,1083 @@
+#include "api/rest/routes.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "api/json.h"
+#include "api/report_json.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+#include "render/ofd_render.h"
+#include "render/pdf_pixels.h"
+#include "service/documents.h"
+#include "service/seal_maker.h"
+#include "service/verification.h"
+#include "ses/seal_type.h"
+
+namespace eseal::api::rest {
+namespace {
+
+using rapidjson::Value;
+
+constexpr std::size_t kMaxList = 500;  // rows one list answer carries at most
+
+Response with_api_headers(Response response) {
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  return response;
+}
+
+Response error(int status, std::string_view code, std::string_view message) {
+  return json_error(status, code, message);
+}
+
+// A service's refusal in the API's terms; internal failures say no more than that.
+Response refusal(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::kInvalidInput:
+      return error(400, "invalid_input", e.message);
+    case ErrorKind::kNotFound:
+      return error(404, "not_found", e.message);
+    default:
+      return error(500, "internal_error", "the request could not be completed");
+  }
+}
+
+Response json_body(int status, const std::function<void(JsonWriter&)>& write) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.SetIndent(' ', 1);
+  write(w);
+  return Response::json(status, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+void key_string(JsonWriter& w, const char* key, std::string_view value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+void key_int(JsonWriter& w, const char* key, std::int64_t value) {
+  w.Key(key);
+  w.Int64(value);
+}
+void key_bool(JsonWriter& w, const char* key, bool value) {
+  w.Key(key);
+  w.Bool(value);
+}
+void key_time(JsonWriter& w, const char* key, std::optional<Time> value) {
+  w.Key(key);
+  if (value) {
+    std::string text = format_utc(*value);
+    w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+  } else {
+    w.Null();
+  }
+}
+
+// A JSON request body: an object, sent as application/json (so that no cross-site form can send
+// it), read with the doors' checks (api/json.h).
+struct Body {
+  ParsedJson parsed;
+  std::optional<Response> refused;
+  const Value& object() const { return *parsed.document; }
+};
+
+Body read_body(const Request& request) {
+  Body body;
+  auto type = request.headers.get("Content-Type").value_or("");
+  if (!type.starts_with("application/json")) {
+    body.refused = error(415, "unsupported_media_type", "send the body as application/json");
+    return body;
+  }
+  body.parsed = parse_json(request.body);
+  if (!body.parsed) {
+    body.refused =
+        error(400, "invalid_json", "the body is not JSON: " + describe(body.parsed.error));
+  } else if (!body.parsed.document->IsObject()) {
+    body.refused = error(400, "invalid_json", "the body must be a JSON object");
+    body.parsed.document.reset();
+  }
+  return body;
+}
+
+// A field's text, or nothing when absent; a present field of another type is refused.
+Result<std::optional<std::string>> text_field(const Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || it->value.IsNull()) return std::optional<std::string>{};
+  if (!it->value.IsString()) return Error::invalid_input(std::string(name) + " must be a string");
+  return std::optional<std::string>{
+      std::string(it->value.GetString(), it->value.GetStringLength())};
+}
+Result<std::string> required_text(const Value& object, const char* name) {
+  auto text = text_field(object, name);
+  if (!text) return text.error();
+  if (!*text || (*text)->empty()) return Error::invalid_input(std::string(name) + " is required");
+  return **text;
+}
+Result<std::optional<double>> number_field(const Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || it->value.IsNull()) return std::optional<double>{};
+  if (!it->value.IsNumber() || !std::isfinite(it->value.GetDouble())) {
+    return Error::invalid_input(std::string(name) + " must be a number");
+  }
+  return std::optional<double>{it->value.GetDouble()};
+}
+Result<std::optional<bool>> bool_field(const Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || it->value.IsNull()) return std::optional<bool>{};
+  if (!it->value.IsBool())
+    return Error::invalid_input(std::string(name) + " must be true or false");
+  return std::optional<bool>{it->value.GetBool()};
+}
+// A whole number in [low, high], or `fallback` when absent.
+Result<int> int_field(const Value& object, const char* name, int fallback, int low, int high) {
+  auto number = number_field(object, name);
+  if (!number) return number.error();
+  if (!*number) return fallback;
+  double v = **number;
+  if (v != std::floor(v) || v < low || v > high) {
+    return Error::invalid_input(std::string(name) + " must be a whole number from " +
+                                std::to_string(low) + " to " + std::to_string(high));
+  }
+  return static_cast<int>(v);
+}
+
+// The first of several results that failed, or null.
+template <typename... Results>
+const Error* first_error(const Results&... results) {
+  const Error* found = nullptr;
+  ((found = found ? found : (results.ok() ? nullptr : &results.error())), ...);
+  return found;
+}
+
+std::string hex_digest(crypto::HashAlgorithm algorithm, ByteView data) {
+  return crypto::to_hex(crypto::hash(algorithm, data));
+}
+
+void write_seal(JsonWriter& w, const store::SealRecord& seal, Time now) {
+  w.StartObject();
+  key_string(w, "id", seal.id);
+  key_string(w, "name", seal.name);
+  key_int(w, "type", seal.type);
+  auto type = ses::find_seal_type(static_cast<int>(seal.type));
+  key_string(w, "typeName", type ? type->name : "");
+  key_string(w, "status", store::status_name(seal.effective_status(now)));
+  key_string(w, "signer", seal.signer_dn);
+  key_string(w, "appId", seal.app_id);
+  key_string(w, "organizationId", seal.org_id);
+  key_time(w, "validStart", seal.valid_start);
+  key_time(w, "validEnd", seal.valid_end);
+  key_time(w, "created", seal.created);
+  key_time(w, "updated", seal.updated);
+  w.EndObject();
+}
+
+void write_audit_row(JsonWriter& w, const store::AuditRow& row) {
+  w.StartObject();
+  key_int(w, "id", row.id);
+  key_time(w, "time", row.entry.time);
+  key_string(w, "actor", row.entry.actor);
+  key_string(w, "operation", row.entry.operation);
+  key_string(w, "object", row.entry.object);
+  key_string(w, "detail", row.entry.detail);
+  key_string(w, "biznum", row.entry.biznum);
+  key_string(w, "hash", row.hash);
+  w.EndObject();
+}
+
+void write_account(JsonWriter& w, const store::ConsoleAccount& a, Time now) {
+  w.StartObject();
+  key_string(w, "login", a.login);
+  key_string(w, "name", a.name);
+  key_string(w, "role", a.role);
+  key_bool(w, "enabled", a.enabled);
+  key_bool(w, "locked", a.locked_until && now <= *a.locked_until);
+  key_time(w, "created", a.created);
+  key_time(w, "updated", a.updated);
+  w.EndObject();
+}
+
+void write_document(JsonWriter& w, const store::DocumentRecord& d) {
+  w.StartObject();
+  key_string(w, "id", d.id);
+  key_string(w, "format", store::column_name(d.format));
+  key_int(w, "size", d.size);
+  key_string(w, "sm3", d.blob_sm3);
+  key_string(w, "biznum", d.biznum);
+  key_string(w, "appId", d.app_id);
+  key_time(w, "created", d.created);
+  w.EndObject();
+}
+
+// What a verification found, for people and programs: the document's hashes beside every
+// signature's report and checks.
+void write_verification(JsonWriter& w, ByteView document, const service::VerifySummary& summary) {
+  w.StartObject();
+  key_string(w, "format", service::format_name(summary.format));
+  json_validity(w, summary.outcome);
+  key_bool(w, "locked", summary.locked);
+  key_int(w, "size", static_cast<std::int64_t>(document.size()));
+  key_string(w, "sm3", hex_digest(crypto::HashAlgorithm::kSm3, document));
+  key_string(w, "sha256", hex_digest(crypto::HashAlgorithm::kSha256, document));
+  w.Key("signatures");
+  w.StartArray();
+  for (const service::SignatureSummary& s : summary.signatures) {
+    w.StartObject();
+    key_string(w, "kind", s.kind);
+    key_string(w, "name", s.name);
+    key_int(w, "page", s.page);
+    key_string(w, "reason", s.reason);
+    json_value(w, s);
+    key_string(w, "picture", s.picture.empty() ? "" : crypto::to_base64(s.picture));
+    json_checks(w, s.verdict);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+std::string picture_media_type(std::string_view type) {
+  if (type == "PNG") return "image/png";
+  if (type == "JPG" || type == "JPEG") return "image/jpeg";
+  if (type == "GIF") return "image/gif";
+  if (type == "BMP") return "image/bmp";
+  if (type == "SVG") return "image/svg+xml";
+  return "application/octet-stream";
+}
+
+Result<service::Placement> placement_of(const Value& object) {
+  auto it = object.FindMember("placement");
+  if (it == object.MemberEnd() || !it->value.IsObject()) {
+    return Error::invalid_input(
+        "placement is required: {\"type\": \"position\"|\"keyword\"|"
+        "\"cross-page\", …}");
+  }
+  const Value& p = it->value;
+  auto type = required_text(p, "type");
+  if (!type) return type.error();
+  if (*type == "position") {
+    auto page = int_field(p, "page", 1, 1, 1'000'000);
+    auto x = number_field(p, "xMm");
+    auto y = number_field(p, "yMm");
+    if (!page) return page.error();
+    if (!x) return x.error();
+    if (!y) return y.error();
+    if (!*x || !*y) return Error::invalid_input("a position needs xMm and yMm");
+    return service::Placement{doc::PositionRule{*page - 1, **x, **y}};
+  }
+  if (*type == "keyword") {
+    auto keyword = required_text(p, "keyword");
+    if (!keyword) return keyword.error();
+    auto which = text_field(p, "which");
+    if (!which) return which.error();
+    doc::KeywordRule rule;
+    rule.keyword = *keyword;
+    std::string chosen = which->value_or("first");
+    if (chosen == "first") {
+      rule.selection.kind = doc::KeywordSelection::Kind::kFirst;
+    } else if (chosen == "last") {
+      rule.selection.kind = doc::KeywordSelection::Kind::kLast;
+    } else if (chosen == "all") {
+      rule.selection.kind = doc::KeywordSelection::Kind::kAll;
+    } else {
+      return Error::invalid_input("which must be first, last or all");
+    }
+    return service::Placement{std::move(rule)};
+  }
+  if (*type == "cross-page") {
+    doc::CrossPageRule rule;
+    auto side = text_field(p, "side");
+    auto group = int_field(p, "pagesPerSeal", 10, 2, 1000);
+    auto y = number_field(p, "yMm");
+    if (!side) return side.error();
+    if (!group) return group.error();
+    if (!y) return y.error();
+    std::string chosen = side->value_or("right");
+    if (chosen != "right" && chosen != "left")
+      return Error::invalid_input("side must be right or left");
+    rule.side =
+        chosen == "right" ? doc::CrossPageRule::Side::kRight : doc::CrossPageRule::Side::kLeft;
+    rule.group = *group;
+    rule.y_mm = *y;
+    return service::Placement{rule};
+  }
+  return Error::invalid_input("placement type must be position, keyword or cross-page");
+}
+
+// The request's context once the route's permission is met.
+struct Context {
+  Request& request;
+  Time now;
+  std::optional<service::ConsoleSession> session;
+  service::Caller caller() const { return session->caller(); }
+  std::string actor() const { return caller().actor(); }
+};
+
+}  // namespace
+
+class Adapter::Api {
+ public:
+  Api(Services services, Options options) : s_(services), options_(std::move(options)) {}
+
+  std::vector<RouteInfo> add(Server& server);
+
+ private:
+  using Method = Response (Adapter::Api::*)(Context&);
+  void route(Server& server, std::string method, std::string path, std::string permission,
+             Method handler, RouteOptions options = {});
+  Response handle(const std::string& method, const std::string& permission, Method handler,
+                  Request& request);
+
+  Response openapi(Context&) { return Response::json(200, std::string(openapi_document())); }
+
+  // Sessions.
+  Response sign_in(Context& c);
+  Response who(Context& c);
+  Response sign_out(Context& c);
+  Response own_password(Context& c);
+  // Accounts.
+  Response list_accounts(Context& c);
+  Response add_account(Context& c);
+  Response change_account(Context& c);
+  // Seals, certificates, apps.
+  Response list_seals(Context& c);
+  Response make_seal(Context& c);
+  Response preview_seal(Context& c);
+  Response get_seal(Context& c);
+  Response seal_picture(Context& c);
+  Response seal_status(Context& c);
+  Response seal_history(Context& c);
+  Response public_seal(Context& c);
+  Response list_certificates(Context& c);
+  Response list_apps(Context& c);
+  // The audit log.
+  Response list_audit(Context& c);
+  Response verify_audit(Context& c);
+  // Documents.
+  Response list_documents(Context& c);
+  Response upload_document(Context& c);
+  Response get_document(Context& c);
+  Response document_content(Context& c);
+  Response document_page(Context& c);
+  Response stamp_document(Context& c);
+  Response document_verification(Context& c);
+  Response verify_upload(Context& c);
+
+  Result<service::SealDesign> design_of(const Value& object, bool for_preview);
+  Response verification_of(ByteView document, Time now);
+  Result<Bytes> stored_document(const std::string& id, store::DocumentRecord* record = nullptr);
+  Response stored_answer(const std::string& id, const std::string& operation);
+
+  Services s_;
+  Options options_;
+  std::vector<RouteInfo> routes_;
+};
+
+void Adapter::Api::route(Server& server, std::string method, std::string path,
+                         std::string permission, Method handler, RouteOptions options) {
+  routes_.push_back({method, path, permission});
+  server.route(
+      method, path,
+      [this, method, permission, handler](Request& request) {
+        return with_api_headers(handle(method, permission, handler, request));
+      },
+      std::move(options));
+}
+
+Response Adapter::Api::handle(const std::string& method, const std::string& permission,
+                              Method handler, Request& request) {
+  Context c{request, now_utc(), std::nullopt};
+  if (!permission.empty()) {
+    auto token = request.cookie(kSessionCookie);
+    if (!token) return error(401, "unauthenticated", "sign in first");
+    auto session = s_.console.session(*token, c.now);
+    if (!session) {
+      if (session.error().kind == ErrorKind::kNotFound) {
+        return error(401, "unauthenticated", "the session has ended; sign in again");
+      }
+      return refusal(session.error());
+    }
+    if (method != "GET") {
+      auto echoed = request.headers.get(kCsrfHeader).value_or("");
+      if (!crypto::equal_constant_time(as_bytes(echoed), as_bytes(session->csrf))) {
+        return error(403, "csrf", "the request lacks the session's X-CSRF-Token");
+      }
+    }
+    if (permission != "session" && !service::role_allows(session->role, permission)) {
+      return error(
+          403, "forbidden",
+          "the role " + std::string(service::role_name(session->role)) + " may not " + permission);
+    }
+    c.session = std::move(*session);
+  }
+  Response response = (this->*handler)(c);
+  if (c.session) response.log_fields["actor"] = c.actor();
+  return response;
+}
+
+std::vector<RouteInfo> Adapter::Api::add(Server& server) {
+  const std::uint64_t documents = options_.max_document_bytes;
+  RouteOptions upload{.body_limit = documents};
+  route(server, "GET", "/api/v1/openapi.json", "", &Adapter::Api::openapi, {.cheap = true});
+
+  route(server, "POST", "/api/v1/session", "", &Adapter::Api::sign_in);
+  route(server, "GET", "/api/v1/session", "session", &Adapter::Api::who);
+  route(server, "DELETE", "/api/v1/session", "session", &Adapter::Api::sign_out);
+  route(server, "PUT", "/api/v1/session/password", "session", &Adapter::Api::own_password);
+
+  route(server, "GET", "/api/v1/accounts", "accounts.read", &Adapter::Api::list_accounts);
+  route(server, "POST", "/api/v1/accounts", "accounts.write", &Adapter::Api::add_account);
+  route(server, "PATCH", "/api/v1/accounts/{login}", "accounts.write",
+        &Adapter::Api::change_account);
+
+  route(server, "GET", "/api/v1/seals", "seals.read", &Adapter::Api::list_seals);
+  route(server, "POST", "/api/v1/seals", "seals.write", &Adapter::Api::make_seal);
+  route(server, "POST", "/api/v1/seal-previews", "seals.write", &Adapter::Api::preview_seal);
+  route(server, "GET", "/api/v1/seals/{id}", "seals.read", &Adapter::Api::get_seal);
+  route(server, "GET", "/api/v1/seals/{id}/picture", "seals.read", &Adapter::Api::seal_picture);
+  route(server, "POST", "/api/v1/seals/{id}/status", "seals.write", &Adapter::Api::seal_status);
+  route(server, "GET", "/api/v1/seals/{id}/history", "seals.read", &Adapter::Api::seal_history);
+  route(server, "GET", "/api/v1/public/seals/{id}", "", &Adapter::Api::public_seal);
+  route(server, "GET", "/api/v1/certificates", "certificates.read",
+        &Adapter::Api::list_certificates);
+  route(server, "GET", "/api/v1/apps", "apps.read", &Adapter::Api::list_apps);
+
+  route(server, "GET", "/api/v1/audit", "audit.read", &Adapter::Api::list_audit);
+  route(server, "GET", "/api/v1/audit/verification", "audit.verify", &Adapter::Api::verify_audit);
+
+  route(server, "GET", "/api/v1/documents", "documents.read", &Adapter::Api::list_documents);
+  route(server, "POST", "/api/v1/documents", "documents.sign", &Adapter::Api::upload_document,
+        upload);
+  route(server, "GET", "/api/v1/documents/{id}", "documents.read", &Adapter::Api::get_document);
+  route(server, "GET", "/api/v1/documents/{id}/content", "documents.read",
+        &Adapter::Api::document_content);
+  route(server, "GET", "/api/v1/documents/{id}/pages/{page}", "documents.read",
+        &Adapter::Api::document_page);
+  route(server, "POST", "/api/v1/documents/{id}/stamp", "documents.sign",
+        &Adapter::Api::stamp_document);
+  route(server, "GET", "/api/v1/documents/{id}/verification", "documents.read",
+        &Adapter::Api::document_verification);
+  route(server, "POST", "/api/v1/verification", "", &Adapter::Api::verify_upload, upload);
+  return routes_;
+}
+
+// --- sessions ---
+
+Response Adapter::Api::sign_in(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto login = required_text(body.object(), "login");
+  auto password = required_text(body.object(), "password");
+  if (!login) return refusal(login.error());
+  if (!password) return refusal(password.error());
+  auto in = s_.console.sign_in(*login, *password, c.request.remote, c.now);
+  if (!in) {
+    const std::string& code = in.error().code;
+    if (code == service::console_code::kBadCredentials) {
+      return error(401, "bad_credentials", "登录名或密码不正确");
+    }
+    if (code == service::console_code::kLocked) {
+      return error(423, "account_locked", "连续登录失败次数过多，账号已暂时锁定，请稍后再试");
+    }
+    if (code == service::console_code::kDisabled) {
+      return error(403, "account_disabled", "账号已停用");
+    }
+    return refusal(in.error());
+  }
+  Response response = json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("account");
+    write_account(w, in->session.account, c.now);
+    key_string(w, "csrf", in->session.csrf);
+    key_time(w, "expires", in->session.expires);
+    w.EndObject();
+  });
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(in->session.expires - c.now);
+  response.headers.add("Set-Cookie", std::string(kSessionCookie) + "=" + in->token +
+                                         "; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                         std::to_string(seconds.count()) +
+                                         (options_.secure_cookies ? "; Secure" : ""));
+  response.log_fields["actor"] = "console:" + *login;
+  return response;
+}
+
+Response Adapter::Api::who(Context& c) {
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("account");
+    write_account(w, c.session->account, c.now);
+    key_string(w, "csrf", c.session->csrf);
+    key_time(w, "expires", c.session->expires);
+    w.Key("permissions");
+    w.StartArray();
+    for (const RouteInfo& route : routes_) {
+      if (route.permission.empty() || route.permission == "session") continue;
+      if (service::role_allows(c.session->role, route.permission)) {
+        w.String(route.permission.c_str());
+      }
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::sign_out(Context& c) {
+  if (auto s = s_.console.sign_out(*c.session, c.now); !s) return refusal(s.error());
+  Response response = Response::json(200, R"({"signedOut":true})");
+  response.headers.add("Set-Cookie", std::string(kSessionCookie) +
+                                         "=; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return response;
+}
+
+Response Adapter::Api::own_password(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto current = required_text(body.object(), "current");
+  auto replacement = required_text(body.object(), "password");
+  if (!current) return refusal(current.error());
+  if (!replacement) return refusal(replacement.error());
+  auto changed = s_.console.change_password(*c.session, *current, *replacement, c.now);
+  if (!changed) {
+    if (changed.error().code == service::console_code::kBadCredentials) {
+      return error(400, "bad_credentials", "the current password is wrong");
+    }
+    return refusal(changed.error());
+  }
+  return Response::json(200, R"({"changed":true})");
+}
+
+// --- accounts ---
+
+Response Adapter::Api::list_accounts(Context& c) {
+  auto accounts = s_.console.accounts();
+  if (!accounts) return refusal(accounts.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("accounts");
+    w.StartArray();
+    for (const auto& a : *accounts) write_account(w, a, c.now);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::add_account(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  const Value& o = body.object();
+  auto login = required_text(o, "login");
+  auto role = required_text(o, "role");
+  auto password = required_text(o, "password");
+  auto name = text_field(o, "name");
+  if (const Error* e = first_error(login, role, password, name)) return refusal(*e);
+  auto made = s_.console.create(*login, name->value_or(""), *role, *password, c.actor(), c.now);
+  if (!made) return refusal(made.error());
+  return json_body(201, [&](JsonWriter& w) { write_account(w, *made, c.now); });
+}
+
+Response Adapter::Api::change_account(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  const Value& o = body.object();
+  auto role = text_field(o, "role");
+  auto name = text_field(o, "name");
+  auto password = text_field(o, "password");
+  auto enabled = bool_field(o, "enabled");
+  if (const Error* e = first_error(role, name, password, enabled)) return refusal(*e);
+  std::string login(c.request.param("login"));
+  if (login == c.session->account.login &&
+      ((enabled->has_value() && !**enabled) || (role->has_value() && **role != "admin"))) {
+    return error(409, "conflict", "administrators cannot disable or demote themselves");
+  }
+  auto changed = s_.console.change(login, {*role, *name, *enabled, *password}, c.actor(), c.now);
+  if (!changed) return refusal(changed.error());
+  return json_body(200, [&](JsonWriter& w) { write_account(w, *changed, c.now); });
+}
+
+// --- seals ---
+
+Response Adapter::Api::list_seals(Context& c) {
+  auto seals = s_.store.list_seals();
+  if (!seals) return refusal(seals.error());
+  auto status = c.request.query_param("status");
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("seals");
+    w.StartArray();
+    for (const auto& seal : *seals) {
+      if (status && store::status_name(seal.effective_status(c.now)) != *status) continue;
+      write_seal(w, seal, c.now);
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Result<service::SealDesign> Adapter::Api::design_of(const Value& o, bool for_preview) {
+  service::SealDesign design;
+  auto name = required_text(o, "name");
+  if (!name) return name.error();
+  design.name = *name;
+  auto type = int_field(o, "type", 99, 1, 99);
+  if (!type) return type.error();
+  design.type = *type;
+  for (auto [field, target] :
+       {std::pair{"template", &design.template_name}, std::pair{"code", &design.code},
+        std::pair{"purpose", &design.purpose}}) {
+    auto text = text_field(o, field);
+    if (!text) return text.error();
+    *target = text->value_or("");
+  }
+  auto width = int_field(o, "widthMm", 0, 0, 200);
+  auto height = int_field(o, "heightMm", 0, 0, 200);
+  auto days = int_field(o, "validDays", 1825, 1, 36500);
+  if (const Error* e = first_error(width, height, days)) return *e;
+  design.width_mm = *width;
+  design.height_mm = *height;
+  design.valid_days = *days;
+  if (!for_preview) {
+    auto id = text_field(o, "id");
+    if (!id) return id.error();
+    design.id = id->value_or("");
+  }
+  return design;
+}
+
+Response Adapter::Api::make_seal(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto design = design_of(body.object(), false);
+  if (!design) return refusal(design.error());
+  auto signer = required_text(body.object(), "signer");
+  if (!signer) return refusal(signer.error());
+  auto made = s_.platform.seals.make_and_register(c.caller(), std::move(*design), *signer, c.now);
+  if (!made) return refusal(made.error());
+  auto record = s_.store.find_seal(made->id);
+  if (!record) return refusal(record.error());
+  return json_body(201, [&](JsonWriter& w) { write_seal(w, *record, c.now); });
+}
+
+Response Adapter::Api::preview_seal(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto design = design_of(body.object(), true);
+  if (!design) return refusal(design.error());
+  auto svg = service::seal_picture_svg(*design);
+  if (!svg) return refusal(svg.error());
+  Response response = Response::text(200, std::move(*svg));
+  response.content_type = "image/svg+xml";
+  return response;
+}
+
+Response Adapter::Api::get_seal(Context& c) {
+  auto seal = s_.store.find_seal(std::string(c.request.param("id")));
+  if (!seal) return refusal(seal.error());
+  auto registered = s_.platform.seals.find(seal->id, c.now);
+  if (!registered) return refusal(registered.error());
+  const ses::SealInfo& info = registered->seal.info;
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("seal");
+    write_seal(w, *seal, c.now);
+    key_string(w, "pictureType", info.picture.type);
+    key_int(w, "widthMm", info.picture.width_mm);
+    key_int(w, "heightMm", info.picture.height_mm);
+    key_string(w, "version", registered->seal.version == ses::SesVersion::kV4 ? "v4" : "v1");
+    key_string(w, "organizationName", registered->organization_name);
+    key_string(w, "organizationCode", registered->organization_code);
+    key_string(w, "sm3", seal->seal_sm3);
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::seal_picture(Context& c) {
+  auto seal = s_.platform.seals.find(std::string(c.request.param("id")), c.now);
+  if (!seal) return refusal(seal.error());
+  const ses::SealPicture& picture = seal->seal.info.picture;
+  Response response;
+  if (picture.type == "ofd") {
+    auto renderer = render::OfdRenderer::open(picture.data);
+    if (!renderer) return refusal(renderer.error());
+    auto png = renderer->render_png(0, 300);
+    if (!png) return refusal(png.error());
+    response.body.assign(png->begin(), png->end());
+    response.content_type = "image/png";
+  } else {
+    response.body.assign(picture.data.begin(), picture.data.end());
+    response.content_type = picture_media_type(picture.type);
+  }
+  return response;
+}
+
+Response Adapter::Api::seal_status(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto status = required_text(body.object(), "status");
+  auto reason = required_text(body.object(), "reason");
+  if (!status) return refusal(status.error());
+  if (!reason) return refusal(reason.error());
+  auto to = store::parse_seal_status(*status);
+  if (!to) return refusal(to.error());
+  std::string id(c.request.param("id"));
+  auto seal = s_.store.find_seal(id);
+  if (!seal) return refusal(seal.error());
+  if (!store::status_change_allowed(seal->effective_status(c.now), *to)) {
+    return error(409, "conflict",
+                 "a " + std::string(store::status_name(seal->effective_status(c.now))) +
+                     " seal cannot become " + *status);
+  }
+  if (auto s = s_.store.set_seal_status(
+          id, *to, c.now,
+          {c.now, c.actor(), "seal.status", id,
+           std::string(store::status_name(seal->status)) + " -> " + *status + ": " + *reason, ""});
+      !s) {
+    return refusal(s.error());
+  }
+  auto changed = s_.store.find_seal(id);
+  if (!changed) return refusal(changed.error());
+  return json_body(200, [&](JsonWriter& w) { write_seal(w, *changed, c.now); });
+}
+
+Response Adapter::Api::seal_history(Context& c) {
+  std::string id(c.request.param("id"));
+  auto seal = s_.store.find_seal(id);
+  if (!seal) return refusal(seal.error());
+  auto rows = s_.store.find_audit({.object = id, .limit = kMaxList, .newest_first = true});
+  if (!rows) return refusal(rows.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("history");
+    w.StartArray();
+    for (const auto& row : *rows) write_audit_row(w, row);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+// Anyone may ask whether a seal is in force: its name, status and validity, nothing more.
+Response Adapter::Api::public_seal(Context& c) {
+  auto seal = s_.platform.seals.find(std::string(c.request.param("id")), c.now);
+  if (!seal) return refusal(seal.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    key_string(w, "id", seal->id);
+    key_string(w, "name", seal->name);
+    key_string(w, "status", seal->status);
+    key_time(w, "validStart", seal->seal.info.valid_start);
+    key_time(w, "validEnd", seal->seal.info.valid_end);
+    key_string(w, "organizationName", seal->organization_name);
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::list_certificates(Context&) {
+  auto certificates = s_.store.list_certificates();
+  if (!certificates) return refusal(certificates.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("certificates");
+    w.StartArray();
+    for (const auto& cert : *certificates) {
+      w.StartObject();
+      key_string(w, "id", cert.id);
+      key_string(w, "subject", cert.subject);
+      key_string(w, "issuer", cert.issuer);
+      key_string(w, "serial", cert.serial);
+      key_time(w, "notBefore", cert.not_before);
+      key_time(w, "notAfter", cert.not_after);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::list_apps(Context&) {
+  auto apps = s_.store.list_apps();
+  if (!apps) return refusal(apps.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("apps");
+    w.StartArray();
+    for (const auto& app : *apps) {
+      w.StartObject();
+      key_string(w, "id", app.id);
+      key_string(w, "syscode", app.syscode);
+      key_string(w, "name", app.name);
+      key_bool(w, "enabled", app.enabled);
+      w.Key("families");
+      w.StartArray();
+      w.String("ldt");
+      if (app.coss) w.String("coss");
+      if (!app.sz_app_key.empty()) w.String("sz");
+      w.EndArray();
+      json_strings(w, "scopes", app.scopes);
+      key_time(w, "created", app.created);
+      key_time(w, "rotated", app.rotated);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+// --- the audit log ---
+
+Response Adapter::Api::list_audit(Context& c) {
+  store::AuditQuery query;
+  query.newest_first = true;
+  query.limit = 100;
+  auto number = [&](const char* name, std::int64_t& target) -> Status {
+    auto text = c.request.query_param(name);
+    if (!text) return ok_status();
+    try {
+      std::size_t used = 0;
+      long long v = std::stoll(*text, &used);
+      if (used != text->size() || v < 0) throw std::invalid_argument(name);
+      target = v;
+    } catch (const std::exception&) {
+      return Error::invalid_input(std::string(name) + " must be a whole number");
+    }
+    return ok_status();
+  };
+  std::int64_t limit = 100;
+  Status before = number("before", query.before_id);
+  Status limited = number("limit", limit);
+  if (const Error* e = first_error(before, limited)) return refusal(*e);
+  query.limit = static_cast<std::size_t>(std::clamp<std::int64_t>(limit, 1, kMaxList));
+  query.actor = c.request.query_param("actor").value_or("");
+  query.operation = c.request.query_param("operation").value_or("");
+  query.object = c.request.query_param("object").value_or("");
+  auto rows = s_.store.find_audit(query);
+  if (!rows) return refusal(rows.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("rows");
+    w.StartArray();
+    for (const auto& row : *rows) write_audit_row(w, row);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::verify_audit(Context& c) {
+  auto check = s_.store.verify_audit();
+  if (!check) return refusal(check.error());
+  if (auto s = s_.platform.audit.append(c.actor(), "audit.verify", "audit",
+                                        check->first_broken ? "broken" : "intact", c.now);
+      !s) {
+    return refusal(s.error());
+  }
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    key_int(w, "rows", check->rows);
+    key_bool(w, "intact", !check->first_broken);
+    w.Key("firstBroken");
+    if (check->first_broken) {
+      w.Int64(*check->first_broken);
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  });
+}
+
+// --- documents ---
+
+Response Adapter::Api::list_documents(Context& c) {
+  std::int64_t offset = 0;
+  if (auto text = c.request.query_param("offset"); text) {
+    try {
+      offset = std::max<std::int64_t>(0, std::stoll(*text));
+    } catch (const std::exception&) {
+      return error(400, "invalid_input", "offset must be a whole number");
+    }
+  }
+  auto documents = s_.store.list_documents(offset, 100);
+  if (!documents) return refusal(documents.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("documents");
+    w.StartArray();
+    for (const auto& d : *documents) write_document(w, d);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::stored_answer(const std::string& id, const std::string& operation) {
+  auto record = s_.store.find_document(id);
+  if (!record) return refusal(record.error());
+  Response response = json_body(201, [&](JsonWriter& w) { write_document(w, *record); });
+  response.headers.set("Location", "/api/v1/documents/" + id);
+  response.log_fields["operation"] = operation;
+  return response;
+}
+
+Response Adapter::Api::upload_document(Context& c) {
+  auto format = service::detect_format(as_bytes(c.request.body));
+  if (!format) return refusal(format.error());
+  auto id = s_.platform.documents.record(c.caller(), "", as_bytes(c.request.body),
+                                         "document.upload", c.now);
+  if (!id) return refusal(id.error());
+  return stored_answer(*id, "document.upload");
+}
+
+Result<Bytes> Adapter::Api::stored_document(const std::string& id, store::DocumentRecord* record) {
+  auto found = s_.store.find_document(id);
+  if (!found) return found.error();
+  if (record) *record = *found;
+  return s_.store.blobs().get(found->blob_sm3);
+}
+
+Response Adapter::Api::get_document(Context& c) {
+  auto record = s_.store.find_document(std::string(c.request.param("id")));
+  if (!record) return refusal(record.error());
+  auto pages = [&]() -> Result<std::vector<doc::PageSize>> {
+    auto bytes = s_.store.blobs().get(record->blob_sm3);
+    if (!bytes) return bytes.error();
+    return service::page_sizes(*bytes);
+  }();
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key("document");
+    write_document(w, *record);
+    w.Key("pages");
+    w.StartArray();
+    if (pages) {
+      for (const doc::PageSize& page : *pages) {
+        w.StartObject();
+        w.Key("widthMm");
+        w.Double(std::round(page.width_mm * 100) / 100);
+        w.Key("heightMm");
+        w.Double(std::round(page.height_mm * 100) / 100);
+        w.EndObject();
+      }
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::document_content(Context& c) {
+  store::DocumentRecord record;
+  auto bytes = stored_document(std::string(c.request.param("id")), &record);
+  if (!bytes) return refusal(bytes.error());
+  Response response;
+  response.body.assign(bytes->begin(), bytes->end());
+  bool pdf = record.format == store::DocumentFormat::kPdf;
+  response.content_type = pdf ? "application/pdf" : "application/ofd";
+  response.headers.set("Content-Disposition",
+                       "attachment; filename=\"" + record.id + (pdf ? ".pdf\"" : ".ofd\""));
+  return response;
+}
+
+Response Adapter::Api::document_page(Context& c) {
+  store::DocumentRecord record;
+  auto bytes = stored_document(std::string(c.request.param("id")), &record);
+  if (!bytes) return refusal(bytes.error());
+  int page = 0;
+  try {
+    page = std::stoi(std::string(c.request.param("page")));
+  } catch (const std::exception&) {
+    return error(400, "invalid_input", "the page is a number from 1");
+  }
+  if (page < 1) return error(400, "invalid_input", "the page is a number from 1");
+  double dpi = 96;
+  if (auto text = c.request.query_param("dpi"); text) {
+    try {
+      dpi = std::clamp(std::stod(*text), 24.0, 300.0);
+    } catch (const std::exception&) {
+      return error(400, "invalid_input", "dpi must be a number");
+    }
+  }
+  Result<Bytes> png = Error::internal("no renderer");
+  if (record.format == store::DocumentFormat::kOfd) {
+    auto renderer = render::OfdRenderer::open(*bytes);
+    if (!renderer) return refusal(renderer.error());
+    png = renderer->render_png(page - 1, dpi);
+  } else {
+    png = render::pdf_page_png(*bytes, page - 1, dpi);
+  }
+  if (!png) return refusal(png.error());
+  Response response;
+  response.body.assign(png->begin(), png->end());
+  response.content_type = "image/png";
+  return response;
+}
+
+Response Adapter::Api::stamp_document(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  const Value& o = body.object();
+  auto seal_id = required_text(o, "sealId");
+  if (!seal_id) return refusal(seal_id.error());
+  auto placement = placement_of(o);
+  if (!placement) return refusal(placement.error());
+  auto reason = text_field(o, "reason");
+  auto location = text_field(o, "location");
+  if (!reason) return refusal(reason.error());
+  if (!location) return refusal(location.error());
+  store::DocumentRecord source;
+  std::string source_id(c.request.param("id"));
+  auto document = stored_document(source_id, &source);
+  if (!document) return refusal(document.error());
+  auto in_use = s_.platform.seals.usable(*seal_id, c.caller(), c.now);
+  if (!in_use) return refusal(in_use.error());
+  const service::SigningSettings& settings = options_.signing;
+  service::SealSignature request{{std::move(*placement)},
+                                 &in_use->seal.seal,
+                                 settings.pdf_format,
+                                 reason->value_or(""),
+                                 location->value_or("")};
+  auto stamped =
+      service::sign(service::prepare_seal(*document, request, in_use->signer->certificate(), c.now,
+                                          settings.limits),
+                    *in_use->signer, settings.stamper(c.actor(), c.now));
+  if (!stamped) return refusal(stamped.error());
+  // The versions of one document share the first upload's id as their business number.
+  std::string biznum = source.biznum.empty() ? source.id : source.biznum;
+  auto id = s_.platform.documents.record(c.caller(), biznum, *stamped, "document.stamp", c.now);
+  if (!id) return refusal(id.error());
+  return stored_answer(*id, "document.stamp");
+}
+
+Response Adapter::Api::verification_of(ByteView document, Time now) {
+  auto summary = service::verify(document, s_.platform.trust.trust(), now);
+  if (!summary) return refusal(summary.error());
+  return json_body(200, [&](JsonWriter& w) { write_verification(w, document, *summary); });
+}
+
+Response Adapter::Api::document_verification(Context& c) {
+  auto bytes = stored_document(std::string(c.request.param("id")));
+  if (!bytes) return refusal(bytes.error());
+  return verification_of(*bytes, c.now);
+}
+
+Response Adapter::Api::verify_upload(Context& c) {
+  if (c.request.body.empty()) return error(400, "invalid_input", "send the document as the body");
+  return verification_of(as_bytes(c.request.body), c.now);
+}
+
+service::ConsoleSettings console_settings(const Config& config) {
+  service::ConsoleSettings settings;
+  settings.kdf_memory_kib = static_cast<std::uint32_t>(config.console.kdf_memory_kib);
+  settings.kdf_passes = static_cast<std::uint32_t>(config.console.kdf_passes);
+  settings.lockout_failures = static_cast<int>(config.console.lockout_failures);
+  settings.lockout = std::chrono::minutes(config.console.lockout_minutes);
+  settings.session = std::chrono::hours(config.console.session_hours);
+  return settings;
+}
+
+Adapter::Adapter(Services services, Options options)
+    : api_(std::make_unique<Api>(services, std::move(options))) {}
+
+Adapter::~Adapter() = default;
+
+std::vector<RouteInfo> Adapter::add_routes(Server& server) {
+  return api_->add(server);
+}
+
+}  // namespace eseal::api::rest
