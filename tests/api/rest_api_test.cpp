@@ -1,0 +1,407 @@
+// The native REST API over real HTTP: a server on a loopback port with the REST door on a store
+// in a temporary data folder, one console account per role, and the platform's seal maker,
+// signer and trust anchors. Every route is described by the OpenAPI document and the document
+// by the routes; every route × every role (and no one) gets exactly what the role allows; state
+// changes need the session's CSRF token; repeated failures lock an account; bad input is
+// {"error","message"}; and a seal administrator, an operator, a visitor and an auditor each do
+// their part of the platform's work.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <set>
+
+#include "api/http_client.h"
+#include "api/rest/routes.h"
+#include "base/file.h"
+#include "crypto/encoding.h"
+#include "crypto/random.h"
+#include "keys/key_file.h"
+#include "service/store_platform.h"
+#include "store/store.h"
+#include "support/blank_pdf.h"
+#include "support/sealing_parties.h"
+
+namespace eseal::api::rest {
+namespace {
+
+using eseal::test::parties;
+
+const std::vector<std::string> kRoles = {"admin", "seal-admin", "operator", "auditor"};
+
+keys::Kek test_kek() {
+  return keys::Kek(crypto::SecureBytes{'k', 'e', 'k', '-', 'r', 'e', 's', 't'});
+}
+
+std::string password_of(const std::string& role) {
+  return "password-of-" + role;
+}
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  EXPECT_FALSE(d.HasParseError()) << text.substr(0, 200);
+  return d;
+}
+
+class World {
+ public:
+  World()
+      : dir_(std::filesystem::temp_directory_path() /
+             ("eseal-rest-" + crypto::to_hex(*crypto::random_bytes(8)))) {
+    std::filesystem::create_directories(dir_ / "platform");
+    const auto& p = parties();
+    keys::Kek kek = test_kek();
+    write("platform/ca.pem", p.root.cert.pem());
+    write("platform/lock.pem", p.signer.cert.pem());
+    write("platform/lock.key", *keys::encrypt_private_key(p.signer.key, kek));
+    write("platform/seal-maker.pem", p.maker.cert.pem());
+    write("platform/seal-maker.key", *keys::encrypt_private_key(p.maker.key, kek));
+    write("signer.key", *keys::encrypt_private_key(p.signer.key, kek));
+    store_ = std::move(*store::open_store(dir_, test_kek()));
+    add_seal(p.seal);
+    platform_ = std::make_unique<service::StorePlatform>(*store_, test_kek(), dir_);
+    service::ConsoleSettings settings;
+    settings.kdf_memory_kib = 1024;
+    settings.kdf_passes = 1;
+    console_ = std::make_unique<service::Console>(*store_, settings);
+    for (const std::string& role : kRoles) {
+      EXPECT_TRUE(console_->create(role, role, role, password_of(role), "test", now_utc()).ok());
+    }
+    adapter_ =
+        std::make_unique<Adapter>(Services{platform_->platform(), *console_, *store_}, Options{});
+    ServerOptions options;
+    options.port = 0;
+    options.workers = 2;
+    server_ = std::make_unique<Server>(options);
+    routes_ = adapter_->add_routes(*server_);
+    EXPECT_TRUE(server_->start());
+  }
+  ~World() {
+    server_->stop();
+    server_->wait();
+    std::filesystem::remove_all(dir_);
+  }
+  HttpClient client() const { return HttpClient("127.0.0.1", server_->port()); }
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+  const Server& server() const { return *server_; }
+  store::Store& store() { return *store_; }
+  service::Console& console() { return *console_; }
+  const std::string& seal_id() const { return parties().seal.info.es_id; }
+
+ private:
+  void write(const std::string& name, const std::string& text) {
+    ASSERT_TRUE(write_file_atomic(dir_ / name, as_bytes(text), 0600));
+  }
+  void add_seal(const ses::SesSeal& seal) {
+    const auto& p = parties();
+    store::SealRecord record;
+    record.id = seal.info.es_id;
+    record.name = seal.info.name;
+    record.type = seal.info.type;
+    record.signer_dn = p.signer.cert.subject().to_string();
+    record.seal_sm3 = *store_->blobs().put(seal.encoded);
+    record.cert_id = store::CertificateRecord::from(p.signer.cert).id;
+    record.key_id = "file:" + (dir_ / "signer.key").string();
+    record.valid_start = seal.info.valid_start;
+    record.valid_end = seal.info.valid_end;
+    record.created = record.updated = now_utc();
+    store::KeyRecord key{record.key_id, (dir_ / "signer.key").string(),
+                         crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
+    EXPECT_TRUE(store_->add_seal({record, store::CertificateRecord::from(p.signer.cert), key},
+                                 {now_utc(), "test", "seal.register", record.id, "", ""}));
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<service::StorePlatform> platform_;
+  std::unique_ptr<service::Console> console_;
+  std::unique_ptr<Adapter> adapter_;
+  std::unique_ptr<Server> server_;
+  std::vector<RouteInfo> routes_;
+};
+
+World& world() {
+  static World w;
+  return w;
+}
+
+// A signed-in person: the session cookie and CSRF token, sent with every request.
+struct Person {
+  std::string cookie, csrf;
+
+  HttpResponse call(const std::string& method, const std::string& target,
+                    const std::string& body = "", bool json = true, bool with_csrf = true) const {
+    Headers headers;
+    if (!cookie.empty()) headers.add("Cookie", std::string(kSessionCookie) + "=" + cookie);
+    if (with_csrf && !csrf.empty()) headers.add(kCsrfHeader, csrf);
+    if (json && !body.empty()) headers.add("Content-Type", "application/json");
+    HttpClient client = world().client();
+    return *client.request(method, target, body, headers);
+  }
+};
+
+Person sign_in(const std::string& login, const std::string& password) {
+  Person person;
+  HttpResponse r = person.call("POST", "/api/v1/session",
+                               R"({"login":")" + login + R"(","password":")" + password + "\"}");
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::string cookie = r.header("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos) << cookie;
+  auto start = cookie.find('=') + 1;
+  person.cookie = cookie.substr(start, cookie.find(';') - start);
+  person.csrf = parse(r.body)["csrf"].GetString();
+  return person;
+}
+
+Person as(const std::string& role) {
+  return sign_in(role, password_of(role));
+}
+
+void expect_error_shape(const HttpResponse& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  auto d = parse(r.body);
+  ASSERT_TRUE(d.IsObject());
+  ASSERT_TRUE(d.HasMember("error") && d.HasMember("message")) << r.body;
+  EXPECT_EQ(std::string(d["error"].GetString()), code) << r.body;
+  EXPECT_GT(d["message"].GetStringLength(), 0u);
+}
+
+std::string upload(const Person& person, const Bytes& document) {
+  HttpResponse r = person.call("POST", "/api/v1/documents",
+                               std::string(document.begin(), document.end()), false);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return parse(r.body)["id"].GetString();
+}
+
+TEST(RestApi, TheOpenApiDocumentDescribesExactlyTheRoutes) {
+  HttpResponse r = world().client().get("/api/v1/openapi.json").value();
+  ASSERT_EQ(r.status, 200);
+  auto doc = parse(r.body);
+  EXPECT_EQ(std::string(doc["openapi"].GetString()), "3.1.0");
+  std::set<std::string> described;
+  for (const auto& path : doc["paths"].GetObject()) {
+    for (const auto& operation : path.value.GetObject()) {
+      std::string method = operation.name.GetString();
+      std::transform(method.begin(), method.end(), method.begin(), ::toupper);
+      std::string key = method + " " + path.name.GetString();
+      described.insert(key);
+      const auto& o = operation.value;
+      EXPECT_TRUE(o.HasMember("summary") && o["summary"].GetStringLength() > 0) << key;
+      EXPECT_TRUE(o.HasMember("description") && o["description"].GetStringLength() > 0) << key;
+      ASSERT_TRUE(o.HasMember("x-permission")) << key;
+      bool found = false;
+      for (const RouteInfo& route : world().routes()) {
+        if (route.method + " " + route.path != key) continue;
+        found = true;
+        EXPECT_EQ(route.permission, o["x-permission"].GetString()) << key;
+      }
+      EXPECT_TRUE(found) << "described but not routed: " << key;
+    }
+  }
+  // Every route the server has under /api/v1/ is described.
+  for (const Route* route : world().server().router().routes()) {
+    if (!route->path.starts_with("/api/v1/")) continue;
+    EXPECT_TRUE(described.count(route->method + " " + route->path))
+        << "routed but not described: " << route->method << " " << route->path;
+  }
+  EXPECT_EQ(described.size(), world().routes().size());
+}
+
+// Every route × every role, and no one: refused exactly when the role does not allow it. The
+// requests carry an empty JSON object, so that a permitted change stops at its input check.
+TEST(RestApi, EveryRouteAnswersEachRoleAsItsPermissionSays) {
+  auto target_of = [](std::string path) {
+    for (const auto& [name, value] : {std::pair{std::string("{id}"), world().seal_id()},
+                                      std::pair{std::string("{login}"), std::string("auditor")},
+                                      std::pair{std::string("{page}"), std::string("1")}}) {
+      if (auto at = path.find(name); at != std::string::npos) path.replace(at, name.size(), value);
+    }
+    return path;
+  };
+  for (const RouteInfo& route : world().routes()) {
+    std::string target = target_of(route.path);
+    std::string body = route.method == "GET" ? "" : "{}";
+    HttpResponse anonymous = Person{}.call(route.method, target, body);
+    if (route.permission.empty()) {
+      EXPECT_NE(anonymous.status, 401) << route.path;
+      EXPECT_NE(anonymous.status, 403) << route.path;
+    } else {
+      expect_error_shape(anonymous, 401, "unauthenticated");
+    }
+    for (const std::string& role : kRoles) {
+      Person person = as(role);
+      HttpResponse r = person.call(route.method, target, body);
+      bool allowed = route.permission.empty() || route.permission == "session" ||
+                     service::role_allows(*service::parse_role(role), route.permission);
+      std::string what =
+          role + " " + route.method + " " + route.path + ": " + r.body.substr(0, 120);
+      if (allowed) {
+        EXPECT_NE(r.status, 401) << what;
+        EXPECT_NE(r.status, 403) << what;
+        EXPECT_LT(r.status, 500) << what;
+      } else {
+        expect_error_shape(r, 403, "forbidden");
+      }
+    }
+  }
+}
+
+TEST(RestApi, StateChangesNeedTheSessionsCsrfToken) {
+  Person admin = as("admin");
+  const std::string body = R"({"login":"csrf-test","role":"auditor","password":"long enough!"})";
+  expect_error_shape(admin.call("POST", "/api/v1/accounts", body, true, false), 403, "csrf");
+  Person forged = admin;
+  forged.csrf = std::string(64, '0');
+  expect_error_shape(forged.call("POST", "/api/v1/accounts", body), 403, "csrf");
+  // Another session's token does not do either.
+  forged.csrf = as("admin").csrf;
+  expect_error_shape(forged.call("POST", "/api/v1/accounts", body), 403, "csrf");
+  EXPECT_EQ(admin.call("POST", "/api/v1/accounts", body).status, 201);
+  // Reading needs none.
+  EXPECT_EQ(admin.call("GET", "/api/v1/accounts", "", true, false).status, 200);
+}
+
+TEST(RestApi, RepeatedFailuresLockAnAccountAndSignOutEndsTheSession) {
+  ASSERT_TRUE(world()
+                  .console()
+                  .create("locked-out", "", "operator", "right password", "test", now_utc())
+                  .ok());
+  Person nobody;
+  const std::string wrong = R"({"login":"locked-out","password":"wrong password"})";
+  for (int i = 0; i < 5; ++i) {
+    expect_error_shape(nobody.call("POST", "/api/v1/session", wrong), 401, "bad_credentials");
+  }
+  expect_error_shape(nobody.call("POST", "/api/v1/session",
+                                 R"({"login":"locked-out","password":"right password"})"),
+                     423, "account_locked");
+
+  Person operator_ = as("operator");
+  EXPECT_EQ(operator_.call("GET", "/api/v1/session").status, 200);
+  EXPECT_EQ(operator_.call("DELETE", "/api/v1/session").status, 200);
+  expect_error_shape(operator_.call("GET", "/api/v1/session"), 401, "unauthenticated");
+}
+
+TEST(RestApi, BadInputIsAnErrorObjectWithItsCode) {
+  Person admin = as("admin");
+  expect_error_shape(admin.call("POST", "/api/v1/accounts", "login=x", false), 415,
+                     "unsupported_media_type");
+  expect_error_shape(admin.call("POST", "/api/v1/accounts", "{"), 400, "invalid_json");
+  expect_error_shape(admin.call("POST", "/api/v1/accounts", "[]"), 400, "invalid_json");
+  expect_error_shape(admin.call("POST", "/api/v1/accounts",
+                                R"({"login":"x","role":"root","password":"0123456789"})"),
+                     400, "invalid_input");
+  expect_error_shape(admin.call("POST", "/api/v1/accounts",
+                                R"({"login":"y","role":"auditor","password":"short"})"),
+                     400, "invalid_input");
+  expect_error_shape(admin.call("POST", "/api/v1/accounts", R"({"login":1})"), 400,
+                     "invalid_input");
+  expect_error_shape(admin.call("GET", "/api/v1/seals/NO-SUCH-SEAL"), 404, "not_found");
+  expect_error_shape(admin.call("GET", "/api/v1/audit?limit=many"), 400, "invalid_input");
+  expect_error_shape(admin.call("PATCH", "/api/v1/accounts/admin", R"({"enabled":false})"), 409,
+                     "conflict");
+  expect_error_shape(Person{}.call("POST", "/api/v1/verification", "not a document", false), 400,
+                     "invalid_input");
+}
+
+// The platform's work, each part by the role it belongs to.
+TEST(RestApi, SealAdministratorOperatorVisitorAndAuditorEachDoTheirPart) {
+  const std::string seal = world().seal_id();
+  Person seal_admin = as("seal-admin");
+  HttpResponse frozen = seal_admin.call("POST", "/api/v1/seals/" + seal + "/status",
+                                        R"({"status":"frozen","reason":"印章保管人变更"})");
+  ASSERT_EQ(frozen.status, 200) << frozen.body;
+  EXPECT_EQ(std::string(parse(frozen.body)["status"].GetString()), "frozen");
+  expect_error_shape(seal_admin.call("POST", "/api/v1/seals/" + seal + "/status",
+                                     R"({"status":"unfiled","reason":"x"})"),
+                     409, "conflict");
+
+  // A frozen seal does not sign.
+  Person operator_ = as("operator");
+  std::string pdf = upload(operator_, eseal::test::blank_pdf(2));
+  const std::string stamp_body =
+      R"({"sealId":")" + seal +
+      R"(","placement":{"type":"position","page":2,"xMm":100,"yMm":150}})";
+  expect_error_shape(operator_.call("POST", "/api/v1/documents/" + pdf + "/stamp", stamp_body), 400,
+                     "invalid_input");
+  ASSERT_EQ(seal_admin
+                .call("POST", "/api/v1/seals/" + seal + "/status",
+                      R"({"status":"valid","reason":"保管人已确认"})")
+                .status,
+            200);
+  auto history = parse(seal_admin.call("GET", "/api/v1/seals/" + seal + "/history").body);
+  ASSERT_GE(history["history"].Size(), 2u);
+  EXPECT_EQ(std::string(history["history"][0]["actor"].GetString()), "console:seal-admin");
+  EXPECT_NE(std::string(history["history"][1]["detail"].GetString()).find("印章保管人变更"),
+            std::string::npos);
+
+  HttpResponse stamped = operator_.call("POST", "/api/v1/documents/" + pdf + "/stamp", stamp_body);
+  ASSERT_EQ(stamped.status, 201) << stamped.body;
+  auto record = parse(stamped.body);
+  std::string signed_id = record["id"].GetString();
+  EXPECT_EQ(std::string(record["biznum"].GetString()), pdf);
+  HttpResponse content = operator_.call("GET", "/api/v1/documents/" + signed_id + "/content");
+  ASSERT_EQ(content.status, 200);
+  EXPECT_EQ(content.header("Content-Type"), "application/pdf");
+  HttpResponse page = operator_.call("GET", "/api/v1/documents/" + signed_id + "/pages/2?dpi=48");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.substr(1, 3), "PNG");
+
+  // Anyone verifies what they were given, and sees the seal's status.
+  Person visitor;
+  auto report = parse(visitor.call("POST", "/api/v1/verification", content.body, false).body);
+  EXPECT_TRUE(report["valid"].GetBool());
+  ASSERT_EQ(report["signatures"].Size(), 1u);
+  const auto& signature = report["signatures"][0];
+  EXPECT_EQ(std::string(signature["sealId"].GetString()), seal);
+  EXPECT_EQ(signature["page"].GetInt(), 2);
+  EXPECT_GT(signature["picture"].GetStringLength(), 0u);
+  EXPECT_EQ(std::string(report["sm3"].GetString()),
+            crypto::to_hex(crypto::sm3(as_bytes(content.body))));
+  EXPECT_EQ(std::string(report["sha256"].GetString()),
+            crypto::to_hex(crypto::sha256(as_bytes(content.body))));
+  std::string tampered = content.body;
+  tampered[tampered.find("0 0 1 rg")] = '1';
+  auto rejected = parse(visitor.call("POST", "/api/v1/verification", tampered, false).body);
+  EXPECT_FALSE(rejected["valid"].GetBool());
+  auto lookup = parse(visitor.call("GET", "/api/v1/public/seals/" + seal).body);
+  EXPECT_EQ(std::string(lookup["status"].GetString()), "valid");
+
+  // The auditor reads who did what and verifies the chain; changing anything is not theirs.
+  Person auditor = as("auditor");
+  auto rows = parse(auditor.call("GET", "/api/v1/audit?actor=console:operator&limit=10").body);
+  ASSERT_GT(rows["rows"].Size(), 0u);
+  EXPECT_EQ(std::string(rows["rows"][0]["operation"].GetString()), "document.stamp");
+  auto check = parse(auditor.call("GET", "/api/v1/audit/verification").body);
+  EXPECT_TRUE(check["intact"].GetBool());
+  EXPECT_GT(check["rows"].GetInt64(), 5);
+  expect_error_shape(auditor.call("POST", "/api/v1/seals/" + seal + "/status",
+                                  R"({"status":"frozen","reason":"x"})"),
+                     403, "forbidden");
+}
+
+TEST(RestApi, ASealAdministratorMakesASealAfterPreviewingItsPicture) {
+  Person seal_admin = as("seal-admin");
+  const std::string design = R"({"name":"测试单位合同专用章","type":5,"template":"round"})";
+  HttpResponse preview = seal_admin.call("POST", "/api/v1/seal-previews", design);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_EQ(preview.header("Content-Type"), "image/svg+xml");
+  EXPECT_NE(preview.body.find("<svg"), std::string::npos);
+
+  auto certificates = parse(seal_admin.call("GET", "/api/v1/certificates").body);
+  ASSERT_GT(certificates["certificates"].Size(), 0u);
+  std::string signer = certificates["certificates"][0]["subject"].GetString();
+  HttpResponse made = seal_admin.call(
+      "POST", "/api/v1/seals",
+      R"({"name":"测试单位合同专用章","type":5,"template":"round","signer":")" + signer + "\"}");
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string id = parse(made.body)["id"].GetString();
+  HttpResponse picture = seal_admin.call("GET", "/api/v1/seals/" + id + "/picture");
+  EXPECT_EQ(picture.status, 200);
+  EXPECT_EQ(picture.header("Content-Type"), "image/png");
+  auto detail = parse(seal_admin.call("GET", "/api/v1/seals/" + id).body);
+  EXPECT_EQ(std::string(detail["seal"]["typeName"].GetString()), "合同专用章");
+}
+
+}  // namespace
+}  // namespace eseal::api::rest
