@@ -4,6 +4,7 @@
 // cross-check everything with OpenSSL. A second run keeps what the first made and says so;
 // --force starts over.
 #include <iostream>
+#include <sstream>
 
 #include "base/file.h"
 #include "cli/commands.h"
@@ -11,6 +12,7 @@
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
 #include "pki/verify.h"
+#include "service/console.h"
 #include "ses/verify.h"
 
 namespace eseal::cli {
@@ -27,6 +29,30 @@ void step(int n, const std::string& what, std::string detail, bool made = true) 
   label.append(label.size() < 31 ? 31 - label.size() : 1, ' ');
   if (!made) detail.insert(std::min(detail.find('\n'), detail.size()), " (kept)");
   std::cout << label << detail << std::endl;
+}
+
+// One web console account per role, made once; their passwords are kept beside the demo's other
+// credentials (D/console.txt, 0600) so that every run can print them.
+std::string console_accounts(store::Store& store, const std::filesystem::path& dir) {
+  auto file = dir / "console.txt";
+  std::string listing;
+  service::Console console(store, {});
+  for (service::Role role : service::kRoles) {
+    std::string login(service::role_name(role));
+    auto found = store.find_console_account(login);
+    if (found) continue;
+    if (found.error().kind != ErrorKind::kNotFound) fail(found.error());
+    std::string password = need(service::generate_password());
+    need(console.create(login, login, login, password, operator_caller().actor(), now_utc()));
+    listing += login + "  " + password + "\n";
+  }
+  if (!listing.empty()) {
+    auto earlier = read_file(file);
+    std::string text = earlier ? std::string(earlier->begin(), earlier->end()) : "";
+    need(write_file_atomic(file, as_bytes(text + listing), 0600));
+  }
+  auto text = read_file(file);
+  return text ? std::string(text->begin(), text->end()) : "";
 }
 
 // A seal file an earlier run made that is still within its validity.
@@ -194,6 +220,7 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
                                             std::nullopt,
                                             false},
                                            *store, items);
+  std::string console_logins = console_accounts(*store, dir);
   if (!items.kept().empty()) {
     std::string kept;
     for (const auto& what : items.kept()) kept += (kept.empty() ? "" : ", ") + what;
@@ -240,7 +267,13 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
          "first)\n"
       << "  sh " << d
       << "/sz-requests/genDetachedFile.sh --set signTaskId=ID   (the signed files in " << d
-      << "/out-genDetachedFile/)\n";
+      << "/out-genDetachedFile/)\n"
+      << "\nThe native REST API at http://127.0.0.1:" << port
+      << "/api/v1/ (described at /api/v1/openapi.json); console accounts, one per role (login  "
+         "password; kept in "
+      << d << "/console.txt):\n";
+  std::istringstream lines(console_logins);
+  for (std::string line; std::getline(lines, line);) std::cout << "  " << line << "\n";
   return kExitOk;
 }
 

@@ -12,6 +12,11 @@ checks=$((checks + 1))
 case "$out" in *"kept:"*) fail "a first run kept something: $out" ;; esac
 apps=$("$ESEAL" app list)
 seals=$("$ESEAL" seal list)
+# One console account per role, printed with its password, which signs in over the REST API.
+console=$(grep -A4 "console accounts, one per role" <<<"$out" | tail -n 4)
+checks=$((checks + 1))
+[ "$(awk '{print $1}' <<<"$console" | tr '\n' ' ')" = "admin seal-admin operator auditor " ] ||
+  fail "the demo's console accounts: $console"
 expect 0 "$ESEAL" pdf sign --seal var/demo/seals/official.esl --key var/demo/signer.key \
   --cert var/demo/signer.pem --in var/demo/sample.pdf --out stamped.pdf --page 1 --x 100 --y 100
 
@@ -22,6 +27,13 @@ contains "(0 new)"
 contains "kept: root CA, seal maker certificate, "
 contains "--force starts over"
 contains "signature OK"
+contains "$console"
+expect 0 "$ESEAL" admin list
+contains "seal-admin  seal-admin  enabled"
+expect 0 "$ESEAL" admin create auditor2 --role auditor --password-stdin <<<"a long password"
+contains "console account auditor2 (auditor) created"
+expect 2 "$ESEAL" admin create auditor2 --role auditor --password-stdin <<<"a long password"
+contains "taken"
 checks=$((checks + 1))
 [ "$("$ESEAL" app list)" = "$apps" ] && [ "$("$ESEAL" seal list)" = "$seals" ] ||
   fail "a second run added apps or seals: $("$ESEAL" app list; "$ESEAL" seal list)"
