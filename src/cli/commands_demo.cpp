@@ -270,7 +270,7 @@ int run_demo(const std::filesystem::path& dir, const std::filesystem::path& data
       << "/out-genDetachedFile/)\n"
       << "\nThe native REST API at http://127.0.0.1:" << port
       << "/api/v1/ (described at /api/v1/openapi.json); console accounts, one per role (login  "
-         "password; kept in "
+         "password; saved in "
       << d << "/console.txt):\n";
   std::istringstream lines(console_logins);
   for (std::string line; std::getline(lines, line);) std::cout << "  " << line << "\n";
