@@ -25,14 +25,17 @@ std::string content_type_of(const std::filesystem::path& file) {
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
-Response file_response(const std::filesystem::path& file) {
+// `immutable`: a bundler's output whose name carries its content's hash (assets/…).
+Response file_response(const std::filesystem::path& file, bool immutable) {
   auto body = read_file(file);
   if (!body) return json_error(404, "not-found", "no such file");
   Response r;
   r.content_type = content_type_of(file);
   r.body = to_string(*body);
   bool page = file.extension() == ".html";
-  r.headers.set("Cache-Control", page ? "no-cache" : "max-age=300");
+  r.headers.set("Cache-Control", page        ? "no-cache"
+                                 : immutable ? "public, max-age=31536000, immutable"
+                                             : "max-age=300");
   r.headers.set("Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
                 "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
@@ -55,9 +58,11 @@ Result<int> add_static_files(Server& server, const std::string& prefix,
     if (!it->is_regular_file()) continue;
     std::filesystem::path file = it->path();
     std::string relative = std::filesystem::relative(file, folder).generic_string();
-    server.route("GET", prefix + relative, [file](const Request&) { return file_response(file); });
+    bool immutable = relative.starts_with("assets/");
+    server.route("GET", prefix + relative,
+                 [file, immutable](const Request&) { return file_response(file, immutable); });
     if (relative == "index.html") {
-      server.route("GET", prefix, [file](const Request&) { return file_response(file); });
+      server.route("GET", prefix, [file](const Request&) { return file_response(file, false); });
     }
     ++served;
   }

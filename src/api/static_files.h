@@ -1,8 +1,9 @@
 // A folder of built web files served read-only under a path prefix (the COSS phone page at
 // /coss/h5/): every regular file under the folder at start becomes a GET route, the prefix
 // itself answers index.html; bodies are read when asked for, so a rebuilt page needs no restart
-// (a new file does). Each answer carries its content type, no-cache for HTML and a short cache
-// for the rest, and a Content-Security-Policy that allows only the page's own scripts, styles,
+// (a new file does). Each answer carries its content type, no-cache for HTML, a year's immutable
+// cache for a bundler's hashed files under assets/ and a short cache for the rest, and a
+// Content-Security-Policy that allows only the page's own scripts, styles,
 // images and requests.
 #pragma once
 

@@ -153,6 +153,14 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
     logger->warn("the phone page is not served ({}): build it with scripts/build-web",
                  page.error().message);
   }
+  if (auto console_files = api::add_static_files(server, "/console/", config.console.dir);
+      console_files) {
+    logger->info("the web console: {} files from {} at /console/", *console_files,
+                 config.console.dir);
+  } else {
+    logger->warn("the web console is not served ({}): build it with scripts/build-web",
+                 console_files.error().message);
+  }
   if (time_stamps) {
     api::tsa::add_routes(server, *time_stamps);
   } else {

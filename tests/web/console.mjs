@@ -1,0 +1,219 @@
+// The web console in headless Chromium against a running `eseal serve` (started by
+// console_test.sh, which passes everything in the environment). Each role does its part through
+// the pages, as a person would: the seal administrator makes a seal (after its live preview)
+// and freezes it; the operator opens a PDF, drags a seal onto page 1, signs and downloads, and
+// stamps an OFD by keyword; a visitor verifies both on the public page (and `eseal pdf verify`
+// agrees), sees a tampered copy rejected and a seal's status looked up; the auditor verifies the
+// audit chain. A pixel test finds the seal's red where it was dropped; axe-core finds no serious
+// violation on the public page. Screenshots of each step go to $SHOTS.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const env = process.env;
+const requireWeb = createRequire(join(env.WEB_DIR, 'package.json'));
+const { chromium } = requireWeb('playwright-core');
+const axeSource = readFileSync(requireWeb.resolve('axe-core/axe.min.js'), 'utf8');
+const base = `http://127.0.0.1:${env.PORT}/console/`;
+const passwords = Object.fromEntries(
+  readFileSync('var/demo/console.txt', 'utf8').trim().split('\n').map((line) => line.split(/\s+/)),
+);
+
+let checks = 0;
+const problems = [];
+function check(ok, what) {
+  checks++;
+  if (!ok) {
+    console.error(`FAIL: ${what}${problems.length ? `\npage errors: ${problems.join('; ')}` : ''}`);
+    process.exit(1);
+  }
+}
+
+rmSync(env.SHOTS, { recursive: true, force: true });
+mkdirSync(env.SHOTS, { recursive: true });
+let shotNumber = 0;
+async function shot(page, name) {
+  shotNumber++;
+  const path = join(env.SHOTS, `${String(shotNumber).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+const browser = await chromium.launch({ executablePath: env.CHROMIUM, headless: true, args: ['--no-sandbox'] });
+
+async function signIn(role) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`${role}: ${e.message}`));
+  // A 401 is how the page learns that no one is signed in yet; any other error is a problem.
+  page.on('console', (m) => m.type() === 'error' && !m.text().includes('status of 401') &&
+    problems.push(`${role}: ${m.text()}`));
+  await page.goto(`${base}#/login`);
+  await page.fill('#login', role);
+  await page.fill('#password', passwords[role]);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('nav a.current');
+  return { context, page };
+}
+
+// --- the seal administrator makes a seal and freezes it ---
+{
+  const { context, page } = await signIn('seal-admin');
+  await page.waitForSelector('article.seal');
+  const before = await page.locator('article.seal').count();
+  await page.fill('#seal-name', '浏览器测试专用章');
+  await page.selectOption('#seal-type', '5');
+  await page.waitForSelector('img.preview:not([hidden])');
+  check((await page.locator('img.preview').getAttribute('src')).startsWith('blob:'), 'the live preview shows');
+  await shot(page, 'seal-admin-preview');
+  await page.click('form.make button[type=submit]');
+  await page.waitForFunction((n) => document.querySelectorAll('article.seal').length === n + 1, before);
+  const card = page.locator('article.seal', { hasText: '浏览器测试专用章' });
+  check((await card.count()) === 1, 'the new seal is listed');
+  page.once('dialog', (dialog) => dialog.accept('印章保管人变更'));
+  await card.getByRole('button', { name: '冻结' }).click();
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('article.seal')].some((a) => a.textContent.includes('浏览器测试专用章') && a.querySelector('.status-frozen')));
+  await shot(page, 'seal-admin-frozen');
+  await card.getByRole('button', { name: '历史' }).click();
+  await page.waitForSelector('article.seal ol.history:not([hidden]) li');
+  check((await card.locator('ol.history').innerText()).includes('印章保管人变更'), 'the history shows the reason');
+  await context.close();
+}
+
+// --- the operator stamps a PDF by dragging a seal, and an OFD by keyword ---
+let signedPdf;
+let signedOfd;
+{
+  const { context, page } = await signIn('operator');
+  await page.goto(`${base}#/sign`);
+  await page.waitForSelector('.palette-seal');
+  const palette = page.locator('.palette-seal').first();
+  check(!(await page.locator('.palette-seal[alt="浏览器测试专用章"]').count()), 'a frozen seal is not offered');
+  await page.setInputFiles('#document', 'var/demo/sample.pdf');
+  await page.waitForSelector('.page[data-page="1"] canvas');
+  await page.waitForTimeout(300);
+  const sheet = await page.locator('.page[data-page="1"]').boundingBox();
+  const from = await palette.boundingBox();
+  // Within the viewport (the page may be taller than it).
+  const drop = { x: sheet.x + sheet.width * 0.6, y: Math.min(sheet.y + sheet.height * 0.45, 820) };
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(drop.x, drop.y, { steps: 12 });
+  await page.mouse.up();
+  await page.waitForSelector('.marker', { timeout: 10000 }).catch(() => {});
+  check(await page.locator('.marker').count() === 1, 'the dragged seal is marked on the page');
+  const placed = await page.locator('.placed').innerText();
+  check(/第 1 页/.test(placed), `the seal is placed on page 1: ${placed}`);
+  await shot(page, 'operator-placed');
+  await page.click('#sign');
+  await page.waitForSelector('#download');
+  await page.waitForSelector('.page[data-page="1"] canvas');
+  await page.waitForTimeout(500);
+  const signedShot = await shot(page, 'operator-signed-pdf');
+  // The seal's red where it was dropped: the signed page as pdf.js draws it.
+  const pixels = await page.evaluate(({ x, y }) => {
+    const canvas = document.querySelector('.page[data-page="1"] canvas');
+    const box = canvas.getBoundingClientRect();
+    const scale = canvas.width / box.width;
+    const size = 40;
+    const data = canvas.getContext('2d').getImageData((x - box.left) * scale - size / 2, (y - box.top) * scale - size / 2, size, size).data;
+    let red = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] > 150 && data[i + 1] < 110 && data[i + 2] < 110) red++;
+    return red / (size * size);
+  }, drop);
+  check(pixels > 0.02, `the seal's red shows where it was dropped (${(pixels * 100).toFixed(1)}% red; ${signedShot})`);
+  const href = await page.locator('#download').getAttribute('href');
+  const response = await context.request.get(`http://127.0.0.1:${env.PORT}${href}`);
+  check(response.ok(), `download ${href}`);
+  signedPdf = Buffer.from(await response.body());
+  check(signedPdf.subarray(0, 5).toString() === '%PDF-', 'the download is a PDF');
+  writeFileSync('signed.pdf', signedPdf);
+
+  await page.goto(`${base}#/sign`);
+  await page.waitForSelector('.palette-seal');
+  await page.selectOption('#mode', 'keyword');
+  await page.fill('#keyword', '科技有限公司（盖章）');
+  await page.locator('.palette-seal').first().dispatchEvent('pointerdown');
+  await page.waitForSelector('.palette-seal.chosen');
+  await page.setInputFiles('#document', 'var/demo/sample.ofd');
+  await page.waitForSelector('.page[data-page="1"] img');
+  await page.click('#sign');
+  await page.waitForSelector('#download');
+  await shot(page, 'operator-signed-ofd');
+  const ofd = await context.request.get(`http://127.0.0.1:${env.PORT}${await page.locator('#download').getAttribute('href')}`);
+  signedOfd = Buffer.from(await ofd.body());
+  writeFileSync('signed.ofd', signedOfd);
+  check(signedOfd.subarray(0, 2).toString() === 'PK', 'the OFD download is a package');
+  await context.close();
+}
+
+for (const [file, kind] of [['signed.pdf', 'pdf'], ['signed.ofd', 'ofd']]) {
+  try {
+    execFileSync(env.ESEAL, [kind, 'verify', file, '--ca', 'var/platform/ca.pem'], { stdio: 'pipe' });
+    check(true, '');
+  } catch (e) {
+    check(false, `eseal ${kind} verify ${file}: ${e.stdout}${e.stderr}`);
+  }
+}
+
+// --- a visitor verifies what they were given, without signing in ---
+{
+  // A phone's screen; CSP bypassed only so that the test can inject axe-core.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', bypassCSP: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`visitor: ${e.message}`));
+  await page.goto(`${base}#/verify`);
+  await page.waitForSelector('.dropzone');
+  await page.addScriptTag({ content: axeSource });
+  const axe = await page.evaluate(async () => (await window.axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact })));
+  const serious = axe.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(serious.length === 0, `axe-core: ${JSON.stringify(serious)}`);
+
+  for (const file of ['signed.pdf', 'signed.ofd']) {
+    await page.setInputFiles('#verify-file', file);
+    await page.waitForSelector('#verdict');
+    const verdict = await page.locator('#verdict').getAttribute('class');
+    check(verdict.includes('verdict-valid'), `${file} verifies: ${await page.locator('#verdict').innerText()}`);
+    check((await page.locator('.hashes').innerText()).includes('SM3'), 'the hashes are shown');
+    await shot(page, `visitor-${file.replace('.', '-')}`);
+    await page.evaluate(() => document.querySelector('.report').replaceChildren());
+  }
+  // Within the signed bytes: the page content's first digit changed.
+  const tampered = Buffer.from(signedPdf);
+  const at = tampered.indexOf('BT');
+  tampered[at] = 'b'.charCodeAt(0);
+  writeFileSync('tampered.pdf', tampered);
+  await page.setInputFiles('#verify-file', 'tampered.pdf');
+  await page.waitForSelector('#verdict');
+  check((await page.locator('#verdict').getAttribute('class')).includes('verdict-failed'),
+    `a tampered copy is rejected: ${await page.locator('#verdict').innerText()}`);
+  check(await page.locator('.check-failed').count() > 0, 'the failed check is shown');
+  await shot(page, 'visitor-tampered');
+  const sealId = JSON.parse(readFileSync('var/demo/requests/keyWordSealSign.json', 'utf8')).signList[0].sealId;
+  await page.fill('#seal-code', sealId);
+  await page.click('form.card button[type=submit]');
+  await page.waitForSelector('form.card .status');
+  check((await page.locator('form.card').innerText()).includes('正常'), 'the seal lookup says valid');
+  await context.close();
+}
+
+// --- the auditor verifies the chain ---
+{
+  const { context, page } = await signIn('auditor');
+  await page.goto(`${base}#/audit`);
+  await page.waitForSelector('tbody tr');
+  await page.click('#verify-chain');
+  await page.waitForSelector('#chain.ok');
+  check((await page.locator('#chain').innerText()).includes('审计链完整'), 'the chain is intact');
+  check((await page.locator('tbody').innerText()).includes('document.stamp'), 'the stamping is in the log');
+  check(!(await page.locator('nav a[href="#/sign"]').count()), 'an auditor is not offered signing');
+  await shot(page, 'auditor-chain');
+  await context.close();
+}
+
+await browser.close();
+check(problems.length === 0, `no page errors: ${problems.join('; ')}`);
+writeFileSync('browser-checks', String(checks));
+console.log(`browser: ${checks} checks`);

@@ -1,0 +1,93 @@
+// The public verification page: anyone given a stamped PDF or OFD drops it here and reads, in
+// plain words, whether it is intact and who sealed it when, check by check, with the document's
+// SM3 and SHA-256 to compare with what they hold; and looks up a seal's status by its code.
+import { ApiError, call, type SignatureReport, type Verification } from "../api";
+import { h, replace, when } from "../dom";
+import { t, tr } from "../i18n";
+
+interface PublicSeal {
+  id: string;
+  name: string;
+  status: string;
+  validStart: string;
+  validEnd: string;
+  organizationName: string;
+}
+
+export async function verifyPage(main: HTMLElement): Promise<void> {
+  const report = h("section", { class: "report", "aria-live": "polite" });
+  const input = h("input", { id: "verify-file", type: "file", accept: ".pdf,.ofd,application/pdf", class: "visually-hidden", onchange: () => {
+    const picked = input.files?.[0];
+    if (picked) void check(picked);
+  } });
+  const drop = h("label", { for: "verify-file", class: "dropzone", tabindex: "0" },
+    h("strong", null, t("chooseFile")), h("span", null, t("verifyHint")));
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    const picked = e.dataTransfer?.files[0];
+    if (picked) void check(picked);
+  });
+
+  const code = h("input", { id: "seal-code", autocomplete: "off" });
+  const found = h("div", { "aria-live": "polite" });
+  const lookup = h("form", { class: "card", onsubmit: async (event: Event) => {
+    event.preventDefault();
+    try {
+      const seal = await call<PublicSeal>("GET", `/public/seals/${encodeURIComponent(code.value.trim())}`);
+      replace(found, h("p", null, h("span", { class: `status status-${seal.status}` }, tr(`status.${seal.status}`, seal.status)), " ",
+        seal.name, seal.organizationName ? ` · ${seal.organizationName}` : "", " · ", `${t("validity")}: ${when(seal.validStart)} – ${when(seal.validEnd)}`));
+    } catch (e) {
+      replace(found, h("p", { class: "error" }, e instanceof ApiError ? e.message : String(e)));
+    }
+  } }, h("h2", null, t("lookupTitle")), h("label", { for: "seal-code" }, t("sealCode")), code,
+    h("button", { type: "submit", class: "primary" }, t("lookup")), found);
+
+  replace(main, h("h1", null, t("verifyTitle")), input, drop, report, lookup);
+
+  async function check(file: File): Promise<void> {
+    replace(report, h("p", { class: "muted" }, "…"));
+    try {
+      const result = await call<Verification>("POST", "/verification", file, "application/octet-stream");
+      replace(report, verdict(result), result.signatures.map(signature), hashes(result));
+    } catch (e) {
+      replace(report, h("p", { class: "verdict verdict-failed", role: "alert" }, e instanceof ApiError ? e.message : String(e)));
+    }
+  }
+}
+
+function verdict(result: Verification): HTMLElement {
+  const text = result.signatures.length === 0 ? t("noSignature")
+    : result.verdict === "valid" ? t("verdictValid")
+    : result.verdict === "failed" ? t("verdictFailed") : t("verdictIndeterminate");
+  return h("p", { class: `verdict verdict-${result.signatures.length ? result.verdict : "failed"}`, role: "status", id: "verdict" },
+    result.verdict === "valid" && result.signatures.length ? "✔ " : "✘ ", text);
+}
+
+function signature(s: SignatureReport): HTMLElement {
+  const state = s.valid ? t("signatureValid") : s.verdict === "failed" ? t("signatureInvalid") : t("signatureUnknown");
+  const time = s.timeStamp ? `${when(s.timeStamp)}${t("timeStamped")}` : s.signingTime ? `${when(s.signingTime)}${t("timeClaimed")}` : "—";
+  return h("article", { class: `card signature signature-${s.verdict}` },
+    s.picture ? h("img", { class: "seal-picture", src: `data:${s.pictureType === "JPG" ? "image/jpeg" : "image/png"};base64,${s.picture}`, alt: s.sealName }) : null,
+    h("h2", null, h("span", { class: `status status-${s.valid ? "valid" : "revoked"}` }, state), " ", s.sealName || s.name),
+    h("dl", null,
+      h("dt", null, t("sealLabel")), h("dd", null, s.sealName ? `${s.sealName} (${s.sealId})` : "—"),
+      h("dt", null, t("signerLabel")), h("dd", null, s.signer || "—"),
+      h("dt", null, t("timeLabel")), h("dd", null, time),
+      h("dt", null, t("page")), h("dd", null, s.page ? String(s.page) : "—")),
+    h("h3", null, t("checks")),
+    h("ul", { class: "checks" }, s.checks.map((c) =>
+      h("li", { class: `check check-${c.result}` },
+        h("span", { class: "mark", "aria-hidden": "true" }, c.result === "passed" ? "✔" : c.result === "failed" ? "✘" : "?"),
+        h("span", null, tr(`check.${c.name}`, c.name), ": ", tr(c.result, c.result)),
+        h("small", null, c.detail)))));
+}
+
+function hashes(result: Verification): HTMLElement {
+  return h("section", { class: "card hashes" }, h("h2", null, t("hashes")),
+    h("dl", null, h("dt", null, "SM3"), h("dd", null, h("code", null, result.sm3)),
+      h("dt", null, "SHA-256"), h("dd", null, h("code", null, result.sha256)),
+      h("dt", null, t("size")), h("dd", null, `${result.size} B`)));
+}
