@@ -148,8 +148,8 @@ class DocumentArchive {
   virtual ~DocumentArchive() = default;
   // Keeps a signed document under its business number, audited as `operation` by the caller;
   // returns the document's id.
-  virtual Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
-                        const std::string& operation, Time now) = 0;
+  virtual Result<std::string> record(const Caller& caller, const std::string& biznum,
+                                     ByteView document, const std::string& operation, Time now) = 0;
 };
 
 class AuditLog {

@@ -240,8 +240,9 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
 
 // --- documents, audit, trust ----------------------------------------------------------------
 
-Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum, ByteView document,
-                             const std::string& operation, Time now) {
+Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum,
+                                          ByteView document, const std::string& operation,
+                                          Time now) {
   auto sm3 = store_.blobs().put(document);
   if (!sm3) return sm3.error();
   auto id = store::new_id();

@@ -565,7 +565,8 @@ TEST(Store, AuditRowsAreFoundByActorObjectAndOperationPrefixEitherWay) {
   }
   auto ids = [&](const AuditQuery& q) {
     std::vector<std::int64_t> out;
-    for (const auto& row : *store->find_audit(q)) out.push_back(row.id);
+    auto rows = store->find_audit(q);
+    for (const auto& row : *rows) out.push_back(row.id);
     return out;
   };
   using V = std::vector<std::int64_t>;
