@@ -36,14 +36,12 @@ std::string_view Request::param(std::string_view name) const {
   return {};
 }
 
-namespace {
-
-std::optional<std::string> percent_decoded(std::string_view text) {
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
     } else if (c != '%') {
       out += c;
@@ -64,8 +62,6 @@ std::optional<std::string> percent_decoded(std::string_view text) {
   return out;
 }
 
-}  // namespace
-
 std::optional<std::string> Request::query_param(std::string_view name) const {
   std::string_view rest = query;
   while (!rest.empty()) {
@@ -74,7 +70,8 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     std::size_t eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
-    return percent_decoded(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    return percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
+                          true);
   }
   return std::nullopt;
 }

@@ -33,7 +33,7 @@ struct Request {
   std::string target;  // path and query as sent, e.g. "/a/b?x=1"
   std::string path;    // the target before '?', not percent-decoded
   std::string query;   // the target after '?', without it; empty when absent
-  // The route's path parameters ("{id}" segments), as sent: not percent-decoded.
+  // The route's path parameters ("{id}" segments), percent-decoded.
   std::vector<std::pair<std::string, std::string>> params;
   Headers headers;
   std::string body;
@@ -65,6 +65,10 @@ struct Response {
 // {"error":"<code>","message":"<message>"} with the given status: the server's own error shape,
 // which adapters may replace per route (RouteOptions::on_error).
 Response json_error(int status, std::string_view code, std::string_view message);
+
+// `text` with %XX escapes decoded (and '+' as a space when `plus_is_space`, as in a query);
+// nothing for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 // `text` as a JSON string literal, quotes included.
 std::string json_string(std::string_view text);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "api/message.h"
+
 namespace eseal::api {
 namespace {
 
@@ -51,8 +53,10 @@ Router::Match Router::find(std::string_view method, std::string_view path) const
       for (std::size_t i = 0; i < segments.size() && fits; ++i) {
         const std::string& wanted = pattern.segments[i];
         if (is_param(wanted)) {
-          fits = !segments[i].empty();
-          params.emplace_back(wanted.substr(1, wanted.size() - 2), segments[i]);
+          // Decoded; a malformed escape or one that hides a '/' does not fit.
+          auto value = percent_decode(segments[i], false);
+          fits = value && !value->empty() && value->find('/') == std::string::npos;
+          if (fits) params.emplace_back(wanted.substr(1, wanted.size() - 2), std::move(*value));
         } else {
           fits = wanted == segments[i];
         }

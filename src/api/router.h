@@ -1,7 +1,8 @@
 // Routes of the HTTP server: a (method, path) table. Paths are compared byte for byte, without
 // percent-decoding or trailing-slash folding, so each route has one spelling. A path may hold
 // parameters, whole segments written "{name}" ("/api/v1/seals/{id}/picture"), which match one
-// non-empty segment each; an exact path wins over a pattern, and a pattern with fewer parameters
+// non-empty segment each, handed over percent-decoded (a malformed escape, or one that decodes
+// to '/', matches nothing); an exact path wins over a pattern, and a pattern with fewer parameters
 // over one with more.
 #pragma once
 

@@ -118,7 +118,11 @@ const TaskKind& console_session_kind() {
 }
 
 Console::Console(store::Store& store, ConsoleSettings settings)
-    : store_(store), tasks_(store), settings_(settings) {}
+    : store_(store), tasks_(store), settings_(settings) {
+  // A hash of nothing anyone types, at the configured cost, checked for unknown logins.
+  auto dummy = hash_password("\x01unknown login\x01", settings_);
+  dummy_hash_ = dummy ? *dummy : "";
+}
 
 Status Console::check_password_rules(std::string_view password) const {
   if (password.size() < kMinPassword || password.size() > kMaxPassword) {
@@ -152,53 +156,44 @@ Result<store::ConsoleAccount> Console::create(const std::string& login, const st
   return account;
 }
 
+Status Console::count_failure(const store::ConsoleAccount& account, const std::string& what,
+                              Time now) {
+  auto counted = store_.count_console_failure(
+      account.id, settings_.lockout_failures, now + settings_.lockout, now,
+      {now, actor_of(account.login), "console.sign-in-failed", account.login, what, ""});
+  if (!counted) return counted.error();
+  return ok_status();
+}
+
 Result<SignedIn> Console::sign_in(const std::string& login, std::string_view password,
                                   const std::string& from, Time now) {
   auto found = store_.find_console_account(login);
   if (!found) {
     if (found.error().kind != ErrorKind::kNotFound) return found.error();
     // The same work as a real check, so that timing does not tell which logins exist.
-    password_matches(
-        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        password);
+    password_matches(dummy_hash_, password);
     return bad_credentials();
   }
   store::ConsoleAccount account = std::move(*found);
-  if (!account.enabled) {
-    return Error::invalid_input("the account " + login + " is disabled")
-        .with_code(console_code::kDisabled);
-  }
   if (account.locked_until && now <= *account.locked_until) {
     return Error::invalid_input("the account " + login + " is locked until " +
                                 format_utc(*account.locked_until) + " after repeated failures")
         .with_code(console_code::kLocked);
   }
-  auto role = parse_role(account.role);
-  if (!role) return role.error();
   if (!password_matches(account.password_hash, password)) {
-    account.failures += 1;
-    std::string detail = "failure " + std::to_string(account.failures) + " from " + from;
-    bool locks = account.failures >= settings_.lockout_failures;
-    if (locks) {
-      account.locked_until = now + settings_.lockout;
-      account.failures = 0;
-      detail += "; locked until " + format_utc(*account.locked_until);
-    }
-    if (auto s = store_.update_console_account(
-            account, now,
-            {now, actor_of(login), locks ? "console.lock" : "console.sign-in-failed", login, detail,
-             ""});
-        !s) {
-      return s.error();
-    }
+    if (auto s = count_failure(account, "wrong password from " + from, now); !s) return s.error();
     return bad_credentials();
   }
+  // Said only to whoever knows the password.
+  if (!account.enabled) {
+    return Error::invalid_input("the account " + login + " is disabled")
+        .with_code(console_code::kDisabled);
+  }
+  auto role = parse_role(account.role);
+  if (!role) return role.error();
   if (account.failures > 0 || account.locked_until) {
-    account.failures = 0;
-    account.locked_until.reset();
-    if (auto s = store_.update_console_account(
-            account, now, {now, actor_of(login), "console.reset-failures", login, "", ""});
+    if (auto s = store_.clear_console_failures(
+            account.id, now, {now, actor_of(login), "console.reset-failures", login, "", ""});
         !s) {
       return s.error();
     }
@@ -219,6 +214,25 @@ Result<SignedIn> Console::sign_in(const std::string& login, std::string_view pas
   if (!opened) return opened.error();
   return SignedIn{ConsoleSession{opened->id, std::move(account), *role, csrf, *opened->expires},
                   token};
+}
+
+Status Console::end_sessions(const store::ConsoleAccount& account, const std::string& keep,
+                             const std::string& actor, Time now) {
+  store::TaskQuery query;
+  query.kind = console_session_kind().name;
+  query.subject = account.id;
+  query.states = {"OPEN"};
+  query.limit = 1000;
+  auto open = tasks_.list(console_session_kind(), query, now);
+  if (!open) return open.error();
+  for (const TaskRecord& task : *open) {
+    if (task.id == keep || task.state != "OPEN") continue;
+    auto ended =
+        tasks_.move(console_session_kind(), task.id,
+                    {"ENDED", "the account's password, role or state changed"}, now, actor);
+    if (!ended && ended.error().code != store::kTaskStateChanged) return ended.error();
+  }
+  return ok_status();
 }
 
 Result<ConsoleSession> Console::session(std::string_view token, Time now) {
@@ -291,6 +305,8 @@ Result<store::ConsoleAccount> Console::change(const std::string& login, const Ch
       !s) {
     return s.error();
   }
+  // Whoever held a session of it before holds it no longer.
+  if (auto s = end_sessions(*account, "", actor, now); !s) return s.error();
   return account;
 }
 
@@ -298,14 +314,23 @@ Status Console::change_password(const ConsoleSession& session, std::string_view 
                                 std::string_view replacement, Time now) {
   auto account = store_.find_console_account(session.account.login);
   if (!account) return account.error();
-  if (!password_matches(account->password_hash, current)) return bad_credentials();
+  if (!password_matches(account->password_hash, current)) {
+    // Guesses through a session count toward the lockout as sign-ins do.
+    if (auto s = count_failure(*account, "wrong current password", now); !s) return s;
+    return bad_credentials();
+  }
   if (auto s = check_password_rules(replacement); !s) return s;
   auto hash = hash_password(replacement, settings_);
   if (!hash) return hash.error();
   account->password_hash = *hash;
-  return store_.update_console_account(*account, now,
-                                       {now, actor_of(account->login), "console.password",
-                                        account->login, "own password changed", ""});
+  if (auto s = store_.update_console_account(*account, now,
+                                             {now, actor_of(account->login), "console.password",
+                                              account->login, "own password changed", ""});
+      !s) {
+    return s;
+  }
+  // The other sessions end; this one goes on.
+  return end_sessions(*account, session.id, actor_of(account->login), now);
 }
 
 }  // namespace eseal::service

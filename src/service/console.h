@@ -91,9 +91,10 @@ class Console {
                                        const std::string& actor, Time now);
 
   // The password checked and a session opened. Unknown login or wrong password:
-  // kInvalidInput coded kBadCredentials, the same for both; the account's failures count, and at
-  // lockout_failures in a row it is locked for `lockout` (kLocked, even with the right password,
-  // until then). A disabled account: kDisabled.
+  // kInvalidInput coded kBadCredentials, the same for both and after the same work; the
+  // account's failures count (atomically, whatever runs at once), and at lockout_failures in a
+  // row it is locked for `lockout` (kLocked, even with the right password, until then). A
+  // disabled account: kDisabled, said only after the right password.
   Result<SignedIn> sign_in(const std::string& login, std::string_view password,
                            const std::string& from, Time now);
 
@@ -104,7 +105,7 @@ class Console {
 
   Result<std::vector<store::ConsoleAccount>> accounts();
   // An administrator's change of another account: role, enabled, a new password (which also
-  // unlocks it). kNotFound for an unknown login.
+  // unlocks it). Every open session of the account ends. kNotFound for an unknown login.
   struct Change {
     std::optional<std::string> role = {}, name = {};
     std::optional<bool> enabled = {};
@@ -112,7 +113,8 @@ class Console {
   };
   Result<store::ConsoleAccount> change(const std::string& login, const Change& change,
                                        const std::string& actor, Time now);
-  // One's own password, given the current one (kBadCredentials when it is wrong).
+  // One's own password, given the current one (kBadCredentials when it is wrong, counted toward
+  // the lockout as a failed sign-in). The account's other sessions end.
   Status change_password(const ConsoleSession& session, std::string_view current,
                          std::string_view replacement, Time now);
 
@@ -120,9 +122,14 @@ class Console {
 
  private:
   Status check_password_rules(std::string_view password) const;
+  Status count_failure(const store::ConsoleAccount& account, const std::string& what, Time now);
+  // Ends the account's open sessions but `keep` (a session id, or "").
+  Status end_sessions(const store::ConsoleAccount& account, const std::string& keep,
+                      const std::string& actor, Time now);
   store::Store& store_;
   Tasks tasks_;
   ConsoleSettings settings_;
+  std::string dummy_hash_;
 };
 
 }  // namespace eseal::service

@@ -683,6 +683,44 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<ConsoleAccount> count_console_failure(const std::string& id, std::int64_t threshold,
+                                               Time lock_until, Time now,
+                                               const AuditEntry& audit) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Transaction::begin(db_);
+    if (!tx) return tx.error();
+    auto changed = run_counting(
+        "UPDATE console_accounts SET "
+        "locked_until = CASE WHEN failures + 1 >= ? THEN ? ELSE locked_until END, "
+        "failures = CASE WHEN failures + 1 >= ? THEN 0 ELSE failures + 1 END, updated_at = ? "
+        "WHERE id = ?",
+        threshold, epoch(lock_until), threshold, epoch(now), id);
+    if (!changed) return changed.error();
+    if (*changed == 0) return Error::not_found("no console account " + id);
+    auto account = one<ConsoleAccount>(
+        "SELECT " + std::string(kConsoleAccountColumns) + " FROM console_accounts WHERE id = ?",
+        read_console_account, "no console account " + id, id);
+    if (!account) return account.error();
+    if (auto row = append_audit_locked(audit); !row) return row.error();
+    if (account->locked_until == lock_until && account->failures == 0) {
+      AuditEntry locked = audit;
+      locked.operation = "console.lock";
+      locked.detail = "locked until " + format_utc(lock_until);
+      if (auto row = append_audit_locked(locked); !row) return row.error();
+    }
+    if (auto s = tx->commit(); !s) return s.error();
+    return account;
+  }
+
+  Status clear_console_failures(const std::string& id, Time now, const AuditEntry& audit) override {
+    return write(audit, [&]() -> Status {
+      return run(
+          "UPDATE console_accounts SET failures = 0, locked_until = 0, updated_at = ? "
+          "WHERE id = ?",
+          epoch(now), id);
+    });
+  }
+
   Result<std::vector<DocumentRecord>> find_documents_by_biznum(const std::string& app_id,
                                                                const std::string& biznum) override {
     std::lock_guard lock(mutex_);

@@ -459,6 +459,15 @@ class Store {
   // the account with this id; kNotFound when none.
   virtual Status update_console_account(const ConsoleAccount& account, Time now,
                                         const AuditEntry& audit) = 0;
+  // One failed sign-in, counted in one statement whatever else runs at once: failures + 1, and
+  // once they reach `threshold` the account is locked until `lock_until` and its count starts
+  // again (audited by a second row, "console.lock"). Returns the account as it then is.
+  virtual Result<ConsoleAccount> count_console_failure(const std::string& id,
+                                                       std::int64_t threshold, Time lock_until,
+                                                       Time now, const AuditEntry& audit) = 0;
+  // No failures and no lock; the other fields untouched.
+  virtual Status clear_console_failures(const std::string& id, Time now,
+                                        const AuditEntry& audit) = 0;
 
   // Appends a row to the chain; returns its id.
   virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;

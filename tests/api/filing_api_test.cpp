@@ -23,6 +23,7 @@
 #include "keys/soft_keystore.h"
 #include "service/store_platform.h"
 #include "store/store.h"
+#include "support/registered_seal.h"
 #include "support/sealing_parties.h"
 
 namespace eseal::api::ldt {
@@ -109,22 +110,8 @@ class Instance {
     const auto& p = parties();
     ses::SealInfo info = p.seal.info;
     info.es_id = id;
-    ses::SesSeal seal = *ses::make_seal(info, p.maker.cert, p.maker.key);
-    store::SealRecord record;
-    record.id = id;
-    record.name = info.name;
-    record.type = info.type;
-    record.signer_dn = p.signer.cert.subject().to_string();
-    record.seal_sm3 = *store_->blobs().put(seal.encoded);
-    record.cert_id = store::CertificateRecord::from(p.signer.cert).id;
-    record.key_id = "file:" + (dir_ / "signer.key").string();
-    record.valid_start = info.valid_start;
-    record.valid_end = info.valid_end;
-    record.created = record.updated = now_utc();
-    store::KeyRecord key{record.key_id, (dir_ / "signer.key").string(),
-                         crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
-    EXPECT_TRUE(store_->add_seal({record, store::CertificateRecord::from(p.signer.cert), key},
-                                 {now_utc(), "test", "seal.register", id, "", ""}));
+    eseal::test::register_seal(*store_, *ses::make_seal(info, p.maker.cert, p.maker.key),
+                               dir_ / "signer.key");
   }
 
  private:

@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "support/blank_pdf.h"
 #include "support/raw_http.h"
+#include "support/registered_seal.h"
 #include "support/sealing_parties.h"
 
 namespace eseal::api::ldt {
@@ -76,6 +77,8 @@ class World {
 
     add_app("TESTAPP", app_key_, secrets_);
     add_app("OTHERAPP", other_key_, other_secrets_);
+    // Only the refusal test calls as this app, so that its first refusal of a minute is its own.
+    add_app("FLOODAPP", other_key_, flood_secrets_);
     add_seal(p.seal, "TESTAPP", store::SealStatus::kValid);
     frozen_id_ = add_seal(another_seal("FROZEN-1"), "TESTAPP", store::SealStatus::kFrozen);
     // The same signer's seal of another app, and the newest: asked by certDN, each app must
@@ -146,32 +149,14 @@ class World {
 
   std::string add_seal(const ses::SesSeal& seal, const std::string& owner, store::SealStatus status,
                        Time created = now_utc()) {
-    const auto& p = parties();
-    auto app = store_->find_app(owner);
-    store::SealRecord record;
-    record.id = seal.info.es_id;
-    record.name = seal.info.name;
-    record.type = seal.info.type;
-    record.app_id = app->id;
-    record.signer_dn = p.signer.cert.subject().to_string();
-    record.seal_sm3 = *store_->blobs().put(seal.encoded);
-    record.cert_id = store::CertificateRecord::from(p.signer.cert).id;
-    record.key_id = "file:" + (dir_ / "signer.key").string();
-    record.valid_start = seal.info.valid_start;
-    record.valid_end = seal.info.valid_end;
-    record.status = status;
-    record.created = record.updated = created;
-    store::KeyRecord key{record.key_id, (dir_ / "signer.key").string(),
-                         crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
-    EXPECT_TRUE(store_->add_seal({record, store::CertificateRecord::from(p.signer.cert), key},
-                                 {now_utc(), "test", "seal.register", record.id, "", ""}));
-    return record.id;
+    return eseal::test::register_seal(*store_, seal, dir_ / "signer.key",
+                                      {store_->find_app(owner)->id, status, created});
   }
 
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
   pki::test::IssuedKey app_key_, other_key_;
-  store::AppSecrets secrets_, other_secrets_;
+  store::AppSecrets secrets_, other_secrets_, flood_secrets_;
   std::string frozen_id_, foreign_id_;
   std::unique_ptr<service::StorePlatform> platform_;
   std::unique_ptr<service::LocalTimeStampAuthority> time_stamps_;
@@ -641,6 +626,7 @@ TEST(LdtApi, OnlyAnAuthenticatedRequestConsumesItsRandom) {
 TEST(LdtApi, RefusalsAreAuditedWithoutFloodingTheChain) {
   std::string content = R"({"certDN":"C=CN,CN=x"})";
   ClientCredentials bad = world().credentials();
+  bad.syscode = "FLOODAPP";
   bad.authcode = "brute-force-" + random_hex();
   std::size_t before = audit_rows("refused (authcode)").size();
   for (int i = 0; i < 5; ++i)

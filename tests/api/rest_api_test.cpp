@@ -20,6 +20,7 @@
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
+#include "support/registered_seal.h"
 #include "support/sealing_parties.h"
 
 namespace eseal::api::rest {
@@ -59,7 +60,7 @@ class World {
     write("platform/seal-maker.key", *keys::encrypt_private_key(p.maker.key, kek));
     write("signer.key", *keys::encrypt_private_key(p.signer.key, kek));
     store_ = std::move(*store::open_store(dir_, test_kek()));
-    add_seal(p.seal);
+    eseal::test::register_seal(*store_, p.seal, dir_ / "signer.key");
     platform_ = std::make_unique<service::StorePlatform>(*store_, test_kek(), dir_);
     service::ConsoleSettings settings;
     settings.kdf_memory_kib = 1024;
@@ -92,24 +93,6 @@ class World {
  private:
   void write(const std::string& name, const std::string& text) {
     ASSERT_TRUE(write_file_atomic(dir_ / name, as_bytes(text), 0600));
-  }
-  void add_seal(const ses::SesSeal& seal) {
-    const auto& p = parties();
-    store::SealRecord record;
-    record.id = seal.info.es_id;
-    record.name = seal.info.name;
-    record.type = seal.info.type;
-    record.signer_dn = p.signer.cert.subject().to_string();
-    record.seal_sm3 = *store_->blobs().put(seal.encoded);
-    record.cert_id = store::CertificateRecord::from(p.signer.cert).id;
-    record.key_id = "file:" + (dir_ / "signer.key").string();
-    record.valid_start = seal.info.valid_start;
-    record.valid_end = seal.info.valid_end;
-    record.created = record.updated = now_utc();
-    store::KeyRecord key{record.key_id, (dir_ / "signer.key").string(),
-                         crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
-    EXPECT_TRUE(store_->add_seal({record, store::CertificateRecord::from(p.signer.cert), key},
-                                 {now_utc(), "test", "seal.register", record.id, "", ""}));
   }
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
@@ -282,6 +265,25 @@ TEST(RestApi, RepeatedFailuresLockAnAccountAndSignOutEndsTheSession) {
   expect_error_shape(operator_.call("GET", "/api/v1/session"), 401, "unauthenticated");
 }
 
+// A login with '@' is named percent-encoded in the path; disabling it ends its sessions at once.
+TEST(RestApi, AnAdministratorDisablesAnAccountByItsEncodedLoginAndItsSessionEnds) {
+  Person admin = as("admin");
+  ASSERT_EQ(admin
+                .call("POST", "/api/v1/accounts",
+                      R"({"login":"wang@example.org","role":"operator","password":"long enough!"})")
+                .status,
+            201);
+  Person wang = sign_in("wang@example.org", "long enough!");
+  EXPECT_EQ(wang.call("GET", "/api/v1/documents").status, 200);
+  HttpResponse disabled =
+      admin.call("PATCH", "/api/v1/accounts/wang%40example.org", R"({"enabled":false})");
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_FALSE(parse(disabled.body)["enabled"].GetBool());
+  expect_error_shape(wang.call("GET", "/api/v1/documents"), 401, "unauthenticated");
+  expect_error_shape(admin.call("PATCH", "/api/v1/accounts/wang%2Fexample", R"({"enabled":true})"),
+                     404, "not_found");
+}
+
 TEST(RestApi, BadInputIsAnErrorObjectWithItsCode) {
   Person admin = as("admin");
   expect_error_shape(admin.call("POST", "/api/v1/accounts", "login=x", false), 415,
@@ -372,7 +374,7 @@ TEST(RestApi, SealAdministratorOperatorVisitorAndAuditorEachDoTheirPart) {
   auto rows = parse(auditor.call("GET", "/api/v1/audit?actor=console:operator&limit=10").body);
   ASSERT_GT(rows["rows"].Size(), 0u);
   EXPECT_EQ(std::string(rows["rows"][0]["operation"].GetString()), "document.stamp");
-  auto check = parse(auditor.call("GET", "/api/v1/audit/verification").body);
+  auto check = parse(auditor.call("POST", "/api/v1/audit/verification", "{}").body);
   EXPECT_TRUE(check["intact"].GetBool());
   EXPECT_GT(check["rows"].GetInt64(), 5);
   expect_error_shape(auditor.call("POST", "/api/v1/seals/" + seal + "/status",
@@ -399,6 +401,7 @@ TEST(RestApi, ASealAdministratorMakesASealAfterPreviewingItsPicture) {
   HttpResponse picture = seal_admin.call("GET", "/api/v1/seals/" + id + "/picture");
   EXPECT_EQ(picture.status, 200);
   EXPECT_EQ(picture.header("Content-Type"), "image/png");
+  EXPECT_NE(picture.header("Content-Security-Policy").find("sandbox"), std::string::npos);
   auto detail = parse(seal_admin.call("GET", "/api/v1/seals/" + id).body);
   EXPECT_EQ(std::string(detail["seal"]["typeName"].GetString()), "合同专用章");
 }

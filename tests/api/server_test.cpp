@@ -135,7 +135,10 @@ TEST(ServerTest, PathParametersMatchWholeSegmentsAndExactPathsWin) {
   for (const char* target : {"/items/", "/items//history", "/items/a/b", "/items/a/pages/"}) {
     EXPECT_EQ(client.get(target)->status, 404) << target;
   }
-  EXPECT_EQ(client.get("/items/a%2Fb")->body, "/items/a%2Fb id=a%2Fb");
+  EXPECT_EQ(client.get("/items/a%40b%20c")->body, "/items/a%40b%20c id=a@b c");
+  for (const char* target : {"/items/a%2Fb", "/items/a%zz", "/items/a%4"}) {
+    EXPECT_EQ(client.get(target)->status, 404) << target;
+  }
   HttpResponse wrong_method = *client.get("/items/x/pages/3");
   EXPECT_EQ(wrong_method.status, 405);
   EXPECT_EQ(wrong_method.header("Allow"), "POST");

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "pki/test_ca.h"
 #include "support/process.h"
 
@@ -147,7 +149,7 @@ TEST_F(ConsoleTest, RepeatedFailuresLockTheAccountForAWhile) {
             console_code::kLocked);
   EXPECT_TRUE(console_->sign_in("li", "correct horse", "x", kNow + minutes(16)).ok());
   auto ops = operations();
-  EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.sign-in-failed"), 4);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.sign-in-failed"), 5);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.lock"), 1);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.reset-failures"), 1);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.session.create"), 1);
@@ -167,9 +169,52 @@ TEST_F(ConsoleTest, AnAdministratorsNewPasswordUnlocksAndOwnChangesNeedTheCurren
       console_->change_password(in->session, "new password!", "another password", kNow).ok());
   EXPECT_TRUE(console_->sign_in("li", "another password", "x", kNow).ok());
   EXPECT_FALSE(console_->change("li", {}, "console:admin", kNow).ok());
+  // Guessing the current password through a session counts toward the lockout.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(console_->change_password(in->session, "a guess", "whatever you like", kNow).ok());
+  }
+  EXPECT_EQ(console_->sign_in("li", "another password", "x", kNow).error().code,
+            console_code::kLocked);
   EXPECT_EQ(console_->change("nobody", {.role = "auditor"}, "console:admin", kNow).error().kind,
             ErrorKind::kNotFound);
   EXPECT_FALSE(console_->change("li", {.role = "root"}, "console:admin", kNow).ok());
+}
+
+TEST_F(ConsoleTest, ChangesToAnAccountEndItsOtherSessions) {
+  auto first = console_->sign_in("li", "correct horse", "x", kNow);
+  auto second = console_->sign_in("li", "correct horse", "x", kNow);
+  ASSERT_TRUE(first.ok() && second.ok());
+  // One's own new password: the other session ends, this one goes on.
+  ASSERT_TRUE(
+      console_->change_password(first->session, "correct horse", "a new password", kNow).ok());
+  EXPECT_TRUE(console_->session(first->token, kNow).ok());
+  EXPECT_FALSE(console_->session(second->token, kNow).ok());
+  // An administrator's change (here, disabling and enabling again): every session ends, and
+  // enabling the account again does not bring one back.
+  ASSERT_TRUE(console_->change("li", {.enabled = false}, "console:admin", kNow).ok());
+  ASSERT_TRUE(console_->change("li", {.enabled = true}, "console:admin", kNow).ok());
+  EXPECT_FALSE(console_->session(first->token, kNow).ok());
+}
+
+TEST_F(ConsoleTest, ADisabledAccountSaysSoOnlyToWhoeverKnowsThePassword) {
+  ASSERT_TRUE(console_->change("li", {.enabled = false}, "console:admin", kNow).ok());
+  EXPECT_EQ(console_->sign_in("li", "wrong password", "x", kNow).error().code,
+            console_code::kBadCredentials);
+  EXPECT_EQ(console_->sign_in("li", "correct horse", "x", kNow).error().code,
+            console_code::kDisabled);
+}
+
+// Failures counted at once from many requests each count: no more guesses than the threshold.
+TEST_F(ConsoleTest, ConcurrentFailuresEachCount) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([this] { (void)console_->sign_in("li", "wrong password", "x", kNow); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(store_->find_console_account("li")->failures, 4);
+  (void)console_->sign_in("li", "wrong password", "x", kNow);
+  EXPECT_EQ(console_->sign_in("li", "correct horse", "x", kNow).error().code,
+            console_code::kLocked);
 }
 
 }  // namespace

@@ -8,25 +8,7 @@
 # to build/web-screenshots/console/. Prints SKIP and exits 0 without node or chromium. Builds
 # the console (scripts/build-web) when it or its npm packages are missing.
 # Usage: console_test.sh ESEAL [OPENSSL]
-ROOT=$(cd "${0%/*}/../.." && pwd)
-WEB_DIR=$ROOT/web/console
-CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
-if ! command -v node >/dev/null; then
-  echo "SKIP: node is not installed"
-  exit 0
-fi
-if [ -z "$CHROMIUM" ]; then
-  echo "SKIP: chromium is not installed (apt-get install chromium)"
-  exit 0
-fi
-[ $# -ge 1 ] || { echo "usage: $0 ESEAL [OPENSSL]" >&2; exit 2; }
-ESEAL_BIN=$(realpath "$1")
-OPENSSL_BIN=$(command -v "${2:-openssl}")
-if [ ! -f "$WEB_DIR/dist/index.html" ] || [ ! -d "$WEB_DIR/node_modules/playwright-core" ]; then
-  "$ROOT/scripts/build-web" || { echo "FAIL: scripts/build-web" >&2; exit 1; }
-fi
-
-source "$ROOT/tests/cli/lib.sh" "$ESEAL_BIN" "$OPENSSL_BIN"
+source "${0%/*}/lib.sh" web/console "$@"
 
 expect 0 "$ESEAL" demo --data-dir var
 export ESEAL_CONSOLE_DIR=$WEB_DIR/dist

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <set>
 
 #include "api/json.h"
 #include "api/report_json.h"
@@ -24,10 +25,24 @@ using rapidjson::Value;
 
 constexpr std::size_t kMaxList = 500;  // rows one list answer carries at most
 
+// No answer of the API is a page: opened directly (an SVG picture, say), it runs nothing.
 Response with_api_headers(Response response) {
   response.headers.set("Cache-Control", "no-store");
   response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Content-Security-Policy",
+                       "default-src 'none'; sandbox; frame-ancestors 'none'");
   return response;
+}
+
+// A whole number of at most 18 digits, nothing else.
+std::optional<std::int64_t> whole_number(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
 }
 
 Response error(int status, std::string_view code, std::string_view message) {
@@ -52,6 +67,19 @@ Response json_body(int status, const std::function<void(JsonWriter&)>& write) {
   w.SetIndent(' ', 1);
   write(w);
   return Response::json(status, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+// {"<key>": [each item as `write` writes it]}; `write` may write nothing for an item.
+template <typename Items, typename Write>
+Response json_list(const char* key, const Items& items, Write write) {
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    w.Key(key);
+    w.StartArray();
+    for (const auto& item : items) write(w, item);
+    w.EndArray();
+    w.EndObject();
+  });
 }
 
 void key_string(JsonWriter& w, const char* key, std::string_view value) {
@@ -238,7 +266,9 @@ void write_verification(JsonWriter& w, ByteView document, const service::VerifyS
   w.EndObject();
 }
 
-std::string picture_media_type(std::string_view type) {
+std::string picture_media_type(std::string type) {
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (type == "PNG") return "image/png";
   if (type == "JPG" || type == "JPEG") return "image/jpeg";
   if (type == "GIF") return "image/gif";
@@ -335,6 +365,7 @@ class Adapter::Api {
   // Sessions.
   Response sign_in(Context& c);
   Response who(Context& c);
+  Response session_answer(const service::ConsoleSession& session, Time now);
   Response sign_out(Context& c);
   Response own_password(Context& c);
   // Accounts.
@@ -445,7 +476,7 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "GET", "/api/v1/apps", "apps.read", &Adapter::Api::list_apps);
 
   route(server, "GET", "/api/v1/audit", "audit.read", &Adapter::Api::list_audit);
-  route(server, "GET", "/api/v1/audit/verification", "audit.verify", &Adapter::Api::verify_audit);
+  route(server, "POST", "/api/v1/audit/verification", "audit.verify", &Adapter::Api::verify_audit);
 
   route(server, "GET", "/api/v1/documents", "documents.read", &Adapter::Api::list_documents);
   route(server, "POST", "/api/v1/documents", "documents.sign", &Adapter::Api::upload_document,
@@ -486,14 +517,7 @@ Response Adapter::Api::sign_in(Context& c) {
     }
     return refusal(in.error());
   }
-  Response response = json_body(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("account");
-    write_account(w, in->session.account, c.now);
-    key_string(w, "csrf", in->session.csrf);
-    key_time(w, "expires", in->session.expires);
-    w.EndObject();
-  });
+  Response response = session_answer(in->session, c.now);
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(in->session.expires - c.now);
   response.headers.add("Set-Cookie", std::string(kSessionCookie) + "=" + in->token +
                                          "; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=" +
@@ -503,24 +527,25 @@ Response Adapter::Api::sign_in(Context& c) {
   return response;
 }
 
-Response Adapter::Api::who(Context& c) {
+Response Adapter::Api::session_answer(const service::ConsoleSession& session, Time now) {
+  std::set<std::string> permissions;
+  for (const RouteInfo& route : routes_) {
+    if (route.permission.empty() || route.permission == "session") continue;
+    if (service::role_allows(session.role, route.permission)) permissions.insert(route.permission);
+  }
   return json_body(200, [&](JsonWriter& w) {
     w.StartObject();
     w.Key("account");
-    write_account(w, c.session->account, c.now);
-    key_string(w, "csrf", c.session->csrf);
-    key_time(w, "expires", c.session->expires);
-    w.Key("permissions");
-    w.StartArray();
-    for (const RouteInfo& route : routes_) {
-      if (route.permission.empty() || route.permission == "session") continue;
-      if (service::role_allows(c.session->role, route.permission)) {
-        w.String(route.permission.c_str());
-      }
-    }
-    w.EndArray();
+    write_account(w, session.account, now);
+    key_string(w, "csrf", session.csrf);
+    key_time(w, "expires", session.expires);
+    json_strings(w, "permissions", {permissions.begin(), permissions.end()});
     w.EndObject();
   });
+}
+
+Response Adapter::Api::who(Context& c) {
+  return session_answer(*c.session, c.now);
 }
 
 Response Adapter::Api::sign_out(Context& c) {
@@ -553,14 +578,8 @@ Response Adapter::Api::own_password(Context& c) {
 Response Adapter::Api::list_accounts(Context& c) {
   auto accounts = s_.console.accounts();
   if (!accounts) return refusal(accounts.error());
-  return json_body(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("accounts");
-    w.StartArray();
-    for (const auto& a : *accounts) write_account(w, a, c.now);
-    w.EndArray();
-    w.EndObject();
-  });
+  return json_list("accounts", *accounts,
+                   [&](JsonWriter& w, const auto& a) { write_account(w, a, c.now); });
 }
 
 Response Adapter::Api::add_account(Context& c) {
@@ -602,16 +621,10 @@ Response Adapter::Api::list_seals(Context& c) {
   auto seals = s_.store.list_seals();
   if (!seals) return refusal(seals.error());
   auto status = c.request.query_param("status");
-  return json_body(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("seals");
-    w.StartArray();
-    for (const auto& seal : *seals) {
-      if (status && store::status_name(seal.effective_status(c.now)) != *status) continue;
+  return json_list("seals", *seals, [&](JsonWriter& w, const store::SealRecord& seal) {
+    if (!status || store::status_name(seal.effective_status(c.now)) == *status) {
       write_seal(w, seal, c.now);
     }
-    w.EndArray();
-    w.EndObject();
   });
 }
 
@@ -746,14 +759,7 @@ Response Adapter::Api::seal_history(Context& c) {
   if (!seal) return refusal(seal.error());
   auto rows = s_.store.find_audit({.object = id, .limit = kMaxList, .newest_first = true});
   if (!rows) return refusal(rows.error());
-  return json_body(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("history");
-    w.StartArray();
-    for (const auto& row : *rows) write_audit_row(w, row);
-    w.EndArray();
-    w.EndObject();
-  });
+  return json_list("history", *rows, write_audit_row);
 }
 
 // Anyone may ask whether a seal is in force: its name, status and validity, nothing more.
@@ -775,21 +781,14 @@ Response Adapter::Api::public_seal(Context& c) {
 Response Adapter::Api::list_certificates(Context&) {
   auto certificates = s_.store.list_certificates();
   if (!certificates) return refusal(certificates.error());
-  return json_body(200, [&](JsonWriter& w) {
+  return json_list("certificates", *certificates, [](JsonWriter& w, const auto& cert) {
     w.StartObject();
-    w.Key("certificates");
-    w.StartArray();
-    for (const auto& cert : *certificates) {
-      w.StartObject();
-      key_string(w, "id", cert.id);
-      key_string(w, "subject", cert.subject);
-      key_string(w, "issuer", cert.issuer);
-      key_string(w, "serial", cert.serial);
-      key_time(w, "notBefore", cert.not_before);
-      key_time(w, "notAfter", cert.not_after);
-      w.EndObject();
-    }
-    w.EndArray();
+    key_string(w, "id", cert.id);
+    key_string(w, "subject", cert.subject);
+    key_string(w, "issuer", cert.issuer);
+    key_string(w, "serial", cert.serial);
+    key_time(w, "notBefore", cert.not_before);
+    key_time(w, "notAfter", cert.not_after);
     w.EndObject();
   });
 }
@@ -797,28 +796,21 @@ Response Adapter::Api::list_certificates(Context&) {
 Response Adapter::Api::list_apps(Context&) {
   auto apps = s_.store.list_apps();
   if (!apps) return refusal(apps.error());
-  return json_body(200, [&](JsonWriter& w) {
+  return json_list("apps", *apps, [](JsonWriter& w, const store::App& app) {
     w.StartObject();
-    w.Key("apps");
+    key_string(w, "id", app.id);
+    key_string(w, "syscode", app.syscode);
+    key_string(w, "name", app.name);
+    key_bool(w, "enabled", app.enabled);
+    w.Key("families");
     w.StartArray();
-    for (const auto& app : *apps) {
-      w.StartObject();
-      key_string(w, "id", app.id);
-      key_string(w, "syscode", app.syscode);
-      key_string(w, "name", app.name);
-      key_bool(w, "enabled", app.enabled);
-      w.Key("families");
-      w.StartArray();
-      w.String("ldt");
-      if (app.coss) w.String("coss");
-      if (!app.sz_app_key.empty()) w.String("sz");
-      w.EndArray();
-      json_strings(w, "scopes", app.scopes);
-      key_time(w, "created", app.created);
-      key_time(w, "rotated", app.rotated);
-      w.EndObject();
-    }
+    w.String("ldt");
+    if (app.coss) w.String("coss");
+    if (!app.sz_app_key.empty()) w.String("sz");
     w.EndArray();
+    json_strings(w, "scopes", app.scopes);
+    key_time(w, "created", app.created);
+    key_time(w, "rotated", app.rotated);
     w.EndObject();
   });
 }
@@ -832,14 +824,9 @@ Response Adapter::Api::list_audit(Context& c) {
   auto number = [&](const char* name, std::int64_t& target) -> Status {
     auto text = c.request.query_param(name);
     if (!text) return ok_status();
-    try {
-      std::size_t used = 0;
-      long long v = std::stoll(*text, &used);
-      if (used != text->size() || v < 0) throw std::invalid_argument(name);
-      target = v;
-    } catch (const std::exception&) {
-      return Error::invalid_input(std::string(name) + " must be a whole number");
-    }
+    auto value = whole_number(*text);
+    if (!value) return Error::invalid_input(std::string(name) + " must be a whole number");
+    target = *value;
     return ok_status();
   };
   std::int64_t limit = 100;
@@ -852,14 +839,7 @@ Response Adapter::Api::list_audit(Context& c) {
   query.object = c.request.query_param("object").value_or("");
   auto rows = s_.store.find_audit(query);
   if (!rows) return refusal(rows.error());
-  return json_body(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("rows");
-    w.StartArray();
-    for (const auto& row : *rows) write_audit_row(w, row);
-    w.EndArray();
-    w.EndObject();
-  });
+  return json_list("rows", *rows, write_audit_row);
 }
 
 Response Adapter::Api::verify_audit(Context& c) {
@@ -889,22 +869,13 @@ Response Adapter::Api::verify_audit(Context& c) {
 Response Adapter::Api::list_documents(Context& c) {
   std::int64_t offset = 0;
   if (auto text = c.request.query_param("offset"); text) {
-    try {
-      offset = std::max<std::int64_t>(0, std::stoll(*text));
-    } catch (const std::exception&) {
-      return error(400, "invalid_input", "offset must be a whole number");
-    }
+    auto value = whole_number(*text);
+    if (!value) return error(400, "invalid_input", "offset must be a whole number");
+    offset = *value;
   }
   auto documents = s_.store.list_documents(offset, 100);
   if (!documents) return refusal(documents.error());
-  return json_body(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("documents");
-    w.StartArray();
-    for (const auto& d : *documents) write_document(w, d);
-    w.EndArray();
-    w.EndObject();
-  });
+  return json_list("documents", *documents, write_document);
 }
 
 Response Adapter::Api::stored_answer(const std::string& id, const std::string& operation) {
@@ -978,13 +949,10 @@ Response Adapter::Api::document_page(Context& c) {
   store::DocumentRecord record;
   auto bytes = stored_document(std::string(c.request.param("id")), &record);
   if (!bytes) return refusal(bytes.error());
-  int page = 0;
-  try {
-    page = std::stoi(std::string(c.request.param("page")));
-  } catch (const std::exception&) {
+  auto page = whole_number(c.request.param("page"));
+  if (!page || *page < 1 || *page > 1'000'000) {
     return error(400, "invalid_input", "the page is a number from 1");
   }
-  if (page < 1) return error(400, "invalid_input", "the page is a number from 1");
   double dpi = 96;
   if (auto text = c.request.query_param("dpi"); text) {
     try {
@@ -997,9 +965,9 @@ Response Adapter::Api::document_page(Context& c) {
   if (record.format == store::DocumentFormat::kOfd) {
     auto renderer = render::OfdRenderer::open(*bytes);
     if (!renderer) return refusal(renderer.error());
-    png = renderer->render_png(page - 1, dpi);
+    png = renderer->render_png(static_cast<int>(*page) - 1, dpi);
   } else {
-    png = render::pdf_page_png(*bytes, page - 1, dpi);
+    png = render::pdf_page_png(*bytes, static_cast<int>(*page) - 1, dpi);
   }
   if (!png) return refusal(png.error());
   Response response;

@@ -79,7 +79,16 @@ async function signOut(): Promise<void> {
   } finally {
     session = null;
     setCsrf("");
-    location.hash = "#/login";
+    go("login");
+  }
+}
+
+// Shows `route`; a hash that does not change fires no hashchange, so render then.
+function go(route: string): void {
+  if (location.hash === `#/${route}`) {
+    void render();
+  } else {
+    location.hash = `#/${route}`;
   }
 }
 
@@ -100,13 +109,13 @@ export async function render(): Promise<void> {
       session = signedIn;
       setCsrf(signedIn.csrf);
       session = await loadSession();
-      location.hash = `#/${firstPage()}`;
+      go(firstPage());
     });
     return;
   }
   const page = pages.find((p) => p.route === route && session!.permissions.includes(p.permission));
   if (!page) {
-    location.hash = `#/${firstPage()}`;
+    go(firstPage());
     return;
   }
   replace(app, header(page.route), main);
@@ -115,7 +124,7 @@ export async function render(): Promise<void> {
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       session = null;
-      location.hash = "#/login";
+      go("login");
       return;
     }
     showError(main, e);

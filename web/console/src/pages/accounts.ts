@@ -13,8 +13,12 @@ export async function accountsPage(main: HTMLElement, session: Session): Promise
       h("td", null, a.enabled ? t("enabled") : t("disabled"), a.locked ? ` · ${t("locked")}` : ""),
       h("td", null, session.permissions.includes("accounts.write") && a.login !== session.account.login
         ? h("button", { type: "button", onclick: async () => {
-            await call("PATCH", `/accounts/${encodeURIComponent(a.login)}`, { enabled: !a.enabled });
-            await load();
+            try {
+              await call("PATCH", `/accounts/${encodeURIComponent(a.login)}`, { enabled: !a.enabled });
+              await load();
+            } catch (error) {
+              showError(main, error);
+            }
           } }, a.enabled ? t("disabled") : t("enabled"))
         : null))));
   };

@@ -35,7 +35,7 @@ export async function auditPage(main: HTMLElement): Promise<void> {
       h("label", { for: "audit-object" }, t("object")), object,
       h("button", { type: "submit" }, t("filter")),
       h("button", { type: "button", class: "primary", id: "verify-chain", onclick: async () => {
-        const r = await call<{ rows: number; intact: boolean; firstBroken: number | null }>("GET", "/audit/verification");
+        const r = await call<{ rows: number; intact: boolean; firstBroken: number | null }>("POST", "/audit/verification");
         chain.textContent = r.intact ? t("chainIntact", { rows: r.rows }) : t("chainBroken", { row: r.firstBroken ?? "?" });
         chain.className = r.intact ? "ok" : "error";
       } }, t("verifyChain"))),

@@ -15,8 +15,12 @@ export async function documentsPage(main: HTMLElement): Promise<void> {
       h("td", null,
         h("a", { href: `/api/v1/documents/${d.id}/content`, download: `${d.id}.${d.format}` }, t("download")), " ",
         h("button", { type: "button", class: "link", onclick: async () => {
-          const r = await call<Verification>("GET", `/documents/${d.id}/verification`);
-          replace(outcome, `${r.verdict} (${r.signatures.length})`);
+          try {
+            const r = await call<Verification>("GET", `/documents/${d.id}/verification`);
+            replace(outcome, `${r.verdict} (${r.signatures.length})`);
+          } catch (error) {
+            replace(outcome, error instanceof Error ? error.message : String(error));
+          }
         } }, t("verify"))),
       outcome);
   });

@@ -66,11 +66,18 @@ function verdict(result: Verification): HTMLElement {
     result.verdict === "valid" && result.signatures.length ? "✔ " : "✘ ", text);
 }
 
+// The picture types a browser draws by itself (an OFD vector seal is not one of them).
+const pictureTypes: Record<string, string> = {
+  PNG: "image/png", JPG: "image/jpeg", JPEG: "image/jpeg", GIF: "image/gif", BMP: "image/bmp", SVG: "image/svg+xml",
+};
+
 function signature(s: SignatureReport): HTMLElement {
   const state = s.valid ? t("signatureValid") : s.verdict === "failed" ? t("signatureInvalid") : t("signatureUnknown");
   const time = s.timeStamp ? `${when(s.timeStamp)}${t("timeStamped")}` : s.signingTime ? `${when(s.signingTime)}${t("timeClaimed")}` : "—";
   return h("article", { class: `card signature signature-${s.verdict}` },
-    s.picture ? h("img", { class: "seal-picture", src: `data:${s.pictureType === "JPG" ? "image/jpeg" : "image/png"};base64,${s.picture}`, alt: s.sealName }) : null,
+    s.picture && pictureTypes[s.pictureType.toUpperCase()]
+      ? h("img", { class: "seal-picture", src: `data:${pictureTypes[s.pictureType.toUpperCase()]};base64,${s.picture}`, alt: s.sealName })
+      : null,
     h("h2", null, h("span", { class: `status status-${s.valid ? "valid" : "revoked"}` }, state), " ", s.sealName || s.name),
     h("dl", null,
       h("dt", null, t("sealLabel")), h("dd", null, s.sealName ? `${s.sealName} (${s.sealId})` : "—"),
