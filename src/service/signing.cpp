@@ -65,13 +65,31 @@ Result<PendingSignature> pending_ofd(Result<ofd::PreparedSignature> prepared, Ti
                           at};
 }
 
-Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& request,
-                                          const pki::Certificate& signer, Time at,
-                                          const Limits& limits) {
+Result<std::vector<doc::Stamp>> pdf_stamps(ByteView pdf, const SealSignature& request,
+                                           const Limits& limits) {
   auto document = pdf::Document::open(pdf);
   if (!document) return document.error();
   auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
-  auto stamps = place(request, pdf::page_sizes(*document), find, limits);
+  return place(request, pdf::page_sizes(*document), find, limits);
+}
+
+Result<std::vector<doc::Stamp>> ofd_stamps(ByteView ofd, const SealSignature& request,
+                                           const Limits& limits) {
+  auto package = ofd::Package::open(ofd);
+  if (!package) return package.error();
+  auto structure = ofd::read_structure(*package);
+  if (!structure) return structure.error();
+  const ofd::DocBody& body = structure->documents.front();
+  auto pages = ofd::page_sizes(*package, body);
+  if (!pages) return pages.error();
+  auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
+  return place(request, *pages, find, limits);
+}
+
+Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& request,
+                                          const pki::Certificate& signer, Time at,
+                                          const Limits& limits) {
+  auto stamps = pdf_stamps(pdf, request, limits);
   if (!stamps) return stamps.error();
   pdf::SignRequest sign{*stamps, request.seal,   signer,          request.pdf_format,
                         at,      request.reason, request.location};
@@ -83,15 +101,7 @@ Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& req
 Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& request,
                                           const pki::Certificate& signer, Time at,
                                           const Limits& limits) {
-  auto package = ofd::Package::open(ofd);
-  if (!package) return package.error();
-  auto structure = ofd::read_structure(*package);
-  if (!structure) return structure.error();
-  const ofd::DocBody& body = structure->documents.front();
-  auto pages = ofd::page_sizes(*package, body);
-  if (!pages) return pages.error();
-  auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
-  auto stamps = place(request, *pages, find, limits);
+  auto stamps = ofd_stamps(ofd, request, limits);
   if (!stamps) return stamps.error();
   ofd::SignRequest sign{ofd::SignatureKind::kSeal, *stamps, request.seal, signer, at, 0};
   auto pending = pending_ofd(ofd::prepare_signature(ofd, sign), at);
@@ -115,6 +125,15 @@ Result<Bytes> complete_as(DocumentFormat format, ByteView prepared_document, Byt
 }
 
 }  // namespace
+
+Result<std::vector<doc::Stamp>> plan_stamps(ByteView document, const SealSignature& request,
+                                            const Limits& limits) {
+  if (!request.seal) return Error::invalid_input("no seal to stamp");
+  auto format = detect_format(document);
+  if (!format) return format.error();
+  return *format == DocumentFormat::kPdf ? pdf_stamps(document, request, limits)
+                                         : ofd_stamps(document, request, limits);
+}
 
 Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& request,
                                       const pki::Certificate& signer, Time at,

@@ -79,6 +79,11 @@ Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& re
                                       const pki::Certificate& signer, Time at,
                                       const Limits& limits = {});
 
+// Where prepare_seal would put the seal's pictures in `document`, by the same rules and limits,
+// without preparing anything: a placement's preview. The same refusals as prepare_seal's.
+Result<std::vector<doc::Stamp>> plan_stamps(ByteView document, const SealSignature& request,
+                                            const Limits& limits = {});
+
 // OFD only (kInvalidInput for PDF): the licence lock signature (锁定签名) and a certified copy,
 // closed by `signer`'s lock signature.
 Result<PendingSignature> prepare_lock(ByteView ofd, const pki::Certificate& signer, Time at);

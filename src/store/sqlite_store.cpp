@@ -799,6 +799,13 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<CossUser>> list_coss_users(std::int64_t offset, std::int64_t limit) override {
+    std::lock_guard lock(mutex_);
+    return all<CossUser>("SELECT " + std::string(kCossUserColumns) +
+                             " FROM coss_users ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                         read_coss_user, limit, offset);
+  }
+
   Result<CossUser> find_coss_user(const std::string& id) override {
     std::lock_guard lock(mutex_);
     return one<CossUser>(
@@ -1062,7 +1069,8 @@ class SqliteStore final : public Store {
     std::string states = state_list(q.states);
     return all<TaskRecord>(
         "SELECT " + std::string(kTaskColumns) + " FROM tasks" + std::string(kTaskWhere) +
-            " ORDER BY created_at, id LIMIT ? OFFSET ?",
+            (q.newest_first ? " ORDER BY created_at DESC, id DESC" : " ORDER BY created_at, id") +
+            " LIMIT ? OFFSET ?",
         read_task, q.kind, q.app_id, q.app_id, q.subject, q.subject, q.reference, q.reference,
         states, states, epoch_or_zero(q.expired_by), epoch_or_zero(q.expired_by),
         epoch_or_zero(q.due_by), epoch_or_zero(q.due_by), epoch_or_zero(q.updated_from),

@@ -252,6 +252,7 @@ struct TaskQuery {
   std::optional<Time> updated_from, updated_to;  // last changed in [from, to)
   std::int64_t offset = 0;
   std::int64_t limit = 100;
+  bool newest_first = false;  // else oldest first
 };
 
 // A change of a task's state: allowed only from one of `from` (compared and set in one
@@ -396,6 +397,9 @@ class Store {
   virtual Status add_coss_user(const CossUser& user, std::string_view id_number,
                                const AuditEntry& audit) = 0;
   virtual Result<CossUser> find_coss_user(const std::string& id) = 0;
+  // Every app's users, newest first, skipping `offset`, at most `limit`.
+  virtual Result<std::vector<CossUser>> list_coss_users(std::int64_t offset,
+                                                        std::int64_t limit) = 0;
   // The app's user with this id type and number (kNotFound when none). Needs the KEK.
   virtual Result<CossUser> find_coss_user_by_identity(const std::string& app_id,
                                                       const std::string& id_type,

@@ -197,7 +197,8 @@ TEST(RestApi, EveryRouteAnswersEachRoleAsItsPermissionSays) {
   auto target_of = [](std::string path) {
     for (const auto& [name, value] : {std::pair{std::string("{id}"), world().seal_id()},
                                       std::pair{std::string("{login}"), std::string("auditor")},
-                                      std::pair{std::string("{page}"), std::string("1")}}) {
+                                      std::pair{std::string("{page}"), std::string("1")},
+                                      std::pair{std::string("{kind}"), std::string("run")}}) {
       if (auto at = path.find(name); at != std::string::npos) path.replace(at, name.size(), value);
     }
     return path;
@@ -284,6 +285,21 @@ TEST(RestApi, AnAdministratorDisablesAnAccountByItsEncodedLoginAndItsSessionEnds
                      404, "not_found");
 }
 
+TEST(RestApi, WorkThatWaitsAndPhoneUsersAreListed) {
+  Person auditor = as("auditor");
+  for (const char* target : {"/api/v1/jobs", "/api/v1/jobs?state=UNSIGN", "/api/v1/filing/run",
+                             "/api/v1/filing/seal", "/api/v1/users"}) {
+    HttpResponse r = auditor.call("GET", target);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+    EXPECT_TRUE(parse(r.body).IsObject()) << target;
+  }
+  expect_error_shape(auditor.call("GET", "/api/v1/filing/token"), 404, "not_found");
+  expect_error_shape(auditor.call("GET", "/api/v1/jobs?offset=x"), 400, "invalid_input");
+  expect_error_shape(auditor.call("GET", "/api/v1/users/nobody/devices"), 404, "not_found");
+  // A console session is a task too, but not one the lists show.
+  EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs").body)["tasks"].Size(), 0u);
+}
+
 TEST(RestApi, BadInputIsAnErrorObjectWithItsCode) {
   Person admin = as("admin");
   expect_error_shape(admin.call("POST", "/api/v1/accounts", "login=x", false), 415,
@@ -336,6 +352,25 @@ TEST(RestApi, SealAdministratorOperatorVisitorAndAuditorEachDoTheirPart) {
   EXPECT_EQ(std::string(history["history"][0]["actor"].GetString()), "console:seal-admin");
   EXPECT_NE(std::string(history["history"][1]["detail"].GetString()).find("印章保管人变更"),
             std::string::npos);
+
+  // The placement previewed first, by the signing rules: where the stamp goes, and a cross-page
+  // seal's slice on each page.
+  auto planned =
+      parse(operator_.call("POST", "/api/v1/documents/" + pdf + "/placements", stamp_body).body);
+  ASSERT_EQ(planned["stamps"].Size(), 1u);
+  EXPECT_EQ(planned["stamps"][0]["page"].GetInt(), 2);
+  EXPECT_EQ(planned["stamps"][0]["visible"]["xMm"].GetDouble(), 100);
+  auto slices = parse(operator_
+                          .call("POST", "/api/v1/documents/" + pdf + "/placements",
+                                R"({"sealId":")" + seal + R"(","placement":{"type":"cross-page"}})")
+                          .body);
+  ASSERT_EQ(slices["stamps"].Size(), 2u);
+  EXPECT_EQ(slices["stamps"][1]["page"].GetInt(), 2);
+  expect_error_shape(
+      operator_.call(
+          "POST", "/api/v1/documents/" + pdf + "/placements",
+          R"({"sealId":")" + seal + R"(","placement":{"type":"keyword","keyword":"无此字样"}})"),
+      400, "invalid_input");
 
   HttpResponse stamped = operator_.call("POST", "/api/v1/documents/" + pdf + "/stamp", stamp_body);
   ASSERT_EQ(stamped.status, 201) << stamped.body;

@@ -71,6 +71,11 @@ TEST_F(CossUsersTest, AddsTheManualsExampleUserAndFindsItByEachKey) {
       to_string(*read_file(dir_ / "eseal.db")) + to_string(*read_file(dir_ / "eseal.db-wal"));
   EXPECT_EQ(text.find("513436200005039279"), std::string::npos);
   EXPECT_EQ(store_->list_audit(0, 100)->back().entry.operation, "coss.user.add");
+  // Every app's users, for the console.
+  auto listed = store_->list_coss_users(0, 10);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, user->id);
+  EXPECT_TRUE(store_->list_coss_users(1, 10)->empty());
 }
 
 TEST_F(CossUsersTest, EachFieldRuleHasItsCode) {

@@ -157,6 +157,15 @@ TEST_F(TasksTest, QueriesFilterAndPage) {
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->size(), 1u);
   EXPECT_EQ(*tasks_.count(job_kind(), alice), 5);
+  // Newest first: the last made comes first (ties on the second broken by id, as the oldest-first
+  // order breaks them, reversed).
+  alice.offset = 0;
+  alice.limit = 5;
+  auto oldest = *tasks_.list(job_kind(), alice, kNow);
+  alice.newest_first = true;
+  auto newest = *tasks_.list(job_kind(), alice, kNow);
+  ASSERT_EQ(newest.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(newest[i].id, oldest[4 - i].id);
   store::TaskQuery unsigned_jobs;
   unsigned_jobs.states = {"UNSIGN"};
   unsigned_jobs.app_id = "app-1";

@@ -139,6 +139,11 @@ let signedOfd;
   await page.waitForSelector('.palette-seal.chosen');
   await page.setInputFiles('#document', 'var/demo/sample.ofd');
   await page.waitForSelector('.page[data-page="1"] img');
+  // The keyword's hit previewed on the page before signing.
+  await page.click('#preview');
+  await page.waitForSelector('.page .plan');
+  check(/1/.test(await page.locator('.placed').innerText()), 'the preview counts one stamp');
+  await shot(page, 'operator-keyword-preview');
   await page.click('#sign');
   await page.waitForSelector('#download');
   await shot(page, 'operator-signed-ofd');
@@ -209,6 +214,10 @@ for (const [file, kind] of [['signed.pdf', 'pdf'], ['signed.ofd', 'ofd']]) {
   check((await page.locator('#chain').innerText()).includes('审计链完整'), 'the chain is intact');
   check((await page.locator('tbody').innerText()).includes('document.stamp'), 'the stamping is in the log');
   check(!(await page.locator('nav a[href="#/sign"]').count()), 'an auditor is not offered signing');
+  for (const route of ['jobs', 'users', 'filing']) {
+    await page.click(`nav a[href="#/${route}"]`);
+    await page.waitForSelector('main table thead');
+  }
   await shot(page, 'auditor-chain');
   await context.close();
 }

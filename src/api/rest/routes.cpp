@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "api/json.h"
@@ -14,7 +15,11 @@
 #include "render/ofd_render.h"
 #include "render/pdf_pixels.h"
 #include "service/documents.h"
+#include "service/filing.h"
+#include "service/payload.h"
 #include "service/seal_maker.h"
+#include "service/sign_jobs.h"
+#include "service/tasks.h"
 #include "service/verification.h"
 #include "ses/seal_type.h"
 
@@ -383,6 +388,14 @@ class Adapter::Api {
   Response public_seal(Context& c);
   Response list_certificates(Context& c);
   Response list_apps(Context& c);
+  // Work that waits on someone else; COSS users and their phones.
+  Response list_jobs(Context& c);
+  Response list_filing(Context& c);
+  Response list_users(Context& c);
+  Response user_devices(Context& c);
+  Result<std::int64_t> offset_of(const Context& c);
+  Response task_list(const service::TaskKind& kind, const Context& c,
+                     const std::function<void(JsonWriter&, const store::TaskRecord&)>& extra);
   // The audit log.
   Response list_audit(Context& c);
   Response verify_audit(Context& c);
@@ -393,10 +406,19 @@ class Adapter::Api {
   Response document_content(Context& c);
   Response document_page(Context& c);
   Response stamp_document(Context& c);
+  Response plan_placement(Context& c);
   Response document_verification(Context& c);
   Response verify_upload(Context& c);
 
   Result<service::SealDesign> design_of(const Value& object, bool for_preview);
+  struct SealRequest {
+    service::SealInUse seal;
+    service::Placement placement;
+    std::string reason, location;
+    // What prepare_seal and plan_stamps take; it points into `seal`.
+    service::SealSignature signature(doc::SignatureFormat format) const;
+  };
+  Result<SealRequest> seal_request(const Value& object, const Context& c);
   Response verification_of(ByteView document, Time now);
   Result<Bytes> stored_document(const std::string& id, store::DocumentRecord* record = nullptr);
   Response stored_answer(const std::string& id, const std::string& operation);
@@ -475,6 +497,10 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
         &Adapter::Api::list_certificates);
   route(server, "GET", "/api/v1/apps", "apps.read", &Adapter::Api::list_apps);
 
+  route(server, "GET", "/api/v1/jobs", "jobs.read", &Adapter::Api::list_jobs);
+  route(server, "GET", "/api/v1/filing/{kind}", "filing.read", &Adapter::Api::list_filing);
+  route(server, "GET", "/api/v1/users", "users.read", &Adapter::Api::list_users);
+  route(server, "GET", "/api/v1/users/{id}/devices", "users.read", &Adapter::Api::user_devices);
   route(server, "GET", "/api/v1/audit", "audit.read", &Adapter::Api::list_audit);
   route(server, "POST", "/api/v1/audit/verification", "audit.verify", &Adapter::Api::verify_audit);
 
@@ -488,6 +514,8 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
         &Adapter::Api::document_page);
   route(server, "POST", "/api/v1/documents/{id}/stamp", "documents.sign",
         &Adapter::Api::stamp_document);
+  route(server, "POST", "/api/v1/documents/{id}/placements", "documents.sign",
+        &Adapter::Api::plan_placement);
   route(server, "GET", "/api/v1/documents/{id}/verification", "documents.read",
         &Adapter::Api::document_verification);
   route(server, "POST", "/api/v1/verification", "", &Adapter::Api::verify_upload, upload);
@@ -815,6 +843,122 @@ Response Adapter::Api::list_apps(Context&) {
   });
 }
 
+// --- work that waits on someone else; COSS users ---
+
+Result<std::int64_t> Adapter::Api::offset_of(const Context& c) {
+  auto text = c.request.query_param("offset");
+  if (!text) return std::int64_t{0};
+  auto value = whole_number(*text);
+  if (!value) return Error::invalid_input("offset must be a whole number");
+  return *value;
+}
+
+// A kind's tasks, newest first (each read as the task model reads it: past its expiry, expired),
+// 100 at a time, ?state= narrowing; `extra` adds the kind's own fields.
+Response Adapter::Api::task_list(
+    const service::TaskKind& kind, const Context& c,
+    const std::function<void(JsonWriter&, const store::TaskRecord&)>& extra) {
+  auto offset = offset_of(c);
+  if (!offset) return refusal(offset.error());
+  store::TaskQuery query;
+  query.kind = kind.name;
+  query.offset = *offset;
+  query.limit = 100;
+  query.newest_first = true;
+  if (auto state = c.request.query_param("state"); state) query.states = {*state};
+  auto tasks = service::Tasks(s_.store).list(kind, query, c.now);
+  if (!tasks) return refusal(tasks.error());
+  return json_list("tasks", *tasks, [&](JsonWriter& w, const store::TaskRecord& t) {
+    w.StartObject();
+    key_string(w, "id", t.id);
+    key_string(w, "kind", t.kind);
+    key_string(w, "state", t.state);
+    key_string(w, "appId", t.app_id);
+    key_string(w, "subject", t.subject);
+    key_time(w, "created", t.created);
+    key_time(w, "updated", t.updated);
+    key_time(w, "expires", t.expires);
+    extra(w, t);
+    w.EndObject();
+  });
+}
+
+// COSS sign jobs, with what the person is asked to sign (never the data itself).
+Response Adapter::Api::list_jobs(Context& c) {
+  return task_list(service::sign_job_kind(), c, [](JsonWriter& w, const store::TaskRecord& t) {
+    auto fields = service::read_fields(t.payload);
+    for (const char* name : {"title", "dataType", "algo"}) {
+      key_string(w, name, fields ? (*fields)[name] : "");
+    }
+  });
+}
+
+// Filing with the national platform, by kind: seal (the platform's filed seals), run (our seals
+// filed upward), code (seal codes allocated), task (upload tasks), unit (units pushed). Their
+// payloads hold keys and packages, so only the tasks' states are shown.
+Response Adapter::Api::list_filing(Context& c) {
+  namespace filing = service::filing;
+  static const std::map<std::string, const service::TaskKind& (*)(), std::less<>> kinds = {
+      {"seal", &filing::seal_kind},
+      {"run", &filing::run_kind},
+      {"code", &filing::code_kind},
+      {"task", &filing::task_kind},
+      {"unit", &filing::unit_kind}};
+  auto kind = kinds.find(c.request.param("kind"));
+  if (kind == kinds.end()) {
+    return error(404, "not_found", "filing kinds: seal, run, code, task, unit");
+  }
+  return task_list(kind->second(), c, [](JsonWriter&, const store::TaskRecord&) {});
+}
+
+// "138****1234": enough to recognize a number, not to call it.
+std::string masked_mobile(const std::string& mobile) {
+  if (mobile.size() < 7) return std::string(mobile.size(), '*');
+  return mobile.substr(0, 3) + std::string(mobile.size() - 7, '*') +
+         mobile.substr(mobile.size() - 4);
+}
+
+Response Adapter::Api::list_users(Context& c) {
+  auto offset = offset_of(c);
+  if (!offset) return refusal(offset.error());
+  auto users = s_.store.list_coss_users(*offset, 100);
+  if (!users) return refusal(users.error());
+  return json_list("users", *users, [&](JsonWriter& w, const store::CossUser& u) {
+    w.StartObject();
+    key_string(w, "id", u.id);
+    key_string(w, "appId", u.app_id);
+    key_string(w, "name", u.name);
+    key_string(w, "idType", u.id_type);
+    key_string(w, "mobile", masked_mobile(u.mobile));
+    key_string(w, "department", u.department);
+    key_string(w, "status", u.status);
+    key_time(w, "created", u.created);
+    w.EndObject();
+  });
+}
+
+Response Adapter::Api::user_devices(Context& c) {
+  std::string id(c.request.param("id"));
+  auto user = s_.store.find_coss_user(id);
+  if (!user) return refusal(user.error());
+  store::CossKeyQuery query;
+  query.user_id = id;
+  auto keys = s_.store.find_coss_keys(query);
+  if (!keys) return refusal(keys.error());
+  return json_list("devices", *keys, [](JsonWriter& w, const store::CossKey& k) {
+    w.StartObject();
+    key_string(w, "keyId", k.id);
+    key_string(w, "deviceId", k.device_id);
+    key_string(w, "deviceName", k.device_name);
+    key_string(w, "state", k.state);
+    key_string(w, "scheme", k.scheme);
+    key_bool(w, "certified", !k.certificate.empty());
+    key_time(w, "created", k.created);
+    key_time(w, "updated", k.updated);
+    w.EndObject();
+  });
+}
+
 // --- the audit log ---
 
 Response Adapter::Api::list_audit(Context& c) {
@@ -867,13 +1011,9 @@ Response Adapter::Api::verify_audit(Context& c) {
 // --- documents ---
 
 Response Adapter::Api::list_documents(Context& c) {
-  std::int64_t offset = 0;
-  if (auto text = c.request.query_param("offset"); text) {
-    auto value = whole_number(*text);
-    if (!value) return error(400, "invalid_input", "offset must be a whole number");
-    offset = *value;
-  }
-  auto documents = s_.store.list_documents(offset, 100);
+  auto offset = offset_of(c);
+  if (!offset) return refusal(offset.error());
+  auto documents = s_.store.list_documents(*offset, 100);
   if (!documents) return refusal(documents.error());
   return json_list("documents", *documents, write_document);
 }
@@ -976,34 +1116,68 @@ Response Adapter::Api::document_page(Context& c) {
   return response;
 }
 
+// {sealId, placement, reason, location}: the seal the caller may use and where it goes.
+Result<Adapter::Api::SealRequest> Adapter::Api::seal_request(const Value& o, const Context& c) {
+  auto seal_id = required_text(o, "sealId");
+  if (!seal_id) return seal_id.error();
+  auto placement = placement_of(o);
+  if (!placement) return placement.error();
+  auto reason = text_field(o, "reason");
+  auto location = text_field(o, "location");
+  if (const Error* e = first_error(reason, location)) return *e;
+  auto in_use = s_.platform.seals.usable(*seal_id, c.caller(), c.now);
+  if (!in_use) return in_use.error();
+  return SealRequest{std::move(*in_use), std::move(*placement), reason->value_or(""),
+                     location->value_or("")};
+}
+
+service::SealSignature Adapter::Api::SealRequest::signature(doc::SignatureFormat format) const {
+  return {{placement}, &seal.seal.seal, format, reason, location};
+}
+
+Response Adapter::Api::plan_placement(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto document = stored_document(std::string(c.request.param("id")));
+  if (!document) return refusal(document.error());
+  auto request = seal_request(body.object(), c);
+  if (!request) return refusal(request.error());
+  auto stamps = service::plan_stamps(*document, request->signature(options_.signing.pdf_format),
+                                     options_.signing.limits);
+  if (!stamps) return refusal(stamps.error());
+  auto rect = [](JsonWriter& w, const char* key, const doc::RectMm& r) {
+    w.Key(key);
+    w.StartObject();
+    for (auto [name, value] : {std::pair{"xMm", r.x}, std::pair{"yMm", r.y},
+                               std::pair{"widthMm", r.width}, std::pair{"heightMm", r.height}}) {
+      w.Key(name);
+      w.Double(std::round(value * 100) / 100);
+    }
+    w.EndObject();
+  };
+  return json_list("stamps", *stamps, [&](JsonWriter& w, const doc::Stamp& stamp) {
+    w.StartObject();
+    key_int(w, "page", stamp.page + 1);
+    rect(w, "visible", stamp.visible);
+    rect(w, "picture", stamp.picture);
+    w.EndObject();
+  });
+}
+
 Response Adapter::Api::stamp_document(Context& c) {
   Body body = read_body(c.request);
   if (body.refused) return *body.refused;
-  const Value& o = body.object();
-  auto seal_id = required_text(o, "sealId");
-  if (!seal_id) return refusal(seal_id.error());
-  auto placement = placement_of(o);
-  if (!placement) return refusal(placement.error());
-  auto reason = text_field(o, "reason");
-  auto location = text_field(o, "location");
-  if (!reason) return refusal(reason.error());
-  if (!location) return refusal(location.error());
   store::DocumentRecord source;
-  std::string source_id(c.request.param("id"));
-  auto document = stored_document(source_id, &source);
+  auto document = stored_document(std::string(c.request.param("id")), &source);
   if (!document) return refusal(document.error());
-  auto in_use = s_.platform.seals.usable(*seal_id, c.caller(), c.now);
-  if (!in_use) return refusal(in_use.error());
+  auto request = seal_request(body.object(), c);
+  if (!request) return refusal(request.error());
   const service::SigningSettings& settings = options_.signing;
-  service::SealSignature request{{std::move(*placement)},
-                                 &in_use->seal.seal,
-                                 settings.pdf_format,
-                                 reason->value_or(""),
-                                 location->value_or("")};
+  keys::Signer& signer = *request->seal.signer;
   auto stamped =
-      service::sign(service::prepare_seal(*document, request, in_use->signer->certificate(), c.now,
-                                          settings.limits),
-                    *in_use->signer, settings.stamper(c.actor(), c.now));
+      service::sign(service::prepare_seal(*document, request->signature(settings.pdf_format),
+                                          signer.certificate(), c.now, settings.limits),
+                    signer, settings.stamper(c.actor(), c.now));
   if (!stamped) return refusal(stamped.error());
   // The versions of one document share the first upload's id as their business number.
   std::string biznum = source.biznum.empty() ? source.id : source.biznum;

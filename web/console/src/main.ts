@@ -11,6 +11,7 @@ import { auditPage } from "./pages/audit";
 import { documentsPage } from "./pages/documents";
 import { loginPage } from "./pages/login";
 import { sealsPage } from "./pages/seals";
+import { filingPage, jobsPage, usersPage } from "./pages/tasks";
 import { verifyPage } from "./pages/verify";
 import { workspacePage } from "./pages/workspace";
 
@@ -25,6 +26,9 @@ const pages: Page[] = [
   { route: "seals", label: () => t("seals"), permission: "seals.read", render: sealsPage },
   { route: "sign", label: () => t("sign"), permission: "documents.sign", render: workspacePage },
   { route: "documents", label: () => t("documents"), permission: "documents.read", render: documentsPage },
+  { route: "jobs", label: () => t("jobs"), permission: "jobs.read", render: jobsPage },
+  { route: "users", label: () => t("users"), permission: "users.read", render: usersPage },
+  { route: "filing", label: () => t("filing"), permission: "filing.read", render: filingPage },
   { route: "audit", label: () => t("audit"), permission: "audit.read", render: auditPage },
   { route: "apps", label: () => t("apps"), permission: "apps.read", render: appsPage },
   { route: "accounts", label: () => t("accounts"), permission: "accounts.read", render: accountsPage },

@@ -47,11 +47,12 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
   const side = h("select", { id: "side" }, ["right", "left"].map((s) => h("option", { value: s }, t(s as "right"))));
   const keywordFields = h("div", { hidden: true }, h("label", { for: "keyword" }, t("keyword")), keyword, h("label", { for: "which" }, t("which")), which);
   const crossFields = h("div", { hidden: true }, h("label", { for: "side" }, t("side")), side);
+  const previewButton = h("button", { type: "button", id: "preview", hidden: true, onclick: () => void preview() }, t("preview"));
   const showMode = () => {
     keywordFields.hidden = mode.value !== "keyword";
     crossFields.hidden = mode.value !== "cross-page";
-    viewer.querySelectorAll(".cross-preview").forEach((e) => e.remove());
-    if (mode.value === "cross-page") drawCrossPreview();
+    previewButton.hidden = mode.value === "position";
+    viewer.querySelectorAll(".plan").forEach((e) => e.remove());
   };
 
   const palette = h("div", { class: "palette" }, seals.map((seal) =>
@@ -75,6 +76,7 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
         h("h2", null, t("seals")), palette,
         h("label", { for: "mode" }, t("placement")), mode, keywordFields, crossFields,
         status,
+        previewButton,
         h("button", { class: "primary", type: "button", id: "sign", onclick: () => void sign() }, t("signNow")),
         result),
       viewer),
@@ -129,7 +131,6 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
         sheet.appendChild(h("img", { src: `/api/v1/documents/${id}/pages/${index + 1}?dpi=${Math.min(300, dpi)}`, alt: `${t("page")} ${index + 1}`, style: { width: `${width}px`, height: `${height}px` } }));
       }
     }
-    if (mode.value === "cross-page") drawCrossPreview();
   }
 
   async function choose(seal: Seal): Promise<SealDetail> {
@@ -188,32 +189,46 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
     status.textContent = t("placed", { page: where.page, x: where.xMm, y: where.yMm });
   }
 
-  // Where a cross-page seal's slices will fall: a band on the chosen edge of every page.
-  function drawCrossPreview(): void {
-    const sealWidth = chosen?.widthMm ?? 40;
-    viewer.querySelectorAll<HTMLElement>(".page").forEach((sheet) => {
-      const index = Number(sheet.dataset.page) - 1;
-      const scale = sheet.clientWidth / pages[index].widthMm;
-      const slice = (sealWidth / Math.min(10, Math.max(2, pages.length))) * scale;
-      sheet.appendChild(h("div", { class: "cross-preview", style: { width: `${slice}px`, [side.value]: "0" } }));
-    });
+  // The placement asked for, from the form and the seal dropped (null: nothing to ask yet).
+  function placement(): Record<string, unknown> | null {
+    if (mode.value === "position") return placed ? { type: "position", ...placed } : null;
+    if (mode.value === "keyword") return { type: "keyword", keyword: keyword.value, which: which.value };
+    return { type: "cross-page", side: side.value };
+  }
+
+  // Where the server would stamp (keyword hits, cross-page slices), drawn on the pages: the same
+  // rules as signing, asked of the server, so the preview cannot disagree with the result.
+  async function preview(): Promise<void> {
+    replace(result);
+    viewer.querySelectorAll(".plan").forEach((e) => e.remove());
+    const wanted = placement();
+    if (!chosen) return showError(result, t("chooseSeal"));
+    if (!wanted || !documentId) return;
+    try {
+      const { stamps } = await call<{ stamps: { page: number; visible: { xMm: number; yMm: number; widthMm: number; heightMm: number } }[] }>(
+        "POST", `/documents/${documentId}/placements`, { sealId: chosen.seal.id, placement: wanted });
+      for (const stamp of stamps) {
+        const sheet = viewer.querySelector<HTMLElement>(`.page[data-page="${stamp.page}"]`);
+        if (!sheet) continue;
+        const scale = sheet.clientWidth / pages[stamp.page - 1].widthMm;
+        sheet.appendChild(h("div", { class: "plan", style: {
+          left: `${stamp.visible.xMm * scale}px`, top: `${stamp.visible.yMm * scale}px`,
+          width: `${stamp.visible.widthMm * scale}px`, height: `${stamp.visible.heightMm * scale}px` } }));
+      }
+      status.textContent = t("planned", { count: stamps.length });
+    } catch (e) {
+      showError(result, e);
+    }
   }
   side.addEventListener("change", showMode);
 
   async function sign(): Promise<void> {
     replace(result);
     if (!chosen) return showError(result, t("chooseSeal"));
-    let placement: Record<string, unknown>;
-    if (mode.value === "position") {
-      if (!placed) return showError(result, t("noPlacement"));
-      placement = { type: "position", ...placed };
-    } else if (mode.value === "keyword") {
-      placement = { type: "keyword", keyword: keyword.value, which: which.value };
-    } else {
-      placement = { type: "cross-page", side: side.value };
-    }
+    const wanted = placement();
+    if (!wanted) return showError(result, t("noPlacement"));
     try {
-      const signed = await call<DocumentRecord>("POST", `/documents/${documentId}/stamp`, { sealId: chosen.seal.id, placement });
+      const signed = await call<DocumentRecord>("POST", `/documents/${documentId}/stamp`, { sealId: chosen.seal.id, placement: wanted });
       await show(signed.id);
       replace(result,
         h("p", { class: "ok", role: "status" }, t("signed")),

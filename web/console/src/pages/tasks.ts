@@ -1,0 +1,77 @@
+// Work that waits on someone else — COSS sign jobs and filing with the national platform — and
+// the people who sign from their phones, with their devices. Read-only lists, newest first.
+import { call } from "../api";
+import { h, replace, when } from "../dom";
+import { t, tr } from "../i18n";
+
+interface Task {
+  id: string;
+  kind: string;
+  state: string;
+  appId: string;
+  subject: string;
+  created: string;
+  updated: string;
+  expires: string | null;
+  title?: string;
+  dataType?: string;
+}
+
+function table(headings: string[], rows: HTMLElement[]): HTMLElement {
+  return h("div", { class: "table-wrap" }, h("table", null,
+    h("thead", null, h("tr", null, headings.map((c) => h("th", null, c)))), h("tbody", null, rows)));
+}
+
+export async function jobsPage(main: HTMLElement): Promise<void> {
+  const { tasks } = await call<{ tasks: Task[] }>("GET", "/jobs");
+  replace(main, h("h1", null, t("jobs")), table(
+    ["ID", t("jobTitle"), t("status"), t("user"), t("created"), t("expires")],
+    tasks.map((j) => h("tr", null, h("td", null, h("code", null, j.id)), h("td", null, j.title ?? "", " ", h("small", null, j.dataType ?? "")),
+      h("td", null, tr(`job.${j.state}`, j.state)), h("td", null, h("code", null, j.subject)), h("td", null, when(j.created)), h("td", null, when(j.expires))))));
+}
+
+export async function filingPage(main: HTMLElement): Promise<void> {
+  const kind = h("select", { id: "filing-kind", onchange: () => void load() },
+    ["run", "seal", "code", "task", "unit"].map((k) => h("option", { value: k }, tr(`filing.${k}`, k))));
+  const list = h("div");
+  replace(main, h("h1", null, t("filing")), h("label", { for: "filing-kind" }, t("type")), kind, list);
+  async function load(): Promise<void> {
+    const { tasks } = await call<{ tasks: Task[] }>("GET", `/filing/${kind.value}`);
+    replace(list, table(["ID", t("object"), t("status"), t("created"), t("updated")],
+      tasks.map((f) => h("tr", null, h("td", null, h("code", null, f.id)), h("td", null, f.subject), h("td", null, f.state),
+        h("td", null, when(f.created)), h("td", null, when(f.updated))))));
+  }
+  await load();
+}
+
+interface User {
+  id: string;
+  name: string;
+  mobile: string;
+  department: string;
+  status: string;
+  created: string;
+}
+
+interface Device {
+  deviceName: string;
+  deviceId: string;
+  state: string;
+  certified: boolean;
+  created: string;
+}
+
+export async function usersPage(main: HTMLElement): Promise<void> {
+  const { users } = await call<{ users: User[] }>("GET", "/users");
+  replace(main, h("h1", null, t("users")), table(
+    [t("name"), t("mobile"), t("department"), t("status"), t("created"), t("devices")],
+    users.map((u) => {
+      const devices = h("td");
+      return h("tr", null, h("td", null, u.name), h("td", null, u.mobile), h("td", null, u.department), h("td", null, u.status),
+        h("td", null, when(u.created)), devices,
+        h("td", null, h("button", { type: "button", class: "link", onclick: async () => {
+          const found = await call<{ devices: Device[] }>("GET", `/users/${encodeURIComponent(u.id)}/devices`);
+          replace(devices, found.devices.map((d) => h("div", null, `${d.deviceName || d.deviceId} · ${d.state}${d.certified ? " · ✔" : ""}`)));
+        } }, t("devices"))));
+    })));
+}
