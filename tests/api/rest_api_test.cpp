@@ -298,6 +298,27 @@ TEST(RestApi, WorkThatWaitsAndPhoneUsersAreListed) {
   expect_error_shape(auditor.call("GET", "/api/v1/users/nobody/devices"), 404, "not_found");
   // A console session is a task too, but not one the lists show.
   EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs").body)["tasks"].Size(), 0u);
+
+  // A job past its expiry is listed as expired, and listing it changes nothing: the sign jobs'
+  // own reading (with the app's callback) moves it.
+  store::TaskRecord job;
+  job.id = *store::new_id();
+  job.kind = "coss.sign";
+  job.subject = "user-1";
+  job.state = "UNSIGN";
+  job.payload = R"({"title":"合同确认","dataType":"DATA","algo":"SM3withSM2","data":"AAAA"})";
+  job.created = job.updated = now_utc() - std::chrono::minutes(20);
+  job.expires = now_utc() - std::chrono::minutes(10);
+  ASSERT_TRUE(
+      world().store().add_task(job, {now_utc(), "test", "coss.sign.create", job.id, "", ""}));
+  auto listed = parse(auditor.call("GET", "/api/v1/jobs").body);
+  ASSERT_EQ(listed["tasks"].Size(), 1u);
+  EXPECT_EQ(std::string(listed["tasks"][0]["state"].GetString()), "EXPIRE");
+  EXPECT_EQ(std::string(listed["tasks"][0]["title"].GetString()), "合同确认");
+  EXPECT_FALSE(listed["tasks"][0].HasMember("data"));
+  EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs?state=EXPIRE").body)["tasks"].Size(), 1u);
+  EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs?state=UNSIGN").body)["tasks"].Size(), 0u);
+  EXPECT_EQ(world().store().find_task(job.id)->state, "UNSIGN");
 }
 
 TEST(RestApi, BadInputIsAnErrorObjectWithItsCode) {
