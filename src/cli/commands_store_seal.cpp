@@ -8,6 +8,7 @@
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
 #include "keys/key_pair_files.h"
+#include "service/seal_status.h"
 #include "ses/verify.h"
 
 namespace eseal::cli {
@@ -124,14 +125,13 @@ std::string status_text(const store::SealRecord& seal, Time now) {
   return text;
 }
 
-void change_status(const std::string& data_dir, const std::string& id, store::SealStatus to) {
+void change_status(const std::string& data_dir, const std::string& id, store::SealStatus to,
+                   const std::string& reason) {
   auto store = open_data_store(data_dir);
-  store::SealRecord seal = need(store->find_seal(id));
-  std::string from(store::status_name(seal.status));
-  std::string target(store::status_name(to));
-  need(store->set_seal_status(id, to, now_utc(),
-                              cli_audit("seal.status", id, from + " -> " + target)));
-  std::cout << "seal " << id << ": " << from << " -> " << target << "\n";
+  Time now = now_utc();
+  std::string from(store::status_name(need(store->find_seal(id)).effective_status(now)));
+  need(service::change_seal_status(*store, operator_caller().actor(), id, to, reason, now));
+  std::cout << "seal " << id << ": " << from << " -> " << store::status_name(to) << "\n";
 }
 
 }  // namespace
@@ -166,8 +166,10 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
     auto dir = std::make_shared<std::string>(kDefaultDataDir);
     auto id = std::make_shared<std::string>();
     auto to = std::make_shared<std::string>();
+    auto reason = std::make_shared<std::string>();
     status->add_option("id", *id, "The seal's esID")->required();
     status->add_option("--set", *to, "New status: valid, frozen, lost or revoked");
+    status->add_option("--reason", *reason, "Why, for the audit log (with --set)");
     add_data_dir_option(*status, *dir);
     status->callback([=] {
       if (!to->empty()) {
@@ -175,7 +177,7 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
         if (target == store::SealStatus::kExpired) {
           fail(Error::invalid_input("--set: a seal expires by its validity, not by hand"));
         }
-        change_status(*dir, *id, target);
+        change_status(*dir, *id, target, *reason);
         return;
       }
       store::SealRecord s = need(open_data_store(*dir)->find_seal(*id));
@@ -188,9 +190,11 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
     auto* command = seal.add_subcommand(verb, help);
     auto dir = std::make_shared<std::string>(kDefaultDataDir);
     auto id = std::make_shared<std::string>();
+    auto reason = std::make_shared<std::string>();
     command->add_option("id", *id, "The seal's esID")->required();
+    command->add_option("--reason", *reason, "Why, for the audit log");
     add_data_dir_option(*command, *dir);
-    command->callback([=, to = target] { change_status(*dir, *id, to); });
+    command->callback([=, to = target] { change_status(*dir, *id, to, *reason); });
   }
 }
 

@@ -7,9 +7,23 @@
 #include "crypto/random.h"
 #include "keys/soft_keystore.h"
 #include "pki/issue.h"
+#include "service/seal_status.h"
 
 namespace eseal::service::filing {
 namespace {
+
+// The seal here follows what the national platform recorded: its status changes when it still
+// can (a seal revoked here stays revoked), and a seal this instance does not hold is no error.
+Status settle_local_status(store::Store& store, const std::string& actor,
+                           const std::string& seal_id, store::SealStatus to,
+                           const std::string& reason, Time now) {
+  auto changed = change_seal_status(store, actor, seal_id, to, reason, now);
+  if (changed || changed.error().code == seal_code::kStatusChange ||
+      changed.error().code == seal_code::kNotFound) {
+    return ok_status();
+  }
+  return changed.error();
+}
 
 using namespace std::chrono_literals;
 
@@ -491,12 +505,7 @@ Result<FilingTask> FilingRegistry::update_keys(const Caller& caller,
 Status FilingRegistry::set_local_status(const std::string& seal_id, store::SealStatus status,
                                         Time now, const std::string& actor) {
   if (seal_id.empty()) return ok_status();
-  auto seal = store_.find_seal(seal_id);
-  if (!seal) return seal.error().kind == ErrorKind::kNotFound ? ok_status() : Status(seal.error());
-  if (!store::status_change_allowed(seal->status, status)) return ok_status();
-  return store_.set_seal_status(seal_id, status, now,
-                                {now, actor, "seal.status", seal_id,
-                                 std::string(store::status_name(status)) + " (filing)", ""});
+  return settle_local_status(store_, actor, seal_id, status, "filing", now);
 }
 
 Status FilingRegistry::move_to_revoked(TaskRecord& seal, const Revocation& r, Time now,
@@ -1200,8 +1209,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   auto local = store_.find_seal(seal_id);
   if (!local) return local.error();
   if (local->status == store::SealStatus::kUnfiled) {
-    auto s = store_.set_seal_status(seal_id, store::SealStatus::kValid, now,
-                                    {now, actor, "seal.status", seal_id, "valid (filed)", ""});
+    auto s = settle_local_status(store_, actor, seal_id, store::SealStatus::kValid, "filed", now);
     if (!s) return s.error();
   }
   progress("done", "filed as " + code);
@@ -1254,18 +1262,10 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
   }
   if (auto s = upstream_.withdraw(code, field(*f, "ga.yzmc"), revocation); !s) return s;
   // Here: the seal itself, and this instance's record of it.
-  if (auto local = store_.find_seal(seal_id); local) {
-    store::SealStatus to = seal_status_of(revocation.type);
-    if (store::status_change_allowed(local->status, to)) {
-      auto set = store_.set_seal_status(seal_id, to, now,
-                                        {now, actor, "seal.status", seal_id,
-                                         std::string(store::status_name(to)) +
-                                             " (filing: " + reason_text(revocation.reason) + ")",
-                                         ""});
-      if (!set) return set;
-    }
-  } else if (local.error().kind != ErrorKind::kNotFound) {
-    return local.error();
+  if (auto s = settle_local_status(store_, actor, seal_id, seal_status_of(revocation.type),
+                                   "filing: " + reason_text(revocation.reason), now);
+      !s) {
+    return s;
   }
   FilingRegistry registry(store_);
   Caller operator_caller{"cli", "", actor, {}};

@@ -82,6 +82,8 @@ namespace seal_code {
 inline constexpr const char* kNotFound = "seal-not-found";
 inline constexpr const char* kNotYours = "seal-not-yours";  // owned by another app
 inline constexpr const char* kStatus = "seal-status";       // frozen, lost, revoked, cancelled
+// A status change the seal's status does not allow (a revoked seal cannot become valid).
+inline constexpr const char* kStatusChange = "seal-status-change";
 inline constexpr const char* kNotYetValid = "seal-not-yet-valid";
 inline constexpr const char* kExpired = "seal-expired";
 inline constexpr const char* kSignerCertificate = "seal-signer-certificate";  // not valid now

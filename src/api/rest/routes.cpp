@@ -18,6 +18,7 @@
 #include "service/filing.h"
 #include "service/payload.h"
 #include "service/seal_maker.h"
+#include "service/seal_status.h"
 #include "service/sign_jobs.h"
 #include "service/tasks.h"
 #include "service/verification.h"
@@ -56,6 +57,7 @@ Response error(int status, std::string_view code, std::string_view message) {
 
 // A service's refusal in the API's terms; internal failures say no more than that.
 Response refusal(const Error& e) {
+  if (e.code == service::seal_code::kStatusChange) return error(409, "conflict", e.message);
   switch (e.kind) {
     case ErrorKind::kInvalidInput:
       return error(400, "invalid_input", e.message);
@@ -761,22 +763,8 @@ Response Adapter::Api::seal_status(Context& c) {
   if (!reason) return refusal(reason.error());
   auto to = store::parse_seal_status(*status);
   if (!to) return refusal(to.error());
-  std::string id(c.request.param("id"));
-  auto seal = s_.store.find_seal(id);
-  if (!seal) return refusal(seal.error());
-  if (!store::status_change_allowed(seal->effective_status(c.now), *to)) {
-    return error(409, "conflict",
-                 "a " + std::string(store::status_name(seal->effective_status(c.now))) +
-                     " seal cannot become " + *status);
-  }
-  if (auto s = s_.store.set_seal_status(
-          id, *to, c.now,
-          {c.now, c.actor(), "seal.status", id,
-           std::string(store::status_name(seal->status)) + " -> " + *status + ": " + *reason, ""});
-      !s) {
-    return refusal(s.error());
-  }
-  auto changed = s_.store.find_seal(id);
+  auto changed = service::change_seal_status(
+      s_.store, c.actor(), std::string(c.request.param("id")), *to, *reason, c.now);
   if (!changed) return refusal(changed.error());
   return json_body(200, [&](JsonWriter& w) { write_seal(w, *changed, c.now); });
 }
