@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "ofd/annotate.h"
 #include "ofd/document.h"
 #include "ofd/package_edit.h"
 #include "ofd/text.h"
@@ -14,22 +15,7 @@
 namespace eseal::ofd {
 namespace {
 
-const std::string kNamespaceAttribute = " xmlns:ofd=\"" + std::string(kOfdNamespace) + "\"";
 constexpr double kWatermarkSize = 3.5;  // mm
-
-// Inserts `fragment` before the first of `followers` (local names, in the element's prefix)
-// that `xml` has, else before the root's closing tag.
-Status insert_before(std::string& xml, const std::string& prefix,
-                     const std::vector<std::string_view>& followers, std::string_view root,
-                     const std::string& fragment, const std::string& name) {
-  std::size_t at = std::string::npos;
-  for (std::string_view f : followers)
-    at = std::min(at, find_start_tag(xml, prefix + std::string(f)));
-  if (at == std::string::npos) at = xml.rfind("</" + prefix + std::string(root) + ">");
-  if (at == std::string::npos) return Error::invalid_input(name + ": cannot find where to insert");
-  xml.insert(at, fragment);
-  return ok_status();
-}
 
 std::string utc_date(Time t) {
   return format_utc(t).substr(0, 10);
@@ -66,16 +52,6 @@ std::string number(double v) {
   return box.substr(0, box.find(' '));
 }
 
-class Ids {
- public:
-  explicit Ids(long max) : next_(max + 1) {}
-  std::string take() { return std::to_string(next_++); }
-  long last() const { return next_ - 1; }
-
- private:
-  long next_;
-};
-
 struct SealImage {
   std::string resource_id;
   std::string file;  // entry name
@@ -83,11 +59,7 @@ struct SealImage {
   std::string format;
 };
 
-struct PageAnnots {
-  std::string xml;  // Annot elements, "ofd:" prefixed
-};
-
-std::string watermark_annot(Ids& ids, const std::string& font_id, const std::string& line,
+std::string watermark_annot(DocumentEdit& ids, const std::string& font_id, const std::string& line,
                             const doc::PageSize& page, const CopyRequest& request) {
   std::vector<double> deltas = advances(line, kWatermarkSize);
   double width = 0;
@@ -98,7 +70,7 @@ std::string watermark_annot(Ids& ids, const std::string& font_id, const std::str
     delta_x += number(deltas[i]);
   }
   double x = std::max(0.0, (page.width_mm - width) / 2);
-  std::string annot_id = ids.take(), text_id = ids.take();
+  std::string annot_id = ids.take_id(), text_id = ids.take_id();
   return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Watermark\" Creator=\"" +
          escape(request.creator) + "\" LastModDate=\"" + utc_date(request.created) +
          "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>加注件</ofd:Remark>"
@@ -114,14 +86,14 @@ std::string watermark_annot(Ids& ids, const std::string& font_id, const std::str
 // A Stamp annotation showing a seal picture where a StampAnnot showed it: the appearance is
 // the visible part, and the image, placed by its CTM at the whole picture's box, is clipped to
 // it (objects draw only inside their Boundary).
-std::string stamp_annot(Ids& ids, const SealImage& image, const Appearance& a,
+std::string stamp_annot(DocumentEdit& ids, const SealImage& image, const Appearance& a,
                         const CopyRequest& request) {
   doc::RectMm visible = a.boundary;
   if (a.clip) {
     visible = {a.boundary.x + a.clip->x, a.boundary.y + a.clip->y, a.clip->width, a.clip->height};
   }
   double dx = a.boundary.x - visible.x, dy = a.boundary.y - visible.y;
-  std::string annot_id = ids.take(), image_id = ids.take();
+  std::string annot_id = ids.take_id(), image_id = ids.take_id();
   return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Stamp\" Creator=\"" + escape(request.creator) +
          "\" LastModDate=\"" + utc_date(request.created) +
          "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>原件印章</ofd:Remark>"
@@ -132,30 +104,16 @@ std::string stamp_annot(Ids& ids, const SealImage& image, const Appearance& a,
          number(dx) + " " + number(dy) + "\"/></ofd:Appearance></ofd:Annot>";
 }
 
-std::string page_annot_file(const std::string& annots) {
-  return std::string(kXmlDeclaration) + "<ofd:PageAnnot" + kNamespaceAttribute + ">" + annots +
-         "</ofd:PageAnnot>\n";
-}
-
 struct Copy {
   const Package& package;
-  const DocBody& body;
   const CopyRequest& request;
+  DocumentEdit doc;
   PackageEdit edit;
-  std::map<std::string, Bytes> replaced;  // entry -> new content, before it goes into `edit`
-
-  Result<std::string> current(const std::string& path) {
-    if (auto it = replaced.find(path); it != replaced.end()) return to_string(it->second);
-    auto bytes = package.read(path);
-    if (!bytes) return bytes.error();
-    return to_string(*bytes);
-  }
-  void put(const std::string& path, std::string content) { replaced[path] = to_bytes(content); }
 };
 
 // OFD.xml: the original's Signatures left out, the copy's metadata added to DocInfo.
 Status edit_ofd_xml(Copy& c) {
-  auto text = c.current(std::string(kOfdXml));
+  auto text = c.doc.current(std::string(kOfdXml));
   if (!text) return text.error();
   std::string xml = std::move(*text);
   auto parsed = parse_xml(as_bytes(xml), kOfdXml);
@@ -189,89 +147,14 @@ Status edit_ofd_xml(Copy& c) {
     if (at == std::string::npos) return Error::invalid_input("OFD.xml: cannot find DocInfo");
     xml.insert(at, "<" + prefix + "CustomDatas>" + items + "</" + prefix + "CustomDatas>");
   }
-  c.put(std::string(kOfdXml), std::move(xml));
-  return ok_status();
-}
-
-// A page's annotations: appended to the page's existing annotation file, or in a new one
-// listed in Annotations.xml (itself new when the document has none).
-Status add_annotations(Copy& c, std::string& document_xml, const std::string& document_prefix,
-                       const std::map<int, std::string>& annots) {
-  const std::string& document_path = c.body.document_path;
-  std::string doc_folder = folder_of(document_path);
-  auto parsed = parse_xml(as_bytes(document_xml), document_path);
-  if (!parsed) return parsed.error();
-  std::string annotations_loc = text(child((*parsed)->document_element(), "Annotations"));
-  std::string annotations_path = doc_folder + "Annots/Annotations.xml";
-  if (!annotations_loc.empty()) {
-    auto resolved = resolve_path(document_path, annotations_loc);
-    if (!resolved) return resolved.error().with_context(document_path + ": Annotations");
-    annotations_path = *resolved;
-  }
-  std::map<std::string, std::string> existing;  // page ID -> annotation file entry
-  std::string annotations_xml;
-  if (annotations_loc.empty()) {
-    annotations_xml = std::string(kXmlDeclaration) + "<ofd:Annotations" + kNamespaceAttribute +
-                      "></ofd:Annotations>\n";
-    auto s = insert_before(document_xml, document_prefix, {"CustomTags", "Extensions"}, "Document",
-                           "<" + document_prefix + "Annotations>Annots/Annotations.xml</" +
-                               document_prefix + "Annotations>",
-                           document_path);
-    if (!s) return s;
-  } else {
-    auto current = c.current(annotations_path);
-    if (!current) return current.error();
-    annotations_xml = std::move(*current);
-    auto list = parse_xml(as_bytes(annotations_xml), annotations_path);
-    if (!list) return list.error();
-    for (pugi::xml_node page : children((*list)->document_element(), "Page")) {
-      auto path = resolve_path(annotations_path, text(child(page, "FileLoc")));
-      if (path) existing[attribute(page, "PageID").value()] = *path;
-    }
-  }
-  auto list = parse_xml(as_bytes(annotations_xml), annotations_path);
-  if (!list) return list.error();
-  std::string root = (*list)->document_element().name();
-  std::string prefix = prefix_of(root);
-  for (const auto& [page, xml] : annots) {
-    const std::string& page_id = c.body.pages[page].id;
-    if (auto it = existing.find(page_id); it != existing.end() && c.package.contains(it->second)) {
-      auto file = c.current(it->second);
-      if (!file) return file.error();
-      auto page_annot = parse_xml(as_bytes(*file), it->second);
-      if (!page_annot) return page_annot.error();
-      std::string page_root = (*page_annot)->document_element().name();
-      std::size_t at = file->rfind("</" + page_root + ">");
-      if (at == std::string::npos)
-        return Error::invalid_input(it->second + ": cannot find the end of PageAnnot");
-      // Our annotations use the "ofd:" prefix; declare it on each when the file has another.
-      std::string ours = xml;
-      if (prefix_of(page_root) != "ofd:") {
-        for (std::size_t p = ours.find("<ofd:Annot "); p != std::string::npos;
-             p = ours.find("<ofd:Annot ", p + 1))
-          ours.insert(p + 10, kNamespaceAttribute);
-      }
-      file->insert(at, ours);
-      c.put(it->second, std::move(*file));
-      continue;
-    }
-    std::string file = "Page_" + std::to_string(page) + "/CopyAnnotation.xml";
-    c.put(folder_of(annotations_path) + file, page_annot_file(xml));
-    std::size_t at = annotations_xml.rfind("</" + root + ">");
-    if (at == std::string::npos)
-      return Error::invalid_input(annotations_path + ": cannot find the end of Annotations");
-    annotations_xml.insert(at, "<" + prefix + "Page PageID=\"" + escape(page_id) + "\"><" + prefix +
-                                   "FileLoc>" + file + "</" + prefix + "FileLoc></" + prefix +
-                                   "Page>");
-  }
-  c.put(annotations_path, std::move(annotations_xml));
+  c.doc.put(std::string(kOfdXml), std::move(xml));
   return ok_status();
 }
 
 // The original attached unchanged: in the document's Attachments file, new or extended.
-Status attach_original(Copy& c, std::string& document_xml, const std::string& document_prefix,
-                       ByteView original, const std::string& attachment_id) {
-  const std::string& document_path = c.body.document_path;
+Status attach_original(Copy& c, ByteView original, const std::string& attachment_id) {
+  const std::string& document_path = c.doc.body().document_path;
+  std::string& document_xml = c.doc.document_xml();
   auto parsed = parse_xml(as_bytes(document_xml), document_path);
   if (!parsed) return parsed.error();
   std::string loc = text(child((*parsed)->document_element(), "Attachments"));
@@ -286,16 +169,16 @@ Status attach_original(Copy& c, std::string& document_xml, const std::string& do
     return Error::invalid_input("the document already has an attachment " + file);
   std::string xml;
   if (loc.empty()) {
-    xml = std::string(kXmlDeclaration) + "<ofd:Attachments" + kNamespaceAttribute +
+    xml = std::string(kXmlDeclaration) + "<ofd:Attachments" + kOfdNamespaceAttribute +
           "></ofd:Attachments>\n";
-    auto s = insert_before(document_xml, document_prefix,
-                           {"Annotations", "CustomTags", "Extensions"}, "Document",
-                           "<" + document_prefix + "Attachments>Attachs/Attachments.xml</" +
-                               document_prefix + "Attachments>",
-                           document_path);
+    const std::string& prefix = c.doc.prefix();
+    auto s = insert_before(
+        document_xml, prefix, {"Annotations", "CustomTags", "Extensions"}, "Document",
+        "<" + prefix + "Attachments>Attachs/Attachments.xml</" + prefix + "Attachments>",
+        document_path);
     if (!s) return s;
   } else {
-    auto current = c.current(path);
+    auto current = c.doc.current(path);
     if (!current) return current.error();
     xml = std::move(*current);
   }
@@ -311,7 +194,7 @@ Status attach_original(Copy& c, std::string& document_xml, const std::string& do
                  "\" Size=\"" + number(static_cast<double>(original.size()) / 1024) +
                  "\" Visible=\"false\" Usage=\"" + std::string(kOriginalUsage) + "\"><" + prefix +
                  "FileLoc>" + file + "</" + prefix + "FileLoc></" + prefix + "Attachment>");
-  c.put(path, std::move(xml));
+  c.doc.put(path, std::move(xml));
   c.edit.put.emplace_back(folder_of(path) + file, Bytes(original.begin(), original.end()));
   return ok_status();
 }
@@ -344,7 +227,9 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
         "original (eseal ofd verify says why)");
   }
 
-  Copy c{*package, body, request, {}, {}};
+  auto doc = DocumentEdit::open(*package, body);
+  if (!doc) return doc.error();
+  Copy c{*package, request, std::move(*doc), {}};
   c.edit.modified = request.created;
   if (auto s = edit_ofd_xml(c); !s) return s.error();
   // The original's signatures stay with the original (attached below).
@@ -355,24 +240,12 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
   }
   if (!body.signatures_path.empty() && package->contains(body.signatures_path))
     c.edit.remove.push_back(package->find(body.signatures_path)->name);
-
-  auto document_text = c.current(body.document_path);
-  if (!document_text) return document_text.error();
-  std::string document_xml = std::move(*document_text);
-  auto document = parse_xml(as_bytes(document_xml), body.document_path);
-  if (!document) return document.error();
-  pugi::xml_node root = (*document)->document_element();
-  std::string prefix = prefix_of(root.name());
-  pugi::xml_node common = child(root, "CommonData");
-  pugi::xml_node max_unit = child(common, "MaxUnitID");
-  long max_id = 0;
-  if (max_unit) max_id = std::strtol(text(max_unit).c_str(), nullptr, 10);
-  Ids ids(max_id);
+  DocumentEdit& ids = c.doc;
 
   // The copy's resources: a font for the watermark and the original's seal pictures.
-  std::string font_id = ids.take();
+  std::string font_id = ids.take_id();
   std::string res_folder = "CopyRes/";
-  std::string res = std::string(kXmlDeclaration) + "<ofd:Res" + kNamespaceAttribute +
+  std::string res = std::string(kXmlDeclaration) + "<ofd:Res" + kOfdNamespaceAttribute +
                     " BaseLoc=\"CopyRes\"><ofd:Fonts><ofd:Font ID=\"" + font_id +
                     "\" FontName=\"宋体\" FamilyName=\"宋体\"/></ofd:Fonts>";
   std::string media;
@@ -383,7 +256,7 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
     if (s.picture.empty() || (format != "PNG" && format != "JPG" && format != "JPEG" &&
                               format != "BMP" && format != "GIF"))
       continue;  // a seal drawn as an OFD page (picture type "ofd") cannot be an image resource
-    SealImage image{ids.take(),
+    SealImage image{ids.take_id(),
                     folder_of(body.document_path) + res_folder + "seal_" +
                         std::to_string(images.size() + 1) + "." +
                         lower(format == "JPEG" ? std::string("JPG") : format),
@@ -397,7 +270,7 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
   res += "</ofd:Res>\n";
   std::string res_path = folder_of(body.document_path) + "CopyRes.xml";
   if (package->contains(res_path)) return Error::invalid_input(res_path + " already exists");
-  c.put(res_path, std::move(res));
+  c.doc.put(res_path, std::move(res));
   for (const auto& [s, image] : images) c.edit.put.emplace_back(image.file, *image.picture);
 
   // Each page: the watermark, then the original's seals shown on it.
@@ -414,26 +287,17 @@ Result<PreparedSignature> prepare_certified_copy(ByteView original, const CopyRe
       if (a.page >= 0) annots[a.page] += stamp_annot(ids, image, a, request);
     }
   }
-  if (auto s = add_annotations(c, document_xml, prefix, annots); !s) return s.error();
-  if (auto s = attach_original(c, document_xml, prefix, original, ids.take()); !s) return s.error();
+  if (auto s = c.doc.add_annotations(annots, "CopyAnnotation.xml"); !s) return s.error();
+  if (auto s = attach_original(c, original, ids.take_id()); !s) return s.error();
 
-  // Document.xml: the new resource file and the IDs taken.
+  // Document.xml: the new resource file.
+  const std::string& prefix = c.doc.prefix();
   std::string res_element = "<" + prefix + "DocumentRes>CopyRes.xml</" + prefix + "DocumentRes>";
-  if (auto s = insert_before(document_xml, prefix, {"TemplatePage", "DefaultCS"}, "CommonData",
-                             res_element, body.document_path);
+  if (auto s = insert_before(c.doc.document_xml(), prefix, {"TemplatePage", "DefaultCS"},
+                             "CommonData", res_element, body.document_path);
       !s)
     return s.error();
-  if (max_unit) {
-    std::string open = "<" + std::string(max_unit.name()) + ">";
-    std::size_t from = document_xml.find(open);
-    std::size_t to = document_xml.find("</" + std::string(max_unit.name()) + ">", from);
-    if (from == std::string::npos || to == std::string::npos)
-      return Error::invalid_input(body.document_path + ": cannot find MaxUnitID");
-    document_xml.replace(from + open.size(), to - from - open.size(), std::to_string(ids.last()));
-  }
-  c.put(body.document_path, std::move(document_xml));
-
-  for (auto& [path, bytes] : c.replaced) c.edit.put.emplace_back(path, std::move(bytes));
+  if (auto s = c.doc.finish(c.edit); !s) return s.error();
   auto copy = edit_package(original, c.edit);
   if (!copy) return copy.error();
   SignRequest lock{SignatureKind::kLock, {}, nullptr, request.signer, request.created, 0};
