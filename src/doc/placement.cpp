@@ -265,6 +265,52 @@ double share_on_page(const RectMm& v, const PageSize& page) {
   return inside_w * inside_h / (v.width * v.height);
 }
 
+std::vector<RectMm> dark_runs(const CodeMark& mark) {
+  std::vector<RectMm> runs;
+  if (mark.side <= 0 || mark.dark.size() != static_cast<std::size_t>(mark.side * mark.side))
+    return runs;
+  double module = mark.area.width / (mark.side + 2 * mark.quiet_zone);
+  for (int y = 0; y < mark.side; ++y) {
+    for (int x = 0; x < mark.side;) {
+      if (!mark.dark[static_cast<std::size_t>(y * mark.side + x)]) {
+        ++x;
+        continue;
+      }
+      int end = x;
+      while (end < mark.side && mark.dark[static_cast<std::size_t>(y * mark.side + end)]) ++end;
+      runs.push_back({(x + mark.quiet_zone) * module, (y + mark.quiet_zone) * module,
+                      (end - x) * module, module});
+      x = end;
+    }
+  }
+  return runs;
+}
+
+Status check_mark(const CodeMark& mark, const PageSize& page) {
+  const RectMm& a = mark.area;
+  for (double n : {a.x, a.y, a.width, a.height}) {
+    if (!std::isfinite(n))
+      return Error::invalid_input("the verification code's place is not a number");
+  }
+  if (a.width < 10 || std::abs(a.width - a.height) > 1e-6)
+    return Error::invalid_input("a verification code is a square of at least 10 mm");
+  if (mark.side <= 0 || mark.quiet_zone < 0 ||
+      mark.dark.size() != static_cast<std::size_t>(mark.side * mark.side))
+    return Error::invalid_input("the verification code's modules do not make a square");
+  if (share_on_page(a, page) < 0.5) {
+    return Error::invalid_input("the verification code at (" + std::to_string(std::lround(a.x)) +
+                                ", " + std::to_string(std::lround(a.y)) + ") mm on page " +
+                                std::to_string(mark.page + 1) + " lies mostly off the page");
+  }
+  return ok_status();
+}
+
+RectMm default_code_area(const PageSize& page, double size_mm) {
+  constexpr double kMargin = 10;
+  return {std::max(0.0, page.width_mm - kMargin - size_mm),
+          std::max(0.0, page.height_mm - kMargin - size_mm), size_mm, size_mm};
+}
+
 Result<std::vector<Stamp>> place(const Placement& placement, const std::vector<PageSize>& pages,
                                  const KeywordFinder& find, double seal_width_mm,
                                  double seal_height_mm) {

@@ -35,6 +35,30 @@ struct Stamp {
   bool in_signature = true;
 };
 
+// A verification code printed with a signature (a QR code that opens the public verification
+// page for the signed document's record, as Chinese electronic licences carry): a square code's
+// dark modules drawn black on white, quiet zone included, in `area` on `page`. The engines write
+// it in the same revision as the signature, which covers it.
+struct CodeMark {
+  int page = 0;                 // 0-based
+  RectMm area;                  // a square holding the code and its quiet zone
+  int side = 0;                 // modules per row
+  std::vector<bool> dark = {};  // side × side, row by row from the top
+  int quiet_zone = 4;           // modules of white on each side
+};
+
+// The dark modules as rectangles in millimetres from the area's top-left corner (y down), each
+// row's runs of dark modules merged. Empty for a mark whose modules do not match its side.
+std::vector<RectMm> dark_runs(const CodeMark& mark);
+
+// kInvalidInput for a mark that cannot be drawn: an area that is not a finite square of at least
+// 10 mm a side, modules that do not match its side, or an area mostly off `page`.
+Status check_mark(const CodeMark& mark, const PageSize& page);
+
+// Where a verification code goes when the request does not say: a `size_mm` square in the
+// bottom-right corner of the page, 10 mm from its edges.
+RectMm default_code_area(const PageSize& page, double size_mm);
+
 // LD/T positionSealSign (zx, zy: the seal's top-left corner).
 struct PositionRule {
   int page = 0;  // 0-based

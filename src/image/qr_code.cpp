@@ -13,15 +13,12 @@ struct QrDeleter {
   void operator()(QRcode* code) const { QRcode_free(code); }
 };
 
-constexpr int kQuietZone = 4;  // modules of white around the code
+constexpr int kQuietZone = kQrQuietZone;
 
 }  // namespace
 
-Result<Bytes> qr_png(std::string_view text, int module_pixels) {
+Result<QrModules> qr_modules(std::string_view text) {
   if (text.empty()) return Error::invalid_input("a QR code needs a text");
-  if (module_pixels < 1 || module_pixels > 64) {
-    return Error::invalid_input("a QR module is 1 to 64 pixels");
-  }
   std::unique_ptr<QRcode, QrDeleter> code(
       QRcode_encodeData(static_cast<int>(text.size()),
                         reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_M));
@@ -29,15 +26,27 @@ Result<Bytes> qr_png(std::string_view text, int module_pixels) {
     return Error::invalid_input("the text (" + std::to_string(text.size()) +
                                 " bytes) does not fit in a QR code");
   }
-  int side = (code->width + 2 * kQuietZone) * module_pixels;
+  QrModules out{code->width,
+                std::vector<bool>(static_cast<std::size_t>(code->width * code->width))};
+  for (std::size_t i = 0; i < out.dark.size(); ++i) out.dark[i] = code->data[i] & 1;
+  return out;
+}
+
+Result<Bytes> qr_png(std::string_view text, int module_pixels) {
+  if (module_pixels < 1 || module_pixels > 64) {
+    return Error::invalid_input("a QR module is 1 to 64 pixels");
+  }
+  auto code = qr_modules(text);
+  if (!code) return code.error();
+  int side = (code->side + 2 * kQuietZone) * module_pixels;
   detail::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side));
   detail::CairoPtr cr(cairo_create(surface.get()));
   cairo_set_source_rgb(cr.get(), 1, 1, 1);
   cairo_paint(cr.get());
   cairo_set_source_rgb(cr.get(), 0, 0, 0);
-  for (int y = 0; y < code->width; ++y) {
-    for (int x = 0; x < code->width; ++x) {
-      if (code->data[y * code->width + x] & 1) {
+  for (int y = 0; y < code->side; ++y) {
+    for (int x = 0; x < code->side; ++x) {
+      if (code->at(x, y)) {
         cairo_rectangle(cr.get(), (x + kQuietZone) * module_pixels,
                         (y + kQuietZone) * module_pixels, module_pixels, module_pixels);
       }

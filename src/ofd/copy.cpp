@@ -47,11 +47,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string number(double v) {
-  std::string box = format_box({v, 0, 0, 0});
-  return box.substr(0, box.find(' '));
-}
-
 struct SealImage {
   std::string resource_id;
   std::string file;  // entry name
@@ -67,7 +62,7 @@ std::string watermark_annot(DocumentEdit& ids, const std::string& font_id, const
   std::string delta_x;
   for (std::size_t i = 0; i + 1 < deltas.size(); ++i) {
     if (i) delta_x += ' ';
-    delta_x += number(deltas[i]);
+    delta_x += format_number(deltas[i]);
   }
   double x = std::max(0.0, (page.width_mm - width) / 2);
   std::string annot_id = ids.take_id(), text_id = ids.take_id();
@@ -77,10 +72,11 @@ std::string watermark_annot(DocumentEdit& ids, const std::string& font_id, const
          "<ofd:Appearance Boundary=\"" +
          format_box({x, 4, width + 1, kWatermarkSize * 1.6}) + "\"><ofd:TextObject ID=\"" +
          text_id + "\" Boundary=\"" + format_box({0, 0, width + 1, kWatermarkSize * 1.6}) +
-         "\" Font=\"" + font_id + "\" Size=\"" + number(kWatermarkSize) +
+         "\" Font=\"" + font_id + "\" Size=\"" + format_number(kWatermarkSize) +
          "\"><ofd:FillColor Value=\"200 30 30\" Alpha=\"160\"/><ofd:TextCode X=\"0\" Y=\"" +
-         number(kWatermarkSize) + "\"" + (delta_x.empty() ? "" : " DeltaX=\"" + delta_x + "\"") +
-         ">" + escape(line) + "</ofd:TextCode></ofd:TextObject></ofd:Appearance></ofd:Annot>";
+         format_number(kWatermarkSize) + "\"" +
+         (delta_x.empty() ? "" : " DeltaX=\"" + delta_x + "\"") + ">" + escape(line) +
+         "</ofd:TextCode></ofd:TextObject></ofd:Appearance></ofd:Annot>";
 }
 
 // A Stamp annotation showing a seal picture where a StampAnnot showed it: the appearance is
@@ -100,8 +96,9 @@ std::string stamp_annot(DocumentEdit& ids, const SealImage& image, const Appeara
          "<ofd:Appearance Boundary=\"" +
          format_box(visible) + "\"><ofd:ImageObject ID=\"" + image_id + "\" ResourceID=\"" +
          image.resource_id + "\" Boundary=\"" + format_box({0, 0, visible.width, visible.height}) +
-         "\" CTM=\"" + number(a.boundary.width) + " 0 0 " + number(a.boundary.height) + " " +
-         number(dx) + " " + number(dy) + "\"/></ofd:Appearance></ofd:Annot>";
+         "\" CTM=\"" + format_number(a.boundary.width) + " 0 0 " +
+         format_number(a.boundary.height) + " " + format_number(dx) + " " + format_number(dy) +
+         "\"/></ofd:Appearance></ofd:Annot>";
 }
 
 struct Copy {
@@ -191,7 +188,7 @@ Status attach_original(Copy& c, ByteView original, const std::string& attachment
   xml.insert(at,
              "<" + prefix + "Attachment ID=\"" + attachment_id +
                  "\" Name=\"原件\" Format=\"ofd\" CreationDate=\"" + format_utc(c.request.created) +
-                 "\" Size=\"" + number(static_cast<double>(original.size()) / 1024) +
+                 "\" Size=\"" + format_number(static_cast<double>(original.size()) / 1024) +
                  "\" Visible=\"false\" Usage=\"" + std::string(kOriginalUsage) + "\"><" + prefix +
                  "FileLoc>" + file + "</" + prefix + "FileLoc></" + prefix + "Attachment>");
   c.doc.put(path, std::move(xml));

@@ -122,16 +122,18 @@ Error not_a_box(std::string_view text) {
 
 }  // namespace
 
+std::string format_number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", v);
+  std::string s = buffer;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? std::string("0") : s;
+}
+
 std::string format_box(const doc::RectMm& r) {
-  auto number = [](double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.3f", v);
-    std::string s = buffer;
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-    return s == "-0" ? std::string("0") : s;
-  };
-  return number(r.x) + " " + number(r.y) + " " + number(r.width) + " " + number(r.height);
+  return format_number(r.x) + " " + format_number(r.y) + " " + format_number(r.width) + " " +
+         format_number(r.height);
 }
 
 Result<doc::RectMm> parse_box(std::string_view text) {

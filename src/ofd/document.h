@@ -103,8 +103,10 @@ Result<SignatureDescription> parse_signature_xml(ByteView xml, std::string_view 
 
 // An ST_Box "x y w h" in mm.
 Result<doc::RectMm> parse_box(std::string_view text);
-// The ST_Box text of `r`, each number to 0.001 mm without trailing zeros.
+// The ST_Box text of `r`, each number as format_number writes it.
 std::string format_box(const doc::RectMm& r);
+// A number to 0.001 (mm) without trailing zeros.
+std::string format_number(double v);
 
 // SignatureDateTime in the forms producers write: "20201010151120", "20201004072855.302Z",
 // "2026-08-04 10:08:09", "2020-10-10T07:11:20Z", "2020-10-10T15:11:20+08:00", "2020-10-10".

@@ -7,8 +7,10 @@
 
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "ofd/annotate.h"
 #include "ofd/document.h"
 #include "ofd/package_edit.h"
+#include "ofd/text.h"
 #include "ofd/xml.h"
 
 namespace eseal::ofd {
@@ -211,6 +213,57 @@ std::string stamp_annots_xml(const SignRequest& request, const DocBody& body, Id
   return out;
 }
 
+// A verification code as a Stamp annotation: a white square with the dark modules on it.
+std::string code_annot(DocumentEdit& doc, const doc::CodeMark& mark, Time at) {
+  const doc::RectMm& a = mark.area;
+  std::string w = format_number(a.width), h = format_number(a.height);
+  std::string runs;
+  for (const doc::RectMm& r : doc::dark_runs(mark)) {
+    std::string x0 = format_number(r.x), y0 = format_number(r.y);
+    std::string x1 = format_number(r.x + r.width), y1 = format_number(r.y + r.height);
+    runs += "M " + x0 + " " + y0 + " L " + x1 + " " + y0 + " L " + x1 + " " + y1 + " L " + x0 +
+            " " + y1 + " C ";
+  }
+  if (!runs.empty()) runs.pop_back();
+  std::string box = format_box({0, 0, a.width, a.height});
+  std::string annot_id = doc.take_id(), white_id = doc.take_id(), dark_id = doc.take_id();
+  return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Stamp\" Creator=\"eseal\" LastModDate=\"" +
+         format_utc(at).substr(0, 10) +
+         "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>验证码</ofd:Remark>"
+         "<ofd:Appearance Boundary=\"" +
+         format_box(a) + "\"><ofd:PathObject ID=\"" + white_id + "\" Boundary=\"" + box +
+         "\" Stroke=\"false\" Fill=\"true\"><ofd:FillColor Value=\"255 255 255\"/>"
+         "<ofd:AbbreviatedData>M 0 0 L " +
+         w + " 0 L " + w + " " + h + " L 0 " + h + " C</ofd:AbbreviatedData></ofd:PathObject>" +
+         "<ofd:PathObject ID=\"" + dark_id + "\" Boundary=\"" + box +
+         "\" Stroke=\"false\" Fill=\"true\"><ofd:FillColor Value=\"0 0 0\"/><ofd:AbbreviatedData>" +
+         runs + "</ofd:AbbreviatedData></ofd:PathObject></ofd:Appearance></ofd:Annot>";
+}
+
+// The marks written into `edit`: only a document no signature covers yet can take them.
+Status add_marks(const Package& package, const DocBody& body, const SignRequest& request,
+                 PackageEdit& edit) {
+  if (request.marks.empty()) return ok_status();
+  if (!body.signatures.empty()) {
+    return Error::invalid_input(
+        "a verification code can only be printed with an OFD document's first signature: the "
+        "earlier signatures cover Document.xml, which lists the page annotations");
+  }
+  auto sizes = page_sizes(package, body);
+  if (!sizes) return sizes.error();
+  auto doc = DocumentEdit::open(package, body);
+  if (!doc) return doc.error();
+  std::map<int, std::string> annots;
+  for (const doc::CodeMark& mark : request.marks) {
+    if (mark.page < 0 || mark.page >= static_cast<int>(sizes->size()))
+      return Error::invalid_input("page " + std::to_string(mark.page + 1) + " does not exist");
+    if (auto s = doc::check_mark(mark, (*sizes)[mark.page]); !s) return s;
+    annots[mark.page] += code_annot(*doc, mark, request.signing_time);
+  }
+  if (auto s = doc->add_annotations(annots, "CodeAnnotation.xml"); !s) return s;
+  return doc->finish(edit);
+}
+
 // The References: base64 SM3 of every file of the new package, in archive order, but the ones
 // `excluded` names.
 Result<std::string> references_xml(const Package& package,
@@ -285,6 +338,9 @@ Result<PreparedSignature> prepare_signature(ByteView ofd, const SignRequest& req
 
   PackageEdit edit;
   edit.modified = request.signing_time;
+  if (seal) {
+    if (auto s = add_marks(package, body, request, edit); !s) return s.error();
+  }
   if (body.signatures_path.empty()) {
     auto ofd_xml = package.read(kOfdXml);
     if (!ofd_xml) return ofd_xml.error();

@@ -35,6 +35,10 @@ struct SignRequest {
   pki::Certificate signer;
   Time signing_time{};
   int document = 0;  // 0-based DocBody
+  // kSeal: verification codes printed with the signature, as Stamp annotations of their pages
+  // that the signature's References cover. Earlier seals cover Document.xml, which lists the
+  // annotations, so only the document's first signature can print them.
+  std::vector<doc::CodeMark> marks = {};
 };
 
 struct PreparedSignature {
@@ -45,7 +49,8 @@ struct PreparedSignature {
   Bytes document_digest;       // SM3 of that Signature.xml: the dataHash or messageDigest
 };
 
-// kInvalidInput for a package that cannot be read, a document or page that does not exist, a
+// kInvalidInput for a package that cannot be read, a document or page that does not exist, marks
+// on a document already signed or that doc::check_mark refuses, a
 // seal request without a seal or stamps or whose seal does not list the signer's certificate,
 // and a document that is locked (some signature covers its Signatures.xml) or still has a
 // prepared signature waiting for completion.

@@ -63,6 +63,15 @@ Result<QPDFObjectHandle> add_picture(Update& update, const ses::SesSeal& seal) {
   return picture;
 }
 
+// The /Matrix that turns a form against the page's /Rotate so that it stands upright when shown;
+// null for an unrotated page.
+const char* rotation_matrix(int rotate) {
+  static const std::map<int, const char*> kMatrix{
+      {90, "[0 1 -1 0 0 0]"}, {180, "[-1 0 0 -1 0 0]"}, {270, "[0 -1 1 0 0 0]"}};
+  auto m = kMatrix.find(rotate);
+  return m == kMatrix.end() ? nullptr : m->second;
+}
+
 // The appearance of one stamp: a form the size of the visible rectangle (as the page is shown)
 // drawing the whole picture at its place, so that the form's bounding box clips a cross-page
 // slice. /Matrix turns it against the page's /Rotate so the seal stands upright when shown.
@@ -79,16 +88,35 @@ QPDFObjectHandle add_appearance(Update& update, const QPDFObjectHandle& picture,
   form.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
   form.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
   form.replaceKey("/BBox", QPDFObjectHandle::parse("[0 0 " + number(w) + " " + number(h) + "]"));
-  static const std::map<int, const char*> kMatrix{
-      {90, "[0 1 -1 0 0 0]"}, {180, "[-1 0 0 -1 0 0]"}, {270, "[0 -1 1 0 0 0]"}};
-  if (auto m = kMatrix.find(rotate); m != kMatrix.end()) {
-    form.replaceKey("/Matrix", QPDFObjectHandle::parse(m->second));
-  }
+  if (const char* m = rotation_matrix(rotate))
+    form.replaceKey("/Matrix", QPDFObjectHandle::parse(m));
   QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
   xobjects.replaceKey("/Seal", picture);
   QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
   resources.replaceKey("/XObject", xobjects);
   form.replaceKey("/Resources", resources);
+  QPDFObjectHandle ref = update.reserve();
+  update.set_stream(ref, form, as_bytes(content));
+  return ref;
+}
+
+// A form the size of a verification code's area: white, with the dark modules on it, turned
+// against the page's /Rotate as a stamp's appearance is.
+QPDFObjectHandle add_code_appearance(Update& update, const doc::CodeMark& mark, int rotate) {
+  const double k = kPointsPerMm;
+  double w = mark.area.width * k, h = mark.area.height * k;
+  std::string content = "q 1 g 0 0 " + number(w) + " " + number(h) + " re f 0 g\n";
+  for (const doc::RectMm& r : doc::dark_runs(mark)) {
+    content += number(r.x * k) + " " + number(h - (r.y + r.height) * k) + " " +
+               number(r.width * k) + " " + number(r.height * k) + " re\n";
+  }
+  content += "f Q\n";
+  QPDFObjectHandle form = QPDFObjectHandle::newDictionary();
+  form.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
+  form.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
+  form.replaceKey("/BBox", QPDFObjectHandle::parse("[0 0 " + number(w) + " " + number(h) + "]"));
+  if (const char* m = rotation_matrix(rotate))
+    form.replaceKey("/Matrix", QPDFObjectHandle::parse(m));
   QPDFObjectHandle ref = update.reserve();
   update.set_stream(ref, form, as_bytes(content));
   return ref;
@@ -115,6 +143,13 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
     if (s.page < 0 || s.page >= doc.page_count()) {
       return Error::invalid_input("page " + std::to_string(s.page + 1) + " does not exist");
     }
+  }
+  for (const doc::CodeMark& m : request.marks) {
+    if (m.page < 0 || m.page >= doc.page_count()) {
+      return Error::invalid_input("page " + std::to_string(m.page + 1) + " does not exist");
+    }
+    PageGeometry g = doc.geometry(m.page);
+    if (auto s = doc::check_mark(m, {g.width_mm(), g.height_mm()}); !s) return s.error();
   }
   // Room for the finished container with the longest propertyInfo, and for a time-stamp token.
   // A seal or certificate the format cannot use fails here, before anything is written.
@@ -189,6 +224,24 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
           update.set_object(ref, annot);
           if (stamp.in_signature) kids.appendItem(ref);
           annots_by_page[stamp.page].push_back(ref);
+        }
+        for (const doc::CodeMark& mark : request.marks) {
+          PageGeometry g = doc.geometry(mark.page);
+          QPDFObjectHandle annot = QPDFObjectHandle::newDictionary();
+          annot.replaceKey("/Type", QPDFObjectHandle::newName("/Annot"));
+          annot.replaceKey("/Subtype", QPDFObjectHandle::newName("/Stamp"));
+          annot.replaceKey("/Rect", rect_array(g.from_visual_mm(mark.area)));
+          annot.replaceKey("/P", doc.page(mark.page));
+          annot.replaceKey("/F",
+                           QPDFObjectHandle::newInteger(4 | 64 | 128));  // Print, ReadOnly, Locked
+          annot.replaceKey("/NM", QPDFObjectHandle::newUnicodeString(out.field_name + " code"));
+          annot.replaceKey("/Contents", QPDFObjectHandle::newUnicodeString("验证码"));
+          QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();
+          ap.replaceKey("/N", add_code_appearance(update, mark, g.rotate));
+          annot.replaceKey("/AP", ap);
+          QPDFObjectHandle ref = update.reserve();
+          update.set_object(ref, annot);
+          annots_by_page[mark.page].push_back(ref);
         }
         if (signed_count > 1) field_dict.replaceKey("/Kids", kids);
         update.set_object(field, field_dict);

@@ -30,6 +30,9 @@ struct SignRequest {
   Time signing_time{};
   std::string reason;    // optional /Reason
   std::string location;  // optional /Location
+  // Verification codes printed with the signature: /Stamp annotations (print, read-only, locked)
+  // in the signature's revision, so its byte range covers them.
+  std::vector<doc::CodeMark> marks = {};
 };
 
 struct PreparedSignature {
@@ -41,7 +44,8 @@ struct PreparedSignature {
   std::string field_name;
 };
 
-// Encrypted or unreadable input, stamps on pages that do not exist, a seal that does not list
+// Encrypted or unreadable input, stamps or marks on pages that do not exist, a mark that
+// doc::check_mark refuses, a seal that does not list
 // the signer's certificate, a seal picture that is not PNG, and a document whose last
 // cross-reference section cannot be found are kInvalidInput.
 Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& request);

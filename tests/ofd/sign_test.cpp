@@ -12,6 +12,7 @@
 #include "base/file.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "image/qr_code.h"
 #include "ofd/copy.h"
 #include "ofd/document.h"
 #include "ofd/report_support.h"
@@ -102,6 +103,44 @@ VerifyReport verify(ByteView ofd) {
 std::vector<std::string> files(ByteView zip) {
   auto p = Package::open(zip);
   return p.ok() ? p->files() : std::vector<std::string>{};
+}
+
+// A verification code printed with the first seal: a Stamp annotation of its page, listed in
+// new annotation files and Document.xml (whose MaxUnitID counts its IDs), all covered by the
+// signature; a later seal cannot add one, since the first covers Document.xml.
+TEST(OfdSign, AVerificationCodeIsAnAnnotationTheFirstSealCovers) {
+  auto code = image::qr_modules("https://seal.example.org/console/#/verify/K7Q2M9XW4RTB8NZC");
+  ASSERT_TRUE(code.ok());
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, {at(1)}, &p.seal, p.signer.cert, kNow, 0};
+  request.marks = {{1, doc::default_code_area({210, 297}, 20), code->side, code->dark}};
+  auto signed_ofd = sign_with(blank_ofd(2), request, p.signer.key);
+  ASSERT_TRUE(signed_ofd.ok()) << signed_ofd.error().message;
+  VerifyReport r = verify(*signed_ofd);
+  SCOPED_TRACE(describe(r));
+  EXPECT_TRUE(r.valid());
+  std::vector<std::string> covered;
+  for (const auto& ref : r.signatures[0].references) covered.push_back(ref.path);
+  for (const char* f : {"Doc_0/Document.xml", "Doc_0/Annots/Annotations.xml",
+                        "Doc_0/Annots/Page_1/CodeAnnotation.xml"}) {
+    EXPECT_NE(std::find(covered.begin(), covered.end(), f), covered.end()) << f;
+  }
+  std::string document = to_string(entry(*signed_ofd, "Doc_0/Document.xml"));
+  EXPECT_NE(document.find("<ofd:MaxUnitID>6</ofd:MaxUnitID>"), std::string::npos) << document;
+  EXPECT_NE(document.find("<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"),
+            std::string::npos);
+  std::string annots = to_string(entry(*signed_ofd, "Doc_0/Annots/Annotations.xml"));
+  EXPECT_NE(annots.find("PageID=\"2\""), std::string::npos) << annots;
+  std::string annot = to_string(entry(*signed_ofd, "Doc_0/Annots/Page_1/CodeAnnotation.xml"));
+  EXPECT_NE(annot.find("Type=\"Stamp\""), std::string::npos) << annot;
+  EXPECT_NE(annot.find("<ofd:Appearance Boundary=\"180 267 20 20\">"), std::string::npos) << annot;
+
+  request.stamps = {at(0)};
+  auto second = sign_with(*signed_ofd, request, p.signer.key);
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.error().message.find("first signature"), std::string::npos);
+  request.marks[0].area.x = 205;
+  EXPECT_FALSE(sign_with(blank_ofd(2), request, p.signer.key).ok()) << "mostly off the page";
 }
 
 TEST(OfdSign, ASealSignatureVerifiesAndCoversEveryFileButSignaturesXml) {

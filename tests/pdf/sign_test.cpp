@@ -10,6 +10,7 @@
 
 #include "base/file.h"
 #include "crypto/digest.h"
+#include "image/qr_code.h"
 #include "pdf/document.h"
 #include "pdf/verify.h"
 #include "pki/test_ca.h"
@@ -170,6 +171,48 @@ TEST(PdfSign, ASecondSignatureKeepsTheFirstValid) {
   EXPECT_EQ(report->signatures[1].changes_after, ChangesAfter::kNone);
   EXPECT_TRUE(report->valid());
   expect_qpdf_check(twice);
+}
+
+// A verification code printed with a signature: covered by it (the document still verifies with
+// nothing changed after signing), drawn where asked, and read back by an independent renderer
+// (poppler's pdftoppm) and QR reader (zbarimg).
+TEST(PdfSign, AVerificationCodeIsCoveredAndScans) {
+  const std::string url = "https://seal.example.org/console/#/verify/K7Q2M9XW4RTB8NZC";
+  auto code = image::qr_modules(url);
+  ASSERT_TRUE(code.ok());
+  Bytes original = blank_pdf(2);
+  doc::CodeMark mark{1, doc::default_code_area(sizes(original)[1], 24), code->side, code->dark};
+  const Parties& p = parties();
+  SignRequest request{at(1), &p.seal, p.signer.cert, doc::SignatureFormat::kSes, kNow, "", ""};
+  request.marks = {mark};
+  auto prepared = prepare_signature(original, request);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
+  auto done =
+      complete_signature(prepared->pdf, *crypto::sm2_sign(p.signer.key, prepared->to_be_signed));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  auto report = verify_pdf(*done, trust());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->valid());
+  EXPECT_EQ(report->signatures[0].changes_after, ChangesAfter::kNone);
+  expect_qpdf_check(*done);
+
+  if (test::run_command("command -v zbarimg && command -v pdftoppm").exit_code != 0)
+    GTEST_SKIP() << "zbarimg (zbar-tools) or pdftoppm (poppler-utils) is not installed";
+  test::TempDir tmp;
+  ASSERT_TRUE(write_file_atomic(tmp / "signed.pdf", *done).ok());
+  auto scan = test::run_command("pdftoppm -r 150 -f 2 -l 2 -png '" + (tmp / "signed.pdf").string() +
+                                "' '" + (tmp / "page").string() + "' && zbarimg -q --raw " +
+                                (tmp / "page-2.png").string() + " 2>/dev/null");
+  ASSERT_EQ(scan.exit_code, 0) << scan.output;
+  EXPECT_NE(scan.output.find(url + "\n"), std::string::npos) << scan.output;
+
+  // A code that would not show is refused before anything is written.
+  request.marks[0].area = {200, 290, 24, 24};
+  auto off = prepare_signature(original, request);
+  ASSERT_FALSE(off.ok());
+  EXPECT_NE(off.error().message.find("lies mostly off the page"), std::string::npos);
+  request.marks[0].page = 5;
+  EXPECT_FALSE(prepare_signature(original, request).ok());
 }
 
 TEST(PdfSign, XrefStreamDocumentsGetAnXrefStreamUpdate) {
