@@ -90,6 +90,7 @@ std::vector<Key> keys(Config& c) {
       {"console", "lockout_minutes", &c.console.lockout_minutes, 1, 24 * 60},
       {"console", "kdf_memory_kib", &c.console.kdf_memory_kib, 1024, 4 * 1024 * 1024},
       {"console", "kdf_passes", &c.console.kdf_passes, 1, 20},
+      {"console", "public_url", &c.console.public_url},
   };
 }
 

@@ -118,6 +118,9 @@ struct Config {
     std::int64_t lockout_minutes = 15;
     std::int64_t kdf_memory_kib = 19456;
     std::int64_t kdf_passes = 2;
+    // Where people reach the public verification page ("https://seal.example.org"), for the
+    // verification codes printed on documents; empty: as the request reached the server.
+    std::string public_url;
   } console;
 };
 

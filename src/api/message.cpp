@@ -36,6 +36,12 @@ std::string_view Request::param(std::string_view name) const {
   return {};
 }
 
+std::string request_origin(const Request& request) {
+  std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
+  std::string host(request.headers.get("Host").value_or("127.0.0.1"));
+  return scheme + "://" + host;
+}
+
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());

@@ -70,6 +70,11 @@ Response json_error(int status, std::string_view code, std::string_view message)
 // nothing for a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
+// Where the client reached this server, "scheme://host": the Host header, and the scheme a proxy
+// that terminates TLS says in X-Forwarded-Proto (else http). For addresses handed back to be
+// opened later (QR codes) when no public URL is configured.
+std::string request_origin(const Request& request);
+
 // `text` as a JSON string literal, quotes included.
 std::string json_string(std::string_view text);
 

@@ -121,6 +121,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   rest_options.signing = ldt_options.signing;
   rest_options.max_document_bytes = static_cast<std::uint64_t>(config.limits.file_mib) << 20;
   rest_options.secure_cookies = !config.tls.cert.empty();
+  rest_options.public_url = config.console.public_url;
   api::rest::Adapter rest({platform.platform(), console, *store}, rest_options);
 
   api::ServerOptions server_options = api::server_options(config);

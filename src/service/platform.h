@@ -149,9 +149,11 @@ class DocumentArchive {
  public:
   virtual ~DocumentArchive() = default;
   // Keeps a signed document under its business number, audited as `operation` by the caller;
-  // returns the document's id.
+  // returns the document's id. `verification_code`: the code of the QR code printed on it
+  // (new_verification_code), by which the public page finds the record.
   virtual Result<std::string> record(const Caller& caller, const std::string& biznum,
-                                     ByteView document, const std::string& operation, Time now) = 0;
+                                     ByteView document, const std::string& operation, Time now,
+                                     const std::string& verification_code = {}) = 0;
 };
 
 class AuditLog {

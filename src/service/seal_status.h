@@ -14,8 +14,8 @@ namespace eseal::service {
 
 // Returns the seal as changed. kNotFound (seal_code::kNotFound) when no seal has that id;
 // kInvalidInput with code seal_code::kStatusChange when the seal's status cannot become `to`
-// ("seal X is revoked and cannot become valid"). The audit row is `actor`, "seal.status", the seal's
-// id and "<from> -> <to>: <reason>" (no ": <reason>" when it is empty).
+// ("seal X is revoked and cannot become valid"). The audit row is `actor`, "seal.status", the
+// seal's id and "<from> -> <to>: <reason>" (no ": <reason>" when it is empty).
 Result<store::SealRecord> change_seal_status(store::Store& store, const std::string& actor,
                                              const std::string& id, store::SealStatus to,
                                              const std::string& reason, Time now);

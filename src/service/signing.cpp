@@ -1,5 +1,6 @@
 #include "service/signing.h"
 
+#include "image/qr_code.h"
 #include "ofd/copy.h"
 #include "ofd/document.h"
 #include "ofd/package.h"
@@ -65,16 +66,40 @@ Result<PendingSignature> pending_ofd(Result<ofd::PreparedSignature> prepared, Ti
                           at};
 }
 
-Result<std::vector<doc::Stamp>> pdf_stamps(ByteView pdf, const SealSignature& request,
-                                           const Limits& limits) {
+// Where a signature's pictures and verification code go.
+struct Layout {
+  std::vector<doc::Stamp> stamps;
+  std::vector<doc::CodeMark> marks;
+};
+
+Result<Layout> lay_out(const SealSignature& request, const std::vector<doc::PageSize>& pages,
+                       const doc::KeywordFinder& find, const Limits& limits) {
+  auto stamps = place(request, pages, find, limits);
+  if (!stamps) return stamps.error();
+  Layout layout{std::move(*stamps), {}};
+  if (!request.code) return layout;
+  const VerificationCode& code = *request.code;
+  auto modules = image::qr_modules(code.url);
+  if (!modules) return modules.error().with_context("verification code");
+  int page = code.at ? code.at->page : layout.stamps.front().page;
+  if (page < 0 || page >= static_cast<int>(pages.size()))
+    return Error::invalid_input("verification code: page " + std::to_string(page + 1) +
+                                " does not exist");
+  doc::RectMm area = code.at ? doc::RectMm{code.at->x_mm, code.at->y_mm, code.size_mm, code.size_mm}
+                             : doc::default_code_area(pages[page], code.size_mm);
+  layout.marks.push_back(
+      {page, area, modules->side, std::move(modules->dark), image::kQrQuietZone});
+  return layout;
+}
+
+Result<Layout> pdf_layout(ByteView pdf, const SealSignature& request, const Limits& limits) {
   auto document = pdf::Document::open(pdf);
   if (!document) return document.error();
   auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
-  return place(request, pdf::page_sizes(*document), find, limits);
+  return lay_out(request, pdf::page_sizes(*document), find, limits);
 }
 
-Result<std::vector<doc::Stamp>> ofd_stamps(ByteView ofd, const SealSignature& request,
-                                           const Limits& limits) {
+Result<Layout> ofd_layout(ByteView ofd, const SealSignature& request, const Limits& limits) {
   auto package = ofd::Package::open(ofd);
   if (!package) return package.error();
   auto structure = ofd::read_structure(*package);
@@ -83,29 +108,30 @@ Result<std::vector<doc::Stamp>> ofd_stamps(ByteView ofd, const SealSignature& re
   auto pages = ofd::page_sizes(*package, body);
   if (!pages) return pages.error();
   auto find = [&](const std::string& keyword) { return ofd::find_text(*package, body, keyword); };
-  return place(request, *pages, find, limits);
+  return lay_out(request, *pages, find, limits);
 }
 
 Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& request,
                                           const pki::Certificate& signer, Time at,
                                           const Limits& limits) {
-  auto stamps = pdf_stamps(pdf, request, limits);
-  if (!stamps) return stamps.error();
-  pdf::SignRequest sign{*stamps, request.seal,   signer,          request.pdf_format,
-                        at,      request.reason, request.location};
+  auto layout = pdf_layout(pdf, request, limits);
+  if (!layout) return layout.error();
+  pdf::SignRequest sign{layout->stamps, request.seal,     signer,       request.pdf_format, at,
+                        request.reason, request.location, layout->marks};
   auto pending = pending_pdf(pdf::prepare_signature(pdf, sign), at);
-  if (pending) pending->stamps = std::move(*stamps);
+  if (pending) pending->stamps = std::move(layout->stamps);
   return pending;
 }
 
 Result<PendingSignature> prepare_ofd_seal(ByteView ofd, const SealSignature& request,
                                           const pki::Certificate& signer, Time at,
                                           const Limits& limits) {
-  auto stamps = ofd_stamps(ofd, request, limits);
-  if (!stamps) return stamps.error();
-  ofd::SignRequest sign{ofd::SignatureKind::kSeal, *stamps, request.seal, signer, at, 0};
+  auto layout = ofd_layout(ofd, request, limits);
+  if (!layout) return layout.error();
+  ofd::SignRequest sign{
+      ofd::SignatureKind::kSeal, layout->stamps, request.seal, signer, at, 0, layout->marks};
   auto pending = pending_ofd(ofd::prepare_signature(ofd, sign), at);
-  if (pending) pending->stamps = std::move(*stamps);
+  if (pending) pending->stamps = std::move(layout->stamps);
   return pending;
 }
 
@@ -131,8 +157,10 @@ Result<std::vector<doc::Stamp>> plan_stamps(ByteView document, const SealSignatu
   if (!request.seal) return Error::invalid_input("no seal to stamp");
   auto format = detect_format(document);
   if (!format) return format.error();
-  return *format == DocumentFormat::kPdf ? pdf_stamps(document, request, limits)
-                                         : ofd_stamps(document, request, limits);
+  auto layout = *format == DocumentFormat::kPdf ? pdf_layout(document, request, limits)
+                                                : ofd_layout(document, request, limits);
+  if (!layout) return layout.error();
+  return std::move(layout->stamps);
 }
 
 Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& request,

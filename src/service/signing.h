@@ -8,6 +8,7 @@
 // once per call, by content. Time is a parameter.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,16 @@ struct SigningSettings {
   doc::TimeStamper stamper(const std::string& requester, Time now) const;
 };
 
+// A verification code (核验码): a QR code that opens the public verification page for the signed
+// document's record, printed with the seal and covered by its signature (doc::CodeMark). An OFD
+// takes one only with its first seal.
+struct VerificationCode {
+  std::string url;      // what the code holds
+  double size_mm = 20;  // the square's side, quiet zone included
+  // Its top-left corner; none: the bottom-right corner of the first stamp's page.
+  std::optional<doc::PositionRule> at = {};
+};
+
 // A seal signature: the seal whose picture is stamped and what the signature value is.
 struct SealSignature {
   // Where the seal shows; the stamps of all placements belong to the one signature.
@@ -49,6 +60,7 @@ struct SealSignature {
   const ses::SesSeal* seal = nullptr;
   doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // OFD seals are always SES
   std::string reason, location;                                  // PDF /Reason and /Location
+  std::optional<VerificationCode> code = {};
 };
 
 // A certified copy (加注件, ofd/copy.h): who makes it, what for, for how many years.
@@ -72,7 +84,8 @@ struct PendingSignature {
 // Stamps `request.seal` where its placements say, for `signer`'s certificate (which the seal
 // must list). kInvalidInput for a document of neither format, no placement, a placement the
 // document cannot meet (no such page, keyword not found, a cross-page seal on one page) with the
-// rule's message, more than limits.max_stamps pictures ("the placement makes N stamps, more than
+// rule's message, a verification code the engines refuse (off its page, an OFD already sealed),
+// more than limits.max_stamps pictures ("the placement makes N stamps, more than
 // the limit of M") or a prepared document over limits.max_output_bytes ("the signed document
 // would be N bytes, more than the limit of M").
 Result<PendingSignature> prepare_seal(ByteView document, const SealSignature& request,

@@ -241,8 +241,8 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
 // --- documents, audit, trust ----------------------------------------------------------------
 
 Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum,
-                                          ByteView document, const std::string& operation,
-                                          Time now) {
+                                          ByteView document, const std::string& operation, Time now,
+                                          const std::string& verification_code) {
   auto sm3 = store_.blobs().put(document);
   if (!sm3) return sm3.error();
   auto id = store::new_id();
@@ -254,9 +254,13 @@ Result<std::string> StorePlatform::record(const Caller& caller, const std::strin
                                *sm3,
                                static_cast<std::int64_t>(document.size()),
                                format ? *format : DocumentFormat::kPdf,
-                               now};
+                               now,
+                               verification_code};
   auto added = store_.add_document(
-      record, {now, caller.actor(), operation, *id, "document " + *sm3, biznum});
+      record, {now, caller.actor(), operation, *id,
+               "document " + *sm3 +
+                   (verification_code.empty() ? "" : ", verification code " + verification_code),
+               biznum});
   if (!added) return added.error();
   return *id;
 }

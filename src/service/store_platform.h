@@ -64,7 +64,8 @@ class StorePlatform final : public Credentials,
   void require_filing(bool required) { require_filing_ = required; }
 
   Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
-                             const std::string& operation, Time now) override;
+                             const std::string& operation, Time now,
+                             const std::string& verification_code) override;
 
   Status append(const std::string& actor, const std::string& operation, const std::string& object,
                 const std::string& detail, Time now, const std::string& biznum) override;

@@ -1,5 +1,9 @@
 #include "service/verification.h"
 
+#include <algorithm>
+#include <cstdint>
+
+#include "crypto/random.h"
 #include "ofd/verify.h"
 #include "pdf/verify.h"
 #include "service/documents.h"
@@ -52,6 +56,34 @@ Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, T
     out.signatures.push_back(summary_of(s, kind_of(s), s.signature_path));
   }
   return out;
+}
+
+constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr std::size_t kCodeLength = 16;
+
+Result<NewVerificationCode> new_verification_code(const std::string& public_url) {
+  auto bits = crypto::random_bytes(10);
+  if (!bits) return bits.error();
+  std::string code;
+  std::uint64_t buffer = 0;
+  int held = 0;
+  for (std::uint8_t byte : *bits) {
+    buffer = (buffer << 8) | byte;
+    held += 8;
+    while (held >= 5) {
+      held -= 5;
+      code += kCrockford[(buffer >> held) & 31];
+    }
+  }
+  std::string base = public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return NewVerificationCode{code, base + "/console/#/verify/" + code};
+}
+
+bool is_verification_code(std::string_view text) {
+  return text.size() == kCodeLength && std::all_of(text.begin(), text.end(), [](char c) {
+           return kCrockford.find(c) != std::string_view::npos;
+         });
 }
 
 }  // namespace eseal::service

@@ -39,4 +39,15 @@ struct VerifySummary {
 // that cannot be read at all; everything about its signatures is in the summary.
 Result<VerifySummary> verify(ByteView document, const ses::TrustPolicy& trust, Time at);
 
+// A signed document's verification code (核验码) and what its printed QR code holds: 16 letters
+// and digits of Crockford's base32 (80 random bits; no I, L, O or U to misread), and the address
+// of the public verification page for it, `public_url` + "/console/#/verify/" + code. The code
+// is stored with the document's record (DocumentArchive::record), by which the page finds it.
+struct NewVerificationCode {
+  std::string code, url;
+};
+Result<NewVerificationCode> new_verification_code(const std::string& public_url);
+// Whether `text` has the form of a verification code (so that a malformed one is refused early).
+bool is_verification_code(std::string_view text);
+
 }  // namespace eseal::service

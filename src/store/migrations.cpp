@@ -264,6 +264,12 @@ CREATE INDEX documents_created ON documents (created_at);
 CREATE INDEX audit_object ON audit (object);
 )sql";
 
+// A signed document's verification code (its QR code opens the public page for its record).
+constexpr std::string_view kVerificationCodes = R"sql(
+ALTER TABLE documents ADD COLUMN verification_code TEXT;
+CREATE UNIQUE INDEX documents_verification_code ON documents (verification_code);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -277,6 +283,7 @@ constexpr std::array kMigrations{
     Migration{9, "DB4403 credentials on apps", kSzCredentials},
     Migration{10, "filing: unique seal codes and filed seals, unfiled seals", kFiling},
     Migration{11, "console accounts", kConsoleAccounts},
+    Migration{12, "documents' verification codes", kVerificationCodes},
 };
 
 }  // namespace

@@ -263,7 +263,7 @@ constexpr std::string_view kTaskWhere =
     " AND (? = 0 OR updated_at >= ?) AND (? = 0 OR updated_at < ?)";
 
 constexpr std::string_view kDocumentColumns =
-    "id, app_id, biznum, blob_sm3, size, format, created_at";
+    "id, app_id, biznum, blob_sm3, size, format, created_at, verification_code";
 
 Result<DocumentRecord> read_document(const Statement& s) {
   DocumentRecord doc;
@@ -281,6 +281,7 @@ Result<DocumentRecord> read_document(const Statement& s) {
     return Error::internal("document " + doc.id + " has an unknown format: " + format);
   }
   doc.created = from_epoch(s.integer(6));
+  doc.verification_code = s.text(7);
   return doc;
 }
 
@@ -617,9 +618,9 @@ class SqliteStore final : public Store {
     if (!*stored) return Error::invalid_input("document " + doc.id + ": its blob is not stored");
     return write(audit, [&]() -> Status {
       return run("INSERT INTO documents (" + std::string(kDocumentColumns) +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                  doc.id, OrNull{doc.app_id}, doc.biznum, doc.blob_sm3, doc.size,
-                 column_name(doc.format), epoch(doc.created));
+                 column_name(doc.format), epoch(doc.created), OrNull{doc.verification_code});
     });
   }
 
@@ -628,6 +629,13 @@ class SqliteStore final : public Store {
     return one<DocumentRecord>(
         "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?", read_document,
         "no document " + id, id);
+  }
+
+  Result<DocumentRecord> find_document_by_code(const std::string& code) override {
+    std::lock_guard lock(mutex_);
+    return one<DocumentRecord>(
+        "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE verification_code = ?",
+        read_document, "no document with verification code " + code, code);
   }
 
   Result<std::vector<DocumentRecord>> list_documents(std::int64_t offset,

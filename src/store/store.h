@@ -162,6 +162,8 @@ struct DocumentRecord {
   std::int64_t size = 0;
   DocumentFormat format = DocumentFormat::kPdf;
   Time created{};
+  // The code its printed QR code carries to the public verification page; "" when none.
+  std::string verification_code = {};
 };
 
 // A time-stamp token the authority issued.
@@ -375,6 +377,8 @@ class Store {
 
   virtual Status add_document(const DocumentRecord& doc, const AuditEntry& audit) = 0;
   virtual Result<DocumentRecord> find_document(const std::string& id) = 0;
+  // The document whose verification code is `code`; kNotFound when none.
+  virtual Result<DocumentRecord> find_document_by_code(const std::string& code) = 0;
   virtual Result<std::vector<DocumentRecord>> find_documents_by_biznum(
       const std::string& app_id, const std::string& biznum) = 0;
   // Newest first, skipping `offset`, at most `limit`.

@@ -20,6 +20,7 @@
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
+#include "support/process.h"
 #include "support/registered_seal.h"
 #include "support/sealing_parties.h"
 
@@ -195,10 +196,12 @@ TEST(RestApi, TheOpenApiDocumentDescribesExactlyTheRoutes) {
 // requests carry an empty JSON object, so that a permitted change stops at its input check.
 TEST(RestApi, EveryRouteAnswersEachRoleAsItsPermissionSays) {
   auto target_of = [](std::string path) {
-    for (const auto& [name, value] : {std::pair{std::string("{id}"), world().seal_id()},
-                                      std::pair{std::string("{login}"), std::string("auditor")},
-                                      std::pair{std::string("{page}"), std::string("1")},
-                                      std::pair{std::string("{kind}"), std::string("run")}}) {
+    for (const auto& [name, value] :
+         {std::pair{std::string("{id}"), world().seal_id()},
+          std::pair{std::string("{login}"), std::string("auditor")},
+          std::pair{std::string("{page}"), std::string("1")},
+          std::pair{std::string("{kind}"), std::string("run")},
+          std::pair{std::string("{code}"), std::string("0123456789ABCDEF")}}) {
       if (auto at = path.find(name); at != std::string::npos) path.replace(at, name.size(), value);
     }
     return path;
@@ -436,6 +439,49 @@ TEST(RestApi, SealAdministratorOperatorVisitorAndAuditorEachDoTheirPart) {
   expect_error_shape(auditor.call("POST", "/api/v1/seals/" + seal + "/status",
                                   R"({"status":"frozen","reason":"x"})"),
                      403, "forbidden");
+}
+
+// A verification code printed with the seal: its QR code, read off the signed page by zbarimg,
+// opens the public page for the document's record, which gives the stored original's hashes.
+TEST(RestApi, AVerificationCodeLeadsToThePublicRecordOfTheSignedDocument) {
+  Person operator_ = as("operator");
+  std::string pdf = upload(operator_, eseal::test::blank_pdf(1));
+  HttpResponse stamped = operator_.call(
+      "POST", "/api/v1/documents/" + pdf + "/stamp",
+      R"({"sealId":")" + world().seal_id() +
+          R"(","placement":{"type":"position","page":1,"xMm":100,"yMm":150},"verificationCode":true})");
+  ASSERT_EQ(stamped.status, 201) << stamped.body;
+  auto record = parse(stamped.body);
+  ASSERT_TRUE(record.HasMember("verificationCode")) << stamped.body;
+  std::string code = record["verificationCode"].GetString();
+  EXPECT_EQ(code.size(), 16u);
+  std::string id = record["id"].GetString();
+  HttpResponse content = operator_.call("GET", "/api/v1/documents/" + id + "/content");
+
+  Person visitor;
+  HttpResponse found = visitor.call("GET", "/api/v1/public/documents/" + code);
+  ASSERT_EQ(found.status, 200) << found.body;
+  auto original = parse(found.body);
+  EXPECT_EQ(std::string(original["sm3"].GetString()),
+            crypto::to_hex(crypto::sm3(as_bytes(content.body))));
+  EXPECT_EQ(std::string(original["sha256"].GetString()),
+            crypto::to_hex(crypto::sha256(as_bytes(content.body))));
+  EXPECT_EQ(std::string(original["format"].GetString()), "pdf");
+  auto report = parse(visitor.call("POST", "/api/v1/verification", content.body, false).body);
+  EXPECT_TRUE(report["valid"].GetBool()) << "the code is covered by the signature";
+  expect_error_shape(visitor.call("GET", "/api/v1/public/documents/0123456789ABCDEF"), 404,
+                     "not_found");
+  expect_error_shape(visitor.call("GET", "/api/v1/public/documents/not-a-code"), 404, "not_found");
+
+  if (eseal::test::run_command("command -v zbarimg").exit_code != 0)
+    GTEST_SKIP() << "zbarimg (zbar-tools) is not installed";
+  HttpResponse page = operator_.call("GET", "/api/v1/documents/" + id + "/pages/1?dpi=150");
+  ASSERT_EQ(page.status, 200);
+  eseal::test::TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "page.png", as_bytes(page.body)).ok());
+  auto scan = eseal::test::run_command("zbarimg -q --raw " + (dir.path() / "page.png").string() +
+                                       " 2>/dev/null");
+  EXPECT_NE(scan.output.find("/console/#/verify/" + code), std::string::npos) << scan.output;
 }
 
 TEST(RestApi, ASealAdministratorMakesASealAfterPreviewingItsPicture) {

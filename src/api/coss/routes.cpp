@@ -547,11 +547,9 @@ void add_routes(Server& server, Adapter& adapter) {
     server.route(
         "POST", "/coss/service/v1/" + name,
         [&adapter, name](const api::Request& request) {
-          // Where phones reach us, as the business system did: behind a proxy that terminates
-          // TLS, its X-Forwarded-Proto.
-          std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
-          std::string host(request.headers.get("Host").value_or("127.0.0.1"));
-          std::string body = adapter.handle(name, request.body, now_utc(), scheme + "://" + host);
+          // Where phones reach us, as the business system did.
+          std::string body =
+              adapter.handle(name, request.body, now_utc(), api::request_origin(request));
           // The one operation that answers a page (getAuthCodeForH5Mini) does so on success.
           bool page = body.rfind("<!DOCTYPE html>", 0) == 0;
           Response r = Response::json(200, std::move(body));

@@ -243,6 +243,7 @@ void write_document(JsonWriter& w, const store::DocumentRecord& d) {
   key_string(w, "biznum", d.biznum);
   key_string(w, "appId", d.app_id);
   key_time(w, "created", d.created);
+  if (!d.verification_code.empty()) key_string(w, "verificationCode", d.verification_code);
   w.EndObject();
 }
 
@@ -411,12 +412,15 @@ class Adapter::Api {
   Response plan_placement(Context& c);
   Response document_verification(Context& c);
   Response verify_upload(Context& c);
+  Response public_document(Context& c);
 
   Result<service::SealDesign> design_of(const Value& object, bool for_preview);
   struct SealRequest {
     service::SealInUse seal;
     service::Placement placement;
     std::string reason, location;
+    // The verification code to print with the seal, when asked for ("verificationCode": true).
+    std::optional<service::NewVerificationCode> code;
     // What prepare_seal and plan_stamps take; it points into `seal`.
     service::SealSignature signature(doc::SignatureFormat format) const;
   };
@@ -521,6 +525,7 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "GET", "/api/v1/documents/{id}/verification", "documents.read",
         &Adapter::Api::document_verification);
   route(server, "POST", "/api/v1/verification", "", &Adapter::Api::verify_upload, upload);
+  route(server, "GET", "/api/v1/public/documents/{code}", "", &Adapter::Api::public_document);
   return routes_;
 }
 
@@ -1127,7 +1132,8 @@ Response Adapter::Api::document_page(Context& c) {
   return response;
 }
 
-// {sealId, placement, reason, location}: the seal the caller may use and where it goes.
+// {sealId, placement, reason, location, verificationCode}: the seal the caller may use, where it
+// goes, and whether a verification code is printed with it.
 Result<Adapter::Api::SealRequest> Adapter::Api::seal_request(const Value& o, const Context& c) {
   auto seal_id = required_text(o, "sealId");
   if (!seal_id) return seal_id.error();
@@ -1136,14 +1142,25 @@ Result<Adapter::Api::SealRequest> Adapter::Api::seal_request(const Value& o, con
   auto reason = text_field(o, "reason");
   auto location = text_field(o, "location");
   if (const Error* e = first_error(reason, location)) return *e;
+  auto with_code = bool_field(o, "verificationCode");
+  if (!with_code) return with_code.error();
   auto in_use = s_.platform.seals.usable(*seal_id, c.caller(), c.now);
   if (!in_use) return in_use.error();
-  return SealRequest{std::move(*in_use), std::move(*placement), reason->value_or(""),
-                     location->value_or("")};
+  SealRequest request{std::move(*in_use), std::move(*placement), reason->value_or(""),
+                      location->value_or(""), std::nullopt};
+  if (with_code->value_or(false)) {
+    auto code = service::new_verification_code(
+        options_.public_url.empty() ? request_origin(c.request) : options_.public_url);
+    if (!code) return code.error();
+    request.code = std::move(*code);
+  }
+  return request;
 }
 
 service::SealSignature Adapter::Api::SealRequest::signature(doc::SignatureFormat format) const {
-  return {{placement}, &seal.seal.seal, format, reason, location};
+  service::SealSignature signature{{placement}, &seal.seal.seal, format, reason, location};
+  if (code) signature.code = service::VerificationCode{code->url};
+  return signature;
 }
 
 Response Adapter::Api::plan_placement(Context& c) {
@@ -1192,7 +1209,8 @@ Response Adapter::Api::stamp_document(Context& c) {
   if (!stamped) return refusal(stamped.error());
   // The versions of one document share the first upload's id as their business number.
   std::string biznum = source.biznum.empty() ? source.id : source.biznum;
-  auto id = s_.platform.documents.record(c.caller(), biznum, *stamped, "document.stamp", c.now);
+  auto id = s_.platform.documents.record(c.caller(), biznum, *stamped, "document.stamp", c.now,
+                                         request->code ? request->code->code : std::string());
   if (!id) return refusal(id.error());
   return stored_answer(*id, "document.stamp");
 }
@@ -1207,6 +1225,32 @@ Response Adapter::Api::document_verification(Context& c) {
   auto bytes = stored_document(std::string(c.request.param("id")));
   if (!bytes) return refusal(bytes.error());
   return verification_of(*bytes, c.now);
+}
+
+// What anyone holding a document with a verification code may learn of its record: that it
+// exists, when it was signed, and its hashes, to compare with the file they hold.
+Response Adapter::Api::public_document(Context& c) {
+  std::string code(c.request.param("code"));
+  if (!service::is_verification_code(code))
+    return error(404, "not_found", "no document has this verification code");
+  auto record = s_.store.find_document_by_code(code);
+  if (!record) {
+    if (record.error().kind == ErrorKind::kNotFound)
+      return error(404, "not_found", "no document has this verification code");
+    return refusal(record.error());
+  }
+  auto bytes = s_.store.blobs().get(record->blob_sm3);
+  if (!bytes) return refusal(bytes.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    key_string(w, "verificationCode", code);
+    key_string(w, "format", store::column_name(record->format));
+    key_int(w, "size", record->size);
+    key_time(w, "signed", record->created);
+    key_string(w, "sm3", hex_digest(crypto::HashAlgorithm::kSm3, *bytes));
+    key_string(w, "sha256", hex_digest(crypto::HashAlgorithm::kSha256, *bytes));
+    w.EndObject();
+  });
 }
 
 Response Adapter::Api::verify_upload(Context& c) {

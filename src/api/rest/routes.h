@@ -33,6 +33,9 @@ struct Options {
   service::SigningSettings signing;
   std::uint64_t max_document_bytes = std::uint64_t{64} << 20;  // an uploaded document
   bool secure_cookies = false;  // the session cookie only over HTTPS (the server has TLS)
+  // Where people reach the public verification page ("https://seal.example.org"), for the
+  // verification codes printed on documents; empty: as the request reached the server.
+  std::string public_url;
 };
 
 // What the door works with; everything must outlive the routes.

@@ -20,10 +20,8 @@ void add_routes(Server& server, Adapter& adapter) {
     server.route(
         "POST", "/sz/v1/" + function,
         [&adapter, function](api::Request& request) {
-          std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
-          std::string host(request.headers.get("Host").value_or("127.0.0.1"));
-          Outcome out =
-              adapter.handle(function, std::move(request.body), now_utc(), scheme + "://" + host);
+          Outcome out = adapter.handle(function, std::move(request.body), now_utc(),
+                                       api::request_origin(request));
           Response response = Response::json(200, std::move(out.body));
           response.log_fields = {{"app", out.app}, {"function", function}, {"code", out.code}};
           return response;
