@@ -85,6 +85,7 @@ async function signIn(role) {
 // --- the operator stamps a PDF by dragging a seal, and an OFD by keyword ---
 let signedPdf;
 let signedOfd;
+let verifyLink;
 {
   const { context, page } = await signIn('operator');
   await page.goto(`${base}#/sign`);
@@ -107,8 +108,11 @@ let signedOfd;
   const placed = await page.locator('.placed').innerText();
   check(/第 1 页/.test(placed), `the seal is placed on page 1: ${placed}`);
   await shot(page, 'operator-placed');
+  await page.check('#with-code');
   await page.click('#sign');
   await page.waitForSelector('#download');
+  verifyLink = await page.locator('#verification-link').getAttribute('href').catch(() => null);
+  check(/^#\/verify\/[0-9A-Z]{16}$/.test(verifyLink ?? ''), `the signed PDF carries a verification code: ${verifyLink}`);
   await page.waitForSelector('.page[data-page="1"] canvas');
   await page.waitForTimeout(500);
   const signedShot = await shot(page, 'operator-signed-pdf');
@@ -196,6 +200,19 @@ for (const [file, kind] of [['signed.pdf', 'pdf'], ['signed.ofd', 'ofd']]) {
     `a tampered copy is rejected: ${await page.locator('#verdict').innerText()}`);
   check(await page.locator('.check-failed').count() > 0, 'the failed check is shown');
   await shot(page, 'visitor-tampered');
+  // The verification code's page: the original the platform keeps, and whether a file is it.
+  await page.goto(`${base}${verifyLink}`);
+  await page.waitForSelector('#original dl');
+  check((await page.locator('#original').innerText()).includes('SM3'), 'the original\'s hashes are shown');
+  await page.setInputFiles('#verify-file', 'signed.pdf');
+  await page.waitForSelector('#comparison');
+  check((await page.locator('#comparison').getAttribute('class')).includes('verdict-valid'),
+    `the signed PDF is the original: ${await page.locator('#comparison').innerText()}`);
+  await shot(page, 'visitor-original');
+  await page.setInputFiles('#verify-file', 'tampered.pdf');
+  await page.waitForFunction(() => document.querySelector('#comparison')?.className.includes('verdict-failed'), null, { timeout: 10000 }).catch(() => {});
+  check((await page.locator('#comparison').getAttribute('class')).includes('verdict-failed'),
+    'a changed copy is not the original');
   const sealId = JSON.parse(readFileSync('var/demo/requests/keyWordSealSign.json', 'utf8')).signList[0].sealId;
   await page.fill('#seal-code', sealId);
   await page.click('form.card button[type=submit]');

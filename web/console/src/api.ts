@@ -70,6 +70,17 @@ export interface DocumentRecord {
   sm3: string;
   biznum: string;
   created: string;
+  verificationCode?: string;
+}
+
+// GET /public/documents/{code}: a signed document's record, found by its verification code.
+export interface PublicDocument {
+  verificationCode: string;
+  format: "pdf" | "ofd";
+  size: number;
+  signed: string;
+  sm3: string;
+  sha256: string;
 }
 
 export class ApiError extends Error {

@@ -99,11 +99,11 @@ function go(route: string): void {
 export async function render(): Promise<void> {
   const app = document.getElementById("app")!;
   document.documentElement.lang = currentLanguage() === "zh" ? "zh-CN" : "en";
-  const route = location.hash.replace(/^#\/?/, "").split("/")[0] || "";
+  const [route = "", argument] = location.hash.replace(/^#\/?/, "").split("/");
   const main = h("main", { id: "main" });
   if (route === "verify") {
     replace(app, header("verify"), main);
-    await verifyPage(main);
+    await verifyPage(main, argument ? decodeURIComponent(argument) : undefined);
     return;
   }
   if (session === null) session = await loadSession();

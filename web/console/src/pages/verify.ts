@@ -1,7 +1,9 @@
 // The public verification page: anyone given a stamped PDF or OFD drops it here and reads, in
 // plain words, whether it is intact and who sealed it when, check by check, with the document's
 // SM3 and SHA-256 to compare with what they hold; and looks up a seal's status by its code.
-import { ApiError, call, type SignatureReport, type Verification } from "../api";
+// Opened from a document's verification code (#/verify/<code>, its printed QR code), it shows
+// the original the platform keeps and says whether the file dropped is that original.
+import { ApiError, call, type PublicDocument, type SignatureReport, type Verification } from "../api";
 import { h, replace, when } from "../dom";
 import { t, tr } from "../i18n";
 
@@ -14,8 +16,26 @@ interface PublicSeal {
   organizationName: string;
 }
 
-export async function verifyPage(main: HTMLElement): Promise<void> {
+export async function verifyPage(main: HTMLElement, code?: string): Promise<void> {
   const report = h("section", { class: "report", "aria-live": "polite" });
+  let original: PublicDocument | null = null;
+  const originalCard = h("section", { class: "card original", id: "original" });
+  if (code) {
+    try {
+      original = await call<PublicDocument>("GET", `/public/documents/${encodeURIComponent(code)}`);
+      replace(originalCard, h("h2", null, t("originalTitle")),
+        h("dl", null,
+          h("dt", null, t("codeLabel")), h("dd", null, h("code", null, original.verificationCode)),
+          h("dt", null, t("originalSigned")), h("dd", null, when(original.signed)),
+          h("dt", null, "SM3"), h("dd", null, h("code", null, original.sm3)),
+          h("dt", null, "SHA-256"), h("dd", null, h("code", null, original.sha256)),
+          h("dt", null, t("size")), h("dd", null, `${original.size} B`)),
+        h("p", { class: "muted" }, t("originalHint")));
+    } catch (e) {
+      replace(originalCard, h("p", { class: "verdict verdict-failed", role: "alert" },
+        e instanceof ApiError && e.status === 404 ? t("originalMissing") : e instanceof Error ? e.message : String(e)));
+    }
+  }
   const input = h("input", { id: "verify-file", type: "file", accept: ".pdf,.ofd,application/pdf", class: "visually-hidden", onchange: () => {
     const picked = input.files?.[0];
     if (picked) void check(picked);
@@ -31,31 +51,39 @@ export async function verifyPage(main: HTMLElement): Promise<void> {
     if (picked) void check(picked);
   });
 
-  const code = h("input", { id: "seal-code", autocomplete: "off" });
+  const sealCode = h("input", { id: "seal-code", autocomplete: "off" });
   const found = h("div", { "aria-live": "polite" });
   const lookup = h("form", { class: "card", onsubmit: async (event: Event) => {
     event.preventDefault();
     try {
-      const seal = await call<PublicSeal>("GET", `/public/seals/${encodeURIComponent(code.value.trim())}`);
+      const seal = await call<PublicSeal>("GET", `/public/seals/${encodeURIComponent(sealCode.value.trim())}`);
       replace(found, h("p", null, h("span", { class: `status status-${seal.status}` }, tr(`status.${seal.status}`, seal.status)), " ",
         seal.name, seal.organizationName ? ` · ${seal.organizationName}` : "", " · ", `${t("validity")}: ${when(seal.validStart)} – ${when(seal.validEnd)}`));
     } catch (e) {
       replace(found, h("p", { class: "error" }, e instanceof ApiError ? e.message : String(e)));
     }
-  } }, h("h2", null, t("lookupTitle")), h("label", { for: "seal-code" }, t("sealCode")), code,
+  } }, h("h2", null, t("lookupTitle")), h("label", { for: "seal-code" }, t("sealCode")), sealCode,
     h("button", { type: "submit", class: "primary" }, t("lookup")), found);
 
-  replace(main, h("h1", null, t("verifyTitle")), input, drop, report, lookup);
+  replace(main, h("h1", null, t("verifyTitle")), code ? originalCard : null, input, drop, report, lookup);
 
   async function check(file: File): Promise<void> {
     replace(report, h("p", { class: "muted" }, "…"));
     try {
       const result = await call<Verification>("POST", "/verification", file, "application/octet-stream");
-      replace(report, verdict(result), result.signatures.map(signature), hashes(result));
+      replace(report, original ? comparison(result, original) : null, verdict(result),
+        result.signatures.map(signature), hashes(result));
     } catch (e) {
       replace(report, h("p", { class: "verdict verdict-failed", role: "alert" }, e instanceof ApiError ? e.message : String(e)));
     }
   }
+}
+
+// Whether the file dropped is, byte for byte, the original the verification code names.
+function comparison(result: Verification, original: PublicDocument): HTMLElement {
+  const same = result.sm3 === original.sm3 && result.sha256 === original.sha256;
+  return h("p", { class: `verdict verdict-${same ? "valid" : "failed"}`, role: "status", id: "comparison" },
+    same ? "✔ " : "✘ ", same ? t("matchesOriginal") : t("differsFromOriginal"));
 }
 
 function verdict(result: Verification): HTMLElement {

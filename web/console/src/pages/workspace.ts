@@ -66,6 +66,7 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
       onpointerdown: (event: PointerEvent) => startDrag(event, seal),
     })));
 
+  const withCode = h("input", { id: "with-code", type: "checkbox" });
   const file = h("input", { id: "document", type: "file", accept: ".pdf,.ofd,application/pdf", onchange: () => void open() });
   replace(
     main,
@@ -77,6 +78,7 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
         h("label", { for: "mode" }, t("placement")), mode, keywordFields, crossFields,
         status,
         previewButton,
+        h("label", { class: "check-option" }, withCode, t("withCode")),
         h("button", { class: "primary", type: "button", id: "sign", onclick: () => void sign() }, t("signNow")),
         result),
       viewer),
@@ -206,7 +208,9 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
     if (!wanted || !documentId) return;
     try {
       const { stamps } = await call<{ stamps: { page: number; visible: { xMm: number; yMm: number; widthMm: number; heightMm: number } }[] }>(
-        "POST", `/documents/${documentId}/placements`, { sealId: chosen.seal.id, placement: wanted });
+        "POST", `/documents/${documentId}/placements`, {
+        sealId: chosen.seal.id, placement: wanted, verificationCode: withCode.checked,
+      });
       for (const stamp of stamps) {
         const sheet = viewer.querySelector<HTMLElement>(`.page[data-page="${stamp.page}"]`);
         if (!sheet) continue;
@@ -228,10 +232,15 @@ export async function workspacePage(main: HTMLElement): Promise<void> {
     const wanted = placement();
     if (!wanted) return showError(result, t("noPlacement"));
     try {
-      const signed = await call<DocumentRecord>("POST", `/documents/${documentId}/stamp`, { sealId: chosen.seal.id, placement: wanted });
+      const signed = await call<DocumentRecord>("POST", `/documents/${documentId}/stamp`, {
+        sealId: chosen.seal.id, placement: wanted, verificationCode: withCode.checked,
+      });
       await show(signed.id);
       replace(result,
         h("p", { class: "ok", role: "status" }, t("signed")),
+        signed.verificationCode
+          ? h("p", null, `${t("codeLabel")}: `, h("a", { id: "verification-link", href: `#/verify/${signed.verificationCode}` }, signed.verificationCode))
+          : null,
         h("a", { class: "button primary", id: "download", href: `/api/v1/documents/${signed.id}/content`, download: `${signed.id}.${format}` }, t("download")));
     } catch (e) {
       showError(result, e);
