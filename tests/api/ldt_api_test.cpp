@@ -339,6 +339,34 @@ TEST(LdtApi, TheDoorsSignaturesCarryAVerifiedTimeStamp) {
   }));
 }
 
+// eseal's own verifyCode: a verification code printed with the first signature, answered and
+// kept with the document's record; a value other than 0 or 1 is refused.
+TEST(LdtApi, AVerificationCodeIsPrintedAndKeptWithTheRecord) {
+  Reply r = call("positionSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(1)) + "\"," +
+                                         sign_list(R"("pageNum":"1","zx":"50","zy":"50")") +
+                                         R"(,"verifyCode":"1"})");
+  ASSERT_EQ(r.code(), "1") << r.info();
+  ASSERT_TRUE(r.content().HasMember("verifyCode"));
+  std::string code = r.content()["verifyCode"].GetString();
+  auto record = world().store().find_document_by_code(code);
+  ASSERT_TRUE(record.ok()) << code;
+  EXPECT_EQ(*world().store().blobs().get(record->blob_sm3), r.signed_data());
+  EXPECT_NE(to_string(r.signed_data()).find("/NM (Signature1 code)"), std::string::npos);
+  Reply v = call("verifyFile", R"({"data":")" + b64(r.signed_data()) + "\"}");
+  EXPECT_EQ(v.code(), "1") << v.info();
+
+  Reply none = call("positionSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(1)) + "\"," +
+                                            sign_list(R"("pageNum":"1","zx":"50","zy":"50")") +
+                                            R"(,"verifyCode":"0"})");
+  ASSERT_EQ(none.code(), "1") << none.info();
+  EXPECT_FALSE(none.content().HasMember("verifyCode"));
+  Reply bad = call("positionSealSign", R"({"data":")" + b64(eseal::test::blank_pdf(1)) + "\"," +
+                                           sign_list(R"("pageNum":"1","zx":"50","zy":"50")") +
+                                           R"(,"verifyCode":"yes"})");
+  EXPECT_EQ(bad.code(), "0");
+  EXPECT_EQ(bad.info(), "verifyCode应为0或1");
+}
+
 TEST(LdtApi, LicenceLockSignAndLockCopyAndVerify) {
   Bytes ofd = text_ofd("电子证照\n持证人：张三\n");
   Reply sealed =

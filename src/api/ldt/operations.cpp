@@ -16,6 +16,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "image/seal_picture.h"
+#include "service/verification.h"
 
 namespace eseal::api::ldt {
 namespace {
@@ -69,8 +70,13 @@ Result<service::Placement> position_of(const Value& item,
 class Call {
  public:
   Call(const service::Platform& platform, const Options& options, const service::Caller& caller,
-       const Value& content, Time now)
-      : platform_(platform), options_(options), caller_(caller), content_(content), now_(now) {}
+       const Value& content, Time now, std::string public_url)
+      : platform_(platform),
+        options_(options),
+        caller_(caller),
+        content_(content),
+        now_(now),
+        public_url_(std::move(public_url)) {}
 
   // BIZNUM, or PBIZNUM as appendix A example 22 spells it; both at once are refused.
   Status read_biznum() {
@@ -339,6 +345,8 @@ class Call {
     auto document = ofd_only ? ofd_data() : data();
     if (!document) return document.error();
     Bytes current = std::move(*document);
+    auto with_code = verification_code_wanted();
+    if (!with_code) return with_code.error();
     for (const Value& item : (*list)->GetArray()) {
       auto rule = placement(item);
       if (!rule) return rule.error();
@@ -351,6 +359,13 @@ class Call {
                                      settings.pdf_format,
                                      text_of(item, "reason"),
                                      text_of(item, "location")};
+      // eseal's own verifyCode: a verification code printed with the first signature.
+      if (*with_code && code_.code.empty()) {
+        auto code = service::new_verification_code(public_url_);
+        if (!code) return refused(internal_error(code.error()));
+        code_ = std::move(*code);
+        request.code = service::VerificationCode{code_.url};
+      }
       auto stamped =
           service::sign(service::prepare_seal(current, request, in_use->signer->certificate(), now_,
                                               settings.limits),
@@ -377,9 +392,28 @@ class Call {
       }
       biznum_ = "BIZ" + digits + crypto::to_hex(*random);
     }
-    if (auto s = platform_.documents.record(caller_, biznum_, document, operation, now_); !s)
+    if (auto s =
+            platform_.documents.record(caller_, biznum_, document, operation, now_, code_.code);
+        !s)
       return refused(internal_error(s.error()));
-    return string_content({{"signedData", crypto::to_base64(document)}, {"BIZNUM", biznum_}});
+    std::string data = crypto::to_base64(document);
+    if (code_.code.empty()) return string_content({{"signedData", data}, {"BIZNUM", biznum_}});
+    return string_content({{"signedData", data}, {"BIZNUM", biznum_}, {"verifyCode", code_.code}});
+  }
+
+  // verifyCode "1" (or true): print a verification code with the document's first signature;
+  // "0", false or absent: none.
+  Result<bool> verification_code_wanted() const {
+    auto it = content_.FindMember("verifyCode");
+    if (it == content_.MemberEnd() || it->value.IsNull()) return false;
+    if (it->value.IsBool()) return it->value.GetBool();
+    if (it->value.IsString()) {
+      std::string_view v(it->value.GetString(), it->value.GetStringLength());
+      if (v == "1" || v == "0" || v.empty()) return v == "1";
+    }
+    if (it->value.IsInt() && (it->value.GetInt() == 0 || it->value.GetInt() == 1))
+      return it->value.GetInt() == 1;
+    return refused("verifyCode应为0或1");
   }
 
   const service::Platform& platform_;
@@ -387,6 +421,8 @@ class Call {
   const service::Caller& caller_;
   const Value& content_;
   Time now_;
+  std::string public_url_;
+  service::NewVerificationCode code_;
   std::string biznum_;
   Bytes last_document_;
   service::DocumentFormat format_ = service::DocumentFormat::kPdf;  // of the data read
@@ -493,6 +529,7 @@ Result<Options> options_from(const api::Config& config) {
   o.signing.pdf_format = *format;
   o.signing.limits.max_stamps = size(config.limits.stamps);
   o.signing.limits.max_output_bytes = size(config.limits.output_mib) << 20;
+  o.public_url = config.console.public_url;
   return o;
 }
 
@@ -500,7 +537,7 @@ std::uint64_t body_limit(const Options& options) {
   return (options.max_file_size + 2) / 3 * 4 + (std::uint64_t{2} << 20);
 }
 
-Outcome Adapter::handle(std::string_view body, Time now) {
+Outcome Adapter::handle(std::string_view body, Time now, std::string_view origin) {
   Outcome out;
   Header seen;
   auto request = parse_request(body, options_.max_json_depth, &seen);
@@ -542,7 +579,8 @@ Outcome Adapter::handle(std::string_view body, Time now) {
       return refuse({s.error().message, "sign-info"}, true);
   }
   trim_content(*request);
-  Call call(platform_, options_, caller, *request->content, now);
+  Call call(platform_, options_, caller, *request->content, now,
+            options_.public_url.empty() ? std::string(origin) : options_.public_url);
   Status biznum = call.read_biznum();
   Answer answer =
       filing   ? answer_filing(*filing_, h.businesstype, caller, app_cert, *request->content, now)

@@ -32,6 +32,9 @@ struct Options {
   std::size_t max_list_items = 1000;      // pages listed in a keywordModel
   unsigned max_json_depth = 32;           // nesting of the body
   service::SigningSettings signing;       // PDF format, pictures per signature, output size
+  // Where people reach the public verification page, for verification codes ([console]
+  // public_url); empty: as the request reached the server.
+  std::string public_url;
 };
 
 // The largest body the door accepts: a file of max_file_size in base64 and 2 MiB for the
@@ -56,7 +59,9 @@ class Adapter {
   // (api/ldt/filing.h).
   Adapter(service::Platform platform, Options options, FilingDoor* filing = nullptr)
       : platform_(platform), options_(options), filing_(filing) {}
-  Outcome handle(std::string_view body, Time now);
+  // `origin`: where the request reached the server (api::request_origin), for the addresses
+  // of verification codes when no public_url is configured.
+  Outcome handle(std::string_view body, Time now, std::string_view origin = {});
   const Options& options() const { return options_; }
 
  private:
