@@ -15,6 +15,7 @@
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
+#include "ofd/package.h"
 #include "ofd/writer.h"
 #include "service/held_signatures.h"
 #include "service/stored_files.h"
@@ -622,13 +623,25 @@ TEST_F(SzTest, CentralizedSigningStoresUploadsSignsAndDownloads) {
                                  world_.platform().trust(), now_utc());
   ASSERT_TRUE(summary.ok());
   EXPECT_TRUE(summary->valid());
-  // By fileBase64 too, on an OFD.
+  // By fileBase64 too, on an OFD, with eseal's own verifyCode: the code's record is the
+  // signed document, which carries the code's annotation.
   Answer ofd = call("genCentralizedSignature",
                     R"({"outUserId":"1","signatoriesList":[{"x":40,"y":60,"page":1,"sealId":")" +
-                        server_seal_ + R"("}],"orderId":"o2","fileBase64":")" +
+                        server_seal_ + R"("}],"orderId":"o2","verifyCode":"TRUE","fileBase64":")" +
                         b64(text_ofd("文件")) + "\"}");
   ASSERT_TRUE(ofd.ok()) << ofd.msg;
   EXPECT_TRUE(ofd.field("layoutPath").ends_with(".ofd"));
+  auto coded = world_.store().find_document_by_code(ofd.field("verifyCode"));
+  ASSERT_TRUE(coded.ok()) << ofd.field("verifyCode");
+  auto coded_ofd = world_.store().blobs().get(coded->blob_sm3);
+  ASSERT_TRUE(coded_ofd.ok());
+  EXPECT_TRUE(ofd::Package::open(*coded_ofd)->contains("Doc_0/Annots/Page_0/CodeAnnotation.xml"));
+  EXPECT_TRUE(service::verify(*coded_ofd, world_.platform().trust(), now_utc())->valid());
+  EXPECT_EQ(call("genCentralizedSignature",
+                 R"({"signatoriesList":[{"x":40,"y":60,"page":1,"sealId":")" + server_seal_ +
+                     R"("}],"verifyCode":"maybe","fileBase64":")" + b64(pdf) + "\"}")
+                .code,
+            "T000001");
   // Pictures become PDF (the seal's own picture is a PNG).
   Answer picture = call("genFileUplode", R"({"userId":"u","fileBase64":[")" +
                                              b64(eseal::test::parties().seal.info.picture.data) +

@@ -238,13 +238,14 @@ Result<std::vector<int>> seal_types_of(const std::string& text) {
 class Call {
  public:
   Call(const Services& services, const Options& options, const service::Caller& caller,
-       const Value& content, Time now, std::string public_url)
+       const Value& content, Time now, std::string public_url, std::string verification_url)
       : s_(services),
         options_(options),
         caller_(caller),
         content_(content),
         now_(now),
-        public_url_(std::move(public_url)) {}
+        public_url_(std::move(public_url)),
+        verification_url_(std::move(verification_url)) {}
 
   // BASISFUN-01: which of the requested types the organization has a usable seal of.
   Answer seal_list() {
@@ -806,6 +807,19 @@ class Call {
     }
     Bytes current = std::move(document.bytes);
     doc::TimeStamper stamper = options_.signing.stamper(caller_.actor(), now_);
+    // eseal's own verifyCode ("TRUE"): a verification code printed with the first signature.
+    std::string wanted = text_of(content_, "verifyCode");
+    if (!wanted.empty() && wanted != "TRUE" && wanted != "true" && wanted != "FALSE" &&
+        wanted != "false") {
+      return fail(code::kBadParameter, {"verifyCode", "应为TRUE或FALSE"});
+    }
+    std::optional<service::NewVerificationCode> code;
+    if (wanted == "TRUE" || wanted == "true") {
+      auto made = service::new_verification_code(verification_url_);
+      if (!made) return server_error(made.error());
+      code = std::move(*made);
+    }
+    bool first = true;
     for (const Value& item : list->GetArray()) {
       auto seal_id = required(item, "sealId");
       if (!seal_id) return seal_id.error();
@@ -830,6 +844,8 @@ class Call {
       if (!placement) return placement.error();
       service::SealSignature request{
           {std::move(*placement)}, &seal->seal, options_.signing.pdf_format, title, ""};
+      if (code && first) request.code = service::VerificationCode{code->url};
+      first = false;
       auto stamped = service::sign(service::prepare_seal(current, request, (*signer)->certificate(),
                                                          now_, options_.signing.limits),
                                    **signer, stamper);
@@ -837,8 +853,8 @@ class Call {
       current = std::move(*stamped);
     }
     std::string order = text_of(content_, "orderId");
-    if (auto s =
-            s_.platform.documents.record(caller_, order, current, "genCentralizedSignature", now_);
+    if (auto s = s_.platform.documents.record(caller_, order, current, "genCentralizedSignature",
+                                              now_, code ? code->code : std::string());
         !s) {
       return server_error(s.error());
     }
@@ -847,6 +863,7 @@ class Call {
     if (!stored) return server_error(stored.error());
     Data d = object();
     put(d, d.GetAllocator(), "layoutPath", path_of(*stored));
+    if (code) put(d, d.GetAllocator(), "verifyCode", code->code);
     return d;
   }
 
@@ -1370,6 +1387,7 @@ class Call {
   const Value& content_;
   Time now_;
   std::string public_url_;
+  std::string verification_url_;
   std::string_view verdict_code_ = code::kSuccess;
 };
 
@@ -1428,6 +1446,7 @@ Options options_from(const api::Config& config) {
   o.max_file_size = size(config.limits.file_mib) << 20;
   o.max_json_depth = static_cast<unsigned>(config.limits.json_depth);
   o.public_url = config.coss.public_url;
+  o.verification_url = config.console.public_url;
   while (!o.public_url.empty() && o.public_url.back() == '/') o.public_url.pop_back();
   return o;
 }
@@ -1528,8 +1547,10 @@ Outcome Adapter::handle(std::string_view function, std::string body, Time now,
   if (!fresh) return answer(server_error(fresh.error()));
   if (!*fresh) return refuse({fail(code::kRejected, {"reqId重复（重放）"}), "replay"}, actor);
 
-  Call call(services_, options_, app->caller, *content, now,
-            options_.public_url.empty() ? std::string(public_url) : options_.public_url);
+  Call call(
+      services_, options_, app->caller, *content, now,
+      options_.public_url.empty() ? std::string(public_url) : options_.public_url,
+      options_.verification_url.empty() ? std::string(public_url) : options_.verification_url);
   Answer result = entry->second(call);
   std::string outcome =
       result ? std::string(call.verdict_code()) + " " + std::string(message_of(call.verdict_code()))

@@ -42,6 +42,9 @@ struct Options {
   unsigned max_json_depth = 32;
   service::SigningSettings signing;  // PDF format, limits, time stamps: as every door signs
   std::string public_url;            // where phones reach the server; "" for the request's Host
+  // Where people reach the public verification page ([console] public_url), for verification
+  // codes; "" for the request's Host.
+  std::string verification_url;
   render::OfficeConverter* office = nullptr;  // word/excel/html conversions; none: refused
 };
 
