@@ -1,5 +1,7 @@
 #include "api/report_json.h"
 
+#include <cmath>
+
 namespace eseal::api {
 
 void json_checks(JsonWriter& w, const ses::Verdict& verdict) {
@@ -40,6 +42,38 @@ void json_value(JsonWriter& w, const doc::ValueReport& value) {
   json_string(w, "pictureType", value.picture_type);
   json_string(w, "timeStamp", value.time_stamp ? format_utc(*value.time_stamp) : "");
   json_string(w, "timeStampAuthority", value.time_stamp_authority);
+}
+
+namespace {
+
+void placed_rect_fields(JsonWriter& w, int page, const doc::RectMm& rect) {
+  w.Key("page");
+  w.Int(page + 1);
+  for (auto [key, value] : {std::pair{"xMm", rect.x}, std::pair{"yMm", rect.y},
+                            std::pair{"widthMm", rect.width}, std::pair{"heightMm", rect.height}}) {
+    w.Key(key);
+    w.Double(std::round(value * 100) / 100);
+  }
+}
+
+}  // namespace
+
+void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect) {
+  w.StartObject();
+  placed_rect_fields(w, page, rect);
+  w.EndObject();
+}
+
+void json_changed_regions(JsonWriter& w, const std::vector<doc::ChangedRegion>& regions) {
+  w.Key("changes");
+  w.StartArray();
+  for (const doc::ChangedRegion& r : regions) {
+    w.StartObject();
+    placed_rect_fields(w, r.page, r.rect);
+    json_string(w, "kind", r.kind);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 }  // namespace eseal::api

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "doc/placement.h"
 #include "doc/value_report.h"
 #include "ses/verify.h"
 
@@ -29,6 +30,13 @@ void json_validity(JsonWriter& w, const ses::Outcome& outcome);
 
 // "key": ["…", …]
 void json_strings(JsonWriter& w, const char* key, const std::vector<std::string>& values);
+
+// {page (1-based), xMm, yMm, widthMm, heightMm}, millimetres to 0.01.
+void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect);
+
+// "changes": [{page, xMm, yMm, widthMm, heightMm, kind}, …]: where the document changed after a
+// signature (doc::ChangedRegion).
+void json_changed_regions(JsonWriter& w, const std::vector<doc::ChangedRegion>& regions);
 
 // What a signature value tells, the same for PDF and OFD: format, valid, verdict, findings,
 // signingTime, signer, sealId, sealName, pictureType, timeStamp (the genTime a valid time stamp

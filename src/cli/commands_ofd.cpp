@@ -33,6 +33,7 @@ void print_text(const ofd::VerifyReport& report, const std::string& indent = "")
                     a.clip ? ", clipped" : "");
       o << where;
     }
+    for (const auto& r : s.changed_regions) o << changed_region_line(r);
     for (const auto& c : s.verdict.checks) o << check_line(c);
     o << verdict_line(s.verdict);
   }
@@ -86,6 +87,7 @@ void write_json(JsonWriter& w, const ofd::VerifyReport& report) {
     w.StartArray();
     for (const auto& a : s.appearances) json_placed_rect(w, a.page, a.boundary);
     w.EndArray();
+    json_changed_regions(w, s.changed_regions);
     json_checks(w, s.verdict);
     w.EndObject();
   }

@@ -90,6 +90,7 @@ void print_report_json(const pdf::VerifyReport& report) {
     w.StartArray();
     for (const auto& a : s.appearances) json_placed_rect(w, a.page, a.rect);
     w.EndArray();
+    json_changed_regions(w, s.changed_regions);
     json_checks(w, s.verdict);
     w.EndObject();
   }
@@ -117,6 +118,7 @@ void print_report_text(const pdf::VerifyReport& report) {
                     a.page + 1, a.rect.x, a.rect.y, a.rect.width, a.rect.height);
       std::cout << where;
     }
+    for (const auto& r : s.changed_regions) std::cout << changed_region_line(r);
     for (const auto& c : s.verdict.checks) std::cout << check_line(c);
     std::cout << verdict_line(s.verdict);
   }

@@ -1,5 +1,7 @@
 #include "cli/report_output.h"
 
+#include <cstdio>
+
 namespace eseal::cli {
 
 std::string check_line(const ses::Check& check) {
@@ -63,16 +65,12 @@ int exit_code_for(const ses::Outcome& outcome) {
   return kExitVerificationFailed;
 }
 
-void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect) {
-  w.StartObject();
-  w.Key("page");
-  w.Int(page + 1);
-  for (auto [key, value] : {std::pair{"xMm", rect.x}, std::pair{"yMm", rect.y},
-                            std::pair{"widthMm", rect.width}, std::pair{"heightMm", rect.height}}) {
-    w.Key(key);
-    w.Double(std::round(value * 100) / 100);
-  }
-  w.EndObject();
+std::string changed_region_line(const doc::ChangedRegion& r) {
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "  changed after it: page %d at %.1f, %.1f mm (%.1f x %.1f mm): ", r.page + 1,
+                r.rect.x, r.rect.y, r.rect.width, r.rect.height);
+  return line + r.kind + "\n";
 }
 
 }  // namespace eseal::cli

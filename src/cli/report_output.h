@@ -15,7 +15,9 @@
 
 namespace eseal::cli {
 
+using api::json_changed_regions;
 using api::json_checks;
+using api::json_placed_rect;
 using api::json_string;
 using api::json_strings;
 using api::json_validity;
@@ -42,7 +44,7 @@ std::string findings_text(const ses::Outcome& outcome);
 // 0 valid, 4 indeterminate, 1 failed.
 int exit_code_for(const ses::Outcome& outcome);
 
-// {page (1-based), xMm, yMm, widthMm, heightMm}, millimetres to 0.01.
-void json_placed_rect(JsonWriter& w, int page, const doc::RectMm& rect);
+// "  changed after it: page 2 at 0.0, 0.0 mm (210.0 x 297.0 mm): content"
+std::string changed_region_line(const doc::ChangedRegion& region);
 
 }  // namespace eseal::cli

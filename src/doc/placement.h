@@ -59,6 +59,16 @@ Status check_mark(const CodeMark& mark, const PageSize& page);
 // bottom-right corner of the page, 10 mm from its edges.
 RectMm default_code_area(const PageSize& page, double size_mm);
 
+// Where a document changed after a signature, for a reader to see on the page: a page's
+// rectangle and what changed there — "content" (the page's content or resources: the whole
+// page), "page" (a page added), "annotation" (one added or changed), "signature" (a later
+// signature's appearance).
+struct ChangedRegion {
+  int page = 0;  // 0-based
+  RectMm rect;
+  std::string kind;
+};
+
 // LD/T positionSealSign (zx, zy: the seal's top-left corner).
 struct PositionRule {
   int page = 0;  // 0-based

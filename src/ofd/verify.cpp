@@ -16,6 +16,7 @@
 #include "ofd/copy.h"
 #include "ofd/document.h"
 #include "ofd/text.h"
+#include "ofd/xml.h"
 #include "pki/signed_data.h"
 #include "ses/signature.h"
 
@@ -480,6 +481,91 @@ namespace {
 // Originals attached to certified copies are verified in turn, down to this depth.
 constexpr int kMaxCopyDepth = 4;
 
+// A document's page annotation files (Annotations.xml's Page/FileLoc), entry name -> page index;
+// none when it has no annotations or they cannot be followed.
+std::map<std::string, int> annotation_files(const Package& package, const DocBody& body) {
+  std::map<std::string, int> out;
+  auto document = package.read(body.document_path);
+  if (!document) return out;
+  auto parsed = parse_xml(*document, body.document_path);
+  if (!parsed) return out;
+  std::string loc = text(child((*parsed)->document_element(), "Annotations"));
+  if (loc.empty()) return out;
+  auto list_path = resolve_path(body.document_path, loc);
+  if (!list_path) return out;
+  auto list = package.read(*list_path);
+  if (!list) return out;
+  auto list_xml = parse_xml(*list, *list_path);
+  if (!list_xml) return out;
+  std::map<std::string, int> page_of;
+  for (std::size_t i = 0; i < body.pages.size(); ++i)
+    page_of[body.pages[i].id] = static_cast<int>(i);
+  for (pugi::xml_node page : children((*list_xml)->document_element(), "Page")) {
+    auto index = page_of.find(attribute(page, "PageID").value());
+    auto file = resolve_path(*list_path, text(child(page, "FileLoc")));
+    if (index != page_of.end() && file) out[entry_name(package, *file)] = index->second;
+  }
+  return out;
+}
+
+// The Appearance boundaries of a page annotation file's annotations; none when it cannot be read.
+std::vector<doc::RectMm> annotation_boxes(const Package& package, const std::string& path) {
+  std::vector<doc::RectMm> out;
+  auto bytes = package.read(path);
+  if (!bytes) return out;
+  auto parsed = parse_xml(*bytes, path);
+  if (!parsed) return out;
+  for (pugi::xml_node annot : children((*parsed)->document_element(), "Annot")) {
+    auto box = parse_box(attribute(child(annot, "Appearance"), "Boundary").value());
+    if (box) out.push_back(*box);
+  }
+  return out;
+}
+
+// Where each signature of `body` (its reports, in order) sees the document changed.
+void add_changed_regions(const Package& package, const DocBody& body,
+                         std::span<SignatureReport> signatures) {
+  auto sizes = page_sizes(package, body);
+  std::map<std::string, int> content_of;  // Content.xml entry -> page index
+  for (std::size_t i = 0; i < body.pages.size(); ++i) {
+    if (std::string name = entry_name(package, body.pages[i].path); !name.empty())
+      content_of[name] = static_cast<int>(i);
+  }
+  std::map<std::string, int> annotations = annotation_files(package, body);
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    SignatureReport& s = signatures[i];
+    std::vector<std::string> changed = s.uncovered_files;
+    for (const ReferenceResult& r : s.references) {
+      if (r.status == ReferenceStatus::kChanged || r.status == ReferenceStatus::kMissing)
+        changed.push_back(entry_name(package, r.path).empty() ? r.path
+                                                              : entry_name(package, r.path));
+    }
+    for (const std::string& file : changed) {
+      if (auto page = content_of.find(file); page != content_of.end()) {
+        if (sizes && page->second < static_cast<int>(sizes->size())) {
+          const doc::PageSize& size = (*sizes)[static_cast<std::size_t>(page->second)];
+          s.changed_regions.push_back(
+              {page->second, {0, 0, size.width_mm, size.height_mm}, "content"});
+        }
+      } else if (auto annots = annotations.find(file); annots != annotations.end()) {
+        for (const doc::RectMm& box : annotation_boxes(package, file))
+          s.changed_regions.push_back({annots->second, box, "annotation"});
+      }
+    }
+    for (std::size_t j = i + 1; j < signatures.size(); ++j) {
+      for (const Appearance& a : signatures[j].appearances) {
+        if (a.page < 0) continue;
+        doc::RectMm shown = a.boundary;
+        if (a.clip) {
+          shown = {a.boundary.x + a.clip->x, a.boundary.y + a.clip->y, a.clip->width,
+                   a.clip->height};
+        }
+        s.changed_regions.push_back({a.page, shown, "signature"});
+      }
+    }
+  }
+}
+
 Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
                                     const VerifyOptions& options, int depth) {
   auto package = Package::open(ofd, options.limits);
@@ -547,6 +633,12 @@ Result<VerifyReport> verify_package(ByteView ofd, const ses::TrustPolicy& trust,
   }
   for (const std::string& f : files) {
     if (!covered_by_any.count(f) && !expected.count(f)) report.uncovered_files.push_back(f);
+  }
+  std::size_t first = 0;
+  for (const DocBody& body : structure->documents) {
+    std::span<SignatureReport> of_body(report.signatures.data() + first, body.signatures.size());
+    add_changed_regions(*package, body, of_body);
+    first += body.signatures.size();
   }
   report.removed_files.assign(removed.begin(), removed.end());
   for (const DocBody& body : structure->documents) {

@@ -75,6 +75,11 @@ struct SignatureReport : doc::ValueReport {
   // signatures' own files (Signature.xml, SignedValue.dat, Seal.esl): content added or left
   // out after or at signing.
   std::vector<std::string> uncovered_files;
+  // Where the document differs from what this signature covers, for a reader to see: a page
+  // whose Content.xml changed, was removed or is not covered, as a whole ("content"); each
+  // annotation of a page annotation file that changed or is not covered ("annotation"); and
+  // the stamps of the signatures that follow it ("signature").
+  std::vector<doc::ChangedRegion> changed_regions;
   std::vector<Appearance> appearances;
   // verdict: every check in order:
   //   signature-xml       (only when Signature.xml is missing or malformed: failed)

@@ -210,7 +210,92 @@ bool only_key_differs(QPDFObjectHandle before, QPDFObjectHandle after, const std
 struct Changes {
   ChangesAfter kind = ChangesAfter::kSignaturesOrAnnotations;
   bool only_validation_data = false;
+  std::vector<doc::ChangedRegion> regions = {};
 };
+
+// An object as it draws: dictionaries key by key, arrays item by item, streams with their raw
+// data, each indirect object once; the page tree's and annotations' back links (/Parent, /P)
+// left out, so that a page is compared by what it shows.
+void fingerprint(QPDFObjectHandle o, std::set<QPDFObjGen>& seen, std::string& out) {
+  if (o.isIndirect()) {
+    if (!seen.insert(o.getObjGen()).second) {
+      out += "@" + o.getObjGen().unparse(' ');
+      return;
+    }
+  }
+  if (o.isStream()) {
+    fingerprint(o.getDict(), seen, out);
+    auto data = o.getRawStreamData();
+    out.append(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+  } else if (o.isDictionary()) {
+    out += "<<";
+    for (const std::string& key : o.getKeys()) {
+      if (key == "/Parent" || key == "/P" || key == "/Annots") continue;
+      out += key;
+      fingerprint(o.getKey(key), seen, out);
+    }
+    out += ">>";
+  } else if (o.isArray()) {
+    out += "[";
+    for (int i = 0; i < o.getArrayNItems(); ++i) fingerprint(o.getArrayItem(i), seen, out);
+    out += "]";
+  } else {
+    out += o.unparse() + " ";
+  }
+}
+
+std::string fingerprint(QPDFObjectHandle o) {
+  std::set<QPDFObjGen> seen;
+  std::string out;
+  fingerprint(o, seen, out);
+  return out;
+}
+
+bool is_signature_widget(QPDFObjectHandle annot) {
+  for (QPDFObjectHandle f = annot; f.isDictionary(); f = f.getKey("/Parent")) {
+    if (f.getKey("/FT").isName()) return f.getKey("/FT").getName() == "/Sig";
+    if (!f.hasKey("/Parent")) break;
+  }
+  return false;
+}
+
+// Where `after` differs from the signed revision `before`, page by page: a page added, or whose
+// content, resources or attributes changed, as a whole; each annotation added or changed by
+// its rectangle.
+std::vector<doc::ChangedRegion> changed_regions(Document& before, Document& after) {
+  std::vector<doc::ChangedRegion> out;
+  for (int p = 0; p < after.page_count(); ++p) {
+    PageGeometry g = after.geometry(p);
+    doc::RectMm whole{0, 0, g.width_mm(), g.height_mm()};
+    if (p >= before.page_count()) {
+      out.push_back({p, whole, "page"});
+      continue;
+    }
+    QPDFObjectHandle old_page = before.page(p), new_page = after.page(p);
+    if (fingerprint(old_page) != fingerprint(new_page)) out.push_back({p, whole, "content"});
+    std::map<QPDFObjGen, std::string> old_annots;
+    QPDFObjectHandle list = old_page.getKey("/Annots");
+    for (int i = 0; list.isArray() && i < list.getArrayNItems(); ++i) {
+      QPDFObjectHandle a = list.getArrayItem(i);
+      if (a.isIndirect()) old_annots[a.getObjGen()] = fingerprint(a);
+    }
+    list = new_page.getKey("/Annots");
+    for (int i = 0; list.isArray() && i < list.getArrayNItems(); ++i) {
+      QPDFObjectHandle a = list.getArrayItem(i);
+      if (!a.isDictionary() || !a.getKey("/Rect").isRectangle()) continue;
+      if (a.isIndirect()) {
+        auto was = old_annots.find(a.getObjGen());
+        if (was != old_annots.end() && was->second == fingerprint(a)) continue;
+      }
+      auto r = a.getKey("/Rect").getArrayAsRectangle();
+      Rect user{std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx),
+                std::max(r.lly, r.ury)};
+      if (user.width() <= 0 || user.height() <= 0) continue;
+      out.push_back({p, g.to_visual_mm(user), is_signature_widget(a) ? "signature" : "annotation"});
+    }
+  }
+  return out;
+}
 
 // What later revisions changed in the objects of the revision that ends at `end`: every object
 // the signed revision has is compared with its final version.
@@ -220,6 +305,13 @@ Result<Changes> changes_after(ByteView pdf, std::size_t end, Document& final_doc
   QPDF& before_q = signed_doc->qpdf();
   QPDF& after_q = final_doc.qpdf();
   bool dss_changed = false, other_changed = false;
+  std::vector<doc::ChangedRegion> regions;
+  try {
+    regions = changed_regions(*signed_doc, final_doc);
+  } catch (const std::exception&) {
+    // Pages that cannot be compared are shown as no region; the classification below decides.
+  }
+  auto modified = [&regions] { return Changes{ChangesAfter::kModified, false, regions}; };
   try {
     // The final document's /Annots and /Fields arrays, and its information dictionary.
     std::set<QPDFObjGen> lists;
@@ -236,12 +328,10 @@ Result<Changes> changes_after(ByteView pdf, std::size_t end, Document& final_doc
     for (QPDFObjectHandle before : before_q.getAllObjects()) {
       QPDFObjGen og = before.getObjGen();
       QPDFObjectHandle after = after_q.getObjectByObjGen(og);
-      if (before.isStream() != after.isStream()) return Changes{ChangesAfter::kModified, false};
+      if (before.isStream() != after.isStream()) return modified();
       if (same_object(before, after)) continue;
       bool is_info = info.isIndirect() && info.getObjGen() == og;
-      if (!allowed_change(before, after, lists.count(og) > 0, is_info)) {
-        return Changes{ChangesAfter::kModified, false};
-      }
+      if (!allowed_change(before, after, lists.count(og) > 0, is_info)) return modified();
       bool dss = og == catalog && only_key_differs(before, after, "/DSS");
       dss_changed = dss_changed || dss;
       other_changed = other_changed || !dss;
@@ -249,7 +339,8 @@ Result<Changes> changes_after(ByteView pdf, std::size_t end, Document& final_doc
   } catch (const std::exception& e) {
     return Error::invalid_input(std::string("the revisions cannot be compared: ") + e.what());
   }
-  return Changes{ChangesAfter::kSignaturesOrAnnotations, dss_changed && !other_changed};
+  return Changes{ChangesAfter::kSignaturesOrAnnotations, dss_changed && !other_changed,
+                 std::move(regions)};
 }
 
 // A document time stamp: the token over the byte ranges, verified as any time-stamp token
@@ -413,6 +504,7 @@ Result<VerifyReport> verify_pdf(ByteView pdf, const ses::TrustPolicy& given) {
     } else {
       auto changes = changes_after(pdf, end, doc);
       s.changes_after = changes ? changes->kind : ChangesAfter::kModified;
+      if (changes) s.changed_regions = changes->regions;
       only_validation_data_after[end] = changes && changes->only_validation_data;
       if (!changes) {
         checks.push_back(failed("changes-after", changes.error().message));

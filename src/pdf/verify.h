@@ -39,6 +39,9 @@ struct SignatureReport : doc::ValueReport {
   int revision = 0;    // 1-based revision the signature covers; 0 when none matches
   ByteRange byte_range{};
   ChangesAfter changes_after = ChangesAfter::kNone;
+  // Where the final document differs from the signed revision, page by page (none when the
+  // signature covers the whole file).
+  std::vector<doc::ChangedRegion> changed_regions;
   std::vector<Appearance> appearances;
   // verdict: every check in order: byte-range, then the value's checks (digest over the byte
   // ranges, signer-signature, signer-in-seal, signer-certificate, signer-chain, time-stamp,

@@ -18,6 +18,7 @@ SignatureSummary summary_of(const Report& report, std::string kind, std::string 
   out.kind = std::move(kind);
   out.name = std::move(name);
   if (!report.appearances.empty()) out.page = report.appearances.front().page + 1;
+  out.changed_regions = report.changed_regions;
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "doc/document_format.h"
+#include "doc/placement.h"
 #include "doc/value_report.h"
 #include "ses/verify.h"
 
@@ -23,6 +24,8 @@ struct SignatureSummary : doc::ValueReport {
   std::string name;    // the PDF field's name; the OFD signature's Signature.xml entry
   int page = 0;        // 1-based page of its first appearance; 0 when it shows nowhere
   std::string reason;  // a PDF signature's /Reason
+  // Where the document changed after it, page by page (the engines' changed_regions).
+  std::vector<doc::ChangedRegion> changed_regions = {};
 };
 
 struct VerifySummary {

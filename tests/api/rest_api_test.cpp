@@ -471,6 +471,24 @@ TEST(RestApi, AVerificationCodeLeadsToThePublicRecordOfTheSignedDocument) {
   EXPECT_TRUE(report["valid"].GetBool()) << "the code is covered by the signature";
   expect_error_shape(visitor.call("GET", "/api/v1/public/documents/0123456789ABCDEF"), 404,
                      "not_found");
+  // A second seal on the signed document: for the first signature, a change shown where the
+  // second stamp is.
+  HttpResponse again =
+      operator_.call("POST", "/api/v1/documents/" + id + "/stamp",
+                     R"({"sealId":")" + world().seal_id() +
+                         R"(","placement":{"type":"position","page":1,"xMm":30,"yMm":40}})");
+  ASSERT_EQ(again.status, 201) << again.body;
+  HttpResponse twice =
+      operator_.call("GET", "/api/v1/documents/" +
+                                std::string(parse(again.body)["id"].GetString()) + "/verification");
+  auto both = parse(twice.body);
+  ASSERT_EQ(both["signatures"].Size(), 2u) << twice.body;
+  const auto& changes = both["signatures"][0]["changes"];
+  ASSERT_EQ(changes.Size(), 1u) << twice.body;
+  EXPECT_EQ(std::string(changes[0]["kind"].GetString()), "signature");
+  EXPECT_EQ(changes[0]["page"].GetInt(), 1);
+  EXPECT_EQ(changes[0]["xMm"].GetDouble(), 30);
+  EXPECT_EQ(both["signatures"][1]["changes"].Size(), 0u);
   expect_error_shape(visitor.call("GET", "/api/v1/public/documents/not-a-code"), 404, "not_found");
 
   if (eseal::test::run_command("command -v zbarimg").exit_code != 0)

@@ -267,6 +267,12 @@ TEST(OfdSign, ASecondSealKeepsTheFirstValidAndContinuesTheIds) {
   std::string signatures = to_string(entry(twice, kSigns + "Signatures.xml"));
   EXPECT_NE(signatures.find("<ofd:MaxSignId>s005</ofd:MaxSignId>"), std::string::npos)
       << signatures;
+  // What follows the first seal is the second's stamps, and only that.
+  ASSERT_EQ(r.signatures[0].changed_regions.size(), 2u);
+  EXPECT_EQ(r.signatures[0].changed_regions[1].kind, "signature");
+  EXPECT_EQ(r.signatures[0].changed_regions[1].page, 1);
+  EXPECT_DOUBLE_EQ(r.signatures[0].changed_regions[1].rect.x, 20);
+  EXPECT_TRUE(r.signatures[1].changed_regions.empty());
   // The second seal covers the first signature's files.
   std::vector<std::string> covered;
   for (const auto& ref : r.signatures[1].references) covered.push_back(ref.path);
@@ -452,6 +458,11 @@ TEST_F(OfdTamper, AChangedPageFailsItsReference) {
   EXPECT_EQ(result_of(r.signatures[0], "references"), CheckResult::kFailed);
   EXPECT_NE(r.signatures[0].verdict.find("references")->detail.find("Page_1/Content.xml"),
             std::string::npos);
+  // Shown as the whole second page.
+  ASSERT_EQ(r.signatures[0].changed_regions.size(), 1u);
+  EXPECT_EQ(r.signatures[0].changed_regions[0].kind, "content");
+  EXPECT_EQ(r.signatures[0].changed_regions[0].page, 1);
+  EXPECT_DOUBLE_EQ(r.signatures[0].changed_regions[0].rect.height, 297);
 }
 
 TEST_F(OfdTamper, AnAddedFileIsUncovered) {

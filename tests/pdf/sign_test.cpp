@@ -169,6 +169,14 @@ TEST(PdfSign, ASecondSignatureKeepsTheFirstValid) {
   EXPECT_EQ(report->signatures[1].revision, 3);
   EXPECT_EQ(report->signatures[0].changes_after, ChangesAfter::kSignaturesOrAnnotations);
   EXPECT_EQ(report->signatures[1].changes_after, ChangesAfter::kNone);
+  // What the first signature does not cover is the second's stamp, and only that.
+  ASSERT_EQ(report->signatures[0].changed_regions.size(), 1u);
+  const doc::ChangedRegion& later = report->signatures[0].changed_regions[0];
+  EXPECT_EQ(later.kind, "signature");
+  EXPECT_EQ(later.page, 1);
+  EXPECT_NEAR(later.rect.x, 100, 0.01);
+  EXPECT_NEAR(later.rect.y, 200, 0.01);
+  EXPECT_TRUE(report->signatures[1].changed_regions.empty());
   EXPECT_TRUE(report->valid());
   expect_qpdf_check(twice);
 }
@@ -356,6 +364,11 @@ TEST(PdfTamper, ChangedPageContentInALaterRevisionIsReported) {
   EXPECT_EQ(result_of(s, "digest"), ses::CheckResult::kPassed) << "the signed revision is intact";
   EXPECT_EQ(result_of(s, "changes-after"), ses::CheckResult::kFailed);
   EXPECT_EQ(s.changes_after, ChangesAfter::kModified);
+  // Shown as the whole page whose content changed.
+  ASSERT_EQ(s.changed_regions.size(), 1u);
+  EXPECT_EQ(s.changed_regions[0].kind, "content");
+  EXPECT_EQ(s.changed_regions[0].page, 0);
+  EXPECT_NEAR(s.changed_regions[0].rect.width, sizes(signed_pdf)[0].width_mm, 0.01);
   EXPECT_TRUE(report->unsigned_changes);
   EXPECT_EQ(report->outcome().indication, ses::Indication::kFailed);
 
@@ -388,8 +401,15 @@ TEST(PdfTamper, AMovedWidgetInALaterRevisionIsReported) {
   ASSERT_NE(widget, 0);
   QPDFObjectHandle moved = doc->qpdf().getObjectByID(widget, 0).shallowCopy();
   moved.replaceKey("/Rect", QPDFObjectHandle::parse("[0 0 50 50]"));
-  EXPECT_EQ(changes_of(with_update(signed_pdf, {{widget, moved.unparse()}})),
-            ChangesAfter::kModified);
+  Bytes tampered = with_update(signed_pdf, {{widget, moved.unparse()}});
+  EXPECT_EQ(changes_of(tampered), ChangesAfter::kModified);
+  // Shown where the widget now is: 50 pt square in the bottom-left corner.
+  auto report = verify_pdf(tampered, trust());
+  ASSERT_EQ(report->signatures[0].changed_regions.size(), 1u);
+  const doc::ChangedRegion& region = report->signatures[0].changed_regions[0];
+  EXPECT_EQ(region.kind, "signature");
+  EXPECT_NEAR(region.rect.x, 0, 0.01);
+  EXPECT_NEAR(region.rect.width, 50 / kPointsPerMm, 0.01);
 }
 
 TEST(PdfTamper, AFlippedByteInTheWidgetFailsTheDigest) {

@@ -267,6 +267,7 @@ void write_verification(JsonWriter& w, ByteView document, const service::VerifyS
     key_string(w, "reason", s.reason);
     json_value(w, s);
     key_string(w, "picture", s.picture.empty() ? "" : crypto::to_base64(s.picture));
+    json_changed_regions(w, s.changed_regions);
     json_checks(w, s.verdict);
     w.EndObject();
   }
