@@ -489,6 +489,14 @@ TEST(RestApi, AVerificationCodeLeadsToThePublicRecordOfTheSignedDocument) {
   EXPECT_EQ(changes[0]["page"].GetInt(), 1);
   EXPECT_EQ(changes[0]["xMm"].GetDouble(), 30);
   EXPECT_EQ(both["signatures"][1]["changes"].Size(), 0u);
+  // The public page draws the page it shows the change on from the file it was given.
+  HttpResponse drawn =
+      visitor.call("POST", "/api/v1/verification/pages/1?dpi=30", content.body, false);
+  ASSERT_EQ(drawn.status, 200) << drawn.body;
+  EXPECT_EQ(drawn.header("Content-Type"), "image/png");
+  EXPECT_EQ(drawn.body.substr(1, 3), "PNG");
+  expect_error_shape(visitor.call("POST", "/api/v1/verification/pages/9", content.body, false), 400,
+                     "invalid_input");
   expect_error_shape(visitor.call("GET", "/api/v1/public/documents/not-a-code"), 404, "not_found");
 
   if (eseal::test::run_command("command -v zbarimg").exit_code != 0)

@@ -214,6 +214,16 @@ for (const [file, kind] of [['signed.pdf', 'pdf'], ['signed.ofd', 'ofd']]) {
   check((await page.locator('#comparison').getAttribute('class')).includes('verdict-failed'),
     'a changed copy is not the original');
   const sealId = JSON.parse(readFileSync('var/demo/requests/keyWordSealSign.json', 'utf8')).signList[0].sealId;
+  // A seal added after the first: the page shows where, outlined on the page drawn from the file.
+  await page.evaluate(() => document.querySelector('.report').replaceChildren());
+  execFileSync(env.ESEAL, ['pdf', 'sign', '--in', 'signed.pdf', '--out', 'twice.pdf', '--seal-id', sealId,
+    '--data-dir', 'var', '--page', '1', '--x', '20', '--y', '20'], { stdio: 'pipe' });
+  await page.setInputFiles('#verify-file', 'twice.pdf');
+  await page.waitForSelector('#changes .change-box', { timeout: 15000 }).catch(() => {});
+  check(await page.locator('#changes .change-box.change-signature').count() === 1,
+    `the later seal is outlined on the page: ${await page.locator('#changes').innerText().catch(() => 'no changes section')}`);
+  await page.locator('#changes').scrollIntoViewIfNeeded();
+  await shot(page, 'visitor-changes');
   await page.fill('#seal-code', sealId);
   await page.click('form.card button[type=submit]');
   await page.waitForSelector('form.card .status');

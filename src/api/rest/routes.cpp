@@ -413,6 +413,7 @@ class Adapter::Api {
   Response plan_placement(Context& c);
   Response document_verification(Context& c);
   Response verify_upload(Context& c);
+  Response verification_page(Context& c);
   Response public_document(Context& c);
 
   Result<service::SealDesign> design_of(const Value& object, bool for_preview);
@@ -526,6 +527,8 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "GET", "/api/v1/documents/{id}/verification", "documents.read",
         &Adapter::Api::document_verification);
   route(server, "POST", "/api/v1/verification", "", &Adapter::Api::verify_upload, upload);
+  route(server, "POST", "/api/v1/verification/pages/{page}", "", &Adapter::Api::verification_page,
+        upload);
   route(server, "GET", "/api/v1/public/documents/{code}", "", &Adapter::Api::public_document);
   return routes_;
 }
@@ -1102,16 +1105,19 @@ Response Adapter::Api::document_content(Context& c) {
   return response;
 }
 
-Response Adapter::Api::document_page(Context& c) {
-  store::DocumentRecord record;
-  auto bytes = stored_document(std::string(c.request.param("id")), &record);
-  if (!bytes) return refusal(bytes.error());
-  auto page = whole_number(c.request.param("page"));
+namespace {
+
+// Page `page` (from 1) of `document` as a PNG at the request's ?dpi= (24 to 300, 96 by
+// default): an OFD by the OFD renderer, a PDF by poppler.
+Response page_png(ByteView document, std::string_view page_text, const Request& request) {
+  auto format = service::detect_format(document);
+  if (!format) return refusal(format.error());
+  auto page = whole_number(page_text);
   if (!page || *page < 1 || *page > 1'000'000) {
     return error(400, "invalid_input", "the page is a number from 1");
   }
   double dpi = 96;
-  if (auto text = c.request.query_param("dpi"); text) {
+  if (auto text = request.query_param("dpi"); text) {
     try {
       dpi = std::clamp(std::stod(*text), 24.0, 300.0);
     } catch (const std::exception&) {
@@ -1119,18 +1125,33 @@ Response Adapter::Api::document_page(Context& c) {
     }
   }
   Result<Bytes> png = Error::internal("no renderer");
-  if (record.format == store::DocumentFormat::kOfd) {
-    auto renderer = render::OfdRenderer::open(*bytes);
+  if (*format == service::DocumentFormat::kOfd) {
+    auto renderer = render::OfdRenderer::open(document);
     if (!renderer) return refusal(renderer.error());
     png = renderer->render_png(static_cast<int>(*page) - 1, dpi);
   } else {
-    png = render::pdf_page_png(*bytes, static_cast<int>(*page) - 1, dpi);
+    png = render::pdf_page_png(document, static_cast<int>(*page) - 1, dpi);
   }
   if (!png) return refusal(png.error());
   Response response;
   response.body.assign(png->begin(), png->end());
   response.content_type = "image/png";
   return response;
+}
+
+}  // namespace
+
+Response Adapter::Api::document_page(Context& c) {
+  auto bytes = stored_document(std::string(c.request.param("id")));
+  if (!bytes) return refusal(bytes.error());
+  return page_png(*bytes, c.request.param("page"), c.request);
+}
+
+// A page of a document someone verifies, drawn so that the public page can show on it where
+// the document changed after signing; nothing is kept.
+Response Adapter::Api::verification_page(Context& c) {
+  if (c.request.body.empty()) return error(400, "invalid_input", "send the document as the body");
+  return page_png(as_bytes(c.request.body), c.request.param("page"), c.request);
 }
 
 // {sealId, placement, reason, location, verificationCode}: the seal the caller may use, where it

@@ -48,7 +48,18 @@ export interface SignatureReport {
   picture: string;
   timeStamp: string;
   timeStampAuthority: string;
+  changes: ChangedRegion[];
   checks: Check[];
+}
+
+// Where a document changed after a signature: a page's rectangle, in mm from its top-left.
+export interface ChangedRegion {
+  page: number;
+  xMm: number;
+  yMm: number;
+  widthMm: number;
+  heightMm: number;
+  kind: "content" | "page" | "annotation" | "signature";
 }
 
 export interface Verification {

@@ -3,7 +3,7 @@
 // SM3 and SHA-256 to compare with what they hold; and looks up a seal's status by its code.
 // Opened from a document's verification code (#/verify/<code>, its printed QR code), it shows
 // the original the platform keeps and says whether the file dropped is that original.
-import { ApiError, call, type PublicDocument, type SignatureReport, type Verification } from "../api";
+import { ApiError, call, type ChangedRegion, type PublicDocument, type SignatureReport, type Verification } from "../api";
 import { h, replace, when } from "../dom";
 import { t, tr } from "../i18n";
 
@@ -72,7 +72,7 @@ export async function verifyPage(main: HTMLElement, code?: string): Promise<void
     try {
       const result = await call<Verification>("POST", "/verification", file, "application/octet-stream");
       replace(report, original ? comparison(result, original) : null, verdict(result),
-        result.signatures.map(signature), hashes(result));
+        changes(file, result), result.signatures.map(signature), hashes(result));
     } catch (e) {
       replace(report, h("p", { class: "verdict verdict-failed", role: "alert" }, e instanceof ApiError ? e.message : String(e)));
     }
@@ -84,6 +84,52 @@ function comparison(result: Verification, original: PublicDocument): HTMLElement
   const same = result.sm3 === original.sm3 && result.sha256 === original.sha256;
   return h("p", { class: `verdict verdict-${same ? "valid" : "failed"}`, role: "status", id: "comparison" },
     same ? "✔ " : "✘ ", same ? t("matchesOriginal") : t("differsFromOriginal"));
+}
+
+// Each page on which the document changed after a signature, drawn by the server from the file
+// itself, with the changed places outlined: red for content and annotations, blue for seals
+// added later.
+const drawDpi = 72;
+
+function changes(file: File, result: Verification): HTMLElement | null {
+  const byPage = new Map<number, { region: ChangedRegion; after: number }[]>();
+  result.signatures.forEach((s, i) => (s.changes ?? []).forEach((region) => {
+    const list = byPage.get(region.page) ?? [];
+    list.push({ region, after: i + 1 });
+    byPage.set(region.page, list);
+  }));
+  if (byPage.size === 0) return null;
+  const section = h("section", { class: "card changes", id: "changes" },
+    h("h2", null, t("changesTitle")), h("p", { class: "muted" }, t("changesHint")));
+  for (const [page, regions] of [...byPage.entries()].sort((a, b) => a[0] - b[0])) {
+    const sheet = h("div", { class: "change-page" });
+    const image = h("img", { alt: `${t("page")} ${page}` });
+    sheet.append(image);
+    const list = h("ul", { class: "change-list" }, regions.map(({ region, after }) =>
+      h("li", { class: `change-item change-${region.kind}` },
+        `${t("changeAfter", { n: after })}: ${t("page")} ${page} · ${tr(`change.${region.kind}`, region.kind)}`)));
+    section.append(h("figure", { class: "change-figure", "data-page": String(page) }, sheet, h("figcaption", null, list)));
+    void fetch(`/api/v1/verification/pages/${page}?dpi=${drawDpi}`, { method: "POST", body: file })
+      .then(async (response) => {
+        if (!response.ok) return;
+        image.src = URL.createObjectURL(await response.blob());
+        await image.decode();
+        // Millimetres on the page as shares of the drawn picture.
+        const widthMm = (image.naturalWidth / drawDpi) * 25.4;
+        const heightMm = (image.naturalHeight / drawDpi) * 25.4;
+        for (const { region } of regions) {
+          sheet.append(h("div", {
+            class: `change-box change-${region.kind}`,
+            style: {
+              left: `${(region.xMm / widthMm) * 100}%`, top: `${(region.yMm / heightMm) * 100}%`,
+              width: `${(region.widthMm / widthMm) * 100}%`, height: `${(region.heightMm / heightMm) * 100}%`,
+            },
+          }));
+        }
+      })
+      .catch(() => undefined);
+  }
+  return section;
 }
 
 function verdict(result: Verification): HTMLElement {
