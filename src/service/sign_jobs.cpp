@@ -13,6 +13,7 @@
 #include "crypto/sm2_cipher.h"
 #include "pdf/document.h"
 #include "pdf/layout.h"
+#include "service/archive.h"
 #include "service/documents.h"
 #include "service/payload.h"
 
@@ -106,6 +107,8 @@ Result<SignJob> job_of(const store::TaskRecord& t) {
     job.place.offset_y = std::atof((*p)["offsetY"].c_str());
     job.place.width = std::atof((*p)["width"].c_str());
     job.place.height = std::atof((*p)["height"].c_str());
+    job.place.verification_code = (*p)["verifyCode"];
+    job.place.verification_url = (*p)["verifyUrl"];
   }
   return job;
 }
@@ -304,6 +307,10 @@ Result<Fields> SignJobs::checked_payload(const Caller& app, const NewSignJob& j)
     payload["offsetY"] = number(j.place.offset_y);
     payload["width"] = number(j.place.width);
     payload["height"] = number(j.place.height);
+    if (!j.place.verification_code.empty()) {
+      payload["verifyCode"] = j.place.verification_code;
+      payload["verifyUrl"] = j.place.verification_url;
+    }
   }
   return payload;
 }
@@ -743,6 +750,7 @@ Result<LaidOutSeal> SignJobs::lay_out_seal(ByteView pdf, const WebSealPlace& pla
     }
   }
   SealSignature request{placements, &*seal, place.pdf_format, place.reason, place.location};
+  if (!place.verification_url.empty()) request.code = VerificationCode{place.verification_url};
   auto pending = prepare_seal(pdf, request, *cert, now);
   if (!pending) return refused(job_code::kLayout, pending.error().message);
   LaidOutSeal out{std::move(*pending), {}};
@@ -897,6 +905,15 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
     auto blob = store_.blobs().put(*sealed);
     if (!blob) return blob.error();
     result["document"] = *blob;
+    // Kept as the platform's record of it when it carries a verification code, which leads
+    // there; once, should the job's ending fail after it and the phone complete again.
+    const std::string& code = job->place.verification_code;
+    if (!code.empty() && !store_.find_document_by_code(code)) {
+      auto kept = archive_document(
+          store_, {actor, job->app_id, job->id, "coss.web-seal", job->place.verification_code},
+          *sealed, now);
+      if (!kept) return kept.error();
+    }
   }
   return end(*job, {.to = "FINISH", .detail = detail, .result = write_fields(result)}, now, actor);
 }

@@ -106,6 +106,9 @@ struct WebSealPlace {
   double width = 0, height = 0;  // 0: as above
   std::string reason, location;  // the PDF signature's /Reason and /Location, when given
   doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;  // what /Contents holds
+  // A verification code printed with the seal (new_verification_code, made when the job is):
+  // the sealed PDF is kept with it, for the public verification page. Empty: none.
+  std::string verification_code = {}, verification_url = {};
 };
 
 // The first picture of a laid out seal, in PDF points (origin bottom left) on a 1-based page.

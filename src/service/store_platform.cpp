@@ -7,6 +7,7 @@
 #include "keys/key_pair_files.h"
 #include "keys/soft_keystore.h"
 #include "pki/distinguished_name.h"
+#include "service/archive.h"
 #include "service/documents.h"
 
 namespace eseal::service {
@@ -243,26 +244,8 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
 Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum,
                                           ByteView document, const std::string& operation, Time now,
                                           const std::string& verification_code) {
-  auto sm3 = store_.blobs().put(document);
-  if (!sm3) return sm3.error();
-  auto id = store::new_id();
-  if (!id) return id.error();
-  auto format = detect_format(document);
-  store::DocumentRecord record{*id,
-                               caller.app_id,
-                               biznum,
-                               *sm3,
-                               static_cast<std::int64_t>(document.size()),
-                               format ? *format : DocumentFormat::kPdf,
-                               now,
-                               verification_code};
-  auto added = store_.add_document(
-      record, {now, caller.actor(), operation, *id,
-               "document " + *sm3 +
-                   (verification_code.empty() ? "" : ", verification code " + verification_code),
-               biznum});
-  if (!added) return added.error();
-  return *id;
+  return archive_document(
+      store_, {caller.actor(), caller.app_id, biznum, operation, verification_code}, document, now);
 }
 
 Status StorePlatform::append(const std::string& actor, const std::string& operation,

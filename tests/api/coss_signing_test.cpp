@@ -285,6 +285,30 @@ TEST_F(CossSigningTest, AWebSealJobGivesAPdfSealedWithTheUsersPersonalSealThatVe
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   ASSERT_EQ(summary->signatures.size(), 1u);
   EXPECT_TRUE(summary->valid());
+  // eseal's own verifyCode: the code is answered when the job is made, printed with the seal,
+  // and the sealed PDF is kept with it once signed.
+  auto coded = world_.call("addSignJob", R"({"userId":")" + e.user_id +
+                                             R"(","title":"证明","dataType":"WEB_SEAL",
+      "algo":"SM3withSM2","verifyCode":"1","data":")" +
+                                             crypto::to_base64(pdf) +
+                                             R"(","coordOfRuleInfo":{"pageNo":1,"left":350,
+      "bottom":200,"right":450,"top":300}})");
+  ASSERT_EQ(status_of(coded), 200) << message_in(coded);
+  std::string code = data_field(coded, "verifyCode");
+  EXPECT_EQ(code.size(), 16u);
+  ASSERT_TRUE(phone.sign(e.account, data_field(coded, "signDataId"), kPin).ok());
+  auto coded_result =
+      world_.call("getSignResult", R"({"signDataId":")" + data_field(coded, "signDataId") + "\"}");
+  auto kept = world_.store().find_document_by_code(code);
+  ASSERT_TRUE(kept.ok()) << code;
+  EXPECT_EQ(*world_.store().blobs().get(kept->blob_sm3),
+            *crypto::from_base64(data_field(coded_result, "signedFile")));
+  EXPECT_NE(to_string(*world_.store().blobs().get(kept->blob_sm3)).find("/NM (Signature1 code)"),
+            std::string::npos);
+  auto not_web = world_.call("addSignJob", R"({"userId":")" + e.user_id +
+                                               R"(","title":"t","dataType":"DATA","verifyCode":"1",
+      "algo":"SM3withSM2","data":"5byg5LiJ"})");
+  EXPECT_EQ(status_of(not_web), 89000001);
   // Without a place, or for another format, the job is refused.
   auto nowhere = world_.call("addSignJob", R"({"userId":")" + e.user_id +
                                                R"(","title":"t","dataType":"WEB_SEAL",

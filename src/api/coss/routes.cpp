@@ -13,6 +13,7 @@
 #include "api/json_text.h"
 #include "crypto/encoding.h"
 #include "image/qr_code.h"
+#include "service/verification.h"
 
 namespace eseal::api::coss {
 namespace {
@@ -127,7 +128,9 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
   for (const auto& [name, run] : table()) {
     if (name == operation) {
       std::string_view url = options_.public_url.empty() ? public_url : options_.public_url;
-      return (this->*run)(Call{*request, app, now, url});
+      std::string_view verification =
+          options_.verification_url.empty() ? public_url : options_.verification_url;
+      return (this->*run)(Call{*request, app, now, url, verification});
     }
   }
   return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
@@ -310,11 +313,26 @@ std::string Adapter::add_sign_job(const Call& c) {
                         r.text("algo"),   r.text("description"), r.text("expiryDate"),
                         r.text("data"),   r.text("callBackUrl")};
   j.place = web_seal_place(r);
+  // eseal's own verifyCode ("1", WEB_SEAL): a verification code printed with the seal.
+  std::string wanted = r.text("verifyCode");
+  if (wanted != "" && wanted != "0" && wanted != "1") {
+    return answer({code::kBadParameter, "verifyCode应为0或1"}, r.trans_id);
+  }
+  if (wanted == "1") {
+    if (j.data_type != "WEB_SEAL") {
+      return answer({code::kBadParameter, "verifyCode只用于WEB_SEAL任务"}, r.trans_id);
+    }
+    auto made = service::new_verification_code(std::string(c.verification_url));
+    if (!made) return answer(refusal_of(made.error()), r.trans_id);
+    j.place.verification_code = made->code;
+    j.place.verification_url = made->url;
+  }
   auto job = s_.jobs.create(c.app, j, c.now);
   if (!job) return answer(refusal_of(job.error(), 89003006), r.trans_id);
   Document data(rapidjson::kObjectType);
   put(data, "signDataId", job->id);
   put(data, "qrCode", qr_payload(c.app.name, c.public_url, job->ticket));
+  if (!j.place.verification_code.empty()) put(data, "verifyCode", j.place.verification_code);
   return success(r.trans_id, &data);
 }
 
@@ -525,6 +543,7 @@ Options options_from(const Config& config) {
   Options options;
   options.replay_window = std::chrono::seconds(config.coss.replay_window_s);
   options.public_url = config.coss.public_url;
+  options.verification_url = config.console.public_url;
   if (auto format = doc::parse_signature_format(config.signing.pdf_format); format) {
     options.pdf_format = *format;
   }

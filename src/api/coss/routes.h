@@ -36,6 +36,9 @@ struct Options {
   std::chrono::seconds replay_window{300};
   // Where phones reach the server, for QR payloads; empty: as the request reached it.
   std::string public_url;
+  // Where people reach the public verification page ([console] public_url), for verification
+  // codes; empty: as the request reached the server.
+  std::string verification_url;
   // What a getPdfHash signature's /Contents holds for signSealType BJCA_SM2 ([signing]
   // pdf_format); "ses", "gmcms" or "pkcs7" as signSealType chooses one.
   doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;
@@ -73,6 +76,7 @@ class Adapter {
     const service::Caller& app;
     Time now;
     std::string_view public_url;
+    std::string_view verification_url;
   };
   using Operation = std::string (Adapter::*)(const Call&);
   // The operations, by the manual's names.

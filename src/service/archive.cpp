@@ -1,0 +1,30 @@
+#include "service/archive.h"
+
+#include "service/documents.h"
+
+namespace eseal::service {
+
+Result<std::string> archive_document(store::Store& store, const ArchivedDocument& what,
+                                     ByteView document, Time now) {
+  auto sm3 = store.blobs().put(document);
+  if (!sm3) return sm3.error();
+  auto id = store::new_id();
+  if (!id) return id.error();
+  auto format = detect_format(document);
+  store::DocumentRecord record{*id,
+                               what.app_id,
+                               what.biznum,
+                               *sm3,
+                               static_cast<std::int64_t>(document.size()),
+                               format ? *format : DocumentFormat::kPdf,
+                               now,
+                               what.verification_code};
+  std::string detail = "document " + *sm3;
+  if (!what.verification_code.empty()) detail += ", verification code " + what.verification_code;
+  auto added =
+      store.add_document(record, {now, what.actor, what.operation, *id, detail, what.biznum});
+  if (!added) return added.error();
+  return *id;
+}
+
+}  // namespace eseal::service

@@ -1,0 +1,28 @@
+// Signed documents kept on the store (the documents table and its blob): the one way every door
+// and job records one, so that any of them can be found again — by business number, or by the
+// verification code printed on it (the public verification page).
+#pragma once
+
+#include <string>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/time.h"
+#include "store/store.h"
+
+namespace eseal::service {
+
+struct ArchivedDocument {
+  std::string actor;      // who, for the audit row ("app:…", "console:…", "mobile:…")
+  std::string app_id;     // the owning app; "" for none
+  std::string biznum;     // the business number it is kept under; may be ""
+  std::string operation;  // the audit row's operation
+  std::string verification_code = {};  // the code printed on it, when one is
+};
+
+// Stores `document` as a blob and its record, audited in the same transaction; returns the
+// record's id.
+Result<std::string> archive_document(store::Store& store, const ArchivedDocument& what,
+                                     ByteView document, Time now);
+
+}  // namespace eseal::service
