@@ -12,44 +12,10 @@
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "service/apps.h"
 
 namespace eseal::cli {
 namespace {
-
-constexpr int kSyscodeBytes = 8;
-
-bool is_name_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-' || c == '.';
-}
-
-void check_token(const std::string& value, const std::string& option) {
-  bool ok = !value.empty() && value.size() <= 64;
-  for (char c : value) ok = ok && is_name_char(c);
-  if (!ok) {
-    fail(Error::invalid_input(option + " \"" + value +
-                              "\" must be 1 to 64 letters, digits, '_', '-' or '.'"));
-  }
-}
-
-std::vector<std::string> parse_scopes(const std::string& text) {
-  std::vector<std::string> scopes;
-  std::size_t start = 0;
-  while (true) {
-    std::size_t comma = text.find(',', start);
-    std::string scope = text.substr(start, comma == std::string::npos ? comma : comma - start);
-    if (scope != "*") check_token(scope, "--scopes entry");
-    scopes.push_back(scope);
-    if (comma == std::string::npos) return scopes;
-    start = comma + 1;
-  }
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
 
 void print_secrets(const store::AppSecrets& secrets, bool ldt, const std::string& syscode) {
   if (ldt) {
@@ -67,13 +33,10 @@ void print_secrets(const store::AppSecrets& secrets, bool ldt, const std::string
   std::cout << "The secrets above are shown only now: hand them to the app.\n";
 }
 
-// "ldt,coss,sz", as far as the app has each: LD/T apps have a certificate.
-std::string families_of(const store::App& app) {
-  std::vector<std::string> families;
-  if (!app.cert_pem.empty()) families.emplace_back("ldt");
-  if (app.coss) families.emplace_back("coss");
-  if (!app.sz_app_key.empty()) families.emplace_back("sz");
-  return join(families);
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
 }
 
 struct AddOptions {
@@ -90,22 +53,13 @@ bool has(const std::vector<std::string>& families, const char* family) {
 }
 
 void run_add(const AddOptions& o, const GlobalOptions& global) {
-  if (o.name.empty()) fail(Error::invalid_input("--name must not be empty"));
-  for (const auto& f : o.families) {
-    if (f != "ldt" && f != "coss" && f != "sz") {
-      fail(Error::invalid_input("--family \"" + f + "\" is not ldt, coss or sz"));
-    }
-  }
-  bool ldt = has(o.families, "ldt"), coss = has(o.families, "coss"), sz = has(o.families, "sz");
-  std::vector<std::string> scopes = parse_scopes(o.scopes);
-  // A COSS appId reads APP_ and 32 hex digits, as the COSS manual's do.
-  std::string syscode = !o.syscode.empty() ? o.syscode
-                        : coss && !ldt && !sz
-                            ? "APP_" + crypto::to_hex_upper(need(crypto::random_bytes(16)))
-                            : crypto::to_hex_upper(need(crypto::random_bytes(kSyscodeBytes)));
-  check_token(syscode, "--syscode");
+  bool ldt = has(o.families, "ldt");
+  std::string syscode = o.syscode.empty() ? need(service::new_syscode(o.families)) : o.syscode;
+  service::NewApp request{o.name, o.families, syscode, o.scopes};
+  need(service::check_new_app(request));
   keys::Kek kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
+  // Refused before a certificate is issued for it.
   if (store->find_app(syscode).ok()) {
     fail(Error::invalid_input("syscode " + syscode + " is already taken"));
   }
@@ -140,25 +94,14 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
     key_file = prefix + ".key";
     return issued;
   }();
-  if (cert) need(cert->public_key(), "the app's certificate");
-
-  store::App app;
-  app.id = need(store::new_id());
-  app.syscode = syscode;
-  app.name = o.name;
-  app.cert_pem = cert ? cert->pem() : "";
-  app.scopes = scopes;
-  app.created = app.rotated = now_utc();
-  store::AppSecrets secrets = need(store::AppSecrets::generate(coss, sz));
-  need(store->add_app(
-      app, secrets,
-      cli_audit("app.add", syscode,
-                "name=" + o.name + "; families=" + join(o.families) + "; scopes=" + join(scopes) +
-                    "; cert=" + (cert ? cert->subject().to_string() : "none"))));
+  request.certificate = cert;
+  service::AddedApp added =
+      need(service::add_app(*store, request, operator_caller().actor(), now_utc()));
+  const store::AppSecrets& secrets = added.secrets;
   std::cout << "added app \"" << o.name << "\"\n";
-  print_field(ldt || !coss ? "syscode" : "appId", syscode);
-  if (ldt && coss) print_field("appId", syscode + " (COSS)");
-  print_field("scopes", join(scopes));
+  print_field(ldt || !has(o.families, "coss") ? "syscode" : "appId", syscode);
+  if (ldt && has(o.families, "coss")) print_field("appId", syscode + " (COSS)");
+  print_field("scopes", join(added.app.scopes));
   if (cert)
     print_field("certificate", cert->subject().to_string() + ", serial " + cert->serial_hex());
   if (!key_note.empty()) print_field("files", key_note);
@@ -179,7 +122,7 @@ void print_app(const store::App& app) {
   print_field("id", app.id);
   if (!app.org_id.empty()) print_field("organization", app.org_id);
   print_field("status", app.enabled ? "enabled" : "disabled");
-  print_field("families", families_of(app));
+  print_field("families", join(service::families_of(app)));
   if (!app.sz_app_key.empty()) print_field("appKey", app.sz_app_key);
   print_field("scopes", join(app.scopes));
   print_field("created", format_utc(app.created));
@@ -243,7 +186,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
       auto store = open_data_store(*dir);
       for (const auto& a : need(store->list_apps())) {
         std::cout << a.syscode << "  " << (a.enabled ? "enabled " : "disabled") << "  "
-                  << families_of(a) << "  " << join(a.scopes) << "  " << a.name
+                  << join(service::families_of(a)) << "  " << join(a.scopes) << "  " << a.name
                   << (a.sz_app_key.empty() ? "" : "  appKey " + a.sz_app_key) << "\n";
       }
     });
@@ -266,9 +209,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
       auto store = open_data_store(*dir, data_folder_kek(global, *dir));
       store::App found = need(store->find_app(*syscode));
       store::AppSecrets secrets =
-          need(store::AppSecrets::generate(found.coss, !found.sz_app_key.empty()));
-      need(store->rotate_app_secrets(*syscode, secrets, now_utc(),
-                                     cli_audit("app.rotate", *syscode)));
+          need(service::rotate_app_secrets(*store, *syscode, operator_caller().actor(), now_utc()));
       std::cout << "rotated the secrets of app " << *syscode << "\n";
       print_secrets(secrets, !found.cert_pem.empty(), *syscode);
     });

@@ -441,6 +441,44 @@ TEST(RestApi, SealAdministratorOperatorVisitorAndAuditorEachDoTheirPart) {
                      403, "forbidden");
 }
 
+// An administrator adds an app for COSS and DB4403: its secrets come once, in that answer; new
+// ones replace them; a disabled app is listed so. LD/T needs the app's certificate.
+TEST(RestApi, AnAdministratorAddsAnAppSeesItsSecretsOnceAndRotatesThem) {
+  Person admin = as("admin");
+  HttpResponse added =
+      admin.call("POST", "/api/v1/apps", R"({"name":"不动产登记系统","families":["coss","sz"]})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  auto app = parse(added.body);
+  std::string syscode = app["syscode"].GetString();
+  EXPECT_FALSE(syscode.starts_with("APP_")) << "with sz it is not a COSS-only appId";
+  EXPECT_EQ(app["families"].Size(), 2u);
+  std::string secure_code = app["secrets"]["secureCode"].GetString();
+  EXPECT_EQ(secure_code.size(), 32u);
+  EXPECT_EQ(std::string(app["secrets"]["systemId"].GetString()), syscode);
+  EXPECT_FALSE(app["secrets"].HasMember("authcode"));
+  HttpResponse listed = admin.call("GET", "/api/v1/apps");
+  EXPECT_EQ(listed.body.find(secure_code), std::string::npos) << "listed without secrets";
+  auto rotated = parse(admin.call("POST", "/api/v1/apps/" + syscode + "/secrets", "").body);
+  EXPECT_NE(std::string(rotated["secrets"]["secureCode"].GetString()), secure_code);
+  auto disabled =
+      parse(admin.call("PATCH", "/api/v1/apps/" + syscode, R"({"enabled":false})").body);
+  EXPECT_FALSE(disabled["enabled"].GetBool());
+  expect_error_shape(admin.call("POST", "/api/v1/apps", R"({"name":"x","families":["ldt"]})"), 400,
+                     "invalid_input");
+  expect_error_shape(admin.call("POST", "/api/v1/apps",
+                                R"({"name":"x","families":["coss"],"syscode":")" + syscode + "\"}"),
+                     400, "invalid_input");
+  expect_error_shape(admin.call("POST", "/api/v1/apps/NO-SUCH-APP/secrets", ""), 404, "not_found");
+  bool audited = false;
+  auto rows = world().store().list_audit(0, 100000);
+  for (const auto& row : *rows) {
+    audited =
+        audited || (row.entry.operation == "app.rotate" && row.entry.actor == "console:admin");
+    EXPECT_EQ(row.entry.detail.find(secure_code), std::string::npos) << "no secret in the log";
+  }
+  EXPECT_TRUE(audited);
+}
+
 // A verification code printed with the seal: its QR code, read off the signed page by zbarimg,
 // opens the public page for the document's record, which gives the stored original's hashes.
 TEST(RestApi, AVerificationCodeLeadsToThePublicRecordOfTheSignedDocument) {

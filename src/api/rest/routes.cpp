@@ -12,8 +12,10 @@
 #include "api/report_json.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "pki/certificate.h"
 #include "render/ofd_render.h"
 #include "render/pdf_pixels.h"
+#include "service/apps.h"
 #include "service/documents.h"
 #include "service/filing.h"
 #include "service/payload.h"
@@ -392,6 +394,9 @@ class Adapter::Api {
   Response public_seal(Context& c);
   Response list_certificates(Context& c);
   Response list_apps(Context& c);
+  Response add_app(Context& c);
+  Response rotate_app(Context& c);
+  Response update_app(Context& c);
   // Work that waits on someone else; COSS users and their phones.
   Response list_jobs(Context& c);
   Response list_filing(Context& c);
@@ -504,6 +509,9 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "GET", "/api/v1/certificates", "certificates.read",
         &Adapter::Api::list_certificates);
   route(server, "GET", "/api/v1/apps", "apps.read", &Adapter::Api::list_apps);
+  route(server, "POST", "/api/v1/apps", "apps.write", &Adapter::Api::add_app);
+  route(server, "POST", "/api/v1/apps/{syscode}/secrets", "apps.write", &Adapter::Api::rotate_app);
+  route(server, "PATCH", "/api/v1/apps/{syscode}", "apps.write", &Adapter::Api::update_app);
 
   route(server, "GET", "/api/v1/jobs", "jobs.read", &Adapter::Api::list_jobs);
   route(server, "GET", "/api/v1/filing/{kind}", "filing.read", &Adapter::Api::list_filing);
@@ -818,24 +826,121 @@ Response Adapter::Api::list_certificates(Context&) {
   });
 }
 
+namespace {
+
+void write_app(JsonWriter& w, const store::App& app) {
+  key_string(w, "id", app.id);
+  key_string(w, "syscode", app.syscode);
+  key_string(w, "name", app.name);
+  key_bool(w, "enabled", app.enabled);
+  json_strings(w, "families", service::families_of(app));
+  json_strings(w, "scopes", app.scopes);
+  if (!app.sz_app_key.empty()) key_string(w, "appKey", app.sz_app_key);
+  key_time(w, "created", app.created);
+  key_time(w, "rotated", app.rotated);
+}
+
+// An app's secrets, the one time they are shown: each family's, as its integrator enters them.
+void write_secrets(JsonWriter& w, const store::App& app, const store::AppSecrets& secrets) {
+  w.Key("secrets");
+  w.StartObject();
+  if (!app.cert_pem.empty()) {
+    key_string(w, "authcode", secrets.authcode);
+    key_string(w, "hmacKey", crypto::to_base64(secrets.hmac_key));
+  }
+  if (!secrets.secure_code.empty()) key_string(w, "secureCode", secrets.secure_code);
+  if (!secrets.sz_app_key.empty()) {
+    key_string(w, "systemId", app.syscode);
+    key_string(w, "appKey", secrets.sz_app_key);
+    key_string(w, "sm4Key", crypto::to_hex(secrets.sz_sm4_key));
+    key_string(w, "macKey", crypto::to_base64(secrets.sz_mac_key));
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
 Response Adapter::Api::list_apps(Context&) {
   auto apps = s_.store.list_apps();
   if (!apps) return refusal(apps.error());
   return json_list("apps", *apps, [](JsonWriter& w, const store::App& app) {
     w.StartObject();
-    key_string(w, "id", app.id);
-    key_string(w, "syscode", app.syscode);
-    key_string(w, "name", app.name);
-    key_bool(w, "enabled", app.enabled);
-    w.Key("families");
-    w.StartArray();
-    w.String("ldt");
-    if (app.coss) w.String("coss");
-    if (!app.sz_app_key.empty()) w.String("sz");
-    w.EndArray();
-    json_strings(w, "scopes", app.scopes);
-    key_time(w, "created", app.created);
-    key_time(w, "rotated", app.rotated);
+    write_app(w, app);
+    w.EndObject();
+  });
+}
+
+// {name, families, syscode, scopes, certificate (PEM; LD/T)}: the app and its secrets, shown
+// this once.
+Response Adapter::Api::add_app(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  const Value& o = body.object();
+  auto name = required_text(o, "name");
+  auto syscode = text_field(o, "syscode");
+  auto scopes = text_field(o, "scopes");
+  auto certificate = text_field(o, "certificate");
+  if (const Error* e = first_error(name, syscode, scopes, certificate)) return refusal(*e);
+  service::NewApp request{*name, {"ldt"}, syscode->value_or(""), scopes->value_or("*")};
+  if (auto it = o.FindMember("families"); it != o.MemberEnd()) {
+    if (!it->value.IsArray()) return error(400, "invalid_input", "families must be an array");
+    request.families.clear();
+    for (const Value& f : it->value.GetArray()) {
+      if (!f.IsString()) return error(400, "invalid_input", "families must be strings");
+      request.families.emplace_back(f.GetString(), f.GetStringLength());
+    }
+  }
+  if (*certificate && !(*certificate)->empty()) {
+    auto cert = pki::Certificate::parse(as_bytes(**certificate));
+    if (!cert) return refusal(cert.error().with_context("certificate"));
+    request.certificate = std::move(*cert);
+  }
+  auto added = service::add_app(s_.store, request, c.actor(), c.now);
+  if (!added) return refusal(added.error());
+  Response response = json_body(201, [&](JsonWriter& w) {
+    w.StartObject();
+    write_app(w, added->app);
+    write_secrets(w, added->app, added->secrets);
+    w.EndObject();
+  });
+  response.headers.set("Location", "/api/v1/apps/" + added->app.syscode);
+  return response;
+}
+
+// New secrets for every family of the app, shown this once; the old ones stop working.
+Response Adapter::Api::rotate_app(Context& c) {
+  std::string syscode(c.request.param("syscode"));
+  auto secrets = service::rotate_app_secrets(s_.store, syscode, c.actor(), c.now);
+  if (!secrets) return refusal(secrets.error());
+  auto app = s_.store.find_app(syscode);
+  if (!app) return refusal(app.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    write_app(w, *app);
+    write_secrets(w, *app, *secrets);
+    w.EndObject();
+  });
+}
+
+// {enabled}: a disabled app's every call is refused.
+Response Adapter::Api::update_app(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto enabled = bool_field(body.object(), "enabled");
+  if (!enabled) return refusal(enabled.error());
+  if (!*enabled) return error(400, "invalid_input", "enabled is required");
+  std::string syscode(c.request.param("syscode"));
+  if (auto s = s_.store.set_app_enabled(
+          syscode, **enabled,
+          {c.now, c.actor(), **enabled ? "app.enable" : "app.disable", syscode, "", ""});
+      !s) {
+    return refusal(s.error());
+  }
+  auto app = s_.store.find_app(syscode);
+  if (!app) return refusal(app.error());
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    write_app(w, *app);
     w.EndObject();
   });
 }
