@@ -28,6 +28,7 @@
 #include "support/raw_http.h"
 #include "support/registered_seal.h"
 #include "support/sealing_parties.h"
+#include "support/text_ofd.h"
 
 namespace eseal::api::ldt {
 namespace {
@@ -46,10 +47,7 @@ std::string random_hex() {
   return crypto::to_hex(*crypto::random_bytes(16));
 }
 
-Bytes text_ofd(const std::string& text) {
-  auto laid = ofd::layout_text(text, {});
-  return *ofd::write_ofd(laid->document, {now_utc(), ""});
-}
+using eseal::test::text_ofd;
 
 // The data folder, store, platform and server of one test program.
 class World {

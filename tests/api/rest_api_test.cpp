@@ -17,12 +17,16 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
+#include "ofd/copy.h"
+#include "ofd/document.h"
+#include "ofd/package.h"
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
 #include "support/process.h"
 #include "support/registered_seal.h"
 #include "support/sealing_parties.h"
+#include "support/text_ofd.h"
 
 namespace eseal::api::rest {
 namespace {
@@ -477,6 +481,51 @@ TEST(RestApi, AnAdministratorAddsAnAppSeesItsSecretsOnceAndRotatesThem) {
     EXPECT_EQ(row.entry.detail.find(secure_code), std::string::npos) << "no secret in the log";
   }
   EXPECT_TRUE(audited);
+}
+
+// An OFD locked by the platform's lock signature, unlocked again, and made into a certified
+// copy (加注件) by the signed-in operator; each a new version under the first upload's id.
+TEST(RestApi, AnOperatorLocksUnlocksAndCopiesAnOfd) {
+  Person operator_ = as("operator");
+  std::string ofd = upload(operator_, eseal::test::text_ofd("不动产权证书\n权利人：张三\n"));
+  HttpResponse locked = operator_.call("POST", "/api/v1/documents/" + ofd + "/lock", "");
+  ASSERT_EQ(locked.status, 201) << locked.body;
+  std::string locked_id = parse(locked.body)["id"].GetString();
+  EXPECT_EQ(std::string(parse(locked.body)["biznum"].GetString()), ofd);
+  auto verified =
+      parse(operator_.call("GET", "/api/v1/documents/" + locked_id + "/verification").body);
+  EXPECT_TRUE(verified["locked"].GetBool());
+  EXPECT_EQ(std::string(verified["signatures"][0]["kind"].GetString()), "lock");
+  // Locked, it takes no seal; unlocked, it does again.
+  const std::string stamp = R"({"sealId":")" + world().seal_id() +
+                            R"(","placement":{"type":"position","page":1,"xMm":100,"yMm":150}})";
+  expect_error_shape(operator_.call("POST", "/api/v1/documents/" + locked_id + "/stamp", stamp),
+                     400, "invalid_input");
+  HttpResponse unlocked = operator_.call("POST", "/api/v1/documents/" + locked_id + "/unlock", "");
+  ASSERT_EQ(unlocked.status, 201) << unlocked.body;
+  std::string unlocked_id = parse(unlocked.body)["id"].GetString();
+  EXPECT_EQ(operator_.call("POST", "/api/v1/documents/" + unlocked_id + "/stamp", stamp).status,
+            201);
+
+  HttpResponse copy = operator_.call("POST", "/api/v1/documents/" + ofd + "/copies",
+                                     R"({"cause":"办理贷款","years":2})");
+  ASSERT_EQ(copy.status, 201) << copy.body;
+  std::string copy_id = parse(copy.body)["id"].GetString();
+  HttpResponse content = operator_.call("GET", "/api/v1/documents/" + copy_id + "/content");
+  auto package = ofd::Package::open(as_bytes(content.body));
+  ASSERT_TRUE(package.ok());
+  auto structure = ofd::read_structure(*package);
+  bool creator = false;
+  for (const auto& [name, value] : structure->documents[0].custom_data)
+    creator = creator || (name == ofd::kCopyCreatorName && value == "operator");
+  EXPECT_TRUE(creator) << "the copy names who made it";
+  expect_error_shape(operator_.call("POST", "/api/v1/documents/" + ofd + "/copies",
+                                    R"({"cause":"办理贷款","years":0})"),
+                     400, "invalid_input");
+  // A PDF has no lock signature.
+  std::string pdf = upload(operator_, eseal::test::blank_pdf(1));
+  expect_error_shape(operator_.call("POST", "/api/v1/documents/" + pdf + "/lock", ""), 400,
+                     "invalid_input");
 }
 
 // A verification code printed with the seal: its QR code, read off the signed page by zbarimg,

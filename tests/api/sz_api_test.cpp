@@ -25,6 +25,7 @@
 #include "ses/verify.h"
 #include "support/blank_pdf.h"
 #include "support/sealing_parties.h"
+#include "support/text_ofd.h"
 
 namespace eseal::api::sz {
 namespace {
@@ -34,10 +35,7 @@ using coss::test::kPin;
 constexpr const char* kCreditCode = "91440300000000166W";
 constexpr const char* kSystemId = "CIS2021-7-27";
 
-Bytes text_ofd(const std::string& text) {
-  auto laid = ofd::layout_text(text, {});
-  return *ofd::write_ofd(laid->document, {now_utc(), ""});
-}
+using eseal::test::text_ofd;
 
 std::string b64(ByteView b) {
   return crypto::to_base64(b);

@@ -13,6 +13,7 @@
 #include "service/verification.h"
 #include "support/blank_pdf.h"
 #include "support/sealing_parties.h"
+#include "support/text_ofd.h"
 
 namespace eseal::service {
 namespace {
@@ -37,11 +38,7 @@ Result<Bytes> add_lock(ByteView ofd) {
 }
 
 Bytes text_ofd(const std::string& text) {
-  auto laid = ofd::layout_text(text, {});
-  EXPECT_TRUE(laid.ok());
-  auto bytes = ofd::write_ofd(laid->document, {kNow, "test"});
-  EXPECT_TRUE(bytes.ok());
-  return bytes.ok() ? *bytes : Bytes{};
+  return eseal::test::text_ofd(text, kNow);
 }
 
 std::string long_text() {

@@ -415,6 +415,14 @@ class Adapter::Api {
   Response document_content(Context& c);
   Response document_page(Context& c);
   Response stamp_document(Context& c);
+  Response lock_document(Context& c);
+  Response unlock_document(Context& c);
+  Response copy_document(Context& c);
+  // A new version of stored document `source` made by `make` (stamped, locked, copied), kept
+  // under the first upload's id as its business number.
+  Response new_version(Context& c, const std::string& operation,
+                       const std::function<Result<Bytes>(const Bytes&)>& make,
+                       const std::string& verification_code = {});
   Response plan_placement(Context& c);
   Response document_verification(Context& c);
   Response verify_upload(Context& c);
@@ -530,6 +538,12 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
         &Adapter::Api::document_page);
   route(server, "POST", "/api/v1/documents/{id}/stamp", "documents.sign",
         &Adapter::Api::stamp_document);
+  route(server, "POST", "/api/v1/documents/{id}/lock", "documents.sign",
+        &Adapter::Api::lock_document);
+  route(server, "POST", "/api/v1/documents/{id}/unlock", "documents.sign",
+        &Adapter::Api::unlock_document);
+  route(server, "POST", "/api/v1/documents/{id}/copies", "documents.sign",
+        &Adapter::Api::copy_document);
   route(server, "POST", "/api/v1/documents/{id}/placements", "documents.sign",
         &Adapter::Api::plan_placement);
   route(server, "GET", "/api/v1/documents/{id}/verification", "documents.read",
@@ -1319,27 +1333,74 @@ Response Adapter::Api::plan_placement(Context& c) {
   });
 }
 
-Response Adapter::Api::stamp_document(Context& c) {
-  Body body = read_body(c.request);
-  if (body.refused) return *body.refused;
+Response Adapter::Api::new_version(Context& c, const std::string& operation,
+                                   const std::function<Result<Bytes>(const Bytes&)>& make,
+                                   const std::string& verification_code) {
   store::DocumentRecord source;
   auto document = stored_document(std::string(c.request.param("id")), &source);
   if (!document) return refusal(document.error());
+  auto made = make(*document);
+  if (!made) return refusal(made.error());
+  // The versions of one document share the first upload's id as their business number.
+  std::string biznum = source.biznum.empty() ? source.id : source.biznum;
+  auto id =
+      s_.platform.documents.record(c.caller(), biznum, *made, operation, c.now, verification_code);
+  if (!id) return refusal(id.error());
+  return stored_answer(*id, operation);
+}
+
+Response Adapter::Api::stamp_document(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
   auto request = seal_request(body.object(), c);
   if (!request) return refusal(request.error());
   const service::SigningSettings& settings = options_.signing;
   keys::Signer& signer = *request->seal.signer;
-  auto stamped =
-      service::sign(service::prepare_seal(*document, request->signature(settings.pdf_format),
-                                          signer.certificate(), c.now, settings.limits),
-                    signer, settings.stamper(c.actor(), c.now));
-  if (!stamped) return refusal(stamped.error());
-  // The versions of one document share the first upload's id as their business number.
-  std::string biznum = source.biznum.empty() ? source.id : source.biznum;
-  auto id = s_.platform.documents.record(c.caller(), biznum, *stamped, "document.stamp", c.now,
-                                         request->code ? request->code->code : std::string());
-  if (!id) return refusal(id.error());
-  return stored_answer(*id, "document.stamp");
+  return new_version(
+      c, "document.stamp",
+      [&](const Bytes& document) {
+        return service::sign(
+            service::prepare_seal(document, request->signature(settings.pdf_format),
+                                  signer.certificate(), c.now, settings.limits),
+            signer, settings.stamper(c.actor(), c.now));
+      },
+      request->code ? request->code->code : std::string());
+}
+
+// The licence lock signature (锁定签名) of an OFD, by the platform's lock signer: nothing may
+// be added after it.
+Response Adapter::Api::lock_document(Context& c) {
+  auto signer = s_.platform.seals.lock_signer(std::nullopt, c.now);
+  if (!signer) return refusal(signer.error());
+  return new_version(c, "document.lock", [&](const Bytes& document) {
+    return service::sign(service::prepare_lock(document, (*signer)->certificate(), c.now), **signer,
+                         options_.signing.stamper(c.actor(), c.now));
+  });
+}
+
+// An OFD's lock signature removed, so that it takes seals again (LD/T delLockSign).
+Response Adapter::Api::unlock_document(Context& c) {
+  return new_version(c, "document.unlock",
+                     [&](const Bytes& document) { return service::remove_lock(document, c.now); });
+}
+
+// {cause, years}: a certified copy (加注件) of an OFD made by the signed-in person, watermarked
+// with what it may be used for and until when, closed by the platform's lock signature.
+Response Adapter::Api::copy_document(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto cause = required_text(body.object(), "cause");
+  auto years = int_field(body.object(), "years", 1, 1, 100);
+  if (const Error* e = first_error(cause, years)) return refusal(*e);
+  auto signer = s_.platform.seals.lock_signer(std::nullopt, c.now);
+  if (!signer) return refusal(signer.error());
+  std::string creator =
+      c.session->account.name.empty() ? c.session->account.login : c.session->account.name;
+  return new_version(c, "document.copy", [&](const Bytes& document) {
+    return service::sign(service::prepare_certified_copy(document, {creator, *cause, *years},
+                                                         (*signer)->certificate(), c.now),
+                         **signer, options_.signing.stamper(c.actor(), c.now));
+  });
 }
 
 Response Adapter::Api::verification_of(ByteView document, Time now) {
