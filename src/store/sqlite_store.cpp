@@ -285,6 +285,10 @@ Result<DocumentRecord> read_document(const Statement& s) {
   return doc;
 }
 
+Result<Organization> read_organization(const Statement& s) {
+  return Organization{s.text(0), s.text(1), s.text(2), from_epoch(s.integer(3))};
+}
+
 constexpr std::string_view kCertificateColumns =
     "id, subject, issuer, serial, not_before, not_after, pem";
 
@@ -358,10 +362,14 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     return one<Organization>(
         "SELECT id, name, credit_code, created_at FROM organizations WHERE id = ?",
-        [](const Statement& s) -> Result<Organization> {
-          return Organization{s.text(0), s.text(1), s.text(2), from_epoch(s.integer(3))};
-        },
-        "no organization " + id, id);
+        read_organization, "no organization " + id, id);
+  }
+
+  Result<std::vector<Organization>> list_organizations() override {
+    std::lock_guard lock(mutex_);
+    return all<Organization>(
+        "SELECT id, name, credit_code, created_at FROM organizations ORDER BY name, id",
+        read_organization);
   }
 
   Status add_app(const App& app, const AppSecrets& secrets, const AuditEntry& audit) override {
@@ -746,6 +754,15 @@ class SqliteStore final : public Store {
                  r.serial, epoch(r.gen_time), r.hash_algorithm, r.imprint, r.requester,
                  crypto::to_base64(r.token));
     });
+  }
+
+  Result<std::vector<TimeStampRecord>> list_time_stamps(std::int64_t offset,
+                                                        std::int64_t limit) override {
+    std::lock_guard lock(mutex_);
+    return all<TimeStampRecord>("SELECT " + std::string(kTimeStampColumns) +
+                                    " FROM time_stamps ORDER BY gen_time DESC, serial DESC "
+                                    "LIMIT ? OFFSET ?",
+                                read_time_stamp, limit, offset);
   }
 
   Result<TimeStampRecord> find_time_stamp(const std::string& serial) override {

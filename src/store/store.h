@@ -327,6 +327,8 @@ class Store {
 
   virtual Status add_organization(const Organization& org, const AuditEntry& audit) = 0;
   virtual Result<Organization> find_organization(const std::string& id) = 0;
+  // By name.
+  virtual Result<std::vector<Organization>> list_organizations() = 0;
 
   // Adds `app` with `secrets`: app.authcode_hash is computed from secrets.authcode, and the app
   // has the families whose secrets are given (app.coss and app.sz_app_key are not read). A taken
@@ -391,6 +393,9 @@ class Store {
   // kInvalidInput when the serial was issued before (the caller draws another).
   virtual Status add_time_stamp(const TimeStampRecord& record, const AuditEntry& audit) = 0;
   virtual Result<TimeStampRecord> find_time_stamp(const std::string& serial) = 0;
+  // Newest first, skipping `offset`, at most `limit`.
+  virtual Result<std::vector<TimeStampRecord>> list_time_stamps(std::int64_t offset,
+                                                                std::int64_t limit) = 0;
 
   virtual Result<bool> remember_nonce(const std::string& app_id, const std::string& random,
                                       Time now, Time keep_until) = 0;

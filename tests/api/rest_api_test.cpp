@@ -528,6 +528,43 @@ TEST(RestApi, AnOperatorLocksUnlocksAndCopiesAnOfd) {
                      "invalid_input");
 }
 
+// A seal administrator adds an organization (its credit code checked) and reads the CRLs and
+// the time stamps issued; an operator reads the time stamps too, with a token by its serial.
+TEST(RestApi, OrganizationsCrlsAndTimeStampsAreListed) {
+  Person seal_admin = as("seal-admin");
+  HttpResponse added =
+      seal_admin.call("POST", "/api/v1/organizations",
+                      R"({"name":"某某市不动产登记中心","creditCode":"12440300MB2C92050Q"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  auto orgs = parse(seal_admin.call("GET", "/api/v1/organizations").body);
+  bool listed = false;
+  for (const auto& o : orgs["organizations"].GetArray())
+    listed = listed || std::string(o["creditCode"].GetString()) == "12440300MB2C92050Q";
+  EXPECT_TRUE(listed);
+  expect_error_shape(seal_admin.call("POST", "/api/v1/organizations",
+                                     R"({"name":"x","creditCode":"12440300MB2C9205OQ"})"),
+                     400, "invalid_input");
+  EXPECT_TRUE(parse(seal_admin.call("GET", "/api/v1/crls").body)["crls"].IsArray());
+
+  store::TimeStampRecord stamp{"0a1b2c",
+                               now_utc(),
+                               "1.2.156.10197.1.401",
+                               std::string(64, 'a'),
+                               "app:TEST",
+                               Bytes{0x30, 0x03, 0x02, 0x01, 0x01}};
+  ASSERT_TRUE(
+      world().store().add_time_stamp(stamp, {now_utc(), "test", "tsa.issue", "0a1b2c", "", ""}));
+  Person operator_ = as("operator");
+  auto stamps = parse(operator_.call("GET", "/api/v1/time-stamps").body);
+  ASSERT_GE(stamps["timeStamps"].Size(), 1u);
+  EXPECT_FALSE(stamps["timeStamps"][0].HasMember("token"));
+  auto one = parse(operator_.call("GET", "/api/v1/time-stamps/0a1b2c").body);
+  EXPECT_EQ(std::string(one["token"].GetString()), "MAMCAQE=");
+  expect_error_shape(operator_.call("GET", "/api/v1/time-stamps/ffff"), 404, "not_found");
+  expect_error_shape(operator_.call("POST", "/api/v1/organizations", R"({"name":"x"})"), 403,
+                     "forbidden");
+}
+
 // A verification code printed with the seal: its QR code, read off the signed page by zbarimg,
 // opens the public page for the document's record, which gives the stored original's hashes.
 TEST(RestApi, AVerificationCodeLeadsToThePublicRecordOfTheSignedDocument) {

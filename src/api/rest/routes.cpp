@@ -13,6 +13,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "pki/certificate.h"
+#include "pki/crl.h"
 #include "render/ofd_render.h"
 #include "render/pdf_pixels.h"
 #include "service/apps.h"
@@ -395,6 +396,11 @@ class Adapter::Api {
   Response list_certificates(Context& c);
   Response list_apps(Context& c);
   Response add_app(Context& c);
+  Response list_organizations(Context& c);
+  Response add_organization(Context& c);
+  Response list_crls(Context& c);
+  Response list_time_stamps(Context& c);
+  Response get_time_stamp(Context& c);
   Response rotate_app(Context& c);
   Response update_app(Context& c);
   // Work that waits on someone else; COSS users and their phones.
@@ -516,6 +522,14 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "GET", "/api/v1/public/seals/{id}", "", &Adapter::Api::public_seal);
   route(server, "GET", "/api/v1/certificates", "certificates.read",
         &Adapter::Api::list_certificates);
+  route(server, "GET", "/api/v1/organizations", "organizations.read",
+        &Adapter::Api::list_organizations);
+  route(server, "POST", "/api/v1/organizations", "organizations.write",
+        &Adapter::Api::add_organization);
+  route(server, "GET", "/api/v1/crls", "certificates.read", &Adapter::Api::list_crls);
+  route(server, "GET", "/api/v1/time-stamps", "time-stamps.read", &Adapter::Api::list_time_stamps);
+  route(server, "GET", "/api/v1/time-stamps/{serial}", "time-stamps.read",
+        &Adapter::Api::get_time_stamp);
   route(server, "GET", "/api/v1/apps", "apps.read", &Adapter::Api::list_apps);
   route(server, "POST", "/api/v1/apps", "apps.write", &Adapter::Api::add_app);
   route(server, "POST", "/api/v1/apps/{syscode}/secrets", "apps.write", &Adapter::Api::rotate_app);
@@ -957,6 +971,97 @@ Response Adapter::Api::update_app(Context& c) {
     write_app(w, *app);
     w.EndObject();
   });
+}
+
+// --- organizations, CRLs, time stamps ---
+
+namespace {
+
+void write_organization(JsonWriter& w, const store::Organization& org) {
+  w.StartObject();
+  key_string(w, "id", org.id);
+  key_string(w, "name", org.name);
+  key_string(w, "creditCode", org.credit_code);
+  key_time(w, "created", org.created);
+  w.EndObject();
+}
+
+void write_time_stamp(JsonWriter& w, const store::TimeStampRecord& t, bool token) {
+  w.StartObject();
+  key_string(w, "serial", t.serial);
+  key_time(w, "genTime", t.gen_time);
+  key_string(w, "hashAlgorithm", t.hash_algorithm);
+  key_string(w, "imprint", t.imprint);
+  key_string(w, "requester", t.requester);
+  if (token) key_string(w, "token", crypto::to_base64(t.token));
+  w.EndObject();
+}
+
+}  // namespace
+
+Response Adapter::Api::list_organizations(Context&) {
+  auto orgs = s_.store.list_organizations();
+  if (!orgs) return refusal(orgs.error());
+  return json_list("organizations", *orgs, write_organization);
+}
+
+// {name, creditCode}: an organization seals and apps may be registered to.
+Response Adapter::Api::add_organization(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto name = required_text(body.object(), "name");
+  auto code = text_field(body.object(), "creditCode");
+  if (const Error* e = first_error(name, code)) return refusal(*e);
+  std::string credit_code = code->value_or("");
+  // GB 32100: 18 characters of digits and capital letters but I, O, S, V and Z.
+  if (!credit_code.empty() &&
+      (credit_code.size() != 18 ||
+       credit_code.find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") != std::string::npos)) {
+    return error(400, "invalid_input",
+                 "creditCode is the 18-character unified social credit code (统一社会信用代码)");
+  }
+  auto id = store::new_id();
+  if (!id) return refusal(id.error());
+  store::Organization org{*id, *name, credit_code, c.now};
+  if (auto s = s_.store.add_organization(
+          org, {c.now, c.actor(), "organization.add", *id,
+                *name + (credit_code.empty() ? "" : " " + credit_code), ""});
+      !s) {
+    return refusal(s.error());
+  }
+  return json_body(201, [&](JsonWriter& w) { write_organization(w, org); });
+}
+
+// The certificate revocation lists verification uses.
+Response Adapter::Api::list_crls(Context&) {
+  ses::TrustPolicy trust = s_.platform.trust.trust();
+  return json_list("crls", trust.crls, [](JsonWriter& w, const pki::Crl& crl) {
+    w.StartObject();
+    key_string(w, "issuer", crl.issuer().to_string());
+    key_time(w, "thisUpdate", crl.this_update());
+    if (auto next = crl.next_update()) key_time(w, "nextUpdate", *next);
+    key_int(w, "number", static_cast<std::int64_t>(crl.number()));
+    key_int(w, "revoked", static_cast<std::int64_t>(crl.revoked().size()));
+    w.EndObject();
+  });
+}
+
+// The time stamps the platform's authority issued, newest first (?offset=, 100 a page).
+Response Adapter::Api::list_time_stamps(Context& c) {
+  auto offset = offset_of(c);
+  if (!offset) return refusal(offset.error());
+  auto stamps = s_.store.list_time_stamps(*offset, 100);
+  if (!stamps) return refusal(stamps.error());
+  return json_list("timeStamps", *stamps, [](JsonWriter& w, const store::TimeStampRecord& t) {
+    write_time_stamp(w, t, false);
+  });
+}
+
+// One time stamp with its token (base64 DER), to check a document's time stamp against.
+Response Adapter::Api::get_time_stamp(Context& c) {
+  auto stamp = s_.store.find_time_stamp(std::string(c.request.param("serial")));
+  if (!stamp) return refusal(stamp.error());
+  return json_body(200, [&](JsonWriter& w) { write_time_stamp(w, *stamp, true); });
 }
 
 // --- work that waits on someone else; COSS users ---
