@@ -4,6 +4,7 @@
 #include <iostream>
 #include <optional>
 
+#include "api/rest/routes.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "service/console.h"
@@ -26,6 +27,9 @@ void add_admin_commands(CLI::App& root, const GlobalOptions&) {
   auto* admin = root.add_subcommand("admin", "The web console's accounts");
   admin->require_subcommand(1);
   auto dir = std::make_shared<std::string>(kDefaultDataDir);
+  // The password hashes' cost, as the server would make them ([console] kdf_*).
+  auto config = std::make_shared<std::string>();
+  auto settings = [config] { return api::rest::console_settings(load_configuration(*config)); };
 
   auto* create = admin->add_subcommand(
       "create",
@@ -42,9 +46,10 @@ void add_admin_commands(CLI::App& root, const GlobalOptions&) {
       ->check(CLI::IsMember({"admin", "seal-admin", "operator", "auditor"}));
   create->add_flag("--password-stdin", c->password_stdin, "Read the password from standard input");
   add_data_dir_option(*create, *dir);
+  create->add_option("--config", *config, "Configuration file (default: eseal.toml when present)");
   create->callback([=] {
     auto store = open_data_store(*dir);
-    service::Console console(*store, {});
+    service::Console console(*store, settings());
     bool generated = false;
     std::string password = password_for(c->password_stdin, generated);
     auto account = need(
@@ -76,9 +81,11 @@ void add_admin_commands(CLI::App& root, const GlobalOptions&) {
   password->add_flag("--password-stdin", p->password_stdin,
                      "Read the password from standard input");
   add_data_dir_option(*password, *dir);
+  password->add_option("--config", *config,
+                       "Configuration file (default: eseal.toml when present)");
   password->callback([=] {
     auto store = open_data_store(*dir);
-    service::Console console(*store, {});
+    service::Console console(*store, settings());
     bool generated = false;
     std::string text = password_for(p->password_stdin, generated);
     need(console.change(p->login, {.enabled = true, .password = text}, operator_caller().actor(),

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "api/rest/routes.h"
 #include "base/file.h"
 #include "cli/commands.h"
 #include "cli/demo_server.h"
@@ -36,7 +37,7 @@ void step(int n, const std::string& what, std::string detail, bool made = true) 
 std::string console_accounts(store::Store& store, const std::filesystem::path& dir) {
   auto file = dir / "console.txt";
   std::string listing;
-  service::Console console(store, {});
+  service::Console console(store, api::rest::console_settings(load_configuration("")));
   for (service::Role role : service::kRoles) {
     std::string login(service::role_name(role));
     auto found = store.find_console_account(login);

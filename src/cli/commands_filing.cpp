@@ -40,9 +40,7 @@ struct FilingOptions {
 };
 
 api::Config load(const FilingOptions& o) {
-  std::filesystem::path file = o.config;
-  if (file.empty() && std::filesystem::exists("eseal.toml")) file = "eseal.toml";
-  api::Config config = need(api::load_config(file, api::process_environment()));
+  api::Config config = load_configuration(o.config);
   if (!o.data_dir.empty()) config.data.dir = o.data_dir;
   return config;
 }

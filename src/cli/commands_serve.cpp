@@ -38,20 +38,14 @@ struct ServeOptions {
   std::optional<std::string> data_dir;
 };
 
-std::filesystem::path config_path(const std::string& given) {
-  if (!given.empty()) return given;
-  if (std::filesystem::exists("eseal.toml")) return "eseal.toml";
-  return {};
-}
-
 std::string url(const api::Server& server, const std::string& host) {
   std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return (server.tls() ? "https://" : "http://") + shown + ":" + std::to_string(server.port());
 }
 
 void serve(const ServeOptions& options, const GlobalOptions& global) {
-  std::filesystem::path file = config_path(options.config);
-  api::Config config = need(api::load_config(file, api::process_environment()));
+  std::filesystem::path file = configuration_file(options.config);
+  api::Config config = load_configuration(options.config);
   if (options.host) config.server.host = *options.host;
   if (options.port) config.server.port = *options.port;
   if (options.data_dir) config.data.dir = *options.data_dir;

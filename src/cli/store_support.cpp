@@ -40,6 +40,16 @@ keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek) {
   return need(keys::SoftKeystore::open(std::filesystem::path(dir) / "keys", kek));
 }
 
+std::filesystem::path configuration_file(const std::string& given) {
+  if (!given.empty()) return given;
+  if (std::filesystem::exists("eseal.toml")) return "eseal.toml";
+  return {};
+}
+
+api::Config load_configuration(const std::string& given) {
+  return need(api::load_config(configuration_file(given), api::process_environment()));
+}
+
 service::Caller operator_caller() {
   return {"cli", "", login_name(), {"*"}};
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "api/config.h"
 #include "cli/cli_support.h"
 #include "crypto/sm2.h"
 #include "keys/kek.h"
@@ -33,6 +34,13 @@ std::unique_ptr<store::Store> open_data_store(const std::string& dir,
 
 // The data folder's soft keystore, D/keys, where registered signing keys live.
 keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek);
+
+// The configuration file the server reads: `given` (--config), else ./eseal.toml when there is
+// one; empty for the built-in defaults.
+std::filesystem::path configuration_file(const std::string& given);
+// That file's configuration (or the defaults), ESEAL_<SECTION>_<KEY> variables over it. Exits
+// on an invalid file.
+api::Config load_configuration(const std::string& given);
 
 // The operator at the command line as a caller of the services: trusted with the data folder
 // (they hold its KEK), so every seal in it is theirs to use.

@@ -141,6 +141,10 @@ Result<store::ConsoleAccount> Console::create(const std::string& login, const st
   auto parsed = parse_role(role);
   if (!parsed) return parsed.error();
   if (auto s = check_password_rules(password); !s) return s.error();
+  auto taken = [&login] {
+    return Error::invalid_input("the login " + login + " is taken").with_code(console_code::kTaken);
+  };
+  if (store_.find_console_account(login)) return taken();
   auto hash = hash_password(password, settings_);
   if (!hash) return hash.error();
   auto id = store::new_id();
@@ -151,7 +155,8 @@ Result<store::ConsoleAccount> Console::create(const std::string& login, const st
   if (auto s = store_.add_console_account(
           account, {now, actor, "console.account.add", login, "role " + std::string(role), ""});
       !s) {
-    return s.error();
+    // Taken since the look above, by a request at the same moment.
+    return s.error().kind == ErrorKind::kInvalidInput ? taken() : s.error();
   }
   return account;
 }
@@ -276,35 +281,36 @@ Result<store::ConsoleAccount> Console::change(const std::string& login, const Ch
   auto account = store_.find_console_account(login);
   if (!account) return account.error();
   std::string detail;
+  store::ConsoleAccountChange update;
   if (change.role) {
     if (auto role = parse_role(*change.role); !role) return role.error();
-    account->role = *change.role;
+    update.role = *change.role;
     detail += "role " + *change.role + "; ";
   }
   if (change.name) {
-    account->name = *change.name;
+    update.name = *change.name;
     detail += "name; ";
   }
   if (change.enabled) {
-    account->enabled = *change.enabled;
+    update.enabled = *change.enabled;
     detail += *change.enabled ? "enabled; " : "disabled; ";
   }
   if (change.password) {
     if (auto s = check_password_rules(*change.password); !s) return s.error();
     auto hash = hash_password(*change.password, settings_);
     if (!hash) return hash.error();
-    account->password_hash = *hash;
-    account->failures = 0;
-    account->locked_until.reset();
+    update.password_hash = *hash;
     detail += "password set; ";
   }
   if (detail.empty()) return Error::invalid_input("nothing to change");
   detail.resize(detail.size() - 2);
-  if (auto s = store_.update_console_account(
-          *account, now, {now, actor, "console.account.change", login, detail, ""});
+  if (auto s = store_.change_console_account(
+          account->id, update, now, {now, actor, "console.account.change", login, detail, ""});
       !s) {
     return s.error();
   }
+  account = store_.find_console_account(login);
+  if (!account) return account.error();
   // Whoever held a session of it before holds it no longer.
   if (auto s = end_sessions(*account, "", actor, now); !s) return s.error();
   return account;
@@ -323,7 +329,7 @@ Status Console::change_password(const ConsoleSession& session, std::string_view 
   auto hash = hash_password(replacement, settings_);
   if (!hash) return hash.error();
   account->password_hash = *hash;
-  if (auto s = store_.update_console_account(*account, now,
+  if (auto s = store_.change_console_account(account->id, {.password_hash = *hash}, now,
                                              {now, actor_of(account->login), "console.password",
                                               account->login, "own password changed", ""});
       !s) {

@@ -44,6 +44,7 @@ inline constexpr const char* kBadCredentials = "console-bad-credentials";  // un
 inline constexpr const char* kLocked = "console-locked";      // too many failures, for a while
 inline constexpr const char* kDisabled = "console-disabled";  // switched off by an administrator
 inline constexpr const char* kWeakPassword = "console-weak-password";
+inline constexpr const char* kTaken = "console-login-taken";  // another account has the login
 }  // namespace console_code
 
 struct ConsoleSettings {

@@ -685,16 +685,23 @@ class SqliteStore final : public Store {
                                read_console_account);
   }
 
-  Status update_console_account(const ConsoleAccount& a, Time now,
+  Status change_console_account(const std::string& id, const ConsoleAccountChange& c, Time now,
                                 const AuditEntry& audit) override {
+    auto flag = [](bool b) { return std::int64_t{b ? 1 : 0}; };
     return write(audit, [&]() -> Status {
       auto changed = run_counting(
-          "UPDATE console_accounts SET name = ?, role = ?, password_hash = ?, enabled = ?, "
-          "failures = ?, locked_until = ?, updated_at = ? WHERE id = ?",
-          a.name, a.role, a.password_hash, std::int64_t{a.enabled ? 1 : 0}, a.failures,
-          epoch_or_zero(a.locked_until), epoch(now), a.id);
+          "UPDATE console_accounts SET name = CASE WHEN ? THEN ? ELSE name END, "
+          "role = CASE WHEN ? THEN ? ELSE role END, "
+          "password_hash = CASE WHEN ? THEN ? ELSE password_hash END, "
+          "failures = CASE WHEN ? THEN 0 ELSE failures END, "
+          "locked_until = CASE WHEN ? THEN 0 ELSE locked_until END, "
+          "enabled = CASE WHEN ? THEN ? ELSE enabled END, updated_at = ? WHERE id = ?",
+          flag(c.name.has_value()), c.name.value_or(""), flag(c.role.has_value()),
+          c.role.value_or(""), flag(c.password_hash.has_value()), c.password_hash.value_or(""),
+          flag(c.password_hash.has_value()), flag(c.password_hash.has_value()),
+          flag(c.enabled.has_value()), flag(c.enabled.value_or(false)), epoch(now), id);
       if (!changed) return changed.error();
-      if (*changed == 0) return Error::not_found("no console account " + a.id);
+      if (*changed == 0) return Error::not_found("no console account " + id);
       return ok_status();
     });
   }

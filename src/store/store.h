@@ -288,6 +288,13 @@ struct ConsoleAccount {
   Time updated{};
 };
 
+// What may change of a console account; what is absent stays as it is. A new password hash also
+// ends a lockout (failures 0, unlocked).
+struct ConsoleAccountChange {
+  std::optional<std::string> name = {}, role = {}, password_hash = {};
+  std::optional<bool> enabled = {};
+};
+
 // One state-changing call. The canonical bytes hashed into the chain are in audit_chain.h.
 struct AuditEntry {
   Time time{};
@@ -468,10 +475,10 @@ class Store {
   virtual Status add_console_account(const ConsoleAccount& account, const AuditEntry& audit) = 0;
   virtual Result<ConsoleAccount> find_console_account(const std::string& login) = 0;
   virtual Result<std::vector<ConsoleAccount>> list_console_accounts() = 0;
-  // Replaces the mutable fields (name, role, password hash, enabled, failures, locked_until) of
-  // the account with this id; kNotFound when none.
-  virtual Status update_console_account(const ConsoleAccount& account, Time now,
-                                        const AuditEntry& audit) = 0;
+  // Changes what `change` gives of the account with this id, in one statement, leaving the rest
+  // (a failure counted at the same moment among it) as it is; kNotFound when none.
+  virtual Status change_console_account(const std::string& id, const ConsoleAccountChange& change,
+                                        Time now, const AuditEntry& audit) = 0;
   // One failed sign-in, counted in one statement whatever else runs at once: failures + 1, and
   // once they reach `threshold` the account is locked until `lock_until` and its count starts
   // again (audited by a second row, "console.lock"). Returns the account as it then is.

@@ -238,6 +238,24 @@ TEST(RestApi, EveryRouteAnswersEachRoleAsItsPermissionSays) {
   }
 }
 
+// The session cookie is Secure when the request came over HTTPS, here through a proxy that
+// terminates TLS and says so.
+TEST(RestApi, TheSessionCookieIsSecureBehindAnHttpsProxy) {
+  auto sign_in_via = [](const char* scheme) {
+    Headers headers;
+    headers.add("Content-Type", "application/json");
+    if (scheme) headers.add("X-Forwarded-Proto", scheme);
+    HttpClient client = world().client();
+    auto r = client.request("POST", "/api/v1/session",
+                            R"({"login":"auditor","password":")" + password_of("auditor") + "\"}",
+                            headers);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return r->header("Set-Cookie");
+  };
+  EXPECT_NE(sign_in_via("https").find("; Secure"), std::string::npos);
+  EXPECT_EQ(sign_in_via(nullptr).find("; Secure"), std::string::npos);
+}
+
 TEST(RestApi, StateChangesNeedTheSessionsCsrfToken) {
   Person admin = as("admin");
   const std::string body = R"({"login":"csrf-test","role":"auditor","password":"long enough!"})";
@@ -342,6 +360,10 @@ TEST(RestApi, BadInputIsAnErrorObjectWithItsCode) {
                      400, "invalid_input");
   expect_error_shape(admin.call("POST", "/api/v1/accounts", R"({"login":1})"), 400,
                      "invalid_input");
+  expect_error_shape(
+      admin.call("POST", "/api/v1/accounts",
+                 R"({"login":"auditor","role":"auditor","password":"0123456789ab"})"),
+      409, "conflict");
   expect_error_shape(admin.call("GET", "/api/v1/seals/NO-SUCH-SEAL"), 404, "not_found");
   expect_error_shape(admin.call("GET", "/api/v1/audit?limit=many"), 400, "invalid_input");
   expect_error_shape(admin.call("PATCH", "/api/v1/accounts/admin", R"({"enabled":false})"), 409,

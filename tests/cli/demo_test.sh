@@ -34,6 +34,12 @@ expect 0 "$ESEAL" admin create auditor2 --role auditor --password-stdin <<<"a lo
 contains "console account auditor2 (auditor) created"
 expect 2 "$ESEAL" admin create auditor2 --role auditor --password-stdin <<<"a long password"
 contains "taken"
+# New hashes cost what the server's [console] kdf_* say, here from the environment.
+ESEAL_CONSOLE_KDF_MEMORY_KIB=2048 ESEAL_CONSOLE_KDF_PASSES=3 \
+  expect 0 "$ESEAL" admin create auditor3 --role auditor --password-stdin <<<"a long password"
+hash=$(sqlite3 var/eseal.db "SELECT password_hash FROM console_accounts WHERE login = 'auditor3'")
+[[ $hash == '$argon2id$v=19$m=2048,t=3,p=1$'* ]] || fail "the hash does not follow [console]: $hash"
+checks=$((checks + 1))
 checks=$((checks + 1))
 [ "$("$ESEAL" app list)" = "$apps" ] && [ "$("$ESEAL" seal list)" = "$seals" ] ||
   fail "a second run added apps or seals: $("$ESEAL" app list; "$ESEAL" seal list)"

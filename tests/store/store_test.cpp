@@ -591,30 +591,41 @@ TEST(Store, ConsoleAccountsRoundTripWithUniqueLoginsAndAuditedChanges) {
   EXPECT_EQ(store->add_console_account(twin, audit("console.account.add", "zhang")).error().kind,
             ErrorKind::kInvalidInput);
 
-  account.failures = 3;
-  account.locked_until = kNow + std::chrono::minutes(15);
-  account.role = "auditor";
-  account.enabled = false;
+  // A failure counted, then a change of role and state: the change leaves the count alone.
+  ASSERT_TRUE(
+      store->count_console_failure(account.id, 5, kNow, kNow, audit("console.failure", "zhang"))
+          .ok());
   ASSERT_TRUE(store
-                  ->update_console_account(account, kNow + std::chrono::seconds(1),
-                                           audit("console.sign-in", "zhang"))
+                  ->change_console_account(account.id, {.role = "auditor", .enabled = false},
+                                           kNow + std::chrono::seconds(1),
+                                           audit("console.account.change", "zhang"))
                   .ok());
   auto found = store->find_console_account("zhang");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->name, "张三");
   EXPECT_EQ(found->role, "auditor");
   EXPECT_FALSE(found->enabled);
-  EXPECT_EQ(found->failures, 3);
-  EXPECT_EQ(found->locked_until, kNow + std::chrono::minutes(15));
+  EXPECT_EQ(found->failures, 1);
+  EXPECT_EQ(found->password_hash, "$argon2id$v=19$x");
   EXPECT_EQ(found->updated, kNow + std::chrono::seconds(1));
+  // A new password ends the count.
+  ASSERT_TRUE(store
+                  ->change_console_account(account.id, {.password_hash = "$argon2id$v=19$y"}, kNow,
+                                           audit("console.account.change", "zhang"))
+                  .ok());
+  found = store->find_console_account("zhang");
+  EXPECT_EQ(found->password_hash, "$argon2id$v=19$y");
+  EXPECT_EQ(found->failures, 0);
+  EXPECT_FALSE(found->locked_until.has_value());
   EXPECT_EQ(store->list_console_accounts()->size(), 1u);
   EXPECT_EQ(store->find_console_account("li").error().kind, ErrorKind::kNotFound);
-  twin.login = "li";
-  EXPECT_EQ(store->update_console_account(twin, kNow, audit("x", "li")).error().kind,
+  EXPECT_EQ(store->change_console_account(twin.id, {.enabled = true}, kNow, audit("x", "li"))
+                .error()
+                .kind,
             ErrorKind::kNotFound);
   auto rows = store->list_audit(0, 10);
-  ASSERT_EQ(rows->size(), 2u);  // the add and the update; the refused ones left nothing
-  EXPECT_EQ(rows->back().entry.operation, "console.sign-in");
+  ASSERT_EQ(rows->size(), 4u);  // the add, the failure and two changes; the refused left nothing
+  EXPECT_EQ(rows->back().entry.operation, "console.account.change");
 }
 
 TEST(Store, NonceReplayIsRefusedUntilItExpires) {

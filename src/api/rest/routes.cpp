@@ -60,7 +60,8 @@ Response error(int status, std::string_view code, std::string_view message) {
 
 // A service's refusal in the API's terms; internal failures say no more than that.
 Response refusal(const Error& e) {
-  if (e.code == service::seal_code::kStatusChange) return error(409, "conflict", e.message);
+  if (e.code == service::seal_code::kStatusChange || e.code == service::console_code::kTaken)
+    return error(409, "conflict", e.message);
   switch (e.kind) {
     case ErrorKind::kInvalidInput:
       return error(400, "invalid_input", e.message);
@@ -378,6 +379,12 @@ class Adapter::Api {
   Response sign_in(Context& c);
   Response who(Context& c);
   Response session_answer(const service::ConsoleSession& session, Time now);
+  // Whether the session cookie is sent only over HTTPS: when this server has TLS, or when the
+  // proxy in front of it says the request came over HTTPS (X-Forwarded-Proto).
+  bool secure(const Request& request) const {
+    return options_.secure_cookies ||
+           request.headers.get("X-Forwarded-Proto").value_or("") == "https";
+  }
   Response sign_out(Context& c);
   Response own_password(Context& c);
   // Accounts.
@@ -597,7 +604,7 @@ Response Adapter::Api::sign_in(Context& c) {
   response.headers.add("Set-Cookie", std::string(kSessionCookie) + "=" + in->token +
                                          "; Path=/api/; HttpOnly; SameSite=Strict; Max-Age=" +
                                          std::to_string(seconds.count()) +
-                                         (options_.secure_cookies ? "; Secure" : ""));
+                                         (secure(c.request) ? "; Secure" : ""));
   response.log_fields["actor"] = "console:" + *login;
   return response;
 }

@@ -32,7 +32,9 @@ namespace eseal::api::rest {
 struct Options {
   service::SigningSettings signing;
   std::uint64_t max_document_bytes = std::uint64_t{64} << 20;  // an uploaded document
-  bool secure_cookies = false;  // the session cookie only over HTTPS (the server has TLS)
+  // The session cookie only over HTTPS: the server has TLS (a request that came through a
+  // TLS-terminating proxy, X-Forwarded-Proto https, gets it so too).
+  bool secure_cookies = false;
   // Where people reach the public verification page ("https://seal.example.org"), for the
   // verification codes printed on documents; empty: as the request reached the server.
   std::string public_url;
