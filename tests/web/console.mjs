@@ -155,6 +155,14 @@ let verifyLink;
   signedOfd = Buffer.from(await ofd.body());
   writeFileSync('signed.ofd', signedOfd);
   check(signedOfd.subarray(0, 2).toString() === 'PK', 'the OFD download is a package');
+  // The signed OFD locked from the documents page: a new version at the top.
+  await page.goto(`${base}#/documents`);
+  await page.waitForSelector('tbody tr');
+  const rowsBefore = await page.locator('tbody tr').count();
+  await page.locator('tbody tr').first().locator('button[data-action=lock]').click();
+  await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length > n, rowsBefore, { timeout: 10000 }).catch(() => {});
+  check(await page.locator('tbody tr').count() === rowsBefore + 1, 'locking makes a new version');
+  await shot(page, 'operator-documents');
   await context.close();
 }
 
@@ -228,6 +236,28 @@ for (const [file, kind] of [['signed.pdf', 'pdf'], ['signed.ofd', 'ofd']]) {
   await page.click('form.card button[type=submit]');
   await page.waitForSelector('form.card .status');
   check((await page.locator('form.card').innerText()).includes('正常'), 'the seal lookup says valid');
+  await context.close();
+}
+
+// --- the administrator adds an app and is shown its secrets once ---
+{
+  const { context, page } = await signIn('admin');
+  await page.goto(`${base}#/apps`);
+  await page.waitForSelector('#add-app');
+  await page.fill('#app-name', '浏览器测试应用');
+  await page.uncheck('#family-ldt');
+  await page.check('#family-coss');
+  await page.click('#add-app button[type=submit]');
+  await page.waitForSelector('#secrets');
+  const secureCode = await page.locator('#secrets [data-secret=secureCode]').innerText();
+  check(/^[0-9a-f]{32}$/i.test(secureCode), `the COSS secureCode is shown once: ${secureCode}`);
+  await page.waitForFunction(() => document.querySelector('tbody')?.textContent?.includes('浏览器测试应用'));
+  check(!(await page.locator('tbody').innerText()).includes(secureCode), 'the list shows no secret');
+  await shot(page, 'admin-app-secrets');
+  await page.click('nav a[href="#/organizations"]');
+  await page.waitForSelector('main h1');
+  await page.click('nav a[href="#/time-stamps"]');
+  await page.waitForSelector('main table thead');
   await context.close();
 }
 

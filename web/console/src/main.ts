@@ -7,6 +7,7 @@ import { h, replace } from "./dom";
 import { currentLanguage, t, toggleLanguage } from "./i18n";
 import { accountsPage } from "./pages/accounts";
 import { appsPage } from "./pages/apps";
+import { organizationsPage, timeStampsPage } from "./pages/registry";
 import { auditPage } from "./pages/audit";
 import { documentsPage } from "./pages/documents";
 import { loginPage } from "./pages/login";
@@ -30,6 +31,8 @@ const pages: Page[] = [
   { route: "users", label: () => t("users"), permission: "users.read", render: usersPage },
   { route: "filing", label: () => t("filing"), permission: "filing.read", render: filingPage },
   { route: "audit", label: () => t("audit"), permission: "audit.read", render: auditPage },
+  { route: "organizations", label: () => t("organizations"), permission: "organizations.read", render: organizationsPage },
+  { route: "time-stamps", label: () => t("timeStamps"), permission: "time-stamps.read", render: timeStampsPage },
   { route: "apps", label: () => t("apps"), permission: "apps.read", render: appsPage },
   { route: "accounts", label: () => t("accounts"), permission: "accounts.read", render: accountsPage },
 ];
