@@ -72,6 +72,18 @@ const char* rotation_matrix(int rotate) {
   return m == kMatrix.end() ? nullptr : m->second;
 }
 
+// A form XObject's dictionary, `w` × `h` points, turned by /Matrix against the page's /Rotate so
+// that what it draws stands upright when shown.
+QPDFObjectHandle form_dictionary(double w, double h, int rotate) {
+  QPDFObjectHandle form = QPDFObjectHandle::newDictionary();
+  form.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
+  form.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
+  form.replaceKey("/BBox", QPDFObjectHandle::parse("[0 0 " + number(w) + " " + number(h) + "]"));
+  if (const char* m = rotation_matrix(rotate))
+    form.replaceKey("/Matrix", QPDFObjectHandle::parse(m));
+  return form;
+}
+
 // The appearance of one stamp: a form the size of the visible rectangle (as the page is shown)
 // drawing the whole picture at its place, so that the form's bounding box clips a cross-page
 // slice. /Matrix turns it against the page's /Rotate so the seal stands upright when shown.
@@ -84,12 +96,7 @@ QPDFObjectHandle add_appearance(Update& update, const QPDFObjectHandle& picture,
   double oy = h - (stamp.picture.y - stamp.visible.y) * k - ph;
   std::string content = "q " + number(pw) + " 0 0 " + number(ph) + " " + number(ox) + " " +
                         number(oy) + " cm /Seal Do Q\n";
-  QPDFObjectHandle form = QPDFObjectHandle::newDictionary();
-  form.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
-  form.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
-  form.replaceKey("/BBox", QPDFObjectHandle::parse("[0 0 " + number(w) + " " + number(h) + "]"));
-  if (const char* m = rotation_matrix(rotate))
-    form.replaceKey("/Matrix", QPDFObjectHandle::parse(m));
+  QPDFObjectHandle form = form_dictionary(w, h, rotate);
   QPDFObjectHandle xobjects = QPDFObjectHandle::newDictionary();
   xobjects.replaceKey("/Seal", picture);
   QPDFObjectHandle resources = QPDFObjectHandle::newDictionary();
@@ -111,12 +118,7 @@ QPDFObjectHandle add_code_appearance(Update& update, const doc::CodeMark& mark, 
                number(r.width * k) + " " + number(r.height * k) + " re\n";
   }
   content += "f Q\n";
-  QPDFObjectHandle form = QPDFObjectHandle::newDictionary();
-  form.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
-  form.replaceKey("/Subtype", QPDFObjectHandle::newName("/Form"));
-  form.replaceKey("/BBox", QPDFObjectHandle::parse("[0 0 " + number(w) + " " + number(h) + "]"));
-  if (const char* m = rotation_matrix(rotate))
-    form.replaceKey("/Matrix", QPDFObjectHandle::parse(m));
+  QPDFObjectHandle form = form_dictionary(w, h, rotate);
   QPDFObjectHandle ref = update.reserve();
   update.set_stream(ref, form, as_bytes(content));
   return ref;
