@@ -83,6 +83,22 @@ async function signIn(role) {
 }
 
 // --- the operator stamps a PDF by dragging a seal, and an OFD by keyword ---
+// `pdf` with an incremental update that replaces the first page's content stream (object 5 of
+// the demo's sample), as someone editing a signed file would.
+function changedLater(pdf) {
+  const text = pdf.toString('latin1');
+  const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(text)[1]);
+  const trailer = text.slice(text.lastIndexOf('trailer'));
+  const size = /\/Size (\d+)/.exec(trailer)[1];
+  const root = /\/Root (\d+ \d+ R)/.exec(trailer)[1];
+  const content = 'BT /F1 14 Tf 72 720 Td (changed after signing) Tj ET';
+  const object = `5 0 obj\n<< /Length ${content.length} >>\nstream\n${content}\nendstream\nendobj\n`;
+  const at = pdf.length + 1;
+  const update = `\n${object}xref\n5 1\n${String(at).padStart(10, '0')} 00000 n \n` +
+    `trailer\n<< /Size ${size} /Root ${root} /Prev ${prev} >>\nstartxref\n${at + object.length}\n%%EOF\n`;
+  return Buffer.concat([pdf, Buffer.from(update, 'latin1')]);
+}
+
 let signedPdf;
 let signedOfd;
 let verifyLink;
@@ -208,6 +224,17 @@ for (const [file, kind] of [['signed.pdf', 'pdf'], ['signed.ofd', 'ofd']]) {
     `a tampered copy is rejected: ${await page.locator('#verdict').innerText()}`);
   check(await page.locator('.check-failed').count() > 0, 'the failed check is shown');
   await shot(page, 'visitor-tampered');
+  // Changed after signing, in a revision of its own: rejected, with the changed page outlined.
+  await page.evaluate(() => document.querySelector('.report').replaceChildren());
+  writeFileSync('changed.pdf', changedLater(signedPdf));
+  await page.setInputFiles('#verify-file', 'changed.pdf');
+  await page.waitForSelector('#changes .change-box', { timeout: 15000 }).catch(() => {});
+  check((await page.locator('#verdict').getAttribute('class')).includes('verdict-failed'),
+    `a copy changed after signing is rejected: ${await page.locator('#verdict').innerText()}`);
+  check(await page.locator('#changes .change-box.change-content').count() === 1,
+    `the changed page is outlined: ${await page.locator('#changes').innerText().catch(() => 'no changes section')}`);
+  await page.locator('#changes').scrollIntoViewIfNeeded();
+  await shot(page, 'visitor-changed-later');
   // The verification code's page: the original the platform keeps, and whether a file is it.
   await page.goto(`${base}${verifyLink}`);
   await page.waitForSelector('#original dl');
