@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 namespace eseal::doc {
 namespace {
@@ -253,6 +254,33 @@ Status check_finite(const std::vector<Stamp>& stamps) {
     }
   }
   return ok_status();
+}
+
+void bound_changed_regions(std::vector<ChangedRegion>& regions) {
+  if (regions.size() <= kMaxChangedRegions) return;
+  auto weight = [](const std::string& kind) {
+    for (int i = 0; const char* k : {"page", "content", "annotation"}) {
+      if (kind == k) return i;
+      ++i;
+    }
+    return 3;
+  };
+  std::map<int, ChangedRegion> pages;
+  for (const ChangedRegion& r : regions) {
+    auto [it, added] = pages.try_emplace(r.page, r);
+    if (added) continue;
+    ChangedRegion& merged = it->second;
+    double left = std::min(merged.rect.x, r.rect.x), top = std::min(merged.rect.y, r.rect.y);
+    double right = std::max(merged.rect.x + merged.rect.width, r.rect.x + r.rect.width);
+    double bottom = std::max(merged.rect.y + merged.rect.height, r.rect.y + r.rect.height);
+    merged.rect = {left, top, right - left, bottom - top};
+    if (weight(r.kind) < weight(merged.kind)) merged.kind = r.kind;
+  }
+  regions.clear();
+  for (auto& [page, region] : pages) {
+    if (regions.size() == kMaxChangedRegions) break;
+    regions.push_back(std::move(region));
+  }
 }
 
 double share_on_page(const RectMm& v, const PageSize& page) {

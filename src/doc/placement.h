@@ -69,6 +69,13 @@ struct ChangedRegion {
   std::string kind;
 };
 
+// A document may change on any number of pages, or add thousands of annotations; what a
+// verifier reports (and a viewer draws) stays bounded: past kMaxChangedRegions, each page's
+// regions become one, their bounding box, of the weightiest kind among them (page, content,
+// annotation, signature), and only the first kMaxChangedRegions pages are kept.
+inline constexpr std::size_t kMaxChangedRegions = 64;
+void bound_changed_regions(std::vector<ChangedRegion>& regions);
+
 // LD/T positionSealSign (zx, zy: the seal's top-left corner).
 struct PositionRule {
   int page = 0;  // 0-based

@@ -21,6 +21,32 @@ Status insert_before(std::string& xml, const std::string& prefix,
   return ok_status();
 }
 
+namespace {
+
+// IDs are numbered on from the highest; one this high is a broken file, not a document.
+constexpr long kMaxId = 1'000'000'000'000;
+
+// The highest ID="n" among the package's XML files.
+Result<long> highest_id(const Package& package) {
+  long highest = 0;
+  for (const std::string& name : package.files()) {
+    if (!name.ends_with(".xml")) continue;
+    auto bytes = package.read(name);
+    if (!bytes) return bytes.error();
+    std::string_view xml(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    for (std::size_t at = xml.find(" ID=\""); at != std::string_view::npos;
+         at = xml.find(" ID=\"", at + 5)) {
+      long id = std::strtol(std::string(xml.substr(at + 5, 12)).c_str(), nullptr, 10);
+      if (id >= kMaxId)
+        return Error::invalid_input(name + ": an ID past " + std::to_string(kMaxId));
+      highest = std::max(highest, id);
+    }
+  }
+  return highest;
+}
+
+}  // namespace
+
 Result<DocumentEdit> DocumentEdit::open(const Package& package, const DocBody& body) {
   DocumentEdit e;
   e.package_ = &package;
@@ -35,6 +61,14 @@ Result<DocumentEdit> DocumentEdit::open(const Package& package, const DocBody& b
   if (pugi::xml_node max_unit = child(child(root, "CommonData"), "MaxUnitID")) {
     e.max_unit_name_ = max_unit.name();
     e.last_id_ = std::strtol(text(max_unit).c_str(), nullptr, 10);
+    if (e.last_id_ < 0 || e.last_id_ >= kMaxId)
+      return Error::invalid_input(body.document_path + ": MaxUnitID is out of range");
+  } else {
+    // GB/T 33190 requires MaxUnitID; without it, new objects are numbered past every ID any
+    // of the package's XML files gives.
+    auto highest = highest_id(package);
+    if (!highest) return highest.error();
+    e.last_id_ = *highest;
   }
   return e;
 }

@@ -229,7 +229,7 @@ std::string code_annot(DocumentEdit& doc, const doc::CodeMark& mark, Time at) {
   std::string annot_id = doc.take_id(), white_id = doc.take_id(), dark_id = doc.take_id();
   return "<ofd:Annot ID=\"" + annot_id + "\" Type=\"Stamp\" Creator=\"eseal\" LastModDate=\"" +
          format_utc(at).substr(0, 10) +
-         "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>验证码</ofd:Remark>"
+         "\" ReadOnly=\"true\" Print=\"true\"><ofd:Remark>核验码</ofd:Remark>"
          "<ofd:Appearance Boundary=\"" +
          format_box(a) + "\"><ofd:PathObject ID=\"" + white_id + "\" Boundary=\"" + box +
          "\" Stroke=\"false\" Fill=\"true\"><ofd:FillColor Value=\"255 255 255\"/>"

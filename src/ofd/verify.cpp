@@ -563,6 +563,7 @@ void add_changed_regions(const Package& package, const DocBody& body,
         s.changed_regions.push_back({a.page, shown, "signature"});
       }
     }
+    doc::bound_changed_regions(s.changed_regions);
   }
 }
 

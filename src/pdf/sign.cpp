@@ -237,7 +237,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
           annot.replaceKey("/F",
                            QPDFObjectHandle::newInteger(4 | 64 | 128));  // Print, ReadOnly, Locked
           annot.replaceKey("/NM", QPDFObjectHandle::newUnicodeString(out.field_name + " code"));
-          annot.replaceKey("/Contents", QPDFObjectHandle::newUnicodeString("验证码"));
+          annot.replaceKey("/Contents", QPDFObjectHandle::newUnicodeString("核验码"));
           QPDFObjectHandle ap = QPDFObjectHandle::newDictionary();
           ap.replaceKey("/N", add_code_appearance(update, mark, g.rotate));
           annot.replaceKey("/AP", ap);

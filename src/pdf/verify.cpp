@@ -213,48 +213,132 @@ struct Changes {
   std::vector<doc::ChangedRegion> regions = {};
 };
 
-// An object as it draws: dictionaries key by key, arrays item by item, streams with their raw
-// data, each indirect object once; the page tree's and annotations' back links (/Parent, /P)
-// left out, so that a page is compared by what it shows.
-void fingerprint(QPDFObjectHandle o, std::set<QPDFObjGen>& seen, std::string& out) {
-  if (o.isIndirect()) {
-    if (!seen.insert(o.getObjGen()).second) {
-      out += "@" + o.getObjGen().unparse(' ');
-      return;
-    }
+// The objects of a signed revision that later revisions changed, and those it had.
+struct Revisions {
+  std::set<QPDFObjGen> known, differing;
+};
+
+Revisions compare_revisions(QPDF& before, QPDF& after) {
+  Revisions r;
+  for (QPDFObjectHandle b : before.getAllObjects()) {
+    QPDFObjGen og = b.getObjGen();
+    r.known.insert(og);
+    if (!same_object(b, after.getObjectByObjGen(og))) r.differing.insert(og);
   }
-  if (o.isStream()) {
-    fingerprint(o.getDict(), seen, out);
-    auto data = o.getRawStreamData();
-    out.append(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
-  } else if (o.isDictionary()) {
-    out += "<<";
-    for (const std::string& key : o.getKeys()) {
-      if (key == "/Parent" || key == "/P" || key == "/Annots") continue;
-      out += key;
-      fingerprint(o.getKey(key), seen, out);
-    }
-    out += ">>";
-  } else if (o.isArray()) {
-    out += "[";
-    for (int i = 0; i < o.getArrayNItems(); ++i) fingerprint(o.getArrayItem(i), seen, out);
-    out += "]";
-  } else {
-    out += o.unparse() + " ";
-  }
+  return r;
 }
 
-std::string fingerprint(QPDFObjectHandle o) {
-  std::set<QPDFObjGen> seen;
-  std::string out;
-  fingerprint(o, seen, out);
-  return out;
-}
+// Whether what an object of the final document draws changed after the signed revision: the
+// object, or anything it refers to, is new or differs. The back links (/Parent, /P) and a
+// page's /Annots are not followed, so that a page is judged by what it shows. Each indirect
+// object is judged once for all pages (without recursion: a chain of references as long as a
+// file can hold is walked on the heap); in a cycle of references, an object is judged by the
+// part of the cycle seen before it.
+class ChangeFinder {
+ public:
+  explicit ChangeFinder(const Revisions& revisions) : revisions_(revisions) {}
+
+  bool changed(QPDFObjectHandle o) {
+    if (o.isIndirect()) return changed_indirect(o);
+    std::vector<QPDFObjectHandle> refs;
+    references(o, refs, 0);
+    return std::any_of(refs.begin(), refs.end(),
+                       [this](QPDFObjectHandle r) { return changed_indirect(r); });
+  }
+
+ private:
+  static bool followed(const std::string& key) {
+    return key != "/Parent" && key != "/P" && key != "/Annots";
+  }
+  // The indirect objects a direct object refers to, through its direct parts (whose nesting
+  // the parser bounds; deeper than any drawing needs counts as nothing more).
+  static void references(QPDFObjectHandle o, std::vector<QPDFObjectHandle>& out, int depth) {
+    if (depth > kMaxNesting) return;
+    if (o.isIndirect() && depth > 0) {
+      out.push_back(o);
+    } else if (o.isStream()) {
+      references(o.getDict(), out, depth + 1);
+    } else if (o.isDictionary()) {
+      for (const std::string& key : o.getKeys()) {
+        if (followed(key)) references(o.getKey(key), out, depth + 1);
+      }
+    } else if (o.isArray()) {
+      for (int i = 0; i < o.getArrayNItems(); ++i) references(o.getArrayItem(i), out, depth + 1);
+    }
+  }
+  bool changed_itself(QPDFObjGen og) const {
+    return !revisions_.known.count(og) || revisions_.differing.count(og);
+  }
+  bool changed_indirect(QPDFObjectHandle root) {
+    struct Frame {
+      QPDFObjGen og;
+      std::vector<QPDFObjectHandle> refs;
+      std::size_t next = 0;
+    };
+    std::vector<Frame> stack;
+    auto enter = [&](QPDFObjectHandle o) {
+      QPDFObjGen og = o.getObjGen();
+      if (judged_.count(og)) return false;
+      judged_[og] = changed_itself(og);
+      Frame frame{og, {}};
+      references(o, frame.refs, 0);
+      stack.push_back(std::move(frame));
+      return true;
+    };
+    enter(root);
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      QPDFObjGen og = top.og;
+      if (judged_[og] || top.next == top.refs.size()) {
+        bool changed = judged_[og];
+        stack.pop_back();
+        if (changed && !stack.empty()) judged_[stack.back().og] = true;
+        continue;
+      }
+      QPDFObjectHandle ref = top.refs[top.next++];
+      if (!enter(ref) && judged_[ref.getObjGen()]) judged_[og] = true;
+    }
+    return judged_[root.getObjGen()];
+  }
+
+  static constexpr int kMaxNesting = 64;
+  const Revisions& revisions_;
+  std::map<QPDFObjGen, bool> judged_;
+};
 
 bool is_signature_widget(QPDFObjectHandle annot) {
-  for (QPDFObjectHandle f = annot; f.isDictionary(); f = f.getKey("/Parent")) {
+  QPDFObjectHandle f = annot;
+  for (int level = 0; level < 32 && f.isDictionary(); ++level, f = f.getKey("/Parent")) {
     if (f.getKey("/FT").isName()) return f.getKey("/FT").getName() == "/Sig";
-    if (!f.hasKey("/Parent")) break;
+  }
+  return false;
+}
+
+// A page attribute, its own or inherited from the page tree (ISO 32000-1 §7.7.3.4).
+QPDFObjectHandle page_attribute(QPDFObjectHandle page, const std::string& key) {
+  QPDFObjectHandle node = page;
+  for (int level = 0; level < 32 && node.isDictionary(); ++level, node = node.getKey("/Parent")) {
+    if (node.hasKey(key)) return node.getKey(key);
+  }
+  return QPDFObjectHandle::newNull();
+}
+
+// Whether a page shows anything other than it did: another page object in its place, a value
+// of its own changed (its annotations aside), or anything it draws with (content, resources,
+// inherited attributes) new or different.
+bool page_changed(QPDFObjectHandle old_page, QPDFObjectHandle new_page, ChangeFinder& finder) {
+  if (old_page.getObjGen() != new_page.getObjGen()) return true;
+  std::set<std::string> keys = old_page.getKeys();
+  for (const auto& k : new_page.getKeys()) keys.insert(k);
+  for (const std::string& key : keys) {
+    if (key == "/Annots" || key == "/Parent" || key == "/P") continue;
+    if (old_page.getKey(key).unparse() != new_page.getKey(key).unparse()) return true;
+    if (finder.changed(new_page.getKey(key))) return true;
+  }
+  for (const char* key : {"/Resources", "/MediaBox", "/CropBox", "/Rotate"}) {
+    if (new_page.hasKey(key)) continue;
+    QPDFObjectHandle was = page_attribute(old_page, key), is = page_attribute(new_page, key);
+    if (was.unparse() != is.unparse() || finder.changed(is)) return true;
   }
   return false;
 }
@@ -262,8 +346,10 @@ bool is_signature_widget(QPDFObjectHandle annot) {
 // Where `after` differs from the signed revision `before`, page by page: a page added, or whose
 // content, resources or attributes changed, as a whole; each annotation added or changed by
 // its rectangle.
-std::vector<doc::ChangedRegion> changed_regions(Document& before, Document& after) {
+std::vector<doc::ChangedRegion> changed_regions(Document& before, Document& after,
+                                                const Revisions& revisions) {
   std::vector<doc::ChangedRegion> out;
+  ChangeFinder finder(revisions);
   for (int p = 0; p < after.page_count(); ++p) {
     PageGeometry g = after.geometry(p);
     doc::RectMm whole{0, 0, g.width_mm(), g.height_mm()};
@@ -272,21 +358,18 @@ std::vector<doc::ChangedRegion> changed_regions(Document& before, Document& afte
       continue;
     }
     QPDFObjectHandle old_page = before.page(p), new_page = after.page(p);
-    if (fingerprint(old_page) != fingerprint(new_page)) out.push_back({p, whole, "content"});
-    std::map<QPDFObjGen, std::string> old_annots;
+    if (page_changed(old_page, new_page, finder)) out.push_back({p, whole, "content"});
+    std::set<QPDFObjGen> old_annots;
     QPDFObjectHandle list = old_page.getKey("/Annots");
     for (int i = 0; list.isArray() && i < list.getArrayNItems(); ++i) {
       QPDFObjectHandle a = list.getArrayItem(i);
-      if (a.isIndirect()) old_annots[a.getObjGen()] = fingerprint(a);
+      if (a.isIndirect()) old_annots.insert(a.getObjGen());
     }
     list = new_page.getKey("/Annots");
     for (int i = 0; list.isArray() && i < list.getArrayNItems(); ++i) {
       QPDFObjectHandle a = list.getArrayItem(i);
       if (!a.isDictionary() || !a.getKey("/Rect").isRectangle()) continue;
-      if (a.isIndirect()) {
-        auto was = old_annots.find(a.getObjGen());
-        if (was != old_annots.end() && was->second == fingerprint(a)) continue;
-      }
+      if (a.isIndirect() && old_annots.count(a.getObjGen()) && !finder.changed(a)) continue;
       auto r = a.getKey("/Rect").getArrayAsRectangle();
       Rect user{std::min(r.llx, r.urx), std::min(r.lly, r.ury), std::max(r.llx, r.urx),
                 std::max(r.lly, r.ury)};
@@ -294,6 +377,7 @@ std::vector<doc::ChangedRegion> changed_regions(Document& before, Document& afte
       out.push_back({p, g.to_visual_mm(user), is_signature_widget(a) ? "signature" : "annotation"});
     }
   }
+  doc::bound_changed_regions(out);
   return out;
 }
 
@@ -305,9 +389,15 @@ Result<Changes> changes_after(ByteView pdf, std::size_t end, Document& final_doc
   QPDF& before_q = signed_doc->qpdf();
   QPDF& after_q = final_doc.qpdf();
   bool dss_changed = false, other_changed = false;
+  Revisions revisions;
+  try {
+    revisions = compare_revisions(before_q, after_q);
+  } catch (const std::exception& e) {
+    return Error::invalid_input(std::string("the revisions cannot be compared: ") + e.what());
+  }
   std::vector<doc::ChangedRegion> regions;
   try {
-    regions = changed_regions(*signed_doc, final_doc);
+    regions = changed_regions(*signed_doc, final_doc, revisions);
   } catch (const std::exception&) {
     // Pages that cannot be compared are shown as no region; the classification below decides.
   }
@@ -325,11 +415,10 @@ Result<Changes> changes_after(ByteView pdf, std::size_t end, Document& final_doc
     }
     QPDFObjectHandle info = after_q.getTrailer().getKey("/Info");
     QPDFObjGen catalog = after_q.getRoot().getObjGen();
-    for (QPDFObjectHandle before : before_q.getAllObjects()) {
-      QPDFObjGen og = before.getObjGen();
+    for (QPDFObjGen og : revisions.differing) {
+      QPDFObjectHandle before = before_q.getObjectByObjGen(og);
       QPDFObjectHandle after = after_q.getObjectByObjGen(og);
       if (before.isStream() != after.isStream()) return modified();
-      if (same_object(before, after)) continue;
       bool is_info = info.isIndirect() && info.getObjGen() == og;
       if (!allowed_change(before, after, lists.count(og) > 0, is_info)) return modified();
       bool dss = og == catalog && only_key_differs(before, after, "/DSS");

@@ -207,5 +207,29 @@ TEST(OffPage, PositionsKeywordsAndSlicesMostlyOffThePageAreRefused) {
   EXPECT_TRUE(place(low, kA4x3, 42, 42).ok());
 }
 
+TEST(ChangedRegions, AFewAreKeptAsTheyAre) {
+  std::vector<ChangedRegion> regions = {{0, {1, 2, 3, 4}, "annotation"},
+                                        {0, {5, 6, 7, 8}, "signature"}};
+  bound_changed_regions(regions);
+  ASSERT_EQ(regions.size(), 2u);
+  EXPECT_EQ(regions[1].kind, "signature");
+}
+
+TEST(ChangedRegions, ManyBecomeOnePerPageAndAtMostTheLimit) {
+  std::vector<ChangedRegion> regions;
+  for (int page = 0; page < 100; ++page) {
+    regions.push_back({page, {10, 10, 5, 5}, "signature"});
+    regions.push_back({page, {50, 60, 10, 10}, "annotation"});
+  }
+  bound_changed_regions(regions);
+  ASSERT_EQ(regions.size(), kMaxChangedRegions);
+  EXPECT_EQ(regions.front().page, 0);
+  EXPECT_EQ(regions.back().page, static_cast<int>(kMaxChangedRegions) - 1);
+  EXPECT_EQ(regions.front().kind, "annotation") << "the weightier kind";
+  EXPECT_DOUBLE_EQ(regions.front().rect.x, 10);
+  EXPECT_DOUBLE_EQ(regions.front().rect.width, 50);
+  EXPECT_DOUBLE_EQ(regions.front().rect.height, 60);
+}
+
 }  // namespace
 }  // namespace eseal::doc

@@ -35,13 +35,15 @@ using test::result_of;
 const std::string kSigns = "Doc_0/Signs/";
 
 // A package of `pages` empty A4 pages, as a minimal producer writes it (no prefix on OFD.xml's
-// children, to exercise both forms).
-Bytes blank_ofd(int pages) {
+// children, to exercise both forms); `max_unit_id` false: without the MaxUnitID GB/T 33190 asks
+// for, as careless producers write it.
+Bytes blank_ofd(int pages, bool max_unit_id = true) {
   std::string document =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ofd:Document "
-      "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:CommonData><ofd:MaxUnitID>" +
-      std::to_string(pages + 1) +
-      "</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+      "xmlns:ofd=\"http://www.ofdspec.org/2016\"><ofd:CommonData>" +
+      (max_unit_id ? "<ofd:MaxUnitID>" + std::to_string(pages + 1) + "</ofd:MaxUnitID>"
+                   : std::string()) +
+      "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
       "</ofd:PageArea></ofd:CommonData><ofd:Pages>";
   std::vector<test::ZipEntry> entries;
   entries.push_back({"OFD.xml", to_bytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -140,7 +142,27 @@ TEST(OfdSign, AVerificationCodeIsAnAnnotationTheFirstSealCovers) {
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().message.find("first signature"), std::string::npos);
   request.marks[0].area.x = 205;
-  EXPECT_FALSE(sign_with(blank_ofd(2), request, p.signer.key).ok()) << "mostly off the page";
+  auto off = sign_with(blank_ofd(2), request, p.signer.key);
+  ASSERT_FALSE(off.ok());
+  EXPECT_NE(off.error().message.find("lies mostly off the page"), std::string::npos)
+      << off.error().message;
+}
+
+// Without MaxUnitID, what signing adds is numbered past every ID the package already uses (the
+// pages' layers here are 100 and 101), never from 1 again.
+TEST(OfdSign, WithoutMaxUnitIdNewObjectsAreNumberedPastEveryIdInThePackage) {
+  auto code = image::qr_modules("https://seal.example.org/console/#/verify/K7Q2M9XW4RTB8NZC");
+  ASSERT_TRUE(code.ok());
+  const auto& p = parties();
+  SignRequest request{SignatureKind::kSeal, {at(1)}, &p.seal, p.signer.cert, kNow, 0};
+  request.marks = {{1, doc::default_code_area({210, 297}, 20), code->side, code->dark}};
+  auto signed_ofd = sign_with(blank_ofd(2, false), request, p.signer.key);
+  ASSERT_TRUE(signed_ofd.ok()) << signed_ofd.error().message;
+  EXPECT_TRUE(verify(*signed_ofd).valid());
+  std::string annot = to_string(entry(*signed_ofd, "Doc_0/Annots/Page_1/CodeAnnotation.xml"));
+  std::size_t at_id = annot.find(" ID=\"");
+  ASSERT_NE(at_id, std::string::npos) << annot;
+  EXPECT_GT(std::stol(annot.substr(at_id + 5)), 101) << annot;
 }
 
 TEST(OfdSign, ASealSignatureVerifiesAndCoversEveryFileButSignaturesXml) {

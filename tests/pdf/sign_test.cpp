@@ -219,8 +219,12 @@ TEST(PdfSign, AVerificationCodeIsCoveredAndScans) {
   auto off = prepare_signature(original, request);
   ASSERT_FALSE(off.ok());
   EXPECT_NE(off.error().message.find("lies mostly off the page"), std::string::npos);
+  request.marks[0].area = doc::default_code_area(sizes(original)[0], 20);
   request.marks[0].page = 5;
-  EXPECT_FALSE(prepare_signature(original, request).ok());
+  auto missing = prepare_signature(original, request);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("page 6 does not exist"), std::string::npos)
+      << missing.error().message;
 }
 
 TEST(PdfSign, XrefStreamDocumentsGetAnXrefStreamUpdate) {
@@ -326,10 +330,10 @@ Bytes with_update(const Bytes& pdf, const std::map<int, std::string>& bodies) {
     update += std::to_string(number) + " 0 obj\n" + body + "\nendobj\n";
   }
   std::size_t xref_at = pdf.size() + update.size();
-  update += xref + "trailer\n<< /Size " +
-            std::to_string(doc->qpdf().getTrailer().getKey("/Size").getIntValue()) +
-            " /Root 1 0 R /Prev " + std::to_string(prev) + " >>\nstartxref\n" +
-            std::to_string(xref_at) + "\n%%EOF\n";
+  long long size = doc->qpdf().getTrailer().getKey("/Size").getIntValue();
+  size = std::max<long long>(size, bodies.rbegin()->first + 1);
+  update += xref + "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R /Prev " +
+            std::to_string(prev) + " >>\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
   Bytes out = pdf;
   append(out, as_bytes(update));
   return out;
@@ -410,6 +414,86 @@ TEST(PdfTamper, AMovedWidgetInALaterRevisionIsReported) {
   EXPECT_EQ(region.kind, "signature");
   EXPECT_NEAR(region.rect.x, 0, 0.01);
   EXPECT_NEAR(region.rect.width, 50 / kPointsPerMm, 0.01);
+}
+
+// A reference to object `number` of `doc`, which need not exist yet.
+QPDFObjectHandle reference(Document& doc, int number) {
+  return QPDFObjectHandle::parse(&doc.qpdf(), "[" + std::to_string(number) + " 0 R]")
+      .getArrayItem(0);
+}
+
+// An annotation added later whose /Parent chain loops, and no field type anywhere on it: the
+// verifier names its rectangle and does not follow the loop for ever.
+TEST(PdfTamper, AnAnnotationWithALoopingParentChainIsShownAndEnds) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  auto doc = Document::open(signed_pdf);
+  int next = static_cast<int>(doc->qpdf().getTrailer().getKey("/Size").getIntValue());
+  QPDFObjectHandle page = doc->page(0).shallowCopy();
+  QPDFObjectHandle annots = page.getKey("/Annots").shallowCopy();
+  annots.appendItem(reference(*doc, next));
+  page.replaceKey("/Annots", annots);
+  std::string a = std::to_string(next), b = std::to_string(next + 1);
+  Bytes looped = with_update(
+      signed_pdf,
+      {{doc->page(0).getObjectID(), page.unparse()},
+       {next, "<< /Type /Annot /Subtype /Widget /Rect [0 0 10 10] /Parent " + b + " 0 R >>"},
+       {next + 1, "<< /Parent " + a + " 0 R >>"}});
+  auto report = verify_pdf(looped, trust());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const auto& regions = report->signatures[0].changed_regions;
+  ASSERT_EQ(regions.size(), 1u);
+  EXPECT_EQ(regions[0].kind, "annotation");
+  EXPECT_NEAR(regions[0].rect.width, 10 / kPointsPerMm, 0.01);
+}
+
+// A signed document whose page draws through a chain of 100,000 references, signed again: the
+// later signature's check walks the chain without recursion, once, and finds nothing changed
+// on the page.
+TEST(PdfTamper, AReferenceChainAsLongAsTheFileIsWalkedOnTheHeap) {
+  constexpr int kChain = 100000;
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] /Contents 4 0 R "
+      "/Resources << /Properties << /Deep 5 0 R >> >> >>",
+      "<< /Length 27 >>\nstream\n0 0 1 rg 72 72 144 144 re f\nendstream"};
+  for (int i = 0; i < kChain; ++i) {
+    objects.push_back(i + 1 < kChain ? "[" + std::to_string(6 + i) + " 0 R]" : "[]");
+  }
+  Bytes deep = to_bytes(test::pdf_from_objects(objects));
+  Bytes twice = sign(sign(deep, at(0)), at(0, 20, 20));
+  auto report = verify_pdf(twice, trust());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_EQ(report->signatures.size(), 2u);
+  const auto& regions = report->signatures[0].changed_regions;
+  ASSERT_EQ(regions.size(), 1u) << "only the later signature's widget";
+  EXPECT_EQ(regions[0].kind, "signature");
+  EXPECT_TRUE(report->valid());
+}
+
+// A later revision that adds many pages (or annotations) is shown by at most
+// doc::kMaxChangedRegions regions.
+TEST(PdfTamper, ThousandsOfChangesAreShownByABoundedNumberOfRegions) {
+  Bytes signed_pdf = sign(blank_pdf(1), at(0));
+  auto doc = Document::open(signed_pdf);
+  int next = static_cast<int>(doc->qpdf().getTrailer().getKey("/Size").getIntValue());
+  QPDFObjectHandle page = doc->page(0).shallowCopy();
+  QPDFObjectHandle annots = page.getKey("/Annots").shallowCopy();
+  std::map<int, std::string> bodies;
+  for (int i = 0; i < 500; ++i) {
+    annots.appendItem(reference(*doc, next + i));
+    double x = 10 + (i % 50) * 10, y = 10 + (i / 50) * 10;
+    bodies[next + i] = "<< /Type /Annot /Subtype /Square /Rect [" + std::to_string(x) + " " +
+                       std::to_string(y) + " " + std::to_string(x + 5) + " " +
+                       std::to_string(y + 5) + "] >>";
+  }
+  page.replaceKey("/Annots", annots);
+  bodies[doc->page(0).getObjectID()] = page.unparse();
+  auto report = verify_pdf(with_update(signed_pdf, bodies), trust());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const auto& regions = report->signatures[0].changed_regions;
+  ASSERT_EQ(regions.size(), 1u) << "one page's regions merged into one";
+  EXPECT_EQ(regions[0].kind, "annotation");
+  EXPECT_NEAR(regions[0].rect.width, 495 / kPointsPerMm, 0.01);
 }
 
 TEST(PdfTamper, AFlippedByteInTheWidgetFailsTheDigest) {
