@@ -203,6 +203,17 @@ Status validate(const Config& config) {
                     "critical, off",
                     config.log.level));
   }
+  // Signed into every document that carries a verification code: an address that cannot change.
+  const std::string& public_url = config.console.public_url;
+  if (!public_url.empty() &&
+      ((!public_url.starts_with("http://") && !public_url.starts_with("https://")) ||
+       public_url.find_first_of(" ?#\t") != std::string::npos || public_url.ends_with("/") ||
+       public_url.find("://") + 3 == public_url.size())) {
+    return Error::invalid_input(fmt::format(
+        "[console] public_url: \"{}\" is not an http:// or https:// address without a trailing "
+        "/, query or fragment",
+        public_url));
+  }
   if (config.tls.cert.empty() != config.tls.key.empty()) {
     return Error::invalid_input("[tls] cert and key: give both or neither");
   }

@@ -37,7 +37,8 @@ std::string_view Request::param(std::string_view name) const {
 }
 
 std::string request_origin(const Request& request) {
-  std::string scheme(request.headers.get("X-Forwarded-Proto").value_or("http"));
+  std::string scheme(
+      request.headers.get("X-Forwarded-Proto").value_or(request.tls ? "https" : "http"));
   std::string host(request.headers.get("Host").value_or("127.0.0.1"));
   return scheme + "://" + host;
 }

@@ -38,6 +38,7 @@ struct Request {
   Headers headers;
   std::string body;
   std::string remote;      // the peer, "address:port"
+  bool tls = false;        // it came over this server's own TLS
   std::string request_id;  // echoed in X-Request-Id
 
   // The path parameter `name`; empty when the route has none of that name.
@@ -71,8 +72,9 @@ Response json_error(int status, std::string_view code, std::string_view message)
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 // Where the client reached this server, "scheme://host": the Host header, and the scheme a proxy
-// that terminates TLS says in X-Forwarded-Proto (else http). For addresses handed back to be
-// opened later (QR codes) when no public URL is configured.
+// that terminates TLS says in X-Forwarded-Proto (else https over this server's own TLS, http
+// otherwise). For addresses handed back to be opened later (QR codes) when no public URL is
+// configured.
 std::string request_origin(const Request& request);
 
 // `text` as a JSON string literal, quotes included.

@@ -274,6 +274,7 @@ class Session : public SessionBase {
       request_.headers.add(std::string(field.name_string()), std::string(field.value()));
     }
     request_.remote = remote_;
+    request_.tls = kTls;
     auto given_id = request_.headers.get("X-Request-Id");
     request_.request_id =
         given_id && usable_request_id(*given_id) ? std::string(*given_id) : new_request_id();

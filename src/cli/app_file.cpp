@@ -48,4 +48,22 @@ std::string app_file_text(const std::string& url, const std::string& syscode,
          "\"\nkey = \"" + key + "\"\ncert = \"" + cert + "\"\n";
 }
 
+std::unique_ptr<api::ldt::FilingClient> filing_upstream(const api::Config& config,
+                                                        const keys::Kek& kek) {
+  const auto& f = config.filing;
+  if (f.credentials.empty() || f.platform_cert.empty())
+    fail(Error::invalid_input(
+        "filing upward needs [filing] credentials (the app file the platform gave) and "
+        "platform_cert (its signing certificate) in eseal.toml"));
+  AppFile app = read_app_file(f.credentials, kek);
+  api::ldt::UpstreamOptions options{f.upstream_url.empty() ? app.url : f.upstream_url,
+                                    std::move(app.credentials), read_certificate(f.platform_cert)};
+  options.username = app.username;
+  options.password = app.password;
+  options.salt = app.salt;
+  options.client_id = app.client_id;
+  options.client_secret = app.client_secret;
+  return need(api::ldt::FilingClient::create(std::move(options)));
+}
+
 }  // namespace eseal::cli

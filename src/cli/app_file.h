@@ -6,9 +6,12 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
+#include "api/config.h"
 #include "api/ldt/envelope.h"
+#include "api/ldt/filing_client.h"
 #include "keys/kek.h"
 
 namespace eseal::cli {
@@ -28,5 +31,11 @@ AppFile read_app_file(const std::filesystem::path& path, const keys::Kek& kek);
 std::string app_file_text(const std::string& url, const std::string& syscode,
                           const std::string& authcode, ByteView hmac_key, const std::string& key,
                           const std::string& cert);
+
+// The client of the upstream platform that [filing] names: its credentials (an app file),
+// its signing certificate and, when set, upstream_url over the file's url. Fails the command
+// when either is missing or does not read.
+std::unique_ptr<api::ldt::FilingClient> filing_upstream(const api::Config& config,
+                                                        const keys::Kek& kek);
 
 }  // namespace eseal::cli

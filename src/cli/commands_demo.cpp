@@ -23,7 +23,7 @@ constexpr const char* kPayload =
     "eseal demo payload: 兹证明该文件由演示单位签发。This file was signed by the eseal demo.\n";
 
 constexpr const char* kOrganization = "深圳市演示科技有限公司";
-constexpr const char* kTaxNumber = "91440300MA5DEMO01X";
+constexpr const char* kTaxNumber = "91440300MA5DEM0019";
 
 void step(int n, const std::string& what, std::string detail, bool made = true) {
   std::string label = "[" + std::to_string(n) + "/8] " + what;

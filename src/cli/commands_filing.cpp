@@ -45,24 +45,6 @@ api::Config load(const FilingOptions& o) {
   return config;
 }
 
-// The client of the configured upstream platform.
-std::unique_ptr<api::ldt::FilingClient> upstream(const api::Config& config, const keys::Kek& kek) {
-  const auto& f = config.filing;
-  if (f.credentials.empty() || f.platform_cert.empty())
-    fail(Error::invalid_input(
-        "filing upward needs [filing] credentials (the app file the platform gave) and "
-        "platform_cert (its signing certificate) in eseal.toml"));
-  AppFile app = read_app_file(f.credentials, kek);
-  api::ldt::UpstreamOptions options{f.upstream_url.empty() ? app.url : f.upstream_url,
-                                    std::move(app.credentials), read_certificate(f.platform_cert)};
-  options.username = app.username;
-  options.password = app.password;
-  options.salt = app.salt;
-  options.client_id = app.client_id;
-  options.client_secret = app.client_secret;
-  return need(api::ldt::FilingClient::create(std::move(options)));
-}
-
 struct Opened {
   api::Config config;
   keys::Kek kek;
@@ -98,7 +80,7 @@ void print_step(const std::string& step, const std::string& detail) {
 
 void run_until(const FilingOptions& o, const GlobalOptions& global, std::size_t until) {
   Opened d = open(o, global);
-  auto client = upstream(d.config, d.kek);
+  auto client = filing_upstream(d.config, d.kek);
   filing::FilingRun run(*d.store, *d.platform, *d.platform,
                         std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
   if (o.area.empty()) {
@@ -177,7 +159,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
       ->required();
   push->callback([o, &global] {
     Opened d = open(*o, global);
-    auto client = upstream(d.config, d.kek);
+    auto client = filing_upstream(d.config, d.kek);
     service::Fields unit;
     for (const auto& set : o->sets) {
       auto eq = set.find('=');
@@ -195,7 +177,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   common(challenge);
   challenge->callback([o, &global] {
     Opened d = open(*o, global);
-    auto client = upstream(d.config, d.kek);
+    auto client = filing_upstream(d.config, d.kek);
     auto random = need(crypto::random_bytes(8));
     print_field("tokenInfo", need(client->challenge(crypto::to_hex(random)), "getRandom"));
   });
@@ -206,7 +188,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   update->add_option("seal", o->seal, "The seal's id")->required();
   update->callback([o, &global] {
     Opened d = open(*o, global);
-    auto client = upstream(d.config, d.kek);
+    auto client = filing_upstream(d.config, d.kek);
     filing::FilingRun run(*d.store, *d.platform, *d.platform,
                           std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
     need(run.update_key(o->seal, now_utc(), print_step, "cli:" + operator_caller().name),
@@ -226,7 +208,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   revoke->add_option("--describe", o->describe, "cancelDescribe (default: the reason's words)");
   revoke->callback([o, &global] {
     Opened d = open(*o, global);
-    auto client = upstream(d.config, d.kek);
+    auto client = filing_upstream(d.config, d.kek);
     filing::FilingRun run(*d.store, *d.platform, *d.platform,
                           std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
     Time now = now_utc();
@@ -244,7 +226,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   status->add_option("--at", o->at, "Query time, yyyy-MM-dd HH:mm:ss (default: now)");
   status->callback([o, &global] {
     Opened d = open(*o, global);
-    auto client = upstream(d.config, d.kek);
+    auto client = filing_upstream(d.config, d.kek);
     print_json(need(client->status(o->code, o->name, time_option(o->at, now_utc())),
                     "DB.seal.status.query"));
   });
@@ -258,7 +240,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   list->add_option("--page", o->page)->capture_default_str();
   list->callback([o, &global] {
     Opened d = open(*o, global);
-    auto client = upstream(d.config, d.kek);
+    auto client = filing_upstream(d.config, d.kek);
     print_json(need(client->revocations(time_option(o->from, Time{}), time_option(o->to, now_utc()),
                                         o->page_size, o->page),
                     "DB.seal.deactive.list.query"));

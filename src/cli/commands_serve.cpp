@@ -20,6 +20,7 @@
 #include "api/tsa/authority.h"
 #include "api/tsa/routes.h"
 #include "base/file.h"
+#include "cli/app_file.h"
 #include "cli/commands.h"
 #include "cli/store_support.h"
 #include "keys/soft_keystore.h"
@@ -116,7 +117,17 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   rest_options.max_document_bytes = static_cast<std::uint64_t>(config.limits.file_mib) << 20;
   rest_options.secure_cookies = !config.tls.cert.empty();
   rest_options.public_url = config.console.public_url;
-  api::rest::Adapter rest({platform.platform(), console, *store}, rest_options);
+  // Filing our seals upward from the console, when [filing] names the upstream platform.
+  std::unique_ptr<api::ldt::FilingClient> upstream;
+  std::optional<service::filing::FilingRun> filing_run;
+  if (!config.filing.credentials.empty()) {
+    upstream = filing_upstream(config, kek);
+    filing_run.emplace(*store, platform, platform, std::filesystem::path(config.data.dir) / "keys",
+                       kek, *upstream);
+  }
+  api::rest::Adapter rest({platform.platform(), console, *store, sign_jobs, coss_users,
+                           filing_run ? &*filing_run : nullptr},
+                          rest_options);
 
   api::ServerOptions server_options = api::server_options(config);
   server_options.logger = logger;
@@ -155,6 +166,11 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   } else {
     logger->warn("the web console is not served ({}): build it with scripts/build-web",
                  console_files.error().message);
+  }
+  if (config.console.public_url.empty()) {
+    logger->warn(
+        "no [console] public_url: verification codes printed on documents carry the address "
+        "each request came by, for good; set the address the public reaches");
   }
   if (time_stamps) {
     api::tsa::add_routes(server, *time_stamps);

@@ -8,6 +8,7 @@
 #include "cli/store_support.h"
 #include "crypto/encoding.h"
 #include "keys/key_pair_files.h"
+#include "service/seal_registration.h"
 #include "service/seal_status.h"
 #include "ses/verify.h"
 
@@ -19,96 +20,29 @@ struct RegisterOptions {
   std::string file, cert, key, app;
 };
 
-pki::Certificate signer_of(const ses::SesSeal& seal, const std::string& cert_file) {
-  if (!cert_file.empty()) {
-    pki::Certificate cert = read_certificate(cert_file);
-    if (!ses::signer_listing(seal.info, cert.der())) {
-      fail(Error::invalid_input(cert_file + " is not a signer certificate of seal " +
-                                seal.info.es_id));
-    }
-    return cert;
-  }
-  if (seal.info.signer_certs.empty()) {
-    fail(Error::invalid_input("seal " + seal.info.es_id +
-                              " lists its signers by digest: give the signer's --cert"));
-  }
-  return need(pki::Certificate::from_der(seal.info.signer_certs.front()), "the seal's signer");
-}
-
-}  // namespace
-
-store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
-                                const pki::Certificate& signer, std::optional<SealKey> key,
-                                const std::string& app_id, const std::string& note) {
-  store::CertificateRecord cert = store::CertificateRecord::from(signer);
-  store::SealRecord record;
-  record.id = seal.info.es_id;
-  record.name = seal.info.name;
-  record.type = seal.info.type;
-  record.app_id = app_id;
-  record.signer_dn = cert.subject;
-  record.seal_sm3 = need(store.blobs().put(seal.encoded));
-  record.cert_id = cert.id;
-  record.valid_start = seal.info.valid_start;
-  record.valid_end = seal.info.valid_end;
-  record.created = record.updated = now_utc();
-  std::optional<store::KeyRecord> key_record;
-  if (key) {
-    auto imported = keys::import_key(key->keystore, key->file, signer, key->kek);
-    if (!imported && imported.error().code == keys::kKeyMismatch) {
-      fail(Error::invalid_input(key->file.string() + " is not the key of " +
-                                signer.subject().to_string()));
-    }
-    record.key_id = need(std::move(imported), "importing the signing key");
-    key_record = store::KeyRecord{
-        record.key_id, "", crypto::to_hex(need(signer.public_key()).point()), record.created};
-  }
-  Status added =
-      store.add_seal({record, cert, key_record},
-                     cli_audit("seal.register", record.id,
-                               "name=" + record.name + "; signer=" + record.signer_dn + note));
-  if (!added) {
-    if (key) (void)key->keystore.remove(record.key_id);
-    fail(added.error());
-  }
-  return record;
-}
-
-namespace {
-
 void run_register(const RegisterOptions& o, const GlobalOptions& global) {
-  Bytes bytes = need(read_file(o.file));
-  ses::SesSeal seal = need(ses::decode_seal(bytes), o.file);
-  // The store only holds seals whose maker signature holds; validity and chains are judged
-  // when the seal is used.
-  ses::Verdict verdict = ses::verify_seal(seal, now_utc(), {});
-  for (const char* name : {"structure", "maker-signature"}) {
-    const ses::Check* check = verdict.find(name);
-    if (check && check->result == ses::CheckResult::kFailed) {
-      std::cout << "FAILED seal " << seal.info.es_id << ": " << name << ": " << check->detail
-                << "\n";
-      throw CommandFailure{kExitVerificationFailed};
-    }
-  }
-  pki::Certificate signer = signer_of(seal, o.cert);
+  Time now = now_utc();
+  service::SealToRegister what;
+  what.seal = need(service::checked_seal(need(read_file(o.file)), now), o.file);
+  if (!o.cert.empty()) what.signer = read_certificate(o.cert);
 
   // The key is read with the data folder's KEK (or is unencrypted) and kept in the folder's
   // keystore, so the folder moves and backs up with it.
   std::optional<keys::Kek> kek;
   if (!o.key.empty()) kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
-  std::string app_id;
-  if (!o.app.empty()) app_id = need(store->find_app(o.app), "--app").id;
-
+  if (!o.app.empty()) {
+    what.app_id = need(store->find_app(o.app), "--app").id;
+    what.note = "; app=" + o.app;
+  }
   std::optional<keys::SoftKeystore> keystore;
-  std::optional<SealKey> key;
+  std::optional<service::SealKeyFile> key;
   if (kek) {
     keystore.emplace(open_keystore(o.data_dir, *kek));
-    key.emplace(SealKey{*keystore, o.key, *kek});
+    key.emplace(service::SealKeyFile{*keystore, o.key, *kek});
   }
   store::SealRecord record =
-      register_seal(*store, seal, signer, key, app_id, o.app.empty() ? "" : "; app=" + o.app);
-  Time now = now_utc();
+      need(service::register_seal(*store, what, key, operator_caller().actor(), now));
   std::cout << "registered seal " << record.id << " \"" << record.name << "\"\n";
   print_field("signer", record.signer_dn);
   print_field("valid", format_utc(record.valid_start) + " .. " + format_utc(record.valid_end));

@@ -13,6 +13,8 @@
 #include "crypto/random.h"
 #include "ofd/writer.h"
 #include "service/coss_users.h"
+#include "service/organizations.h"
+#include "service/seal_registration.h"
 #include "service/signing.h"
 #include "service/store_platform.h"
 #include "service/sz_grants.h"
@@ -259,11 +261,9 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
   }
 
   // The organization's id follows from its credit code, so that a second demo run finds it.
-  std::string org_id = service::organization_id(d.credit_code);
-  if (!store.find_organization(org_id)) {
-    store::Organization org{org_id, d.organization, d.credit_code, now};
-    need(store.add_organization(org, cli_audit("org.add", org.id, "eseal demo: " + org.name)));
-  }
+  std::string org_id = need(service::organization_of(store, d.organization, d.credit_code,
+                                                     operator_caller().actor(), now))
+                           .id;
 
   // One app with its own key pair; a new one replaces (and disables) the earlier run's.
   DemoApp app;
@@ -318,9 +318,11 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
   std::size_t registered = 0;
   for (const auto& [seal, signer_prefix] : d.seals) {
     if (store.find_seal(seal.info.es_id)) continue;
-    pki::Certificate signer = read_certificate(signer_prefix + ".pem");
-    register_seal(store, seal, signer, SealKey{keystore, signer_prefix + ".key", kek}, owner,
-                  "; eseal demo");
+    service::SealToRegister what{seal, read_certificate(signer_prefix + ".pem"), owner,
+                                 "; eseal demo"};
+    need(service::register_seal(store, what,
+                                service::SealKeyFile{keystore, signer_prefix + ".key", kek},
+                                operator_caller().actor(), now_utc()));
     ++registered;
   }
   if (registered < d.seals.size()) {

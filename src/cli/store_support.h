@@ -49,21 +49,6 @@ service::Caller operator_caller();
 // An audit entry for a change made now from the command line, by "cli:<login name>".
 store::AuditEntry cli_audit(std::string operation, std::string object, std::string detail = {});
 
-// A seal's signing key file, to be imported into the data folder's keystore as it is registered.
-struct SealKey {
-  keys::SoftKeystore& keystore;
-  std::filesystem::path file;
-  const keys::Kek& kek;
-};
-
-// Registers `seal` (its bytes as a blob), its signer's certificate and, when given, the key that
-// signs with it (imported into the keystore, and removed again if the registration fails),
-// owned by `app_id` ("" for none); `note` is appended to the audit detail. Fails the command on
-// error.
-store::SealRecord register_seal(store::Store& store, const ses::SesSeal& seal,
-                                const pki::Certificate& signer, std::optional<SealKey> key,
-                                const std::string& app_id, const std::string& note = {});
-
 // "label        value", the labels aligned.
 void print_field(const std::string& label, const std::string& value);
 

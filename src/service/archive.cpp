@@ -1,5 +1,7 @@
 #include "service/archive.h"
 
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
 #include "service/documents.h"
 
 namespace eseal::service {
@@ -11,14 +13,16 @@ Result<std::string> archive_document(store::Store& store, const ArchivedDocument
   auto id = store::new_id();
   if (!id) return id.error();
   auto format = detect_format(document);
-  store::DocumentRecord record{*id,
-                               what.app_id,
-                               what.biznum,
-                               *sm3,
-                               static_cast<std::int64_t>(document.size()),
-                               format ? *format : DocumentFormat::kPdf,
-                               now,
-                               what.verification_code};
+  store::DocumentRecord record{
+      *id,
+      what.app_id,
+      what.biznum,
+      *sm3,
+      static_cast<std::int64_t>(document.size()),
+      format ? *format : DocumentFormat::kPdf,
+      now,
+      what.verification_code,
+      crypto::to_hex(crypto::hash(crypto::HashAlgorithm::kSha256, document))};
   std::string detail = "document " + *sm3;
   if (!what.verification_code.empty()) detail += ", verification code " + what.verification_code;
   auto added =

@@ -64,7 +64,7 @@ bool role_allows(Role role, std::string_view permission) {
       return permission.ends_with(".read") || permission == "audit.verify";
     case Role::kSealAdministrator:
       for (std::string_view resource :
-           {"seals.", "certificates.", "organizations.", "users.", "filing.", "jobs.read"}) {
+           {"seals.", "certificates.", "organizations.", "users.", "filing.", "jobs."}) {
         if (permission.starts_with(resource)) return true;
       }
       return permission == "documents.read" || permission == "time-stamps.read";

@@ -12,6 +12,15 @@
 namespace eseal::service::filing {
 namespace {
 
+// The staff member an audit actor names ("cli:root", "console:admin") as a caller, whose
+// actor() is that name again.
+Caller staff_of(const std::string& actor) {
+  std::size_t colon = actor.find(':');
+  if (colon == std::string::npos) return {"cli", "", actor, {}};
+  std::string family = actor.substr(0, colon);
+  return {family == "console" ? family : "cli", "", actor.substr(colon + 1), {}};
+}
+
 // The seal here follows what the national platform recorded: its status changes when it still
 // can (a seal revoked here stays revoked), and a seal this instance does not hold is no error.
 Status settle_local_status(store::Store& store, const std::string& actor,
@@ -1203,7 +1212,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   if (!moved) return moved.error();
   // This instance's status door answers for the seal, which is usable from now on.
   FilingRegistry registry(store_);
-  Caller operator_caller{"cli", "", actor, {}};
+  Caller operator_caller = staff_of(actor);
   if (auto s = registry.record_filed(operator_caller, code, record.yzmc, seal_id, now); !s)
     return s.error();
   auto local = store_.find_seal(seal_id);
@@ -1268,7 +1277,7 @@ Status FilingRun::revoke(const std::string& seal_id, const Revocation& revocatio
     return s;
   }
   FilingRegistry registry(store_);
-  Caller operator_caller{"cli", "", actor, {}};
+  Caller operator_caller = staff_of(actor);
   if (auto s = registry.record_withdrawn(operator_caller, code, seal_id, revocation, now); !s)
     return s;
   auto moved =

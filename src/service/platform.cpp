@@ -10,7 +10,7 @@ bool Caller::allows(const std::string& operation) const {
 }
 
 std::string Caller::actor() const {
-  if (family == "cli" || family == "console") return family + ":" + name;
+  if (staff()) return family + ":" + name;
   return "app:" + name;
 }
 
@@ -19,8 +19,7 @@ Status check_usable(const RegisteredSeal& seal, const Caller& caller, Time now) 
     return Error::invalid_input("seal " + seal.id + " " + why).with_code(code);
   };
   const ses::SealInfo& info = seal.seal.info;
-  if (!seal.owner_app_id.empty() && seal.owner_app_id != caller.app_id && caller.family != "cli" &&
-      caller.family != "console")
+  if (!seal.owner_app_id.empty() && seal.owner_app_id != caller.app_id && !caller.staff())
     return refuse(seal_code::kNotYours, "belongs to another app");
   if (seal.status == "expired" || now > info.valid_end)
     return refuse(seal_code::kExpired, "expired at " + format_utc(info.valid_end));

@@ -31,6 +31,9 @@ struct Caller {
   std::string name;    // how the family names the app (LD/T: the syscode); the operator: login
   std::vector<std::string> scopes;  // operations it may call, or "*"
   bool allows(const std::string& operation) const;
+  // The platform's own staff (the operator at the command line, the console's accounts), who
+  // act on every app's seals, users and jobs.
+  bool staff() const { return family == "cli" || family == "console"; }
   // Its name in the audit log: "app:" + name, or "cli:" / "console:" + the person's login.
   std::string actor() const;
 };
@@ -89,6 +92,11 @@ inline constexpr const char* kExpired = "seal-expired";
 inline constexpr const char* kSignerCertificate = "seal-signer-certificate";  // not valid now
 inline constexpr const char* kNoSigner = "seal-no-signer";  // no signer available to the server
 inline constexpr const char* kCertificateNotFound = "certificate-not-found";
+// Registering a seal (service/seal_registration.h): not an SES_Seal or its maker's signature
+// broken; its esID taken; a signer certificate it does not list.
+inline constexpr const char* kBadSeal = "seal-bad";
+inline constexpr const char* kRegistered = "seal-registered";
+inline constexpr const char* kNotItsSigner = "seal-not-its-signer";
 }  // namespace seal_code
 
 struct RegisteredSeal {

@@ -434,7 +434,7 @@ Result<SignJob> SignJobs::read(const Caller* app, const std::string& id, Time no
     }
     return task.error();
   }
-  if (app && task->app_id != app->app_id) {
+  if (app && task->app_id != app->app_id && !app->staff()) {
     return Error::not_found("no job " + id).with_code(job_code::kNotFound);
   }
   auto job = job_of(*task);
@@ -551,7 +551,9 @@ Result<SignJob> SignJobs::revoke(const Caller& app, const std::string& id, Time 
   auto job = find(app, id, now);
   if (!job) return job.error();
   if (job->status != "UNSIGN") return ended(*job);
-  return end(*job, {.to = "REVOKE", .detail = "revoked by the business system"}, now, app.actor());
+  const char* by =
+      app.staff() ? "revoked by the platform's staff" : "revoked by the business system";
+  return end(*job, {.to = "REVOKE", .detail = by}, now, app.actor());
 }
 
 Result<SignJob> SignJobs::mine(const CossKeys::Session& who, const std::string& id, Time now) {

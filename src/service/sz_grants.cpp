@@ -6,6 +6,7 @@
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "service/organizations.h"
 #include "service/payload.h"
 
 namespace eseal::service {
@@ -31,10 +32,6 @@ const TaskKind& sz_grant_kind() {
   return kind;
 }
 
-std::string organization_id(const std::string& credit_code) {
-  return crypto::to_hex(crypto::sm3(as_bytes(credit_code))).substr(0, 32);
-}
-
 std::string id_type_code(const std::string& coss_id_type) {
   if (coss_id_type == "SF") return "01";
   if (coss_id_type == "GA") return "02";
@@ -49,18 +46,7 @@ std::string id_card_mark(const std::string& id_type_code, const std::string& id_
 Result<store::Organization> SzGrants::organization(const std::string& name,
                                                    const std::string& credit_code, Time now,
                                                    const std::string& actor) {
-  if (credit_code.empty() || name.empty()) {
-    return Error::invalid_input("an organization needs a name and a credit code");
-  }
-  std::string id = organization_id(credit_code);
-  auto found = store_.find_organization(id);
-  if (found) return found;
-  if (found.error().kind != ErrorKind::kNotFound) return found.error();
-  store::Organization org{id, name, credit_code, now};
-  if (auto s = store_.add_organization(org, {now, actor, "org.add", id, name, ""}); !s) {
-    return s.error();
-  }
-  return org;
+  return organization_of(store_, name, credit_code, actor, now);
 }
 
 Result<std::pair<SzGrant, std::string>> SzGrants::add(const NewGrant& g, Time now,

@@ -35,10 +35,6 @@ struct SzGrant {
   std::optional<Time> expires;
 };
 
-// An organization's id: from its unified social credit code, so that whoever adds it twice
-// (eseal sz grant, eseal demo) finds the one already there.
-std::string organization_id(const std::string& credit_code);
-
 // Appendix A.1's id type for a COSS id type (SF resident id 01, GA Hong Kong and Macao pass 02,
 // HZ passport 12, anything else 99).
 std::string id_type_code(const std::string& coss_id_type);

@@ -270,6 +270,12 @@ ALTER TABLE documents ADD COLUMN verification_code TEXT;
 CREATE UNIQUE INDEX documents_verification_code ON documents (verification_code);
 )sql";
 
+// A document's SHA-256 beside its SM3 (the blob's name), so that the public page answers from
+// the record; documents archived before it have none, and theirs is computed when asked.
+constexpr std::string_view kDocumentSha256 = R"sql(
+ALTER TABLE documents ADD COLUMN sha256 TEXT;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -284,6 +290,7 @@ constexpr std::array kMigrations{
     Migration{10, "filing: unique seal codes and filed seals, unfiled seals", kFiling},
     Migration{11, "console accounts", kConsoleAccounts},
     Migration{12, "documents' verification codes", kVerificationCodes},
+    Migration{13, "documents' SHA-256", kDocumentSha256},
 };
 
 }  // namespace

@@ -263,7 +263,7 @@ constexpr std::string_view kTaskWhere =
     " AND (? = 0 OR updated_at >= ?) AND (? = 0 OR updated_at < ?)";
 
 constexpr std::string_view kDocumentColumns =
-    "id, app_id, biznum, blob_sm3, size, format, created_at, verification_code";
+    "id, app_id, biznum, blob_sm3, size, format, created_at, verification_code, sha256";
 
 Result<DocumentRecord> read_document(const Statement& s) {
   DocumentRecord doc;
@@ -282,6 +282,7 @@ Result<DocumentRecord> read_document(const Statement& s) {
   }
   doc.created = from_epoch(s.integer(6));
   doc.verification_code = s.text(7);
+  doc.sha256 = s.text(8);
   return doc;
 }
 
@@ -626,9 +627,10 @@ class SqliteStore final : public Store {
     if (!*stored) return Error::invalid_input("document " + doc.id + ": its blob is not stored");
     return write(audit, [&]() -> Status {
       return run("INSERT INTO documents (" + std::string(kDocumentColumns) +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  doc.id, OrNull{doc.app_id}, doc.biznum, doc.blob_sm3, doc.size,
-                 column_name(doc.format), epoch(doc.created), OrNull{doc.verification_code});
+                 column_name(doc.format), epoch(doc.created), OrNull{doc.verification_code},
+                 OrNull{doc.sha256});
     });
   }
 

@@ -164,6 +164,7 @@ struct DocumentRecord {
   Time created{};
   // The code its printed QR code carries to the public verification page; "" when none.
   std::string verification_code = {};
+  std::string sha256 = {};  // lower-case hex; "" for documents archived before it was kept
 };
 
 // A time-stamp token the authority issued.

@@ -201,6 +201,18 @@ TEST(ConfigTest, ValidationChecksRangesAndCombinations) {
   EXPECT_EQ(invalid("[tls]\ncert = \"c.pem\"\n"), "[tls] cert and key: give both or neither");
   EXPECT_NE(invalid("[log]\nlevel = \"loud\"\n").find("[log] level: \"loud\""), std::string::npos);
   EXPECT_EQ(invalid("[data]\ndir = \"\"\n"), "[data] dir: must not be empty");
+  for (const char* url : {"seal.example.org", "ftp://seal.example.org", "https://", "https://a/",
+                          "https://a/#/verify", "https://a b"}) {
+    EXPECT_NE(invalid("[console]\npublic_url = \"" + std::string(url) + "\"\n")
+                  .find("[console] public_url"),
+              std::string::npos)
+        << url;
+  }
+  for (const char* url : {"https://seal.example.org", "http://10.0.0.1:8080/eseal"}) {
+    auto config = parse_config("[console]\npublic_url = \"" + std::string(url) + "\"\n", "t.toml");
+    ASSERT_TRUE(config.ok());
+    EXPECT_TRUE(validate(*config).ok()) << url;
+  }
 
   Result<Config> from_environment = load_config({}, {{"ESEAL_SERVER_PORT", "-1"}});
   ASSERT_FALSE(from_environment.ok());

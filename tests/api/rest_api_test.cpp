@@ -9,18 +9,23 @@
 #include <rapidjson/document.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "api/http_client.h"
+#include "api/ldt/filing_client.h"
 #include "api/rest/routes.h"
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
+#include "keys/signer.h"
 #include "ofd/copy.h"
 #include "ofd/document.h"
 #include "ofd/package.h"
+#include "service/organizations.h"
 #include "service/store_platform.h"
+#include "ses/seal.h"
 #include "store/store.h"
 #include "support/blank_pdf.h"
 #include "support/process.h"
@@ -74,8 +79,21 @@ class World {
     for (const std::string& role : kRoles) {
       EXPECT_TRUE(console_->create(role, role, role, password_of(role), "test", now_utc()).ok());
     }
-    adapter_ =
-        std::make_unique<Adapter>(Services{platform_->platform(), *console_, *store_}, Options{});
+    users_ = std::make_unique<service::CossUsers>(*store_);
+    keys_ = std::make_unique<service::CossKeys>(*store_, *platform_, *platform_);
+    jobs_ = std::make_unique<service::SignJobs>(*store_, *keys_, *platform_);
+    // Filing upward, to a platform that is not there: nothing answers on port 1.
+    ldt::UpstreamOptions upstream{"http://127.0.0.1:1/seal/v1/electricSeal",
+                                  {"MAKERSYS", "authcode", Bytes(32, 0x5a),
+                                   std::move(*keys::KeySigner::make(p.signer.key, p.signer.cert))},
+                                  p.root.cert};
+    upstream.timeout = std::chrono::seconds(5);
+    upstream_ = std::move(*ldt::FilingClient::create(std::move(upstream)));
+    filing_ = std::make_unique<service::filing::FilingRun>(*store_, *platform_, *platform_,
+                                                           dir_ / "keys", test_kek(), *upstream_);
+    adapter_ = std::make_unique<Adapter>(
+        Services{platform_->platform(), *console_, *store_, *jobs_, *users_, filing_.get()},
+        Options{});
     ServerOptions options;
     options.port = 0;
     options.workers = 2;
@@ -93,6 +111,8 @@ class World {
   const Server& server() const { return *server_; }
   store::Store& store() { return *store_; }
   service::Console& console() { return *console_; }
+  service::CossUsers& users() { return *users_; }
+  service::SignJobs& jobs() { return *jobs_; }
   const std::string& seal_id() const { return parties().seal.info.es_id; }
 
  private:
@@ -103,6 +123,11 @@ class World {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<service::StorePlatform> platform_;
   std::unique_ptr<service::Console> console_;
+  std::unique_ptr<service::CossUsers> users_;
+  std::unique_ptr<service::CossKeys> keys_;
+  std::unique_ptr<service::SignJobs> jobs_;
+  std::unique_ptr<ldt::FilingClient> upstream_;
+  std::unique_ptr<service::filing::FilingRun> filing_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<Server> server_;
   std::vector<RouteInfo> routes_;
@@ -238,6 +263,46 @@ TEST(RestApi, EveryRouteAnswersEachRoleAsItsPermissionSays) {
   }
 }
 
+// The README's table of what each role may do, written out: the server's rule must match it,
+// and every route's permission must be in it.
+TEST(RestApi, EachRolesPermissionsAreTheReadmesTable) {
+  const std::set<std::string> all(kRoles.begin(), kRoles.end());
+  const std::set<std::string> staff = {"admin", "seal-admin"},
+                              readers = {"admin", "seal-admin", "auditor"};
+  const std::map<std::string, std::set<std::string>> table = {
+      {"seals.read", all},
+      {"certificates.read", readers},
+      {"seals.write", staff},
+      {"documents.read", all},
+      {"documents.sign", {"admin", "operator"}},
+      {"organizations.read", readers},
+      {"organizations.write", staff},
+      {"time-stamps.read", all},
+      {"apps.read", {"admin", "auditor"}},
+      {"accounts.read", {"admin", "auditor"}},
+      {"audit.read", {"admin", "auditor"}},
+      {"apps.write", {"admin"}},
+      {"jobs.read", all},
+      {"jobs.write", staff},
+      {"users.read", readers},
+      {"filing.read", readers},
+      {"users.write", staff},
+      {"filing.write", staff},
+      {"audit.verify", {"admin", "auditor"}},
+      {"accounts.write", {"admin"}}};
+  for (const auto& [permission, roles] : table) {
+    for (const std::string& role : kRoles) {
+      EXPECT_EQ(service::role_allows(*service::parse_role(role), permission), roles.count(role) > 0)
+          << role << " " << permission;
+    }
+  }
+  for (const RouteInfo& route : world().routes()) {
+    if (route.permission.empty() || route.permission == "session") continue;
+    EXPECT_TRUE(table.count(route.permission))
+        << route.method << " " << route.path << ": " << route.permission << " is not in the table";
+  }
+}
+
 // The session cookie is Secure when the request came over HTTPS, here through a proxy that
 // terminates TLS and says so.
 TEST(RestApi, TheSessionCookieIsSecureBehindAnHttpsProxy) {
@@ -344,6 +409,154 @@ TEST(RestApi, WorkThatWaitsAndPhoneUsersAreListed) {
   EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs?state=EXPIRE").body)["tasks"].Size(), 1u);
   EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs?state=UNSIGN").body)["tasks"].Size(), 0u);
   EXPECT_EQ(world().store().find_task(job.id)->state, "UNSIGN");
+}
+
+// A seal administrator revokes a phone user's waiting sign job and freezes and thaws the user,
+// whichever app they belong to; what has ended, or was deleted by its app, is a conflict.
+TEST(RestApi, StaffRevokeAWaitingJobAndFreezeAPhoneUser) {
+  Time now = now_utc();
+  store::App record;
+  record.id = *store::new_id();
+  record.syscode = "APP_STAFF_TEST";
+  record.name = "业务系统";
+  record.scopes = {"*"};
+  record.created = record.rotated = now;
+  ASSERT_TRUE(world().store().add_app(record, *store::AppSecrets::generate(true),
+                                      {now, "test", "app.add", record.syscode, "", ""}));
+  service::Caller app{"coss", record.id, record.syscode, {"*"}};
+  auto user = world().users().add(
+      app, {"张三", "SF", "11010519491231002X", "13800138000", "办公室", "", "", "N"}, now);
+  ASSERT_TRUE(user.ok()) << user.error().message;
+  service::NewSignJob asked;
+  asked.user_id = user->id;
+  asked.title = "合同确认";
+  asked.data_type = "DATA";
+  asked.algo = "SM3withSM2";
+  asked.data_base64 = "AAAA";
+  auto job = world().jobs().create(app, asked, now);
+  ASSERT_TRUE(job.ok()) << job.error().message;
+
+  Person seal_admin = as("seal-admin");
+  auto listed = parse(seal_admin.call("GET", "/api/v1/jobs?state=UNSIGN").body);
+  bool shown = false;
+  for (const auto& t : listed["tasks"].GetArray()) {
+    shown = shown || t["signDataId"].GetString() == job->id;
+  }
+  EXPECT_TRUE(shown) << "the list names each job by its signDataId";
+
+  std::string revocation = "/api/v1/jobs/" + job->id + "/revocation";
+  expect_error_shape(as("operator").call("POST", revocation), 403, "forbidden");
+  HttpResponse revoked = seal_admin.call("POST", revocation);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(std::string(parse(revoked.body)["status"].GetString()), "REVOKE");
+  EXPECT_EQ(world().jobs().find(app, job->id, now_utc())->status, "REVOKE");
+  expect_error_shape(seal_admin.call("POST", revocation), 409, "conflict");
+  expect_error_shape(seal_admin.call("POST", "/api/v1/jobs/SD_nothing/revocation"), 404,
+                     "not_found");
+  auto audit =
+      world().store().find_audit({.object = job->task_id, .limit = 5, .newest_first = true});
+  ASSERT_TRUE(audit.ok() && !audit->empty());
+  EXPECT_EQ(audit->front().entry.actor, "console:seal-admin");
+  EXPECT_NE(audit->front().entry.detail.find("platform's staff"), std::string::npos);
+
+  std::string target = "/api/v1/users/" + user->id;
+  expect_error_shape(seal_admin.call("PATCH", target, R"({"status":"DELETE"})"), 400,
+                     "invalid_input");
+  expect_error_shape(seal_admin.call("PATCH", "/api/v1/users/nobody", R"({"status":"LOCKED"})"),
+                     404, "not_found");
+  HttpResponse frozen = seal_admin.call("PATCH", target, R"({"status":"LOCKED"})");
+  ASSERT_EQ(frozen.status, 200) << frozen.body;
+  EXPECT_EQ(std::string(parse(frozen.body)["status"].GetString()), "LOCKED");
+  EXPECT_EQ(world().users().find(app, user->id)->status, "LOCKED");
+  // A frozen user gets no activation code until thawed.
+  EXPECT_FALSE(world().users().issue_activation(app, user->id, std::nullopt, now_utc()).ok());
+  ASSERT_EQ(seal_admin.call("PATCH", target, R"({"status":"ACTIVE"})").status, 200);
+  EXPECT_TRUE(world().users().issue_activation(app, user->id, std::nullopt, now_utc()).ok());
+
+  service::CossUsers::UserChange deletion;
+  deletion.status = "DELETE";
+  ASSERT_TRUE(world().users().update(app, user->id, deletion, now_utc()).ok());
+  expect_error_shape(seal_admin.call("PATCH", target, R"({"status":"ACTIVE"})"), 409, "conflict");
+}
+
+// A seal made elsewhere is registered over REST as `eseal seal register` registers it: its
+// maker's signature checked, a certificate it does not list refused, its esID taken once.
+TEST(RestApi, ASealAdministratorRegistersASealMadeElsewhere) {
+  const auto& p = parties();
+  ses::SealInfo info = p.seal.info;
+  info.es_id = "REST-REGISTERED-1";
+  info.name = "外部制作的印章";
+  Bytes der = ses::make_seal(info, p.maker.cert, p.maker.key)->encoded;
+  auto body = [](const Bytes& seal, const std::string& extra = "") {
+    return R"({"seal":")" + crypto::to_base64(seal) + "\"" + extra + "}";
+  };
+  Person seal_admin = as("seal-admin");
+  const std::string route = "/api/v1/seal-registrations";
+  expect_error_shape(as("operator").call("POST", route, body(der)), 403, "forbidden");
+  expect_error_shape(seal_admin.call("POST", route, R"({"seal":"not base64!"})"), 400,
+                     "invalid_input");
+  Bytes broken = der;
+  broken[broken.size() - 3] ^= 0x01;  // inside the maker's signature
+  HttpResponse refused = seal_admin.call("POST", route, body(broken));
+  expect_error_shape(refused, 400, "invalid_input");
+  EXPECT_NE(refused.body.find("maker-signature"), std::string::npos) << refused.body;
+  std::string other_pem = p.maker.cert.pem();
+  std::string escaped;
+  for (char ch : other_pem) escaped += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+  HttpResponse wrong_cert =
+      seal_admin.call("POST", route, body(der, R"(,"certificate":")" + escaped + "\""));
+  expect_error_shape(wrong_cert, 400, "invalid_input");
+  EXPECT_NE(wrong_cert.body.find("not a signer certificate"), std::string::npos);
+  expect_error_shape(seal_admin.call("POST", route, body(der, R"(,"app":"NOPE")")), 404,
+                     "not_found");
+
+  HttpResponse made = seal_admin.call("POST", route, body(der));
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto seal = parse(made.body);
+  EXPECT_EQ(std::string(seal["id"].GetString()), "REST-REGISTERED-1");
+  EXPECT_EQ(std::string(seal["status"].GetString()), "valid");
+  auto record = world().store().find_seal("REST-REGISTERED-1");
+  ASSERT_TRUE(record.ok());
+  EXPECT_TRUE(record->key_id.empty()) << "its key stays where it is";
+  EXPECT_EQ(*world().store().blobs().get(record->seal_sm3), der);
+  auto audit = world().store().find_audit({.object = "REST-REGISTERED-1", .limit = 5});
+  ASSERT_TRUE(audit.ok() && audit->size() == 1);
+  EXPECT_EQ(audit->front().entry.operation, "seal.register");
+  EXPECT_EQ(audit->front().entry.actor, "console:seal-admin");
+  expect_error_shape(seal_admin.call("POST", route, body(der)), 409, "conflict");
+  // Anyone may now look its status up.
+  EXPECT_EQ(world().client().get("/api/v1/public/seals/REST-REGISTERED-1")->status, 200);
+}
+
+// Filing a seal upward from the console: a new run needs its area; when the platform does not
+// answer, the run stops after what it completed, says so (502), and is there to resume.
+TEST(RestApi, FilingASealWithAnUpstreamThatIsNotThereStopsAndCanResume) {
+  Person seal_admin = as("seal-admin");
+  std::string target = "/api/v1/seals/" + world().seal_id() + "/filing";
+  auto before = parse(seal_admin.call("GET", target).body);
+  EXPECT_FALSE(before["filed"].GetBool());
+  EXPECT_FALSE(before.HasMember("state"));
+  EXPECT_EQ(before["steps"].Size(), 6u);
+  expect_error_shape(as("operator").call("POST", target, "{}"), 403, "forbidden");
+  expect_error_shape(seal_admin.call("POST", target, "{}"), 400, "invalid_input");
+  expect_error_shape(
+      seal_admin.call("POST", "/api/v1/seals/NO-SUCH-SEAL/filing", R"({"area":"440"})"), 404,
+      "not_found");
+
+  HttpResponse stopped = seal_admin.call(
+      "POST", target,
+      R"({"area":"440","district":"440300","makerCode":"91440300MA5DEMO02X","handlerName":"张建国"})");
+  expect_error_shape(stopped, 502, "upstream_failed");
+  EXPECT_NE(stopped.body.find("send it again to resume"), std::string::npos) << stopped.body;
+  auto after = parse(seal_admin.call("GET", target).body);
+  EXPECT_FALSE(after["filed"].GetBool());
+  EXPECT_EQ(std::string(after["state"].GetString()), "RUNNING");
+  EXPECT_EQ(std::string(after["area"].GetString()), "440");
+  EXPECT_EQ(std::string(after["lastStep"].GetString()), "");
+  // The run is listed with the filing tasks, and its start is audited with the staff member.
+  auto runs = parse(seal_admin.call("GET", "/api/v1/filing/run").body);
+  ASSERT_EQ(runs["tasks"].Size(), 1u);
+  EXPECT_EQ(std::string(runs["tasks"][0]["subject"].GetString()), world().seal_id());
 }
 
 TEST(RestApi, BadInputIsAnErrorObjectWithItsCode) {
@@ -556,16 +769,25 @@ TEST(RestApi, OrganizationsCrlsAndTimeStampsAreListed) {
   Person seal_admin = as("seal-admin");
   HttpResponse added =
       seal_admin.call("POST", "/api/v1/organizations",
-                      R"({"name":"某某市不动产登记中心","creditCode":"12440300MB2C92050Q"})");
+                      R"({"name":"某某市不动产登记中心","creditCode":"12440300MB2C92050D"})");
   ASSERT_EQ(added.status, 201) << added.body;
   auto orgs = parse(seal_admin.call("GET", "/api/v1/organizations").body);
   bool listed = false;
   for (const auto& o : orgs["organizations"].GetArray())
-    listed = listed || std::string(o["creditCode"].GetString()) == "12440300MB2C92050Q";
+    listed = listed || std::string(o["creditCode"].GetString()) == "12440300MB2C92050D";
   EXPECT_TRUE(listed);
+  // The same id as DB4403 grants give it: `eseal sz grant` with this code finds it.
+  EXPECT_EQ(std::string(parse(added.body)["id"].GetString()),
+            service::organization_id("12440300MB2C92050D"));
   expect_error_shape(seal_admin.call("POST", "/api/v1/organizations",
-                                     R"({"name":"x","creditCode":"12440300MB2C9205OQ"})"),
-                     400, "invalid_input");
+                                     R"({"name":"y","creditCode":"12440300MB2C92050D"})"),
+                     409, "conflict");
+  // An O for a 0, and a wrong check character.
+  for (const char* code : {"12440300MB2C9205OD", "12440300MB2C92050Q"}) {
+    expect_error_shape(seal_admin.call("POST", "/api/v1/organizations",
+                                       R"({"name":"x","creditCode":")" + std::string(code) + "\"}"),
+                       400, "invalid_input");
+  }
   EXPECT_TRUE(parse(seal_admin.call("GET", "/api/v1/crls").body)["crls"].IsArray());
 
   store::TimeStampRecord stamp{"0a1b2c",

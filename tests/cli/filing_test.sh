@@ -86,6 +86,44 @@ contains "$seal  lost"
 expect 2 "$ESEAL" filing revoke "$seal" --config maker.toml --reason 3 --type 2
 contains "already revoked"
 
+# The maker's seal administrator files the finance seal from the console: the same run over
+# the REST API (POST /api/v1/seals/{id}/filing), with a console session and its CSRF token.
+command -v curl >/dev/null || fail "curl is needed"
+expect 0 "$ESEAL" seal list --data-dir maker
+finance=$(echo "$out" | awk '$3 == 2 {print $1; exit}')
+[ -n "$finance" ] || fail "no finance seal in the maker's list"
+SERVE_NAME=makerserve start_serve --config maker.toml --port 0
+maker_server=$server
+rest() {
+  out=$(curl -s -b jar -c jar -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
+    -X "$1" "http://127.0.0.1:$port/api/v1$2" ${3:+-d "$3"})
+}
+password=$(awk '$1 == "seal-admin" {print $2}' maker/demo/console.txt)
+csrf=
+rest POST /session "{\"login\":\"seal-admin\",\"password\":\"$password\"}"
+csrf=$(sed -n 's/.*"csrf": "\([^"]*\)".*/\1/p' <<<"$out")
+[ -n "$csrf" ] || fail "no console session: $out"
+rest GET "/seals/$finance/filing"
+contains '"filed": false'
+rest POST "/seals/$finance/filing" '{"district":"440300"}'
+contains '"error":"invalid_input"'
+rest POST "/seals/$finance/filing" '{"area":"440","district":"440300","makerCode":"91440300MA5DEMO02X","makerName":"深圳市演示刻章有限公司","handlerName":"张建国","handlerId":"440300199001011234"}'
+contains '"step": "publish"'
+finance_code=$(sed -n 's/.*"sealCode": "\([0-9]*\)".*/\1/p' <<<"$out")
+[ ${#finance_code} = 14 ] || fail "no seal code: $out"
+rest GET "/seals/$finance/filing"
+contains '"filed": true'
+contains "\"sealCode\": \"$finance_code\""
+expect 0 "$ESEAL" filing seals --data-dir platform
+contains "$finance_code  ACTIVE"
+kill -TERM "$maker_server"
+wait "$maker_server" || fail "the maker's serve did not exit 0 on SIGTERM"
+# The run's steps are audited with the staff member who asked for them.
+expect 0 "$ESEAL" audit list --data-dir maker --limit 100000
+grep -q "console:seal-admin  filing.run.DONE  .*filed as $finance_code" <<<"$out" ||
+  fail "the console's filing run is not audited with the staff member"
+grep -qE "cli:(cli|console):" <<<"$out" && fail "an actor named twice: $(grep -E "cli:(cli|console):" <<<"$out")"
+
 # A seal code nobody filed, and a platform certificate that is not the platform's.
 expect 2 "$ESEAL" filing status 99999900000001 --config maker.toml
 contains "未备案"

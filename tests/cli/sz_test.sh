@@ -32,7 +32,7 @@ expect 1 sh $req/genGetSealInfoList.sh --url "$url"
 contains '"code": "T000001"'
 
 expect 0 "$ESEAL" sz grant --app var/demo/sz.toml --org-name 深圳市演示科技有限公司 \
-  --credit-code 91440300MA5DEMO01X --user "$user_id" --legal-person --seal-types 1,2,4 --data-dir var
+  --credit-code 91440300MA5DEM0019 --user "$user_id" --legal-person --seal-types 1,2,4 --data-dir var
 contains "grantCode is in var/demo/sz.toml"
 grep -q '^grant_code = "[0-9a-f]\{32\}"$' var/demo/sz.toml || fail "sz.toml has no grantCode"
 
@@ -78,7 +78,7 @@ for f in demo-pdf.pdf demo-ofd.ofd; do
     --file "var/demo/out-genDetachedFile/$f" --set fileName=$f
   contains '"verifyStatus": "true"'
   contains '"sealType": "1"'
-  contains '"organizationCode": "91440300MA5DEMO01X"'
+  contains '"organizationCode": "91440300MA5DEM0019"'
 done
 
 # The other functions from their demo scripts.

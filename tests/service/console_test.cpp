@@ -69,6 +69,10 @@ TEST(ConsoleRoles, AllowWhatEachRoleIsFor) {
   EXPECT_FALSE(role_allows(Role::kSealAdministrator, "documents.sign"));
   EXPECT_TRUE(role_allows(Role::kOperator, "documents.sign"));
   EXPECT_FALSE(role_allows(Role::kOperator, "seals.write"));
+  EXPECT_TRUE(role_allows(Role::kSealAdministrator, "jobs.write"));
+  EXPECT_TRUE(role_allows(Role::kSealAdministrator, "users.write"));
+  EXPECT_FALSE(role_allows(Role::kOperator, "jobs.write"));
+  EXPECT_FALSE(role_allows(Role::kAuditor, "users.write"));
   EXPECT_FALSE(role_allows(Role::kOperator, "audit.read"));
   EXPECT_TRUE(role_allows(Role::kAuditor, "audit.read"));
   EXPECT_TRUE(role_allows(Role::kAuditor, "audit.verify"));

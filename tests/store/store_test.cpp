@@ -550,6 +550,24 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   EXPECT_EQ(listed->front().id, "doc-2");
   EXPECT_EQ(store->list_documents(1, 10)->front().id, "doc-1");
   EXPECT_EQ(store->list_documents(0, 1)->size(), 1u);
+
+  // A verification code finds its document, and no two documents share one; the SHA-256 is
+  // kept when given.
+  DocumentRecord coded = doc;
+  coded.id = "doc-3";
+  coded.verification_code = "0123456789ABCDEF";
+  coded.sha256 = std::string(64, 'a');
+  ASSERT_TRUE(store->add_document(coded, audit("document.sign", "doc-3")).ok());
+  auto by_code = store->find_document_by_code("0123456789ABCDEF");
+  ASSERT_TRUE(by_code.ok());
+  EXPECT_EQ(by_code->id, "doc-3");
+  EXPECT_EQ(by_code->sha256, coded.sha256);
+  EXPECT_EQ(store->find_document("doc-1")->sha256, "");
+  EXPECT_EQ(store->find_document_by_code("0123456789ABCDEG").error().kind, ErrorKind::kNotFound);
+  DocumentRecord twin = coded;
+  twin.id = "doc-4";
+  EXPECT_FALSE(store->add_document(twin, audit("document.sign", "doc-4")).ok());
+  EXPECT_EQ(store->find_document("doc-4").error().kind, ErrorKind::kNotFound);
 }
 
 TEST(Store, AuditRowsAreFoundByActorObjectAndOperationPrefixEitherWay) {

@@ -1,7 +1,7 @@
 // The web console in headless Chromium against a running `eseal serve` (started by
 // console_test.sh, which passes everything in the environment). Each role does its part through
 // the pages, as a person would: the seal administrator makes a seal (after its live preview)
-// and freezes it; the operator opens a PDF, drags a seal onto page 1, signs and downloads, and
+// and freezes it, revokes a phone user's waiting sign job and freezes and thaws the user; the operator opens a PDF, drags a seal onto page 1, signs and downloads, and
 // stamps an OFD by keyword; a visitor verifies both on the public page (and `eseal pdf verify`
 // agrees), sees a tampered copy rejected and a seal's status looked up; the auditor verifies the
 // audit chain. A pixel test finds the seal's red where it was dropped; axe-core finds no serious
@@ -79,6 +79,49 @@ async function signIn(role) {
   await card.getByRole('button', { name: '历史' }).click();
   await page.waitForSelector('article.seal ol.history:not([hidden]) li');
   check((await card.locator('ol.history').innerText()).includes('印章保管人变更'), 'the history shows the reason');
+  await context.close();
+}
+
+// --- the seal administrator revokes a waiting sign job and freezes the phone user ---
+{
+  // The demo's business system asks 张三 to sign, through the COSS door.
+  const app = 'var/demo/coss.toml';
+  const userId = readFileSync(app, 'utf8').match(/^user_id = "(.*)"$/m)[1];
+  const coss = (operation, fields) => {
+    const args = ['call', 'coss', operation, '--app', app, '--url', `http://127.0.0.1:${env.PORT}`];
+    for (const [k, v] of Object.entries(fields)) args.push('--set', `${k}=${v}`);
+    try {
+      return JSON.parse(execFileSync(env.ESEAL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    } catch (e) {
+      return JSON.parse(e.stdout);
+    }
+  };
+  const job = coss('addSignJob', { userId, title: '控制台撤销测试', dataType: 'DATA', algo: 'SM3withSM2', data: 'AAAA' });
+  check(job.status === 200, `addSignJob: ${JSON.stringify(job)}`);
+  const signDataId = job.data.signDataId;
+
+  const { context, page } = await signIn('seal-admin');
+  await page.goto(`${base}#/jobs`);
+  const row = page.locator(`tr[data-id="${signDataId}"]`);
+  await row.waitFor();
+  page.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: '撤销' }).click();
+  await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.textContent.includes('已撤销'), signDataId);
+  check((await row.getByRole('button').count()) === 0, 'a revoked job offers no action');
+  check(coss('getSignResult', { signDataId }).data?.jobStatus === 'REVOKE', 'the business system sees the job revoked');
+  await shot(page, 'seal-admin-job-revoked');
+
+  await page.goto(`${base}#/users`);
+  const user = page.locator(`tr[data-id="${userId}"]`);
+  await user.waitFor();
+  await user.getByRole('button', { name: '冻结' }).click();
+  await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.textContent.includes('冻结') &&
+    document.querySelector(`tr[data-id="${id}"] button[data-action=unfreeze]`), userId);
+  check(coss('getAuthCode', { userId }).status !== 200, 'a frozen user gets no activation code');
+  await shot(page, 'seal-admin-user-frozen');
+  await user.getByRole('button', { name: '解冻' }).click();
+  await page.waitForSelector(`tr[data-id="${userId}"] button[data-action=freeze]`);
+  check(coss('getAuthCode', { userId }).status === 200, 'a thawed user gets an activation code again');
   await context.close();
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "api/json.h"
@@ -19,8 +20,10 @@
 #include "service/apps.h"
 #include "service/documents.h"
 #include "service/filing.h"
+#include "service/organizations.h"
 #include "service/payload.h"
 #include "service/seal_maker.h"
+#include "service/seal_registration.h"
 #include "service/seal_status.h"
 #include "service/sign_jobs.h"
 #include "service/tasks.h"
@@ -60,10 +63,13 @@ Response error(int status, std::string_view code, std::string_view message) {
 
 // A service's refusal in the API's terms; internal failures say no more than that.
 Response refusal(const Error& e) {
-  if (e.code == service::seal_code::kStatusChange || e.code == service::console_code::kTaken)
+  if (e.code == service::seal_code::kStatusChange || e.code == service::console_code::kTaken ||
+      e.code == service::seal_code::kRegistered || e.code == service::org_code::kTaken)
     return error(409, "conflict", e.message);
   switch (e.kind) {
     case ErrorKind::kInvalidInput:
+    case ErrorKind::kVerificationFailed:  // what was sent does not verify (a seal's maker
+                                          // signature)
       return error(400, "invalid_input", e.message);
     case ErrorKind::kNotFound:
       return error(404, "not_found", e.message);
@@ -394,6 +400,7 @@ class Adapter::Api {
   // Seals, certificates, apps.
   Response list_seals(Context& c);
   Response make_seal(Context& c);
+  Response register_seal(Context& c);
   Response preview_seal(Context& c);
   Response get_seal(Context& c);
   Response seal_picture(Context& c);
@@ -412,8 +419,12 @@ class Adapter::Api {
   Response update_app(Context& c);
   // Work that waits on someone else; COSS users and their phones.
   Response list_jobs(Context& c);
+  Response revoke_job(Context& c);
   Response list_filing(Context& c);
+  Response seal_filing(Context& c);
+  Response file_seal(Context& c);
   Response list_users(Context& c);
+  Response change_user(Context& c);
   Response user_devices(Context& c);
   Result<std::int64_t> offset_of(const Context& c);
   Response task_list(const service::TaskKind& kind, const Context& c,
@@ -459,6 +470,7 @@ class Adapter::Api {
 
   Services s_;
   Options options_;
+  std::mutex filing_mutex_;  // one filing run at a time: each is a conversation with upstream
   std::vector<RouteInfo> routes_;
 };
 
@@ -522,6 +534,7 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "GET", "/api/v1/seals", "seals.read", &Adapter::Api::list_seals);
   route(server, "POST", "/api/v1/seals", "seals.write", &Adapter::Api::make_seal);
   route(server, "POST", "/api/v1/seal-previews", "seals.write", &Adapter::Api::preview_seal);
+  route(server, "POST", "/api/v1/seal-registrations", "seals.write", &Adapter::Api::register_seal);
   route(server, "GET", "/api/v1/seals/{id}", "seals.read", &Adapter::Api::get_seal);
   route(server, "GET", "/api/v1/seals/{id}/picture", "seals.read", &Adapter::Api::seal_picture);
   route(server, "POST", "/api/v1/seals/{id}/status", "seals.write", &Adapter::Api::seal_status);
@@ -543,8 +556,12 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
   route(server, "PATCH", "/api/v1/apps/{syscode}", "apps.write", &Adapter::Api::update_app);
 
   route(server, "GET", "/api/v1/jobs", "jobs.read", &Adapter::Api::list_jobs);
+  route(server, "POST", "/api/v1/jobs/{id}/revocation", "jobs.write", &Adapter::Api::revoke_job);
   route(server, "GET", "/api/v1/filing/{kind}", "filing.read", &Adapter::Api::list_filing);
+  route(server, "GET", "/api/v1/seals/{id}/filing", "filing.read", &Adapter::Api::seal_filing);
+  route(server, "POST", "/api/v1/seals/{id}/filing", "filing.write", &Adapter::Api::file_seal);
   route(server, "GET", "/api/v1/users", "users.read", &Adapter::Api::list_users);
+  route(server, "PATCH", "/api/v1/users/{id}", "users.write", &Adapter::Api::change_user);
   route(server, "GET", "/api/v1/users/{id}/devices", "users.read", &Adapter::Api::user_devices);
   route(server, "GET", "/api/v1/audit", "audit.read", &Adapter::Api::list_audit);
   route(server, "POST", "/api/v1/audit/verification", "audit.verify", &Adapter::Api::verify_audit);
@@ -750,6 +767,39 @@ Response Adapter::Api::make_seal(Context& c) {
   auto made = s_.platform.seals.make_and_register(c.caller(), std::move(*design), *signer, c.now);
   if (!made) return refusal(made.error());
   auto record = s_.store.find_seal(made->id);
+  if (!record) return refusal(record.error());
+  return json_body(201, [&](JsonWriter& w) { write_seal(w, *record, c.now); });
+}
+
+// A seal made elsewhere, registered as `eseal seal register` does (service::register_seal):
+// `{seal: base64 DER, certificate?: PEM, app?: syscode}`. Its key stays where it is (a USB key,
+// another server); the platform verifies with the seal and keeps its status.
+Response Adapter::Api::register_seal(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  const Value& o = body.object();
+  auto encoded = required_text(o, "seal");
+  auto pem = text_field(o, "certificate");
+  auto syscode = text_field(o, "app");
+  if (const Error* e = first_error(encoded, pem, syscode)) return refusal(*e);
+  auto der = crypto::from_base64(*encoded);
+  if (!der) return error(400, "invalid_input", "seal must be the SES_Seal's DER in base64");
+  service::SealToRegister what;
+  auto seal = service::checked_seal(*der, c.now);
+  if (!seal) return refusal(seal.error());
+  what.seal = std::move(*seal);
+  if (*pem) {
+    auto cert = pki::Certificate::from_pem(**pem);
+    if (!cert) return error(400, "invalid_input", "certificate must be one PEM certificate");
+    what.signer = std::move(*cert);
+  }
+  if (*syscode && !(*syscode)->empty()) {
+    auto app = s_.store.find_app(**syscode);
+    if (!app) return refusal(app.error());
+    what.app_id = app->id;
+    what.note = "; app=" + **syscode;
+  }
+  auto record = service::register_seal(s_.store, what, std::nullopt, c.actor(), c.now);
   if (!record) return refusal(record.error());
   return json_body(201, [&](JsonWriter& w) { write_seal(w, *record, c.now); });
 }
@@ -1017,26 +1067,11 @@ Response Adapter::Api::add_organization(Context& c) {
   Body body = read_body(c.request);
   if (body.refused) return *body.refused;
   auto name = required_text(body.object(), "name");
-  auto code = text_field(body.object(), "creditCode");
+  auto code = required_text(body.object(), "creditCode");
   if (const Error* e = first_error(name, code)) return refusal(*e);
-  std::string credit_code = code->value_or("");
-  // GB 32100: 18 characters of digits and capital letters but I, O, S, V and Z.
-  if (!credit_code.empty() &&
-      (credit_code.size() != 18 ||
-       credit_code.find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") != std::string::npos)) {
-    return error(400, "invalid_input",
-                 "creditCode is the 18-character unified social credit code (统一社会信用代码)");
-  }
-  auto id = store::new_id();
-  if (!id) return refusal(id.error());
-  store::Organization org{*id, *name, credit_code, c.now};
-  if (auto s = s_.store.add_organization(
-          org, {c.now, c.actor(), "organization.add", *id,
-                *name + (credit_code.empty() ? "" : " " + credit_code), ""});
-      !s) {
-    return refusal(s.error());
-  }
-  return json_body(201, [&](JsonWriter& w) { write_organization(w, org); });
+  auto org = service::add_organization(s_.store, *name, *code, c.actor(), c.now);
+  if (!org) return refusal(org.error());
+  return json_body(201, [&](JsonWriter& w) { write_organization(w, *org); });
 }
 
 // The certificate revocation lists verification uses.
@@ -1133,10 +1168,31 @@ Response Adapter::Api::task_list(
 // COSS sign jobs, with what the person is asked to sign (never the data itself).
 Response Adapter::Api::list_jobs(Context& c) {
   return task_list(service::sign_job_kind(), c, [](JsonWriter& w, const store::TaskRecord& t) {
+    key_string(w, "signDataId", service::sign_data_id(t.id));
     auto fields = service::read_fields(t.payload);
     for (const char* name : {"title", "dataType", "algo"}) {
       key_string(w, name, fields ? (*fields)[name] : "");
     }
+  });
+}
+
+// Staff revoke a job still waiting for its signer, as the business system may (its callback
+// goes out as for any revocation); a job that has ended is a conflict.
+Response Adapter::Api::revoke_job(Context& c) {
+  auto job = s_.jobs.revoke(c.caller(), std::string(c.request.param("id")), c.now);
+  if (!job) {
+    const std::string& code = job.error().code;
+    if (code == service::job_code::kExpired || code == service::job_code::kSigned ||
+        code == service::job_code::kRevoked || code == service::job_code::kRefused) {
+      return error(409, "conflict", job.error().message);
+    }
+    return refusal(job.error());
+  }
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    key_string(w, "signDataId", job->id);
+    key_string(w, "status", job->status);
+    w.EndObject();
   });
 }
 
@@ -1156,6 +1212,115 @@ Response Adapter::Api::list_filing(Context& c) {
     return error(404, "not_found", "filing kinds: seal, run, code, task, unit");
   }
   return task_list(kind->second(), c, [](JsonWriter&, const store::TaskRecord&) {});
+}
+
+namespace {
+
+Response filing_not_configured() {
+  return error(503, "filing_not_configured",
+               "filing upward needs [filing] credentials and platform_cert in eseal.toml");
+}
+
+void write_filing_run(JsonWriter& w, const std::optional<store::TaskRecord>& run) {
+  namespace filing = service::filing;
+  w.StartObject();
+  key_bool(w, "filed", run && run->state != "RUNNING");
+  if (run) {
+    auto fields = service::read_fields(run->payload);
+    auto field = [&](const char* name) { return fields ? (*fields)[name] : std::string(); };
+    key_string(w, "state", run->state);
+    auto done = static_cast<std::size_t>(std::atoi(field("done").c_str()));
+    const auto& steps = filing::FilingRun::steps();
+    key_string(w, "lastStep", done >= 1 && done <= steps.size() ? steps[done - 1] : "");
+    key_string(w, "sealCode", field("sealCode"));
+    key_string(w, "area", field("area"));
+    key_time(w, "started", run->created);
+    key_time(w, "updated", run->updated);
+  }
+  w.Key("steps");
+  w.StartArray();
+  for (const auto& step : filing::FilingRun::steps()) w.String(step.c_str());
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+// Where one of our seals stands in its filing with the upstream platform.
+Response Adapter::Api::seal_filing(Context& c) {
+  if (!s_.filing) return filing_not_configured();
+  std::string id(c.request.param("id"));
+  if (auto seal = s_.store.find_seal(id); !seal) return refusal(seal.error());
+  auto run = s_.filing->find(id, c.now);
+  if (!run) return refusal(run.error());
+  return json_body(200, [&](JsonWriter& w) { write_filing_run(w, *run); });
+}
+
+// Files one of our seals with the upstream platform, as `eseal filing run` does: every step,
+// resuming after the last one done when sent again. The details are the filing record's
+// (LD/T §5.2 GAData): who applied, the maker unit, the using unit.
+Response Adapter::Api::file_seal(Context& c) {
+  if (!s_.filing) return filing_not_configured();
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  const Value& o = body.object();
+  service::filing::FilingRun::Details details;
+  details.record.jbr_zjlx = "111";  // a resident identity card
+  const std::pair<const char*, std::string*> fields[] = {
+      {"area", &details.area},
+      {"district", &details.district},
+      {"makerCode", &details.maker_code},
+      {"makerName", &details.record.yzzzdw_dwmc},
+      {"handlerName", &details.record.jbr_xm},
+      {"handlerIdType", &details.record.jbr_zjlx},
+      {"handlerId", &details.record.jbr_zjhm},
+      {"userName", &details.record.yzsydw_dwmc},
+      {"userCode", &details.record.yzsydw_tyshxydm}};
+  for (const auto& [name, target] : fields) {
+    auto text = text_field(o, name);
+    if (!text) return refusal(text.error());
+    if (*text && !(*text)->empty()) *target = **text;
+  }
+  std::string id(c.request.param("id"));
+  std::lock_guard lock(filing_mutex_);
+  auto existing = s_.filing->find(id, c.now);
+  if (!existing) return refusal(existing.error());
+  if (!*existing && details.area.empty()) {
+    return error(400, "invalid_input", "a new filing needs area (applySealCode's areaNumber)");
+  }
+  std::vector<std::pair<std::string, std::string>> done;
+  auto code = s_.filing->run(
+      id, details, c.now,
+      [&](const std::string& step, const std::string& detail) { done.emplace_back(step, detail); },
+      c.actor());
+  auto write_done = [&](JsonWriter& w) {
+    w.Key("done");
+    w.StartArray();
+    for (const auto& [step, detail] : done) {
+      w.StartObject();
+      key_string(w, "step", step);
+      key_string(w, "detail", detail);
+      w.EndObject();
+    }
+    w.EndArray();
+  };
+  if (!code) {
+    const Error& e = code.error();
+    if (e.kind == ErrorKind::kNotFound || e.kind == ErrorKind::kInvalidInput) return refusal(e);
+    return json_body(502, [&](JsonWriter& w) {
+      w.StartObject();
+      key_string(w, "error", "upstream_failed");
+      key_string(w, "message", e.message + " (send it again to resume)");
+      write_done(w);
+      w.EndObject();
+    });
+  }
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    key_string(w, "sealCode", *code);
+    write_done(w);
+    w.EndObject();
+  });
 }
 
 namespace {
@@ -1184,6 +1349,33 @@ Response Adapter::Api::list_users(Context& c) {
     key_string(w, "department", u.department);
     key_string(w, "status", u.status);
     key_time(w, "created", u.created);
+    w.EndObject();
+  });
+}
+
+// Staff freeze a COSS user (LOCKED: no new activation, no signing) or thaw one (ACTIVE).
+// Deleting a user stays the business system's act; a deleted user is a conflict.
+Response Adapter::Api::change_user(Context& c) {
+  Body body = read_body(c.request);
+  if (body.refused) return *body.refused;
+  auto status = required_text(body.object(), "status");
+  if (!status) return refusal(status.error());
+  if (*status != "ACTIVE" && *status != "LOCKED") {
+    return error(400, "invalid_input", "status must be ACTIVE or LOCKED");
+  }
+  service::CossUsers::UserChange change;
+  change.status = *status;
+  auto user = s_.users.update(c.caller(), std::string(c.request.param("id")), change, c.now);
+  if (!user) {
+    if (user.error().code == service::user_code::kBadStatus) {
+      return error(409, "conflict", user.error().message);
+    }
+    return refusal(user.error());
+  }
+  return json_body(200, [&](JsonWriter& w) {
+    w.StartObject();
+    key_string(w, "id", user->id);
+    key_string(w, "status", user->status);
     w.EndObject();
   });
 }
@@ -1539,16 +1731,22 @@ Response Adapter::Api::public_document(Context& c) {
       return error(404, "not_found", "no document has this verification code");
     return refusal(record.error());
   }
-  auto bytes = s_.store.blobs().get(record->blob_sm3);
-  if (!bytes) return refusal(bytes.error());
+  // The blob is named by its SM3; the SHA-256 is kept with the record (computed here for
+  // documents archived before it was).
+  std::string sha256 = record->sha256;
+  if (sha256.empty()) {
+    auto bytes = s_.store.blobs().get(record->blob_sm3);
+    if (!bytes) return refusal(bytes.error());
+    sha256 = hex_digest(crypto::HashAlgorithm::kSha256, *bytes);
+  }
   return json_body(200, [&](JsonWriter& w) {
     w.StartObject();
     key_string(w, "verificationCode", code);
     key_string(w, "format", store::column_name(record->format));
     key_int(w, "size", record->size);
     key_time(w, "signed", record->created);
-    key_string(w, "sm3", hex_digest(crypto::HashAlgorithm::kSm3, *bytes));
-    key_string(w, "sha256", hex_digest(crypto::HashAlgorithm::kSha256, *bytes));
+    key_string(w, "sm3", record->blob_sm3);
+    key_string(w, "sha256", sha256);
     w.EndObject();
   });
 }

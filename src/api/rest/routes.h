@@ -23,7 +23,10 @@
 #include "api/config.h"
 #include "api/server.h"
 #include "service/console.h"
+#include "service/coss_users.h"
+#include "service/filing.h"
 #include "service/platform.h"
+#include "service/sign_jobs.h"
 #include "service/signing.h"
 #include "store/store.h"
 
@@ -44,7 +47,11 @@ struct Options {
 struct Services {
   service::Platform platform;
   service::Console& console;
-  store::Store& store;  // reads for the lists and the audit chain
+  store::Store& store;        // reads for the lists and the audit chain
+  service::SignJobs& jobs;    // COSS sign jobs, revoked by staff
+  service::CossUsers& users;  // COSS users, frozen and thawed by staff
+  // Filing our seals with the upstream platform; null when [filing] names none.
+  service::filing::FilingRun* filing = nullptr;
 };
 
 // One route of the API, as documented: method, path (with {name} parameters) and the permission

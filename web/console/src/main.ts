@@ -99,6 +99,18 @@ function go(route: string): void {
   }
 }
 
+// A verification code as typed or scanned: percent-escapes undone where they are well formed,
+// in the capitals it is printed in.
+function verificationCode(text: string): string {
+  let decoded = text;
+  try {
+    decoded = decodeURIComponent(text);
+  } catch {
+    // Left as it came: the server answers that no document has that code.
+  }
+  return decoded.trim().toUpperCase();
+}
+
 export async function render(): Promise<void> {
   const app = document.getElementById("app")!;
   document.documentElement.lang = currentLanguage() === "zh" ? "zh-CN" : "en";
@@ -106,7 +118,7 @@ export async function render(): Promise<void> {
   const main = h("main", { id: "main" });
   if (route === "verify") {
     replace(app, header("verify"), main);
-    await verifyPage(main, argument ? decodeURIComponent(argument) : undefined);
+    await verifyPage(main, argument ? verificationCode(argument) : undefined);
     return;
   }
   if (session === null) session = await loadSession();

@@ -1,6 +1,7 @@
 // Seals: each with its picture, status and history; freeze, unfreeze and revoke with a reason;
-// and a new seal made from a design whose picture is previewed as it is typed.
-import { call, type Seal, type Session } from "../api";
+// a new seal made from a design whose picture is previewed as it is typed; a seal made
+// elsewhere registered from its file; and a seal filed with the national platform (备案).
+import { ApiError, call, type Seal, type Session } from "../api";
 import { h, replace, when } from "../dom";
 import { t, tr } from "../i18n";
 import { showError } from "../main";
@@ -14,8 +15,10 @@ interface AuditRow {
 
 export async function sealsPage(main: HTMLElement, session: Session): Promise<void> {
   const canWrite = session.permissions.includes("seals.write");
+  const canFile = session.permissions.includes("filing.write");
   const list = h("div", { class: "seal-grid" });
-  replace(main, h("h1", null, t("seals")), canWrite ? await makeForm(() => void refresh()) : null, list);
+  replace(main, h("h1", null, t("seals")),
+    canWrite ? [await makeForm(() => void refresh()), registerForm(() => void refresh())] : null, list);
 
   async function refresh(): Promise<void> {
     const { seals } = await call<{ seals: Seal[] }>("GET", "/seals");
@@ -49,6 +52,7 @@ export async function sealsPage(main: HTMLElement, session: Session): Promise<vo
       h("p", null, h("span", { class: `status status-${seal.status}` }, tr(`status.${seal.status}`, seal.status)), " ", seal.typeName),
       h("p", { class: "muted" }, seal.id),
       h("p", { class: "muted" }, `${t("validity")}: ${when(seal.validStart)} – ${when(seal.validEnd)}`),
+      canFile ? filingPanel(seal) : null,
       h("div", { class: "actions" }, actions, h("button", { type: "button", class: "link", onclick: async () => {
         if (!history.hidden) { history.hidden = true; return; }
         const { history: rows } = await call<{ history: AuditRow[] }>("GET", `/seals/${encodeURIComponent(seal.id)}/history`);
@@ -118,4 +122,80 @@ async function makeForm(made: () => void): Promise<HTMLElement> {
       preview),
   );
   return form;
+}
+
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+// A seal made by another seal maker: its file (SES_Seal DER), and the signer's certificate when
+// the seal lists its signers by digest.
+function registerForm(registered: () => void): HTMLElement {
+  const seal = h("input", { id: "register-seal", type: "file", accept: ".esl,.der,.seal,application/octet-stream", required: true });
+  const certificate = h("input", { id: "register-cert", type: "file", accept: ".pem,.crt,.cer" });
+  const form = h(
+    "form",
+    { class: "card register", onsubmit: async (event: Event) => {
+      event.preventDefault();
+      const file = seal.files?.[0];
+      if (!file) return;
+      try {
+        const cert = certificate.files?.[0];
+        await call("POST", "/seal-registrations", { seal: await base64Of(file), certificate: cert ? await cert.text() : undefined });
+        form.reset();
+        registered();
+      } catch (e) {
+        showError(form, e);
+      }
+    } },
+    h("h2", null, t("registerSeal")),
+    h("label", { for: "register-seal" }, t("sealFile")), seal,
+    h("label", { for: "register-cert" }, t("signerCertificateOptional")), certificate,
+    h("button", { class: "primary", type: "submit" }, t("register")),
+  );
+  return form;
+}
+
+interface FilingRun {
+  filed: boolean;
+  state?: string;
+  lastStep?: string;
+  sealCode?: string;
+}
+
+// Where a seal stands in its filing (备案) with the national platform, and a form that files it
+// (or resumes a run that stopped): every step, as `eseal filing run` does.
+function filingPanel(seal: Seal): HTMLElement {
+  const status = h("p", { class: "muted filing-status" });
+  const fields = ["area", "district", "makerCode", "makerName", "handlerName", "handlerId"] as const;
+  const inputs = Object.fromEntries(fields.map((f) => [f, h("input", { id: `filing-${f}-${seal.id}`, name: f })])) as Record<(typeof fields)[number], HTMLInputElement>;
+  const form = h("form", { class: "filing-form", onsubmit: async (event: Event) => {
+    event.preventDefault();
+    const body = Object.fromEntries(fields.map((f) => [f, inputs[f].value.trim()]));
+    replace(status, t("filingRunning"));
+    try {
+      const done = await call<{ sealCode: string }>("POST", `/seals/${encodeURIComponent(seal.id)}/filing`, body);
+      replace(status, t("filingDone", { code: done.sealCode }));
+    } catch (e) {
+      replace(status, h("span", { class: "error", role: "alert" }, e instanceof Error ? e.message : String(e)));
+    }
+  } },
+    fields.flatMap((f) => [h("label", { for: inputs[f].id }, t(`filing.${f}`)), inputs[f]]),
+    h("button", { type: "submit" }, t("fileSeal")));
+  const panel = h("details", { class: "filing", ontoggle: async () => {
+    if (!panel.open) return;
+    try {
+      const run = await call<FilingRun>("GET", `/seals/${encodeURIComponent(seal.id)}/filing`);
+      replace(status, run.filed ? t("filingDone", { code: run.sealCode ?? "" })
+        : run.state ? t("filingStopped", { step: run.lastStep || "—" }) : t("filingNone"));
+      form.hidden = run.filed;
+    } catch (e) {
+      form.hidden = true;
+      replace(status, e instanceof ApiError && e.status === 503 ? t("filingNotConfigured") : e instanceof Error ? e.message : String(e));
+    }
+  } }, h("summary", null, t("filing")), status, form);
+  return panel;
 }

@@ -1,8 +1,10 @@
 // Work that waits on someone else — COSS sign jobs and filing with the national platform — and
-// the people who sign from their phones, with their devices. Read-only lists, newest first.
-import { call } from "../api";
+// the people who sign from their phones, with their devices; newest first. Staff may revoke a
+// job still waiting for its signer, and freeze or thaw a user.
+import { call, type Session } from "../api";
 import { h, replace, when } from "../dom";
 import { t, tr } from "../i18n";
+import { showError } from "../main";
 
 interface Task {
   id: string;
@@ -15,6 +17,7 @@ interface Task {
   expires: string | null;
   title?: string;
   dataType?: string;
+  signDataId?: string;
 }
 
 function table(headings: string[], rows: HTMLElement[]): HTMLElement {
@@ -22,12 +25,26 @@ function table(headings: string[], rows: HTMLElement[]): HTMLElement {
     h("thead", null, h("tr", null, headings.map((c) => h("th", null, c)))), h("tbody", null, rows)));
 }
 
-export async function jobsPage(main: HTMLElement): Promise<void> {
+export async function jobsPage(main: HTMLElement, session: Session): Promise<void> {
+  const canRevoke = session.permissions.includes("jobs.write");
   const { tasks } = await call<{ tasks: Task[] }>("GET", "/jobs");
+  const revoke = async (j: Task) => {
+    if (!confirm(t("revokeJobConfirm"))) return;
+    try {
+      await call("POST", `/jobs/${encodeURIComponent(j.signDataId ?? j.id)}/revocation`);
+      await jobsPage(main, session);
+    } catch (error) {
+      showError(main, error);
+    }
+  };
   replace(main, h("h1", null, t("jobs")), table(
-    ["ID", t("jobTitle"), t("status"), t("user"), t("created"), t("expires")],
-    tasks.map((j) => h("tr", null, h("td", null, h("code", null, j.id)), h("td", null, j.title ?? "", " ", h("small", null, j.dataType ?? "")),
-      h("td", null, tr(`job.${j.state}`, j.state)), h("td", null, h("code", null, j.subject)), h("td", null, when(j.created)), h("td", null, when(j.expires))))));
+    ["ID", t("jobTitle"), t("status"), t("user"), t("created"), t("expires"), ""],
+    tasks.map((j) => h("tr", { "data-id": j.signDataId ?? j.id },
+      h("td", null, h("code", null, j.signDataId ?? j.id)), h("td", null, j.title ?? "", " ", h("small", null, j.dataType ?? "")),
+      h("td", null, tr(`job.${j.state}`, j.state)), h("td", null, h("code", null, j.subject)), h("td", null, when(j.created)), h("td", null, when(j.expires)),
+      h("td", null, canRevoke && j.state === "UNSIGN"
+        ? h("button", { type: "button", class: "link", "data-action": "revoke", onclick: () => void revoke(j) }, t("revokeJob"))
+        : null)))));
 }
 
 export async function filingPage(main: HTMLElement): Promise<void> {
@@ -61,13 +78,29 @@ interface Device {
   created: string;
 }
 
-export async function usersPage(main: HTMLElement): Promise<void> {
+export async function usersPage(main: HTMLElement, session: Session): Promise<void> {
+  const canChange = session.permissions.includes("users.write");
   const { users } = await call<{ users: User[] }>("GET", "/users");
+  const setStatus = async (u: User, status: string) => {
+    try {
+      await call("PATCH", `/users/${encodeURIComponent(u.id)}`, { status });
+      await usersPage(main, session);
+    } catch (error) {
+      showError(main, error);
+    }
+  };
+  const statusAction = (u: User) => {
+    if (!canChange || u.status === "DELETE") return null;
+    const to = u.status === "LOCKED" ? "ACTIVE" : "LOCKED";
+    return h("button", { type: "button", class: "link", "data-action": to === "LOCKED" ? "freeze" : "unfreeze",
+      onclick: () => void setStatus(u, to) }, t(to === "LOCKED" ? "freeze" : "unfreeze"));
+  };
   replace(main, h("h1", null, t("users")), table(
-    [t("name"), t("mobile"), t("department"), t("status"), t("created"), t("devices")],
+    [t("name"), t("mobile"), t("department"), t("status"), t("created"), t("devices"), ""],
     users.map((u) => {
       const devices = h("td");
-      return h("tr", null, h("td", null, u.name), h("td", null, u.mobile), h("td", null, u.department), h("td", null, u.status),
+      return h("tr", { "data-id": u.id }, h("td", null, u.name), h("td", null, u.mobile), h("td", null, u.department),
+        h("td", null, tr(`user.${u.status}`, u.status), " ", statusAction(u)),
         h("td", null, when(u.created)), devices,
         h("td", null, h("button", { type: "button", class: "link", onclick: async () => {
           const found = await call<{ devices: Device[] }>("GET", `/users/${encodeURIComponent(u.id)}/devices`);

@@ -2,7 +2,8 @@
 // plain words, whether it is intact and who sealed it when, check by check, with the document's
 // SM3 and SHA-256 to compare with what they hold; and looks up a seal's status by its code.
 // Opened from a document's verification code (#/verify/<code>, its printed QR code), it shows
-// the original the platform keeps and says whether the file dropped is that original.
+// the platform's record of the original (when it was signed, its SM3 and SHA-256) and says
+// whether the file dropped is that original.
 import { ApiError, call, type ChangedRegion, type PublicDocument, type SignatureReport, type Verification } from "../api";
 import { h, replace, when } from "../dom";
 import { t, tr } from "../i18n";
@@ -90,6 +91,8 @@ function comparison(result: Verification, original: PublicDocument): HTMLElement
 // itself, with the changed places outlined: red for content and annotations, blue for seals
 // added later.
 const drawDpi = 72;
+// Each drawn page is the whole file sent again: a few, one after another.
+const maxDrawnPages = 4;
 
 function changes(file: File, result: Verification): HTMLElement | null {
   const byPage = new Map<number, { region: ChangedRegion; after: number }[]>();
@@ -101,35 +104,45 @@ function changes(file: File, result: Verification): HTMLElement | null {
   if (byPage.size === 0) return null;
   const section = h("section", { class: "card changes", id: "changes" },
     h("h2", null, t("changesTitle")), h("p", { class: "muted" }, t("changesHint")));
+  const drawings: (() => Promise<void>)[] = [];
   for (const [page, regions] of [...byPage.entries()].sort((a, b) => a[0] - b[0])) {
     const sheet = h("div", { class: "change-page" });
-    const image = h("img", { alt: `${t("page")} ${page}` });
-    sheet.append(image);
     const list = h("ul", { class: "change-list" }, regions.map(({ region, after }) =>
       h("li", { class: `change-item change-${region.kind}` },
         `${t("changeAfter", { n: after })}: ${t("page")} ${page} · ${tr(`change.${region.kind}`, region.kind)}`)));
-    section.append(h("figure", { class: "change-figure", "data-page": String(page) }, sheet, h("figcaption", null, list)));
-    void fetch(`/api/v1/verification/pages/${page}?dpi=${drawDpi}`, { method: "POST", body: file })
-      .then(async (response) => {
-        if (!response.ok) return;
-        image.src = URL.createObjectURL(await response.blob());
-        await image.decode();
-        // Millimetres on the page as shares of the drawn picture.
-        const widthMm = (image.naturalWidth / drawDpi) * 25.4;
-        const heightMm = (image.naturalHeight / drawDpi) * 25.4;
-        for (const { region } of regions) {
-          sheet.append(h("div", {
-            class: `change-box change-${region.kind}`,
-            style: {
-              left: `${(region.xMm / widthMm) * 100}%`, top: `${(region.yMm / heightMm) * 100}%`,
-              width: `${(region.widthMm / widthMm) * 100}%`, height: `${(region.heightMm / heightMm) * 100}%`,
-            },
-          }));
-        }
-      })
-      .catch(() => undefined);
+    const drawn = drawings.length < maxDrawnPages;
+    section.append(h("figure", { class: "change-figure", "data-page": String(page) }, drawn ? sheet : null, h("figcaption", null, list)));
+    if (drawn) drawings.push(() => draw(file, page, sheet, regions.map(({ region }) => region)));
   }
+  if (byPage.size > maxDrawnPages) section.append(h("p", { class: "muted" }, t("changesNotDrawn", { n: maxDrawnPages })));
+  void (async () => {
+    for (const drawing of drawings) await drawing().catch(() => undefined);
+  })();
   return section;
+}
+
+// Page `page` of the dropped file, drawn by the server, with the regions outlined on it.
+async function draw(file: File, page: number, sheet: HTMLElement, regions: ChangedRegion[]): Promise<void> {
+  const response = await fetch(`/api/v1/verification/pages/${page}?dpi=${drawDpi}`, { method: "POST", body: file });
+  if (!response.ok) return;
+  const image = h("img", { alt: `${t("page")} ${page}` });
+  const url = URL.createObjectURL(await response.blob());
+  image.src = url;
+  await image.decode();
+  sheet.append(image);
+  URL.revokeObjectURL(url);
+  // Millimetres on the page as shares of the drawn picture.
+  const widthMm = (image.naturalWidth / drawDpi) * 25.4;
+  const heightMm = (image.naturalHeight / drawDpi) * 25.4;
+  for (const region of regions) {
+    sheet.append(h("div", {
+      class: `change-box change-${region.kind}`,
+      style: {
+        left: `${(region.xMm / widthMm) * 100}%`, top: `${(region.yMm / heightMm) * 100}%`,
+        width: `${(region.widthMm / widthMm) * 100}%`, height: `${(region.heightMm / heightMm) * 100}%`,
+      },
+    }));
+  }
 }
 
 function verdict(result: Verification): HTMLElement {
