@@ -82,7 +82,8 @@ Result<AddedApp> add_app(store::Store& store, const NewApp& request, const std::
   }
   if (auto s = check_token(syscode, "syscode"); !s) return s.error();
   if (store.find_app(syscode).ok())
-    return Error::invalid_input("syscode " + syscode + " is already taken");
+    return Error::invalid_input("syscode " + syscode + " is already taken")
+        .with_code(app_code::kTaken);
   if (ldt && !request.certificate)
     return Error::invalid_input("an LD/T app needs its certificate, which verifies its sign");
   if (request.certificate) {

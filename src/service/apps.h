@@ -16,6 +16,10 @@
 
 namespace eseal::service {
 
+namespace app_code {
+inline constexpr const char* kTaken = "app-syscode-taken";  // another app has the syscode
+}  // namespace app_code
+
 struct NewApp {
   std::string name;
   std::vector<std::string> families = {"ldt"};  // "ldt", "coss", "sz"

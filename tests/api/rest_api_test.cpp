@@ -706,7 +706,7 @@ TEST(RestApi, AnAdministratorAddsAnAppSeesItsSecretsOnceAndRotatesThem) {
                      "invalid_input");
   expect_error_shape(admin.call("POST", "/api/v1/apps",
                                 R"({"name":"x","families":["coss"],"syscode":")" + syscode + "\"}"),
-                     400, "invalid_input");
+                     409, "conflict");
   expect_error_shape(admin.call("POST", "/api/v1/apps/NO-SUCH-APP/secrets", ""), 404, "not_found");
   bool audited = false;
   auto rows = world().store().list_audit(0, 100000);

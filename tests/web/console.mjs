@@ -99,11 +99,23 @@ async function signIn(role) {
   const job = coss('addSignJob', { userId, title: '控制台撤销测试', dataType: 'DATA', algo: 'SM3withSM2', data: 'AAAA' });
   check(job.status === 200, `addSignJob: ${JSON.stringify(job)}`);
   const signDataId = job.data.signDataId;
+  // A hundred later jobs (times are in seconds: a second later): the list shows the newest
+  // hundred, the one to revoke after 更多.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  for (let i = 0; i < 100; i++) {
+    check(coss('addSignJob', { userId, title: `填充任务 ${i}`, dataType: 'DATA', algo: 'SM3withSM2', data: 'AAAA' }).status === 200,
+      'addSignJob');
+  }
 
   const { context, page } = await signIn('seal-admin');
   await page.goto(`${base}#/jobs`);
+  await page.waitForSelector('table tbody tr');
+  check((await page.locator('table tbody tr').count()) === 100, 'the jobs list shows a hundred at a time');
   const row = page.locator(`tr[data-id="${signDataId}"]`);
+  check((await row.count()) === 0, 'the oldest job is on the next page');
+  await page.getByRole('button', { name: '更多' }).click();
   await row.waitFor();
+  check(!(await page.getByRole('button', { name: '更多' }).isVisible()), 'the last page hides 更多');
   page.once('dialog', (dialog) => dialog.accept());
   await row.getByRole('button', { name: '撤销' }).click();
   await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"]`)?.textContent.includes('已撤销'), signDataId);

@@ -64,7 +64,8 @@ Response error(int status, std::string_view code, std::string_view message) {
 // A service's refusal in the API's terms; internal failures say no more than that.
 Response refusal(const Error& e) {
   if (e.code == service::seal_code::kStatusChange || e.code == service::console_code::kTaken ||
-      e.code == service::seal_code::kRegistered || e.code == service::org_code::kTaken)
+      e.code == service::seal_code::kRegistered || e.code == service::org_code::kTaken ||
+      e.code == service::app_code::kTaken)
     return error(409, "conflict", e.message);
   switch (e.kind) {
     case ErrorKind::kInvalidInput:

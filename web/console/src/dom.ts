@@ -44,3 +44,18 @@ export function when(text: string | null | undefined): string {
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? text : date.toLocaleString();
 }
+
+// The API's lists come 100 at a time: a button under a list that fetches the next page at the
+// list's length so far and hands it to `add`, shown while pages come back full.
+export const pageSize = 100;
+export function moreButton<T>(shown: number, fetchPage: (offset: number) => Promise<T[]>, add: (items: T[]) => void, label: string): HTMLElement {
+  let offset = shown;
+  const button = h("button", { type: "button", class: "link more", hidden: shown < pageSize }, label);
+  button.addEventListener("click", async () => {
+    const items = await fetchPage(offset);
+    offset += items.length;
+    add(items);
+    button.hidden = items.length < pageSize;
+  });
+  return button;
+}

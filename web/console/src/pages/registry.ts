@@ -1,7 +1,7 @@
 // Organizations, the certificates registered with seals, the CRLs verification uses, and the
 // time stamps the platform's authority issued; a seal administrator adds organizations.
 import { call, type Session } from "../api";
-import { h, replace, when } from "../dom";
+import { h, moreButton, replace, when } from "../dom";
 import { t } from "../i18n";
 import { showError } from "../main";
 
@@ -48,8 +48,13 @@ export async function organizationsPage(main: HTMLElement, session: Session): Pr
 }
 
 export async function timeStampsPage(main: HTMLElement): Promise<void> {
-  const { timeStamps } = await call<{ timeStamps: TimeStamp[] }>("GET", "/time-stamps");
-  replace(main, h("h1", null, t("timeStamps")), table([t("genTime"), t("serial"), t("requester"), t("imprint")],
-    timeStamps.map((s) => h("tr", null, h("td", null, when(s.genTime)), h("td", null, h("code", null, s.serial)),
-      h("td", null, s.requester), h("td", null, h("code", null, s.imprint.slice(0, 16) + "…"))))));
+  const page = async (offset: number) =>
+    (await call<{ timeStamps: TimeStamp[] }>("GET", `/time-stamps?offset=${offset}`)).timeStamps;
+  const row = (s: TimeStamp) => h("tr", null, h("td", null, when(s.genTime)), h("td", null, h("code", null, s.serial)),
+    h("td", null, s.requester), h("td", null, h("code", null, s.imprint.slice(0, 16) + "…")));
+  const first = await page(0);
+  const list = table([t("genTime"), t("serial"), t("requester"), t("imprint")], first.map(row));
+  const body = list.querySelector("tbody")!;
+  replace(main, h("h1", null, t("timeStamps")), list,
+    moreButton(first.length, page, (more) => body.append(...more.map(row)), t("more")));
 }

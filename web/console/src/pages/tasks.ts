@@ -2,7 +2,7 @@
 // the people who sign from their phones, with their devices; newest first. Staff may revoke a
 // job still waiting for its signer, and freeze or thaw a user.
 import { call, type Session } from "../api";
-import { h, replace, when } from "../dom";
+import { h, moreButton, replace, when } from "../dom";
 import { t, tr } from "../i18n";
 import { showError } from "../main";
 
@@ -27,24 +27,28 @@ function table(headings: string[], rows: HTMLElement[]): HTMLElement {
 
 export async function jobsPage(main: HTMLElement, session: Session): Promise<void> {
   const canRevoke = session.permissions.includes("jobs.write");
-  const { tasks } = await call<{ tasks: Task[] }>("GET", "/jobs");
-  const revoke = async (j: Task) => {
+  const page = async (offset: number) => (await call<{ tasks: Task[] }>("GET", `/jobs?offset=${offset}`)).tasks;
+  const tasks = await page(0);
+  // The job's row shows it revoked, where it is in the list.
+  const revoke = async (j: Task, shown: HTMLElement) => {
     if (!confirm(t("revokeJobConfirm"))) return;
     try {
-      await call("POST", `/jobs/${encodeURIComponent(j.signDataId ?? j.id)}/revocation`);
-      await jobsPage(main, session);
+      const done = await call<{ status: string }>("POST", `/jobs/${encodeURIComponent(j.signDataId ?? j.id)}/revocation`);
+      shown.replaceWith(row({ ...j, state: done.status }));
     } catch (error) {
       showError(main, error);
     }
   };
-  replace(main, h("h1", null, t("jobs")), table(
-    ["ID", t("jobTitle"), t("status"), t("user"), t("created"), t("expires"), ""],
-    tasks.map((j) => h("tr", { "data-id": j.signDataId ?? j.id },
-      h("td", null, h("code", null, j.signDataId ?? j.id)), h("td", null, j.title ?? "", " ", h("small", null, j.dataType ?? "")),
-      h("td", null, tr(`job.${j.state}`, j.state)), h("td", null, h("code", null, j.subject)), h("td", null, when(j.created)), h("td", null, when(j.expires)),
-      h("td", null, canRevoke && j.state === "UNSIGN"
-        ? h("button", { type: "button", class: "link", "data-action": "revoke", onclick: () => void revoke(j) }, t("revokeJob"))
-        : null)))));
+  const row = (j: Task): HTMLElement => h("tr", { "data-id": j.signDataId ?? j.id },
+    h("td", null, h("code", null, j.signDataId ?? j.id)), h("td", null, j.title ?? "", " ", h("small", null, j.dataType ?? "")),
+    h("td", null, tr(`job.${j.state}`, j.state)), h("td", null, h("code", null, j.subject)), h("td", null, when(j.created)), h("td", null, when(j.expires)),
+    h("td", null, canRevoke && j.state === "UNSIGN"
+      ? h("button", { type: "button", class: "link", "data-action": "revoke",
+        onclick: (event: Event) => void revoke(j, (event.target as HTMLElement).closest("tr")!) }, t("revokeJob"))
+      : null));
+  const list = table(["ID", t("jobTitle"), t("status"), t("user"), t("created"), t("expires"), ""], tasks.map(row));
+  const body = list.querySelector("tbody")!;
+  replace(main, h("h1", null, t("jobs")), list, moreButton(tasks.length, page, (more) => body.append(...more.map(row)), t("more")));
 }
 
 export async function filingPage(main: HTMLElement): Promise<void> {
@@ -80,7 +84,8 @@ interface Device {
 
 export async function usersPage(main: HTMLElement, session: Session): Promise<void> {
   const canChange = session.permissions.includes("users.write");
-  const { users } = await call<{ users: User[] }>("GET", "/users");
+  const page = async (offset: number) => (await call<{ users: User[] }>("GET", `/users?offset=${offset}`)).users;
+  const users = await page(0);
   const setStatus = async (u: User, status: string) => {
     try {
       await call("PATCH", `/users/${encodeURIComponent(u.id)}`, { status });
@@ -95,16 +100,17 @@ export async function usersPage(main: HTMLElement, session: Session): Promise<vo
     return h("button", { type: "button", class: "link", "data-action": to === "LOCKED" ? "freeze" : "unfreeze",
       onclick: () => void setStatus(u, to) }, t(to === "LOCKED" ? "freeze" : "unfreeze"));
   };
-  replace(main, h("h1", null, t("users")), table(
-    [t("name"), t("mobile"), t("department"), t("status"), t("created"), t("devices"), ""],
-    users.map((u) => {
-      const devices = h("td");
-      return h("tr", { "data-id": u.id }, h("td", null, u.name), h("td", null, u.mobile), h("td", null, u.department),
-        h("td", null, tr(`user.${u.status}`, u.status), " ", statusAction(u)),
-        h("td", null, when(u.created)), devices,
-        h("td", null, h("button", { type: "button", class: "link", onclick: async () => {
-          const found = await call<{ devices: Device[] }>("GET", `/users/${encodeURIComponent(u.id)}/devices`);
-          replace(devices, found.devices.map((d) => h("div", null, `${d.deviceName || d.deviceId} · ${d.state}${d.certified ? " · ✔" : ""}`)));
-        } }, t("devices"))));
-    })));
+  const row = (u: User) => {
+    const devices = h("td");
+    return h("tr", { "data-id": u.id }, h("td", null, u.name), h("td", null, u.mobile), h("td", null, u.department),
+      h("td", null, tr(`user.${u.status}`, u.status), " ", statusAction(u)),
+      h("td", null, when(u.created)), devices,
+      h("td", null, h("button", { type: "button", class: "link", onclick: async () => {
+        const found = await call<{ devices: Device[] }>("GET", `/users/${encodeURIComponent(u.id)}/devices`);
+        replace(devices, found.devices.map((d) => h("div", null, `${d.deviceName || d.deviceId} · ${d.state}${d.certified ? " · ✔" : ""}`)));
+      } }, t("devices"))));
+  };
+  const list = table([t("name"), t("mobile"), t("department"), t("status"), t("created"), t("devices"), ""], users.map(row));
+  const body = list.querySelector("tbody")!;
+  replace(main, h("h1", null, t("users")), list, moreButton(users.length, page, (more) => body.append(...more.map(row)), t("more")));
 }
