@@ -30,6 +30,8 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options);
 void add_sms_commands(CLI::App& app, const GlobalOptions& options);
 void add_sz_commands(CLI::App& app, const GlobalOptions& options);
 void add_ts_commands(CLI::App& app, const GlobalOptions& options);
+// `eseal token init|write-seal|write-file|list`: USB keys through their SKF library.
+void add_token_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal ofd verify --json`'s report, also attached to PDFs converted from OFD on request.
 std::string ofd_report_json(const ofd::VerifyReport& report);
 // `eseal convert`, and `eseal ofd render` on the `ofd` subcommand.
@@ -87,5 +89,10 @@ struct SealMakeRequest {
 // Draws or normalizes the picture, signs the seal with the maker's key and writes the .esl
 // (and the picture when asked). Exits through fail() on bad input.
 ses::SesSeal make_seal_file(const SealMakeRequest& request, const keys::Kek& kek);
+// The same for the signers given (a USB key's certificate); writes no file when `out` is empty.
+ses::SesSeal make_seal_for(const SealMakeRequest& request, std::vector<pki::Certificate> signers,
+                           const keys::Kek& kek);
+// The seal's design options (--name, --type, --template, …, --out, --picture-out, --force).
+void add_seal_design_options(CLI::App* cmd, SealMakeRequest& request);
 
 }  // namespace eseal::cli

@@ -234,9 +234,18 @@ int run_verify(const VerifyOptions& o) {
 }  // namespace
 
 ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
-  refuse_overwrite(r.out, r.force);
-  if (!r.picture_out.empty()) refuse_overwrite(r.picture_out, r.force);
   if (r.signer_certs.empty()) fail(Error::invalid_input("give at least one --signer-cert"));
+  std::vector<pki::Certificate> signers;
+  for (const auto& path : r.signer_certs) {
+    for (auto& cert : read_certificates(path)) signers.push_back(std::move(cert));
+  }
+  return make_seal_for(r, std::move(signers), kek);
+}
+
+ses::SesSeal make_seal_for(const SealMakeRequest& r, std::vector<pki::Certificate> signers,
+                           const keys::Kek& kek) {
+  if (!r.out.empty()) refuse_overwrite(r.out, r.force);
+  if (!r.picture_out.empty()) refuse_overwrite(r.picture_out, r.force);
   if (!ses::find_seal_type(r.type))
     fail(Error::invalid_input("--type must be 1..6 or 99, not " + std::to_string(r.type)));
 
@@ -244,9 +253,7 @@ ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
   design.id = r.id;
   design.type = r.type;
   design.name = r.name;
-  for (const auto& path : r.signer_certs) {
-    for (auto& cert : read_certificates(path)) design.signers.push_back(std::move(cert));
-  }
+  design.signers = std::move(signers);
   design.template_name = r.template_name;
   if (!r.picture.empty()) design.picture = need(read_file(r.picture));
   design.code = r.code;
@@ -262,9 +269,33 @@ ses::SesSeal make_seal_file(const SealMakeRequest& r, const keys::Kek& kek) {
   Bytes picture_file = ends_with(r.picture_out, ".svg") && r.picture.empty()
                            ? to_bytes(need(service::seal_picture_svg(design)))
                            : seal.info.picture.data;
-  need(write_file_atomic(r.out, seal.encoded, 0644));
+  if (!r.out.empty()) need(write_file_atomic(r.out, seal.encoded, 0644));
   if (!r.picture_out.empty()) need(write_file_atomic(r.picture_out, picture_file, 0644));
   return seal;
+}
+
+void add_seal_design_options(CLI::App* cmd, SealMakeRequest& r) {
+  cmd->add_option("--name", r.name, "Organization or person the seal names")->required();
+  cmd->add_option("--type", r.type,
+                  "Seal type: 1 公章, 2 财务专用章, 3 发票专用章, 4 法定代表人名章, "
+                  "5 合同专用章, 6 业务专用章, 99 其他")
+      ->required();
+  cmd->add_option("--template", r.template_name,
+                  "Picture template: round, oval or square (default: the type's)");
+  cmd->add_option("--picture", r.picture,
+                  "A scanned seal or handwritten signature (PNG or JPEG) instead of a template");
+  cmd->add_option("--code", r.code,
+                  "Seal code on the lower arc (round) or tax number in the middle (oval)");
+  cmd->add_option("--purpose", r.purpose, "Text under the star (default: the type's purpose)");
+  cmd->add_option("--id", r.id, "Seal ID esID (default: 32 random hex digits)");
+  cmd->add_option("--valid-days", r.valid_days, "Validity from now, in days")
+      ->capture_default_str();
+  cmd->add_option("--width-mm", r.width_mm, "Display width (default: the template's)");
+  cmd->add_option("--height-mm", r.height_mm, "Display height (default: the template's)");
+  cmd->add_option("--out", r.out, "Seal file to write (.esl)");
+  cmd->add_option("--picture-out", r.picture_out,
+                  "Also write the picture (PNG; SVG when the name ends in .svg)");
+  cmd->add_flag("--force", r.force, "Replace existing files");
 }
 
 void add_seal_commands(CLI::App& app, const GlobalOptions& global) {
@@ -278,27 +309,8 @@ void add_seal_commands(CLI::App& app, const GlobalOptions& global) {
                      "Certificate(s) of those who may sign with the seal (repeatable)")
         ->required()
         ->allow_extra_args(false);
-    make->add_option("--name", r->name, "Organization or person the seal names")->required();
-    make->add_option("--type", r->type,
-                     "Seal type: 1 公章, 2 财务专用章, 3 发票专用章, 4 法定代表人名章, "
-                     "5 合同专用章, 6 业务专用章, 99 其他")
-        ->required();
-    make->add_option("--template", r->template_name,
-                     "Picture template: round, oval or square (default: the type's)");
-    make->add_option("--picture", r->picture,
-                     "A scanned seal or handwritten signature (PNG or JPEG) instead of a template");
-    make->add_option("--code", r->code,
-                     "Seal code on the lower arc (round) or tax number in the middle (oval)");
-    make->add_option("--purpose", r->purpose, "Text under the star (default: the type's purpose)");
-    make->add_option("--id", r->id, "Seal ID esID (default: 32 random hex digits)");
-    make->add_option("--valid-days", r->valid_days, "Validity from now, in days")
-        ->capture_default_str();
-    make->add_option("--width-mm", r->width_mm, "Display width (default: the template's)");
-    make->add_option("--height-mm", r->height_mm, "Display height (default: the template's)");
-    make->add_option("--out", r->out, "Seal file to write (.esl)")->required();
-    make->add_option("--picture-out", r->picture_out,
-                     "Also write the picture (PNG; SVG when the name ends in .svg)");
-    make->add_flag("--force", r->force, "Replace existing files");
+    add_seal_design_options(make, *r);
+    make->get_option("--out")->required();
     make->callback([r, &global] {
       keys::Kek kek = load_kek(global);
       ses::SesSeal made = make_seal_file(*r, kek);

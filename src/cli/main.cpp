@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   add_filing_commands(app, options);
   add_call_commands(app, options);
   add_ts_commands(app, options);
+  add_token_commands(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CommandFailure& failure) {

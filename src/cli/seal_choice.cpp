@@ -1,8 +1,11 @@
 #include "cli/seal_choice.h"
 
+#include <cstdlib>
+
 #include "cli/placement_options.h"
 #include "cli/store_support.h"
 #include "service/store_platform.h"
+#include "service/usb_key.h"
 
 namespace eseal::cli {
 
@@ -14,13 +17,41 @@ void add_seal_choice(CLI::App* cmd, SealChoice& c, bool with_key) {
                   "Instead of --seal, --cert" + std::string(with_key ? ", --key" : "") +
                       ": a seal registered in --data-dir, with the signer held there");
   add_data_dir_option(*cmd, c.data_dir);
+  if (!with_key) return;
+  cmd->add_flag("--token", c.token,
+                "Instead of the above: the seal (HRSS_ESEAL) and key on a USB key, through the "
+                "SKF library in ESEAL_SKF_LIBRARY (default: eseal's software key)");
+  cmd->add_option("--token-device", c.token_device, "The USB key's name (default: the first)");
+  cmd->add_option("--pin", c.pin, "The USB key's user PIN (default: ESEAL_TOKEN_PIN)");
 }
 
 void ChosenSeal::audit(const std::string& operation, const std::string& detail) const {
   if (store) need(store->append_audit(cli_audit(operation, seal.info.es_id, detail)));
 }
 
+namespace {
+
+ChosenSeal usb_key_seal(const SealChoice& c) {
+  std::string pin = c.pin;
+  if (const char* env = std::getenv("ESEAL_TOKEN_PIN"); pin.empty() && env) pin = env;
+  if (pin.empty())
+    fail(Error::invalid_input("--token needs the key's PIN: --pin or ESEAL_TOKEN_PIN"));
+  auto library = need(keys::SkfLibrary::load(service::default_skf_library()), "--token");
+  service::UsbKeySeal on_key =
+      need(service::open_usb_key_seal(*library, c.token_device, pin), "--token");
+  pki::Certificate cert = on_key.signer->certificate();
+  return {std::move(on_key.seal), std::move(cert), std::move(on_key.signer), nullptr};
+}
+
+}  // namespace
+
 ChosenSeal choose_seal(const SealChoice& c, const GlobalOptions& global, bool with_signer) {
+  if (c.token) {
+    if (!c.seal_id.empty() || !c.seal.empty() || !c.key.empty() || !c.cert.empty())
+      fail(Error::invalid_input(
+          "give --token or --seal, --cert and --key or --seal-id, not several"));
+    return usb_key_seal(c);
+  }
   if (!c.seal_id.empty()) {
     if (!c.seal.empty() || !c.key.empty() || !c.cert.empty())
       fail(Error::invalid_input("give --seal-id or --seal, --cert and --key, not both"));

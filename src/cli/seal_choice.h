@@ -18,9 +18,12 @@ namespace eseal::cli {
 struct SealChoice {
   std::string seal, key, cert;                      // a seal file and its signer's files
   std::string seal_id, data_dir = kDefaultDataDir;  // or a registered seal
+  bool token = false;                               // or the seal on a USB key
+  std::string token_device, pin;
 };
 
-// --seal, --cert (and --key when `with_key`), or --seal-id with --data-dir.
+// --seal, --cert (and --key when `with_key`), or --seal-id with --data-dir; and when
+// `with_key`, --token (with --token-device and --pin, or ESEAL_TOKEN_PIN).
 void add_seal_choice(CLI::App* cmd, SealChoice& choice, bool with_key);
 
 struct ChosenSeal {
