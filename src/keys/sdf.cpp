@@ -13,27 +13,31 @@
 
 namespace eseal::keys {
 
+// Every function eseal requires of a vendor's library, in one list for the table and the loader.
+#define ESEAL_SDF_REQUIRED(X)     \
+  X(OpenDevice)                   \
+  X(CloseDevice)                  \
+  X(OpenSession)                  \
+  X(CloseSession)                 \
+  X(GetDeviceInfo)                \
+  X(GenerateRandom)               \
+  X(GetPrivateKeyAccessRight)     \
+  X(ReleasePrivateKeyAccessRight) \
+  X(ExportSignPublicKey_ECC)      \
+  X(ExportEncPublicKey_ECC)       \
+  X(InternalSign_ECC)             \
+  X(HashInit)                     \
+  X(HashUpdate)                   \
+  X(HashFinal)                    \
+  X(CreateFile)                   \
+  X(ReadFile)                     \
+  X(WriteFile)                    \
+  X(DeleteFile)
+
 // The functions eseal calls, typed from the standard's prototypes.
 struct SdfFunctions {
 #define ESEAL_SDF(name) decltype(&::SDF_##name) name = nullptr;
-  ESEAL_SDF(OpenDevice)
-  ESEAL_SDF(CloseDevice)
-  ESEAL_SDF(OpenSession)
-  ESEAL_SDF(CloseSession)
-  ESEAL_SDF(GetDeviceInfo)
-  ESEAL_SDF(GenerateRandom)
-  ESEAL_SDF(GetPrivateKeyAccessRight)
-  ESEAL_SDF(ReleasePrivateKeyAccessRight)
-  ESEAL_SDF(ExportSignPublicKey_ECC)
-  ESEAL_SDF(ExportEncPublicKey_ECC)
-  ESEAL_SDF(InternalSign_ECC)
-  ESEAL_SDF(HashInit)
-  ESEAL_SDF(HashUpdate)
-  ESEAL_SDF(HashFinal)
-  ESEAL_SDF(CreateFile)
-  ESEAL_SDF(ReadFile)
-  ESEAL_SDF(WriteFile)
-  ESEAL_SDF(DeleteFile)
+  ESEAL_SDF_REQUIRED(ESEAL_SDF)
   // Optional (not in the 2012 text): null when the library lacks it.
   ESEAL_SDF(InternalDecrypt_ECC)
 #undef ESEAL_SDF
@@ -238,24 +242,7 @@ Result<std::shared_ptr<SdfDevice>> SdfDevice::open(const std::string& library_pa
     if (missing) missing = library->bind(slot, name);
   };
 #define ESEAL_SDF(name) resolve(f->name, "SDF_" #name);
-  ESEAL_SDF(OpenDevice)
-  ESEAL_SDF(CloseDevice)
-  ESEAL_SDF(OpenSession)
-  ESEAL_SDF(CloseSession)
-  ESEAL_SDF(GetDeviceInfo)
-  ESEAL_SDF(GenerateRandom)
-  ESEAL_SDF(GetPrivateKeyAccessRight)
-  ESEAL_SDF(ReleasePrivateKeyAccessRight)
-  ESEAL_SDF(ExportSignPublicKey_ECC)
-  ESEAL_SDF(ExportEncPublicKey_ECC)
-  ESEAL_SDF(InternalSign_ECC)
-  ESEAL_SDF(HashInit)
-  ESEAL_SDF(HashUpdate)
-  ESEAL_SDF(HashFinal)
-  ESEAL_SDF(CreateFile)
-  ESEAL_SDF(ReadFile)
-  ESEAL_SDF(WriteFile)
-  ESEAL_SDF(DeleteFile)
+  ESEAL_SDF_REQUIRED(ESEAL_SDF)
 #undef ESEAL_SDF
   if (!missing) return missing.error();
   if (!library->bind(f->InternalDecrypt_ECC, "SDF_InternalDecrypt_ECC")) {

@@ -9,46 +9,50 @@
 
 namespace eseal::keys {
 
+// Every function eseal requires of a vendor's library, in one list for the table and the loader.
+#define ESEAL_SKF_REQUIRED(X) \
+  X(EnumDev)                  \
+  X(ConnectDev)               \
+  X(DisConnectDev)            \
+  X(GetDevInfo)               \
+  X(SetLabel)                 \
+  X(GenRandom)                \
+  X(DevAuth)                  \
+  X(ChangeDevAuthKey)         \
+  X(CreateApplication)        \
+  X(EnumApplication)          \
+  X(DeleteApplication)        \
+  X(OpenApplication)          \
+  X(CloseApplication)         \
+  X(GetPINInfo)               \
+  X(VerifyPIN)                \
+  X(ChangePIN)                \
+  X(UnblockPIN)               \
+  X(ClearSecureState)         \
+  X(CreateFile)               \
+  X(DeleteFile)               \
+  X(EnumFiles)                \
+  X(GetFileInfo)              \
+  X(ReadFile)                 \
+  X(WriteFile)                \
+  X(CreateContainer)          \
+  X(DeleteContainer)          \
+  X(EnumContainer)            \
+  X(OpenContainer)            \
+  X(CloseContainer)           \
+  X(GenECCKeyPair)            \
+  X(ExportPublicKey)          \
+  X(ImportCertificate)        \
+  X(ExportCertificate)        \
+  X(DigestInit)               \
+  X(Digest)                   \
+  X(CloseHandle)              \
+  X(ECCSignData)
+
 // The functions eseal calls, typed from the standard's prototypes.
 struct SkfFunctions {
 #define ESEAL_SKF(name) decltype(&::SKF_##name) name = nullptr;
-  ESEAL_SKF(EnumDev)
-  ESEAL_SKF(ConnectDev)
-  ESEAL_SKF(DisConnectDev)
-  ESEAL_SKF(GetDevInfo)
-  ESEAL_SKF(SetLabel)
-  ESEAL_SKF(GenRandom)
-  ESEAL_SKF(DevAuth)
-  ESEAL_SKF(ChangeDevAuthKey)
-  ESEAL_SKF(CreateApplication)
-  ESEAL_SKF(EnumApplication)
-  ESEAL_SKF(DeleteApplication)
-  ESEAL_SKF(OpenApplication)
-  ESEAL_SKF(CloseApplication)
-  ESEAL_SKF(GetPINInfo)
-  ESEAL_SKF(VerifyPIN)
-  ESEAL_SKF(ChangePIN)
-  ESEAL_SKF(UnblockPIN)
-  ESEAL_SKF(ClearSecureState)
-  ESEAL_SKF(CreateFile)
-  ESEAL_SKF(DeleteFile)
-  ESEAL_SKF(EnumFiles)
-  ESEAL_SKF(GetFileInfo)
-  ESEAL_SKF(ReadFile)
-  ESEAL_SKF(WriteFile)
-  ESEAL_SKF(CreateContainer)
-  ESEAL_SKF(DeleteContainer)
-  ESEAL_SKF(EnumContainer)
-  ESEAL_SKF(OpenContainer)
-  ESEAL_SKF(CloseContainer)
-  ESEAL_SKF(GenECCKeyPair)
-  ESEAL_SKF(ExportPublicKey)
-  ESEAL_SKF(ImportCertificate)
-  ESEAL_SKF(ExportCertificate)
-  ESEAL_SKF(DigestInit)
-  ESEAL_SKF(Digest)
-  ESEAL_SKF(CloseHandle)
-  ESEAL_SKF(ECCSignData)
+  ESEAL_SKF_REQUIRED(ESEAL_SKF)
 #undef ESEAL_SKF
   // eseal's software key only (keys/soft_skf/soft_skf.h).
   ULONG (*CreateDevice)(LPSTR, LPSTR) = nullptr;
@@ -281,43 +285,7 @@ Result<std::shared_ptr<SkfLibrary>> SkfLibrary::load(const std::string& path) {
     if (missing) missing = library->bind(slot, name);
   };
 #define ESEAL_SKF(name) resolve(f->name, "SKF_" #name);
-  ESEAL_SKF(EnumDev)
-  ESEAL_SKF(ConnectDev)
-  ESEAL_SKF(DisConnectDev)
-  ESEAL_SKF(GetDevInfo)
-  ESEAL_SKF(SetLabel)
-  ESEAL_SKF(GenRandom)
-  ESEAL_SKF(DevAuth)
-  ESEAL_SKF(ChangeDevAuthKey)
-  ESEAL_SKF(CreateApplication)
-  ESEAL_SKF(EnumApplication)
-  ESEAL_SKF(DeleteApplication)
-  ESEAL_SKF(OpenApplication)
-  ESEAL_SKF(CloseApplication)
-  ESEAL_SKF(GetPINInfo)
-  ESEAL_SKF(VerifyPIN)
-  ESEAL_SKF(ChangePIN)
-  ESEAL_SKF(UnblockPIN)
-  ESEAL_SKF(ClearSecureState)
-  ESEAL_SKF(CreateFile)
-  ESEAL_SKF(DeleteFile)
-  ESEAL_SKF(EnumFiles)
-  ESEAL_SKF(GetFileInfo)
-  ESEAL_SKF(ReadFile)
-  ESEAL_SKF(WriteFile)
-  ESEAL_SKF(CreateContainer)
-  ESEAL_SKF(DeleteContainer)
-  ESEAL_SKF(EnumContainer)
-  ESEAL_SKF(OpenContainer)
-  ESEAL_SKF(CloseContainer)
-  ESEAL_SKF(GenECCKeyPair)
-  ESEAL_SKF(ExportPublicKey)
-  ESEAL_SKF(ImportCertificate)
-  ESEAL_SKF(ExportCertificate)
-  ESEAL_SKF(DigestInit)
-  ESEAL_SKF(Digest)
-  ESEAL_SKF(CloseHandle)
-  ESEAL_SKF(ECCSignData)
+  ESEAL_SKF_REQUIRED(ESEAL_SKF)
 #undef ESEAL_SKF
   if (!missing) return missing.error();
   // Absent from every vendor's library: not an error.
