@@ -2,11 +2,11 @@
 // (ESEAL_SKF_LIBRARY; eseal's software key by default). A key is provisioned as LD/T 01.4
 // §5.3.2.3 lays it out: an application with the seal in HRSS_ESEAL and the police's file in
 // GA_ENCFILE, the signing key made inside the key in the application's first container.
-#include <cstdlib>
 #include <iostream>
 
 #include "base/file.h"
 #include "cli/commands.h"
+#include "cli/seal_choice.h"
 #include "crypto/encoding.h"
 #include "keys/key_pair_files.h"
 #include "service/usb_key.h"
@@ -30,9 +30,7 @@ std::shared_ptr<keys::SkfLibrary> load_library() {
 
 // The key's first application, logged in with the user PIN.
 std::shared_ptr<keys::SkfApplication> logged_in(keys::SkfLibrary& library, const TokenOptions& o) {
-  std::string pin = o.pin;
-  if (const char* env = std::getenv("ESEAL_TOKEN_PIN"); pin.empty() && env) pin = env;
-  if (pin.empty()) fail(Error::invalid_input("give the key's user PIN: --pin or ESEAL_TOKEN_PIN"));
+  std::string pin = token_pin(o.pin);
   auto device = need(library.connect(o.device));
   auto application = need(device->open_application());
   need(application->verify_pin(pin));

@@ -29,13 +29,16 @@ void ChosenSeal::audit(const std::string& operation, const std::string& detail) 
   if (store) need(store->append_audit(cli_audit(operation, seal.info.es_id, detail)));
 }
 
+std::string token_pin(const std::string& option) {
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("ESEAL_TOKEN_PIN"); env && *env) return env;
+  fail(Error::invalid_input("give the USB key's user PIN: --pin or ESEAL_TOKEN_PIN"));
+}
+
 namespace {
 
 ChosenSeal usb_key_seal(const SealChoice& c) {
-  std::string pin = c.pin;
-  if (const char* env = std::getenv("ESEAL_TOKEN_PIN"); pin.empty() && env) pin = env;
-  if (pin.empty())
-    fail(Error::invalid_input("--token needs the key's PIN: --pin or ESEAL_TOKEN_PIN"));
+  std::string pin = token_pin(c.pin);
   auto library = need(keys::SkfLibrary::load(service::default_skf_library()), "--token");
   service::UsbKeySeal on_key =
       need(service::open_usb_key_seal(*library, c.token_device, pin), "--token");

@@ -26,6 +26,10 @@ struct SealChoice {
 // `with_key`, --token (with --token-device and --pin, or ESEAL_TOKEN_PIN).
 void add_seal_choice(CLI::App* cmd, SealChoice& choice, bool with_key);
 
+// A USB key's user PIN: `option` (--pin), else ESEAL_TOKEN_PIN; exits with bad input when neither
+// gives one.
+std::string token_pin(const std::string& option);
+
 struct ChosenSeal {
   ses::SesSeal seal;
   pki::Certificate certificate;          // the signer's, listed in the seal

@@ -222,6 +222,14 @@ int find_slot(const Store& store, unsigned index, const KeySlot** slot) {
   return SDR_OK;
 }
 
+// The key slot `index` of the device `handle`'s session is open on, and that session. Needs the
+// lock.
+int session_slot(void* handle, unsigned index, Session** session, const KeySlot** slot) {
+  Backing* backing;
+  if (int rv = find_session(handle, session, &backing); rv != SDR_OK) return rv;
+  return find_slot(backing->store, index, slot);
+}
+
 // --- The standard's structures <-> eseal's types. ---
 
 bool zeros(const unsigned char* p, std::size_t n) {
@@ -497,10 +505,9 @@ ESEAL_SDF_EXPORT int SDF_GetPrivateKeyAccessRight(void* hSessionHandle, unsigned
     {
       Lock lock(registry().mutex);
       Session* session;
-      Backing* backing;
-      if (int rv = find_session(hSessionHandle, &session, &backing); rv != SDR_OK) return rv;
       const KeySlot* found;
-      if (int rv = find_slot(backing->store, uiKeyIndex, &found); rv != SDR_OK) return rv;
+      if (int rv = session_slot(hSessionHandle, uiKeyIndex, &session, &found); rv != SDR_OK)
+        return rv;
       slot = *found;
     }
     // PBKDF2 takes milliseconds: the device is not held meanwhile.
@@ -508,10 +515,8 @@ ESEAL_SDF_EXPORT int SDF_GetPrivateKeyAccessRight(void* hSessionHandle, unsigned
     if (!password_matches(*slot, password)) return SDR_PARDENY;
     Lock lock(registry().mutex);
     Session* session;
-    Backing* backing;
-    if (int rv = find_session(hSessionHandle, &session, &backing); rv != SDR_OK) return rv;
     const KeySlot* now;
-    if (int rv = find_slot(backing->store, uiKeyIndex, &now); rv != SDR_OK) return rv;
+    if (int rv = session_slot(hSessionHandle, uiKeyIndex, &session, &now); rv != SDR_OK) return rv;
     if (now->salt != slot->salt || now->verifier != slot->verifier) return SDR_PARDENY;
     session->rights.insert(uiKeyIndex);
     return SDR_OK;
@@ -574,10 +579,8 @@ int export_public_key(void* session_handle, unsigned index, bool signing, ECCref
     if (out == nullptr) return SDR_INARGERR;
     Lock lock(registry().mutex);
     Session* session;
-    Backing* backing;
-    if (int rv = find_session(session_handle, &session, &backing); rv != SDR_OK) return rv;
     const KeySlot* slot;
-    if (int rv = find_slot(backing->store, index, &slot); rv != SDR_OK) return rv;
+    if (int rv = session_slot(session_handle, index, &session, &slot); rv != SDR_OK) return rv;
     put_public_key((signing ? slot->sign : slot->enc).public_key(), out);
     return SDR_OK;
   });
@@ -588,10 +591,8 @@ int export_public_key(void* session_handle, unsigned index, bool signing, ECCref
 int enc_key(void* session_handle, unsigned index, bool need_right,
             std::optional<crypto::Sm2PrivateKey>* key) {
   Session* session;
-  Backing* backing;
-  if (int rv = find_session(session_handle, &session, &backing); rv != SDR_OK) return rv;
   const KeySlot* slot;
-  if (int rv = find_slot(backing->store, index, &slot); rv != SDR_OK) return rv;
+  if (int rv = session_slot(session_handle, index, &session, &slot); rv != SDR_OK) return rv;
   if (need_right && session->rights.count(index) == 0) return SDR_PARDENY;
   *key = slot->enc;
   return SDR_OK;
@@ -851,10 +852,9 @@ ESEAL_SDF_EXPORT int SDF_InternalSign_ECC(void* hSessionHandle, unsigned int uiI
     {
       Lock lock(registry().mutex);
       Session* session;
-      Backing* backing;
-      if (int rv = find_session(hSessionHandle, &session, &backing); rv != SDR_OK) return rv;
       const KeySlot* slot;
-      if (int rv = find_slot(backing->store, uiISKIndex, &slot); rv != SDR_OK) return rv;
+      if (int rv = session_slot(hSessionHandle, uiISKIndex, &session, &slot); rv != SDR_OK)
+        return rv;
       if (session->rights.count(uiISKIndex) == 0) return SDR_PARDENY;
       key = slot->sign;
     }
@@ -870,10 +870,9 @@ ESEAL_SDF_EXPORT int SDF_InternalVerify_ECC(void* hSessionHandle, unsigned int u
     {
       Lock lock(registry().mutex);
       Session* session;
-      Backing* backing;
-      if (int rv = find_session(hSessionHandle, &session, &backing); rv != SDR_OK) return rv;
       const KeySlot* slot;
-      if (int rv = find_slot(backing->store, uiIPKIndex, &slot); rv != SDR_OK) return rv;
+      if (int rv = session_slot(hSessionHandle, uiIPKIndex, &session, &slot); rv != SDR_OK)
+        return rv;
       key = slot->sign.public_key();
     }
     return verify(*key, pucData, uiDataLength, pucSignature);
