@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "base/utf8.h"
 #include "crypto/digest.h"
@@ -89,32 +90,16 @@ Registry& registry() {
 
 using Lock = std::lock_guard<std::mutex>;
 
-// Runs `body`, turning an exception into an SDR code.
 template <typename F>
 int guarded(F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return SDR_NOBUFFER;
-  } catch (...) {
-    return SDR_UNKNOWERR;
-  }
+  return soft::guarded(SDR_NOBUFFER, SDR_UNKNOWERR, std::forward<F>(body));
 }
 
-void* as_handle(std::uintptr_t id) {
-  return reinterpret_cast<void*>(id);
-}
-
-std::uintptr_t id_of(void* handle) {
-  return reinterpret_cast<std::uintptr_t>(handle);
-}
+using soft::as_handle;
+using soft::id_of;
 
 std::filesystem::path device_dir() {
-  if (const char* dir = std::getenv("ESEAL_SOFTSDF_DIR"); dir && *dir) return dir;
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return std::filesystem::path(home) / ".local/share/eseal/softsdf";
-  }
-  return {};
+  return soft::device_dir("ESEAL_SOFTSDF_DIR", "softsdf");
 }
 
 // The backing of `dir`, loaded (or created) if no handle has it. Needs the lock.
@@ -512,12 +497,12 @@ ESEAL_SDF_EXPORT int SDF_GetPrivateKeyAccessRight(void* hSessionHandle, unsigned
     }
     // PBKDF2 takes milliseconds: the device is not held meanwhile.
     std::string_view password(reinterpret_cast<const char*>(pucPassword), uiPwdLength);
-    if (!password_matches(*slot, password)) return SDR_PARDENY;
+    if (!keys::soft::password_matches(slot->password, password)) return SDR_PARDENY;
     Lock lock(registry().mutex);
     Session* session;
     const KeySlot* now;
     if (int rv = session_slot(hSessionHandle, uiKeyIndex, &session, &now); rv != SDR_OK) return rv;
-    if (now->salt != slot->salt || now->verifier != slot->verifier) return SDR_PARDENY;
+    if (now->password != slot->password) return SDR_PARDENY;
     session->rights.insert(uiKeyIndex);
     return SDR_OK;
   });

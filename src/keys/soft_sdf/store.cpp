@@ -18,28 +18,14 @@ namespace eseal::keys::soft_sdf {
 namespace {
 
 constexpr unsigned kFormat = 1;
-constexpr std::size_t kSaltSize = 16;
-constexpr std::size_t kVerifierSize = 32;
 
-Bytes verifier_of(std::string_view password, ByteView salt, int iterations) {
-  auto derived =
-      crypto::pbkdf2(crypto::HashAlgorithm::kSm3, password, salt, iterations, kVerifierSize);
-  return Bytes(derived.begin(), derived.end());
-}
+using soft::string_member;
+using soft::view;
+using soft::write_member;
+using soft::write_string;
 
 Error damaged(const std::filesystem::path& dir, const std::string& what) {
   return Error::invalid_input(store_file(dir).string() + " is damaged: " + what);
-}
-
-// The member `name` of `object` as a string, or null.
-const rapidjson::Value* string_member(const rapidjson::Value& object, const char* name) {
-  auto it = object.FindMember(name);
-  if (it == object.MemberEnd() || !it->value.IsString()) return nullptr;
-  return &it->value;
-}
-
-std::string_view view(const rapidjson::Value& string) {
-  return {string.GetString(), string.GetStringLength()};
 }
 
 Result<crypto::Sm2PrivateKey> key_from_hex(const rapidjson::Value& object, const char* name) {
@@ -60,17 +46,6 @@ unsigned index_of(const rapidjson::Value& object) {
   return index >= 1 && index <= kMaxIndex ? index : 0;
 }
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void write_string(Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-void write_member(Writer& writer, const char* name, std::string_view text) {
-  writer.Key(name);
-  write_string(writer, text);
-}
-
 }  // namespace
 
 Result<KeySlot> make_slot(std::string_view password) {
@@ -78,16 +53,9 @@ Result<KeySlot> make_slot(std::string_view password) {
   if (!sign) return sign.error();
   auto enc = crypto::Sm2PrivateKey::generate();
   if (!enc) return enc.error();
-  auto salt = crypto::random_bytes(kSaltSize);
-  if (!salt) return salt.error();
-  Bytes verifier = verifier_of(password, *salt, kPasswordIterations);
-  return KeySlot{std::move(*sign), std::move(*enc), std::move(*salt), std::move(verifier),
-                 kPasswordIterations};
-}
-
-bool password_matches(const KeySlot& slot, std::string_view password) {
-  return crypto::equal_constant_time(verifier_of(password, slot.salt, slot.iterations),
-                                     slot.verifier);
+  auto hash = soft::hash_password(password);
+  if (!hash) return hash.error();
+  return KeySlot{std::move(*sign), std::move(*enc), std::move(*hash)};
 }
 
 std::filesystem::path store_file(const std::filesystem::path& dir) {
@@ -95,48 +63,21 @@ std::filesystem::path store_file(const std::filesystem::path& dir) {
 }
 
 Result<FileIdentity> identity_of(const std::filesystem::path& dir) {
-  struct stat info {};
-  if (::stat(store_file(dir).c_str(), &info) != 0) {
-    return Error::not_found(store_file(dir).string() + " does not exist");
-  }
-  return FileIdentity{info.st_dev, info.st_ino, info.st_mtim, info.st_size};
+  return soft::identity_of(store_file(dir));
 }
 
 Store new_store() {
   Store store;
   store.issuer = "eseal";
   store.name = "eseal-softsdf";
-  // The standard's serial: a date (8), a batch (3) and a number (5).
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char date[16];
-  std::strftime(date, sizeof date, "%Y%m%d", &utc);
-  auto random = crypto::random_bytes(4);
-  std::uint32_t number = 0;
-  if (random) {
-    for (auto b : *random) number = number << 8 | b;
-  }
-  char serial[32];
-  std::snprintf(serial, sizeof serial, "%s001%05u", date, static_cast<unsigned>(number % 100000));
-  store.serial = serial;
+  store.serial = soft::new_serial();
   return store;
 }
 
 Result<Store> load_store(const std::filesystem::path& dir) {
-  std::error_code ec;
-  if (!std::filesystem::exists(store_file(dir), ec)) {
-    return Error::not_found(store_file(dir).string() + " does not exist");
-  }
-  auto bytes = read_file(store_file(dir));
-  if (!bytes) return bytes.error();
-  rapidjson::Document json;
-  json.Parse(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  if (json.HasParseError() || !json.IsObject()) return damaged(dir, "not a JSON object");
-  auto format = json.FindMember("format");
-  if (format == json.MemberEnd() || !format->value.IsUint() || format->value.GetUint() != kFormat) {
-    return damaged(dir, "unknown format");
-  }
+  auto parsed = soft::read_json(store_file(dir), kFormat);
+  if (!parsed) return parsed.error();
+  const rapidjson::Document& json = *parsed;
 
   Store store;
   auto device = json.FindMember("device");
@@ -159,25 +100,10 @@ Result<Store> load_store(const std::filesystem::path& dir) {
     if (!sign) return damaged(dir, where + ": " + sign.error().message);
     auto enc = key_from_hex(entry, "enc");
     if (!enc) return damaged(dir, where + ": " + enc.error().message);
-    auto password = entry.FindMember("password");
-    if (password == entry.MemberEnd() || !password->value.IsObject()) {
-      return damaged(dir, where + ": no password");
-    }
-    const auto* salt = string_member(password->value, "salt");
-    const auto* hash = string_member(password->value, "hash");
-    auto iterations = password->value.FindMember("iterations");
-    if (!salt || !hash || iterations == password->value.MemberEnd() || !iterations->value.IsInt() ||
-        iterations->value.GetInt() < 1) {
-      return damaged(dir, where + ": incomplete password");
-    }
-    auto salt_bytes = crypto::from_hex(view(*salt));
-    auto hash_bytes = crypto::from_hex(view(*hash));
-    if (!salt_bytes || !hash_bytes || hash_bytes->size() != kVerifierSize) {
-      return damaged(dir, where + ": bad password hash");
-    }
+    auto password = soft::read_password(entry, "password");
+    if (!password) return damaged(dir, where + ": " + password.error().message);
     store.keys.insert_or_assign(index,
-                                KeySlot{std::move(*sign), std::move(*enc), std::move(*salt_bytes),
-                                        std::move(*hash_bytes), iterations->value.GetInt()});
+                                KeySlot{std::move(*sign), std::move(*enc), std::move(*password)});
   }
 
   auto keks = json.FindMember("keks");
@@ -207,7 +133,7 @@ Result<Store> load_store(const std::filesystem::path& dir) {
 
 Result<FileIdentity> save_store(const std::filesystem::path& dir, const Store& store) {
   rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
+  soft::JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("format");
   writer.Uint(kFormat);
@@ -227,13 +153,7 @@ Result<FileIdentity> save_store(const std::filesystem::path& dir, const Store& s
     writer.StartObject();
     writer.Key("index");
     writer.Uint(index);
-    writer.Key("password");
-    writer.StartObject();
-    write_member(writer, "salt", crypto::to_hex(slot.salt));
-    writer.Key("iterations");
-    writer.Int(slot.iterations);
-    write_member(writer, "hash", crypto::to_hex(slot.verifier));
-    writer.EndObject();
+    soft::write_password(writer, "password", slot.password);
     write_member(writer, "sign", crypto::to_hex(slot.sign.scalar()));
     write_member(writer, "enc", crypto::to_hex(slot.enc.scalar()));
     writer.EndObject();
@@ -260,18 +180,7 @@ Result<FileIdentity> save_store(const std::filesystem::path& dir, const Store& s
   writer.EndObject();
   writer.EndObject();
 
-  std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Error::io("cannot create " + dir.string() + ": " + ec.message());
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  }
-  auto written = write_file_atomic(
-      store_file(dir), as_bytes(std::string_view(buffer.GetString(), buffer.GetSize())), 0600);
-  // The buffer held private keys: wipe it before it goes back to the heap.
-  OPENSSL_cleanse(const_cast<char*>(buffer.GetString()), buffer.GetSize());
-  if (!written) return written.error();
-  return identity_of(dir);
+  return soft::write_private(store_file(dir), buffer);
 }
 
 }  // namespace eseal::keys::soft_sdf

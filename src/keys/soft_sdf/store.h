@@ -7,9 +7,6 @@
 // kept as salted PBKDF2-HMAC-SM3 hashes. Every change is written (atomically) before it counts.
 #pragma once
 
-#include <sys/types.h>
-
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -19,6 +16,7 @@
 #include "base/result.h"
 #include "crypto/secure_buffer.h"
 #include "crypto/sm2.h"
+#include "keys/soft_common.h"
 
 namespace eseal::keys::soft_sdf {
 
@@ -26,21 +24,16 @@ inline constexpr unsigned kMaxIndex = 1024;               // key and KEK indexes
 inline constexpr std::size_t kMaxFileSize = 1024 * 1024;  // one file
 inline constexpr std::size_t kMaxFileName = 128;          // bytes, UTF-8
 inline constexpr std::size_t kMaxPassword = 1024;         // bytes
-inline constexpr int kPasswordIterations = 10000;         // PBKDF2 for new passwords
 
 // A key index.
 struct KeySlot {
   crypto::Sm2PrivateKey sign;
   crypto::Sm2PrivateKey enc;
-  Bytes salt;      // PBKDF2 salt of the access password
-  Bytes verifier;  // PBKDF2-HMAC-SM3(password, salt, iterations), 32 bytes
-  int iterations = kPasswordIterations;
+  soft::PasswordHash password;  // of the private keys' access password
 };
 
 // A new slot with fresh key pairs and `password`.
 Result<KeySlot> make_slot(std::string_view password);
-// Whether `password` is the slot's (constant-time comparison).
-bool password_matches(const KeySlot& slot, std::string_view password);
 
 struct Store {
   std::string issuer, name, serial;
@@ -49,18 +42,7 @@ struct Store {
   std::map<std::string, Bytes> files;
 };
 
-// Which version of the file a Store was read from or written as (to notice another process's
-// change: every write replaces the file, so its inode and time change).
-struct FileIdentity {
-  dev_t device = 0;
-  ino_t inode = 0;
-  std::timespec modified{};
-  off_t size = -1;
-  friend bool operator==(const FileIdentity& a, const FileIdentity& b) {
-    return a.device == b.device && a.inode == b.inode && a.modified.tv_sec == b.modified.tv_sec &&
-           a.modified.tv_nsec == b.modified.tv_nsec && a.size == b.size;
-  }
-};
+using soft::FileIdentity;
 
 std::filesystem::path store_file(const std::filesystem::path& dir);
 // The identity of DIR/device.json now; kNotFound when it does not exist.
