@@ -163,9 +163,9 @@ TEST_F(SoftSkf, KeysAreMadeListedAndDescribed) {
   EXPECT_EQ(std::string(info.Manufacturer), "eseal");
   EXPECT_EQ(std::string(info.Label), "合同章钥匙");
   EXPECT_EQ(std::strlen(info.SerialNumber), 16u);
-  EXPECT_EQ(info.DevAuthAlgId, ULONG(SGD_SM4_ECB));
+  EXPECT_EQ(ULONG(info.DevAuthAlgId), ULONG(SGD_SM4_ECB));
   EXPECT_NE(info.AlgAsymCap & SGD_SM2_1, 0u);
-  EXPECT_EQ(info.FreeSpace, info.TotalSpace);
+  EXPECT_EQ(ULONG(info.FreeSpace), ULONG(info.TotalSpace));
 
   ASSERT_EQ(SKF_SetLabel(dev_, c("财务章")), SAR_OK);
   ASSERT_EQ(SKF_GetDevInfo(dev_, &info), SAR_OK);
@@ -290,9 +290,9 @@ TEST_F(SoftSkf, FilesKeepTheirRights) {
   FILEATTRIBUTE info;
   ASSERT_EQ(SKF_GetFileInfo(app, c("HRSS_ESEAL"), &info), SAR_OK);
   EXPECT_EQ(std::string(info.FileName), "HRSS_ESEAL");
-  EXPECT_EQ(info.FileSize, 8u);
-  EXPECT_EQ(info.ReadRights, ULONG(SECURE_ANYONE_ACCOUNT));
-  EXPECT_EQ(info.WriteRights, ULONG(SECURE_USER_ACCOUNT));
+  EXPECT_EQ(ULONG(info.FileSize), 8u);
+  EXPECT_EQ(ULONG(info.ReadRights), ULONG(SECURE_ANYONE_ACCOUNT));
+  EXPECT_EQ(ULONG(info.WriteRights), ULONG(SECURE_USER_ACCOUNT));
 
   // Anyone reads HRSS_ESEAL, in pieces; nobody but the administrator reads SECRET.
   ASSERT_EQ(SKF_ClearSecureState(app), SAR_OK);

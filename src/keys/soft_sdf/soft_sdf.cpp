@@ -217,64 +217,30 @@ int session_slot(void* handle, unsigned index, Session** session, const KeySlot*
 
 // --- The standard's structures <-> eseal's types. ---
 
-bool zeros(const unsigned char* p, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (p[i] != 0) return false;
-  }
-  return true;
-}
-
 void put_public_key(const crypto::Sm2PublicKey& key, ECCrefPublicKey* out) {
-  Bytes point = key.point();  // 04 || x || y
-  std::memset(out, 0, sizeof *out);
   out->bits = 256;
-  std::memcpy(out->x + kPad, point.data() + 1, kScalar);
-  std::memcpy(out->y + kPad, point.data() + 1 + kScalar, kScalar);
+  soft::public_key_to(key, out->x, out->y);
 }
 
 std::optional<crypto::Sm2PublicKey> get_public_key(const ECCrefPublicKey* in) {
-  if (in == nullptr || in->bits != 256 || !zeros(in->x, kPad) || !zeros(in->y, kPad)) {
-    return std::nullopt;
-  }
-  Bytes point{0x04};
-  point.insert(point.end(), in->x + kPad, in->x + ECCref_MAX_LEN);
-  point.insert(point.end(), in->y + kPad, in->y + ECCref_MAX_LEN);
-  auto key = crypto::Sm2PublicKey::from_point(point);
-  if (!key) return std::nullopt;
-  return *key;
+  if (in == nullptr) return std::nullopt;
+  return soft::public_key_from(in->bits, in->x, in->y);
 }
 
 void put_private_key(const crypto::Sm2PrivateKey& key, ECCrefPrivateKey* out) {
-  auto scalar = key.scalar();
-  std::memset(out, 0, sizeof *out);
   out->bits = 256;
-  std::memcpy(out->K + kPad, scalar.data(), kScalar);
+  soft::private_key_to(key, out->K);
 }
 
 std::optional<crypto::Sm2PrivateKey> get_private_key(const ECCrefPrivateKey* in) {
-  if (in == nullptr || in->bits != 256 || !zeros(in->K, kPad)) return std::nullopt;
-  auto key = crypto::Sm2PrivateKey::from_scalar(ByteView(in->K + kPad, kScalar));
-  if (!key) return std::nullopt;
-  return *key;
-}
-
-int put_signature(const Result<Bytes>& der, ECCSignature* out) {
-  if (!der) return SDR_SIGNERR;
-  auto raw = crypto::sm2_signature_der_to_raw(*der);
-  if (!raw) return SDR_SIGNERR;
-  std::memset(out, 0, sizeof *out);
-  std::memcpy(out->r + kPad, raw->data(), kScalar);
-  std::memcpy(out->s + kPad, raw->data() + kScalar, kScalar);
-  return SDR_OK;
+  if (in == nullptr) return std::nullopt;
+  return soft::private_key_from(in->bits, in->K);
 }
 
 int verify(const crypto::Sm2PublicKey& key, const unsigned char* data, unsigned length,
            const ECCSignature* signature) {
   if (data == nullptr || length != kScalar || signature == nullptr) return SDR_INARGERR;
-  if (!zeros(signature->r, kPad) || !zeros(signature->s, kPad)) return SDR_VERIFYERR;
-  Bytes raw(signature->r + kPad, signature->r + ECCref_MAX_LEN);
-  raw.insert(raw.end(), signature->s + kPad, signature->s + ECCref_MAX_LEN);
-  auto der = crypto::sm2_signature_raw_to_der(raw);
+  auto der = soft::signature_from(signature->r, signature->s);
   if (!der) return SDR_VERIFYERR;
   return crypto::sm2_verify_digest(key, ByteView(data, length), *der) ? SDR_OK : SDR_VERIFYERR;
 }
@@ -282,19 +248,16 @@ int verify(const crypto::Sm2PublicKey& key, const unsigned char* data, unsigned 
 int sign(const crypto::Sm2PrivateKey& key, const unsigned char* data, unsigned length,
          ECCSignature* signature) {
   if (data == nullptr || length != kScalar || signature == nullptr) return SDR_INARGERR;
-  return put_signature(crypto::sm2_sign_digest(key, ByteView(data, length)), signature);
+  auto der = crypto::sm2_sign_digest(key, ByteView(data, length));
+  if (!der || !soft::signature_to(*der, signature->r, signature->s)) return SDR_SIGNERR;
+  return SDR_OK;
 }
 
 // SM2-encrypts `plain` into the caller's ECCCipher (sizeof(ECCCipher) + length bytes).
 int encrypt(const crypto::Sm2PublicKey& key, ByteView plain, ECCCipher* out) {
   if (out == nullptr || plain.empty() || plain.size() > kMaxEccData) return SDR_INARGERR;
-  auto der = crypto::sm2_encrypt(key, plain, crypto::Sm2CipherFormat::kDer);
-  if (!der) return SDR_PKOPERR;
-  auto parts = crypto::sm2_ciphertext_decode(*der, crypto::Sm2CipherFormat::kDer);
-  if (!parts || parts->x.size() != kScalar || parts->y.size() != kScalar ||
-      parts->c3.size() != 32 || parts->c2.size() != plain.size()) {
-    return SDR_PKOPERR;
-  }
+  auto parts = soft::sm2_encrypt_parts(key, plain);
+  if (!parts) return SDR_PKOPERR;
   std::memset(out, 0, offsetof(ECCCipher, C));
   std::memcpy(out->x + kPad, parts->x.data(), kScalar);
   std::memcpy(out->y + kPad, parts->y.data(), kScalar);
@@ -308,13 +271,8 @@ int encrypt(const crypto::Sm2PublicKey& key, ByteView plain, ECCCipher* out) {
 // Decrypts the caller's ECCCipher.
 int decrypt(const crypto::Sm2PrivateKey& key, const ECCCipher* in, crypto::SecureBytes* plain) {
   if (in == nullptr || in->L == 0 || in->L > kMaxEccData) return SDR_INARGERR;
-  if (!zeros(in->x, kPad) || !zeros(in->y, kPad)) return SDR_ENCDATAERR;
   const auto* c2 = reinterpret_cast<const unsigned char*>(in) + offsetof(ECCCipher, C);
-  crypto::Sm2Ciphertext parts{Bytes(in->x + kPad, in->x + ECCref_MAX_LEN),
-                              Bytes(in->y + kPad, in->y + ECCref_MAX_LEN), Bytes(in->M, in->M + 32),
-                              Bytes(c2, c2 + in->L)};
-  auto der = crypto::sm2_ciphertext_encode(parts, crypto::Sm2CipherFormat::kDer);
-  auto result = crypto::sm2_decrypt(key, der, crypto::Sm2CipherFormat::kDer);
+  auto result = soft::sm2_decrypt_fields(key, in->x, in->y, in->M, ByteView(c2, in->L));
   if (!result) return SDR_ENCDATAERR;
   *plain = std::move(*result);
   return SDR_OK;
