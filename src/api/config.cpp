@@ -84,6 +84,9 @@ std::vector<Key> keys(Config& c) {
       {"filing", "challenge_s", &c.filing.challenge_s, 10, kDay},
       {"filing", "task_days", &c.filing.task_days, 1, 3650},
       {"filing", "token_hours", &c.filing.token_hours, 1, 24 * 30},
+      {"keys", "provider", &c.keys.provider},
+      {"keys", "sdf_library", &c.keys.sdf_library},
+      {"keys", "sdf_password", &c.keys.sdf_password},
       {"console", "dir", &c.console.dir},
       {"console", "session_hours", &c.console.session_hours, 1, 24 * 30},
       {"console", "lockout_failures", &c.console.lockout_failures, 1, 100},
@@ -225,6 +228,10 @@ Status validate(const Config& config) {
   if (config.tsa.signature != "z" && config.tsa.signature != "no-z") {
     return Error::invalid_input(
         fmt::format("[tsa] signature: \"{}\" is not z or no-z", config.tsa.signature));
+  }
+  if (config.keys.provider != "soft" && config.keys.provider != "sdf") {
+    return Error::invalid_input(
+        fmt::format("[keys] provider: \"{}\" is not soft or sdf", config.keys.provider));
   }
   return ok_status();
 }

@@ -107,6 +107,16 @@ struct Config {
     std::int64_t task_days = 30;
     std::int64_t token_hours = 8;
   } filing;
+  // Where the server keeps the keys of its seals: "soft" (the data folder's soft keystore, the
+  // default) or "sdf" (a GM/T 0018 crypto device: seals are registered with `--key sdf:N`, a key
+  // index on the device). The device's vendor library (empty: eseal's software device,
+  // libeseal-softsdf.so beside the program) and the key indexes' access password (better given
+  // as ESEAL_KEYS_SDF_PASSWORD than written here).
+  struct Keys {
+    std::string provider = "soft";
+    std::string sdf_library;
+    std::string sdf_password;
+  } keys;
   // The web console and the native REST API (/api/v1/, api/rest/routes.h): the console's built
   // pages (web/console, `scripts/build-web`), served at /console/ when the folder exists; a
   // session's life; how many failed sign-ins in a row lock an account and for how long; the

@@ -32,6 +32,7 @@ void add_sz_commands(CLI::App& app, const GlobalOptions& options);
 void add_ts_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal token init|write-seal|write-file|list`: USB keys through their SKF library.
 void add_token_commands(CLI::App& app, const GlobalOptions& options);
+void add_device_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal ofd verify --json`'s report, also attached to PDFs converted from OFD on request.
 std::string ofd_report_json(const ofd::VerifyReport& report);
 // `eseal convert`, and `eseal ofd render` on the `ofd` subcommand.
@@ -61,6 +62,12 @@ pki::Certificate init_ca(const std::filesystem::path& dir, const std::string& su
 pki::Certificate issue_to_files(const IssuerFiles& issuer, pki::CertificateProfile profile,
                                 const std::string& subject, int days, const std::string& prefix,
                                 bool force, const keys::Kek& kek);
+
+// Issues a seal certificate for `key`, a key pair held in a device (a USB key, a crypto device),
+// by the issuer P (P.pem, P.key). The validity is clamped to the issuer's.
+pki::Certificate certify_device_key(const std::string& issuer_prefix, const std::string& subject,
+                                    const crypto::Sm2PublicKey& key, int days,
+                                    const keys::Kek& kek);
 
 // SM3withSM2 over a file's bytes with `user_id`; DER unless `raw` (r||s, 64 bytes).
 Bytes sign_file(const std::filesystem::path& key_file, const std::filesystem::path& input,

@@ -151,6 +151,22 @@ pki::Certificate issue_to_files(const IssuerFiles& issuer_files, pki::Certificat
                                    {out.cert, out.key}, kek));
 }
 
+pki::Certificate certify_device_key(const std::string& issuer_prefix, const std::string& subject,
+                                    const crypto::Sm2PublicKey& key, int days,
+                                    const keys::Kek& kek) {
+  check_days(days);
+  IssuerFiles issuer = IssuerFiles::with_prefix(issuer_prefix);
+  pki::Certificate issuer_cert = read_certificate(issuer.cert);
+  Time now = now_utc();
+  pki::CertificateRequest request{pki::CertificateProfile::kSeal,
+                                  need(pki::DistinguishedName::parse(subject), "--subject"),
+                                  key,
+                                  std::max(now - kBackdate, issuer_cert.not_before()),
+                                  std::min(now + std::chrono::days(days), issuer_cert.not_after()),
+                                  {}};
+  return need(keys::issue_certificate(request, {issuer.cert, issuer.key}, kek), "--issuer");
+}
+
 void add_ca_commands(CLI::App& app, const GlobalOptions& global) {
   auto* ca = app.add_subcommand("ca", "Manage the built-in certificate authority");
   ca->require_subcommand(1);

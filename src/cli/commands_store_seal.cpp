@@ -17,7 +17,7 @@ namespace {
 
 struct RegisterOptions {
   std::string data_dir = kDefaultDataDir;
-  std::string file, cert, key, app;
+  std::string file, cert, key, app, credit_code;
 };
 
 void run_register(const RegisterOptions& o, const GlobalOptions& global) {
@@ -26,14 +26,37 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   what.seal = need(service::checked_seal(need(read_file(o.file)), now), o.file);
   if (!o.cert.empty()) what.signer = read_certificate(o.cert);
 
-  // The key is read with the data folder's KEK (or is unencrypted) and kept in the folder's
-  // keystore, so the folder moves and backs up with it.
+  // A key file is read with the data folder's KEK (or is unencrypted) and kept in the folder's
+  // keystore, so the folder moves and backs up with it; with [keys] provider = "sdf" the key is
+  // a key index of the crypto device instead (--key sdf:N).
+  auto device_index = service::device_key_index(o.key);
+  auto device = device_keys(load_configuration(""));
+  if (device_index && !device) {
+    fail(Error::invalid_input("--key " + o.key +
+                              " is a crypto device key: set [keys] provider = "
+                              "\"sdf\" (or ESEAL_KEYS_PROVIDER=sdf)"));
+  }
+  if (device && !o.key.empty() && !device_index) {
+    fail(
+        Error::invalid_input("[keys] provider is sdf: the seal's key is a key index of the "
+                             "crypto device, --key sdf:N"));
+  }
   std::optional<keys::Kek> kek;
-  if (!o.key.empty()) kek = data_folder_kek(global, o.data_dir);
+  if (!o.key.empty() && !device_index) kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
   if (!o.app.empty()) {
     what.app_id = need(store->find_app(o.app), "--app").id;
     what.note = "; app=" + o.app;
+  }
+  if (!o.credit_code.empty()) {
+    for (const auto& org : need(store->list_organizations())) {
+      if (org.credit_code == o.credit_code) what.org_id = org.id;
+    }
+    if (what.org_id.empty()) {
+      fail(Error::invalid_input("--credit-code: no organization " + o.credit_code +
+                                " (`eseal sz grant` registers it)"));
+    }
+    what.note += "; org=" + o.credit_code;
   }
   std::optional<keys::SoftKeystore> keystore;
   std::optional<service::SealKeyFile> key;
@@ -42,12 +65,17 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
     key.emplace(service::SealKeyFile{*keystore, o.key, *kek});
   }
   store::SealRecord record =
-      need(service::register_seal(*store, what, key, operator_caller().actor(), now));
+      device_index
+          ? need(service::register_seal(*store, what,
+                                        service::SealDeviceKey{*device, *device_index},
+                                        operator_caller().actor(), now))
+          : need(service::register_seal(*store, what, key, operator_caller().actor(), now));
   std::cout << "registered seal " << record.id << " \"" << record.name << "\"\n";
   print_field("signer", record.signer_dn);
   print_field("valid", format_utc(record.valid_start) + " .. " + format_utc(record.valid_end));
   print_field("status", std::string(store::status_name(record.effective_status(now))));
   if (key) print_field("key", record.key_id + " (in " + o.data_dir + "/keys)");
+  if (device_index) print_field("key", "crypto device key index " + std::to_string(*device_index));
   if (!o.app.empty()) print_field("app", o.app);
 }
 
@@ -77,9 +105,13 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
     auto o = std::make_shared<RegisterOptions>();
     reg->add_option("--file", o->file, "The seal (.esl)")->required();
     reg->add_option("--cert", o->cert, "The signer's certificate (default: the seal's first)");
-    reg->add_option("--key", o->key,
-                    "The signer's key file, imported into DATA_DIR/keys to sign with the seal");
+    reg->add_option(
+        "--key", o->key,
+        "The signer's key file, imported into DATA_DIR/keys to sign with the seal; or sdf:N, key "
+        "index N of the crypto device ([keys] provider = \"sdf\")");
     reg->add_option("--app", o->app, "Syscode of the app that owns the seal");
+    reg->add_option("--credit-code", o->credit_code,
+                    "The organization the seal belongs to, by its credit code (DB4403)");
     add_data_dir_option(*reg, o->data_dir);
     reg->callback([o, &global] { run_register(*o, global); });
   }

@@ -78,18 +78,7 @@ void write_seal(const SealOptions& o, const keys::Kek& kek) {
   }
   if (containers.empty()) need(app->create_container(o.container));
   crypto::Sm2PublicKey key = need(app->generate_key(o.container));
-  IssuerFiles issuer = IssuerFiles::with_prefix(o.issuer);
-  pki::Certificate issuer_cert = read_certificate(issuer.cert);
-  Time now = now_utc();
-  pki::CertificateRequest request{
-      pki::CertificateProfile::kSeal,
-      need(pki::DistinguishedName::parse(o.subject), "--subject"),
-      key,
-      std::max(now - std::chrono::minutes(5), issuer_cert.not_before()),
-      std::min(now + std::chrono::days(o.days), issuer_cert.not_after()),
-      {}};
-  pki::Certificate cert =
-      need(keys::issue_certificate(request, {issuer.cert, issuer.key}, kek), "--issuer");
+  pki::Certificate cert = certify_device_key(o.issuer, o.subject, key, o.days, kek);
   need(app->import_certificate(o.container, cert));
   ses::SesSeal seal = make_seal_for(o.seal, {cert}, kek);
   need(service::write_usb_key_seal(*app, o.container, seal));

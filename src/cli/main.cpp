@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   add_call_commands(app, options);
   add_ts_commands(app, options);
   add_token_commands(app, options);
+  add_device_commands(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CommandFailure& failure) {

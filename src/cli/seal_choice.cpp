@@ -61,6 +61,7 @@ ChosenSeal choose_seal(const SealChoice& c, const GlobalOptions& global, bool wi
     keys::Kek kek = load_kek(global, keys::KekFile::kMustExist, c.data_dir);
     std::shared_ptr<store::Store> store = open_data_store(c.data_dir, kek);
     service::StorePlatform platform(*store, kek, c.data_dir);
+    platform.use_device_keys(device_keys(load_configuration("")));
     Time now = now_utc();
     service::Caller caller = operator_caller();
     if (with_signer) {

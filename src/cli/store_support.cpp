@@ -50,6 +50,12 @@ api::Config load_configuration(const std::string& given) {
   return need(api::load_config(configuration_file(given), api::process_environment()));
 }
 
+std::shared_ptr<service::DeviceKeys> device_keys(const api::Config& config) {
+  if (config.keys.provider != "sdf") return nullptr;
+  return std::make_shared<service::DeviceKeys>(
+      service::DeviceKeySettings{config.keys.sdf_library, config.keys.sdf_password});
+}
+
 service::Caller operator_caller() {
   return {"cli", "", login_name(), {"*"}};
 }

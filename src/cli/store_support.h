@@ -13,6 +13,7 @@
 #include "crypto/sm2.h"
 #include "keys/kek.h"
 #include "keys/soft_keystore.h"
+#include "service/device_keys.h"
 #include "service/platform.h"
 #include "ses/seal.h"
 #include "store/store.h"
@@ -41,6 +42,9 @@ std::filesystem::path configuration_file(const std::string& given);
 // That file's configuration (or the defaults), ESEAL_<SECTION>_<KEY> variables over it. Exits
 // on an invalid file.
 api::Config load_configuration(const std::string& given);
+
+// The crypto device of [keys] when its provider is "sdf"; null for the soft keystore.
+std::shared_ptr<service::DeviceKeys> device_keys(const api::Config& config);
 
 // The operator at the command line as a caller of the services: trusted with the data folder
 // (they hold its KEK), so every seal in it is theirs to use.

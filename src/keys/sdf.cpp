@@ -41,6 +41,8 @@ struct SdfFunctions {
   // Optional (not in the 2012 text): null when the library lacks it.
   ESEAL_SDF(InternalDecrypt_ECC)
 #undef ESEAL_SDF
+  // eseal's software device only (keys/soft_sdf/soft_sdf.h).
+  int (*GenerateKeyPair)(unsigned int, const char*, ECCrefPublicKey*) = nullptr;
 };
 
 namespace {
@@ -248,6 +250,8 @@ Result<std::shared_ptr<SdfDevice>> SdfDevice::open(const std::string& library_pa
   if (!library->bind(f->InternalDecrypt_ECC, "SDF_InternalDecrypt_ECC")) {
     f->InternalDecrypt_ECC = nullptr;
   }
+  // Absent from every vendor's library: not an error.
+  if (!library->bind(f->GenerateKeyPair, "ESEAL_SDF_GenerateKeyPair")) f->GenerateKeyPair = nullptr;
 
   void* handle = nullptr;
   if (auto s = check(f->OpenDevice(&handle), "OpenDevice", library_path); !s) {
@@ -287,6 +291,26 @@ void SdfDevice::release(void* session, bool reusable) {
     }
   }
   f_->CloseSession(session);
+}
+
+bool SdfDevice::makes_keys() const {
+  return f_->GenerateKeyPair != nullptr;
+}
+
+Result<crypto::Sm2PublicKey> SdfDevice::make_key_pair(unsigned index, const std::string& password) {
+  if (!makes_keys()) {
+    return Error::invalid_input(library_path() +
+                                " is a vendor's library: its keys are made with the vendor's tool");
+  }
+  if (password.empty()) return Error::invalid_input("a key index needs a non-empty password");
+  {
+    std::lock_guard lock(mutex_);
+    if (auto s = check(f_->GenerateKeyPair(index, password.c_str(), nullptr), "GenerateKeyPair",
+                       "index " + std::to_string(index));
+        !s)
+      return s.error();
+  }
+  return sign_public_key(index);
 }
 
 Result<SdfDeviceInfo> SdfDevice::info() {

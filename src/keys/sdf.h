@@ -59,6 +59,12 @@ class SdfDevice {
 
   Result<SdfDeviceInfo> info();
 
+  // eseal's software device makes key pairs (a new signing and encryption pair at `index`,
+  // opened by `password`, replacing what was there); a vendor's device cannot, and answers
+  // kInvalidInput.
+  bool makes_keys() const;
+  Result<crypto::Sm2PublicKey> make_key_pair(unsigned index, const std::string& password);
+
   // The public keys of a key index (kNotFound when the index holds no key).
   Result<crypto::Sm2PublicKey> sign_public_key(unsigned index);
   Result<crypto::Sm2PublicKey> encryption_public_key(unsigned index);

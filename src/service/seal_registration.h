@@ -14,6 +14,7 @@
 #include "keys/kek.h"
 #include "keys/soft_keystore.h"
 #include "pki/certificate.h"
+#include "service/device_keys.h"
 #include "service/platform.h"
 #include "ses/seal.h"
 #include "store/store.h"
@@ -27,6 +28,12 @@ struct SealKeyFile {
   const keys::Kek& kek;
 };
 
+// A seal's signing key on the server's crypto device: key index `index`.
+struct SealDeviceKey {
+  DeviceKeys& device;
+  unsigned index;
+};
+
 struct SealToRegister {
   ses::SesSeal seal;
   // The signer's certificate: required when the seal lists its signers by digest; else it must
@@ -34,6 +41,7 @@ struct SealToRegister {
   std::optional<pki::Certificate> signer = {};
   std::string app_id = {};  // the owning app's id; "" for any caller
   std::string note = {};    // appended to the audit detail
+  std::string org_id = {};  // the organization it is registered to (DB4403); "" for none
 };
 
 // The seal decoded from `der`, refused unless its structure and its maker's signature hold
@@ -49,5 +57,10 @@ Result<ses::SesSeal> checked_seal(ByteView der, Time now);
 Result<store::SealRecord> register_seal(store::Store& store, const SealToRegister& what,
                                         const std::optional<SealKeyFile>& key,
                                         const std::string& actor, Time now);
+// The same with the key on the crypto device: the index's public key must be the certificate's
+// and the configured password must open it (keys::kKeyMismatch, keys::kDevicePinIncorrect).
+Result<store::SealRecord> register_seal(store::Store& store, const SealToRegister& what,
+                                        const SealDeviceKey& key, const std::string& actor,
+                                        Time now);
 
 }  // namespace eseal::service

@@ -22,7 +22,16 @@ std::string normalized_dn(const std::string& dn) {
 // The signer of a stored key: in the soft keystore, or an encrypted key file by path.
 Result<std::unique_ptr<keys::Signer>> open_signer(const store::KeyRecord& key,
                                                   pki::Certificate cert, const keys::Kek& kek,
-                                                  const std::filesystem::path& keystore_dir) {
+                                                  const std::filesystem::path& keystore_dir,
+                                                  DeviceKeys* device) {
+  if (auto index = device_key_index(key.location)) {
+    if (!device) {
+      return Error::invalid_input("the key of " + cert.subject().to_string() + " is key index " +
+                                  std::to_string(*index) +
+                                  " of a crypto device, and [keys] provider is not sdf");
+    }
+    return device->signer(*index, std::move(cert));
+  }
   if (!key.location.empty()) return keys::key_file_signer(key.location, std::move(cert), kek);
   auto keystore = keys::SoftKeystore::open(keystore_dir, kek);
   if (!keystore) return keystore.error();
@@ -162,7 +171,7 @@ Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::strin
   }
   auto key = store_.find_key(key_id);
   if (!key) return key.error();
-  auto made = open_signer(*key, cert, kek_, dir_ / "keys");
+  auto made = open_signer(*key, cert, kek_, dir_ / "keys", device_keys_.get());
   if (!made) return made.error();
   std::shared_ptr<keys::Signer> signer = std::move(*made);
   std::lock_guard lock(signers_mutex_);

@@ -20,6 +20,7 @@
 #include "keys/kek.h"
 #include "service/auto_sign.h"
 #include "service/coss_keys.h"
+#include "service/device_keys.h"
 #include "service/platform.h"
 #include "service/time_stamping.h"
 #include "store/store.h"
@@ -62,6 +63,9 @@ class StorePlatform final : public Credentials,
   // With `required` ([filing] required), seals made from now on are registered unfiled: no door
   // signs with them until `eseal filing run` has filed them with the national platform.
   void require_filing(bool required) { require_filing_ = required; }
+  // With [keys] provider = "sdf": the crypto device that signs for seals registered with a key
+  // index. Without it, such a seal's signer is refused (kInvalidInput).
+  void use_device_keys(std::shared_ptr<DeviceKeys> device) { device_keys_ = std::move(device); }
 
   Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
                              const std::string& operation, Time now,
@@ -100,6 +104,7 @@ class StorePlatform final : public Credentials,
   keys::Kek kek_;
   std::filesystem::path dir_;
   bool require_filing_ = false;
+  std::shared_ptr<DeviceKeys> device_keys_;
   std::once_flag roots_once_;
   std::mutex escrow_mutex_;
   std::vector<pki::Certificate> roots_;

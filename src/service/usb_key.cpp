@@ -3,7 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
+
+#include "service/device_keys.h"
 
 namespace eseal::service {
 namespace {
@@ -23,10 +24,7 @@ Status lists_signer(const ses::SesSeal& seal, const pki::Certificate& cert,
 std::string default_skf_library() {
   if (const char* configured = std::getenv("ESEAL_SKF_LIBRARY"); configured && *configured)
     return configured;
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "libeseal-softskf.so";
-  return (self.parent_path() / "libeseal-softskf.so").string();
+  return beside_program("libeseal-softskf.so");
 }
 
 Result<UsbKeySeal> open_usb_key_seal(keys::SkfLibrary& library, const std::string& device,

@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 55u);  // one per key of Config
+  EXPECT_EQ(settings, 58u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -101,6 +101,21 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.filing.upstream_url, defaults.filing.upstream_url);
   EXPECT_EQ(config.sms.gateway_url, defaults.sms.gateway_url);
   EXPECT_EQ(config.sms.gateway_body, defaults.sms.gateway_body);
+  EXPECT_EQ(config.keys.provider, defaults.keys.provider);
+  EXPECT_EQ(config.keys.sdf_library, defaults.keys.sdf_library);
+  EXPECT_EQ(config.keys.sdf_password, defaults.keys.sdf_password);
+}
+
+TEST(ConfigTest, TheKeyProviderIsSoftOrSdf) {
+  Config config = parsed("[keys]\nprovider = \"sdf\"\nsdf_library = \"/opt/hsm/libsdf.so\"\n");
+  EXPECT_EQ(config.keys.provider, "sdf");
+  EXPECT_EQ(config.keys.sdf_library, "/opt/hsm/libsdf.so");
+  ASSERT_TRUE(apply_environment(config, {{"ESEAL_KEYS_SDF_PASSWORD", "from-the-environment"}}));
+  EXPECT_EQ(config.keys.sdf_password, "from-the-environment");
+  config.keys.provider = "hsm";
+  auto bad = validate(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("[keys] provider"), std::string::npos);
 }
 
 TEST(ConfigTest, TimeStampSettingsAreChecked) {

@@ -17,13 +17,17 @@
 #include "keys/key_file.h"
 #include "ofd/package.h"
 #include "ofd/writer.h"
+#include "pki/issue.h"
+#include "service/device_keys.h"
 #include "service/held_signatures.h"
+#include "service/seal_registration.h"
 #include "service/stored_files.h"
 #include "service/sz_grants.h"
 #include "service/time_stamping.h"
 #include "service/verification.h"
 #include "ses/verify.h"
 #include "support/blank_pdf.h"
+#include "support/process.h"
 #include "support/sealing_parties.h"
 #include "support/text_ofd.h"
 
@@ -540,6 +544,66 @@ TEST_F(SzTest, FileHashRefusesWhatItCannotDo) {
   Outcome out = adapter_->handle("genDetachedFile", *build_request(keys(), uuid(), later_content),
                                  now_utc() + std::chrono::hours(25), world_.url());
   EXPECT_EQ(read(out.body, keys()).code, "T000007");
+}
+
+// searchType 03: the organization's seal whose key is on the server's crypto device (eseal's
+// software SDF device, loaded by path as a vendor's would be); genDetachedFile without a
+// signature value has the device sign the digests (GENSIGN-04).
+TEST_F(SzTest, TheServersCryptoDeviceSignsWithSearchType03) {
+  eseal::test::TempDir device_dir;
+  ::setenv("ESEAL_SOFTSDF_DIR", device_dir.path().c_str(), 1);
+  auto device = std::make_shared<service::DeviceKeys>(
+      service::DeviceKeySettings{ESEAL_SOFTSDF_PATH, "device-password"});
+  auto opened = device->device();
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto key = (*opened)->make_key_pair(5, "device-password");
+  ASSERT_TRUE(key.ok()) << key.error().message;
+
+  const auto& p = eseal::test::parties();
+  Time now = now_utc();
+  auto cert = pki::issue_certificate({pki::CertificateProfile::kSeal,
+                                      *pki::DistinguishedName::parse("C=CN,O=某单位,CN=财务章"),
+                                      *key,
+                                      now - std::chrono::hours(1),
+                                      now + std::chrono::days(30),
+                                      {}},
+                                     p.root.cert, p.root.key);
+  ASSERT_TRUE(cert.ok()) << cert.error().message;
+  ses::SealInfo info = p.seal.info;
+  info.es_id = "TEST-DEVICE-SEAL";
+  info.type = 2;
+  info.signer_certs = {cert->der()};
+  info.valid_start = now - std::chrono::hours(1);
+  info.valid_end = now + std::chrono::days(30);
+  auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
+  ASSERT_TRUE(seal.ok());
+  service::SealToRegister what{*seal, *cert, app_id_, "", org_id_};
+  auto registered = service::register_seal(world_.store(), what, service::SealDeviceKey{*device, 5},
+                                           "cli:test", now);
+  ASSERT_TRUE(registered.ok()) << registered.error().message;
+
+  Bytes pdf = eseal::test::blank_pdf(1);
+  // Type 1's seal signs on the phone only: 03 finds no device seal for it.
+  EXPECT_EQ(file_hash(entry(pdf, rectangle(), "dev-1", "1"), R"(,"searchType":"03")").code,
+            "T000037");
+  Answer hashes = file_hash(entry(pdf, rectangle(), "dev-2", "2"), R"(,"searchType":"03")");
+  ASSERT_TRUE(hashes.ok()) << hashes.code << " " << hashes.msg;
+
+  // Without the device configured, the server cannot sign: T000037 naming it.
+  std::string compose =
+      with_grant(R"(,"scene":"03","sealDataList":[{"sealType":"2","fileUniqueId":"dev-2"}])");
+  EXPECT_EQ(call("genDetachedFile", compose).code, "T000037");
+  world_.platform().use_device_keys(device);
+  Answer files = call("genDetachedFile", compose);
+  ASSERT_TRUE(files.ok()) << files.code << " " << files.msg;
+  Bytes signed_file = *crypto::from_base64((*files.data)["fileList"][0]["fileB64"].GetString());
+  auto summary = service::verify(signed_file, world_.platform().trust(), now_utc());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->valid());
+  ASSERT_EQ(summary->signatures.size(), 1u);
+  EXPECT_EQ(summary->signatures.front().seal_id, "TEST-DEVICE-SEAL");
+  world_.platform().use_device_keys(nullptr);
+  ::unsetenv("ESEAL_SOFTSDF_DIR");
 }
 
 TEST_F(SzTest, VerifyAnswersTheMostSpecificCode) {

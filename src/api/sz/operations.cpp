@@ -20,6 +20,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "render/convert.h"
+#include "service/device_keys.h"
 #include "service/documents.h"
 #include "service/verification.h"
 #include "ses/seal_type.h"
@@ -439,7 +440,9 @@ class Call {
   }
 
   // GENSIGN-01: each file laid out with the organization's seal for the holder's certificate and
-  // held; the digests the phone (or a USB key) signs.
+  // held; the digests the phone (or a USB key) signs. With searchType 03 the seal is one whose key
+  // is on this server's crypto device ([keys] provider = "sdf"), laid out for its own
+  // certificate: GENSIGN-04 is that device signing the digests when genDetachedFile asks.
   Answer calculate_file_hash() {
     auto grant = checked_grant(true);
     if (!grant) return grant.error();
@@ -448,8 +451,10 @@ class Call {
     std::string search = text_of(content_, "searchType");
     if (search.empty()) search = "01";
     if (search == "02") return fail(code::kLibrary, {"USBKey介质未配置（searchType 02）"});
-    if (search == "03") return fail(code::kLibrary, {"服务器密码机未配置（searchType 03）"});
-    if (search != "01") return fail(code::kBadParameter, {"searchType", "应为01、02或03"});
+    if (search != "01" && search != "03") {
+      return fail(code::kBadParameter, {"searchType", "应为01、02或03"});
+    }
+    bool on_device = search == "03";
     // §9.2.2's example sends one file at the top level, without sealDataList.
     const Value* list = member(content_, "sealDataList");
     Value single(rapidjson::kArrayType);
@@ -472,8 +477,9 @@ class Call {
     std::string all_type = text_of(content_, "sealType");
     auto rule_info = objects_of(member(content_, "ruleInfo"), "ruleInfo");
     if (!rule_info) return rule_info.error();
-    auto cert = s_.grants.holder_certificate(*grant);
-    if (!cert) {
+    auto cert = on_device ? Result<pki::Certificate>(Error::not_found("on the device"))
+                          : s_.grants.holder_certificate(*grant);
+    if (!on_device && !cert) {
       if (cert.error().kind == ErrorKind::kNotFound)
         return fail(code::kUserCheck, {cert.error().message});
       return server_error(cert.error());
@@ -497,8 +503,9 @@ class Call {
       if (!document) return document.error();
       auto placements = placements_of(entry, rule_info->empty() ? nullptr : (*rule_info)[0]);
       if (!placements) return placements.error();
-      auto seal = seal_for(*grant, *type, *cert);
+      auto seal = on_device ? device_seal_for(*grant, *type) : seal_for(*grant, *type, *cert);
       if (!seal) return seal.error();
+      if (on_device) cert = *seal->signer_cert;
       service::SealSignature request{std::move(*placements), &seal->seal,
                                      options_.signing.pdf_format, "", ""};
       auto pending =
@@ -597,7 +604,12 @@ class Call {
         }
       }
     } else {
-      return fail(code::kBadParameter, {"signTaskId", "signTaskId与signValue至少提供一个"});
+      // Files laid out for a seal whose key is on this server's crypto device: GENSIGN-04 here.
+      for (std::size_t i = 0; i < files.size(); ++i) {
+        auto signature = device_signature(files[i]);
+        if (!signature) return signature.error();
+        signatures[i] = std::move(*signature);
+      }
     }
     doc::TimeStamper stamper = options_.signing.stamper(caller_.actor(), now_);
     Data d = object();
@@ -1198,6 +1210,42 @@ class Call {
     }
     if (refused) return seal_refusal(why, refused);
     return fail(code::kNoSeal, {"没有" + std::to_string(type) + "类印章"});
+  }
+
+  // The organization's usable seal of `type` whose key is on this server's crypto device.
+  Result<service::RegisteredSeal> device_seal_for(const service::SzGrant& grant, int type) {
+    auto seals = org_seals(grant);
+    if (!seals) return seals.error();
+    const service::RegisteredSeal* refused = nullptr;
+    Error why = fail(code::kLibrary, {"服务器密码机未配置（searchType 03）"});
+    for (const auto& seal : **seals) {
+      if (seal.seal.info.type != type || !seal.signer_cert) continue;
+      if (!service::is_device_key_id(seal.key_id)) continue;
+      auto s = service::check_usable(seal, caller_, now_);
+      if (s) return seal;
+      if (!refused) {
+        refused = &seal;
+        why = s.error();
+      }
+    }
+    if (refused) return seal_refusal(why, refused);
+    return why;
+  }
+
+  // GENSIGN-04: the crypto device's signature of a held digest, when its seal's key is there.
+  Result<Bytes> device_signature(const service::HeldSignature& held) {
+    auto seal = s_.platform.seals.find(held.seal_id, now_);
+    if (!seal || !service::is_device_key_id(seal->key_id)) {
+      return fail(code::kBadParameter, {"signTaskId", "signTaskId与signValue至少提供一个"});
+    }
+    auto signer = s_.platform.seals.signer_of(*seal);
+    if (!signer) return fail(code::kLibrary, {"服务器密码机：" + signer.error().message});
+    if ((*signer)->certificate().der() != held.certificate) {
+      return fail(code::kBadSignValue, {"文件" + held.file_id + "的证书与密码机密钥不符"});
+    }
+    auto signature = (*signer)->sign_digest(held.digest);
+    if (!signature) return fail(code::kLibrary, {"服务器密码机：" + signature.error().message});
+    return signature;
   }
 
   // The organization's seals the grant's user holds now.
