@@ -165,6 +165,17 @@ Result<std::vector<Stamp>> place(const KeywordRule& rule, const std::vector<Keyw
       }
     }
   }
+  if (!sel.occurrences.empty() && (sel.kind == Kind::kAll || sel.kind == Kind::kPages)) {
+    std::vector<KeywordHit> kept;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      int n = static_cast<int>(i);
+      if (std::any_of(sel.occurrences.begin(), sel.occurrences.end(),
+                      [&](const PageRange& r) { return n >= r.first && n <= r.last; })) {
+        kept.push_back(chosen[i]);
+      }
+    }
+    chosen = std::move(kept);
+  }
   if (chosen.empty()) {
     return Error::invalid_input("keyword \"" + rule.keyword + "\" was not found" +
                                 (hits.empty() ? std::string() : " on the pages asked for"));

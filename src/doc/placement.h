@@ -94,6 +94,9 @@ struct KeywordSelection {
   std::vector<PageRange> pages;
   // kIndex: the n-th hit (0-based) in document order; negative, counted from the last (-1).
   int index = 0;
+  // kAll and kPages: of the hits chosen, only these occurrences (0-based, in document order;
+  // LD/T HRSSSignByKeyword's szIndexes); empty: every one.
+  std::vector<PageRange> occurrences = {};
 };
 // Parses "first", "last", "all", "A-B", "A,B,C" (1-based pages) and LD/T's "1", "0", "-1". A
 // list of more than `max_entries` pages is refused ("keyword pages: more than N entries").

@@ -103,6 +103,7 @@ void check_ses(const ses::SesSignature& value, ByteView digest, const ses::Trust
   report.seal_id = value.seal.info.es_id;
   report.seal_name = value.seal.info.name;
   report.seal_type = value.seal.info.type;
+  report.seal_width_mm = static_cast<double>(value.seal.info.picture.width_mm);
   report.seal_version = std::string(ses::version_name(value.seal.version));
   report.seal_maker_certificate = value.seal.maker_cert;
   report.seal_valid_start = value.seal.info.valid_start;

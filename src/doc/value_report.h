@@ -34,6 +34,7 @@ struct ValueReport {
   std::string seal_id, seal_name;  // the seal's esID and name, when the value carries a seal
   // and its type code, version ("v4"), maker's certificate (DER) and validity
   std::int64_t seal_type = 0;
+  double seal_width_mm = 0;  // the seal picture's display width
   std::string seal_version;
   Bytes seal_maker_certificate;
   std::optional<Time> seal_valid_start, seal_valid_end;

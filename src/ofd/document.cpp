@@ -67,6 +67,10 @@ Status read_document_xml(const Package& package, DocBody& body,
     p.path = resolved_or_empty(body.document_path, p.base_loc);
     body.pages.push_back(std::move(p));
   }
+  for (pugi::xml_node mark : children(child(root, "Bookmarks"), "Bookmark")) {
+    body.bookmarks.emplace_back(attribute(mark, "Name").value(),
+                                attribute(child(mark, "Dest"), "PageID").value());
+  }
   return ok_status();
 }
 

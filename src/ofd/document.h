@@ -51,6 +51,8 @@ struct DocBody {
   std::string doc_root;       // DocRoot as written
   std::string document_path;  // Document.xml's entry name; "" if absent or unresolvable
   std::vector<PageEntry> pages;
+  // Document.xml Bookmarks (GB/T 33190 §7.5): each Bookmark's Name and its Dest's PageID.
+  std::vector<std::pair<std::string, std::string>> bookmarks;
   std::optional<doc::RectMm> physical_box;  // CommonData/PageArea/PhysicalBox, in mm
   std::string signatures_loc;   // DocBody/Signatures as written; "" for an unsigned document
   std::string signatures_path;  // Signatures.xml's entry name

@@ -1,5 +1,8 @@
 #include "pdf/layout.h"
 
+#include <functional>
+#include <qpdf/QPDFOutlineDocumentHelper.hh>
+
 #include "pdf/text.h"
 
 namespace eseal::pdf {
@@ -22,6 +25,29 @@ Result<std::vector<doc::KeywordHit>> keyword_hits(const Document& doc, std::stri
     hits.push_back({m.page, doc.geometry(m.page).to_visual_mm(m.box)});
   }
   return hits;
+}
+
+std::optional<int> bookmark_page(const Document& doc, std::string_view title) {
+  QPDFOutlineDocumentHelper outlines(doc.qpdf());
+  std::optional<QPDFObjectHandle> target;
+  // QPDF stops at outline loops; the depth is bounded too, as a damaged file may nest deeply.
+  std::function<void(std::vector<QPDFOutlineObjectHelper>, int)> walk =
+      [&](std::vector<QPDFOutlineObjectHelper> items, int depth) {
+        for (auto& item : items) {
+          if (target || depth > 64) return;
+          if (item.getTitle() == title) {
+            target = item.getDestPage();
+            return;
+          }
+          walk(item.getKids(), depth + 1);
+        }
+      };
+  walk(outlines.getTopLevelOutlines(), 0);
+  if (!target || target->isNull()) return std::nullopt;
+  for (int i = 0; i < doc.page_count(); ++i) {
+    if (doc.page(i).getObjGen() == target->getObjGen()) return i;
+  }
+  return std::nullopt;
 }
 
 }  // namespace eseal::pdf

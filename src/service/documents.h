@@ -2,6 +2,7 @@
 // the CLI. Signing is service/signing.h, verification service/verification.h.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ Result<DocumentFormat> detect_format(ByteView document);
 // The sizes of a PDF's or OFD's pages (of an OFD's first document), in order; kInvalidInput as
 // detect_format, or for a document that cannot be read.
 Result<std::vector<doc::PageSize>> page_sizes(ByteView document);
+
+// The 0-based page a bookmark goes to (a PDF's outline item by title, an OFD's Bookmark by Name;
+// the first found), nullopt when there is none.
+Result<std::optional<int>> bookmark_page(ByteView document, const std::string& name);
+
+// Where `keyword` shows in a PDF or OFD (of an OFD's first document), in document order.
+Result<std::vector<doc::KeywordHit>> keyword_hits(ByteView document, const std::string& keyword);
 
 using doc::Placement;
 

@@ -19,7 +19,29 @@ Status lists_signer(const ses::SesSeal& seal, const pki::Certificate& cert,
                               container + " (" + cert.subject().to_string() + ") as a signer");
 }
 
+// The seal in an open application's HRSS_ESEAL.
+Result<ses::SesSeal> seal_in(keys::SkfApplication& application) {
+  auto data = application.read_file(kUsbKeySealFile);
+  if (!data) {
+    return data.error().kind == ErrorKind::kNotFound
+               ? Error::not_found("the USB key " + application.device().name() +
+                                  " holds no seal (" + kUsbKeySealFile + ")")
+               : data.error();
+  }
+  auto seal = ses::decode_seal(*data);
+  if (!seal) return seal.error().with_context(std::string("the USB key's ") + kUsbKeySealFile);
+  return seal;
+}
+
 }  // namespace
+
+Result<ses::SesSeal> read_usb_key_seal(keys::SkfLibrary& library, const std::string& device) {
+  auto key = library.connect(device);
+  if (!key) return key.error();
+  auto application = (*key)->open_application();
+  if (!application) return application.error();
+  return seal_in(**application);
+}
 
 std::string default_skf_library() {
   if (const char* configured = std::getenv("ESEAL_SKF_LIBRARY"); configured && *configured)
@@ -38,15 +60,8 @@ Result<UsbKeySeal> open_usb_key_seal(keys::SkfLibrary& library, const std::strin
   if (!containers) return containers.error();
   if (containers->empty())
     return Error::not_found("the USB key " + (*key)->name() + " has no signing key");
-  auto data = (*application)->read_file(kUsbKeySealFile);
-  if (!data) {
-    return data.error().kind == ErrorKind::kNotFound
-               ? Error::not_found("the USB key " + (*key)->name() + " holds no seal (" +
-                                  kUsbKeySealFile + ")")
-               : data.error();
-  }
-  auto seal = ses::decode_seal(*data);
-  if (!seal) return seal.error().with_context(std::string("the USB key's ") + kUsbKeySealFile);
+  auto seal = seal_in(**application);
+  if (!seal) return seal.error();
   std::string container = containers->front();
   auto signer = keys::skf_signer(*application, container);
   if (!signer) return signer.error();

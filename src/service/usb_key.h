@@ -34,6 +34,10 @@ struct UsbKeySeal {
 Result<UsbKeySeal> open_usb_key_seal(keys::SkfLibrary& library, const std::string& device,
                                      const std::string& pin);
 
+// The seal in the key's HRSS_ESEAL, read without the PIN (anyone may read it): what the key is a
+// seal of, before anybody logs in. kNotFound when the key holds none.
+Result<ses::SesSeal> read_usb_key_seal(keys::SkfLibrary& library, const std::string& device);
+
 // Writes `seal` to the logged-in application's HRSS_ESEAL after checking that the certificate of
 // `container` is one of its signers.
 Status write_usb_key_seal(keys::SkfApplication& application, const std::string& container,

@@ -11,6 +11,14 @@
 namespace eseal::service {
 namespace {
 
+// How much of the seal's width an appearance shows.
+double visible_width(const pdf::Appearance& a) {
+  return a.rect.width;
+}
+double visible_width(const ofd::Appearance& a) {
+  return a.clip ? a.clip->width : a.boundary.width;
+}
+
 template <typename Report>
 SignatureSummary summary_of(const Report& report, std::string kind, std::string name) {
   SignatureSummary out;
@@ -18,6 +26,16 @@ SignatureSummary summary_of(const Report& report, std::string kind, std::string 
   out.kind = std::move(kind);
   out.name = std::move(name);
   if (!report.appearances.empty()) out.page = report.appearances.front().page + 1;
+  for (const auto& appearance : report.appearances) {
+    if (std::find(out.pages.begin(), out.pages.end(), appearance.page + 1) == out.pages.end()) {
+      out.pages.push_back(appearance.page + 1);
+    }
+  }
+  std::sort(out.pages.begin(), out.pages.end());
+  out.cross_page =
+      out.pages.size() > 1 && report.seal_width_mm > 0 &&
+      std::all_of(report.appearances.begin(), report.appearances.end(),
+                  [&](const auto& a) { return visible_width(a) < report.seal_width_mm - 0.5; });
   out.changed_regions = report.changed_regions;
   return out;
 }

@@ -21,9 +21,12 @@ namespace eseal::service {
 // PDF document time stamp) or "signature".
 struct SignatureSummary : doc::ValueReport {
   std::string kind;
-  std::string name;    // the PDF field's name; the OFD signature's Signature.xml entry
-  int page = 0;        // 1-based page of its first appearance; 0 when it shows nowhere
-  std::string reason;  // a PDF signature's /Reason
+  std::string name;             // the PDF field's name; the OFD signature's Signature.xml entry
+  int page = 0;                 // 1-based page of its first appearance; 0 when it shows nowhere
+  std::vector<int> pages = {};  // the 1-based pages it shows on, in order
+  // A cross-page seal (骑缝章): on two pages or more, each showing a slice of the picture only.
+  bool cross_page = false;
+  std::string reason;           // a PDF signature's /Reason
   // Where the document changed after it, page by page (the engines' changed_regions).
   std::vector<doc::ChangedRegion> changed_regions = {};
 };

@@ -117,6 +117,24 @@ TEST(Keyword, EachSelectionAndMoveType) {
   EXPECT_DOUBLE_EQ((*bottom)[0].visible.y, 105);
 }
 
+// LD/T HRSSSignByKeyword: of the hits on the pages asked for, the occurrences asked for.
+TEST(Keyword, OccurrencesCountAmongTheHitsOnThePagesAskedFor) {
+  std::vector<KeywordHit> hits{
+      {0, {50, 100, 20, 5}}, {1, {30, 40, 20, 5}}, {1, {30, 140, 20, 5}}, {2, {10, 10, 20, 5}}};
+  KeywordRule rule{
+      "甲方", {KeywordSelection::Kind::kPages, {{1, 2}}, 0, {{1, 2}}}, MoveType::kCenter, 0, 0};
+  auto chosen = place(rule, hits, kA4x3, 40, 40);
+  ASSERT_TRUE(chosen.ok()) << chosen.error().message;
+  ASSERT_EQ(chosen->size(), 2u);  // the second and third hits of pages 2-3
+  EXPECT_EQ((*chosen)[0].page, 1);
+  EXPECT_DOUBLE_EQ((*chosen)[0].visible.y, 142.5 - 20);
+  EXPECT_EQ((*chosen)[1].page, 2);
+  rule.selection = {KeywordSelection::Kind::kAll, {}, 0, {{0, 0}}};
+  EXPECT_EQ((*place(rule, hits, kA4x3, 40, 40))[0].page, 0);
+  rule.selection = {KeywordSelection::Kind::kAll, {}, 0, {{7, 9}}};
+  EXPECT_FALSE(place(rule, hits, kA4x3, 40, 40).ok());
+}
+
 TEST(Keyword, AMissingKeywordIsAnErrorNamingIt) {
   KeywordRule rule{"乙方签章", {}, MoveType::kCenter, 0, 0};
   auto none = place(rule, {}, kA4x3, 40, 40);

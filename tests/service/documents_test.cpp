@@ -6,7 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFWriter.hh>
 
+#include "ofd/document.h"
+#include "ofd/package.h"
+#include "ofd/package_edit.h"
 #include "ofd/writer.h"
 #include "ofd/zip_builder.h"
 #include "service/signing.h"
@@ -186,6 +192,60 @@ TEST(Documents, AFailedSignatureSaysWhichChecksFailed) {
                    [](const ses::Check& c) { return c.result == ses::CheckResult::kFailed; });
   ASSERT_NE(failed, s.verdict.checks.end());
   EXPECT_EQ(failed->name, "digest");
+}
+
+// Bookmarks: a PDF's outline items by title (nested ones too) and an OFD's Bookmarks by Name.
+TEST(Documents, BookmarksTakeToTheirPages) {
+  Bytes blank = eseal::test::blank_pdf(3);
+  QPDF qpdf;
+  qpdf.processMemoryFile("blank.pdf", reinterpret_cast<const char*>(blank.data()), blank.size());
+  auto pages = QPDFPageDocumentHelper(qpdf).getAllPages();
+  auto outline = [&](const std::string& title, QPDFPageObjectHelper& page) {
+    auto item = QPDFObjectHandle::newDictionary();
+    item.replaceKey("/Title", QPDFObjectHandle::newUnicodeString(title));
+    auto dest = QPDFObjectHandle::newArray();
+    dest.appendItem(page.getObjectHandle());
+    dest.appendItem(QPDFObjectHandle::newName("/Fit"));
+    item.replaceKey("/Dest", dest);
+    return qpdf.makeIndirectObject(item);
+  };
+  auto chapter = outline("第一章", pages[1]);
+  auto annex = outline("附件", pages[2]);
+  chapter.replaceKey("/First", annex);
+  chapter.replaceKey("/Last", annex);
+  auto root = QPDFObjectHandle::newDictionary();
+  root.replaceKey("/Type", QPDFObjectHandle::newName("/Outlines"));
+  root.replaceKey("/First", chapter);
+  root.replaceKey("/Last", chapter);
+  qpdf.getRoot().replaceKey("/Outlines", qpdf.makeIndirectObject(root));
+  QPDFWriter writer(qpdf);
+  writer.setOutputMemory();
+  writer.write();
+  auto buffer = writer.getBufferSharedPointer();
+  Bytes pdf(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+  EXPECT_EQ(*bookmark_page(pdf, "第一章"), 1);
+  EXPECT_EQ(*bookmark_page(pdf, "附件"), 2);
+  EXPECT_FALSE(bookmark_page(pdf, "没有").value().has_value());
+  EXPECT_FALSE(bookmark_page(blank, "第一章").value().has_value());
+
+  std::string lines;
+  for (int i = 0; i < 120; ++i) lines += "第" + std::to_string(i + 1) + "行\n";
+  Bytes ofd = eseal::test::text_ofd(lines);
+  auto package = ofd::Package::open(ofd);
+  ASSERT_TRUE(package.ok());
+  auto xml = to_string(*package->read("Doc_0/Document.xml"));
+  auto structure = ofd::read_structure(*package);
+  ASSERT_TRUE(structure.ok());
+  ASSERT_GE(structure->documents.front().pages.size(), 2u);
+  std::string second = structure->documents.front().pages[1].id;
+  std::size_t end = xml.rfind("</ofd:Document>");
+  ASSERT_NE(end, std::string::npos);
+  xml.insert(end, "<ofd:Bookmarks><ofd:Bookmark Name=\"签章页\"><ofd:Dest Type=\"Fit\" PageID=\"" +
+                      second + "\"/></ofd:Bookmark></ofd:Bookmarks>");
+  auto marked = ofd::edit_package(ofd, {{{"Doc_0/Document.xml", to_bytes(xml)}}, {}, now_utc()});
+  ASSERT_TRUE(marked.ok()) << marked.error().message;
+  EXPECT_EQ(*bookmark_page(*marked, "签章页"), 1);
+  EXPECT_FALSE(bookmark_page(*marked, "第一章").value().has_value());
 }
 
 }  // namespace
