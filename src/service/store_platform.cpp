@@ -19,7 +19,8 @@ std::string normalized_dn(const std::string& dn) {
   return parsed ? parsed->to_string() : dn;
 }
 
-// The signer of a stored key: in the soft keystore, or an encrypted key file by path.
+// The signer of a stored key: in the soft keystore, an encrypted key file by path, or a key index
+// of the crypto device (location sdf:N).
 Result<std::unique_ptr<keys::Signer>> open_signer(const store::KeyRecord& key,
                                                   pki::Certificate cert, const keys::Kek& kek,
                                                   const std::filesystem::path& keystore_dir,
