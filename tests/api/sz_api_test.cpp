@@ -15,6 +15,7 @@
 #include "crypto/digest.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
+#include "keys/skf.h"
 #include "ofd/package.h"
 #include "ofd/writer.h"
 #include "pki/issue.h"
@@ -518,7 +519,7 @@ TEST_F(SzTest, FileHashRefusesWhatItCannotDo) {
             "T000012");
   EXPECT_EQ(file_hash(entry(as_bytes(std::string("not a document")), rectangle(), "u")).code,
             "T000035");
-  EXPECT_EQ(file_hash(one, R"(,"searchType":"02")").code, "T000037");
+  EXPECT_EQ(file_hash(one, R"(,"searchType":"02")").code, "T000001");  // no mediaNo
   EXPECT_EQ(call("genCalculateFileHash", with_grant(R"(,"scene":"01","sealDataList":[)" + one +
                                                     "," + entry(pdf, rectangle(), "c") + "]"))
                 .code,
@@ -604,6 +605,77 @@ TEST_F(SzTest, TheServersCryptoDeviceSignsWithSearchType03) {
   EXPECT_EQ(summary->signatures.front().seal_id, "TEST-DEVICE-SEAL");
   world_.platform().use_device_keys(nullptr);
   ::unsetenv("ESEAL_SOFTSDF_DIR");
+}
+
+// searchType 02: the organization's seal whose certificate is a USB key's (mediaNo, its serial);
+// the key signs the digest on the client (GENSIGN-03, here eseal's software USB key through the
+// SKF driver) and genDetachedFile takes its signValue.
+TEST_F(SzTest, AUsbKeySignsTheDigestWithSearchType02) {
+  eseal::test::TempDir key_dir;
+  ::setenv("ESEAL_SOFTSKF_DIR", key_dir.path().c_str(), 1);
+  auto skf = keys::SkfLibrary::load(ESEAL_SOFTSKF_PATH);
+  ASSERT_TRUE(skf.ok()) << skf.error().message;
+  ASSERT_TRUE((*skf)->make_device("ukey1", "财务章").ok());
+  auto device = (*skf)->connect("ukey1");
+  ASSERT_TRUE(device.ok());
+  ASSERT_TRUE((*device)->authenticate(to_bytes("1234567812345678")).ok());
+  ASSERT_TRUE((*device)->create_application("HRSS", "88888888", "12345678", 3).ok());
+  auto app = (*device)->open_application("HRSS");
+  ASSERT_TRUE(app.ok());
+  ASSERT_TRUE((*app)->verify_pin("12345678").ok());
+  ASSERT_TRUE((*app)->create_container("ESEAL").ok());
+  auto key = (*app)->generate_key("ESEAL");
+  ASSERT_TRUE(key.ok()) << key.error().message;
+
+  const auto& p = eseal::test::parties();
+  Time now = now_utc();
+  auto cert = pki::issue_certificate({pki::CertificateProfile::kSeal,
+                                      *pki::DistinguishedName::parse("C=CN,O=某单位,CN=USBKey章"),
+                                      *key,
+                                      now - std::chrono::hours(1),
+                                      now + std::chrono::days(30),
+                                      {}},
+                                     p.root.cert, p.root.key);
+  ASSERT_TRUE(cert.ok());
+  ses::SealInfo info = p.seal.info;
+  info.es_id = "TEST-USBKEY-SEAL";
+  info.type = 3;
+  info.signer_certs = {cert->der()};
+  info.valid_start = now - std::chrono::hours(1);
+  info.valid_end = now + std::chrono::days(30);
+  auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
+  ASSERT_TRUE(seal.ok());
+  service::SealToRegister what{*seal, *cert, app_id_, "", org_id_};
+  ASSERT_TRUE(service::register_seal(world_.store(), what, std::nullopt, "cli:test", now).ok());
+
+  Bytes pdf = eseal::test::blank_pdf(1);
+  std::string serial = cert->serial_hex();
+  EXPECT_EQ(
+      file_hash(entry(pdf, rectangle(), "uk-0", "3"), R"(,"searchType":"02","mediaNo":"0FF")").code,
+      "T000004");
+  // The serial in lower case with a leading zero names the same certificate.
+  std::string lower = "0" + serial;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  Answer hashes = file_hash(entry(pdf, rectangle(), "uk-1", "3"),
+                            R"(,"searchType":"02","ukeyNo":"ukey1","mediaNo":")" + lower + "\"");
+  ASSERT_TRUE(hashes.ok()) << hashes.code << " " << hashes.msg;
+  Bytes digest = *crypto::from_base64((*hashes.data)["fileHashList"][0]["fileHash"].GetString());
+  auto signature = (*app)->sign_digest("ESEAL", digest);
+  ASSERT_TRUE(signature.ok()) << signature.error().message;
+
+  Answer files =
+      call("genDetachedFile", with_grant(R"(,"scene":"03","signValue":")" + b64(*signature) +
+                                         R"(","sealDataList":[{"fileUniqueId":"uk-1"}])"));
+  ASSERT_TRUE(files.ok()) << files.code << " " << files.msg;
+  auto summary =
+      service::verify(*crypto::from_base64((*files.data)["fileList"][0]["fileB64"].GetString()),
+                      world_.platform().trust(), now_utc());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_TRUE(summary->valid());
+  EXPECT_EQ(summary->signatures.front().seal_id, "TEST-USBKEY-SEAL");
+  EXPECT_EQ(summary->signatures.front().signer, "C=CN,O=某单位,CN=USBKey章");
+  ::unsetenv("ESEAL_SOFTSKF_DIR");
 }
 
 TEST_F(SzTest, VerifyAnswersTheMostSpecificCode) {

@@ -450,11 +450,17 @@ class Call {
     if (!scene) return scene.error();
     std::string search = text_of(content_, "searchType");
     if (search.empty()) search = "01";
-    if (search == "02") return fail(code::kLibrary, {"USBKey介质未配置（searchType 02）"});
-    if (search != "01" && search != "03") {
+    if (search != "01" && search != "02" && search != "03") {
       return fail(code::kBadParameter, {"searchType", "应为01、02或03"});
     }
-    bool on_device = search == "03";
+    // 02: the seal whose signer certificate is the USB key's (mediaNo, its serial number): the
+    // key signs the digests on the client (GENSIGN-03) and genDetachedFile takes the signValue.
+    // 03: the seal whose key is on this server's crypto device (GENSIGN-04).
+    bool on_device = search == "03", on_usb_key = search == "02";
+    std::string media_no = text_of(content_, "mediaNo");
+    if (on_usb_key && (media_no.empty() || media_no == "-1")) {
+      return fail(code::kBadParameter, {"mediaNo", "searchType为02时应为USBKey证书序列号"});
+    }
     // §9.2.2's example sends one file at the top level, without sealDataList.
     const Value* list = member(content_, "sealDataList");
     Value single(rapidjson::kArrayType);
@@ -477,9 +483,10 @@ class Call {
     std::string all_type = text_of(content_, "sealType");
     auto rule_info = objects_of(member(content_, "ruleInfo"), "ruleInfo");
     if (!rule_info) return rule_info.error();
-    auto cert = on_device ? Result<pki::Certificate>(Error::not_found("on the device"))
-                          : s_.grants.holder_certificate(*grant);
-    if (!on_device && !cert) {
+    bool phone = !on_device && !on_usb_key;
+    auto cert = phone ? s_.grants.holder_certificate(*grant)
+                      : Result<pki::Certificate>(Error::not_found("the seal's own"));
+    if (phone && !cert) {
       if (cert.error().kind == ErrorKind::kNotFound)
         return fail(code::kUserCheck, {cert.error().message});
       return server_error(cert.error());
@@ -503,9 +510,11 @@ class Call {
       if (!document) return document.error();
       auto placements = placements_of(entry, rule_info->empty() ? nullptr : (*rule_info)[0]);
       if (!placements) return placements.error();
-      auto seal = on_device ? device_seal_for(*grant, *type) : seal_for(*grant, *type, *cert);
+      auto seal = on_device    ? device_seal_for(*grant, *type)
+                  : on_usb_key ? usb_key_seal_for(*grant, *type, media_no)
+                               : seal_for(*grant, *type, *cert);
       if (!seal) return seal.error();
-      if (on_device) cert = *seal->signer_cert;
+      if (!phone) cert = *seal->signer_cert;
       service::SealSignature request{std::move(*placements), &seal->seal,
                                      options_.signing.pdf_format, "", ""};
       auto pending =
@@ -1192,35 +1201,17 @@ class Call {
   }
 
   // The organization's usable seal of `type` for the holder's certificate.
-  Result<service::RegisteredSeal> seal_for(const service::SzGrant& grant, int type,
-                                           const pki::Certificate& cert) {
+  // The organization's usable seal of `type` that `fits`; else the refusal of the first that fits
+  // but may not be used, else `none`.
+  Result<service::RegisteredSeal> org_seal_for(
+      const service::SzGrant& grant, int type,
+      const std::function<bool(const service::RegisteredSeal&)>& fits, Error none) {
     auto seals = org_seals(grant);
     if (!seals) return seals.error();
     const service::RegisteredSeal* refused = nullptr;
-    Error why = fail(code::kNoSeal);
+    Error why = std::move(none);
     for (const auto& seal : **seals) {
-      if (seal.seal.info.type != type) continue;
-      if (!seal.signer_cert || seal.signer_cert->der() != cert.der()) continue;
-      auto s = service::check_usable(seal, caller_, now_);
-      if (s) return seal;
-      if (!refused) {
-        refused = &seal;
-        why = s.error();
-      }
-    }
-    if (refused) return seal_refusal(why, refused);
-    return fail(code::kNoSeal, {"没有" + std::to_string(type) + "类印章"});
-  }
-
-  // The organization's usable seal of `type` whose key is on this server's crypto device.
-  Result<service::RegisteredSeal> device_seal_for(const service::SzGrant& grant, int type) {
-    auto seals = org_seals(grant);
-    if (!seals) return seals.error();
-    const service::RegisteredSeal* refused = nullptr;
-    Error why = fail(code::kLibrary, {"服务器密码机未配置（searchType 03）"});
-    for (const auto& seal : **seals) {
-      if (seal.seal.info.type != type || !seal.signer_cert) continue;
-      if (!service::is_device_key_id(seal.key_id)) continue;
+      if (seal.seal.info.type != type || !seal.signer_cert || !fits(seal)) continue;
       auto s = service::check_usable(seal, caller_, now_);
       if (s) return seal;
       if (!refused) {
@@ -1230,6 +1221,39 @@ class Call {
     }
     if (refused) return seal_refusal(why, refused);
     return why;
+  }
+
+  // The seal of `type` issued to the holder's certificate.
+  Result<service::RegisteredSeal> seal_for(const service::SzGrant& grant, int type,
+                                           const pki::Certificate& cert) {
+    return org_seal_for(
+        grant, type, [&](const auto& seal) { return seal.signer_cert->der() == cert.der(); },
+        fail(code::kNoSeal, {"没有" + std::to_string(type) + "类印章"}));
+  }
+
+  // The seal of `type` whose key is on this server's crypto device.
+  Result<service::RegisteredSeal> device_seal_for(const service::SzGrant& grant, int type) {
+    return org_seal_for(
+        grant, type, [](const auto& seal) { return service::is_device_key_id(seal.key_id); },
+        fail(code::kLibrary, {"服务器密码机未配置（searchType 03）"}));
+  }
+
+  // The seal of `type` whose signer certificate has the serial number `serial` (hex, any case,
+  // leading zeros or not): a USB key's.
+  Result<service::RegisteredSeal> usb_key_seal_for(const service::SzGrant& grant, int type,
+                                                   const std::string& serial) {
+    auto normal = [](std::string hex) {
+      std::transform(hex.begin(), hex.end(), hex.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      hex.erase(0, std::min(hex.find_first_not_of('0'), hex.size()));
+      return hex;
+    };
+    std::string wanted = normal(serial);
+    return org_seal_for(
+        grant, type,
+        [&](const auto& seal) { return normal(seal.signer_cert->serial_hex()) == wanted; },
+        fail(code::kNoSeal,
+             {"没有证书序列号为" + serial + "的" + std::to_string(type) + "类USBKey印章"}));
   }
 
   // GENSIGN-04: the crypto device's signature of a held digest, when its seal's key is there.
