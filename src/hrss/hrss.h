@@ -96,7 +96,8 @@ const char* HRSGetLastError(short errorNumber);
 /* eseal's extensions. */
 
 /* What the host (the agent's viewer) does for the library; any member may be null. Each
- * returns 1 when done, 0 when the person cancelled. */
+ * returns 1 when done, 0 when the person cancelled. They are called while the library holds its
+ * lock: a callback must not call HRSS functions. */
 typedef struct ESEAL_HRSS_HOST {
   void* context;
   /* The USB key's PIN, asked of the person (tries_left: 0 when unknown); written to pin
