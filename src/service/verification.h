@@ -26,7 +26,7 @@ struct SignatureSummary : doc::ValueReport {
   std::vector<int> pages = {};  // the 1-based pages it shows on, in order
   // A cross-page seal (骑缝章): on two pages or more, each showing a slice of the picture only.
   bool cross_page = false;
-  std::string reason;           // a PDF signature's /Reason
+  std::string reason;  // a PDF signature's /Reason
   // Where the document changed after it, page by page (the engines' changed_regions).
   std::vector<doc::ChangedRegion> changed_regions = {};
 };
