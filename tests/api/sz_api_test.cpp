@@ -185,6 +185,38 @@ class SzTest : public coss::test::PhoneTest {
     return record.id;
   }
 
+  // A seal of `type` made for a new certificate of `key` (subject `dn`) and registered to the
+  // organization: with a key index of the crypto device when `device` is given, else with no key
+  // on the server (a USB key's). Its certificate.
+  Result<pki::Certificate> org_seal(const crypto::Sm2PublicKey& key, const std::string& dn,
+                                    const std::string& es_id, int type,
+                                    std::optional<service::SealDeviceKey> device) {
+    const auto& p = eseal::test::parties();
+    Time now = now_utc();
+    auto cert = pki::issue_certificate({pki::CertificateProfile::kSeal,
+                                        *pki::DistinguishedName::parse(dn),
+                                        key,
+                                        now - std::chrono::hours(1),
+                                        now + std::chrono::days(30),
+                                        {}},
+                                       p.root.cert, p.root.key);
+    if (!cert) return cert.error();
+    ses::SealInfo info = p.seal.info;
+    info.es_id = es_id;
+    info.type = type;
+    info.signer_certs = {cert->der()};
+    info.valid_start = now - std::chrono::hours(1);
+    info.valid_end = now + std::chrono::days(30);
+    auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
+    if (!seal) return seal.error();
+    service::SealToRegister what{*seal, *cert, app_id_, "", org_id_};
+    auto registered =
+        device ? service::register_seal(world_.store(), what, *device, "cli:test", now)
+               : service::register_seal(world_.store(), what, std::nullopt, "cli:test", now);
+    if (!registered) return registered.error();
+    return cert;
+  }
+
   // GENSIGN-01 for `entries` (sealDataList's objects' text, comma-joined), scene 03.
   Answer file_hash(const std::string& entries, const std::string& more = "") {
     return call("genCalculateFileHash",
@@ -560,27 +592,8 @@ TEST_F(SzTest, TheServersCryptoDeviceSignsWithSearchType03) {
   auto key = (*opened)->make_key_pair(5, "device-password");
   ASSERT_TRUE(key.ok()) << key.error().message;
 
-  const auto& p = eseal::test::parties();
-  Time now = now_utc();
-  auto cert = pki::issue_certificate({pki::CertificateProfile::kSeal,
-                                      *pki::DistinguishedName::parse("C=CN,O=某单位,CN=财务章"),
-                                      *key,
-                                      now - std::chrono::hours(1),
-                                      now + std::chrono::days(30),
-                                      {}},
-                                     p.root.cert, p.root.key);
-  ASSERT_TRUE(cert.ok()) << cert.error().message;
-  ses::SealInfo info = p.seal.info;
-  info.es_id = "TEST-DEVICE-SEAL";
-  info.type = 2;
-  info.signer_certs = {cert->der()};
-  info.valid_start = now - std::chrono::hours(1);
-  info.valid_end = now + std::chrono::days(30);
-  auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
-  ASSERT_TRUE(seal.ok());
-  service::SealToRegister what{*seal, *cert, app_id_, "", org_id_};
-  auto registered = service::register_seal(world_.store(), what, service::SealDeviceKey{*device, 5},
-                                           "cli:test", now);
+  auto registered = org_seal(*key, "C=CN,O=某单位,CN=财务章", "TEST-DEVICE-SEAL", 2,
+                             service::SealDeviceKey{*device, 5});
   ASSERT_TRUE(registered.ok()) << registered.error().message;
 
   Bytes pdf = eseal::test::blank_pdf(1);
@@ -627,29 +640,11 @@ TEST_F(SzTest, AUsbKeySignsTheDigestWithSearchType02) {
   auto key = (*app)->generate_key("ESEAL");
   ASSERT_TRUE(key.ok()) << key.error().message;
 
-  const auto& p = eseal::test::parties();
-  Time now = now_utc();
-  auto cert = pki::issue_certificate({pki::CertificateProfile::kSeal,
-                                      *pki::DistinguishedName::parse("C=CN,O=某单位,CN=USBKey章"),
-                                      *key,
-                                      now - std::chrono::hours(1),
-                                      now + std::chrono::days(30),
-                                      {}},
-                                     p.root.cert, p.root.key);
-  ASSERT_TRUE(cert.ok());
-  ses::SealInfo info = p.seal.info;
-  info.es_id = "TEST-USBKEY-SEAL";
-  info.type = 3;
-  info.signer_certs = {cert->der()};
-  info.valid_start = now - std::chrono::hours(1);
-  info.valid_end = now + std::chrono::days(30);
-  auto seal = ses::make_seal(info, p.maker.cert, p.maker.key);
-  ASSERT_TRUE(seal.ok());
-  service::SealToRegister what{*seal, *cert, app_id_, "", org_id_};
-  ASSERT_TRUE(service::register_seal(world_.store(), what, std::nullopt, "cli:test", now).ok());
+  auto registered = org_seal(*key, "C=CN,O=某单位,CN=USBKey章", "TEST-USBKEY-SEAL", 3, {});
+  ASSERT_TRUE(registered.ok()) << registered.error().message;
 
   Bytes pdf = eseal::test::blank_pdf(1);
-  std::string serial = cert->serial_hex();
+  std::string serial = registered->serial_hex();
   EXPECT_EQ(
       file_hash(entry(pdf, rectangle(), "uk-0", "3"), R"(,"searchType":"02","mediaNo":"0FF")").code,
       "T000004");
