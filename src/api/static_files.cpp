@@ -1,11 +1,12 @@
 #include "api/static_files.h"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "base/file.h"
 
 namespace eseal::api {
-namespace {
 
 std::string content_type_of(const std::filesystem::path& file) {
   static const std::map<std::string, std::string, std::less<>> types{
@@ -20,10 +21,17 @@ std::string content_type_of(const std::filesystem::path& file) {
       {".webmanifest", "application/manifest+json"},
       {".wasm", "application/wasm"},
       {".map", "application/json"},
+      {".pdf", "application/pdf"},
+      {".ofd", "application/ofd"},
   };
-  auto it = types.find(file.extension().string());
+  std::string extension = file.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto it = types.find(extension);
   return it == types.end() ? "application/octet-stream" : it->second;
 }
+
+namespace {
 
 // `immutable`: a bundler's output whose name carries its content's hash (assets/…).
 Response file_response(const std::filesystem::path& file, bool immutable) {

@@ -15,6 +15,9 @@
 
 namespace eseal::api {
 
+// The Content-Type of a file by its extension (any case); application/octet-stream when unknown.
+std::string content_type_of(const std::filesystem::path& file);
+
 // `prefix` starts and ends with "/". Returns how many files are served; kNotFound when the
 // folder does not exist.
 Result<int> add_static_files(Server& server, const std::string& prefix,

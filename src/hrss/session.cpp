@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "api/http_client.h"
+#include "api/static_files.h"
 #include "base/file.h"
 #include "base/utf8.h"
 #include "crypto/encoding.h"
@@ -52,15 +53,6 @@ Result<std::string> ask(const PinSource& source, unsigned tries_left) {
   auto pin = source(tries_left);
   if (!pin) return failure(Failure::kPin, "the PIN was not given");
   return *pin;
-}
-
-std::string content_type_of(const std::string& file_name) {
-  std::string lower = file_name;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower.ends_with(".pdf")) return "application/pdf";
-  if (lower.ends_with(".ofd")) return "application/ofd";
-  return "application/octet-stream";
 }
 
 // A quoted-string of a form part's header: no quote, CR or LF may break out of it.
@@ -325,7 +317,7 @@ unsigned Session::pin_tries_left() {
 
 // --- signing -------------------------------------------------------------------------------------
 
-Status Session::sign_with_key(std::vector<doc::Placement> placements, Time now) {
+Status Session::sign_with_key(const PlacementsFor& placements, Time now) {
   if (auto s = need_document(); !s) return s;
   if (!key_present()) return failure(Failure::kNoKey, "no USB key is present");
   // The PIN is asked again while the key counts wrong ones down, until it locks.
@@ -348,7 +340,7 @@ Status Session::sign_with_key(std::vector<doc::Placement> placements, Time now) 
     tries_left = pin_tries_left();
     if (tries_left == 0) return as(Failure::kPin, opened.error());
   }
-  service::SealSignature request{std::move(placements), &key->seal, doc::SignatureFormat::kSes, "",
+  service::SealSignature request{placements(key->seal), &key->seal, doc::SignatureFormat::kSes, "",
                                  ""};
   auto pending = service::prepare_seal(*document_, request, key->signer->certificate(), now);
   if (!pending) return as(Failure::kPlacement, pending.error());
@@ -365,13 +357,7 @@ Status Session::sign_at(const std::string& pages, double x_centre_mm, double y_c
   if (!std::isfinite(x_centre_mm) || !std::isfinite(y_centre_mm)) {
     return failure(Failure::kPlacement, "the position is not a number");
   }
-  // The seal's size is the key's seal's: the centre becomes the top-left corner once it is read.
-  if (!key_present()) return failure(Failure::kNoKey, "no USB key is present");
-  auto seal = service::read_usb_key_seal(*library_, key_.device);
-  if (!seal) return as(Failure::kNoSeal, seal.error());
-  double x = x_centre_mm - seal->info.picture.width_mm / 2.0;
-  double y = y_centre_mm - seal->info.picture.height_mm / 2.0;
-  std::vector<doc::Placement> placements;
+  std::vector<int> listed;
   if (ranges->empty()) ranges->push_back({0, page_count() - 1});
   for (const auto& range : *ranges) {
     for (int page = range.first; page <= range.last; ++page) {
@@ -380,10 +366,19 @@ Status Session::sign_at(const std::string& pages, double x_centre_mm, double y_c
                                                 " (the document has " +
                                                 std::to_string(page_count()) + ")");
       }
-      placements.push_back(doc::PositionRule{page, x, y});
+      listed.push_back(page);
     }
   }
-  return sign_with_key(std::move(placements), now);
+  // The rules take the seal's top-left corner: the centre less half the key's seal's picture.
+  return sign_with_key(
+      [&](const ses::SesSeal& seal) {
+        double x = x_centre_mm - seal.info.picture.width_mm / 2.0;
+        double y = y_centre_mm - seal.info.picture.height_mm / 2.0;
+        std::vector<doc::Placement> placements;
+        for (int page : listed) placements.push_back(doc::PositionRule{page, x, y});
+        return placements;
+      },
+      now);
 }
 
 Status Session::sign_by_keyword(const std::string& keyword, const std::string& pages,
@@ -399,7 +394,7 @@ Status Session::sign_by_keyword(const std::string& keyword, const std::string& p
                                              : doc::KeywordSelection::Kind::kPages;
   rule.selection.pages = std::move(*page_ranges);
   rule.selection.occurrences = std::move(*occurrence_ranges);
-  return sign_with_key({rule}, now);
+  return sign_with_key([&](const ses::SesSeal&) { return std::vector<doc::Placement>{rule}; }, now);
 }
 
 Status Session::sign_cross_page(double y_top_mm, Time now) {
@@ -408,7 +403,7 @@ Status Session::sign_cross_page(double y_top_mm, Time now) {
   doc::CrossPageRule rule;
   rule.y_mm = y_top_mm;
   rule.group = kCrossPageGroup;
-  return sign_with_key({rule}, now);
+  return sign_with_key([&](const ses::SesSeal&) { return std::vector<doc::Placement>{rule}; }, now);
 }
 
 // LD/T's description: certificateCopyMetaData (creator, cause, expiry "YYYY年MM月DD日") makes a
@@ -571,7 +566,7 @@ Status Session::form_add_file(const std::string& name, const std::filesystem::pa
   std::string file_name = path.filename().string();
   if (!header_value(file_name, "a file name"))
     return failure(Failure::kArgument, "a bad file name");
-  form_.push_back({name, file_name, content_type_of(file_name), std::move(*data)});
+  form_.push_back({name, file_name, api::content_type_of(file_name), std::move(*data)});
   return ok_status();
 }
 
@@ -582,7 +577,7 @@ Status Session::form_add_document(const std::string& name) {
   if (!header_value(name_, "the document's name")) {
     return failure(Failure::kArgument, "the document's name cannot go in a form");
   }
-  form_.push_back({name, name_, content_type_of(name_), *document_});
+  form_.push_back({name, name_, api::content_type_of(name_), *document_});
   return ok_status();
 }
 

@@ -122,7 +122,9 @@ class Session {
   };
   Status need_document() const;
   unsigned pin_tries_left();
-  Status sign_with_key(std::vector<doc::Placement> placements, Time now);
+  // Where the seal goes, once the key's seal (and so its picture's size) is known.
+  using PlacementsFor = std::function<std::vector<doc::Placement>(const ses::SesSeal& seal)>;
+  Status sign_with_key(const PlacementsFor& placements, Time now);
   Status replace(Bytes signed_document);
 
   std::optional<Bytes> document_;
