@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 #include "api/beast.h"
@@ -179,7 +180,9 @@ Result<HttpResponse> HttpClient::request(const std::string& method, const std::s
       if (auto s = impl_->connect(); !s) return s.error();
     }
     http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);
+    // No limit, spelled as the largest one: Boost 1.74 takes an unset limit (boost::none) as
+    // smaller than any Content-Length whose header arrives before the body.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     beast::error_code ec = impl_->exchange(request, parser);
     if (ec) {
       impl_->close();
