@@ -33,6 +33,8 @@ void add_ts_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal token init|write-seal|write-file|list`: USB keys through their SKF library.
 void add_token_commands(CLI::App& app, const GlobalOptions& options);
 void add_device_commands(CLI::App& app, const GlobalOptions& options);
+// `eseal agent`: the local service for distributed signing (api/agent/agent.h).
+void add_agent_command(CLI::App& app);
 // `eseal ofd verify --json`'s report, also attached to PDFs converted from OFD on request.
 std::string ofd_report_json(const ofd::VerifyReport& report);
 // `eseal convert`, and `eseal ofd render` on the `ofd` subcommand.

@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   add_ts_commands(app, options);
   add_token_commands(app, options);
   add_device_commands(app, options);
+  add_agent_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CommandFailure& failure) {

@@ -119,15 +119,20 @@ Result<std::string> chosen_file(bool saving) {
   return std::string(path);
 }
 
-// Where the person put the seal, through the host.
-Result<std::pair<double, double>> placed(bool cross_page) {
+// Where the person put the seal, through the host; the view goes to its page.
+struct Placed {
+  int page = 0;
+  double x = 0, y = 0;
+};
+Result<Placed> placed(Session& session, bool cross_page) {
   const auto& host = library().host;
   if (!host.place_seal) return failure(Failure::kNoViewer, "placing a seal needs the viewer");
-  double x = 0, y = 0;
-  if (!host.place_seal(host.context, cross_page ? 1 : 0, &x, &y)) {
+  Placed at{session.page()};
+  if (!host.place_seal(host.context, cross_page ? 1 : 0, &at.page, &at.x, &at.y)) {
     return failure(Failure::kArgument, "cancelled");
   }
-  return std::make_pair(x, y);
+  if (auto moved = session.go_to(at.page); !moved) return moved.error();
+  return at;
 }
 
 void use_host_pin(Session& session) {
@@ -238,20 +243,20 @@ HRSS_EXPORT void HRSSShowToolBarButton(short nIndex, int bShow) {
 HRSS_EXPORT short HRSSInsertESeal(void) {
   return run([](Session& s) -> Status {
     if (!s.is_open()) return failure(Failure::kNoDocument, "no document is open");
-    auto at = placed(false);
+    auto at = placed(s, false);
     if (!at) return at.error();
     use_host_pin(s);
-    return s.sign_at(std::to_string(s.page()), at->first, at->second, now_utc());
+    return s.sign_at(std::to_string(at->page), at->x, at->y, now_utc());
   });
 }
 
 HRSS_EXPORT short HRSSInsertPagingESeal(void) {
   return run([](Session& s) -> Status {
     if (!s.is_open()) return failure(Failure::kNoDocument, "no document is open");
-    auto at = placed(true);
+    auto at = placed(s, true);
     if (!at) return at.error();
     use_host_pin(s);
-    return s.sign_cross_page(at->second, now_utc());
+    return s.sign_cross_page(at->y, now_utc());
   });
 }
 
@@ -444,4 +449,17 @@ HRSS_EXPORT short ESEAL_HRSSRotation(void) {
 HRSS_EXPORT int ESEAL_HRSSToolBarButtonShown(short nIndex) {
   Lock lock(library().mutex);
   return library().session.button_shown(nIndex) ? 1 : 0;
+}
+
+HRSS_EXPORT const char* ESEAL_HRSSFileName(void) {
+  return text([](Session& s) -> Result<std::string> { return s.name(); });
+}
+
+HRSS_EXPORT unsigned long ESEAL_HRSSDocumentVersion(void) {
+  Lock lock(library().mutex);
+  return library().session.version();
+}
+
+HRSS_EXPORT short ESEAL_HRSSLastErrorNumber(void) {
+  return static_cast<short>(last_error.number);
 }

@@ -105,9 +105,10 @@ typedef struct ESEAL_HRSS_HOST {
   int (*ask_pin)(void* context, unsigned tries_left, char* pin, size_t size);
   /* A file to open or to save to, chosen by the person. */
   int (*choose_file)(void* context, int saving, char* path, size_t size);
-  /* Where the person put the seal on the current page: its centre in millimetres from the
-   * page's top-left corner (for a cross-page seal, only y counts). */
-  int (*place_seal)(void* context, int cross_page, double* x_mm, double* y_mm);
+  /* Where the person put the seal: the page (1-based; set to the current page on the way in)
+   * and the seal's centre in millimetres from that page's top-left corner. For a cross-page seal
+   * only y counts. */
+  int (*place_seal)(void* context, int cross_page, int* page, double* x_mm, double* y_mm);
   int (*print)(void* context);
   int (*settings)(void* context);
 } ESEAL_HRSS_HOST;
@@ -131,6 +132,12 @@ short ESEAL_HRSSPageCount(void);
 short ESEAL_HRSSZoomPercent(void);
 short ESEAL_HRSSRotation(void);
 int ESEAL_HRSSToolBarButtonShown(short nIndex);
+/* The current document's name (its file name, or the name it was opened from memory with). */
+const char* ESEAL_HRSSFileName(void);
+/* A number that changes whenever the current document does (opened, signed, closed). */
+unsigned long ESEAL_HRSSDocumentVersion(void);
+/* The error number of the calling thread's last failure (0 after a success). */
+short ESEAL_HRSSLastErrorNumber(void);
 
 #ifdef __cplusplus
 }

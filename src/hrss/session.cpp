@@ -151,6 +151,7 @@ Status Session::open(Bytes document, std::string name) {
   if (!pages) return as(Failure::kDocument, pages.error());
   if (pages->empty()) return failure(Failure::kDocument, "the document has no page");
   document_ = std::move(document);
+  ++version_;
   name_ = name.empty() ? (*format == doc::DocumentFormat::kPdf ? "document.pdf" : "document.ofd")
                        : std::move(name);
   format_ = *format;
@@ -184,6 +185,7 @@ Status Session::open_path(const std::string& path, bool network) {
 
 void Session::close() {
   document_.reset();
+  ++version_;
   name_.clear();
   pages_.clear();
   page_ = 0;
@@ -203,6 +205,7 @@ Status Session::replace(Bytes signed_document) {
   auto pages = service::page_sizes(signed_document);
   if (!pages) return as(Failure::kSign, pages.error());
   document_ = std::move(signed_document);
+  ++version_;
   pages_ = std::move(*pages);
   page_ = std::clamp(page_, 1, page_count());
   return ok_status();

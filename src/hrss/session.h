@@ -65,6 +65,8 @@ class Session {
   bool is_open() const { return document_.has_value(); }
   const Bytes& document() const { return *document_; }
   const std::string& name() const { return name_; }
+  // Changes whenever the document does (opened, signed, closed).
+  unsigned long version() const { return version_; }
   Status save_to(const std::filesystem::path& path) const;
 
   // --- the view ---
@@ -131,6 +133,7 @@ class Session {
   std::string name_;
   doc::DocumentFormat format_ = doc::DocumentFormat::kPdf;
   std::vector<doc::PageSize> pages_;
+  unsigned long version_ = 0;
   int page_ = 0, zoom_ = 100, rotation_ = 0;
   std::map<int, bool> buttons_;
   KeyChoice key_;

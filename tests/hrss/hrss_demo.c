@@ -31,8 +31,9 @@ static int ask_pin(void* context, unsigned tries_left, char* pin, size_t size) {
   return 1;
 }
 
-static int place_seal(void* context, int cross_page, double* x_mm, double* y_mm) {
+static int place_seal(void* context, int cross_page, int* page, double* x_mm, double* y_mm) {
   (void)context;
+  if (!cross_page) *page = 1; /* the person turned back to the first page */
   *x_mm = cross_page ? 0 : 150;
   *y_mm = 220;
   return 1;
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
 
   /* The PDF: the view, then seals by position, by keyword and across the pages. */
   CHECK(HRSSOpenFileByPath(argv[2], 0) == 1);
+  CHECK(strstr(argv[2], ESEAL_HRSSFileName()) != NULL);
   CHECK(ESEAL_HRSSPageCount() == 3);
   HRSSGoToLastPage();
   CHECK(HRSSGetCurrentPageNum() == 3);
@@ -94,9 +96,13 @@ int main(int argc, char** argv) {
   CHECK(HRSSIsFileSigned() == 1);
   CHECK(HRSSSignByPos("7", 60, 60) == 0);
   CHECK(HRSSSignByPos("2-x", 60, 60) == 0);
+  CHECK(ESEAL_HRSSLastErrorNumber() == HRSS_E_PLACEMENT);
   CHECK(HRSSSignByKeyword("乙方（签章）", "0", "1") == 1);
   CHECK(HRSSSignByKeyword("乙方（签章）", "1-2", "0") == 0); /* not on those pages */
-  CHECK(HRSSInsertESeal() == 1);                             /* the viewer placed it */
+  unsigned long version = ESEAL_HRSSDocumentVersion();
+  CHECK(HRSSInsertESeal() == 1); /* the viewer placed it */
+  CHECK(HRSSGetCurrentPageNum() == 1 && ESEAL_HRSSDocumentVersion() != version);
+  CHECK(ESEAL_HRSSLastErrorNumber() == 0);
   CHECK(ESEAL_HRSSSignPaging(100) == 1);
   CHECK(HRSSIsFileSigned() == 4);
   CHECK(HRSSIsPagingSigned() == 1);
