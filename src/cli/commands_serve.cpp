@@ -109,7 +109,9 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::sz::Options sz_options = api::sz::options_from(config);
   sz_options.signing = ldt_options.signing;
   sz_options.office = &office;
-  api::sz::Adapter sz({platform.platform(), sign_jobs, sz_grants, held, stored_files}, sz_options);
+  service::UsbKeyLogins usb_logins(*store);
+  api::sz::Adapter sz({platform.platform(), sign_jobs, sz_grants, held, stored_files, usb_logins},
+                      sz_options);
 
   // The native REST API and the web console's accounts.
   service::Console console(*store, api::rest::console_settings(config));
@@ -192,10 +194,11 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
       }
     };
     std::vector<const service::TaskKind*> kinds = {
-        &service::activation_kind(),  &service::token_kind(),
-        &service::session_kind(),     &service::delegation_kind(),
-        &service::sz_grant_kind(),    &service::held_signature_kind(),
-        &service::stored_file_kind(), &service::console_session_kind()};
+        &service::activation_kind(),   &service::token_kind(),
+        &service::session_kind(),      &service::delegation_kind(),
+        &service::sz_grant_kind(),     &service::held_signature_kind(),
+        &service::stored_file_kind(),  &service::console_session_kind(),
+        &service::usb_key_login_kind()};
     for (const service::TaskKind* kind : service::filing::expiring_kinds()) kinds.push_back(kind);
     for (const service::TaskKind* kind : kinds) {
       report(kind->name + " tasks", tasks.sweep(*kind, now));

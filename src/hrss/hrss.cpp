@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/file.h"
+#include "crypto/encoding.h"
 #include "hrss/session.h"
 #include "pki/certificate.h"
 
@@ -458,6 +459,33 @@ HRSS_EXPORT const char* ESEAL_HRSSFileName(void) {
 HRSS_EXPORT unsigned long ESEAL_HRSSDocumentVersion(void) {
   Lock lock(library().mutex);
   return library().session.version();
+}
+
+HRSS_EXPORT const char* ESEAL_HRSSGetCertificate(void) {
+  return text([](Session& s) -> Result<std::string> {
+    auto certificate = s.certificate();
+    if (!certificate) return certificate.error();
+    return crypto::to_base64(certificate->der());
+  });
+}
+
+HRSS_EXPORT const char* ESEAL_HRSSGetCertSerial(void) {
+  return text([](Session& s) -> Result<std::string> {
+    auto certificate = s.certificate();
+    if (!certificate) return certificate.error();
+    return certificate->serial_hex();
+  });
+}
+
+HRSS_EXPORT const char* ESEAL_HRSSSignData(const char* szDataB64) {
+  return text([&](Session& s) -> Result<std::string> {
+    auto data = crypto::from_base64(string_of(szDataB64));
+    if (!data || data->empty()) return failure(Failure::kArgument, "the data is not base64");
+    use_host_pin(s);
+    auto signature = s.sign_data(*data);
+    if (!signature) return signature.error();
+    return crypto::to_base64(*signature);
+  });
 }
 
 HRSS_EXPORT short ESEAL_HRSSLastErrorNumber(void) {

@@ -136,6 +136,14 @@ int ESEAL_HRSSToolBarButtonShown(short nIndex);
 const char* ESEAL_HRSSFileName(void);
 /* A number that changes whenever the current document does (opened, signed, closed). */
 unsigned long ESEAL_HRSSDocumentVersion(void);
+/* The key's signing certificate (base64 of its DER) and its serial number (hex: DB4403's
+ * mediaNo), read without the PIN. */
+const char* ESEAL_HRSSGetCertificate(void);
+const char* ESEAL_HRSSGetCertSerial(void);
+/* SM3withSM2 (the default user id) over the base64 `szDataB64` with the key, the PIN asked
+ * through the host: a login statement (DB4403 LOGIN-04's signData) or other data a business
+ * system has the person sign. Base64 of the DER signature; "" on failure. */
+const char* ESEAL_HRSSSignData(const char* szDataB64);
 /* The error number of the calling thread's last failure (0 after a success). */
 short ESEAL_HRSSLastErrorNumber(void);
 

@@ -302,6 +302,28 @@ Result<std::string> Session::key_id() {
   return info->serial;
 }
 
+Result<pki::Certificate> Session::certificate() {
+  if (!key_present()) return failure(Failure::kNoKey, "no USB key is present");
+  auto device = library_->connect(key_.device);
+  if (!device) return as(Failure::kNoKey, device.error());
+  auto application = (*device)->open_application();
+  if (!application) return as(Failure::kNoSeal, application.error());
+  auto containers = (*application)->containers();
+  if (!containers) return as(Failure::kNoSeal, containers.error());
+  if (containers->empty()) return failure(Failure::kNoSeal, "the USB key holds no container");
+  auto certificate = (*application)->certificate(containers->front());
+  if (!certificate) return as(Failure::kNoSeal, certificate.error());
+  return certificate;
+}
+
+Result<Bytes> Session::sign_data(ByteView data) {
+  auto key = open_key();
+  if (!key) return key.error();
+  auto signature = key->signer->sign(data);
+  if (!signature) return as(Failure::kSign, signature.error());
+  return signature;
+}
+
 Result<std::string> Session::seal_id() {
   if (!key_present()) return failure(Failure::kNoKey, "no USB key is present");
   auto seal = service::read_usb_key_seal(*library_, key_.device);
@@ -320,20 +342,15 @@ unsigned Session::pin_tries_left() {
 
 // --- signing -------------------------------------------------------------------------------------
 
-Status Session::sign_with_key(const PlacementsFor& placements, Time now) {
-  if (auto s = need_document(); !s) return s;
+Result<service::UsbKeySeal> Session::open_key() {
   if (!key_present()) return failure(Failure::kNoKey, "no USB key is present");
   // The PIN is asked again while the key counts wrong ones down, until it locks.
   unsigned tries_left = 0;
-  std::optional<service::UsbKeySeal> key;
-  while (!key) {
+  for (;;) {
     auto pin = ask(pin_source_, tries_left);
     if (!pin) return pin.error();
     auto opened = service::open_usb_key_seal(*library_, key_.device, *pin);
-    if (opened) {
-      key = std::move(*opened);
-      break;
-    }
+    if (opened) return opened;
     if (opened.error().code != keys::kDevicePinIncorrect) {
       Failure kind = opened.error().code == keys::kDevicePinLocked ? Failure::kPin
                      : opened.error().kind == ErrorKind::kNotFound ? Failure::kNoSeal
@@ -343,6 +360,12 @@ Status Session::sign_with_key(const PlacementsFor& placements, Time now) {
     tries_left = pin_tries_left();
     if (tries_left == 0) return as(Failure::kPin, opened.error());
   }
+}
+
+Status Session::sign_with_key(const PlacementsFor& placements, Time now) {
+  if (auto s = need_document(); !s) return s;
+  auto key = open_key();
+  if (!key) return key.error();
   service::SealSignature request{placements(key->seal), &key->seal, doc::SignatureFormat::kSes, "",
                                  ""};
   auto pending = service::prepare_seal(*document_, request, key->signer->certificate(), now);
@@ -457,13 +480,8 @@ Status Session::lock(const std::string& description, Time now) {
       copy = std::move(request);
     }
   }
-  if (!key_present()) return failure(Failure::kNoKey, "no USB key is present");
-  auto pin = ask(pin_source_, 0);
-  if (!pin) return pin.error();
-  auto key = service::open_usb_key_seal(*library_, key_.device, *pin);
-  if (!key)
-    return as(key.error().code == keys::kDevicePinIncorrect ? Failure::kPin : Failure::kNoKey,
-              key.error());
+  auto key = open_key();
+  if (!key) return key.error();
   const pki::Certificate& signer = key->signer->certificate();
   auto pending = copy ? service::prepare_certified_copy(*document_, *copy, signer, now)
                       : service::prepare_lock(*document_, signer, now);

@@ -18,6 +18,7 @@
 #include "doc/document_format.h"
 #include "doc/placement.h"
 #include "keys/skf.h"
+#include "service/usb_key.h"
 #include "service/verification.h"
 #include "ses/verify.h"
 
@@ -89,6 +90,11 @@ class Session {
   bool key_present();
   Result<std::string> key_id();   // the key's serial number
   Result<std::string> seal_id();  // the esID of the seal in HRSS_ESEAL
+  // The signing certificate of the key's first container (read without the PIN).
+  Result<pki::Certificate> certificate();
+  // SM3withSM2 over `data` with the key (the PIN asked through the host): a login statement
+  // (DB4403 LOGIN-04) or anything else a business system has the person sign. DER.
+  Result<Bytes> sign_data(ByteView data);
 
   // --- signing with the key (each replaces the document with the signed one) ---
   Status sign_at(const std::string& pages, double x_centre_mm, double y_centre_mm, Time now);
@@ -124,6 +130,8 @@ class Session {
   };
   Status need_document() const;
   unsigned pin_tries_left();
+  // The key logged in, its seal and signer: the PIN asked until right, cancelled or locked.
+  Result<service::UsbKeySeal> open_key();
   // Where the seal goes, once the key's seal (and so its picture's size) is known.
   using PlacementsFor = std::function<std::vector<doc::Placement>(const ses::SesSeal& seal)>;
   Status sign_with_key(const PlacementsFor& placements, Time now);

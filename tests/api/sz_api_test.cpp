@@ -103,6 +103,7 @@ class SzTest : public coss::test::PhoneTest {
 
     held_ = std::make_unique<service::HeldSignatures>(world_.store());
     files_ = std::make_unique<service::StoredFiles>(world_.store());
+    usb_logins_ = std::make_unique<service::UsbKeyLogins>(world_.store());
     eseal::tsa::Settings tsa_settings;
     tsa_settings.policy = "2.999.1.1";
     time_stamps_ = std::make_unique<service::LocalTimeStampAuthority>(
@@ -111,8 +112,9 @@ class SzTest : public coss::test::PhoneTest {
     options.public_url = world_.url();
     options.signing.time_stamps = time_stamps_.get();
     options.max_file_size = 2u << 20;
-    adapter_ = std::make_unique<Adapter>(
-        Services{world_.platform().platform(), world_.jobs(), *grants_, *held_, *files_}, options);
+    adapter_ = std::make_unique<Adapter>(Services{world_.platform().platform(), world_.jobs(),
+                                                  *grants_, *held_, *files_, *usb_logins_},
+                                         options);
     ServerOptions server;
     server.port = 0;
     server.workers = 2;
@@ -241,6 +243,7 @@ class SzTest : public coss::test::PhoneTest {
   std::unique_ptr<service::SzGrants> grants_;
   std::unique_ptr<service::HeldSignatures> held_;
   std::unique_ptr<service::StoredFiles> files_;
+  std::unique_ptr<service::UsbKeyLogins> usb_logins_;
   std::unique_ptr<service::LocalTimeStampAuthority> time_stamps_;
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<Server> server_;
@@ -507,8 +510,12 @@ TEST_F(SzTest, ALoginIsASignedStatementAndCanBeCancelled) {
   EXPECT_TRUE(
       crypto::sm2_verify(*key, job->front().data, *crypto::from_base64(result.field("signValue")))
           .ok());
-  // Scene 04 and 05 sign on media this deployment has not configured.
-  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"scene":"04")", false)).code, "T000037");
+  // Scene 04 is a USB key's login (which wants the key's mediaNo); 05, the server's crypto
+  // device, logs nobody in.
+  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"scene":"04")", false)).code, "T000001");
+  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"scene":"05")", false)).code, "T000001");
+  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"scene":"04","searchType":"01")", false)).code,
+            "T000001");
   EXPECT_EQ(call("genGetScanStatusById", with_grant(R"(,"signTaskId":"12345")", false)).code,
             "T000029");
 }
@@ -670,6 +677,68 @@ TEST_F(SzTest, AUsbKeySignsTheDigestWithSearchType02) {
   EXPECT_TRUE(summary->valid());
   EXPECT_EQ(summary->signatures.front().seal_id, "TEST-USBKEY-SEAL");
   EXPECT_EQ(summary->signatures.front().signer, "C=CN,O=某单位,CN=USBKey章");
+  ::unsetenv("ESEAL_SOFTSKF_DIR");
+}
+
+// LOGIN-04: the organization's USB key signs the statement genGetLoginQRCode gives out; the
+// login is who the key's certificate names, for the organization of the grant.
+TEST_F(SzTest, AUsbKeyLogsInBySigningTheStatement) {
+  eseal::test::TempDir key_dir;
+  ::setenv("ESEAL_SOFTSKF_DIR", key_dir.path().c_str(), 1);
+  auto skf = keys::SkfLibrary::load(ESEAL_SOFTSKF_PATH);
+  ASSERT_TRUE(skf.ok()) << skf.error().message;
+  ASSERT_TRUE((*skf)->make_device("ukey2", "登录").ok());
+  auto device = (*skf)->connect("ukey2");
+  ASSERT_TRUE(device.ok());
+  ASSERT_TRUE((*device)->authenticate(to_bytes("1234567812345678")).ok());
+  ASSERT_TRUE((*device)->create_application("HRSS", "88888888", "12345678", 3).ok());
+  auto app = (*device)->open_application("HRSS");
+  ASSERT_TRUE(app.ok());
+  ASSERT_TRUE((*app)->verify_pin("12345678").ok());
+  ASSERT_TRUE((*app)->create_container("ESEAL").ok());
+  auto key = (*app)->generate_key("ESEAL");
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  auto registered = org_seal(*key, "C=CN,O=某单位,CN=王五", "TEST-USBKEY-LOGIN", 2, {});
+  ASSERT_TRUE(registered.ok()) << registered.error().message;
+
+  EXPECT_EQ(call("genGetLoginQRCode", with_grant(R"(,"scene":"01","searchType":"02")")).code,
+            "T000001");
+  EXPECT_EQ(
+      call("genGetLoginQRCode", with_grant(R"(,"scene":"01","searchType":"02","mediaNo":"0FF")"))
+          .code,
+      "T000004");
+  Answer asked =
+      call("genGetLoginQRCode", with_grant(R"(,"scene":"01","searchType":"02","mediaNo":")" +
+                                           registered->serial_hex() + "\""));
+  ASSERT_TRUE(asked.ok()) << asked.code << " " << asked.msg;
+  std::string task = asked.field("signTaskId");
+  std::string statement = to_string(*crypto::from_base64(asked.field("signData")));
+  EXPECT_NE(statement.find("登录确认"), std::string::npos) << statement;
+  EXPECT_NE(statement.find(task), std::string::npos) << statement;
+  std::string by_task = R"(,"signTaskId":")" + task + "\"";
+  EXPECT_EQ(call("genGetScanStatusById", with_grant(by_task)).field("scanStatus"), "0");
+  EXPECT_EQ(call("genGetTaskResult", with_grant(by_task)).code, "T000029");
+
+  // The key signs SM3(Z || statement) inside; another statement's signature is refused.
+  auto z_digest = crypto::sm2_signing_digest(*key, as_bytes(statement));
+  ASSERT_TRUE(z_digest.ok());
+  auto signature = (*app)->sign_digest("ESEAL", *z_digest);
+  ASSERT_TRUE(signature.ok()) << signature.error().message;
+  auto other = (*app)->sign_digest("ESEAL", *crypto::sm2_signing_digest(*key, as_bytes("别的")));
+  EXPECT_EQ(
+      call("genGetTaskResult", with_grant(by_task + R"(,"signValue":")" + b64(*other) + "\"")).code,
+      "T000024");
+  Answer result =
+      call("genGetTaskResult", with_grant(by_task + R"(,"signValue":")" + b64(*signature) + "\""));
+  ASSERT_TRUE(result.ok()) << result.code << " " << result.msg;
+  EXPECT_EQ(result.field("name"), "王五");
+  EXPECT_EQ(result.field("sealType"), "2");
+  EXPECT_EQ(result.field("isLegalPerson"), "-1");
+  EXPECT_FALSE(result.field("organizationName").empty());
+  EXPECT_EQ(call("genGetScanStatusById", with_grant(by_task)).field("scanStatus"), "1");
+  // Asked again, the login answers as it was, without a signature.
+  EXPECT_EQ(call("genGetTaskResult", with_grant(by_task)).field("signValue"),
+            result.field("signValue"));
   ::unsetenv("ESEAL_SOFTSKF_DIR");
 }
 

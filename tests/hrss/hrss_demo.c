@@ -39,6 +39,18 @@ static int place_seal(void* context, int cross_page, int* page, double* x_mm, do
   return 1;
 }
 
+/* Writes `text` (which must not be empty) to dir/name. */
+static void write_text(const char* dir, const char* name, const char* text) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  CHECK(text != NULL && *text != '\0');
+  FILE* f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (!f) return;
+  fputs(text, f);
+  fclose(f);
+}
+
 static void save(const char* dir, const char* name) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -66,6 +78,15 @@ int main(int argc, char** argv) {
   CHECK(strlen(HRSSGetESealId()) > 0);
   printf("seal %s\n", HRSSGetESealId());
   CHECK(ESEAL_HRSSSetTrust(argv[6]) == 1);
+  /* A login (DB4403 LOGIN-04): the certificate's serial, and a statement signed after the PIN. */
+  CHECK(strlen(ESEAL_HRSSGetCertSerial()) > 0);
+  printf("certificate serial %s\n", ESEAL_HRSSGetCertSerial());
+  write_text(out, "login-cert.b64", ESEAL_HRSSGetCertificate());
+  int asked_before = pins_asked;
+  write_text(out, "login.sig", ESEAL_HRSSSignData("55m75b2V56Gu6K6k")); /* "登录确认" */
+  CHECK(pins_asked == asked_before + 1);
+  CHECK(strcmp(ESEAL_HRSSSignData("not base64!"), "") == 0);
+  CHECK(ESEAL_HRSSLastErrorNumber() == HRSS_E_ARGUMENT);
 
   /* Nothing open yet. */
   CHECK(HRSSSignByPos("1", 50, 50) == 0);

@@ -32,6 +32,11 @@ ESEAL_SKF_LIBRARY="$(dirname "$ESEAL")/libeseal-softskf.so" expect 0 "$DEMO" 123
 contains "seal ES-HRSS-1"
 contains "0 failed"
 
+# The login statement the key signed verifies under the key's certificate.
+"$OPENSSL" base64 -d -A -in out/login-cert.b64 -out login-cert.der || fail "the certificate is not base64"
+printf '登录确认' >login.txt
+expect 0 "$ESEAL" verify-data --cert login-cert.der --in login.txt --sig out/login.sig
+
 expect 0 "$ESEAL" pdf verify out/stamped.pdf --ca ca/root.pem
 contains "合同章"
 expect 0 "$ESEAL" ofd verify out/stamped.ofd --ca ca/root.pem

@@ -3,8 +3,10 @@
 // allows it in the viewer, opens its contract through the agent, the person turns to page 2,
 // places the seal with the mouse, gives a wrong PIN and then the right one, and the page posts
 // the signed contract to its endpoint; a reload needs no new pairing; what a page may not do is
-// refused; a question the person cancels fails the function; a pairing revoked in the viewer
-// ends the token. Screenshots of each step go to $SHOTS.
+// refused; a login statement signed by the key (PIN in the viewer) verifies; a question the
+// person cancels fails the function; a pairing revoked in the viewer ends the token. Screenshots
+// of each step go to $SHOTS.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -111,6 +113,25 @@ const count = await page.evaluate(async () => {
 });
 check(count === 1, `after a reload: ${count}`);
 check(await viewer.locator('#pairing-list li').count() === 0, 'a paired page asked again');
+
+// A login statement signed by the key, the PIN given in the viewer, verified by eseal.
+const statement = '登录确认：某某科技有限公司以USBKey登录合同管理系统';
+const login = page.evaluate((b64) => loginFlow(b64), Buffer.from(statement).toString('base64'));
+await viewer.locator('#prompt-title', { hasText: 'PIN' }).waitFor();
+await viewer.fill('#pin', '12345678');
+await viewer.press('#pin', 'Enter');
+const l = await login;
+check(l.error === null && /^[0-9A-F]+$/.test(l.serial), `login: ${JSON.stringify(l)}`);
+writeFileSync('login.txt', statement);
+writeFileSync('login.sig', l.signature);
+writeFileSync('login-cert.der', Buffer.from(l.certificate, 'base64'));
+try {
+  execFileSync(env.ESEAL, ['verify-data', '--cert', 'login-cert.der', '--in', 'login.txt', '--sig', 'login.sig'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  check(true, 'the login signature verifies');
+} catch (e) {
+  check(false, `the login signature: ${e.stdout}${e.stderr}`);
+}
 
 // What a page may not make the agent do.
 const o = await page.evaluate(() => overreach());

@@ -75,7 +75,7 @@ want 403 "the viewer's events from a page" GET /viewer/api/events \
 want 200 "the viewer's events with its key" GET /viewer/api/events -H "X-Eseal-Viewer: $viewer_key"
 want 200 "the SDK" GET /viewer/hrss.js
 
-VIEWER=$viewer BIZ=$biz EVIL=$evil AGENT=$agent_url CHROMIUM=$CHROMIUM WEB_DIR=$WEB_DIR \
+ESEAL=$ESEAL VIEWER=$viewer BIZ=$biz EVIL=$evil AGENT=$agent_url CHROMIUM=$CHROMIUM WEB_DIR=$WEB_DIR \
   SHOTS=$ROOT/build/web-screenshots/agent node "$ROOT/tests/web/agent.mjs" ||
   fail "the browser test failed (screenshots in $ROOT/build/web-screenshots/agent); the agent's log ends:
 $(tail -n 20 agent.err)"

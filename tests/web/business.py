@@ -48,6 +48,18 @@ async function signFlow() {
   log('posted ' + r.posted);
   return r;
 }
+// A login with the USB key (DB4403 LOGIN-04): the page has the key sign the statement the
+// platform gave it (here made up) and sends the signature back with the certificate's serial.
+async function loginFlow(statementB64) {
+  await sdk;
+  const hrss = await HRSS.connect({ agent: AGENT });
+  return {
+    serial: await hrss.ESEAL_HRSSGetCertSerial(),
+    certificate: await hrss.ESEAL_HRSSGetCertificate(),
+    signature: await hrss.ESEAL_HRSSSignData(statementB64),
+    error: hrss.lastError,
+  };
+}
 // What a page may not make the agent do.
 async function overreach() {
   await sdk;

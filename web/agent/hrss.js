@@ -27,6 +27,7 @@
     'ESEAL_HRSSOpenFileFromMemory', 'ESEAL_HRSSSaveFileTo', 'ESEAL_HRSSSignPaging',
     'ESEAL_HRSSCurrentFile', 'ESEAL_HRSSPageCount', 'ESEAL_HRSSZoomPercent', 'ESEAL_HRSSRotation',
     'ESEAL_HRSSToolBarButtonShown', 'ESEAL_HRSSFileName', 'ESEAL_HRSSDocumentVersion',
+    'ESEAL_HRSSGetCertificate', 'ESEAL_HRSSGetCertSerial', 'ESEAL_HRSSSignData',
   ];
   const DEFAULT_AGENT = 'http://127.0.0.1:17480';
 

@@ -909,6 +909,12 @@ void Agent::Impl::add_functions() {
            return Reply::of(ESEAL_HRSSToolBarButtonShown(static_cast<short>(a.i(0))), false);
          }}},
       {"ESEAL_HRSSFileName", F{"", t(ESEAL_HRSSFileName)}},
+      {"ESEAL_HRSSGetCertificate", F{"", t(ESEAL_HRSSGetCertificate)}},
+      {"ESEAL_HRSSGetCertSerial", F{"", t(ESEAL_HRSSGetCertSerial)}},
+      {"ESEAL_HRSSSignData", F{"s",
+                               [](const Args& a, const std::string&) {
+                                 return Reply::of_text(ESEAL_HRSSSignData(a.s(0).c_str()));
+                               }}},
       {"ESEAL_HRSSDocumentVersion",
        F{"",
          [](const Args&, const std::string&) {

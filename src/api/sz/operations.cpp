@@ -196,12 +196,11 @@ Result<Document> document_of(std::string_view text, std::string_view key, std::s
   return Document{std::move(*bytes), *format};
 }
 
-// Scene codes of appendix A.2; 04 (USB key) and 05 (crypto device) sign on media this
-// deployment has not configured.
+// Scene codes of appendix A.2: 04 is a USB key's (searchType 02), 05 the server's crypto
+// device's (searchType 03).
 Status check_scene(const std::string& scene) {
-  if (scene == "04") return fail(code::kLibrary, {"USBKey介质未配置（scene 04）"});
-  if (scene == "05") return fail(code::kLibrary, {"服务器密码机未配置（scene 05）"});
-  if (scene != "01" && scene != "02" && scene != "03" && scene != "99") {
+  if (scene != "01" && scene != "04" && scene != "05" && scene != "02" && scene != "03" &&
+      scene != "99") {
     return fail(code::kBadParameter, {"scene", "应为附录A.2的编码：" + scene});
   }
   return ok_status();
@@ -326,8 +325,6 @@ class Call {
     if (!grant) return grant.error();
     auto scene = scene_of();
     if (!scene) return scene.error();
-    // Whoever confirms is reported as the organization's: only its seal holder may.
-    if (grant->user_id.empty()) return fail(code::kUserCheck, {"授权码未指定持章人"});
     auto random = crypto::random_bytes(8);
     if (!random) return server_error(random.error());
     std::uint64_t number = 0;
@@ -335,6 +332,12 @@ class Call {
     // A positive Long, as table 7 types signTaskId, of 18 or 19 digits.
     number = number % 9'000'000'000'000'000'000ULL + 100'000'000'000'000'000ULL;
     std::string task_id = std::to_string(number);
+    auto search = search_type(*scene);
+    if (!search) return search.error();
+    if (*search == "02") return usb_key_login(*grant, task_id);
+    if (*search != "01") return fail(code::kBadParameter, {"searchType", "登录应为01或02"});
+    // Whoever confirms is reported as the organization's: only its seal holder may.
+    if (grant->user_id.empty()) return fail(code::kUserCheck, {"授权码未指定持章人"});
     auto secret = s_.grants.task_secret(*grant, task_id);
     if (!secret) return server_error(secret.error());
 
@@ -385,10 +388,95 @@ class Call {
     return d;
   }
 
+  // LOGIN-04: a login with the organization's USB key (searchType 02, mediaNo the serial of its
+  // certificate, as in genCalculateFileHash): the statement the key signs comes back as signData
+  // (base64 of its UTF-8), and genGetTaskResult takes the key's signValue over it.
+  Answer usb_key_login(const service::SzGrant& grant, const std::string& task_id) {
+    std::string media_no = text_of(content_, "mediaNo");
+    if (media_no.empty() || media_no == "-1") {
+      return fail(code::kBadParameter, {"mediaNo", "searchType为02时应为USBKey证书序列号"});
+    }
+    auto seal = usb_key_seal_for(grant, 0, media_no);
+    if (!seal) return seal.error();
+    std::string statement = "登录确认：" + grant.org_name + "（" + grant.credit_code +
+                            "）以USBKey（证书序列号" + seal->signer_cert->serial_hex() +
+                            "）登录第三方系统" + caller_.name + "，任务" + task_id + "，" +
+                            format_china(now_);
+    auto login = s_.usb_logins.challenge(caller_, task_id, statement, seal->id,
+                                         now_ + options_.task_lifetime, now_);
+    if (!login) return server_error(login.error());
+    Data d = object();
+    auto& a = d.GetAllocator();
+    put(d, a, "signTaskId", task_id);
+    put(d, a, "qrCode", "");
+    put(d, a, "signData", crypto::to_base64(as_bytes(statement)));
+    return d;
+  }
+
+  // The USB-key login signTaskId names, if it names one (else the QR task's jobs answer).
+  Result<std::optional<service::UsbKeyLogin>> usb_key_login_of() {
+    std::string task = text_of(content_, "signTaskId");
+    if (task.empty()) return std::optional<service::UsbKeyLogin>();
+    auto login = s_.usb_logins.find(caller_, task, now_);
+    if (!login) {
+      if (login.error().kind == ErrorKind::kNotFound) return std::optional<service::UsbKeyLogin>();
+      return server_error(login.error());
+    }
+    return std::optional<service::UsbKeyLogin>(std::move(*login));
+  }
+
+  // LOGIN-03 for a USB-key login: the key's signValue checked against the seal's certificate,
+  // then the organization, the certificate's holder and the seal.
+  Answer usb_key_login_result(const service::SzGrant& grant, service::UsbKeyLogin login) {
+    if (login.state == "EXPIRED") return fail(code::kTaskExpired);
+    auto seal = s_.platform.seals.find(login.seal_id, now_);
+    if (!seal) return server_error(seal.error());
+    if (!seal->signer_cert) return fail(code::kNoSeal);
+    if (login.state != "SIGNED") {
+      std::string value = text_of(content_, "signValue");
+      if (value.empty())
+        return fail(code::kTaskFailed, {"任务尚未确认：请以USBKey对signData签名后提供signValue"});
+      auto signature = crypto::from_base64(value);
+      if (!signature) return fail(code::kBadParameter, {"signValue", "不是base64编码"});
+      auto signed_login =
+          s_.usb_logins.sign(caller_, login.number, *signature, *seal->signer_cert, now_);
+      if (!signed_login) {
+        if (signed_login.error().kind == ErrorKind::kVerificationFailed ||
+            signed_login.error().kind == ErrorKind::kInvalidInput) {
+          return fail(code::kBadSignValue);
+        }
+        return server_error(signed_login.error());
+      }
+      login = std::move(*signed_login);
+    }
+    Data d = object();
+    auto& a = d.GetAllocator();
+    put(d, a, "name", seal->signer_cert->subject().get("CN"));
+    put(d, a, "idNumber", "");
+    put(d, a, "organizationCode", grant.credit_code);
+    put(d, a, "organizationName", grant.org_name);
+    put(d, a, "phone", "");
+    put(d, a, "sealType", std::to_string(seal->seal.info.type));
+    put(d, a, "isLegalPerson", "-1");
+    put(d, a, "sealImg", crypto::to_base64(seal->seal.info.picture.data));
+    put(d, a, "signValue", crypto::to_base64(login.signature));
+    return d;
+  }
+
   // LOGIN-02: 0 not scanned, 1 confirmed, 2 expired, 3 cancelled, 4 scanned not confirmed.
   Answer scan_status() {
     auto grant = checked_grant(false);
     if (!grant) return grant.error();
+    auto login = usb_key_login_of();
+    if (!login) return login.error();
+    if (*login) {
+      Data d = object();
+      put(d, d.GetAllocator(), "scanStatus",
+          (*login)->state == "SIGNED"    ? "1"
+          : (*login)->state == "EXPIRED" ? "2"
+                                         : "0");
+      return d;
+    }
     auto jobs = task_jobs(*grant);
     if (!jobs) return jobs.error();
     Data d = object();
@@ -400,6 +488,9 @@ class Call {
   Answer task_result() {
     auto grant = checked_grant(false);
     if (!grant) return grant.error();
+    auto login = usb_key_login_of();
+    if (!login) return login.error();
+    if (*login) return usb_key_login_result(*grant, std::move(**login));
     auto jobs = task_jobs(*grant);
     if (!jobs) return jobs.error();
     std::string status = scan_status_of(*jobs);
@@ -448,11 +539,9 @@ class Call {
     if (!grant) return grant.error();
     auto scene = scene_of();
     if (!scene) return scene.error();
-    std::string search = text_of(content_, "searchType");
-    if (search.empty()) search = "01";
-    if (search != "01" && search != "02" && search != "03") {
-      return fail(code::kBadParameter, {"searchType", "应为01、02或03"});
-    }
+    auto searched = search_type(*scene);
+    if (!searched) return searched.error();
+    const std::string& search = *searched;
     // 02: the seal whose signer certificate is the USB key's (mediaNo, its serial number): the
     // key signs the digests on the client (GENSIGN-03) and genDetachedFile takes the signValue.
     // 03: the seal whose key is on this server's crypto device (GENSIGN-04).
@@ -925,6 +1014,21 @@ class Call {
   }
 
   // The content's scene (appendix A.2; 01 when absent), one this deployment can serve.
+  // Who signs: searchType (01 the phone, 02 a USB key, 03 the server's crypto device), implied
+  // by scenes 04 and 05 when absent and refused when it contradicts them.
+  Result<std::string> search_type(const std::string& scene) const {
+    std::string search = text_of(content_, "searchType");
+    std::string implied = scene == "04" ? "02" : scene == "05" ? "03" : "";
+    if (search.empty()) search = implied.empty() ? "01" : implied;
+    if (search != "01" && search != "02" && search != "03") {
+      return fail(code::kBadParameter, {"searchType", "应为01、02或03"});
+    }
+    if (!implied.empty() && search != implied) {
+      return fail(code::kBadParameter, {"searchType", "场景" + scene + "应为" + implied});
+    }
+    return search;
+  }
+
   Result<std::string> scene_of() const {
     std::string scene = text_of(content_, "scene");
     if (scene.empty()) scene = "01";
@@ -1211,7 +1315,7 @@ class Call {
     const service::RegisteredSeal* refused = nullptr;
     Error why = std::move(none);
     for (const auto& seal : **seals) {
-      if (seal.seal.info.type != type || !seal.signer_cert || !fits(seal)) continue;
+      if ((type != 0 && seal.seal.info.type != type) || !seal.signer_cert || !fits(seal)) continue;
       auto s = service::check_usable(seal, caller_, now_);
       if (s) return seal;
       if (!refused) {
@@ -1253,7 +1357,8 @@ class Call {
         grant, type,
         [&](const auto& seal) { return normal(seal.signer_cert->serial_hex()) == wanted; },
         fail(code::kNoSeal,
-             {"没有证书序列号为" + serial + "的" + std::to_string(type) + "类USBKey印章"}));
+             {"没有证书序列号为" + serial + "的" +
+              (type == 0 ? std::string() : std::to_string(type) + "类") + "USBKey印章"}));
   }
 
   // GENSIGN-04: the crypto device's signature of a held digest, when its seal's key is there.

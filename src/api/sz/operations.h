@@ -25,6 +25,7 @@
 #include "service/signing.h"
 #include "service/stored_files.h"
 #include "service/sz_grants.h"
+#include "service/usb_key_logins.h"
 
 namespace eseal::render {
 class OfficeConverter;
@@ -62,6 +63,7 @@ struct Services {
   service::SzGrants& grants;
   service::HeldSignatures& held;
   service::StoredFiles& files;
+  service::UsbKeyLogins& usb_logins;
 };
 
 struct Outcome {
