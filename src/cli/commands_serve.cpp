@@ -64,7 +64,8 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   keys::Kek kek = data_folder_kek(global, config.data.dir);
   auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
   service::StorePlatform platform(*store, kek, config.data.dir);
-  platform.use_device_keys(device_keys(config));
+  std::shared_ptr<service::DeviceKeys> device = device_keys(config);
+  platform.use_device_keys(device);
   auto time_stamps = need(api::tsa::authority_from(config, platform));
   ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
   // The national platform's filing operations on the same door; seals made by applySeal wait for
@@ -129,7 +130,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
                        kek, *upstream);
   }
   api::rest::Adapter rest({platform.platform(), console, *store, sign_jobs, coss_users,
-                           filing_run ? &*filing_run : nullptr},
+                           filing_run ? &*filing_run : nullptr, device.get()},
                           rest_options);
 
   api::ServerOptions server_options = api::server_options(config);

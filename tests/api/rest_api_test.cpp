@@ -509,6 +509,13 @@ TEST(RestApi, ASealAdministratorRegistersASealMadeElsewhere) {
   EXPECT_NE(wrong_cert.body.find("not a signer certificate"), std::string::npos);
   expect_error_shape(seal_admin.call("POST", route, body(der, R"(,"app":"NOPE")")), 404,
                      "not_found");
+  expect_error_shape(seal_admin.call("POST", route, body(der, R"(,"creditCode":"NOPE")")), 404,
+                     "not_found");
+  // A key index names a key of the server's crypto device, which this server has not.
+  expect_error_shape(seal_admin.call("POST", route, body(der, R"(,"keyIndex":3)")), 409,
+                     "no_device");
+  expect_error_shape(seal_admin.call("POST", route, body(der, R"(,"keyIndex":-1)")), 400,
+                     "invalid_input");
 
   HttpResponse made = seal_admin.call("POST", route, body(der));
   ASSERT_EQ(made.status, 201) << made.body;

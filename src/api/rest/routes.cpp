@@ -773,8 +773,11 @@ Response Adapter::Api::make_seal(Context& c) {
 }
 
 // A seal made elsewhere, registered as `eseal seal register` does (service::register_seal):
-// `{seal: base64 DER, certificate?: PEM, app?: syscode}`. Its key stays where it is (a USB key,
-// another server); the platform verifies with the seal and keeps its status.
+// `{seal: base64 DER, certificate?: PEM, app?: syscode, creditCode?, keyIndex?}`. Without
+// keyIndex its key stays where it is (a USB key, another server) and the platform verifies with
+// the seal and keeps its status; with it, the key is that index of the server's crypto device
+// ([keys] provider = "sdf"), checked to be the certificate's, and the platform signs with it.
+// creditCode registers it to that organization (DB4403).
 Response Adapter::Api::register_seal(Context& c) {
   Body body = read_body(c.request);
   if (body.refused) return *body.refused;
@@ -782,7 +785,11 @@ Response Adapter::Api::register_seal(Context& c) {
   auto encoded = required_text(o, "seal");
   auto pem = text_field(o, "certificate");
   auto syscode = text_field(o, "app");
-  if (const Error* e = first_error(encoded, pem, syscode)) return refusal(*e);
+  auto credit_code = text_field(o, "creditCode");
+  auto key_index = int_field(o, "keyIndex", 0, 0, 65535);
+  if (const Error* e = first_error(encoded, pem, syscode, credit_code, key_index)) {
+    return refusal(*e);
+  }
   auto der = crypto::from_base64(*encoded);
   if (!der) return error(400, "invalid_input", "seal must be the SES_Seal's DER in base64");
   service::SealToRegister what;
@@ -800,7 +807,28 @@ Response Adapter::Api::register_seal(Context& c) {
     what.app_id = app->id;
     what.note = "; app=" + **syscode;
   }
-  auto record = service::register_seal(s_.store, what, std::nullopt, c.actor(), c.now);
+  if (*credit_code && !(*credit_code)->empty()) {
+    auto organizations = s_.store.list_organizations();
+    if (!organizations) return refusal(organizations.error());
+    for (const auto& org : *organizations) {
+      if (org.credit_code == **credit_code) what.org_id = org.id;
+    }
+    if (what.org_id.empty()) {
+      return error(404, "not_found", "no organization with creditCode " + **credit_code);
+    }
+    what.note += "; org=" + **credit_code;
+  }
+  Result<store::SealRecord> record = Error::internal("unregistered");
+  if (*key_index > 0) {
+    if (!s_.device_keys) {
+      return error(409, "no_device", "keyIndex needs the server's crypto device ([keys] provider)");
+    }
+    record = service::register_seal(
+        s_.store, what, service::SealDeviceKey{*s_.device_keys, static_cast<unsigned>(*key_index)},
+        c.actor(), c.now);
+  } else {
+    record = service::register_seal(s_.store, what, std::nullopt, c.actor(), c.now);
+  }
   if (!record) return refusal(record.error());
   return json_body(201, [&](JsonWriter& w) { write_seal(w, *record, c.now); });
 }

@@ -24,6 +24,7 @@
 #include "api/server.h"
 #include "service/console.h"
 #include "service/coss_users.h"
+#include "service/device_keys.h"
 #include "service/filing.h"
 #include "service/platform.h"
 #include "service/sign_jobs.h"
@@ -52,6 +53,8 @@ struct Services {
   service::CossUsers& users;  // COSS users, frozen and thawed by staff
   // Filing our seals with the upstream platform; null when [filing] names none.
   service::filing::FilingRun* filing = nullptr;
+  // The crypto device holding seal keys ([keys] provider = "sdf"); null when there is none.
+  service::DeviceKeys* device_keys = nullptr;
 };
 
 // One route of the API, as documented: method, path (with {name} parameters) and the permission
