@@ -1,6 +1,8 @@
 // eseal ofd sign | lock | unlock | copy | verify: seals, licence lock signatures and certified
 // copies on OFD documents (GB/T 33190 §18), and their verification one by one.
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "base/file.h"
@@ -11,6 +13,7 @@
 #include "cli/store_support.h"
 #include "cli/time_stamps.h"
 #include "cli/two_phase.h"
+#include "oes/loader.h"
 #include "ofd/verify.h"
 
 namespace eseal::cli {
@@ -286,6 +289,10 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
       ->add_option("--signer-cert", *signer_certs,
                    "Certificate(s) for bare SM2 signatures, which carry none")
       ->allow_extra_args(false);
+  auto oes_module = std::make_shared<std::string>();
+  verify->add_option("--oes-module", *oes_module,
+                     "A seal vendor's OES library for signatures in its own format (default: "
+                     "ESEAL_OES_MODULE)");
   verify->add_flag("--json", *json, "Print JSON");
   verify->callback([=] {
     TrustMaterial trust = read_trust(*trust_files);
@@ -298,6 +305,19 @@ void add_ofd_commands(CLI::App& app, const GlobalOptions& global) {
     ofd::VerifyOptions options;
     options.signer_certificates = signers;
     options.at = now_utc();
+    std::string module_path = *oes_module;
+    if (const char* named = std::getenv("ESEAL_OES_MODULE"); module_path.empty() && named) {
+      module_path = named;
+    }
+    std::shared_ptr<oes::OesModule> module;
+    if (!module_path.empty()) {
+      module = need(oes::OesModule::load(module_path), "--oes-module");
+      options.foreign_name = module->provider();
+      options.foreign = [module](ByteView xml, std::string_view method, ByteView seal,
+                                 std::string_view property, ByteView value) {
+        return module->verify(xml, method, seal, property, value);
+      };
+    }
     auto report =
         need(ofd::verify_ofd(input, {trust.roots, trust.chain, trust.crls}, options), *file);
     if (*json) {

@@ -8,6 +8,7 @@
 // pdf/verify.h, so one caller can report both.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -143,6 +144,14 @@ struct VerifyOptions {
   // When a certified copy's expiry is judged (callers pass the verification time: the engine
   // reads no clock); without it copy.validity is skipped and the copy is indeterminate.
   std::optional<Time> at;
+  // A seal vendor's module (an OES library, oes/loader.h) for signature values in a format
+  // eseal does not read itself: given the raw Signature.xml, its CheckMethod, the seal file's
+  // bytes (empty when none), the document property (Signature.xml's path) and the value, ok when
+  // the module verifies them. Such a signature's report has format "oes".
+  std::function<Status(ByteView signature_xml, std::string_view check_method, ByteView seal,
+                       std::string_view property, ByteView value)>
+      foreign;
+  std::string foreign_name;  // who that module is, for the report
 };
 
 // Errors (kInvalidInput) are for packages that cannot be read at all: not a ZIP, a limit of
