@@ -198,6 +198,19 @@ Result<std::vector<KeySeal>> key_seals(keys::SkfLibrary& library) {
   return out;
 }
 
+// The signers' certificates of the seals on the keys present.
+Result<std::vector<pki::Certificate>> key_certificates(keys::SkfLibrary& library) {
+  auto seals = key_seals(library);
+  if (!seals) return seals.error();
+  std::vector<pki::Certificate> out;
+  for (const auto& k : *seals) {
+    for (const auto& der : k.seal.info.signer_certs) {
+      if (auto cert = pki::Certificate::from_der(der)) out.push_back(std::move(*cert));
+    }
+  }
+  return out;
+}
+
 int seal_list(keys::SkfLibrary& library, Out out) {
   auto seals = key_seals(library);
   if (!seals) return failed(OES_E_NO_KEY, seals.error().message);
@@ -485,18 +498,14 @@ OES_EXPORT int OESV4_GetCertList(OES_HANDLE hSession, unsigned char* puchCertLis
   return guarded([&] {
     Session* s = session_of(hSession);
     if (!s) return failed(OES_E_SESSION, "not an open session");
-    auto seals = key_seals(*s->library);
-    if (!seals) return failed(OES_E_NO_KEY, seals.error().message);
+    auto certificates = key_certificates(*s->library);
+    if (!certificates) return failed(OES_E_NO_KEY, certificates.error().message);
     std::string list;
-    for (const auto& k : *seals) {
-      for (const auto& der : k.seal.info.signer_certs) {
-        auto cert = pki::Certificate::from_der(der);
-        if (!cert) continue;
-        list += cert->serial_hex();
-        list += '\0';
-        list += cert->subject().get("CN");
-        list += '\0';
-      }
+    for (const auto& cert : *certificates) {
+      list += cert.serial_hex();
+      list += '\0';
+      list += cert.subject().get("CN");
+      list += '\0';
     }
     list += '\0';
     return put(list, {puchCertList, piCertListLen});
@@ -510,13 +519,10 @@ OES_EXPORT int OESV4_GetCertById(OES_HANDLE hSession, const unsigned char* puchC
     if (!s) return failed(OES_E_SESSION, "not an open session");
     auto id = text(puchCertId, iCertIdLen);
     if (!id) return failed(OES_E_ARGUMENT, "no certificate id");
-    auto seals = key_seals(*s->library);
-    if (!seals) return failed(OES_E_NO_KEY, seals.error().message);
-    for (const auto& k : *seals) {
-      for (const auto& der : k.seal.info.signer_certs) {
-        auto cert = pki::Certificate::from_der(der);
-        if (cert && cert->serial_hex() == *id) return put(ByteView(der), {puchCert, piCertLen});
-      }
+    auto certificates = key_certificates(*s->library);
+    if (!certificates) return failed(OES_E_NO_KEY, certificates.error().message);
+    for (const auto& cert : *certificates) {
+      if (cert.serial_hex() == *id) return put(ByteView(cert.der()), {puchCert, piCertLen});
     }
     return failed(OES_E_NO_SEAL, "no certificate " + *id + " on the USB keys present");
   });

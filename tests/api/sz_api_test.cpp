@@ -187,6 +187,28 @@ class SzTest : public coss::test::PhoneTest {
     return record.id;
   }
 
+  // A new software USB key `name` in `dir` (ESEAL_SOFTSKF_DIR until the test ends), its
+  // application logged in and a signing key made in its container "ESEAL"; app null on failure.
+  struct UsbKey {
+    std::shared_ptr<keys::SkfApplication> app;
+    std::optional<crypto::Sm2PublicKey> key;
+  };
+  static UsbKey make_usb_key(const eseal::test::TempDir& dir, const std::string& name) {
+    ::setenv("ESEAL_SOFTSKF_DIR", dir.path().c_str(), 1);
+    auto skf = keys::SkfLibrary::load(ESEAL_SOFTSKF_PATH);
+    if (!skf || !(*skf)->make_device(name, name)) return {};
+    auto device = (*skf)->connect(name);
+    if (!device || !(*device)->authenticate(to_bytes("1234567812345678")) ||
+        !(*device)->create_application("HRSS", "88888888", "12345678", 3)) {
+      return {};
+    }
+    auto app = (*device)->open_application("HRSS");
+    if (!app || !(*app)->verify_pin("12345678") || !(*app)->create_container("ESEAL")) return {};
+    auto key = (*app)->generate_key("ESEAL");
+    if (!key) return {};
+    return {*app, *key};
+  }
+
   // A seal of `type` made for a new certificate of `key` (subject `dn`) and registered to the
   // organization: with a key index of the crypto device when `device` is given, else with no key
   // on the server (a USB key's). Its certificate.
@@ -632,20 +654,10 @@ TEST_F(SzTest, TheServersCryptoDeviceSignsWithSearchType03) {
 // SKF driver) and genDetachedFile takes its signValue.
 TEST_F(SzTest, AUsbKeySignsTheDigestWithSearchType02) {
   eseal::test::TempDir key_dir;
-  ::setenv("ESEAL_SOFTSKF_DIR", key_dir.path().c_str(), 1);
-  auto skf = keys::SkfLibrary::load(ESEAL_SOFTSKF_PATH);
-  ASSERT_TRUE(skf.ok()) << skf.error().message;
-  ASSERT_TRUE((*skf)->make_device("ukey1", "财务章").ok());
-  auto device = (*skf)->connect("ukey1");
-  ASSERT_TRUE(device.ok());
-  ASSERT_TRUE((*device)->authenticate(to_bytes("1234567812345678")).ok());
-  ASSERT_TRUE((*device)->create_application("HRSS", "88888888", "12345678", 3).ok());
-  auto app = (*device)->open_application("HRSS");
-  ASSERT_TRUE(app.ok());
-  ASSERT_TRUE((*app)->verify_pin("12345678").ok());
-  ASSERT_TRUE((*app)->create_container("ESEAL").ok());
-  auto key = (*app)->generate_key("ESEAL");
-  ASSERT_TRUE(key.ok()) << key.error().message;
+  UsbKey usb = make_usb_key(key_dir, "ukey1");
+  ASSERT_TRUE(usb.app) << "no software USB key";
+  auto& app = usb.app;
+  auto& key = usb.key;
 
   auto registered = org_seal(*key, "C=CN,O=某单位,CN=USBKey章", "TEST-USBKEY-SEAL", 3, {});
   ASSERT_TRUE(registered.ok()) << registered.error().message;
@@ -663,7 +675,7 @@ TEST_F(SzTest, AUsbKeySignsTheDigestWithSearchType02) {
                             R"(,"searchType":"02","ukeyNo":"ukey1","mediaNo":")" + lower + "\"");
   ASSERT_TRUE(hashes.ok()) << hashes.code << " " << hashes.msg;
   Bytes digest = *crypto::from_base64((*hashes.data)["fileHashList"][0]["fileHash"].GetString());
-  auto signature = (*app)->sign_digest("ESEAL", digest);
+  auto signature = app->sign_digest("ESEAL", digest);
   ASSERT_TRUE(signature.ok()) << signature.error().message;
 
   Answer files =
@@ -684,20 +696,10 @@ TEST_F(SzTest, AUsbKeySignsTheDigestWithSearchType02) {
 // login is who the key's certificate names, for the organization of the grant.
 TEST_F(SzTest, AUsbKeyLogsInBySigningTheStatement) {
   eseal::test::TempDir key_dir;
-  ::setenv("ESEAL_SOFTSKF_DIR", key_dir.path().c_str(), 1);
-  auto skf = keys::SkfLibrary::load(ESEAL_SOFTSKF_PATH);
-  ASSERT_TRUE(skf.ok()) << skf.error().message;
-  ASSERT_TRUE((*skf)->make_device("ukey2", "登录").ok());
-  auto device = (*skf)->connect("ukey2");
-  ASSERT_TRUE(device.ok());
-  ASSERT_TRUE((*device)->authenticate(to_bytes("1234567812345678")).ok());
-  ASSERT_TRUE((*device)->create_application("HRSS", "88888888", "12345678", 3).ok());
-  auto app = (*device)->open_application("HRSS");
-  ASSERT_TRUE(app.ok());
-  ASSERT_TRUE((*app)->verify_pin("12345678").ok());
-  ASSERT_TRUE((*app)->create_container("ESEAL").ok());
-  auto key = (*app)->generate_key("ESEAL");
-  ASSERT_TRUE(key.ok()) << key.error().message;
+  UsbKey usb = make_usb_key(key_dir, "ukey2");
+  ASSERT_TRUE(usb.app) << "no software USB key";
+  auto& app = usb.app;
+  auto& key = usb.key;
   auto registered = org_seal(*key, "C=CN,O=某单位,CN=王五", "TEST-USBKEY-LOGIN", 2, {});
   ASSERT_TRUE(registered.ok()) << registered.error().message;
 
@@ -722,9 +724,9 @@ TEST_F(SzTest, AUsbKeyLogsInBySigningTheStatement) {
   // The key signs SM3(Z || statement) inside; another statement's signature is refused.
   auto z_digest = crypto::sm2_signing_digest(*key, as_bytes(statement));
   ASSERT_TRUE(z_digest.ok());
-  auto signature = (*app)->sign_digest("ESEAL", *z_digest);
+  auto signature = app->sign_digest("ESEAL", *z_digest);
   ASSERT_TRUE(signature.ok()) << signature.error().message;
-  auto other = (*app)->sign_digest("ESEAL", *crypto::sm2_signing_digest(*key, as_bytes("别的")));
+  auto other = app->sign_digest("ESEAL", *crypto::sm2_signing_digest(*key, as_bytes("别的")));
   EXPECT_EQ(
       call("genGetTaskResult", with_grant(by_task + R"(,"signValue":")" + b64(*other) + "\"")).code,
       "T000024");

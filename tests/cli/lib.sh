@@ -53,3 +53,20 @@ start_serve() {
   checks=$((checks + 1))
   [ -n "$port" ] || fail "no listening line: $(cat "$name.out" "$name.err")"
 }
+
+# provision_usb_key SEAL_ID [RETRIES]: a CA (ca/), a seal maker (maker.pem, maker.key) and a new
+# software USB key "key1" in $WORK/keys (ESEAL_SOFTSKF_DIR; user PIN 12345678, admin PIN
+# 88888888, RETRIES wrong PINs before it locks, 3 by default) holding the seal SEAL_ID of
+# 某某科技有限公司 for a key made inside it (a copy in contract.esl).
+provision_usb_key() {
+  export ESEAL_SOFTSKF_DIR="$WORK/keys"
+  unset ESEAL_SKF_LIBRARY ESEAL_TOKEN_PIN
+  expect 0 "$ESEAL" ca init --dir ca
+  expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" \
+    --out maker
+  expect 0 "$ESEAL" token init --new --device key1 --admin-pin 88888888 --user-pin 12345678 \
+    --retries "${2:-3}"
+  expect 0 "$ESEAL" token write-seal --pin 12345678 --issuer ca/root \
+    --subject "C=CN,O=某某科技有限公司,CN=合同章" --maker maker --name 某某科技有限公司 --type 5 \
+    --id "$1" --out contract.esl
+}

@@ -7,14 +7,7 @@ MAKE_PDF=$3
 DEMO=$4
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../cli/lib.sh" "$1" "$2"
-export ESEAL_SOFTSKF_DIR="$WORK/keys"
-unset ESEAL_SKF_LIBRARY ESEAL_TOKEN_PIN
-
-expect 0 "$ESEAL" ca init --dir ca
-expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker
-expect 0 "$ESEAL" token init --new --device key1 --admin-pin 88888888 --user-pin 12345678 --retries 3
-expect 0 "$ESEAL" token write-seal --pin 12345678 --issuer ca/root --subject "C=CN,O=某某科技有限公司,CN=合同章" \
-  --maker maker --name 某某科技有限公司 --type 5 --id ES-HRSS-1 --out contract.esl
+provision_usb_key ES-HRSS-1
 "$MAKE_PDF" doc.pdf 3 || fail "cannot make doc.pdf"
 printf '劳动合同\n某某科技有限公司（盖章）\n2026年12月5日\n' >notice.txt
 expect 0 "$ESEAL" ofd make --text-file notice.txt --out notice.ofd

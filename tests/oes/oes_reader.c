@@ -43,6 +43,8 @@ typedef int (*OESV4_Logout_t)(OES_HANDLE);
 typedef int (*OESV4_GetSealList_t)(OES_HANDLE, unsigned char*, int*);
 typedef int (*OESV4_GetSealImageById_t)(OES_HANDLE, const unsigned char*, int, unsigned char*, int*,
                                         unsigned char*, int*, int*, int*);
+typedef int (*OESV4_GetCertList_t)(OES_HANDLE, unsigned char*, int*);
+typedef int (*OESV4_GetCertById_t)(OES_HANDLE, const unsigned char*, int, unsigned char*, int*);
 typedef int (*OESV4_GetSignImage_t)(OES_HANDLE, const unsigned char*, int, const unsigned char*,
                                     int, unsigned char*, int*, unsigned char*, int*, int*, int*);
 typedef unsigned long (*OESV4_Digest_t)(OES_HANDLE, const unsigned char*, int, const unsigned char*,
@@ -107,6 +109,8 @@ int main(int argc, char** argv) {
   LOAD(OESV4_Logout);
   LOAD(OESV4_GetSealList);
   LOAD(OESV4_GetSealImageById);
+  LOAD(OESV4_GetCertList);
+  LOAD(OESV4_GetCertById);
   LOAD(OESV4_GetSignImage);
   LOAD(OESV4_Digest);
   LOAD(OESV4_Digest_Init);
@@ -165,6 +169,16 @@ int main(int argc, char** argv) {
   write_file(out, "seal-picture", picture, picture_len);
   CHECK(OESV4_GetSealImageById_(session, U("NO-SUCH-SEAL"), NULL, &picture_len, NULL, &type_len,
                                 &width, &height) == OES_E_NO_SEAL);
+
+  /* The signers' certificates: "serial\0CN\0\0", and one by its serial. */
+  unsigned char certs[1024];
+  int certs_len = sizeof certs;
+  CHECK(OESV4_GetCertList_(session, certs, &certs_len) == OES_OK && certs_len > 4);
+  const char* serial = (const char*)certs;
+  CHECK(strcmp(serial + strlen(serial) + 1, "合同章") == 0);
+  int cert_len = 0;
+  CHECK(OESV4_GetCertById_(session, U(serial), NULL, &cert_len) == OES_OK && cert_len > 200);
+  CHECK(OESV4_GetCertById_(session, U("00"), NULL, &cert_len) == OES_E_NO_SEAL);
 
   /* The digest of the data, in one go and in pieces (SM3 by default and by OID). */
   unsigned char digest[64], pieces[64];

@@ -11,14 +11,7 @@ MODULE=$4
 VENDOR=$5
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../cli/lib.sh" "$1" "$2"
-export ESEAL_SOFTSKF_DIR="$WORK/keys"
-unset ESEAL_SKF_LIBRARY ESEAL_TOKEN_PIN
-
-expect 0 "$ESEAL" ca init --dir ca
-expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker
-expect 0 "$ESEAL" token init --new --device key1 --admin-pin 88888888 --user-pin 12345678 --retries 5
-expect 0 "$ESEAL" token write-seal --pin 12345678 --issuer ca/root --subject "C=CN,O=某某科技有限公司,CN=合同章" \
-  --maker maker --name 某某科技有限公司 --type 5 --id ES-OES-1 --out contract.esl
+provision_usb_key ES-OES-1 5
 cat >Signature.xml <<'XML'
 <?xml version="1.0" encoding="UTF-8"?>
 <ofd:Signature xmlns:ofd="http://www.ofdspec.org/2016"><ofd:SignedInfo><ofd:Provider ProviderName="eseal OES" Version="4.0"/><ofd:SignatureMethod>1.2.156.10197.1.501</ofd:SignatureMethod><ofd:References CheckMethod="1.2.156.10197.1.401"><ofd:Reference FileRef="/Doc_0/Pages/Page_0/Content.xml"><ofd:CheckValue>AAAA</ofd:CheckValue></ofd:Reference></ofd:References></ofd:SignedInfo><ofd:SignedValue>/Doc_0/Signs/Sign_0/SignedValue.dat</ofd:SignedValue></ofd:Signature>

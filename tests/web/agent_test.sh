@@ -9,14 +9,7 @@
 # Usage: agent_test.sh ESEAL OPENSSL MAKE_FIXTURE_PDF
 MAKE_PDF=$(realpath "$3")
 source "${0%/*}/lib.sh" web/coss-h5 "$1" "$2"
-export ESEAL_SOFTSKF_DIR="$WORK/keys"
-unset ESEAL_SKF_LIBRARY ESEAL_TOKEN_PIN
-
-expect 0 "$ESEAL" ca init --dir ca
-expect 0 "$ESEAL" cert issue --ca ca --profile seal-maker --subject "C=CN,O=制章中心,CN=制章者" --out maker
-expect 0 "$ESEAL" token init --new --device key1 --admin-pin 88888888 --user-pin 12345678 --retries 3
-expect 0 "$ESEAL" token write-seal --pin 12345678 --issuer ca/root --subject "C=CN,O=某某科技有限公司,CN=合同章" \
-  --maker maker --name 某某科技有限公司 --type 5 --id ES-AGENT-1 --out contract.esl
+provision_usb_key ES-AGENT-1
 "$MAKE_PDF" contract.pdf 3 || fail "cannot make contract.pdf"
 
 # The business system (allowed) and another one (not), then the agent.
