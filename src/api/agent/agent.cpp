@@ -15,7 +15,6 @@
 
 #include "api/agent/pairing.h"
 #include "api/agent/prompts.h"
-#include "api/http_client.h"
 #include "api/json.h"
 #include "api/json_text.h"
 #include "api/static_files.h"
@@ -183,8 +182,6 @@ struct Agent::Impl {
     }
     return false;
   }
-
-  std::string own_origin() const { return "http://127.0.0.1:" + std::to_string(server->port()); }
 
   bool allowed(const std::string& origin) const {
     return std::find(options.origins.begin(), options.origins.end(), origin) !=
