@@ -2,8 +2,9 @@
 with web/agent/hrss.js), the contract it hands to the agent, and the endpoint that receives the
 signed file. Keeps each form it receives in DIR/received-N/ (body, content-type, cookie). Prints
 its port, then serves until killed.
-The page takes the agent's address from its query: /?agent=http://127.0.0.1:PORT.
-Usage: business.py DIR CONTRACT.pdf"""
+The page takes the agent's address from its query: /?agent=http://127.0.0.1:PORT; its button
+runs the whole flow (README: "Try it").
+Usage: business.py DIR CONTRACT.pdf [PORT]"""
 import http.server
 import pathlib
 import sys
@@ -14,7 +15,8 @@ contract = pathlib.Path(sys.argv[2]).read_bytes()
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>合同管理系统</title>
 </head>
-<body><h1>合同管理系统</h1><pre id="log"></pre>
+<body><h1>合同管理系统</h1>
+<button id="sign" type="button">用USB Key盖章并提交</button><pre id="log"></pre>
 <script>
 const AGENT = new URLSearchParams(location.search).get('agent');
 const sdk = new Promise((resolve, reject) => {
@@ -60,6 +62,9 @@ async function loginFlow(statementB64) {
     error: hrss.lastError,
   };
 }
+document.getElementById('sign').addEventListener('click', () => {
+  signFlow().then((r) => log(JSON.stringify(r)), (e) => log('failed: ' + e.message));
+});
 // What a page may not make the agent do.
 async function overreach() {
   await sdk;
@@ -107,6 +112,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 # Threads: a browser keeps idle connections open (preconnects), which would hold up the agent.
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+port = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()
