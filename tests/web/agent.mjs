@@ -1,7 +1,7 @@
 // eseal's agent in headless Chromium (started by agent_test.sh, which passes everything in the
 // environment): a page on another origin cannot pair; the business page pairs once the person
 // allows it in the viewer, opens its contract through the agent, the person turns to page 2,
-// places the seal with the mouse, gives a wrong PIN and then the right one, and the page posts
+// places the seal with the mouse (a click, then a drag), gives a wrong PIN and then the right one, and the page posts
 // the signed contract to its endpoint; a reload needs no new pairing; what a page may not do is
 // refused; a login statement signed by the key (PIN in the viewer) verifies; a question the
 // person cancels fails the function; a pairing revoked in the viewer ends the token. Screenshots
@@ -80,6 +80,15 @@ check(box && box.width > 300, `the page is drawn: ${JSON.stringify(box)}`);
 await viewer.locator('#page').click({ position: { x: box.width * 0.6, y: box.height * 0.7 } });
 check(await viewer.locator('#seal').isVisible(), 'the seal is shown where it goes');
 check((await viewer.locator('#prompt-text').textContent()).includes('第 2 页'), 'the place names page 2');
+// Dragged a little higher and to the left, the seal follows the pointer.
+const clicked = await viewer.locator('#prompt-text').textContent();
+const moved = await viewer.locator('#page').boundingBox();
+await viewer.mouse.move(moved.x + moved.width * 0.6, moved.y + moved.height * 0.7);
+await viewer.mouse.down();
+await viewer.mouse.move(moved.x + moved.width * 0.55, moved.y + moved.height * 0.66, { steps: 4 });
+await viewer.mouse.up();
+const dragged = await viewer.locator('#prompt-text').textContent();
+check(dragged !== clicked && dragged.includes('第 2 页'), `dragging moves the seal: ${clicked} -> ${dragged}`);
 await shot(viewer, 'placed');
 await viewer.click('#place-confirm');
 

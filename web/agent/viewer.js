@@ -130,7 +130,8 @@ function drawSeal() {
 $('prev').addEventListener('click', () => showPage(state.shown.page - 1));
 $('next').addEventListener('click', () => showPage(state.shown.page + 1));
 
-$('page').addEventListener('click', (event) => {
+// The person puts the seal by clicking where its centre goes, or by dragging it there.
+function placeAt(event) {
   const p = state.placing;
   if (!p) return;
   const rect = $('page').getBoundingClientRect();
@@ -142,7 +143,21 @@ $('page').addEventListener('click', (event) => {
     ? `骑缝章距页面顶端 ${p.y} 毫米`
     : `第 ${p.page} 页，印章中心距左边 ${p.x} 毫米、距顶端 ${p.y} 毫米`;
   drawSeal();
+}
+let dragging = false;
+$('page').addEventListener('pointerdown', (event) => {
+  if (!state.placing) return;
+  dragging = true;
+  event.preventDefault();
+  placeAt(event);
 });
+$('page').addEventListener('pointermove', (event) => {
+  if (dragging) placeAt(event);
+});
+window.addEventListener('pointerup', () => {
+  dragging = false;
+});
+$('page').addEventListener('click', placeAt);
 
 // --- pairings --------------------------------------------------------------------------------
 
