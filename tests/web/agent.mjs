@@ -1,11 +1,11 @@
 // eseal's agent in headless Chromium (started by agent_test.sh, which passes everything in the
 // environment): a page on another origin cannot pair; the business page pairs once the person
 // allows it in the viewer, opens its contract through the agent, the person turns to page 2,
-// places the seal with the mouse (a click, then a drag), gives a wrong PIN and then the right one, and the page posts
-// the signed contract to its endpoint; a reload needs no new pairing; what a page may not do is
-// refused; a login statement signed by the key (PIN in the viewer) verifies; a question the
-// person cancels fails the function; a pairing revoked in the viewer ends the token. Screenshots
-// of each step go to $SHOTS.
+// places the seal with the mouse (a click, then a drag), gives a wrong PIN and then the right
+// one, and the page posts the signed contract to its endpoint; a reload needs no new pairing;
+// what a page may not do is refused; a login statement signed by the key (PIN in the viewer)
+// verifies; a question the person cancels fails the function; a pairing revoked in the viewer
+// ends the token. Screenshots of each step go to $SHOTS.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
