@@ -287,6 +287,18 @@ Session* session_of(OES_HANDLE handle) {
   return handle && enrolled(handle) ? static_cast<Session*>(handle) : nullptr;
 }
 
+// The seal the id names on the keys of session `handle`, into `found`; else the failure's code.
+int seal_by_id(OES_HANDLE handle, const unsigned char* id, int length, KeySeal& found) {
+  Session* s = session_of(handle);
+  if (!s) return failed(OES_E_SESSION, "not an open session");
+  auto named = text(id, length);
+  if (!named) return failed(OES_E_ARGUMENT, "no seal id");
+  auto seal = key_seal(*s->library, *named);
+  if (!seal) return failed(OES_E_NO_SEAL, seal.error().message);
+  found = std::move(*seal);
+  return OES_OK;
+}
+
 std::string message_of(unsigned long code) {
   switch (code) {
     case OES_OK:
@@ -447,13 +459,11 @@ OES_EXPORT int OESV4_GetSealImageById(OES_HANDLE hSession, const unsigned char* 
                                       unsigned char* puchPictureType, int* piPictureTypeLen,
                                       int* piPictureWidth, int* piPictureHeight) {
   return guarded([&] {
-    Session* s = session_of(hSession);
-    if (!s) return failed(OES_E_SESSION, "not an open session");
-    auto id = text(puchSealId, iSealIdLen);
-    if (!id) return failed(OES_E_ARGUMENT, "no seal id");
-    auto found = key_seal(*s->library, *id);
-    if (!found) return failed(OES_E_NO_SEAL, found.error().message);
-    return put_picture(found->seal.info.picture, {puchPicture, piPictureLen},
+    KeySeal found;
+    if (int code = seal_by_id(hSession, puchSealId, iSealIdLen, found); code != OES_OK) {
+      return code;
+    }
+    return put_picture(found.seal.info.picture, {puchPicture, piPictureLen},
                        {puchPictureType, piPictureTypeLen}, piPictureWidth, piPictureHeight);
   });
 }
@@ -468,13 +478,11 @@ OES_EXPORT int OESV4_GetSealInfoById(
     unsigned char* puchSignerName, int* piSignerNameLen, unsigned char* puchSignMethod,
     int* piSignMethodLen, unsigned char* puchSignature, int* piSignatureLen) {
   return guarded([&] {
-    Session* s = session_of(hSession);
-    if (!s) return failed(OES_E_SESSION, "not an open session");
-    auto id = text(puchSealId, iSealIdLen);
-    if (!id) return failed(OES_E_ARGUMENT, "no seal id");
-    auto found = key_seal(*s->library, *id);
-    if (!found) return failed(OES_E_NO_SEAL, found.error().message);
-    const ses::SesSeal& seal = found->seal;
+    KeySeal found;
+    if (int code = seal_by_id(hSession, puchSealId, iSealIdLen, found); code != OES_OK) {
+      return code;
+    }
+    const ses::SesSeal& seal = found.seal;
     std::string maker;
     if (auto cert = pki::Certificate::from_der(seal.maker_cert)) maker = cert->subject().get("CN");
     std::string certificate =

@@ -43,6 +43,11 @@ typedef int (*OESV4_Logout_t)(OES_HANDLE);
 typedef int (*OESV4_GetSealList_t)(OES_HANDLE, unsigned char*, int*);
 typedef int (*OESV4_GetSealImageById_t)(OES_HANDLE, const unsigned char*, int, unsigned char*, int*,
                                         unsigned char*, int*, int*, int*);
+typedef int (*OESV4_GetSealInfoById_t)(OES_HANDLE, const unsigned char*, int, unsigned char*, int*,
+                                       unsigned char*, int*, unsigned char*, int*, unsigned char*,
+                                       int*, unsigned char*, int*, unsigned char*, int*,
+                                       unsigned char*, int*, unsigned char*, int*, unsigned char*,
+                                       int*, unsigned char*, int*, unsigned char*, int*);
 typedef int (*OESV4_GetCertList_t)(OES_HANDLE, unsigned char*, int*);
 typedef int (*OESV4_GetCertById_t)(OES_HANDLE, const unsigned char*, int, unsigned char*, int*);
 typedef int (*OESV4_GetSignImage_t)(OES_HANDLE, const unsigned char*, int, const unsigned char*,
@@ -109,6 +114,7 @@ int main(int argc, char** argv) {
   LOAD(OESV4_Logout);
   LOAD(OESV4_GetSealList);
   LOAD(OESV4_GetSealImageById);
+  LOAD(OESV4_GetSealInfoById);
   LOAD(OESV4_GetCertList);
   LOAD(OESV4_GetCertById);
   LOAD(OESV4_GetSignImage);
@@ -169,6 +175,23 @@ int main(int argc, char** argv) {
   write_file(out, "seal-picture", picture, picture_len);
   CHECK(OESV4_GetSealImageById_(session, U("NO-SUCH-SEAL"), NULL, &picture_len, NULL, &type_len,
                                 &width, &height) == OES_E_NO_SEAL);
+
+  /* What the seal says of itself: the lengths of its eleven fields, then its type and name. */
+  int len[11] = {0};
+  unsigned char seal_type[16], seal_name[256];
+  CHECK(OESV4_GetSealInfoById_(session, U(seal_id), NULL, &len[0], NULL, &len[1], NULL, &len[2],
+                               NULL, &len[3], NULL, &len[4], NULL, &len[5], NULL, &len[6], NULL,
+                               &len[7], NULL, &len[8], NULL, &len[9], NULL, &len[10]) == OES_OK);
+  CHECK(len[0] == 1 && len[2] == 1 && len[3] > 0 && len[4] > 200 && len[5] == 15);
+  len[2] = sizeof seal_type;
+  len[3] = sizeof seal_name;
+  CHECK(OESV4_GetSealInfoById_(session, U(seal_id), NULL, &len[0], NULL, &len[1], seal_type,
+                               &len[2], seal_name, &len[3], NULL, &len[4], NULL, &len[5], NULL,
+                               &len[6], NULL, &len[7], NULL, &len[8], NULL, &len[9], NULL,
+                               &len[10]) == OES_OK);
+  CHECK(len[2] == 1 && seal_type[0] == '5');
+  CHECK(len[3] == (int)strlen("某某科技有限公司") &&
+        memcmp(seal_name, "某某科技有限公司", (size_t)len[3]) == 0);
 
   /* The signers' certificates: "serial\0CN\0\0", and one by its serial. */
   unsigned char certs[1024];
