@@ -45,16 +45,6 @@ void key(Writer& w, const char* name, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-std::string error_body(std::string_view code, std::string_view message) {
-  rapidjson::StringBuffer out;
-  Writer w(out);
-  w.StartObject();
-  key(w, "error", code);
-  key(w, "message", message);
-  w.EndObject();
-  return out.GetString();
-}
-
 // "scheme://host[:port]" of an http(s) URL or Origin, lower case, without a default port.
 std::optional<std::string> origin_of(std::string_view url) {
   std::string text(url);
@@ -191,14 +181,13 @@ struct Agent::Impl {
   // The request's Origin when it is allowed; else the refusal to send.
   std::variant<std::string, Response> page_origin(const Request& request) const {
     if (!host_is_loopback(request)) {
-      return Response::json(403, error_body("host-not-allowed", "Host is not this agent's"));
+      return json_error(403, "host-not-allowed", "Host is not this agent's");
     }
     auto header = request.headers.get("Origin");
     auto origin = header ? origin_of(*header) : std::nullopt;
     if (!origin || !allowed(*origin)) {
       log("refused a request from origin " + std::string(header.value_or("(none)")));
-      return Response::json(
-          403, error_body("origin-not-allowed", "this page's origin may not use the agent"));
+      return json_error(403, "origin-not-allowed", "this page's origin may not use the agent");
     }
     return *origin;
   }
@@ -225,18 +214,18 @@ struct Agent::Impl {
   // The viewer's requests carry its key and come from its own origin, never from a page.
   std::optional<Response> viewer_refusal(const Request& request) const {
     if (!host_is_loopback(request)) {
-      return Response::json(403, error_body("host-not-allowed", "Host is not this agent's"));
+      return json_error(403, "host-not-allowed", "Host is not this agent's");
     }
     if (auto origin = request.headers.get("Origin")) {
       auto own = origin_of(*origin);
       std::string port = ":" + std::to_string(server->port());
       if (!own || (*own != "http://127.0.0.1" + port && *own != "http://localhost" + port)) {
-        return Response::json(403, error_body("origin-not-allowed", "not the viewer's origin"));
+        return json_error(403, "origin-not-allowed", "not the viewer's origin");
       }
     }
     auto given = request.headers.get("X-Eseal-Viewer");
     if (!given || !crypto::equal_constant_time(as_bytes(*given), as_bytes(viewer_key))) {
-      return Response::json(401, error_body("viewer-key", "the viewer's key is missing or wrong"));
+      return json_error(401, "viewer-key", "the viewer's key is missing or wrong");
     }
     return std::nullopt;
   }
@@ -251,8 +240,7 @@ struct Agent::Impl {
     if (!request.body.empty()) {
       auto parsed = parse_json(request.body);
       if (!parsed || !parsed.document->IsObject()) {
-        return with_cors(Response::json(400, error_body("bad-request", "the body is not JSON")),
-                         from);
+        return with_cors(json_error(400, "bad-request", "the body is not JSON"), from);
       }
       auto it = parsed.document->FindMember("name");
       if (it != parsed.document->MemberEnd() && it->value.IsString()) {
@@ -260,7 +248,7 @@ struct Agent::Impl {
       }
     }
     auto id = pairings->ask(from, name, now_utc());
-    if (!id) return with_cors(Response::json(429, error_body("busy", id.error().message)), from);
+    if (!id) return with_cors(json_error(429, "busy", id.error().message), from);
     log(from + " asks to pair as \"" + name + "\"");
     prompts.notify();
     rapidjson::StringBuffer out;
@@ -278,7 +266,7 @@ struct Agent::Impl {
     const std::string& from = std::get<std::string>(origin);
     auto found = pairings->collect(std::string(request.param("id")), from, now_utc());
     if (!found) {
-      return with_cors(Response::json(404, error_body("not-found", found.error().message)), from);
+      return with_cors(json_error(404, "not-found", found.error().message), from);
     }
     rapidjson::StringBuffer out;
     Writer w(out);
@@ -296,7 +284,7 @@ struct Agent::Impl {
     if (auto* refusal = std::get_if<Response>(&origin)) return *refusal;
     const std::string& from = std::get<std::string>(origin);
     auto answer = [&](int status, std::string_view code, std::string_view message) {
-      return with_cors(Response::json(status, error_body(code, message)), from);
+      return with_cors(json_error(status, code, message), from);
     };
     std::string_view authorization = request.headers.get("Authorization").value_or("");
     constexpr std::string_view kBearer = "Bearer ";
@@ -528,14 +516,14 @@ struct Agent::Impl {
     std::uint64_t id = std::strtoull(std::string(request.param("id")).c_str(), nullptr, 10);
     auto parsed = parse_json(request.body);
     if (!parsed || !parsed.document->IsObject()) {
-      return Response::json(400, error_body("bad-request", "the answer is a JSON object"));
+      return json_error(400, "bad-request", "the answer is a JSON object");
     }
     auto cancel = parsed.document->FindMember("cancel");
     bool cancelled = cancel != parsed.document->MemberEnd() && cancel->value.IsTrue();
     std::optional<std::string> text;
     if (!cancelled) text = request.body;
     if (!prompts.answer(id, std::move(text))) {
-      return Response::json(404, error_body("not-found", "no such question waits"));
+      return json_error(404, "not-found", "no such question waits");
     }
     return Response::json(200, "{}");
   }
@@ -543,13 +531,13 @@ struct Agent::Impl {
   Response decide(const Request& request) {
     auto parsed = parse_json(request.body);
     if (!parsed || !parsed.document->IsObject()) {
-      return Response::json(400, error_body("bad-request", "the answer is a JSON object"));
+      return json_error(400, "bad-request", "the answer is a JSON object");
     }
     auto allow = parsed.document->FindMember("allow");
     bool allowed = allow != parsed.document->MemberEnd() && allow->value.IsTrue();
     std::string id(request.param("id"));
     if (auto decided = pairings->decide(id, allowed, now_utc()); !decided) {
-      return Response::json(404, error_body("not-found", decided.error().message));
+      return json_error(404, "not-found", decided.error().message);
     }
     log(std::string(allowed ? "the person allowed" : "the person refused") +
         " the pairing request " + id);
@@ -563,10 +551,10 @@ struct Agent::Impl {
                                                         : rapidjson::Value::ConstMemberIterator();
     if (!parsed || !parsed.document->IsObject() || origin == parsed.document->MemberEnd() ||
         !origin->value.IsString()) {
-      return Response::json(400, error_body("bad-request", "{\"origin\": ...}"));
+      return json_error(400, "bad-request", "{\"origin\": ...}");
     }
     if (auto forgotten = pairings->forget(std::string(json_view(origin->value))); !forgotten) {
-      return Response::json(404, error_body("not-found", forgotten.error().message));
+      return json_error(404, "not-found", forgotten.error().message);
     }
     log("the person revoked " + std::string(json_view(origin->value)));
     prompts.notify();
@@ -577,7 +565,7 @@ struct Agent::Impl {
     int page = std::atoi(std::string(request.param("page")).c_str());
     auto version = std::strtoul(request.query_param("v").value_or("0").c_str(), nullptr, 10);
     auto png = render_page(page, version);
-    if (!png) return Response::json(404, error_body("not-found", png.error().message));
+    if (!png) return json_error(404, "not-found", png.error().message);
     Response r;
     r.content_type = "image/png";
     r.body.assign(png->begin(), png->end());
@@ -587,7 +575,7 @@ struct Agent::Impl {
 
   Response document(const Request&) {
     View shown = current_view();
-    if (!shown.document) return Response::json(404, error_body("not-found", "no document"));
+    if (!shown.document) return json_error(404, "not-found", "no document");
     Response r;
     r.content_type = shown.format == "ofd" ? "application/ofd" : "application/pdf";
     r.body.assign(shown.document->begin(), shown.document->end());
@@ -629,14 +617,14 @@ struct Agent::Impl {
 
   Response seal_picture(const Request&) {
     auto seal = key_seal();
-    if (!seal) return Response::json(404, error_body("no-seal", seal.error().message));
+    if (!seal) return json_error(404, "no-seal", seal.error().message);
     const ses::SealPicture& picture = seal->info.picture;
     Response r;
     r.headers.set("Cache-Control", "no-store");
     if (picture.type == "ofd") {
       auto renderer = render::OfdRenderer::open(picture.data);
       auto png = renderer ? renderer->render_png(0, 300) : Result<Bytes>(renderer.error());
-      if (!png) return Response::json(422, error_body("picture", png.error().message));
+      if (!png) return json_error(422, "picture", png.error().message);
       r.content_type = "image/png";
       r.body.assign(png->begin(), png->end());
       return r;
@@ -654,14 +642,14 @@ struct Agent::Impl {
     name = std::filesystem::path(name).filename().string();
     if (name.empty() || name == "." || name == "..") name = "document";
     auto id = crypto::random_bytes(12);
-    if (!id) return Response::json(500, error_body("internal", id.error().message));
+    if (!id) return json_error(500, "internal", id.error().message);
     std::string upload_id = crypto::to_hex(*id);
     std::filesystem::path folder = uploads_dir / upload_id;
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
     if (auto written = write_file_atomic(folder / name, as_bytes(request.body), 0600); !written) {
-      return Response::json(500, error_body("io", written.error().message));
+      return json_error(500, "io", written.error().message);
     }
     {
       std::lock_guard lock(uploads_mutex);
