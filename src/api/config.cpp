@@ -48,6 +48,9 @@ std::vector<Key> keys(Config& c) {
       {"tls", "cert", &c.tls.cert},
       {"tls", "key", &c.tls.key},
       {"data", "dir", &c.data.dir},
+      {"store", "url", &c.store.url},
+      {"store", "pool", &c.store.pool, 0, 1024},
+      {"store", "blobs", &c.store.blobs},
       {"log", "level", &c.log.level},
       {"log", "file", &c.log.file},
       {"ldt", "time_window_s", &c.ldt.time_window_s, 1, kDay},
@@ -200,6 +203,10 @@ Status validate(const Config& config) {
   }
   if (config.server.host.empty()) return Error::invalid_input("[server] host: must not be empty");
   if (config.data.dir.empty()) return Error::invalid_input("[data] dir: must not be empty");
+  if (config.store.blobs != "folder" && config.store.blobs != "database") {
+    return Error::invalid_input(fmt::format(
+        "[store] blobs: \"{}\" is neither \"folder\" nor \"database\"", config.store.blobs));
+  }
   if (!is_log_level(config.log.level)) {
     return Error::invalid_input(
         fmt::format("[log] level: \"{}\" is not one of trace, debug, info, warn, error, "

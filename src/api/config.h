@@ -32,6 +32,13 @@ struct Config {
   struct Data {
     std::string dir = "var";
   } data;
+  // Where the rows and blobs live (store::StoreOptions): SQLite in the data folder by default;
+  // PostgreSQL for several nodes.
+  struct Store {
+    std::string url;               // "", "sqlite:<file>" or "postgresql://…"
+    std::int64_t pool = 0;         // connections; 0: the database's default
+    std::string blobs = "folder";  // or "database"
+  } store;
   struct Log {
     std::string level = "info";
     std::string file;  // empty: stderr

@@ -28,6 +28,8 @@ void add_call_commands(CLI::App& app, const GlobalOptions& options);
 void add_admin_commands(CLI::App& app, const GlobalOptions& options);
 void add_serve_command(CLI::App& app, const GlobalOptions& options);
 void add_sms_commands(CLI::App& app, const GlobalOptions& options);
+// `eseal store migrate`: the store moved to another database (store/store_transfer.h).
+void add_store_commands(CLI::App& app, const GlobalOptions& options);
 void add_sz_commands(CLI::App& app, const GlobalOptions& options);
 void add_ts_commands(CLI::App& app, const GlobalOptions& options);
 // `eseal token init|write-seal|write-file|list`: USB keys through their SKF library.

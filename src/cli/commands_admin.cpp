@@ -63,7 +63,7 @@ void add_admin_commands(CLI::App& root, const GlobalOptions&) {
   list->callback([=] {
     auto store = open_data_store(*dir);
     Time now = now_utc();
-    for (const auto& a : need(store->list_console_accounts())) {
+    for (const auto& a : need(store->console_accounts().list())) {
       std::cout << a.login << "  " << a.role << "  " << (a.enabled ? "enabled" : "disabled")
                 << (a.locked_until && now <= *a.locked_until ? "  locked" : "") << "  " << a.name
                 << "\n";

@@ -60,7 +60,7 @@ void run_add(const AddOptions& o, const GlobalOptions& global) {
   keys::Kek kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
   // Refused before a certificate is issued for it.
-  if (store->find_app(syscode).ok()) {
+  if (store->apps().find(syscode).ok()) {
     fail(Error::invalid_input("syscode " + syscode + " is already taken"));
   }
 
@@ -184,7 +184,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     add_data_dir_option(*list, *dir);
     list->callback([dir] {
       auto store = open_data_store(*dir);
-      for (const auto& a : need(store->list_apps())) {
+      for (const auto& a : need(store->apps().list())) {
         std::cout << a.syscode << "  " << (a.enabled ? "enabled " : "disabled") << "  "
                   << join(service::families_of(a)) << "  " << join(a.scopes) << "  " << a.name
                   << (a.sz_app_key.empty() ? "" : "  appKey " + a.sz_app_key) << "\n";
@@ -197,7 +197,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     auto syscode = std::make_shared<std::string>();
     show->add_option("syscode", *syscode, "The app's syscode")->required();
     add_data_dir_option(*show, *dir);
-    show->callback([=] { print_app(need(open_data_store(*dir)->find_app(*syscode))); });
+    show->callback([=] { print_app(need(open_data_store(*dir)->apps().find(*syscode))); });
   }
   {
     auto* rotate = app->add_subcommand("rotate", "Replace an app's secrets (shown once)");
@@ -207,7 +207,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     add_data_dir_option(*rotate, *dir);
     rotate->callback([=, &global] {
       auto store = open_data_store(*dir, data_folder_kek(global, *dir));
-      store::App found = need(store->find_app(*syscode));
+      store::App found = need(store->apps().find(*syscode));
       store::AppSecrets secrets =
           need(service::rotate_app_secrets(*store, *syscode, operator_caller().actor(), now_utc()));
       std::cout << "rotated the secrets of app " << *syscode << "\n";
@@ -223,7 +223,7 @@ void add_app_commands(CLI::App& root, const GlobalOptions& global) {
     toggle->add_option("syscode", *syscode, "The app's syscode")->required();
     add_data_dir_option(*toggle, *dir);
     toggle->callback([=] {
-      need(open_data_store(*dir)->set_app_enabled(
+      need(open_data_store(*dir)->apps().set_enabled(
           *syscode, enable, cli_audit(enable ? "app.enable" : "app.disable", *syscode)));
       std::cout << (enable ? "enabled" : "disabled") << " app " << *syscode << "\n";
     });

@@ -8,7 +8,7 @@ namespace eseal::cli {
 namespace {
 
 int run_verify(const std::string& data_dir) {
-  store::AuditCheck check = need(open_data_store(data_dir)->verify_audit());
+  store::AuditCheck check = need(open_data_store(data_dir)->audit().verify());
   if (check.first_broken) {
     std::cout << "FAILED audit chain: row " << *check.first_broken
               << " does not follow the rows before it (" << check.rows << " rows)\n";
@@ -41,7 +41,7 @@ void add_audit_commands(CLI::App& root, const GlobalOptions&) {
     list->add_option("--limit", *limit, "At most this many rows")->capture_default_str();
     add_data_dir_option(*list, *dir);
     list->callback([=] {
-      for (const auto& row : need(open_data_store(*dir)->list_audit(*after, *limit))) {
+      for (const auto& row : need(open_data_store(*dir)->audit().list(*after, *limit))) {
         const store::AuditEntry& e = row.entry;
         std::cout << row.id << "  " << format_utc(e.time) << "  " << e.actor << "  " << e.operation
                   << "  " << e.object << "  " << e.detail << "  " << e.biznum << "  " << row.hash

@@ -40,7 +40,7 @@ std::string console_accounts(store::Store& store, const std::filesystem::path& d
   service::Console console(store, api::rest::console_settings(load_configuration("")));
   for (service::Role role : service::kRoles) {
     std::string login(service::role_name(role));
-    auto found = store.find_console_account(login);
+    auto found = store.console_accounts().find(login);
     if (found) continue;
     if (found.error().kind != ErrorKind::kNotFound) fail(found.error());
     std::string password = need(service::generate_password());

@@ -262,7 +262,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
         fail(Error::invalid_input(o->save + " already holds an [account]"));
     }
     Opened d = open(*o, global);
-    auto app = need(d.store->find_app(o->app), "--app " + o->app);
+    auto app = need(d.store->apps().find(o->app), "--app " + o->app);
     filing::FilingRegistry registry(*d.store);
     auto made = need(registry.add_account(service::StorePlatform::caller_of(app, "ldt"),
                                           o->username, now_utc()));
@@ -286,7 +286,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
     Opened d = open(*o, global);
     store::TaskQuery query = filing::query_of(filing::seal_kind());
     query.limit = 1000;
-    for (const auto& t : need(d.store->find_tasks(query))) std::cout << state_line(t) << "\n";
+    for (const auto& t : need(d.store->tasks().query(query))) std::cout << state_line(t) << "\n";
   });
   auto* units = cmd->add_subcommand("units", "As the platform: seal maker units pushed to it");
   common(units);

@@ -62,7 +62,8 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   if (swept > 0) logger->info("removed {} temporary files left by interrupted writes", swept);
 
   keys::Kek kek = data_folder_kek(global, config.data.dir);
-  auto store = need(store::open_store(config.data.dir, kek), "cannot open the data folder");
+  auto store = need(store::open_store(config.data.dir, kek, store_options(config)),
+                    "cannot open the data folder");
   service::StorePlatform platform(*store, kek, config.data.dir);
   std::shared_ptr<service::DeviceKeys> device = device_keys(config);
   platform.use_device_keys(device);
@@ -143,7 +144,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
     return ok_status();
   });
   server.add_readiness_check("database", [&store]() -> Status {
-    auto check = store->list_apps();
+    auto check = store->apps().list();
     if (!check) return check.error();
     return ok_status();
   });

@@ -45,11 +45,11 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   if (!o.key.empty() && !device_index) kek = data_folder_kek(global, o.data_dir);
   auto store = open_data_store(o.data_dir, kek);
   if (!o.app.empty()) {
-    what.app_id = need(store->find_app(o.app), "--app").id;
+    what.app_id = need(store->apps().find(o.app), "--app").id;
     what.note = "; app=" + o.app;
   }
   if (!o.credit_code.empty()) {
-    for (const auto& org : need(store->list_organizations())) {
+    for (const auto& org : need(store->organizations().list())) {
       if (org.credit_code == o.credit_code) what.org_id = org.id;
     }
     if (what.org_id.empty()) {
@@ -91,7 +91,7 @@ void change_status(const std::string& data_dir, const std::string& id, store::Se
                    const std::string& reason) {
   auto store = open_data_store(data_dir);
   Time now = now_utc();
-  std::string from(store::status_name(need(store->find_seal(id)).effective_status(now)));
+  std::string from(store::status_name(need(store->seals().find(id)).effective_status(now)));
   need(service::change_seal_status(*store, operator_caller().actor(), id, to, reason, now));
   std::cout << "seal " << id << ": " << from << " -> " << store::status_name(to) << "\n";
 }
@@ -121,7 +121,7 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
     add_data_dir_option(*list, *dir);
     list->callback([dir] {
       Time now = now_utc();
-      for (const auto& s : need(open_data_store(*dir)->list_seals())) {
+      for (const auto& s : need(open_data_store(*dir)->seals().list())) {
         std::cout << s.id << "  " << status_text(s, now) << "  " << s.type << "  " << s.name << "  "
                   << s.signer_dn << "\n";
       }
@@ -146,7 +146,7 @@ void add_seal_store_commands(CLI::App& seal, const GlobalOptions& global) {
         change_status(*dir, *id, target, *reason);
         return;
       }
-      store::SealRecord s = need(open_data_store(*dir)->find_seal(*id));
+      store::SealRecord s = need(open_data_store(*dir)->seals().find(*id));
       std::cout << s.id << " " << status_text(s, now_utc()) << "\n";
     });
   }

@@ -125,7 +125,7 @@ void add_sz_commands(CLI::App& root, const GlobalOptions& global) {
   grant->callback([g, &global] {
     auto [store, platform, grants] = open_grants(global, g->data_dir);
     std::string system = system_of_file(g->app);
-    auto app = need(store->find_app(system.empty() ? g->app : system), "--app " + g->app);
+    auto app = need(store->apps().find(system.empty() ? g->app : system), "--app " + g->app);
     if (app.sz_app_key.empty()) {
       fail(Error::invalid_input("app " + g->app +
                                 " has no DB4403 credentials (eseal app add --family sz)"));
@@ -160,7 +160,7 @@ void add_sz_commands(CLI::App& root, const GlobalOptions& global) {
   add_data_dir_option(*list, l->data_dir);
   list->callback([l, &global] {
     auto [store, platform, grants] = open_grants(global, l->data_dir);
-    auto app = need(store->find_app(l->app), "--app " + l->app);
+    auto app = need(store->apps().find(l->app), "--app " + l->app);
     auto all = need(grants->list(app.id, now_utc()));
     if (all.empty()) std::cout << "no grants\n";
     for (const auto& one : all) print_grant(one);

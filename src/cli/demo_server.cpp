@@ -203,8 +203,8 @@ std::optional<DemoApp> earlier_demo_app(store::Store& store, const std::filesyst
   auto authcode = table["authcode"].value<std::string>();
   auto hmac_key = crypto::from_base64(table["hmac_key"].value_or(std::string()));
   if (!syscode || !authcode || !hmac_key) return std::nullopt;
-  auto app = store.find_app(*syscode);
-  auto stored_key = store.app_hmac_key(*syscode);
+  auto app = store.apps().find(*syscode);
+  auto stored_key = store.apps().hmac_key(*syscode);
   if (!app || !app->enabled || !app->authcode_matches(*authcode) || !stored_key ||
       !crypto::equal_constant_time(*stored_key, *hmac_key)) {
     return std::nullopt;
@@ -283,7 +283,7 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
     record.created = record.rotated = now;
     // LD/T and DB4403 credentials: the same system calls both doors and owns the same seals.
     store::AppSecrets secrets = need(store::AppSecrets::generate(false, true));
-    need(store.add_app(record, secrets, cli_audit("app.add", app.syscode, "eseal demo")));
+    need(store.apps().add(record, secrets, cli_audit("app.add", app.syscode, "eseal demo")));
     app.authcode = secrets.authcode;
     app.hmac_key = secrets.hmac_key;
     std::string sz_file =
@@ -298,7 +298,7 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
         "grant_code = \"\"\n";
     need(write_file_atomic(d.demo_dir / "sz.toml", as_bytes(sz_file), 0600));
     if (d.earlier) {
-      need(store.set_app_enabled(
+      need(store.apps().set_enabled(
           d.earlier->syscode, false,
           cli_audit("app.disable", d.earlier->syscode, "eseal demo: replaced by " + app.syscode)));
     }
@@ -313,11 +313,11 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
       0600));
 
   // The demo's seals, registered to the app with their keys (imported into the keystore).
-  std::string owner = need(store.find_app(app.syscode)).id;
+  std::string owner = need(store.apps().find(app.syscode)).id;
   keys::SoftKeystore keystore = open_keystore(d.data_dir.string(), kek);
   std::size_t registered = 0;
   for (const auto& [seal, signer_prefix] : d.seals) {
-    if (store.find_seal(seal.info.es_id)) continue;
+    if (store.seals().find(seal.info.es_id)) continue;
     service::SealToRegister what{seal, read_certificate(signer_prefix + ".pem"), owner,
                                  "; eseal demo"};
     need(service::register_seal(store, what,
@@ -402,8 +402,8 @@ std::string set_up_coss_demo(const ServerDemo& d, store::Store& store, DemoInven
       auto code = table["secure_code"].value<std::string>();
       auto user_id = table["user_id"].value<std::string>();
       if (app_id && code && user_id) {
-        auto stored = store.app_secure_code(*app_id);
-        if (stored && store.find_coss_user(*user_id) &&
+        auto stored = store.apps().secure_code(*app_id);
+        if (stored && store.coss_users().find(*user_id) &&
             crypto::equal_constant_time(*stored, as_bytes(*code))) {
           earlier_app = *app_id;
           earlier_user = *user_id;
@@ -415,8 +415,8 @@ std::string set_up_coss_demo(const ServerDemo& d, store::Store& store, DemoInven
   }
   if (!items.make("COSS app and user", {file}, !earlier_user)) return *earlier_user;
   if (earlier_app) {
-    need(store.set_app_enabled(*earlier_app, false,
-                               cli_audit("app.disable", *earlier_app, "eseal demo: replaced")));
+    need(store.apps().set_enabled(*earlier_app, false,
+                                  cli_audit("app.disable", *earlier_app, "eseal demo: replaced")));
   }
   store::App record;
   record.id = need(store::new_id());
@@ -425,7 +425,7 @@ std::string set_up_coss_demo(const ServerDemo& d, store::Store& store, DemoInven
   record.scopes = {"*"};
   record.created = record.rotated = now;
   store::AppSecrets secrets = need(store::AppSecrets::generate(true));
-  need(store.add_app(record, secrets, cli_audit("app.add", record.syscode, "eseal demo: COSS")));
+  need(store.apps().add(record, secrets, cli_audit("app.add", record.syscode, "eseal demo: COSS")));
   service::Caller app = service::StorePlatform::caller_of(record, "coss");
   service::CossUsers users(store);
   // The COSS manual's own example person (§2.5.4).

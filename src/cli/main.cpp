@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   add_convert_commands(app, *app.get_subcommand("ofd"));
   add_app_commands(app, options);
   add_audit_commands(app, options);
+  add_store_commands(app, options);
   add_demo_command(app, options);
   add_admin_commands(app, options);
   add_serve_command(app, options);

@@ -26,7 +26,7 @@ void add_seal_choice(CLI::App* cmd, SealChoice& c, bool with_key) {
 }
 
 void ChosenSeal::audit(const std::string& operation, const std::string& detail) const {
-  if (store) need(store->append_audit(cli_audit(operation, seal.info.es_id, detail)));
+  if (store) need(store->audit().append(cli_audit(operation, seal.info.es_id, detail)));
 }
 
 std::string token_pin(const std::string& option) {

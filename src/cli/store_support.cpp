@@ -31,9 +31,16 @@ keys::Kek data_folder_kek(const GlobalOptions& global, const std::string& dir) {
                   dir);
 }
 
+store::StoreOptions store_options(const api::Config& config) {
+  return {config.store.url, static_cast<std::size_t>(config.store.pool),
+          config.store.blobs == "database" ? store::StoreOptions::Blobs::kDatabase
+                                           : store::StoreOptions::Blobs::kFolder};
+}
+
 std::unique_ptr<store::Store> open_data_store(const std::string& dir,
                                               std::optional<keys::Kek> kek) {
-  return need(store::open_store(dir, std::move(kek)), "store in " + dir);
+  return need(store::open_store(dir, std::move(kek), store_options(load_configuration(""))),
+              "store in " + dir);
 }
 
 keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek) {

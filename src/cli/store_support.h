@@ -27,9 +27,13 @@ void add_data_dir_option(CLI::App& command, std::string& dir);
 // without a database yet gets a new D/kek; an existing one must have its KEK.
 keys::Kek data_folder_kek(const GlobalOptions& global, const std::string& dir);
 
-// Opens the store in `dir`, creating and migrating it; fails the command on error. The KEK is
-// needed only by commands that write or read secrets; given, it must be the folder's (see
-// store::open_store).
+// The [store] section as store::open_store takes it.
+store::StoreOptions store_options(const api::Config& config);
+
+// Opens the store of data folder `dir` where the configuration's [store] says (./eseal.toml and
+// ESEAL_STORE_*; by default dir/eseal.db), creating and migrating it; fails the command on
+// error. The KEK is needed only by commands that write or read secrets; given, it must be the
+// folder's (see store::open_store).
 std::unique_ptr<store::Store> open_data_store(const std::string& dir,
                                               std::optional<keys::Kek> kek = std::nullopt);
 

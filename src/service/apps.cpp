@@ -81,7 +81,7 @@ Result<AddedApp> add_app(store::Store& store, const NewApp& request, const std::
     syscode = *made;
   }
   if (auto s = check_token(syscode, "syscode"); !s) return s.error();
-  if (store.find_app(syscode).ok())
+  if (store.apps().find(syscode).ok())
     return Error::invalid_input("syscode " + syscode + " is already taken")
         .with_code(app_code::kTaken);
   if (ldt && !request.certificate)
@@ -107,9 +107,9 @@ Result<AddedApp> add_app(store::Store& store, const NewApp& request, const std::
   std::string detail = "name=" + request.name + "; families=" + join(request.families) +
                        "; scopes=" + join(*scopes) + "; cert=" +
                        (request.certificate ? request.certificate->subject().to_string() : "none");
-  if (auto s = store.add_app(app, out.secrets, {now, actor, "app.add", syscode, detail, ""}); !s)
+  if (auto s = store.apps().add(app, out.secrets, {now, actor, "app.add", syscode, detail, ""}); !s)
     return s.error();
-  auto added = store.find_app(syscode);
+  auto added = store.apps().find(syscode);
   if (!added) return added.error();
   app = std::move(*added);
   return out;
@@ -117,12 +117,12 @@ Result<AddedApp> add_app(store::Store& store, const NewApp& request, const std::
 
 Result<store::AppSecrets> rotate_app_secrets(store::Store& store, const std::string& syscode,
                                              const std::string& actor, Time now) {
-  auto found = store.find_app(syscode);
+  auto found = store.apps().find(syscode);
   if (!found) return found.error();
   auto secrets = store::AppSecrets::generate(found->coss, !found->sz_app_key.empty());
   if (!secrets) return secrets.error();
-  if (auto s = store.rotate_app_secrets(syscode, *secrets, now,
-                                        {now, actor, "app.rotate", syscode, "", ""});
+  if (auto s = store.apps().rotate_secrets(syscode, *secrets, now,
+                                           {now, actor, "app.rotate", syscode, "", ""});
       !s)
     return s.error();
   return secrets;

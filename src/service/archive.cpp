@@ -26,7 +26,7 @@ Result<std::string> archive_document(store::Store& store, const ArchivedDocument
   std::string detail = "document " + *sm3;
   if (!what.verification_code.empty()) detail += ", verification code " + what.verification_code;
   auto added =
-      store.add_document(record, {now, what.actor, what.operation, *id, detail, what.biznum});
+      store.documents().add(record, {now, what.actor, what.operation, *id, detail, what.biznum});
   if (!added) return added.error();
   return *id;
 }

@@ -146,9 +146,10 @@ Result<AutoSignGrant> AutoSigning::grant(const CossKeys::Session& who, const std
     return refused(auto_sign_code::kBadEscrow, "the escrowed share is not this key's");
   }
   std::string actor = "mobile:" + who.user.id;
-  Status held = store_.add_coss_escrow(current->id, who.key.id, *plain, now,
-                                       {now, actor, "coss.autosign.escrow", current->id,
-                                        "key " + who.key.id + ", consent job " + job_id, ""});
+  Status held =
+      store_.coss_keys().add_escrow(current->id, who.key.id, *plain, now,
+                                    {now, actor, "coss.autosign.escrow", current->id,
+                                     "key " + who.key.id + ", consent job " + job_id, ""});
   if (!held) return held.error();
   Time ends = now + std::chrono::seconds(current->seconds);
   auto moved = tasks_.move(auto_sign_kind(), current->id,
@@ -163,7 +164,7 @@ Result<AutoSignGrant> AutoSigning::grant(const CossKeys::Session& who, const std
 
 Status AutoSigning::close(const AutoSignGrant& grant, const std::string& to, const std::string& why,
                           const std::string& actor, Time now) {
-  Status destroyed = store_.destroy_coss_escrow(
+  Status destroyed = store_.coss_keys().destroy_escrow(
       grant.id, {now, actor, "coss.autosign.destroy", grant.id, why, ""});
   if (!destroyed) return destroyed;
   if (grant.status == to || auto_sign_kind().is_terminal(grant.status)) return ok_status();
@@ -259,7 +260,7 @@ Result<SignJob> AutoSigning::sign(const Caller& app, const NewSignJob& job,
     if (!closed) return closed.error();
     return refused(auto_sign_code::kNotStarted, "the granting key has ended");
   }
-  auto share = store_.coss_escrow_share(g.id);
+  auto share = store_.coss_keys().escrow_share(g.id);
   if (!share) return share.error();
   auto d1 = crypto::sm2::scalar(*share, "the escrowed share");
   if (!d1) return d1.error();
@@ -298,7 +299,7 @@ Result<std::optional<AutoSignGrant>> AutoSigning::current(const Caller& app,
 Result<int> AutoSigning::sweep(Time now) {
   auto expired = tasks_.sweep(auto_sign_kind(), now);
   if (!expired) return expired.error();
-  auto held = store_.coss_escrow_grants();
+  auto held = store_.coss_keys().escrow_grants();
   if (!held) return held.error();
   int destroyed = 0;
   for (const auto& id : *held) {

@@ -144,7 +144,7 @@ Result<store::ConsoleAccount> Console::create(const std::string& login, const st
   auto taken = [&login] {
     return Error::invalid_input("the login " + login + " is taken").with_code(console_code::kTaken);
   };
-  if (store_.find_console_account(login)) return taken();
+  if (store_.console_accounts().find(login)) return taken();
   auto hash = hash_password(password, settings_);
   if (!hash) return hash.error();
   auto id = store::new_id();
@@ -152,7 +152,7 @@ Result<store::ConsoleAccount> Console::create(const std::string& login, const st
   store::ConsoleAccount account{
       *id, login, name.empty() ? login : name, std::string(role), *hash, true, 0, std::nullopt,
       now, now};
-  if (auto s = store_.add_console_account(
+  if (auto s = store_.console_accounts().add(
           account, {now, actor, "console.account.add", login, "role " + std::string(role), ""});
       !s) {
     // Taken since the look above, by a request at the same moment.
@@ -163,7 +163,7 @@ Result<store::ConsoleAccount> Console::create(const std::string& login, const st
 
 Status Console::count_failure(const store::ConsoleAccount& account, const std::string& what,
                               Time now) {
-  auto counted = store_.count_console_failure(
+  auto counted = store_.console_accounts().count_failure(
       account.id, settings_.lockout_failures, now + settings_.lockout, now,
       {now, actor_of(account.login), "console.sign-in-failed", account.login, what, ""});
   if (!counted) return counted.error();
@@ -172,7 +172,7 @@ Status Console::count_failure(const store::ConsoleAccount& account, const std::s
 
 Result<SignedIn> Console::sign_in(const std::string& login, std::string_view password,
                                   const std::string& from, Time now) {
-  auto found = store_.find_console_account(login);
+  auto found = store_.console_accounts().find(login);
   if (!found) {
     if (found.error().kind != ErrorKind::kNotFound) return found.error();
     // The same work as a real check, so that timing does not tell which logins exist.
@@ -197,7 +197,7 @@ Result<SignedIn> Console::sign_in(const std::string& login, std::string_view pas
   auto role = parse_role(account.role);
   if (!role) return role.error();
   if (account.failures > 0 || account.locked_until) {
-    if (auto s = store_.clear_console_failures(
+    if (auto s = store_.console_accounts().clear_failures(
             account.id, now, {now, actor_of(login), "console.reset-failures", login, "", ""});
         !s) {
       return s.error();
@@ -254,7 +254,7 @@ Result<ConsoleSession> Console::session(std::string_view token, Time now) {
   const TaskRecord& task = found->front();
   auto fields = read_fields(task.payload);
   if (!fields) return fields.error();
-  auto account = store_.find_console_account((*fields)["login"]);
+  auto account = store_.console_accounts().find((*fields)["login"]);
   if (!account) {
     if (account.error().kind == ErrorKind::kNotFound) return unknown();
     return account.error();
@@ -273,12 +273,12 @@ Status Console::sign_out(const ConsoleSession& session, Time now) {
 }
 
 Result<std::vector<store::ConsoleAccount>> Console::accounts() {
-  return store_.list_console_accounts();
+  return store_.console_accounts().list();
 }
 
 Result<store::ConsoleAccount> Console::change(const std::string& login, const Change& change,
                                               const std::string& actor, Time now) {
-  auto account = store_.find_console_account(login);
+  auto account = store_.console_accounts().find(login);
   if (!account) return account.error();
   std::string detail;
   store::ConsoleAccountChange update;
@@ -304,12 +304,12 @@ Result<store::ConsoleAccount> Console::change(const std::string& login, const Ch
   }
   if (detail.empty()) return Error::invalid_input("nothing to change");
   detail.resize(detail.size() - 2);
-  if (auto s = store_.change_console_account(
+  if (auto s = store_.console_accounts().change(
           account->id, update, now, {now, actor, "console.account.change", login, detail, ""});
       !s) {
     return s.error();
   }
-  account = store_.find_console_account(login);
+  account = store_.console_accounts().find(login);
   if (!account) return account.error();
   // Whoever held a session of it before holds it no longer.
   if (auto s = end_sessions(*account, "", actor, now); !s) return s.error();
@@ -318,7 +318,7 @@ Result<store::ConsoleAccount> Console::change(const std::string& login, const Ch
 
 Status Console::change_password(const ConsoleSession& session, std::string_view current,
                                 std::string_view replacement, Time now) {
-  auto account = store_.find_console_account(session.account.login);
+  auto account = store_.console_accounts().find(session.account.login);
   if (!account) return account.error();
   if (!password_matches(account->password_hash, current)) {
     // Guesses through a session count toward the lockout as sign-ins do.
@@ -329,9 +329,9 @@ Status Console::change_password(const ConsoleSession& session, std::string_view 
   auto hash = hash_password(replacement, settings_);
   if (!hash) return hash.error();
   account->password_hash = *hash;
-  if (auto s = store_.change_console_account(account->id, {.password_hash = *hash}, now,
-                                             {now, actor_of(account->login), "console.password",
-                                              account->login, "own password changed", ""});
+  if (auto s = store_.console_accounts().change(account->id, {.password_hash = *hash}, now,
+                                                {now, actor_of(account->login), "console.password",
+                                                 account->login, "own password changed", ""});
       !s) {
     return s;
   }

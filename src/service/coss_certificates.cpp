@@ -35,7 +35,7 @@ const char* code_of(pki::ChainProblem problem) {
 Result<pki::Crl> CossCertificates::revocation_list(Time now) {
   store::CossKeyQuery query;
   query.states = {key_state::kRevoked};
-  auto ended = store_.find_coss_keys(query);
+  auto ended = store_.coss_keys().query(query);
   if (!ended) return ended.error();
   pki::CrlRequest request;
   for (const CossKey& k : *ended) {

@@ -98,12 +98,12 @@ Result<store::TaskRecord> CossKeys::use_code(const Caller& app, const EnrolReque
     auto found = tasks_.list(kind, query, now);
     if (!found) return found.error();
     auto user = found->empty() ? Result<CossUser>(Error::not_found(""))
-                               : store_.find_coss_user(found->front().subject);
+                               : store_.coss_users().find(found->front().subject);
     if (user && user->mobile == request.mobile) {
       task = found->front();
     } else {
       // A wrong code for this number: an attempt against each code open for it.
-      auto users = store_.find_coss_users_by_mobile(app.app_id, request.mobile);
+      auto users = store_.coss_users().find_by_mobile(app.app_id, request.mobile);
       if (!users) return users.error();
       for (const CossUser& u : *users) {
         store::TaskQuery open;
@@ -170,7 +170,7 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
   if (!server) return refused(key_code::kBadShare, server.error().message);
   auto task = use_code(app, request, now);
   if (!task) return task.error();
-  auto user = store_.find_coss_user(task->subject);
+  auto user = store_.coss_users().find(task->subject);
   if (!user) return user.error();
   if (user->status == "DELETE") {
     return refused(user_code::kDeleted, "user " + user->id + " is deleted");
@@ -195,11 +195,11 @@ Result<Enrolment> CossKeys::enrol(const EnrolRequest& request, Time now) {
   key.state = key_state::kPending;
   key.created = key.updated = now;
   Status added =
-      store_.add_coss_key(key, server->d2,
-                          audit_of(mobile_actor(user->id), "coss.key.enrol", key.id,
-                                   std::string(request.find_back ? "find-back: " : "") + "device " +
-                                       key.device_id + " (" + key.device_name + ")",
-                                   now));
+      store_.coss_keys().add(key, server->d2,
+                             audit_of(mobile_actor(user->id), "coss.key.enrol", key.id,
+                                      std::string(request.find_back ? "find-back: " : "") +
+                                          "device " + key.device_id + " (" + key.device_name + ")",
+                                      now));
   if (!added) return added.error();
 
   auto joint = crypto::Sm2PublicKey::from_point(key.public_key);
@@ -253,7 +253,7 @@ Result<pki::Certificate> CossKeys::certify(const CossKey& key, ByteView info, By
   CossKey active = key;
   active.state = key_state::kActive;
   active.certificate = cert->der();
-  Status changed = store_.change_coss_key(
+  Status changed = store_.coss_keys().change(
       active, {key_state::kPending}, false, now,
       audit_of(mobile_actor(key.user_id), "coss.key.certify", key.id,
                "serial " + crypto::to_hex(cert->serial()) + ", " + cert->subject().to_string(),
@@ -293,7 +293,7 @@ Result<CossKeys::Login> CossKeys::login(const std::string& key_id, const std::st
                                            now + std::chrono::minutes(10));
   if (!fresh) return fresh.error();
   if (!*fresh) return refused(key_code::kBadLogin, "the login was replayed");
-  auto user = store_.find_coss_user(found->user_id);
+  auto user = store_.coss_users().find(found->user_id);
   if (!user) return user.error();
   if (user->status == "DELETE") return refused(user_code::kDeleted, "the user is deleted");
   if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
@@ -339,7 +339,7 @@ Result<CossKeys::Session> CossKeys::authenticate(const std::string& token, Time 
   if (k->state == key_state::kRevoked || k->state == key_state::kAbandoned) {
     return refused(key_code::kDeviceRevoked, "key " + k->id + " is " + k->state);
   }
-  auto user = store_.find_coss_user(k->user_id);
+  auto user = store_.coss_users().find(k->user_id);
   if (!user) return user.error();
   if (user->status == "DELETE") return refused(user_code::kDeleted, "the user is deleted");
   if (user->status == "LOCKED") return refused(user_code::kLocked, "the user is locked");
@@ -354,7 +354,7 @@ Status CossKeys::logout(const Session& session, Time now) {
 }
 
 Result<CossKey> CossKeys::key(const std::string& key_id) {
-  auto found = store_.find_coss_key(key_id);
+  auto found = store_.coss_keys().find(key_id);
   if (!found && found.error().kind == ErrorKind::kNotFound) {
     return Error::not_found("no key " + key_id).with_code(key_code::kKeyNotFound);
   }
@@ -367,7 +367,7 @@ Result<cosign::Scalar> CossKeys::share(const CossKey& key) {
         key.state == key_state::kLocked ? key_code::kKeyLocked : key_code::kDeviceRevoked,
         "key " + key.id + " is " + key.state);
   }
-  auto d2 = store_.coss_key_share(key.id);
+  auto d2 = store_.coss_keys().share(key.id);
   if (!d2) return d2.error();
   return crypto::sm2::scalar(*d2, "the server share");
 }
@@ -377,7 +377,7 @@ Status CossKeys::count_failure(const CossKey& key, Time now) {
   ++counted.failures;
   bool lock = counted.failures >= kMaxKeyFailures;
   if (lock) counted.state = key_state::kLocked;
-  return store_.change_coss_key(
+  return store_.coss_keys().change(
       counted, {key.state}, false, now,
       audit_of("system:cosign", lock ? "coss.key.lock" : "coss.key.failure", key.id,
                "final signature did not verify (" + std::to_string(counted.failures) + ")", now));
@@ -387,7 +387,7 @@ Status CossKeys::clear_failures(const CossKey& key, Time now) {
   if (key.failures == 0) return ok_status();
   CossKey cleared = key;
   cleared.failures = 0;
-  return store_.change_coss_key(
+  return store_.coss_keys().change(
       cleared, {key.state}, false, now,
       audit_of("system:cosign", "coss.key.failure", key.id, "cleared by a valid signature", now));
 }
@@ -398,14 +398,14 @@ Result<std::vector<CossKey>> CossKeys::devices(const Caller& app, const std::str
   store::CossKeyQuery query;
   query.user_id = user_id;
   query.states = {key_state::kActive, key_state::kLocked};
-  return store_.find_coss_keys(query);
+  return store_.coss_keys().query(query);
 }
 
 Status CossKeys::end_key(CossKey key, const char* state, const std::string& actor,
                          const std::string& why, Time now) {
   std::string from = key.state;
   key.state = state;
-  Status ended = store_.change_coss_key(
+  Status ended = store_.coss_keys().change(
       key, {from}, true, now,
       audit_of(actor,
                std::string("coss.key.") +
@@ -456,7 +456,7 @@ Status CossKeys::revoke_others(const CossKey& key, Time now) {
   store::CossKeyQuery query;
   query.user_id = key.user_id;
   query.states = {key_state::kActive, key_state::kLocked, key_state::kPending};
-  auto others = store_.find_coss_keys(query);
+  auto others = store_.coss_keys().query(query);
   if (!others) return others.error();
   for (const CossKey& k : *others) {
     if (k.id == key.id) continue;
@@ -471,7 +471,7 @@ Result<int> CossKeys::abandon_stale(Time now) {
   store::CossKeyQuery query;
   query.states = {key_state::kPending};
   query.created_before = now - kEnrolmentWindow;
-  auto stale = store_.find_coss_keys(query);
+  auto stale = store_.coss_keys().query(query);
   if (!stale) return stale.error();
   int abandoned = 0;
   for (const CossKey& k : *stale) {

@@ -132,7 +132,7 @@ Result<CossUser> CossUsers::add(const Caller& app, const NewUser& u, Time now) {
   user.require_cert = u.require_cert != "N";
   user.status = "ACTIVE";
   user.created = user.updated = now;
-  auto added = store_.add_coss_user(
+  auto added = store_.coss_users().add(
       user, u.id_number,
       audit_of(app, "coss.user.add", user.id,
                "name=" + u.name + "; idType=" + u.id_type + "; department=" + u.department, now));
@@ -150,7 +150,7 @@ Result<std::string> CossUsers::store_image(const std::string& base64) {
 }
 
 Result<CossUser> CossUsers::find(const Caller& app, const std::string& user_id) {
-  return owned(store_.find_coss_user(user_id), app);
+  return owned(store_.coss_users().find(user_id), app);
 }
 
 Result<Bytes> CossUsers::sign_image(const Caller& app, const std::string& user_id) {
@@ -164,15 +164,15 @@ Result<Bytes> CossUsers::sign_image(const Caller& app, const std::string& user_i
 
 Result<CossUser> CossUsers::find_by_identity(const Caller& app, const std::string& id_type,
                                              const std::string& id_number) {
-  return owned(store_.find_coss_user_by_identity(app.app_id, id_type, id_number), app);
+  return owned(store_.coss_users().find_by_identity(app.app_id, id_type, id_number), app);
 }
 
 Result<CossUser> CossUsers::find_by_unique_id(const Caller& app, const std::string& unique_id) {
-  return owned(store_.find_coss_user_by_unique_id(app.app_id, unique_id), app);
+  return owned(store_.coss_users().find_by_unique_id(app.app_id, unique_id), app);
 }
 
 Result<std::string> CossUsers::masked_id_number(const CossUser& user) {
-  auto number = store_.coss_user_id_number(user.id);
+  auto number = store_.coss_users().id_number(user.id);
   if (!number) return number.error();
   // By characters, so that a number in another script stays well-formed.
   std::u32string text = decode_utf8(*number);
@@ -191,7 +191,7 @@ Result<ActivationCode> CossUsers::issue_activation(const Caller& app, const std:
   if (user->status == "LOCKED")
     return refused(user_code::kLocked, "user " + user_id + " is locked");
   if (identity) {
-    auto number = store_.coss_user_id_number(user_id);
+    auto number = store_.coss_users().id_number(user_id);
     if (!number) return number.error();
     if (identity->name != user->name || identity->id_type != user->id_type ||
         identity->id_number != *number) {
@@ -283,8 +283,8 @@ Result<CossUser> CossUsers::update(const Caller& app, const std::string& user_id
     note("picture");
     user->sign_image = *blob;
   }
-  auto updated =
-      store_.update_coss_user(*user, now, audit_of(app, "coss.user.update", user_id, detail, now));
+  auto updated = store_.coss_users().update(
+      *user, now, audit_of(app, "coss.user.update", user_id, detail, now));
   if (!updated) return updated.error();
   user->updated = now;
   return user;

@@ -86,14 +86,14 @@ Result<Delegation> Delegations::create(const CossKeys::Session& grantor,
                                        const std::string& grantee_mobile, Time ends, Time now) {
   std::string id = grantee_id;
   if (id.empty() && !grantee_mobile.empty()) {
-    auto found = store_.find_coss_users_by_mobile(grantor.user.app_id, grantee_mobile);
+    auto found = store_.coss_users().find_by_mobile(grantor.user.app_id, grantee_mobile);
     if (!found) return found.error();
     if (found->size() != 1) {
       return refused(delegation_code::kBadGrantee, "no one user of this app has that mobile");
     }
     id = found->front().id;
   }
-  auto grantee = store_.find_coss_user(id);
+  auto grantee = store_.coss_users().find(id);
   if (!grantee || grantee->app_id != grantor.user.app_id || grantee->id == grantor.user.id) {
     return refused(delegation_code::kBadGrantee, "no other user " + id + " of this app");
   }
@@ -115,8 +115,8 @@ Result<Delegation> Delegations::create(const CossKeys::Session& grantor,
 Result<Delegation> Delegations::read(const store::TaskRecord& task) {
   auto d = delegation_of(task);
   if (!d) return d.error();
-  if (auto u = store_.find_coss_user(d->grantor_id); u) d->grantor_name = u->name;
-  if (auto u = store_.find_coss_user(d->grantee_id); u) d->grantee_name = u->name;
+  if (auto u = store_.coss_users().find(d->grantor_id); u) d->grantor_name = u->name;
+  if (auto u = store_.coss_users().find(d->grantee_id); u) d->grantee_name = u->name;
   return d;
 }
 

@@ -266,7 +266,7 @@ Status FilingRegistry::push_unit(const Caller& caller, const MakerUnit& unit, Ti
 Result<std::vector<MakerUnit>> FilingRegistry::units() {
   store::TaskQuery query = query_of(unit_kind());
   query.limit = 10000;
-  auto found = store_.find_tasks(query);
+  auto found = store_.tasks().query(query);
   if (!found) return found.error();
   std::vector<MakerUnit> out;
   for (const auto& t : *found) {
@@ -319,7 +319,7 @@ Result<std::string> FilingRegistry::allocate_code(const Caller& caller, const st
   std::string prefix = area + std::string(6 - area.size(), '0');
   store::TaskQuery query = query_of(code_kind());
   query.reference = prefix;
-  auto issued = store_.count_tasks(query);
+  auto issued = store_.tasks().count(query);
   if (!issued) return issued.error();
   // Another request may take the next serial first: the unique index refuses the second, which
   // takes the one after.
@@ -376,7 +376,7 @@ Result<FilingTask> FilingRegistry::upload(const Caller& caller,
     const std::string& code = s.data.yzbm;
     store::TaskQuery query = query_of(code_kind());
     query.subject = code;
-    auto codes = store_.find_tasks(query);
+    auto codes = store_.tasks().query(query);
     if (!codes) return codes.error();
     if (codes->empty() || codes->front().app_id != caller.app_id) {
       items.push_back(item_error(code, "1", "印章编码" + code + "不是本平台赋予该应用的编码"));
@@ -723,7 +723,7 @@ Result<FilingRegistry::NewAccount> FilingRegistry::add_account(const Caller& cal
   if (username.empty()) return Error::invalid_input("an account needs a username");
   store::TaskQuery query = query_of(account_kind());
   query.subject = username;
-  auto existing = store_.count_tasks(query);
+  auto existing = store_.tasks().count(query);
   if (!existing) return existing.error();
   if (*existing > 0) return Error::invalid_input("account " + username + " already exists");
   auto secret = [](std::size_t n) -> Result<std::string> {
@@ -760,7 +760,7 @@ Result<FilingRegistry::Token> FilingRegistry::issue_token(const std::string& use
   store::TaskQuery query = query_of(account_kind());
   query.subject = username;
   query.reference = client_id;
-  auto found = store_.find_tasks(query);
+  auto found = store_.tasks().query(query);
   if (!found) return found.error();
   auto bad = refusal(code::kAccount, "用户名、密码或client_id、client_secret错误");
   if (found->empty() || found->front().state != "ACTIVE") return bad;
@@ -827,7 +827,7 @@ Result<SealState> FilingRegistry::status(const std::string& seal_code, const std
   }
   // A local seal frozen, expired or revoked by its owner is not valid either.
   if (std::string id = field(*f, "sealId"); !id.empty()) {
-    auto local = store_.find_seal(id);
+    auto local = store_.seals().find(id);
     if (local && local->effective_status(now) != store::SealStatus::kValid && at >= local->updated)
       active_then = false;
   }
@@ -843,11 +843,11 @@ Result<RevocationPage> FilingRegistry::revocations(Time from, Time to, std::int6
   query.states = kRevokedStates;
   query.updated_from = from;
   query.updated_to = to + 1s;  // through `to` itself
-  auto total = store_.count_tasks(query);
+  auto total = store_.tasks().count(query);
   if (!total) return total.error();
   query.offset = (page - 1) * page_size;
   query.limit = page_size;
-  auto found = store_.find_tasks(query);
+  auto found = store_.tasks().query(query);
   if (!found) return found.error();
   RevocationPage out{{}, *total};
   for (const auto& t : *found) {
@@ -868,7 +868,7 @@ Status FilingRegistry::record_filed(const Caller& caller, const std::string& sea
   if (existing) return ok_status();
   if (existing.error().kind != ErrorKind::kNotFound) return existing.error();
   Fields f{{"name", seal_name}, {"sealId", seal_id}, {"activated", epoch_text(now)}};
-  auto seal = store_.find_seal(seal_id);
+  auto seal = store_.seals().find(seal_id);
   if (seal) {
     f["validStart"] = epoch_text(seal->valid_start);
     f["validEnd"] = epoch_text(seal->valid_end);
@@ -1215,7 +1215,7 @@ Result<std::string> FilingRun::run(const std::string& seal_id, const Details& de
   Caller operator_caller = staff_of(actor);
   if (auto s = registry.record_filed(operator_caller, code, record.yzmc, seal_id, now); !s)
     return s.error();
-  auto local = store_.find_seal(seal_id);
+  auto local = store_.seals().find(seal_id);
   if (!local) return local.error();
   if (local->status == store::SealStatus::kUnfiled) {
     auto s = settle_local_status(store_, actor, seal_id, store::SealStatus::kValid, "filed", now);

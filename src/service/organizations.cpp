@@ -38,7 +38,7 @@ Result<store::Organization> add_organization(store::Store& store, const std::str
         .with_code(org_code::kBadCreditCode);
   }
   std::string id = organization_id(credit_code);
-  auto found = store.find_organization(id);
+  auto found = store.organizations().find(id);
   if (found) {
     return Error::invalid_input("organization " + found->name + " has credit code " + credit_code)
         .with_code(org_code::kTaken);
@@ -46,7 +46,7 @@ Result<store::Organization> add_organization(store::Store& store, const std::str
   if (found.error().kind != ErrorKind::kNotFound) return found.error();
   store::Organization org{id, name, credit_code, now};
   if (auto s =
-          store.add_organization(org, {now, actor, "org.add", id, name + " " + credit_code, ""});
+          store.organizations().add(org, {now, actor, "org.add", id, name + " " + credit_code, ""});
       !s) {
     return s.error();
   }
@@ -56,7 +56,7 @@ Result<store::Organization> add_organization(store::Store& store, const std::str
 Result<store::Organization> organization_of(store::Store& store, const std::string& name,
                                             const std::string& credit_code,
                                             const std::string& actor, Time now) {
-  auto found = store.find_organization(organization_id(credit_code));
+  auto found = store.organizations().find(organization_id(credit_code));
   if (found) return found;
   if (found.error().kind != ErrorKind::kNotFound) return found.error();
   return add_organization(store, name, credit_code, actor, now);

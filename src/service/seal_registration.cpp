@@ -84,15 +84,16 @@ Result<store::SealRecord> register_with(
   if (key->record) record.key_id = key->record->id;
   // After the key's check against the certificate: the seal's esID.
   auto added = [&]() -> Status {
-    auto taken = store.find_seal(info.es_id);
+    auto taken = store.seals().find(info.es_id);
     if (taken) {
       return Error::invalid_input("seal " + info.es_id + " is already registered")
           .with_code(seal_code::kRegistered);
     }
     if (taken.error().kind != ErrorKind::kNotFound) return taken.error();
-    return store.add_seal({record, cert, key->record},
-                          {now, actor, "seal.register", record.id,
-                           "name=" + record.name + "; signer=" + record.signer_dn + what.note, ""});
+    return store.seals().add(
+        {record, cert, key->record},
+        {now, actor, "seal.register", record.id,
+         "name=" + record.name + "; signer=" + record.signer_dn + what.note, ""});
   }();
   if (!added) {
     key->undo();

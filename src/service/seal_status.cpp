@@ -7,7 +7,7 @@ namespace eseal::service {
 Result<store::SealRecord> change_seal_status(store::Store& store, const std::string& actor,
                                              const std::string& id, store::SealStatus to,
                                              const std::string& reason, Time now) {
-  auto seal = store.find_seal(id);
+  auto seal = store.seals().find(id);
   if (!seal) {
     if (seal.error().kind == ErrorKind::kNotFound)
       return seal.error().with_code(seal_code::kNotFound);
@@ -23,13 +23,13 @@ Result<store::SealRecord> change_seal_status(store::Store& store, const std::str
   };
   if (!store::status_change_allowed(from, to)) return refused();
   std::string detail = reason.empty() ? change : change + ": " + reason;
-  if (auto s = store.set_seal_status(id, to, now, {now, actor, "seal.status", id, detail, ""});
+  if (auto s = store.seals().set_status(id, to, now, {now, actor, "seal.status", id, detail, ""});
       !s) {
     // The stored status changed under us (another request got there first).
     return s.error().kind == ErrorKind::kInvalidInput ? Result<store::SealRecord>(refused())
                                                       : Result<store::SealRecord>(s.error());
   }
-  return store.find_seal(id);
+  return store.seals().find(id);
 }
 
 }  // namespace eseal::service

@@ -277,7 +277,7 @@ Result<Fields> SignJobs::checked_payload(const Caller& app, const NewSignJob& j)
   }
   if (!j.user_id.empty()) {
     // An any_app job's user may be of another app (a DB4403 seal holder enrolled elsewhere).
-    auto user = j.any_app ? store_.find_coss_user(j.user_id) : users_.find(app, j.user_id);
+    auto user = j.any_app ? store_.coss_users().find(j.user_id) : users_.find(app, j.user_id);
     if (!user) {
       if (j.any_app && user.error().kind == ErrorKind::kNotFound) {
         return Error::not_found("no user " + j.user_id).with_code(user_code::kNotFound);
@@ -786,7 +786,7 @@ Result<Prepared> SignJobs::prepare(const CossKeys::Session& who, const std::stri
     WebSealPlace place = job->place;
     // A delegate's seal says for whom and under which delegation, for every verifier to show.
     if (!job->delegation.empty()) {
-      auto grantor = store_.find_coss_user(job->user_id);
+      auto grantor = store_.coss_users().find(job->user_id);
       if (!grantor) return grantor.error();
       place.reason = "代" + grantor->name + "签署（授权" + job->delegation + "）";
     }
@@ -910,7 +910,7 @@ Result<SignJob> SignJobs::complete(const CossKeys::Session& who, const std::stri
     // Kept as the platform's record of it when it carries a verification code, which leads
     // there; once, should the job's ending fail after it and the phone complete again.
     const std::string& code = job->place.verification_code;
-    if (!code.empty() && !store_.find_document_by_code(code)) {
+    if (!code.empty() && !store_.documents().find_by_code(code)) {
       auto kept = archive_document(
           store_, {actor, job->app_id, job->id, "coss.web-seal", job->place.verification_code},
           *sealed, now);
@@ -1092,7 +1092,7 @@ Result<int> SignJobs::sweep(Time now) {
   query.kind = sign_job_kind().name;
   query.states = {"UNSIGN"};
   query.expired_by = now;
-  auto due = store_.find_tasks(query);
+  auto due = store_.tasks().query(query);
   if (!due) return due.error();
   int expired = 0;
   for (const auto& t : *due) {

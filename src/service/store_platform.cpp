@@ -55,10 +55,10 @@ Caller StorePlatform::caller_of(const store::App& app, std::string family) {
 // --- credentials ----------------------------------------------------------------------------
 
 Result<LdtCredentials> StorePlatform::ldt(const std::string& syscode) {
-  auto app = store_.find_app(syscode);
+  auto app = store_.apps().find(syscode);
   if (!app) return app.error();
   LdtCredentials out{caller_of(*app, "ldt"), app->enabled, {}, std::nullopt};
-  auto key = store_.app_hmac_key(syscode);
+  auto key = store_.apps().hmac_key(syscode);
   if (!key) return key.error();
   out.hmac_key.assign(key->begin(), key->end());
   if (!app->cert_pem.empty()) {
@@ -69,27 +69,27 @@ Result<LdtCredentials> StorePlatform::ldt(const std::string& syscode) {
 }
 
 Result<CossCredentials> StorePlatform::coss(const std::string& app_id) {
-  auto app = store_.find_app(app_id);
+  auto app = store_.apps().find(app_id);
   if (!app) return app.error();
-  auto code = store_.app_secure_code(app_id);
+  auto code = store_.apps().secure_code(app_id);
   if (!code) return code.error();
   return CossCredentials{caller_of(*app, "coss"), app->enabled, Bytes(code->begin(), code->end())};
 }
 
 Result<SzCredentials> StorePlatform::sz(const std::string& app_key) {
-  auto app = store_.find_app_by_sz_key(app_key);
+  auto app = store_.apps().find_by_sz_key(app_key);
   if (!app) return app.error();
   return sz_of(*app);
 }
 
 Result<SzCredentials> StorePlatform::sz_by_system(const std::string& system_id) {
-  auto app = store_.find_app(system_id);
+  auto app = store_.apps().find(system_id);
   if (!app) return app.error();
   return sz_of(*app);
 }
 
 Result<SzCredentials> StorePlatform::sz_of(const store::App& app) {
-  auto keys = store_.app_sz_keys(app.syscode);
+  auto keys = store_.apps().sz_keys(app.syscode);
   if (!keys) return keys.error();
   return SzCredentials{caller_of(app, "sz"), app.enabled, app.sz_app_key,
                        Bytes(keys->first.begin(), keys->first.end()),
@@ -97,13 +97,13 @@ Result<SzCredentials> StorePlatform::sz_of(const store::App& app) {
 }
 
 bool StorePlatform::ldt_authcode_matches(const std::string& syscode, const std::string& authcode) {
-  auto app = store_.find_app(syscode);
+  auto app = store_.apps().find(syscode);
   return app && app->authcode_matches(authcode);
 }
 
 Result<bool> StorePlatform::remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                                            Time keep_until) {
-  return store_.remember_nonce(caller.app_id, nonce, now, keep_until);
+  return store_.nonces().remember(caller.app_id, nonce, now, keep_until);
 }
 
 // --- seal registry --------------------------------------------------------------------------
@@ -119,14 +119,14 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
       std::move(*seal), record.signer_dn,
       std::nullopt,     record.key_id};
   if (!record.org_id.empty()) {
-    auto org = store_.find_organization(record.org_id);
+    auto org = store_.organizations().find(record.org_id);
     if (!org) return org.error();
     out.org_id = org->id;
     out.organization_code = org->credit_code;
     out.organization_name = org->name;
   }
   if (!record.cert_id.empty()) {
-    auto cert_record = store_.find_certificate(record.cert_id);
+    auto cert_record = store_.certificates().find(record.cert_id);
     if (!cert_record) return cert_record.error();
     auto cert = pki::Certificate::from_pem(cert_record->pem);
     if (!cert) return cert.error();
@@ -136,7 +136,7 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
 }
 
 Result<RegisteredSeal> StorePlatform::find(const std::string& id, Time now) {
-  auto record = store_.find_seal(id);
+  auto record = store_.seals().find(id);
   if (!record) {
     return record.error().kind == ErrorKind::kNotFound
                ? not_found(seal_code::kNotFound, "no seal " + id)
@@ -147,7 +147,7 @@ Result<RegisteredSeal> StorePlatform::find(const std::string& id, Time now) {
 
 Result<RegisteredSeal> StorePlatform::find_by_signer(const std::string& dn, const Caller& caller,
                                                      Time now) {
-  auto records = store_.find_seals_by_signer(normalized_dn(dn));
+  auto records = store_.seals().find_by_signer(normalized_dn(dn));
   if (!records) return records.error();
   if (records->empty()) return not_found(seal_code::kNotFound, "no seal for " + dn);
   // Oldest first: each later one that qualifies replaces the earlier.
@@ -170,7 +170,7 @@ Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::strin
     std::lock_guard lock(signers_mutex_);
     if (auto it = signers_.find(slot); it != signers_.end()) return it->second;
   }
-  auto key = store_.find_key(key_id);
+  auto key = store_.keys().find(key_id);
   if (!key) return key.error();
   auto made = open_signer(*key, cert, kek_, dir_ / "keys", device_keys_.get());
   if (!made) return made.error();
@@ -213,12 +213,12 @@ Result<std::shared_ptr<keys::Signer>> StorePlatform::lock_signer(
 Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, SealDesign design,
                                                         const std::string& cert_dn, Time now) {
   // The signer's certificate: a registered seal of that subject names it.
-  auto existing = store_.find_seals_by_signer(normalized_dn(cert_dn));
+  auto existing = store_.seals().find_by_signer(normalized_dn(cert_dn));
   if (!existing) return existing.error();
   if (existing->empty() || existing->back().cert_id.empty())
     return not_found(seal_code::kCertificateNotFound, "no certificate registered for " + cert_dn);
   const store::SealRecord& basis = existing->back();
-  auto cert_record = store_.find_certificate(basis.cert_id);
+  auto cert_record = store_.certificates().find(basis.cert_id);
   if (!cert_record) return cert_record.error();
   auto cert = pki::Certificate::from_pem(cert_record->pem);
   if (!cert) return cert.error();
@@ -245,7 +245,8 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
                           record.id,
                           "name=" + record.name + (require_filing_ ? ", awaiting filing" : ""),
                           ""};
-  if (auto s = store_.add_seal({record, std::nullopt, std::nullopt}, audit); !s) return s.error();
+  if (auto s = store_.seals().add({record, std::nullopt, std::nullopt}, audit); !s)
+    return s.error();
   return registered(record, now);
 }
 
@@ -261,7 +262,7 @@ Result<std::string> StorePlatform::record(const Caller& caller, const std::strin
 Status StorePlatform::append(const std::string& actor, const std::string& operation,
                              const std::string& object, const std::string& detail, Time now,
                              const std::string& biznum) {
-  auto row = store_.append_audit({now, actor, operation, object, detail, biznum});
+  auto row = store_.audit().append({now, actor, operation, object, detail, biznum});
   if (!row) return row.error();
   return ok_status();
 }
@@ -314,7 +315,7 @@ Status StorePlatform::record_time_stamp(const std::string& serial_hex, Time gen_
                           serial_hex,
                           asn1::oid::describe(imprint.hash_oid) + " " + record.imprint,
                           ""};
-  return store_.add_time_stamp(record, audit);
+  return store_.time_stamps().add(record, audit);
 }
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::tsa_signer() {

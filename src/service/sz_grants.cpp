@@ -51,14 +51,14 @@ Result<store::Organization> SzGrants::organization(const std::string& name,
 
 Result<std::pair<SzGrant, std::string>> SzGrants::add(const NewGrant& g, Time now,
                                                       const std::string& actor) {
-  auto org = store_.find_organization(g.org_id);
+  auto org = store_.organizations().find(g.org_id);
   if (!org) return org.error().with_context("organization " + g.org_id);
   std::string mark;
   if (!g.user_id.empty()) {
-    auto user = store_.find_coss_user(g.user_id);
+    auto user = store_.coss_users().find(g.user_id);
     if (!user) return user.error().with_context("user " + g.user_id);
     if (g.legal_person) {
-      auto number = store_.coss_user_id_number(user->id);
+      auto number = store_.coss_users().id_number(user->id);
       if (!number) return number.error();
       mark = id_card_mark(id_type_code(user->id_type), *number);
     }
@@ -130,7 +130,7 @@ Result<SzGrant> SzGrants::grant_of(const store::TaskRecord& task) {
   g.state = task.state;
   g.created = task.created;
   g.expires = task.expires;
-  auto org = store_.find_organization(g.org_id);
+  auto org = store_.organizations().find(g.org_id);
   if (!org) return org.error().with_context("grant " + task.id);
   g.org_name = org->name;
   g.credit_code = org->credit_code;
@@ -142,7 +142,7 @@ Result<pki::Certificate> SzGrants::holder_certificate(const SzGrant& grant) {
   store::CossKeyQuery query;
   query.user_id = grant.user_id;
   query.states = {"ACTIVE"};
-  auto keys = store_.find_coss_keys(query);
+  auto keys = store_.coss_keys().query(query);
   if (!keys) return keys.error();
   // Oldest first: the newest certified key is the phone in use.
   for (auto it = keys->rbegin(); it != keys->rend(); ++it) {
@@ -152,7 +152,7 @@ Result<pki::Certificate> SzGrants::holder_certificate(const SzGrant& grant) {
 }
 
 Result<std::vector<RegisteredSeal>> SzGrants::seals(const SzGrant& grant, Time now) {
-  auto records = store_.list_seals();
+  auto records = store_.seals().list();
   if (!records) return records.error();
   std::vector<RegisteredSeal> out;
   for (auto it = records->rbegin(); it != records->rend(); ++it) {
@@ -178,7 +178,7 @@ Result<std::vector<RegisteredSeal>> SzGrants::issue_seals(const SzGrant& grant,
     design.type = type;
     // A name seal (type 4) carries the person's name, every other the organization's.
     if (type == 4) {
-      auto user = store_.find_coss_user(grant.user_id);
+      auto user = store_.coss_users().find(grant.user_id);
       if (!user) return user.error();
       design.name = user->name;
     } else {
@@ -210,7 +210,7 @@ Result<std::vector<RegisteredSeal>> SzGrants::issue_seals(const SzGrant& grant,
         record.id,
         "name=" + record.name + " type=" + std::to_string(type) + " for grant " + grant.id,
         ""};
-    if (auto s = store_.add_seal({record, cert_record, std::nullopt}, audit); !s) {
+    if (auto s = store_.seals().add({record, cert_record, std::nullopt}, audit); !s) {
       return s.error();
     }
     auto registered = seals_.find(record.id, now);
@@ -229,9 +229,9 @@ Result<Bytes> SzGrants::task_secret(const SzGrant& grant, const std::string& sig
 }
 
 Result<MaskedPerson> SzGrants::person(const std::string& user_id) {
-  auto user = store_.find_coss_user(user_id);
+  auto user = store_.coss_users().find(user_id);
   if (!user) return user.error();
-  auto number = store_.coss_user_id_number(user_id);
+  auto number = store_.coss_users().id_number(user_id);
   if (!number) return number.error();
   return MaskedPerson{mask_name(user->name), mask_id_number(*number), mask_phone(user->mobile)};
 }

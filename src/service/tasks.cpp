@@ -48,7 +48,7 @@ Result<TaskRecord> Tasks::create(const TaskKind& kind, const NewTask& task, Time
                     task.next_attempt};
   std::string detail = "created " + kind.initial;
   if (task.expires) detail += ", expires " + format_utc(*task.expires);
-  auto added = store_.add_task(record, audit_of(actor, kind.name + ".create", *id, detail, now));
+  auto added = store_.tasks().add(record, audit_of(actor, kind.name + ".create", *id, detail, now));
   if (!added) return added.error();
   return record;
 }
@@ -60,21 +60,21 @@ Result<TaskRecord> Tasks::expire_if_due(const TaskKind& kind, TaskRecord task, T
     return task;
   }
   store::TaskChange change{{task.state}, kind.expired, {}, {}, {}, {}, {}, false};
-  auto changed = store_.change_task(
+  auto changed = store_.tasks().change(
       task.id, change, now,
       audit_of(actor, kind.name + "." + kind.expired, task.id,
                task.state + " -> " + kind.expired + ": expired " + format_utc(*task.expires), now));
   if (changed) return changed;
   if (changed.error().code != store::kTaskStateChanged) return changed.error();
   // Another request changed it meanwhile: what it is now is the answer.
-  auto again = store_.find_task(task.id);
+  auto again = store_.tasks().find(task.id);
   if (!again) return again.error();
   return expire_if_due(kind, std::move(*again), now, actor);
 }
 
 Result<TaskRecord> Tasks::get(const TaskKind& kind, const std::string& id, Time now,
                               const std::string& actor) {
-  auto task = store_.find_task(id);
+  auto task = store_.tasks().find(id);
   if (!task) return task.error();
   if (task->kind != kind.name) return Error::not_found("no " + kind.name + " task " + id);
   return expire_if_due(kind, std::move(*task), now, actor);
@@ -89,14 +89,14 @@ Result<TaskRecord> Tasks::move(const TaskKind& kind, const std::string& id, cons
                            move.result,   move.expires, move.next_attempt, move.count_attempt};
   std::string detail = task->state + " -> " + move.to;
   if (!move.detail.empty()) detail += ": " + move.detail;
-  return store_.change_task(id, change, now,
-                            audit_of(actor, kind.name + "." + move.to, id, detail, now));
+  return store_.tasks().change(id, change, now,
+                               audit_of(actor, kind.name + "." + move.to, id, detail, now));
 }
 
 Result<std::vector<TaskRecord>> Tasks::list(const TaskKind& kind, store::TaskQuery query,
                                             Time now) {
   query.kind = kind.name;
-  auto found = store_.find_tasks(query);
+  auto found = store_.tasks().query(query);
   if (!found) return found.error();
   std::vector<TaskRecord> out;
   for (TaskRecord& t : *found) {
@@ -109,7 +109,7 @@ Result<std::vector<TaskRecord>> Tasks::list(const TaskKind& kind, store::TaskQue
 
 Result<std::int64_t> Tasks::count(const TaskKind& kind, store::TaskQuery query) {
   query.kind = kind.name;
-  return store_.count_tasks(query);
+  return store_.tasks().count(query);
 }
 
 Result<int> Tasks::sweep(const TaskKind& kind, Time now) {
@@ -130,7 +130,7 @@ Result<int> Tasks::sweep(const TaskKind& kind, Time now) {
     query.kind = kind.name;
     query.states = open;
     query.expired_by = now;
-    auto due = store_.find_tasks(query);
+    auto due = store_.tasks().query(query);
     if (!due) return due.error();
     if (due->empty()) return expired;
     for (TaskRecord& t : *due) {

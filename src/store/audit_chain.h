@@ -13,7 +13,7 @@
 #include <string>
 
 #include "base/bytes.h"
-#include "store/store.h"
+#include "store/records.h"
 
 namespace eseal::store {
 

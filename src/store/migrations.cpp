@@ -276,6 +276,17 @@ constexpr std::string_view kDocumentSha256 = R"sql(
 ALTER TABLE documents ADD COLUMN sha256 TEXT;
 )sql";
 
+// Blobs kept in the database ([store] blobs = "database"), for nodes without a shared folder:
+// named by their SM3 as in the folder, the content as BYTEA (PostgreSQL) or a BLOB (SQLite keeps
+// any value of a column of that type as given).
+constexpr std::string_view kBlobs = R"sql(
+CREATE TABLE blobs (
+  sm3 TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  content BYTEA NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -291,12 +302,22 @@ constexpr std::array kMigrations{
     Migration{11, "console accounts", kConsoleAccounts},
     Migration{12, "documents' verification codes", kVerificationCodes},
     Migration{13, "documents' SHA-256", kDocumentSha256},
+    Migration{14, "blobs in the database", kBlobs},
 };
+
+constexpr std::array<std::string_view, 16> kTables{
+    "organizations", "apps",         "certificates",     "keys",        "seals", "documents",
+    "nonces",        "audit",        "kek_check",        "time_stamps", "tasks", "coss_users",
+    "coss_keys",     "coss_escrows", "console_accounts", "blobs"};
 
 }  // namespace
 
 std::span<const Migration> migrations() {
   return kMigrations;
+}
+
+std::span<const std::string_view> tables() {
+  return kTables;
 }
 
 }  // namespace eseal::store

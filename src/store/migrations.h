@@ -2,8 +2,9 @@
 // transaction together with its row in schema_migrations(version). Never edit a published
 // migration; add the next number.
 //
-// The SQL runs unchanged on SQLite and PostgreSQL: TEXT, INTEGER and BIGINT columns only (binary
-// values are blobs referenced by SM3, PEM or base64 text), explicit ids, times as BIGINT seconds
+// The SQL runs unchanged on SQLite and PostgreSQL: TEXT, INTEGER and BIGINT columns (binary
+// values are blobs referenced by SM3, PEM or base64 text; the one BYTEA column is the blobs
+// table's content), explicit ids, times as BIGINT seconds
 // since the Unix epoch (UTC), CHECK constraints for enumerations, no AUTOINCREMENT, no
 // SQLite-only statements.
 #pragma once
@@ -21,6 +22,10 @@ struct Migration {
 
 // In ascending version order, starting at 1.
 std::span<const Migration> migrations();
+
+// Every table of the latest schema but schema_migrations, each after the tables it refers to
+// (the order rows are copied in, store_transfer.h).
+std::span<const std::string_view> tables();
 
 // Creates the bookkeeping table; safe to run every time.
 inline constexpr std::string_view kCreateSchemaMigrations =

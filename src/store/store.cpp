@@ -1,5 +1,5 @@
-// What every backend shares: the records' rules (authcode hashing, scopes, seal status changes)
-// and open_store, which picks the embedded backend.
+// The records' rules (authcode hashing, seal status changes), the store's opening (migrations,
+// the KEK check, key files moved into the keystore) and open_store, the embedded default.
 #include "store/store.h"
 
 #include <sys/stat.h>
@@ -13,11 +13,18 @@
 #include "crypto/random.h"
 #include "keys/key_file.h"
 #include "keys/soft_keystore.h"
-#include "store/sqlite_store.h"
+#include "store/migrations.h"
+#include "store/pg_db.h"
+#include "store/repository_support.h"
+#include "store/sqlite_db.h"
 
 namespace eseal::store {
 namespace {
 
+// Readers at once beside the one writer; SQLite in WAL mode lets them all read while it writes.
+constexpr std::size_t kSqlitePoolSize = 4;
+// PostgreSQL serves each connection with a process of its own; a node's workers share these.
+constexpr std::size_t kPostgresqlPoolSize = 16;
 constexpr std::size_t kSaltSize = 16;
 constexpr std::size_t kAuthcodeBytes = 16;
 constexpr std::size_t kHmacKeySize = 32;
@@ -43,7 +50,7 @@ Bytes salted_sm3(ByteView salt, std::string_view authcode) {
 // Moves each key registered by path into the keystore, so the data folder holds every key it
 // signs with. A file that is gone, or is not that key under this KEK, stays as it is.
 Status import_key_files(Store& store, const std::filesystem::path& data_dir, const keys::Kek& kek) {
-  auto files = store.list_key_files();
+  auto files = store.keys().list_files();
   if (!files) return files.error();
   if (files->empty()) return ok_status();
   auto keystore = keys::SoftKeystore::open(data_dir / "keys", kek);
@@ -56,7 +63,7 @@ Status import_key_files(Store& store, const std::filesystem::path& data_dir, con
     auto reference = keystore->put(*key);
     if (!reference) return reference.error();
     Time now = now_utc();
-    Status replaced = store.replace_key(
+    Status replaced = store.keys().replace(
         old.id, {*reference, "", old.public_key, now},
         {now, "store", "key.import", old.id, "imported into the keystore as " + *reference, ""});
     if (!replaced) {
@@ -166,19 +173,146 @@ SealStatus SealRecord::effective_status(Time now) const {
   return live && now > valid_end ? SealStatus::kExpired : status;
 }
 
+Result<const SecretBox*> Context::secrets() const {
+  if (!box) {
+    return Error::invalid_input("app secrets need the key-encryption key, and the store has none");
+  }
+  return box;
+}
+
+Store::Store(std::unique_ptr<sql::Database> db, std::unique_ptr<BlobStore> blobs,
+             std::optional<keys::Kek> kek)
+    : db_(std::move(db)),
+      blobs_(blobs ? std::move(blobs) : open_database_blobs(*db_)),
+      context_{*db_, *blobs_, nullptr} {
+  if (kek) {
+    box_.emplace(*kek);
+    kek_check_ = kek_check_value(*kek);
+    context_.box = &*box_;
+  }
+}
+
+Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<sql::Database> db,
+                                           std::unique_ptr<BlobStore> blobs,
+                                           std::optional<keys::Kek> kek) {
+  std::unique_ptr<Store> store(new Store(std::move(db), std::move(blobs), std::move(kek)));
+  Status migrated = store->migrate();
+  if (!migrated) return migrated.error().with_context(store->db_->description());
+  return store;
+}
+
+Status Store::migrate() {
+  Status created = db_->write([](sql::Session& s) { return s.run(kCreateSchemaMigrations); });
+  if (!created) return created;
+  auto applied = db_->read([](sql::Session& s) {
+    return s.all<std::int64_t>("SELECT version FROM schema_migrations", first_integer);
+  });
+  if (!applied) return applied.error();
+  for (std::int64_t version : *applied) {
+    if (version > migrations().back().version) {
+      return Error::invalid_input("the database has schema version " + std::to_string(version) +
+                                  ", newer than this eseal knows (" +
+                                  std::to_string(migrations().back().version) + ")");
+    }
+  }
+  for (const Migration& m : migrations()) {
+    if (std::find(applied->begin(), applied->end(), m.version) != applied->end()) continue;
+    Status done = db_->write([&](sql::Session& s) -> Status {
+      // Checked inside the transaction: another process may have just applied it.
+      auto present = s.exists("SELECT 1 FROM schema_migrations WHERE version = ?", m.version);
+      if (!present) return present.error();
+      if (*present) return ok_status();
+      Status ran = s.connection().script(m.sql);
+      if (!ran) return ran.error().with_context("migration " + std::to_string(m.version));
+      return s.run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", m.version,
+                   epoch(now_utc()));
+    });
+    if (!done) return done;
+  }
+  return ok_status();
+}
+
+Result<std::string> Store::keyed_index(std::string_view context, ByteView value) const {
+  auto box = context_.secrets();
+  if (!box) return box.error();
+  return crypto::to_hex((*box)->index(context, value));
+}
+
+Result<bool> Store::kek_belongs(Time now) {
+  auto box = context_.secrets();
+  if (!box) return box.error();
+  // Whether the recorded check value is this KEK's; kNotFound when none is recorded.
+  auto stored_check = [&](sql::Session& s) -> Result<bool> {
+    auto stored = s.one<std::string>("SELECT value FROM kek_check WHERE id = 1", first_text,
+                                     "no KEK check value");
+    if (!stored) return stored.error();
+    auto value = crypto::from_hex(*stored);
+    return value && crypto::equal_constant_time(*value, *kek_check_);
+  };
+  auto stored = db_->read(stored_check);
+  if (stored || stored.error().kind != ErrorKind::kNotFound) return stored;
+  return db_->write([&](sql::Session& s) -> Result<bool> {
+    // Checked again inside the transaction: another process may have just recorded one.
+    auto recorded = stored_check(s);
+    if (recorded || recorded.error().kind != ErrorKind::kNotFound) return recorded;
+    struct Sealed {
+      std::string id, value;
+    };
+    auto first_app = s.one<Sealed>(
+        "SELECT id, hmac_key_sealed FROM apps ORDER BY created_at, id LIMIT 1",
+        [](const sql::Row& r) -> Result<Sealed> {
+          return Sealed{r.text(0), r.text(1)};
+        },
+        "");
+    if (first_app) {
+      auto raw = crypto::from_base64(first_app->value);
+      if (!raw || !(*box)->open(app_hmac_context(first_app->id), *raw)) return false;
+    } else if (first_app.error().kind != ErrorKind::kNotFound) {
+      return first_app.error();
+    }
+    Status added = s.run("INSERT INTO kek_check (id, value, created_at) VALUES (1, ?, ?)",
+                         crypto::to_hex(*kek_check_), epoch(now));
+    if (!added) return added.error();
+    return true;
+  });
+}
+
 std::string_view column_name(DocumentFormat format) {
   return format == DocumentFormat::kOfd ? "ofd" : "pdf";
 }
 
+Result<std::unique_ptr<sql::Database>> open_database(const std::filesystem::path& data_dir,
+                                                     const StoreOptions& options) {
+  const std::string& url = options.url;
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return sql::open_postgresql(url, options.pool ? options.pool : kPostgresqlPoolSize);
+  }
+  std::filesystem::path file = data_dir / "eseal.db";
+  if (url.starts_with("sqlite:")) {
+    file = url.substr(7);
+  } else if (!url.empty()) {
+    return Error::invalid_input("[store] url: \"" + sql::redacted_url(url) +
+                                "\" is neither sqlite:<file> nor postgresql://…");
+  }
+  return sql::open_sqlite(file, options.pool ? options.pool : kSqlitePoolSize);
+}
+
 Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
-                                          std::optional<keys::Kek> kek) {
+                                          std::optional<keys::Kek> kek,
+                                          const StoreOptions& options) {
   std::error_code ec;
   if (std::filesystem::create_directories(data_dir, ec)) ::chmod(data_dir.c_str(), 0700);
   if (ec) return Error::io("cannot create data folder " + data_dir.string() + ": " + ec.message());
-  auto blobs = BlobStore::open(data_dir / "blobs");
-  if (!blobs) return blobs.error();
+  std::unique_ptr<BlobStore> blobs;
+  if (options.blobs == StoreOptions::Blobs::kFolder) {
+    auto folder = open_folder_blobs(data_dir / "blobs");
+    if (!folder) return folder.error();
+    blobs = std::move(*folder);
+  }
   std::optional<keys::Kek> folder_kek = kek;
-  auto store = open_sqlite_store(data_dir / "eseal.db", std::move(*blobs), std::move(kek));
+  auto db = open_database(data_dir, options);
+  if (!db) return db.error();
+  auto store = Store::open(std::move(*db), std::move(blobs), std::move(kek));
   if (!store || !folder_kek) return store;
   auto belongs = (*store)->kek_belongs(now_utc());
   if (!belongs) return belongs.error();

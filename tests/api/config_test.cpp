@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 58u);  // one per key of Config
+  EXPECT_EQ(settings, 61u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -67,6 +67,9 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.tls.cert, defaults.tls.cert);
   EXPECT_EQ(config.tls.key, defaults.tls.key);
   EXPECT_EQ(config.data.dir, defaults.data.dir);
+  EXPECT_EQ(config.store.url, defaults.store.url);
+  EXPECT_EQ(config.store.pool, defaults.store.pool);
+  EXPECT_EQ(config.store.blobs, defaults.store.blobs);
   EXPECT_EQ(config.log.level, defaults.log.level);
   EXPECT_EQ(config.log.file, defaults.log.file);
   EXPECT_EQ(config.ldt.time_window_s, defaults.ldt.time_window_s);
@@ -116,6 +119,19 @@ TEST(ConfigTest, TheKeyProviderIsSoftOrSdf) {
   auto bad = validate(config);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("[keys] provider"), std::string::npos);
+}
+
+TEST(ConfigTest, TheStoreIsSqliteUnlessAUrlNamesPostgresql) {
+  Config config = parsed("[store]\nurl = \"postgresql://eseal@db:5432/eseal\"\npool = 32\n");
+  EXPECT_EQ(config.store.url, "postgresql://eseal@db:5432/eseal");
+  EXPECT_EQ(config.store.pool, 32);
+  ASSERT_TRUE(apply_environment(config, {{"ESEAL_STORE_BLOBS", "database"}}));
+  EXPECT_EQ(config.store.blobs, "database");
+  EXPECT_TRUE(validate(config).ok());
+  config.store.blobs = "s3";
+  auto bad = validate(config);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("[store] blobs"), std::string::npos);
 }
 
 TEST(ConfigTest, TimeStampSettingsAreChecked) {

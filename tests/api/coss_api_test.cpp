@@ -54,8 +54,8 @@ TEST(CossApi, AddsAUserAndFindsItByEachKey) {
       status_of(world.call("updateUser", R"({"userId":")" + user_id + R"(","status":"FROZEN"})")),
       89004012);
   EXPECT_EQ(status_of(world.call("updateUser", R"({"status":"LOCKED"})")), 89000001);
-  EXPECT_EQ(world.store().list_audit(0, 100)->back().entry.operation, "coss.user.update");
-  EXPECT_EQ(world.store().list_audit(0, 100)->back().entry.actor,
+  EXPECT_EQ(world.store().audit().list(0, 100)->back().entry.operation, "coss.user.update");
+  EXPECT_EQ(world.store().audit().list(0, 100)->back().entry.actor,
             "app:APP_0157E810F6894BEEB4DEC70331720557");
 }
 
@@ -122,10 +122,11 @@ TEST(CossApi, RequestsAreAuthenticatedAndReplaysRefused) {
   EXPECT_EQ(status_of(replay), 89000001);
   EXPECT_EQ(message_in(replay), "请求参数错误：重复的请求");
   // A disabled app is refused.
-  ASSERT_TRUE(world.store()
-                  .set_app_enabled(world.app_id(), false,
-                                   {now_utc(), "cli:test", "app.disable", "", "", ""})
-                  .ok());
+  ASSERT_TRUE(
+      world.store()
+          .apps()
+          .set_enabled(world.app_id(), false, {now_utc(), "cli:test", "app.disable", "", "", ""})
+          .ok());
   EXPECT_EQ(status_of(world.call("queryUserInfo", R"({"uniqueId":"EMP-001"})")), 89000003);
 }
 

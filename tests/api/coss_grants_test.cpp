@@ -46,7 +46,7 @@ class CossGrantsTest : public test::PhoneTest {
     return granted.ok() ? granted->id : "";
   }
   bool share_held(const std::string& grant_id) {
-    return world_.store().coss_escrow_share(grant_id).ok();
+    return world_.store().coss_keys().escrow_share(grant_id).ok();
   }
 };
 
@@ -149,7 +149,7 @@ TEST_F(CossGrantsTest, TheShareIsGoneAtEndAutoSignRevocationAndExpiry) {
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(*swept, 1);
   EXPECT_FALSE(share_held(expiring));
-  EXPECT_TRUE(world_.store().coss_escrow_grants()->empty());
+  EXPECT_TRUE(world_.store().coss_keys().escrow_grants()->empty());
   EXPECT_EQ(status_of(auto_sign(user.user_id, "a")), 89004071);
 
   // A deleted device ends its grant at the next sweep.
@@ -177,7 +177,7 @@ TEST_F(CossGrantsTest, AnEscrowThatIsNotTheKeysShareIsRefused) {
   auto refused = world_.auto_sign().grant(*session, job, *wrong, now_utc());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, service::auto_sign_code::kBadEscrow);
-  EXPECT_TRUE(world_.store().coss_escrow_grants()->empty());
+  EXPECT_TRUE(world_.store().coss_keys().escrow_grants()->empty());
 }
 
 TEST_F(CossGrantsTest, ADelegateSignsTheGrantorsJobsWithTheirOwnKeyAndTheStatementAsEvidence) {

@@ -299,7 +299,7 @@ TEST_F(CossSigningTest, AWebSealJobGivesAPdfSealedWithTheUsersPersonalSealThatVe
   ASSERT_TRUE(phone.sign(e.account, data_field(coded, "signDataId"), kPin).ok());
   auto coded_result =
       world_.call("getSignResult", R"({"signDataId":")" + data_field(coded, "signDataId") + "\"}");
-  auto kept = world_.store().find_document_by_code(code);
+  auto kept = world_.store().documents().find_by_code(code);
   ASSERT_TRUE(kept.ok()) << code;
   EXPECT_EQ(*world_.store().blobs().get(kept->blob_sm3),
             *crypto::from_base64(data_field(coded_result, "signedFile")));
@@ -334,7 +334,7 @@ TEST_F(CossSigningTest, FindBackGivesANewPhoneAKeyAndEndsTheLostOnes) {
   ASSERT_TRUE(found.ok()) << found.error().message;
   EXPECT_EQ(found->mssp_id, lost.user_id);
   EXPECT_EQ(world_.keys().key(lost.account.key_id)->state, "REVOKED");
-  EXPECT_FALSE(world_.store().coss_key_share(lost.account.key_id).ok());
+  EXPECT_FALSE(world_.store().coss_keys().share(lost.account.key_id).ok());
   mobile::Phone old_phone(wallet_);
   auto old_jobs = old_phone.jobs(lost.account);
   ASSERT_FALSE(old_jobs.ok());
@@ -523,7 +523,7 @@ TEST_F(CossSigningTest, ADeletedDeviceCanNoLongerSign) {
   auto key = world_.keys().key(e.account.key_id);
   EXPECT_EQ(key->state, "REVOKED");
   // Its server share is gone from the store.
-  EXPECT_FALSE(world_.store().coss_key_share(e.account.key_id).ok());
+  EXPECT_FALSE(world_.store().coss_keys().share(e.account.key_id).ok());
   mobile::Phone phone(wallet_);
   auto jobs = phone.jobs(e.account);
   ASSERT_FALSE(jobs.ok());
@@ -636,7 +636,7 @@ TEST_F(CossQrGroupTest, AGroupIsBoundAndMarkedScannedAtOneScanAndSignedWithOnePi
     EXPECT_TRUE((*after)[i].scanned_at.has_value());
   }
   // Each mark is a task move in the audit log.
-  auto audit = world_.store().list_audit(0, 10000);
+  auto audit = world_.store().audit().list(0, 10000);
   ASSERT_TRUE(audit.ok());
   int marks = 0;
   for (const auto& row : *audit) {

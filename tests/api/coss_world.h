@@ -69,7 +69,7 @@ class World {
     app.scopes = {"*"};
     app.created = app.rotated = now_utc();
     EXPECT_TRUE(
-        store_->add_app(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
+        store_->apps().add(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
     ServerOptions options;
     options.port = 0;
     options.workers = 2;
@@ -105,7 +105,8 @@ class World {
     app.name = "另一个业务系统";
     app.scopes = {"*"};
     app.created = app.rotated = now_utc();
-    EXPECT_TRUE(store_->add_app(app, secrets, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
+    EXPECT_TRUE(
+        store_->apps().add(app, secrets, {now_utc(), "cli:test", "app.add", "", "", ""}).ok());
     return secrets.secure_code;
   }
   // The HTTP answer itself, for the operation that answers a page.

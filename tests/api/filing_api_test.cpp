@@ -98,11 +98,11 @@ class Instance {
     app.cert_pem = cert.pem();
     app.scopes = {"*"};
     app.created = app.rotated = now_utc();
-    EXPECT_TRUE(store_->add_app(app, secrets, {now_utc(), "test", "app.add", syscode, "", ""}));
+    EXPECT_TRUE(store_->apps().add(app, secrets, {now_utc(), "test", "app.add", syscode, "", ""}));
     return secrets;
   }
   service::Caller caller(const std::string& syscode) {
-    return service::StorePlatform::caller_of(*store_->find_app(syscode), "ldt");
+    return service::StorePlatform::caller_of(*store_->apps().find(syscode), "ldt");
   }
 
   // The test parties' seal under `id`, with the signer's key.
@@ -257,7 +257,7 @@ TEST(FilingApiTest, TwoInstancesFileASealEndToEndAndRevokeIt) {
   auto on_maker = p.maker.registry().status(*code, "", later, later);
   ASSERT_TRUE(on_maker);
   EXPECT_FALSE(on_maker->valid);
-  EXPECT_EQ(p.maker.store().find_seal("FILE-ME-1")->status, store::SealStatus::kLost);
+  EXPECT_EQ(p.maker.store().seals().find("FILE-ME-1")->status, store::SealStatus::kLost);
   auto list = client->revocations(now_utc() - std::chrono::hours(1),
                                   now_utc() + std::chrono::hours(1), 10, 1);
   ASSERT_TRUE(list) << list.error().message;  // its signature checked by the client
@@ -394,7 +394,7 @@ TEST(FilingApiTest, ARunInterruptedResumesFromTheLastCompletedStep) {
   auto again = run.revoke("RESUME-1", revoked, now_utc(), "cli:test");
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(p.platform.registry().status(*second, "", now_utc(), now_utc())->state, "REVOKED");
-  EXPECT_EQ(p.maker.store().find_seal("RESUME-1")->status, store::SealStatus::kRevoked);
+  EXPECT_EQ(p.maker.store().seals().find("RESUME-1")->status, store::SealStatus::kRevoked);
 }
 
 // Answers lost after the platform acted: each step run again gets the platform's answer to the
@@ -426,7 +426,7 @@ TEST(FilingApiTest, AnswersLostAfterThePlatformActedAreResumed) {
   auto revoked = run.revoke("LOST-1", cancelled, now_utc(), "cli:test");
   ASSERT_TRUE(revoked) << revoked.error().message;
   EXPECT_EQ(p.platform.registry().status(*code, "", now_utc(), now_utc())->state, "CANCELLED");
-  EXPECT_EQ(p.maker.store().find_seal("LOST-1")->status, store::SealStatus::kRevoked);
+  EXPECT_EQ(p.maker.store().seals().find("LOST-1")->status, store::SealStatus::kRevoked);
 }
 
 // Another app reaches nothing of this one's: not its tasks, not its seals.

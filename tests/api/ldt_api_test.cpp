@@ -135,7 +135,7 @@ class World {
     app.cert_pem = key.cert.pem();
     app.scopes = {"*"};
     app.created = app.rotated = now_utc();
-    ASSERT_TRUE(store_->add_app(app, secrets, {now_utc(), "test", "app.add", syscode, "", ""}));
+    ASSERT_TRUE(store_->apps().add(app, secrets, {now_utc(), "test", "app.add", syscode, "", ""}));
   }
 
   ses::SesSeal another_seal(const std::string& id) const {
@@ -148,7 +148,7 @@ class World {
   std::string add_seal(const ses::SesSeal& seal, const std::string& owner, store::SealStatus status,
                        Time created = now_utc()) {
     return eseal::test::register_seal(*store_, seal, dir_ / "signer.key",
-                                      {store_->find_app(owner)->id, status, created});
+                                      {store_->apps().find(owner)->id, status, created});
   }
 
   std::filesystem::path dir_;
@@ -222,7 +222,7 @@ std::string replaced(std::string body, const std::string& from, const std::strin
 // Audit rows whose detail contains `text`.
 std::vector<store::AuditRow> audit_rows(const std::string& text) {
   std::vector<store::AuditRow> out;
-  auto rows = world().store().list_audit(0, 100000);
+  auto rows = world().store().audit().list(0, 100000);
   for (const auto& row : *rows) {
     if (row.entry.detail.find(text) != std::string::npos) out.push_back(row);
   }
@@ -270,7 +270,7 @@ TEST(LdtApi, PositionKeywordAndPagingSealsOnPdfAndOfd) {
   ASSERT_EQ(kw.code(), "1") << kw.info();
   EXPECT_STREQ(kw.content()["BIZNUM"].GetString(), "B-1");
   auto docs =
-      world().store().find_documents_by_biznum(world().store().find_app("TESTAPP")->id, "B-1");
+      world().store().documents().find_by_biznum(world().store().apps().find("TESTAPP")->id, "B-1");
   ASSERT_TRUE(docs.ok());
   EXPECT_EQ(docs->size(), 1u);
   Reply missing =
@@ -330,7 +330,7 @@ TEST(LdtApi, TheDoorsSignaturesCarryAVerifiedTimeStamp) {
   const auto& result = v.content()["verifySealResults"][0];
   EXPECT_STRNE(result["timeStamp"].GetString(), "");
   EXPECT_STREQ(result["timeStampAuthority"].GetString(), "C=CN,CN=测试时间戳服务");
-  auto issued = world().store().list_audit(0, 100000);
+  auto issued = world().store().audit().list(0, 100000);
   ASSERT_TRUE(issued.ok());
   EXPECT_TRUE(std::any_of(issued->begin(), issued->end(), [](const store::AuditRow& row) {
     return row.entry.operation == "tsa.issue" && row.entry.actor == "app:TESTAPP";
@@ -346,7 +346,7 @@ TEST(LdtApi, AVerificationCodeIsPrintedAndKeptWithTheRecord) {
   ASSERT_EQ(r.code(), "1") << r.info();
   ASSERT_TRUE(r.content().HasMember("verifyCode"));
   std::string code = r.content()["verifyCode"].GetString();
-  auto record = world().store().find_document_by_code(code);
+  auto record = world().store().documents().find_by_code(code);
   ASSERT_TRUE(record.ok()) << code;
   EXPECT_EQ(*world().store().blobs().get(record->blob_sm3), r.signed_data());
   EXPECT_NE(to_string(r.signed_data()).find("/NM (Signature1 code)"), std::string::npos);
@@ -399,7 +399,7 @@ TEST(LdtApi, ApplySealMakesARegisteredSealForTheCertificate) {
                dn + "\"}");
   ASSERT_EQ(r.code(), "1") << r.info();
   std::string id = r.content()["sealId"].GetString();
-  auto seal = world().store().find_seal(id);
+  auto seal = world().store().seals().find(id);
   ASSERT_TRUE(seal.ok());
   EXPECT_EQ(seal->name, "某某单位业务专用章");
   EXPECT_EQ(seal->type, 99);
@@ -497,7 +497,7 @@ TEST(LdtApi, SealAndDocumentRefusals) {
 
 TEST(LdtApi, EveryCallIsInTheAuditChain) {
   call("getSealStatus", R"({"certDN":"C=CN,CN=x"})");
-  auto check = world().store().verify_audit();
+  auto check = world().store().audit().verify();
   ASSERT_TRUE(check.ok());
   EXPECT_GT(check->rows, 0);
   EXPECT_FALSE(check->first_broken.has_value());
@@ -672,13 +672,13 @@ TEST(LdtApi, RefusalsAreAuditedWithoutFloodingTheChain) {
                                    R"(,"BIZNUM":"AUDIT-BIZ-1"})");
   ASSERT_EQ(signed_call.code(), "1") << signed_call.info();
   bool found = false;
-  auto all = world().store().list_audit(0, 100000);
+  auto all = world().store().audit().list(0, 100000);
   for (const auto& row : *all) {
     if (row.entry.operation == "positionSealSign" && row.entry.biznum == "AUDIT-BIZ-1")
       found = true;
   }
   EXPECT_TRUE(found);
-  auto check = world().store().verify_audit();
+  auto check = world().store().audit().verify();
   ASSERT_TRUE(check.ok());
   EXPECT_FALSE(check->first_broken.has_value());
 }

@@ -400,7 +400,7 @@ TEST(RestApi, WorkThatWaitsAndPhoneUsersAreListed) {
   job.created = job.updated = now_utc() - std::chrono::minutes(20);
   job.expires = now_utc() - std::chrono::minutes(10);
   ASSERT_TRUE(
-      world().store().add_task(job, {now_utc(), "test", "coss.sign.create", job.id, "", ""}));
+      world().store().tasks().add(job, {now_utc(), "test", "coss.sign.create", job.id, "", ""}));
   auto listed = parse(auditor.call("GET", "/api/v1/jobs").body);
   ASSERT_EQ(listed["tasks"].Size(), 1u);
   EXPECT_EQ(std::string(listed["tasks"][0]["state"].GetString()), "EXPIRE");
@@ -408,7 +408,7 @@ TEST(RestApi, WorkThatWaitsAndPhoneUsersAreListed) {
   EXPECT_FALSE(listed["tasks"][0].HasMember("data"));
   EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs?state=EXPIRE").body)["tasks"].Size(), 1u);
   EXPECT_EQ(parse(auditor.call("GET", "/api/v1/jobs?state=UNSIGN").body)["tasks"].Size(), 0u);
-  EXPECT_EQ(world().store().find_task(job.id)->state, "UNSIGN");
+  EXPECT_EQ(world().store().tasks().find(job.id)->state, "UNSIGN");
 }
 
 // A seal administrator revokes a phone user's waiting sign job and freezes and thaws the user,
@@ -421,8 +421,8 @@ TEST(RestApi, StaffRevokeAWaitingJobAndFreezeAPhoneUser) {
   record.name = "业务系统";
   record.scopes = {"*"};
   record.created = record.rotated = now;
-  ASSERT_TRUE(world().store().add_app(record, *store::AppSecrets::generate(true),
-                                      {now, "test", "app.add", record.syscode, "", ""}));
+  ASSERT_TRUE(world().store().apps().add(record, *store::AppSecrets::generate(true),
+                                         {now, "test", "app.add", record.syscode, "", ""}));
   service::Caller app{"coss", record.id, record.syscode, {"*"}};
   auto user = world().users().add(
       app, {"张三", "SF", "11010519491231002X", "13800138000", "办公室", "", "", "N"}, now);
@@ -454,7 +454,7 @@ TEST(RestApi, StaffRevokeAWaitingJobAndFreezeAPhoneUser) {
   expect_error_shape(seal_admin.call("POST", "/api/v1/jobs/SD_nothing/revocation"), 404,
                      "not_found");
   auto audit =
-      world().store().find_audit({.object = job->task_id, .limit = 5, .newest_first = true});
+      world().store().audit().query({.object = job->task_id, .limit = 5, .newest_first = true});
   ASSERT_TRUE(audit.ok() && !audit->empty());
   EXPECT_EQ(audit->front().entry.actor, "console:seal-admin");
   EXPECT_NE(audit->front().entry.detail.find("platform's staff"), std::string::npos);
@@ -522,11 +522,11 @@ TEST(RestApi, ASealAdministratorRegistersASealMadeElsewhere) {
   auto seal = parse(made.body);
   EXPECT_EQ(std::string(seal["id"].GetString()), "REST-REGISTERED-1");
   EXPECT_EQ(std::string(seal["status"].GetString()), "valid");
-  auto record = world().store().find_seal("REST-REGISTERED-1");
+  auto record = world().store().seals().find("REST-REGISTERED-1");
   ASSERT_TRUE(record.ok());
   EXPECT_TRUE(record->key_id.empty()) << "its key stays where it is";
   EXPECT_EQ(*world().store().blobs().get(record->seal_sm3), der);
-  auto audit = world().store().find_audit({.object = "REST-REGISTERED-1", .limit = 5});
+  auto audit = world().store().audit().query({.object = "REST-REGISTERED-1", .limit = 5});
   ASSERT_TRUE(audit.ok() && audit->size() == 1);
   EXPECT_EQ(audit->front().entry.operation, "seal.register");
   EXPECT_EQ(audit->front().entry.actor, "console:seal-admin");
@@ -716,7 +716,7 @@ TEST(RestApi, AnAdministratorAddsAnAppSeesItsSecretsOnceAndRotatesThem) {
                      409, "conflict");
   expect_error_shape(admin.call("POST", "/api/v1/apps/NO-SUCH-APP/secrets", ""), 404, "not_found");
   bool audited = false;
-  auto rows = world().store().list_audit(0, 100000);
+  auto rows = world().store().audit().list(0, 100000);
   for (const auto& row : *rows) {
     audited =
         audited || (row.entry.operation == "app.rotate" && row.entry.actor == "console:admin");
@@ -804,7 +804,7 @@ TEST(RestApi, OrganizationsCrlsAndTimeStampsAreListed) {
                                "app:TEST",
                                Bytes{0x30, 0x03, 0x02, 0x01, 0x01}};
   ASSERT_TRUE(
-      world().store().add_time_stamp(stamp, {now_utc(), "test", "tsa.issue", "0a1b2c", "", ""}));
+      world().store().time_stamps().add(stamp, {now_utc(), "test", "tsa.issue", "0a1b2c", "", ""}));
   Person operator_ = as("operator");
   auto stamps = parse(operator_.call("GET", "/api/v1/time-stamps").body);
   ASSERT_GE(stamps["timeStamps"].Size(), 1u);

@@ -82,7 +82,7 @@ class SzTest : public coss::test::PhoneTest {
     app.scopes = {"*"};
     app.created = app.rotated = now_utc();
     EXPECT_TRUE(
-        world_.store().add_app(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}));
+        world_.store().apps().add(app, secrets_, {now_utc(), "cli:test", "app.add", "", "", ""}));
     app_id_ = app.id;
 
     grants_ =
@@ -182,8 +182,8 @@ class SzTest : public coss::test::PhoneTest {
     store::KeyRecord key{record.key_id, key_file.string(),
                          crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
     EXPECT_TRUE(
-        world_.store().add_seal({record, store::CertificateRecord::from(p.signer.cert), key},
-                                {now_utc(), "test", "seal.register", record.id, "", ""}));
+        world_.store().seals().add({record, store::CertificateRecord::from(p.signer.cert), key},
+                                   {now_utc(), "test", "seal.register", record.id, "", ""}));
     return record.id;
   }
 
@@ -296,7 +296,7 @@ TEST_F(SzTest, SealListAnswersEachTypeAskedFor) {
   EXPECT_GT(std::string(list[0]["sealImg"].GetString()).size(), 100u);
 
   // The legal representative's mark, as the business system computes it.
-  auto number = world_.store().coss_user_id_number(holder_.user_id);
+  auto number = world_.store().coss_users().id_number(holder_.user_id);
   std::string mark = service::id_card_mark("01", *number);
   EXPECT_TRUE(
       call("genGetSealInfoList", with_grant(R"(,"sealType":"1","idCardMark":")" + mark + "\""))
@@ -586,12 +586,12 @@ TEST_F(SzTest, FileHashRefusesWhatItCannotDo) {
                 .code,
             "T000001");
   ASSERT_TRUE(
-      world_.store().set_seal_status(seal_ids_[2], store::SealStatus::kFrozen, now_utc(),
-                                     {now_utc(), "test", "seal.status", seal_ids_[2], "", ""}));
+      world_.store().seals().set_status(seal_ids_[2], store::SealStatus::kFrozen, now_utc(),
+                                        {now_utc(), "test", "seal.status", seal_ids_[2], "", ""}));
   EXPECT_EQ(file_hash(entry(pdf, rectangle(), "fz", "2")).code, "T000047");
   ASSERT_TRUE(
-      world_.store().set_seal_status(seal_ids_[2], store::SealStatus::kRevoked, now_utc(),
-                                     {now_utc(), "test", "seal.status", seal_ids_[2], "", ""}));
+      world_.store().seals().set_status(seal_ids_[2], store::SealStatus::kRevoked, now_utc(),
+                                        {now_utc(), "test", "seal.status", seal_ids_[2], "", ""}));
   EXPECT_EQ(file_hash(entry(pdf, rectangle(), "rv", "2")).code, "T000048");
   EXPECT_EQ(file_hash(entry(pdf, rectangle(), "none", "3")).code, "T000004");
   ASSERT_TRUE(file_hash(one).ok());
@@ -764,8 +764,8 @@ TEST_F(SzTest, RecognizeSealReadsTheRegistry) {
   EXPECT_EQ(ok.field("sealStatus"), "0");
   EXPECT_EQ(ok.field("sealType"), std::to_string(p.seal.info.type));
   ASSERT_TRUE(
-      world_.store().set_seal_status(server_seal_, store::SealStatus::kFrozen, now_utc(),
-                                     {now_utc(), "test", "seal.status", server_seal_, "", ""}));
+      world_.store().seals().set_status(server_seal_, store::SealStatus::kFrozen, now_utc(),
+                                        {now_utc(), "test", "seal.status", server_seal_, "", ""}));
   Answer frozen =
       call("genRecognizeRegionalsSeal", R"({"gbSealData":")" + b64(p.seal.encoded) + "\"}");
   EXPECT_EQ(frozen.code, "T000047");
@@ -831,7 +831,7 @@ TEST_F(SzTest, CentralizedSigningStoresUploadsSignsAndDownloads) {
                         b64(text_ofd("文件")) + "\"}");
   ASSERT_TRUE(ofd.ok()) << ofd.msg;
   EXPECT_TRUE(ofd.field("layoutPath").ends_with(".ofd"));
-  auto coded = world_.store().find_document_by_code(ofd.field("verifyCode"));
+  auto coded = world_.store().documents().find_by_code(ofd.field("verifyCode"));
   ASSERT_TRUE(coded.ok()) << ofd.field("verifyCode");
   auto coded_ofd = world_.store().blobs().get(coded->blob_sm3);
   ASSERT_TRUE(coded_ofd.ok());
@@ -878,7 +878,8 @@ TEST_F(SzTest, AnotherAppReachesNothingOfThisOnes) {
   app.name = "另一个第三方系统";
   app.scopes = {"*"};
   app.created = app.rotated = now_utc();
-  ASSERT_TRUE(world_.store().add_app(app, other, {now_utc(), "cli:test", "app.add", "", "", ""}));
+  ASSERT_TRUE(
+      world_.store().apps().add(app, other, {now_utc(), "cli:test", "app.add", "", "", ""}));
   Keys theirs{other.sz_app_key, Bytes(other.sz_sm4_key.begin(), other.sz_sm4_key.end()),
               Bytes(other.sz_mac_key.begin(), other.sz_mac_key.end())};
   auto as_other = [&](const std::string& function, const std::string& content) {

@@ -136,17 +136,17 @@ TEST(TsaApi, ATokenOverHttpVerifiesAndIsRecordedAndAudited) {
   ASSERT_TRUE(report.info);
   EXPECT_EQ(report.info->serial.size(), 16u);
 
-  auto record = world.store().find_time_stamp(crypto::to_hex(report.info->serial));
+  auto record = world.store().time_stamps().find(crypto::to_hex(report.info->serial));
   ASSERT_TRUE(record.ok()) << record.error().message;
   EXPECT_EQ(record->token, *response->token);
   EXPECT_EQ(record->imprint, crypto::to_hex(crypto::sm3(data)));
   EXPECT_EQ(record->requester.rfind("http:127.0.0.1:", 0), 0u) << record->requester;
-  auto audit = world.store().list_audit(0, 100);
+  auto audit = world.store().audit().list(0, 100);
   ASSERT_TRUE(audit.ok());
   ASSERT_FALSE(audit->empty());
   EXPECT_EQ(audit->back().entry.operation, "tsa.issue");
   EXPECT_EQ(audit->back().entry.object, record->serial);
-  EXPECT_TRUE(world.store().verify_audit().ok());
+  EXPECT_TRUE(world.store().audit().verify().ok());
 }
 
 TEST(TsaApi, OpenSslsRequestIsAnsweredAndItsReplyReadByOpenSsl) {
@@ -191,7 +191,7 @@ TEST(TsaApi, RefusalsAreTimeStampResponsesNeverServerErrors) {
   HttpResponse wrong_type = world.post(to_string(*policy), "application/json");
   EXPECT_EQ(wrong_type.status, 415);
   // Nothing refused was recorded.
-  auto audit = world.store().list_audit(0, 100);
+  auto audit = world.store().audit().list(0, 100);
   ASSERT_TRUE(audit.ok());
   EXPECT_TRUE(audit->empty());
 }
@@ -228,8 +228,8 @@ TEST(TsaApi, SerialsStayUniqueAcrossTwoStoresOnOneFolder) {
   all.insert(serials[1].begin(), serials[1].end());
   EXPECT_EQ(serials[0].size() + serials[1].size(), 2u * kEach);
   EXPECT_EQ(all.size(), 2u * kEach);
-  for (const Bytes& s : all) EXPECT_TRUE(world.store().find_time_stamp(crypto::to_hex(s)).ok());
-  EXPECT_TRUE(world.store().verify_audit().ok());
+  for (const Bytes& s : all) EXPECT_TRUE(world.store().time_stamps().find(crypto::to_hex(s)).ok());
+  EXPECT_TRUE(world.store().audit().verify().ok());
 }
 
 TEST(TsaApi, AnExternalAuthorityIsReachedThroughTheSameInterface) {

@@ -36,11 +36,11 @@ class ConsoleTest : public ::testing::Test {
   std::vector<TaskRecord> sessions() {
     store::TaskQuery query;
     query.kind = "console.session";
-    return *store_->find_tasks(query);
+    return *store_->tasks().query(query);
   }
   std::vector<std::string> operations() {
     std::vector<std::string> out;
-    auto rows = store_->list_audit(0, 1000);
+    auto rows = store_->audit().list(0, 1000);
     for (const auto& row : *rows) out.push_back(row.entry.operation);
     return out;
   }
@@ -157,7 +157,7 @@ TEST_F(ConsoleTest, RepeatedFailuresLockTheAccountForAWhile) {
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.lock"), 1);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.reset-failures"), 1);
   EXPECT_EQ(std::count(ops.begin(), ops.end(), "console.session.create"), 1);
-  EXPECT_TRUE(store_->verify_audit()->first_broken == std::nullopt);
+  EXPECT_TRUE(store_->audit().verify()->first_broken == std::nullopt);
 }
 
 TEST_F(ConsoleTest, AnAdministratorsNewPasswordUnlocksAndOwnChangesNeedTheCurrentOne) {
@@ -215,7 +215,7 @@ TEST_F(ConsoleTest, ConcurrentFailuresEachCount) {
     threads.emplace_back([this] { (void)console_->sign_in("li", "wrong password", "x", kNow); });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(store_->find_console_account("li")->failures, 4);
+  EXPECT_EQ(store_->console_accounts().find("li")->failures, 4);
   (void)console_->sign_in("li", "wrong password", "x", kNow);
   EXPECT_EQ(console_->sign_in("li", "correct horse", "x", kNow).error().code,
             console_code::kLocked);

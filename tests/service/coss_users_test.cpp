@@ -34,9 +34,9 @@ class CossUsersTest : public ::testing::Test {
     app.name = syscode;
     app.scopes = {"*"};
     app.created = app.rotated = kNow;
-    EXPECT_TRUE(store_
-                    ->add_app(app, *store::AppSecrets::generate(true),
-                              {kNow, "cli:test", "app.add", syscode, "", ""})
+    EXPECT_TRUE(store_->apps()
+                    .add(app, *store::AppSecrets::generate(true),
+                         {kNow, "cli:test", "app.add", syscode, "", ""})
                     .ok());
     return {"coss", app.id, syscode, {"*"}};
   }
@@ -70,12 +70,12 @@ TEST_F(CossUsersTest, AddsTheManualsExampleUserAndFindsItByEachKey) {
   std::string text =
       to_string(*read_file(dir_ / "eseal.db")) + to_string(*read_file(dir_ / "eseal.db-wal"));
   EXPECT_EQ(text.find("513436200005039279"), std::string::npos);
-  EXPECT_EQ(store_->list_audit(0, 100)->back().entry.operation, "coss.user.add");
+  EXPECT_EQ(store_->audit().list(0, 100)->back().entry.operation, "coss.user.add");
   // Every app's users, for the console.
-  auto listed = store_->list_coss_users(0, 10);
+  auto listed = store_->coss_users().list(0, 10);
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().id, user->id);
-  EXPECT_TRUE(store_->list_coss_users(1, 10)->empty());
+  EXPECT_TRUE(store_->coss_users().list(1, 10)->empty());
 }
 
 TEST_F(CossUsersTest, EachFieldRuleHasItsCode) {
@@ -161,7 +161,7 @@ TEST_F(CossUsersTest, UpdatesCheckTheirFieldsAndADeletedUserStaysDeleted) {
   EXPECT_EQ(found->mobile, "13900000000");
   EXPECT_EQ(found->department, "财务部");
   EXPECT_EQ(users_.find_by_unique_id(app_, "EMP-9")->id, user->id);
-  EXPECT_EQ(store_->list_audit(0, 100)->back().entry.detail,
+  EXPECT_EQ(store_->audit().list(0, 100)->back().entry.detail,
             "ACTIVE -> LOCKED; mobile; department=财务部; uniqueId=EMP-9");
   EXPECT_EQ(users_.update(app_, user->id, Change{.status = "FROZEN"}, kNow).error().code,
             user_code::kBadStatus);

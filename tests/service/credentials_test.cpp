@@ -23,7 +23,7 @@ class Apps : public ::testing::Test {
     app.syscode = syscode;
     app.name = "业务系统 " + syscode;
     app.scopes = {"sealSign"};
-    EXPECT_TRUE(store_->add_app(app, secrets, {{}, "test", "app.add", syscode, "", ""}).ok());
+    EXPECT_TRUE(store_->apps().add(app, secrets, {{}, "test", "app.add", syscode, "", ""}).ok());
     return secrets;
   }
 
@@ -38,7 +38,7 @@ TEST_F(Apps, ADb4403AppIsFoundByItsAppKeyAndItsSystemId) {
   ASSERT_TRUE(by_key.ok()) << by_key.error().message;
   EXPECT_EQ(by_key->caller.family, "sz");
   EXPECT_EQ(by_key->caller.name, "SZ-SYSTEM");
-  EXPECT_EQ(by_key->caller.app_id, store_->find_app("SZ-SYSTEM")->id);
+  EXPECT_EQ(by_key->caller.app_id, store_->apps().find("SZ-SYSTEM")->id);
   EXPECT_EQ(by_key->caller.scopes, std::vector<std::string>{"sealSign"});
   EXPECT_TRUE(by_key->enabled);
   EXPECT_EQ(by_key->app_key, secrets.sz_app_key);
@@ -53,7 +53,7 @@ TEST_F(Apps, ADb4403AppIsFoundByItsAppKeyAndItsSystemId) {
   EXPECT_EQ(by_system->mac_key, by_key->mac_key);
 
   ASSERT_TRUE(
-      store_->set_app_enabled("SZ-SYSTEM", false, {{}, "test", "app.disable", "", "", ""}).ok());
+      store_->apps().set_enabled("SZ-SYSTEM", false, {{}, "test", "app.disable", "", "", ""}).ok());
   EXPECT_FALSE(platform_.sz(secrets.sz_app_key)->enabled) << "the door refuses it, by its words";
 }
 

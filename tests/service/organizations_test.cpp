@@ -48,8 +48,8 @@ TEST(Organizations, OneForEachCodeWhicheverDoorAddsIt) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, org_code::kBadCreditCode);
   EXPECT_FALSE(add_organization(*store, "", "91110108551385082Q", "cli:test", kNow).ok());
-  EXPECT_EQ(store->list_organizations()->size(), 1u);
-  auto rows = store->list_audit(0, 10);
+  EXPECT_EQ(store->organizations().list()->size(), 1u);
+  auto rows = store->audit().list(0, 10);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->front().entry.operation, "org.add");
   EXPECT_EQ(rows->front().entry.actor, "console:admin");

@@ -25,7 +25,7 @@ class SealStatusTest : public ::testing::Test {
   }
   std::vector<std::string> details() {
     std::vector<std::string> out;
-    auto rows = store_->list_audit(0, 100);
+    auto rows = store_->audit().list(0, 100);
     for (const auto& row : *rows) {
       if (row.entry.operation == "seal.status")
         out.push_back(row.entry.actor + " " + row.entry.detail);
@@ -46,7 +46,7 @@ TEST_F(SealStatusTest, ChangesAlongTheTableWithTheReasonAudited) {
   ASSERT_TRUE(valid.ok()) << valid.error().message;
   EXPECT_EQ(details(), (std::vector<std::string>{"console:wang valid -> frozen: 盖章人离职",
                                                  "cli:root frozen -> valid"}));
-  EXPECT_TRUE(store_->verify_audit().ok());
+  EXPECT_TRUE(store_->audit().verify().ok());
 }
 
 TEST_F(SealStatusTest, RefusesWhatTheStatusDoesNotAllowWithACodeAndChangesNothing) {
@@ -56,13 +56,13 @@ TEST_F(SealStatusTest, RefusesWhatTheStatusDoesNotAllowWithACodeAndChangesNothin
   ASSERT_FALSE(back.ok());
   EXPECT_EQ(back.error().code, seal_code::kStatusChange);
   EXPECT_EQ(back.error().message, "seal " + id_ + " is revoked and cannot become valid");
-  EXPECT_EQ(store_->find_seal(id_)->status, store::SealStatus::kRevoked);
+  EXPECT_EQ(store_->seals().find(id_)->status, store::SealStatus::kRevoked);
   EXPECT_EQ(details().size(), 1u);
 }
 
 TEST_F(SealStatusTest, StartsFromTheEffectiveStatus) {
   // Past its end date the seal is expired, whatever is stored: it can no longer be frozen.
-  Time later = store_->find_seal(id_)->valid_end + std::chrono::hours(1);
+  Time later = store_->seals().find(id_)->valid_end + std::chrono::hours(1);
   auto frozen = change_seal_status(*store_, "t", id_, store::SealStatus::kFrozen, "", later);
   ASSERT_FALSE(frozen.ok());
   EXPECT_EQ(frozen.error().code, seal_code::kStatusChange);

@@ -38,7 +38,7 @@ class TasksTest : public ::testing::Test {
     return *task;
   }
 
-  std::vector<store::AuditRow> audit() { return *store_->list_audit(0, 10000); }
+  std::vector<store::AuditRow> audit() { return *store_->audit().list(0, 10000); }
 
   static std::unique_ptr<store::Store> open(const test::TempDir& dir) {
     auto opened = store::open_store(dir.path(), std::nullopt);
@@ -124,7 +124,7 @@ TEST_F(TasksTest, TheSweeperExpiresEveryTaskPastItsTime) {
                                    r.entry.actor == "system:sweeper";
                           }),
             150);
-  EXPECT_FALSE(store_->verify_audit()->first_broken);
+  EXPECT_FALSE(store_->audit().verify()->first_broken);
 }
 
 TEST_F(TasksTest, WhenTwoRequestsRaceForATaskOneWins) {

@@ -16,7 +16,9 @@
 #include "pki/test_ca.h"
 #include "store/audit_chain.h"
 #include "store/migrations.h"
+#include "store/store_transfer.h"
 #include "support/process.h"
+#include "support/test_database.h"
 
 namespace eseal::store {
 namespace {
@@ -34,6 +36,32 @@ std::unique_ptr<Store> open_test_store(const std::filesystem::path& dir,
   EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
   return std::move(*store);
 }
+
+// Every test of this suite runs on SQLite and on PostgreSQL.
+class StoreTest : public testing::TestWithParam<test::StoreBackend> {
+ protected:
+  void SetUp() override {
+    db_ = test::TestDatabase::make(GetParam());
+    if (!db_) GTEST_SKIP() << "no test PostgreSQL (ESEAL_TEST_POSTGRES)";
+  }
+
+  bool sqlite() const { return GetParam() == test::StoreBackend::kSqlite; }
+  const std::filesystem::path& dir() const { return db_->dir(); }
+
+  std::unique_ptr<Store> open(std::optional<keys::Kek> kek = test_kek()) {
+    auto store = db_->open(std::move(kek));
+    EXPECT_TRUE(store.ok()) << (store.ok() ? "" : store.error().message);
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+  // Runs statements behind the store's back, as an attacker or an operator with psql would.
+  void tamper(const std::string& sql) { db_->exec(sql); }
+  std::int64_t count_rows(const std::string& from) { return db_->count(from); }
+
+  std::unique_ptr<test::TestDatabase> db_;
+};
+
+INSTANTIATE_TEST_SUITE_P(, StoreTest, testing::ValuesIn(test::store_backends()),
+                         test::backend_name);
 
 AuditEntry audit(const std::string& operation, const std::string& object) {
   return {kNow, "test", operation, object, "", ""};
@@ -108,29 +136,29 @@ const pki::test::IssuedKey& signer() {
   return issued;
 }
 
-TEST(Store, MigrationsAreAppliedOnceAndReopeningKeepsTheData) {
-  TempDir dir;
+TEST_P(StoreTest, MigrationsAreAppliedOnceAndReopeningKeepsTheData) {
   {
-    auto store = open_test_store(dir.path());
-    ASSERT_TRUE(
-        store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+    auto store = open();
+    ASSERT_TRUE(store->apps()
+                    .add(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1"))
+                    .ok());
   }
-  auto store = open_test_store(dir.path());
-  EXPECT_TRUE(store->find_app("SYS1").ok());
-  EXPECT_EQ(count_rows(dir.path(), "schema_migrations"),
-            static_cast<std::int64_t>(migrations().size()));
-  EXPECT_TRUE(store->verify_audit()->rows == 1);
+  auto store = open();
+  EXPECT_TRUE(store->apps().find("SYS1").ok());
+  EXPECT_EQ(count_rows("schema_migrations"), static_cast<std::int64_t>(migrations().size()));
+  EXPECT_TRUE(store->audit().verify()->rows == 1);
 
-  struct stat st {};
-  ASSERT_EQ(::stat((dir / "eseal.db").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  if (sqlite()) {
+    struct stat st {};
+    ASSERT_EQ(::stat((dir() / "eseal.db").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+  }
 }
 
-TEST(Store, RefusesADatabaseFromANewerVersion) {
-  TempDir dir;
-  open_test_store(dir.path());
-  tamper(dir.path(), "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
-  auto reopened = open_store(dir.path(), test_kek());
+TEST_P(StoreTest, RefusesADatabaseFromANewerVersion) {
+  open();
+  tamper("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
+  auto reopened = db_->open(test_kek());
   ASSERT_FALSE(reopened.ok());
   EXPECT_NE(reopened.error().message.find("newer"), std::string::npos);
 }
@@ -139,38 +167,37 @@ TEST(Store, WalAndForeignKeysAreOn) {
   TempDir dir;
   auto store = open_test_store(dir.path());
   // A nonce for an app that does not exist violates its foreign key.
-  auto nonce = store->remember_nonce("no-such-app", "r1", kNow, kNow + std::chrono::seconds(300));
+  auto nonce =
+      store->nonces().remember("no-such-app", "r1", kNow, kNow + std::chrono::seconds(300));
   ASSERT_FALSE(nonce.ok());
   EXPECT_EQ(nonce.error().kind, ErrorKind::kInvalidInput);
   EXPECT_TRUE(std::filesystem::exists(dir / "eseal.db-wal"));
 }
 
-TEST(Store, OrganizationRoundTrips) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, OrganizationRoundTrips) {
+  auto store = open();
   Organization org{"org-1", "某某市测试单位", "91440300MA5XXXXX0Y", kNow};
-  ASSERT_TRUE(store->add_organization(org, audit("org.add", org.id)).ok());
-  auto found = store->find_organization("org-1");
+  ASSERT_TRUE(store->organizations().add(org, audit("org.add", org.id)).ok());
+  auto found = store->organizations().find("org-1");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->name, org.name);
   EXPECT_EQ(found->credit_code, org.credit_code);
   EXPECT_EQ(found->created, kNow);
-  EXPECT_EQ(store->find_organization("org-2").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->organizations().find("org-2").error().kind, ErrorKind::kNotFound);
 }
 
-TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
+  auto store = open();
   Organization org{"org-1", "某某市测试单位", "", kNow};
-  ASSERT_TRUE(store->add_organization(org, audit("org.add", org.id)).ok());
+  ASSERT_TRUE(store->organizations().add(org, audit("org.add", org.id)).ok());
   App app = make_app("SYS1");
   app.org_id = org.id;
   AppSecrets secrets = *AppSecrets::generate();
   EXPECT_EQ(secrets.authcode.size(), 32u);
   EXPECT_EQ(secrets.hmac_key.size(), 32u);
-  ASSERT_TRUE(store->add_app(app, secrets, audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->apps().add(app, secrets, audit("app.add", "SYS1")).ok());
 
-  auto found = store->find_app("SYS1");
+  auto found = store->apps().find("SYS1");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id, app.id);
   EXPECT_EQ(found->name, app.name);
@@ -179,57 +206,54 @@ TEST(Store, AppRoundTripsWithItsSecretsKeptOutOfTheClear) {
   EXPECT_EQ(found->scopes, app.scopes);
   EXPECT_TRUE(found->enabled);
   EXPECT_EQ(found->created, kNow);
-  auto key = store->app_hmac_key("SYS1");
+  auto key = store->apps().hmac_key("SYS1");
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(*key, secrets.hmac_key);
 
-  // Neither secret is in the database file in the clear.
-  Bytes file = *read_file(dir / "eseal.db");
-  std::string text = to_string(file) + to_string(*read_file(dir / "eseal.db-wal"));
+  // Neither secret is in the database in the clear.
+  std::string text = db_->stored_text("apps");
+  EXPECT_NE(text.find(app.cert_pem.substr(0, 20)), std::string::npos) << "the row is there";
   EXPECT_EQ(text.find(secrets.authcode), std::string::npos);
   EXPECT_EQ(text.find(crypto::to_base64(secrets.hmac_key)), std::string::npos);
   EXPECT_EQ(text.find(to_string(secrets.hmac_key)), std::string::npos);
 
   // The HMAC key needs the KEK it was sealed with.
-  auto without = open_test_store(dir.path(), std::nullopt);
-  EXPECT_EQ(without->app_hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
-  EXPECT_TRUE(without->find_app("SYS1").ok());
-  EXPECT_EQ(store->app_hmac_key("SYS2").error().kind, ErrorKind::kNotFound);
+  auto without = open(std::nullopt);
+  EXPECT_EQ(without->apps().hmac_key("SYS1").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_TRUE(without->apps().find("SYS1").ok());
+  EXPECT_EQ(store->apps().hmac_key("SYS2").error().kind, ErrorKind::kNotFound);
 }
 
 // COSS credentials: the appId is the syscode; the secureCode is kept sealed, read back in the
 // clear with the KEK, replaced on rotation, and absent for an app made without it.
-TEST(Store, AnAppsCossSecureCodeIsSealedAndRotates) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AnAppsCossSecureCodeIsSealedAndRotates) {
+  auto store = open();
   AppSecrets secrets = *AppSecrets::generate(true);
   EXPECT_EQ(secrets.secure_code.size(), 32u);
-  ASSERT_TRUE(store->add_app(make_app("APP_COSS"), secrets, audit("app.add", "APP_COSS")).ok());
+  ASSERT_TRUE(store->apps().add(make_app("APP_COSS"), secrets, audit("app.add", "APP_COSS")).ok());
   ASSERT_TRUE(
-      store->add_app(make_app("LDT_ONLY"), *AppSecrets::generate(), audit("app.add", "L")).ok());
-  EXPECT_TRUE(store->find_app("APP_COSS")->coss);
-  EXPECT_FALSE(store->find_app("LDT_ONLY")->coss);
-  auto code = store->app_secure_code("APP_COSS");
+      store->apps().add(make_app("LDT_ONLY"), *AppSecrets::generate(), audit("app.add", "L")).ok());
+  EXPECT_TRUE(store->apps().find("APP_COSS")->coss);
+  EXPECT_FALSE(store->apps().find("LDT_ONLY")->coss);
+  auto code = store->apps().secure_code("APP_COSS");
   ASSERT_TRUE(code.ok()) << code.error().message;
   EXPECT_EQ(to_string(*code), secrets.secure_code);
-  EXPECT_EQ(store->app_secure_code("LDT_ONLY").error().kind, ErrorKind::kNotFound);
-  std::string text =
-      to_string(*read_file(dir / "eseal.db")) + to_string(*read_file(dir / "eseal.db-wal"));
+  EXPECT_EQ(store->apps().secure_code("LDT_ONLY").error().kind, ErrorKind::kNotFound);
+  std::string text = db_->stored_text("apps");
   EXPECT_EQ(text.find(secrets.secure_code), std::string::npos);
 
   AppSecrets next = *AppSecrets::generate(true);
   ASSERT_TRUE(
-      store->rotate_app_secrets("APP_COSS", next, kNow, audit("app.rotate", "APP_COSS")).ok());
-  EXPECT_EQ(to_string(*store->app_secure_code("APP_COSS")), next.secure_code);
-  auto without = open_test_store(dir.path(), std::nullopt);
-  EXPECT_EQ(without->app_secure_code("APP_COSS").error().kind, ErrorKind::kInvalidInput);
+      store->apps().rotate_secrets("APP_COSS", next, kNow, audit("app.rotate", "APP_COSS")).ok());
+  EXPECT_EQ(to_string(*store->apps().secure_code("APP_COSS")), next.secure_code);
+  auto without = open(std::nullopt);
+  EXPECT_EQ(without->apps().secure_code("APP_COSS").error().kind, ErrorKind::kInvalidInput);
 }
 
 // DB4403 credentials: the app is found by its appKey; the SM4 and MAC keys are kept sealed, read
 // back in the clear with the KEK, and replaced with a new appKey on rotation.
-TEST(Store, AnAppsDb4403KeysAreSealedFoundByAppKeyAndRotate) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AnAppsDb4403KeysAreSealedFoundByAppKeyAndRotate) {
+  auto store = open();
   AppSecrets secrets = *AppSecrets::generate(false, true);
   EXPECT_EQ(secrets.sz_app_key.size(), 32u);
   EXPECT_EQ(secrets.sz_app_key, crypto::to_hex(*crypto::from_hex(secrets.sz_app_key)))
@@ -237,29 +261,28 @@ TEST(Store, AnAppsDb4403KeysAreSealedFoundByAppKeyAndRotate) {
   EXPECT_EQ(secrets.sz_sm4_key.size(), 16u);
   EXPECT_EQ(secrets.sz_mac_key.size(), 32u);
   EXPECT_TRUE(secrets.secure_code.empty());
-  ASSERT_TRUE(store->add_app(make_app("SZ1"), secrets, audit("app.add", "SZ1")).ok());
+  ASSERT_TRUE(store->apps().add(make_app("SZ1"), secrets, audit("app.add", "SZ1")).ok());
   ASSERT_TRUE(
-      store->add_app(make_app("LDT_ONLY"), *AppSecrets::generate(), audit("app.add", "L")).ok());
+      store->apps().add(make_app("LDT_ONLY"), *AppSecrets::generate(), audit("app.add", "L")).ok());
 
-  EXPECT_EQ(store->find_app("SZ1")->sz_app_key, secrets.sz_app_key);
-  EXPECT_FALSE(store->find_app("SZ1")->coss);
-  EXPECT_EQ(store->find_app("LDT_ONLY")->sz_app_key, "");
-  auto found = store->find_app_by_sz_key(secrets.sz_app_key);
+  EXPECT_EQ(store->apps().find("SZ1")->sz_app_key, secrets.sz_app_key);
+  EXPECT_FALSE(store->apps().find("SZ1")->coss);
+  EXPECT_EQ(store->apps().find("LDT_ONLY")->sz_app_key, "");
+  auto found = store->apps().find_by_sz_key(secrets.sz_app_key);
   ASSERT_TRUE(found.ok()) << found.error().message;
   EXPECT_EQ(found->syscode, "SZ1");
-  EXPECT_EQ(store->find_app_by_sz_key(std::string(32, '0')).error().kind, ErrorKind::kNotFound);
-  EXPECT_EQ(store->find_app_by_sz_key("").error().kind, ErrorKind::kNotFound)
+  EXPECT_EQ(store->apps().find_by_sz_key(std::string(32, '0')).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->apps().find_by_sz_key("").error().kind, ErrorKind::kNotFound)
       << "apps without DB4403 credentials have no appKey";
-  auto keys = store->app_sz_keys("SZ1");
+  auto keys = store->apps().sz_keys("SZ1");
   ASSERT_TRUE(keys.ok()) << keys.error().message;
   EXPECT_EQ(keys->first, secrets.sz_sm4_key);
   EXPECT_EQ(keys->second, secrets.sz_mac_key);
-  EXPECT_EQ(store->app_sz_keys("LDT_ONLY").error().kind, ErrorKind::kNotFound);
-  EXPECT_EQ(store->app_sz_keys("NOPE").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->apps().sz_keys("LDT_ONLY").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->apps().sz_keys("NOPE").error().kind, ErrorKind::kNotFound);
 
-  // Neither key is in the database file in the clear.
-  std::string text =
-      to_string(*read_file(dir / "eseal.db")) + to_string(*read_file(dir / "eseal.db-wal"));
+  // Neither key is in the database in the clear.
+  std::string text = db_->stored_text("apps");
   for (const auto* key : {&secrets.sz_sm4_key, &secrets.sz_mac_key}) {
     EXPECT_EQ(text.find(to_string(*key)), std::string::npos);
     EXPECT_EQ(text.find(crypto::to_hex(*key)), std::string::npos);
@@ -269,40 +292,40 @@ TEST(Store, AnAppsDb4403KeysAreSealedFoundByAppKeyAndRotate) {
   // Another app with the same appKey is refused, and nothing of it is stored.
   AppSecrets same = *AppSecrets::generate(false, true);
   same.sz_app_key = secrets.sz_app_key;
-  EXPECT_EQ(store->add_app(make_app("SZ2"), same, audit("app.add", "SZ2")).error().kind,
+  EXPECT_EQ(store->apps().add(make_app("SZ2"), same, audit("app.add", "SZ2")).error().kind,
             ErrorKind::kInvalidInput);
-  EXPECT_EQ(store->find_app("SZ2").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->apps().find("SZ2").error().kind, ErrorKind::kNotFound);
   AppSecrets short_key = *AppSecrets::generate(false, true);
   short_key.sz_sm4_key.pop_back();
-  EXPECT_EQ(store->add_app(make_app("SZ3"), short_key, audit("app.add", "SZ3")).error().kind,
+  EXPECT_EQ(store->apps().add(make_app("SZ3"), short_key, audit("app.add", "SZ3")).error().kind,
             ErrorKind::kInvalidInput);
 
   // Rotation: a new appKey and new keys; the old appKey is no longer found.
   AppSecrets next = *AppSecrets::generate(false, true);
-  ASSERT_TRUE(store->rotate_app_secrets("SZ1", next, kNow, audit("app.rotate", "SZ1")).ok());
-  EXPECT_EQ(store->find_app_by_sz_key(secrets.sz_app_key).error().kind, ErrorKind::kNotFound);
-  EXPECT_EQ(store->find_app_by_sz_key(next.sz_app_key)->syscode, "SZ1");
-  EXPECT_EQ(store->app_sz_keys("SZ1")->first, next.sz_sm4_key);
-  EXPECT_EQ(store->app_sz_keys("SZ1")->second, next.sz_mac_key);
+  ASSERT_TRUE(store->apps().rotate_secrets("SZ1", next, kNow, audit("app.rotate", "SZ1")).ok());
+  EXPECT_EQ(store->apps().find_by_sz_key(secrets.sz_app_key).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->apps().find_by_sz_key(next.sz_app_key)->syscode, "SZ1");
+  EXPECT_EQ(store->apps().sz_keys("SZ1")->first, next.sz_sm4_key);
+  EXPECT_EQ(store->apps().sz_keys("SZ1")->second, next.sz_mac_key);
   // Secrets without DB4403 ones leave the app's as they are.
-  ASSERT_TRUE(
-      store->rotate_app_secrets("SZ1", *AppSecrets::generate(), kNow, audit("app.rotate", "SZ1"))
-          .ok());
-  EXPECT_EQ(store->find_app("SZ1")->sz_app_key, next.sz_app_key);
-  EXPECT_EQ(store->app_sz_keys("SZ1")->first, next.sz_sm4_key);
+  ASSERT_TRUE(store->apps()
+                  .rotate_secrets("SZ1", *AppSecrets::generate(), kNow, audit("app.rotate", "SZ1"))
+                  .ok());
+  EXPECT_EQ(store->apps().find("SZ1")->sz_app_key, next.sz_app_key);
+  EXPECT_EQ(store->apps().sz_keys("SZ1")->first, next.sz_sm4_key);
 
   // The keys need the KEK they were sealed with, and are bound to their app's row.
-  auto without = open_test_store(dir.path(), std::nullopt);
-  EXPECT_EQ(without->app_sz_keys("SZ1").error().kind, ErrorKind::kInvalidInput);
-  EXPECT_EQ(without->find_app_by_sz_key(next.sz_app_key)->syscode, "SZ1");
-  ASSERT_TRUE(store
-                  ->rotate_app_secrets("LDT_ONLY", *AppSecrets::generate(false, true), kNow,
-                                       audit("app.rotate", "LDT_ONLY"))
+  auto without = open(std::nullopt);
+  EXPECT_EQ(without->apps().sz_keys("SZ1").error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(without->apps().find_by_sz_key(next.sz_app_key)->syscode, "SZ1");
+  ASSERT_TRUE(store->apps()
+                  .rotate_secrets("LDT_ONLY", *AppSecrets::generate(false, true), kNow,
+                                  audit("app.rotate", "LDT_ONLY"))
                   .ok());
-  tamper(dir.path(),
-         "UPDATE apps SET sz_keys_sealed = (SELECT sz_keys_sealed FROM apps WHERE syscode = 'SZ1') "
-         "WHERE syscode = 'LDT_ONLY'");
-  EXPECT_EQ(store->app_sz_keys("LDT_ONLY").error().kind, ErrorKind::kInvalidInput);
+  tamper(
+      "UPDATE apps SET sz_keys_sealed = (SELECT sz_keys_sealed FROM apps WHERE syscode = 'SZ1') "
+      "WHERE syscode = 'LDT_ONLY'");
+  EXPECT_EQ(store->apps().sz_keys("LDT_ONLY").error().kind, ErrorKind::kInvalidInput);
 }
 
 // A database from before migration 9 gains the DB4403 columns: its apps have none, and the
@@ -312,9 +335,9 @@ TEST(Store, Migration9AddsDb4403CredentialsToExistingApps) {
   {
     auto store = open_test_store(dir.path());
     for (const char* syscode : {"OLD1", "OLD2"}) {
-      ASSERT_TRUE(
-          store->add_app(make_app(syscode), *AppSecrets::generate(), audit("app.add", syscode))
-              .ok());
+      ASSERT_TRUE(store->apps()
+                      .add(make_app(syscode), *AppSecrets::generate(), audit("app.add", syscode))
+                      .ok());
     }
   }
   tamper(
@@ -323,11 +346,11 @@ TEST(Store, Migration9AddsDb4403CredentialsToExistingApps) {
       "ALTER TABLE apps DROP COLUMN sz_app_key; DELETE FROM schema_migrations WHERE version = 9");
   auto store = open_test_store(dir.path());
   EXPECT_EQ(count_rows(dir.path(), "schema_migrations WHERE version = 9"), 1);
-  EXPECT_EQ(store->find_app("OLD1")->sz_app_key, "");
-  EXPECT_EQ(store->app_sz_keys("OLD2").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->apps().find("OLD1")->sz_app_key, "");
+  EXPECT_EQ(store->apps().sz_keys("OLD2").error().kind, ErrorKind::kNotFound);
   AppSecrets sz = *AppSecrets::generate(false, true);
-  ASSERT_TRUE(store->rotate_app_secrets("OLD2", sz, kNow, audit("app.rotate", "OLD2")).ok());
-  EXPECT_EQ(store->find_app_by_sz_key(sz.sz_app_key)->syscode, "OLD2");
+  ASSERT_TRUE(store->apps().rotate_secrets("OLD2", sz, kNow, audit("app.rotate", "OLD2")).ok());
+  EXPECT_EQ(store->apps().find_by_sz_key(sz.sz_app_key)->syscode, "OLD2");
   // The index itself refuses a second app with that appKey, whoever writes it.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir / "eseal.db").c_str(), &db), SQLITE_OK);
@@ -336,29 +359,27 @@ TEST(Store, Migration9AddsDb4403CredentialsToExistingApps) {
   sqlite3_close(db);
 }
 
-TEST(Store, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
-  TempDir dir;
-  open_test_store(dir.path());
-  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 1) << "recorded at the first open with a KEK";
-  auto wrong = open_store(dir.path(), test_kek("another key-encryption key"));
+TEST_P(StoreTest, AKekThatIsNotTheFoldersIsRefusedAtOpen) {
+  open();
+  EXPECT_EQ(count_rows("kek_check"), 1) << "recorded at the first open with a KEK";
+  auto wrong = db_->open(test_kek("another key-encryption key"));
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(wrong.error().message.find("the key-encryption key does not belong to data folder " +
-                                       dir.path().string()),
+                                       dir().string()),
             std::string::npos)
       << wrong.error().message;
-  EXPECT_TRUE(open_store(dir.path(), test_kek()).ok());
-  EXPECT_TRUE(open_store(dir.path(), std::nullopt).ok()) << "no KEK, nothing to check";
+  EXPECT_TRUE(db_->open(test_kek()).ok());
+  EXPECT_TRUE(db_->open(std::nullopt).ok()) << "no KEK, nothing to check";
 
   // Moved elsewhere, the folder still opens with its own KEK.
   TempDir other;
-  std::filesystem::copy(dir.path(), other / "moved", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(dir(), other / "moved", std::filesystem::copy_options::recursive);
   EXPECT_TRUE(open_store(other / "moved", test_kek()).ok());
   EXPECT_FALSE(open_store(other / "moved", test_kek("another key-encryption key")).ok());
 }
 
-TEST(Store, KeyFilesRegisteredByPathAreImportedIntoTheKeystoreAtOpen) {
-  TempDir dir;
+TEST_P(StoreTest, KeyFilesRegisteredByPathAreImportedIntoTheKeystoreAtOpen) {
   TempDir elsewhere;
   auto key_file = elsewhere / "signer.key";
   ASSERT_TRUE(
@@ -366,85 +387,84 @@ TEST(Store, KeyFilesRegisteredByPathAreImportedIntoTheKeystoreAtOpen) {
           .ok());
   std::string public_key = crypto::to_hex(signer().cert.public_key()->point());
   {
-    auto store = open_test_store(dir.path());
+    auto store = open();
     for (const auto& [id, file] : {std::pair{"ES-1", key_file}, {"ES-2", elsewhere / "gone.key"}}) {
       StoredSeal s = make_seal(*store, id, signer().cert);
       s.record.seal.key_id = "file:" + file.string();
       s.record.key = KeyRecord{s.record.seal.key_id, file.string(), public_key, kNow};
-      ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", id)).ok());
+      ASSERT_TRUE(store->seals().add(s.record, audit("seal.register", id)).ok());
     }
   }
-  EXPECT_EQ(open_test_store(dir.path(), std::nullopt)->list_key_files()->size(), 2u)
+  EXPECT_EQ(open(std::nullopt)->keys().list_files()->size(), 2u)
       << "nothing is imported without the KEK";
 
-  auto store = open_test_store(dir.path());
-  std::string imported = store->find_seal("ES-1")->key_id;
+  auto store = open();
+  std::string imported = store->seals().find("ES-1")->key_id;
   ASSERT_EQ(imported.rfind("soft:", 0), 0u) << imported;
-  EXPECT_EQ(store->find_key(imported)->location, "");
-  EXPECT_EQ(store->find_key(imported)->public_key, public_key);
-  EXPECT_EQ(store->find_key("file:" + key_file.string()).error().kind, ErrorKind::kNotFound);
-  auto keystore = keys::SoftKeystore::open(dir / "keys", test_kek());
+  EXPECT_EQ(store->keys().find(imported)->location, "");
+  EXPECT_EQ(store->keys().find(imported)->public_key, public_key);
+  EXPECT_EQ(store->keys().find("file:" + key_file.string()).error().kind, ErrorKind::kNotFound);
+  auto keystore = keys::SoftKeystore::open(dir() / "keys", test_kek());
   EXPECT_EQ(keystore->get(imported)->public_key(), signer().key.public_key());
   // A file that is gone stays referenced by its path.
-  auto left = store->list_key_files();
+  auto left = store->keys().list_files();
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ(left->front().location, (elsewhere / "gone.key").string());
-  EXPECT_EQ(store->find_seal("ES-2")->key_id, left->front().id);
-  auto rows = store->list_audit(0, 10);
+  EXPECT_EQ(store->seals().find("ES-2")->key_id, left->front().id);
+  auto rows = store->audit().list(0, 10);
   EXPECT_EQ(rows->back().entry.operation, "key.import");
-  EXPECT_TRUE(store->verify_audit()->first_broken == std::nullopt);
+  EXPECT_TRUE(store->audit().verify()->first_broken == std::nullopt);
 }
 
-TEST(Store, AFolderFromBeforeTheCheckTakesItsKekOnlyIfItsAppsOpen) {
-  TempDir dir;
+TEST_P(StoreTest, AFolderFromBeforeTheCheckTakesItsKekOnlyIfItsAppsOpen) {
   {
-    auto store = open_test_store(dir.path());
-    ASSERT_TRUE(
-        store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+    auto store = open();
+    ASSERT_TRUE(store->apps()
+                    .add(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1"))
+                    .ok());
   }
-  tamper(dir.path(), "DELETE FROM kek_check");
-  auto wrong = open_store(dir.path(), test_kek("another key-encryption key"));
+  tamper("DELETE FROM kek_check");
+  auto wrong = db_->open(test_kek("another key-encryption key"));
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.error().message.find("does not belong"), std::string::npos);
-  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 0) << "a wrong KEK is never recorded";
-  auto right = open_store(dir.path(), test_kek());
+  EXPECT_EQ(count_rows("kek_check"), 0) << "a wrong KEK is never recorded";
+  auto right = db_->open(test_kek());
   ASSERT_TRUE(right.ok()) << right.error().message;
-  EXPECT_TRUE((*right)->app_hmac_key("SYS1").ok());
-  EXPECT_EQ(count_rows(dir.path(), "kek_check"), 1);
+  EXPECT_TRUE((*right)->apps().hmac_key("SYS1").ok());
+  EXPECT_EQ(count_rows("kek_check"), 1);
 }
 
-TEST(Store, AnHmacKeyCopiedToAnotherAppDoesNotOpen) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
-  ASSERT_TRUE(store->add_app(make_app("A"), *AppSecrets::generate(), audit("app.add", "A")).ok());
-  ASSERT_TRUE(store->add_app(make_app("B"), *AppSecrets::generate(), audit("app.add", "B")).ok());
-  tamper(dir.path(),
-         "UPDATE apps SET hmac_key_sealed = (SELECT hmac_key_sealed FROM apps WHERE syscode = 'A') "
-         "WHERE syscode = 'B'");
-  EXPECT_TRUE(store->app_hmac_key("A").ok());
-  EXPECT_EQ(store->app_hmac_key("B").error().kind, ErrorKind::kInvalidInput);
-}
-
-TEST(Store, SyscodesAreUnique) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AnHmacKeyCopiedToAnotherAppDoesNotOpen) {
+  auto store = open();
   ASSERT_TRUE(
-      store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+      store->apps().add(make_app("A"), *AppSecrets::generate(), audit("app.add", "A")).ok());
+  ASSERT_TRUE(
+      store->apps().add(make_app("B"), *AppSecrets::generate(), audit("app.add", "B")).ok());
+  tamper(
+      "UPDATE apps SET hmac_key_sealed = (SELECT hmac_key_sealed FROM apps WHERE syscode = 'A') "
+      "WHERE syscode = 'B'");
+  EXPECT_TRUE(store->apps().hmac_key("A").ok());
+  EXPECT_EQ(store->apps().hmac_key("B").error().kind, ErrorKind::kInvalidInput);
+}
+
+TEST_P(StoreTest, SyscodesAreUnique) {
+  auto store = open();
+  ASSERT_TRUE(
+      store->apps().add(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
   Status again =
-      store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1"));
+      store->apps().add(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1"));
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().kind, ErrorKind::kInvalidInput);
   EXPECT_NE(again.error().message.find("already taken"), std::string::npos);
-  EXPECT_EQ(store->list_apps()->size(), 1u);
-  EXPECT_EQ(store->verify_audit()->rows, 1);
+  EXPECT_EQ(store->apps().list()->size(), 1u);
+  EXPECT_EQ(store->audit().verify()->rows, 1);
 }
 
-TEST(Store, AuthcodeIsCheckedAgainstASaltedHashAndRotates) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AuthcodeIsCheckedAgainstASaltedHashAndRotates) {
+  auto store = open();
   AppSecrets first = *AppSecrets::generate();
-  ASSERT_TRUE(store->add_app(make_app("SYS1"), first, audit("app.add", "SYS1")).ok());
-  App app = *store->find_app("SYS1");
+  ASSERT_TRUE(store->apps().add(make_app("SYS1"), first, audit("app.add", "SYS1")).ok());
+  App app = *store->apps().find("SYS1");
   EXPECT_TRUE(app.authcode_matches(first.authcode));
   EXPECT_FALSE(app.authcode_matches(first.authcode + "0"));
   EXPECT_FALSE(app.authcode_matches(""));
@@ -454,41 +474,40 @@ TEST(Store, AuthcodeIsCheckedAgainstASaltedHashAndRotates) {
 
   AppSecrets second = *AppSecrets::generate();
   Time later = kNow + std::chrono::hours(1);
-  ASSERT_TRUE(store->rotate_app_secrets("SYS1", second, later, audit("app.rotate", "SYS1")).ok());
-  app = *store->find_app("SYS1");
+  ASSERT_TRUE(
+      store->apps().rotate_secrets("SYS1", second, later, audit("app.rotate", "SYS1")).ok());
+  app = *store->apps().find("SYS1");
   EXPECT_FALSE(app.authcode_matches(first.authcode));
   EXPECT_TRUE(app.authcode_matches(second.authcode));
   EXPECT_EQ(app.rotated, later);
-  EXPECT_EQ(*store->app_hmac_key("SYS1"), second.hmac_key);
+  EXPECT_EQ(*store->apps().hmac_key("SYS1"), second.hmac_key);
   EXPECT_EQ(
-      store->rotate_app_secrets("NONE", second, later, audit("app.rotate", "NONE")).error().kind,
+      store->apps().rotate_secrets("NONE", second, later, audit("app.rotate", "NONE")).error().kind,
       ErrorKind::kNotFound);
 }
 
-TEST(Store, AppsAreDisabledAndEnabled) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AppsAreDisabledAndEnabled) {
+  auto store = open();
   ASSERT_TRUE(
-      store->add_app(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
-  ASSERT_TRUE(store->set_app_enabled("SYS1", false, audit("app.disable", "SYS1")).ok());
-  EXPECT_FALSE(store->find_app("SYS1")->enabled);
-  ASSERT_TRUE(store->set_app_enabled("SYS1", true, audit("app.enable", "SYS1")).ok());
-  EXPECT_TRUE(store->find_app("SYS1")->enabled);
-  EXPECT_EQ(store->set_app_enabled("NONE", false, audit("app.disable", "NONE")).error().kind,
+      store->apps().add(make_app("SYS1"), *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->apps().set_enabled("SYS1", false, audit("app.disable", "SYS1")).ok());
+  EXPECT_FALSE(store->apps().find("SYS1")->enabled);
+  ASSERT_TRUE(store->apps().set_enabled("SYS1", true, audit("app.enable", "SYS1")).ok());
+  EXPECT_TRUE(store->apps().find("SYS1")->enabled);
+  EXPECT_EQ(store->apps().set_enabled("NONE", false, audit("app.disable", "NONE")).error().kind,
             ErrorKind::kNotFound);
-  EXPECT_EQ(store->verify_audit()->rows, 3);
+  EXPECT_EQ(store->audit().verify()->rows, 3);
 }
 
-TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, CertificatesKeysSealsAndDocumentsRoundTrip) {
+  auto store = open();
   App app = make_app("SYS1");
-  ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
   const pki::Certificate& cert = signer().cert;
   StoredSeal s = make_seal(*store, "ES-1", cert, app.id);
-  ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", "ES-1")).ok());
+  ASSERT_TRUE(store->seals().add(s.record, audit("seal.register", "ES-1")).ok());
 
-  auto seal = store->find_seal("ES-1");
+  auto seal = store->seals().find("ES-1");
   ASSERT_TRUE(seal.ok());
   EXPECT_EQ(seal->name, s.record.seal.name);
   EXPECT_EQ(seal->type, 5);
@@ -499,57 +518,58 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   EXPECT_EQ(seal->effective_status(kNow), SealStatus::kValid);
   EXPECT_EQ(*store->blobs().get(seal->seal_sm3), s.bytes);
 
-  auto stored_cert = store->find_certificate(seal->cert_id);
+  auto stored_cert = store->certificates().find(seal->cert_id);
   ASSERT_TRUE(stored_cert.ok());
   EXPECT_EQ(stored_cert->subject, cert.subject().to_string());
   EXPECT_EQ(stored_cert->serial, cert.serial_hex());
   EXPECT_EQ(stored_cert->not_after, cert.not_after());
-  EXPECT_EQ(store->list_certificates()->size(), 1u);
-  EXPECT_EQ(store->list_certificates()->front().id, seal->cert_id);
+  EXPECT_EQ(store->certificates().list()->size(), 1u);
+  EXPECT_EQ(store->certificates().list()->front().id, seal->cert_id);
   EXPECT_EQ(pki::Certificate::from_pem(stored_cert->pem)->der(), cert.der());
-  auto key = store->find_key(seal->key_id);
+  auto key = store->keys().find(seal->key_id);
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(key->public_key, crypto::to_hex(cert.public_key()->point()));
 
-  auto by_signer = store->find_seals_by_signer(cert.subject().to_string());
+  auto by_signer = store->seals().find_by_signer(cert.subject().to_string());
   ASSERT_TRUE(by_signer.ok());
   ASSERT_EQ(by_signer->size(), 1u);
   EXPECT_EQ(by_signer->front().id, "ES-1");
-  EXPECT_TRUE(store->find_seals_by_signer("C=CN,CN=别人")->empty());
-  EXPECT_EQ(store->find_seal("ES-2").error().kind, ErrorKind::kNotFound);
+  EXPECT_TRUE(store->seals().find_by_signer("C=CN,CN=别人")->empty());
+  EXPECT_EQ(store->seals().find("ES-2").error().kind, ErrorKind::kNotFound);
   // A second seal for the same signer shares the certificate and key rows.
   StoredSeal second = make_seal(*store, "ES-2", cert);
-  ASSERT_TRUE(store->add_seal(second.record, audit("seal.register", "ES-2")).ok());
-  EXPECT_EQ(store->find_seals_by_signer(cert.subject().to_string())->size(), 2u);
-  EXPECT_EQ(store->list_seals()->size(), 2u);
-  EXPECT_EQ(store->add_seal(s.record, audit("seal.register", "ES-1")).error().kind,
+  ASSERT_TRUE(store->seals().add(second.record, audit("seal.register", "ES-2")).ok());
+  EXPECT_EQ(store->seals().find_by_signer(cert.subject().to_string())->size(), 2u);
+  EXPECT_EQ(store->seals().list()->size(), 2u);
+  EXPECT_EQ(store->seals().add(s.record, audit("seal.register", "ES-1")).error().kind,
             ErrorKind::kInvalidInput);
 
   Bytes pdf = to_bytes("%PDF-1.7 test");
   DocumentRecord doc{
       "doc-1", app.id, "BIZ-1", *store->blobs().put(pdf), std::ssize(pdf), DocumentFormat::kOfd,
       kNow};
-  ASSERT_TRUE(
-      store->add_document(doc, {kNow, "app:SYS1", "positionSealSign", "doc-1", "", "BIZ-1"}).ok());
-  auto found = store->find_document("doc-1");
+  ASSERT_TRUE(store->documents()
+                  .add(doc, {kNow, "app:SYS1", "positionSealSign", "doc-1", "", "BIZ-1"})
+                  .ok());
+  auto found = store->documents().find("doc-1");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->biznum, "BIZ-1");
   EXPECT_EQ(found->size, std::ssize(pdf));
   EXPECT_EQ(found->format, DocumentFormat::kOfd);
   EXPECT_EQ(*store->blobs().get(found->blob_sm3), pdf);
-  EXPECT_EQ(store->find_documents_by_biznum(app.id, "BIZ-1")->size(), 1u);
-  EXPECT_TRUE(store->find_documents_by_biznum(app.id, "BIZ-2")->empty());
-  EXPECT_EQ(store->list_audit(0, 100)->back().entry.biznum, "BIZ-1");
+  EXPECT_EQ(store->documents().find_by_biznum(app.id, "BIZ-1")->size(), 1u);
+  EXPECT_TRUE(store->documents().find_by_biznum(app.id, "BIZ-2")->empty());
+  EXPECT_EQ(store->audit().list(0, 100)->back().entry.biznum, "BIZ-1");
 
   DocumentRecord later = doc;
   later.id = "doc-2";
   later.created = kNow + std::chrono::seconds(5);
-  ASSERT_TRUE(store->add_document(later, audit("document.upload", "doc-2")).ok());
-  auto listed = store->list_documents(0, 10);
+  ASSERT_TRUE(store->documents().add(later, audit("document.upload", "doc-2")).ok());
+  auto listed = store->documents().list(0, 10);
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_EQ(listed->front().id, "doc-2");
-  EXPECT_EQ(store->list_documents(1, 10)->front().id, "doc-1");
-  EXPECT_EQ(store->list_documents(0, 1)->size(), 1u);
+  EXPECT_EQ(store->documents().list(1, 10)->front().id, "doc-1");
+  EXPECT_EQ(store->documents().list(0, 1)->size(), 1u);
 
   // A verification code finds its document, and no two documents share one; the SHA-256 is
   // kept when given.
@@ -557,33 +577,32 @@ TEST(Store, CertificatesKeysSealsAndDocumentsRoundTrip) {
   coded.id = "doc-3";
   coded.verification_code = "0123456789ABCDEF";
   coded.sha256 = std::string(64, 'a');
-  ASSERT_TRUE(store->add_document(coded, audit("document.sign", "doc-3")).ok());
-  auto by_code = store->find_document_by_code("0123456789ABCDEF");
+  ASSERT_TRUE(store->documents().add(coded, audit("document.sign", "doc-3")).ok());
+  auto by_code = store->documents().find_by_code("0123456789ABCDEF");
   ASSERT_TRUE(by_code.ok());
   EXPECT_EQ(by_code->id, "doc-3");
   EXPECT_EQ(by_code->sha256, coded.sha256);
-  EXPECT_EQ(store->find_document("doc-1")->sha256, "");
-  EXPECT_EQ(store->find_document_by_code("0123456789ABCDEG").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->documents().find("doc-1")->sha256, "");
+  EXPECT_EQ(store->documents().find_by_code("0123456789ABCDEG").error().kind, ErrorKind::kNotFound);
   DocumentRecord twin = coded;
   twin.id = "doc-4";
-  EXPECT_FALSE(store->add_document(twin, audit("document.sign", "doc-4")).ok());
-  EXPECT_EQ(store->find_document("doc-4").error().kind, ErrorKind::kNotFound);
+  EXPECT_FALSE(store->documents().add(twin, audit("document.sign", "doc-4")).ok());
+  EXPECT_EQ(store->documents().find("doc-4").error().kind, ErrorKind::kNotFound);
 }
 
-TEST(Store, AuditRowsAreFoundByActorObjectAndOperationPrefixEitherWay) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AuditRowsAreFoundByActorObjectAndOperationPrefixEitherWay) {
+  auto store = open();
   for (const auto& [actor, operation, object] :
        std::vector<std::array<std::string, 3>>{{"console:a", "seal.status", "ES-1"},
                                                {"console:b", "seal.make", "ES-2"},
                                                {"app:X", "positionSealSign", "doc-1"},
                                                {"console:a", "seal_x", "ES-1"},
                                                {"console:a", "seal.status", "ES-1"}}) {
-    ASSERT_TRUE(store->append_audit({kNow, actor, operation, object, "", ""}).ok());
+    ASSERT_TRUE(store->audit().append({kNow, actor, operation, object, "", ""}).ok());
   }
   auto ids = [&](const AuditQuery& q) {
     std::vector<std::int64_t> out;
-    auto rows = store->find_audit(q);
+    auto rows = store->audit().query(q);
     for (const auto& row : *rows) out.push_back(row.id);
     return out;
   };
@@ -598,27 +617,25 @@ TEST(Store, AuditRowsAreFoundByActorObjectAndOperationPrefixEitherWay) {
   EXPECT_EQ(ids({.after_id = 3}), (V{4, 5}));
 }
 
-TEST(Store, ConsoleAccountsRoundTripWithUniqueLoginsAndAuditedChanges) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, ConsoleAccountsRoundTripWithUniqueLoginsAndAuditedChanges) {
+  auto store = open();
   ConsoleAccount account{*new_id(), "zhang", "张三",       "operator", "$argon2id$v=19$x",
                          true,      0,       std::nullopt, kNow,       kNow};
-  ASSERT_TRUE(store->add_console_account(account, audit("console.account.add", "zhang")).ok());
+  ASSERT_TRUE(store->console_accounts().add(account, audit("console.account.add", "zhang")).ok());
   ConsoleAccount twin = account;
   twin.id = *new_id();
-  EXPECT_EQ(store->add_console_account(twin, audit("console.account.add", "zhang")).error().kind,
+  EXPECT_EQ(store->console_accounts().add(twin, audit("console.account.add", "zhang")).error().kind,
             ErrorKind::kInvalidInput);
 
   // A failure counted, then a change of role and state: the change leaves the count alone.
-  ASSERT_TRUE(
-      store->count_console_failure(account.id, 5, kNow, kNow, audit("console.failure", "zhang"))
-          .ok());
-  ASSERT_TRUE(store
-                  ->change_console_account(account.id, {.role = "auditor", .enabled = false},
-                                           kNow + std::chrono::seconds(1),
-                                           audit("console.account.change", "zhang"))
+  ASSERT_TRUE(store->console_accounts()
+                  .count_failure(account.id, 5, kNow, kNow, audit("console.failure", "zhang"))
                   .ok());
-  auto found = store->find_console_account("zhang");
+  ASSERT_TRUE(store->console_accounts()
+                  .change(account.id, {.role = "auditor", .enabled = false},
+                          kNow + std::chrono::seconds(1), audit("console.account.change", "zhang"))
+                  .ok());
+  auto found = store->console_accounts().find("zhang");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->name, "张三");
   EXPECT_EQ(found->role, "auditor");
@@ -627,55 +644,54 @@ TEST(Store, ConsoleAccountsRoundTripWithUniqueLoginsAndAuditedChanges) {
   EXPECT_EQ(found->password_hash, "$argon2id$v=19$x");
   EXPECT_EQ(found->updated, kNow + std::chrono::seconds(1));
   // A new password ends the count.
-  ASSERT_TRUE(store
-                  ->change_console_account(account.id, {.password_hash = "$argon2id$v=19$y"}, kNow,
-                                           audit("console.account.change", "zhang"))
+  ASSERT_TRUE(store->console_accounts()
+                  .change(account.id, {.password_hash = "$argon2id$v=19$y"}, kNow,
+                          audit("console.account.change", "zhang"))
                   .ok());
-  found = store->find_console_account("zhang");
+  found = store->console_accounts().find("zhang");
   EXPECT_EQ(found->password_hash, "$argon2id$v=19$y");
   EXPECT_EQ(found->failures, 0);
   EXPECT_FALSE(found->locked_until.has_value());
-  EXPECT_EQ(store->list_console_accounts()->size(), 1u);
-  EXPECT_EQ(store->find_console_account("li").error().kind, ErrorKind::kNotFound);
-  EXPECT_EQ(store->change_console_account(twin.id, {.enabled = true}, kNow, audit("x", "li"))
+  EXPECT_EQ(store->console_accounts().list()->size(), 1u);
+  EXPECT_EQ(store->console_accounts().find("li").error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(store->console_accounts()
+                .change(twin.id, {.enabled = true}, kNow, audit("x", "li"))
                 .error()
                 .kind,
             ErrorKind::kNotFound);
-  auto rows = store->list_audit(0, 10);
+  auto rows = store->audit().list(0, 10);
   ASSERT_EQ(rows->size(), 4u);  // the add, the failure and two changes; the refused left nothing
   EXPECT_EQ(rows->back().entry.operation, "console.account.change");
 }
 
-TEST(Store, NonceReplayIsRefusedUntilItExpires) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, NonceReplayIsRefusedUntilItExpires) {
+  auto store = open();
   App app = make_app("SYS1");
-  ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
   Time until = kNow + std::chrono::seconds(300);
-  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", kNow, until));
-  EXPECT_FALSE(*store->remember_nonce(app.id, "r1", kNow + std::chrono::seconds(10), until));
-  EXPECT_TRUE(*store->remember_nonce(app.id, "r2", kNow, until));
+  EXPECT_TRUE(*store->nonces().remember(app.id, "r1", kNow, until));
+  EXPECT_FALSE(*store->nonces().remember(app.id, "r1", kNow + std::chrono::seconds(10), until));
+  EXPECT_TRUE(*store->nonces().remember(app.id, "r2", kNow, until));
   // Kept through its last second, inclusive.
-  EXPECT_FALSE(*store->remember_nonce(app.id, "r1", until, until));
+  EXPECT_FALSE(*store->nonces().remember(app.id, "r1", until, until));
   // Expired: accepted again, and the old row is gone.
   Time later = until + std::chrono::seconds(1);
-  EXPECT_TRUE(*store->remember_nonce(app.id, "r1", later, later));
-  EXPECT_EQ(count_rows(dir.path(), "nonces"), 1);
+  EXPECT_TRUE(*store->nonces().remember(app.id, "r1", later, later));
+  EXPECT_EQ(count_rows("nonces"), 1);
 }
 
-TEST(Store, ConcurrentNoncesHaveOneWinnerEach) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, ConcurrentNoncesHaveOneWinnerEach) {
+  auto store = open();
   App app = make_app("SYS1");
-  ASSERT_TRUE(store->add_app(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
   // Two threads on one store, and a second store on the same file (another process's view).
-  auto other = open_test_store(dir.path());
+  auto other = open();
   constexpr int kNonces = 200;
   std::atomic<int> wins{0}, errors{0};
   auto race = [&](Store* s) {
     for (int i = 0; i < kNonces; ++i) {
       auto won =
-          s->remember_nonce(app.id, "r" + std::to_string(i), kNow, kNow + std::chrono::hours(1));
+          s->nonces().remember(app.id, "r" + std::to_string(i), kNow, kNow + std::chrono::hours(1));
       if (!won) ++errors;
       if (won && *won) ++wins;
     }
@@ -688,16 +704,229 @@ TEST(Store, ConcurrentNoncesHaveOneWinnerEach) {
   EXPECT_EQ(wins, kNonces);
 }
 
+// Two stores on one database are two nodes: each appends from several threads at once, and the
+// chain stays gapless and in order.
+TEST_P(StoreTest, TwoNodesAppendingAtOnceKeepTheAuditChainWhole) {
+  auto a = open();
+  auto b = open();
+  constexpr int kThreads = 3, kRows = 40;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (Store* node : {a.get(), b.get()}) {
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, node, t] {
+        for (int i = 0; i < kRows; ++i) {
+          if (!node->audit().append(
+                  audit("test.append", std::to_string(t) + ":" + std::to_string(i))))
+            ++errors;
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors, 0);
+  auto check = a->audit().verify();
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->rows, 2 * kThreads * kRows);
+  EXPECT_FALSE(check->first_broken);
+}
+
+// A task two nodes try to claim at the same moment is claimed by exactly one of them.
+TEST_P(StoreTest, ATaskIsClaimedByExactlyOneNode) {
+  auto a = open();
+  auto b = open();
+  constexpr int kTasks = 30;
+  for (int i = 0; i < kTasks; ++i) {
+    TaskRecord task{"task-" + std::to_string(i),
+                    "callback",
+                    "",
+                    "",
+                    "",
+                    "PENDING",
+                    "{}",
+                    "",
+                    kNow,
+                    kNow,
+                    std::nullopt,
+                    0,
+                    std::nullopt};
+    ASSERT_TRUE(a->tasks().add(task, audit("task.add", task.id)).ok());
+  }
+  std::atomic<int> claimed{0}, refused{0}, errors{0};
+  auto claim = [&](Store* node, const std::string& name) {
+    for (int i = 0; i < kTasks; ++i) {
+      TaskChange change;
+      change.from = {"PENDING"};
+      change.to = "DELIVERING";
+      change.count_attempt = true;
+      auto done = node->tasks().change("task-" + std::to_string(i), change, kNow,
+                                       audit("task.claim", name));
+      if (done) {
+        ++claimed;
+      } else if (done.error().code == kTaskStateChanged) {
+        ++refused;
+      } else {
+        ++errors;
+      }
+    }
+  };
+  std::thread x(claim, a.get(), "a"), y(claim, b.get(), "b"), z(claim, b.get(), "b2");
+  x.join();
+  y.join();
+  z.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(claimed, kTasks);
+  EXPECT_EQ(refused, 2 * kTasks);
+  TaskQuery query;
+  query.kind = "callback";
+  auto tasks = a->tasks().query(query);
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ(tasks->size(), static_cast<std::size_t>(kTasks));
+  for (const TaskRecord& t : *tasks) EXPECT_EQ(t.attempts, 1) << t.id;
+}
+
+// A time-stamp serial is issued once, whichever node drew it.
+TEST_P(StoreTest, ATimeStampSerialIsTakenOnceAcrossNodes) {
+  auto a = open();
+  auto b = open();
+  TimeStampRecord r{"0a1b2c",         kNow, "1.2.156.10197.1.401", std::string(64, '0'), "cli:test",
+                    to_bytes("token")};
+  ASSERT_TRUE(a->time_stamps().add(r, audit("tsa.issue", r.serial)).ok());
+  Status again = b->time_stamps().add(r, audit("tsa.issue", r.serial));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(b->time_stamps().find("0a1b2c")->token, to_bytes("token"));
+  EXPECT_EQ(b->audit().verify()->rows, 1) << "the refused one left no audit row";
+}
+
+// Blobs kept in the database, for nodes without a shared folder: content-addressed, stored once,
+// checked on read, and seen by every node.
+TEST_P(StoreTest, BlobsInTheDatabaseAreSharedAndCheckedOnRead) {
+  auto a = db_->open(test_kek(), StoreOptions::Blobs::kDatabase);
+  auto b = db_->open(test_kek(), StoreOptions::Blobs::kDatabase);
+  ASSERT_TRUE(a.ok() && b.ok());
+  Bytes content(3 * 1024 * 1024);
+  for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>(i * 7);
+  auto name = (*a)->blobs().put(content);
+  ASSERT_TRUE(name.ok()) << name.error().message;
+  EXPECT_EQ(*name, crypto::to_hex(crypto::sm3(content)));
+  EXPECT_EQ(*(*a)->blobs().put(content), *name);
+  EXPECT_EQ(count_rows("blobs"), 1);
+  EXPECT_TRUE(*(*b)->blobs().contains(*name));
+  EXPECT_EQ(*(*b)->blobs().get(*name), content);
+  EXPECT_EQ(*(*b)->blobs().names(), std::vector<std::string>{*name});
+  EXPECT_FALSE(std::filesystem::exists(dir() / "blobs" / name->substr(0, 2)));
+  std::string unknown(64, 'a');
+  EXPECT_FALSE(*(*b)->blobs().contains(unknown));
+  EXPECT_EQ((*b)->blobs().get(unknown).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ((*b)->blobs().get("../x").error().kind, ErrorKind::kInvalidInput);
+  tamper("UPDATE blobs SET size = size + 0, content = content || content");
+  EXPECT_EQ((*b)->blobs().get(*name).error().kind, ErrorKind::kInternal);
+}
+
+TEST(Store, AnUnknownOrUnreachableDatabaseIsAClearErrorWithoutItsPassword) {
+  TempDir dir;
+  auto unknown = open_store(dir.path(), test_kek(), {"mysql://eseal@db/eseal"});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(unknown.error().message.find("[store] url"), std::string::npos);
+  auto unreachable =
+      open_store(dir.path(), test_kek(), {"postgresql://eseal:s3cret@127.0.0.1:1/eseal"});
+  ASSERT_FALSE(unreachable.ok());
+  EXPECT_EQ(unreachable.error().kind, ErrorKind::kIo);
+  EXPECT_NE(unreachable.error().message.find("postgresql://eseal@127.0.0.1:1/eseal"),
+            std::string::npos)
+      << unreachable.error().message;
+  EXPECT_EQ(unreachable.error().message.find("s3cret"), std::string::npos);
+}
+
+// tables() names every table of the schema, so that a move copies them all.
+TEST_P(StoreTest, TheListOfTablesIsTheSchemasOwn) {
+  auto store = open();
+  for (std::string_view table : tables()) EXPECT_GE(count_rows(std::string(table)), 0) << table;
+  EXPECT_EQ(
+      count_rows(sqlite() ? "sqlite_master WHERE type = 'table'"
+                          : "information_schema.tables WHERE table_schema = current_schema()"),
+      static_cast<std::int64_t>(tables().size()) + 1)
+      << "tables() and schema_migrations";
+}
+
+// A deployment moved from the embedded SQLite (blobs in its folder) to this backend (blobs in
+// the database): every row and blob arrives unchanged, the chain verifies, and a target that
+// already holds rows is refused.
+TEST_P(StoreTest, AStoreMovesToAnotherDatabaseWithEveryRowAndBlob) {
+  TempDir source_dir;
+  auto source = open_store(source_dir.path(), test_kek());
+  ASSERT_TRUE(source.ok());
+  Store& from = **source;
+  App app = make_app("SYS1");
+  AppSecrets secrets = *AppSecrets::generate(true, true);
+  ASSERT_TRUE(from.apps().add(app, secrets, audit("app.add", "SYS1")).ok());
+  StoredSeal seal = make_seal(from, "ES-1", signer().cert, app.id);
+  ASSERT_TRUE(from.seals().add(seal.record, audit("seal.register", "ES-1")).ok());
+  ASSERT_TRUE(from.seals()
+                  .set_status("ES-1", SealStatus::kFrozen, kNow, audit("seal.status", "ES-1"))
+                  .ok());
+  Bytes pdf(200000, 0x25);
+  DocumentRecord doc{"doc-1",
+                     app.id,
+                     "BIZ-1",
+                     *from.blobs().put(pdf),
+                     200000,
+                     DocumentFormat::kPdf,
+                     kNow,
+                     "CODE-1",
+                     std::string(64, 'c')};
+  ASSERT_TRUE(from.documents().add(doc, audit("document.add", "doc-1")).ok());
+  ASSERT_TRUE(*from.nonces().remember(app.id, "r1", kNow, kNow + std::chrono::hours(1)));
+  ASSERT_TRUE(from.tasks()
+                  .add({"task-1", "callback", app.id, "", "", "PENDING", "{\"a\":1}", "", kNow,
+                        kNow, kNow + std::chrono::hours(1), 0, std::nullopt},
+                       audit("task.add", "task-1"))
+                  .ok());
+
+  auto target = db_->open(std::nullopt, StoreOptions::Blobs::kDatabase);
+  ASSERT_TRUE(target.ok());
+  std::vector<std::string> progress;
+  auto report =
+      transfer(from, **target, [&](const std::string& what, std::int64_t done, std::int64_t total) {
+        progress.push_back(what + " " + std::to_string(done) + "/" + std::to_string(total));
+      });
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->audit.rows, 5);
+  EXPECT_EQ(report->blobs, 2);
+  EXPECT_FALSE(report->blobs_shared);
+  EXPECT_NE(std::find(progress.begin(), progress.end(), "table audit 5/5"), progress.end());
+
+  // The moved store, opened with the KEK, reads everything back, secrets included.
+  auto moved = db_->open(test_kek(), StoreOptions::Blobs::kDatabase);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  Store& to = **moved;
+  EXPECT_EQ(to.apps().hmac_key("SYS1").value(), secrets.hmac_key);
+  EXPECT_EQ(to.apps().find_by_sz_key(secrets.sz_app_key)->syscode, "SYS1");
+  EXPECT_EQ(to.seals().find("ES-1")->status, SealStatus::kFrozen);
+  EXPECT_EQ(*to.blobs().get(to.seals().find("ES-1")->seal_sm3), seal.bytes);
+  EXPECT_EQ(*to.blobs().get(to.documents().find_by_code("CODE-1")->blob_sm3), pdf);
+  EXPECT_FALSE(*to.nonces().remember(app.id, "r1", kNow, kNow + std::chrono::hours(1)));
+  EXPECT_EQ(to.tasks().find("task-1")->payload, "{\"a\":1}");
+  EXPECT_EQ(to.audit().verify()->rows, 5) << "the chain is the source's, row for row";
+
+  auto again = transfer(from, to, {});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(again.error().message.find("is not empty"), std::string::npos);
+}
+
 TEST(Blobs, AreContentAddressedWrittenAtomicallyAndCheckedOnRead) {
   TempDir dir;
-  auto blobs = BlobStore::open(dir / "blobs");
-  ASSERT_TRUE(blobs.ok());
+  auto opened = open_folder_blobs(dir / "blobs");
+  ASSERT_TRUE(opened.ok());
+  auto& blobs = *opened;
   Bytes content = to_bytes("a document");
   auto name = blobs->put(content);
   ASSERT_TRUE(name.ok());
   EXPECT_EQ(*name, crypto::to_hex(crypto::sm3(content)));
   auto path = dir / "blobs" / name->substr(0, 2) / name->substr(2);
-  EXPECT_EQ(*blobs->path_of(*name), path);
   EXPECT_EQ(*read_file(path), content);
   EXPECT_EQ(*blobs->put(content), *name);
   EXPECT_TRUE(*blobs->contains(*name));
@@ -726,40 +955,38 @@ TEST(Blobs, AreContentAddressedWrittenAtomicallyAndCheckedOnRead) {
   EXPECT_EQ(*blobs->get(*name), content);
 }
 
-TEST(Audit, TheChainVerifiesAndATamperedRowIsNamed) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AuditTheChainVerifiesAndATamperedRowIsNamed) {
+  auto store = open();
   for (int i = 1; i <= 5; ++i) {
-    auto id = store->append_audit({kNow + std::chrono::seconds(i), "app:SYS1", "verifyFile",
-                                   "doc-" + std::to_string(i), "ok", "BIZ"});
+    auto id = store->audit().append({kNow + std::chrono::seconds(i), "app:SYS1", "verifyFile",
+                                     "doc-" + std::to_string(i), "ok", "BIZ"});
     ASSERT_TRUE(id.ok());
     EXPECT_EQ(*id, i);
   }
-  auto check = store->verify_audit();
+  auto check = store->audit().verify();
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check->rows, 5);
   EXPECT_FALSE(check->first_broken);
 
-  auto rows = *store->list_audit(0, 10);
+  auto rows = *store->audit().list(0, 10);
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows[0].hash, chain_audit_hash("", 1, rows[0].entry));
   EXPECT_EQ(rows[1].hash, chain_audit_hash(rows[0].hash, 2, rows[1].entry));
-  EXPECT_EQ(store->list_audit(3, 10)->front().id, 4);
-  EXPECT_EQ(store->list_audit(0, 2)->size(), 2u);
+  EXPECT_EQ(store->audit().list(3, 10)->front().id, 4);
+  EXPECT_EQ(store->audit().list(0, 2)->size(), 2u);
 
-  tamper(dir.path(), "UPDATE audit SET detail = 'forged' WHERE id = 3");
-  check = store->verify_audit();
+  tamper("UPDATE audit SET detail = 'forged' WHERE id = 3");
+  check = store->audit().verify();
   ASSERT_TRUE(check.ok());
   EXPECT_EQ(check->rows, 5);
   EXPECT_EQ(check->first_broken, 3);
 }
 
-TEST(Audit, ARemovedRowBreaksTheChainAfterIt) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
-  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(store->append_audit(audit("op", "x")).ok());
-  tamper(dir.path(), "DELETE FROM audit WHERE id = 2");
-  EXPECT_EQ(store->verify_audit()->first_broken, 3);
+TEST_P(StoreTest, AuditARemovedRowBreaksTheChainAfterIt) {
+  auto store = open();
+  for (int i = 1; i <= 4; ++i) ASSERT_TRUE(store->audit().append(audit("op", "x")).ok());
+  tamper("DELETE FROM audit WHERE id = 2");
+  EXPECT_EQ(store->audit().verify()->first_broken, 3);
 }
 
 TEST(Audit, CanonicalRowsAreLengthPrefixedFields) {
@@ -779,12 +1006,12 @@ TEST(Seals, StatusChangesFollowTheTable) {
   TempDir dir;
   auto store = open_test_store(dir.path());
   StoredSeal s = make_seal(*store, "ES-1", signer().cert);
-  ASSERT_TRUE(store->add_seal(s.record, audit("seal.register", "ES-1")).ok());
+  ASSERT_TRUE(store->seals().add(s.record, audit("seal.register", "ES-1")).ok());
   auto set = [&](SealStatus to) {
-    return store->set_seal_status("ES-1", to, kNow, audit("seal.status", "ES-1"));
+    return store->seals().set_status("ES-1", to, kNow, audit("seal.status", "ES-1"));
   };
   EXPECT_TRUE(set(SealStatus::kFrozen).ok());
-  EXPECT_EQ(store->find_seal("ES-1")->effective_status(kNow), SealStatus::kFrozen);
+  EXPECT_EQ(store->seals().find("ES-1")->effective_status(kNow), SealStatus::kFrozen);
   EXPECT_FALSE(set(SealStatus::kFrozen).ok());
   EXPECT_TRUE(set(SealStatus::kValid).ok());
   EXPECT_TRUE(set(SealStatus::kLost).ok());
@@ -797,13 +1024,14 @@ TEST(Seals, StatusChangesFollowTheTable) {
                         SealStatus::kExpired, SealStatus::kRevoked}) {
     EXPECT_FALSE(set(to).ok()) << status_name(to);
   }
-  EXPECT_EQ(store->find_seal("ES-1")->status, SealStatus::kRevoked);
-  EXPECT_EQ(store->set_seal_status("ES-9", SealStatus::kFrozen, kNow, audit("seal.status", "ES-9"))
+  EXPECT_EQ(store->seals().find("ES-1")->status, SealStatus::kRevoked);
+  EXPECT_EQ(store->seals()
+                .set_status("ES-9", SealStatus::kFrozen, kNow, audit("seal.status", "ES-9"))
                 .error()
                 .kind,
             ErrorKind::kNotFound);
   // register + frozen, valid, lost, revoked: the refused changes left no rows.
-  EXPECT_EQ(store->verify_audit()->rows, 5);
+  EXPECT_EQ(store->audit().verify()->rows, 5);
 
   EXPECT_EQ(*parse_seal_status("frozen"), SealStatus::kFrozen);
   EXPECT_FALSE(parse_seal_status("FROZEN").ok());
@@ -821,35 +1049,35 @@ TEST(Seals, AValidOrFrozenSealPastItsEndIsExpired) {
   EXPECT_EQ(seal.effective_status(kNow + std::chrono::days(2)), SealStatus::kRevoked);
 }
 
-TEST(Store, AFailedChangeLeavesNoRowAndNoAuditEntry) {
-  TempDir dir;
-  auto store = open_test_store(dir.path());
+TEST_P(StoreTest, AFailedChangeLeavesNoRowAndNoAuditEntry) {
+  auto store = open();
   // The seal refers to an app that does not exist: the foreign key fails at the last insert,
   // after its certificate and key rows went in.
   StoredSeal s = make_seal(*store, "ES-1", signer().cert, "no-such-app");
-  Status added = store->add_seal(s.record, audit("seal.register", "ES-1"));
+  Status added = store->seals().add(s.record, audit("seal.register", "ES-1"));
   ASSERT_FALSE(added.ok());
   EXPECT_EQ(added.error().kind, ErrorKind::kInvalidInput);
-  EXPECT_EQ(count_rows(dir.path(), "seals"), 0);
-  EXPECT_EQ(count_rows(dir.path(), "certificates"), 0);
-  EXPECT_EQ(count_rows(dir.path(), "keys"), 0);
-  EXPECT_EQ(count_rows(dir.path(), "audit"), 0);
+  EXPECT_EQ(count_rows("seals"), 0);
+  EXPECT_EQ(count_rows("certificates"), 0);
+  EXPECT_EQ(count_rows("keys"), 0);
+  EXPECT_EQ(count_rows("audit"), 0);
 
   // A document whose blob was never stored is refused before anything is written.
   DocumentRecord doc{"doc-1", "", "BIZ", std::string(64, 'b'), 1, DocumentFormat::kPdf, kNow};
-  EXPECT_EQ(store->add_document(doc, audit("document.add", "doc-1")).error().kind,
+  EXPECT_EQ(store->documents().add(doc, audit("document.add", "doc-1")).error().kind,
             ErrorKind::kInvalidInput);
-  EXPECT_EQ(count_rows(dir.path(), "documents"), 0);
-  EXPECT_EQ(count_rows(dir.path(), "audit"), 0);
+  EXPECT_EQ(count_rows("documents"), 0);
+  EXPECT_EQ(count_rows("audit"), 0);
 
   // An audit row that cannot be written undoes the change it records.
-  ASSERT_TRUE(store->add_organization({"org-1", "A", "", kNow}, audit("org.add", "org-1")).ok());
-  tamper(dir.path(),
-         "CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN "
-         "SELECT RAISE(ABORT, 'audit refused'); END");
-  EXPECT_FALSE(store->add_organization({"org-2", "B", "", kNow}, audit("org.add", "org-2")).ok());
-  EXPECT_FALSE(store->find_organization("org-2").ok());
-  EXPECT_EQ(count_rows(dir.path(), "organizations"), 1);
+  ASSERT_TRUE(store->organizations().add({"org-1", "A", "", kNow}, audit("org.add", "org-1")).ok());
+  tamper(sqlite() ? "CREATE TRIGGER refuse BEFORE INSERT ON audit BEGIN "
+                    "SELECT RAISE(ABORT, 'audit refused'); END"
+                  : "ALTER TABLE audit ADD CONSTRAINT refuse CHECK (id < 0) NOT VALID");
+  EXPECT_FALSE(
+      store->organizations().add({"org-2", "B", "", kNow}, audit("org.add", "org-2")).ok());
+  EXPECT_FALSE(store->organizations().find("org-2").ok());
+  EXPECT_EQ(count_rows("organizations"), 1);
 }
 
 }  // namespace

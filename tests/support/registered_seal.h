@@ -40,8 +40,8 @@ inline std::string register_seal(store::Store& store, const ses::SesSeal& seal,
   record.created = record.updated = how.created;
   store::KeyRecord key{record.key_id, key_file.string(),
                        crypto::to_hex(p.signer.key.public_key().point()), now_utc()};
-  EXPECT_TRUE(store.add_seal({record, store::CertificateRecord::from(p.signer.cert), key},
-                             {now_utc(), "test", "seal.register", record.id, "", ""}));
+  EXPECT_TRUE(store.seals().add({record, store::CertificateRecord::from(p.signer.cert), key},
+                                {now_utc(), "test", "seal.register", record.id, "", ""}));
   return record.id;
 }
 

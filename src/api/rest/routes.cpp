@@ -718,7 +718,7 @@ Response Adapter::Api::change_account(Context& c) {
 // --- seals ---
 
 Response Adapter::Api::list_seals(Context& c) {
-  auto seals = s_.store.list_seals();
+  auto seals = s_.store.seals().list();
   if (!seals) return refusal(seals.error());
   auto status = c.request.query_param("status");
   return json_list("seals", *seals, [&](JsonWriter& w, const store::SealRecord& seal) {
@@ -767,7 +767,7 @@ Response Adapter::Api::make_seal(Context& c) {
   if (!signer) return refusal(signer.error());
   auto made = s_.platform.seals.make_and_register(c.caller(), std::move(*design), *signer, c.now);
   if (!made) return refusal(made.error());
-  auto record = s_.store.find_seal(made->id);
+  auto record = s_.store.seals().find(made->id);
   if (!record) return refusal(record.error());
   return json_body(201, [&](JsonWriter& w) { write_seal(w, *record, c.now); });
 }
@@ -802,13 +802,13 @@ Response Adapter::Api::register_seal(Context& c) {
     what.signer = std::move(*cert);
   }
   if (*syscode && !(*syscode)->empty()) {
-    auto app = s_.store.find_app(**syscode);
+    auto app = s_.store.apps().find(**syscode);
     if (!app) return refusal(app.error());
     what.app_id = app->id;
     what.note = "; app=" + **syscode;
   }
   if (*credit_code && !(*credit_code)->empty()) {
-    auto organizations = s_.store.list_organizations();
+    auto organizations = s_.store.organizations().list();
     if (!organizations) return refusal(organizations.error());
     for (const auto& org : *organizations) {
       if (org.credit_code == **credit_code) what.org_id = org.id;
@@ -846,7 +846,7 @@ Response Adapter::Api::preview_seal(Context& c) {
 }
 
 Response Adapter::Api::get_seal(Context& c) {
-  auto seal = s_.store.find_seal(std::string(c.request.param("id")));
+  auto seal = s_.store.seals().find(std::string(c.request.param("id")));
   if (!seal) return refusal(seal.error());
   auto registered = s_.platform.seals.find(seal->id, c.now);
   if (!registered) return refusal(registered.error());
@@ -902,9 +902,9 @@ Response Adapter::Api::seal_status(Context& c) {
 
 Response Adapter::Api::seal_history(Context& c) {
   std::string id(c.request.param("id"));
-  auto seal = s_.store.find_seal(id);
+  auto seal = s_.store.seals().find(id);
   if (!seal) return refusal(seal.error());
-  auto rows = s_.store.find_audit({.object = id, .limit = kMaxList, .newest_first = true});
+  auto rows = s_.store.audit().query({.object = id, .limit = kMaxList, .newest_first = true});
   if (!rows) return refusal(rows.error());
   return json_list("history", *rows, write_audit_row);
 }
@@ -926,7 +926,7 @@ Response Adapter::Api::public_seal(Context& c) {
 }
 
 Response Adapter::Api::list_certificates(Context&) {
-  auto certificates = s_.store.list_certificates();
+  auto certificates = s_.store.certificates().list();
   if (!certificates) return refusal(certificates.error());
   return json_list("certificates", *certificates, [](JsonWriter& w, const auto& cert) {
     w.StartObject();
@@ -975,7 +975,7 @@ void write_secrets(JsonWriter& w, const store::App& app, const store::AppSecrets
 }  // namespace
 
 Response Adapter::Api::list_apps(Context&) {
-  auto apps = s_.store.list_apps();
+  auto apps = s_.store.apps().list();
   if (!apps) return refusal(apps.error());
   return json_list("apps", *apps, [](JsonWriter& w, const store::App& app) {
     w.StartObject();
@@ -1026,7 +1026,7 @@ Response Adapter::Api::rotate_app(Context& c) {
   std::string syscode(c.request.param("syscode"));
   auto secrets = service::rotate_app_secrets(s_.store, syscode, c.actor(), c.now);
   if (!secrets) return refusal(secrets.error());
-  auto app = s_.store.find_app(syscode);
+  auto app = s_.store.apps().find(syscode);
   if (!app) return refusal(app.error());
   return json_body(200, [&](JsonWriter& w) {
     w.StartObject();
@@ -1044,13 +1044,13 @@ Response Adapter::Api::update_app(Context& c) {
   if (!enabled) return refusal(enabled.error());
   if (!*enabled) return error(400, "invalid_input", "enabled is required");
   std::string syscode(c.request.param("syscode"));
-  if (auto s = s_.store.set_app_enabled(
+  if (auto s = s_.store.apps().set_enabled(
           syscode, **enabled,
           {c.now, c.actor(), **enabled ? "app.enable" : "app.disable", syscode, "", ""});
       !s) {
     return refusal(s.error());
   }
-  auto app = s_.store.find_app(syscode);
+  auto app = s_.store.apps().find(syscode);
   if (!app) return refusal(app.error());
   return json_body(200, [&](JsonWriter& w) {
     w.StartObject();
@@ -1086,7 +1086,7 @@ void write_time_stamp(JsonWriter& w, const store::TimeStampRecord& t, bool token
 }  // namespace
 
 Response Adapter::Api::list_organizations(Context&) {
-  auto orgs = s_.store.list_organizations();
+  auto orgs = s_.store.organizations().list();
   if (!orgs) return refusal(orgs.error());
   return json_list("organizations", *orgs, write_organization);
 }
@@ -1121,7 +1121,7 @@ Response Adapter::Api::list_crls(Context&) {
 Response Adapter::Api::list_time_stamps(Context& c) {
   auto offset = offset_of(c);
   if (!offset) return refusal(offset.error());
-  auto stamps = s_.store.list_time_stamps(*offset, 100);
+  auto stamps = s_.store.time_stamps().list(*offset, 100);
   if (!stamps) return refusal(stamps.error());
   return json_list("timeStamps", *stamps, [](JsonWriter& w, const store::TimeStampRecord& t) {
     write_time_stamp(w, t, false);
@@ -1130,7 +1130,7 @@ Response Adapter::Api::list_time_stamps(Context& c) {
 
 // One time stamp with its token (base64 DER), to check a document's time stamp against.
 Response Adapter::Api::get_time_stamp(Context& c) {
-  auto stamp = s_.store.find_time_stamp(std::string(c.request.param("serial")));
+  auto stamp = s_.store.time_stamps().find(std::string(c.request.param("serial")));
   if (!stamp) return refusal(stamp.error());
   return json_body(200, [&](JsonWriter& w) { write_time_stamp(w, *stamp, true); });
 }
@@ -1170,7 +1170,7 @@ Response Adapter::Api::task_list(
       }
     }
   }
-  auto tasks = s_.store.find_tasks(query);
+  auto tasks = s_.store.tasks().query(query);
   if (!tasks) return refusal(tasks.error());
   auto state_of = [&](const store::TaskRecord& t) {
     bool lapsed =
@@ -1279,7 +1279,7 @@ void write_filing_run(JsonWriter& w, const std::optional<store::TaskRecord>& run
 Response Adapter::Api::seal_filing(Context& c) {
   if (!s_.filing) return filing_not_configured();
   std::string id(c.request.param("id"));
-  if (auto seal = s_.store.find_seal(id); !seal) return refusal(seal.error());
+  if (auto seal = s_.store.seals().find(id); !seal) return refusal(seal.error());
   auto run = s_.filing->find(id, c.now);
   if (!run) return refusal(run.error());
   return json_body(200, [&](JsonWriter& w) { write_filing_run(w, *run); });
@@ -1366,7 +1366,7 @@ std::string masked_mobile(const std::string& mobile) {
 Response Adapter::Api::list_users(Context& c) {
   auto offset = offset_of(c);
   if (!offset) return refusal(offset.error());
-  auto users = s_.store.list_coss_users(*offset, 100);
+  auto users = s_.store.coss_users().list(*offset, 100);
   if (!users) return refusal(users.error());
   return json_list("users", *users, [&](JsonWriter& w, const store::CossUser& u) {
     w.StartObject();
@@ -1411,11 +1411,11 @@ Response Adapter::Api::change_user(Context& c) {
 
 Response Adapter::Api::user_devices(Context& c) {
   std::string id(c.request.param("id"));
-  auto user = s_.store.find_coss_user(id);
+  auto user = s_.store.coss_users().find(id);
   if (!user) return refusal(user.error());
   store::CossKeyQuery query;
   query.user_id = id;
-  auto keys = s_.store.find_coss_keys(query);
+  auto keys = s_.store.coss_keys().query(query);
   if (!keys) return refusal(keys.error());
   return json_list("devices", *keys, [](JsonWriter& w, const store::CossKey& k) {
     w.StartObject();
@@ -1453,13 +1453,13 @@ Response Adapter::Api::list_audit(Context& c) {
   query.actor = c.request.query_param("actor").value_or("");
   query.operation = c.request.query_param("operation").value_or("");
   query.object = c.request.query_param("object").value_or("");
-  auto rows = s_.store.find_audit(query);
+  auto rows = s_.store.audit().query(query);
   if (!rows) return refusal(rows.error());
   return json_list("rows", *rows, write_audit_row);
 }
 
 Response Adapter::Api::verify_audit(Context& c) {
-  auto check = s_.store.verify_audit();
+  auto check = s_.store.audit().verify();
   if (!check) return refusal(check.error());
   if (auto s = s_.platform.audit.append(c.actor(), "audit.verify", "audit",
                                         check->first_broken ? "broken" : "intact", c.now);
@@ -1485,13 +1485,13 @@ Response Adapter::Api::verify_audit(Context& c) {
 Response Adapter::Api::list_documents(Context& c) {
   auto offset = offset_of(c);
   if (!offset) return refusal(offset.error());
-  auto documents = s_.store.list_documents(*offset, 100);
+  auto documents = s_.store.documents().list(*offset, 100);
   if (!documents) return refusal(documents.error());
   return json_list("documents", *documents, write_document);
 }
 
 Response Adapter::Api::stored_answer(const std::string& id, const std::string& operation) {
-  auto record = s_.store.find_document(id);
+  auto record = s_.store.documents().find(id);
   if (!record) return refusal(record.error());
   Response response = json_body(201, [&](JsonWriter& w) { write_document(w, *record); });
   response.headers.set("Location", "/api/v1/documents/" + id);
@@ -1509,14 +1509,14 @@ Response Adapter::Api::upload_document(Context& c) {
 }
 
 Result<Bytes> Adapter::Api::stored_document(const std::string& id, store::DocumentRecord* record) {
-  auto found = s_.store.find_document(id);
+  auto found = s_.store.documents().find(id);
   if (!found) return found.error();
   if (record) *record = *found;
   return s_.store.blobs().get(found->blob_sm3);
 }
 
 Response Adapter::Api::get_document(Context& c) {
-  auto record = s_.store.find_document(std::string(c.request.param("id")));
+  auto record = s_.store.documents().find(std::string(c.request.param("id")));
   if (!record) return refusal(record.error());
   auto pages = [&]() -> Result<std::vector<doc::PageSize>> {
     auto bytes = s_.store.blobs().get(record->blob_sm3);
@@ -1754,7 +1754,7 @@ Response Adapter::Api::public_document(Context& c) {
   std::string code(c.request.param("code"));
   if (!service::is_verification_code(code))
     return error(404, "not_found", "no document has this verification code");
-  auto record = s_.store.find_document_by_code(code);
+  auto record = s_.store.documents().find_by_code(code);
   if (!record) {
     if (record.error().kind == ErrorKind::kNotFound)
       return error(404, "not_found", "no document has this verification code");

@@ -1,0 +1,141 @@
+// Documents, time stamps and replay nonces.
+#include "crypto/encoding.h"
+#include "store/repositories.h"
+#include "store/repository_support.h"
+
+namespace eseal::store {
+namespace {
+
+using sql::OrNull;
+using sql::Row;
+using sql::Session;
+
+constexpr std::string_view kDocumentColumns =
+    "id, app_id, biznum, blob_sm3, size, format, created_at, verification_code, sha256";
+
+Result<DocumentRecord> read_document(const Row& s) {
+  DocumentRecord doc;
+  doc.id = s.text(0);
+  doc.app_id = s.text(1);
+  doc.biznum = s.text(2);
+  doc.blob_sm3 = s.text(3);
+  doc.size = s.integer(4);
+  std::string format = s.text(5);
+  if (format == column_name(DocumentFormat::kPdf)) {
+    doc.format = DocumentFormat::kPdf;
+  } else if (format == column_name(DocumentFormat::kOfd)) {
+    doc.format = DocumentFormat::kOfd;
+  } else {
+    return Error::internal("document " + doc.id + " has an unknown format: " + format);
+  }
+  doc.created = from_epoch(s.integer(6));
+  doc.verification_code = s.text(7);
+  doc.sha256 = s.text(8);
+  return doc;
+}
+
+constexpr std::string_view kTimeStampColumns =
+    "serial, gen_time, hash_algorithm, imprint, requester, token";
+
+Result<TimeStampRecord> read_time_stamp(const Row& s) {
+  TimeStampRecord r{s.text(0), from_epoch(s.integer(1)), s.text(2), s.text(3), s.text(4), {}};
+  auto token = crypto::from_base64(s.text(5));
+  if (!token) return token.error().with_context("time stamp " + r.serial);
+  r.token = std::move(*token);
+  return r;
+}
+
+}  // namespace
+
+Status Documents::add(const DocumentRecord& doc, const AuditEntry& audit) {
+  if (doc.id.empty()) return Error::invalid_input("a document needs an id");
+  auto stored = c_.blobs.contains(doc.blob_sm3);
+  if (!stored) return stored.error();
+  if (!*stored) return Error::invalid_input("document " + doc.id + ": its blob is not stored");
+  return c_.write(audit, [&](Session& s) {
+    return s.run("INSERT INTO documents (" + std::string(kDocumentColumns) +
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 doc.id, OrNull{doc.app_id}, doc.biznum, doc.blob_sm3, doc.size,
+                 column_name(doc.format), epoch(doc.created), OrNull{doc.verification_code},
+                 OrNull{doc.sha256});
+  });
+}
+
+Result<DocumentRecord> Documents::find(const std::string& id) {
+  return c_.db.read([&](Session& s) {
+    return s.one<DocumentRecord>(
+        "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE id = ?", read_document,
+        "no document " + id, id);
+  });
+}
+
+Result<DocumentRecord> Documents::find_by_code(const std::string& code) {
+  return c_.db.read([&](Session& s) {
+    return s.one<DocumentRecord>(
+        "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE verification_code = ?",
+        read_document, "no document with verification code " + code, code);
+  });
+}
+
+Result<std::vector<DocumentRecord>> Documents::find_by_biznum(const std::string& app_id,
+                                                              const std::string& biznum) {
+  return c_.db.read([&](Session& s) {
+    return s.all<DocumentRecord>("SELECT " + std::string(kDocumentColumns) +
+                                     " FROM documents WHERE app_id = ? AND biznum = ? "
+                                     "ORDER BY created_at, id",
+                                 read_document, app_id, biznum);
+  });
+}
+
+Result<std::vector<DocumentRecord>> Documents::list(std::int64_t offset, std::int64_t limit) {
+  return c_.db.read([&](Session& s) {
+    return s.all<DocumentRecord>("SELECT " + std::string(kDocumentColumns) +
+                                     " FROM documents ORDER BY created_at DESC, id DESC "
+                                     "LIMIT ? OFFSET ?",
+                                 read_document, limit, offset);
+  });
+}
+
+Status TimeStamps::add(const TimeStampRecord& r, const AuditEntry& audit) {
+  if (r.serial.empty()) return Error::invalid_input("a time stamp needs a serial");
+  return c_.write(audit, [&](Session& s) {
+    return s.run("INSERT INTO time_stamps (" + std::string(kTimeStampColumns) +
+                     ") VALUES (?, ?, ?, ?, ?, ?)",
+                 r.serial, epoch(r.gen_time), r.hash_algorithm, r.imprint, r.requester,
+                 crypto::to_base64(r.token));
+  });
+}
+
+Result<TimeStampRecord> TimeStamps::find(const std::string& serial) {
+  return c_.db.read([&](Session& s) {
+    return s.one<TimeStampRecord>(
+        "SELECT " + std::string(kTimeStampColumns) + " FROM time_stamps WHERE serial = ?",
+        read_time_stamp, "no time stamp " + serial, serial);
+  });
+}
+
+Result<std::vector<TimeStampRecord>> TimeStamps::list(std::int64_t offset, std::int64_t limit) {
+  return c_.db.read([&](Session& s) {
+    return s.all<TimeStampRecord>("SELECT " + std::string(kTimeStampColumns) +
+                                      " FROM time_stamps ORDER BY gen_time DESC, serial DESC "
+                                      "LIMIT ? OFFSET ?",
+                                  read_time_stamp, limit, offset);
+  });
+}
+
+Result<bool> Nonces::remember(const std::string& app_id, const std::string& random, Time now,
+                              Time keep_until) {
+  return c_.db.write([&](Session& s) -> Result<bool> {
+    // Expired nonces go first, so an expired duplicate is accepted as new.
+    Status purged = s.run("DELETE FROM nonces WHERE expires_at < ?", epoch(now));
+    if (!purged) return purged.error();
+    auto added = s.run_counting(
+        "INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (app_id, random) DO NOTHING",
+        app_id, random, epoch(keep_until));
+    if (!added) return added.error();
+    return *added == 1;
+  });
+}
+
+}  // namespace eseal::store
