@@ -200,6 +200,9 @@ Result<std::unique_ptr<Connection>> connect(const std::string& url) {
     while (!message.empty() && message.back() == '\n') message.pop_back();
     return Error::io("cannot connect to PostgreSQL at " + redacted_url(url) + ": " + message);
   }
+  // Notices ("already exists, skipping") are not the caller's business; errors come as results.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   if (PQsetClientEncoding(conn, "UTF8") != 0) {
     return Error::io("PostgreSQL at " + redacted_url(url) + " does not take UTF-8");
   }
