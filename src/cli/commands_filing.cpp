@@ -81,8 +81,7 @@ void print_step(const std::string& step, const std::string& detail) {
 void run_until(const FilingOptions& o, const GlobalOptions& global, std::size_t until) {
   Opened d = open(o, global);
   auto client = filing_upstream(d.config, d.kek);
-  filing::FilingRun run(*d.store, *d.platform, *d.platform,
-                        std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
+  filing::FilingRun run(*d.store, *d.platform, *d.platform, d.kek, *client);
   if (o.area.empty()) {
     auto existing = need(run.find(o.seal, now_utc()));
     if (!existing)
@@ -189,8 +188,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   update->callback([o, &global] {
     Opened d = open(*o, global);
     auto client = filing_upstream(d.config, d.kek);
-    filing::FilingRun run(*d.store, *d.platform, *d.platform,
-                          std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
+    filing::FilingRun run(*d.store, *d.platform, *d.platform, d.kek, *client);
     need(run.update_key(o->seal, now_utc(), print_step, "cli:" + operator_caller().name),
          "updateProtectKey");
     std::cout << "protection key of " << o->seal << " updated\n";
@@ -209,8 +207,7 @@ void add_filing_commands(CLI::App& root, const GlobalOptions& global) {
   revoke->callback([o, &global] {
     Opened d = open(*o, global);
     auto client = filing_upstream(d.config, d.kek);
-    filing::FilingRun run(*d.store, *d.platform, *d.platform,
-                          std::filesystem::path(d.config.data.dir) / "keys", d.kek, *client);
+    filing::FilingRun run(*d.store, *d.platform, *d.platform, d.kek, *client);
     Time now = now_utc();
     filing::Revocation r{o->reason,
                          o->describe.empty() ? filing::reason_text(o->reason) : o->describe,

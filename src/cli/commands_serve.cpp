@@ -127,8 +127,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   std::optional<service::filing::FilingRun> filing_run;
   if (!config.filing.credentials.empty()) {
     upstream = filing_upstream(config, kek);
-    filing_run.emplace(*store, platform, platform, std::filesystem::path(config.data.dir) / "keys",
-                       kek, *upstream);
+    filing_run.emplace(*store, platform, platform, kek, *upstream);
   }
   api::rest::Adapter rest({platform.platform(), console, *store, sign_jobs, coss_users,
                            filing_run ? &*filing_run : nullptr, device.get()},
@@ -148,11 +147,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
     if (!check) return check.error();
     return ok_status();
   });
-  server.add_readiness_check("keystore", [dir = config.data.dir, &kek]() -> Status {
-    auto keystore = keys::SoftKeystore::open(std::filesystem::path(dir) / "keys", kek);
-    if (!keystore) return keystore.error();
-    return ok_status();
-  });
+  server.add_readiness_check("keystore", [&store]() { return store->key_files()->ready(); });
   api::ldt::add_routes(server, ldt);
   api::coss::add_routes(server, coss);
   api::coss::add_mobile_routes(server, mobile);

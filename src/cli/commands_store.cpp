@@ -73,7 +73,9 @@ int migrate(const std::string& from_text, const std::string& to_text, const std:
   std::cout << "OK moved to " << shown(to) << ": " << rows << " rows in " << report.tables.size()
             << " tables; " << report.blobs << " blobs (" << report.blob_bytes << " bytes) "
             << (report.blobs_shared ? "left in place and" : "copied and") << " checked by SM3; "
-            << "audit chain of " << report.audit.rows << " rows verified\n";
+            << report.key_files << " keystore files "
+            << (report.key_files_shared ? "left in place; " : "copied; ") << "audit chain of "
+            << report.audit.rows << " rows verified\n";
   return kExitOk;
 }
 

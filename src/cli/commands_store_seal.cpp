@@ -61,7 +61,7 @@ void run_register(const RegisterOptions& o, const GlobalOptions& global) {
   std::optional<keys::SoftKeystore> keystore;
   std::optional<service::SealKeyFile> key;
   if (kek) {
-    keystore.emplace(open_keystore(o.data_dir, *kek));
+    keystore.emplace(open_keystore(*store, *kek));
     key.emplace(service::SealKeyFile{*keystore, o.key, *kek});
   }
   store::SealRecord record =

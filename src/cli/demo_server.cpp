@@ -314,7 +314,7 @@ void set_up_server_demo(const ServerDemo& d, store::Store& store, DemoInventory&
 
   // The demo's seals, registered to the app with their keys (imported into the keystore).
   std::string owner = need(store.apps().find(app.syscode)).id;
-  keys::SoftKeystore keystore = open_keystore(d.data_dir.string(), kek);
+  keys::SoftKeystore keystore = open_keystore(store, kek);
   std::size_t registered = 0;
   for (const auto& [seal, signer_prefix] : d.seals) {
     if (store.seals().find(seal.info.es_id)) continue;

@@ -43,8 +43,8 @@ std::unique_ptr<store::Store> open_data_store(const std::string& dir,
               "store in " + dir);
 }
 
-keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek) {
-  return need(keys::SoftKeystore::open(std::filesystem::path(dir) / "keys", kek));
+keys::SoftKeystore open_keystore(const store::Store& store, const keys::Kek& kek) {
+  return keys::SoftKeystore(store.key_files(), kek);
 }
 
 std::filesystem::path configuration_file(const std::string& given) {

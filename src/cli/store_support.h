@@ -37,8 +37,9 @@ store::StoreOptions store_options(const api::Config& config);
 std::unique_ptr<store::Store> open_data_store(const std::string& dir,
                                               std::optional<keys::Kek> kek = std::nullopt);
 
-// The data folder's soft keystore, D/keys, where registered signing keys live.
-keys::SoftKeystore open_keystore(const std::string& dir, const keys::Kek& kek);
+// The store's soft keystore (D/keys, or the database with [store] blobs = "database"), where
+// registered signing keys live.
+keys::SoftKeystore open_keystore(const store::Store& store, const keys::Kek& kek);
 
 // The configuration file the server reads: `given` (--config), else ./eseal.toml when there is
 // one; empty for the built-in defaults.

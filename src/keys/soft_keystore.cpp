@@ -1,6 +1,5 @@
 #include "keys/soft_keystore.h"
 
-#include "base/file.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
@@ -14,23 +13,18 @@ constexpr std::size_t kIdHexLength = 32;
 }  // namespace
 
 Result<SoftKeystore> SoftKeystore::open(const std::filesystem::path& folder, Kek kek) {
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec)
-    return Error::io("cannot create keystore folder " + folder.string() + ": " + ec.message());
-  std::filesystem::permissions(folder, std::filesystem::perms::owner_all, ec);
-  if (ec)
-    return Error::io("cannot restrict keystore folder " + folder.string() + ": " + ec.message());
-  return SoftKeystore(folder, std::move(kek));
+  auto files = open_key_folder(folder);
+  if (!files) return files.error();
+  return SoftKeystore(std::move(*files), std::move(kek));
 }
 
-Result<std::filesystem::path> SoftKeystore::path_of(const std::string& reference) const {
+Result<std::string> SoftKeystore::name_of(const std::string& reference) {
   std::string_view ref(reference);
   bool well_formed = ref.substr(0, kPrefix.size()) == kPrefix &&
                      ref.size() == kPrefix.size() + kIdHexLength &&
                      ref.find_first_not_of("0123456789abcdef", kPrefix.size()) == std::string::npos;
   if (!well_formed) return Error::invalid_input("not a soft keystore reference: " + reference);
-  return folder_ / (std::string(ref.substr(kPrefix.size())) + ".key");
+  return std::string(ref.substr(kPrefix.size()));
 }
 
 Result<std::string> SoftKeystore::generate() {
@@ -43,25 +37,23 @@ Result<std::string> SoftKeystore::put(const crypto::Sm2PrivateKey& key) {
   auto id = crypto::random_bytes(kIdHexLength / 2);
   if (!id) return id.error();
   std::string reference = std::string(kPrefix) + crypto::to_hex(*id);
-  auto path = path_of(reference);
-  if (!path) return path.error();
   auto pem = encrypt_private_key(key, kek_);
   if (!pem) return pem.error();
-  if (auto s = write_file_atomic(*path, as_bytes(*pem), 0600); !s) return s.error();
+  if (auto s = files_->put(crypto::to_hex(*id), *pem); !s) return s.error();
   return reference;
 }
 
 Result<crypto::Sm2PrivateKey> SoftKeystore::get(const std::string& reference) const {
-  auto path = path_of(reference);
-  if (!path) return path.error();
-  auto pem = read_file(*path);
+  auto name = name_of(reference);
+  if (!name) return name.error();
+  auto pem = files_->get(*name);
   if (!pem) {
     if (pem.error().kind == ErrorKind::kNotFound) {
       return Error::not_found("no key with reference " + reference);
     }
     return pem.error();
   }
-  return decrypt_private_key(*pem, kek_);
+  return decrypt_private_key(as_bytes(*pem), kek_);
 }
 
 Result<crypto::Sm2PublicKey> SoftKeystore::public_key(const std::string& reference) const {
@@ -71,14 +63,13 @@ Result<crypto::Sm2PublicKey> SoftKeystore::public_key(const std::string& referen
 }
 
 Status SoftKeystore::remove(const std::string& reference) {
-  auto path = path_of(reference);
-  if (!path) return path.error();
-  std::error_code ec;
-  if (!std::filesystem::remove(*path, ec)) {
-    if (ec) return Error::io("cannot delete " + path->string() + ": " + ec.message());
+  auto name = name_of(reference);
+  if (!name) return name.error();
+  Status removed = files_->remove(*name);
+  if (!removed && removed.error().kind == ErrorKind::kNotFound) {
     return Error::not_found("no key with reference " + reference);
   }
-  return ok_status();
+  return removed;
 }
 
 }  // namespace eseal::keys

@@ -1,20 +1,24 @@
-// The soft keystore: SM2 private keys kept in a folder, each encrypted under the KEK (see
-// keys/key_file.h) and addressed by an opaque reference ("soft:" + 32 hex digits) that the
-// database stores in place of the key. Safe for concurrent use: files are written atomically
-// and never changed after.
+// The soft keystore: SM2 private keys, each encrypted under the KEK (see keys/key_file.h) and
+// kept as a key file (a folder's, or the store's database: keys/key_files.h), addressed by an
+// opaque reference ("soft:" + 32 hex digits) that the database stores in place of the key. Safe
+// for concurrent use: files are written once and never changed after.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "base/result.h"
 #include "crypto/sm2.h"
 #include "keys/kek.h"
+#include "keys/key_files.h"
 
 namespace eseal::keys {
 
 class SoftKeystore {
  public:
+  SoftKeystore(std::shared_ptr<KeyFiles> files, Kek kek)
+      : files_(std::move(files)), kek_(std::move(kek)) {}
   // Opens (creating, mode 0700) the keystore folder.
   static Result<SoftKeystore> open(const std::filesystem::path& folder, Kek kek);
 
@@ -29,11 +33,10 @@ class SoftKeystore {
   Status remove(const std::string& reference);
 
  private:
-  SoftKeystore(std::filesystem::path folder, Kek kek)
-      : folder_(std::move(folder)), kek_(std::move(kek)) {}
-  Result<std::filesystem::path> path_of(const std::string& reference) const;
+  // The key file's name; kInvalidInput for a malformed reference.
+  static Result<std::string> name_of(const std::string& reference);
 
-  std::filesystem::path folder_;
+  std::shared_ptr<KeyFiles> files_;
   Kek kek_;
 };
 

@@ -914,18 +914,15 @@ Result<std::optional<TaskRecord>> FilingRun::find(const std::string& seal_id, Ti
 }
 
 Result<crypto::Sm2PrivateKey> FilingRun::encryption_key(const Fields& fields) {
-  auto keystore = keys::SoftKeystore::open(keystore_dir_, kek_);
-  if (!keystore) return keystore.error();
-  return keystore->get(field(fields, "encKey"));
+  return keys::SoftKeystore(store_.key_files(), kek_).get(field(fields, "encKey"));
 }
 
 Result<std::pair<std::string, pki::Certificate>> FilingRun::new_encryption_key(
     const pki::Certificate& signer, Time now) {
-  auto keystore = keys::SoftKeystore::open(keystore_dir_, kek_);
-  if (!keystore) return keystore.error();
-  auto reference = keystore->generate();
+  keys::SoftKeystore keystore(store_.key_files(), kek_);
+  auto reference = keystore.generate();
   if (!reference) return reference.error();
-  auto key = keystore->public_key(*reference);
+  auto key = keystore.public_key(*reference);
   if (!key) return key.error();
   // As long as the signing certificate, within the user CA's own validity.
   auto chain = certificates_.user_ca_chain();

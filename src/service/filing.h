@@ -301,14 +301,13 @@ class Upstream {
 class FilingRun {
  public:
   // `seals` finds the seal and its signer certificate; `certificates` issues the seal's
-  // encryption certificate (under the user CA); the seal's encryption key is kept in the data
-  // folder's keystore (`keystore_dir`, under `kek`).
-  FilingRun(store::Store& store, SealRegistry& seals, UserCertificates& certificates,
-            std::filesystem::path keystore_dir, keys::Kek kek, Upstream& upstream)
+  // encryption certificate (under the user CA); the seal's encryption key is kept in the store's
+  // soft keystore (Store::key_files, under `kek`).
+  FilingRun(store::Store& store, SealRegistry& seals, UserCertificates& certificates, keys::Kek kek,
+            Upstream& upstream)
       : store_(store),
         seals_(seals),
         certificates_(certificates),
-        keystore_dir_(std::move(keystore_dir)),
         kek_(std::move(kek)),
         upstream_(upstream),
         tasks_(store) {}
@@ -355,7 +354,6 @@ class FilingRun {
   store::Store& store_;
   SealRegistry& seals_;
   UserCertificates& certificates_;
-  std::filesystem::path keystore_dir_;
   keys::Kek kek_;
   Upstream& upstream_;
   Tasks tasks_;

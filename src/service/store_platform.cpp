@@ -23,7 +23,7 @@ std::string normalized_dn(const std::string& dn) {
 // of the crypto device (location sdf:N).
 Result<std::unique_ptr<keys::Signer>> open_signer(const store::KeyRecord& key,
                                                   pki::Certificate cert, const keys::Kek& kek,
-                                                  const std::filesystem::path& keystore_dir,
+                                                  const std::shared_ptr<keys::KeyFiles>& key_files,
                                                   DeviceKeys* device) {
   if (auto index = device_key_index(key.location)) {
     if (!device) {
@@ -34,9 +34,7 @@ Result<std::unique_ptr<keys::Signer>> open_signer(const store::KeyRecord& key,
     return device->signer(*index, std::move(cert));
   }
   if (!key.location.empty()) return keys::key_file_signer(key.location, std::move(cert), kek);
-  auto keystore = keys::SoftKeystore::open(keystore_dir, kek);
-  if (!keystore) return keystore.error();
-  return keys::keystore_signer(*keystore, key.id, std::move(cert));
+  return keys::keystore_signer(keys::SoftKeystore(key_files, kek), key.id, std::move(cert));
 }
 
 Error not_found(const char* code, const std::string& what) {
@@ -172,7 +170,7 @@ Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::strin
   }
   auto key = store_.keys().find(key_id);
   if (!key) return key.error();
-  auto made = open_signer(*key, cert, kek_, dir_ / "keys", device_keys_.get());
+  auto made = open_signer(*key, cert, kek_, store_.key_files(), device_keys_.get());
   if (!made) return made.error();
   std::shared_ptr<keys::Signer> signer = std::move(*made);
   std::lock_guard lock(signers_mutex_);

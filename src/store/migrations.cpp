@@ -287,6 +287,16 @@ CREATE TABLE blobs (
 );
 )sql";
 
+// The soft keystore's key files in the database ([store] blobs = "database"), each a private
+// key encrypted under the KEK as it would be in the data folder's keys/.
+constexpr std::string_view kKeyFiles = R"sql(
+CREATE TABLE key_files (
+  name TEXT PRIMARY KEY,
+  pem TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -303,12 +313,13 @@ constexpr std::array kMigrations{
     Migration{12, "documents' verification codes", kVerificationCodes},
     Migration{13, "documents' SHA-256", kDocumentSha256},
     Migration{14, "blobs in the database", kBlobs},
+    Migration{15, "soft keystore key files in the database", kKeyFiles},
 };
 
-constexpr std::array<std::string_view, 16> kTables{
-    "organizations", "apps",         "certificates",     "keys",        "seals", "documents",
-    "nonces",        "audit",        "kek_check",        "time_stamps", "tasks", "coss_users",
-    "coss_keys",     "coss_escrows", "console_accounts", "blobs"};
+constexpr std::array<std::string_view, 17> kTables{
+    "organizations", "apps",         "certificates",     "keys",        "seals",    "documents",
+    "nonces",        "audit",        "kek_check",        "time_stamps", "tasks",    "coss_users",
+    "coss_keys",     "coss_escrows", "console_accounts", "blobs",       "key_files"};
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "crypto/random.h"
 #include "keys/key_file.h"
 #include "keys/soft_keystore.h"
+#include "store/database_key_files.h"
 #include "store/migrations.h"
 #include "store/pg_db.h"
 #include "store/repository_support.h"
@@ -49,25 +50,24 @@ Bytes salted_sm3(ByteView salt, std::string_view authcode) {
 
 // Moves each key registered by path into the keystore, so the data folder holds every key it
 // signs with. A file that is gone, or is not that key under this KEK, stays as it is.
-Status import_key_files(Store& store, const std::filesystem::path& data_dir, const keys::Kek& kek) {
+Status import_key_files(Store& store, const keys::Kek& kek) {
   auto files = store.keys().list_files();
   if (!files) return files.error();
   if (files->empty()) return ok_status();
-  auto keystore = keys::SoftKeystore::open(data_dir / "keys", kek);
-  if (!keystore) return keystore.error();
+  keys::SoftKeystore keystore(store.key_files(), kek);
   for (const KeyRecord& old : *files) {
     auto pem = read_file(old.location);
     if (!pem) continue;
     auto key = keys::decrypt_private_key(*pem, kek);
     if (!key || crypto::to_hex(key->public_key().point()) != old.public_key) continue;
-    auto reference = keystore->put(*key);
+    auto reference = keystore.put(*key);
     if (!reference) return reference.error();
     Time now = now_utc();
     Status replaced = store.keys().replace(
         old.id, {*reference, "", old.public_key, now},
         {now, "store", "key.import", old.id, "imported into the keystore as " + *reference, ""});
     if (!replaced) {
-      (void)keystore->remove(*reference);
+      (void)keystore.remove(*reference);
       // kNotFound: another process imported it first.
       if (replaced.error().kind != ErrorKind::kNotFound) return replaced;
     }
@@ -181,9 +181,10 @@ Result<const SecretBox*> Context::secrets() const {
 }
 
 Store::Store(std::unique_ptr<sql::Database> db, std::unique_ptr<BlobStore> blobs,
-             std::optional<keys::Kek> kek)
+             std::shared_ptr<keys::KeyFiles> key_files, std::optional<keys::Kek> kek)
     : db_(std::move(db)),
       blobs_(blobs ? std::move(blobs) : open_database_blobs(*db_)),
+      key_files_(key_files ? std::move(key_files) : open_database_key_files(*db_)),
       context_{*db_, *blobs_, nullptr} {
   if (kek) {
     box_.emplace(*kek);
@@ -194,8 +195,10 @@ Store::Store(std::unique_ptr<sql::Database> db, std::unique_ptr<BlobStore> blobs
 
 Result<std::unique_ptr<Store>> Store::open(std::unique_ptr<sql::Database> db,
                                            std::unique_ptr<BlobStore> blobs,
+                                           std::shared_ptr<keys::KeyFiles> key_files,
                                            std::optional<keys::Kek> kek) {
-  std::unique_ptr<Store> store(new Store(std::move(db), std::move(blobs), std::move(kek)));
+  std::unique_ptr<Store> store(
+      new Store(std::move(db), std::move(blobs), std::move(key_files), std::move(kek)));
   Status migrated = store->migrate();
   if (!migrated) return migrated.error().with_context(store->db_->description());
   return store;
@@ -304,15 +307,19 @@ Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
   if (std::filesystem::create_directories(data_dir, ec)) ::chmod(data_dir.c_str(), 0700);
   if (ec) return Error::io("cannot create data folder " + data_dir.string() + ": " + ec.message());
   std::unique_ptr<BlobStore> blobs;
+  std::shared_ptr<keys::KeyFiles> key_files;
   if (options.blobs == StoreOptions::Blobs::kFolder) {
     auto folder = open_folder_blobs(data_dir / "blobs");
     if (!folder) return folder.error();
     blobs = std::move(*folder);
+    auto keys_folder = keys::open_key_folder(data_dir / "keys");
+    if (!keys_folder) return keys_folder.error();
+    key_files = std::move(*keys_folder);
   }
   std::optional<keys::Kek> folder_kek = kek;
   auto db = open_database(data_dir, options);
   if (!db) return db.error();
-  auto store = Store::open(std::move(*db), std::move(blobs), std::move(kek));
+  auto store = Store::open(std::move(*db), std::move(blobs), std::move(key_files), std::move(kek));
   if (!store || !folder_kek) return store;
   auto belongs = (*store)->kek_belongs(now_utc());
   if (!belongs) return belongs.error();
@@ -322,7 +329,7 @@ Result<std::unique_ptr<Store>> open_store(const std::filesystem::path& data_dir,
         ": the folder's secrets are encrypted under another (its own is " +
         (data_dir / "kek").string() + ", unless it was set up with ESEAL_KEK)");
   }
-  Status imported = import_key_files(**store, data_dir, *folder_kek);
+  Status imported = import_key_files(**store, *folder_kek);
   if (!imported) return imported.error().with_context("importing key files into the keystore");
   return store;
 }

@@ -26,6 +26,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "keys/kek.h"
+#include "keys/key_files.h"
 #include "store/blob_store.h"
 #include "store/records.h"
 #include "store/repositories.h"
@@ -37,14 +38,18 @@ namespace eseal::store {
 class Store {
  public:
   // Applies pending migrations to `db` (a database migrated by a newer eseal, an unknown
-  // version, is refused) and keeps it with `blobs` (null: the database's blobs table).
+  // version, is refused) and keeps it with `blobs` and the soft keystore's `key_files` (null:
+  // the database's blobs and key_files tables).
   static Result<std::unique_ptr<Store>> open(std::unique_ptr<sql::Database> db,
                                              std::unique_ptr<BlobStore> blobs,
+                                             std::shared_ptr<keys::KeyFiles> key_files,
                                              std::optional<keys::Kek> kek);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   const BlobStore& blobs() const { return *blobs_; }
+  // Where the soft keystore keeps its keys: keys::SoftKeystore(store.key_files(), kek).
+  const std::shared_ptr<keys::KeyFiles>& key_files() const { return key_files_; }
   sql::Database& database() { return *db_; }
 
   Organizations& organizations() { return organizations_; }
@@ -72,11 +77,12 @@ class Store {
 
  private:
   Store(std::unique_ptr<sql::Database> db, std::unique_ptr<BlobStore> blobs,
-        std::optional<keys::Kek> kek);
+        std::shared_ptr<keys::KeyFiles> key_files, std::optional<keys::Kek> kek);
   Status migrate();
 
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<BlobStore> blobs_;
+  std::shared_ptr<keys::KeyFiles> key_files_;
   std::optional<SecretBox> box_;
   std::optional<Bytes> kek_check_;  // with the KEK
   Context context_;
@@ -101,8 +107,8 @@ struct StoreOptions {
   // connection URI, "postgresql://user:password@host:port/database?…".
   std::string url = {};
   std::size_t pool = 0;  // connections; 0: 4 for SQLite, 16 for PostgreSQL
-  // Blobs in data_dir/blobs (kFolder), or in the database (kDatabase), for nodes that share no
-  // file system.
+  // Blobs in data_dir/blobs and the soft keystore in data_dir/keys (kFolder), or both in the
+  // database (kDatabase), for nodes that share no file system.
   enum class Blobs { kFolder, kDatabase } blobs = Blobs::kFolder;
 };
 

@@ -92,8 +92,8 @@ Result<TransferReport> transfer(Store& from, Store& to, const TransferProgress& 
   }
   TransferReport report;
   for (std::string_view table : tables()) {
-    // Blobs move through the blob stores below, wherever each side keeps them.
-    if (table == "blobs") continue;
+    // Blobs and key files move through their stores below, wherever each side keeps them.
+    if (table == "blobs" || table == "key_files") continue;
     auto total = count(from.database(), table);
     if (!total) return total.error();
     auto copied = copy_table(from.database(), to.database(), table, *total, progress);
@@ -126,6 +126,24 @@ Result<TransferReport> transfer(Store& from, Store& to, const TransferProgress& 
       progress(report.blobs_shared ? "blobs checked" : "blobs", report.blobs, total);
     }
   }
+
+  report.key_files_shared = from.key_files()->description() == to.key_files()->description();
+  auto key_names = from.key_files()->names();
+  if (!key_names) return key_names.error();
+  for (const std::string& name : *key_names) {
+    auto pem = from.key_files()->get(name);
+    if (!pem) return pem.error().with_context("reading the source's keystore");
+    if (!report.key_files_shared) {
+      Status stored = to.key_files()->put(name, *pem);
+      if (!stored) return stored.error().with_context("writing the target's keystore");
+    }
+    auto back = to.key_files()->get(name);
+    if (!back || *back != *pem) {
+      return Error::internal("key file " + name + " did not arrive in the target's keystore");
+    }
+    ++report.key_files;
+  }
+  if (progress && report.key_files > 0) progress("key files", report.key_files, report.key_files);
 
   auto source_audit = from.audit().verify();
   if (!source_audit) return source_audit.error();

@@ -162,8 +162,8 @@ struct Pair {
   }
   std::unique_ptr<FilingClient> client() { return std::move(*FilingClient::create(options())); }
   filing::FilingRun run(filing::Upstream& upstream) {
-    return filing::FilingRun(maker.store(), maker.platform(), maker.platform(),
-                             maker.dir() / "keys", test_kek(), upstream);
+    return filing::FilingRun(maker.store(), maker.platform(), maker.platform(), test_kek(),
+                             upstream);
   }
 };
 

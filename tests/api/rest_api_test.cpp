@@ -90,7 +90,7 @@ class World {
     upstream.timeout = std::chrono::seconds(5);
     upstream_ = std::move(*ldt::FilingClient::create(std::move(upstream)));
     filing_ = std::make_unique<service::filing::FilingRun>(*store_, *platform_, *platform_,
-                                                           dir_ / "keys", test_kek(), *upstream_);
+                                                           test_kek(), *upstream_);
     adapter_ = std::make_unique<Adapter>(
         Services{platform_->platform(), *console_, *store_, *jobs_, *users_, filing_.get()},
         Options{});

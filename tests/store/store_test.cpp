@@ -822,6 +822,21 @@ TEST_P(StoreTest, BlobsInTheDatabaseAreSharedAndCheckedOnRead) {
   EXPECT_EQ((*b)->blobs().get("../x").error().kind, ErrorKind::kInvalidInput);
   tamper("UPDATE blobs SET size = size + 0, content = content || content");
   EXPECT_EQ((*b)->blobs().get(*name).error().kind, ErrorKind::kInternal);
+
+  // The soft keystore goes with them: a key one node stores, another signs with.
+  keys::SoftKeystore first((*a)->key_files(), test_kek());
+  auto key = crypto::Sm2PrivateKey::generate();
+  auto reference = first.put(*key);
+  ASSERT_TRUE(reference.ok()) << reference.error().message;
+  keys::SoftKeystore second((*b)->key_files(), test_kek());
+  EXPECT_EQ(second.public_key(*reference)->point(), key->public_key().point());
+  EXPECT_TRUE((*b)->key_files()->ready().ok());
+  EXPECT_EQ(count_rows("key_files"), 1);
+  std::string kept = db_->stored_text("key_files");
+  EXPECT_NE(kept.find("BEGIN ENCRYPTED PRIVATE KEY"), std::string::npos);
+  EXPECT_EQ(kept.find("BEGIN PRIVATE KEY"), std::string::npos) << "encrypted under the KEK";
+  EXPECT_TRUE(second.remove(*reference).ok());
+  EXPECT_EQ(first.get(*reference).error().kind, ErrorKind::kNotFound);
 }
 
 TEST(Store, AnUnknownOrUnreachableDatabaseIsAClearErrorWithoutItsPassword) {
@@ -885,6 +900,10 @@ TEST_P(StoreTest, AStoreMovesToAnotherDatabaseWithEveryRowAndBlob) {
                        audit("task.add", "task-1"))
                   .ok());
 
+  auto key = crypto::Sm2PrivateKey::generate();
+  auto reference = keys::SoftKeystore(from.key_files(), test_kek()).put(*key);
+  ASSERT_TRUE(reference.ok());
+
   auto target = db_->open(std::nullopt, StoreOptions::Blobs::kDatabase);
   ASSERT_TRUE(target.ok());
   std::vector<std::string> progress;
@@ -896,6 +915,7 @@ TEST_P(StoreTest, AStoreMovesToAnotherDatabaseWithEveryRowAndBlob) {
   EXPECT_EQ(report->audit.rows, 5);
   EXPECT_EQ(report->blobs, 2);
   EXPECT_FALSE(report->blobs_shared);
+  EXPECT_EQ(report->key_files, 1);
   EXPECT_NE(std::find(progress.begin(), progress.end(), "table audit 5/5"), progress.end());
 
   // The moved store, opened with the KEK, reads everything back, secrets included.
@@ -909,6 +929,8 @@ TEST_P(StoreTest, AStoreMovesToAnotherDatabaseWithEveryRowAndBlob) {
   EXPECT_EQ(*to.blobs().get(to.documents().find_by_code("CODE-1")->blob_sm3), pdf);
   EXPECT_FALSE(*to.nonces().remember(app.id, "r1", kNow, kNow + std::chrono::hours(1)));
   EXPECT_EQ(to.tasks().find("task-1")->payload, "{\"a\":1}");
+  EXPECT_EQ(keys::SoftKeystore(to.key_files(), test_kek()).public_key(*reference)->point(),
+            key->public_key().point());
   EXPECT_EQ(to.audit().verify()->rows, 5) << "the chain is the source's, row for row";
 
   auto again = transfer(from, to, {});
