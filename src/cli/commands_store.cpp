@@ -55,6 +55,15 @@ int migrate(const std::string& from_text, const std::string& to_text, const std:
   Side from = side(from_text, from_blobs, data_dir);
   Side to = side(to_text, to_blobs, data_dir);
   if (shown(from) == shown(to)) fail(Error::invalid_input("the source and the target are one"));
+  // Opening a SQLite file creates it: a mistyped source would move an empty store.
+  if (!from.options.url.starts_with("postgres")) {
+    std::filesystem::path file = from.options.url.empty()
+                                     ? from.data_dir / "eseal.db"
+                                     : std::filesystem::path(from_text.substr(7));
+    if (!std::filesystem::is_regular_file(file)) {
+      fail(Error::not_found("no database to move at " + file.string()));
+    }
+  }
   // Neither side needs the KEK: secrets move sealed, as they are.
   auto source =
       need(store::open_store(from.data_dir, std::nullopt, from.options), "source " + shown(from));

@@ -88,7 +88,6 @@ class PgConnection final : public Connection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  Dialect dialect() const override { return Dialect::kPostgresql; }
   bool broken() const override { return PQstatus(conn_) != CONNECTION_OK; }
 
   Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params,
@@ -236,7 +235,7 @@ std::string redacted_url(const std::string& url) {
 
 Result<std::unique_ptr<Database>> open_postgresql(const std::string& url, std::size_t pool_size) {
   return Database::open(
-      Dialect::kPostgresql, redacted_url(url), [url] { return connect(url); }, pool_size);
+      redacted_url(url), [url] { return connect(url); }, pool_size);
 }
 
 }  // namespace eseal::store::sql

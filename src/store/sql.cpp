@@ -2,12 +2,12 @@
 
 namespace eseal::store::sql {
 
-Result<std::unique_ptr<Database>> Database::open(Dialect dialect, std::string description,
-                                                 Connect connect, std::size_t size) {
+Result<std::unique_ptr<Database>> Database::open(std::string description, Connect connect,
+                                                 std::size_t size) {
   auto first = connect();
   if (!first) return first.error();
   std::unique_ptr<Database> db(
-      new Database(dialect, std::move(description), std::move(connect), size == 0 ? 1 : size));
+      new Database(std::move(description), std::move(connect), size == 0 ? 1 : size));
   db->idle_.push_back(std::move(*first));
   db->open_ = 1;
   return db;

@@ -34,8 +34,6 @@
 
 namespace eseal::store::sql {
 
-enum class Dialect { kSqlite, kPostgresql };
-
 // Binary content bound as a blob (SQLite) or bytea (PostgreSQL).
 struct Blob {
   ByteView bytes;
@@ -67,7 +65,6 @@ class Row {
 class Connection {
  public:
   virtual ~Connection() = default;
-  virtual Dialect dialect() const = 0;
   // Runs one statement with '?' parameters, calls `on_row` for each row it returns (stopping at
   // the first failure), and returns how many rows it inserted, updated or deleted. Errors:
   // kInvalidInput for a constraint the statement broke, kIo for an unreachable, busy or full
@@ -89,7 +86,6 @@ class Session {
  public:
   explicit Session(Connection& connection) : c_(connection) {}
 
-  Dialect dialect() const { return c_.dialect(); }
   Connection& connection() { return c_; }
 
   template <typename... Args>
@@ -191,10 +187,9 @@ class Database {
 
   // Opens one connection at once (so that a wrong address fails here) and up to `size` in all
   // as readers need them.
-  static Result<std::unique_ptr<Database>> open(Dialect dialect, std::string description,
-                                                Connect connect, std::size_t size);
+  static Result<std::unique_ptr<Database>> open(std::string description, Connect connect,
+                                                std::size_t size);
 
-  Dialect dialect() const { return dialect_; }
   // Where it is, for messages: a file, or a PostgreSQL address without its password.
   const std::string& description() const { return description_; }
 
@@ -253,16 +248,12 @@ class Database {
     std::unique_ptr<Connection> c_;
   };
 
-  Database(Dialect dialect, std::string description, Connect connect, std::size_t size)
-      : dialect_(dialect),
-        description_(std::move(description)),
-        connect_(std::move(connect)),
-        size_(size) {}
+  Database(std::string description, Connect connect, std::size_t size)
+      : description_(std::move(description)), connect_(std::move(connect)), size_(size) {}
 
   Result<Lease> acquire();
   void give_back(std::unique_ptr<Connection> c);
 
-  Dialect dialect_;
   std::string description_;
   Connect connect_;
   std::size_t size_;

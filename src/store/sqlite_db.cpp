@@ -75,8 +75,6 @@ class SqliteConnection final : public Connection {
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
-  Dialect dialect() const override { return Dialect::kSqlite; }
-
   Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params,
                                const std::function<Status(const Row&)>& on_row) override {
     auto stmt = prepared(sql);
@@ -181,7 +179,7 @@ Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file,
   Status created = create_private_file(file);
   if (!created) return created.error();
   return Database::open(
-      Dialect::kSqlite, file.string(), [file] { return connect(file); }, pool_size);
+      file.string(), [file] { return connect(file); }, pool_size);
 }
 
 }  // namespace eseal::store::sql

@@ -46,6 +46,10 @@ contains "OK audit chain: 3 rows"
 # A second move to the same database is refused: it is no longer empty.
 expect 2 "$ESEAL" store migrate --from "sqlite:$D" --to "$URL" --data-dir "$D"
 contains "is not empty: its table"
+# A mistyped source is not an empty store to move.
+expect 2 "$ESEAL" store migrate --from "sqlite:$WORK/nowhere" --to "$URL" --data-dir "$D"
+contains "no database to move at $WORK/nowhere"
+[ ! -e "$WORK/nowhere" ] || fail "the missing source was created"
 expect 2 "$ESEAL" store migrate --from "sqlite:$D" --to "mysql://x:secret@db/eseal" --data-dir "$D"
 contains "neither sqlite:"
 [[ $out != *secret* ]] || fail "the password was printed: $out"
