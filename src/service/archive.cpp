@@ -22,11 +22,16 @@ Result<std::string> archive_document(store::Store& store, const ArchivedDocument
       format ? *format : DocumentFormat::kPdf,
       now,
       what.verification_code,
-      crypto::to_hex(crypto::hash(crypto::HashAlgorithm::kSha256, document))};
+      crypto::to_hex(crypto::hash(crypto::HashAlgorithm::kSha256, document)),
+      what.request_key};
   std::string detail = "document " + *sm3;
   if (!what.verification_code.empty()) detail += ", verification code " + what.verification_code;
   auto added =
       store.documents().add(record, {now, what.actor, what.operation, *id, detail, what.biznum});
+  if (!added && !what.request_key.empty()) {
+    auto earlier = store.documents().find_by_request(what.app_id, what.request_key);
+    if (earlier && *earlier) return added.error().with_code(kRequestAnswered);
+  }
   if (!added) return added.error();
   return *id;
 }

@@ -8,6 +8,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "service/platform.h"
 #include "store/store.h"
 
 namespace eseal::service {
@@ -18,10 +19,12 @@ struct ArchivedDocument {
   std::string biznum;     // the business number it is kept under; may be ""
   std::string operation;  // the audit row's operation
   std::string verification_code = {};  // the code printed on it, when one is
+  // The door's digest of the request that made it (DocumentArchive::record); "" for none.
+  std::string request_key = {};
 };
 
 // Stores `document` as a blob and its record, audited in the same transaction; returns the
-// record's id.
+// record's id. kInvalidInput with code kRequestAnswered when `what.request_key` is taken.
 Result<std::string> archive_document(store::Store& store, const ArchivedDocument& what,
                                      ByteView document, Time now);
 

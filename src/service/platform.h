@@ -153,15 +153,34 @@ class SealRegistry {
   Result<SealInUse> usable(const std::string& id, const Caller& caller, Time now);
 };
 
+// The code of DocumentArchive::record's refusal when the app already has a document made by a
+// request with the same key: a retry that raced the first request and lost.
+inline constexpr const char* kRequestAnswered = "document-request-answered";
+
+// A document kept earlier, as a retried request gets it back.
+struct KeptDocument {
+  std::string id, biznum, verification_code;
+  Bytes document;
+};
+
 class DocumentArchive {
  public:
   virtual ~DocumentArchive() = default;
   // Keeps a signed document under its business number, audited as `operation` by the caller;
   // returns the document's id. `verification_code`: the code of the QR code printed on it
-  // (new_verification_code), by which the public page finds the record.
+  // (new_verification_code), by which the public page finds the record. `request_key`: the
+  // door's digest of what the client asked (its operation, business number and content), unique
+  // per app: when another request with that key recorded a document first (two nodes answering
+  // the same retry at once), kInvalidInput with code kRequestAnswered (service/archive.h) and
+  // nothing is kept; answered() then has the one that was.
   virtual Result<std::string> record(const Caller& caller, const std::string& biznum,
                                      ByteView document, const std::string& operation, Time now,
-                                     const std::string& verification_code = {}) = 0;
+                                     const std::string& verification_code = {},
+                                     const std::string& request_key = {}) = 0;
+  // The caller's document made by the request whose key is `request_key`, read back and checked
+  // against its SM3; nullopt when no request with that key made one.
+  virtual Result<std::optional<KeptDocument>> answered(const Caller& caller,
+                                                       const std::string& request_key) = 0;
 };
 
 class AuditLog {

@@ -252,9 +252,22 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
 
 Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum,
                                           ByteView document, const std::string& operation, Time now,
-                                          const std::string& verification_code) {
+                                          const std::string& verification_code,
+                                          const std::string& request_key) {
   return archive_document(
-      store_, {caller.actor(), caller.app_id, biznum, operation, verification_code}, document, now);
+      store_, {caller.actor(), caller.app_id, biznum, operation, verification_code, request_key},
+      document, now);
+}
+
+Result<std::optional<KeptDocument>> StorePlatform::answered(const Caller& caller,
+                                                            const std::string& request_key) {
+  auto record = store_.documents().find_by_request(caller.app_id, request_key);
+  if (!record) return record.error();
+  if (!*record) return std::optional<KeptDocument>();
+  auto bytes = store_.blobs().get((*record)->blob_sm3);
+  if (!bytes) return bytes.error().with_context("document " + (*record)->id);
+  return std::optional<KeptDocument>(KeptDocument{(*record)->id, (*record)->biznum,
+                                                  (*record)->verification_code, std::move(*bytes)});
 }
 
 Status StorePlatform::append(const std::string& actor, const std::string& operation,

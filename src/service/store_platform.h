@@ -69,7 +69,10 @@ class StorePlatform final : public Credentials,
 
   Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
                              const std::string& operation, Time now,
-                             const std::string& verification_code) override;
+                             const std::string& verification_code,
+                             const std::string& request_key) override;
+  Result<std::optional<KeptDocument>> answered(const Caller& caller,
+                                               const std::string& request_key) override;
 
   Status append(const std::string& actor, const std::string& operation, const std::string& object,
                 const std::string& detail, Time now, const std::string& biznum) override;

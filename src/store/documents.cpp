@@ -11,7 +11,8 @@ using sql::Row;
 using sql::Session;
 
 constexpr std::string_view kDocumentColumns =
-    "id, app_id, biznum, blob_sm3, size, format, created_at, verification_code, sha256";
+    "id, app_id, biznum, blob_sm3, size, format, created_at, verification_code, sha256, "
+    "request_key";
 
 Result<DocumentRecord> read_document(const Row& s) {
   DocumentRecord doc;
@@ -31,6 +32,7 @@ Result<DocumentRecord> read_document(const Row& s) {
   doc.created = from_epoch(s.integer(6));
   doc.verification_code = s.text(7);
   doc.sha256 = s.text(8);
+  doc.request_key = s.text(9);
   return doc;
 }
 
@@ -54,10 +56,10 @@ Status Documents::add(const DocumentRecord& doc, const AuditEntry& audit) {
   if (!*stored) return Error::invalid_input("document " + doc.id + ": its blob is not stored");
   return c_.write(audit, [&](Session& s) {
     return s.run("INSERT INTO documents (" + std::string(kDocumentColumns) +
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  doc.id, OrNull{doc.app_id}, doc.biznum, doc.blob_sm3, doc.size,
                  column_name(doc.format), epoch(doc.created), OrNull{doc.verification_code},
-                 OrNull{doc.sha256});
+                 OrNull{doc.sha256}, OrNull{doc.request_key});
   });
 }
 
@@ -75,6 +77,18 @@ Result<DocumentRecord> Documents::find_by_code(const std::string& code) {
         "SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE verification_code = ?",
         read_document, "no document with verification code " + code, code);
   });
+}
+
+Result<std::optional<DocumentRecord>> Documents::find_by_request(const std::string& app_id,
+                                                                 const std::string& request_key) {
+  auto found = c_.db.read([&](Session& s) {
+    return s.all<DocumentRecord>("SELECT " + std::string(kDocumentColumns) +
+                                     " FROM documents WHERE app_id = ? AND request_key = ?",
+                                 read_document, app_id, request_key);
+  });
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<DocumentRecord>();
+  return std::optional<DocumentRecord>(std::move(found->front()));
 }
 
 Result<std::vector<DocumentRecord>> Documents::find_by_biznum(const std::string& app_id,

@@ -297,6 +297,14 @@ CREATE TABLE key_files (
 );
 )sql";
 
+// Idempotent retries: the identity of the request that produced a document (a door's digest of
+// what the client asked, e.g. LD/T's operation, BIZNUM and content), unique per app, so that a
+// retried request gets the document the first one made instead of a second one, on every node.
+constexpr std::string_view kRequestKeys = R"sql(
+ALTER TABLE documents ADD COLUMN request_key TEXT;
+CREATE UNIQUE INDEX documents_request_key ON documents (app_id, request_key);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -314,6 +322,7 @@ constexpr std::array kMigrations{
     Migration{13, "documents' SHA-256", kDocumentSha256},
     Migration{14, "blobs in the database", kBlobs},
     Migration{15, "soft keystore key files in the database", kKeyFiles},
+    Migration{16, "documents' request keys, for idempotent retries", kRequestKeys},
 };
 
 constexpr std::array<std::string_view, 17> kTables{

@@ -145,6 +145,9 @@ struct DocumentRecord {
   // The code its printed QR code carries to the public verification page; "" when none.
   std::string verification_code = {};
   std::string sha256 = {};  // lower-case hex; "" for documents archived before it was kept
+  // The door's digest of the request that made it, unique per app (an idempotent retry finds
+  // it); "" when the request named no business number.
+  std::string request_key = {};
 };
 
 // A time-stamp token the authority issued.

@@ -149,6 +149,9 @@ class Documents {
   Result<DocumentRecord> find_by_code(const std::string& code);
   Result<std::vector<DocumentRecord>> find_by_biznum(const std::string& app_id,
                                                      const std::string& biznum);
+  // The app's document made by the request whose key is `request_key`; nullopt when none.
+  Result<std::optional<DocumentRecord>> find_by_request(const std::string& app_id,
+                                                        const std::string& request_key);
   // Newest first, skipping `offset`, at most `limit`.
   Result<std::vector<DocumentRecord>> list(std::int64_t offset, std::int64_t limit);
 

@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "api/http_client.h"
 #include "api/ldt/envelope.h"
@@ -278,6 +279,88 @@ TEST(LdtApi, PositionKeywordAndPagingSealsOnPdfAndOfd) {
                                   sign_list(R"("keyword":"没有的词","keywordModel":"1")") + "}");
   EXPECT_EQ(missing.code(), "0");
   EXPECT_NE(missing.info().find("没有的词"), std::string::npos) << missing.info();
+}
+
+// A signing call under a BIZNUM is idempotent: a retry (a new request, so a new random, ctime and
+// sign, with the same operation and content) gets the first call's document, verification code
+// and all, and no second document is kept; a different placement under the same BIZNUM is a new
+// document, as is the same request without a BIZNUM.
+TEST(LdtApi, ARetryUnderTheSameBiznumGetsTheFirstDocument) {
+  std::string pdf = b64(eseal::test::blank_pdf(1));
+  auto content = [&](const std::string& zx, const std::string& biznum) {
+    return R"({"data":")" + pdf + "\"," +
+           sign_list(R"("pageNum":"1","zx":")" + zx + R"(","zy":"100")") +
+           R"(,"verifyCode":"1","BIZNUM":")" + biznum + "\"}";
+  };
+  Reply first = call("positionSealSign", content("100", "RETRY-1"));
+  ASSERT_EQ(first.code(), "1") << first.info();
+  Reply retry = call("positionSealSign", content("100", "RETRY-1"));
+  ASSERT_EQ(retry.code(), "1") << retry.info();
+  EXPECT_EQ(retry.signed_data(), first.signed_data());
+  EXPECT_STREQ(retry.content()["BIZNUM"].GetString(), "RETRY-1");
+  EXPECT_STREQ(retry.content()["verifyCode"].GetString(),
+               first.content()["verifyCode"].GetString());
+  std::string app_id = world().store().apps().find("TESTAPP")->id;
+  auto kept = world().store().documents().find_by_biznum(app_id, "RETRY-1");
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ(audit_rows("ok (retry: document " + kept->front().id + ")").size(), 1u);
+
+  Reply moved = call("positionSealSign", content("110", "RETRY-1"));
+  ASSERT_EQ(moved.code(), "1") << moved.info();
+  EXPECT_NE(moved.signed_data(), first.signed_data());
+  EXPECT_EQ(world().store().documents().find_by_biznum(app_id, "RETRY-1")->size(), 2u);
+  Reply unnamed = call("positionSealSign", content("100", ""));
+  Reply unnamed_again = call("positionSealSign", content("100", ""));
+  EXPECT_NE(unnamed.signed_data(), unnamed_again.signed_data());
+  // A verification makes no document: there is nothing to keep for its retry.
+  Reply verified =
+      call("verifyFile", R"({"data":")" + b64(first.signed_data()) + R"(","BIZNUM":"RETRY-1"})");
+  ASSERT_EQ(verified.code(), "1") << verified.info();
+  EXPECT_EQ(world().store().documents().find_by_biznum(app_id, "RETRY-1")->size(), 2u);
+}
+
+// Retries sent at once, as clients do when a node dies under them: each is answered with the
+// same document, and one document is kept.
+TEST(LdtApi, RetriesSentAtOnceKeepOneDocument) {
+  std::string content = R"({"data":")" + b64(eseal::test::blank_pdf(1)) + "\"," +
+                        sign_list(R"("pageNum":"1","zx":"60","zy":"60")") +
+                        R"(,"BIZNUM":"RETRY-RACE"})";
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 4; ++i) bodies.push_back(request("positionSealSign", content));
+  std::vector<Bytes> answers(bodies.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Reply r = send(bodies[i]);
+      if (r.code() == "1") answers[i] = r.signed_data();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(answers.front().empty());
+  for (const Bytes& a : answers) EXPECT_EQ(a, answers.front());
+  std::string app_id = world().store().apps().find("TESTAPP")->id;
+  EXPECT_EQ(world().store().documents().find_by_biznum(app_id, "RETRY-RACE")->size(), 1u);
+}
+
+// The archive's side of a race between two nodes: the second record under a request key is
+// refused with kRequestAnswered and keeps nothing; answered() reads back the first.
+TEST(LdtApi, TheArchiveKeepsOneDocumentPerRequestKey) {
+  service::Caller caller{"ldt", world().store().apps().find("TESTAPP")->id, "TESTAPP", {"*"}};
+  std::string key(64, 'c');
+  Bytes one = eseal::test::blank_pdf(1), two = eseal::test::blank_pdf(2);
+  auto& archive = world().platform().documents;
+  EXPECT_FALSE(archive.answered(caller, key)->has_value());
+  auto id = archive.record(caller, "ARCHIVE-1", one, "sign", now_utc(), "", key);
+  ASSERT_TRUE(id.ok());
+  auto lost = archive.record(caller, "ARCHIVE-1", two, "sign", now_utc(), "", key);
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().code, service::kRequestAnswered);
+  auto kept = archive.answered(caller, key);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->id, *id);
+  EXPECT_EQ((*kept)->document, one);
+  EXPECT_EQ((*kept)->biznum, "ARCHIVE-1");
+  EXPECT_EQ(world().store().documents().find_by_biznum(caller.app_id, "ARCHIVE-1")->size(), 1u);
 }
 
 // Each result carries its verdict; "status" is "true" only for a valid signature, and an

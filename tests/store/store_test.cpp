@@ -799,6 +799,46 @@ TEST_P(StoreTest, ATimeStampSerialIsTakenOnceAcrossNodes) {
   EXPECT_EQ(b->audit().verify()->rows, 1) << "the refused one left no audit row";
 }
 
+// An idempotent retry's key: one document per (app, request key) whichever node records it; a
+// key taken is refused without an audit row, and finds the document that took it.
+TEST_P(StoreTest, ARequestKeyMakesOneDocumentPerAppAcrossNodes) {
+  auto a = open();
+  auto b = open();
+  App app = make_app("SYS1");
+  ASSERT_TRUE(a->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  App other = make_app("SYS2");
+  ASSERT_TRUE(a->apps().add(other, *AppSecrets::generate(), audit("app.add", "SYS2")).ok());
+  Bytes pdf = to_bytes("%PDF-1.7 retried");
+  std::string key(64, '7');
+  DocumentRecord first{
+      "doc-1", app.id, "BIZ-R", *a->blobs().put(pdf), std::ssize(pdf), DocumentFormat::kPdf, kNow};
+  first.request_key = key;
+  EXPECT_FALSE(a->documents().find_by_request(app.id, key)->has_value());
+  ASSERT_TRUE(a->documents().add(first, audit("sign", "doc-1")).ok());
+  DocumentRecord retry = first;
+  retry.id = "doc-2";
+  Status again = b->documents().add(retry, audit("sign", "doc-2"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::kInvalidInput);
+  auto found = b->documents().find_by_request(app.id, key);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, "doc-1");
+  EXPECT_EQ((*found)->request_key, key);
+  // Another app's request with the same key is its own; documents without a key never collide.
+  DocumentRecord others = retry;
+  others.app_id = other.id;
+  EXPECT_TRUE(b->documents().add(others, audit("sign", "doc-2")).ok());
+  DocumentRecord plain{
+      "doc-3", app.id, "BIZ-R", first.blob_sm3, std::ssize(pdf), DocumentFormat::kPdf, kNow};
+  DocumentRecord plain_too = plain;
+  plain_too.id = "doc-4";
+  EXPECT_TRUE(a->documents().add(plain, audit("sign", "doc-3")).ok());
+  EXPECT_TRUE(b->documents().add(plain_too, audit("sign", "doc-4")).ok());
+  EXPECT_EQ(a->documents().find_by_biznum(app.id, "BIZ-R")->size(), 3u);
+  EXPECT_EQ(a->audit().verify()->rows, 6) << "two apps and four documents; the refused none";
+}
+
 // Blobs kept in the database, for nodes without a shared folder: content-addressed, stored once,
 // checked on read, and seen by every node.
 TEST_P(StoreTest, BlobsInTheDatabaseAreSharedAndCheckedOnRead) {

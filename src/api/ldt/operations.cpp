@@ -7,12 +7,15 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 
+#include "api/json_text.h"
 #include "api/ldt/content.h"
 #include "api/ldt/envelope.h"
 #include "api/ldt/filing.h"
 #include "api/ldt/wording.h"
 #include "base/utf8.h"
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "image/seal_picture.h"
@@ -87,6 +90,25 @@ class Call {
   }
 
   const std::string& biznum() const { return biznum_; }
+
+  // Makes the call idempotent: the document it records is kept under `key`, and a retry whose
+  // key an earlier call took is answered with that call's document.
+  void set_request_key(std::string key) { request_key_ = std::move(key); }
+  // The id of the earlier document this call answered with, when it was a retry.
+  const std::string& retry_of() const { return retry_of_; }
+
+  // The earlier call's document when one with this call's request key was recorded; nullopt
+  // otherwise (and always without a request key).
+  Result<std::optional<Answer>> earlier_answer() {
+    if (request_key_.empty()) return std::optional<Answer>();
+    auto kept = platform_.documents.answered(caller_, request_key_);
+    if (!kept) return kept.error();
+    if (!*kept) return std::optional<Answer>();
+    retry_of_ = (*kept)->id;
+    biznum_ = (*kept)->biznum;
+    code_.code = (*kept)->verification_code;
+    return std::optional<Answer>(document_content((*kept)->document));
+  }
 
   Answer apply_seal() {
     auto fields = required_fields(content_, {"sealName", "templateName", "certDN"});
@@ -392,10 +414,21 @@ class Call {
       }
       biznum_ = "BIZ" + digits + crypto::to_hex(*random);
     }
-    if (auto s =
-            platform_.documents.record(caller_, biznum_, document, operation, now_, code_.code);
-        !s)
-      return refused(internal_error(s.error()));
+    if (auto s = platform_.documents.record(caller_, biznum_, document, operation, now_, code_.code,
+                                            request_key_);
+        !s) {
+      if (s.error().code != service::kRequestAnswered) return refused(internal_error(s.error()));
+      // A retry of this request was answered first, on this node or another: answer as it did.
+      auto earlier = earlier_answer();
+      if (!earlier) return refused(internal_error(earlier.error()));
+      if (!*earlier) return refused(internal_error(s.error()));
+      return std::move(**earlier);
+    }
+    return document_content(document);
+  }
+
+  // signedData, BIZNUM and verifyCode (when one was printed) of a recorded document.
+  Answer document_content(ByteView document) {
     std::string data = crypto::to_base64(document);
     if (code_.code.empty()) return string_content({{"signedData", data}, {"BIZNUM", biznum_}});
     return string_content({{"signedData", data}, {"BIZNUM", biznum_}, {"verifyCode", code_.code}});
@@ -424,6 +457,8 @@ class Call {
   std::string public_url_;
   service::NewVerificationCode code_;
   std::string biznum_;
+  std::string request_key_;
+  std::string retry_of_;
   Bytes last_document_;
   service::DocumentFormat format_ = service::DocumentFormat::kPdf;  // of the data read
   bool valid_document_ = true;
@@ -460,6 +495,26 @@ struct Refusal {
 std::string shown(std::string_view text) {
   constexpr std::size_t kShown = 64;
   return valid_utf8(text.substr(0, kShown)) + (text.size() > kShown ? "…" : "");
+}
+
+// The operations that sign or unlock a document and keep it.
+bool makes_document(const std::string& operation) {
+  static const std::set<std::string> kMaking = {
+      "positionSealSign", "keyWordSealSign", "pagingSealSign",      "lockSign",
+      "delLockSign",      "signAndLockSign", "watermarkAndLockSign"};
+  return kMaking.contains(operation);
+}
+
+// The identity of a request for idempotent retries: SM3 over the operation and the canonical
+// string of its content (api::canonical_fields, as `sign` covers it), which holds the BIZNUM,
+// the document and every placement; the header's random, ctime and sign are left out, as they
+// change on every retry.
+std::string request_key(const std::string& operation, const Value& content) {
+  crypto::Hasher hasher(crypto::HashAlgorithm::kSm3);
+  hasher.update(as_bytes(operation));
+  hasher.update(as_bytes(std::string_view("\0", 1)));
+  hasher.update(as_bytes(canonical_fields(content)));
+  return crypto::to_hex(hasher.finish());
 }
 
 bool is_hex32(std::string_view s) {
@@ -582,16 +637,24 @@ Outcome Adapter::handle(std::string_view body, Time now, std::string_view origin
   Call call(platform_, options_, caller, *request->content, now,
             options_.public_url.empty() ? std::string(origin) : options_.public_url);
   Status biznum = call.read_biznum();
+  // A call that makes a document under a BIZNUM is idempotent: its retry (a new request with
+  // the same operation, BIZNUM and content) gets the first call's document.
+  if (!filing && biznum && !call.biznum().empty() && makes_document(h.businesstype))
+    call.set_request_key(request_key(h.businesstype, *request->content));
+  auto earlier = call.earlier_answer();
+  if (!earlier) return fail(internal_error(earlier.error()));
   Answer answer =
-      filing   ? answer_filing(*filing_, h.businesstype, caller, app_cert, *request->content, now)
-      : biznum ? operation->second(call)
-               : Answer(biznum.error());
+      filing     ? answer_filing(*filing_, h.businesstype, caller, app_cert, *request->content, now)
+      : *earlier ? std::move(**earlier)
+      : biznum   ? operation->second(call)
+                 : Answer(biznum.error());
   out.biznum = call.biznum();
   // Every call an app was allowed to make is in the audit log, refused or not; a call whose
   // row cannot be written is not answered as a success.
-  std::string outcome = !answer                 ? "refused: " + answer.error().message
-                        : call.valid_document() ? "ok"
-                                                : call.invalid_reason();
+  std::string outcome = !answer                    ? "refused: " + answer.error().message
+                        : !call.retry_of().empty() ? "ok (retry: document " + call.retry_of() + ")"
+                        : call.valid_document()    ? "ok"
+                                                   : call.invalid_reason();
   if (auto s = platform_.audit.append(caller.actor(), h.businesstype, out.biznum, outcome, now,
                                       out.biznum);
       !s)
