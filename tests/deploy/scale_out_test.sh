@@ -3,8 +3,10 @@
 # (deploy/nginx/eseal.conf and local.conf, deploy/wait-ready): the demo's data folder is moved to
 # PostgreSQL, every LD/T 01.4 example passes through nginx, and each node is stopped with
 # SIGTERM and started again in turn while clients keep sending requests, without one failing and
-# with the audit chain whole. Usage: scale_out_test.sh ESEAL OPENSSL [WORKERS [ROUNDS]]: WORKERS
-# clients (3) through ROUNDS rolling restarts (1); scripts/scale-out runs the long form.
+# with the audit chain whole; then each is killed with SIGKILL under clients that retry what
+# fails, and every retried signature is answered with the one document its first attempt kept.
+# Usage: scale_out_test.sh ESEAL OPENSSL [WORKERS [ROUNDS]]: WORKERS clients (3) through ROUNDS
+# rolling restarts (1); scripts/scale-out runs the long form.
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 WORKERS=${3:-3}
 ROUNDS=${4:-1}
@@ -123,6 +125,78 @@ checks=$((checks + 1))
 # Every client got requests through (a sanitizer build on a busy machine sends a few per second).
 [ "$total" -ge "$WORKERS" ] || fail "only $total requests went through during the rolling restart"
 echo "$ROUNDS rolling restarts: $total getSealStatus requests (and every fifth a positionSealSign) by $WORKERS clients, none failed"
+
+# Each node killed with SIGKILL in turn under clients that sign under their own BIZNUMs and retry
+# what fails: only the requests the killed node held fail, and each retry is answered with the
+# document the first attempt kept, so that every BIZNUM has exactly one document.
+mkdir -p kill
+sign_until_done() {
+  local n=0 retried=0 b try
+  while [ ! -f "$WORK/stop-signers" ]; do
+    n=$((n + 1))
+    b="KILL-$1-$n"
+    sed 's/"BIZNUM":""/"BIZNUM":"'"$b"'"/' var/demo/requests/positionSealSign.json >"kill/$b.json"
+    sed -e "s|[^ ]*/positionSealSign.json|$WORK/kill/$b.json|" \
+      -e "s|[^ ]*/out-positionSealSign.pdf|$WORK/kill/$b.try|" \
+      var/demo/requests/positionSealSign.sh >"kill/$b.sh"
+    try=1
+    until sed -i "s|kill/$b\.try[0-9]*|kill/$b.try$try|" "kill/$b.sh" &&
+      sh "kill/$b.sh" --url "$URL" >"kill/$b.out$try" 2>&1; do
+      [ "$try" = 1 ] && retried=$((retried + 1))
+      try=$((try + 1))
+      if [ "$try" -gt 10 ]; then
+        echo "$b failed 10 times: $(cat "kill/$b.out10")" >>"$WORK/signer-$1.gave-up"
+        break
+      fi
+      sleep 0.5
+    done
+  done
+  echo "$n $retried" >"$WORK/signer-$1.result"
+}
+signers=()
+for w in $(seq "$WORKERS"); do
+  sign_until_done "$w" &
+  signers+=($!)
+done
+sleep 2
+for port in "${PORTS[@]}"; do
+  sleep 1
+  kill -KILL "${node[$port]}"
+  wait "${node[$port]}" 2>/dev/null
+  start_node "$port"
+  "$REPO/deploy/wait-ready" "$port" 30 || fail "node $port is not ready after SIGKILL"
+  sleep 3
+done
+touch "$WORK/stop-signers"
+wait "${signers[@]}"
+checks=$((checks + 1))
+if ls "$WORK"/signer-*.gave-up >/dev/null 2>&1; then
+  cat "$WORK"/signer-*.gave-up >&2
+  fail "signing requests kept failing after SIGKILL"
+fi
+signed=0
+retried=0
+for w in $(seq "$WORKERS"); do
+  read -r n r <"$WORK/signer-$w.result"
+  signed=$((signed + n))
+  retried=$((retried + r))
+done
+# Every BIZNUM has one document, and every attempt that was answered got that document.
+PSQL=$(ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)
+counts=$("$PSQL" "$ESEAL_STORE_URL" -Atc \
+  "SELECT count(*), count(DISTINCT biznum) FROM documents WHERE biznum LIKE 'KILL-%'")
+checks=$((checks + 1))
+[ "$counts" = "$signed|$signed" ] ||
+  fail "$signed BIZNUMs signed under SIGKILL, but documents (all|distinct BIZNUMs) are $counts"
+for first in kill/*.try1; do
+  b=${first%.try1}
+  for other in "$b".try*; do
+    checks=$((checks + 1))
+    cmp -s "$first" "$other" || fail "$other differs from the first answer for ${b#kill/}"
+  done
+done
+echo "3 nodes killed with SIGKILL: $signed BIZNUMs signed by $WORKERS clients, $retried retried" \
+  "after a failed attempt, each with one document"
 
 expect 0 "$ESEAL" audit verify --data-dir var
 contains "OK audit chain"
