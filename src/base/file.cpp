@@ -8,8 +8,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string_view>
 
 namespace eseal {
@@ -36,14 +34,35 @@ Error os_error(const std::string& what, const std::filesystem::path& path) {
 }  // namespace
 
 Result<Bytes> read_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Error::invalid_input(path.string() + " is a folder, not a file");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return os_error("cannot open", path);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return os_error("cannot read", path);
+  if (S_ISDIR(st.st_mode)) return Error::invalid_input(path.string() + " is a folder, not a file");
+  // One allocation and one read for a regular file; a file that grows meanwhile, or one whose
+  // size is not known (a pipe), is read on in chunks.
+  Bytes content(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0);
+  std::size_t filled = 0;
+  for (;;) {
+    unsigned char chunk[16384];
+    bool spare = filled < content.size();
+    ssize_t n = spare ? ::read(fd, content.data() + filled, content.size() - filled)
+                      : ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return os_error("cannot read", path);
+    if (n == 0) break;
+    if (spare) {
+      filled += static_cast<std::size_t>(n);
+    } else {
+      content.insert(content.end(), chunk, chunk + n);
+      filled = content.size();
+    }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return os_error("cannot open", path);
-  Bytes content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return os_error("cannot read", path);
+  content.resize(filled);
   return content;
 }
 

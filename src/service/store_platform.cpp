@@ -46,6 +46,10 @@ Error not_found(const char* code, const std::string& what) {
 StorePlatform::StorePlatform(store::Store& store, keys::Kek kek, std::filesystem::path data_dir)
     : store_(store), kek_(std::move(kek)), dir_(std::move(data_dir)) {}
 
+Result<pki::Certificate> StorePlatform::certificate(const std::string& pem) {
+  return certificates_.get(pem, [&] { return pki::Certificate::from_pem(pem); });
+}
+
 Caller StorePlatform::caller_of(const store::App& app, std::string family) {
   return {std::move(family), app.id, app.syscode, app.scopes};
 }
@@ -60,7 +64,7 @@ Result<LdtCredentials> StorePlatform::ldt(const std::string& syscode) {
   if (!key) return key.error();
   out.hmac_key.assign(key->begin(), key->end());
   if (!app->cert_pem.empty()) {
-    auto cert = pki::Certificate::from_pem(app->cert_pem);
+    auto cert = certificate(app->cert_pem);
     if (cert) out.cert = std::move(*cert);
   }
   return out;
@@ -107,9 +111,11 @@ Result<bool> StorePlatform::remember_nonce(const Caller& caller, const std::stri
 // --- seal registry --------------------------------------------------------------------------
 
 Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record, Time now) {
-  auto bytes = store_.blobs().get(record.seal_sm3);
-  if (!bytes) return bytes.error();
-  auto seal = ses::decode_seal(*bytes);
+  auto seal = seals_.get(record.seal_sm3, [&]() -> Result<ses::SesSeal> {
+    auto bytes = store_.blobs().get(record.seal_sm3);
+    if (!bytes) return bytes.error();
+    return ses::decode_seal(*bytes);
+  });
   if (!seal) return seal.error();
   RegisteredSeal out{
       record.id,        record.name,
@@ -126,7 +132,7 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
   if (!record.cert_id.empty()) {
     auto cert_record = store_.certificates().find(record.cert_id);
     if (!cert_record) return cert_record.error();
-    auto cert = pki::Certificate::from_pem(cert_record->pem);
+    auto cert = certificate(cert_record->pem);
     if (!cert) return cert.error();
     out.signer_cert = std::move(*cert);
   }

@@ -21,6 +21,7 @@
 #include "service/auto_sign.h"
 #include "service/coss_keys.h"
 #include "service/device_keys.h"
+#include "service/parsed_cache.h"
 #include "service/platform.h"
 #include "service/time_stamping.h"
 #include "store/store.h"
@@ -112,6 +113,11 @@ class StorePlatform final : public Credentials,
   std::mutex escrow_mutex_;
   std::vector<pki::Certificate> roots_;
   std::vector<pki::Certificate> intermediates_;  // the user CA (D/platform/user-ca.pem)
+
+  // Seals decoded and certificates parsed so far, by their content.
+  ParsedCache<ses::SesSeal> seals_;
+  ParsedCache<pki::Certificate> certificates_;
+  Result<pki::Certificate> certificate(const std::string& pem);
 
   // Signers made so far, by key and certificate ("<key id> <cert id>") or platform file prefix.
   std::mutex signers_mutex_;

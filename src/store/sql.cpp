@@ -48,6 +48,82 @@ void Database::give_back(std::unique_ptr<Connection> c) {
   available_.notify_one();
 }
 
+Status Database::write_batched(const WriteBody& body) {
+  PendingWrite me{&body};
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leading_) {
+      written_.wait(lock);
+      continue;
+    }
+    // No transaction is running: this thread runs one for everything queued (its own body
+    // among them, since a batch marks its writers done before it lets the next leader start).
+    leading_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    bool committed = run_batch(batch);
+    lock.lock();
+    if (committed) {
+      ++counts_.transactions;
+      for (PendingWrite* p : batch) counts_.bodies += p->outcome.ok() ? 1 : 0;
+    }
+    for (PendingWrite* p : batch) p->done = true;
+    leading_ = false;
+    written_.notify_all();
+  }
+  return me.outcome;
+}
+
+Database::WriteCounts Database::write_counts() {
+  std::lock_guard lock(queue_mutex_);
+  return counts_;
+}
+
+bool Database::run_batch(const std::vector<PendingWrite*>& batch) {
+  auto fail_all = [&](const Error& e) {
+    for (PendingWrite* p : batch) p->outcome = e;
+    return false;
+  };
+  auto lease = acquire();
+  if (!lease) return fail_all(lease.error());
+  Connection& c = lease->connection();
+  if (Status begun = c.begin_write(); !begun) {
+    lease->discard();
+    return fail_all(begun.error());
+  }
+  Session session(c);
+  bool alone = batch.size() == 1;
+  bool any = false;
+  for (PendingWrite* p : batch) {
+    if (!alone) {
+      if (Status saved = c.script("SAVEPOINT batched"); !saved) {
+        static_cast<void>(c.rollback());
+        lease->discard();
+        return fail_all(saved.error());
+      }
+    }
+    p->outcome = (*p->body)(session);
+    any = any || p->outcome.ok();
+    if (alone) break;
+    Status undone = p->outcome ? ok_status() : c.script("ROLLBACK TO SAVEPOINT batched");
+    Status released = undone ? c.script("RELEASE SAVEPOINT batched") : undone;
+    if (!released) {
+      static_cast<void>(c.rollback());
+      lease->discard();
+      return fail_all(released.error());
+    }
+  }
+  Status ended = any ? c.commit() : c.rollback();
+  if (ended) return any;
+  lease->discard();
+  for (PendingWrite* p : batch) {
+    if (p->outcome) p->outcome = ended;
+  }
+  return false;
+}
+
 std::string placeholders(std::size_t n) {
   std::string out;
   for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "base/file.h"
@@ -797,6 +798,53 @@ TEST_P(StoreTest, ATimeStampSerialIsTakenOnceAcrossNodes) {
   EXPECT_EQ(again.error().kind, ErrorKind::kInvalidInput);
   EXPECT_EQ(b->time_stamps().find("0a1b2c")->token, to_bytes("token"));
   EXPECT_EQ(b->audit().verify()->rows, 1) << "the refused one left no audit row";
+}
+
+// Group commit: writers that arrive while a transaction runs are committed together in the next
+// one, and one that fails halfway is undone alone, its batch-mates kept.
+TEST_P(StoreTest, WritersWaitingTogetherShareOneCommitAndAFailureIsUndoneAlone) {
+  auto store = open();
+  App app = make_app("SYS1");
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  sql::Database& db = store->database();
+  auto insert = [&](sql::Session& s, int i) {
+    return s.run("INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?)", app.id,
+                 "n" + std::to_string(i), std::int64_t{4102444800});
+  };
+  auto before = db.write_counts();
+  std::promise<void> entered, release;
+  std::thread first([&] {
+    Status s = db.write([&](sql::Session& session) -> Status {
+      entered.set_value();
+      release.get_future().wait();
+      return insert(session, 0);
+    });
+    EXPECT_TRUE(s.ok());
+  });
+  entered.get_future().wait();
+  constexpr int kWaiting = 6;
+  std::vector<Status> results(kWaiting, ok_status());
+  std::vector<std::thread> waiting;
+  for (int i = 1; i <= kWaiting; ++i) {
+    waiting.emplace_back([&, i] {
+      results[i - 1] = db.write([&](sql::Session& session) -> Status {
+        if (Status s = insert(session, i); !s) return s;
+        if (i == 3) return Error::invalid_input("refused after its insert");
+        return ok_status();
+      });
+    });
+  }
+  // Let them queue behind the running transaction.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  release.set_value();
+  first.join();
+  for (auto& t : waiting) t.join();
+  for (int i = 1; i <= kWaiting; ++i) EXPECT_EQ(results[i - 1].ok(), i != 3) << i;
+  EXPECT_EQ(count_rows("nonces"), kWaiting);
+  EXPECT_EQ(count_rows("nonces WHERE random = 'n3'"), 0);
+  auto after = db.write_counts();
+  EXPECT_EQ(after.bodies - before.bodies, std::uint64_t{kWaiting});
+  EXPECT_EQ(after.transactions - before.transactions, 2u) << "the six waiting writers in one";
 }
 
 // An idempotent retry's key: one document per (app, request key) whichever node records it; a
