@@ -6,7 +6,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,41 +19,11 @@
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
-#include "keys/kek.h"
-#include "keys/signer.h"
-
-namespace {
+#include "ldt_app.h"
 
 using namespace eseal;
-
-template <typename T>
-T must(Result<T> r, const std::string& what) {
-  if (!r) {
-    std::cerr << what << ": " << r.error().message << "\n";
-    std::exit(2);
-  }
-  return std::move(*r);
-}
-
-api::ldt::ClientCredentials credentials(const std::string& path) {
-  toml::table t = toml::parse_file(path);
-  auto dir = std::filesystem::path(path).parent_path();
-  const char* env = std::getenv("ESEAL_KEK");
-  const char* file = std::getenv("ESEAL_KEK_FILE");
-  keys::Kek kek =
-      must(keys::load_or_create_kek(env ? std::optional<std::string_view>(env) : std::nullopt,
-                                    file ? file : "var/kek", keys::KekFile::kMustExist),
-           "the KEK");
-  Bytes cert_pem = must(read_file(dir / *t["cert"].value<std::string>()), "app certificate");
-  std::shared_ptr<keys::Signer> signer =
-      must(keys::key_file_signer(dir / *t["key"].value<std::string>(),
-                                 must(pki::Certificate::parse(cert_pem), "app certificate"), kek),
-           "app key");
-  return {*t["syscode"].value<std::string>(), *t["authcode"].value<std::string>(),
-          must(crypto::from_base64(*t["hmac_key"].value<std::string>()), "hmac_key"), signer};
-}
-
-}  // namespace
+using bench::credentials;
+using bench::must;
 
 int main(int argc, char** argv) {
   if (argc < 5) {

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Load on the LD/T 01.4 door: builds eseal and the load client (release), sets up the demo data
 # in a temporary folder, starts `eseal serve` on a free port and prints requests per second and
-# p50/p99 latency for getSealStatus and for positionSealSign on a 1 MiB PDF.
+# p50/p99 latency for getSealStatus and for positionSealSign on a 1 MiB PDF, each next to its
+# bound measured in the same run (request_path_bounds): SM2 verifications per second on the
+# machine's cores, and the in-process sign of the same PDF; the ratio is the server's cost over
+# the bound (goals: getSealStatus 1.5, positionSealSign 2).
 #   bench/ldt_load.sh [REQUESTS] [CONNECTIONS]
+# ESEAL_BENCH_BUILD names another build folder to use (build/normal: -O2 with debug symbols).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-200}
 connections=${2:-4}
-build=build/release
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
-  -DESEAL_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target eseal ldt_load >/dev/null
+build=${ESEAL_BENCH_BUILD:-build/release}
+[ -f "$build/CMakeCache.txt" ] ||
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
+    -DESEAL_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" --target eseal ldt_load request_path_bounds >/dev/null
 eseal=$PWD/$build/src/eseal
 load=$PWD/$build/bench/ldt_load
+bounds=$PWD/$build/bench/request_path_bounds
 
 work=$(mktemp -d)
 server=
@@ -42,8 +48,21 @@ make_big_pdf() {
 }
 make_big_pdf
 echo "eseal serve at $url; $requests requests over $connections connections each"
-"$load" var/demo/app.toml "$url" getSealStatus var/demo/requests/getSealStatus.json - \
-  "$requests" "$connections"
-"$load" var/demo/app.toml "$url" positionSealSign var/demo/requests/positionSealSign.json big.pdf \
-  "$requests" "$connections"
+seal_id=$(sed -n 's/.*"sealId":"\([^"]*\)".*/\1/p' var/demo/requests/positionSealSign.json)
+"$bounds" var var/demo/app.toml var/demo/requests/getSealStatus.json big.pdf "$seal_id" | tee bounds
+status=$("$load" var/demo/app.toml "$url" getSealStatus var/demo/requests/getSealStatus.json - \
+  "$((requests * 10))" "$connections")
+echo "$status"
+signing=$("$load" var/demo/app.toml "$url" positionSealSign \
+  var/demo/requests/positionSealSign.json big.pdf "$requests" "$connections")
+echo "$signing"
+per_second() { sed -n "s|.* \([0-9.]*\) $1.*|\1|p"; }
+verify_rate=$(grep '^SM2 verification' bounds | per_second 'per second')
+sign_rate=$(grep '^positionSealSign in process' bounds | per_second 'per second')
+status_rate=$(echo "$status" | per_second 'requests/s')
+signing_rate=$(echo "$signing" | per_second 'requests/s')
+awk -v v="$verify_rate" -v s="$status_rate" -v i="$sign_rate" -v p="$signing_rate" 'BEGIN {
+  printf "getSealStatus costs %.2fx an SM2 verification (%.0f requests/s against %.0f verifications/s; goal 1.5x)\n", v / s, s, v
+  printf "positionSealSign on 1 MiB costs %.2fx the in-process sign (%.1f requests/s against %.1f signs/s; goal 2x)\n", i / p, p, i
+}'
 echo "PDF size: $(stat -c %s big.pdf) bytes"

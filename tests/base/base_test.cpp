@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "base/file.h"
 #include "base/time.h"
+#include "base/utf8.h"
 #include "support/process.h"
 
 namespace eseal {
@@ -91,6 +94,43 @@ TEST(File, StaleTemporariesAreRemovedAndEverythingElseKept) {
       << "with no minimum age the young one goes too";
   EXPECT_EQ(remove_stale_temporaries(dir / "missing", std::chrono::minutes(1)).error().kind,
             ErrorKind::kIo);
+}
+
+// Well-formed text comes back as it is, whatever mix of ASCII runs and longer scalars; each byte
+// of an ill-formed sequence becomes U+FFFD wherever it falls (inside or after an ASCII run of
+// eight, at the end, truncated).
+TEST(Utf8, ValidUtf8KeepsWellFormedTextAndReplacesEachBadByte) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  for (const std::string& good :
+       {std::string(), std::string("abcdefgh"), std::string(1000, 'A') + "印章" + "0123456789",
+        std::string("签章\xF0\x9F\x98\x80 x"), std::string("12345678印")}) {
+    EXPECT_EQ(valid_utf8(good), good);
+  }
+  EXPECT_EQ(valid_utf8("ab\xFF"), "ab" + fffd);
+  EXPECT_EQ(valid_utf8("abcdefghij\x80klm"), "abcdefghij" + fffd + "klm");
+  EXPECT_EQ(valid_utf8("abcdefgh\xE5\x8D"), "abcdefgh" + fffd + fffd);
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80z"), fffd + fffd + fffd + "z");  // a surrogate
+  EXPECT_EQ(valid_utf8(std::string(16, 'q') + "\xC0\xAF" + "印"),
+            std::string(16, 'q') + fffd + fffd + "印");
+}
+
+// A file is read whole, in one piece or, when its size is not known beforehand, in chunks.
+TEST(File, ReadFileReadsRegularFilesAndOnesOfUnknownSize) {
+  auto dir = std::filesystem::temp_directory_path() / ("eseal-read-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  Bytes big(300000);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<unsigned char>(i * 7);
+  ASSERT_TRUE(write_file_atomic(dir / "big", big, 0600));
+  EXPECT_EQ(*read_file(dir / "big"), big);
+  ASSERT_TRUE(write_file_atomic(dir / "empty", {}, 0600));
+  EXPECT_TRUE(read_file(dir / "empty")->empty());
+  EXPECT_EQ(read_file(dir).error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(read_file(dir / "missing").error().kind, ErrorKind::kNotFound);
+  // /proc files report size 0 and have content.
+  auto status = read_file("/proc/self/status");
+  ASSERT_TRUE(status.ok());
+  EXPECT_NE(to_string(*status).find("Name:"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+// The bounds the LD/T request path is measured against, on this machine and in the same run as
+// the load (bench/ldt_load.sh prints them beside the server's figures and the ratios):
+//   request_path_bounds DATA_DIR APP_TOML CONTENT_JSON PDF SEAL_ID [THREADS] [SECONDS]
+// - SM2 verifications per second on THREADS threads (the machine's cores by default): a
+//   getSealStatus request verifies one `sign` over CONTENT_JSON's canonical string, so the
+//   server cannot answer more of them than this.
+// - positionSealSign of PDF in process, on THREADS threads: the seal SEAL_ID of the data folder,
+//   laid out at the demo's position and signed through the one signing path (prepare, the seal's
+//   signer, complete, with the time stamp the server adds), with no HTTP, JSON, base64 or store
+//   write around it.
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "api/config.h"
+#include "api/json_text.h"
+#include "api/tsa/authority.h"
+#include "crypto/sm2.h"
+#include "ldt_app.h"
+#include "service/signing.h"
+#include "service/store_platform.h"
+#include "store/store.h"
+
+using namespace eseal;
+using bench::must;
+
+namespace {
+
+// How many times per second `threads` threads together run `once` for `seconds`.
+double rate(int threads, double seconds, const std::function<bool()>& once) {
+  std::atomic<long> done{0};
+  std::atomic<bool> failed{false};
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      while (std::chrono::steady_clock::now() < until) {
+        if (!once()) failed = true;
+        ++done;
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  if (failed) {
+    std::cerr << "an operation failed while measuring\n";
+    std::exit(1);
+  }
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(done) / elapsed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 6) {
+    std::cerr << "usage: request_path_bounds DATA_DIR APP_TOML CONTENT_JSON PDF SEAL_ID [THREADS] "
+                 "[SECONDS]\n";
+    return 2;
+  }
+  std::string data_dir = argv[1];
+  int threads =
+      argc > 6 ? std::stoi(argv[6]) : static_cast<int>(std::thread::hardware_concurrency());
+  double seconds = argc > 7 ? std::stod(argv[7]) : 3;
+
+  // What a getSealStatus request's `sign` covers, signed by the app's key.
+  auto creds = bench::credentials(argv[2]);
+  rapidjson::Document content;
+  std::string text = to_string(must(read_file(argv[3]), argv[3]));
+  content.Parse(text.c_str());
+  std::string canonical = api::canonical_fields(content);
+  Bytes signature = must(creds.signer->sign(as_bytes(canonical)), "sign");
+  crypto::Sm2PublicKey key = must(creds.signer->certificate().public_key(), "app public key");
+  double verifies = rate(threads, seconds, [&] {
+    return crypto::sm2_verify(key, as_bytes(canonical), signature).ok();
+  });
+  std::printf("SM2 verification: %.0f per second on %d threads\n", verifies, threads);
+
+  // The demo seal's signature on PDF, as positionSealSign lays it out (page 1, 120 mm, 60 mm).
+  keys::Kek kek = bench::kek_from_environment();
+  api::Config config;
+  config.data.dir = data_dir;
+  auto store = must(store::open_store(data_dir, kek), "the data folder");
+  service::StorePlatform platform(*store, kek, data_dir);
+  auto time_stamps = must(api::tsa::authority_from(config, platform), "time stamps");
+  service::SigningSettings settings;
+  settings.time_stamps = must(api::tsa::signing_authority(config, time_stamps.get()), "[signing]");
+  service::Caller operator_caller{"cli", "", "bench", {"*"}};
+  auto seal = must(platform.usable(argv[5], operator_caller, now_utc()), "the seal");
+  Bytes pdf = must(read_file(argv[4]), argv[4]);
+  auto sign_once = [&] {
+    Time now = now_utc();
+    service::SealSignature request{{service::Placement(doc::PositionRule{0, 120, 60})},
+                                   &seal.seal.seal,
+                                   settings.pdf_format,
+                                   "",
+                                   ""};
+    auto signed_pdf = service::sign(
+        service::prepare_seal(pdf, request, seal.signer->certificate(), now, settings.limits),
+        *seal.signer, settings.stamper("cli:bench", now));
+    return signed_pdf.ok();
+  };
+  double signs = rate(threads, seconds, sign_once);
+  std::printf(
+      "positionSealSign in process: %.1f per second on %d threads (%.1f ms each), %zu-byte "
+      "PDF\n",
+      signs, threads, 1000.0 * threads / signs, pdf.size());
+  return 0;
+}
