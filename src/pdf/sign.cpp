@@ -7,6 +7,7 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <set>
 
+#include "base/content_cache.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "image/raster.h"
@@ -35,14 +36,32 @@ std::string pdf_date(Time t) {
   return "D:" + digits + "Z";
 }
 
+// A seal picture as a PDF draws it: its size and its colour and alpha planes, deflated.
+struct PdfPicture {
+  int width = 0, height = 0;
+  Bytes rgb, alpha;
+};
+
+// Decoding the PNG and deflating its planes is most of a stamp's cost and the same for every
+// signature with the seal: kept by the picture's SM3.
+ContentCache<PdfPicture>& pictures() {
+  static ContentCache<PdfPicture> cache(64);
+  return cache;
+}
+
 // The seal's picture as an image XObject with its alpha as /SMask.
 Result<QPDFObjectHandle> add_picture(Update& update, const ses::SesSeal& seal) {
   if (seal.info.picture.type != "PNG" && seal.info.picture.type != "png") {
     return Error::invalid_input("the seal's picture is " + seal.info.picture.type +
                                 "; PDF stamping needs a PNG picture");
   }
-  auto raster = image::decode_png(seal.info.picture.data);
-  if (!raster) return raster.error().with_context("seal picture");
+  const Bytes& png = seal.info.picture.data;
+  auto raster = pictures().get(crypto::to_hex(crypto::sm3(png)), [&]() -> Result<PdfPicture> {
+    auto decoded = image::decode_png(png);
+    if (!decoded) return decoded.error().with_context("seal picture");
+    return PdfPicture{decoded->width, decoded->height, flate(decoded->rgb), flate(decoded->alpha)};
+  });
+  if (!raster) return raster.error();
   auto image_dict = [&raster](const char* space) {
     QPDFObjectHandle d = QPDFObjectHandle::newDictionary();
     d.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
@@ -55,11 +74,11 @@ Result<QPDFObjectHandle> add_picture(Update& update, const ses::SesSeal& seal) {
     return d;
   };
   QPDFObjectHandle mask = update.reserve();
-  update.set_stream(mask, image_dict("/DeviceGray"), flate(raster->alpha));
+  update.set_stream(mask, image_dict("/DeviceGray"), raster->alpha);
   QPDFObjectHandle picture = update.reserve();
   QPDFObjectHandle dict = image_dict("/DeviceRGB");
   dict.replaceKey("/SMask", mask);
-  update.set_stream(picture, dict, flate(raster->rgb));
+  update.set_stream(picture, dict, raster->rgb);
   return picture;
 }
 

@@ -17,11 +17,11 @@
 #include <memory>
 #include <mutex>
 
+#include "base/content_cache.h"
 #include "keys/kek.h"
 #include "service/auto_sign.h"
 #include "service/coss_keys.h"
 #include "service/device_keys.h"
-#include "service/parsed_cache.h"
 #include "service/platform.h"
 #include "service/time_stamping.h"
 #include "store/store.h"
@@ -115,8 +115,8 @@ class StorePlatform final : public Credentials,
   std::vector<pki::Certificate> intermediates_;  // the user CA (D/platform/user-ca.pem)
 
   // Seals decoded and certificates parsed so far, by their content.
-  ParsedCache<ses::SesSeal> seals_;
-  ParsedCache<pki::Certificate> certificates_;
+  ContentCache<ses::SesSeal> seals_;
+  ContentCache<pki::Certificate> certificates_;
   Result<pki::Certificate> certificate(const std::string& pem);
 
   // Signers made so far, by key and certificate ("<key id> <cert id>") or platform file prefix.

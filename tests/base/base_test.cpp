@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "base/content_cache.h"
 #include "base/file.h"
 #include "base/time.h"
 #include "base/utf8.h"
@@ -131,6 +132,27 @@ TEST(File, ReadFileReadsRegularFilesAndOnesOfUnknownSize) {
   ASSERT_TRUE(status.ok());
   EXPECT_NE(to_string(*status).find("Name:"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// Made once per content key; a failure is not kept, and a full cache starts again empty.
+TEST(ContentCache, MakesEachValueOnceAndKeepsNoFailure) {
+  ContentCache<int> cache(2);
+  int made = 0;
+  auto make = [&](int v) {
+    return [&made, v]() -> Result<int> {
+      ++made;
+      return v;
+    };
+  };
+  EXPECT_EQ(*cache.get("a", make(1)), 1);
+  EXPECT_EQ(*cache.get("a", make(9)), 1);
+  EXPECT_EQ(made, 1);
+  EXPECT_FALSE(cache.get("bad", [] { return Result<int>(Error::invalid_input("no")); }).ok());
+  EXPECT_EQ(*cache.get("bad", make(2)), 2);
+  EXPECT_EQ(made, 2);
+  EXPECT_EQ(*cache.get("c", make(3)), 3);  // full: emptied first
+  EXPECT_EQ(*cache.get("a", make(4)), 4);
+  EXPECT_EQ(made, 4);
 }
 
 }  // namespace
