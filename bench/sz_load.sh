@@ -4,17 +4,21 @@
 # phone, `eseal sz grant` gives the demo app the organization's seals), starts `eseal serve` on a
 # free port and prints requests per second and p50/p99 latency for genFileVerify on a signed
 # 1 MiB PDF and for genCalculateFileHash on batches of 30 such PDFs; then, against a freshly
-# started server, how far one batch raises the server's peak RSS next to the batch's size.
-#   bench/sz_load.sh [REQUESTS] [CONNECTIONS]
+# started server, how far one batch of 30 PDFs of BATCH_MIB each (30: the largest batch the
+# door takes) raises the server's peak RSS next to the batch's size.
+#   bench/sz_load.sh [REQUESTS] [CONNECTIONS] [BATCH_MIB]
+# ESEAL_BENCH_BUILD names another build folder to use (build/normal: -O2 with debug symbols).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-200}
 connections=${2:-4}
+batch_mib=${3:-30}
 # A batch carries 30 documents: fewer of them keep the run about as long as the verifications.
 batches=$((requests / 20 > 5 ? requests / 20 : 5))
-build=build/release
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
-  -DESEAL_BUILD_BENCH=ON >/dev/null
+build=${ESEAL_BENCH_BUILD:-build/release}
+[ -f "$build/CMakeCache.txt" ] ||
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
+    -DESEAL_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" --target eseal eseal-mobile sz_load >/dev/null
 eseal=$PWD/$build/src/eseal
 mobile=$PWD/$build/src/eseal-mobile
@@ -42,25 +46,28 @@ qr=$("$eseal" call coss getAuthCode --app var/demo/coss.toml --url "$url" --set 
   sed -n 's/.*"authCode": "\(.*\)",$/\1/p' | sed 's/\\"/"/g')
 "$mobile" activate "$qr" --name 测试手机 >/dev/null
 "$eseal" sz grant --app var/demo/sz.toml --org-name 深圳市演示科技有限公司 \
-  --credit-code 91440300MA5DEMO01X --user "$user_id" --legal-person --seal-types 1,2,4 \
+  --credit-code 91440300MA5DEM0019 --user "$user_id" --legal-person --seal-types 1,2,4 \
   --data-dir var >/dev/null
 
-# A 1 MiB PDF: the sample with an incompressible stream object appended in an update.
+# make_big_pdf OUT MIB: the sample PDF with MIB MiB of incompressible stream appended in an
+# update.
 make_big_pdf() {
-  cp var/demo/sample.pdf big.pdf
-  head -c $((3 << 18)) /dev/urandom | base64 -w 0 > blob  # 1 MiB of base64 text
+  cp var/demo/sample.pdf "$1"
+  head -c $(($2 * 3 << 18)) /dev/urandom | base64 -w 0 > blob  # MIB MiB of base64 text
   local size offset
   size=$(stat -c %s blob)
-  offset=$(stat -c %s big.pdf)
-  { printf '6 0 obj\n<< /Length %d >>\nstream\n' "$size"; cat blob; printf '\nendstream\nendobj\n'; } >> big.pdf
+  offset=$(stat -c %s "$1")
+  { printf '6 0 obj\n<< /Length %d >>\nstream\n' "$size"; cat blob; printf '\nendstream\nendobj\n'; } >> "$1"
   local xref
-  xref=$(stat -c %s big.pdf)
+  xref=$(stat -c %s "$1")
   local prev
   prev=$(tail -n 2 var/demo/sample.pdf | head -n 1)  # the number after startxref
   printf 'xref\n6 1\n%010d 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n' \
-    "$offset" "$prev" "$xref" >> big.pdf
+    "$offset" "$prev" "$xref" >> "$1"
+  rm blob
 }
-make_big_pdf
+make_big_pdf big.pdf 1
+make_big_pdf batch.pdf "$batch_mib"
 # Signed with the demo organization's official seal, the one its centralized-signing request
 # names, held in the data folder.
 seal_id=$(sed -n 's/.*"sealId":"\([^"]*\)".*/\1/p' var/demo/sz-requests/genCentralizedSignature.json)
@@ -76,5 +83,6 @@ echo "eseal serve at $url/sz/v1; $requests verifications and $batches batches ov
 kill "$server"
 wait "$server" || true
 start_server
-"$load" var/demo/sz.toml "$url" genCalculateFileHash big.pdf 1 1 "$server"
-echo "PDF size: $(stat -c %s big.pdf) bytes, signed $(stat -c %s signed.pdf) bytes"
+"$load" var/demo/sz.toml "$url" genCalculateFileHash batch.pdf 1 1 "$server"
+echo "PDF size: $(stat -c %s big.pdf) bytes, signed $(stat -c %s signed.pdf) bytes," \
+  "in the batch $(stat -c %s batch.pdf) bytes"

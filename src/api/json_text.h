@@ -46,6 +46,12 @@ class Rewriting {
   Rewrite rewrite_;
 };
 
+// Appends `text` to `out` as a JSON string: quoted, with '"', '\\' and control characters
+// escaped as rapidjson's writer escapes them, any length. (rapidjson's writer reserves six bytes
+// a character in 32-bit arithmetic, which wraps for strings over 715 MB: a DB4403 batch's
+// encrypted content reaches 1.6 GB.)
+void append_json_string(std::string& out, std::string_view text);
+
 // `value` as compact JSON; with `trimmed`, every key and string trimmed (trim_json_space).
 std::string compact_json(const rapidjson::Value& value, bool trimmed = false);
 

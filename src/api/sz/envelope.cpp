@@ -1,8 +1,5 @@
 #include "api/sz/envelope.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -294,26 +291,29 @@ std::string response(std::string_view req_id, std::string_view code, std::string
   std::string asign;
   if (!keys.mac_key.empty())
     asign = mac(keys.mac_key, req_id, code, encrypted ? sealed : data_text);
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto put = [&w](const char* key, std::string_view value) {
-    w.Key(key);
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  std::string out;
+  out.reserve((encrypted ? sealed.size() : data_text.size()) + 256);
+  char separator = '{';
+  auto put = [&](const char* key, std::string_view value) {
+    out += separator;
+    append_json_string(out, key);
+    out += ':';
+    append_json_string(out, value);
+    separator = ',';
   };
-  w.StartObject();
   put("reqId", req_id);
   put("code", code);
   put("msg", msg);
   put("appKey", encrypted ? keys.app_key : "");
   put("asign", asign);
-  w.Key("data");
+  out += ",\"data\":";
   if (encrypted) {
-    w.String(sealed.data(), static_cast<rapidjson::SizeType>(sealed.size()));
+    append_json_string(out, sealed);
   } else {
-    w.RawValue(data_text.data(), data_text.size(), rapidjson::kObjectType);
+    out += data_text;
   }
-  w.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  out += '}';
+  return out;
 }
 
 Result<std::string> build_request(const Keys& keys, std::string_view req_id,
@@ -324,19 +324,22 @@ Result<std::string> build_request(const Keys& keys, std::string_view req_id,
     if (!sealed) return sealed.error();
     content = std::move(*sealed);
   }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  auto put = [&w](const char* key, std::string_view value) {
-    w.Key(key);
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  std::string out;
+  out.reserve(content.size() + 256);
+  char separator = '{';
+  auto put = [&](const char* key, std::string_view value) {
+    out += separator;
+    append_json_string(out, key);
+    out += ':';
+    append_json_string(out, value);
+    separator = ',';
   };
-  w.StartObject();
   put("reqId", req_id);
   put("appKey", keys.app_key);
   put("bsign", mac(keys.mac_key, req_id, content));
   put("content", content);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  out += '}';
+  return out;
 }
 
 Result<Reply> read_response(const Keys& keys, std::string_view body) {
