@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,17 +15,9 @@
 #include "crypto/encoding.h"
 #include "keys/kek.h"
 #include "keys/signer.h"
+#include "must.h"
 
 namespace eseal::bench {
-
-template <typename T>
-T must(Result<T> r, const std::string& what) {
-  if (!r) {
-    std::cerr << what << ": " << r.error().message << "\n";
-    std::exit(2);
-  }
-  return std::move(*r);
-}
 
 inline keys::Kek kek_from_environment() {
   const char* env = std::getenv("ESEAL_KEK");

@@ -24,21 +24,14 @@
 #include "base/file.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "must.h"
 
 namespace {
 
 using namespace eseal;
+using bench::must;
 
 constexpr int kBatchFiles = 30;  // the door's default [sz] batch_files
-
-template <typename T>
-T must(Result<T> r, const std::string& what) {
-  if (!r) {
-    std::cerr << what << ": " << r.error().message << "\n";
-    std::exit(2);
-  }
-  return std::move(*r);
-}
 
 struct App {
   api::sz::Keys keys;

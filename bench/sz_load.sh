@@ -49,11 +49,11 @@ qr=$("$eseal" call coss getAuthCode --app var/demo/coss.toml --url "$url" --set 
   --credit-code 91440300MA5DEM0019 --user "$user_id" --legal-person --seal-types 1,2,4 \
   --data-dir var >/dev/null
 
-# make_big_pdf OUT MIB: the sample PDF with MIB MiB of incompressible stream appended in an
-# update.
+# make_big_pdf OUT BYTES: the sample PDF with an incompressible stream of BYTES bytes (base64
+# text, a multiple of 4) appended in an update.
 make_big_pdf() {
   cp var/demo/sample.pdf "$1"
-  head -c $(($2 * 3 << 18)) /dev/urandom | base64 -w 0 > blob  # MIB MiB of base64 text
+  head -c $(($2 / 4 * 3)) /dev/urandom | base64 -w 0 > blob
   local size offset
   size=$(stat -c %s blob)
   offset=$(stat -c %s "$1")
@@ -66,8 +66,9 @@ make_big_pdf() {
     "$offset" "$prev" "$xref" >> "$1"
   rm blob
 }
-make_big_pdf big.pdf 1
-make_big_pdf batch.pdf "$batch_mib"
+make_big_pdf big.pdf $((1 << 20))
+# Just under the door's limit ([limits] file_mib) with the sample's own bytes.
+make_big_pdf batch.pdf $(((batch_mib << 20) - 65536))
 # Signed with the demo organization's official seal, the one its centralized-signing request
 # names, held in the data folder.
 seal_id=$(sed -n 's/.*"sealId":"\([^"]*\)".*/\1/p' var/demo/sz-requests/genCentralizedSignature.json)
