@@ -275,6 +275,38 @@ Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, Byte
   return document;
 }
 
+namespace {
+
+// An envelope's JSON object, written field by field with append_json_string: strings of any
+// length (rapidjson's writer wraps above 715 MB, and a batch's encrypted content is 1.6 GB).
+class ObjectText {
+ public:
+  explicit ObjectText(std::size_t reserve) { out_.reserve(reserve); }
+  void put(std::string_view key, std::string_view value) {
+    open(key);
+    append_json_string(out_, value);
+  }
+  // `json`: a value already written as JSON.
+  void put_json(std::string_view key, std::string_view json) {
+    open(key);
+    out_ += json;
+  }
+  std::string finish() && {
+    out_ += out_.empty() ? "{}" : "}";
+    return std::move(out_);
+  }
+
+ private:
+  void open(std::string_view key) {
+    out_ += out_.empty() ? '{' : ',';
+    append_json_string(out_, key);
+    out_ += ':';
+  }
+  std::string out_;
+};
+
+}  // namespace
+
 std::string response(std::string_view req_id, std::string_view code, std::string_view msg,
                      const Keys& keys, const Value* data) {
   Value empty(rapidjson::kObjectType);
@@ -291,29 +323,18 @@ std::string response(std::string_view req_id, std::string_view code, std::string
   std::string asign;
   if (!keys.mac_key.empty())
     asign = mac(keys.mac_key, req_id, code, encrypted ? sealed : data_text);
-  std::string out;
-  out.reserve((encrypted ? sealed.size() : data_text.size()) + 256);
-  char separator = '{';
-  auto put = [&](const char* key, std::string_view value) {
-    out += separator;
-    append_json_string(out, key);
-    out += ':';
-    append_json_string(out, value);
-    separator = ',';
-  };
-  put("reqId", req_id);
-  put("code", code);
-  put("msg", msg);
-  put("appKey", encrypted ? keys.app_key : "");
-  put("asign", asign);
-  out += ",\"data\":";
+  ObjectText out((encrypted ? sealed.size() : data_text.size()) + 256);
+  out.put("reqId", req_id);
+  out.put("code", code);
+  out.put("msg", msg);
+  out.put("appKey", encrypted ? keys.app_key : "");
+  out.put("asign", asign);
   if (encrypted) {
-    append_json_string(out, sealed);
+    out.put("data", sealed);
   } else {
-    out += data_text;
+    out.put_json("data", data_text);
   }
-  out += '}';
-  return out;
+  return std::move(out).finish();
 }
 
 Result<std::string> build_request(const Keys& keys, std::string_view req_id,
@@ -324,22 +345,12 @@ Result<std::string> build_request(const Keys& keys, std::string_view req_id,
     if (!sealed) return sealed.error();
     content = std::move(*sealed);
   }
-  std::string out;
-  out.reserve(content.size() + 256);
-  char separator = '{';
-  auto put = [&](const char* key, std::string_view value) {
-    out += separator;
-    append_json_string(out, key);
-    out += ':';
-    append_json_string(out, value);
-    separator = ',';
-  };
-  put("reqId", req_id);
-  put("appKey", keys.app_key);
-  put("bsign", mac(keys.mac_key, req_id, content));
-  put("content", content);
-  out += '}';
-  return out;
+  ObjectText out(content.size() + 256);
+  out.put("reqId", req_id);
+  out.put("appKey", keys.app_key);
+  out.put("bsign", mac(keys.mac_key, req_id, content));
+  out.put("content", content);
+  return std::move(out).finish();
 }
 
 Result<Reply> read_response(const Keys& keys, std::string_view body) {
