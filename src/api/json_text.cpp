@@ -3,7 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <map>
+#include <algorithm>
+#include <vector>
 
 #include "api/json.h"
 
@@ -94,24 +95,47 @@ std::string compact_json(const Value& value, bool trimmed) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-std::string canonical_fields(const Value& object, bool trimmed, std::string_view leave_out) {
-  std::map<std::string, std::string> pairs;  // byte order
+void for_each_canonical_piece(const Value& object, bool trimmed, std::string_view leave_out,
+                              const std::function<void(std::string_view)>& piece) {
+  struct Field {
+    std::string_view key, text;  // text: a string's own
+    bool is_string = false;
+    std::string json;  // an object, array, number or boolean written out
+  };
+  std::vector<Field> fields;
   if (object.IsObject()) {
+    fields.reserve(object.MemberCount());
     for (const auto& m : object.GetObject()) {
       if (is_empty(m.value, trimmed)) continue;
       std::string_view key = trimmed ? trim_json_space(json_view(m.name)) : json_view(m.name);
       if (!leave_out.empty() && key == leave_out) continue;
-      std::string value;
-      if (m.value.IsString()) {
-        value = trimmed ? trim_json_space(json_view(m.value)) : json_view(m.value);
-      } else {
-        value = compact_json(m.value, trimmed);
-      }
-      pairs[std::string(key)] = std::move(value);
+      Field& f = fields.emplace_back();
+      f.key = key;
+      f.is_string = m.value.IsString();
+      if (f.is_string)
+        f.text = trimmed ? trim_json_space(json_view(m.value)) : json_view(m.value);
+      else
+        f.json = compact_json(m.value, trimmed);
     }
   }
+  // Byte order; of fields with the same key, the last one sent.
+  std::stable_sort(fields.begin(), fields.end(),
+                   [](const Field& a, const Field& b) { return a.key < b.key; });
+  bool first = true;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i + 1 < fields.size() && fields[i + 1].key == fields[i].key) continue;
+    const Field& f = fields[i];
+    if (!first) piece("&");
+    first = false;
+    piece(f.key);
+    piece("=");
+    piece(f.is_string ? f.text : std::string_view(f.json));
+  }
+}
+
+std::string canonical_fields(const Value& object, bool trimmed, std::string_view leave_out) {
   std::string out;
-  for (const auto& [key, value] : pairs) out += (out.empty() ? "" : "&") + key + "=" + value;
+  for_each_canonical_piece(object, trimmed, leave_out, [&](std::string_view p) { out += p; });
   return out;
 }
 

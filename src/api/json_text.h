@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -65,5 +66,10 @@ void trim_in_place(rapidjson::Value& value, rapidjson::Document::AllocatorType& 
 // strings are taken trimmed at every depth, without changing `object`.
 std::string canonical_fields(const rapidjson::Value& object, bool trimmed = false,
                              std::string_view leave_out = {});
+// The same string as canonical_fields, handed to `piece` in order without being put together:
+// keys, "=", "&" and values, strings as views of the document's own text.
+void for_each_canonical_piece(const rapidjson::Value& object, bool trimmed,
+                              std::string_view leave_out,
+                              const std::function<void(std::string_view)>& piece);
 
 }  // namespace eseal::api

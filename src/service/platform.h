@@ -190,6 +190,13 @@ class AuditLog {
   virtual Status append(const std::string& actor, const std::string& operation,
                         const std::string& object, const std::string& detail, Time now,
                         const std::string& biznum = {}) = 0;
+  // What a call that writes nothing else does at its end, in one commit: remembers the caller's
+  // `nonce` as Credentials::remember_nonce does and, when it is new, appends the row. False, and
+  // no row, when the nonce was seen before: the call is a replay.
+  virtual Result<bool> append_with_nonce(const Caller& caller, const std::string& nonce,
+                                         Time keep_until, const std::string& operation,
+                                         const std::string& object, const std::string& detail,
+                                         Time now, const std::string& biznum = {}) = 0;
   // Audits a refused request without letting a flood grow the chain: the first refusal of an
   // (actor, reason) pair in a minute is written at once, the rest of that minute are counted and
   // written as one row ("… ×N") with the next refusal of the pair after the minute. `reason` is

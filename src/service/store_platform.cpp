@@ -155,16 +155,18 @@ Result<RegisteredSeal> StorePlatform::find_by_signer(const std::string& dn, cons
   if (!records) return records.error();
   if (records->empty()) return not_found(seal_code::kNotFound, "no seal for " + dn);
   // Oldest first: each later one that qualifies replaces the earlier.
-  std::optional<RegisteredSeal> usable, own, newest;
+  std::vector<RegisteredSeal> seals;
+  seals.reserve(records->size());
+  std::optional<std::size_t> usable, own;
   for (const auto& r : *records) {
     auto seal = registered(r, now);
     if (!seal) return seal.error();
     Status fit = check_usable(*seal, caller, now);
-    if (fit) usable = *seal;
-    if (fit || fit.error().code != seal_code::kNotYours) own = *seal;
-    newest = std::move(*seal);
+    if (fit) usable = seals.size();
+    if (fit || fit.error().code != seal_code::kNotYours) own = seals.size();
+    seals.push_back(std::move(*seal));
   }
-  return usable ? std::move(*usable) : own ? std::move(*own) : std::move(*newest);
+  return std::move(seals[usable ? *usable : own ? *own : seals.size() - 1]);
 }
 
 Result<std::shared_ptr<keys::Signer>> StorePlatform::key_signer(const std::string& key_id,
@@ -282,6 +284,14 @@ Status StorePlatform::append(const std::string& actor, const std::string& operat
   auto row = store_.audit().append({now, actor, operation, object, detail, biznum});
   if (!row) return row.error();
   return ok_status();
+}
+
+Result<bool> StorePlatform::append_with_nonce(const Caller& caller, const std::string& nonce,
+                                              Time keep_until, const std::string& operation,
+                                              const std::string& object, const std::string& detail,
+                                              Time now, const std::string& biznum) {
+  return store_.nonces().remember_audited(caller.app_id, nonce, now, keep_until,
+                                          {now, caller.actor(), operation, object, detail, biznum});
 }
 
 Status StorePlatform::refusal(const std::string& actor, const std::string& operation,

@@ -77,6 +77,10 @@ class StorePlatform final : public Credentials,
 
   Status append(const std::string& actor, const std::string& operation, const std::string& object,
                 const std::string& detail, Time now, const std::string& biznum) override;
+  Result<bool> append_with_nonce(const Caller& caller, const std::string& nonce, Time keep_until,
+                                 const std::string& operation, const std::string& object,
+                                 const std::string& detail, Time now,
+                                 const std::string& biznum) override;
   Status refusal(const std::string& actor, const std::string& operation, const std::string& reason,
                  const std::string& detail, Time now) override;
 

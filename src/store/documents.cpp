@@ -137,18 +137,38 @@ Result<std::vector<TimeStampRecord>> TimeStamps::list(std::int64_t offset, std::
   });
 }
 
+namespace {
+
+// Nonces::remember's body inside a write transaction.
+Result<bool> remember_nonce(Session& s, const std::string& app_id, const std::string& random,
+                            Time now, Time keep_until) {
+  // Expired nonces go first, so an expired duplicate is accepted as new.
+  Status purged = s.run("DELETE FROM nonces WHERE expires_at < ?", epoch(now));
+  if (!purged) return purged.error();
+  auto added = s.run_counting(
+      "INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?) "
+      "ON CONFLICT (app_id, random) DO NOTHING",
+      app_id, random, epoch(keep_until));
+  if (!added) return added.error();
+  return *added == 1;
+}
+
+}  // namespace
+
 Result<bool> Nonces::remember(const std::string& app_id, const std::string& random, Time now,
                               Time keep_until) {
+  return c_.db.write(
+      [&](Session& s) { return remember_nonce(s, app_id, random, now, keep_until); });
+}
+
+Result<bool> Nonces::remember_audited(const std::string& app_id, const std::string& random,
+                                      Time now, Time keep_until, const AuditEntry& audit) {
   return c_.db.write([&](Session& s) -> Result<bool> {
-    // Expired nonces go first, so an expired duplicate is accepted as new.
-    Status purged = s.run("DELETE FROM nonces WHERE expires_at < ?", epoch(now));
-    if (!purged) return purged.error();
-    auto added = s.run_counting(
-        "INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (app_id, random) DO NOTHING",
-        app_id, random, epoch(keep_until));
-    if (!added) return added.error();
-    return *added == 1;
+    auto fresh = remember_nonce(s, app_id, random, now, keep_until);
+    if (!fresh || !*fresh) return fresh;
+    auto row = append_audit_row(s, audit);
+    if (!row) return row.error();
+    return true;
   });
 }
 

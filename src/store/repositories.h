@@ -180,6 +180,10 @@ class Nonces {
   // processes and nodes; purges the nonces whose keep_until has passed (strictly before `now`).
   Result<bool> remember(const std::string& app_id, const std::string& random, Time now,
                         Time keep_until);
+  // remember, and when the random is new, `audit` appended in the same transaction: one commit
+  // for a call that writes nothing else. A replay appends nothing.
+  Result<bool> remember_audited(const std::string& app_id, const std::string& random, Time now,
+                                Time keep_until, const AuditEntry& audit);
 
  private:
   Context& c_;

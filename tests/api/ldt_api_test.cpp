@@ -529,6 +529,25 @@ TEST(LdtApi, EachHeaderFailureHasItsOwnErrorInfo) {
   EXPECT_EQ(unknown_op.info(), "不支持的业务类型：noSuchOperation");
 }
 
+// A call that only reads writes once: its random and its audit row in one commit. Its replay is
+// refused at that commit and leaves a refusal, not a second row for the call.
+TEST(LdtApi, ACallThatOnlyReadsCommitsOnceAndItsReplayIsRefused) {
+  std::string dn = parties().signer.cert.subject().to_string();
+  std::string body = request("getSealStatus", R"({"certDN":")" + dn + R"(","BIZNUM":"ONE-COMMIT"})",
+                             world().credentials(), now_utc(), random_hex());
+  store::sql::Database& db = world().store().database();
+  auto before = db.write_counts();
+  EXPECT_EQ(send(body).code(), "1");
+  auto after = db.write_counts();
+  EXPECT_EQ(after.bodies - before.bodies, 1u);
+  EXPECT_EQ(send(body).info(), "random重复，请求被拒绝（重放）");
+  auto rows = world().store().audit().query({.object = "ONE-COMMIT"});
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().entry.operation, "getSealStatus");
+  EXPECT_EQ(rows->front().entry.detail, "ok");
+}
+
 // Appendix A's quirks with valid credentials: the header field spelled `businessstype`, values
 // padded with spaces (example 16: "applySeal ", example 20: " positionSealSign").
 TEST(LdtApi, TheSeedsFieldNameAndSpacingQuirksAreAccepted) {

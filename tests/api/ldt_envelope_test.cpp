@@ -9,6 +9,7 @@
 #include "base/utf8.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "crypto/sm2.h"
 #include "pki/test_ca.h"
 
 namespace eseal::api::ldt {
@@ -149,6 +150,10 @@ TEST(LdtEnvelope, TheCanonicalStringSortsByByteValueAndLeavesEmptyValuesOut) {
   EXPECT_EQ(
       api::canonical_fields(json(R"({"signList":[{"pageNum":"1","zx":"10"}],"data":"QQ=="})")),
       R"(data=QQ==&signList=[{"pageNum":"1","zx":"10"}])");
+  // A key sent twice counts once, with its last value.
+  EXPECT_EQ(api::canonical_fields(json(R"({"b":"1","a":"x","b":"2"})")), "a=x&b=2");
+  EXPECT_EQ(api::canonical_fields(json(R"({" b ":"1","b":"2","c":{"x":1}})"), true),
+            R"(b=2&c={"x":1})");
 }
 
 TEST(LdtEnvelope, HmacIsSm3HmacOverCtimeRandomSyscode) {
@@ -186,6 +191,15 @@ TEST(LdtEnvelope, SignVerifiesInEveryEncodingAndFailsWhenTheContentChanges) {
   ASSERT_FALSE(changed.ok());
   EXPECT_EQ(changed.error().message, "sign验证失败");
   EXPECT_FALSE(verify_sign(request_with("not-a-signature", "{}"), app.cert).ok());
+  // It returns the SM2 digest of the trimmed content, whichever form was signed.
+  Bytes expected = *crypto::sm2_signing_digest(*app.cert.public_key(),
+                                               as_bytes(std::string_view("certDN=C=CN,CN=公章")));
+  EXPECT_EQ(*verify_sign(request_with(*sign, R"({"certDN":" C=CN,CN=公章 "})"), app.cert),
+            expected);
+  rapidjson::Document padded = json(R"({"certDN":" C=CN,CN=公章 "})");
+  auto padded_sign = sign_content(padded, **keys::KeySigner::make(app.key, app.cert));
+  EXPECT_EQ(*verify_sign(request_with(*padded_sign, R"({"certDN":" C=CN,CN=公章 "})"), app.cert),
+            expected);
 }
 
 TEST(LdtEnvelope, ABuiltRequestPassesTheServersChecks) {

@@ -681,6 +681,38 @@ TEST_P(StoreTest, NonceReplayIsRefusedUntilItExpires) {
   EXPECT_EQ(count_rows("nonces"), 1);
 }
 
+// A read-only call records its random and its audit row in one transaction: a replay adds no
+// row, and two nodes racing with one random leave one row between them.
+TEST_P(StoreTest, ARandomAndItsAuditRowLandTogetherOrNotAtAll) {
+  auto store = open();
+  auto other = open();
+  App app = make_app("SYS1");
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  Time until = kNow + std::chrono::seconds(300);
+  EXPECT_TRUE(
+      *store->nonces().remember_audited(app.id, "r1", kNow, until, audit("getSealStatus", "B1")));
+  EXPECT_FALSE(
+      *other->nonces().remember_audited(app.id, "r1", kNow, until, audit("getSealStatus", "B1")));
+  // A random remembered alone is a replay here too.
+  EXPECT_TRUE(*store->nonces().remember(app.id, "r2", kNow, until));
+  EXPECT_FALSE(
+      *store->nonces().remember_audited(app.id, "r2", kNow, until, audit("getSealStatus", "B2")));
+  std::atomic<int> wins{0};
+  auto race = [&](Store* s) {
+    auto won = s->nonces().remember_audited(app.id, "r3", kNow, until, audit("getSeal", "B3"));
+    if (won && *won) ++wins;
+  };
+  std::thread a(race, store.get()), b(race, other.get());
+  a.join();
+  b.join();
+  EXPECT_EQ(wins, 1);
+  auto rows = store->audit().list(0, 10);
+  ASSERT_EQ(rows->size(), 3u);  // the app, r1's call and r3's
+  EXPECT_EQ((*rows)[1].entry.object, "B1");
+  EXPECT_EQ((*rows)[2].entry.object, "B3");
+  EXPECT_EQ(store->audit().verify()->first_broken, std::nullopt);
+}
+
 TEST_P(StoreTest, ConcurrentNoncesHaveOneWinnerEach) {
   auto store = open();
   App app = make_app("SYS1");

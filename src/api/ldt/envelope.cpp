@@ -13,6 +13,7 @@
 #include "base/utf8.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "crypto/sm2.h"
 
 namespace eseal::api::ldt {
 namespace {
@@ -144,16 +145,30 @@ bool hmac_matches(ByteView key, const Header& header) {
          CRYPTO_memcmp(expected.data(), header.hmac.data(), expected.size()) == 0;
 }
 
-Status verify_sign(const Request& request, const pki::Certificate& app_cert) {
+namespace {
+
+// SM3(Z ‖ canonical string): the SM2 digest of the content, hashed piece by piece.
+Bytes signing_digest(ByteView z, const rapidjson::Value& content, bool trimmed) {
+  crypto::Hasher hasher(crypto::HashAlgorithm::kSm3);
+  hasher.update(z);
+  for_each_canonical_piece(content, trimmed, {},
+                           [&](std::string_view piece) { hasher.update(as_bytes(piece)); });
+  return hasher.finish();
+}
+
+}  // namespace
+
+Result<Bytes> verify_sign(const Request& request, const pki::Certificate& app_cert) {
   auto signature = crypto::parse_sm2_signature(as_bytes(request.header.sign));
   if (!signature) return Error::invalid_input("sign不是SM2签名值");
   auto key = app_cert.public_key();
   if (!key) return key.error();
-  std::string trimmed = canonical_fields(*request.content, true);
-  if (crypto::sm2_verify(*key, as_bytes(trimmed), *signature)) return ok_status();
-  std::string as_sent = canonical_fields(*request.content);
-  if (as_sent != trimmed && crypto::sm2_verify(*key, as_bytes(as_sent), *signature))
-    return ok_status();
+  auto z = crypto::sm2_z_value(*key);
+  if (!z) return z.error();
+  Bytes trimmed = signing_digest(*z, *request.content, true);
+  if (crypto::sm2_verify_digest(*key, trimmed, *signature)) return trimmed;
+  Bytes as_sent = signing_digest(*z, *request.content, false);
+  if (as_sent != trimmed && crypto::sm2_verify_digest(*key, as_sent, *signature)) return trimmed;
   return Error::verification_failed("sign验证失败");
 }
 

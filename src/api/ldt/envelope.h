@@ -53,8 +53,10 @@ bool hmac_matches(ByteView key, const Header& header);
 // Checks `sign` (base64 or hex of r‖s or DER) with the app's certificate (SM3withSM2, user ID
 // 1234567812345678) over api::canonical_fields of the content trimmed, then, if that differs and
 // fails, of the content as sent. Either way the operation reads the trimmed values of exactly
-// the content that was signed: duplicate keys were refused when parsing.
-Status verify_sign(const Request& request, const pki::Certificate& app_cert);
+// the content that was signed: duplicate keys were refused when parsing. Returns the SM2 digest
+// (SM3 of Z ‖ the canonical string) of the trimmed content, which names what the app asked for
+// without another pass over it.
+Result<Bytes> verify_sign(const Request& request, const pki::Certificate& app_cert);
 
 // base64 of r‖s over api::canonical_fields(content): what a client puts in `sign`.
 Result<std::string> sign_content(const rapidjson::Value& content, keys::Signer& signer);

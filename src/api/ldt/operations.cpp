@@ -505,15 +505,25 @@ bool makes_document(const std::string& operation) {
   return kMaking.contains(operation);
 }
 
-// The identity of a request for idempotent retries: SM3 over the operation and the canonical
-// string of its content (api::canonical_fields, as `sign` covers it), which holds the BIZNUM,
-// the document and every placement; the header's random, ctime and sign are left out, as they
-// change on every retry.
-std::string request_key(const std::string& operation, const Value& content) {
+// The operations that only read: they commit once, at the end, their random with their audit row
+// (AuditLog::append_with_nonce).
+bool only_reads(const std::string& operation) {
+  static const std::set<std::string> kReading = {"getSeal", "getSealStatus", "verifyFile",
+                                                 "verifyEleSign"};
+  return kReading.contains(operation);
+}
+
+const Refusal kReplay{"random重复，请求被拒绝（重放）", "replay"};
+
+// The identity of a request for idempotent retries: SM3 over the operation and the SM2 digest
+// its `sign` verified (verify_sign: SM3 of the app key's Z and the canonical string of the
+// content, which holds the BIZNUM, the document and every placement); the header's random, ctime
+// and sign are left out, as they change on every retry. A retry is signed with the same key.
+std::string request_key(const std::string& operation, ByteView content_digest) {
   crypto::Hasher hasher(crypto::HashAlgorithm::kSm3);
   hasher.update(as_bytes(operation));
   hasher.update(as_bytes(std::string_view("\0", 1)));
-  hasher.update(as_bytes(canonical_fields(content)));
+  hasher.update(content_digest);
   return crypto::to_hex(hasher.finish());
 }
 
@@ -523,12 +533,20 @@ bool is_hex32(std::string_view s) {
          });
 }
 
+// An authenticated request: its app (with the certificate its sign verified with), how long its
+// random must be kept, and the digest its sign covers (verify_sign).
+struct Authenticated {
+  service::LdtCredentials app;
+  Time keep_until;
+  Bytes content_digest;
+};
+
 // The header checks, storeless and cheapest first; the random is recorded only once everything
-// the client signed has verified. The app (with the certificate its sign verified with), or the
-// first failure's errorInfo.
-Result<service::LdtCredentials> authenticate(service::Credentials& credentials,
-                                             const Options& options, const Request& request,
-                                             Time now, Refusal& refusal) {
+// the client signed has verified, and only when `remember` (a call that only reads records it
+// with its audit row). The first failure's errorInfo in `refusal`.
+Result<Authenticated> authenticate(service::Credentials& credentials, const Options& options,
+                                   const Request& request, Time now, bool remember,
+                                   Refusal& refusal) {
   const Header& h = request.header;
   auto refuse = [&refusal](std::string info, std::string reason) {
     refusal = {std::move(info), std::move(reason)};
@@ -550,12 +568,15 @@ Result<service::LdtCredentials> authenticate(service::Credentials& credentials,
     return refuse("ctime超出允许的时间窗口", "ctime");
   if (!hmac_matches(app->hmac_key, h)) return refuse("hmac验证失败", "hmac");
   if (!app->cert) return refuse("应用没有登记证书，无法验证sign", "sign");
-  if (auto s = verify_sign(request, *app->cert); !s) return refuse(s.error().message, "sign");
+  auto digest = verify_sign(request, *app->cert);
+  if (!digest) return refuse(digest.error().message, "sign");
   // The request is acceptable until sent + window: the random must be kept as long.
-  auto fresh = credentials.remember_nonce(app->caller, h.random, now, sent + options.time_window);
+  Authenticated out{std::move(*app), sent + options.time_window, std::move(*digest)};
+  if (!remember) return out;
+  auto fresh = credentials.remember_nonce(out.app.caller, h.random, now, out.keep_until);
   if (!fresh) return fresh.error();
-  if (!*fresh) return refuse("random重复，请求被拒绝（重放）", "replay");
-  return app;
+  if (!*fresh) return refuse(kReplay.info, kReplay.reason);
+  return out;
 }
 
 }  // namespace
@@ -615,13 +636,16 @@ Outcome Adapter::handle(std::string_view body, Time now, std::string_view origin
   const Header& h = request->header;
   out.app = h.syscode;
   Refusal refusal;
-  auto app = authenticate(platform_.credentials, options_, *request, now, refusal);
-  if (!app) {
-    if (refusal.reason.empty()) return fail(internal_error(app.error()));  // the store failed
+  bool reads = only_reads(h.businesstype);
+  auto authenticated =
+      authenticate(platform_.credentials, options_, *request, now, !reads, refusal);
+  if (!authenticated) {
+    if (refusal.reason.empty())  // the store failed
+      return fail(internal_error(authenticated.error()));
     return refuse(refusal, refusal.reason != "unknown-app");
   }
-  const service::Caller& caller = app->caller;
-  const pki::Certificate& app_cert = *app->cert;
+  const service::Caller& caller = authenticated->app.caller;
+  const pki::Certificate& app_cert = *authenticated->app.cert;
   bool filing = filing_ && is_filing_operation(h.businesstype);
   auto operation = operations().find(h.businesstype);
   if (!filing && operation == operations().end())
@@ -640,7 +664,7 @@ Outcome Adapter::handle(std::string_view body, Time now, std::string_view origin
   // A call that makes a document under a BIZNUM is idempotent: its retry (a new request with
   // the same operation, BIZNUM and content) gets the first call's document.
   if (!filing && biznum && !call.biznum().empty() && makes_document(h.businesstype))
-    call.set_request_key(request_key(h.businesstype, *request->content));
+    call.set_request_key(request_key(h.businesstype, authenticated->content_digest));
   auto earlier = call.earlier_answer();
   if (!earlier) return fail(internal_error(earlier.error()));
   Answer answer =
@@ -655,10 +679,17 @@ Outcome Adapter::handle(std::string_view body, Time now, std::string_view origin
                         : !call.retry_of().empty() ? "ok (retry: document " + call.retry_of() + ")"
                         : call.valid_document()    ? "ok"
                                                    : call.invalid_reason();
-  if (auto s = platform_.audit.append(caller.actor(), h.businesstype, out.biznum, outcome, now,
-                                      out.biznum);
-      !s)
+  if (reads) {
+    auto fresh =
+        platform_.audit.append_with_nonce(caller, h.random, authenticated->keep_until,
+                                          h.businesstype, out.biznum, outcome, now, out.biznum);
+    if (!fresh) return fail("审计记录失败：" + internal_error(fresh.error()));
+    if (!*fresh) return refuse(kReplay, true);
+  } else if (auto s = platform_.audit.append(caller.actor(), h.businesstype, out.biznum, outcome,
+                                             now, out.biznum);
+             !s) {
     return fail("审计记录失败：" + internal_error(s.error()));
+  }
   if (!answer) return fail(answer.error().message);
   out.success = call.valid_document();
   out.body = response(h.businesstype, h.syscode, out.success,
