@@ -18,7 +18,7 @@ struct Config {
     std::string host = "127.0.0.1";
     std::int64_t port = 8080;
     std::int64_t threads_io = 1;
-    std::int64_t workers = 0;          // 0: one per core
+    std::int64_t workers = 0;          // 0: four per core
     std::int64_t body_limit_mib = 48;  // routes without a limit of their own
     std::int64_t read_timeout_s = 300;
     std::int64_t idle_timeout_s = 60;

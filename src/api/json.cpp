@@ -9,6 +9,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "base/utf8.h"
+
 namespace eseal::api {
 namespace {
 
@@ -84,8 +86,8 @@ class Generator {
     Checker<Handler> checker(handler, limits_);
     rapidjson::Reader reader;
     constexpr unsigned kInSituFlag = kInSitu ? unsigned{rapidjson::kParseInsituFlag} : 0u;
-    constexpr unsigned kFlags =
-        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | kInSituFlag;
+    // The text was checked to be UTF-8 beforehand, in one faster pass.
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | kInSituFlag;
     rapidjson::ParseResult result;
     if constexpr (kInSitu) {
       rapidjson::InsituStringStream stream(text_);
@@ -123,6 +125,10 @@ ParsedJson parse(typename Generator<kInSitu>::Text text, std::size_t size,
   // JSON never holds a raw NUL, and RapidJSON's stream would take one for the end of the text.
   if (std::string_view(text, size).find('\0') != std::string_view::npos) {
     out.error = {JsonError::Kind::kSyntax, "a NUL byte in the text"};
+    return out;
+  }
+  if (!is_utf8(std::string_view(text, size))) {
+    out.error = {JsonError::Kind::kSyntax, "text that is not UTF-8"};
     return out;
   }
   Generator<kInSitu> generator(text, size, limits);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/json.h"
+#include "base/utf8.h"
 
 namespace eseal::api {
 namespace {
@@ -81,6 +82,60 @@ void append_json_string(std::string& out, std::string_view text) {
   }
   out.append(text.substr(plain));
   out += '"';
+}
+
+void append_json(std::string& out, const Value& value) {
+  auto text = [&out](std::string_view s) {
+    if (is_utf8(s))
+      append_json_string(out, s);
+    else
+      append_json_string(out, valid_utf8(s));
+  };
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      out += "null";
+      return;
+    case rapidjson::kFalseType:
+      out += "false";
+      return;
+    case rapidjson::kTrueType:
+      out += "true";
+      return;
+    case rapidjson::kStringType:
+      text(json_view(value));
+      return;
+    case rapidjson::kNumberType: {
+      rapidjson::StringBuffer number;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(number);
+      value.Accept(writer);
+      out.append(number.GetString(), number.GetSize());
+      return;
+    }
+    case rapidjson::kObjectType: {
+      out += '{';
+      bool first = true;
+      for (const auto& m : value.GetObject()) {
+        if (!first) out += ',';
+        first = false;
+        text(json_view(m.name));
+        out += ':';
+        append_json(out, m.value);
+      }
+      out += '}';
+      return;
+    }
+    case rapidjson::kArrayType: {
+      out += '[';
+      bool first = true;
+      for (const auto& v : value.GetArray()) {
+        if (!first) out += ',';
+        first = false;
+        append_json(out, v);
+      }
+      out += ']';
+      return;
+    }
+  }
 }
 
 std::string compact_json(const Value& value, bool trimmed) {

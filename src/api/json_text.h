@@ -53,6 +53,11 @@ class Rewriting {
 // encrypted content reaches 1.6 GB.)
 void append_json_string(std::string& out, std::string_view text);
 
+// Appends `value` as compact JSON, as rapidjson's writer would write it, with keys and strings
+// by append_json_string and each byte of ill-formed UTF-8 in them written as U+FFFD: what is sent
+// is always UTF-8. A document's base64 is copied in runs, not character by character.
+void append_json(std::string& out, const rapidjson::Value& value);
+
 // `value` as compact JSON; with `trimmed`, every key and string trimmed (trim_json_space).
 std::string compact_json(const rapidjson::Value& value, bool trimmed = false);
 

@@ -611,8 +611,10 @@ Status Server::start() {
       if (!signal_error) impl.request_stop();
     });
   }
+  // Handlers wait on disk (each write's commit) as well as compute: by default four per core, so
+  // that a core has work while requests wait, and group commit has writers to gather.
   unsigned workers = options.workers > 0 ? static_cast<unsigned>(options.workers)
-                                         : std::max(1u, std::thread::hardware_concurrency());
+                                         : 4 * std::max(1u, std::thread::hardware_concurrency());
   impl.workers = std::make_unique<asio::thread_pool>(workers);
   impl.accept();
   for (int i = 0; i < std::max(1, options.io_threads); ++i) {

@@ -26,7 +26,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";                     // an address or a name resolved at start()
   std::uint16_t port = 8080;                          // 0: an ephemeral port, see Server::port()
   int io_threads = 1;                                 // threads reading and writing sockets
-  int workers = 0;                                    // handler threads; 0: one per core
+  int workers = 0;                                    // handler threads; 0: four per core
   std::uint64_t body_limit = std::uint64_t{1} << 30;  // larger bodies are answered with 413
   // Waiting for the next request's header on an open connection (and for the TLS handshake).
   std::chrono::seconds idle_timeout{60};

@@ -93,9 +93,11 @@ std::string encode_utf8(std::u32string_view text) {
   return out;
 }
 
-std::string valid_utf8(std::string_view text) {
-  // Most text is well-formed, and much of it ASCII (a document's base64): find where it first is
-  // not, eight ASCII bytes at a time, and copy what precedes that in one piece.
+namespace {
+
+// The length of the longest well-formed prefix of `text`. Most text is well-formed, and much of
+// it ASCII (a document's base64): eight ASCII bytes at a time.
+std::size_t well_formed_prefix(std::string_view text) {
   std::size_t good = 0;
   while (good < text.size()) {
     std::uint64_t eight = 0;
@@ -108,6 +110,18 @@ std::string valid_utf8(std::string_view text) {
     if (!next_scalar(text, at)) break;
     good = at;
   }
+  return good;
+}
+
+}  // namespace
+
+bool is_utf8(std::string_view text) {
+  return well_formed_prefix(text) == text.size();
+}
+
+std::string valid_utf8(std::string_view text) {
+  // What precedes the first offending byte is copied in one piece.
+  std::size_t good = well_formed_prefix(text);
   std::string out;
   out.reserve(text.size());
   out.append(text.substr(0, good));

@@ -20,6 +20,9 @@ std::u32string decode_utf8(std::string_view text);
 // A value that is not a scalar is written as U+FFFD.
 void append_utf8(std::string& out, char32_t c);
 std::string encode_utf8(std::u32string_view text);
+// Whether `text` is well-formed UTF-8 (as decode_utf8_strict would accept it), ASCII eight bytes at
+// a time.
+bool is_utf8(std::string_view text);
 // `text` with each offending byte of ill-formed UTF-8 replaced by U+FFFD: safe to send.
 std::string valid_utf8(std::string_view text);
 

@@ -3,6 +3,8 @@
 // example (bar, foo, foo_bar, foobar) and leaves empty values out; sign and hmac verify and fail
 // when anything they cover changes.
 #include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "api/json_text.h"
 #include "api/ldt/envelope.h"
@@ -154,6 +156,26 @@ TEST(LdtEnvelope, TheCanonicalStringSortsByByteValueAndLeavesEmptyValuesOut) {
   EXPECT_EQ(api::canonical_fields(json(R"({"b":"1","a":"x","b":"2"})")), "a=x&b=2");
   EXPECT_EQ(api::canonical_fields(json(R"({" b ":"1","b":"2","c":{"x":1}})"), true),
             R"(b=2&c={"x":1})");
+}
+
+// append_json writes what rapidjson's writer writes, and U+FFFD for each byte of ill-formed
+// UTF-8 in a key or string.
+TEST(LdtEnvelope, AppendJsonWritesWhatRapidjsonWrites) {
+  auto d = json(R"({"a":[1,-2,3.5,1e300,18446744073709551615,-9223372036854775808,true,false,null],
+    "b":{"c":"q\"\\\/\b\f\n\r\t\u0001 印","d":{},"e":[]},"f":0.1})");
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  d.Accept(writer);
+  std::string out;
+  api::append_json(out, d);
+  EXPECT_EQ(out, std::string(buffer.GetString(), buffer.GetSize()));
+  rapidjson::Document bad;
+  bad.SetObject();
+  bad.AddMember(rapidjson::Value("k\xFF", bad.GetAllocator()),
+                rapidjson::Value("v\xE5\x8D", bad.GetAllocator()), bad.GetAllocator());
+  out.clear();
+  api::append_json(out, bad);
+  EXPECT_EQ(out, "{\"k\xEF\xBF\xBD\":\"v\xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
 TEST(LdtEnvelope, HmacIsSm3HmacOverCtimeRandomSyscode) {

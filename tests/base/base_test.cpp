@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "base/content_cache.h"
 #include "base/file.h"
@@ -113,6 +114,27 @@ TEST(Utf8, ValidUtf8KeepsWellFormedTextAndReplacesEachBadByte) {
   EXPECT_EQ(valid_utf8("\xED\xA0\x80z"), fffd + fffd + fffd + "z");  // a surrogate
   EXPECT_EQ(valid_utf8(std::string(16, 'q') + "\xC0\xAF" + "印"),
             std::string(16, 'q') + fffd + fffd + "印");
+}
+
+// is_utf8 agrees with the strict decoder on every case above and at each boundary of the eight
+// byte steps.
+TEST(Utf8, IsUtf8AgreesWithTheStrictDecoder) {
+  std::vector<std::string> cases = {"",
+                                    "abcdefgh",
+                                    "签章\xF0\x9F\x98\x80 x",
+                                    "12345678印",
+                                    "ab\xFF",
+                                    "abcdefgh\xE5\x8D",
+                                    "\xED\xA0\x80z",
+                                    "\xC0\xAF",
+                                    "\xF4\x90\x80\x80"};
+  for (std::size_t n = 0; n < 18; ++n) {
+    cases.push_back(std::string(n, 'a') + "\x80");
+    cases.push_back(std::string(n, 'a') + "印");
+    cases.push_back(std::string(n, 'a') + "\xE5\x8D");
+  }
+  for (const auto& text : cases)
+    EXPECT_EQ(is_utf8(text), decode_utf8_strict(text).has_value()) << text;
 }
 
 // A file is read whole, in one piece or, when its size is not known beforehand, in chunks.

@@ -1,8 +1,6 @@
 #include "api/ldt/envelope.h"
 
 #include <openssl/crypto.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <map>
 #include <optional>
@@ -52,27 +50,22 @@ Result<std::string> header_field(Value& header, const std::vector<std::string_vi
 // object): the one shape of every LD/T message, request or response.
 std::string envelope(std::initializer_list<std::pair<const char*, std::string>> header,
                      const Value* content) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("message_header");
-  w.StartObject();
+  std::string out = R"({"message_header":{)";
+  bool first = true;
   for (const auto& [key, value] : header) {
-    w.Key(key);
-    std::string text = valid_utf8(value);
-    w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, key);
+    out += ':';
+    append_json_string(out, valid_utf8(value));
   }
-  w.EndObject();
-  w.Key("message_content");
-  if (content && content->IsObject()) {
-    Rewriting handler(w, valid_utf8);
-    content->Accept(handler);
-  } else {
-    w.StartObject();
-    w.EndObject();
-  }
-  w.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  out += R"(},"message_content":)";
+  if (content && content->IsObject())
+    append_json(out, *content);
+  else
+    out += "{}";
+  out += '}';
+  return out;
 }
 
 }  // namespace
