@@ -5,12 +5,12 @@
 # bound measured in the same run (request_path_bounds): SM2 verifications per second on the
 # machine's cores, and the in-process sign of the same PDF; the ratio is the server's cost over
 # the bound (goals: getSealStatus 1.5, positionSealSign 2).
-#   bench/ldt_load.sh [REQUESTS] [CONNECTIONS]
+#   bench/ldt_load.sh [REQUESTS] [CONNECTIONS (8)]
 # ESEAL_BENCH_BUILD names another build folder to use (build/normal: -O2 with debug symbols).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-200}
-connections=${2:-4}
+connections=${2:-8}
 build=${ESEAL_BENCH_BUILD:-build/release}
 [ -f "$build/CMakeCache.txt" ] ||
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \

@@ -625,8 +625,11 @@ TEST(FilingApiTest, AppendixAExamplesAreAccepted) {
   auto parsed = parse_json(anonymous);
   std::string sign = query_sign(*parsed.document);
   anonymous.insert(anonymous.size() - 1, R"(, "sign": ")" + sign + "\"");
-  // The code was allocated but never filed: refused as unknown.
+  // The code was allocated but never filed: refused as unknown. A query only reads: its random
+  // and its audit row are one write.
+  auto before = p.platform.store().database().write_counts();
   auto status = send("DB.seal.status.query", anonymous, false);
+  EXPECT_EQ(p.platform.store().database().write_counts().bodies - before.bodies, 1u);
   ASSERT_FALSE(status);
   EXPECT_NE(status.error().message.find("未备案"), std::string::npos) << status.error().message;
 }

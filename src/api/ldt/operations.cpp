@@ -508,8 +508,9 @@ bool makes_document(const std::string& operation) {
 // The operations that only read: they commit once, at the end, their random with their audit row
 // (AuditLog::append_with_nonce).
 bool only_reads(const std::string& operation) {
-  static const std::set<std::string> kReading = {"getSeal", "getSealStatus", "verifyFile",
-                                                 "verifyEleSign"};
+  static const std::set<std::string> kReading = {
+      "getSeal",       "getSealStatus",        "verifyFile",
+      "verifyEleSign", "DB.seal.status.query", "DB.seal.deactive.list.query"};
   return kReading.contains(operation);
 }
 
