@@ -6,13 +6,15 @@
 # anonymous status queries of that seal, beside getSealStatus on the same door as a reference
 # measured in the same run.
 #   bench/filing_load.sh [REQUESTS] [CONNECTIONS]
+# ESEAL_BENCH_BUILD names another build folder to use, as for bench/ldt_load.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-2000}
 connections=${2:-8}
-build=build/release
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
-  -DESEAL_BUILD_BENCH=ON >/dev/null
+build=${ESEAL_BENCH_BUILD:-build/release}
+[ -f "$build/CMakeCache.txt" ] ||
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DESEAL_BUILD_TESTS=ON \
+    -DESEAL_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" --target eseal ldt_load >/dev/null
 eseal=$PWD/$build/src/eseal
 load=$PWD/$build/bench/ldt_load

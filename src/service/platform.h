@@ -78,6 +78,10 @@ class Credentials {
   // until `keep_until` inclusive: the last moment the request carrying it could be accepted.
   virtual Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                                       Time keep_until) = 0;
+  // Whether `nonce` was remembered for the caller and is still kept at `now`: a read that
+  // refuses most replays before their work, for calls that remember their nonce at the end
+  // (AuditLog::append_with_nonce).
+  virtual Result<bool> nonce_seen(const Caller& caller, const std::string& nonce, Time now) = 0;
 };
 
 // Why a seal cannot be used (Error::code of the refusals below); each door words them.

@@ -103,6 +103,10 @@ bool StorePlatform::ldt_authcode_matches(const std::string& syscode, const std::
   return app && app->authcode_matches(authcode);
 }
 
+Result<bool> StorePlatform::nonce_seen(const Caller& caller, const std::string& nonce, Time now) {
+  return store_.nonces().seen(caller.app_id, nonce, now);
+}
+
 Result<bool> StorePlatform::remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                                            Time keep_until) {
   return store_.nonces().remember(caller.app_id, nonce, now, keep_until);

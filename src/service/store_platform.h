@@ -50,6 +50,7 @@ class StorePlatform final : public Credentials,
   Result<SzCredentials> sz(const std::string& app_key) override;
   Result<SzCredentials> sz_by_system(const std::string& system_id) override;
   bool ldt_authcode_matches(const std::string& syscode, const std::string& authcode) override;
+  Result<bool> nonce_seen(const Caller& caller, const std::string& nonce, Time now) override;
   Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                               Time keep_until) override;
 

@@ -161,6 +161,13 @@ Result<bool> Nonces::remember(const std::string& app_id, const std::string& rand
       [&](Session& s) { return remember_nonce(s, app_id, random, now, keep_until); });
 }
 
+Result<bool> Nonces::seen(const std::string& app_id, const std::string& random, Time now) {
+  return c_.db.read([&](Session& s) {
+    return s.exists("SELECT 1 FROM nonces WHERE app_id = ? AND random = ? AND expires_at >= ?",
+                    app_id, random, epoch(now));
+  });
+}
+
 Result<bool> Nonces::remember_audited(const std::string& app_id, const std::string& random,
                                       Time now, Time keep_until, const AuditEntry& audit) {
   return c_.db.write([&](Session& s) -> Result<bool> {

@@ -180,6 +180,9 @@ class Nonces {
   // processes and nodes; purges the nonces whose keep_until has passed (strictly before `now`).
   Result<bool> remember(const std::string& app_id, const std::string& random, Time now,
                         Time keep_until);
+  // Whether `random` is recorded for `app_id` and still kept at `now`: a read, to refuse most
+  // replays before their work; remember and remember_audited decide.
+  Result<bool> seen(const std::string& app_id, const std::string& random, Time now);
   // remember, and when the random is new, `audit` appended in the same transaction: one commit
   // for a call that writes nothing else. A replay appends nothing.
   Result<bool> remember_audited(const std::string& app_id, const std::string& random, Time now,

@@ -681,6 +681,21 @@ TEST_P(StoreTest, NonceReplayIsRefusedUntilItExpires) {
   EXPECT_EQ(count_rows("nonces"), 1);
 }
 
+// seen reads what remember keeps: a random kept through its last second, another app's not.
+TEST_P(StoreTest, ASeenRandomIsOneStillKept) {
+  auto store = open();
+  App app = make_app("SYS1"), other = make_app("SYS2");
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  ASSERT_TRUE(store->apps().add(other, *AppSecrets::generate(), audit("app.add", "SYS2")).ok());
+  Time until = kNow + std::chrono::seconds(300);
+  EXPECT_FALSE(*store->nonces().seen(app.id, "r1", kNow));
+  ASSERT_TRUE(*store->nonces().remember(app.id, "r1", kNow, until));
+  EXPECT_TRUE(*store->nonces().seen(app.id, "r1", kNow));
+  EXPECT_TRUE(*store->nonces().seen(app.id, "r1", until));
+  EXPECT_FALSE(*store->nonces().seen(app.id, "r1", until + std::chrono::seconds(1)));
+  EXPECT_FALSE(*store->nonces().seen(other.id, "r1", kNow));
+}
+
 // A read-only call records its random and its audit row in one transaction: a replay adds no
 // row, and two nodes racing with one random leave one row between them.
 TEST_P(StoreTest, ARandomAndItsAuditRowLandTogetherOrNotAtAll) {

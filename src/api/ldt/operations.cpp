@@ -543,8 +543,9 @@ struct Authenticated {
 };
 
 // The header checks, storeless and cheapest first; the random is recorded only once everything
-// the client signed has verified, and only when `remember` (a call that only reads records it
-// with its audit row). The first failure's errorInfo in `refusal`.
+// the client signed has verified, and only when `remember`; a call that only reads records it
+// with its audit row, and here is refused when it is known already. The first failure's
+// errorInfo in `refusal`.
 Result<Authenticated> authenticate(service::Credentials& credentials, const Options& options,
                                    const Request& request, Time now, bool remember,
                                    Refusal& refusal) {
@@ -573,7 +574,12 @@ Result<Authenticated> authenticate(service::Credentials& credentials, const Opti
   if (!digest) return refuse(digest.error().message, "sign");
   // The request is acceptable until sent + window: the random must be kept as long.
   Authenticated out{std::move(*app), sent + options.time_window, std::move(*digest)};
-  if (!remember) return out;
+  if (!remember) {
+    auto seen = credentials.nonce_seen(out.app.caller, h.random, now);
+    if (!seen) return seen.error();
+    if (*seen) return refuse(kReplay.info, kReplay.reason);
+    return out;
+  }
   auto fresh = credentials.remember_nonce(out.app.caller, h.random, now, out.keep_until);
   if (!fresh) return fresh.error();
   if (!*fresh) return refuse(kReplay.info, kReplay.reason);
