@@ -53,6 +53,31 @@ class Rewriting {
 // encrypted content reaches 1.6 GB.)
 void append_json_string(std::string& out, std::string_view text);
 
+// A JSON object written field by field with append_json_string, for envelopes whose values may
+// be of any length (rapidjson's writer wraps above 715 MB, and a DB4403 batch's encrypted content
+// is 1.6 GB). `reserve`: the expected size.
+class JsonObjectText {
+ public:
+  explicit JsonObjectText(std::size_t reserve = 0) { out_.reserve(reserve); }
+  void put(std::string_view key, std::string_view value) { append_json_string(field(key), value); }
+  // `json`: a value already written as JSON.
+  void put_json(std::string_view key, std::string_view json) { field(key) += json; }
+  // Opens the field `key`; the caller appends its one value, as JSON, to what is returned.
+  std::string& field(std::string_view key) {
+    out_ += out_.empty() ? '{' : ',';
+    append_json_string(out_, key);
+    out_ += ':';
+    return out_;
+  }
+  std::string finish() && {
+    out_ += out_.empty() ? "{}" : "}";
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+};
+
 // Appends `value` as compact JSON, as rapidjson's writer would write it, with keys and strings
 // by append_json_string and each byte of ill-formed UTF-8 in them written as U+FFFD: what is sent
 // is always UTF-8. A document's base64 is copied in runs, not character by character.

@@ -50,22 +50,15 @@ Result<std::string> header_field(Value& header, const std::vector<std::string_vi
 // object): the one shape of every LD/T message, request or response.
 std::string envelope(std::initializer_list<std::pair<const char*, std::string>> header,
                      const Value* content) {
-  std::string out = R"({"message_header":{)";
-  bool first = true;
-  for (const auto& [key, value] : header) {
-    if (!first) out += ',';
-    first = false;
-    append_json_string(out, key);
-    out += ':';
-    append_json_string(out, valid_utf8(value));
-  }
-  out += R"(},"message_content":)";
+  JsonObjectText head;
+  for (const auto& [key, value] : header) head.put(key, valid_utf8(value));
+  JsonObjectText out;
+  out.put_json("message_header", std::move(head).finish());
   if (content && content->IsObject())
-    append_json(out, *content);
+    append_json(out.field("message_content"), *content);
   else
-    out += "{}";
-  out += '}';
-  return out;
+    out.put_json("message_content", "{}");
+  return std::move(out).finish();
 }
 
 }  // namespace

@@ -275,38 +275,6 @@ Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, Byte
   return document;
 }
 
-namespace {
-
-// An envelope's JSON object, written field by field with append_json_string: strings of any
-// length (rapidjson's writer wraps above 715 MB, and a batch's encrypted content is 1.6 GB).
-class ObjectText {
- public:
-  explicit ObjectText(std::size_t reserve) { out_.reserve(reserve); }
-  void put(std::string_view key, std::string_view value) {
-    open(key);
-    append_json_string(out_, value);
-  }
-  // `json`: a value already written as JSON.
-  void put_json(std::string_view key, std::string_view json) {
-    open(key);
-    out_ += json;
-  }
-  std::string finish() && {
-    out_ += out_.empty() ? "{}" : "}";
-    return std::move(out_);
-  }
-
- private:
-  void open(std::string_view key) {
-    out_ += out_.empty() ? '{' : ',';
-    append_json_string(out_, key);
-    out_ += ':';
-  }
-  std::string out_;
-};
-
-}  // namespace
-
 std::string response(std::string_view req_id, std::string_view code, std::string_view msg,
                      const Keys& keys, const Value* data) {
   Value empty(rapidjson::kObjectType);
@@ -323,7 +291,7 @@ std::string response(std::string_view req_id, std::string_view code, std::string
   std::string asign;
   if (!keys.mac_key.empty())
     asign = mac(keys.mac_key, req_id, code, encrypted ? sealed : data_text);
-  ObjectText out((encrypted ? sealed.size() : data_text.size()) + 256);
+  JsonObjectText out((encrypted ? sealed.size() : data_text.size()) + 256);
   out.put("reqId", req_id);
   out.put("code", code);
   out.put("msg", msg);
@@ -345,7 +313,7 @@ Result<std::string> build_request(const Keys& keys, std::string_view req_id,
     if (!sealed) return sealed.error();
     content = std::move(*sealed);
   }
-  ObjectText out(content.size() + 256);
+  JsonObjectText out(content.size() + 256);
   out.put("reqId", req_id);
   out.put("appKey", keys.app_key);
   out.put("bsign", mac(keys.mac_key, req_id, content));
