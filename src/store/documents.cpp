@@ -141,14 +141,16 @@ namespace {
 
 // Nonces::remember's body inside a write transaction.
 Result<bool> remember_nonce(Session& s, const std::string& app_id, const std::string& random,
-                            Time now, Time keep_until) {
+                            Time now, Time keep_until, const KeptRequest& kept) {
   // Expired nonces go first, so an expired duplicate is accepted as new.
   Status purged = s.run("DELETE FROM nonces WHERE expires_at < ?", epoch(now));
   if (!purged) return purged.error();
+  sql::Value answer =
+      kept.answer.empty() ? sql::Value(nullptr) : sql::Value(sql::Blob{as_bytes(kept.answer)});
   auto added = s.run_counting(
-      "INSERT INTO nonces (app_id, random, expires_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (app_id, random) DO NOTHING",
-      app_id, random, epoch(keep_until));
+      "INSERT INTO nonces (app_id, random, expires_at, request_digest, answer) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (app_id, random) DO NOTHING",
+      app_id, random, epoch(keep_until), OrNull{kept.digest}, answer);
   if (!added) return added.error();
   return *added == 1;
 }
@@ -156,9 +158,9 @@ Result<bool> remember_nonce(Session& s, const std::string& app_id, const std::st
 }  // namespace
 
 Result<bool> Nonces::remember(const std::string& app_id, const std::string& random, Time now,
-                              Time keep_until) {
+                              Time keep_until, const KeptRequest& kept) {
   return c_.db.write(
-      [&](Session& s) { return remember_nonce(s, app_id, random, now, keep_until); });
+      [&](Session& s) { return remember_nonce(s, app_id, random, now, keep_until, kept); });
 }
 
 Result<bool> Nonces::seen(const std::string& app_id, const std::string& random, Time now) {
@@ -168,10 +170,28 @@ Result<bool> Nonces::seen(const std::string& app_id, const std::string& random, 
   });
 }
 
+Result<std::optional<KeptRequest>> Nonces::recall(const std::string& app_id,
+                                                  const std::string& random, Time now) {
+  auto found = c_.db.read([&](Session& s) {
+    return s.all<KeptRequest>(
+        "SELECT request_digest, answer FROM nonces "
+        "WHERE app_id = ? AND random = ? AND expires_at >= ?",
+        [](const sql::Row& row) -> Result<KeptRequest> {
+          Bytes answer = row.bytes(1);
+          return KeptRequest{row.text(0), std::string(answer.begin(), answer.end())};
+        },
+        app_id, random, epoch(now));
+  });
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<KeptRequest>();
+  return std::optional<KeptRequest>(std::move(found->front()));
+}
+
 Result<bool> Nonces::remember_audited(const std::string& app_id, const std::string& random,
-                                      Time now, Time keep_until, const AuditEntry& audit) {
+                                      Time now, Time keep_until, const AuditEntry& audit,
+                                      const KeptRequest& kept) {
   return c_.db.write([&](Session& s) -> Result<bool> {
-    auto fresh = remember_nonce(s, app_id, random, now, keep_until);
+    auto fresh = remember_nonce(s, app_id, random, now, keep_until, kept);
     if (!fresh || !*fresh) return fresh;
     auto row = append_audit_row(s, audit);
     if (!row) return row.error();

@@ -305,6 +305,13 @@ ALTER TABLE documents ADD COLUMN request_key TEXT;
 CREATE UNIQUE INDEX documents_request_key ON documents (app_id, request_key);
 )sql";
 
+// What a nonce keeps of the request that sent it (store::KeptRequest): the door's digest of the
+// request, to tell its retry from a replay, and its answer when small, to answer the retry with.
+constexpr std::string_view kKeptRequests = R"sql(
+ALTER TABLE nonces ADD COLUMN request_digest TEXT;
+ALTER TABLE nonces ADD COLUMN answer BYTEA;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "organizations, apps, certificates, keys, seals, documents, nonces, audit",
               kInitialSchema},
@@ -323,6 +330,7 @@ constexpr std::array kMigrations{
     Migration{14, "blobs in the database", kBlobs},
     Migration{15, "soft keystore key files in the database", kKeyFiles},
     Migration{16, "documents' request keys, for idempotent retries", kRequestKeys},
+    Migration{17, "requests kept with their nonces, for idempotent retries", kKeptRequests},
 };
 
 constexpr std::array<std::string_view, 17> kTables{

@@ -166,10 +166,12 @@ class PgConnection final : public Connection {
     for (const auto& [text, name] : statements_) {
       if (text == sql) return name;
     }
+    // A NULL's type is left to the server, which takes its column's (bytea for a blob column).
     std::vector<Oid> types(params.size(), kText);
     for (std::size_t i = 0; i < params.size(); ++i) {
       if (std::holds_alternative<std::int64_t>(params[i])) types[i] = kInt8;
       if (std::holds_alternative<Blob>(params[i])) types[i] = kBytea;
+      if (std::holds_alternative<std::nullptr_t>(params[i])) types[i] = 0;
     }
     std::string name = "s" + std::to_string(next_++);
     std::string numbered = numbered_placeholders(sql);

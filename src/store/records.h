@@ -279,6 +279,14 @@ struct ConsoleAccountChange {
   std::optional<bool> enabled = {};
 };
 
+// What a nonce keeps of the request that sent it, so that a door can tell a retry (the same
+// request sent again) from a replay (another request under a used nonce): the door's digest of
+// the request and, when the door keeps it, the answer the request got.
+struct KeptRequest {
+  std::string digest;  // "" for a nonce recorded without one
+  std::string answer;  // "" when not kept
+};
+
 // One state-changing call. The canonical bytes hashed into the chain are in audit_chain.h.
 struct AuditEntry {
   Time time{};

@@ -179,14 +179,20 @@ class Nonces {
   // false when the same random is already recorded and kept (a replay). Atomic across threads,
   // processes and nodes; purges the nonces whose keep_until has passed (strictly before `now`).
   Result<bool> remember(const std::string& app_id, const std::string& random, Time now,
-                        Time keep_until);
+                        Time keep_until, const KeptRequest& kept = {});
   // Whether `random` is recorded for `app_id` and still kept at `now`: a read, to refuse most
   // replays before their work; remember and remember_audited decide.
   Result<bool> seen(const std::string& app_id, const std::string& random, Time now);
   // remember, and when the random is new, `audit` appended in the same transaction: one commit
-  // for a call that writes nothing else. A replay appends nothing.
+  // for a call that writes nothing else. A replay appends nothing. `kept`: what the random keeps
+  // of its request (recall).
   Result<bool> remember_audited(const std::string& app_id, const std::string& random, Time now,
-                                Time keep_until, const AuditEntry& audit);
+                                Time keep_until, const AuditEntry& audit,
+                                const KeptRequest& kept = {});
+  // What a random still kept at `now` keeps of the request that sent it; nullopt when it is not
+  // recorded (or no longer kept).
+  Result<std::optional<KeptRequest>> recall(const std::string& app_id, const std::string& random,
+                                            Time now);
 
  private:
   Context& c_;

@@ -170,6 +170,7 @@ class Session {
   }
   static void add(std::vector<Value>& p, const char* v) { p.emplace_back(std::string_view(v)); }
   static void add(std::vector<Value>& p, Blob v) { p.emplace_back(v); }
+  static void add(std::vector<Value>& p, const Value& v) { p.push_back(v); }
   static void add(std::vector<Value>& p, OrNull v) {
     p.push_back(v.text.empty() ? Value{nullptr} : Value{v.text});
   }

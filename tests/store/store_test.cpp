@@ -696,6 +696,30 @@ TEST_P(StoreTest, ASeenRandomIsOneStillKept) {
   EXPECT_FALSE(*store->nonces().seen(other.id, "r1", kNow));
 }
 
+// A random keeps what its door gave it of the request (its digest and answer) while it is kept;
+// one remembered without them recalls empty ones, and a replay changes nothing kept.
+TEST_P(StoreTest, ARandomKeepsItsRequestsDigestAndAnswer) {
+  auto store = open();
+  App app = make_app("SYS1");
+  ASSERT_TRUE(store->apps().add(app, *AppSecrets::generate(), audit("app.add", "SYS1")).ok());
+  Time until = kNow + std::chrono::seconds(300);
+  EXPECT_EQ(*store->nonces().recall(app.id, "r1", kNow), std::nullopt);
+  std::string answer = std::string("{\"status\":200}") + '\0' + "\xff";
+  ASSERT_TRUE(*store->nonces().remember_audited(app.id, "r1", kNow, until,
+                                                audit("genGetLoginQRCode", "R1"), {"d1", answer}));
+  EXPECT_FALSE(*store->nonces().remember(app.id, "r1", kNow, until, {"d2", "other"}));
+  auto kept = store->nonces().recall(app.id, "r1", kNow);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->digest, "d1");
+  EXPECT_EQ((*kept)->answer, answer);
+  ASSERT_TRUE(*store->nonces().remember(app.id, "r2", kNow, until));
+  kept = store->nonces().recall(app.id, "r2", kNow);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->digest, "");
+  EXPECT_EQ((*kept)->answer, "");
+  EXPECT_EQ(*store->nonces().recall(app.id, "r1", until + std::chrono::seconds(1)), std::nullopt);
+}
+
 // A read-only call records its random and its audit row in one transaction: a replay adds no
 // row, and two nodes racing with one random leave one row between them.
 TEST_P(StoreTest, ARandomAndItsAuditRowLandTogetherOrNotAtAll) {
