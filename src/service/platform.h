@@ -61,6 +61,14 @@ struct SzCredentials {
   Bytes sm4_key, mac_key;  // 16 and 32 bytes
 };
 
+// What a nonce keeps of the request that sent it (Credentials::recall_request), so that a door
+// tells a retry (the same request sent again) from a replay (another request under a used
+// nonce): the door's digest of the request and, when the door keeps it, the answer it got.
+struct KeptRequest {
+  std::string digest;  // "" for a nonce remembered without one
+  std::string answer;  // "" when not kept
+};
+
 class Credentials {
  public:
   virtual ~Credentials() = default;
@@ -82,6 +90,13 @@ class Credentials {
   // refuses most replays before their work, for calls that remember their nonce at the end
   // (AuditLog::append_with_nonce).
   virtual Result<bool> nonce_seen(const Caller& caller, const std::string& nonce, Time now) = 0;
+  // remember_nonce, keeping `kept` with the nonce for recall_request.
+  virtual Result<bool> remember_request(const Caller& caller, const std::string& nonce, Time now,
+                                        Time keep_until, const KeptRequest& kept) = 0;
+  // What the nonce, remembered for the caller and still kept at `now`, keeps of its request;
+  // nullopt when it is not remembered.
+  virtual Result<std::optional<KeptRequest>> recall_request(const Caller& caller,
+                                                            const std::string& nonce, Time now) = 0;
 };
 
 // Why a seal cannot be used (Error::code of the refusals below); each door words them.
@@ -196,11 +211,13 @@ class AuditLog {
                         const std::string& biznum = {}) = 0;
   // What a call that writes nothing else does at its end, in one commit: remembers the caller's
   // `nonce` as Credentials::remember_nonce does and, when it is new, appends the row. False, and
-  // no row, when the nonce was seen before: the call is a replay.
+  // no row, when the nonce was seen before: the call is a replay. `kept`: what the nonce keeps of
+  // the request (Credentials::recall_request).
   virtual Result<bool> append_with_nonce(const Caller& caller, const std::string& nonce,
                                          Time keep_until, const std::string& operation,
                                          const std::string& object, const std::string& detail,
-                                         Time now, const std::string& biznum = {}) = 0;
+                                         Time now, const std::string& biznum = {},
+                                         const KeptRequest& kept = {}) = 0;
   // Audits a refused request without letting a flood grow the chain: the first refusal of an
   // (actor, reason) pair in a minute is written at once, the rest of that minute are counted and
   // written as one row ("… ×N") with the next refusal of the pair after the minute. `reason` is

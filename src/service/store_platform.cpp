@@ -112,6 +112,22 @@ Result<bool> StorePlatform::remember_nonce(const Caller& caller, const std::stri
   return store_.nonces().remember(caller.app_id, nonce, now, keep_until);
 }
 
+Result<bool> StorePlatform::remember_request(const Caller& caller, const std::string& nonce,
+                                             Time now, Time keep_until, const KeptRequest& kept) {
+  return store_.nonces().remember(caller.app_id, nonce, now, keep_until,
+                                  {kept.digest, kept.answer});
+}
+
+Result<std::optional<KeptRequest>> StorePlatform::recall_request(const Caller& caller,
+                                                                 const std::string& nonce,
+                                                                 Time now) {
+  auto kept = store_.nonces().recall(caller.app_id, nonce, now);
+  if (!kept) return kept.error();
+  if (!*kept) return std::optional<KeptRequest>();
+  return std::optional<KeptRequest>(
+      KeptRequest{std::move((*kept)->digest), std::move((*kept)->answer)});
+}
+
 // --- seal registry --------------------------------------------------------------------------
 
 Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record, Time now) {
@@ -293,9 +309,11 @@ Status StorePlatform::append(const std::string& actor, const std::string& operat
 Result<bool> StorePlatform::append_with_nonce(const Caller& caller, const std::string& nonce,
                                               Time keep_until, const std::string& operation,
                                               const std::string& object, const std::string& detail,
-                                              Time now, const std::string& biznum) {
+                                              Time now, const std::string& biznum,
+                                              const KeptRequest& kept) {
   return store_.nonces().remember_audited(caller.app_id, nonce, now, keep_until,
-                                          {now, caller.actor(), operation, object, detail, biznum});
+                                          {now, caller.actor(), operation, object, detail, biznum},
+                                          {kept.digest, kept.answer});
 }
 
 Status StorePlatform::refusal(const std::string& actor, const std::string& operation,

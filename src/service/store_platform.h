@@ -53,6 +53,10 @@ class StorePlatform final : public Credentials,
   Result<bool> nonce_seen(const Caller& caller, const std::string& nonce, Time now) override;
   Result<bool> remember_nonce(const Caller& caller, const std::string& nonce, Time now,
                               Time keep_until) override;
+  Result<bool> remember_request(const Caller& caller, const std::string& nonce, Time now,
+                                Time keep_until, const KeptRequest& kept) override;
+  Result<std::optional<KeptRequest>> recall_request(const Caller& caller, const std::string& nonce,
+                                                    Time now) override;
 
   Result<RegisteredSeal> find(const std::string& id, Time now) override;
   Result<RegisteredSeal> find_by_signer(const std::string& dn, const Caller& caller,
@@ -80,8 +84,8 @@ class StorePlatform final : public Credentials,
                 const std::string& detail, Time now, const std::string& biznum) override;
   Result<bool> append_with_nonce(const Caller& caller, const std::string& nonce, Time keep_until,
                                  const std::string& operation, const std::string& object,
-                                 const std::string& detail, Time now,
-                                 const std::string& biznum) override;
+                                 const std::string& detail, Time now, const std::string& biznum,
+                                 const KeptRequest& kept) override;
   Status refusal(const std::string& actor, const std::string& operation, const std::string& reason,
                  const std::string& detail, Time now) override;
 

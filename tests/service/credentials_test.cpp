@@ -3,6 +3,7 @@
 // are; apps without DB4403 credentials are not found as DB4403 ones.
 #include <gtest/gtest.h>
 
+#include "service/retries.h"
 #include "service/store_platform.h"
 #include "store/store.h"
 #include "support/process.h"
@@ -65,6 +66,35 @@ TEST_F(Apps, UnknownAppKeysAndAppsWithoutDb4403CredentialsAreNotFound) {
   EXPECT_EQ(platform_.sz_by_system("LDT-ONLY").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(platform_.sz_by_system("COSS-ONLY").error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(platform_.sz_by_system("NOPE").error().kind, ErrorKind::kNotFound);
+}
+
+// What a nonce kept tells a door (service/retries.h): the same digest with an answer kept is a
+// retry answered with it; with none, a retry redone when the call is safe to redo and a replay
+// when not; another digest, or a nonce remembered without one, a replay; answers over the limit
+// are not kept.
+TEST_F(Apps, ANoncesKeptRequestTellsRetriesFromReplays) {
+  add("SZ-SYSTEM", *store::AppSecrets::generate(false, true));
+  Caller caller = platform_.sz_by_system("SZ-SYSTEM")->caller;
+  Time now = now_utc(), until = now + std::chrono::seconds(60);
+  EXPECT_EQ(recall(platform_, caller, "sz:1", "d", now, false)->seen, Seen::kNew);
+  ASSERT_TRUE(*platform_.remember_request(caller, "sz:1", now, until, kept_request("d", "{}")));
+  auto retry = recall(platform_, caller, "sz:1", "d", now, false);
+  EXPECT_EQ(retry->seen, Seen::kRetry);
+  EXPECT_EQ(retry->answer, "{}");
+  EXPECT_EQ(recall(platform_, caller, "sz:1", "e", now, true)->seen, Seen::kReplay);
+
+  std::string large(kKeptAnswerLimit + 1, 'x');
+  EXPECT_EQ(kept_request("d", large).answer, "");
+  EXPECT_EQ(kept_request("d", large.substr(1)).answer.size(), kKeptAnswerLimit);
+  ASSERT_TRUE(*platform_.remember_request(caller, "sz:2", now, until, kept_request("d", large)));
+  EXPECT_EQ(recall(platform_, caller, "sz:2", "d", now, true)->seen, Seen::kRedo);
+  EXPECT_EQ(recall(platform_, caller, "sz:2", "d", now, false)->seen, Seen::kReplay);
+
+  ASSERT_TRUE(*platform_.remember_nonce(caller, "sz:3", now, until));
+  EXPECT_EQ(recall(platform_, caller, "sz:3", "", now, true)->seen, Seen::kReplay);
+  // Past its window the nonce is forgotten, and the request new.
+  EXPECT_EQ(recall(platform_, caller, "sz:1", "d", until + std::chrono::seconds(1), false)->seen,
+            Seen::kNew);
 }
 
 }  // namespace
