@@ -17,7 +17,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "api/coss/envelope.h"
 #include "api/http_client.h"
@@ -37,7 +39,31 @@ namespace {
 struct CallOptions {
   std::string operation, app, url, content, save, trans_id;
   std::vector<std::string> files, sets;
+  int retries = 0;
 };
+
+// POSTs `body` as JSON and, up to `retries` times a second apart, sends the same bytes again
+// while the server cannot be reached or a proxy answers that the node it chose failed (502, 503,
+// 504). The door recognizes them as a retry of the same request (DB4403's reqId, COSS's transId
+// and signature) and answers as it did, or does it once if it never was.
+api::HttpResponse post_retrying(const api::HttpUrl& url, const std::string& body, int retries) {
+  api::Headers headers;
+  headers.set("Content-Type", "application/json");
+  for (int attempt = 0;; ++attempt) {
+    api::HttpClient client(url.host, url.port);
+    auto response = client.post(url.target, body, headers);
+    std::string failure = !response ? response.error().message
+                          : response->status >= 502 && response->status <= 504
+                              ? "HTTP " + std::to_string(response->status)
+                              : "";
+    if (failure.empty() || attempt == retries) {
+      return need(std::move(response), "cannot reach " + url.host + ":" + std::to_string(url.port));
+    }
+    std::cerr << "retrying the same request (" << attempt + 1 << "/" << retries
+              << ") after: " << failure << "\n";
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
 
 void print_pretty(const rapidjson::Value& reply) {
   rapidjson::StringBuffer buffer;
@@ -146,11 +172,7 @@ void call_coss(const CallOptions& o) {
       o.trans_id.empty() ? "T" + crypto::to_hex(need(crypto::random_bytes(8))) : o.trans_id;
   std::string body =
       api::coss::build_request(text("app_id"), as_bytes(text("secure_code")), fields, trans_id);
-  api::HttpClient client(url.host, url.port);
-  api::Headers headers;
-  headers.set("Content-Type", "application/json");
-  api::HttpResponse response = need(client.post(url.target, std::move(body), headers),
-                                    "cannot reach " + url.host + ":" + std::to_string(url.port));
+  api::HttpResponse response = post_retrying(url, body, o.retries);
   // getAuthCodeForH5Mini answers a page.
   if (response.header("Content-Type").rfind("text/html", 0) == 0) {
     std::cout << response.body << "\n";
@@ -297,11 +319,7 @@ void call_sz(const CallOptions& o) {
   std::string req_id = hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
                        hex.substr(16, 4) + "-" + hex.substr(20);
   std::string body = need(api::sz::build_request(keys, req_id, api::compact_json(content)));
-  api::HttpClient client(url.host, url.port);
-  api::Headers headers;
-  headers.set("Content-Type", "application/json");
-  api::HttpResponse response = need(client.post(url.target, std::move(body), headers),
-                                    "cannot reach " + url.host + ":" + std::to_string(url.port));
+  api::HttpResponse response = post_retrying(url, body, o.retries);
   auto reply = api::sz::read_response(keys, response.body);
   // A success must come signed with the app's key: anyone on the way could write one.
   if (reply && reply->code == "T000000" && !reply->signed_by_server) {
@@ -367,6 +385,10 @@ void add_call_commands(CLI::App& app, const GlobalOptions& global) {
   coss->add_option("--set", c->sets, "key=value (JSON objects and arrays allowed)")
       ->allow_extra_args(false);
   coss->add_option("--trans-id", c->trans_id, "transId (default: a random one)");
+  coss->add_option("--retries", c->retries,
+                   "Send the same request again up to N times while the server cannot be "
+                   "reached or answers 502-504 (default 0)")
+      ->check(CLI::Range(0, 100));
   coss->add_option("--save", c->save,
                    "Write the document answered (signedFile, pdfBytes, composePdfSeal's data) to "
                    "this file");
@@ -389,6 +411,10 @@ void add_call_commands(CLI::App& app, const GlobalOptions& global) {
       ->allow_extra_args(false);
   sz->add_option("--set", z->sets, "key=value (JSON objects and arrays allowed)")
       ->allow_extra_args(false);
+  sz->add_option("--retries", z->retries,
+                 "Send the same request (the same reqId and bsign) again up to N times while "
+                 "the server cannot be reached or answers 502-504 (default 0)")
+      ->check(CLI::Range(0, 100));
   sz->add_option("--save", z->save,
                  "Write the documents answered to this file (or folder, for several)");
   sz->callback([z] { call_sz(*z); });

@@ -114,11 +114,16 @@ TEST(CossApi, RequestsAreAuthenticatedAndReplaysRefused) {
   EXPECT_EQ(status_of(world.send("addUser", "{not json")), 89000001);
   EXPECT_EQ(status_of(world.send("addUser", R"({"appId":"A","signAlgo":"HMAC","version":"1.0"})")),
             89000001);
-  // The same signed request twice: the second is a replay.
+  // The same signed request twice: the second is a retry, answered as the first was without
+  // adding the user again; sent to another operation, it is a replay.
   std::string body =
       build_request(world.app_id(), as_bytes(world.secure_code()), *fields.document, "T-3");
-  EXPECT_EQ(status_of(world.send("addUser", body)), 200);
-  auto replay = world.send("addUser", body);
+  auto first = world.send("addUser", body);
+  EXPECT_EQ(status_of(first), 200);
+  auto rows = world.store().audit().list(0, 100000)->size();
+  EXPECT_EQ(world.send("addUser", body), first);
+  EXPECT_EQ(world.store().audit().list(0, 100000)->size(), rows);
+  auto replay = world.send("queryUserInfo", body);
   EXPECT_EQ(status_of(replay), 89000001);
   EXPECT_EQ(message_in(replay), "请求参数错误：重复的请求");
   // A disabled app is refused.

@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "api/json.h"
+#include "api/json_text.h"
 #include "api/sz/codes.h"
 #include "api/sz/envelope.h"
 #include "api/sz/routes.h"
@@ -326,12 +328,20 @@ TEST_F(SzTest, TheEnvelopeIsAuthenticatedBeforeAnything) {
   forged.mac_key[0] ^= 1;
   EXPECT_EQ(read(post("genGetSealInfoList", *build_request(forged, uuid(), content)), keys()).code,
             "T000034");
-  // A replayed reqId: the first is answered, the second refused.
-  std::string body = *build_request(keys(), uuid(), content);
-  EXPECT_TRUE(read(post("genGetSealInfoList", body), keys()).ok());
-  Answer replay = read(post("genGetSealInfoList", body), keys());
+  // A used reqId: the request resent as it was is answered as before; another request under it
+  // (here the same content encrypted again, so another bsign) is a replay.
+  std::string used = uuid();
+  std::string body = *build_request(keys(), used, content);
+  Answer first = read(post("genGetSealInfoList", body), keys());
+  ASSERT_TRUE(first.ok());
+  Answer again = read(post("genGetSealInfoList", body), keys());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(api::compact_json(*again.data), api::compact_json(*first.data));
+  Answer replay = read(post("genGetSealInfoList", *build_request(keys(), used, content)), keys());
   EXPECT_EQ(replay.code, "T000034");
   EXPECT_NE(replay.msg.find("重放"), std::string::npos);
+  // So is the same request sent to another function.
+  EXPECT_EQ(read(post("genGetScanStatusById", body), keys()).code, "T000034");
   // An appKey nobody has.
   Keys unknown = keys();
   unknown.app_key = "0123456789abcdef0123456789abcdef";
@@ -503,6 +513,31 @@ TEST_F(SzTest, ABatchIsSignedByScanningTheQrCode) {
             "T000017");
 }
 
+// A request resent as it was (its node killed before it answered, or its answer lost on the
+// way) is answered as the first one was, on any node, and does nothing twice: one sign task.
+TEST_F(SzTest, ARequestResentAsItWasIsAnsweredAsTheFirstWas) {
+  std::string body = *build_request(keys(), uuid(), with_grant(R"(,"scene":"01")", false));
+  Answer first = read(post("genGetLoginQRCode", body), keys());
+  ASSERT_TRUE(first.ok()) << first.msg;
+  auto rows = world_.store().audit().list(0, 100000)->size();
+  Answer again = read(post("genGetLoginQRCode", body), keys());
+  ASSERT_TRUE(again.ok()) << again.msg;
+  EXPECT_EQ(again.field("signTaskId"), first.field("signTaskId"));
+  EXPECT_EQ(again.field("qrCode"), first.field("qrCode"));
+  // Nothing but the retry's own row was written.
+  auto audit = world_.store().audit().list(0, 100000);
+  ASSERT_EQ(audit->size(), rows + 1);
+  EXPECT_EQ(audit->back().entry.operation, "genGetLoginQRCode");
+  EXPECT_EQ(audit->back().entry.detail, "retry: answered as before");
+  // A refusal is answered again as it was.
+  std::string bad = *build_request(keys(), uuid(), with_grant(R"(,"scene":"09")", false));
+  Answer refused = read(post("genGetLoginQRCode", bad), keys());
+  EXPECT_FALSE(refused.ok());
+  Answer refused_again = read(post("genGetLoginQRCode", bad), keys());
+  EXPECT_EQ(refused_again.code, refused.code);
+  EXPECT_EQ(refused_again.msg, refused.msg);
+}
+
 TEST_F(SzTest, ALoginIsASignedStatementAndCanBeCancelled) {
   Answer task = call("genGetLoginQRCode", with_grant(R"(,"scene":"01")", false));
   ASSERT_TRUE(task.ok()) << task.msg;
@@ -625,7 +660,9 @@ TEST_F(SzTest, TheServersCryptoDeviceSignsWithSearchType03) {
                              service::SealDeviceKey{*device, 5});
   ASSERT_TRUE(registered.ok()) << registered.error().message;
 
-  Bytes pdf = eseal::test::blank_pdf(1);
+  // Large enough that genDetachedFile's answer is too large to keep with its reqId.
+  Bytes pdf =
+      eseal::test::blank_pdf(1, "0 0 1 rg 72 72 144 144 re f\n%" + std::string(100 << 10, 'x'));
   // Type 1's seal signs on the phone only: 03 finds no device seal for it.
   EXPECT_EQ(file_hash(entry(pdf, rectangle(), "dev-1", "1"), R"(,"searchType":"03")").code,
             "T000037");
@@ -637,8 +674,19 @@ TEST_F(SzTest, TheServersCryptoDeviceSignsWithSearchType03) {
       with_grant(R"(,"scene":"03","sealDataList":[{"sealType":"2","fileUniqueId":"dev-2"}])");
   EXPECT_EQ(call("genDetachedFile", compose).code, "T000037");
   world_.platform().use_device_keys(device);
-  Answer files = call("genDetachedFile", compose);
+  std::string sent = *build_request(keys(), uuid(), compose);
+  Answer files = read(post("genDetachedFile", sent), keys());
   ASSERT_TRUE(files.ok()) << files.code << " " << files.msg;
+  // Resent as it was, it is done again (its answer was not kept) and answers the same file,
+  // archived once.
+  auto archived = world_.store().documents().list(0, 1000)->size();
+  Answer again = read(post("genDetachedFile", sent), keys());
+  ASSERT_TRUE(again.ok()) << again.code << " " << again.msg;
+  EXPECT_STREQ((*again.data)["fileList"][0]["fileB64"].GetString(),
+               (*files.data)["fileList"][0]["fileB64"].GetString());
+  EXPECT_EQ(world_.store().documents().list(0, 1000)->size(), archived);
+  EXPECT_EQ(world_.store().audit().list(0, 100000)->back().entry.detail,
+            "T000000 操作成功 (retry, done again)");
   Bytes signed_file = *crypto::from_base64((*files.data)["fileList"][0]["fileB64"].GetString());
   auto summary = service::verify(signed_file, world_.platform().trust(), now_utc());
   ASSERT_TRUE(summary.ok());
@@ -802,6 +850,39 @@ TEST_F(SzTest, RecognizeSealReadsTheRegistry) {
   EXPECT_EQ(
       call("genRecognizeRegionalsSeal", R"({"gbSealData":")" + b64(not_yet->encoded) + "\"}").code,
       "T000051");
+}
+
+// A centralized signature whose node died after archiving its document and before answering
+// (so its reqId was not recorded): the request resent as it was answers that document, with its
+// verification code, and archives no second one.
+TEST_F(SzTest, ACentralizedSignatureRetriedAfterItsNodeDiedAnswersTheDocumentItArchived) {
+  std::string body = *build_request(
+      keys(), uuid(),
+      R"({"outUserId":"1","signatoriesList":[{"x":0.3,"y":0.3,"page":1,"sealId":")" + server_seal_ +
+          R"("}],"orderId":"DIED-1","verifyCode":"TRUE","fileBase64":")" +
+          b64(eseal::test::blank_pdf(1)) + "\"}");
+  auto sent = api::parse_json(body);
+  std::string key =
+      request_digest("genCentralizedSignature", (*sent.document)["bsign"].GetString());
+  Bytes archived = eseal::test::blank_pdf(2);
+  auto code = service::new_verification_code("http://127.0.0.1");
+  service::Caller app = world_.platform().sz(keys().app_key)->caller;
+  ASSERT_TRUE(
+      world_.platform()
+          .record(app, "DIED-1", archived, "genCentralizedSignature", now_utc(), code->code, key)
+          .ok());
+
+  Answer retried = read(post("genCentralizedSignature", body), keys());
+  ASSERT_TRUE(retried.ok()) << retried.code << " " << retried.msg;
+  EXPECT_EQ(retried.field("verifyCode"), code->code);
+  Answer down =
+      call("genFileDownload", R"({"documentPath":")" + retried.field("layoutPath") + "\"}");
+  ASSERT_TRUE(down.ok()) << down.msg;
+  EXPECT_EQ(*crypto::from_base64(down.field("fileBase64")), archived);
+  auto documents = world_.store().documents().list(0, 1000);
+  EXPECT_EQ(std::count_if(documents->begin(), documents->end(),
+                          [](const auto& d) { return d.biznum == "DIED-1"; }),
+            1);
 }
 
 TEST_F(SzTest, CentralizedSigningStoresUploadsSignsAndDownloads) {

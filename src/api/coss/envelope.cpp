@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <charconv>
+
 #include "api/coss/codes.h"
 #include "api/json.h"
 #include "api/json_text.h"
@@ -77,6 +79,15 @@ bool signature_matches(ByteView secure_code, const Request& request) {
   std::string expected = compute_signature(secure_code, string_to_sign(request));
   return expected.size() == request.signature.size() &&
          CRYPTO_memcmp(expected.data(), request.signature.data(), expected.size()) == 0;
+}
+
+int status_of(std::string_view text) {
+  constexpr std::string_view kStart = "{\"status\":";
+  if (!text.starts_with(kStart)) return 0;
+  text.remove_prefix(kStart.size());
+  int status = 0;
+  std::from_chars(text.data(), text.data() + text.size(), status);
+  return status;
 }
 
 std::string response(int status, std::string_view message, std::string_view trans_id,

@@ -46,6 +46,9 @@ bool signature_matches(ByteView secure_code, const Request& request);
 std::string response(int status, std::string_view message, std::string_view trans_id,
                      const rapidjson::Value* data = nullptr);
 
+// The status of a response written by `response`; 0 when `text` is not one.
+int status_of(std::string_view text);
+
 // A signed request body for `fields` (an object of the operation's fields): what a business
 // system sends. transId is left out when empty.
 std::string build_request(std::string_view app_id, ByteView secure_code,

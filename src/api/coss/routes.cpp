@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "api/json_text.h"
 #include "crypto/encoding.h"
 #include "image/qr_code.h"
+#include "service/retries.h"
 #include "service/verification.h"
 
 namespace eseal::api::coss {
@@ -121,19 +123,37 @@ std::string Adapter::handle(std::string_view operation, std::string_view body, T
   if (!app.allows(std::string(operation))) {
     return answer({code::kBadParameter, "应用无权调用" + std::string(operation)}, trans_id);
   }
-  auto fresh = s_.credentials.remember_nonce(app, "coss:" + trans_id + ":" + request->signature,
-                                             now, now + options_.replay_window);
+  // A request is known by its transId and signature, which covers every field: one resent as it
+  // was (to the same operation) is a retry, answered as the first one was (service/retries.h).
+  std::string nonce = "coss:" + trans_id + ":" + request->signature;
+  std::string digest(operation);
+  auto recalled = service::recall(s_.credentials, app, nonce, digest, now, false);
+  if (!recalled) return answer(refusal_of(recalled.error()), trans_id);
+  if (recalled->seen == service::Seen::kReplay)
+    return answer({code::kBadParameter, "重复的请求"}, trans_id);
+  if (recalled->seen == service::Seen::kRetry) return std::move(recalled->answer);
+  auto entry = std::find_if(table().begin(), table().end(),
+                            [&](const auto& e) { return e.first == operation; });
+  if (entry == table().end())
+    return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
+  std::string_view url = options_.public_url.empty() ? public_url : options_.public_url;
+  std::string_view verification =
+      options_.verification_url.empty() ? public_url : options_.verification_url;
+  std::string reply = (this->*entry->second)(Call{*request, app, now, url, verification});
+  // A failure of the server's own is not remembered, so that a retry is done again.
+  if (int status = status_of(reply); status == code::kServer || status == code::kDatabase)
+    return reply;
+  auto fresh = s_.credentials.remember_request(app, nonce, now, now + options_.replay_window,
+                                               service::kept_request(digest, reply));
   if (!fresh) return answer(refusal_of(fresh.error()), trans_id);
-  if (!*fresh) return answer({code::kBadParameter, "重复的请求"}, trans_id);
-  for (const auto& [name, run] : table()) {
-    if (name == operation) {
-      std::string_view url = options_.public_url.empty() ? public_url : options_.public_url;
-      std::string_view verification =
-          options_.verification_url.empty() ? public_url : options_.verification_url;
-      return (this->*run)(Call{*request, app, now, url, verification});
-    }
-  }
-  return answer({code::kBadParameter, "没有接口" + std::string(operation)}, trans_id);
+  if (*fresh) return reply;
+  // Answered meanwhile, on this node or another: a retry racing this one gets the answer kept
+  // first, or its own when none was kept.
+  auto first = service::recall(s_.credentials, app, nonce, digest, now, true);
+  if (!first) return answer(refusal_of(first.error()), trans_id);
+  if (first->seen == service::Seen::kRetry) return std::move(first->answer);
+  if (first->seen == service::Seen::kRedo) return reply;
+  return answer({code::kBadParameter, "重复的请求"}, trans_id);
 }
 
 std::string Adapter::add_user(const Call& c) {

@@ -275,17 +275,24 @@ Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, Byte
   return document;
 }
 
+std::string data_text(const Value* data) {
+  if (!data || data->IsNull()) return "{}";
+  return write(*data);
+}
+
 std::string response(std::string_view req_id, std::string_view code, std::string_view msg,
                      const Keys& keys, const Value* data) {
-  Value empty(rapidjson::kObjectType);
-  const Value& payload = data && !data->IsNull() ? *data : empty;
-  std::string data_text = write(payload);
+  return response_text(req_id, code, msg, keys, sz::data_text(data));
+}
+
+std::string response_text(std::string_view req_id, std::string_view code, std::string_view msg,
+                          const Keys& keys, std::string_view data_text) {
   bool encrypted = !keys.app_key.empty() && !keys.sm4_key.empty();
   std::string sealed;
   if (encrypted) {
     auto e = encrypt(keys.sm4_key, data_text);
     // Only the random source can fail here; the answer then says so, unencrypted and empty.
-    if (!e) return response(req_id, code::kServer, message(code::kServer), {}, nullptr);
+    if (!e) return response_text(req_id, code::kServer, message(code::kServer), {}, "{}");
     sealed = std::move(*e);
   }
   std::string asign;

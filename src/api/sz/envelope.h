@@ -70,6 +70,11 @@ struct Keys {
 };
 std::string response(std::string_view req_id, std::string_view code, std::string_view msg,
                      const Keys& keys, const rapidjson::Value* data = nullptr);
+// The same with the data already written: data_text(data).
+std::string response_text(std::string_view req_id, std::string_view code, std::string_view msg,
+                          const Keys& keys, std::string_view data_text);
+// A response's data as written (compact JSON; "{}" for none), what asign covers unencrypted.
+std::string data_text(const rapidjson::Value* data);
 
 // The client's side: a request body for `content_json` (a JSON object's text), encrypted when
 // keys.app_key is set, and a response read back with its asign checked and its data decrypted.

@@ -22,6 +22,7 @@
 #include "render/convert.h"
 #include "service/device_keys.h"
 #include "service/documents.h"
+#include "service/retries.h"
 #include "service/verification.h"
 #include "ses/seal_type.h"
 #include "ses/verify.h"
@@ -238,14 +239,16 @@ Result<std::vector<int>> seal_types_of(const std::string& text) {
 class Call {
  public:
   Call(const Services& services, const Options& options, const service::Caller& caller,
-       const Value& content, Time now, std::string public_url, std::string verification_url)
+       const Value& content, Time now, std::string public_url, std::string verification_url,
+       std::string request_digest)
       : s_(services),
         options_(options),
         caller_(caller),
         content_(content),
         now_(now),
         public_url_(std::move(public_url)),
-        verification_url_(std::move(verification_url)) {}
+        verification_url_(std::move(verification_url)),
+        request_digest_(std::move(request_digest)) {}
 
   // BASISFUN-01: which of the requested types the organization has a usable seal of.
   Answer seal_list() {
@@ -724,9 +727,11 @@ class Call {
         }
         return fail(code::kCompose, {done.error().message});
       }
+      // A completed file is completed again as it was (HeldSignatures::complete), and a redone
+      // request (service/retries.h) finds it archived under its request key.
       if (auto s = s_.platform.documents.record(caller_, files[i].file_id, *done, "genDetachedFile",
-                                                now_);
-          !s) {
+                                                now_, {}, request_digest_ + "/" + files[i].file_id);
+          !s && s.error().code != service::kRequestAnswered) {
         return server_error(s.error());
       }
       Value item(rapidjson::kObjectType);
@@ -963,10 +968,18 @@ class Call {
       current = std::move(*stamped);
     }
     std::string order = text_of(content_, "orderId");
-    if (auto s = s_.platform.documents.record(caller_, order, current, "genCentralizedSignature",
-                                              now_, code ? code->code : std::string());
+    if (auto s =
+            s_.platform.documents.record(caller_, order, current, "genCentralizedSignature", now_,
+                                         code ? code->code : std::string(), request_digest_);
         !s) {
-      return server_error(s.error());
+      if (s.error().code != service::kRequestAnswered) return server_error(s.error());
+      // A retry of a request whose node died after archiving its document: that document, with
+      // its verification code, is the one answered.
+      auto earlier = s_.platform.documents.answered(caller_, request_digest_);
+      if (!earlier) return server_error(earlier.error());
+      if (!*earlier) return server_error(s.error());
+      current = std::move((*earlier)->document);
+      if (code) code->code = (*earlier)->verification_code;
     }
     auto stored = s_.files.put(caller_, current, document.format, title,
                                text_of(content_, "outUserId"), now_ + options_.file_lifetime, now_);
@@ -1565,6 +1578,7 @@ class Call {
   Time now_;
   std::string public_url_;
   std::string verification_url_;
+  std::string request_digest_;  // the request's identity for retries (request_digest)
   std::string_view verdict_code_ = code::kSuccess;
 };
 
@@ -1595,6 +1609,41 @@ std::string shown(std::string_view text) {
   return valid_utf8(text.substr(0, kShown)) + (text.size() > kShown ? "…" : "");
 }
 
+// The functions whose retry may be done again when their answer was too large to keep: those
+// that only read, and genDetachedFile, whose files complete once (HeldSignatures::complete) and
+// are archived once under their request key. The others' answers are small, and kept.
+bool redo_safe(std::string_view function) {
+  static const std::set<std::string_view> kSafe = {
+      "genGetSealInfoList", "genFormatFile", "genGetScanStatusById",      "genGetTaskResult",
+      "genDetachedFile",    "genFileVerify", "genRecognizeRegionalsSeal", "genFileDownload"};
+  return kSafe.contains(function);
+}
+
+// An answer as kept with its reqId: its code, message and data, unencrypted; answered again
+// with the keys and a new IV.
+std::string kept_text(std::string_view code, std::string_view msg, std::string_view data) {
+  JsonObjectText out(data.size() + 128);
+  out.put("code", code);
+  out.put("msg", msg);
+  out.put_json("data", data);
+  return std::move(out).finish();
+}
+
+// The code and the response of a kept answer.
+Result<std::pair<std::string, std::string>> kept_response(std::string_view req_id,
+                                                          std::string_view kept, const Keys& keys) {
+  auto parsed = parse_json(kept, {.max_depth = 64});
+  if (!parsed || !parsed.document->IsObject() || !(*parsed.document)["code"].IsString() ||
+      !(*parsed.document)["msg"].IsString() || !parsed.document->HasMember("data")) {
+    return Error::internal("a kept answer is not one: " + describe(parsed.error));
+  }
+  const Value& d = *parsed.document;
+  std::string code(d["code"].GetString(), d["code"].GetStringLength());
+  std::string body =
+      response(req_id, code, {d["msg"].GetString(), d["msg"].GetStringLength()}, keys, &d["data"]);
+  return std::pair{std::move(code), std::move(body)};
+}
+
 // A refusal of the envelope: its code and message, and a short fixed reason for the audit log.
 struct Refusal {
   Error error;
@@ -1602,6 +1651,14 @@ struct Refusal {
 };
 
 }  // namespace
+
+std::string request_digest(std::string_view function, std::string_view bsign) {
+  crypto::Hasher hasher(crypto::HashAlgorithm::kSm3);
+  hasher.update(as_bytes(function));
+  hasher.update(as_bytes(std::string_view("\0", 1)));
+  hasher.update(as_bytes(bsign));
+  return crypto::to_hex(hasher.finish());
+}
 
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = [] {
@@ -1719,31 +1776,87 @@ Outcome Adapter::handle(std::string_view function, std::string body, Time now,
   if (!app->caller.allows(entry->first)) {
     return refuse({fail(code::kUnauthorized, {"应用无权调用" + entry->first}), "scope"}, actor);
   }
-  auto fresh = services_.platform.credentials.remember_nonce(app->caller, "sz:" + request->req_id,
-                                                             now, now + options_.replay_window);
-  if (!fresh) return answer(server_error(fresh.error()));
-  if (!*fresh) return refuse({fail(code::kRejected, {"reqId重复（重放）"}), "replay"}, actor);
+  // A request is known by its reqId; one resent as it was (the same bsign over reqId and
+  // content) is a retry, answered as the first one was (service/retries.h).
+  std::string nonce = "sz:" + request->req_id;
+  std::string digest = request_digest(entry->first, request->bsign);
+  auto recalled = service::recall(services_.platform.credentials, app->caller, nonce, digest, now,
+                                  redo_safe(entry->first));
+  if (!recalled) return answer(server_error(recalled.error()));
+  if (recalled->seen == service::Seen::kReplay)
+    return refuse({fail(code::kRejected, {"reqId重复（重放）"}), "replay"}, actor);
+  // An answer kept with the reqId, sent again under this call's audit row.
+  auto answer_kept = [&](const std::string& kept_answer, const std::string& outcome) {
+    auto kept = kept_response(request->req_id, kept_answer, keys);
+    if (!kept) return answer(server_error(kept.error()));
+    if (auto s =
+            services_.platform.audit.append(actor, entry->first, request->req_id, outcome, now);
+        !s) {
+      return answer(server_error(s.error()));
+    }
+    out.code = kept->first;
+    out.body = std::move(kept->second);
+    return out;
+  };
+  if (recalled->seen == service::Seen::kRetry)
+    return answer_kept(recalled->answer, "retry: answered as before");
 
-  Call call(
-      services_, options_, app->caller, *content, now,
-      options_.public_url.empty() ? std::string(public_url) : options_.public_url,
-      options_.verification_url.empty() ? std::string(public_url) : options_.verification_url);
+  Call call(services_, options_, app->caller, *content, now,
+            options_.public_url.empty() ? std::string(public_url) : options_.public_url,
+            options_.verification_url.empty() ? std::string(public_url) : options_.verification_url,
+            digest);
   Answer result = entry->second(call);
   std::string outcome =
       result ? std::string(call.verdict_code()) + " " + std::string(message_of(call.verdict_code()))
              : (result.error().code.empty() ? std::string(code::kUnknown) : result.error().code) +
                    " " + result.error().message;
+  // The answer as it will be sent; a failure of the server's own is not kept, so that a retry
+  // is done again.
+  bool server_failed = !result && (result.error().kind == ErrorKind::kInternal ||
+                                   result.error().code == code::kServer);
+  out.code =
+      result ? std::string(call.verdict_code())
+             : (result.error().code.empty() ? std::string(code::kUnknown) : result.error().code);
+  std::string msg = result ? message(call.verdict_code()) : result.error().message;
+  std::string data = result ? data_text(&*result) : "{}";
   // Every call an app was allowed to make is in the audit log; one whose row cannot be written is
-  // not answered as a success.
-  if (auto s = services_.platform.audit.append(actor, entry->first, request->req_id, outcome, now);
-      !s) {
-    return answer(server_error(s.error()));
+  // not answered as a success. The reqId is remembered in the same commit.
+  if (server_failed || recalled->seen == service::Seen::kRedo) {
+    if (auto s = services_.platform.audit.append(
+            actor, entry->first, request->req_id,
+            recalled->seen == service::Seen::kRedo ? outcome + " (retry, done again)" : outcome,
+            now);
+        !s) {
+      return answer(server_error(s.error()));
+    }
+  } else {
+    auto fresh = services_.platform.audit.append_with_nonce(
+        app->caller, nonce, now + options_.replay_window, entry->first, request->req_id, outcome,
+        now, {}, service::kept_request(digest, kept_text(out.code, msg, data)));
+    if (!fresh) return answer(server_error(fresh.error()));
+    if (!*fresh) {
+      // The same reqId was answered meanwhile, on this node or another: a retry racing this one
+      // gets the answer kept first (or its own, when none was kept); another request under it
+      // is a replay. Either way the call's work is in the audit log.
+      auto first =
+          service::recall(services_.platform.credentials, app->caller, nonce, digest, now, true);
+      if (!first) return answer(server_error(first.error()));
+      if (first->seen == service::Seen::kRetry)
+        return answer_kept(first->answer, outcome + " (raced a retry: answered as it was)");
+      if (auto s = services_.platform.audit.append(
+              actor, entry->first, request->req_id,
+              outcome + (first->seen == service::Seen::kReplay ? " (raced another request)"
+                                                               : " (raced a retry)"),
+              now);
+          !s) {
+        return answer(server_error(s.error()));
+      }
+      if (first->seen == service::Seen::kReplay)
+        return refuse({fail(code::kRejected, {"reqId重复（重放）"}), "replay"}, actor);
+    }
   }
   if (!result) return answer(result.error());
-  out.code = call.verdict_code();
-  std::string msg = call.verdict_code() == code::kSuccess ? message(code::kSuccess)
-                                                          : message(call.verdict_code());
-  out.body = response(req_id, out.code, msg, keys, &*result);
+  out.body = response_text(req_id, out.code, msg, keys, data);
   return out;
 }
 

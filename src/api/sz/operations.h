@@ -90,4 +90,10 @@ class Adapter {
 // The functions, in table 1's order.
 const std::vector<std::string>& function_names();
 
+// The identity of a request for retries (service/retries.h), and the request key under which
+// the documents it makes are archived: SM3 of the function and the bsign that covers its reqId
+// and content as sent, in hex. A request resent as it was is the same request; one whose
+// content was encrypted again (a new IV) is another, refused under a used reqId.
+std::string request_digest(std::string_view function, std::string_view bsign);
+
 }  // namespace eseal::api::sz
