@@ -107,4 +107,11 @@ expect 1 "$ESEAL" call sz genGetSealInfoList --app bad.toml --url "$url" --set s
 contains '"code": "T000034"'
 contains '"asign": "none"'
 
+# --retries sends the same request again while the server cannot be reached, saying so.
+expect 2 "$ESEAL" call sz genGetSealInfoList --app var/demo/sz.toml --url http://127.0.0.1:1 \
+  --set sealType=1 --retries 2
+contains "retrying the same request (1/2)"
+contains "retrying the same request (2/2)"
+contains "cannot reach 127.0.0.1:1"
+
 done_checks

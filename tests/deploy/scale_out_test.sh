@@ -4,7 +4,8 @@
 # PostgreSQL, every LD/T 01.4 example passes through nginx, and each node is stopped with
 # SIGTERM and started again in turn while clients keep sending requests, without one failing and
 # with the audit chain whole; then each is killed with SIGKILL under clients that retry what
-# fails, and every retried signature is answered with the one document its first attempt kept.
+# fails, and every retried signature is answered with the one document its first attempt kept
+# (LD/T under BIZNUMs, DB4403 resent under its reqId).
 # Usage: scale_out_test.sh ESEAL OPENSSL [WORKERS [ROUNDS]]: WORKERS clients (3) through ROUNDS
 # rolling restarts (1); scripts/scale-out runs the long form.
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -153,11 +154,27 @@ sign_until_done() {
   done
   echo "$n $retried" >"$WORK/signer-$1.result"
 }
+# Beside them a DB4403 client signs under its own orderIds with `eseal call sz --retries`, which
+# resends the same request (its reqId and bsign) when nginx answers 502: each orderId ends with
+# one document, whichever node answered the retry.
+sz_sign_until_done() {
+  local n=0
+  while [ ! -f "$WORK/stop-signers" ]; do
+    n=$((n + 1))
+    if ! sh var/demo/sz-requests/genCentralizedSignature.sh --url http://127.0.0.1:8080 \
+      --set "orderId=SZKILL-$n" --retries 10 >"kill/sz-$n.out" 2>&1; then
+      echo "SZKILL-$n: $(cat "kill/sz-$n.out")" >>"$WORK/signer-sz.gave-up"
+    fi
+  done
+  echo "$n" >"$WORK/signer-sz.result"
+}
 signers=()
 for w in $(seq "$WORKERS"); do
   sign_until_done "$w" &
   signers+=($!)
 done
+sz_sign_until_done &
+signers+=($!)
 sleep 2
 for port in "${PORTS[@]}"; do
   sleep 1
@@ -188,6 +205,13 @@ counts=$("$PSQL" "$ESEAL_STORE_URL" -Atc \
 checks=$((checks + 1))
 [ "$counts" = "$signed|$signed" ] ||
   fail "$signed BIZNUMs signed under SIGKILL, but documents (all|distinct BIZNUMs) are $counts"
+sz_signed=$(cat "$WORK/signer-sz.result")
+sz_counts=$("$PSQL" "$ESEAL_STORE_URL" -Atc \
+  "SELECT count(*), count(DISTINCT biznum) FROM documents WHERE biznum LIKE 'SZKILL-%'")
+checks=$((checks + 1))
+[ "$sz_counts" = "$sz_signed|$sz_signed" ] ||
+  fail "$sz_signed DB4403 orders signed under SIGKILL, but documents (all|distinct) are $sz_counts"
+sz_retried=$(grep -l "retrying the same request" kill/sz-*.out 2>/dev/null | wc -l)
 for first in kill/*.try1; do
   b=${first%.try1}
   for other in "$b".try*; do
@@ -196,7 +220,8 @@ for first in kill/*.try1; do
   done
 done
 echo "3 nodes killed with SIGKILL: $signed BIZNUMs signed by $WORKERS clients, $retried retried" \
-  "after a failed attempt, each with one document"
+  "after a failed attempt, each with one document; $sz_signed DB4403 orders, $sz_retried resent" \
+  "as they were, each with one document"
 
 expect 0 "$ESEAL" audit verify --data-dir var
 contains "OK audit chain"
