@@ -13,9 +13,9 @@ Result<Recalled> recall(Credentials& credentials, const Caller& caller, const st
   return Recalled{redo_safe ? Seen::kRedo : Seen::kReplay, {}};
 }
 
-KeptRequest kept_request(std::string digest, std::string answer) {
-  if (answer.size() > kKeptAnswerLimit) answer.clear();
-  return {std::move(digest), std::move(answer)};
+KeptRequest kept_request(std::string digest, std::string_view answer) {
+  if (answer.size() > kKeptAnswerLimit) return {std::move(digest), {}};
+  return {std::move(digest), std::string(answer)};
 }
 
 }  // namespace eseal::service

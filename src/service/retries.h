@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 #include "base/time.h"
@@ -40,7 +41,7 @@ Result<Recalled> recall(Credentials& credentials, const Caller& caller, const st
                         const std::string& digest, Time now, bool redo_safe);
 
 // What a call remembers with its nonce: `digest`, and `answer` when at most kKeptAnswerLimit
-// bytes.
-KeptRequest kept_request(std::string digest, std::string answer);
+// bytes (a larger one is not copied).
+KeptRequest kept_request(std::string digest, std::string_view answer);
 
 }  // namespace eseal::service

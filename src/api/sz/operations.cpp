@@ -1832,7 +1832,10 @@ Outcome Adapter::handle(std::string_view function, std::string body, Time now,
   } else {
     auto fresh = services_.platform.audit.append_with_nonce(
         app->caller, nonce, now + options_.replay_window, entry->first, request->req_id, outcome,
-        now, {}, service::kept_request(digest, kept_text(out.code, msg, data)));
+        now, {},
+        service::kept_request(digest, data.size() <= service::kKeptAnswerLimit
+                                          ? kept_text(out.code, msg, data)
+                                          : std::string()));
     if (!fresh) return answer(server_error(fresh.error()));
     if (!*fresh) {
       // The same reqId was answered meanwhile, on this node or another: a retry racing this one
