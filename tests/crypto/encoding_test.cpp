@@ -1,6 +1,9 @@
 #include "crypto/encoding.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <random>
 
 namespace eseal::crypto {
 namespace {
@@ -60,6 +63,40 @@ TEST(Base64, DecodesInPlaceAsItDecodesIntoANewBuffer) {
   }
   std::string bad = "Zg=a";
   EXPECT_FALSE(from_base64_in_place(bad).ok());
+}
+
+// The encoder agrees with OpenSSL's at every length; the decoder's four-at-a-time steps agree
+// with its one-character steps wherever whitespace, padding or a stray character falls.
+TEST(Base64, AgreesWithOpenSslAndWithItselfWhateverTheLayout) {
+  std::mt19937 random(20261206);
+  for (std::size_t length = 0; length <= 200; ++length) {
+    Bytes data(length);
+    for (auto& b : data) b = static_cast<std::uint8_t>(random());
+    std::string openssl((length + 2) / 3 * 4 + 1, '\0');
+    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(openssl.data()), data.data(),
+                                  static_cast<int>(length));
+    openssl.resize(static_cast<std::size_t>(written));
+    std::string encoded = to_base64(data);
+    ASSERT_EQ(encoded, openssl) << length;
+    // Whitespace at one place, then at several.
+    for (std::size_t at = 0; at <= encoded.size(); at += 1 + length / 16) {
+      std::string spaced = encoded;
+      spaced.insert(at, at % 2 ? "\r\n" : " ");
+      for (int i = 0; i < 3; ++i) spaced.insert(random() % (spaced.size() + 1), 1, '\t');
+      auto decoded = from_base64(spaced);
+      ASSERT_TRUE(decoded.ok()) << spaced;
+      EXPECT_EQ(*decoded, data) << spaced;
+      auto n = from_base64_in_place(spaced);
+      ASSERT_TRUE(n.ok()) << spaced;
+      EXPECT_EQ(Bytes(spaced.begin(), spaced.begin() + static_cast<std::ptrdiff_t>(*n)), data);
+    }
+    // A stray character anywhere is refused.
+    for (std::size_t at = 0; at < encoded.size(); at += 1 + length / 16) {
+      std::string stray = encoded;
+      stray[at] = '*';
+      EXPECT_FALSE(from_base64(stray).ok()) << stray;
+    }
+  }
 }
 
 }  // namespace
