@@ -16,6 +16,9 @@ Error failure(const std::string& what, const beast::error_code& ec) {
   return Error::io("http client: " + what + ": " + ec.message());
 }
 
+// How much one read may take of a response's body.
+constexpr std::size_t kReadSize = 256 * 1024;
+
 }  // namespace
 
 Result<HttpUrl> parse_http_url(std::string_view url, std::string_view default_target) {
@@ -81,6 +84,9 @@ struct HttpClient::Impl {
     run();
     if (ec) return failure("connect to " + host + ":" + port, ec);
     buffer.clear();
+    // Beast reads at most the buffer's free capacity at a time: room for large reads, or a
+    // signed document comes back a kilobyte per system call.
+    buffer.reserve(kReadSize);
     ++opened;
     if (!tls_context) {
       plain.emplace(std::move(stream));
