@@ -178,6 +178,25 @@ TEST(LdtEnvelope, AppendJsonWritesWhatRapidjsonWrites) {
   EXPECT_EQ(out, "{\"k\xEF\xBF\xBD\":\"v\xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
+// A character to escape at any offset around append_json_string's eight-byte steps, among bytes
+// at the edges of what the word test must pass (' ', '!', '#', '[', ']', 0x7F, 0x80, 0xFF).
+TEST(LdtEnvelope, AppendJsonStringEscapesAtEveryOffset) {
+  const std::string plain = " !#[]\x7F\xC2\x80\xF0\x9F\x98\x80 AZaz09+/=";
+  for (char special : {'"', '\\', '\n', '\x01', '\x1F'}) {
+    for (std::size_t at = 0; at <= 20; ++at) {
+      std::string text;
+      while (text.size() < 24) text += plain;
+      text.insert(at, 1, special);
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      std::string out;
+      api::append_json_string(out, text);
+      EXPECT_EQ(out, std::string(buffer.GetString(), buffer.GetSize())) << at;
+    }
+  }
+}
+
 TEST(LdtEnvelope, HmacIsSm3HmacOverCtimeRandomSyscode) {
   Bytes key = to_bytes("0123456789abcdef");
   std::string expected = crypto::to_base64(
