@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace eseal::api::ldt;
-  std::string_view body(reinterpret_cast<const char*>(data), size);
+  std::string body(reinterpret_cast<const char*>(data), size);
   Header seen;
   auto request = parse_request(body, 32, &seen);
   if (!request) {

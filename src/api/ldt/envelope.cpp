@@ -63,8 +63,9 @@ std::string envelope(std::initializer_list<std::pair<const char*, std::string>> 
 
 }  // namespace
 
-Result<Request> parse_request(std::string_view body, unsigned max_depth, Header* seen) {
-  auto parsed = parse_json(body, {max_depth});
+Result<Request> parse_request(std::string body, unsigned max_depth, Header* seen) {
+  auto text = std::make_unique<std::string>(std::move(body));
+  auto parsed = parse_json_in_place(*text, {max_depth});
   if (!parsed) return Error::invalid_input(describe_zh(parsed.error));
   rapidjson::Document& document = *parsed.document;
   if (!document.IsObject()) return Error::invalid_input("报文不是合法的JSON");
@@ -110,6 +111,7 @@ Result<Request> parse_request(std::string_view body, unsigned max_depth, Header*
     document.AddMember("message_content", Value(rapidjson::kObjectType), document.GetAllocator());
     content = &document.MemberEnd()[-1].value;
   }
+  out.text = std::move(text);
   out.document = std::move(parsed.document);
   out.content = content;
   return out;

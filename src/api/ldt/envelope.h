@@ -25,6 +25,8 @@ struct Header {
 
 struct Request {
   Header header;
+  // The body, parsed in place: the document's strings point into it.
+  std::unique_ptr<std::string> text;
   // The whole body as parsed (depth-limited, no duplicate keys: api/json.h).
   std::unique_ptr<rapidjson::Document> document;
   // message_content inside `document`, as sent: at the top level or, as appendix A examples 17,
@@ -37,9 +39,9 @@ struct Request {
 // deeper than `max_depth`, has two equal keys in an object (after trimming; the header's
 // `businesstype` aliases count as one key), two message_content, or lacks message_header or one
 // of its fields. `seen` receives what could be read of the header even when the request is
-// refused, so that a refusal can name the caller's businesstype and syscode.
-Result<Request> parse_request(std::string_view body, unsigned max_depth = 32,
-                              Header* seen = nullptr);
+// refused, so that a refusal can name the caller's businesstype and syscode. `body` is parsed
+// in place (api::parse_json_in_place) and kept in the request: a large one is not copied.
+Result<Request> parse_request(std::string body, unsigned max_depth = 32, Header* seen = nullptr);
 
 // Trims the content's keys and string values at every depth, in place (no copy of `data`).
 void trim_content(Request& request);

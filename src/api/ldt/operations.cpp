@@ -620,10 +620,10 @@ std::uint64_t body_limit(const Options& options) {
   return (options.max_file_size + 2) / 3 * 4 + (std::uint64_t{2} << 20);
 }
 
-Outcome Adapter::handle(std::string_view body, Time now, std::string_view origin) {
+Outcome Adapter::handle(std::string body, Time now, std::string_view origin) {
   Outcome out;
   Header seen;
-  auto request = parse_request(body, options_.max_json_depth, &seen);
+  auto request = parse_request(std::move(body), options_.max_json_depth, &seen);
   out.operation = seen.businesstype;
   auto fail = [&](const std::string& info) {
     out.body = response(seen.businesstype, seen.syscode, false, info);

@@ -61,7 +61,7 @@ class Adapter {
       : platform_(platform), options_(options), filing_(filing) {}
   // `origin`: where the request reached the server (api::request_origin), for the addresses
   // of verification codes when no public_url is configured.
-  Outcome handle(std::string_view body, Time now, std::string_view origin = {});
+  Outcome handle(std::string body, Time now, std::string_view origin = {});
   const Options& options() const { return options_; }
 
  private:

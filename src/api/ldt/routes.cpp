@@ -13,8 +13,9 @@ void add_routes(api::Server& server, Adapter& adapter) {
   };
   server.route(
       "POST", "/seal/v1/electricSeal",
-      [&adapter](const api::Request& request) {
-        Outcome out = adapter.handle(request.body, now_utc(), api::request_origin(request));
+      [&adapter](api::Request& request) {
+        Outcome out =
+            adapter.handle(std::move(request.body), now_utc(), api::request_origin(request));
         api::Response response = api::Response::json(200, std::move(out.body));
         response.log_fields = {
             {"app", out.app}, {"operation", out.operation}, {"errorCode", out.success ? "1" : "0"}};
