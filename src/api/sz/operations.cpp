@@ -1633,15 +1633,15 @@ std::string kept_text(std::string_view code, std::string_view msg, std::string_v
 Result<std::pair<std::string, std::string>> kept_response(std::string_view req_id,
                                                           std::string_view kept, const Keys& keys) {
   auto parsed = parse_json(kept, {.max_depth = 64});
-  if (!parsed || !parsed.document->IsObject() || !(*parsed.document)["code"].IsString() ||
-      !(*parsed.document)["msg"].IsString() || !parsed.document->HasMember("data")) {
-    return Error::internal("a kept answer is not one: " + describe(parsed.error));
+  const Value* code = parsed ? member(*parsed.document, "code") : nullptr;
+  const Value* msg = parsed ? member(*parsed.document, "msg") : nullptr;
+  const Value* data = parsed ? member(*parsed.document, "data") : nullptr;
+  if (!code || !code->IsString() || !msg || !msg->IsString() || !data) {
+    return Error::internal("a kept answer is not one: " +
+                           (parsed ? std::string(kept.substr(0, 64)) : describe(parsed.error)));
   }
-  const Value& d = *parsed.document;
-  std::string code(d["code"].GetString(), d["code"].GetStringLength());
-  std::string body =
-      response(req_id, code, {d["msg"].GetString(), d["msg"].GetStringLength()}, keys, &d["data"]);
-  return std::pair{std::move(code), std::move(body)};
+  std::string body = response(req_id, json_view(*code), json_view(*msg), keys, data);
+  return std::pair{std::string(json_view(*code)), std::move(body)};
 }
 
 // A refusal of the envelope: its code and message, and a short fixed reason for the audit log.
