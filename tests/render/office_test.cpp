@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/file.h"
 #include "support/process.h"
@@ -57,13 +58,22 @@ std::string pdf_text(const Bytes& pdf) {
   return result.output;
 }
 
-// Processes whose command line mentions `needle` (our work folders), from /proc.
-int processes_mentioning(const std::string& needle) {
-  int count = 0;
+// The command lines of the processes running now, from /proc. A process may end while it is
+// read; its read then fails (ESRCH) and it is left out.
+std::vector<std::string> command_lines() {
+  std::vector<std::string> out;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    auto cmdline = read_file(entry.path() / "cmdline");
+    if (cmdline.ok()) out.emplace_back(cmdline->begin(), cmdline->end());
+  }
+  return out;
+}
+
+// Processes whose command line mentions `needle` (our work folders).
+int processes_mentioning(const std::string& needle) {
+  int count = 0;
+  for (const auto& cmdline : command_lines()) {
     if (cmdline.find(needle) != std::string::npos) ++count;
   }
   return count;
@@ -74,10 +84,7 @@ int processes_mentioning(const std::string& needle) {
 // it (its launcher script, oosplash and soffice.bin all carry the profile's path).
 std::set<std::string> conversions_running(const std::string& prefix) {
   std::set<std::string> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+  for (const auto& cmdline : command_lines()) {
     auto at = cmdline.find(prefix);
     if (at == std::string::npos) continue;
     auto end = cmdline.find('/', at + prefix.size());
