@@ -4,10 +4,14 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
+#include <array>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "crypto/digest.h"
 #include "crypto/openssl.h"
+#include "crypto/sm2_curve.h"
 
 namespace eseal::crypto {
 namespace {
@@ -78,6 +82,64 @@ Status check_user_id(std::string_view user_id) {
   return ok_status();
 }
 
+// eseal's own arithmetic for an OpenSSL key (crypto/sm2_curve.h), made on first use and kept
+// with the key (OpenSSL's ex_data), so that it lives and dies with it.
+struct OwnArithmetic {
+  std::optional<sm2_curve::SigningKey> signing;
+  std::optional<sm2_curve::VerifyingKey> verifying;
+};
+
+void free_own_arithmetic(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<OwnArithmetic*>(ptr);
+}
+
+std::mutex own_arithmetic_mutex;
+
+// The key's own arithmetic for signing (`signing`) or verifying; empty where the key cannot have
+// it (a private key OpenSSL does not show, as a device's), and then OpenSSL does the work.
+OwnArithmetic own_arithmetic(EVP_PKEY* key, bool signing) {
+  static const int index =
+      EVP_PKEY_get_ex_new_index(0, nullptr, nullptr, nullptr, free_own_arithmetic);
+  std::lock_guard lock(own_arithmetic_mutex);
+  auto* own = static_cast<OwnArithmetic*>(EVP_PKEY_get_ex_data(key, index));
+  if (!own) {
+    own = new OwnArithmetic;
+    if (EVP_PKEY_set_ex_data(key, index, own) != 1) {
+      delete own;
+      ossl::drain_errors();
+      return {};
+    }
+  }
+  if (!own->verifying) {
+    std::uint8_t point[kSm2PointSize];
+    std::size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
+                                        sizeof point, &len) == 1) {
+      own->verifying = sm2_curve::VerifyingKey::from_point(ByteView(point, len));
+    }
+    ossl::drain_errors();
+  }
+  if (signing && !own->signing) {
+    BIGNUM* d = nullptr;
+    if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1) {
+      SecureBytes scalar(kSm2ScalarSize);
+      BN_bn2binpad(d, scalar.data(), static_cast<int>(scalar.size()));
+      own->signing = sm2_curve::SigningKey::from_scalar(ByteView(scalar.data(), scalar.size()));
+    }
+    BN_clear_free(d);
+    ossl::drain_errors();
+  }
+  return *own;
+}
+
+// OpenSSL or eseal's own arithmetic: the build decides (ESEAL_OPENSSL_SM2).
+constexpr bool kOwnArithmetic =
+#ifdef ESEAL_OPENSSL_SM2
+    false;
+#else
+    true;
+#endif
+
 }  // namespace
 
 namespace ossl {
@@ -105,19 +167,6 @@ Result<MdCtxPtr> sm3_with_sm2_context(EVP_PKEY* key, std::string_view user_id, b
 }
 
 }  // namespace ossl
-
-namespace {
-
-Status verify_der(EVP_PKEY* key, ByteView message, ByteView der, std::string_view user_id) {
-  auto ctx = ossl::sm3_with_sm2_context(key, user_id, false);
-  if (!ctx) return ctx.error();
-  int rc = EVP_DigestVerify(ctx->get(), der.data(), der.size(), message.data(), message.size());
-  ossl::drain_errors();
-  if (rc != 1) return Error::verification_failed("SM2 signature does not verify");
-  return ok_status();
-}
-
-}  // namespace
 
 Result<Sm2PublicKey> Sm2PublicKey::from_point(ByteView point) {
   auto encoded = canonical_point(point);
@@ -264,16 +313,28 @@ SecureBytes Sm2PrivateKey::scalar() const {
   return out;
 }
 
+// a, b, xG and yG of sm2p256v1, as Z hashes them: read once from OpenSSL's curve.
+const std::array<std::uint8_t, 128>& curve_for_z() {
+  static const std::array<std::uint8_t, 128> fields = [] {
+    std::array<std::uint8_t, 128> out{};
+    auto group = ossl::sm2_group();
+    ossl::BnPtr a(BN_new()), b(BN_new()), xg(BN_new()), yg(BN_new());
+    if (a && b && xg && yg && EC_GROUP_get_curve(group.get(), nullptr, a.get(), b.get(), nullptr) &&
+        EC_POINT_get_affine_coordinates(group.get(), EC_GROUP_get0_generator(group.get()), xg.get(),
+                                        yg.get(), nullptr)) {
+      int at = 0;
+      for (const BIGNUM* v : {a.get(), b.get(), xg.get(), yg.get()}) {
+        BN_bn2binpad(v, out.data() + at, 32);
+        at += 32;
+      }
+    }
+    return out;
+  }();
+  return fields;
+}
+
 Result<Bytes> sm2_z_value(const Sm2PublicKey& key, std::string_view user_id) {
   if (auto s = check_user_id(user_id); !s) return s.error();
-  auto group = ossl::sm2_group();
-  ossl::BnPtr a(BN_new()), b(BN_new()), xg(BN_new()), yg(BN_new());
-  if (!a || !b || !xg || !yg ||
-      EC_GROUP_get_curve(group.get(), nullptr, a.get(), b.get(), nullptr) != 1 ||
-      EC_POINT_get_affine_coordinates(group.get(), EC_GROUP_get0_generator(group.get()), xg.get(),
-                                      yg.get(), nullptr) != 1) {
-    return ossl::failure("cannot read the SM2 curve parameters");
-  }
   Bytes point = key.point();
   if (point.size() != kSm2PointSize) return Error::internal("cannot encode the SM2 public key");
 
@@ -283,11 +344,7 @@ Result<Bytes> sm2_z_value(const Sm2PublicKey& key, std::string_view user_id) {
                                 static_cast<std::uint8_t>(bits)};
   h.update(entl);
   h.update(as_bytes(user_id));
-  for (const BIGNUM* v : {a.get(), b.get(), xg.get(), yg.get()}) {
-    std::uint8_t field[32];
-    BN_bn2binpad(v, field, sizeof field);
-    h.update(field);
-  }
+  h.update(curve_for_z());
   h.update(ByteView(point).subspan(1));
   return h.finish();
 }
@@ -303,24 +360,22 @@ Result<Bytes> sm2_signing_digest(const Sm2PublicKey& key, ByteView message,
 }
 
 Result<Bytes> sm2_sign(const Sm2PrivateKey& key, ByteView message, std::string_view user_id) {
-  auto ctx = ossl::sm3_with_sm2_context(key.native(), user_id, true);
-  if (!ctx) return ctx.error();
-  std::size_t len = 0;
-  if (EVP_DigestSign(ctx->get(), nullptr, &len, message.data(), message.size()) != 1) {
-    return ossl::failure("SM2 signing failed");
-  }
-  Bytes sig(len);
-  if (EVP_DigestSign(ctx->get(), sig.data(), &len, message.data(), message.size()) != 1) {
-    return ossl::failure("SM2 signing failed");
-  }
-  sig.resize(len);
-  return sig;
+  auto e = sm2_signing_digest(key.public_key(), message, user_id);
+  if (!e) return e;
+  return sm2_sign_digest(key, *e);
 }
 
 Result<Bytes> sm2_sign_digest(const Sm2PrivateKey& key, ByteView digest) {
   if (digest.size() != 32) {
     return Error::invalid_input("SM2 digest must be 32 bytes (SM3(Z||M)), got " +
                                 std::to_string(digest.size()));
+  }
+  if (kOwnArithmetic) {
+    if (auto own = own_arithmetic(key.native(), true); own.signing) {
+      auto raw = own.signing->sign(digest);
+      if (!raw) return raw.error();
+      return sm2_signature_raw_to_der(*raw);
+    }
   }
   ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.native(), nullptr));
   std::size_t len = 0;
@@ -338,9 +393,9 @@ Result<Bytes> sm2_sign_digest(const Sm2PrivateKey& key, ByteView digest) {
 
 Status sm2_verify(const Sm2PublicKey& key, ByteView message, ByteView signature,
                   std::string_view user_id) {
-  auto der = sm2_signature_to_der(signature);
-  if (!der) return der.error();
-  return verify_der(key.native(), message, *der, user_id);
+  auto e = sm2_signing_digest(key, message, user_id);
+  if (!e) return e.error();
+  return sm2_verify_digest(key, *e, signature);
 }
 
 Status sm2_verify_digest(const Sm2PublicKey& key, ByteView digest, ByteView signature) {
@@ -350,11 +405,21 @@ Status sm2_verify_digest(const Sm2PublicKey& key, ByteView digest, ByteView sign
   }
   auto der = sm2_signature_to_der(signature);
   if (!der) return der.error();
-  ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.native(), nullptr));
-  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) return ossl::failure("SM2 verify init failed");
-  int rc = EVP_PKEY_verify(ctx.get(), der->data(), der->size(), digest.data(), digest.size());
-  ossl::drain_errors();
-  if (rc != 1) return Error::verification_failed("SM2 signature does not verify");
+  bool valid;
+  if (auto own = kOwnArithmetic ? own_arithmetic(key.native(), false) : OwnArithmetic{};
+      own.verifying) {
+    auto raw = sm2_signature_der_to_raw(*der);
+    if (!raw) return raw.error();
+    valid = own.verifying->verify(digest, ByteView(*raw).first(32), ByteView(*raw).subspan(32));
+  } else {
+    ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.native(), nullptr));
+    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) {
+      return ossl::failure("SM2 verify init failed");
+    }
+    valid = EVP_PKEY_verify(ctx.get(), der->data(), der->size(), digest.data(), digest.size()) == 1;
+    ossl::drain_errors();
+  }
+  if (!valid) return Error::verification_failed("SM2 signature does not verify");
   return ok_status();
 }
 
