@@ -26,8 +26,10 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::string key = name.substr(0, cut) + "_" + reference_ + name.substr(cut + 6);
       auto reference = times_.find(key);
       if (reference == times_.end() || reference->second == 0) continue;
-      std::cout << "ratio " << name.substr(3) << " / " << reference_ << " = "
-                << time / reference->second << "\n";
+      const double ratio = time / reference->second;
+      std::cout << "ratio " << name.substr(3) << " / " << reference_ << " = " << ratio;
+      if (ratio < 1) std::cout << " (" << 1 / ratio << " times as fast)";
+      std::cout << "\n";
     }
   }
 

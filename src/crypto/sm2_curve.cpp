@@ -1,6 +1,7 @@
 #include "crypto/sm2_curve.h"
 
 #include <openssl/crypto.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "crypto/random.h"
+#include "crypto/secure_buffer.h"
 
 namespace eseal::crypto::sm2_curve {
 namespace {
@@ -590,40 +592,131 @@ std::optional<SigningKey> SigningKey::from_scalar(ByteView d) {
   return SigningKey(std::move(secret));
 }
 
-std::optional<Signature> SigningKey::sign_with(ByteView e, ByteView k) const {
-  if (e.size() != 32 || k.size() != 32) return std::nullopt;
-  Limbs nonce = from_bytes(k.data());
-  u64 degenerate = 0;
-  Jacobian point = mul_base_ct(nonce, degenerate);
-  const u64 usable = in_scalar_range(nonce) & ((degenerate & 1) ^ 1);
-  // x1 mod n, then r = (e + x1) mod n; x1 < p < 2n and e < 2^256 < 2n.
-  const Limbs x1 = reduce_once(from_mont<kP>(affine_of(point).x), kN.m);
-  const Limbs r = mod_add(reduce_once(from_bytes(e.data()), kN.m), x1, kN.m);
+// A nonce k in [1, n-1] and x1 = x(kG) mod n.
+struct detail::Nonce {
+  Limbs k;
+  Limbs x1;
+};
+
+namespace {
+
+using detail::Nonce;
+
+// x(P) mod n for each point, with one inversion for all of them.
+void set_x1(const std::vector<Jacobian>& points, Nonce* out) {
+  std::vector<Limbs> prefix(points.size());
+  Limbs running = kP.one;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    prefix[i] = running;
+    running = fmul(running, points[i].z);
+  }
+  Limbs inverse = finv(running);
+  for (std::size_t i = points.size(); i-- > 0;) {
+    const Limbs z_inverse = fmul(inverse, prefix[i]);
+    inverse = fmul(inverse, points[i].z);
+    out[i].x1 = reduce_once(from_mont<kP>(fmul(points[i].x, fsqr(z_inverse))), kN.m);
+  }
+}
+
+// Nonces made ahead, kNonceBatch at a time so that one inversion serves them all; each is taken
+// once and wiped as it is. The pool is dropped in a child process: a forked copy must never
+// sign with its parent's nonces.
+class NoncePool {
+ public:
+  Result<Nonce> take() {
+    std::unique_lock lock(mutex_);
+    if (owner_ != ::getpid()) {
+      wipe(ready_.data(), ready_.size() * sizeof(Nonce));
+      ready_.clear();
+      owner_ = ::getpid();
+    }
+    if (ready_.empty()) {
+      lock.unlock();
+      auto batch = make_batch();
+      if (!batch) return batch.error();
+      lock.lock();
+      ready_.insert(ready_.end(), batch->begin(), batch->end());
+      wipe(batch->data(), batch->size() * sizeof(Nonce));
+    }
+    Nonce out = ready_.back();
+    wipe(&ready_.back(), sizeof(Nonce));
+    ready_.pop_back();
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kNonceBatch = 32;
+  using Nonces = std::vector<Nonce, WipingAllocator<Nonce>>;
+
+  static Result<Nonces> make_batch() {
+    Nonces batch(kNonceBatch);
+    std::vector<Jacobian> points(kNonceBatch);
+    for (std::size_t i = 0; i < kNonceBatch; ++i) {
+      for (;;) {
+        std::array<std::uint8_t, 32> bytes;
+        if (Status s = fill_random(bytes); !s) return s.error();
+        batch[i].k = from_bytes(bytes.data());
+        wipe(bytes.data(), bytes.size());
+        u64 degenerate = 0;
+        points[i] = mul_base_ct(batch[i].k, degenerate);
+        if (in_scalar_range(batch[i].k) & ((degenerate & 1) ^ 1)) break;
+      }
+    }
+    set_x1(points, batch.data());
+    wipe(points.data(), points.size() * sizeof(Jacobian));
+    return batch;
+  }
+
+  std::mutex mutex_;
+  Nonces ready_;
+  pid_t owner_ = 0;
+};
+
+}  // namespace
+
+std::optional<Signature> SigningKey::sign(ByteView e, const Nonce& nonce) const {
+  // r = (e + x1) mod n; e < 2^256 < 2n.
+  const Limbs r = mod_add(reduce_once(from_bytes(e.data()), kN.m), nonce.x1, kN.m);
   // s = (1 + d)^-1 (k - r d) mod n.
-  const Limbs k_mont = to_mont<kN>(nonce);
+  Limbs k_mont = to_mont<kN>(nonce.k);
   const Limbs r_mont = to_mont<kN>(r);
   const Limbs s =
       from_mont<kN>(nmul(secret_->d1_inverse, mod_sub(k_mont, nmul(r_mont, secret_->d), kN.m)));
   // r + k = n would make s = (1 + d)^-1 (k + k d) = k: it would give k away.
-  const Limbs r_plus_k = mod_add(r, reduce_once(nonce, kN.m), kN.m);
-  const u64 refused =
-      (usable ^ 1) | limbs_zero_bit(r) | limbs_zero_bit(r_plus_k) | limbs_zero_bit(s);
+  const Limbs r_plus_k = mod_add(r, nonce.k, kN.m);
+  const u64 refused = limbs_zero_bit(r) | limbs_zero_bit(r_plus_k) | limbs_zero_bit(s);
+  wipe(&k_mont, sizeof k_mont);
+  if (refused) return std::nullopt;
   Signature out;
   to_bytes(r, out.data());
   to_bytes(s, out.data() + 32);
+  return out;
+}
+
+std::optional<Signature> SigningKey::sign_with(ByteView e, ByteView k) const {
+  if (e.size() != 32 || k.size() != 32) return std::nullopt;
+  std::vector<Jacobian> point(1);
+  Nonce nonce{from_bytes(k.data()), {}};
+  u64 degenerate = 0;
+  point[0] = mul_base_ct(nonce.k, degenerate);
+  std::optional<Signature> out;
+  if (in_scalar_range(nonce.k) & ((degenerate & 1) ^ 1)) {
+    set_x1(point, &nonce);
+    out = sign(e, nonce);
+  }
   wipe(&nonce, sizeof nonce);
-  wipe(&point, sizeof point);
-  if (refused) return std::nullopt;
+  wipe(point.data(), sizeof(Jacobian));
   return out;
 }
 
 Result<Signature> SigningKey::sign(ByteView e) const {
   if (e.size() != 32) return Error::invalid_input("SM2 digest must be 32 bytes");
-  std::array<std::uint8_t, 32> k;
+  static NoncePool pool;
   for (;;) {
-    if (Status s = fill_random(k); !s) return s.error();
-    auto signature = sign_with(e, k);
-    wipe(k.data(), k.size());
+    auto nonce = pool.take();
+    if (!nonce) return nonce.error();
+    auto signature = sign(e, *nonce);
+    wipe(&*nonce, sizeof(Nonce));
     if (signature) return *signature;
   }
 }

@@ -19,6 +19,10 @@ namespace eseal::crypto::sm2_curve {
 using Signature = std::array<std::uint8_t, 64>;    // r || s, big-endian
 using Coordinates = std::array<std::uint8_t, 64>;  // x || y, big-endian
 
+namespace detail {
+struct Nonce;
+}
+
 // A private key ready to sign: d and (1 + d)^-1 mod n, kept in memory that is wiped when the
 // key goes away.
 class SigningKey {
@@ -26,13 +30,17 @@ class SigningKey {
   // d as 32 big-endian bytes, in [1, n-2] (GB/T 32918.1 §6.1); nullopt otherwise.
   static std::optional<SigningKey> from_scalar(ByteView d);
 
-  // Signs e = SM3(Z || M) (32 bytes) with a fresh k from the CSPRNG.
+  // Signs e = SM3(Z || M) (32 bytes) with a fresh k from the CSPRNG. The k are made ahead in
+  // batches (one inversion serves a batch) and each is used once.
   Result<Signature> sign(ByteView e) const;
   // Signs e with the given k (32 bytes): the published examples fix k. nullopt when this k gives
   // no signature (r = 0, r + k = n or s = 0), which a caller meets with another k.
   std::optional<Signature> sign_with(ByteView e, ByteView k) const;
 
  private:
+  // Signs e with a nonce made beforehand: k and x(kG) mod n.
+  std::optional<Signature> sign(ByteView e, const detail::Nonce& nonce) const;
+
   struct Secret;
   explicit SigningKey(std::shared_ptr<const Secret> secret) : secret_(std::move(secret)) {}
   std::shared_ptr<const Secret> secret_;
