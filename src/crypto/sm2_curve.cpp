@@ -2,10 +2,14 @@
 
 #include <openssl/crypto.h>
 #include <unistd.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include <algorithm>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -40,20 +44,44 @@ constexpr Limbs select(u64 mask, const Limbs& if_set, const Limbs& otherwise) {
 
 // ---- Arithmetic modulo an odd 256-bit m with the top bit set ---------------------------------
 
+// out = a + b + carry (carry 0 or 1); returns the carry out. On x86-64 the compiler's intrinsic
+// keeps the chain in the carry flag, which GCC does not manage from 128-bit additions.
+constexpr unsigned char add_carry(unsigned char carry, u64 a, u64 b, u64& out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long sum;
+    carry = _addcarry_u64(carry, a, b, &sum);
+    out = sum;
+    return carry;
+  }
+#endif
+  const u128 sum = static_cast<u128>(a) + b + carry;
+  out = static_cast<u64>(sum);
+  return static_cast<unsigned char>(sum >> 64);
+}
+
+constexpr unsigned char sub_borrow(unsigned char borrow, u64 a, u64 b, u64& out) {
+#if defined(__x86_64__)
+  if (!std::is_constant_evaluated()) {
+    unsigned long long difference;
+    borrow = _subborrow_u64(borrow, a, b, &difference);
+    out = difference;
+    return borrow;
+  }
+#endif
+  const u128 difference = static_cast<u128>(a) - b - borrow;
+  out = static_cast<u64>(difference);
+  return static_cast<unsigned char>((difference >> 64) & 1);
+}
+
 // a + b mod m, for a, b < m.
 constexpr Limbs mod_add(const Limbs& a, const Limbs& b, const Limbs& m) {
   Limbs sum{}, diff{};
-  u64 carry = 0, borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 t = static_cast<u128>(a[i]) + b[i] + carry;
-    sum[i] = static_cast<u64>(t);
-    carry = static_cast<u64>(t >> 64);
-  }
-  for (int i = 0; i < 4; ++i) {
-    u128 t = static_cast<u128>(sum[i]) - m[i] - borrow;
-    diff[i] = static_cast<u64>(t);
-    borrow = static_cast<u64>(t >> 64) & 1;
-  }
+  unsigned char carry = 0, borrow = 0;
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) carry = add_carry(carry, a[i], b[i], sum[i]);
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) borrow = sub_borrow(borrow, sum[i], m[i], diff[i]);
   // The sum stays when it is below m: no carry out of it, and m could not be taken from it.
   return select(mask_of(borrow & (carry ^ 1)), sum, diff);
 }
@@ -61,30 +89,21 @@ constexpr Limbs mod_add(const Limbs& a, const Limbs& b, const Limbs& m) {
 // a - b mod m, for a, b < m.
 constexpr Limbs mod_sub(const Limbs& a, const Limbs& b, const Limbs& m) {
   Limbs d{};
-  u64 borrow = 0, carry = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 t = static_cast<u128>(a[i]) - b[i] - borrow;
-    d[i] = static_cast<u64>(t);
-    borrow = static_cast<u64>(t >> 64) & 1;
-  }
+  unsigned char borrow = 0, carry = 0;
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) borrow = sub_borrow(borrow, a[i], b[i], d[i]);
   const u64 add = mask_of(borrow);
-  for (int i = 0; i < 4; ++i) {
-    u128 t = static_cast<u128>(d[i]) + (m[i] & add) + carry;
-    d[i] = static_cast<u64>(t);
-    carry = static_cast<u64>(t >> 64);
-  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) carry = add_carry(carry, d[i], m[i] & add, d[i]);
   return d;
 }
 
 // a mod m for a < 2m.
 constexpr Limbs reduce_once(const Limbs& a, const Limbs& m) {
   Limbs d{};
-  u64 borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 t = static_cast<u128>(a[i]) - m[i] - borrow;
-    d[i] = static_cast<u64>(t);
-    borrow = static_cast<u64>(t >> 64) & 1;
-  }
+  unsigned char borrow = 0;
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) borrow = sub_borrow(borrow, a[i], m[i], d[i]);
   return select(mask_of(borrow), a, d);
 }
 
@@ -108,44 +127,52 @@ constexpr Modulus make_modulus(const Limbs& m) {
   return out;
 }
 
+// t[0..5] += x * y[0..3], t[5] taking the carries out of t[4].
+inline void multiply_add(u64 (&t)[6], u64 x, const Limbs& y) {
+  u64 low[4], high[4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) {
+    const u128 product = static_cast<u128>(x) * y[j];
+    low[j] = static_cast<u64>(product);
+    high[j] = static_cast<u64>(product >> 64);
+  }
+  unsigned char c = add_carry(0, t[0], low[0], t[0]);
+  c = add_carry(c, t[1], low[1], t[1]);
+  c = add_carry(c, t[2], low[2], t[2]);
+  c = add_carry(c, t[3], low[3], t[3]);
+  c = add_carry(c, t[4], 0, t[4]);
+  t[5] += c;
+  c = add_carry(0, t[1], high[0], t[1]);
+  c = add_carry(c, t[2], high[1], t[2]);
+  c = add_carry(c, t[3], high[2], t[3]);
+  c = add_carry(c, t[4], high[3], t[4]);
+  t[5] += c;
+}
+
 // a * b * R^-1 mod m (coarsely integrated Montgomery multiplication), for a, b < m.
 template <const Modulus& M>
 inline Limbs mont_mul(const Limbs& a, const Limbs& b) {
-  u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
+  u64 t[6] = {0, 0, 0, 0, 0, 0};
+#pragma GCC unroll 4
   for (int i = 0; i < 4; ++i) {
-    u128 c = static_cast<u128>(a[0]) * b[i] + t0;
-    t0 = static_cast<u64>(c);
-    c = (c >> 64) + static_cast<u128>(a[1]) * b[i] + t1;
-    t1 = static_cast<u64>(c);
-    c = (c >> 64) + static_cast<u128>(a[2]) * b[i] + t2;
-    t2 = static_cast<u64>(c);
-    c = (c >> 64) + static_cast<u128>(a[3]) * b[i] + t3;
-    t3 = static_cast<u64>(c);
-    c = (c >> 64) + t4;
-    t4 = static_cast<u64>(c);
-    const u64 t5 = static_cast<u64>(c >> 64);
-    const u64 q = t0 * M.m0_inverse;
-    c = (static_cast<u128>(q) * M.m[0] + t0) >> 64;
-    c += static_cast<u128>(q) * M.m[1] + t1;
-    t0 = static_cast<u64>(c);
-    c = (c >> 64) + static_cast<u128>(q) * M.m[2] + t2;
-    t1 = static_cast<u64>(c);
-    c = (c >> 64) + static_cast<u128>(q) * M.m[3] + t3;
-    t2 = static_cast<u64>(c);
-    c = (c >> 64) + t4;
-    t3 = static_cast<u64>(c);
-    t4 = t5 + static_cast<u64>(c >> 64);
+    multiply_add(t, b[i], a);
+    // Adding q m makes t[0] zero; then one limb down.
+    multiply_add(t, t[0] * M.m0_inverse, M.m);
+    t[0] = t[1];
+    t[1] = t[2];
+    t[2] = t[3];
+    t[3] = t[4];
+    t[4] = t[5];
+    t[5] = 0;
   }
-  // t < 2m: take m away unless that borrows beyond t4.
-  const Limbs t{t0, t1, t2, t3};
+  // t < 2m: take m away unless that borrows beyond t[4].
+  const Limbs kept{t[0], t[1], t[2], t[3]};
   Limbs d{};
-  u64 borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    u128 x = static_cast<u128>(t[i]) - M.m[i] - borrow;
-    d[i] = static_cast<u64>(x);
-    borrow = static_cast<u64>(x >> 64) & 1;
-  }
-  return select(mask_of(borrow & (t4 ^ 1)), t, d);
+  unsigned char borrow = sub_borrow(0, t[0], M.m[0], d[0]);
+  borrow = sub_borrow(borrow, t[1], M.m[1], d[1]);
+  borrow = sub_borrow(borrow, t[2], M.m[2], d[2]);
+  borrow = sub_borrow(borrow, t[3], M.m[3], d[3]);
+  return select(mask_of(borrow & (t[4] ^ 1)), kept, d);
 }
 
 // The SM2 prime p and group order n (GB/T 32918.5).
