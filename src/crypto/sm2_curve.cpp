@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -767,15 +768,18 @@ class NoncePool {
   static Result<Nonces> make_batch() {
     Nonces batch(kNonceBatch);
     std::vector<Jacobian> points(kNonceBatch);
+    // The random bytes for the whole batch at once; a k refused (k >= n, or a degenerate sum:
+    // both about 2^-32 likely) is drawn again alone.
+    SecureBytes bytes(32 * kNonceBatch);
+    if (Status s = fill_random(bytes); !s) return s.error();
     for (std::size_t i = 0; i < kNonceBatch; ++i) {
+      std::uint8_t* drawn = bytes.data() + 32 * i;
       for (;;) {
-        std::array<std::uint8_t, 32> bytes;
-        if (Status s = fill_random(bytes); !s) return s.error();
-        batch[i].k = from_bytes(bytes.data());
-        wipe(bytes.data(), bytes.size());
+        batch[i].k = from_bytes(drawn);
         u64 degenerate = 0;
         points[i] = mul_base_ct(batch[i].k, degenerate);
         if (in_scalar_range(batch[i].k) & ((degenerate & 1) ^ 1)) break;
+        if (Status s = fill_random(std::span(drawn, 32)); !s) return s.error();
       }
     }
     set_x1(points, batch.data());

@@ -8,6 +8,8 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <string>
@@ -265,6 +267,34 @@ TEST(Sm2Curve, OutOfRangeSignaturesAreRefused) {
   Bytes complement(32);
   BN_bn2binpad(nn.get(), complement.data(), 32);
   EXPECT_FALSE(pair.own_public.verify(e, r, complement));
+}
+
+TEST(Sm2Curve, AForkedChildNeverSignsWithItsParentsNonces) {
+  // Nonces are made ahead; a child holding a copy of them must not use one its parent will.
+  auto pair = key_pair(random32());
+  const Bytes e = random32();
+  ASSERT_TRUE(pair.own.sign(e).ok());
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto signature = pair.own.sign(e);
+    const bool sent = signature && ::write(fds[1], signature->data(), 64) == 64;
+    ::_exit(sent ? 0 : 1);
+  }
+  ::close(fds[1]);
+  auto parent = pair.own.sign(e);
+  ASSERT_TRUE(parent.ok());
+  Signature from_child{};
+  EXPECT_EQ(::read(fds[0], from_child.data(), 64), 64);
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_NE(to_hex(ByteView(*parent).first(32)), to_hex(ByteView(from_child).first(32)))
+      << "the same r for the same digest: the same k";
+  EXPECT_TRUE(own_verifies(pair.own_public, e, from_child));
 }
 
 TEST(Sm2Curve, TheSm2ApiSignsWithItAndOpenSslAgrees) {
