@@ -82,54 +82,68 @@ Status check_user_id(std::string_view user_id) {
   return ok_status();
 }
 
-// eseal's own arithmetic for an OpenSSL key (crypto/sm2_curve.h), made on first use and kept
-// with the key (OpenSSL's ex_data), so that it lives and dies with it.
+// What eseal works out once for an OpenSSL key and keeps with it (OpenSSL's ex_data), so that
+// it lives and dies with the key: its own arithmetic (crypto/sm2_curve.h), made on first use,
+// and Z for the standard user ID.
+struct KeyCache {
+  std::optional<sm2_curve::SigningKey> signing;
+  std::optional<sm2_curve::VerifyingKey> verifying;
+  Bytes standard_z;
+};
+
+void free_key_cache(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<KeyCache*>(ptr);
+}
+
+std::mutex key_cache_mutex;
+
+// The key's cache, made if it has none; nullptr if OpenSSL cannot keep one. The caller holds
+// key_cache_mutex.
+KeyCache* key_cache(EVP_PKEY* key) {
+  static const int index = EVP_PKEY_get_ex_new_index(0, nullptr, nullptr, nullptr, free_key_cache);
+  auto* cache = static_cast<KeyCache*>(EVP_PKEY_get_ex_data(key, index));
+  if (!cache) {
+    cache = new KeyCache;
+    if (EVP_PKEY_set_ex_data(key, index, cache) != 1) {
+      delete cache;
+      ossl::drain_errors();
+      return nullptr;
+    }
+  }
+  return cache;
+}
+
 struct OwnArithmetic {
   std::optional<sm2_curve::SigningKey> signing;
   std::optional<sm2_curve::VerifyingKey> verifying;
 };
 
-void free_own_arithmetic(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-  delete static_cast<OwnArithmetic*>(ptr);
-}
-
-std::mutex own_arithmetic_mutex;
-
 // The key's own arithmetic for signing (`signing`) or verifying; empty where the key cannot have
 // it (a private key OpenSSL does not show, as a device's), and then OpenSSL does the work.
 OwnArithmetic own_arithmetic(EVP_PKEY* key, bool signing) {
-  static const int index =
-      EVP_PKEY_get_ex_new_index(0, nullptr, nullptr, nullptr, free_own_arithmetic);
-  std::lock_guard lock(own_arithmetic_mutex);
-  auto* own = static_cast<OwnArithmetic*>(EVP_PKEY_get_ex_data(key, index));
-  if (!own) {
-    own = new OwnArithmetic;
-    if (EVP_PKEY_set_ex_data(key, index, own) != 1) {
-      delete own;
-      ossl::drain_errors();
-      return {};
-    }
-  }
-  if (!own->verifying) {
+  std::lock_guard lock(key_cache_mutex);
+  KeyCache* cache = key_cache(key);
+  if (!cache) return {};
+  if (!cache->verifying) {
     std::uint8_t point[kSm2PointSize];
     std::size_t len = 0;
     if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
                                         sizeof point, &len) == 1) {
-      own->verifying = sm2_curve::VerifyingKey::from_point(ByteView(point, len));
+      cache->verifying = sm2_curve::VerifyingKey::from_point(ByteView(point, len));
     }
     ossl::drain_errors();
   }
-  if (signing && !own->signing) {
+  if (signing && !cache->signing) {
     BIGNUM* d = nullptr;
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1) {
       SecureBytes scalar(kSm2ScalarSize);
       BN_bn2binpad(d, scalar.data(), static_cast<int>(scalar.size()));
-      own->signing = sm2_curve::SigningKey::from_scalar(ByteView(scalar.data(), scalar.size()));
+      cache->signing = sm2_curve::SigningKey::from_scalar(ByteView(scalar.data(), scalar.size()));
     }
     BN_clear_free(d);
     ossl::drain_errors();
   }
-  return *own;
+  return {cache->signing, cache->verifying};
 }
 
 // OpenSSL or eseal's own arithmetic: the build decides (ESEAL_OPENSSL_SM2).
@@ -313,6 +327,8 @@ SecureBytes Sm2PrivateKey::scalar() const {
   return out;
 }
 
+namespace {
+
 // a, b, xG and yG of sm2p256v1, as Z hashes them: read once from OpenSSL's curve.
 const std::array<std::uint8_t, 128>& curve_for_z() {
   static const std::array<std::uint8_t, 128> fields = [] {
@@ -333,11 +349,9 @@ const std::array<std::uint8_t, 128>& curve_for_z() {
   return fields;
 }
 
-Result<Bytes> sm2_z_value(const Sm2PublicKey& key, std::string_view user_id) {
-  if (auto s = check_user_id(user_id); !s) return s.error();
+Result<Bytes> compute_z(const Sm2PublicKey& key, std::string_view user_id) {
   Bytes point = key.point();
   if (point.size() != kSm2PointSize) return Error::internal("cannot encode the SM2 public key");
-
   Hasher h(HashAlgorithm::kSm3);
   std::size_t bits = user_id.size() * 8;
   const std::uint8_t entl[2] = {static_cast<std::uint8_t>(bits >> 8),
@@ -347,6 +361,19 @@ Result<Bytes> sm2_z_value(const Sm2PublicKey& key, std::string_view user_id) {
   h.update(curve_for_z());
   h.update(ByteView(point).subspan(1));
   return h.finish();
+}
+
+}  // namespace
+
+Result<Bytes> sm2_z_value(const Sm2PublicKey& key, std::string_view user_id) {
+  if (auto s = check_user_id(user_id); !s) return s.error();
+  if (user_id != kSm2DefaultUserId) return compute_z(key, user_id);
+  std::lock_guard lock(key_cache_mutex);
+  KeyCache* cache = key_cache(key.native());
+  if (cache && !cache->standard_z.empty()) return cache->standard_z;
+  auto z = compute_z(key, user_id);
+  if (z && cache) cache->standard_z = *z;
+  return z;
 }
 
 Result<Bytes> sm2_signing_digest(const Sm2PublicKey& key, ByteView message,
