@@ -2,6 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <pthread.h>
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#endif
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
@@ -680,6 +683,28 @@ void wipe(void* p, std::size_t size) {
   OPENSSL_cleanse(p, size);
 }
 
+// Secrets as valgrind's memcheck sees them: marked undefined, so that a branch or a memory
+// address that depends on one is reported (tests/crypto/sm2_constant_time.cpp signs so); what is
+// published — whether a k was refused, r and s — is marked defined again before it is used.
+// Outside valgrind these do nothing.
+void classify([[maybe_unused]] const void* p, [[maybe_unused]] std::size_t size) {
+#if __has_include(<valgrind/memcheck.h>)
+  VALGRIND_MAKE_MEM_UNDEFINED(p, size);
+#endif
+}
+
+void declassify([[maybe_unused]] const void* p, [[maybe_unused]] std::size_t size) {
+#if __has_include(<valgrind/memcheck.h>)
+  VALGRIND_MAKE_MEM_DEFINED(p, size);
+#endif
+}
+
+// The low bit of `bit`, published: for a branch on whether a secret was usable.
+bool published(u64 bit) {
+  declassify(&bit, sizeof bit);
+  return bit & 1;
+}
+
 }  // namespace
 
 // ---- Signing ---------------------------------------------------------------------------------
@@ -696,6 +721,7 @@ std::optional<SigningKey> SigningKey::from_scalar(ByteView d) {
   Limbs n_minus_1 = kN.m;
   n_minus_1[0] -= 1;
   const bool usable = !is_zero(value) && less(value, n_minus_1);
+  classify(&value, sizeof value);
   auto secret = std::make_shared<Secret>();
   secret->d = to_mont<kN>(value);
   secret->d1_inverse = ninv(mod_add(kN.one, secret->d, kN.m));
@@ -772,14 +798,16 @@ class NoncePool {
     // both about 2^-32 likely) is drawn again alone.
     SecureBytes bytes(32 * kNonceBatch);
     if (Status s = fill_random(bytes); !s) return s.error();
+    classify(bytes.data(), bytes.size());
     for (std::size_t i = 0; i < kNonceBatch; ++i) {
       std::uint8_t* drawn = bytes.data() + 32 * i;
       for (;;) {
         batch[i].k = from_bytes(drawn);
         u64 degenerate = 0;
         points[i] = mul_base_ct(batch[i].k, degenerate);
-        if (in_scalar_range(batch[i].k) & ((degenerate & 1) ^ 1)) break;
+        if (published(in_scalar_range(batch[i].k) & ((degenerate & 1) ^ 1))) break;
         if (Status s = fill_random(std::span(drawn, 32)); !s) return s.error();
+        classify(drawn, 32);
       }
     }
     set_x1(points, batch.data());
@@ -808,10 +836,11 @@ std::optional<Signature> SigningKey::sign(ByteView e, const Nonce& nonce) const 
   const Limbs r_plus_k = mod_add(r, nonce.k, kN.m);
   const u64 refused = limbs_zero_bit(r) | limbs_zero_bit(r_plus_k) | limbs_zero_bit(s);
   wipe(&k_mont, sizeof k_mont);
-  if (refused) return std::nullopt;
+  if (published(refused)) return std::nullopt;
   Signature out;
   to_bytes(r, out.data());
   to_bytes(s, out.data() + 32);
+  declassify(out.data(), out.size());
   return out;
 }
 
@@ -822,7 +851,7 @@ std::optional<Signature> SigningKey::sign_with(ByteView e, ByteView k) const {
   u64 degenerate = 0;
   point[0] = mul_base_ct(nonce.k, degenerate);
   std::optional<Signature> out;
-  if (in_scalar_range(nonce.k) & ((degenerate & 1) ^ 1)) {
+  if (published(in_scalar_range(nonce.k) & ((degenerate & 1) ^ 1))) {
     set_x1(point, &nonce);
     out = sign(e, nonce);
   }
