@@ -150,9 +150,12 @@ Result<RegisteredSeal> StorePlatform::registered(const store::SealRecord& record
     out.organization_name = org->name;
   }
   if (!record.cert_id.empty()) {
-    auto cert_record = store_.certificates().find(record.cert_id);
-    if (!cert_record) return cert_record.error();
-    auto cert = certificate(cert_record->pem);
+    // The id names the content (CertificateRecord::from), so the row need not be read again.
+    auto cert = registered_certificates_.get(record.cert_id, [&]() -> Result<pki::Certificate> {
+      auto cert_record = store_.certificates().find(record.cert_id);
+      if (!cert_record) return cert_record.error();
+      return certificate(cert_record->pem);
+    });
     if (!cert) return cert.error();
     out.signer_cert = std::move(*cert);
   }

@@ -123,9 +123,11 @@ class StorePlatform final : public Credentials,
   std::vector<pki::Certificate> roots_;
   std::vector<pki::Certificate> intermediates_;  // the user CA (D/platform/user-ca.pem)
 
-  // Seals decoded and certificates parsed so far, by their content.
+  // Seals decoded and certificates parsed so far, by their content; registered certificates
+  // also by their id, which is their SM3 fingerprint.
   ContentCache<ses::SesSeal> seals_;
   ContentCache<pki::Certificate> certificates_;
+  ContentCache<pki::Certificate> registered_certificates_;
   Result<pki::Certificate> certificate(const std::string& pem);
 
   // Signers made so far, by key and certificate ("<key id> <cert id>") or platform file prefix.
