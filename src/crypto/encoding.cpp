@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace eseal::crypto {
@@ -14,19 +15,29 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int hex_value(char c) {
+constexpr int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
+// Each character's hex value, or -1.
+constexpr std::array<std::int8_t, 256> hex_table() {
+  std::array<std::int8_t, 256> table{};
+  for (int c = 0; c < 256; ++c)
+    table[c] = static_cast<std::int8_t>(hex_value(static_cast<char>(c)));
+  return table;
+}
+constexpr std::array<std::int8_t, 256> kHexValues = hex_table();
+
 std::string hex_with(ByteView bytes, const char* digits) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  // Written in place: a PDF signature's reserved /Contents is tens of kilobytes of hex.
+  std::string out(bytes.size() * 2, '\0');
+  char* to = out.data();
   for (std::uint8_t b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0xF]);
+    *to++ = digits[b >> 4];
+    *to++ = digits[b & 0xF];
   }
   return out;
 }
@@ -50,21 +61,34 @@ std::string to_hex_upper(ByteView bytes) {
 }
 
 Result<Bytes> from_hex(std::string_view text) {
-  Bytes out;
-  out.reserve(text.size() / 2);
+  Bytes out(text.size() / 2);
+  std::uint8_t* to = out.data();
+  std::size_t i = 0;
   int high = -1;
-  for (char c : text) {
+  while (i < text.size()) {
+    // Two digits at a time while there is no space between them.
+    if (high < 0 && i + 1 < text.size()) {
+      const int a = kHexValues[static_cast<unsigned char>(text[i])];
+      const int b = kHexValues[static_cast<unsigned char>(text[i + 1])];
+      if ((a | b) >= 0) {
+        *to++ = static_cast<std::uint8_t>(a << 4 | b);
+        i += 2;
+        continue;
+      }
+    }
+    const char c = text[i++];
     if (is_space(c)) continue;
-    int v = hex_value(c);
+    const int v = kHexValues[static_cast<unsigned char>(c)];
     if (v < 0) return Error::invalid_input("not a hex digit: '" + std::string(1, c) + "'");
     if (high < 0) {
       high = v;
     } else {
-      out.push_back(static_cast<std::uint8_t>(high << 4 | v));
+      *to++ = static_cast<std::uint8_t>(high << 4 | v);
       high = -1;
     }
   }
   if (high >= 0) return Error::invalid_input("hex text has an odd number of digits");
+  out.resize(static_cast<std::size_t>(to - out.data()));
   return out;
 }
 

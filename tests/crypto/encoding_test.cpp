@@ -16,6 +16,27 @@ TEST(Hex, RoundTripsAndAcceptsEitherCaseAndWhitespace) {
   EXPECT_TRUE(from_hex("").ok());
 }
 
+TEST(Hex, DecodesWhateverTheSpacingAndAgreesWithItsEncoding) {
+  // Digits in pairs, pairs split by spaces, and runs of spaces, at every offset.
+  Bytes data;
+  for (int i = 0; i < 300; ++i) data.push_back(static_cast<std::uint8_t>(i * 37 + 11));
+  const std::string hex = to_hex(data);
+  ASSERT_EQ(hex.size(), data.size() * 2);
+  for (std::size_t cut = 0; cut <= 9; ++cut) {
+    std::string spaced;
+    for (std::size_t i = 0; i < hex.size(); ++i) {
+      if (i % (cut + 1) == cut) spaced += (i % 3 ? " " : "\r\n ");
+      spaced += hex[i];
+    }
+    auto decoded = from_hex(spaced);
+    ASSERT_TRUE(decoded.ok()) << cut;
+    EXPECT_EQ(*decoded, data) << cut;
+    EXPECT_EQ(*from_hex(to_hex_upper(data)), data);
+  }
+  EXPECT_FALSE(from_hex(hex + " a").ok()) << "a digit left alone after a space";
+  EXPECT_FALSE(from_hex(hex.substr(0, 40) + "g" + hex.substr(40)).ok());
+}
+
 TEST(Hex, RejectsOddLengthAndStrayCharacters) {
   EXPECT_EQ(from_hex("abc").error().kind, ErrorKind::kInvalidInput);
   EXPECT_EQ(from_hex("zz").error().kind, ErrorKind::kInvalidInput);
