@@ -104,13 +104,14 @@ constexpr Limbs mod_sub(const Limbs& a, const Limbs& b, const Limbs& m) {
   return d;
 }
 
-// a mod m for a < 2m.
-constexpr Limbs reduce_once(const Limbs& a, const Limbs& m) {
+// (a + top 2^256) mod m for a + top 2^256 < 2m (top 0 or 1): m is taken away unless that
+// borrows beyond top.
+constexpr Limbs reduce_once(const Limbs& a, const Limbs& m, u64 top = 0) {
   Limbs d{};
   unsigned char borrow = 0;
 #pragma GCC unroll 4
   for (int i = 0; i < 4; ++i) borrow = sub_borrow(borrow, a[i], m[i], d[i]);
-  return select(mask_of(borrow), a, d);
+  return select(mask_of(borrow & (top ^ 1)), a, d);
 }
 
 struct Modulus {
@@ -171,14 +172,7 @@ inline Limbs mont_mul(const Limbs& a, const Limbs& b) {
     t[4] = t[5];
     t[5] = 0;
   }
-  // t < 2m: take m away unless that borrows beyond t[4].
-  const Limbs kept{t[0], t[1], t[2], t[3]};
-  Limbs d{};
-  unsigned char borrow = sub_borrow(0, t[0], M.m[0], d[0]);
-  borrow = sub_borrow(borrow, t[1], M.m[1], d[1]);
-  borrow = sub_borrow(borrow, t[2], M.m[2], d[2]);
-  borrow = sub_borrow(borrow, t[3], M.m[3], d[3]);
-  return select(mask_of(borrow & (t[4] ^ 1)), kept, d);
+  return reduce_once({t[0], t[1], t[2], t[3]}, M.m, t[4]);  // t < 2m
 }
 
 // a^2 * R^-1 mod m, for a < m: the 512-bit square first (six cross products, doubled, and four
@@ -236,13 +230,7 @@ inline Limbs mont_sqr(const Limbs& a) {
     for (int k = i + 5; k < 8; ++k) c = add_carry(c, t[k], 0, t[k]);
     top += c;
   }
-  const Limbs kept{t[4], t[5], t[6], t[7]};
-  Limbs d{};
-  unsigned char borrow = sub_borrow(0, t[4], M.m[0], d[0]);
-  borrow = sub_borrow(borrow, t[5], M.m[1], d[1]);
-  borrow = sub_borrow(borrow, t[6], M.m[2], d[2]);
-  borrow = sub_borrow(borrow, t[7], M.m[3], d[3]);
-  return select(mask_of(borrow & (top ^ 1)), kept, d);
+  return reduce_once({t[4], t[5], t[6], t[7]}, M.m, top);
 }
 
 // The SM2 prime p and group order n (GB/T 32918.5).
@@ -468,21 +456,30 @@ Jacobian negate(const Jacobian& p) {
   return {p.x, fsub(Limbs{}, p.y), p.z};
 }
 
-// Many points to affine with one inversion (Montgomery's trick). None may be at infinity.
-std::vector<Affine> to_affine(const std::vector<Jacobian>& points) {
-  std::vector<Limbs> prefix(points.size());
+// Each point's Z^-1, with one inversion for all of them (Montgomery's trick). None may be at
+// infinity. The same steps whatever the points are.
+std::vector<Limbs> z_inverses(const std::vector<Jacobian>& points) {
+  std::vector<Limbs> out(points.size());
   Limbs running = kP.one;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    prefix[i] = running;
+    out[i] = running;  // the product of the Zs before this one
     running = fmul(running, points[i].z);
   }
   Limbs inverse = finv(running);
-  std::vector<Affine> out(points.size());
   for (std::size_t i = points.size(); i-- > 0;) {
-    const Limbs z_inverse = fmul(inverse, prefix[i]);
+    out[i] = fmul(inverse, out[i]);
     inverse = fmul(inverse, points[i].z);
-    const Limbs zz = fsqr(z_inverse);
-    out[i] = {fmul(points[i].x, zz), fmul(points[i].y, fmul(zz, z_inverse))};
+  }
+  return out;
+}
+
+// Many points to affine.
+std::vector<Affine> to_affine(const std::vector<Jacobian>& points) {
+  const std::vector<Limbs> inverses = z_inverses(points);
+  std::vector<Affine> out(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Limbs zz = fsqr(inverses[i]);
+    out[i] = {fmul(points[i].x, zz), fmul(points[i].y, fmul(zz, inverses[i]))};
   }
   return out;
 }
@@ -742,18 +739,11 @@ using detail::Nonce;
 
 // x(P) mod n for each point, with one inversion for all of them.
 void set_x1(const std::vector<Jacobian>& points, Nonce* out) {
-  std::vector<Limbs> prefix(points.size());
-  Limbs running = kP.one;
+  std::vector<Limbs> inverses = z_inverses(points);
   for (std::size_t i = 0; i < points.size(); ++i) {
-    prefix[i] = running;
-    running = fmul(running, points[i].z);
+    out[i].x1 = reduce_once(from_mont<kP>(fmul(points[i].x, fsqr(inverses[i]))), kN.m);
   }
-  Limbs inverse = finv(running);
-  for (std::size_t i = points.size(); i-- > 0;) {
-    const Limbs z_inverse = fmul(inverse, prefix[i]);
-    inverse = fmul(inverse, points[i].z);
-    out[i].x1 = reduce_once(from_mont<kP>(fmul(points[i].x, fsqr(z_inverse))), kN.m);
-  }
+  wipe(inverses.data(), inverses.size() * sizeof(Limbs));
 }
 
 // Nonces made ahead, kNonceBatch at a time so that one inversion serves them all; each is taken
