@@ -82,12 +82,17 @@ Status check_user_id(std::string_view user_id) {
   return ok_status();
 }
 
-// What eseal works out once for an OpenSSL key and keeps with it (OpenSSL's ex_data), so that
-// it lives and dies with the key: its own arithmetic (crypto/sm2_curve.h), made on first use,
-// and Z for the standard user ID.
-struct KeyCache {
+// A key in eseal's own arithmetic (crypto/sm2_curve.h), for signing and for verifying.
+struct OwnArithmetic {
   std::optional<sm2_curve::SigningKey> signing;
   std::optional<sm2_curve::VerifyingKey> verifying;
+};
+
+// What eseal works out once for an OpenSSL key and keeps with it (OpenSSL's ex_data), so that
+// it lives and dies with the key: its own arithmetic, made on first use, and Z for the standard
+// user ID.
+struct KeyCache {
+  OwnArithmetic own;
   Bytes standard_z;
 };
 
@@ -113,37 +118,33 @@ KeyCache* key_cache(EVP_PKEY* key) {
   return cache;
 }
 
-struct OwnArithmetic {
-  std::optional<sm2_curve::SigningKey> signing;
-  std::optional<sm2_curve::VerifyingKey> verifying;
-};
-
 // The key's own arithmetic for signing (`signing`) or verifying; empty where the key cannot have
 // it (a private key OpenSSL does not show, as a device's), and then OpenSSL does the work.
 OwnArithmetic own_arithmetic(EVP_PKEY* key, bool signing) {
   std::lock_guard lock(key_cache_mutex);
   KeyCache* cache = key_cache(key);
   if (!cache) return {};
-  if (!cache->verifying) {
+  OwnArithmetic& own = cache->own;
+  if (!own.verifying) {
     std::uint8_t point[kSm2PointSize];
     std::size_t len = 0;
     if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
                                         sizeof point, &len) == 1) {
-      cache->verifying = sm2_curve::VerifyingKey::from_point(ByteView(point, len));
+      own.verifying = sm2_curve::VerifyingKey::from_point(ByteView(point, len));
     }
     ossl::drain_errors();
   }
-  if (signing && !cache->signing) {
+  if (signing && !own.signing) {
     BIGNUM* d = nullptr;
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) == 1) {
       SecureBytes scalar(kSm2ScalarSize);
       BN_bn2binpad(d, scalar.data(), static_cast<int>(scalar.size()));
-      cache->signing = sm2_curve::SigningKey::from_scalar(ByteView(scalar.data(), scalar.size()));
+      own.signing = sm2_curve::SigningKey::from_scalar(ByteView(scalar.data(), scalar.size()));
     }
     BN_clear_free(d);
     ossl::drain_errors();
   }
-  return {cache->signing, cache->verifying};
+  return own;
 }
 
 // OpenSSL or eseal's own arithmetic: the build decides (ESEAL_OPENSSL_SM2).
