@@ -60,6 +60,10 @@ std::vector<Key> keys(Config& c) {
       {"limits", "stamps", &c.limits.stamps, 1, 100000},
       {"limits", "list_items", &c.limits.list_items, 1, 1000000},
       {"limits", "json_depth", &c.limits.json_depth, 4, 512},
+      {"limits", "json_values", &c.limits.json_values, 100, 100000000},
+      {"limits", "conversions", &c.limits.conversions, 1, 64},
+      {"limits", "conversion_s", &c.limits.conversion_s, 1, 3600},
+      {"limits", "conversion_wait_s", &c.limits.conversion_wait_s, 0, 3600},
       {"signing", "pdf_format", &c.signing.pdf_format},
       {"signing", "time_stamp", &c.signing.time_stamp},
       {"tsa", "url", &c.tsa.url},
@@ -72,6 +76,7 @@ std::vector<Key> keys(Config& c) {
       {"coss", "replay_window_s", &c.coss.replay_window_s, 1, kDay},
       {"coss", "callback_first_retry_s", &c.coss.callback_first_retry_s, 1, kDay},
       {"coss", "callback_attempts", &c.coss.callback_attempts, 1, 100},
+      {"coss", "open_jobs_per_user", &c.coss.open_jobs_per_user, 1, 1000000},
       {"coss", "h5_dir", &c.coss.h5_dir},
       {"sz", "replay_window_s", &c.sz.replay_window_s, 1, 3650 * kDay},
       {"sz", "task_minutes", &c.sz.task_minutes, 1, 4320},
@@ -265,6 +270,11 @@ ServerOptions server_options(const Config& config) {
   options.tls_cert = config.tls.cert;
   options.tls_key = config.tls.key;
   return options;
+}
+
+JsonLimits json_limits(const Config& config) {
+  return {static_cast<unsigned>(config.limits.json_depth),
+          static_cast<std::size_t>(config.limits.json_values)};
 }
 
 }  // namespace eseal::api

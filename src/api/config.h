@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/json.h"
 #include "api/server.h"
 #include "base/result.h"
 
@@ -48,12 +49,16 @@ struct Config {
   } ldt;
   // What one request may ask of the server, for every door.
   struct Limits {
-    std::int64_t file_mib = 30;      // one document in a request, decoded
-    std::int64_t output_mib = 64;    // one signed document
-    std::int64_t signatures = 20;    // signatures one request makes (LD/T signList entries)
-    std::int64_t stamps = 500;       // pictures one signature places (keyword hits, slices)
-    std::int64_t list_items = 1000;  // entries of a page list (LD/T keywordModel "a,b,c")
-    std::int64_t json_depth = 32;    // nesting of a JSON body
+    std::int64_t file_mib = 30;           // one document in a request, decoded
+    std::int64_t output_mib = 64;         // one signed document
+    std::int64_t signatures = 20;         // signatures one request makes (LD/T signList entries)
+    std::int64_t stamps = 500;            // pictures one signature places (keyword hits, slices)
+    std::int64_t list_items = 1000;       // entries of a page list (LD/T keywordModel "a,b,c")
+    std::int64_t json_depth = 32;         // nesting of a JSON body
+    std::int64_t json_values = 100000;    // values in a JSON body (objects, strings, numbers, …)
+    std::int64_t conversions = 2;         // LibreOffice conversions running at once
+    std::int64_t conversion_s = 120;      // one conversion's time
+    std::int64_t conversion_wait_s = 30;  // a request's wait for a turn, then refused as busy
   } limits;
   struct Signing {
     // /Contents of PDF signatures: ses, gmcms or pkcs7 (checked by the doors that sign).
@@ -80,6 +85,7 @@ struct Config {
     std::int64_t replay_window_s = 300;        // a (transId, signature) seen again is a replay
     std::int64_t callback_first_retry_s = 10;  // a failed callback is tried again after this,
     std::int64_t callback_attempts = 10;       // doubling, at most this many times in all
+    std::int64_t open_jobs_per_user = 100;     // unsigned sign jobs one user may have
     // The built phone page (web/coss-h5, `scripts/build-web`), served at /coss/h5/; not served
     // when the folder is absent.
     std::string h5_dir = "web/coss-h5/dist";
@@ -165,5 +171,8 @@ Status validate(const Config& config);
 
 // The server options the [server] and [tls] sections describe (no logger).
 ServerOptions server_options(const Config& config);
+
+// How every door reads a JSON body ([limits] json_depth, json_values).
+JsonLimits json_limits(const Config& config);
 
 }  // namespace eseal::api

@@ -24,15 +24,17 @@ class Checker {
 
   const std::optional<JsonError>& refusal() const { return refusal_; }
 
-  bool Null() { return inner_.Null(); }
-  bool Bool(bool b) { return inner_.Bool(b); }
-  bool Int(int i) { return inner_.Int(i); }
-  bool Uint(unsigned u) { return inner_.Uint(u); }
-  bool Int64(std::int64_t i) { return inner_.Int64(i); }
-  bool Uint64(std::uint64_t u) { return inner_.Uint64(u); }
-  bool Double(double d) { return inner_.Double(d); }
-  bool RawNumber(const char* s, SizeType n, bool copy) { return inner_.RawNumber(s, n, copy); }
-  bool String(const char* s, SizeType n, bool copy) { return inner_.String(s, n, copy); }
+  bool Null() { return count() && inner_.Null(); }
+  bool Bool(bool b) { return count() && inner_.Bool(b); }
+  bool Int(int i) { return count() && inner_.Int(i); }
+  bool Uint(unsigned u) { return count() && inner_.Uint(u); }
+  bool Int64(std::int64_t i) { return count() && inner_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return count() && inner_.Uint64(u); }
+  bool Double(double d) { return count() && inner_.Double(d); }
+  bool RawNumber(const char* s, SizeType n, bool copy) {
+    return count() && inner_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, SizeType n, bool copy) { return count() && inner_.String(s, n, copy); }
 
   bool StartObject() {
     if (!enter()) return false;
@@ -59,7 +61,13 @@ class Checker {
   }
 
  private:
+  bool count() {
+    if (++values_ <= limits_.max_values) return true;
+    refusal_ = JsonError{JsonError::Kind::kTooManyValues, std::to_string(limits_.max_values)};
+    return false;
+  }
   bool enter() {
+    if (!count()) return false;
     if (++depth_ <= limits_.max_depth) return true;
     refusal_ = JsonError{JsonError::Kind::kTooDeep, std::to_string(limits_.max_depth)};
     return false;
@@ -68,6 +76,7 @@ class Checker {
   Inner& inner_;
   const JsonLimits& limits_;
   unsigned depth_ = 0;
+  std::size_t values_ = 0;
   std::vector<std::unordered_set<std::string>> keys_;  // one set per open object
   std::optional<JsonError> refusal_;
 };
@@ -148,6 +157,8 @@ std::string describe(const JsonError& error) {
   switch (error.kind) {
     case JsonError::Kind::kTooDeep:
       return "nested deeper than " + error.detail;
+    case JsonError::Kind::kTooManyValues:
+      return "more than " + error.detail + " values";
     case JsonError::Kind::kDuplicateKey:
       return "the key \"" + error.detail + "\" twice";
     case JsonError::Kind::kSyntax:
@@ -160,6 +171,8 @@ std::string describe_zh(const JsonError& error) {
   switch (error.kind) {
     case JsonError::Kind::kTooDeep:
       return "报文嵌套超过" + error.detail + "层";
+    case JsonError::Kind::kTooManyValues:
+      return "报文包含超过" + error.detail + "个值";
     case JsonError::Kind::kDuplicateKey:
       return "报文包含重复的键：" + error.detail;
     case JsonError::Kind::kSyntax:

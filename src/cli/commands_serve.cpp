@@ -82,7 +82,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   service::CallbackPolicy callbacks{std::chrono::seconds(config.coss.callback_first_retry_s),
                                     static_cast<int>(config.coss.callback_attempts)};
   service::SignJobs sign_jobs(*store, coss_keys, platform, api::coss::callback_body(platform),
-                              callbacks);
+                              callbacks, static_cast<std::size_t>(config.coss.open_jobs_per_user));
   std::optional<service::SmsGateway> gateway;
   if (!config.sms.gateway_url.empty()) {
     gateway = service::SmsGateway{config.sms.gateway_url, config.sms.gateway_body};
@@ -100,14 +100,18 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
                            auto_sign, delegations, time_stamps.get(), tsa_certificates},
                           api::coss::options_from(config));
   api::coss::MobileAdapter mobile(platform, coss_keys, sign_jobs, platform, auto_sign, delegations,
-                                  platform);
+                                  platform, api::json_limits(config));
 
   // The Shenzhen door: grants, QR tasks on the sign jobs above, held signatures, stored files,
   // and LibreOffice for word/excel/html (run in a private folder per conversion).
   service::SzGrants sz_grants(*store, platform, platform);
   service::HeldSignatures held(*store);
   service::StoredFiles stored_files(*store);
-  render::OfficeConverter office;
+  render::OfficeOptions office_options;
+  office_options.time_limit = std::chrono::seconds(config.limits.conversion_s);
+  office_options.max_concurrent = static_cast<int>(config.limits.conversions);
+  office_options.queue_wait = std::chrono::seconds(config.limits.conversion_wait_s);
+  render::OfficeConverter office(office_options);
   api::sz::Options sz_options = api::sz::options_from(config);
   sz_options.signing = ldt_options.signing;
   sz_options.office = &office;
@@ -120,6 +124,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   api::rest::Options rest_options;
   rest_options.signing = ldt_options.signing;
   rest_options.max_document_bytes = static_cast<std::uint64_t>(config.limits.file_mib) << 20;
+  rest_options.json = api::json_limits(config);
   rest_options.secure_cookies = !config.tls.cert.empty();
   rest_options.public_url = config.console.public_url;
   // Filing our seals upward from the console, when [filing] names the upstream platform.

@@ -238,7 +238,12 @@ Result<Bytes> OfficeConverter::to_pdf(ByteView input, std::string_view file_name
   if (input.empty()) return Error::invalid_input(std::string(file_name) + ": the file is empty");
   if (auto s = check_container(input, file_name, ext); !s) return s.error();
 
-  slots_->acquire();
+  if (!slots_->try_acquire_for(options_.queue_wait)) {
+    return Error::internal(std::to_string(options_.max_concurrent) +
+                           " conversions are running and none ended within " +
+                           std::to_string(options_.queue_wait.count()) + " ms; try again later")
+        .with_code(kConversionBusy);
+  }
   struct Release {
     std::counting_semaphore<>* slots;
     ~Release() { slots->release(); }

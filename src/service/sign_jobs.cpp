@@ -399,6 +399,17 @@ Result<SignJob> SignJobs::create_decryption(const Caller& app, const NewDecryptJ
 Result<SignJob> SignJobs::add(const Caller& app, const std::string& user_id, Fields payload,
                               int minutes, const std::string& callback_url, Time now,
                               ByteView ticket_secret) {
+  if (!user_id.empty()) {
+    store::TaskQuery open;
+    open.subject = user_id;
+    open.states = {"UNSIGN"};
+    auto n = tasks_.count(sign_job_kind(), open);
+    if (!n) return n.error();
+    if (static_cast<std::size_t>(*n) >= open_jobs_per_user_) {
+      return refused(job_code::kTooManyOpen, "user " + user_id + " has " + std::to_string(*n) +
+                                                 " unsigned jobs, the most allowed");
+    }
+  }
   Bytes secret(ticket_secret.begin(), ticket_secret.end());
   if (secret.empty()) {
     auto fresh = crypto::random_bytes(kTicketSecretBytes);

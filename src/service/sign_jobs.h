@@ -71,6 +71,8 @@ inline constexpr const char* kBadCipher = "job-cipher";  // not an SM2 ciphertex
 inline constexpr const char* kWrongKind = "job-kind";    // signing a decryption, or the reverse
 inline constexpr const char* kBadGroup = "job-group";    // 0 or too many jobs, or mixed users
 inline constexpr const char* kBadTicket = "job-ticket";  // a QR secret not 16 bytes, or in use
+// The user already has as many unsigned jobs as one may have open.
+inline constexpr const char* kTooManyOpen = "job-too-many-open";
 }  // namespace job_code
 
 inline constexpr std::size_t kMaxJobData = 1 << 20;
@@ -80,6 +82,9 @@ inline constexpr std::chrono::minutes kSessionLifetime{5};
 // The most jobs one QR code stands for (a batch of files signed at one scan).
 inline constexpr std::size_t kMaxGroupJobs = 30;
 inline constexpr std::size_t kTicketSecretBytes = 16;
+// Unsigned jobs one user may have at a time ([coss] open_jobs_per_user): a business system
+// cannot fill a phone's list, or the database, with jobs nobody will sign.
+inline constexpr std::size_t kDefaultOpenJobsPerUser = 100;
 
 const TaskKind& sign_job_kind();
 const TaskKind& session_kind();
@@ -192,7 +197,8 @@ class SignJobs {
   // `callback_body` words a callback for an ended job (the door's format); null: none is sent.
   using CallbackBody = std::function<Result<std::string>(const SignJob&)>;
   SignJobs(store::Store& store, CossKeys& keys, UserCertificates& platform,
-           CallbackBody callback_body = nullptr, CallbackPolicy callback_policy = {})
+           CallbackBody callback_body = nullptr, CallbackPolicy callback_policy = {},
+           std::size_t open_jobs_per_user = kDefaultOpenJobsPerUser)
       : store_(store),
         keys_(keys),
         platform_(platform),
@@ -200,7 +206,8 @@ class SignJobs {
         users_(store),
         delegations_(store),
         callbacks_(store, callback_policy),
-        callback_body_(std::move(callback_body)) {}
+        callback_body_(std::move(callback_body)),
+        open_jobs_per_user_(open_jobs_per_user) {}
 
   // --- the business system ---
   Result<SignJob> create(const Caller& app, const NewSignJob& job, Time now);
@@ -304,6 +311,7 @@ class SignJobs {
   Delegations delegations_;
   Callbacks callbacks_;
   CallbackBody callback_body_;
+  std::size_t open_jobs_per_user_;
 };
 
 }  // namespace eseal::service

@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 61u);  // one per key of Config
+  EXPECT_EQ(settings, 66u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -79,6 +79,10 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.limits.stamps, defaults.limits.stamps);
   EXPECT_EQ(config.limits.list_items, defaults.limits.list_items);
   EXPECT_EQ(config.limits.json_depth, defaults.limits.json_depth);
+  EXPECT_EQ(config.limits.json_values, defaults.limits.json_values);
+  EXPECT_EQ(config.limits.conversions, defaults.limits.conversions);
+  EXPECT_EQ(config.limits.conversion_s, defaults.limits.conversion_s);
+  EXPECT_EQ(config.limits.conversion_wait_s, defaults.limits.conversion_wait_s);
   EXPECT_EQ(config.signing.pdf_format, defaults.signing.pdf_format);
   EXPECT_EQ(config.signing.time_stamp, defaults.signing.time_stamp);
   EXPECT_EQ(config.tsa.url, defaults.tsa.url);
@@ -91,6 +95,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.coss.replay_window_s, defaults.coss.replay_window_s);
   EXPECT_EQ(config.coss.callback_first_retry_s, defaults.coss.callback_first_retry_s);
   EXPECT_EQ(config.coss.callback_attempts, defaults.coss.callback_attempts);
+  EXPECT_EQ(config.coss.open_jobs_per_user, defaults.coss.open_jobs_per_user);
   EXPECT_EQ(config.coss.h5_dir, defaults.coss.h5_dir);
   EXPECT_EQ(config.sz.replay_window_s, defaults.sz.replay_window_s);
   EXPECT_EQ(config.sz.task_minutes, defaults.sz.task_minutes);

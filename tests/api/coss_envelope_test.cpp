@@ -95,6 +95,19 @@ TEST(CossEnvelope, MalformedRequestsAreRefusedWith89000001) {
   }
 }
 
+TEST(CossEnvelope, BodiesOverTheJsonLimitsAreRefusedInChinese) {
+  std::string deep = R"({"appId":)" + std::string(40, '[') + std::string(40, ']') + "}";
+  auto r = parse_request(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "89000001");
+  EXPECT_EQ(r.error().message, "请求参数错误：报文嵌套超过32层");
+  EXPECT_FALSE(parse_request(R"({"appId":[[[1]]]})", {.max_depth = 2}).ok());
+  auto many = parse_request(R"({"appId":"A","signAlgo":"HMAC","version":"1.0","signature":"s"})",
+                            {.max_values = 4});
+  ASSERT_FALSE(many.ok());
+  EXPECT_EQ(many.error().message, "请求参数错误：报文包含超过4个值");
+}
+
 TEST(CossEnvelope, ResponsesAndCodes) {
   auto data = parse_json(R"({"userId":"abc"})");
   EXPECT_EQ(response(200, "SUCCESS", "T-1", data.document.get()),

@@ -393,6 +393,26 @@ TEST_F(CossSigningTest, AddSignJobRefusesWhatTheManualLimits) {
   (void)e;
 }
 
+TEST_F(CossSigningTest, AUserHasAtMostAHundredUnsignedJobs) {
+  Enrolled e = enrol();
+  std::string first;
+  for (std::size_t i = 0; i < service::kDefaultOpenJobsPerUser; ++i) {
+    std::string job = add_job(e.user_id, "DATA", as_bytes("a"));
+    ASSERT_FALSE(job.empty());
+    if (first.empty()) first = job;
+  }
+  std::string fields = R"({"title":"t","algo":"SM3withSM2","dataType":"DATA","data":"5byg",)"
+                       R"("userId":")" +
+                       e.user_id + R"("})";
+  auto refused = world_.call("addSignJob", fields);
+  EXPECT_EQ(status_of(refused), 89000001);
+  EXPECT_NE(message_in(refused).find("该用户未签署的签名任务已达上限"), std::string::npos)
+      << message_in(refused);
+  // A job that ends makes room for another.
+  EXPECT_EQ(status_of(world_.call("revokeSignJob", R"({"signJobId":")" + first + R"("})")), 200);
+  EXPECT_EQ(status_of(world_.call("addSignJob", fields)), 200);
+}
+
 TEST_F(CossSigningTest, RevokedRefusedAndExpiredJobsCannotBeSigned) {
   Enrolled e = enrol();
   mobile::Phone phone(wallet_);

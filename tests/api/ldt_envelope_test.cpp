@@ -95,7 +95,7 @@ TEST(LdtEnvelope, DuplicateKeysAreRefusedAtEveryDepth) {
   auto aliases = parse_request(R"({"message_header":{"syscode":"A","authcode":"b",
     "businesstype":"getSeal","businessType":"lockSign","sign":"s","version":"1.0","ctime":"1",
     "random":"r","hmac":"h"}})",
-                               32, &seen);
+                               {}, &seen);
   ASSERT_FALSE(aliases.ok());
   EXPECT_EQ(aliases.error().message, "message_header包含重复的键：businessType");
   EXPECT_EQ(seen.syscode, "A");
@@ -113,7 +113,24 @@ TEST(LdtEnvelope, NestingIsLimitedWhileParsing) {
   std::string ok_depth = "{" + header + R"(,"message_content":{"x":)" + std::string(30, '[') +
                          std::string(30, ']') + "}}";
   EXPECT_TRUE(parse_request(ok_depth).ok());
-  EXPECT_FALSE(parse_request(ok_depth, 16).ok());
+  EXPECT_FALSE(parse_request(ok_depth, {16}).ok());
+}
+
+TEST(LdtEnvelope, ValuesAreCountedWhileParsing) {
+  // Two bytes of body a value: without a count, the document would be eight times the body.
+  std::string header = R"("message_header":{"syscode":"A","authcode":"b","businesstype":"x",
+    "sign":"s","version":"1.0","ctime":"1","random":"r","hmac":"h"})";
+  std::string many = "{" + header + R"(,"message_content":{"x":[0)";
+  for (int i = 0; i < 200'000; ++i) many += ",0";
+  many += "]}}";
+  auto r = parse_request(many);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "报文包含超过100000个值");
+  EXPECT_TRUE(parse_request(many, {.max_values = 300'000}).ok());
+  // Objects and arrays count as values too.
+  std::string nested = "{" + header + R"(,"message_content":{"x":[{},{},[]]}})";
+  EXPECT_TRUE(parse_request(nested, {.max_values = 15}).ok());
+  EXPECT_FALSE(parse_request(nested, {.max_values = 14}).ok());
 }
 
 TEST(LdtEnvelope, TextThatIsNotUtf8IsRefusedAndResponsesAreAlwaysUtf8) {

@@ -41,7 +41,7 @@ TEST(SzEnvelope, AnEncryptedRequestOpensOverItsOwnBody) {
   EXPECT_EQ(request->req_id, "req-1");
   EXPECT_TRUE(bsign_matches(keys().mac_key, *request));
   EXPECT_FALSE(bsign_matches(Bytes(32, 1), *request));
-  auto opened = open_content(*request, keys().sm4_key, 32);
+  auto opened = open_content(*request, keys().sm4_key, {});
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   // The one-element array's object, trimmed, its strings in the body itself.
   EXPECT_STREQ((**opened)["grantCode"].GetString(), "f9eb");
@@ -56,14 +56,14 @@ TEST(SzEnvelope, ContentThatDoesNotDecryptOrIsNotJsonHasItsCode) {
   std::string body = R"({"reqId":"req-2","appKey":"k","bsign":"x","content":")" + sealed + "\"}";
   auto request = parse_request(body);
   ASSERT_TRUE(request.ok());
-  EXPECT_EQ(open_content(*request, keys().sm4_key, 32).error().code, code::kBadParameter);
+  EXPECT_EQ(open_content(*request, keys().sm4_key, {}).error().code, code::kBadParameter);
   std::string not_json = *build_request(keys(), "req-3", "{\"a\":");
   auto r = parse_request(not_json);
-  EXPECT_EQ(open_content(*r, keys().sm4_key, 32).error().code, code::kBadJson);
+  EXPECT_EQ(open_content(*r, keys().sm4_key, {}).error().code, code::kBadJson);
   // A NUL inside the decrypted text cannot cut the JSON short.
   std::string with_nul = *build_request(keys(), "req-4", std::string("{\"a\":1}\0{", 9));
   auto n = parse_request(with_nul);
-  EXPECT_EQ(open_content(*n, keys().sm4_key, 32).error().code, code::kBadJson);
+  EXPECT_EQ(open_content(*n, keys().sm4_key, {}).error().code, code::kBadJson);
   std::string not_an_envelope = "[1]";
   EXPECT_EQ(parse_request(not_an_envelope).error().code, code::kBadJson);
   std::string no_bsign = R"({"reqId":"r","appKey":"","content":"{}"})";
@@ -80,7 +80,7 @@ TEST(SzEnvelope, AnInlineContentIsSignedAsSent) {
   auto request = parse_request(body);
   ASSERT_TRUE(request.ok()) << request.error().message;
   EXPECT_TRUE(bsign_matches(key, *request));
-  auto opened = open_content(*request, {}, 32);
+  auto opened = open_content(*request, {}, {});
   ASSERT_TRUE(opened.ok());
   EXPECT_STREQ((**opened)["fileName"].GetString(), "测试文件");
   std::string compact = R"({"fileName":"测试文件","fileBase64":"SsIS"})";
@@ -91,7 +91,7 @@ TEST(SzEnvelope, AnInlineContentIsSignedAsSent) {
   std::string body3 = *build_request({"", {}, key}, "r-7", R"({"x":"\"quoted\""})");
   auto plain = parse_request(body3);
   ASSERT_TRUE(plain.ok());
-  auto opened3 = open_content(*plain, {}, 32);
+  auto opened3 = open_content(*plain, {}, {});
   ASSERT_TRUE(opened3.ok());
   EXPECT_TRUE(bsign_matches(key, *plain));
   EXPECT_STREQ((**opened3)["x"].GetString(), "\"quoted\"");

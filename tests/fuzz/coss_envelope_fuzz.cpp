@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace eseal;
   using namespace eseal::api::coss;
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  auto request = parse_request(body, 32);
+  auto request = parse_request(body);
   if (!request) {
     std::string answer = response(std::stoi(request.error().code), request.error().message, "");
     (void)status_of(answer);

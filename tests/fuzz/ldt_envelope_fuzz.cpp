@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace eseal::api::ldt;
   std::string body(reinterpret_cast<const char*>(data), size);
   Header seen;
-  auto request = parse_request(body, 32, &seen);
+  auto request = parse_request(body, {}, &seen);
   if (!request) {
     (void)response(seen.businesstype, seen.syscode, false, request.error().message);
     return 0;

@@ -29,14 +29,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::string body(reinterpret_cast<const char*>(data), size);
   std::string seen;
-  auto request = parse_request(body, 32, &seen);
+  auto request = parse_request(body, {}, &seen);
   if (!request) {
     (void)response(seen, request.error().code, request.error().message, {});
     return 0;
   }
   (void)bsign_matches(keys.mac_key, *request);
   ByteView sm4_key = request->app_key.empty() ? ByteView{} : ByteView(keys.sm4_key);
-  auto content = open_content(*request, sm4_key, 32);
+  auto content = open_content(*request, sm4_key, {});
   if (!content) {
     (void)response(request->req_id, content.error().code, content.error().message, signing);
     return 0;

@@ -275,5 +275,28 @@ TEST_F(OfficeTest, BoundOfOneRunsConversionsOneAtATime) {
   expect_nothing_left();
 }
 
+TEST_F(OfficeTest, ACallerThatGetsNoTurnInTimeIsRefusedAsBusy) {
+  options_.max_concurrent = 1;
+  options_.time_limit = std::chrono::seconds(3);
+  options_.queue_wait = std::chrono::milliseconds(200);
+  OfficeConverter converter(options_);
+  std::string html = "<html><body><table>";
+  for (int i = 0; i < 20000; ++i)
+    html += "<tr><td>" + std::to_string(i) + "</td><td>cell</td></tr>";
+  html += "</table></body></html>";
+  Result<Bytes> slow = Error::internal("not run");
+  std::thread a([&] { slow = converter.to_pdf(as_bytes(html), "slow.html"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto start = std::chrono::steady_clock::now();
+  auto busy = converter.to_pdf(as_bytes("<p>x</p>"), "b.html");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  a.join();
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, kConversionBusy) << busy.error().message;
+  EXPECT_NE(busy.error().message.find("1 conversions are running"), std::string::npos);
+  EXPECT_GE(waited, std::chrono::milliseconds(200));
+  expect_nothing_left();
+}
+
 }  // namespace
 }  // namespace eseal::render

@@ -40,9 +40,13 @@ std::string Request::text(std::string_view name) const {
   return "";
 }
 
-Result<Request> parse_request(std::string_view body, unsigned max_depth) {
-  ParsedJson parsed = parse_json(body, {max_depth});
-  if (!parsed) return refusal("报文不是合法的JSON（" + describe(parsed.error) + "）");
+Result<Request> parse_request(std::string_view body, const JsonLimits& limits) {
+  ParsedJson parsed = parse_json(body, limits);
+  if (!parsed) {
+    return refusal(parsed.error.kind == JsonError::Kind::kSyntax
+                       ? "报文不是合法的JSON（" + describe(parsed.error) + "）"
+                       : describe_zh(parsed.error));
+  }
   if (!parsed.document->IsObject()) return refusal("报文不是JSON对象");
   Request request;
   request.document = std::move(parsed.document);

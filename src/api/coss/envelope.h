@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/json.h"
 #include "base/bytes.h"
 #include "base/result.h"
 
@@ -33,7 +34,7 @@ struct Request {
 // Refusals carry the COSS code in Error::code ("89000001": a body that is not a JSON object,
 // too deep, with a key twice, or without appId, signAlgo, version or signature as strings; an
 // unknown signAlgo).
-Result<Request> parse_request(std::string_view body, unsigned max_depth = 32);
+Result<Request> parse_request(std::string_view body, const JsonLimits& limits = {});
 
 // The string the signature covers.
 std::string string_to_sign(const Request& request);

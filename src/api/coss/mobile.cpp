@@ -90,10 +90,9 @@ std::string MobileAdapter::handle(std::string_view operation, std::string_view b
     if (e.name == operation) entry = &e;
   }
   if (!entry) return answer({code::kBadParameter, "没有接口" + std::string(operation)}, "");
-  ParsedJson parsed = parse_json(body.empty() ? std::string_view("{}") : body);
-  if (!parsed || !parsed.document->IsObject()) {
-    return answer({code::kBadParameter, "报文不是JSON对象"}, "");
-  }
+  ParsedJson parsed = parse_json(body.empty() ? std::string_view("{}") : body, json_);
+  if (!parsed) return answer({code::kBadParameter, describe_zh(parsed.error)}, "");
+  if (!parsed.document->IsObject()) return answer({code::kBadParameter, "报文不是JSON对象"}, "");
   Call call{*parsed.document, std::nullopt, now};
   if (entry->needs_token) {
     if (token.empty()) return answer({89005030, "缺少令牌"}, "");

@@ -29,6 +29,7 @@
 //   cancelDelegation (token) {businessId}                 the grantor withdraws
 #pragma once
 
+#include "api/json.h"
 #include "api/server.h"
 #include "service/auto_sign.h"
 #include "service/coss_keys.h"
@@ -43,14 +44,16 @@ class MobileAdapter {
   // Everything passed must outlive the adapter.
   MobileAdapter(service::Credentials& credentials, service::CossKeys& keys, service::SignJobs& jobs,
                 service::UserCertificates& ca, service::AutoSigning& auto_sign,
-                service::Delegations& delegations, service::EscrowKeys& escrow)
+                service::Delegations& delegations, service::EscrowKeys& escrow,
+                JsonLimits json = {})
       : credentials_(credentials),
         keys_(keys),
         jobs_(jobs),
         ca_(ca),
         auto_sign_(auto_sign),
         delegations_(delegations),
-        escrow_(escrow) {}
+        escrow_(escrow),
+        json_(json) {}
 
   // The response body for `body` sent to `operation` with bearer `token` ("" for none).
   std::string handle(std::string_view operation, std::string_view body, std::string_view token,
@@ -97,6 +100,7 @@ class MobileAdapter {
   service::AutoSigning& auto_sign_;
   service::Delegations& delegations_;
   service::EscrowKeys& escrow_;
+  JsonLimits json_;
 };
 
 void add_mobile_routes(Server& server, MobileAdapter& adapter);

@@ -103,7 +103,7 @@ const std::vector<std::pair<std::string_view, Adapter::Operation>>& Adapter::tab
 
 std::string Adapter::handle(std::string_view operation, std::string_view body, Time now,
                             std::string_view public_url) {
-  auto request = parse_request(body);
+  auto request = parse_request(body, options_.json);
   if (!request) {
     return response(std::stoi(request.error().code), request.error().message, "");
   }
@@ -564,6 +564,7 @@ Options options_from(const Config& config) {
   options.replay_window = std::chrono::seconds(config.coss.replay_window_s);
   options.public_url = config.coss.public_url;
   options.verification_url = config.console.public_url;
+  options.json = json_limits(config);
   if (auto format = doc::parse_signature_format(config.signing.pdf_format); format) {
     options.pdf_format = *format;
   }

@@ -42,6 +42,7 @@ struct Options {
   // What a getPdfHash signature's /Contents holds for signSealType BJCA_SM2 ([signing]
   // pdf_format); "ses", "gmcms" or "pkcs7" as signSealType chooses one.
   doc::SignatureFormat pdf_format = doc::SignatureFormat::kSes;
+  JsonLimits json;  // nesting and values of a body ([limits] json_depth, json_values)
 };
 
 // What the door works with. Everything referred to must outlive the adapter.

@@ -92,6 +92,7 @@ const std::map<std::string_view, Wording>& wording() {
       {job_code::kSessionInvalid, {89005013, "签名会话无效"}},
       {job_code::kSessionExpired, {89005013, "签名会话已过期"}},
       {job_code::kBadSignature, {89003019, ""}},
+      {job_code::kTooManyOpen, {code::kBadParameter, "该用户未签署的签名任务已达上限"}},
       // Signatures checked for the business system.
       {pki::signature_code::kUnknownAlgorithm,
        {89002027, "签名算法应为SM3withSM2、SHA1withRSA或SHA256withRSA"}},

@@ -63,9 +63,9 @@ std::string envelope(std::initializer_list<std::pair<const char*, std::string>> 
 
 }  // namespace
 
-Result<Request> parse_request(std::string body, unsigned max_depth, Header* seen) {
+Result<Request> parse_request(std::string body, const JsonLimits& limits, Header* seen) {
   auto text = std::make_unique<std::string>(std::move(body));
-  auto parsed = parse_json_in_place(*text, {max_depth});
+  auto parsed = parse_json_in_place(*text, limits);
   if (!parsed) return Error::invalid_input(describe_zh(parsed.error));
   rapidjson::Document& document = *parsed.document;
   if (!document.IsObject()) return Error::invalid_input("报文不是合法的JSON");

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/json.h"
 #include "base/bytes.h"
 #include "base/result.h"
 #include "keys/signer.h"
@@ -41,7 +42,8 @@ struct Request {
 // of its fields. `seen` receives what could be read of the header even when the request is
 // refused, so that a refusal can name the caller's businesstype and syscode. `body` is parsed
 // in place (api::parse_json_in_place) and kept in the request: a large one is not copied.
-Result<Request> parse_request(std::string body, unsigned max_depth = 32, Header* seen = nullptr);
+Result<Request> parse_request(std::string body, const JsonLimits& limits = {},
+                              Header* seen = nullptr);
 
 // Trims the content's keys and string values at every depth, in place (no copy of `data`).
 void trim_content(Request& request);

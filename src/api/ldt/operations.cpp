@@ -608,7 +608,7 @@ Result<Options> options_from(const api::Config& config) {
   o.max_file_size = size(config.limits.file_mib) << 20;
   o.max_signatures = size(config.limits.signatures);
   o.max_list_items = size(config.limits.list_items);
-  o.max_json_depth = static_cast<unsigned>(config.limits.json_depth);
+  o.json = json_limits(config);
   o.signing.pdf_format = *format;
   o.signing.limits.max_stamps = size(config.limits.stamps);
   o.signing.limits.max_output_bytes = size(config.limits.output_mib) << 20;
@@ -623,7 +623,7 @@ std::uint64_t body_limit(const Options& options) {
 Outcome Adapter::handle(std::string body, Time now, std::string_view origin) {
   Outcome out;
   Header seen;
-  auto request = parse_request(std::move(body), options_.max_json_depth, &seen);
+  auto request = parse_request(std::move(body), options_.json, &seen);
   out.operation = seen.businesstype;
   auto fail = [&](const std::string& info) {
     out.body = response(seen.businesstype, seen.syscode, false, info);

@@ -30,7 +30,7 @@ struct Options {
   std::size_t max_file_size = 30u << 20;  // decoded bytes of `data`
   std::size_t max_signatures = 20;        // signList entries of one request
   std::size_t max_list_items = 1000;      // pages listed in a keywordModel
-  unsigned max_json_depth = 32;           // nesting of the body
+  JsonLimits json;                        // nesting and values of the body
   service::SigningSettings signing;       // PDF format, pictures per signature, output size
   // Where people reach the public verification page, for verification codes ([console]
   // public_url); empty: as the request reached the server.

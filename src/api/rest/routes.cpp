@@ -130,14 +130,14 @@ struct Body {
   const Value& object() const { return *parsed.document; }
 };
 
-Body read_body(const Request& request) {
+Body read_body(const Request& request, const JsonLimits& limits) {
   Body body;
   auto type = request.headers.get("Content-Type").value_or("");
   if (!type.starts_with("application/json")) {
     body.refused = error(415, "unsupported_media_type", "send the body as application/json");
     return body;
   }
-  body.parsed = parse_json(request.body);
+  body.parsed = parse_json(request.body, limits);
   if (!body.parsed) {
     body.refused =
         error(400, "invalid_json", "the body is not JSON: " + describe(body.parsed.error));
@@ -597,7 +597,7 @@ std::vector<RouteInfo> Adapter::Api::add(Server& server) {
 // --- sessions ---
 
 Response Adapter::Api::sign_in(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto login = required_text(body.object(), "login");
   auto password = required_text(body.object(), "password");
@@ -657,7 +657,7 @@ Response Adapter::Api::sign_out(Context& c) {
 }
 
 Response Adapter::Api::own_password(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto current = required_text(body.object(), "current");
   auto replacement = required_text(body.object(), "password");
@@ -683,7 +683,7 @@ Response Adapter::Api::list_accounts(Context& c) {
 }
 
 Response Adapter::Api::add_account(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   const Value& o = body.object();
   auto login = required_text(o, "login");
@@ -697,7 +697,7 @@ Response Adapter::Api::add_account(Context& c) {
 }
 
 Response Adapter::Api::change_account(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   const Value& o = body.object();
   auto role = text_field(o, "role");
@@ -759,7 +759,7 @@ Result<service::SealDesign> Adapter::Api::design_of(const Value& o, bool for_pre
 }
 
 Response Adapter::Api::make_seal(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto design = design_of(body.object(), false);
   if (!design) return refusal(design.error());
@@ -779,7 +779,7 @@ Response Adapter::Api::make_seal(Context& c) {
 // ([keys] provider = "sdf"), checked to be the certificate's, and the platform signs with it.
 // creditCode registers it to that organization (DB4403).
 Response Adapter::Api::register_seal(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   const Value& o = body.object();
   auto encoded = required_text(o, "seal");
@@ -834,7 +834,7 @@ Response Adapter::Api::register_seal(Context& c) {
 }
 
 Response Adapter::Api::preview_seal(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto design = design_of(body.object(), true);
   if (!design) return refusal(design.error());
@@ -886,7 +886,7 @@ Response Adapter::Api::seal_picture(Context& c) {
 }
 
 Response Adapter::Api::seal_status(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto status = required_text(body.object(), "status");
   auto reason = required_text(body.object(), "reason");
@@ -987,7 +987,7 @@ Response Adapter::Api::list_apps(Context&) {
 // {name, families, syscode, scopes, certificate (PEM; LD/T)}: the app and its secrets, shown
 // this once.
 Response Adapter::Api::add_app(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   const Value& o = body.object();
   auto name = required_text(o, "name");
@@ -1038,7 +1038,7 @@ Response Adapter::Api::rotate_app(Context& c) {
 
 // {enabled}: a disabled app's every call is refused.
 Response Adapter::Api::update_app(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto enabled = bool_field(body.object(), "enabled");
   if (!enabled) return refusal(enabled.error());
@@ -1093,7 +1093,7 @@ Response Adapter::Api::list_organizations(Context&) {
 
 // {name, creditCode}: an organization seals and apps may be registered to.
 Response Adapter::Api::add_organization(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto name = required_text(body.object(), "name");
   auto code = required_text(body.object(), "creditCode");
@@ -1290,7 +1290,7 @@ Response Adapter::Api::seal_filing(Context& c) {
 // (LD/T §5.2 GAData): who applied, the maker unit, the using unit.
 Response Adapter::Api::file_seal(Context& c) {
   if (!s_.filing) return filing_not_configured();
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   const Value& o = body.object();
   service::filing::FilingRun::Details details;
@@ -1385,7 +1385,7 @@ Response Adapter::Api::list_users(Context& c) {
 // Staff freeze a COSS user (LOCKED: no new activation, no signing) or thaw one (ACTIVE).
 // Deleting a user stays the business system's act; a deleted user is a conflict.
 Response Adapter::Api::change_user(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto status = required_text(body.object(), "status");
   if (!status) return refusal(status.error());
@@ -1638,7 +1638,7 @@ service::SealSignature Adapter::Api::SealRequest::signature(doc::SignatureFormat
 }
 
 Response Adapter::Api::plan_placement(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto document = stored_document(std::string(c.request.param("id")));
   if (!document) return refusal(document.error());
@@ -1683,7 +1683,7 @@ Response Adapter::Api::new_version(Context& c, const std::string& operation,
 }
 
 Response Adapter::Api::stamp_document(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto request = seal_request(body.object(), c);
   if (!request) return refusal(request.error());
@@ -1720,7 +1720,7 @@ Response Adapter::Api::unlock_document(Context& c) {
 // {cause, years}: a certified copy (加注件) of an OFD made by the signed-in person, watermarked
 // with what it may be used for and until when, closed by the platform's lock signature.
 Response Adapter::Api::copy_document(Context& c) {
-  Body body = read_body(c.request);
+  Body body = read_body(c.request, options_.json);
   if (body.refused) return *body.refused;
   auto cause = required_text(body.object(), "cause");
   auto years = int_field(body.object(), "years", 1, 1, 100);

@@ -36,6 +36,7 @@ namespace eseal::api::rest {
 struct Options {
   service::SigningSettings signing;
   std::uint64_t max_document_bytes = std::uint64_t{64} << 20;  // an uploaded document
+  JsonLimits json;  // nesting and values of a JSON body ([limits] json_depth, json_values)
   // The session cookie only over HTTPS: the server has TLS (a request that came through a
   // TLS-terminating proxy, X-Forwarded-Proto https, gets it so too).
   bool secure_cookies = false;

@@ -133,13 +133,14 @@ std::string write(const Value& value) {
 
 }  // namespace
 
-Result<Request> parse_request(std::string& body, unsigned max_depth, std::string* seen_req_id) {
+Result<Request> parse_request(std::string& body, const JsonLimits& limits,
+                              std::string* seen_req_id) {
   // An inline content's text, which bsign covers, must be taken before the body is parsed over
   // itself (a string content's bsign covers its value, which parsing leaves in place).
   std::optional<std::string_view> raw = raw_member(body, "content");
   std::string raw_copy;
   if (raw && !raw->empty() && raw->front() != '"') raw_copy = std::string(*raw);
-  ParsedJson parsed = parse_json_in_place(body, {max_depth});
+  ParsedJson parsed = parse_json_in_place(body, limits);
   if (!parsed) {
     return refused(code::kBadJson, message(code::kBadJson, {describe_zh(parsed.error)}));
   }
@@ -228,10 +229,10 @@ Result<std::string> decrypt(ByteView sm4_key, std::string_view value) {
 }
 
 Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, ByteView sm4_key,
-                                                          unsigned max_depth) {
+                                                          const JsonLimits& limits) {
   ParsedJson parsed;
   if (request.content_inline) {
-    parsed = parse_json(request.content_compact, {max_depth});
+    parsed = parse_json(request.content_compact, limits);
   } else if (!request.app_key.empty()) {
     // base64, then IV ‖ ciphertext, then the JSON: each over the one before, in the body.
     auto undecryptable = [] {
@@ -246,7 +247,7 @@ Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, Byte
     if (!plain) return undecryptable();
     char* text = request.content.data() + kIvSize;
     text[*plain] = '\0';  // inside the ciphertext's place: the padding's first byte at least
-    parsed = parse_json_in_place({text, *plain}, {max_depth});
+    parsed = parse_json_in_place({text, *plain}, limits);
   } else {
     // Parsing in place changes the text bsign covers, and in the clear bsign is checked after
     // the content has named its app: keep it.
@@ -254,7 +255,7 @@ Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, Byte
       request.content_sent.assign(request.content.data(), request.content.size());
     }
     request.content.data()[request.content.size()] = '\0';
-    parsed = parse_json_in_place(request.content, {max_depth});
+    parsed = parse_json_in_place(request.content, limits);
   }
   if (!parsed) {
     return refused(code::kBadJson,

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/json.h"
 #include "base/bytes.h"
 #include "base/result.h"
 
@@ -40,7 +41,7 @@ struct Request {
 // object (or too deep, or with a key twice), T000001 for reqId, bsign or content missing or of
 // the wrong type. `seen_req_id` receives the reqId when it could be read, so that even a
 // refusal answers it. `body` is parsed in place (api::parse_json_in_place).
-Result<Request> parse_request(std::string& body, unsigned max_depth = 32,
+Result<Request> parse_request(std::string& body, const JsonLimits& limits = {},
                               std::string* seen_req_id = nullptr);
 
 // base64(HMAC-SM3(key, a ‖ b ‖ c)).
@@ -59,7 +60,7 @@ Result<std::string> decrypt(ByteView sm4_key, std::string_view value);
 // string values trimmed. The document may point into the request's body. T000001 (content) when
 // it does not decrypt, T000011 when it is not such JSON.
 Result<std::unique_ptr<rapidjson::Document>> open_content(Request& request, ByteView sm4_key,
-                                                          unsigned max_depth);
+                                                          const JsonLimits& limits);
 
 // A response. With `mac_key`, asign is computed; with `app_key` and `sm4_key` as well, data is
 // encrypted (an empty object when null); without keys data is inline and asign empty (a request

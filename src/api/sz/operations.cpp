@@ -20,6 +20,7 @@
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "render/convert.h"
+#include "render/office.h"
 #include "service/device_keys.h"
 #include "service/documents.h"
 #include "service/retries.h"
@@ -1493,6 +1494,9 @@ class Call {
       return fail(code::kConversion, {"本服务未配置办公文档转换"});
     }
     auto converted = render::convert(bytes, name, options);
+    if (!converted && converted.error().code == render::kConversionBusy) {
+      return fail(code::kRejected, {"文档转换繁忙，请稍后重试：" + converted.error().message});
+    }
     if (!converted) {
       std::string_view c = to == "pdf" ? code::kPdfConversion : code::kOfdConversion;
       if (converted.error().kind != ErrorKind::kInvalidInput) c = code::kConversion;
@@ -1678,7 +1682,7 @@ Options options_from(const api::Config& config) {
   o.file_lifetime = std::chrono::hours(config.sz.file_hours);
   o.max_batch = size(config.sz.batch_files);
   o.max_file_size = size(config.limits.file_mib) << 20;
-  o.max_json_depth = static_cast<unsigned>(config.limits.json_depth);
+  o.json = json_limits(config);
   o.public_url = config.coss.public_url;
   o.verification_url = config.console.public_url;
   while (!o.public_url.empty() && o.public_url.back() == '/') o.public_url.pop_back();
@@ -1717,7 +1721,7 @@ Outcome Adapter::handle(std::string_view function, std::string body, Time now,
   };
   auto entry = std::find_if(functions().begin(), functions().end(),
                             [&](const auto& f) { return f.first == function; });
-  auto request = parse_request(body, options_.max_json_depth, &req_id);
+  auto request = parse_request(body, options_.json, &req_id);
   if (!request) return refuse({request.error(), "malformed"}, "app:-");
   if (entry == functions().end()) {
     return refuse({fail(code::kMethod, {shown(function)}), "function"}, "app:-");
@@ -1739,7 +1743,7 @@ Outcome Adapter::handle(std::string_view function, std::string body, Time now,
           "app:-");
     }
   } else {
-    auto plain = open_content(*request, {}, options_.max_json_depth);
+    auto plain = open_content(*request, {}, options_.json);
     if (!plain) return refuse({plain.error(), "malformed"}, "app:-");
     std::string system = text_of(**plain, "systemID");
     if (system.empty()) {
@@ -1765,7 +1769,7 @@ Outcome Adapter::handle(std::string_view function, std::string body, Time now,
   // Authenticated: from here on answers are signed, and encrypted when the request was.
   keys = {request->app_key, app->sm4_key, app->mac_key};
   if (!content) {
-    auto opened = open_content(*request, app->sm4_key, options_.max_json_depth);
+    auto opened = open_content(*request, app->sm4_key, options_.json);
     if (!opened) return refuse({opened.error(), "content"}, actor);
     content = std::move(*opened);
   }

@@ -40,7 +40,7 @@ struct Options {
   std::chrono::hours file_lifetime{24 * 7};         // centralized-signing files
   std::size_t max_file_size = 30u << 20;            // one document, decoded
   std::size_t max_batch = 30;                       // files of one genCalculateFileHash
-  unsigned max_json_depth = 32;
+  JsonLimits json;                                  // nesting and values of a body
   service::SigningSettings signing;  // PDF format, limits, time stamps: as every door signs
   std::string public_url;            // where phones reach the server; "" for the request's Host
   // Where people reach the public verification page ([console] public_url), for verification
