@@ -56,6 +56,10 @@ struct Config {
     std::int64_t list_items = 1000;       // entries of a page list (LD/T keywordModel "a,b,c")
     std::int64_t json_depth = 32;         // nesting of a JSON body
     std::int64_t json_values = 100000;    // values in a JSON body (objects, strings, numbers, …)
+    std::int64_t pdf_objects = 1000000;   // objects of a PDF to sign (at most the engine's 1000000)
+    std::int64_t pdf_pages = 10000;       // pages of a PDF to sign (at most 10000)
+    std::int64_t ofd_entries = 100000;    // files in an OFD package to sign (at most 100000)
+    std::int64_t ofd_inflated_mib = 512;  // an OFD package's files inflated (at most 512)
     std::int64_t conversions = 2;         // LibreOffice conversions running at once
     std::int64_t conversion_s = 120;      // one conversion's time
     std::int64_t conversion_wait_s = 30;  // a request's wait for a turn, then refused as busy

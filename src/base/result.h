@@ -39,6 +39,10 @@ struct Error {
   Error with_code(std::string c) const { return {kind, message, std::move(c)}; }
 };
 
+// The code of an Error for input that breaks a configured or built-in limit (a size, a count, a
+// depth), whichever engine found it: each door words it as its family's "too large" refusal.
+inline constexpr const char* kLimitExceeded = "limit-exceeded";
+
 // Either a value or an Error. Accessing the wrong alternative is a programming error and throws
 // std::bad_variant_access.
 template <typename T>

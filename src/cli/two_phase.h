@@ -12,8 +12,9 @@
 
 namespace eseal::cli {
 
-// The CLI signs what the operator gives it: no server limits on stamps or output size.
-inline constexpr service::Limits kNoLimits{SIZE_MAX, SIZE_MAX};
+// The CLI signs what the operator gives it: no server limits on stamps or output size, and the
+// engines' own ceilings on what a document holds.
+inline constexpr service::Limits kNoLimits{SIZE_MAX, SIZE_MAX, {}, {}};
 
 // A format-specific command's input document; exits with bad input when it is not of `format`.
 Bytes read_document(const std::string& path, service::DocumentFormat format);

@@ -29,7 +29,8 @@ Status check_declared_entries(ByteView zip, std::uint64_t max_entries) {
   auto too_many = [&](std::uint64_t n) {
     return Error::invalid_input("the ZIP central directory declares " + std::to_string(n) +
                                 " entries; at most " + std::to_string(max_entries) +
-                                " are accepted");
+                                " are accepted")
+        .with_code(kLimitExceeded);
   };
   for (std::size_t at = start; at + kEocd <= zip.size(); ++at) {
     if (le(zip, at, 4) != 0x06054b50) continue;
@@ -156,7 +157,8 @@ Result<Package> Package::open_archive(std::unique_ptr<Archive> archive, ByteView
   zip_int64_t count = zip_get_num_entries(archive->zip, 0);
   if (count < 0 || static_cast<std::uint64_t>(count) > limits.max_entries) {
     return Error::invalid_input("the package has " + std::to_string(count) + " entries; at most " +
-                                std::to_string(limits.max_entries) + " are accepted");
+                                std::to_string(limits.max_entries) + " are accepted")
+        .with_code(kLimitExceeded);
   }
   std::vector<Entry> entries;
   entries.reserve(static_cast<std::size_t>(count));
@@ -178,12 +180,14 @@ Result<Package> Package::open_archive(std::unique_ptr<Archive> archive, ByteView
     if (e.size > limits.max_entry_size) {
       return Error::invalid_input("ZIP entry \"" + e.name + "\" declares " +
                                   std::to_string(e.size) + " bytes; at most " +
-                                  std::to_string(limits.max_entry_size) + " are accepted");
+                                  std::to_string(limits.max_entry_size) + " are accepted")
+          .with_code(kLimitExceeded);
     }
     total += e.size;  // no overflow: each term is at most max_entry_size
     if (total > limits.max_total_size) {
       return Error::invalid_input("the package's entries declare more than " +
-                                  std::to_string(limits.max_total_size) + " bytes in all");
+                                  std::to_string(limits.max_total_size) + " bytes in all")
+          .with_code(kLimitExceeded);
     }
     if (!e.directory) {
       if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {

@@ -4,13 +4,37 @@
 #include <cstring>
 
 namespace eseal::ofd {
+namespace {
+
+// Whether any node of `doc` lies deeper than `max_depth` (the root element is at depth 1): a walk
+// over the tree without recursion.
+bool deeper_than(const pugi::xml_document& doc, std::size_t max_depth) {
+  std::size_t depth = 0;
+  pugi::xml_node node = doc;
+  for (;;) {
+    if (pugi::xml_node first = node.first_child()) {
+      if (++depth > max_depth) return true;
+      node = first;
+      continue;
+    }
+    while (node != doc && !node.next_sibling()) {
+      node = node.parent();
+      --depth;
+    }
+    if (node == doc) return false;
+    node = node.next_sibling();
+  }
+}
+
+}  // namespace
 
 Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name) {
   std::string what(name);
   if (xml.size() > kMaxXmlSize) {
     return Error::invalid_input(what + ": " + std::to_string(xml.size()) +
                                 " bytes of XML; at most " + std::to_string(kMaxXmlSize) +
-                                " are accepted");
+                                " are accepted")
+        .with_code(kLimitExceeded);
   }
   auto doc = std::make_unique<pugi::xml_document>();
   // parse_doctype keeps the DOCTYPE as a node so it can be refused below; without it pugixml
@@ -27,6 +51,11 @@ Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_
     }
   }
   if (!doc->document_element()) return Error::invalid_input(what + ": no root element");
+  if (deeper_than(*doc, kMaxXmlDepth)) {
+    return Error::invalid_input(what + ": nested deeper than " + std::to_string(kMaxXmlDepth) +
+                                " levels")
+        .with_code(kLimitExceeded);
+  }
   return doc;
 }
 

@@ -111,7 +111,7 @@ Error unreadable(const QPDFExc& e) {
 
 }  // namespace
 
-Result<Document> Document::open(ByteView bytes, const std::string& name) {
+Result<Document> Document::open(ByteView bytes, const std::string& name, const OpenLimits& limits) {
   std::string_view head(reinterpret_cast<const char*>(bytes.data()),
                         std::min<std::size_t>(bytes.size(), 1024));
   if (head.find("%PDF-") == std::string_view::npos) {
@@ -127,8 +127,21 @@ Result<Document> Document::open(ByteView bytes, const std::string& name) {
     if (q.isEncrypted()) {
       return Error::invalid_input("the PDF is encrypted; decrypt it before signing or verifying");
     }
+    if (q.getObjectCount() > limits.max_objects) {
+      return Error::invalid_input("the PDF has " + std::to_string(q.getObjectCount()) +
+                                  " objects, more than the limit of " +
+                                  std::to_string(limits.max_objects))
+          .with_code(kLimitExceeded);
+    }
     // Walk the page tree now so that damage there is found (and repaired) while opening.
-    if (q.getAllPages().empty()) return Error::invalid_input("the PDF has no pages");
+    const std::size_t pages = q.getAllPages().size();
+    if (pages == 0) return Error::invalid_input("the PDF has no pages");
+    if (pages > limits.max_pages) {
+      return Error::invalid_input("the PDF has " + std::to_string(pages) +
+                                  " pages, more than the limit of " +
+                                  std::to_string(limits.max_pages))
+          .with_code(kLimitExceeded);
+    }
   } catch (const QPDFExc& e) {
     return unreadable(e);
   } catch (const std::exception&) {

@@ -38,13 +38,22 @@ struct PageGeometry {
 
 inline constexpr double kPointsPerMm = 72.0 / 25.4;
 
+// What a PDF may hold before it is refused (kInvalidInput, code kLimitExceeded), checked while
+// opening: QPDF keeps every object it reads, and the page tree is walked whole.
+struct OpenLimits {
+  std::size_t max_objects = 1'000'000;  // objects the cross-reference table numbers
+  std::size_t max_pages = 10'000;
+};
+
 class Document {
  public:
   // Opens `bytes` (which must outlive the document: QPDF reads from them, and signatures refer to
   // byte offsets). Encrypted documents, and input that is not a PDF even after QPDF's repair, are
   // kInvalidInput, in our words rather than QPDF's and without a file name: the caller knows the
-  // file and adds it as context. `name` is what QPDF's warnings call the document.
-  static Result<Document> open(ByteView bytes, const std::string& name = "document.pdf");
+  // file and adds it as context. `name` is what QPDF's warnings call the document. A document
+  // over `limits` is refused, saying which.
+  static Result<Document> open(ByteView bytes, const std::string& name = "document.pdf",
+                               const OpenLimits& limits = {});
 
   Document(Document&&) noexcept;
   Document& operator=(Document&&) noexcept;

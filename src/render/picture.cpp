@@ -55,7 +55,8 @@ Status check_size(PictureFormat format, std::uint64_t width, std::uint64_t heigh
   if (width > kMaxPictureSide || height > kMaxPictureSide || width * height > max_pixels) {
     return refuse(format, std::to_string(width) + " x " + std::to_string(height) +
                               " pixels is more than the limit of " + std::to_string(max_pixels) +
-                              " pixels or " + std::to_string(kMaxPictureSide) + " on a side");
+                              " pixels or " + std::to_string(kMaxPictureSide) + " on a side")
+        .with_code(kLimitExceeded);
   }
   return ok_status();
 }

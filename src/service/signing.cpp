@@ -28,7 +28,8 @@ Result<std::vector<doc::Stamp>> place(const SealSignature& request,
     if (stamps.size() > limits.max_stamps) {
       return Error::invalid_input("the placement makes " + std::to_string(stamps.size()) +
                                   " stamps, more than the limit of " +
-                                  std::to_string(limits.max_stamps));
+                                  std::to_string(limits.max_stamps))
+          .with_code(kLimitExceeded);
     }
   }
   return stamps;
@@ -38,8 +39,9 @@ Result<PendingSignature> within_output_limit(Result<PendingSignature> pending,
                                              const Limits& limits) {
   if (pending && pending->document.size() > limits.max_output_bytes) {
     return Error::invalid_input(
-        "the signed document would be " + std::to_string(pending->document.size()) +
-        " bytes, more than the limit of " + std::to_string(limits.max_output_bytes));
+               "the signed document would be " + std::to_string(pending->document.size()) +
+               " bytes, more than the limit of " + std::to_string(limits.max_output_bytes))
+        .with_code(kLimitExceeded);
   }
   return pending;
 }
@@ -93,14 +95,14 @@ Result<Layout> lay_out(const SealSignature& request, const std::vector<doc::Page
 }
 
 Result<Layout> pdf_layout(ByteView pdf, const SealSignature& request, const Limits& limits) {
-  auto document = pdf::Document::open(pdf);
+  auto document = pdf::Document::open(pdf, "document.pdf", limits.pdf);
   if (!document) return document.error();
   auto find = [&](const std::string& keyword) { return pdf::keyword_hits(*document, keyword); };
   return lay_out(request, pdf::page_sizes(*document), find, limits);
 }
 
 Result<Layout> ofd_layout(ByteView ofd, const SealSignature& request, const Limits& limits) {
-  auto package = ofd::Package::open(ofd);
+  auto package = ofd::Package::open(ofd, limits.ofd);
   if (!package) return package.error();
   auto structure = ofd::read_structure(*package);
   if (!structure) return structure.error();

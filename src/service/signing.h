@@ -18,6 +18,8 @@
 #include "doc/placement.h"
 #include "doc/signature_value.h"
 #include "keys/signer.h"
+#include "ofd/package.h"
+#include "pdf/document.h"
 #include "pki/certificate.h"
 #include "service/documents.h"
 #include "service/time_stamping.h"
@@ -30,6 +32,10 @@ namespace eseal::service {
 struct Limits {
   std::size_t max_stamps = 500;              // pictures one signature places (hits, slices)
   std::size_t max_output_bytes = 64u << 20;  // a signed document
+  // What the document to sign may hold, checked when it is first opened. The engines' own
+  // defaults are the ceilings: these can only be lower.
+  pdf::OpenLimits pdf;
+  ofd::PackageLimits ofd;
 };
 
 // How the server signs, from the configuration ([signing], [limits]): the same for every door.

@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 66u);  // one per key of Config
+  EXPECT_EQ(settings, 70u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -80,6 +80,10 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.limits.list_items, defaults.limits.list_items);
   EXPECT_EQ(config.limits.json_depth, defaults.limits.json_depth);
   EXPECT_EQ(config.limits.json_values, defaults.limits.json_values);
+  EXPECT_EQ(config.limits.pdf_objects, defaults.limits.pdf_objects);
+  EXPECT_EQ(config.limits.pdf_pages, defaults.limits.pdf_pages);
+  EXPECT_EQ(config.limits.ofd_entries, defaults.limits.ofd_entries);
+  EXPECT_EQ(config.limits.ofd_inflated_mib, defaults.limits.ofd_inflated_mib);
   EXPECT_EQ(config.limits.conversions, defaults.limits.conversions);
   EXPECT_EQ(config.limits.conversion_s, defaults.limits.conversion_s);
   EXPECT_EQ(config.limits.conversion_wait_s, defaults.limits.conversion_wait_s);

@@ -189,6 +189,23 @@ TEST(PackageLimits, NotAZipArchive) {
   expect_refused(Package::open(ByteView(zip).first(zip.size() - 10)), "ZIP");
 }
 
+TEST(Xml, NestingIsBounded) {
+  auto nested = [](std::size_t depth, const std::string& inner = "") {
+    std::string xml;
+    for (std::size_t i = 0; i < depth; ++i) xml += "<a>";
+    xml += inner;
+    for (std::size_t i = 0; i < depth; ++i) xml += "</a>";
+    return xml;
+  };
+  EXPECT_TRUE(parse_xml(to_bytes(nested(kMaxXmlDepth)), "Content.xml").ok());
+  // Text is a level below its element.
+  EXPECT_FALSE(parse_xml(to_bytes(nested(kMaxXmlDepth, "t")), "Content.xml").ok());
+  auto deep = parse_xml(to_bytes(nested(100'000)), "Content.xml");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().message, "Content.xml: nested deeper than 256 levels");
+  EXPECT_EQ(deep.error().code, kLimitExceeded);
+}
+
 TEST(Xml, RefusesDoctypesAndMalformedXml) {
   auto ok =
       parse_xml(to_bytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ofd:OFD "

@@ -176,17 +176,53 @@ TEST(Signing, ThePdfValueFormatReasonAndLocationAreTheRequests) {
 }
 
 TEST(Signing, TheLimitsBoundStampsAndOutput) {
-  Limits few{1, 64u << 20};
+  Limits few{1, 64u << 20, {}, {}};
   auto many = prepare_seal(test::blank_pdf(2),
                            at({doc::PositionRule{0, 20, 20}, doc::PositionRule{1, 20, 20}}),
                            local_signer().certificate(), kNow, few);
   ASSERT_FALSE(many.ok());
   EXPECT_EQ(many.error().message, "the placement makes 2 stamps, more than the limit of 1");
-  Limits small{500, 1000};
+  Limits small{500, 1000, {}, {}};
   auto big = prepare_seal(test::blank_pdf(1), at({doc::PositionRule{0, 20, 20}}),
                           local_signer().certificate(), kNow, small);
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.error().message.rfind("the signed document would be ", 0), 0u);
+  EXPECT_EQ(many.error().code, kLimitExceeded);
+  EXPECT_EQ(big.error().code, kLimitExceeded);
+}
+
+TEST(Signing, TheLimitsBoundWhatTheDocumentHolds) {
+  auto one_stamp = at({doc::PositionRule{0, 20, 20}});
+  Limits two_pages;
+  two_pages.pdf.max_pages = 2;
+  EXPECT_TRUE(
+      prepare_seal(test::blank_pdf(2), one_stamp, local_signer().certificate(), kNow, two_pages)
+          .ok());
+  auto pages =
+      prepare_seal(test::blank_pdf(3), one_stamp, local_signer().certificate(), kNow, two_pages);
+  ASSERT_FALSE(pages.ok());
+  EXPECT_EQ(pages.error().message, "the PDF has 3 pages, more than the limit of 2");
+  EXPECT_EQ(pages.error().code, kLimitExceeded);
+  Limits few_objects;
+  few_objects.pdf.max_objects = 3;
+  auto objects =
+      prepare_seal(test::blank_pdf(3), one_stamp, local_signer().certificate(), kNow, few_objects);
+  ASSERT_FALSE(objects.ok());
+  EXPECT_NE(objects.error().message.find("objects, more than the limit of 3"), std::string::npos);
+  EXPECT_EQ(objects.error().code, kLimitExceeded);
+  Limits few_files;
+  few_files.ofd.max_entries = 3;
+  auto files = prepare_seal(sample_ofd(), one_stamp, local_signer().certificate(), kNow, few_files);
+  ASSERT_FALSE(files.ok());
+  EXPECT_NE(files.error().message.find("entries; at most 3 are accepted"), std::string::npos)
+      << files.error().message;
+  EXPECT_EQ(files.error().code, kLimitExceeded);
+  Limits small_inflated;
+  small_inflated.ofd.max_total_size = 200;
+  auto inflated =
+      prepare_seal(sample_ofd(), one_stamp, local_signer().certificate(), kNow, small_inflated);
+  ASSERT_FALSE(inflated.ok());
+  EXPECT_EQ(inflated.error().code, kLimitExceeded) << inflated.error().message;
 }
 
 // A token the hook returns, made over what it was given, so the test can tell it was given the

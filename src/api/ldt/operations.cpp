@@ -612,6 +612,10 @@ Result<Options> options_from(const api::Config& config) {
   o.signing.pdf_format = *format;
   o.signing.limits.max_stamps = size(config.limits.stamps);
   o.signing.limits.max_output_bytes = size(config.limits.output_mib) << 20;
+  o.signing.limits.pdf = {size(config.limits.pdf_objects), size(config.limits.pdf_pages)};
+  o.signing.limits.ofd.max_entries = size(config.limits.ofd_entries);
+  o.signing.limits.ofd.max_entry_size = size(config.limits.ofd_inflated_mib) << 20;
+  o.signing.limits.ofd.max_total_size = o.signing.limits.ofd.max_entry_size;
   o.public_url = config.console.public_url;
   return o;
 }

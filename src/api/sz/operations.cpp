@@ -157,7 +157,7 @@ Error document_refusal(const Error& e) {
   if (m.starts_with("page ") && m.find("does not exist") != std::string::npos) {
     return fail(code::kBadPage, {m.substr(5, m.find(' ', 5) - 5)});
   }
-  if (m.find("more than the limit") != std::string::npos) return fail(code::kTooLarge, {m});
+  if (e.code == kLimitExceeded) return fail(code::kTooLarge, {m});
   if (m.find("not a readable PDF") != std::string::npos || m.find("damaged") != std::string::npos ||
       m.find("OFD package") != std::string::npos) {
     return fail(code::kDamaged, {m});
@@ -193,6 +193,8 @@ Result<Document> document_of(std::string_view text, std::string_view key, std::s
   if (!format) {
     if (format.error().message == service::kNotPdfOrOfd)
       return fail(code::kFileType, {"只支持PDF和OFD"});
+    if (format.error().code == kLimitExceeded)
+      return fail(code::kTooLarge, {format.error().message});
     return fail(code::kDamaged, {format.error().message});
   }
   return Document{std::move(*bytes), *format};
