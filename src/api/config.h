@@ -89,7 +89,7 @@ struct Config {
     std::int64_t replay_window_s = 300;        // a (transId, signature) seen again is a replay
     std::int64_t callback_first_retry_s = 10;  // a failed callback is tried again after this,
     std::int64_t callback_attempts = 10;       // doubling, at most this many times in all
-    std::int64_t open_jobs_per_user = 100;     // unsigned sign jobs one user may have
+    std::int64_t open_jobs_per_user = 1000;    // unsigned sign jobs one user may have
     // The built phone page (web/coss-h5, `scripts/build-web`), served at /coss/h5/; not served
     // when the folder is absent.
     std::string h5_dir = "web/coss-h5/dist";

@@ -84,7 +84,7 @@ inline constexpr std::size_t kMaxGroupJobs = 30;
 inline constexpr std::size_t kTicketSecretBytes = 16;
 // Unsigned jobs one user may have at a time ([coss] open_jobs_per_user): a business system
 // cannot fill a phone's list, or the database, with jobs nobody will sign.
-inline constexpr std::size_t kDefaultOpenJobsPerUser = 100;
+inline constexpr std::size_t kDefaultOpenJobsPerUser = 1000;
 
 const TaskKind& sign_job_kind();
 const TaskKind& session_kind();

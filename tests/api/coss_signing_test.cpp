@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 
+#include "api/coss/wording.h"
 #include "base/file.h"
 #include "cosign/two_party.h"
 #include "coss_world.h"
@@ -393,24 +394,34 @@ TEST_F(CossSigningTest, AddSignJobRefusesWhatTheManualLimits) {
   (void)e;
 }
 
-TEST_F(CossSigningTest, AUserHasAtMostAHundredUnsignedJobs) {
+TEST_F(CossSigningTest, AUserHasABoundedNumberOfUnsignedJobs) {
   Enrolled e = enrol();
+  service::SignJobs jobs(world_.store(), world_.keys(), world_.platform(), nullptr, {}, 3);
+  service::Caller app = world_.platform().coss(world_.app_id())->caller;
+  service::NewSignJob job;
+  job.user_id = e.user_id;
+  job.title = "t";
+  job.data_type = "DATA";
+  job.algo = "SM3withSM2";
+  job.data_base64 = "5byg";
   std::string first;
-  for (std::size_t i = 0; i < service::kDefaultOpenJobsPerUser; ++i) {
-    std::string job = add_job(e.user_id, "DATA", as_bytes("a"));
-    ASSERT_FALSE(job.empty());
-    if (first.empty()) first = job;
+  for (int i = 0; i < 3; ++i) {
+    auto made = jobs.create(app, job, now_utc());
+    ASSERT_TRUE(made.ok()) << made.error().message;
+    if (first.empty()) first = made->id;
   }
-  std::string fields = R"({"title":"t","algo":"SM3withSM2","dataType":"DATA","data":"5byg",)"
-                       R"("userId":")" +
-                       e.user_id + R"("})";
-  auto refused = world_.call("addSignJob", fields);
-  EXPECT_EQ(status_of(refused), 89000001);
-  EXPECT_NE(message_in(refused).find("该用户未签署的签名任务已达上限"), std::string::npos)
-      << message_in(refused);
-  // A job that ends makes room for another.
-  EXPECT_EQ(status_of(world_.call("revokeSignJob", R"({"signJobId":")" + first + R"("})")), 200);
-  EXPECT_EQ(status_of(world_.call("addSignJob", fields)), 200);
+  auto refused = jobs.create(app, job, now_utc());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, service::job_code::kTooManyOpen);
+  Refusal worded = refusal_of(refused.error());
+  EXPECT_EQ(worded.code, 89000001);
+  EXPECT_EQ(worded.detail, "该用户未签署的签名任务已达上限");
+  // Another user is not held up, and a job that ends makes room.
+  service::NewSignJob anyone = job;
+  anyone.user_id = "";
+  EXPECT_TRUE(jobs.create(app, anyone, now_utc()).ok());
+  ASSERT_TRUE(jobs.revoke(app, first, now_utc()).ok());
+  EXPECT_TRUE(jobs.create(app, job, now_utc()).ok());
 }
 
 TEST_F(CossSigningTest, RevokedRefusedAndExpiredJobsCannotBeSigned) {
