@@ -48,6 +48,14 @@ Bytes bytes_of(const fs::path& path) {
   return bytes ? *bytes : Bytes{};
 }
 
+// A long table: LibreOffice takes several seconds over it.
+std::string long_table() {
+  std::string html = "<html><body><table>";
+  for (int i = 0; i < 20000; ++i)
+    html += "<tr><td>" + std::to_string(i) + "</td><td>cell</td></tr>";
+  return html + "</table></body></html>";
+}
+
 std::string pdf_text(const Bytes& pdf) {
   TempDir dir;
   const auto path = dir / "out.pdf";
@@ -209,13 +217,8 @@ TEST(OfficeContainers, RefusedBeforeLibreOfficeRuns) {
 TEST_F(OfficeTest, TimeLimitKillsTheConversion) {
   options_.time_limit = std::chrono::seconds(1);
   OfficeConverter converter(options_);
-  // A long table: LibreOffice takes far longer than a second over it.
-  std::string html = "<html><body><table>";
-  for (int i = 0; i < 20000; ++i)
-    html += "<tr><td>" + std::to_string(i) + "</td><td>cell</td></tr>";
-  html += "</table></body></html>";
   const auto start = std::chrono::steady_clock::now();
-  auto pdf = converter.to_pdf(as_bytes(html), "slow.html");
+  auto pdf = converter.to_pdf(as_bytes(long_table()), "slow.html");
   ASSERT_FALSE(pdf.ok()) << "LibreOffice converted within 1 s; the limit was not exercised";
   EXPECT_NE(pdf.error().message.find("time limit of 1 s was exceeded"), std::string::npos)
       << pdf.error().message;
@@ -280,10 +283,7 @@ TEST_F(OfficeTest, ACallerThatGetsNoTurnInTimeIsRefusedAsBusy) {
   options_.time_limit = std::chrono::seconds(3);
   options_.queue_wait = std::chrono::milliseconds(200);
   OfficeConverter converter(options_);
-  std::string html = "<html><body><table>";
-  for (int i = 0; i < 20000; ++i)
-    html += "<tr><td>" + std::to_string(i) + "</td><td>cell</td></tr>";
-  html += "</table></body></html>";
+  const std::string html = long_table();
   Result<Bytes> slow = Error::internal("not run");
   std::thread a([&] { slow = converter.to_pdf(as_bytes(html), "slow.html"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
