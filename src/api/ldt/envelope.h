@@ -36,8 +36,8 @@ struct Request {
   rapidjson::Value* content = nullptr;
 };
 
-// kInvalidInput, with an errorInfo, for a body that is not well-formed UTF-8 JSON, is nested
-// deeper than `max_depth`, has two equal keys in an object (after trimming; the header's
+// kInvalidInput, with an errorInfo, for a body that is not well-formed UTF-8 JSON, breaks
+// `limits` (nesting, values), has two equal keys in an object (after trimming; the header's
 // `businesstype` aliases count as one key), two message_content, or lacks message_header or one
 // of its fields. `seen` receives what could be read of the header even when the request is
 // refused, so that a refusal can name the caller's businesstype and syscode. `body` is parsed

@@ -38,7 +38,7 @@ struct Request {
 };
 
 // Refusals carry the appendix B code in Error::code: T000011 for a body that is not a JSON
-// object (or too deep, or with a key twice), T000001 for reqId, bsign or content missing or of
+// object (or over `limits`, or with a key twice), T000001 for reqId, bsign or content missing or of
 // the wrong type. `seen_req_id` receives the reqId when it could be read, so that even a
 // refusal answers it. `body` is parsed in place (api::parse_json_in_place).
 Result<Request> parse_request(std::string& body, const JsonLimits& limits = {},
