@@ -13,8 +13,13 @@
 #   document's blob exists; the temporary files of killed writes are removed by the next start
 #   once they are old;
 # - the audit chain verifies and the server exits 0 on SIGTERM.
-# Usage: crash_test.sh ESEAL OPENSSL [KILLS]
+# Usage: crash_test.sh ESEAL OPENSSL [KILLS [GAP [EVERY_KIND]]]: GAP seconds (0.2) and up to 1.3
+# more between kills; EVERY_KIND 1 (the default) fails the test when a kind of request was never
+# acknowledged. A sanitizer build, whose clients are slow too (the phone's PIN key derivation
+# most), needs a longer GAP, and may see no COSS job through: 0 there.
 KILLS=${3:-50}
+GAP=${4:-0.2}
+EVERY_KIND=${5:-1}
 source "$(dirname "$0")/lib.sh" "$@"
 MOBILE="$(dirname "$ESEAL")/eseal-mobile"
 
@@ -129,10 +134,10 @@ clients+=($!)
 unit_client &
 clients+=($!)
 
-# The kills: each after a random 0.2 to 1.5 s of load, the next start on the same port.
+# The kills: each after GAP and a random 0 to 1.3 s of load, the next start on the same port.
 for kill in $(seq "$KILLS"); do
   sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
-  sleep 0.2
+  sleep "$GAP"
   [ $((RANDOM % 2)) = 0 ] && sleep 0.3
   kill -KILL "$server"
   wait "$server" 2>/dev/null
@@ -147,10 +152,12 @@ for kind in sign lock ts unit; do
   echo "$kind: $(count "$kind/acked") acknowledged, $(count "$kind/unacked") not"
 done
 echo "coss: $(count coss/added) jobs added, $(count coss/acked) signed by the phone, $(count coss/unacked) not added"
-for kind in sign lock ts coss unit; do
-  checks=$((checks + 1))
-  [ "$(count "$kind/acked")" -gt 0 ] || fail "no $kind request was acknowledged under the kills"
-done
+if [ "$EVERY_KIND" = 1 ]; then
+  for kind in sign lock ts coss unit; do
+    checks=$((checks + 1))
+    [ "$(count "$kind/acked")" -gt 0 ] || fail "no $kind request was acknowledged under the kills"
+  done
+fi
 
 # The server serves again.
 expect 0 sh var/demo/requests/getSealStatus.sh --url "$URL"
