@@ -53,6 +53,7 @@ printf 'a document to time-stamp' >doc.txt
 expect 0 "$ESEAL" ts request --data doc.txt --out q.tsq
 
 mkdir -p sign lock ts coss unit
+touch {sign,lock,ts,coss,unit}/acked {sign,lock,ts,coss,unit}/unacked coss/added ts/serials
 # Each client writes the names of its acknowledged requests to KIND/acked and of the others to
 # KIND/unacked, until the file stop exists.
 
@@ -147,7 +148,7 @@ done
 touch stop
 wait "${clients[@]}"
 
-count() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
+count() { wc -l <"$1"; }
 for kind in sign lock ts unit; do
   echo "$kind: $(count "$kind/acked") acknowledged, $(count "$kind/unacked") not"
 done
@@ -178,7 +179,7 @@ for kind in sign lock; do
       fail "$b was acknowledged, but the document stored under it is '$stored'"
   done <"$kind/acked"
   sample=$(shuf -n 5 "$kind/acked")
-  for b in $sample $(cat "$kind/unacked" 2>/dev/null); do
+  for b in $sample $(cat "$kind/unacked"); do
     expect 0 "$ESEAL" call ldt "$op" --app var/demo/app.toml --content "$kind/$b.json" \
       --file "$file" --save "$kind/$b.again.$ext"
     if grep -qx "$b" "$kind/acked"; then
