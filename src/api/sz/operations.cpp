@@ -193,9 +193,7 @@ Result<Document> document_of(std::string_view text, std::string_view key, std::s
   if (!format) {
     if (format.error().message == service::kNotPdfOrOfd)
       return fail(code::kFileType, {"只支持PDF和OFD"});
-    if (format.error().code == kLimitExceeded)
-      return fail(code::kTooLarge, {format.error().message});
-    return fail(code::kDamaged, {format.error().message});
+    return document_refusal(format.error());
   }
   return Document{std::move(*bytes), *format};
 }
