@@ -23,6 +23,11 @@
 #include "api/beast.h"
 #include "api/metrics.h"
 
+#ifdef __linux__
+#include <linux/filter.h>
+#include <sys/socket.h>
+#endif
+
 namespace eseal::api {
 namespace {
 
@@ -40,6 +45,11 @@ constexpr std::size_t kBodyReadSize = 256 * 1024;
 // answer.
 constexpr std::chrono::seconds kLingerTime{5};
 constexpr std::chrono::milliseconds kDrainPoll{20};
+// Once a stopping server drops new connections' SYNs, handshakes already under way still reach
+// the accept queue (within a round trip); the listener stays open this long to accept them.
+constexpr std::chrono::milliseconds kListenerSettle{100};
+// A stopping server waits this long for a first request on a connection it accepted.
+constexpr std::chrono::seconds kFirstRequestWait{1};
 // After a failed accept (e.g. out of file descriptors), so the loop does not spin.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
 constexpr std::string_view kUnmatchedRoute = "unmatched";
@@ -50,6 +60,30 @@ std::string_view method_label(std::string_view method) {
     if (method == known) return known;
   }
   return "OTHER";
+}
+
+// While the server stops, a socket filter on its listener drops every SYN, so that no new
+// connection completes its handshake into the accept queue only to be reset when the listener
+// closes, after its client has sent a request (behind nginx, a 502 that is never retried for a
+// POST). The client's SYN, sent again a second later, finds the port closed and is refused, and
+// a proxy then sends the request to another node. Where this cannot be done, a stop still
+// serves every connection accepted and closes the listener after kListenerSettle.
+void drop_new_connections(tcp::acceptor& acceptor) {
+#ifdef __linux__
+  if (!acceptor.is_open()) return;
+  // Classic BPF over the TCP header: a segment with SYN set and ACK clear is dropped.
+  std::array<sock_filter, 5> code{{
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 13),           // the flags byte
+      BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0x12),        // SYN and ACK
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02, 0, 1),  // SYN alone: the next instruction
+      BPF_STMT(BPF_RET | BPF_K, 0),                     // dropped
+      BPF_STMT(BPF_RET | BPF_K, 0xffffffff),            // kept whole
+  }};
+  sock_fprog program{static_cast<unsigned short>(code.size()), code.data()};
+  ::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program);
+#else
+  (void)acceptor;
+#endif
 }
 
 std::string new_request_id() {
@@ -108,8 +142,9 @@ std::string readiness_body(const std::vector<std::pair<std::string, Status>>& re
 class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
   virtual ~SessionBase() = default;
-  // Called on any thread when the server begins to stop.
-  virtual void notify_stopping() = 0;
+  // Called on any thread when the server begins to stop, and again with `all` once connections
+  // have had kFirstRequestWait to send a first request.
+  virtual void notify_stopping(bool all) = 0;
 };
 
 }  // namespace
@@ -134,6 +169,8 @@ struct Server::Impl {
   tcp::acceptor acceptor{asio::make_strand(ioc)};
   asio::steady_timer drain_timer{acceptor.get_executor()};
   asio::steady_timer accept_retry{acceptor.get_executor()};
+  Clock::time_point listener_close;
+  bool first_requests_waited = false;
   Clock::time_point drain_deadline;
   std::optional<asio::signal_set> signals;
   std::optional<ssl::context> tls_context;
@@ -142,6 +179,8 @@ struct Server::Impl {
   std::mutex wait_mutex;
 
   void accept();
+  void serve(tcp::socket socket);
+  void accept_queued();
   template <class Stream, class... Args>
   void start_session(tcp::socket socket, Args&&... args);
   void forget_session(SessionBase* session) {
@@ -150,6 +189,7 @@ struct Server::Impl {
   }
   void request_stop();
   void begin_drain();
+  void notify_sessions(bool all);
   void poll_drain();
   Response readiness() const;
 
@@ -194,9 +234,11 @@ class Session : public SessionBase {
     });
   }
 
-  void notify_stopping() override {
-    asio::post(stream_.get_executor(), [self = shared()] {
-      if (self->idle_) self->lowest().cancel();
+  // A connection waiting for its next request is closed. One that has had no answer yet may
+  // have sent its first request already: it is closed only on the second call.
+  void notify_stopping(bool all) override {
+    asio::post(stream_.get_executor(), [self = shared(), all] {
+      if (self->idle_ && (self->answered_ || all)) self->lowest().cancel();
     });
   }
 
@@ -214,7 +256,7 @@ class Session : public SessionBase {
   }
 
   void read_next() {
-    if (server_.stopping) return close();
+    if (server_.stopping && answered_) return close();
     if (buffer_.capacity() > kHeaderLimit) buffer_.shrink_to_fit();
     parser_.emplace();
     // The route is known only once the header is in: until then, the largest limit of any.
@@ -383,6 +425,7 @@ class Session : public SessionBase {
 
   void on_write(beast::error_code ec) {
     finish_request();
+    answered_ = true;
     if (ec || !response_.keep_alive()) return close();
     keep_alive_ = false;
     read_next();
@@ -445,6 +488,7 @@ class Session : public SessionBase {
   std::string remote_;
   Clock::time_point started_;
   bool idle_ = false;
+  bool answered_ = false;
   bool in_request_ = false;
   bool keep_alive_ = false;
   bool linger_ = false;
@@ -464,10 +508,21 @@ void Server::Impl::start_session(tcp::socket socket, Args&&... args) {
   session->start();
 }
 
+void Server::Impl::serve(tcp::socket socket) {
+  if (tls_context) {
+    start_session<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls_context);
+  } else {
+    start_session<beast::tcp_stream>(std::move(socket));
+  }
+}
+
+// A connection accepted is always served, even once the server is stopping: its client may
+// already have sent a request.
 void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (ec == asio::error::operation_aborted) return;
     if (ec) {
+      if (!acceptor.is_open()) return;
       log_error("accept failed: " + ec.message());
       accept_retry.expires_after(kAcceptRetry);
       accept_retry.async_wait([this](beast::error_code wait_error) {
@@ -475,31 +530,41 @@ void Server::Impl::accept() {
       });
       return;
     }
-    if (!stopping) {
-      if (tls_context) {
-        start_session<beast::ssl_stream<beast::tcp_stream>>(std::move(socket), *tls_context);
-      } else {
-        start_session<beast::tcp_stream>(std::move(socket));
-      }
-    }
-    accept();
+    serve(std::move(socket));
+    if (acceptor.is_open()) accept();
   });
+}
+
+// Takes every connection waiting in the listener's queue, so that closing it resets none.
+void Server::Impl::accept_queued() {
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  while (!ec) {
+    tcp::socket socket = acceptor.accept(asio::make_strand(ioc), ec);
+    if (!ec) serve(std::move(socket));
+  }
 }
 
 void Server::Impl::request_stop() {
   if (stopping.exchange(true)) return;
+  drop_new_connections(acceptor);
   asio::post(acceptor.get_executor(), [this] { begin_drain(); });
 }
 
 void Server::Impl::begin_drain() {
   beast::error_code ignored;
-  acceptor.close(ignored);
-  accept_retry.cancel();
   if (signals) {
     // Back to the default action, so that a second signal ends the process at once.
     signals->clear(ignored);
     signals->cancel(ignored);
   }
+  notify_sessions(false);
+  listener_close = Clock::now() + kListenerSettle;
+  drain_deadline = Clock::now() + options.shutdown_grace;
+  poll_drain();
+}
+
+void Server::Impl::notify_sessions(bool all) {
   std::vector<std::shared_ptr<SessionBase>> open;
   {
     std::lock_guard lock(sessions_mutex);
@@ -507,17 +572,26 @@ void Server::Impl::begin_drain() {
       if (auto session = weak.lock()) open.push_back(std::move(session));
     }
   }
-  for (auto& session : open) session->notify_stopping();
-  drain_deadline = Clock::now() + options.shutdown_grace;
-  poll_drain();
+  for (auto& session : open) session->notify_stopping(all);
 }
 
 void Server::Impl::poll_drain() {
-  {
+  Clock::time_point now = Clock::now();
+  if (acceptor.is_open() && now >= listener_close) {
+    accept_queued();
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    accept_retry.cancel();
+  }
+  if (!first_requests_waited && now >= listener_close + kFirstRequestWait) {
+    first_requests_waited = true;
+    notify_sessions(true);
+  }
+  if (!acceptor.is_open()) {
     std::lock_guard lock(sessions_mutex);
     if (sessions.empty()) return;  // nothing left: the io threads run out of work and return
   }
-  if (Clock::now() >= drain_deadline) {
+  if (now >= drain_deadline) {
     if (options.logger) {
       options.logger->warn("shutdown grace of {} s over; dropping the requests still open",
                            options.shutdown_grace.count());

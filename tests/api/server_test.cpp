@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "api/http_client.h"
@@ -27,6 +28,8 @@ namespace {
 using api::HttpClient;
 using api::HttpResponse;
 using eseal::test::raw_exchange;
+
+namespace asio = boost::asio;
 
 constexpr const char* kHost = "127.0.0.1";
 
@@ -262,7 +265,6 @@ TEST(ServerTest, MalformedRequestsAre400) {
 }
 
 TEST(ServerTest, ExpectContinueIsAnsweredBeforeTheBody) {
-  namespace asio = boost::asio;
   Server server(test_options());
   server.route("POST", "/echo", echo());
   start(server);
@@ -319,6 +321,62 @@ TEST(ServerTest, SlowHandlersDoNotHoldUpOthers) {
   EXPECT_EQ(slow.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   release.open();
   EXPECT_EQ(slow.get()->body, "slow");
+}
+
+// Behind a proxy, a connection the kernel completed before the stop (its request already sent)
+// must be answered, never reset when the listener closes; and a connection attempted once the
+// server is stopping must not complete at all, so that it is refused and the proxy tries
+// another node. The one network thread is held in a handler meanwhile, so that the server's
+// accept loop cannot take either connection before the stop.
+TEST(ServerTest, AStopAnswersQueuedConnectionsAndRefusesNewOnes) {
+  Server server(test_options());
+  Gate entered, release;
+  server.route(
+      "GET", "/hold",
+      [&](const Request&) {
+        entered.open();
+        release.wait();
+        return Response::text(200, "held");
+      },
+      RouteOptions{.cheap = true, .on_error = {}});
+  server.route("POST", "/echo",
+               [](const Request& request) { return Response::text(200, "echo " + request.body); });
+  start(server);
+  const asio::ip::tcp::endpoint endpoint{asio::ip::make_address(kHost), server.port()};
+  auto held = std::async(std::launch::async, [&] {
+    HttpClient client(kHost, server.port());
+    return client.get("/hold");
+  });
+  entered.wait();
+
+  asio::io_context io;
+  asio::ip::tcp::socket queued(io);
+  queued.connect(endpoint);
+  asio::write(queued, asio::buffer(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                               "Content-Length: 7\r\n\r\npayload")));
+  server.stop();
+  asio::ip::tcp::socket late(io);
+  std::optional<boost::system::error_code> late_result;
+  late.async_connect(endpoint, [&](boost::system::error_code ec) { late_result = ec; });
+  io.run_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(late_result) << "a connection completed after the stop: " << late_result->message();
+  release.open();
+
+  std::string reply;
+  boost::system::error_code ec;
+  asio::read(queued, asio::dynamic_buffer(reply), ec);
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+  EXPECT_NE(reply.find("Connection: close\r\n"), std::string::npos) << reply;
+  EXPECT_TRUE(reply.ends_with("\r\n\r\necho payload")) << reply;
+  EXPECT_EQ(held.get()->status, 200);
+
+  // The dropped SYN is sent again after a second and finds the port closed.
+  io.restart();
+  for (int i = 0; i < 50 && !late_result; ++i) io.run_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(late_result);
+  EXPECT_EQ(*late_result, asio::error::connection_refused) << late_result->message();
+  server.wait();
 }
 
 TEST(ServerTest, GracefulStopFinishesRequestsInFlight) {
@@ -546,7 +604,6 @@ namespace {
 // The client's errors are values: nothing listening, and a server that closes the connection
 // halfway through its answer.
 TEST(HttpClientTest, ANetworkFailureIsAnErrorValue) {
-  namespace asio = boost::asio;
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
   std::uint16_t port = acceptor.local_endpoint().port();
@@ -580,7 +637,6 @@ TEST(HttpClientTest, ANetworkFailureIsAnErrorValue) {
 // A header that arrives before its body (as Python's http.server writes them) is read whole:
 // Boost 1.74's parser compares Content-Length with an unset body limit as larger than it.
 TEST(HttpClientTest, AHeaderSentBeforeItsBodyIsReadWhole) {
-  namespace asio = boost::asio;
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
   std::uint16_t port = acceptor.local_endpoint().port();
