@@ -62,6 +62,29 @@ Hasher::Hasher(HashAlgorithm algorithm)
   }
 }
 
+Hasher::Hasher(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Hasher Hasher::copy() const {
+  auto state = std::make_unique<State>(State{state_->algorithm, ossl::MdCtxPtr(EVP_MD_CTX_new())});
+  if (!state->ctx || EVP_MD_CTX_copy_ex(state->ctx.get(), state_->ctx.get()) != 1) {
+    library_failure("digest copy failed");
+  }
+  return Hasher(std::move(state));
+}
+
+HashAlgorithm Hasher::algorithm() const {
+  return state_->algorithm;
+}
+
+Bytes finish_hash(HashAlgorithm algorithm, const HashedPrefix& prefix, ByteView whole) {
+  if (!prefix.state || prefix.state->algorithm() != algorithm || prefix.length > whole.size()) {
+    return hash(algorithm, whole);
+  }
+  Hasher hasher = prefix.state->copy();
+  hasher.update(whole.subspan(prefix.length));
+  return hasher.finish();
+}
+
 Hasher::~Hasher() = default;
 Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;

@@ -27,11 +27,27 @@ class Hasher {
   void update(ByteView data);
   // Returns the digest; the hasher then starts over, empty.
   Bytes finish();
+  // A hasher in this one's state: it goes on from what this one has been fed.
+  Hasher copy() const;
+  HashAlgorithm algorithm() const;
 
  private:
   struct State;
+  explicit Hasher(std::unique_ptr<State> state);
   std::unique_ptr<State> state_;
 };
+
+// A hash of a document's first `length` bytes, kept to finish the hash of a document that begins
+// with the same bytes without a second pass over them: a signed PDF begins with the bytes of the
+// prepared one before its signature's place, which the signing engine hashed already.
+struct HashedPrefix {
+  std::shared_ptr<const Hasher> state;  // null: nothing hashed
+  std::size_t length = 0;
+};
+
+// The digest of `whole`, whose first prefix.length bytes prefix.state was fed; a plain hash with
+// `algorithm` when the prefix is empty, of another algorithm or longer than `whole`.
+Bytes finish_hash(HashAlgorithm algorithm, const HashedPrefix& prefix, ByteView whole);
 
 Bytes hash(HashAlgorithm algorithm, ByteView data);
 inline Bytes sm3(ByteView data) {

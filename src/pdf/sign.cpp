@@ -276,7 +276,8 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   out.byte_range = written->byte_range;
 
   // Hash the byte ranges and fill in the unsigned container.
-  out.document_digest = range_digest(out.pdf, out.byte_range);
+  out.document_digest =
+      range_digest(out.pdf, out.byte_range, crypto::HashAlgorithm::kSm3, &out.sm3_prefix);
   char scope[96];
   std::snprintf(scope, sizeof scope, "/ByteRange [0 %zu %zu %zu]", out.byte_range[1],
                 out.byte_range[2], out.byte_range[3]);

@@ -14,6 +14,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "crypto/digest.h"
 #include "doc/placement.h"
 #include "doc/signature_value.h"
 #include "pdf/contents.h"
@@ -42,6 +43,9 @@ struct PreparedSignature {
   Bytes to_be_signed;     // what the signer signs with SM3withSM2: TBS_Sign, or the DER SET of
                           // signed attributes
   std::string field_name;
+  // SM3 over the bytes before /Contents, which completing leaves as they are: the signed
+  // document's SM3 (its blob's name) needs one pass over the rest only.
+  crypto::HashedPrefix sm3_prefix = {};
 };
 
 // Encrypted or unreadable input, stamps or marks on pages that do not exist, a mark that

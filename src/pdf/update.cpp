@@ -249,9 +249,13 @@ Result<SignatureUpdate> write_signature_update(
   return out;
 }
 
-Bytes range_digest(ByteView pdf, const ByteRange& range, crypto::HashAlgorithm algorithm) {
+Bytes range_digest(ByteView pdf, const ByteRange& range, crypto::HashAlgorithm algorithm,
+                   crypto::HashedPrefix* first_range) {
   crypto::Hasher hasher(algorithm);
   hasher.update(pdf.subspan(range[0], range[1]));
+  if (first_range && range[0] == 0) {
+    *first_range = {std::make_shared<const crypto::Hasher>(hasher.copy()), range[1]};
+  }
   hasher.update(pdf.subspan(range[2], range[3]));
   return hasher.finish();
 }

@@ -84,8 +84,10 @@ Result<SignatureUpdate> write_signature_update(
     QPDF& q, ByteView pdf, std::size_t capacity,
     const std::function<Result<QPDFObjectHandle>(Update&)>& build);
 
-// The hash of the bytes `range` covers.
+// The hash of the bytes `range` covers; with `first_range`, also the hash's state after the first
+// range, the bytes before the signature's place.
 Bytes range_digest(ByteView pdf, const ByteRange& range,
-                   crypto::HashAlgorithm algorithm = crypto::HashAlgorithm::kSm3);
+                   crypto::HashAlgorithm algorithm = crypto::HashAlgorithm::kSm3,
+                   crypto::HashedPrefix* first_range = nullptr);
 
 }  // namespace eseal::pdf

@@ -7,8 +7,9 @@
 namespace eseal::service {
 
 Result<std::string> archive_document(store::Store& store, const ArchivedDocument& what,
-                                     ByteView document, Time now) {
-  auto sm3 = store.blobs().put(document);
+                                     ByteView document, Time now,
+                                     const crypto::HashedPrefix& sm3_prefix) {
+  auto sm3 = store.blobs().put(document, sm3_prefix);
   if (!sm3) return sm3.error();
   auto id = store::new_id();
   if (!id) return id.error();

@@ -25,7 +25,10 @@ struct ArchivedDocument {
 
 // Stores `document` as a blob and its record, audited in the same transaction; returns the
 // record's id. kInvalidInput with code kRequestAnswered when `what.request_key` is taken.
+// `sm3_prefix`: SM3 over the document's first bytes when its signing had one
+// (PendingSignature::sm3_prefix), so that the blob's name hashes only the rest.
 Result<std::string> archive_document(store::Store& store, const ArchivedDocument& what,
-                                     ByteView document, Time now);
+                                     ByteView document, Time now,
+                                     const crypto::HashedPrefix& sm3_prefix = {});
 
 }  // namespace eseal::service

@@ -14,6 +14,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "crypto/digest.h"
 #include "keys/signer.h"
 #include "pki/certificate.h"
 #include "service/seal_maker.h"
@@ -191,11 +192,13 @@ class DocumentArchive {
   // door's digest of what the client asked (its operation, business number and content), unique
   // per app: when another request with that key recorded a document first (two nodes answering
   // the same retry at once), kInvalidInput with code kRequestAnswered (service/archive.h) and
-  // nothing is kept; answered() then has the one that was.
+  // nothing is kept; answered() then has the one that was. `sm3_prefix`: the signing's
+  // (PendingSignature::sm3_prefix), when the document was just signed.
   virtual Result<std::string> record(const Caller& caller, const std::string& biznum,
                                      ByteView document, const std::string& operation, Time now,
                                      const std::string& verification_code = {},
-                                     const std::string& request_key = {}) = 0;
+                                     const std::string& request_key = {},
+                                     const crypto::HashedPrefix& sm3_prefix = {}) = 0;
   // The caller's document made by the request whose key is `request_key`, read back and checked
   // against its SM3; nullopt when no request with that key made one.
   virtual Result<std::optional<KeptDocument>> answered(const Caller& caller,

@@ -54,7 +54,9 @@ Result<PendingSignature> pending_pdf(Result<pdf::PreparedSignature> prepared, Ti
                           std::move(prepared->document_digest),
                           "field " + prepared->field_name,
                           "the byte ranges",
-                          at};
+                          at,
+                          {},
+                          std::move(prepared->sm3_prefix)};
 }
 
 Result<PendingSignature> pending_ofd(Result<ofd::PreparedSignature> prepared, Time at) {

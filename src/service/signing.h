@@ -85,6 +85,9 @@ struct PendingSignature {
   std::string digest_of;  // "the byte ranges"; "Signature.xml"
   Time prepared_at{};     // the signing time prepare wrote; sign() completes at it
   std::vector<doc::Stamp> stamps = {};  // where a seal's pictures went (none for a lock)
+  // SM3 over the document's first bytes, which completing leaves as they are (PDF only): the
+  // signed document's SM3 from it (crypto::finish_hash) passes over the rest only.
+  crypto::HashedPrefix sm3_prefix = {};
 };
 
 // Stamps `request.seal` where its placements say, for `signer`'s certificate (which the seal

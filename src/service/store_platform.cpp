@@ -284,10 +284,11 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
 Result<std::string> StorePlatform::record(const Caller& caller, const std::string& biznum,
                                           ByteView document, const std::string& operation, Time now,
                                           const std::string& verification_code,
-                                          const std::string& request_key) {
+                                          const std::string& request_key,
+                                          const crypto::HashedPrefix& sm3_prefix) {
   return archive_document(
       store_, {caller.actor(), caller.app_id, biznum, operation, verification_code, request_key},
-      document, now);
+      document, now, sm3_prefix);
 }
 
 Result<std::optional<KeptDocument>> StorePlatform::answered(const Caller& caller,

@@ -75,8 +75,8 @@ class StorePlatform final : public Credentials,
 
   Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
                              const std::string& operation, Time now,
-                             const std::string& verification_code,
-                             const std::string& request_key) override;
+                             const std::string& verification_code, const std::string& request_key,
+                             const crypto::HashedPrefix& sm3_prefix) override;
   Result<std::optional<KeptDocument>> answered(const Caller& caller,
                                                const std::string& request_key) override;
 

@@ -21,8 +21,7 @@ class FolderBlobs final : public BlobStore {
  public:
   explicit FolderBlobs(std::filesystem::path folder) : folder_(std::move(folder)) {}
 
-  Result<std::string> put(ByteView content) const override {
-    std::string name = crypto::to_hex(crypto::sm3(content));
+  Result<std::string> store(ByteView content, std::string name) const override {
     auto path = path_of(name);
     if (!path) return path.error();
     // Content addressing makes an existing file of the right size the same blob; anything else
@@ -87,8 +86,7 @@ class DatabaseBlobs final : public BlobStore {
  public:
   explicit DatabaseBlobs(sql::Database& db) : db_(db) {}
 
-  Result<std::string> put(ByteView content) const override {
-    std::string name = crypto::to_hex(crypto::sm3(content));
+  Result<std::string> store(ByteView content, std::string name) const override {
     Status stored = db_.autocommit([&](sql::Session& s) {
       return s.run(
           "INSERT INTO blobs (sm3, size, content) VALUES (?, ?, ?) ON CONFLICT (sm3) DO NOTHING",
@@ -131,6 +129,11 @@ class DatabaseBlobs final : public BlobStore {
 };
 
 }  // namespace
+
+Result<std::string> BlobStore::put(ByteView content, const crypto::HashedPrefix& sm3_prefix) const {
+  return store(content, crypto::to_hex(
+                            crypto::finish_hash(crypto::HashAlgorithm::kSm3, sm3_prefix, content)));
+}
 
 Status check_blob_name(const std::string& name) {
   bool hex = name.size() == 64;

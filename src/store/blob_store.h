@@ -12,6 +12,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "crypto/digest.h"
 
 namespace eseal::store {
 
@@ -23,8 +24,9 @@ class BlobStore {
  public:
   virtual ~BlobStore() = default;
 
-  // Stores `content` and returns its SM3 in hex.
-  virtual Result<std::string> put(ByteView content) const = 0;
+  // Stores `content` and returns its SM3 in hex. `sm3_prefix`, when the caller has one, is SM3
+  // over the content's first bytes (a signing engine's, crypto/digest.h): only the rest is hashed.
+  Result<std::string> put(ByteView content, const crypto::HashedPrefix& sm3_prefix = {}) const;
   // kNotFound for an unknown blob, kInvalidInput for a name that is not 64 hex digits, kInternal
   // when the content no longer hashes to its name.
   virtual Result<Bytes> get(const std::string& sm3) const = 0;
@@ -33,6 +35,10 @@ class BlobStore {
   virtual Result<std::vector<std::string>> names() const = 0;
   // Where the blobs are, for messages.
   virtual std::string description() const = 0;
+
+ protected:
+  // Stores `content` under `name`, its SM3 in hex; returns the name.
+  virtual Result<std::string> store(ByteView content, std::string name) const = 0;
 };
 
 // The folder (created, mode 0700, when missing); blob files are mode 0600.

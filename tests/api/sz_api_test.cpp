@@ -867,10 +867,10 @@ TEST_F(SzTest, ACentralizedSignatureRetriedAfterItsNodeDiedAnswersTheDocumentItA
   Bytes archived = eseal::test::blank_pdf(2);
   auto code = service::new_verification_code("http://127.0.0.1");
   service::Caller app = world_.platform().sz(keys().app_key)->caller;
-  ASSERT_TRUE(
-      world_.platform()
-          .record(app, "DIED-1", archived, "genCentralizedSignature", now_utc(), code->code, key)
-          .ok());
+  ASSERT_TRUE(world_.platform()
+                  .record(app, "DIED-1", archived, "genCentralizedSignature", now_utc(), code->code,
+                          key, {})
+                  .ok());
 
   Answer retried = read(post("genCentralizedSignature", body), keys());
   ASSERT_TRUE(retried.ok()) << retried.code << " " << retried.msg;

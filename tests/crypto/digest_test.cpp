@@ -25,6 +25,33 @@ TEST(Sm3, StreamingEqualsOneShotAndRestartsAfterFinish) {
   EXPECT_EQ(to_hex(h.finish()), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 }
 
+// A copy goes on from the state it was made in, independently of the original; finish_hash
+// continues a prefix's state over the rest of a document, and falls back to a whole pass for a
+// prefix of another algorithm or longer than the document.
+TEST(Sm3, ACopiedStateFinishesTheDocumentItsPrefixBegins) {
+  const std::string document = "GB/T 32905 examples: abc, then abcd sixteen times over.";
+  Hasher prefix(HashAlgorithm::kSm3);
+  prefix.update(as_bytes(std::string_view(document).substr(0, 20)));
+  Hasher copy = prefix.copy();
+  copy.update(as_bytes(std::string_view(document).substr(20)));
+  EXPECT_EQ(copy.finish(), sm3(as_bytes(document)));
+  prefix.update(as_bytes("abc"));
+  EXPECT_EQ(prefix.finish(), sm3(as_bytes(document.substr(0, 20) + "abc")));
+
+  Hasher kept(HashAlgorithm::kSm3);
+  kept.update(as_bytes(std::string_view(document).substr(0, 20)));
+  HashedPrefix hashed{std::make_shared<const Hasher>(std::move(kept)), 20};
+  EXPECT_EQ(finish_hash(HashAlgorithm::kSm3, hashed, as_bytes(document)), sm3(as_bytes(document)));
+  EXPECT_EQ(finish_hash(HashAlgorithm::kSm3, hashed, as_bytes(document)), sm3(as_bytes(document)))
+      << "the kept state is not used up";
+  EXPECT_EQ(finish_hash(HashAlgorithm::kSha256, hashed, as_bytes(document)),
+            sha256(as_bytes(document)));
+  EXPECT_EQ(finish_hash(HashAlgorithm::kSm3, {}, as_bytes(document)), sm3(as_bytes(document)));
+  HashedPrefix too_long{hashed.state, document.size() + 1};
+  EXPECT_EQ(finish_hash(HashAlgorithm::kSm3, too_long, as_bytes(document)),
+            sm3(as_bytes(document)));
+}
+
 TEST(Digest, MatchesPublishedShaAndHmacVectors) {
   for (const auto& v : test::load_vectors("hash.vec")) {
     std::string algorithm = v.text("algorithm");

@@ -63,7 +63,12 @@ Bytes sign(ByteView pdf, std::vector<doc::Stamp> stamps,
   auto done = complete_signature(prepared->pdf, *signature);
   EXPECT_TRUE(done.ok()) << (done.ok() ? "" : done.error().message);
   EXPECT_EQ(done->size(), prepared->pdf.size()) << "complete never changes the length";
-  return done.ok() ? *done : Bytes{};
+  if (!done) return {};
+  // The bytes before /Contents are hashed once, by prepare, for the signed document's SM3 too.
+  EXPECT_EQ(prepared->sm3_prefix.length, prepared->byte_range[1]);
+  EXPECT_EQ(crypto::finish_hash(crypto::HashAlgorithm::kSm3, prepared->sm3_prefix, *done),
+            crypto::sm3(*done));
+  return *done;
 }
 
 std::vector<doc::Stamp> at(int page, double x = 100, double y = 200) {

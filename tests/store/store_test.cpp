@@ -1120,6 +1120,15 @@ TEST(Blobs, AreContentAddressedWrittenAtomicallyAndCheckedOnRead) {
   }
   EXPECT_EQ(files, 1);
 
+  // A caller that hashed the first bytes already (a signing engine) gets the same name.
+  crypto::Hasher first(crypto::HashAlgorithm::kSm3);
+  first.update(ByteView(content).first(4));
+  Bytes longer = to_bytes("a document, signed");
+  auto named = blobs->put(longer, {std::make_shared<const crypto::Hasher>(std::move(first)), 4});
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(*named, crypto::to_hex(crypto::sm3(longer)));
+  EXPECT_EQ(*blobs->get(*named), longer);
+
   std::string unknown(64, 'a');
   EXPECT_FALSE(*blobs->contains(unknown));
   EXPECT_EQ(blobs->get(unknown).error().kind, ErrorKind::kNotFound);

@@ -367,6 +367,7 @@ class Call {
     auto document = ofd_only ? ofd_data() : data();
     if (!document) return document.error();
     Bytes current = std::move(*document);
+    crypto::HashedPrefix current_prefix;  // SM3 over current's first bytes, from its signing
     auto with_code = verification_code_wanted();
     if (!with_code) return with_code.error();
     for (const Value& item : (*list)->GetArray()) {
@@ -388,22 +389,24 @@ class Call {
         code_ = std::move(*code);
         request.code = service::VerificationCode{code_.url};
       }
-      auto stamped =
-          service::sign(service::prepare_seal(current, request, in_use->signer->certificate(), now_,
-                                              settings.limits),
-                        *in_use->signer, stamper());
+      auto pending = service::prepare_seal(current, request, in_use->signer->certificate(), now_,
+                                           settings.limits);
+      crypto::HashedPrefix prefix = pending ? pending->sm3_prefix : crypto::HashedPrefix{};
+      auto stamped = service::sign(std::move(pending), *in_use->signer, stamper());
       if (!stamped) return refused(document_refusal(stamped.error()));
       current = std::move(*stamped);
+      current_prefix = std::move(prefix);
       if (used) used(in_use->signer);
     }
     if (ofd_only) {
       last_document_ = std::move(current);
       return Content();
     }
-    return signed_document(current, "sign");
+    return signed_document(current, "sign", current_prefix);
   }
 
-  Answer signed_document(ByteView document, const std::string& operation) {
+  Answer signed_document(ByteView document, const std::string& operation,
+                         const crypto::HashedPrefix& sm3_prefix = {}) {
     if (biznum_.empty()) {
       auto random = crypto::random_bytes(8);
       if (!random) return random.error();
@@ -415,7 +418,7 @@ class Call {
       biznum_ = "BIZ" + digits + crypto::to_hex(*random);
     }
     if (auto s = platform_.documents.record(caller_, biznum_, document, operation, now_, code_.code,
-                                            request_key_);
+                                            request_key_, sm3_prefix);
         !s) {
       if (s.error().code != service::kRequestAnswered) return refused(internal_error(s.error()));
       // A retry of this request was answered first, on this node or another: answer as it did.

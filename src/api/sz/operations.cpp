@@ -936,6 +936,7 @@ class Call {
       code = std::move(*made);
     }
     bool first = true;
+    crypto::HashedPrefix current_prefix;  // SM3 over current's first bytes, from its signing
     for (const Value& item : list->GetArray()) {
       auto seal_id = required(item, "sealId");
       if (!seal_id) return seal_id.error();
@@ -962,16 +963,18 @@ class Call {
           {std::move(*placement)}, &seal->seal, options_.signing.pdf_format, title, ""};
       if (code && first) request.code = service::VerificationCode{code->url};
       first = false;
-      auto stamped = service::sign(service::prepare_seal(current, request, (*signer)->certificate(),
-                                                         now_, options_.signing.limits),
-                                   **signer, stamper);
+      auto pending = service::prepare_seal(current, request, (*signer)->certificate(), now_,
+                                           options_.signing.limits);
+      crypto::HashedPrefix prefix = pending ? pending->sm3_prefix : crypto::HashedPrefix{};
+      auto stamped = service::sign(std::move(pending), **signer, stamper);
       if (!stamped) return document_refusal(stamped.error());
       current = std::move(*stamped);
+      current_prefix = std::move(prefix);
     }
     std::string order = text_of(content_, "orderId");
-    if (auto s =
-            s_.platform.documents.record(caller_, order, current, "genCentralizedSignature", now_,
-                                         code ? code->code : std::string(), request_digest_);
+    if (auto s = s_.platform.documents.record(caller_, order, current, "genCentralizedSignature",
+                                              now_, code ? code->code : std::string(),
+                                              request_digest_, current_prefix);
         !s) {
       if (s.error().code != service::kRequestAnswered) return server_error(s.error());
       // A retry of a request whose node died after archiving its document: that document, with
