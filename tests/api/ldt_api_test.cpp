@@ -878,7 +878,7 @@ TEST(LdtApi, TheConfiguredFormatAndOutputLimitsApply) {
   Adapter small_door(world().platform(), small);
   auto too_big = answer(small_door, "positionSealSign", position);
   std::string info = too_big["message_header"]["errorInfo"].GetString();
-  EXPECT_EQ(info.rfind("the signed document would be ", 0), 0u) << info;
+  EXPECT_EQ(info.rfind("超出服务器限制：the signed document would be ", 0), 0u) << info;
 
   Options few;
   few.signing.limits.max_stamps = 2;
@@ -889,7 +889,7 @@ TEST(LdtApi, TheConfiguredFormatAndOutputLimitsApply) {
                      R"({"data":")" + b64(text_ofd(text)) + "\"," +
                          sign_list(R"("keyword":"某某单位","keywordModel":"-1")") + "}");
   EXPECT_STREQ(hits["message_header"]["errorInfo"].GetString(),
-               "the placement makes 3 stamps, more than the limit of 2");
+               "超出服务器限制：the placement makes 3 stamps, more than the limit of 2");
 }
 
 }  // namespace

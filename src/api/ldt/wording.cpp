@@ -17,6 +17,7 @@ std::string internal_error(const Error& e) {
 
 std::string document_refusal(const Error& e) {
   if (e.code == service::kTimeStampUnavailable) return "时间戳服务不可用";
+  if (e.code == kLimitExceeded) return "超出服务器限制：" + e.message;
   return e.kind == ErrorKind::kInvalidInput || e.kind == ErrorKind::kVerificationFailed
              ? e.message
              : internal_error(e);

@@ -15,9 +15,10 @@ namespace eseal::api::ldt {
 // "服务器存储错误" for an I/O failure, else "服务器内部错误".
 std::string internal_error(const Error& e);
 
-// A refusal of the request's content (a page that does not exist, a keyword not found, a limit)
-// worded by eseal itself is passed on; a signing without its time stamp is "时间戳服务不可用";
-// anything else is internal_error.
+// A refusal of the request's content (a page that does not exist, a keyword not found) worded
+// by eseal itself is passed on; a limit's (kLimitExceeded: [limits], the engines' ceilings)
+// after "超出服务器限制："; a signing without its time stamp is "时间戳服务不可用"; anything
+// else is internal_error.
 std::string document_refusal(const Error& e);
 
 // The seal registry's refusals (service::seal_code); `subject` is what the request named (a seal
