@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ofd/content.h"
 #include "ofd/xml.h"
 
 namespace eseal::ofd {
@@ -15,13 +16,6 @@ namespace {
 std::string resolved_or_empty(std::string_view base_file, std::string_view location) {
   auto r = resolve_path(base_file, location);
   return r ? *r : std::string();
-}
-
-Result<std::unique_ptr<pugi::xml_document>> read_xml(const Package& package,
-                                                     const std::string& path) {
-  auto bytes = package.read(path);
-  if (!bytes) return bytes.error();
-  return parse_xml(*bytes, path);
 }
 
 Status read_attachments(const Package& package, DocBody& body, const std::string& path) {

@@ -19,7 +19,7 @@
 namespace eseal::ofd {
 namespace {
 
-constexpr double kAscent = 0.8;  // the baseline's depth in the em box, in ems
+constexpr double kBaselineDepth = 0.8;  // the baseline's depth in the em box, in ems
 
 // Up to four decimals (a tenth of a micrometre), trailing zeros dropped: "12.5", "0.3528".
 std::string number(double v) {
@@ -575,7 +575,7 @@ Result<LaidOutText> layout_text(std::string_view text, const TextLayout& layout)
         block.size_mm = em;
         block.boundary = {layout.margin_left_mm, top, x - layout.margin_left_mm, em};
         block.x = 0;
-        block.y = kAscent * em;
+        block.y = kBaselineDepth * em;
         block.text = encode_utf8(line.text);
         d.pages.back().objects.emplace_back(std::move(block));
       }

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/utf8.h"
+#include "image/cairo_support.h"
 #include "ofd/content.h"
 #include "ofd/document.h"
 #include "ofd/glyphs.h"
@@ -1337,7 +1338,7 @@ Result<Bytes> OfdRenderer::render_pdf(const PdfOutput& output, std::optional<int
     cairo_show_page(cr);
   }
   cairo_destroy(cr);
-  cairo_surface_finish(surface);
+  image::detail::finish_surface(surface);
   cairo_status_t st = cairo_surface_status(surface);
   cairo_surface_destroy(surface);
   if (!s) return s.error();

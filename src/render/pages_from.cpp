@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "base/utf8.h"
+#include "image/cairo_support.h"
 #include "ofd/writer.h"
 #include "render/picture.h"
 
@@ -24,24 +25,15 @@ constexpr doc::PageSize kA4{210, 297};
 constexpr double kPictureMarginMm = 10;
 constexpr const char* kPdfFont = "Noto Serif CJK SC";
 
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct CairoDeleter {
-  void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-};
+using image::detail::CairoPtr;
+using image::detail::SurfacePtr;
+
 struct GObjectDeleter {
   void operator()(void* object) const { g_object_unref(object); }
 };
 struct FontDescriptionDeleter {
   void operator()(PangoFontDescription* d) const { pango_font_description_free(d); }
 };
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
-
-Error cairo_failure(const char* what, cairo_status_t status) {
-  return Error::internal(std::string(what) + ": " + cairo_status_to_string(status));
-}
 
 cairo_status_t append_to_bytes(void* closure, const unsigned char* data, unsigned int length) {
   append(*static_cast<Bytes*>(closure), ByteView(data, length));
@@ -66,11 +58,11 @@ SurfacePtr pdf_surface(Bytes& out, doc::PageSize page, const PagesOptions& optio
 
 Result<Bytes> finish_pdf(SurfacePtr surface, cairo_t* cr, Bytes& out) {
   if (cairo_status_t status = cairo_status(cr); status != CAIRO_STATUS_SUCCESS) {
-    return cairo_failure("drawing the PDF failed", status);
+    return image::detail::cairo_error("drawing the PDF failed", status);
   }
-  cairo_surface_finish(surface.get());
+  image::detail::finish_surface(surface.get());
   if (cairo_status_t status = cairo_surface_status(surface.get()); status != CAIRO_STATUS_SUCCESS) {
-    return cairo_failure("writing the PDF failed", status);
+    return image::detail::cairo_error("writing the PDF failed", status);
   }
   return std::move(out);
 }
@@ -112,7 +104,7 @@ Result<SurfacePtr> picture_surface(Picture& picture) {
   SurfacePtr surface(cairo_image_surface_create_for_data(
       picture.argb.data(), CAIRO_FORMAT_ARGB32, picture.width, picture.height, picture.width * 4));
   if (cairo_status_t status = cairo_surface_status(surface.get()); status != CAIRO_STATUS_SUCCESS) {
-    return cairo_failure("the picture cannot be drawn", status);
+    return image::detail::cairo_error("the picture cannot be drawn", status);
   }
   return surface;
 }

@@ -7,13 +7,10 @@
 #include "crypto/encoding.h"
 #include "crypto/sm2_cipher.h"
 #include "service/payload.h"
+#include "service/refusal.h"
 
 namespace eseal::service {
 namespace {
-
-Error refused(const char* code, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(code);
-}
 
 Result<AutoSignGrant> grant_of(const store::TaskRecord& t) {
   auto p = read_fields(t.payload);

@@ -3,13 +3,10 @@
 #include <chrono>
 
 #include "pki/verify.h"
+#include "service/refusal.h"
 
 namespace eseal::service {
 namespace {
-
-Error refused(const char* code, std::string message, ErrorKind kind = ErrorKind::kInvalidInput) {
-  return Error{kind, std::move(message)}.with_code(code);
-}
 
 const char* code_of(pki::ChainProblem problem) {
   switch (problem) {

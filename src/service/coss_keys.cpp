@@ -5,13 +5,10 @@
 #include "crypto/random.h"
 #include "crypto/sm2.h"
 #include "pki/request.h"
+#include "service/refusal.h"
 
 namespace eseal::service {
 namespace {
-
-Error refused(const char* code, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(code);
-}
 
 store::AuditEntry audit_of(const std::string& actor, const std::string& operation,
                            const std::string& object, std::string detail, Time now) {

@@ -6,13 +6,10 @@
 #include "base/utf8.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
+#include "service/refusal.h"
 
 namespace eseal::service {
 namespace {
-
-Error refused(const char* code, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(code);
-}
 
 bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -4,13 +4,10 @@
 
 #include "crypto/encoding.h"
 #include "service/payload.h"
+#include "service/refusal.h"
 
 namespace eseal::service {
 namespace {
-
-Error refused(const char* code, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(code);
-}
 
 std::string actor_of(const CossKeys::Session& who) {
   return "mobile:" + who.user.id;

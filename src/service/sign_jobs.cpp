@@ -16,13 +16,10 @@
 #include "service/archive.h"
 #include "service/documents.h"
 #include "service/payload.h"
+#include "service/refusal.h"
 
 namespace eseal::service {
 namespace {
-
-Error refused(const char* code, std::string message) {
-  return Error::invalid_input(std::move(message)).with_code(code);
-}
 
 std::string mobile_actor(const CossKeys::Session& who) {
   return "mobile:" + who.user.id;

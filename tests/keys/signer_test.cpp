@@ -17,7 +17,7 @@ namespace {
 
 using pki::test::issue;
 
-Kek test_kek(const char* text = "0123456789abcdef0123456789abcdef") {
+Kek signer_kek(const char* text = "0123456789abcdef0123456789abcdef") {
   std::string_view s(text);
   return Kek(crypto::SecureBytes(s.begin(), s.end()));
 }
@@ -62,29 +62,29 @@ TEST(Signer, AKeySignerSignsForItsCertificateOnly) {
 TEST(Signer, FromAnEncryptedKeyFile) {
   Folder folder;
   auto party = issue(pki::CertificateProfile::kSeal, "C=CN,CN=签章人", nullptr);
-  auto pem = encrypt_private_key(party.key, test_kek());
+  auto pem = encrypt_private_key(party.key, signer_kek());
   ASSERT_TRUE(pem.ok());
   auto file = folder.path() / "signer.key";
   ASSERT_TRUE(write_file_atomic(file, to_bytes(*pem), 0600).ok());
 
-  auto signer = key_file_signer(file, party.cert, test_kek());
+  auto signer = key_file_signer(file, party.cert, signer_kek());
   ASSERT_TRUE(signer.ok()) << signer.error().message;
   expect_signs_for(**signer, party.cert);
 
-  auto wrong_kek = key_file_signer(file, party.cert, test_kek("another kek of 32 characters.."));
+  auto wrong_kek = key_file_signer(file, party.cert, signer_kek("another kek of 32 characters.."));
   ASSERT_FALSE(wrong_kek.ok());
   EXPECT_EQ(wrong_kek.error().kind, ErrorKind::kInvalidInput);
   auto other = issue(pki::CertificateProfile::kSeal, "C=CN,CN=别人", nullptr);
-  auto wrong_cert = key_file_signer(file, other.cert, test_kek());
+  auto wrong_cert = key_file_signer(file, other.cert, signer_kek());
   ASSERT_FALSE(wrong_cert.ok());
   EXPECT_EQ(wrong_cert.error().code, kKeyMismatch);
-  EXPECT_FALSE(key_file_signer(folder.path() / "none.key", party.cert, test_kek()).ok());
+  EXPECT_FALSE(key_file_signer(folder.path() / "none.key", party.cert, signer_kek()).ok());
 }
 
 TEST(Signer, FromTheSoftKeystore) {
   Folder folder;
   auto party = issue(pki::CertificateProfile::kSeal, "C=CN,CN=签章人", nullptr);
-  auto keystore = SoftKeystore::open(folder.path() / "keys", test_kek());
+  auto keystore = SoftKeystore::open(folder.path() / "keys", signer_kek());
   ASSERT_TRUE(keystore.ok());
   auto reference = keystore->put(party.key);
   ASSERT_TRUE(reference.ok());
@@ -110,7 +110,7 @@ TEST(KeyPairFiles, IssueSignAndImportWithoutHandingOutTheKey) {
   KeyPairRequest root_request{
       pki::CertificateProfile::kRootCa, *pki::DistinguishedName::parse("C=CN,CN=根"),
       pki::test::kNow - std::chrono::days(1), pki::test::kNow + std::chrono::days(365)};
-  auto root_cert = issue_key_pair(root_request, std::nullopt, root, test_kek());
+  auto root_cert = issue_key_pair(root_request, std::nullopt, root, signer_kek());
   ASSERT_TRUE(root_cert.ok()) << root_cert.error().message;
   EXPECT_EQ(std::filesystem::status(root.key).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
@@ -119,21 +119,21 @@ TEST(KeyPairFiles, IssueSignAndImportWithoutHandingOutTheKey) {
   KeyPairRequest leaf_request = root_request;
   leaf_request.profile = pki::CertificateProfile::kSeal;
   leaf_request.subject = *pki::DistinguishedName::parse("C=CN,CN=合同章");
-  auto leaf_cert = issue_key_pair(leaf_request, root, leaf, test_kek());
+  auto leaf_cert = issue_key_pair(leaf_request, root, leaf, signer_kek());
   ASSERT_TRUE(leaf_cert.ok()) << leaf_cert.error().message;
   EXPECT_EQ(leaf_cert->issuer(), root_cert->subject());
 
   Bytes data = to_bytes("data");
-  auto signature = sign_with_key_file(leaf.key, data, crypto::kSm2DefaultUserId, test_kek());
+  auto signature = sign_with_key_file(leaf.key, data, crypto::kSm2DefaultUserId, signer_kek());
   ASSERT_TRUE(signature.ok());
   EXPECT_TRUE(crypto::sm2_verify(*leaf_cert->public_key(), data, *signature).ok());
 
-  auto keystore = SoftKeystore::open(dir / "keys", test_kek());
+  auto keystore = SoftKeystore::open(dir / "keys", signer_kek());
   ASSERT_TRUE(keystore.ok());
-  auto imported = import_key(*keystore, leaf.key, *leaf_cert, test_kek());
+  auto imported = import_key(*keystore, leaf.key, *leaf_cert, signer_kek());
   ASSERT_TRUE(imported.ok()) << imported.error().message;
   EXPECT_TRUE(keystore_signer(*keystore, *imported, *leaf_cert).ok());
-  auto mismatch = import_key(*keystore, root.key, *leaf_cert, test_kek());
+  auto mismatch = import_key(*keystore, root.key, *leaf_cert, signer_kek());
   ASSERT_FALSE(mismatch.ok());
   EXPECT_EQ(mismatch.error().code, kKeyMismatch);
 }

@@ -11,9 +11,7 @@
 #include <qpdf/QPDFWriter.hh>
 #include <stdexcept>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#endif
+#include "image/cairo_support.h"
 
 namespace eseal::pdf::test {
 namespace {
@@ -87,16 +85,7 @@ Bytes make_text_pdf(int pages, const std::vector<PlacedText>& texts, double widt
     cairo_show_page(cr.get());
   }
   cr.reset();
-  {
-#if defined(__SANITIZE_ADDRESS__)
-    // cairo 1.16 loses one 768-byte array while writing the subset of a CID-keyed CFF font (Noto
-    // CJK) when the surface is finished; a plain C program that frees everything leaks the same.
-    // LeakSanitizer cannot tell it apart by stack (cairo has no frame pointers, so the stack
-    // stops at the first cairo frame), so only the allocations made by this call are ignored.
-    __lsan::ScopedDisabler cairo_leaks_a_font_subset_array;
-#endif
-    cairo_surface_finish(surface.get());
-  }
+  image::detail::finish_surface(surface.get());
   if (cairo_status_t status = cairo_surface_status(surface.get()); status != CAIRO_STATUS_SUCCESS) {
     throw std::runtime_error(std::string("cairo could not write the PDF: ") +
                              cairo_status_to_string(status));

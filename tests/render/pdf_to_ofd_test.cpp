@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "base/utf8.h"
+#include "image/cairo_support.h"
 #include "ofd/document.h"
 #include "ofd/package.h"
 #include "ofd/text.h"
@@ -105,7 +106,7 @@ Bytes make_drawing_pdf() {
   text_at(cr, "DejaVu Sans", 12, 100, 80, "Second page");
   cairo_show_page(cr);
   cairo_destroy(cr);
-  cairo_surface_finish(surface);
+  image::detail::finish_surface(surface);
   if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
     throw std::runtime_error("cairo could not make the PDF");
   }

@@ -15,14 +15,14 @@ namespace {
 
 using pki::test::kNow;
 
-keys::Kek kek() {
+keys::Kek users_kek() {
   return keys::Kek(crypto::SecureBytes{'c', 'o', 's', 's', '-', 'k', 'e', 'k'});
 }
 
 class CossUsersTest : public ::testing::Test {
  protected:
   static std::unique_ptr<store::Store> open(const test::TempDir& dir) {
-    auto opened = store::open_store(dir.path(), kek());
+    auto opened = store::open_store(dir.path(), users_kek());
     EXPECT_TRUE(opened.ok()) << opened.error().message;
     return std::move(*opened);
   }

@@ -11,7 +11,7 @@
 namespace eseal::service {
 namespace {
 
-keys::Kek kek() {
+keys::Kek credentials_kek() {
   return keys::Kek(crypto::SecureBytes{'c', 'r', 'e', 'd', '-', 'k', 'e', 'k'});
 }
 
@@ -29,8 +29,9 @@ class Apps : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  std::unique_ptr<store::Store> store_ = std::move(*store::open_store(dir_.path(), kek()));
-  StorePlatform platform_{*store_, kek(), dir_.path()};
+  std::unique_ptr<store::Store> store_ =
+      std::move(*store::open_store(dir_.path(), credentials_kek()));
+  StorePlatform platform_{*store_, credentials_kek(), dir_.path()};
 };
 
 TEST_F(Apps, ADb4403AppIsFoundByItsAppKeyAndItsSystemId) {

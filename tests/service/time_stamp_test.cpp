@@ -27,7 +27,7 @@ namespace {
 using test::kNow;
 using test::parties;
 
-keys::Kek kek() {
+keys::Kek ts_kek() {
   return keys::Kek(crypto::SecureBytes{'t', 's', '-', 'k', 'e', 'k'});
 }
 
@@ -41,9 +41,9 @@ class Authority {
                          kNow - std::chrono::days(30), kNow + std::chrono::days(365));
     EXPECT_TRUE(write_file_atomic(dir_ / "platform/tsa.pem", as_bytes(tsa.cert.pem()), 0644));
     EXPECT_TRUE(write_file_atomic(dir_ / "platform/tsa.key",
-                                  as_bytes(*keys::encrypt_private_key(tsa.key, kek())), 0600));
-    store_ = std::move(*store::open_store(dir_.path(), kek()));
-    platform_ = std::make_unique<StorePlatform>(*store_, kek(), dir_.path());
+                                  as_bytes(*keys::encrypt_private_key(tsa.key, ts_kek())), 0600));
+    store_ = std::move(*store::open_store(dir_.path(), ts_kek()));
+    platform_ = std::make_unique<StorePlatform>(*store_, ts_kek(), dir_.path());
     tsa::Settings settings;
     settings.policy = "2.999.1.1";
     authority_ =

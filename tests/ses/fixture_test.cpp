@@ -41,7 +41,7 @@ Bytes entry(const std::string& ofd, const std::string& path, const test::TempDir
   return data.ok() ? *data : Bytes{};
 }
 
-CheckResult result_of(const Verdict& v, std::string_view name) {
+CheckResult check_result(const Verdict& v, std::string_view name) {
   const Check* c = v.find(name);
   EXPECT_NE(c, nullptr) << name;
   return c ? c->result : CheckResult::kSkipped;
@@ -64,10 +64,10 @@ TEST_F(Fixtures, SealsDecodeWithTheirVersionAndAValidMakerSignature) {
     EXPECT_EQ(seal->info.picture.type, "PNG") << c.file;
     EXPECT_FALSE(seal->info.signer_certs.empty()) << c.file;
     Verdict v = verify_seal(*seal, seal->info.create_date, {});
-    EXPECT_EQ(result_of(v, "maker-signature"), CheckResult::kPassed) << c.file;
-    EXPECT_EQ(result_of(v, "structure"), CheckResult::kPassed) << c.file;
-    EXPECT_EQ(result_of(v, "picture"), CheckResult::kPassed) << c.file;
-    EXPECT_EQ(result_of(v, "signer-list"), CheckResult::kPassed) << c.file;
+    EXPECT_EQ(check_result(v, "maker-signature"), CheckResult::kPassed) << c.file;
+    EXPECT_EQ(check_result(v, "structure"), CheckResult::kPassed) << c.file;
+    EXPECT_EQ(check_result(v, "picture"), CheckResult::kPassed) << c.file;
+    EXPECT_EQ(check_result(v, "signer-list"), CheckResult::kPassed) << c.file;
   }
 }
 
@@ -84,8 +84,8 @@ TEST_F(Fixtures, ExpiredCertificatesAreATimeFindingNotAParseFailure) {
   auto seal = decode_seal(read("UserV1.esl"));
   ASSERT_TRUE(seal.ok());
   Verdict v = verify_seal(*seal, *parse_utc("2026-11-23"), {});
-  EXPECT_EQ(result_of(v, "validity"), CheckResult::kFailed);
-  EXPECT_EQ(result_of(v, "maker-signature"), CheckResult::kPassed);
+  EXPECT_EQ(check_result(v, "validity"), CheckResult::kFailed);
+  EXPECT_EQ(check_result(v, "maker-signature"), CheckResult::kPassed);
 }
 
 TEST_F(Fixtures, StandaloneV4SignatureVerifies) {
@@ -94,9 +94,9 @@ TEST_F(Fixtures, StandaloneV4SignatureVerifies) {
   EXPECT_EQ(s->version, SesVersion::kV4);
   EXPECT_EQ(s->data_hash.size(), 32u);
   Verdict v = verify_signature(*s, {});
-  EXPECT_EQ(result_of(v, "signer-signature"), CheckResult::kPassed);
-  EXPECT_EQ(result_of(v, "structure"), CheckResult::kPassed);
-  EXPECT_EQ(result_of(v, "seal.maker-signature"), CheckResult::kPassed);
+  EXPECT_EQ(check_result(v, "signer-signature"), CheckResult::kPassed);
+  EXPECT_EQ(check_result(v, "structure"), CheckResult::kPassed);
+  EXPECT_EQ(check_result(v, "seal.maker-signature"), CheckResult::kPassed);
 }
 
 // The real tax e-invoices and ofdrw's signed documents: dataHash is SM3 of Signature.xml, the
@@ -116,7 +116,7 @@ TEST_F(Fixtures, SignaturesInsideSignedOfdPackagesVerifyAgainstSignatureXml) {
     for (const char* check :
          {"structure", "signer-signature", "signer-in-seal", "data-hash", "seal.structure",
           "seal.maker-signature", "seal.picture", "seal.signer-list"}) {
-      EXPECT_EQ(result_of(v, check), CheckResult::kPassed) << ofd << " " << check;
+      EXPECT_EQ(check_result(v, check), CheckResult::kPassed) << ofd << " " << check;
     }
   }
   auto tax = decode_signature(entry("v4signed.ofd", sign + "SignedValue.dat", tmp));

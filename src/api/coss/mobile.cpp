@@ -17,7 +17,7 @@ using rapidjson::Document;
 using rapidjson::Value;
 
 // A phone sends points, proofs and signatures, never documents.
-constexpr std::size_t kBodyLimit = 64 * 1024;
+constexpr std::size_t kMobileBodyLimit = 64 * 1024;
 
 std::string b64(ByteView bytes) {
   return crypto::to_base64(bytes);
@@ -447,7 +447,7 @@ std::string MobileAdapter::cancel_delegation(const Call& c) {
 
 void add_mobile_routes(Server& server, MobileAdapter& adapter) {
   RouteOptions options;
-  options.body_limit = kBodyLimit;
+  options.body_limit = kMobileBodyLimit;
   options.on_error = [](const api::Request&, int status, std::string_view message) {
     int coss_code = status == 413 ? code::kBadParameter : code::kServer;
     return Response::json(200, answer({coss_code, std::string(message)}, ""));

@@ -38,7 +38,7 @@ std::optional<filing::Package> package_of(const Value& item) {
                          text_of(p->value, "appSymKeyEnc"), text_of(p->value, "dataSymKeyEnc")};
 }
 
-std::vector<filing::ItemResult> items_of(const Value& answer) {
+std::vector<filing::ItemResult> item_results_of(const Value& answer) {
   std::vector<filing::ItemResult> out;
   auto data = answer.FindMember("data");
   if (data == answer.MemberEnd() || !data->value.IsArray()) return out;
@@ -258,7 +258,7 @@ Result<filing::FilingTask> FilingClient::result(filing::TaskType type, const std
   if (auto s = answers(*answer, "checkResult", type); !s) return s.error();
   if (text_of(*answer, "taskId") != task_id)
     return Error::verification_failed("the platform's checkResult answer is for another task");
-  return filing::FilingTask{task_id, type, text_of(*answer, "taskState"), items_of(*answer)};
+  return filing::FilingTask{task_id, type, text_of(*answer, "taskState"), item_results_of(*answer)};
 }
 
 Result<std::vector<filing::ItemResult>> FilingClient::confirm(
@@ -279,7 +279,7 @@ Result<std::vector<filing::ItemResult>> FilingClient::confirm(
   auto answer = call("confirmReceipt", std::move(c), true);
   if (!answer) return answer.error();
   if (auto s = answers(*answer, "confirmReceipt", type); !s) return s.error();
-  auto items = items_of(*answer);
+  auto items = item_results_of(*answer);
   for (const auto& i : items) {
     bool asked = std::any_of(receipts.begin(), receipts.end(), [&](const filing::Receipt& r) {
       return r.proof.seal_code == i.seal_code;
