@@ -200,13 +200,15 @@ Result<Bytes> complete(ByteView prepared_document, ByteView signature, Time at,
 }
 
 Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
-                   const doc::TimeStamper& time_stamper) {
+                   const doc::TimeStamper& time_stamper, crypto::HashedPrefix* sm3_prefix) {
   if (!pending) return pending.error();
   auto signature = signer.sign(pending->to_be_signed);
   if (!signature) return signature.error();
   // The format is known: complete without sniffing the document again.
-  return complete_as(pending->format, pending->document, *signature, pending->prepared_at,
-                     time_stamper);
+  auto done = complete_as(pending->format, pending->document, *signature, pending->prepared_at,
+                          time_stamper);
+  if (done && sm3_prefix) *sm3_prefix = std::move(pending->sm3_prefix);
+  return done;
 }
 
 Result<Bytes> remove_lock(ByteView ofd, Time at) {

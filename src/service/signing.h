@@ -15,6 +15,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "crypto/digest.h"
 #include "doc/placement.h"
 #include "doc/signature_value.h"
 #include "keys/signer.h"
@@ -121,8 +122,11 @@ Result<Bytes> complete(ByteView prepared_document, ByteView signature, Time at,
 
 // A prepare's result signed by `signer` and completed: the one-call form of each prepare. A
 // signer that signs for another certificate than the one prepared for is caught by complete.
+// With `sm3_prefix`, the pending signature's (empty for OFD) is handed on with the signed
+// document, which begins with the bytes it hashed: for archive_document.
 Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
-                   const doc::TimeStamper& time_stamper = {});
+                   const doc::TimeStamper& time_stamper = {},
+                   crypto::HashedPrefix* sm3_prefix = nullptr);
 
 // OFD only: LD/T delLockSign, the lock signature removed at `at` (ofd::remove_lock).
 Result<Bytes> remove_lock(ByteView ofd, Time at);

@@ -125,6 +125,26 @@ TEST(Signing, SignIsPrepareASignerAndComplete) {
   EXPECT_TRUE(verify(*done, test::trust(), kNow)->valid());
 }
 
+// A signed PDF comes with SM3's state over the bytes it shares with the prepared one, which
+// finishes to the signed document's SM3; an OFD, rewritten as a package, comes with none.
+TEST(Signing, SignHandsOnTheHashOfWhatThePreparedPdfBeganWith) {
+  ForkedSigner signer(std::chrono::milliseconds(0));
+  crypto::HashedPrefix prefix;
+  auto pdf = sign(prepare_seal(test::blank_pdf(1), at({doc::PositionRule{0, 20, 20}}),
+                               signer.certificate(), kNow),
+                  signer, {}, &prefix);
+  ASSERT_TRUE(pdf.ok()) << pdf.error().message;
+  ASSERT_TRUE(prefix.state);
+  EXPECT_GT(prefix.length, test::blank_pdf(1).size());
+  EXPECT_EQ(crypto::finish_hash(crypto::HashAlgorithm::kSm3, prefix, *pdf), crypto::sm3(*pdf));
+  crypto::HashedPrefix none;
+  auto ofd = sign(
+      prepare_seal(sample_ofd(), at({doc::PositionRule{0, 20, 20}}), signer.certificate(), kNow),
+      signer, {}, &none);
+  ASSERT_TRUE(ofd.ok()) << ofd.error().message;
+  EXPECT_FALSE(none.state);
+}
+
 TEST(Signing, ASignatureForAnotherCertificateIsCaughtAtCompletion) {
   auto other = pki::test::issue(pki::CertificateProfile::kSeal, "C=CN,CN=别人", &parties().root);
   auto pending = prepare_seal(test::blank_pdf(1), at({doc::PositionRule{0, 20, 20}}),

@@ -389,13 +389,12 @@ class Call {
         code_ = std::move(*code);
         request.code = service::VerificationCode{code_.url};
       }
-      auto pending = service::prepare_seal(current, request, in_use->signer->certificate(), now_,
-                                           settings.limits);
-      crypto::HashedPrefix prefix = pending ? pending->sm3_prefix : crypto::HashedPrefix{};
-      auto stamped = service::sign(std::move(pending), *in_use->signer, stamper());
+      auto stamped =
+          service::sign(service::prepare_seal(current, request, in_use->signer->certificate(), now_,
+                                              settings.limits),
+                        *in_use->signer, stamper(), &current_prefix);
       if (!stamped) return refused(document_refusal(stamped.error()));
       current = std::move(*stamped);
-      current_prefix = std::move(prefix);
       if (used) used(in_use->signer);
     }
     if (ofd_only) {

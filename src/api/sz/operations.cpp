@@ -963,13 +963,11 @@ class Call {
           {std::move(*placement)}, &seal->seal, options_.signing.pdf_format, title, ""};
       if (code && first) request.code = service::VerificationCode{code->url};
       first = false;
-      auto pending = service::prepare_seal(current, request, (*signer)->certificate(), now_,
-                                           options_.signing.limits);
-      crypto::HashedPrefix prefix = pending ? pending->sm3_prefix : crypto::HashedPrefix{};
-      auto stamped = service::sign(std::move(pending), **signer, stamper);
+      auto stamped = service::sign(service::prepare_seal(current, request, (*signer)->certificate(),
+                                                         now_, options_.signing.limits),
+                                   **signer, stamper, &current_prefix);
       if (!stamped) return document_refusal(stamped.error());
       current = std::move(*stamped);
-      current_prefix = std::move(prefix);
     }
     std::string order = text_of(content_, "orderId");
     if (auto s = s_.platform.documents.record(caller_, order, current, "genCentralizedSignature",
