@@ -65,6 +65,8 @@ std::vector<Key> keys(Config& c) {
       {"limits", "pdf_pages", &c.limits.pdf_pages, 1, 10000},
       {"limits", "ofd_entries", &c.limits.ofd_entries, 10, 100000},
       {"limits", "ofd_inflated_mib", &c.limits.ofd_inflated_mib, 1, 512},
+      {"limits", "xml_depth", &c.limits.xml_depth, 16, 256},
+      {"limits", "picture_mpixels", &c.limits.picture_mpixels, 1, 100},
       {"limits", "conversions", &c.limits.conversions, 1, 64},
       {"limits", "conversion_s", &c.limits.conversion_s, 1, 3600},
       {"limits", "conversion_wait_s", &c.limits.conversion_wait_s, 0, 3600},

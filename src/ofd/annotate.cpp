@@ -54,7 +54,7 @@ Result<DocumentEdit> DocumentEdit::open(const Package& package, const DocBody& b
   auto bytes = package.read(body.document_path);
   if (!bytes) return bytes.error();
   e.document_xml_ = to_string(*bytes);
-  auto parsed = parse_xml(*bytes, body.document_path);
+  auto parsed = parse_xml(*bytes, body.document_path, package.limits().max_xml_depth);
   if (!parsed) return parsed.error();
   pugi::xml_node root = (*parsed)->document_element();
   e.prefix_ = prefix_of(root.name());
@@ -92,7 +92,7 @@ void DocumentEdit::put(const std::string& path, std::string content) {
 Status DocumentEdit::add_annotations(const std::map<int, std::string>& annots,
                                      const std::string& file_name) {
   const std::string& document_path = body_->document_path;
-  auto parsed = parse_xml(as_bytes(document_xml_), document_path);
+  auto parsed = parse_xml(as_bytes(document_xml_), document_path, package_->limits().max_xml_depth);
   if (!parsed) return parsed.error();
   std::string annotations_loc = text(child((*parsed)->document_element(), "Annotations"));
   std::string annotations_path = folder_of(document_path) + "Annots/Annotations.xml";
@@ -115,14 +115,16 @@ Status DocumentEdit::add_annotations(const std::map<int, std::string>& annots,
     auto current_list = current(annotations_path);
     if (!current_list) return current_list.error();
     annotations_xml = std::move(*current_list);
-    auto list = parse_xml(as_bytes(annotations_xml), annotations_path);
+    auto list =
+        parse_xml(as_bytes(annotations_xml), annotations_path, package_->limits().max_xml_depth);
     if (!list) return list.error();
     for (pugi::xml_node page : children((*list)->document_element(), "Page")) {
       auto path = resolve_path(annotations_path, text(child(page, "FileLoc")));
       if (path) existing[attribute(page, "PageID").value()] = *path;
     }
   }
-  auto list = parse_xml(as_bytes(annotations_xml), annotations_path);
+  auto list =
+      parse_xml(as_bytes(annotations_xml), annotations_path, package_->limits().max_xml_depth);
   if (!list) return list.error();
   std::string root = (*list)->document_element().name();
   std::string prefix = prefix_of(root);
@@ -134,7 +136,7 @@ Status DocumentEdit::add_annotations(const std::map<int, std::string>& annots,
         it != existing.end() && (package_->contains(it->second) || replaced_.count(it->second))) {
       auto file = current(it->second);
       if (!file) return file.error();
-      auto page_annot = parse_xml(as_bytes(*file), it->second);
+      auto page_annot = parse_xml(as_bytes(*file), it->second, package_->limits().max_xml_depth);
       if (!page_annot) return page_annot.error();
       std::string page_root = (*page_annot)->document_element().name();
       std::size_t at = file->rfind("</" + page_root + ">");

@@ -99,7 +99,7 @@ Result<std::unique_ptr<pugi::xml_document>> read_xml(const Package& package,
                                                      const std::string& path) {
   auto bytes = package.read(path);
   if (!bytes) return bytes.error();
-  return parse_xml(*bytes, path);
+  return parse_xml(*bytes, path, package.limits().max_xml_depth);
 }
 
 Result<std::map<std::string, std::string>> template_pages(const Package& package,

@@ -113,7 +113,7 @@ Status edit_ofd_xml(Copy& c) {
   auto text = c.doc.current(std::string(kOfdXml));
   if (!text) return text.error();
   std::string xml = std::move(*text);
-  auto parsed = parse_xml(as_bytes(xml), kOfdXml);
+  auto parsed = parse_xml(as_bytes(xml), kOfdXml, c.package.limits().max_xml_depth);
   if (!parsed) return parsed.error();
   pugi::xml_node body = child((*parsed)->document_element(), "DocBody");
   if (pugi::xml_node signatures = child(body, "Signatures")) {
@@ -152,7 +152,7 @@ Status edit_ofd_xml(Copy& c) {
 Status attach_original(Copy& c, ByteView original, const std::string& attachment_id) {
   const std::string& document_path = c.doc.body().document_path;
   std::string& document_xml = c.doc.document_xml();
-  auto parsed = parse_xml(as_bytes(document_xml), document_path);
+  auto parsed = parse_xml(as_bytes(document_xml), document_path, c.package.limits().max_xml_depth);
   if (!parsed) return parsed.error();
   std::string loc = text(child((*parsed)->document_element(), "Attachments"));
   std::string path = folder_of(document_path) + "Attachs/Attachments.xml";
@@ -179,7 +179,7 @@ Status attach_original(Copy& c, ByteView original, const std::string& attachment
     if (!current) return current.error();
     xml = std::move(*current);
   }
-  auto list = parse_xml(as_bytes(xml), path);
+  auto list = parse_xml(as_bytes(xml), path, c.package.limits().max_xml_depth);
   if (!list) return list.error();
   std::string root = (*list)->document_element().name();
   std::string prefix = prefix_of(root);

@@ -180,9 +180,10 @@ Result<OfdStructure> read_structure(const Package& package) {
   return out;
 }
 
-Result<SignatureDescription> parse_signature_xml(ByteView xml, std::string_view own_path) {
+Result<SignatureDescription> parse_signature_xml(ByteView xml, std::string_view own_path,
+                                                 std::size_t max_depth) {
   std::string name(own_path);
-  auto doc = parse_xml(xml, name);
+  auto doc = parse_xml(xml, name, max_depth);
   if (!doc) return doc.error();
   pugi::xml_node root = (*doc)->document_element();
   if (local_name(root.name()) != "Signature") {

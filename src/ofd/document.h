@@ -15,6 +15,7 @@
 #include "base/time.h"
 #include "doc/placement.h"
 #include "ofd/package.h"
+#include "ofd/xml.h"
 
 namespace eseal::ofd {
 
@@ -99,9 +100,10 @@ struct SignatureDescription {
 };
 
 // Parses a Signature.xml found at entry `own_path` (relative locations resolve from its
-// folder). kInvalidInput for malformed XML, a DOCTYPE, a root that is not Signature, no
-// SignedInfo, or a Boundary or Clip that is not four numbers.
-Result<SignatureDescription> parse_signature_xml(ByteView xml, std::string_view own_path);
+// folder). kInvalidInput for malformed XML, a DOCTYPE, XML nested deeper than `max_depth`, a
+// root that is not Signature, no SignedInfo, or a Boundary or Clip that is not four numbers.
+Result<SignatureDescription> parse_signature_xml(ByteView xml, std::string_view own_path,
+                                                 std::size_t max_depth = kMaxXmlDepth);
 
 // An ST_Box "x y w h" in mm.
 Result<doc::RectMm> parse_box(std::string_view text);

@@ -108,8 +108,9 @@ struct Package::Archive {
   }
 };
 
-Package::Package(std::unique_ptr<Archive> archive, std::vector<Entry> entries)
-    : archive_(std::move(archive)), entries_(std::move(entries)) {
+Package::Package(std::unique_ptr<Archive> archive, std::vector<Entry> entries,
+                 const PackageLimits& limits)
+    : archive_(std::move(archive)), entries_(std::move(entries)), limits_(limits) {
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].directory) continue;
     by_name_.emplace(entries_[i].name, i);
@@ -201,7 +202,7 @@ Result<Package> Package::open_archive(std::unique_ptr<Archive> archive, ByteView
     }
     entries.push_back(std::move(e));
   }
-  return Package(std::move(archive), std::move(entries));
+  return Package(std::move(archive), std::move(entries), limits);
 }
 
 std::vector<std::string> Package::files() const {

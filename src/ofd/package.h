@@ -23,6 +23,8 @@ struct PackageLimits {
   std::uint64_t max_entries = 100'000;
   std::uint64_t max_entry_size = 512ull << 20;  // inflated bytes of one entry
   std::uint64_t max_total_size = 512ull << 20;  // inflated bytes of all entries together
+  // Nesting of each XML file read from the package (ofd/xml.h: kMaxXmlDepth is the ceiling).
+  std::size_t max_xml_depth = 256;
 };
 
 // One entry of the archive's central directory.
@@ -49,6 +51,8 @@ class Package {
   Package& operator=(Package&&) noexcept;
   ~Package();
 
+  // What the package was opened with; its XML files are parsed within limits().max_xml_depth.
+  const PackageLimits& limits() const { return limits_; }
   // Every entry in central-directory order, folders included.
   const std::vector<Entry>& entries() const { return entries_; }
   // Names of the entries that are files (not folders), in central-directory order.
@@ -69,13 +73,15 @@ class Package {
 
  private:
   struct Archive;
-  Package(std::unique_ptr<Archive> archive, std::vector<Entry> entries);
+  Package(std::unique_ptr<Archive> archive, std::vector<Entry> entries,
+          const PackageLimits& limits);
   static Result<Package> open_archive(std::unique_ptr<Archive> archive, ByteView zip,
                                       const PackageLimits& limits);
   std::size_t index_of(const Entry& entry) const;
 
   std::unique_ptr<Archive> archive_;
   std::vector<Entry> entries_;
+  PackageLimits limits_;
   // File entries by exact name, and by lower-case name (kAmbiguous when two fold together).
   static constexpr std::size_t kAmbiguous = static_cast<std::size_t>(-1);
   std::unordered_map<std::string, std::size_t> by_name_, by_folded_name_;

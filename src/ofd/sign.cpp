@@ -149,7 +149,7 @@ Result<Opened> open_ofd(ByteView ofd) {
 Result<SignatureDescription> read_description(const Package& package, const SignatureEntry& e) {
   auto xml = package.read(e.path);
   if (!xml) return xml.error().with_context("signature " + e.id);
-  return parse_signature_xml(*xml, e.path);
+  return parse_signature_xml(*xml, e.path, package.limits().max_xml_depth);
 }
 
 bool covers(const SignatureDescription& d, const std::string& path) {
@@ -431,7 +431,7 @@ Result<Bytes> remove_lock(ByteView ofd, Time at, int document) {
 
   auto old = package.read(body.signatures_path);
   if (!old) return old.error();
-  auto xml = parse_xml(*old, body.signatures_path);
+  auto xml = parse_xml(*old, body.signatures_path, package.limits().max_xml_depth);
   if (!xml) return xml.error();
   auto entries = children((*xml)->document_element(), "Signature");
   std::string name = entries.back().name();

@@ -428,7 +428,7 @@ void verify_signature(const Package& package, const DocBody& body, int document,
     checks.push_back(failed("signature-xml", xml.error().message));
     return;
   }
-  auto parsed = parse_signature_xml(*xml, entry.path);
+  auto parsed = parse_signature_xml(*xml, entry.path, package.limits().max_xml_depth);
   if (!parsed) {
     checks.push_back(failed("signature-xml", parsed.error().message));
     return;
@@ -509,7 +509,7 @@ std::map<std::string, int> annotation_files(const Package& package, const DocBod
   std::map<std::string, int> out;
   auto document = package.read(body.document_path);
   if (!document) return out;
-  auto parsed = parse_xml(*document, body.document_path);
+  auto parsed = parse_xml(*document, body.document_path, package.limits().max_xml_depth);
   if (!parsed) return out;
   std::string loc = text(child((*parsed)->document_element(), "Annotations"));
   if (loc.empty()) return out;
@@ -517,7 +517,7 @@ std::map<std::string, int> annotation_files(const Package& package, const DocBod
   if (!list_path) return out;
   auto list = package.read(*list_path);
   if (!list) return out;
-  auto list_xml = parse_xml(*list, *list_path);
+  auto list_xml = parse_xml(*list, *list_path, package.limits().max_xml_depth);
   if (!list_xml) return out;
   std::map<std::string, int> page_of;
   for (std::size_t i = 0; i < body.pages.size(); ++i)
@@ -535,7 +535,7 @@ std::vector<doc::RectMm> annotation_boxes(const Package& package, const std::str
   std::vector<doc::RectMm> out;
   auto bytes = package.read(path);
   if (!bytes) return out;
-  auto parsed = parse_xml(*bytes, path);
+  auto parsed = parse_xml(*bytes, path, package.limits().max_xml_depth);
   if (!parsed) return out;
   for (pugi::xml_node annot : children((*parsed)->document_element(), "Annot")) {
     auto box = parse_box(attribute(child(annot, "Appearance"), "Boundary").value());

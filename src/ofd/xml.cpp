@@ -1,5 +1,6 @@
 #include "ofd/xml.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -28,7 +29,8 @@ bool deeper_than(const pugi::xml_document& doc, std::size_t max_depth) {
 
 }  // namespace
 
-Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name) {
+Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name,
+                                                      std::size_t max_depth) {
   std::string what(name);
   if (xml.size() > kMaxXmlSize) {
     return Error::invalid_input(what + ": " + std::to_string(xml.size()) +
@@ -51,8 +53,9 @@ Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_
     }
   }
   if (!doc->document_element()) return Error::invalid_input(what + ": no root element");
-  if (deeper_than(*doc, kMaxXmlDepth)) {
-    return Error::invalid_input(what + ": nested deeper than " + std::to_string(kMaxXmlDepth) +
+  max_depth = std::min(max_depth, kMaxXmlDepth);
+  if (deeper_than(*doc, max_depth)) {
+    return Error::invalid_input(what + ": nested deeper than " + std::to_string(max_depth) +
                                 " levels")
         .with_code(kLimitExceeded);
   }

@@ -23,13 +23,16 @@ inline constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\" encod
 // Larger XML files are refused: the DOM of a page this size would already be unreasonable.
 inline constexpr std::size_t kMaxXmlSize = 64u << 20;
 // Deeper XML is refused: pugixml parses without recursion, but whatever walks the tree afterwards
-// should not have to count. No OFD file nests anywhere near this deep.
+// should not have to count. No OFD file nests anywhere near this deep. A package's files are
+// parsed within its PackageLimits::max_xml_depth ([limits] xml_depth), at most this.
 inline constexpr std::size_t kMaxXmlDepth = 256;
 
 // Parses `xml` (UTF-8, or whatever encoding its BOM or declaration says). kInvalidInput names
 // `name` and says why: malformed, a DOCTYPE, no root element, larger than kMaxXmlSize or nested
-// deeper than kMaxXmlDepth (those two with the code kLimitExceeded).
-Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name);
+// deeper than `max_depth` (or kMaxXmlDepth, whichever is less; those two with the code
+// kLimitExceeded).
+Result<std::unique_ptr<pugi::xml_document>> parse_xml(ByteView xml, std::string_view name,
+                                                      std::size_t max_depth = kMaxXmlDepth);
 
 // "Page" for "ofd:Page" and "Page".
 std::string_view local_name(const char* qualified);

@@ -54,7 +54,9 @@ void add_report(Converted& out, const RenderReport& report) {
 }
 
 Result<Converted> from_ofd(ByteView ofd, const ConvertOptions& o) {
-  auto renderer = OfdRenderer::open(ofd);
+  RenderOptions render;
+  render.max_picture_pixels = o.max_picture_pixels;
+  auto renderer = OfdRenderer::open(ofd, render);
   if (!renderer) return renderer.error();
   Converted out;
   out.pages = renderer->page_count();
@@ -179,6 +181,7 @@ Result<Converted> convert_document(ByteView input, std::string_view file_name, S
       PagesOptions pages;
       pages.creation_time = options.now;
       pages.title = options.title;
+      pages.max_picture_pixels = options.max_picture_pixels;
       const bool picture = kind == SourceKind::kPicture;
       const std::string text = picture ? std::string() : to_string(input);
       if (options.to == TargetKind::kPdf) {

@@ -14,6 +14,7 @@
 #include "base/result.h"
 #include "base/time.h"
 #include "pdf/attach.h"
+#include "render/picture.h"
 
 namespace eseal::render {
 
@@ -35,7 +36,10 @@ struct ConvertOptions {
   // Only PNG output and OFD -> PDF take a range; for the others it is refused.
   std::optional<int> first_page, last_page;
   double dpi = 150;  // PNG output
-  Time now;          // creation times written into the result
+  // Pixels of a picture converted, or of one inside an OFD drawn ([limits] picture_mpixels; at
+  // most kMaxPicturePixels).
+  std::uint64_t max_picture_pixels = kMaxPicturePixels;
+  Time now;  // creation times written into the result
   std::string title;
   // Office and web files go through this (LibreOffice); without it they are refused.
   OfficeConverter* office = nullptr;

@@ -299,8 +299,8 @@ struct OfdRenderer::Impl {
   // What one more decoded picture may hold: the per-picture limit, or what is left of the
   // document's budget (seal pictures included).
   std::uint64_t pixel_budget() const {
-    return std::min<std::uint64_t>(kMaxPicturePixels,
-                                   kMaxDecodedPixels - std::min(kMaxDecodedPixels, decoded_pixels));
+    return std::min({options.max_picture_pixels, kMaxPicturePixels,
+                     kMaxDecodedPixels - std::min(kMaxDecodedPixels, decoded_pixels)});
   }
 
   const Result<Picture>& picture(const std::string& id, const Resource& res) {

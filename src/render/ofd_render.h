@@ -35,6 +35,8 @@ struct RenderOptions {
   bool seals = true;        // draw the seals of the document's signatures
   // Seals whose picture is an OFD are drawn by rendering that OFD; deeper nesting is refused.
   int max_nesting = 2;
+  // Pixels of one picture of the document ([limits] picture_mpixels); at most kMaxPicturePixels.
+  std::uint64_t max_picture_pixels = kMaxPicturePixels;
 };
 
 // What drawing met that a reader should know: fonts drawn with a substitute face, and anything

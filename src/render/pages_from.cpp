@@ -76,7 +76,7 @@ struct PicturePage {
 };
 
 Result<PicturePage> plan_picture_page(ByteView bytes, const PagesOptions& options) {
-  auto decoded = decode_picture(bytes);
+  auto decoded = decode_picture(bytes, std::min(options.max_picture_pixels, kMaxPicturePixels));
   if (!decoded) return decoded.error();
   PicturePage plan{std::move(*decoded), {}, {}};
   double dpi = plan.picture.dpi > 0 ? plan.picture.dpi : options.default_dpi;

@@ -10,6 +10,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "render/picture.h"
 
 namespace eseal::render {
 
@@ -18,6 +19,8 @@ struct PagesOptions {
   std::string title;   // the document's title; "" writes none
   // A picture whose file states no resolution is taken at this many pixels per inch.
   double default_dpi = 96;
+  // Larger pictures are refused ([limits] picture_mpixels); at most kMaxPicturePixels.
+  std::uint64_t max_picture_pixels = kMaxPicturePixels;
   // Text: the font size (4.2 mm is about 12 pt) and the page margins, on A4 pages.
   double font_size_mm = 4.2;
   double margin_mm = 25;

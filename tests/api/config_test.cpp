@@ -54,7 +54,7 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   }
   Config config = parsed(uncommented);
   Config defaults;
-  EXPECT_EQ(settings, 70u);  // one per key of Config
+  EXPECT_EQ(settings, 72u);  // one per key of Config
   EXPECT_EQ(config.server.host, defaults.server.host);
   EXPECT_EQ(config.server.port, defaults.server.port);
   EXPECT_EQ(config.server.threads_io, defaults.server.threads_io);
@@ -84,6 +84,8 @@ TEST(ConfigTest, TheExampleFileShowsEveryDefault) {
   EXPECT_EQ(config.limits.pdf_pages, defaults.limits.pdf_pages);
   EXPECT_EQ(config.limits.ofd_entries, defaults.limits.ofd_entries);
   EXPECT_EQ(config.limits.ofd_inflated_mib, defaults.limits.ofd_inflated_mib);
+  EXPECT_EQ(config.limits.xml_depth, defaults.limits.xml_depth);
+  EXPECT_EQ(config.limits.picture_mpixels, defaults.limits.picture_mpixels);
   EXPECT_EQ(config.limits.conversions, defaults.limits.conversions);
   EXPECT_EQ(config.limits.conversion_s, defaults.limits.conversion_s);
   EXPECT_EQ(config.limits.conversion_wait_s, defaults.limits.conversion_wait_s);

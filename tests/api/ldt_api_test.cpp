@@ -868,6 +868,10 @@ TEST(LdtApi, TheConfiguredFormatAndOutputLimitsApply) {
   ASSERT_TRUE(report.ok());
   ASSERT_EQ(report->signatures.size(), 1u);
   EXPECT_EQ(report->signatures[0].format, "pkcs7");
+  config.limits.xml_depth = 20;
+  auto limited = options_from(config);
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(limited->signing.limits.ofd.max_xml_depth, 20u);
   config.signing.pdf_format = "pdf";
   auto bad = options_from(config);
   ASSERT_FALSE(bad.ok());

@@ -16,6 +16,7 @@
 #include "coss_world.h"
 #include "crypto/digest.h"
 #include "crypto/random.h"
+#include "image/qr_code.h"
 #include "keys/key_file.h"
 #include "keys/skf.h"
 #include "ofd/package.h"
@@ -114,6 +115,7 @@ class SzTest : public coss::test::PhoneTest {
     options.public_url = world_.url();
     options.signing.time_stamps = time_stamps_.get();
     options.max_file_size = 2u << 20;
+    options.max_picture_pixels = 2'000'000;
     adapter_ = std::make_unique<Adapter>(Services{world_.platform().platform(), world_.jobs(),
                                                   *grants_, *held_, *files_, *usb_logins_},
                                          options);
@@ -426,6 +428,16 @@ TEST_F(SzTest, FormatFileConvertsTextAndPictures) {
                  R"({"sourceFileType":"txt","fileB64":")" + big + R"(","destFileType":"PDF"})")
                 .code,
             "T000010");
+  // A picture over the door's limit (2 million pixels here) is refused from its header.
+  auto qr = [](int module_pixels) { return b64(*image::qr_png("eseal", module_pixels)); };
+  Answer small = call("genFormatFile", R"({"sourceFileType":"png","fileB64":")" + qr(40) +
+                                           R"(","destFileType":"PDF"})");  // 1160 x 1160
+  EXPECT_TRUE(small.ok()) << small.code << " " << small.msg;
+  Answer large = call("genFormatFile", R"({"sourceFileType":"png","fileB64":")" + qr(60) +
+                                           R"(","destFileType":"OFD"})");  // 1740 x 1740
+  EXPECT_EQ(large.code, "T000010");
+  EXPECT_NE(large.msg.find("more than the limit of 2000000 pixels"), std::string::npos)
+      << large.msg;
 }
 
 // The end to end of issue 17: a batch of a PDF and an OFD → a QR signing task → the phone scans

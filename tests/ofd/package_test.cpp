@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ofd/content.h"
 #include "ofd/xml.h"
 #include "ofd/zip_builder.h"
 
@@ -144,6 +145,22 @@ TEST(PackageLimits, TheTotalDeclaredSize) {
   expect_refused(Package::open(make_zip({{"a", Bytes(1001)}}), limits), "declares 1001 bytes");
 }
 
+TEST(PackageLimits, ItsXmlIsReadWithinTheDepthItWasOpenedWith) {
+  Bytes zip = make_zip({{"OFD.xml", to_bytes("<OFD><DocBody><DocInfo/></DocBody></OFD>")}});
+  PackageLimits limits;
+  limits.max_xml_depth = 2;
+  auto shallow = Package::open(zip, limits);
+  ASSERT_TRUE(shallow.ok()) << shallow.error().message;
+  EXPECT_EQ(shallow->limits().max_xml_depth, 2u);
+  auto refused = read_xml(*shallow, "OFD.xml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "OFD.xml: nested deeper than 2 levels");
+  EXPECT_EQ(refused.error().code, kLimitExceeded);
+  auto deep_enough = Package::open(zip);
+  ASSERT_TRUE(deep_enough.ok());
+  EXPECT_TRUE(read_xml(*deep_enough, "OFD.xml").ok());
+}
+
 // A header that understates the size must not make the reader inflate more than declared.
 TEST(PackageLimits, InflatingPastTheDeclaredSizeStops) {
   Bytes zip = make_zip({{"OFD.xml", to_bytes("<OFD/>")}, {"bomb.bin", Bytes(4 << 20)}});
@@ -204,6 +221,13 @@ TEST(Xml, NestingIsBounded) {
   ASSERT_FALSE(deep.ok());
   EXPECT_EQ(deep.error().message, "Content.xml: nested deeper than 256 levels");
   EXPECT_EQ(deep.error().code, kLimitExceeded);
+  // A lower limit is taken as given, a higher one only up to the ceiling.
+  EXPECT_TRUE(parse_xml(to_bytes(nested(16)), "Content.xml", 16).ok());
+  auto lower = parse_xml(to_bytes(nested(17)), "Content.xml", 16);
+  ASSERT_FALSE(lower.ok());
+  EXPECT_EQ(lower.error().message, "Content.xml: nested deeper than 16 levels");
+  EXPECT_EQ(lower.error().code, kLimitExceeded);
+  EXPECT_FALSE(parse_xml(to_bytes(nested(kMaxXmlDepth + 1)), "Content.xml", 1000).ok());
 }
 
 TEST(Xml, RefusesDoctypesAndMalformedXml) {

@@ -243,6 +243,15 @@ TEST(Signing, TheLimitsBoundWhatTheDocumentHolds) {
       prepare_seal(sample_ofd(), one_stamp, local_signer().certificate(), kNow, small_inflated);
   ASSERT_FALSE(inflated.ok());
   EXPECT_EQ(inflated.error().code, kLimitExceeded) << inflated.error().message;
+  // The sample's files nest a few levels (OFD/DocBody/DocInfo/DocID and text within).
+  Limits shallow_xml;
+  shallow_xml.ofd.max_xml_depth = 3;
+  auto shallow =
+      prepare_seal(sample_ofd(), one_stamp, local_signer().certificate(), kNow, shallow_xml);
+  ASSERT_FALSE(shallow.ok());
+  EXPECT_NE(shallow.error().message.find("nested deeper than 3 levels"), std::string::npos)
+      << shallow.error().message;
+  EXPECT_EQ(shallow.error().code, kLimitExceeded);
 }
 
 // A token the hook returns, made over what it was given, so the test can tell it was given the

@@ -618,6 +618,7 @@ Result<Options> options_from(const api::Config& config) {
   o.signing.limits.ofd.max_entries = size(config.limits.ofd_entries);
   o.signing.limits.ofd.max_entry_size = size(config.limits.ofd_inflated_mib) << 20;
   o.signing.limits.ofd.max_total_size = o.signing.limits.ofd.max_entry_size;
+  o.signing.limits.ofd.max_xml_depth = size(config.limits.xml_depth);
   o.public_url = config.console.public_url;
   return o;
 }

@@ -1491,12 +1491,16 @@ class Call {
     options.to = to == "pdf" ? render::TargetKind::kPdf : render::TargetKind::kOfd;
     options.now = now_;
     options.office = options_.office;
+    options.max_picture_pixels = options_.max_picture_pixels;
     if (*kind == render::SourceKind::kOffice && !options_.office) {
       return fail(code::kConversion, {"本服务未配置办公文档转换"});
     }
     auto converted = render::convert(bytes, name, options);
     if (!converted && converted.error().code == render::kConversionBusy) {
       return fail(code::kRejected, {"文档转换繁忙，请稍后重试：" + converted.error().message});
+    }
+    if (!converted && converted.error().code == kLimitExceeded) {
+      return fail(code::kTooLarge, {converted.error().message});
     }
     if (!converted) {
       std::string_view c = to == "pdf" ? code::kPdfConversion : code::kOfdConversion;
@@ -1683,6 +1687,7 @@ Options options_from(const api::Config& config) {
   o.file_lifetime = std::chrono::hours(config.sz.file_hours);
   o.max_batch = size(config.sz.batch_files);
   o.max_file_size = size(config.limits.file_mib) << 20;
+  o.max_picture_pixels = static_cast<std::uint64_t>(config.limits.picture_mpixels) * 1'000'000;
   o.json = json_limits(config);
   o.public_url = config.coss.public_url;
   o.verification_url = config.console.public_url;

@@ -19,6 +19,7 @@
 #include "api/config.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "render/picture.h"
 #include "service/held_signatures.h"
 #include "service/platform.h"
 #include "service/sign_jobs.h"
@@ -47,6 +48,8 @@ struct Options {
   // codes; "" for the request's Host.
   std::string verification_url;
   render::OfficeConverter* office = nullptr;  // word/excel/html conversions; none: refused
+  // Pixels of a picture converted to a document, or of one inside an OFD converted (genFormatFile)
+  std::uint64_t max_picture_pixels = render::kMaxPicturePixels;
 };
 
 // The largest body the door accepts: a batch of max_batch files of max_file_size in base64,
