@@ -444,9 +444,10 @@ class Adapter::Api {
   Response unlock_document(Context& c);
   Response copy_document(Context& c);
   // A new version of stored document `source` made by `make` (stamped, locked, copied), kept
-  // under the first upload's id as its business number.
-  Response new_version(Context& c, const std::string& operation,
-                       const std::function<Result<Bytes>(const Bytes&)>& make,
+  // under the first upload's id as its business number. A signing `make` hands on the SM3 of
+  // the new version's first bytes (service::sign), so that keeping it hashes only the rest.
+  using MakeVersion = std::function<Result<Bytes>(const Bytes&, crypto::HashedPrefix*)>;
+  Response new_version(Context& c, const std::string& operation, const MakeVersion& make,
                        const std::string& verification_code = {});
   Response plan_placement(Context& c);
   Response document_verification(Context& c);
@@ -1667,17 +1668,17 @@ Response Adapter::Api::plan_placement(Context& c) {
 }
 
 Response Adapter::Api::new_version(Context& c, const std::string& operation,
-                                   const std::function<Result<Bytes>(const Bytes&)>& make,
-                                   const std::string& verification_code) {
+                                   const MakeVersion& make, const std::string& verification_code) {
   store::DocumentRecord source;
   auto document = stored_document(std::string(c.request.param("id")), &source);
   if (!document) return refusal(document.error());
-  auto made = make(*document);
+  crypto::HashedPrefix sm3_prefix;
+  auto made = make(*document, &sm3_prefix);
   if (!made) return refusal(made.error());
   // The versions of one document share the first upload's id as their business number.
   std::string biznum = source.biznum.empty() ? source.id : source.biznum;
-  auto id =
-      s_.platform.documents.record(c.caller(), biznum, *made, operation, c.now, verification_code);
+  auto id = s_.platform.documents.record(c.caller(), biznum, *made, operation, c.now,
+                                         verification_code, {}, sm3_prefix);
   if (!id) return refusal(id.error());
   return stored_answer(*id, operation);
 }
@@ -1691,11 +1692,11 @@ Response Adapter::Api::stamp_document(Context& c) {
   keys::Signer& signer = *request->seal.signer;
   return new_version(
       c, "document.stamp",
-      [&](const Bytes& document) {
+      [&](const Bytes& document, crypto::HashedPrefix* sm3_prefix) {
         return service::sign(
             service::prepare_seal(document, request->signature(settings.pdf_format),
                                   signer.certificate(), c.now, settings.limits),
-            signer, settings.stamper(c.actor(), c.now));
+            signer, settings.stamper(c.actor(), c.now), sm3_prefix);
       },
       request->code ? request->code->code : std::string());
 }
@@ -1705,16 +1706,17 @@ Response Adapter::Api::stamp_document(Context& c) {
 Response Adapter::Api::lock_document(Context& c) {
   auto signer = s_.platform.seals.lock_signer(std::nullopt, c.now);
   if (!signer) return refusal(signer.error());
-  return new_version(c, "document.lock", [&](const Bytes& document) {
+  return new_version(c, "document.lock", [&](const Bytes& document, crypto::HashedPrefix* prefix) {
     return service::sign(service::prepare_lock(document, (*signer)->certificate(), c.now), **signer,
-                         options_.signing.stamper(c.actor(), c.now));
+                         options_.signing.stamper(c.actor(), c.now), prefix);
   });
 }
 
 // An OFD's lock signature removed, so that it takes seals again (LD/T delLockSign).
 Response Adapter::Api::unlock_document(Context& c) {
-  return new_version(c, "document.unlock",
-                     [&](const Bytes& document) { return service::remove_lock(document, c.now); });
+  return new_version(c, "document.unlock", [&](const Bytes& document, crypto::HashedPrefix*) {
+    return service::remove_lock(document, c.now);
+  });
 }
 
 // {cause, years}: a certified copy (加注件) of an OFD made by the signed-in person, watermarked
@@ -1729,10 +1731,10 @@ Response Adapter::Api::copy_document(Context& c) {
   if (!signer) return refusal(signer.error());
   std::string creator =
       c.session->account.name.empty() ? c.session->account.login : c.session->account.name;
-  return new_version(c, "document.copy", [&](const Bytes& document) {
+  return new_version(c, "document.copy", [&](const Bytes& document, crypto::HashedPrefix* prefix) {
     return service::sign(service::prepare_certified_copy(document, {creator, *cause, *years},
                                                          (*signer)->certificate(), c.now),
-                         **signer, options_.signing.stamper(c.actor(), c.now));
+                         **signer, options_.signing.stamper(c.actor(), c.now), prefix);
   });
 }
 
