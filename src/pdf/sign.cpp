@@ -289,15 +289,21 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
   return out;
 }
 
-Result<Bytes> complete_signature(ByteView prepared_pdf, ByteView signature,
+Result<Bytes> complete_signature(Bytes&& prepared_pdf, ByteView signature,
                                  const doc::TimeStamper& time_stamper) {
   auto found = find_last_contents(prepared_pdf);
   if (!found) return found.error();
   auto container = doc::complete_value(found->container, signature, time_stamper);
   if (!container) return container.error();
-  Bytes out(prepared_pdf.begin(), prepared_pdf.end());
+  Bytes out = std::move(prepared_pdf);
   if (auto s = write_contents(out, found->byte_range, *container); !s) return s.error();
   return out;
+}
+
+Result<Bytes> complete_signature(ByteView prepared_pdf, ByteView signature,
+                                 const doc::TimeStamper& time_stamper) {
+  return complete_signature(Bytes(prepared_pdf.begin(), prepared_pdf.end()), signature,
+                            time_stamper);
 }
 
 }  // namespace eseal::pdf

@@ -61,5 +61,8 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
 // a value that no longer fits the room prepare reserved is kInvalidInput.
 Result<Bytes> complete_signature(ByteView prepared_pdf, ByteView signature,
                                  const doc::TimeStamper& time_stamper = {});
+// The same, completing `prepared_pdf` where it is instead of a copy of it.
+Result<Bytes> complete_signature(Bytes&& prepared_pdf, ByteView signature,
+                                 const doc::TimeStamper& time_stamper = {});
 
 }  // namespace eseal::pdf

@@ -124,7 +124,12 @@ Bytes flate(ByteView data) {
 Result<Bytes> Update::write() {
   auto xref = last_xref(original_);
   if (!xref) return xref.error();
-  Bytes out(original_.begin(), original_.end());
+  // One allocation: the original, the new objects and room for the cross-reference section.
+  std::size_t added = 0;
+  for (const auto& [og, body] : bodies_) added += body.size() + 64;
+  Bytes out;
+  out.reserve(original_.size() + added + 32 * bodies_.size() + 4096);
+  out.assign(original_.begin(), original_.end());
   if (out.empty() || (out.back() != '\n' && out.back() != '\r')) out.push_back('\n');
   std::map<int, std::pair<int, std::size_t>> entries;  // object -> (generation, offset)
   for (auto& [og, body] : bodies_) {

@@ -204,9 +204,12 @@ Result<Bytes> sign(Result<PendingSignature> pending, keys::Signer& signer,
   if (!pending) return pending.error();
   auto signature = signer.sign(pending->to_be_signed);
   if (!signature) return signature.error();
-  // The format is known: complete without sniffing the document again.
-  auto done = complete_as(pending->format, pending->document, *signature, pending->prepared_at,
-                          time_stamper);
+  // The format is known: complete without sniffing the document again. A PDF is completed where
+  // it lies (the pending signature is not needed after), rather than in a copy.
+  auto done = pending->format == DocumentFormat::kPdf
+                  ? pdf::complete_signature(std::move(pending->document), *signature, time_stamper)
+                  : complete_as(pending->format, pending->document, *signature,
+                                pending->prepared_at, time_stamper);
   if (done && sm3_prefix) *sm3_prefix = std::move(pending->sm3_prefix);
   return done;
 }
