@@ -103,6 +103,32 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+std::size_t json_size_hint(const Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType:
+      return 5;
+    case rapidjson::kStringType:
+      return value.GetStringLength() + 2;
+    case rapidjson::kNumberType:
+      return 24;
+    case rapidjson::kObjectType: {
+      // Braces, and each member's quoted name, colon and value, with a comma between two.
+      std::size_t n = value.MemberCount() == 0 ? 2 : 1;
+      for (const auto& m : value.GetObject())
+        n += m.name.GetStringLength() + 4 + json_size_hint(m.value);
+      return n;
+    }
+    case rapidjson::kArrayType: {
+      std::size_t n = value.Empty() ? 2 : 1;
+      for (const auto& v : value.GetArray()) n += json_size_hint(v) + 1;
+      return n;
+    }
+  }
+  return 0;
+}
+
 void append_json(std::string& out, const Value& value) {
   auto text = [&out](std::string_view s) {
     if (is_utf8(s))

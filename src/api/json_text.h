@@ -83,6 +83,10 @@ class JsonObjectText {
 // is always UTF-8. A document's base64 is copied in runs, not character by character.
 void append_json(std::string& out, const rapidjson::Value& value);
 
+// The length of append_json's text for `value` when no string needs escaping (a document's
+// base64), an estimate otherwise: for reserving the answer a large value goes into at once.
+std::size_t json_size_hint(const rapidjson::Value& value);
+
 // `value` as compact JSON; with `trimmed`, every key and string trimmed (trim_json_space).
 std::string compact_json(const rapidjson::Value& value, bool trimmed = false);
 

@@ -210,6 +210,20 @@ TEST(LdtEnvelope, AppendJsonWritesWhatRapidjsonWrites) {
   EXPECT_EQ(out, "{\"k\xEF\xBF\xBD\":\"v\xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
+// The size hint an answer is reserved with is exact for what the LD/T door answers: strings
+// with nothing to escape (a document's base64), in objects and arrays.
+TEST(LdtEnvelope, TheSizeHintIsExactForUnescapedStrings) {
+  auto d = json(R"({"signedData":"JVBERi0xLjcK+/=","BIZNUM":"BIZ1","list":["a","",{}],"o":{}})");
+  std::string out;
+  api::append_json(out, d);
+  EXPECT_EQ(api::json_size_hint(d), out.size());
+  // Other values are estimated generously.
+  auto numbers = json(R"({"n":[1,true,null]})");
+  out.clear();
+  api::append_json(out, numbers);
+  EXPECT_GE(api::json_size_hint(numbers), out.size());
+}
+
 // A character to escape at any offset around append_json_string's eight-byte steps, among bytes
 // at the edges of what the word test must pass (' ', '!', '#', '[', ']', 0x7F, 0x80, 0xFF).
 TEST(LdtEnvelope, AppendJsonStringEscapesAtEveryOffset) {

@@ -52,9 +52,12 @@ std::string envelope(std::initializer_list<std::pair<const char*, std::string>> 
                      const Value* content) {
   JsonObjectText head;
   for (const auto& [key, value] : header) head.put(key, valid_utf8(value));
-  JsonObjectText out;
-  out.put_json("message_header", std::move(head).finish());
-  if (content && content->IsObject())
+  std::string head_json = std::move(head).finish();
+  // One allocation for the whole answer, most of which may be a signed document's base64.
+  const bool has_content = content && content->IsObject();
+  JsonObjectText out(head_json.size() + 64 + (has_content ? json_size_hint(*content) : 0));
+  out.put_json("message_header", head_json);
+  if (has_content)
     append_json(out.field("message_content"), *content);
   else
     out.put_json("message_content", "{}");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -429,11 +430,18 @@ class Call {
     return document_content(document);
   }
 
-  // signedData, BIZNUM and verifyCode (when one was printed) of a recorded document.
+  // signedData, BIZNUM and verifyCode (when one was printed) of a recorded document. The
+  // document's base64 is kept by the call and referred to by the content, not copied into it:
+  // the envelope is written from it while the call lives.
   Answer document_content(ByteView document) {
-    std::string data = crypto::to_base64(document);
-    if (code_.code.empty()) return string_content({{"signedData", data}, {"BIZNUM", biznum_}});
-    return string_content({{"signedData", data}, {"BIZNUM", biznum_}, {"verifyCode", code_.code}});
+    const std::string& data = signed_data_.emplace_back(crypto::to_base64(document));
+    Content c;
+    c.SetObject();
+    auto& a = c.GetAllocator();
+    c.AddMember("signedData", Value(rapidjson::StringRef(data.data(), data.size())), a);
+    put(c, a, "BIZNUM", biznum_);
+    if (!code_.code.empty()) put(c, a, "verifyCode", code_.code);
+    return c;
   }
 
   // verifyCode "1" (or true): print a verification code with the document's first signature;
@@ -462,6 +470,7 @@ class Call {
   std::string request_key_;
   std::string retry_of_;
   Bytes last_document_;
+  std::deque<std::string> signed_data_;  // what document_content's answers refer to
   service::DocumentFormat format_ = service::DocumentFormat::kPdf;  // of the data read
   bool valid_document_ = true;
   std::string invalid_reason_;
