@@ -15,15 +15,13 @@ Result<std::string> archive_document(store::Store& store, const ArchivedDocument
   if (!id) return id.error();
   auto format = detect_format(document);
   store::DocumentRecord record{
-      *id,
-      what.app_id,
-      what.biznum,
-      *sm3,
-      static_cast<std::int64_t>(document.size()),
-      format ? *format : DocumentFormat::kPdf,
-      now,
-      what.verification_code,
-      crypto::to_hex(crypto::hash(crypto::HashAlgorithm::kSha256, document)),
+      *id, what.app_id, what.biznum, *sm3, static_cast<std::int64_t>(document.size()),
+      format ? *format : DocumentFormat::kPdf, now, what.verification_code,
+      // The SHA-256 is for the public verification page, which finds a document by the code
+      // printed on it: another pass over the document only for those that have one.
+      what.verification_code.empty()
+          ? std::string()
+          : crypto::to_hex(crypto::hash(crypto::HashAlgorithm::kSha256, document)),
       what.request_key};
   std::string detail = "document " + *sm3;
   if (!what.verification_code.empty()) detail += ", verification code " + what.verification_code;

@@ -144,7 +144,9 @@ struct DocumentRecord {
   Time created{};
   // The code its printed QR code carries to the public verification page; "" when none.
   std::string verification_code = {};
-  std::string sha256 = {};  // lower-case hex; "" for documents archived before it was kept
+  // Lower-case hex, for the public verification page; "" for documents without a verification
+  // code and those archived before it was kept.
+  std::string sha256 = {};
   // The door's digest of the request that made it, unique per app (an idempotent retry finds
   // it); "" when the request named no business number.
   std::string request_key = {};

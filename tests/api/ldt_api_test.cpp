@@ -14,6 +14,7 @@
 #include "api/ldt/envelope.h"
 #include "api/ldt/routes.h"
 #include "base/file.h"
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 #include "keys/key_file.h"
@@ -361,6 +362,11 @@ TEST(LdtApi, TheArchiveKeepsOneDocumentPerRequestKey) {
   EXPECT_EQ((*kept)->document, one);
   EXPECT_EQ((*kept)->biznum, "ARCHIVE-1");
   EXPECT_EQ(world().store().documents().find_by_biznum(caller.app_id, "ARCHIVE-1")->size(), 1u);
+  // The SHA-256 is kept for the public page, only with a verification code.
+  EXPECT_EQ(world().store().documents().find(*id)->sha256, "");
+  auto coded = archive.record(caller, "ARCHIVE-2", two, "sign", now_utc(), "0123456789ABCDEF");
+  ASSERT_TRUE(coded.ok()) << coded.error().message;
+  EXPECT_EQ(world().store().documents().find(*coded)->sha256, crypto::to_hex(crypto::sha256(two)));
 }
 
 // Each result carries its verdict; "status" is "true" only for a valid signature, and an
