@@ -4,7 +4,13 @@
 #include <cctype>
 #include <cstring>
 
+#include "ofd/package.h"
+
 namespace eseal::ofd {
+
+// A package reads its XML at the reader's ceiling unless told otherwise.
+static_assert(PackageLimits{}.max_xml_depth == kMaxXmlDepth);
+
 namespace {
 
 // Whether any node of `doc` lies deeper than `max_depth` (the root element is at depth 1): a walk
