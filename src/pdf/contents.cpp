@@ -1,6 +1,7 @@
 #include "pdf/contents.h"
 
 #include <cstring>
+#include <optional>
 
 #include "asn1/der.h"
 #include "crypto/encoding.h"
@@ -35,14 +36,16 @@ Status write_contents(Bytes& pdf, const ByteRange& range, ByteView container) {
   return ok_status();
 }
 
-Result<FoundContents> find_last_contents(ByteView pdf) {
-  std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
-  std::size_t at = text.rfind("/ByteRange");
-  if (at == std::string_view::npos)
-    return Error::invalid_input("the PDF has no signature to complete");
-  FoundContents found;
-  std::size_t p = text.find('[', at);
-  for (std::size_t i = 0; i < 4 && p != std::string_view::npos; ++i) {
+namespace {
+
+// The four numbers of the array after the /ByteRange at `at`.
+Result<ByteRange> parse_byte_range(std::string_view text, std::size_t at) {
+  ByteRange range{};
+  std::size_t p = text.find_first_not_of(std::string_view(" \t\r\n\f\0", 6), at + 10);
+  if (p == std::string_view::npos || text[p] != '[') {
+    return Error::invalid_input("the last /ByteRange is damaged");
+  }
+  for (std::size_t i = 0; i < 4; ++i) {
     ++p;
     while (p < text.size() && text[p] == ' ') ++p;
     std::size_t v = 0, digits = 0;
@@ -51,18 +54,49 @@ Result<FoundContents> find_last_contents(ByteView pdf) {
       ++digits;
     }
     if (digits == 0) return Error::invalid_input("the last /ByteRange is damaged");
-    found.byte_range[i] = v;
+    range[i] = v;
     --p;
   }
-  const ByteRange& r = found.byte_range;
-  if (r[0] != 0 || r[2] + r[3] != pdf.size()) {
-    return Error::invalid_input(
-        "the last signature does not end at the end of the file: not a prepared document");
+  return range;
+}
+
+// Where the last `needle` begins before `end`: memrchr finds its first character (a plain
+// backward search compares the whole needle at every byte).
+std::size_t find_last_before(std::string_view text, std::string_view needle, std::size_t end) {
+  while (end > 0) {
+    const void* hit = memrchr(text.data(), needle.front(), end);
+    if (!hit) break;
+    std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
+    if (text.substr(at, needle.size()) == needle) return at;
+    end = at;
   }
-  auto container = read_contents(pdf, r);
-  if (!container) return container.error();
-  found.container = std::move(*container);
-  return found;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+Result<FoundContents> find_last_contents(ByteView pdf) {
+  std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
+  // The last /ByteRange that frames a /Contents after it and ends at the end of the file: text
+  // after the signature's own that merely reads like one (its reason, say) is passed over.
+  std::optional<Error> first_error;
+  for (std::size_t end = text.size();;) {
+    std::size_t at = find_last_before(text, "/ByteRange", end);
+    if (at == std::string_view::npos) break;
+    end = at;
+    auto range = parse_byte_range(text, at);
+    Result<Bytes> container = Error::invalid_input(
+        "the last signature does not end at the end of the file: not a prepared document");
+    if (!range) {
+      container = range.error();
+    } else if ((*range)[0] == 0 && (*range)[1] > at && (*range)[2] + (*range)[3] == pdf.size()) {
+      container = read_contents(pdf, *range);
+      if (container) return FoundContents{*range, std::move(*container)};
+    }
+    if (!first_error) first_error = container.error();
+  }
+  if (first_error) return *first_error;
+  return Error::invalid_input("the PDF has no signature to complete");
 }
 
 }  // namespace eseal::pdf

@@ -111,7 +111,7 @@ Result<PreparedTimeStamp> prepare_document_time_stamp(ByteView pdf, crypto::Hash
     widget.replaceKey("/F", QPDFObjectHandle::newInteger(4 | 128));  // Print, Locked
     update.set_object(field, widget);
     append_to_array(update, doc.page(0), "/Annots", {field});
-    return Result<QPDFObjectHandle>(field);
+    return Result<SignatureObjects>(SignatureObjects{field, value});
   });
   if (!written) return written.error();
   out.pdf = std::move(written->pdf);

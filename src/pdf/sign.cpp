@@ -182,7 +182,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
 
   PreparedSignature out;
   auto written =
-      write_signature_update(q, pdf, capacity, [&](Update& update) -> Result<QPDFObjectHandle> {
+      write_signature_update(q, pdf, capacity, [&](Update& update) -> Result<SignatureObjects> {
         out.field_name = new_field_name(q);
 
         auto picture = add_picture(update, *request.seal);
@@ -269,7 +269,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
 
         for (auto& [index, refs] : annots_by_page)
           append_to_array(update, doc.page(index), "/Annots", refs);
-        return field;
+        return SignatureObjects{field, sig};
       });
   if (!written) return written.error();
   out.pdf = std::move(written->pdf);

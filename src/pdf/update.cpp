@@ -91,19 +91,22 @@ void add_signature_field(Update& update, QPDF& q, const QPDFObjectHandle& field)
   }
 }
 
-// Fixes the /ByteRange of the last signature dictionary of `pdf` around its /Contents (of
-// `capacity` bytes).
-Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity) {
+// Fixes the /ByteRange of the signature dictionary written at `value_at` of `pdf`, around its
+// /Contents (of `capacity` bytes): the first placeholder from there on.
+Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity, std::size_t value_at) {
   std::string_view text(reinterpret_cast<const char*>(pdf.data()), pdf.size());
-  std::size_t range_at = text.rfind(kByteRangePlaceholder);
+  std::size_t range_at = text.find(kByteRangePlaceholder, value_at);
   std::size_t contents_at = text.find("/Contents <", range_at);
   if (range_at == std::string_view::npos || contents_at == std::string_view::npos) {
     return Error::internal("signature dictionary not found in the update");
   }
   std::size_t open = contents_at + 10;          // '<'
   std::size_t close = open + 1 + capacity * 2;  // '>'
+  if (close >= pdf.size() || pdf[close] != '>') {
+    return Error::internal("the signature dictionary's /Contents is not where it was written");
+  }
   ByteRange range{0, open, close + 1, pdf.size() - close - 1};
-  char written[64];
+  char written[96];
   std::snprintf(written, sizeof written, "/ByteRange [0 %010zu %010zu %010zu]", range[1], range[2],
                 range[3]);
   std::copy(written, written + kByteRangePlaceholder.size(), pdf.begin() + range_at);
@@ -111,6 +114,11 @@ Result<ByteRange> fix_byte_range(Bytes& pdf, std::size_t capacity) {
 }
 
 }  // namespace
+
+std::size_t Update::written_at(const QPDFObjectHandle& ref) const {
+  auto found = offsets_.find(ref.getObjGen());
+  return found == offsets_.end() ? std::string_view::npos : found->second;
+}
 
 Bytes flate(ByteView data) {
   Pl_Buffer buffer("flate");
@@ -132,8 +140,10 @@ Result<Bytes> Update::write() {
   out.assign(original_.begin(), original_.end());
   if (out.empty() || (out.back() != '\n' && out.back() != '\r')) out.push_back('\n');
   std::map<int, std::pair<int, std::size_t>> entries;  // object -> (generation, offset)
+  offsets_.clear();
   for (auto& [og, body] : bodies_) {
     entries[og.getObj()] = {og.getGen(), out.size()};
+    offsets_[og] = out.size();
     std::string head = std::to_string(og.getObj()) + " " + std::to_string(og.getGen()) + " obj\n";
     append(out, as_bytes(head));
     append(out, as_bytes(body));
@@ -235,20 +245,22 @@ std::string contents_placeholder(std::size_t capacity) {
 
 Result<SignatureUpdate> write_signature_update(
     QPDF& q, ByteView pdf, std::size_t capacity,
-    const std::function<Result<QPDFObjectHandle>(Update&)>& build) {
+    const std::function<Result<SignatureObjects>(Update&)>& build) {
   SignatureUpdate out;
+  std::size_t value_at = 0;
   try {
     Update update(q, pdf);
-    auto field = build(update);
-    if (!field) return field.error();
-    add_signature_field(update, q, *field);
+    auto objects = build(update);
+    if (!objects) return objects.error();
+    add_signature_field(update, q, objects->field);
     auto written = update.write();
     if (!written) return written.error();
     out.pdf = std::move(*written);
+    value_at = update.written_at(objects->value);
   } catch (const std::exception&) {
     return Error::invalid_input("the PDF cannot be updated: its objects are damaged");
   }
-  auto range = fix_byte_range(out.pdf, capacity);
+  auto range = fix_byte_range(out.pdf, capacity, value_at);
   if (!range) return range.error();
   out.byte_range = *range;
   return out;

@@ -46,11 +46,14 @@ class Update {
   // Appends the update to a copy of the original: objects, then a cross-reference section of
   // the same kind as the last one, then the trailer.
   Result<Bytes> write();
+  // Where the last write() put the object `ref` ("N G obj"); npos when it wrote no such object.
+  std::size_t written_at(const QPDFObjectHandle& ref) const;
 
  private:
   QPDF& q_;
   ByteView original_;
   std::map<QPDFObjGen, std::string> bodies_;
+  std::map<QPDFObjGen, std::size_t> offsets_;
 };
 
 // Adds `items` to the array under `key` of `owner` (an indirect dictionary) and sets `extra`
@@ -63,9 +66,17 @@ void append_to_array(Update& update, QPDFObjectHandle owner, const char* key,
 // "SignatureN", the first such name no field of the form has.
 std::string new_field_name(QPDF& q);
 
-// The start of a signature dictionary's body: a /ByteRange placeholder and a /Contents string
-// of `capacity` zero bytes, which write_signature_update fixes.
+// A /ByteRange placeholder and a /Contents string of `capacity` zero bytes, for a signature
+// dictionary's body (before any value that comes from outside), which write_signature_update
+// fixes.
 std::string contents_placeholder(std::size_t capacity);
+
+// What a signature's update adds that write_signature_update must find again: the field, and the
+// signature dictionary (the field's /V) whose placeholder it fixes.
+struct SignatureObjects {
+  QPDFObjectHandle field;
+  QPDFObjectHandle value;
+};
 
 // A signature's incremental update written out: the document with it, and the byte range
 // around its /Contents.
@@ -75,14 +86,15 @@ struct SignatureUpdate {
 };
 
 // Builds and writes a signature's incremental update over `pdf` (opened as `q`): `build` adds
-// the signature dictionary (its body starting with contents_placeholder(capacity)), the field
-// and its widgets to the update and returns the field; the field joins the interactive form
-// (made if there is none; /SigFlags 3: signatures that only incremental updates may follow),
-// the update is appended and the /ByteRange fixed around /Contents. QPDF's exceptions over
-// damaged objects are kInvalidInput.
+// the signature dictionary (with contents_placeholder(capacity)), the field and its widgets to
+// the update and returns the two; the field joins the interactive form (made if there is none;
+// /SigFlags 3: signatures that only incremental updates may follow), the update is appended and
+// the /ByteRange fixed around /Contents, in the signature dictionary as written: text elsewhere
+// (a reason, a page's keys) may read like the placeholder. QPDF's exceptions over damaged
+// objects are kInvalidInput.
 Result<SignatureUpdate> write_signature_update(
     QPDF& q, ByteView pdf, std::size_t capacity,
-    const std::function<Result<QPDFObjectHandle>(Update&)>& build);
+    const std::function<Result<SignatureObjects>(Update&)>& build);
 
 // The hash of the bytes `range` covers; with `first_range`, also the hash's state after the first
 // range, the bytes before the signature's place.

@@ -144,6 +144,38 @@ TEST(PdfSign, TheSesSignatureProtectsTheByteRanges) {
   EXPECT_EQ(r[2] + r[3], signed_pdf.size());
 }
 
+TEST(PdfSign, TextThatReadsLikeThePlaceholderIsLeftAlone) {
+  // The page the seal goes on (written again in the update, with its /Annots) holds the
+  // placeholder's text, and so do the reason and the location: only the signature dictionary's
+  // own /ByteRange is fixed.
+  const std::string lookalike = "/ByteRange [0 0000000000 0000000000 0000000000] /Contents <00>";
+  Bytes blank = blank_pdf(1);
+  QPDF q;
+  q.processMemoryFile("in", reinterpret_cast<const char*>(blank.data()), blank.size());
+  QPDFObjectHandle page = q.getAllPages()[0];
+  page.replaceKey("/Note", QPDFObjectHandle::newString(lookalike));
+  QPDFWriter w(q);
+  w.setOutputMemory();
+  w.write();
+  auto buffer = w.getBufferSharedPointer();
+  Bytes original(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
+
+  const Parties& p = parties();
+  SignRequest request{at(0), &p.seal,   p.signer.cert, doc::SignatureFormat::kSes,
+                      kNow,  lookalike, lookalike};
+  auto prepared = prepare_signature(original, request);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
+  auto done =
+      complete_signature(prepared->pdf, *crypto::sm2_sign(p.signer.key, prepared->to_be_signed));
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  auto report = verify_pdf(*done, trust());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  ASSERT_EQ(report->signatures.size(), 1u);
+  EXPECT_TRUE(report->valid());
+  EXPECT_EQ(report->signatures[0].reason, lookalike);
+  expect_qpdf_check(*done);
+}
+
 TEST(PdfSign, GmCmsAndPkcs7SignaturesVerify) {
   for (doc::SignatureFormat format : {doc::SignatureFormat::kGmCms, doc::SignatureFormat::kPkcs7}) {
     Bytes signed_pdf = sign(blank_pdf(1), at(0), format);
