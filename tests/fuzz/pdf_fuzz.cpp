@@ -4,26 +4,59 @@
 // verified with no trust anchor (verify_pdf: byte ranges, /Contents in each format, changes after
 // signing, document time stamps, the /DSS); the validation data the document and its signatures
 // carry; the last signature's /Contents; and the input read as a CMap as the text extractor
-// reads ToUnicode and encoding CMaps. Any input must be read or refused with an error value —
-// never crash, hang or leak. Built as a real fuzzer with -DESEAL_FUZZ=ON under clang
-// (scripts/fuzz), and in every build as a replay of the checked-in corpus
-// (tests/fuzz/replay_main.cpp).
+// reads ToUnicode and encoding CMaps. And the document sealed (prepare, sign, complete, verify)
+// with a reason and a location that are the input's last bytes, which may read like the
+// engine's own placeholders: what prepare accepts, complete must finish. Any input must be read
+// or refused with an error value — never crash, hang or leak. Built as a real fuzzer with
+// -DESEAL_FUZZ=ON under clang (scripts/fuzz), and in every build as a replay of the checked-in
+// corpus (tests/fuzz/replay_main.cpp).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.h"
 #include "pdf/cmap.h"
 #include "pdf/contents.h"
 #include "pdf/document.h"
 #include "pdf/long_term.h"
+#include "pdf/sign.h"
 #include "pdf/text.h"
 #include "pdf/verify.h"
+#include "support/sealing_parties.h"
+
+namespace {
+
+using namespace eseal;
+
+void seal(ByteView input) {
+  const test::Parties& p = test::parties();
+  std::string_view bytes(reinterpret_cast<const char*>(input.data()), input.size());
+  std::string tail =
+      valid_utf8(bytes.substr(bytes.size() - std::min<std::size_t>(bytes.size(), 64)));
+  auto stamps = doc::place(doc::PositionRule{0, 20, 20}, {{210, 297}}, 40, 40);
+  if (!stamps) return;
+  pdf::SignRequest request{*stamps,    &p.seal, p.signer.cert, doc::SignatureFormat::kSes,
+                           test::kNow, tail,    tail};
+  auto prepared = pdf::prepare_signature(input, request);
+  if (!prepared) return;
+  auto signature = crypto::sm2_sign(p.signer.key, prepared->to_be_signed);
+  if (!signature) std::abort();
+  auto done = pdf::complete_signature(prepared->pdf, *signature);
+  if (!done) {
+    std::fprintf(stderr, "prepared but not completed: %s\n", done.error().message.c_str());
+    std::abort();
+  }
+  (void)pdf::verify_pdf(*done, {});
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace eseal;
   ByteView input(data, size);
 
   if (auto doc = pdf::Document::open(input, "fuzz.pdf")) {
@@ -43,6 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (pages > 0) (void)pdf::extract_text(*doc, pages - 1);
     (void)pdf::read_validation_data(*doc);
+    if (pages > 0) seal(input);
   }
 
   if (auto report = pdf::verify_pdf(input, {})) {
