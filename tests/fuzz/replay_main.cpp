@@ -3,7 +3,13 @@
 // input is also run in N mutated forms (a short, seeded and therefore repeatable fuzz run: bytes
 // flipped, removed, duplicated and spliced, brackets piled up, the input cut short). Prints how
 // many inputs ran.
+// For a target libFuzzer cannot build (pdf: see scripts/fuzz), the same mutations make a blind
+// fuzz run, without coverage feedback: `--seconds T` goes on mutating the corpus for T seconds,
+// `--seed S` starts the mutations elsewhere, and `--artifact PREFIX` writes the input a
+// sanitizer stopped on to PREFIX followed by its hash, as libFuzzer does.
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +17,11 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#if defined(__SANITIZE_ADDRESS__) && __has_include(<sanitizer/common_interface_defs.h>)
+#include <sanitizer/common_interface_defs.h>
+#define ESEAL_REPLAY_DEATH_CALLBACK 1
+#endif
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
@@ -60,11 +71,36 @@ Input mutated(const Input& in, const Input& other, std::mt19937_64& rng) {
   return out;
 }
 
+// The input being run and where to keep it should a sanitizer stop the program.
+const Input* running = nullptr;
+std::string artifact_prefix;
+
+void keep_running_input() {
+  if (!running || artifact_prefix.empty()) return;
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
+  for (std::uint8_t b : *running) hash = (hash ^ b) * 1099511628211ULL;
+  char name[17];
+  std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(hash));
+  std::string path = artifact_prefix + name;
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(running->data()),
+             static_cast<std::streamsize>(running->size()));
+  std::fprintf(stderr, "the input is kept in %s\n", path.c_str());
+}
+
+void run(const Input& input) {
+  running = &input;
+  LLVMFuzzerTestOneInput(input.data(), input.size());
+  running = nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<Input> inputs;
   std::size_t mutations = 0;
+  double seconds = 0;
+  std::uint64_t seed = 20261203;
   auto load = [&inputs](const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     inputs.emplace_back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -73,6 +109,18 @@ int main(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--mutations" && i + 1 < argc) {
       mutations = std::stoul(argv[++i]);
+      continue;
+    }
+    if (arg == "--seconds" && i + 1 < argc) {
+      seconds = std::stod(argv[++i]);
+      continue;
+    }
+    if (arg == "--seed" && i + 1 < argc) {
+      seed = std::stoull(argv[++i]);
+      continue;
+    }
+    if (arg == "--artifact" && i + 1 < argc) {
+      artifact_prefix = argv[++i];
       continue;
     }
     std::filesystem::path path = arg;
@@ -84,17 +132,30 @@ int main(int argc, char** argv) {
       load(path);
     }
   }
-  std::mt19937_64 rng(20261203);
-  std::size_t count = 0;
-  for (const Input& input : inputs) {
-    LLVMFuzzerTestOneInput(input.data(), input.size());
-    ++count;
-    for (std::size_t m = 0; m < mutations; ++m) {
-      Input variant = mutated(input, inputs[rng() % inputs.size()], rng);
-      LLVMFuzzerTestOneInput(variant.data(), variant.size());
-      ++count;
-    }
+#ifdef ESEAL_REPLAY_DEATH_CALLBACK
+  __sanitizer_set_death_callback(keep_running_input);
+#endif
+  if (inputs.empty()) {
+    std::cout << "replayed 0 inputs (0 from the corpus)\n";
+    return 1;
   }
+  std::mt19937_64 rng(seed);
+  std::size_t count = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  auto time_is_up = [&] { return seconds > 0 && std::chrono::steady_clock::now() >= until; };
+  // Over the inputs with their mutations; with `seconds`, round after round (fresh mutations)
+  // until they have passed.
+  do {
+    for (std::size_t i = 0; i < inputs.size() && !time_is_up(); ++i) {
+      run(inputs[i]);
+      ++count;
+      for (std::size_t m = 0; m < mutations && !time_is_up(); ++m) {
+        Input variant = mutated(inputs[i], inputs[rng() % inputs.size()], rng);
+        run(variant);
+        ++count;
+      }
+    }
+  } while (seconds > 0 && mutations > 0 && !time_is_up());
   std::cout << "replayed " << count << " inputs (" << inputs.size() << " from the corpus)\n";
-  return inputs.empty() ? 1 : 0;
+  return 0;
 }
