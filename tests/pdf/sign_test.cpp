@@ -29,10 +29,9 @@ using test::parties;
 using test::Parties;
 using test::trust;
 
-// QPDF rewrites a document: object streams and an xref stream, or encryption.
-Bytes rewrite(ByteView pdf, bool xref_stream, bool encrypt = false) {
-  QPDF q;
-  q.processMemoryFile("in", reinterpret_cast<const char*>(pdf.data()), pdf.size());
+// QPDF writes a document it has open: as it was, with object streams and an xref stream, or
+// encrypted.
+Bytes written(QPDF& q, bool xref_stream = false, bool encrypt = false) {
   QPDFWriter w(q);
   w.setOutputMemory();
   if (xref_stream) w.setObjectStreamMode(qpdf_o_generate);
@@ -44,6 +43,12 @@ Bytes rewrite(ByteView pdf, bool xref_stream, bool encrypt = false) {
   return Bytes(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
 }
 
+Bytes rewrite(ByteView pdf, bool xref_stream, bool encrypt = false) {
+  QPDF q;
+  q.processMemoryFile("in", reinterpret_cast<const char*>(pdf.data()), pdf.size());
+  return written(q, xref_stream, encrypt);
+}
+
 std::vector<doc::PageSize> sizes(ByteView pdf) {
   auto d = Document::open(pdf);
   std::vector<doc::PageSize> out;
@@ -52,10 +57,10 @@ std::vector<doc::PageSize> sizes(ByteView pdf) {
   return out;
 }
 
-Bytes sign(ByteView pdf, std::vector<doc::Stamp> stamps,
-           doc::SignatureFormat format = doc::SignatureFormat::kSes, Time at = kNow) {
+// Prepares, signs with the parties' signer and completes; empty (and a failed expectation) when a
+// step fails.
+Bytes sign(ByteView pdf, const SignRequest& request) {
   const Parties& p = parties();
-  SignRequest request{std::move(stamps), &p.seal, p.signer.cert, format, at, "同意", "深圳"};
   auto prepared = prepare_signature(pdf, request);
   EXPECT_TRUE(prepared.ok()) << (prepared.ok() ? "" : prepared.error().message);
   if (!prepared) return {};
@@ -69,6 +74,12 @@ Bytes sign(ByteView pdf, std::vector<doc::Stamp> stamps,
   EXPECT_EQ(crypto::finish_hash(crypto::HashAlgorithm::kSm3, prepared->sm3_prefix, *done),
             crypto::sm3(*done));
   return *done;
+}
+
+Bytes sign(ByteView pdf, std::vector<doc::Stamp> stamps,
+           doc::SignatureFormat format = doc::SignatureFormat::kSes, Time at = kNow) {
+  const Parties& p = parties();
+  return sign(pdf, {std::move(stamps), &p.seal, p.signer.cert, format, at, "同意", "深圳"});
 }
 
 std::vector<doc::Stamp> at(int page, double x = 100, double y = 200) {
@@ -154,26 +165,17 @@ TEST(PdfSign, TextThatReadsLikeThePlaceholderIsLeftAlone) {
   q.processMemoryFile("in", reinterpret_cast<const char*>(blank.data()), blank.size());
   QPDFObjectHandle page = q.getAllPages()[0];
   page.replaceKey("/Note", QPDFObjectHandle::newString(lookalike));
-  QPDFWriter w(q);
-  w.setOutputMemory();
-  w.write();
-  auto buffer = w.getBufferSharedPointer();
-  Bytes original(buffer->getBuffer(), buffer->getBuffer() + buffer->getSize());
 
   const Parties& p = parties();
-  SignRequest request{at(0), &p.seal,   p.signer.cert, doc::SignatureFormat::kSes,
-                      kNow,  lookalike, lookalike};
-  auto prepared = prepare_signature(original, request);
-  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
-  auto done =
-      complete_signature(prepared->pdf, *crypto::sm2_sign(p.signer.key, prepared->to_be_signed));
-  ASSERT_TRUE(done.ok()) << done.error().message;
-  auto report = verify_pdf(*done, trust());
+  Bytes done = sign(written(q), {at(0), &p.seal, p.signer.cert, doc::SignatureFormat::kSes, kNow,
+                                 lookalike, lookalike});
+  ASSERT_FALSE(done.empty());
+  auto report = verify_pdf(done, trust());
   ASSERT_TRUE(report.ok()) << report.error().message;
   ASSERT_EQ(report->signatures.size(), 1u);
   EXPECT_TRUE(report->valid());
   EXPECT_EQ(report->signatures[0].reason, lookalike);
-  expect_qpdf_check(*done);
+  expect_qpdf_check(done);
 }
 
 TEST(PdfSign, GmCmsAndPkcs7SignaturesVerify) {
@@ -230,21 +232,18 @@ TEST(PdfSign, AVerificationCodeIsCoveredAndScans) {
   const Parties& p = parties();
   SignRequest request{at(1), &p.seal, p.signer.cert, doc::SignatureFormat::kSes, kNow, "", ""};
   request.marks = {mark};
-  auto prepared = prepare_signature(original, request);
-  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
-  auto done =
-      complete_signature(prepared->pdf, *crypto::sm2_sign(p.signer.key, prepared->to_be_signed));
-  ASSERT_TRUE(done.ok()) << done.error().message;
-  auto report = verify_pdf(*done, trust());
+  Bytes done = sign(original, request);
+  ASSERT_FALSE(done.empty());
+  auto report = verify_pdf(done, trust());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->valid());
   EXPECT_EQ(report->signatures[0].changes_after, ChangesAfter::kNone);
-  expect_qpdf_check(*done);
+  expect_qpdf_check(done);
 
   if (test::run_command("command -v zbarimg && command -v pdftoppm").exit_code != 0)
     GTEST_SKIP() << "zbarimg (zbar-tools) or pdftoppm (poppler-utils) is not installed";
   test::TempDir tmp;
-  ASSERT_TRUE(write_file_atomic(tmp / "signed.pdf", *done).ok());
+  ASSERT_TRUE(write_file_atomic(tmp / "signed.pdf", done).ok());
   auto scan = test::run_command("pdftoppm -r 150 -f 2 -l 2 -png '" + (tmp / "signed.pdf").string() +
                                 "' '" + (tmp / "page").string() + "' && zbarimg -q --raw " +
                                 (tmp / "page-2.png").string() + " 2>/dev/null");
