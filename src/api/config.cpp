@@ -41,6 +41,7 @@ std::vector<Key> keys(Config& c) {
       {"server", "threads_io", &c.server.threads_io, 1, 64},
       {"server", "workers", &c.server.workers, 0, 1024},
       {"server", "body_limit_mib", &c.server.body_limit_mib, 1, 16 * 1024},
+      {"server", "connections", &c.server.connections, 1, 1000000},
       {"server", "read_timeout_s", &c.server.read_timeout_s, 1, kDay},
       {"server", "idle_timeout_s", &c.server.idle_timeout_s, 1, kDay},
       {"server", "write_timeout_s", &c.server.write_timeout_s, 1, kDay},
@@ -269,6 +270,7 @@ ServerOptions server_options(const Config& config) {
   options.io_threads = static_cast<int>(config.server.threads_io);
   options.workers = static_cast<int>(config.server.workers);
   options.body_limit = static_cast<std::uint64_t>(config.server.body_limit_mib) << 20;
+  options.max_connections = static_cast<std::size_t>(config.server.connections);
   options.read_timeout = std::chrono::seconds(config.server.read_timeout_s);
   options.idle_timeout = std::chrono::seconds(config.server.idle_timeout_s);
   options.write_timeout = std::chrono::seconds(config.server.write_timeout_s);

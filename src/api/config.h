@@ -21,6 +21,7 @@ struct Config {
     std::int64_t threads_io = 1;
     std::int64_t workers = 0;          // 0: four per core
     std::int64_t body_limit_mib = 48;  // routes without a limit of their own
+    std::int64_t connections = 512;    // open at once; more wait in the listener's queue
     std::int64_t read_timeout_s = 300;
     std::int64_t idle_timeout_s = 60;
     std::int64_t write_timeout_s = 300;

@@ -81,8 +81,16 @@ std::string HttpMetrics::render() const {
   out += fmt::format(
       "# HELP eseal_http_requests_in_flight Requests being read, handled or answered.\n"
       "# TYPE eseal_http_requests_in_flight gauge\n"
-      "eseal_http_requests_in_flight {}\n",
-      in_flight_.load(std::memory_order_relaxed));
+      "eseal_http_requests_in_flight {}\n"
+      "# HELP eseal_http_connections_open Connections open ([server] connections at most).\n"
+      "# TYPE eseal_http_connections_open gauge\n"
+      "eseal_http_connections_open {}\n"
+      "# HELP eseal_http_accept_paused_total Times the server stopped accepting at its limit of "
+      "open connections.\n"
+      "# TYPE eseal_http_accept_paused_total counter\n"
+      "eseal_http_accept_paused_total {}\n",
+      in_flight_.load(std::memory_order_relaxed), connections_.load(std::memory_order_relaxed),
+      paused_.load(std::memory_order_relaxed));
   return out;
 }
 

@@ -21,6 +21,10 @@ class HttpMetrics {
   static constexpr std::array<double, 14> kBuckets = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                       0.5,   1,     2.5,  5,     10,   30,  60};
 
+  void connection_opened() { connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
+  // The server stopped accepting at its limit of open connections.
+  void accepting_paused() { paused_.fetch_add(1, std::memory_order_relaxed); }
   void request_started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
   // A started request that ended without a response (the client went away).
   void request_abandoned() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
@@ -39,6 +43,8 @@ class HttpMetrics {
   };
 
   std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> connections_{0};
+  std::atomic<std::uint64_t> paused_{0};
   mutable std::mutex requests_mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;
   mutable std::mutex durations_mutex_;

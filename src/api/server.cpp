@@ -162,6 +162,7 @@ struct Server::Impl {
 
   std::mutex sessions_mutex;
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  bool accept_paused = false;  // at max_connections; under sessions_mutex
 
   // Declared after everything sessions use, so that sessions still queued in the context or the
   // pool are destroyed first.
@@ -179,13 +180,27 @@ struct Server::Impl {
   std::mutex wait_mutex;
 
   void accept();
+  bool pause_at_limit();
   void serve(tcp::socket socket);
   void accept_queued();
   template <class Stream, class... Args>
   void start_session(tcp::socket socket, Args&&... args);
+  // A closed connection's place: accepting resumes when it was paused at the limit (not once
+  // stopping: the listener is then drained and closed, and may already be gone).
   void forget_session(SessionBase* session) {
-    std::lock_guard lock(sessions_mutex);
-    sessions.erase(session);
+    bool resume = false;
+    {
+      std::lock_guard lock(sessions_mutex);
+      sessions.erase(session);
+      resume = accept_paused && !stopping && sessions.size() < options.max_connections;
+      if (resume) accept_paused = false;
+    }
+    metrics.connection_closed();
+    if (resume) {
+      asio::post(acceptor.get_executor(), [this] {
+        if (acceptor.is_open()) accept();
+      });
+    }
   }
   void request_stop();
   void begin_drain();
@@ -505,6 +520,7 @@ void Server::Impl::start_session(tcp::socket socket, Args&&... args) {
     std::lock_guard lock(sessions_mutex);
     sessions.emplace(session.get(), session);
   }
+  metrics.connection_opened();
   session->start();
 }
 
@@ -531,8 +547,20 @@ void Server::Impl::accept() {
       return;
     }
     serve(std::move(socket));
-    if (acceptor.is_open()) accept();
+    if (acceptor.is_open() && !pause_at_limit()) accept();
   });
+}
+
+// At max_connections, the accept loop stops (forget_session starts it again).
+bool Server::Impl::pause_at_limit() {
+  if (options.max_connections == 0) return false;
+  {
+    std::lock_guard lock(sessions_mutex);
+    if (sessions.size() < options.max_connections) return false;
+    accept_paused = true;
+  }
+  metrics.accepting_paused();
+  return true;
 }
 
 // Takes every connection waiting in the listener's queue, so that closing it resets none.

@@ -28,6 +28,9 @@ struct ServerOptions {
   int io_threads = 1;                                 // threads reading and writing sockets
   int workers = 0;                                    // handler threads; 0: four per core
   std::uint64_t body_limit = std::uint64_t{1} << 30;  // larger bodies are answered with 413
+  // Connections open at once; 0: no limit. At the limit the server accepts no more until one
+  // closes: new clients wait in the listener's queue, and every open one keeps its descriptor.
+  std::size_t max_connections = 0;
   // Waiting for the next request's header on an open connection (and for the TLS handshake).
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds read_timeout{300};   // reading one request's body

@@ -295,6 +295,32 @@ TEST(ServerTest, IdleConnectionsAreClosedAfterTheIdleTimeout) {
   EXPECT_EQ(client.get("/healthz")->status, 200);
 }
 
+TEST(ServerTest, AtItsConnectionLimitTheServerWaitsForOneToClose) {
+  ServerOptions options = test_options();
+  options.max_connections = 2;
+  Server server(options);
+  start(server);
+  HttpClient first(kHost, server.port()), second(kHost, server.port());
+  ASSERT_EQ(first.get("/healthz")->status, 200);
+  ASSERT_EQ(second.get("/healthz")->status, 200);  // both kept open: the limit is reached
+
+  // A third connection waits in the listener's queue, its request unanswered, until one closes.
+  auto third = std::async(std::launch::async, [&server] {
+    HttpClient client(kHost, server.port());
+    return client.get("/metrics");
+  });
+  EXPECT_EQ(third.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
+  first.close();
+  auto metrics = third.get();
+  ASSERT_TRUE(metrics.ok()) << metrics.error().message;
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("\neseal_http_connections_open 2\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(metrics->body.find("\neseal_http_accept_paused_total 0\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(second.get("/healthz")->status, 200);
+}
+
 TEST(ServerTest, SlowHandlersDoNotHoldUpOthers) {
   ServerOptions options = test_options();
   options.io_threads = 1;
