@@ -75,6 +75,7 @@ Input mutated(const Input& in, const Input& other, std::mt19937_64& rng) {
 const Input* running = nullptr;
 std::string artifact_prefix;
 
+#ifdef ESEAL_REPLAY_DEATH_CALLBACK
 void keep_running_input() {
   if (!running || artifact_prefix.empty()) return;
   std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
@@ -87,6 +88,7 @@ void keep_running_input() {
              static_cast<std::streamsize>(running->size()));
   std::fprintf(stderr, "the input is kept in %s\n", path.c_str());
 }
+#endif
 
 void run(const Input& input) {
   running = &input;
