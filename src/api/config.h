@@ -63,6 +63,7 @@ struct Config {
     std::int64_t ofd_inflated_mib = 512;  // an OFD package's files inflated (at most 512)
     std::int64_t xml_depth = 256;         // nesting of an OFD package's XML files (at most 256)
     std::int64_t picture_mpixels = 100;   // a picture converted or drawn, in millions (at most 100)
+    std::int64_t render_mpixels = 250;    // all the pictures of a document drawn (at most 250)
     std::int64_t conversions = 2;         // LibreOffice conversions running at once
     std::int64_t conversion_s = 120;      // one conversion's time
     std::int64_t conversion_wait_s = 30;  // a request's wait for a turn, then refused as busy

@@ -140,6 +140,10 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   rest_options.signing = ldt_options.signing;
   rest_options.max_document_bytes = static_cast<std::uint64_t>(config.limits.file_mib) << 20;
   rest_options.json = api::json_limits(config);
+  rest_options.render.max_picture_pixels =
+      static_cast<std::uint64_t>(config.limits.picture_mpixels) * 1'000'000;
+  rest_options.render.max_document_pixels =
+      static_cast<std::uint64_t>(config.limits.render_mpixels) * 1'000'000;
   rest_options.secure_cookies = !config.tls.cert.empty();
   rest_options.public_url = config.console.public_url;
   // Filing our seals upward from the console, when [filing] names the upstream platform.

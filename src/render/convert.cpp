@@ -56,6 +56,7 @@ void add_report(Converted& out, const RenderReport& report) {
 Result<Converted> from_ofd(ByteView ofd, const ConvertOptions& o) {
   RenderOptions render;
   render.max_picture_pixels = o.max_picture_pixels;
+  render.max_document_pixels = o.max_document_pixels;
   auto renderer = OfdRenderer::open(ofd, render);
   if (!renderer) return renderer.error();
   Converted out;

@@ -39,6 +39,9 @@ struct ConvertOptions {
   // Pixels of a picture converted, or of one inside an OFD drawn ([limits] picture_mpixels; at
   // most kMaxPicturePixels).
   std::uint64_t max_picture_pixels = kMaxPicturePixels;
+  // Pixels of all the pictures of an OFD drawn ([limits] render_mpixels; at most
+  // kMaxDocumentPixels).
+  std::uint64_t max_document_pixels = kMaxDocumentPixels;
   Time now;  // creation times written into the result
   std::string title;
   // Office and web files go through this (LibreOffice); without it they are refused.

@@ -40,8 +40,6 @@ constexpr std::size_t kMaxGlyphsPerPage = 2'000'000;
 // Graphic units drawn for one page from composite units (a page's own objects are bounded by the
 // size of its XML; composite units are reused, so ten wide and sixty deep would be 10^60).
 constexpr std::size_t kMaxCompositeObjectsPerPage = 100'000;
-// Pixels of all the pictures a document keeps decoded (1 GB of ARGB).
-constexpr std::uint64_t kMaxDecodedPixels = 250'000'000;
 
 bool flag(pugi::xml_node node, std::string_view name, bool fallback) {
   pugi::xml_attribute a = attribute(node, name);
@@ -101,7 +99,7 @@ struct OfdRenderer::Impl {
   };
   std::map<std::string, Font> fonts_by_id;          // Font resource ID -> its face, opened once
   std::map<std::string, Result<Picture>> pictures;  // MultiMedia ID -> decoded
-  std::uint64_t decoded_pixels = 0;                 // in `pictures`, against kMaxDecodedPixels
+  std::uint64_t decoded_pixels = 0;                 // in `pictures`, against max_document_pixels
   bool seals_read = false;
   struct Seal {
     std::string page_id;
@@ -299,8 +297,9 @@ struct OfdRenderer::Impl {
   // What one more decoded picture may hold: the per-picture limit, or what is left of the
   // document's budget (seal pictures included).
   std::uint64_t pixel_budget() const {
-    return std::min({options.max_picture_pixels, kMaxPicturePixels,
-                     kMaxDecodedPixels - std::min(kMaxDecodedPixels, decoded_pixels)});
+    const std::uint64_t budget = std::min(options.max_document_pixels, kMaxDocumentPixels);
+    return std::min(
+        {options.max_picture_pixels, kMaxPicturePixels, budget - std::min(budget, decoded_pixels)});
   }
 
   const Result<Picture>& picture(const std::string& id, const Resource& res) {

@@ -37,6 +37,9 @@ struct RenderOptions {
   int max_nesting = 2;
   // Pixels of one picture of the document ([limits] picture_mpixels); at most kMaxPicturePixels.
   std::uint64_t max_picture_pixels = kMaxPicturePixels;
+  // Pixels of all its pictures, seal pictures included ([limits] render_mpixels); at most
+  // kMaxDocumentPixels. A picture beyond what is left is not drawn, with a warning.
+  std::uint64_t max_document_pixels = kMaxDocumentPixels;
 };
 
 // What drawing met that a reader should know: fonts drawn with a substitute face, and anything

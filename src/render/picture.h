@@ -28,6 +28,8 @@ struct Picture {
 
 // Larger pictures are refused: 100 megapixels is 400 MB of pixels.
 inline constexpr std::uint64_t kMaxPicturePixels = 100'000'000;
+// Pixels of all the pictures one rendered document keeps decoded (1 GB of ARGB).
+inline constexpr std::uint64_t kMaxDocumentPixels = 250'000'000;
 // cairo's image surfaces are at most 32767 pixels on a side.
 inline constexpr std::uint64_t kMaxPictureSide = 32767;
 

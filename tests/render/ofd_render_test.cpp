@@ -319,6 +319,21 @@ TEST_F(FeaturePage, TextAnnotationsAndVisibility) {
       << "宋体 is drawn with Noto Serif CJK SC, and the report says so";
 }
 
+TEST(OfdRenderLimits, APictureBeyondTheDocumentsPixelBudgetIsNotDrawn) {
+  RenderOptions options;
+  options.max_document_pixels = 1;  // [limits] render_mpixels, far below the image's size
+  auto r = OfdRenderer::open(feature_document(), options);
+  ASSERT_TRUE(r) << r.error().message;
+  auto page = r->render_pixels(0, kDpi);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_TRUE(near(at(*page, 30, 45, kDpi), kWhite)) << "the image is left out";
+  EXPECT_TRUE(near(at(*page, 15, 15, kDpi), {255, 0, 0})) << "the rest is drawn";
+  const auto& warnings = r->report().warnings;
+  EXPECT_TRUE(std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
+    return w.find("more than the limit of 1 pixels") != std::string::npos;
+  })) << (warnings.empty() ? "no warning" : warnings.front());
+}
+
 // The whole page against the reference made when the renderer was checked by eye: at most 0.5%
 // of pixels differ by more than 48 in a channel (font rasterizers differ in anti-aliasing).
 TEST_F(FeaturePage, MatchesTheReference) {

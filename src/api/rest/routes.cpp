@@ -873,7 +873,7 @@ Response Adapter::Api::seal_picture(Context& c) {
   const ses::SealPicture& picture = seal->seal.info.picture;
   Response response;
   if (picture.type == "ofd") {
-    auto renderer = render::OfdRenderer::open(picture.data);
+    auto renderer = render::OfdRenderer::open(picture.data, options_.render);
     if (!renderer) return refusal(renderer.error());
     auto png = renderer->render_png(0, 300);
     if (!png) return refusal(png.error());
@@ -1561,8 +1561,9 @@ Response Adapter::Api::document_content(Context& c) {
 namespace {
 
 // Page `page` (from 1) of `document` as a PNG at the request's ?dpi= (24 to 300, 96 by
-// default): an OFD by the OFD renderer, a PDF by poppler.
-Response page_png(ByteView document, std::string_view page_text, const Request& request) {
+// default): an OFD by the OFD renderer (within `limits`), a PDF by poppler.
+Response page_png(ByteView document, std::string_view page_text, const Request& request,
+                  const render::RenderOptions& limits) {
   auto format = service::detect_format(document);
   if (!format) return refusal(format.error());
   auto page = whole_number(page_text);
@@ -1579,7 +1580,7 @@ Response page_png(ByteView document, std::string_view page_text, const Request& 
   }
   Result<Bytes> png = Error::internal("no renderer");
   if (*format == service::DocumentFormat::kOfd) {
-    auto renderer = render::OfdRenderer::open(document);
+    auto renderer = render::OfdRenderer::open(document, limits);
     if (!renderer) return refusal(renderer.error());
     png = renderer->render_png(static_cast<int>(*page) - 1, dpi);
   } else {
@@ -1597,14 +1598,14 @@ Response page_png(ByteView document, std::string_view page_text, const Request& 
 Response Adapter::Api::document_page(Context& c) {
   auto bytes = stored_document(std::string(c.request.param("id")));
   if (!bytes) return refusal(bytes.error());
-  return page_png(*bytes, c.request.param("page"), c.request);
+  return page_png(*bytes, c.request.param("page"), c.request, options_.render);
 }
 
 // A page of a document someone verifies, drawn so that the public page can show on it where
 // the document changed after signing; nothing is kept.
 Response Adapter::Api::verification_page(Context& c) {
   if (c.request.body.empty()) return error(400, "invalid_input", "send the document as the body");
-  return page_png(as_bytes(c.request.body), c.request.param("page"), c.request);
+  return page_png(as_bytes(c.request.body), c.request.param("page"), c.request, options_.render);
 }
 
 // {sealId, placement, reason, location, verificationCode}: the seal the caller may use, where it

@@ -22,6 +22,7 @@
 
 #include "api/config.h"
 #include "api/server.h"
+#include "render/ofd_render.h"
 #include "service/console.h"
 #include "service/coss_users.h"
 #include "service/device_keys.h"
@@ -37,6 +38,8 @@ struct Options {
   service::SigningSettings signing;
   std::uint64_t max_document_bytes = std::uint64_t{64} << 20;  // an uploaded document
   JsonLimits json;  // nesting and values of a JSON body ([limits] json_depth, json_values)
+  // Pages and seal pictures drawn ([limits] picture_mpixels, render_mpixels).
+  render::RenderOptions render;
   // The session cookie only over HTTPS: the server has TLS (a request that came through a
   // TLS-terminating proxy, X-Forwarded-Proto https, gets it so too).
   bool secure_cookies = false;

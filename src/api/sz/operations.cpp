@@ -1492,6 +1492,7 @@ class Call {
     options.now = now_;
     options.office = options_.office;
     options.max_picture_pixels = options_.max_picture_pixels;
+    options.max_document_pixels = options_.max_document_pixels;
     if (*kind == render::SourceKind::kOffice && !options_.office) {
       return fail(code::kConversion, {"本服务未配置办公文档转换"});
     }
@@ -1688,6 +1689,7 @@ Options options_from(const api::Config& config) {
   o.max_batch = size(config.sz.batch_files);
   o.max_file_size = size(config.limits.file_mib) << 20;
   o.max_picture_pixels = static_cast<std::uint64_t>(config.limits.picture_mpixels) * 1'000'000;
+  o.max_document_pixels = static_cast<std::uint64_t>(config.limits.render_mpixels) * 1'000'000;
   o.json = json_limits(config);
   o.public_url = config.coss.public_url;
   o.verification_url = config.console.public_url;

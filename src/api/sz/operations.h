@@ -50,6 +50,8 @@ struct Options {
   render::OfficeConverter* office = nullptr;  // word/excel/html conversions; none: refused
   // Pixels of a picture converted to a document, or of one inside an OFD converted (genFormatFile)
   std::uint64_t max_picture_pixels = render::kMaxPicturePixels;
+  // Pixels of all the pictures of an OFD converted (genFormatFile).
+  std::uint64_t max_document_pixels = render::kMaxDocumentPixels;
 };
 
 // The largest body the door accepts: a batch of max_batch files of max_file_size in base64,
