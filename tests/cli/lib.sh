@@ -38,20 +38,28 @@ done_checks() { echo "ok: $checks checks"; }
 # start_serve ARGS...: runs `eseal serve ARGS` in the background (output in serve.out and
 # serve.err, or $SERVE_NAME.out and .err), waits for its "eseal listening on" line and sets
 # $server (its pid) and $port. At exit servers still running are killed and the work folder
-# removed.
+# removed. A start usually takes a fraction of a second; on a machine busy with other tests it
+# may take seconds, so the wait ends only after START_WAIT seconds (60). A server still silent
+# then is shown with its threads' stacks, which say where the start stood.
 start_serve() {
   local name=${SERVE_NAME:-serve}
   "$ESEAL" serve "$@" > "$name.out" 2> "$name.err" &
   server=$!
   servers="$servers $server"
-  for _ in $(seq 200); do
-    grep -q '^eseal listening on ' "$name.out" && break
+  local started=$SECONDS
+  until grep -q '^eseal listening on ' "$name.out"; do
     kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat "$name.err")"
+    if [ $((SECONDS - started)) -ge "${START_WAIT:-60}" ]; then
+      local stacks=
+      command -v gdb >/dev/null &&
+        stacks=$(timeout 60 gdb -batch -p "$server" -ex 'thread apply all bt' 2>&1 | grep '^#')
+      fail "no listening line after $((SECONDS - started)) s: $(cat "$name.out" "$name.err")"$'\n'"$stacks"
+    fi
     sleep 0.05
   done
   port=$(sed -n 's|^eseal listening on http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' "$name.out")
   checks=$((checks + 1))
-  [ -n "$port" ] || fail "no listening line: $(cat "$name.out" "$name.err")"
+  [ -n "$port" ] || fail "no port in the listening line: $(cat "$name.out")"
 }
 
 # provision_usb_key SEAL_ID [RETRIES]: a CA (ca/), a seal maker (maker.pem, maker.key) and a new
