@@ -40,14 +40,17 @@ done_checks() { echo "ok: $checks checks"; }
 # $server (its pid) and $port. At exit servers still running are killed and the work folder
 # removed. A start usually takes a fraction of a second; on a machine busy with other tests it
 # may take seconds, so the wait ends only after START_WAIT seconds (60). A server still silent
-# then is shown with its threads' stacks, which say where the start stood.
+# then is shown with its threads' stacks, which say where the start stood. An earlier server's
+# output goes first: the background shell truncates it only when it gets to run, and until then
+# its listening line would pass for the new server's.
 start_serve() {
   local name=${SERVE_NAME:-serve}
+  rm -f "$name.out" "$name.err"
   "$ESEAL" serve "$@" > "$name.out" 2> "$name.err" &
   server=$!
   servers="$servers $server"
   local started=$SECONDS
-  until grep -q '^eseal listening on ' "$name.out"; do
+  until grep -qs '^eseal listening on ' "$name.out"; do
     kill -0 "$server" 2>/dev/null || fail "serve exited early: $(cat "$name.err")"
     if [ $((SECONDS - started)) -ge "${START_WAIT:-60}" ]; then
       local stacks=
