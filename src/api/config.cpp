@@ -69,6 +69,7 @@ std::vector<Key> keys(Config& c) {
       {"limits", "xml_depth", &c.limits.xml_depth, 16, 256},
       {"limits", "picture_mpixels", &c.limits.picture_mpixels, 1, 100},
       {"limits", "render_mpixels", &c.limits.render_mpixels, 1, 250},
+      {"limits", "seal_picture_mpixels", &c.limits.seal_picture_mpixels, 1, 100},
       {"limits", "conversions", &c.limits.conversions, 1, 64},
       {"limits", "conversion_s", &c.limits.conversion_s, 1, 3600},
       {"limits", "conversion_wait_s", &c.limits.conversion_wait_s, 0, 3600},

@@ -64,9 +64,10 @@ struct Config {
     std::int64_t xml_depth = 256;         // nesting of an OFD package's XML files (at most 256)
     std::int64_t picture_mpixels = 100;   // a picture converted or drawn, in millions (at most 100)
     std::int64_t render_mpixels = 250;    // all the pictures of a document drawn (at most 250)
-    std::int64_t conversions = 2;         // LibreOffice conversions running at once
-    std::int64_t conversion_s = 120;      // one conversion's time
-    std::int64_t conversion_wait_s = 30;  // a request's wait for a turn, then refused as busy
+    std::int64_t seal_picture_mpixels = 40;  // a seal's picture made or stamped (at most 100)
+    std::int64_t conversions = 2;            // LibreOffice conversions running at once
+    std::int64_t conversion_s = 120;         // one conversion's time
+    std::int64_t conversion_wait_s = 30;     // a request's wait for a turn, then refused as busy
   } limits;
   struct Signing {
     // /Contents of PDF signatures: ses, gmcms or pkcs7 (checked by the doors that sign).

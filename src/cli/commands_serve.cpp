@@ -82,6 +82,7 @@ void serve(const ServeOptions& options, const GlobalOptions& global) {
   service::StorePlatform platform(*store, kek, config.data.dir);
   std::shared_ptr<service::DeviceKeys> device = device_keys(config);
   platform.use_device_keys(device);
+  platform.limit_seal_pictures(ldt_options.signing.limits.seal_picture_pixels);
   auto time_stamps = need(api::tsa::authority_from(config, platform));
   ldt_options.signing.time_stamps = need(api::tsa::signing_authority(config, time_stamps.get()));
   // The national platform's filing operations on the same door; seals made by applySeal wait for

@@ -27,9 +27,6 @@ struct CairoDeleter {
 using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
 using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
 
-// Pictures larger than this are refused before any pixel memory is allocated.
-inline constexpr double kMaxPixels = 40e6;
-
 // Finishes a surface: a PDF surface writes its document. cairo 1.16 (Debian 12) loses one
 // 768-byte array here while writing the subset of a CID-keyed CFF font (Noto CJK); a plain C
 // program that frees everything leaks the same. LeakSanitizer cannot tell it apart by stack

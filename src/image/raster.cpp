@@ -6,7 +6,7 @@
 
 namespace eseal::image {
 
-Result<Raster> decode_png(ByteView png) {
+Result<Raster> decode_png(ByteView png, std::uint64_t max_pixels) {
   // The size is in IHDR, which comes first: check it before cairo allocates.
   if (png.size() < 33 || std::memcmp(png.data() + 12, "IHDR", 4) != 0) {
     return Error::invalid_input("not a PNG picture");
@@ -14,8 +14,8 @@ Result<Raster> decode_png(ByteView png) {
   auto be32 = [&png](std::size_t at) {
     return double(png[at]) * 16777216 + png[at + 1] * 65536 + png[at + 2] * 256 + png[at + 3];
   };
-  if (be32(16) * be32(20) > detail::kMaxPixels) {
-    return Error::invalid_input("the picture has more than 40 megapixels");
+  if (be32(16) * be32(20) > static_cast<double>(max_pixels)) {
+    return Error::invalid_input("the picture has more than " + pixels_text(max_pixels));
   }
   detail::SurfacePtr surface = detail::read_png(png);
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {

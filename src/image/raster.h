@@ -2,8 +2,11 @@
 // separately (a PDF image XObject and its /SMask).
 #pragma once
 
+#include <cstdint>
+
 #include "base/bytes.h"
 #include "base/result.h"
+#include "image/picture_limits.h"
 
 namespace eseal::image {
 
@@ -14,8 +17,8 @@ struct Raster {
   Bytes alpha;  // width * height
 };
 
-// Decodes a PNG (any colour type cairo reads). Damaged data or more than 40 megapixels is
-// kInvalidInput.
-Result<Raster> decode_png(ByteView png);
+// Decodes a PNG (any colour type cairo reads). Damaged data or more than `max_pixels` (checked
+// before any pixel memory is allocated) is kInvalidInput.
+Result<Raster> decode_png(ByteView png, std::uint64_t max_pixels = kSealPicturePixels);
 
 }  // namespace eseal::image

@@ -121,16 +121,17 @@ SealPictureSpec default_spec(SealTemplate kind) {
   return spec;
 }
 
-Result<Bytes> render_png(const SealPictureSpec& spec) {
+Result<Bytes> render_png(const SealPictureSpec& spec, std::uint64_t max_pixels) {
   auto plan = detail::make_plan(spec);
   if (!plan) return plan.error();
   const double pixels_per_mm = spec.style.dpi / kMmPerInch;
   const double width_px = std::round(plan->width * pixels_per_mm);
   const double height_px = std::round(plan->height * pixels_per_mm);
-  if (width_px * height_px > detail::kMaxPixels) {
+  if (width_px * height_px > static_cast<double>(max_pixels)) {
     return Error::invalid_input("the seal picture would be " + std::to_string(width_px) + " x " +
                                 std::to_string(height_px) +
-                                " pixels; lower the resolution (at most 40 megapixels)");
+                                " pixels; lower the resolution (at most " +
+                                pixels_text(max_pixels) + ")");
   }
   SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(width_px),
                                                 static_cast<int>(height_px)));

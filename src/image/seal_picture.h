@@ -10,6 +10,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "image/picture_limits.h"
 
 // Pure functions: bytes in, bytes out, no files. Safe to call from several threads (pango keeps a
 // font map per thread).
@@ -62,10 +63,11 @@ SealPictureSpec default_spec(SealTemplate kind);
 // kInvalidInput: an empty or over-long name (round/oval at most 40 characters; square 2 to 4),
 // a purpose over 20 or a code over 32 characters, a purpose or code on a square seal, invalid
 // UTF-8, control characters or characters no installed font can draw, sizes outside 5 to 200 mm
-// or proportions the template cannot take, dpi outside 72 to 1200, a picture over 40
-// megapixels, or style values out of range. Long names are condensed and then set smaller so
+// or proportions the template cannot take, dpi outside 72 to 1200, a picture over `max_pixels`,
+// or style values out of range. Long names are condensed and then set smaller so
 // that they fit. The same spec always gives the same bytes on the same machine and fonts.
-Result<Bytes> render_png(const SealPictureSpec& spec);
+Result<Bytes> render_png(const SealPictureSpec& spec,
+                         std::uint64_t max_pixels = kSealPicturePixels);
 // The same drawing as SVG, sized in millimetres, text as outlines (no font needed to view it).
 Result<std::string> render_svg(const SealPictureSpec& spec);
 
@@ -79,8 +81,9 @@ struct NormalizedPicture {
 // Reads a PNG or JPEG (a scanned seal or a handwritten signature), makes the near-white
 // background transparent (alpha follows the ink's darkness, so edges stay smooth, and the ink
 // keeps its colour), crops to the ink with a small margin and returns a PNG. kInvalidInput:
-// data that is neither PNG nor JPEG, damaged or truncated data, more than 40 megapixels
-// (checked before decoding), a dark background, or no ink (blank or too faint).
-Result<NormalizedPicture> normalize_picture(ByteView data);
+// data that is neither PNG nor JPEG, damaged or truncated data, more than `max_pixels` (checked
+// before decoding), a dark background, or no ink (blank or too faint).
+Result<NormalizedPicture> normalize_picture(ByteView data,
+                                            std::uint64_t max_pixels = kSealPicturePixels);
 
 }  // namespace eseal::image

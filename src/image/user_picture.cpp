@@ -29,8 +29,8 @@ struct RgbImage {
 
 // The picture (PNG, JPEG, BMP or TIFF, decoded defensively by render/picture.h) composited over
 // white paper.
-Result<RgbImage> decode(ByteView data) {
-  auto picture = render::decode_picture(data, static_cast<std::uint64_t>(detail::kMaxPixels));
+Result<RgbImage> decode(ByteView data, std::uint64_t max_pixels) {
+  auto picture = render::decode_picture(data, max_pixels);
   if (!picture) return picture.error();
   RgbImage image;
   image.width = picture->width;
@@ -52,8 +52,8 @@ Result<RgbImage> decode(ByteView data) {
 
 }  // namespace
 
-Result<NormalizedPicture> normalize_picture(ByteView data) {
-  Result<RgbImage> decoded = decode(data);
+Result<NormalizedPicture> normalize_picture(ByteView data, std::uint64_t max_pixels) {
+  Result<RgbImage> decoded = decode(data, max_pixels);
   if (!decoded) return decoded.error();
   const RgbImage& image = *decoded;
   const std::size_t count = static_cast<std::size_t>(image.width) * image.height;

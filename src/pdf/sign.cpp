@@ -50,18 +50,24 @@ ContentCache<PdfPicture>& pictures() {
 }
 
 // The seal's picture as an image XObject with its alpha as /SMask.
-Result<QPDFObjectHandle> add_picture(Update& update, const ses::SesSeal& seal) {
+Result<QPDFObjectHandle> add_picture(Update& update, const ses::SesSeal& seal,
+                                     std::uint64_t max_pixels) {
   if (seal.info.picture.type != "PNG" && seal.info.picture.type != "png") {
     return Error::invalid_input("the seal's picture is " + seal.info.picture.type +
                                 "; PDF stamping needs a PNG picture");
   }
   const Bytes& png = seal.info.picture.data;
   auto raster = pictures().get(crypto::to_hex(crypto::sm3(png)), [&]() -> Result<PdfPicture> {
-    auto decoded = image::decode_png(png);
+    auto decoded = image::decode_png(png, max_pixels);
     if (!decoded) return decoded.error().with_context("seal picture");
     return PdfPicture{decoded->width, decoded->height, flate(decoded->rgb), flate(decoded->alpha)};
   });
   if (!raster) return raster.error();
+  // A picture decoded under a higher limit is in the cache all the same.
+  if (static_cast<std::uint64_t>(raster->width) * raster->height > max_pixels) {
+    return Error::invalid_input("seal picture: the picture has more than " +
+                                image::pixels_text(max_pixels));
+  }
   auto image_dict = [&raster](const char* space) {
     QPDFObjectHandle d = QPDFObjectHandle::newDictionary();
     d.replaceKey("/Type", QPDFObjectHandle::newName("/XObject"));
@@ -185,7 +191,7 @@ Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& req
       write_signature_update(q, pdf, capacity, [&](Update& update) -> Result<SignatureObjects> {
         out.field_name = new_field_name(q);
 
-        auto picture = add_picture(update, *request.seal);
+        auto picture = add_picture(update, *request.seal, request.max_picture_pixels);
         if (!picture) return picture.error();
 
         QPDFObjectHandle sig = update.reserve();

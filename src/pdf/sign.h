@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "crypto/digest.h"
 #include "doc/placement.h"
 #include "doc/signature_value.h"
+#include "image/picture_limits.h"
 #include "pdf/contents.h"
 #include "pki/certificate.h"
 #include "ses/seal.h"
@@ -34,6 +36,8 @@ struct SignRequest {
   // Verification codes printed with the signature: /Stamp annotations (print, read-only, locked)
   // in the signature's revision, so its byte range covers them.
   std::vector<doc::CodeMark> marks = {};
+  // A seal picture with more pixels is refused rather than decoded ([limits] seal_picture_mpixels).
+  std::uint64_t max_picture_pixels = image::kSealPicturePixels;
 };
 
 struct PreparedSignature {
@@ -49,8 +53,8 @@ struct PreparedSignature {
 };
 
 // Encrypted or unreadable input, stamps or marks on pages that do not exist, a mark that
-// doc::check_mark refuses, a seal that does not list
-// the signer's certificate, a seal picture that is not PNG, and a document whose last
+// doc::check_mark refuses, a seal that does not list the signer's certificate, a seal picture
+// that is not PNG or has more than max_picture_pixels, and a document whose last
 // cross-reference section cannot be found are kInvalidInput.
 Result<PreparedSignature> prepare_signature(ByteView pdf, const SignRequest& request);
 

@@ -36,18 +36,19 @@ Result<image::SealPictureSpec> template_spec(const SealDesign& d, const ses::Sea
 }
 
 // The seal's picture: a user's picture normalized to transparent PNG, or the template drawn.
-Result<ses::SealPicture> picture_of(const SealDesign& d, const ses::SealType& type) {
+Result<ses::SealPicture> picture_of(const SealDesign& d, const ses::SealType& type,
+                                    std::uint64_t max_pixels) {
   if (d.picture.empty()) {
     auto spec = template_spec(d, type);
     if (!spec) return spec.error();
-    auto png = image::render_png(*spec);
+    auto png = image::render_png(*spec, max_pixels);
     if (!png) return png.error().with_context("seal picture");
     return ses::SealPicture{"PNG", std::move(*png), static_cast<std::int64_t>(spec->width_mm),
                             static_cast<std::int64_t>(spec->height_mm)};
   }
   if (!d.template_name.empty())
     return Error::invalid_input("give a template or a picture, not both");
-  auto normalized = image::normalize_picture(d.picture);
+  auto normalized = image::normalize_picture(d.picture, max_pixels);
   if (!normalized) return normalized.error().with_context("picture");
   // Display size: as given, else 40 mm wide with the picture's aspect ratio.
   int width = d.width_mm > 0 ? d.width_mm : 40;
@@ -62,7 +63,8 @@ Result<ses::SealPicture> picture_of(const SealDesign& d, const ses::SealType& ty
 
 }  // namespace
 
-Result<ses::SesSeal> make_seal(const SealDesign& design, keys::Signer& maker, Time now) {
+Result<ses::SesSeal> make_seal(const SealDesign& design, keys::Signer& maker, Time now,
+                               std::uint64_t max_picture_pixels) {
   auto type = seal_type(design.type);
   if (!type) return type.error();
   if (design.valid_days <= 0)
@@ -95,7 +97,7 @@ Result<ses::SesSeal> make_seal(const SealDesign& design, keys::Signer& maker, Ti
   info.valid_end = std::min(now + std::chrono::days(design.valid_days), last_signer_end);
   if (info.valid_end <= now)
     return Error::invalid_input("no signer certificate is valid after now");
-  auto picture = picture_of(design, *type);
+  auto picture = picture_of(design, *type, max_picture_pixels);
   if (!picture) return picture.error();
   info.picture = std::move(*picture);
   auto tbs = ses::encode_seal_info(info);

@@ -3,12 +3,14 @@
 // keys::Signer, so its key may live anywhere a signer can.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
+#include "image/picture_limits.h"
 #include "keys/signer.h"
 #include "pki/certificate.h"
 #include "ses/seal.h"
@@ -33,8 +35,10 @@ struct SealDesign {
 // Makes the seal, signed by `maker` (its certificate is the seal's maker certificate). Every
 // problem of the design is kInvalidInput with a message naming the field: a type not in the
 // table, no signer, validity not positive, both a template and a picture, a picture that cannot
-// be read, a maker whose certificate is not valid at `now`.
-Result<ses::SesSeal> make_seal(const SealDesign& design, keys::Signer& maker, Time now);
+// be read or has more than `max_picture_pixels` (a drawn picture included: [limits]
+// seal_picture_mpixels), a maker whose certificate is not valid at `now`.
+Result<ses::SesSeal> make_seal(const SealDesign& design, keys::Signer& maker, Time now,
+                               std::uint64_t max_picture_pixels = image::kSealPicturePixels);
 
 // A drawn seal's picture as SVG, for print; kInvalidInput for a design with a user's picture.
 Result<std::string> seal_picture_svg(const SealDesign& design);

@@ -120,8 +120,9 @@ Result<PendingSignature> prepare_pdf_seal(ByteView pdf, const SealSignature& req
                                           const Limits& limits) {
   auto layout = pdf_layout(pdf, request, limits);
   if (!layout) return layout.error();
-  pdf::SignRequest sign{layout->stamps, request.seal,     signer,       request.pdf_format, at,
-                        request.reason, request.location, layout->marks};
+  pdf::SignRequest sign{
+      layout->stamps, request.seal,     signer,        request.pdf_format,        at,
+      request.reason, request.location, layout->marks, limits.seal_picture_pixels};
   auto pending = pending_pdf(pdf::prepare_signature(pdf, sign), at);
   if (pending) pending->stamps = std::move(layout->stamps);
   return pending;

@@ -8,6 +8,7 @@
 // once per call, by content. Time is a parameter.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "crypto/digest.h"
 #include "doc/placement.h"
 #include "doc/signature_value.h"
+#include "image/picture_limits.h"
 #include "keys/signer.h"
 #include "ofd/package.h"
 #include "pdf/document.h"
@@ -37,6 +39,7 @@ struct Limits {
   // defaults are the ceilings: these can only be lower.
   pdf::OpenLimits pdf;
   ofd::PackageLimits ofd;
+  std::uint64_t seal_picture_pixels = image::kSealPicturePixels;  // a seal picture stamped on a PDF
 };
 
 // How the server signs, from the configuration ([signing], [limits]): the same for every door.

@@ -254,7 +254,7 @@ Result<RegisteredSeal> StorePlatform::make_and_register(const Caller& caller, Se
   auto maker = file_signer("seal-maker");
   if (!maker) return maker.error();
   design.signers = {std::move(*cert)};
-  auto seal = make_seal(design, **maker, now);
+  auto seal = make_seal(design, **maker, now, seal_picture_pixels_);
   if (!seal) return seal.error();
   auto sm3 = store_.blobs().put(seal->encoded);
   if (!sm3) return sm3.error();
@@ -388,7 +388,7 @@ Result<pki::Certificate> StorePlatform::issue_user_certificate(
 Result<ses::SesSeal> StorePlatform::make_user_seal(const SealDesign& design, Time now) {
   auto maker = file_signer("seal-maker");
   if (!maker) return maker.error();
-  return make_seal(design, **maker, now);
+  return make_seal(design, **maker, now, seal_picture_pixels_);
 }
 
 Result<pki::Crl> StorePlatform::issue_user_crl(const pki::CrlRequest& request) {

@@ -12,6 +12,7 @@
 // (`eseal demo` writes them all). Signers are made once per key and kept while the process runs.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -72,6 +73,8 @@ class StorePlatform final : public Credentials,
   // With [keys] provider = "sdf": the crypto device that signs for seals registered with a key
   // index. Without it, such a seal's signer is refused (kInvalidInput).
   void use_device_keys(std::shared_ptr<DeviceKeys> device) { device_keys_ = std::move(device); }
+  // The pixels a seal's picture may have when it is made ([limits] seal_picture_mpixels).
+  void limit_seal_pictures(std::uint64_t pixels) { seal_picture_pixels_ = pixels; }
 
   Result<std::string> record(const Caller& caller, const std::string& biznum, ByteView document,
                              const std::string& operation, Time now,
@@ -118,6 +121,7 @@ class StorePlatform final : public Credentials,
   std::filesystem::path dir_;
   bool require_filing_ = false;
   std::shared_ptr<DeviceKeys> device_keys_;
+  std::uint64_t seal_picture_pixels_ = image::kSealPicturePixels;
   std::once_flag roots_once_;
   std::mutex escrow_mutex_;
   std::vector<pki::Certificate> roots_;

@@ -44,10 +44,33 @@ cp var/demo/app.key var/demo/app.pem .
 expect 1 "$ESEAL" call ldt getSealStatus --app bad.toml --url "$URL" --set certDN=x
 contains "hmac验证失败"
 
-expect 0 "$ESEAL" audit verify --data-dir var
-contains "OK audit chain"
 grep -q "operation=positionSealSign status=200" serve.err || fail "no access log line for positionSealSign"
 checks=$((checks + 1))
+
+# A scanned seal of 2000 x 1500 pixels (a grey PNG, a dark frame on white) makes a seal under the
+# default limit, and none once [limits] seal_picture_mpixels (from the environment here) is 2.
+python3 - <<'PNG'
+import struct, zlib
+w, h = 2000, 1500
+rows = b"".join(b"\0" + (b"\x20" * w if 100 <= y < 140 or 1360 <= y < 1400 else
+                         b"\xff" * 100 + b"\x20" * 40 + b"\xff" * (w - 280) + b"\x20" * 40 + b"\xff" * 100)
+                for y in range(h))
+chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+open("scan.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+                             chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+PNG
+expect 0 sh var/demo/requests/applySeal.sh --url "$URL" --set "photoData=$(base64 -w0 scan.png)"
+contains '"errorCode": "1"'
+kill -TERM "$server"
+wait "$server" || fail "serve did not exit 0 on SIGTERM"
+ESEAL_LIMITS_SEAL_PICTURE_MPIXELS=2 start_serve --data-dir var --port 0
+URL="http://127.0.0.1:$port/seal/v1/electricSeal"
+expect 1 sh var/demo/requests/applySeal.sh --url "$URL" --set "photoData=$(base64 -w0 scan.png)"
+contains '"errorCode": "0"'
+contains "more than the limit of 2000000 pixels"
+
+expect 0 "$ESEAL" audit verify --data-dir var
+contains "OK audit chain"
 
 kill -TERM "$server"
 wait "$server" || fail "serve did not exit 0 on SIGTERM"

@@ -649,6 +649,20 @@ TEST(SealPictureErrors, SizesResolutionAndStyleOutOfRange) {
   expect_invalid(spec, "font weight");
 }
 
+TEST(SealPictureErrors, TheCallerSetsHowManyPixelsAPictureMayHave) {
+  auto spec = contract_seal();
+  const Pixels p = render(spec);
+  const auto pixels = static_cast<std::uint64_t>(p.width) * p.height;
+  ASSERT_GT(pixels, 0u);
+  EXPECT_TRUE(render_png(spec, pixels).ok());
+  auto refused = render_png(spec, pixels - 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(refused.error().message.find("at most " + std::to_string(pixels - 1) + " pixels"),
+            std::string::npos)
+      << refused.error().message;
+}
+
 TEST(SealPicture, ExplicitSizesAreHonoured) {
   auto spec = contract_seal();
   spec.width_mm = 38;

@@ -239,6 +239,21 @@ TEST(NormalizePicture, ForgedHugeSizesAreRefusedBeforeDecoding) {
   expect_refused(jpeg, "more than the limit");
 }
 
+TEST(NormalizePicture, TheCallerSetsHowManyPixelsAPictureMayHave) {
+  Surface scan = draw_scan();
+  const Bytes png = test::encode_png(scan.get());
+  const Bytes jpeg = encode_jpeg(packed(scan.get(), 3), 3);
+  constexpr std::uint64_t kPixels = kWidth * kHeight;
+  for (const Bytes& picture : {png, jpeg}) {
+    EXPECT_TRUE(normalize_picture(picture, kPixels).ok());
+    auto refused = normalize_picture(picture, kPixels - 1);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_NE(refused.error().message.find("more than the limit"), std::string::npos)
+        << refused.error().message;
+  }
+}
+
 TEST(NormalizePicture, BlankOrDarkPicturesHaveNoInk) {
   Surface blank = draw_scan(false);
   expect_refused(test::encode_png(blank.get()), "no ink");

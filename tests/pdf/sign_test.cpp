@@ -11,6 +11,7 @@
 #include "base/file.h"
 #include "crypto/digest.h"
 #include "image/qr_code.h"
+#include "image/raster.h"
 #include "pdf/document.h"
 #include "pdf/verify.h"
 #include "pki/test_ca.h"
@@ -589,6 +590,27 @@ TEST(PdfSign, ASealThatDoesNotListTheSignerIsRefused) {
     EXPECT_NE(r.error().message.find("does not list the signer's certificate"), std::string::npos)
         << r.error().message;
   }
+}
+
+// The seal picture's pixels are checked against the request's limit when it is decoded and when
+// it comes from the decoded pictures kept for later signatures.
+TEST(PdfSign, ASealPictureOverTheLimitIsRefused) {
+  const Parties& p = parties();
+  auto picture = image::decode_png(p.seal.info.picture.data);
+  ASSERT_TRUE(picture.ok());
+  const std::uint64_t pixels = static_cast<std::uint64_t>(picture->width) * picture->height;
+  SignRequest request{at(0), &p.seal, p.signer.cert, doc::SignatureFormat::kSes, kNow, "", ""};
+  auto expect_refused = [&] {
+    request.max_picture_pixels = pixels - 1;
+    auto r = prepare_signature(blank_pdf(1), request);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().kind, ErrorKind::kInvalidInput);
+    EXPECT_NE(r.error().message.find("seal picture"), std::string::npos) << r.error().message;
+  };
+  expect_refused();  // decoded
+  request.max_picture_pixels = pixels;
+  EXPECT_FALSE(sign(blank_pdf(1), request).empty());
+  expect_refused();  // kept
 }
 
 TEST(PdfOpen, ErrorsAreInOurWordsWithoutTheFileName) {

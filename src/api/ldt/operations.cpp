@@ -628,6 +628,8 @@ Result<Options> options_from(const api::Config& config) {
   o.signing.limits.ofd.max_entry_size = size(config.limits.ofd_inflated_mib) << 20;
   o.signing.limits.ofd.max_total_size = o.signing.limits.ofd.max_entry_size;
   o.signing.limits.ofd.max_xml_depth = size(config.limits.xml_depth);
+  o.signing.limits.seal_picture_pixels =
+      static_cast<std::uint64_t>(config.limits.seal_picture_mpixels) * 1'000'000;
   o.public_url = config.console.public_url;
   return o;
 }
