@@ -19,6 +19,7 @@
 #include "mobile/phone.h"
 #include "service/store_platform.h"
 #include "store/store.h"
+#include "support/platform_ca.h"
 #include "support/process.h"
 
 namespace eseal::api::coss::test {
@@ -167,35 +168,12 @@ class World {
   store::AppSecrets secrets_;
   int calls_ = 0;
 
-  // D/platform/user-ca.pem and .key, the CA of the users' certificates, and the seal maker.
+  // D/platform/user-ca.pem and .key, the CA of the users' certificates, the seal maker and the
+  // time-stamp authority.
   void write_user_ca(const keys::Kek& kek) {
-    auto dir = dir_.path() / "platform";
-    // One time for both, so that the maker's period never outlasts the CA's by a second.
-    Time now = now_utc();
-    std::filesystem::create_directories(dir);
-    keys::KeyPairRequest root{pki::CertificateProfile::kRootCa,
-                              *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=COSS user CA"),
-                              now - std::chrono::hours(1), now + std::chrono::days(3650)};
-    auto cert =
-        keys::issue_key_pair(root, std::nullopt, {dir / "user-ca.pem", dir / "user-ca.key"}, kek);
-    EXPECT_TRUE(cert.ok()) << cert.error().message;
-    user_ca_ = *cert;
-    // The seal maker whose personal seals WEB_SEAL signatures show.
-    keys::KeyPairRequest maker{pki::CertificateProfile::kSealMaker,
-                               *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=seal maker"),
-                               now - std::chrono::hours(1), now + std::chrono::days(3650)};
-    EXPECT_TRUE(keys::issue_key_pair(maker,
-                                     keys::KeyPairFiles{dir / "user-ca.pem", dir / "user-ca.key"},
-                                     {dir / "seal-maker.pem", dir / "seal-maker.key"}, kek)
-                    .ok());
-    // The time-stamp authority, under the same CA.
-    keys::KeyPairRequest tsa{pki::CertificateProfile::kTsa,
-                             *pki::DistinguishedName::parse("C=CN,O=eseal test,CN=COSS TSA"),
-                             now - std::chrono::hours(1), now + std::chrono::days(3650)};
-    EXPECT_TRUE(keys::issue_key_pair(tsa,
-                                     keys::KeyPairFiles{dir / "user-ca.pem", dir / "user-ca.key"},
-                                     {dir / "tsa.pem", dir / "tsa.key"}, kek)
-                    .ok());
+    auto ca = eseal::test::write_platform_ca(dir_.path(), kek);
+    ASSERT_TRUE(ca.ok()) << ca.error().message;
+    user_ca_ = *ca;
   }
 };
 
