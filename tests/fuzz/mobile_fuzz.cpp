@@ -7,9 +7,10 @@
 // operation, the second whether the session's token is sent (logout never gets it, so that the
 // session lives on), the rest is the body, where @JOB@ stands for the id of the job the
 // activation opened (the phone's certificate request), so that the job operations find one. The
-// clock stands still at the world's start, so the token never expires. Built as a real fuzzer with
-// -DESEAL_FUZZ=ON under clang (scripts/fuzz), and in every build as a replay of the checked-in
-// corpus (tests/fuzz/replay_main.cpp).
+// clock stands still at the world's start, so the token never expires. It links the PDF engine
+// (through the services), which clang 14 cannot build against GCC 12's library, so it is fuzzed
+// blind, as pdf is: the replay's mutations for a time in a GCC sanitizer build (scripts/fuzz
+// mobile), and in every build a replay of the checked-in corpus (tests/fuzz/replay_main.cpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,7 +19,6 @@
 #include <string>
 #include <string_view>
 
-#include "api/coss/codes.h"
 #include "api/coss/mobile.h"
 #include "api/coss/routes.h"
 #include "api/json.h"
