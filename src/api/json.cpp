@@ -4,6 +4,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <cmath>
 #include <optional>
 #include <type_traits>
 #include <unordered_set>
@@ -30,7 +31,16 @@ class Checker {
   bool Uint(unsigned u) { return count() && inner_.Uint(u); }
   bool Int64(std::int64_t i) { return count() && inner_.Int64(i); }
   bool Uint64(std::uint64_t u) { return count() && inner_.Uint64(u); }
-  bool Double(double d) { return count() && inner_.Double(d); }
+  // RapidJSON reads a number a little past a double's range as infinity (its own overflow
+  // check looks at the exponent alone), which no writer can echo: refused as RapidJSON refuses
+  // the rest.
+  bool Double(double d) {
+    if (!std::isfinite(d)) {
+      refusal_ = JsonError{JsonError::Kind::kSyntax, "Number too big to be stored in double."};
+      return false;
+    }
+    return count() && inner_.Double(d);
+  }
   bool RawNumber(const char* s, SizeType n, bool copy) {
     return count() && inner_.RawNumber(s, n, copy);
   }

@@ -6,7 +6,8 @@
 // - an object with two keys that are equal once surrounding white space is trimmed (the doors
 //   trim keys, so " data" and "data" would otherwise name one field twice, and whoever reads the
 //   first sees other values than whoever reads the last);
-// - text that is not well-formed UTF-8.
+// - text that is not well-formed UTF-8;
+// - a number beyond a double's range.
 // Only a document that passed may be walked recursively.
 #pragma once
 
